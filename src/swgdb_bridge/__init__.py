@@ -1,0 +1,32 @@
+"""swgdb-bridge: MS11 session logs → sanitized, signed uploads → a SWGDB dashboard.
+
+The public names are the original design's. They are resolved lazily (PEP 562) so that importing one
+layer (say ``swgdb_bridge.payload`` in the server) never drags in another (the HTTP client).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "SessionLogSerializer": "swgdb_bridge.serialize",
+    "SWGDBAPIClient": "swgdb_bridge.client",
+    "SWGDBUploadManager": "swgdb_bridge.uploader",
+    "SessionUploader": "swgdb_bridge.uploader",
+    "UploadConfig": "swgdb_bridge.config",
+    "SessionLogViewer": "swgdb_bridge.viewer",
+    "SessionPayload": "swgdb_bridge.payload",
+    "BridgeError": "swgdb_bridge.errors",
+}
+
+__all__ = [*_EXPORTS, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'swgdb_bridge' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,176 @@
+"""The one internal shape of a play session, whatever file format it came from.
+
+Readers (``sources``) build a :class:`Session`; ``sanitize`` returns a cleaned copy; ``serialize`` turns it
+into the upload payload. Plain slotted dataclasses, not pydantic: a 1M-event session is built here, and
+validation belongs at the edges (file parsing, the payload), not on every event.
+
+All timestamps are timezone-aware UTC. Naive timestamps in bot logs are taken as UTC (documented in
+``docs/session-format.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(slots=True)
+class XPGain:
+    timestamp: datetime | None
+    amount: int
+    profession: str | None = None
+    skill: str | None = None
+    source: str | None = None  # combat, quest, crafting, exploration, social, other
+    quest_name: str | None = None
+    zone: str | None = None
+    level_before: int | None = None
+    level_after: int | None = None
+
+
+@dataclass(slots=True)
+class CreditChange:
+    timestamp: datetime | None
+    amount: int  # negative for a loss
+    source: str | None = None  # quest, vendor, trade, mission, other
+    balance_after: int | None = None
+
+
+@dataclass(slots=True)
+class QuestCompletion:
+    timestamp: datetime | None
+    quest_name: str
+    quest_type: str | None = None
+    reward_type: str | None = None
+    reward_amount: int | None = None
+    zone: str | None = None
+
+
+@dataclass(slots=True)
+class LocationVisit:
+    timestamp: datetime | None  # arrival
+    planet: str
+    city: str | None = None
+    coordinates: tuple[float, float] | None = None
+    departure: datetime | None = None
+    duration_minutes: float | None = None
+    purpose: str | None = None
+
+
+@dataclass(slots=True)
+class ChatMessage:
+    """A whisper, tell, group/guild chat line or other message the bot saw."""
+
+    timestamp: datetime | None
+    channel: str  # whisper, tell, group_chat, guild_chat, other
+    sender: str | None
+    message: str
+    response_sent: bool | None = None
+
+
+@dataclass(slots=True)
+class PlayerEncounter:
+    timestamp: datetime | None
+    player_name: str
+    location: str | None = None
+    distance: float | None = None
+    interaction_type: str | None = None  # detected, whispered, grouped, other
+
+
+@dataclass(slots=True)
+class GuildAlert:
+    timestamp: datetime | None
+    sender: str | None
+    message: str
+    alert_type: str | None = None
+    priority: str | None = None
+    auto_reply_sent: bool | None = None
+    reply_message: str | None = None
+
+
+@dataclass(slots=True)
+class AfkPeriod:
+    start_time: datetime | None
+    end_time: datetime | None
+    duration_minutes: float | None = None
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class StuckEvent:
+    timestamp: datetime | None
+    location: str | None = None
+    reason: str | None = None
+    duration_seconds: float | None = None
+
+
+@dataclass(slots=True)
+class Action:
+    """One line of the bot's action log ("Killed womp rat (+145 XP)")."""
+
+    timestamp: datetime | None
+    text: str
+
+
+@dataclass(slots=True)
+class LootDrop:
+    timestamp: datetime | None
+    item: str
+    zone: str | None = None
+
+
+@dataclass(slots=True)
+class Session:
+    """A normalized session. Fields a format lacks stay empty; totals a format states are kept as declared."""
+
+    session_id: str
+    character_name: str | None
+    start_time: datetime
+    end_time: datetime
+    source_format: str  # tracker, character_sessions, loot_farming, xp_export, jsonl
+    source_path: Path | None = None
+    mode: str | None = None
+
+    xp_start: int | None = None
+    xp_end: int | None = None
+    xp_gained: int | None = None  # declared total; None → sum of xp_gains
+    credits_start: int | None = None
+    credits_end: int | None = None
+    credits_gained: int | None = None  # declared total; None → sum of credit_changes
+
+    xp_gains: list[XPGain] = field(default_factory=list)
+    credit_changes: list[CreditChange] = field(default_factory=list)
+    quests: list[QuestCompletion] = field(default_factory=list)
+    locations: list[LocationVisit] = field(default_factory=list)
+    messages: list[ChatMessage] = field(default_factory=list)
+    encounters: list[PlayerEncounter] = field(default_factory=list)
+    guild_alerts: list[GuildAlert] = field(default_factory=list)
+    afk_periods: list[AfkPeriod] = field(default_factory=list)
+    stuck_events: list[StuckEvent] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    loot: list[LootDrop] = field(default_factory=list)
+
+    # Breakdowns a summary states outright (xp_export) when there are no per-event records to sum.
+    declared_breakdowns: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Numbers a format reports about itself (performance_metrics, enemies_defeated, ...).
+    declared_metrics: dict[str, float] = field(default_factory=dict)
+    # Top-level keys of the original document, for the payload's ``original_session_keys``.
+    original_keys: list[str] = field(default_factory=list)
+    # Short free-text fields (notes, activities) that are uploaded only after sanitizing.
+    notes: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def duration_minutes(self) -> float:
+        return max(0.0, (self.end_time - self.start_time).total_seconds() / 60.0)
+
+    @property
+    def total_xp(self) -> int:
+        return self.xp_gained if self.xp_gained is not None else sum(g.amount for g in self.xp_gains)
+
+    @property
+    def total_credits(self) -> int:
+        if self.credits_gained is not None:
+            return self.credits_gained
+        return sum(c.amount for c in self.credit_changes)

@@ -1,0 +1,263 @@
+"""The serialized session: the one payload model the client sends and the server validates.
+
+It mirrors the upstream SWGDB schema (``data/session_schema.yaml`` of the MS11 project) field for field,
+and is stricter where privacy needs it: unknown fields are refused (``extra="forbid"``), so nothing the
+sanitizer did not see can ride along. ``payload_json_schema()`` exports it for docs and other clients.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any, Literal
+
+import orjson
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt
+
+SCHEMA_VERSION = "1.0.0"
+
+SessionId = Annotated[str, Field(pattern=r"^[a-zA-Z0-9_-]+$", min_length=1, max_length=50)]
+Count = NonNegativeInt
+Rate = NonNegativeFloat
+Breakdown = dict[str, NonNegativeInt]
+
+XPSource = Literal["combat", "quest", "crafting", "exploration", "social", "other"]
+CreditSource = Literal["quest", "vendor", "trade", "mission", "other"]
+TransactionType = Literal["gain", "loss", "transfer"]
+QuestType = Literal["mission", "delivery", "hunt", "craft", "social", "other"]
+RewardType = Literal["xp", "credits", "items", "faction", "other"]
+LocationPurpose = Literal["quest_hub", "combat_grinding", "crafting_hub", "travel", "other"]
+ChatType = Literal["whisper", "tell", "group_chat", "guild_chat", "other"]
+InteractionType = Literal["detected", "whispered", "grouped", "other"]
+AlertType = Literal["guild_whisper", "leader_message", "officer_message", "other"]
+Priority = Literal["high", "medium", "low"]
+SessionMode = Literal["quest", "combat", "crafting", "exploration", "social", "other"]
+DataSource = Literal["ms11_bot", "manual_upload", "api_import"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class XPEventOut(_Strict):
+    timestamp: AwareDatetime | None = None
+    amount: Count
+    profession: str | None = None
+    skill: str | None = None
+    source: XPSource = "other"
+    quest_name: str | None = None
+    zone: str | None = None
+    level_before: Count | None = None
+    level_after: Count | None = None
+
+
+class Slowdown(_Strict):
+    skill: str
+    reason: str
+    duration_minutes: Rate | None = None
+
+
+class XPData(_Strict):
+    total_xp_gained: Count
+    xp_per_hour: Rate
+    xp_events: list[XPEventOut]
+    profession_breakdown: Breakdown
+    skill_breakdown: Breakdown
+    source_breakdown: Breakdown
+    fastest_skills: list[str] = []
+    slowdowns_detected: list[Slowdown] = []
+
+
+class CreditEventOut(_Strict):
+    timestamp: AwareDatetime | None = None
+    amount: int
+    source: CreditSource = "other"
+    balance_after: int | None = None
+    transaction_type: TransactionType
+
+
+class BalancePoint(_Strict):
+    timestamp: AwareDatetime | None = None
+    balance: int
+
+
+class CreditData(_Strict):
+    total_credits_gained: Count
+    credits_per_hour: Rate
+    credit_events: list[CreditEventOut]
+    balance_history: list[BalancePoint]
+
+
+class QuestEventOut(_Strict):
+    timestamp: AwareDatetime | None = None
+    quest_name: Annotated[str, Field(min_length=1)]
+    quest_type: QuestType = "other"
+    reward_type: RewardType = "other"
+    reward_amount: Count | None = None
+    zone: str | None = None
+
+
+class QuestData(_Strict):
+    total_quests_completed: Count
+    quests_per_hour: Rate
+    quest_events: list[QuestEventOut]
+    quest_types: Breakdown
+    reward_types: Breakdown
+
+
+class LocationEventOut(_Strict):
+    timestamp: AwareDatetime | None = None
+    planet: Annotated[str, Field(min_length=1)]
+    city: Annotated[str, Field(min_length=1)] | None = None
+    coordinates: Annotated[list[int], Field(min_length=2, max_length=2)] | None = None
+    duration_minutes: Rate | None = None
+    purpose: LocationPurpose = "other"
+
+
+class LocationData(_Strict):
+    total_locations_visited: Count
+    unique_planets: list[str]
+    unique_cities: list[str]
+    location_events: list[LocationEventOut]
+    travel_time_minutes: Rate
+    zone_efficiency: dict[str, Rate]
+    time_per_planet_minutes: dict[str, Rate] = {}
+
+
+class CommunicationEventOut(_Strict):
+    timestamp: AwareDatetime | None = None
+    event_type: ChatType
+    sender: str | None = None
+    message: str | None = None
+    response_sent: bool | None = None
+    sanitized: bool = Field(default=False, alias="_sanitized")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+
+class PlayerEncounterOut(_Strict):
+    timestamp: AwareDatetime | None = None
+    player: str | None = None  # keyed pseudonym, never the real name
+    location: str | None = None
+    distance: Rate | None = None
+    interaction_type: InteractionType = "other"
+    player_name_removed: bool = Field(default=True, alias="_player_name_removed")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+
+class GuildAlertOut(_Strict):
+    timestamp: AwareDatetime | None = None
+    sender: str | None = None
+    message: str | None = None
+    alert_type: AlertType = "other"
+    priority: Priority | None = None
+    auto_reply_sent: bool | None = None
+    reply_message: str | None = None
+    sanitized: bool = Field(default=False, alias="_sanitized")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+
+class AfkPeriodOut(_Strict):
+    start_time: AwareDatetime | None = None
+    end_time: AwareDatetime | None = None
+    duration_minutes: Rate | None = None
+    reason: str | None = None
+
+
+class StuckEventOut(_Strict):
+    timestamp: AwareDatetime | None = None
+    location: str | None = None
+    reason: str | None = None
+    duration_seconds: Rate | None = None
+
+
+class EventData(_Strict):
+    total_events: Count
+    event_types: Breakdown
+    communication_events: list[CommunicationEventOut]
+    player_encounters: list[PlayerEncounterOut]
+    guild_alerts: list[GuildAlertOut]
+    afk_periods: list[AfkPeriodOut]
+    stuck_events: list[StuckEventOut]
+
+
+class PerformanceMetrics(_Strict):
+    session_duration_minutes: Rate
+    total_actions: Count
+    actions_per_hour: Rate
+    efficiency_score: Rate
+    unique_locations_visited: Count | None = None
+    total_travel_time_minutes: Rate | None = None
+    unique_players_encountered: Count | None = None
+    quests_completed: Count | None = None
+    afk_periods: Count | None = None
+    stuck_events: Count | None = None
+
+
+class SanitizationReport(_Strict):
+    """Counts per category of what was removed or replaced, never the values themselves."""
+
+    enabled: bool
+    counts: Breakdown = {}
+
+
+class Metadata(_Strict):
+    serialization_timestamp: AwareDatetime
+    serializer_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+    data_source: DataSource = "ms11_bot"
+    original_session_keys: list[str]
+    sanitization_applied: bool
+    session_mode: SessionMode | None = None
+    character_name: str | None = None
+    serialization_error: bool | None = None
+    error_message: str | None = None
+    source_format: str | None = None
+    schema_version: str = SCHEMA_VERSION
+    content_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+    sanitization_report: SanitizationReport | None = None
+
+
+class SessionPayload(_Strict):
+    """One serialized session, exactly what leaves the machine."""
+
+    session_id: SessionId
+    character_name: Annotated[str, Field(min_length=1, max_length=50)]
+    start_time: AwareDatetime
+    end_time: AwareDatetime
+    duration_minutes: Annotated[float, Field(ge=0, le=1440)]
+    xp_data: XPData
+    credit_data: CreditData
+    quest_data: QuestData
+    location_data: LocationData
+    event_data: EventData
+    performance_metrics: PerformanceMetrics
+    metadata: Metadata
+
+    def to_document(self) -> dict[str, Any]:
+        """The JSON document, without null fields (the upstream schema types them as non-null)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def to_json_bytes(self) -> bytes:
+        """Canonical bytes: the same payload always dumps to the same bytes."""
+        return orjson.dumps(self.to_document(), option=orjson.OPT_SORT_KEYS)
+
+
+VOLATILE_METADATA_KEYS = ("serialization_timestamp", "content_digest")
+
+
+def content_digest(document: dict[str, Any]) -> str:
+    """SHA-256 of a payload document with the volatile metadata left out.
+
+    Two serializations of the same session differ only in when they were made; the digest ignores that,
+    so the server can answer "unchanged" to a re-sent session and "updated" to one that grew.
+    """
+    metadata = {k: v for k, v in document.get("metadata", {}).items() if k not in VOLATILE_METADATA_KEYS}
+    stable = {**document, "metadata": metadata}
+    return hashlib.sha256(orjson.dumps(stable, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def payload_json_schema() -> dict[str, Any]:
+    """The payload's JSON Schema (draft 2020-12), as shipped in ``docs/schema/session-payload.json``."""
+    return SessionPayload.model_json_schema(by_alias=True)
+

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set-up and the two everyday jobs, with nothing but Python 3.11+ installed.
+
+    python3 tasks.py demo    # embedded server + sample sessions + upload, prints the dashboard link
+    python3 tasks.py test    # the whole test suite (what CI runs)
+
+Both first make ``.venv`` from ``requirements.lock`` (hash-checked) and install the project into it;
+that is redone only when the lock file or ``pyproject.toml`` changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".installed-from"
+
+
+def _inputs_digest() -> str:
+    digest = hashlib.sha256()
+    for name in ("requirements.lock", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv() -> None:
+    """Create or refresh ``.venv`` so it matches the lock file exactly."""
+    wanted = _inputs_digest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not PYTHON.exists():
+        print("Creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "-q"]
+    print("Installing locked dependencies (requirements.lock) ...", flush=True)
+    subprocess.run([*pip, "install", "--require-hashes", "-r", str(ROOT / "requirements.lock")], check=True)
+    subprocess.run([*pip, "install", "--no-deps", "-e", str(ROOT)], check=True)
+    STAMP.write_text(wanted)
+
+
+def run(argv: list[str]) -> int:
+    return subprocess.call(argv, cwd=ROOT)
+
+
+def demo(args: list[str]) -> int:
+    return run([str(PYTHON), "-m", "swgdb_bridge", "demo", *args])
+
+
+def test(args: list[str]) -> int:
+    return run([str(PYTHON), "-m", "pytest", "-n", "2", "--dist", "loadgroup", *args])
+
+
+JOBS = {"demo": demo, "test": test}
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in JOBS:
+        print(__doc__)
+        return 2
+    ensure_venv()
+    return JOBS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
