@@ -28,7 +28,7 @@ SIGNED_HEADERS = (USER_HASH_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, CONTENT_SHA2
 MAX_CLOCK_SKEW_SECONDS = 300
 EMPTY_BODY_SHA256 = hashlib.sha256(b"").hexdigest()
 
-_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_TIMESTAMP = re.compile(r"0|[1-9][0-9]{0,11}")  # canonical: no leading zeros, no sign
 _NONCE = re.compile(r"[0-9a-f]{32}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _SIGNATURE = re.compile(r"v1=[0-9a-f]{64}")
