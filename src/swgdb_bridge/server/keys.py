@@ -1,0 +1,95 @@
+"""API keys that a copy of the database alone cannot reproduce.
+
+Each key is ``swgdb_`` + base64url(HMAC-SHA256(server secret, key id)). The database keeps the random
+key id and a verifier (SHA-256 of the key), never the key; the server secret lives outside the database
+(``SWGDB_SERVER_SECRET`` or the ``server-secret`` file in the data folder). With the secret, the server
+recomputes a user's keys to check signatures; without it, key ids are useless, and the verifier of a
+256-bit random-looking key cannot be inverted. ``docs/keys.md`` has the full design.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from swgdb_bridge import paths
+from swgdb_bridge.errors import ConfigError
+
+KEY_PREFIX = "swgdb_"
+SECRET_ENV = "SWGDB_SERVER_SECRET"
+SECRET_FILE = "server-secret"
+MIN_SECRET_CHARS = 32
+_KEY_CONTEXT = b"swgdb-bridge api key v1\x00"
+
+
+def new_user_hash() -> str:
+    return secrets.token_hex(16)
+
+
+def new_key_id() -> str:
+    return secrets.token_hex(16)
+
+
+def derive_api_key(server_secret: bytes, key_id: str) -> str:
+    mac = hmac.new(server_secret, _KEY_CONTEXT + key_id.encode("ascii"), hashlib.sha256).digest()
+    return KEY_PREFIX + base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+
+
+def key_verifier(api_key: str) -> str:
+    """What the database keeps to tell whether the secret in use is the one a key was issued under."""
+    return hashlib.sha256(api_key.encode("utf-8")).hexdigest()
+
+
+def verifier_matches(api_key: str, verifier: str) -> bool:
+    return hmac.compare_digest(key_verifier(api_key).encode(), verifier.encode())
+
+
+def load_server_secret() -> bytes:
+    """The secret from ``SWGDB_SERVER_SECRET``, else from the data folder's file (created on first use).
+
+    Every worker and host serving one database needs the same secret: set the variable on all of them
+    (the file's content is a valid value). Too short a secret is refused, because the verifiers in the
+    database would let anyone holding a copy test guesses offline.
+    """
+    value = os.environ.get(SECRET_ENV, "").strip()
+    if value:
+        if len(value) < MIN_SECRET_CHARS:
+            raise ConfigError(
+                f"{SECRET_ENV} is shorter than {MIN_SECRET_CHARS} characters: use a long random value, "
+                f"e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`"
+            )
+        return value.encode("utf-8")
+    return _secret_from_file(paths.ensure_dir(paths.data_dir()) / SECRET_FILE)
+
+
+def _secret_from_file(path: Path) -> bytes:
+    if not path.exists():
+        _create_secret_file(path)
+    value = path.read_text(encoding="utf-8").strip()
+    if len(value) < MIN_SECRET_CHARS:
+        raise ConfigError(
+            f"server secret file {path} is empty or shorter than {MIN_SECRET_CHARS} characters: restore it "
+            f"from a backup (keys issued under the lost secret stop working) or set {SECRET_ENV}"
+        )
+    return value.encode("utf-8")
+
+
+def _create_secret_file(path: Path) -> None:
+    """Write the secret to a private temp file, then link it into place: of racing workers, one wins."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another process created it first; everyone uses that one
+    finally:
+        temp.unlink(missing_ok=True)

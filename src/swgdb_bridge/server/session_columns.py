@@ -1,0 +1,35 @@
+"""The dashboard's columns, read from a stored payload document (layout: :mod:`swgdb_bridge.payload`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+
+def session_columns(document: dict[str, Any]) -> dict[str, Any]:
+    """The denormalized, indexed values of one validated payload document.
+
+    The API validates every payload with :class:`~swgdb_bridge.payload.SessionPayload` before it gets
+    here, so a missing field is a caller bug; it is reported by name rather than as a bare ``KeyError``.
+    """
+    try:
+        xp, credits = document["xp_data"], document["credit_data"]
+        return {
+            "character_name": document["character_name"],
+            "start_time": datetime.fromisoformat(document["start_time"]),
+            "end_time": datetime.fromisoformat(document["end_time"]),
+            "duration_minutes": float(document["duration_minutes"]),
+            "total_xp": int(xp["total_xp_gained"]),
+            "xp_per_hour": float(xp["xp_per_hour"]),
+            "total_credits": int(credits["total_credits_gained"]),
+            "credits_per_hour": float(credits["credits_per_hour"]),
+            "quests_completed": int(document["quest_data"]["total_quests_completed"]),
+            "session_mode": document["metadata"].get("session_mode"),
+            "planets": ",".join(document["location_data"]["unique_planets"]),
+            "efficiency_score": float(document["performance_metrics"]["efficiency_score"]),
+        }
+    except KeyError as missing:
+        raise ValueError(
+            f"session {document.get('session_id')!r}: payload document lacks field {missing.args[0]!r}; "
+            "validate it with SessionPayload before storing"
+        ) from None
