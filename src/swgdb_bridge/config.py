@@ -1,22 +1,29 @@
 """``UploadConfig``: every setting of the bridge, and the one loader that reads them.
 
 Precedence, highest first: explicit arguments (CLI flags), environment variables (the original design's
-names: ``SWGDB_API_URL``, ``INCLUDE_COMMUNICATIONS`` …), then defaults. The uploader layer adds the TOML
-config file between environment and defaults.
+names: ``SWGDB_API_URL``, ``INCLUDE_COMMUNICATIONS`` …), the TOML file ``config.toml`` in the platform's
+config folder (:func:`swgdb_bridge.paths.config_dir`), then defaults. An API key found nowhere else is
+looked up in the OS keyring, when the optional ``keyring`` package is installed.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
+from swgdb_bridge import paths
 from swgdb_bridge.errors import ConfigError
 
 DEFAULT_API_URL = "http://127.0.0.1:8765/v1"
 DEFAULT_SESSION_DIRS = ("logs/sessions", "data/session_logs", "session_logs", "data/character_sessions")
 SESSION_DIRS_ENV = "SWGDB_SESSION_DIRS"
+CONFIG_FILE = "config.toml"
+KEYRING_SERVICE = "swgdb-bridge"
+_KIND_WORDS = {"bool": "true or false", "int": "a whole number >= 0", "float": "a number >= 0", "str": "a string"}
 
 # field name → environment variable
 ENV_NAMES = {
@@ -78,18 +85,115 @@ class UploadConfig:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> UploadConfig:
         """Defaults, then the environment, then ``overrides`` (values of ``None`` are ignored)."""
-        env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        types = {f.name: f.type for f in fields(cls)}
-        for name, var in ENV_NAMES.items():
-            raw = env.get(var)
-            if raw is not None and raw.strip() != "":
-                values[name] = _coerce(var, raw.strip(), types[name])
-        dirs = env.get(SESSION_DIRS_ENV, "").strip()
-        if dirs:
-            values["session_dirs"] = [Path(d).expanduser() for d in dirs.split(os.pathsep) if d]
+        values = _env_values(os.environ if environ is None else environ)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        config_file: Path | None = None,
+        **overrides: object,
+    ) -> UploadConfig:
+        """Defaults, then ``config.toml``, then the environment, then ``overrides`` (CLI flags), then keyring."""
+        return load_with_sources(environ, config_file, **overrides)[0]
+
+
+def default_config_file() -> Path:
+    return paths.config_dir() / CONFIG_FILE
+
+
+def load_with_sources(
+    environ: Mapping[str, str] | None = None, config_file: Path | None = None, **overrides: object
+) -> tuple[UploadConfig, dict[str, str]]:
+    """The effective config and, per setting, where it came from (for ``swgdb-bridge config``)."""
+    file = config_file or default_config_file()
+    layers: list[tuple[str, dict[str, object]]] = [
+        (f"file {file}", read_config_file(file)),
+        ("environment", _env_values(os.environ if environ is None else environ)),
+        ("command line", {k: v for k, v in overrides.items() if v is not None}),
+    ]
+    values: dict[str, object] = {}
+    sources = {f.name: "default" for f in fields(UploadConfig)}
+    for origin, layer in layers:
+        values.update(layer)
+        sources.update(dict.fromkeys(layer, origin))
+    if not values.get("api_key"):
+        key = _keyring_key(str(values.get("user_hash") or ""))
+        if key:
+            values["api_key"] = key
+            sources["api_key"] = "OS keyring"
+    return UploadConfig(**values), sources  # type: ignore[arg-type]
+
+
+def read_config_file(path: Path) -> dict[str, object]:
+    """Settings from a TOML file (same names as :class:`UploadConfig`); a missing file is an empty one."""
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"config file {path} cannot be read ({exc}); fix it or remove it") from None
+    types = {f.name: str(f.type) for f in fields(UploadConfig)}
+    values: dict[str, object] = {}
+    for name, value in raw.items():
+        if name not in types:
+            raise ConfigError(f"config file {path}: unknown setting {name!r}; known: {', '.join(sorted(types))}")
+        values[name] = _check_file_value(path, name, value, types[name])
+    return values
+
+
+def _check_file_value(path: Path, name: str, value: Any, kind: str) -> object:
+    wrong = ConfigError(f"config file {path}: {name} = {value!r} should be {_KIND_WORDS.get(kind, kind)}")
+    if name == "session_dirs":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise wrong
+        return [Path(v).expanduser() for v in value]
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise wrong
+        return value
+    if kind in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise wrong
+        return int(value) if kind == "int" else float(value)
+    if not isinstance(value, str):
+        raise wrong
+    return value
+
+
+def _env_values(env: Mapping[str, str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    types = {f.name: f.type for f in fields(UploadConfig)}
+    for name, var in ENV_NAMES.items():
+        raw = env.get(var)
+        if raw is not None and raw.strip() != "":
+            values[name] = _coerce(var, raw.strip(), types[name])
+    dirs = env.get(SESSION_DIRS_ENV, "").strip()
+    if dirs:
+        values["session_dirs"] = [Path(d).expanduser() for d in dirs.split(os.pathsep) if d]
+    return values
+
+
+def _keyring_key(user_hash: str) -> str | None:
+    """The API key stored in the OS keyring under service ``swgdb-bridge``, when keyring is installed."""
+    try:
+        import keyring  # optional: not a dependency
+    except ImportError:
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, user_hash or "api_key")
+    except Exception:  # noqa: BLE001 - a broken keyring backend must not stop the bridge
+        return None
+
+
+def mask_secret(value: str) -> str:
+    """How a key is shown: never whole; the last four characters only when the key is long enough."""
+    if not value:
+        return "(not set)"
+    return "********" + (value[-4:] if len(value) >= 20 else "")
 
 
 def parse_bool(name: str, raw: str) -> bool:
