@@ -1,0 +1,93 @@
+"""The reference SWGDB server as an ASGI app: ``create_app(storage, settings)``.
+
+The app owns no state of its own (nonces, rate counters and sessions all live in ``storage``), so any
+number of workers or hosts can serve one PostgreSQL database. Interactive docs UIs are off (they would pull
+assets from a CDN); the machine-readable OpenAPI document is at ``/v1/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+import uuid
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from swgdb_bridge import __version__
+from swgdb_bridge.server.api import build_router
+from swgdb_bridge.server.errors import ApiProblem, install_error_handlers, problem_response
+from swgdb_bridge.server.openapi import install_openapi
+from swgdb_bridge.server.settings import ServerSettings
+
+if TYPE_CHECKING:
+    from swgdb_bridge.server.storage import Storage
+
+log = logging.getLogger("swgdb_bridge.server")
+
+
+def create_app(storage: Storage, settings: ServerSettings | None = None) -> FastAPI:
+    """Build the app around an open storage; the caller keeps ownership of ``storage`` (and closes it)."""
+    settings = settings or ServerSettings()
+    app = FastAPI(
+        title="SWGDB reference server",
+        version=__version__,
+        description="Receives signed, sanitized MS11 session uploads. Protocol: docs/protocol.md.",
+        openapi_url="/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+    )
+    app.state.storage = storage
+    app.state.settings = settings
+    app.include_router(build_router(storage, settings), prefix="/v1")
+    install_error_handlers(app)
+    install_openapi(app, settings.max_batch_sessions)
+    app.add_middleware(RequestContext)
+    return app
+
+
+class RequestContext:
+    """Gives each request an id (``X-Request-ID``), logs one access line, and turns crashes into clean 500s.
+
+    The access line holds method, path (no query string), status and time — never headers or bodies, so
+    keys, signatures and session content cannot reach the log. Crashes are logged as type and stack frames
+    only: an exception's message may quote SQL parameters, i.e. a session's content.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        outcome = {"status": 500, "sent": False}
+
+        async def tagged_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                outcome["status"], outcome["sent"] = message["status"], True
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tagged_send)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence, logged without its message
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("request %s crashed with %s\n%s", request_id, type(exc).__name__, frames)
+            if not outcome["sent"]:
+                problem = ApiProblem(
+                    500, "internal_error", f"Internal server error (request id {request_id}); see the server log."
+                )
+                await problem_response(problem)(scope, receive, tagged_send)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            log.info(
+                "request %s %s %s -> %s in %.1f ms",
+                request_id, scope["method"], scope["path"], outcome["status"], elapsed_ms,
+            )

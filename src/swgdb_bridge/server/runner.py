@@ -1,0 +1,112 @@
+"""Run the server in-process: uvicorn on a background thread, on a socket bound before it starts.
+
+Binding the socket ourselves (port 0 → the OS picks a free one) means the URL is known before the first
+request and no two tests or demos ever race for a port. The demo, the tests and the benchmark use this.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import uvicorn
+
+from swgdb_bridge.server.app import create_app
+from swgdb_bridge.server.settings import ServerSettings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from swgdb_bridge.server.storage import Storage
+
+_START_TIMEOUT_SECONDS = 15.0
+
+
+@dataclass
+class ServedApp:
+    """An ASGI app listening on loopback until :meth:`stop`; usable as a context manager."""
+
+    url: str
+    app: Any
+    _server: uvicorn.Server = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=_START_TIMEOUT_SECONDS)
+
+    def __enter__(self) -> ServedApp:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+@dataclass
+class RunningServer(ServedApp):
+    """The SWGDB app and the storage behind it; :meth:`stop` closes the storage when this runner opened it."""
+
+    storage: Storage | None = None
+    _owns_storage: bool = field(default=False, repr=False)
+
+    def stop(self) -> None:
+        super().stop()
+        if self._owns_storage and self.storage is not None:
+            self.storage.close()
+            self._owns_storage = False
+
+
+def serve(app: Any, host: str = "127.0.0.1", port: int = 0) -> ServedApp:
+    """Start ``app`` under uvicorn on a thread and return once it accepts connections."""
+    server, thread, url = _launch(app, host, port)
+    return ServedApp(url, app, server, thread)
+
+
+def start_server(
+    database_url: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    storage: Storage | None = None,
+    settings: ServerSettings | None = None,
+) -> RunningServer:
+    """The SWGDB server on ``database_url`` (default: the local SQLite database), migrated and listening.
+
+    Pass an open ``storage`` instead to share one with the caller (the caller then closes it).
+    """
+    owns = storage is None
+    if storage is None:
+        from swgdb_bridge.server.storage import Storage, default_database_url
+
+        storage = Storage(database_url or default_database_url())
+    try:
+        app: FastAPI = create_app(storage, settings)
+        server, thread, url = _launch(app, host, port)
+    except BaseException:
+        if owns:
+            storage.close()
+        raise
+    return RunningServer(url, app, server, thread, storage=storage, _owns_storage=owns)
+
+
+def _launch(app: Any, host: str, port: int) -> tuple[uvicorn.Server, threading.Thread, str]:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="swgdb-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + _START_TIMEOUT_SECONDS
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            raise RuntimeError(f"the server did not start on {host}:{port}")
+        time.sleep(0.01)
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    return server, thread, f"http://{shown}:{bound_port}"

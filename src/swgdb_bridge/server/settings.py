@@ -1,0 +1,45 @@
+"""Limits and knobs of the reference server, in one frozen object handed to :func:`create_app`.
+
+The clock is a setting so that tests can freeze it and walk the ±300 s edges exactly instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    max_body_bytes: int = 8 * MIB
+    """Largest request body accepted as sent on the wire (compressed or not)."""
+    max_decompressed_bytes: int = 32 * MIB
+    """Largest body after ``Content-Encoding: gzip`` is undone: beyond it the request is a bomb (413)."""
+    max_batch_sessions: int = 100
+    rate_limit_requests: int = 120
+    """Signed requests one user may make per window."""
+    rate_limit_window_seconds: int = 60
+    validate_per_ip_requests: int = 30
+    """``/v1/auth/validate`` calls per client address per window, so it is no key-guessing oracle."""
+    max_clock_skew_seconds: int = MAX_CLOCK_SKEW_SECONDS
+    list_default_limit: int = 50
+    list_max_limit: int = 200
+    clock: Callable[[], float] = field(default=time.time)
+    """Seconds since the epoch; injected by tests."""
+
+    def now(self) -> float:
+        return self.clock()
+
+    def utcnow(self) -> datetime:
+        """The same clock as an aware datetime, the form storage keeps."""
+        return at(self.clock())
+
+
+def at(epoch_seconds: float) -> datetime:
+    return datetime.fromtimestamp(epoch_seconds, UTC)
