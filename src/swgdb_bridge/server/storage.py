@@ -183,13 +183,7 @@ class Storage:
             live = _live_keys(user_id, now)
             newest = connection.execute(select(func.max(api_keys.c.id)).where(live)).scalar()
             connection.execute(update(api_keys).where(live, api_keys.c.id != newest).values(expires_at=now))
-            grace_ends = now + grace
-            connection.execute(
-                update(api_keys)
-                .where(live, api_keys.c.id == newest)
-                .where(or_(api_keys.c.expires_at.is_(None), api_keys.c.expires_at > grace_ends))
-                .values(expires_at=grace_ends)
-            )
+            connection.execute(update(api_keys).where(api_keys.c.id == newest).values(expires_at=now + grace))
             return self._issue_key(connection, user_id, now)
 
     def revoke(self, user_hash: str, *, now: datetime | None = None) -> None:

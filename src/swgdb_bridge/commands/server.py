@@ -1,0 +1,111 @@
+"""``swgdb-bridge server …``: the reference SWGDB server's users and API keys (and ``run``).
+
+Every command takes ``--database-url`` (or ``SWGDB_DATABASE_URL``; default: SQLite in the data folder),
+handled once by :func:`database_url_option` and :func:`opened_storage`. A new API key is printed exactly
+once, on stdout, by the command that made it; nothing else ever shows a key.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from swgdb_bridge.server.storage import Storage
+
+server_app = typer.Typer(
+    help="The reference SWGDB server: manage its users and API keys.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold API keys
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(server_app, name="server")
+
+
+def database_url_option() -> Any:
+    """The ``--database-url`` option every ``server`` command shares (its value is never echoed)."""
+    return typer.Option(
+        None,
+        "--database-url",
+        envvar="SWGDB_DATABASE_URL",
+        show_default=False,
+        help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (default: SQLite in the data folder).",
+    )
+
+
+@contextmanager
+def opened_storage(database_url: str | None) -> Iterator[Storage]:
+    """The migrated server database; any :class:`BridgeError` inside becomes one red line and exit 1."""
+    from swgdb_bridge.errors import BridgeError
+    from swgdb_bridge.server.storage import Storage, default_database_url
+
+    try:
+        with Storage(database_url or default_database_url()) as storage:
+            yield storage
+    except BridgeError as error:
+        fail(str(error))
+
+
+def fail(message: str) -> NoReturn:
+    from rich.console import Console
+
+    Console(stderr=True, soft_wrap=True).print(f"error: {message}", style="red", markup=False)
+    raise typer.Exit(1)
+
+
+def _show_key(user_hash: str, api_key: str, as_json: bool, note: str) -> None:
+    if as_json:
+        import orjson
+
+        sys.stdout.write(orjson.dumps({"user_hash": user_hash, "api_key": api_key}).decode() + "\n")
+        return
+    typer.echo(f"user_hash: {user_hash}\napi_key:   {api_key}\n{note}")
+
+
+JSON_HELP = 'Print {"user_hash": …, "api_key": …} alone on stdout.'
+
+
+@server_app.command("add-user")
+def add_user(
+    name: str = typer.Argument(..., help="A label for the user (for you; never sent anywhere)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    database_url: str | None = database_url_option(),
+) -> None:
+    """Add a user and print their user hash and API key (shown only this once)."""
+    with opened_storage(database_url) as storage:
+        user_hash, api_key = storage.add_user(name)
+    _show_key(user_hash, api_key, as_json, "Store the API key now (SWGDB_API_KEY on the bot machine): it is never shown again.")
+
+
+@server_app.command("rotate-key")
+def rotate_key(
+    user_hash: str = typer.Argument(..., help="The user's hash, as printed by add-user."),
+    grace_hours: float = typer.Option(
+        24.0, "--grace-hours", min=0, help="How long the previous key keeps working; 0 ends it now."
+    ),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    database_url: str | None = database_url_option(),
+) -> None:
+    """Issue a new API key; the previous one keeps working for the grace period, older ones stop."""
+    from datetime import timedelta
+
+    with opened_storage(database_url) as storage:
+        api_key = storage.rotate_key(user_hash, timedelta(hours=grace_hours))
+    _show_key(user_hash, api_key, as_json, f"The previous key works for {grace_hours:g} more hours. Shown only once.")
+
+
+@server_app.command("revoke")
+def revoke(
+    user_hash: str = typer.Argument(..., help="The user's hash, as printed by add-user."),
+    database_url: str | None = database_url_option(),
+) -> None:
+    """Stop every API key of a user at once, for good."""
+    with opened_storage(database_url) as storage:
+        storage.revoke(user_hash)
+    typer.echo(f"Revoked every key of {user_hash}.")
