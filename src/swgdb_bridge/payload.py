@@ -261,3 +261,14 @@ def payload_json_schema() -> dict[str, Any]:
     """The payload's JSON Schema (draft 2020-12), as shipped in ``docs/schema/session-payload.json``."""
     return SessionPayload.model_json_schema(by_alias=True)
 
+
+def payload_json_schema_bytes() -> bytes:
+    """The exported schema file's exact bytes; ``python -m swgdb_bridge.payload`` prints them."""
+    return orjson.dumps(payload_json_schema(), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.buffer.write(payload_json_schema_bytes())
+

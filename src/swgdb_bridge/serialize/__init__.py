@@ -1,0 +1,9 @@
+"""Serialize: a normalized, sanitized session → the upload payload (``SessionPayload``).
+
+One module per payload section (``xp``, ``credits``, ``quests``, ``locations``, ``events``,
+``performance``), the enum mappings in ``classify``, ids in ``identity``; ``serializer`` runs them in order.
+"""
+
+from swgdb_bridge.serialize.serializer import SERIALIZER_VERSION, SessionLogSerializer
+
+__all__ = ["SERIALIZER_VERSION", "SessionLogSerializer"]

@@ -1,0 +1,114 @@
+"""``event_data``: what happened around the character — messages, other players, guild alerts, AFK, stuck.
+
+Counts come from the session *before* sanitizing, lists from the session *after*: the sanitizer may drop a
+message or an encounter the user did not allow, but "you got 3 tells" is a count, not content, and is kept.
+``total_events`` is the sum of ``event_types`` (the upstream rule).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from swgdb_bridge.model import AfkPeriod, ChatMessage, GuildAlert, PlayerEncounter, Session, StuckEvent
+from swgdb_bridge.serialize.classify import ALERT_TYPES, CHAT_TYPES, INTERACTIONS, priority
+from swgdb_bridge.serialize.units import minutes_between, utc
+
+CHANNELS = ("whisper", "tell", "group_chat", "guild_chat", "other")
+
+
+def event_counts(raw: Session) -> dict[str, int]:
+    """Counts by type; every key is always present, so dashboards can chart sessions side by side."""
+    counts = {f"communication_{channel}": 0 for channel in CHANNELS}
+    for message in raw.messages:
+        counts[f"communication_{CHAT_TYPES(message.channel)}"] += 1
+    counts.update(
+        player_encounter=len(raw.encounters),
+        guild_alert=len(raw.guild_alerts),
+        afk_period=len(raw.afk_periods),
+        stuck_event=len(raw.stuck_events),
+        action=len(raw.actions),
+        loot_drop=len(raw.loot),
+    )
+    return counts
+
+
+def event_data(
+    raw: Session, clean: Session, *, sanitized: bool, include_events: bool, include_locations: bool
+) -> dict[str, Any]:
+    counts = event_counts(raw)
+    lists: dict[str, list[dict[str, Any]]] = {
+        "communication_events": [],
+        "player_encounters": [],
+        "guild_alerts": [],
+        "afk_periods": [],
+        "stuck_events": [],
+    }
+    if include_events:
+        lists = {
+            "communication_events": [_message(m, sanitized) for m in clean.messages],
+            "player_encounters": [_encounter(e, sanitized, include_locations) for e in clean.encounters],
+            "guild_alerts": [_alert(a, sanitized) for a in clean.guild_alerts],
+            "afk_periods": [_afk(p) for p in clean.afk_periods],
+            "stuck_events": [_stuck(s, include_locations) for s in clean.stuck_events],
+        }
+    return {"total_events": sum(counts.values()), "event_types": counts, **lists}
+
+
+def afk_minutes(period: AfkPeriod) -> float | None:
+    if period.duration_minutes is not None:
+        return max(0.0, period.duration_minutes)
+    return minutes_between(period.start_time, period.end_time)
+
+
+def _message(message: ChatMessage, sanitized: bool) -> dict[str, Any]:
+    return {
+        "timestamp": utc(message.timestamp),
+        "event_type": CHAT_TYPES(message.channel),
+        "sender": message.sender or None,
+        "message": message.message or None,
+        "response_sent": message.response_sent,
+        "_sanitized": sanitized,
+    }
+
+
+def _encounter(encounter: PlayerEncounter, sanitized: bool, include_locations: bool) -> dict[str, Any]:
+    return {
+        "timestamp": utc(encounter.timestamp),
+        "player": encounter.player_name or None,
+        "location": encounter.location if include_locations else None,
+        "distance": encounter.distance,
+        "interaction_type": INTERACTIONS(encounter.interaction_type),
+        "_player_name_removed": sanitized,
+    }
+
+
+def _alert(alert: GuildAlert, sanitized: bool) -> dict[str, Any]:
+    return {
+        "timestamp": utc(alert.timestamp),
+        "sender": alert.sender or None,
+        "message": alert.message or None,
+        "alert_type": ALERT_TYPES(alert.alert_type),
+        "priority": priority(alert.priority),
+        "auto_reply_sent": alert.auto_reply_sent,
+        "reply_message": alert.reply_message or None,
+        "_sanitized": sanitized,
+    }
+
+
+def _afk(period: AfkPeriod) -> dict[str, Any]:
+    minutes = afk_minutes(period)
+    return {
+        "start_time": utc(period.start_time),
+        "end_time": utc(period.end_time),
+        "duration_minutes": round(minutes, 2) if minutes is not None else None,
+        "reason": period.reason,
+    }
+
+
+def _stuck(event: StuckEvent, include_locations: bool) -> dict[str, Any]:
+    return {
+        "timestamp": utc(event.timestamp),
+        "location": event.location if include_locations else None,
+        "reason": event.reason,
+        "duration_seconds": event.duration_seconds,
+    }

@@ -1,0 +1,154 @@
+"""``SessionLogSerializer``: a normalized session in, the upload payload out — or an error, never a leak.
+
+The order is the promise: sanitize → compute → validate → scan. Numbers are computed from the sanitized
+session (sanitizing never changes a number), counts from the raw one (a count reveals nothing), and the
+finished document is scanned once more; if the scanner still finds something private, nothing is emitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from swgdb_bridge.config import SanitizeOptions, UploadConfig
+from swgdb_bridge.errors import SanitizationError, SessionFileError
+from swgdb_bridge.model import Session
+from swgdb_bridge.payload import SessionPayload, content_digest
+from swgdb_bridge.sanitize import Sanitizer, player_names, scan_for_leaks
+from swgdb_bridge.serialize.classify import SESSION_MODES
+from swgdb_bridge.serialize.credits import credit_data
+from swgdb_bridge.serialize.events import event_data
+from swgdb_bridge.serialize.identity import character_name, fit_session_id
+from swgdb_bridge.serialize.locations import location_data
+from swgdb_bridge.serialize.performance import performance_metrics
+from swgdb_bridge.serialize.quests import quest_data
+from swgdb_bridge.serialize.units import utc
+from swgdb_bridge.serialize.xp import xp_data
+from swgdb_bridge.sources import read_session
+
+SERIALIZER_VERSION = "1.0.0"
+MAX_DURATION_MINUTES = 1440.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SessionLogSerializer:
+    """Turns :class:`~swgdb_bridge.model.Session` objects into validated, sanitized :class:`SessionPayload`.
+
+    ``options`` default to the sanitizer's, else the environment's (``UploadConfig.from_env()``);
+    ``sanitizer`` defaults to one keyed with this install's pseudonym key; ``clock`` gives the serialization
+    timestamp (tests pin it).
+    """
+
+    def __init__(
+        self,
+        options: SanitizeOptions | None = None,
+        sanitizer: Sanitizer | None = None,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        if options is None:
+            options = sanitizer.options if sanitizer is not None else UploadConfig.from_env().sanitize_options
+        self.options = options
+        self.sanitizer = sanitizer if sanitizer is not None else Sanitizer(options)
+        self.clock = clock
+
+    def serialize_file(self, path: Path | str) -> SessionPayload:
+        """Read one session file and serialize it; raises ``SessionFileError`` or ``SanitizationError``."""
+        return self.serialize(read_session(Path(path)))
+
+    def serialize(self, session: Session) -> SessionPayload:
+        """Sanitize, compute every section, validate against the payload model, then scan for leaks."""
+        minutes = _checked_duration(session)
+        clean, report = self.sanitizer.sanitize_session(session)
+        document = self._document(session, clean, minutes, dict(report.counts))
+        payload = _validated(session, document)
+        final = payload.to_document()
+        self._refuse_leaks(session, final)
+        digest = content_digest(final)
+        metadata = payload.metadata.model_copy(update={"content_digest": digest})
+        return payload.model_copy(update={"metadata": metadata})
+
+    def _document(self, raw: Session, clean: Session, minutes: float, counts: dict[str, int]) -> dict[str, Any]:
+        opts = self.options
+        events, places = opts.include_events, opts.include_locations
+        sections: dict[str, dict[str, Any]] = {
+            "xp_data": xp_data(clean, minutes, include_events=events, include_locations=places),
+            "credit_data": credit_data(clean, minutes, include_events=events),
+            "quest_data": quest_data(clean, minutes, include_events=events, include_locations=places),
+            "location_data": location_data(clean, include_locations=places),
+            "event_data": event_data(
+                raw, clean, sanitized=opts.sanitize_data, include_events=events, include_locations=places
+            ),
+        }
+        return {
+            "session_id": fit_session_id(clean),
+            "character_name": character_name(clean),
+            "start_time": utc(raw.start_time),
+            "end_time": utc(raw.end_time),
+            "duration_minutes": round(minutes, 4),
+            **sections,
+            "performance_metrics": performance_metrics(raw, minutes, sections),
+            "metadata": self._metadata(clean, counts),
+        }
+
+    def _metadata(self, clean: Session, counts: dict[str, int]) -> dict[str, Any]:
+        return {
+            "serialization_timestamp": utc(self.clock()),
+            "serializer_version": SERIALIZER_VERSION,
+            "data_source": "ms11_bot",
+            "original_session_keys": list(clean.original_keys),
+            "sanitization_applied": self.options.sanitize_data,
+            "session_mode": SESSION_MODES(clean.mode) if clean.mode else None,
+            "character_name": clean.character_name or None,
+            "source_format": clean.source_format,
+            "sanitization_report": {"enabled": self.options.sanitize_data, "counts": counts},
+        }
+
+    def _refuse_leaks(self, raw: Session, document: dict[str, Any]) -> None:
+        """The fail-closed re-scan. Player names count as leaks only when sanitize_data asked for them to be replaced."""
+        names = player_names(raw) if self.options.sanitize_data else frozenset()
+        # The report is ours (category names → counts, e.g. "passwords": 2), not session content.
+        metadata = {k: v for k, v in document["metadata"].items() if k != "sanitization_report"}
+        findings = scan_for_leaks({**document, "metadata": metadata}, known_names=names)
+        if findings:
+            where = raw.source_path or f"session {raw.session_id!r}"
+            raise SanitizationError(
+                f"{where}: the sanitized payload still contains {len(findings)} private item(s) "
+                f"({'; '.join(findings[:5])}); it was not emitted. Please report this (the categories and "
+                "paths above, never the file)."
+            )
+
+
+def _checked_duration(session: Session) -> float:
+    """The span in minutes; a span the schema cannot hold is refused, never clipped (clipping would lie)."""
+    where = session.source_path or session.session_id
+    if session.end_time < session.start_time:
+        raise SessionFileError(where, "session ends before it starts; check the log's clock", "end_time")
+    minutes = session.duration_minutes
+    if minutes > MAX_DURATION_MINUTES:
+        raise SessionFileError(
+            where,
+            f"session lasts {minutes / 60:.1f} h; uploads hold at most 24 h — split the log into sessions",
+            "end_time",
+        )
+    return minutes
+
+
+def _validated(session: Session, document: dict[str, Any]) -> SessionPayload:
+    """Validate against the payload model; a failure names the first bad field of the output."""
+    try:
+        return SessionPayload.model_validate(document)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise SessionFileError(
+            session.source_path or session.session_id,
+            f"cannot be uploaded: {first['msg']} (fix that value in the log, or leave the field out)",
+            field,
+        ) from None
