@@ -1,0 +1,115 @@
+"""``swgdb-bridge logs``: look through session logs before they are uploaded (list, view, search, ...)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+def _emit_json(data: Any) -> None:
+    import orjson
+
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def logs(
+    dirs: list[Path] = typer.Option(None, "--dir", help="Session folder to read (repeatable). Default: configured."),
+    list_: bool = typer.Option(False, "--list", help="List sessions, newest first (the default)."),
+    view: str = typer.Option(None, "--view", metavar="ID", help="Show one session in full + sanitization preview."),
+    search: str = typer.Option(None, "--search", metavar="TEXT", help="Search ids, names, planets, quests, events."),
+    regex: bool = typer.Option(False, "--regex", help="Treat --search TEXT as a regular expression."),
+    analyze: bool = typer.Option(False, "--analyze", help="Totals, averages and rates across sessions."),
+    compare: tuple[str, str] | None = typer.Option(None, "--compare", metavar="ID ID", help="Compare two sessions."),
+    export: str = typer.Option(None, "--export", metavar="ID|all", help="Export one session or the filtered list."),
+    fmt: str = typer.Option("json", "--format", help="Export format: json, csv or xml."),
+    output: Path = typer.Option(None, "--output", help="Export to this file (default: stdout)."),
+    interactive: bool = typer.Option(False, "--interactive", help="Open the full-screen viewer."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON alone on stdout."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Show at most this many sessions."),
+    character: str = typer.Option(None, "--character", help="Only this character."),
+    planet: str = typer.Option(None, "--planet", help="Only sessions that visited this planet."),
+    mode: str = typer.Option(None, "--mode", help="Only this session mode (combat, quest, ...)."),
+    since: str = typer.Option(None, "--since", metavar="DATE", help="Only sessions started on/after DATE."),
+    until: str = typer.Option(None, "--until", metavar="DATE", help="Only sessions started on/before DATE."),
+    min_xp: int = typer.Option(None, "--min-xp", help="Only sessions with at least this much XP."),
+) -> None:
+    """Look through session logs before upload: list, view, search, analyze, compare, export, or a TUI."""
+    from rich.console import Console
+
+    from swgdb_bridge.errors import BridgeError
+    from swgdb_bridge.viewer import SessionLogViewer, render
+
+    err = Console(stderr=True)
+    filters = {"character": character, "planet": planet, "mode": mode, "since": since, "until": until, "min_xp": min_xp}
+    progress = render.ScanProgress(err)
+    try:
+        with SessionLogViewer(dirs or None, progress=progress) as viewer:
+            if interactive:
+                from swgdb_bridge.viewer.tui import ViewerApp
+
+                ViewerApp(viewer, filters).run()
+                return
+            _run(viewer, view, search, regex, analyze, compare, export, fmt, output, limit, filters, as_json)
+    except BridgeError as exc:
+        progress.stop()
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _run(
+    viewer: Any,
+    view: str | None,
+    search: str | None,
+    regex: bool,
+    analyze: bool,
+    compare: tuple[str, str] | None,
+    export: str | None,
+    fmt: str,
+    output: Path | None,
+    limit: int | None,
+    filters: dict[str, Any],
+    as_json: bool,
+) -> None:
+    """Do the one action asked for (the first given, in this order); print JSON or rich tables."""
+    from rich.console import Console
+
+    from swgdb_bridge.viewer import render
+
+    if export:
+        text = viewer.export_session(export, format=fmt, output=output, **filters)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            Console(stderr=True).print(f"exported to {output}")
+        return
+    if view:
+        data: Any = viewer.view_session(view)
+        renderables = list(render.session_view(data))
+    elif search:
+        data = viewer.search_sessions(search, regex=regex, **filters)
+        renderables = [render.search_table(data, search)]
+    elif analyze:
+        data = viewer.analyze_sessions(**filters)
+        renderables = list(render.analysis_view(data))
+    elif compare and compare[0]:
+        data = viewer.compare_sessions(*compare)
+        renderables = [render.comparison_table(data)]
+    else:
+        rows = viewer.list_sessions(limit=limit, **filters)
+        data = {"sessions": rows, "problems": viewer.problems()}
+        renderables = [render.sessions_table(rows)]
+        if data["problems"]:
+            renderables.append(render.problems_table(data["problems"]))
+    if as_json:
+        _emit_json(data)
+    else:
+        out = Console(highlight=False)
+        for renderable in renderables:
+            out.print(renderable)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("logs")(logs)

@@ -1,0 +1,95 @@
+"""Reading session files into index entries: the one place the viewer calls the pipeline's readers.
+
+A file is read, serialized exactly as the uploader would (so the summary's figures are the uploaded ones),
+and summarized. Any error the pipeline raises on purpose makes the file a *problem* (which file, why);
+it never stops the scan. Many files are spread over worker processes: parsing is CPU-bound.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import astuple
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from swgdb_bridge import paths
+from swgdb_bridge.config import SanitizeOptions
+from swgdb_bridge.errors import BridgeError, SessionFileError
+from swgdb_bridge.model import Session
+from swgdb_bridge.payload import SessionPayload
+from swgdb_bridge.viewer.index import IndexEntry, file_digest
+from swgdb_bridge.viewer.summary import search_texts, summarize
+
+if TYPE_CHECKING:
+    from swgdb_bridge.serialize import SessionLogSerializer
+
+# Below this many files a process pool costs more to start than it saves.
+POOL_THRESHOLD = 400
+CHUNK = 50
+
+
+def load(path: str | Path) -> Session:
+    from swgdb_bridge.sources import read_session
+
+    return read_session(Path(path))
+
+
+def serializer_for(options: SanitizeOptions) -> SessionLogSerializer:
+    """One serializer per options and data folder (its sanitizer holds that folder's pseudonym key)."""
+    from swgdb_bridge.serialize import SessionLogSerializer
+
+    key = (astuple(options), str(paths.data_dir()))
+    if key not in _serializers:
+        _serializers[key] = SessionLogSerializer(options)
+    return _serializers[key]
+
+
+_serializers: dict[tuple[object, ...], SessionLogSerializer] = {}
+
+
+def payload_of(session: Session, options: SanitizeOptions) -> SessionPayload:
+    """The payload exactly as the uploader would build it."""
+    return serializer_for(options).serialize(session)
+
+
+def sanitized(session: Session, options: SanitizeOptions) -> tuple[Session, dict[str, int]]:
+    """The session after the serializer's own sanitizer, and its counts per category."""
+    clean, report = serializer_for(options).sanitizer.sanitize_session(session)
+    return clean, dict(report.counts)
+
+
+def problem_text(exc: Exception) -> str:
+    """Why a file failed, without repeating its path (the problem list shows that beside it)."""
+    if isinstance(exc, SessionFileError):
+        return f"field {exc.field!r}: {exc.reason}" if exc.field else exc.reason
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
+
+
+def build_entry(path: str, options: SanitizeOptions) -> IndexEntry:
+    try:
+        digest = file_digest(path)
+    except OSError as exc:
+        return IndexEntry(digest="", problem=problem_text(exc))
+    try:
+        session = load(path)
+        payload = payload_of(session, options)
+    except (BridgeError, OSError) as exc:
+        return IndexEntry(digest=digest, problem=problem_text(exc))
+    summary = summarize(session, payload, path, digest)
+    return IndexEntry(digest=digest, summary=summary, texts=search_texts(session, summary))
+
+
+def build_entries(paths: list[str], options: SanitizeOptions) -> Iterator[tuple[str, IndexEntry]]:
+    """Entries for ``paths`` in order; over several processes when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    job = partial(build_entry, options=options)
+    if len(paths) < POOL_THRESHOLD or workers < 2:
+        yield from ((path, job(path)) for path in paths)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from zip(paths, pool.map(job, paths, chunksize=CHUNK))

@@ -1,0 +1,105 @@
+"""Export as JSON, CSV or XML: one session's full view, or the (filtered) session list.
+
+- JSON: the same documents the library returns.
+- CSV: the list is one row per session (lists joined with ``;``); one session is its timeline, one row per
+  record of every event list (section, timestamp, amount, the other fields as ``key=value`` pairs).
+- XML: the document as elements; a dict key that is not a valid XML name becomes ``<entry key="...">``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import orjson
+
+from swgdb_bridge.viewer.errors import ExportFormatError
+
+FORMATS = ("json", "csv", "xml")
+TIMELINE_COLUMNS = ("section", "list", "timestamp", "amount", "details")
+_XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ExportFormatError(f"cannot export as {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def render(document: dict[str, Any] | list[dict[str, Any]], fmt: str) -> str:
+    """Text of ``document`` (a session view, or a list of summary dicts) in ``fmt``."""
+    check_format(fmt)
+    if fmt == "json":
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+    if fmt == "csv":
+        return _list_csv(document) if isinstance(document, list) else _timeline_csv(document)
+    if isinstance(document, list):
+        root = ET.Element("sessions")
+        for row in document:
+            _fill(ET.SubElement(root, "session"), row)
+    else:
+        root = ET.Element("session")
+        _fill(root, document)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def _list_csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+    return out.getvalue()
+
+
+def timeline(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per record of every event list in a session view, in section order."""
+    rows = []
+    for section, content in view["sections"].items():
+        for name, records in content.items():
+            if not isinstance(records, list):
+                continue
+            for record in records:
+                if not isinstance(record, dict):
+                    continue
+                rest = {k: v for k, v in record.items() if k not in ("timestamp", "amount") and v is not None}
+                rows.append(
+                    {
+                        "section": section,
+                        "list": name,
+                        "timestamp": record.get("timestamp") or record.get("start_time") or "",
+                        "amount": _cell(record.get("amount")),
+                        "details": "; ".join(f"{k}={_cell(v)}" for k, v in rest.items()),
+                    }
+                )
+    return rows
+
+
+def _timeline_csv(view: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=TIMELINE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(timeline(view))
+    return out.getvalue()
+
+
+def _fill(element: ET.Element, value: Any) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            key = str(key)
+            child = ET.SubElement(element, key) if _XML_NAME.match(key) else ET.SubElement(element, "entry", key=key)
+            _fill(child, item)
+    elif isinstance(value, list):
+        for item in value:
+            _fill(ET.SubElement(element, "item"), item)
+    elif value is not None:
+        element.text = str(value).lower() if isinstance(value, bool) else str(value)

@@ -1,0 +1,231 @@
+"""The viewer's summary index: SQLite in the app's data folder, one row per session file.
+
+A row is keyed by the file's absolute path and remembers its size, mtime and SHA-256. A warm refresh only
+stat()s the files; a file whose size or mtime changed is hashed, and re-read only when its bytes changed
+(a ``touch`` costs a hash, not a parse). Rows of files that disappeared from the scanned folders are dropped.
+Besides the summary, each row keeps the texts the search box looks through (local data, like the logs it
+came from), so a search never opens the session files either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from swgdb_bridge import __version__
+from swgdb_bridge.errors import StateError
+from swgdb_bridge.viewer.errors import SearchPatternError
+from swgdb_bridge.viewer.summary import SessionSummary
+
+# Bump when what a row holds changes: every row is then rebuilt on the next scan.
+INDEX_VERSION = f"1/{__version__}"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    summary BLOB,          -- orjson of SessionSummary.to_dict(); NULL when the file is a problem
+    problem TEXT           -- why the file could not be read; NULL when it could
+);
+CREATE TABLE IF NOT EXISTS texts (path TEXT NOT NULL, field TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS texts_path ON texts (path);
+"""
+
+
+@dataclass(slots=True)
+class IndexEntry:
+    """What a (re)read of one file produced: a summary and its search texts, or the reason it failed."""
+
+    digest: str
+    summary: SessionSummary | None = None
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    problem: str | None = None
+
+
+@dataclass(slots=True)
+class Problem:
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ScanReport:
+    """What one refresh did; ``read`` is the number of files parsed, the expensive part."""
+
+    files: int = 0
+    unchanged: int = 0
+    touched: int = 0
+    read: int = 0
+    dropped: int = 0
+
+
+# Builds entries for files that must be (re)read; given the list so it may spread the work over processes.
+Builder = Callable[[list[str]], Iterator[tuple[str, IndexEntry]]]
+Progress = Callable[[int, int], None]
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of the file's bytes, read in chunks so a huge log does not sit in memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _under(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+class SummaryIndex:
+    """Open (creating if needed) the index at ``db_path``."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = db_path
+        db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            self._db = sqlite3.connect(db_path, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+            self._check_version()
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"viewer index {db_path} is unreadable ({exc}); delete it and it is rebuilt on the next run"
+            ) from None
+        self._db.create_function("regexp", 2, _regexp, deterministic=True)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _check_version(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        if row and row[0] == INDEX_VERSION:
+            return
+        with self._db:
+            self._db.execute("DELETE FROM files")
+            self._db.execute("DELETE FROM texts")
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
+
+    def refresh(
+        self, files: Iterable[str], roots: Iterable[str], build: Builder, progress: Progress | None = None
+    ) -> ScanReport:
+        """Bring the rows for ``files`` (absolute paths under ``roots``) up to date with the disk."""
+        report = ScanReport()
+        known = {row[0]: row[1:] for row in self._db.execute("SELECT path, size, mtime_ns, digest FROM files")}
+        seen: set[str] = set()
+        stale: list[str] = []
+        touched: list[tuple[int, int, str]] = []
+        for path in files:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue  # vanished between discovery and now: treated as deleted
+            seen.add(path)
+            old = known.get(path)
+            if old is not None and old[0] == stat.st_size and old[1] == stat.st_mtime_ns:
+                report.unchanged += 1
+            elif old is not None and _same_bytes(path, old[2]):
+                touched.append((stat.st_size, stat.st_mtime_ns, path))
+            else:
+                stale.append(path)
+        report.files = len(seen)
+        report.touched = len(touched)
+        root_tuple = tuple(roots)
+        gone = [p for p in known if p not in seen and _under(p, root_tuple)]
+        with self._db:
+            self._db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", touched)
+            self._delete(gone)
+        report.dropped = len(gone)
+        report.read = self._rebuild(stale, build, progress)
+        return report
+
+    def _delete(self, paths: list[str]) -> None:
+        rows = [(p,) for p in paths]
+        self._db.executemany("DELETE FROM files WHERE path = ?", rows)
+        self._db.executemany("DELETE FROM texts WHERE path = ?", rows)
+
+    def _rebuild(self, paths: list[str], build: Builder, progress: Progress | None) -> int:
+        """Re-read ``paths`` and store what came out, committing in batches so a crash loses little."""
+        done = 0
+        batch: list[tuple[str, IndexEntry]] = []
+        for item in build(paths) if paths else ():
+            batch.append(item)
+            done += 1
+            if len(batch) >= 500:
+                self._store(batch)
+                batch = []
+            if progress:
+                progress(done, len(paths))
+        self._store(batch)
+        return done
+
+    def _store(self, entries: list[tuple[str, IndexEntry]]) -> None:
+        with self._db:
+            self._delete([path for path, _ in entries])
+            for path, entry in entries:
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                blob = orjson.dumps(entry.summary.to_dict()) if entry.summary else None
+                self._db.execute(
+                    "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                    (path, stat.st_size, stat.st_mtime_ns, entry.digest, blob, entry.problem),
+                )
+                self._db.executemany(
+                    "INSERT INTO texts VALUES (?, ?, ?)", [(path, f, t) for f, t in entry.texts]
+                )
+
+    def summaries(self, paths: set[str]) -> list[SessionSummary]:
+        """Summaries of the readable files among ``paths``."""
+        rows = self._db.execute("SELECT path, summary FROM files WHERE summary IS NOT NULL")
+        return [SessionSummary.from_dict(orjson.loads(blob)) for path, blob in rows if path in paths]
+
+    def problems(self, paths: set[str]) -> list[Problem]:
+        """Files among ``paths`` that could not be read, and why."""
+        rows = self._db.execute("SELECT path, problem FROM files WHERE problem IS NOT NULL ORDER BY path")
+        return [Problem(path, reason) for path, reason in rows if path in paths]
+
+    def search(self, paths: set[str], text: str, regex: bool) -> list[tuple[str, str, str]]:
+        """(path, field, text) rows whose text contains ``text`` (case-insensitive) or matches the regex."""
+        if regex:
+            _compile(text)  # raise our own error before SQLite wraps it in its own
+            query = "SELECT path, field, text FROM texts WHERE regexp(?, text)"
+        else:
+            query = "SELECT path, field, text FROM texts WHERE instr(lower(text), lower(?)) > 0"
+        return [row for row in self._db.execute(query, (text,)) if row[0] in paths]
+
+
+def _same_bytes(path: str, digest: str) -> bool:
+    try:
+        return file_digest(path) == digest
+    except OSError:
+        return False
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """Regex search ignores case like plain search; a bad pattern is the user's error, said plainly."""
+    compiled = _patterns.get(pattern)
+    if compiled is None:
+        try:
+            compiled = _patterns[pattern] = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise SearchPatternError(f"search pattern {pattern!r} is not a valid regular expression: {exc}") from None
+    return compiled
+
+
+_patterns: dict[str, re.Pattern[str]] = {}
+
+
+def _regexp(pattern: str, text: str) -> bool:
+    return _compile(pattern).search(text) is not None

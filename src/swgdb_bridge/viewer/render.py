@@ -1,0 +1,223 @@
+"""Rich renderings of the viewer's data for ``swgdb-bridge logs`` (the library returns data; this prints it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+# A first scan of fewer files than this is quick enough not to need a bar.
+PROGRESS_MIN_FILES = 50
+
+STATE_STYLES = {"uploaded": "green", "queued": "yellow", "failed": "red", "changed since upload": "magenta"}
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
+
+
+def _when(iso: str | None) -> str:
+    return iso[:16].replace("T", " ") if iso else "-"
+
+
+def _minutes(value: float) -> str:
+    hours, minutes = divmod(round(value), 60)
+    return f"{hours}h{minutes:02d}" if hours else f"{value:.0f}m" if value >= 1 else f"{value * 60:.0f}s"
+
+
+def sessions_table(rows: list[dict[str, Any]], title: str = "Sessions") -> Table:
+    table = Table(title=f"{title} ({len(rows)})", title_justify="left")
+    for name in ("id", "character", "start", "duration", "XP", "XP/h", "credits", "credits/h"):
+        table.add_column(name, justify="right" if name[0].isupper() or "/" in name or name == "credits" else "left")
+    table.add_column("planets")
+    table.add_column("problems", justify="right")
+    table.add_column("upload")
+    for row in rows:
+        state = row["upload_state"]
+        table.add_row(
+            row["session_id"],
+            row["character"] or "-",
+            _when(row["start"]),
+            _minutes(row["duration_minutes"]),
+            _num(row["xp"]),
+            _num(row["xp_per_hour"]),
+            _num(row["credits"]),
+            _num(row["credits_per_hour"]),
+            ", ".join(row["planets"]) or "-",
+            Text(str(row["problems"]), style="red" if row["problems"] else ""),
+            Text(state, style=STATE_STYLES.get(state, "dim")),
+        )
+    return table
+
+
+def problems_table(problems: list[dict[str, str]]) -> Table:
+    table = Table(title=f"Files that could not be read ({len(problems)})", title_justify="left", title_style="red")
+    table.add_column("file")
+    table.add_column("why")
+    for problem in problems:
+        table.add_row(problem["path"], problem["reason"])
+    return table
+
+
+def _pairs(title: str, values: dict[str, Any]) -> Table:
+    table = Table(title=title, title_justify="left", show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in values.items():
+        table.add_row(key, _num(value) if isinstance(value, int | float) and not isinstance(value, bool) else str(value))
+    return table
+
+
+def _records(name: str, records: list[dict[str, Any]], limit: int = 20) -> Table:
+    table = Table(title=f"{name} ({len(records)})", title_justify="left")
+    columns = [key for key in records[0] if any(r.get(key) is not None for r in records)] if records else []
+    for column in columns:
+        table.add_column(column)
+    for record in records[:limit]:
+        table.add_row(*("" if record.get(c) is None else str(record.get(c)) for c in columns))
+    if len(records) > limit:
+        table.caption = f"first {limit} of {len(records)}; --json or --export for all"
+    return table
+
+
+def _section(name: str, content: dict[str, Any]) -> Panel:
+    scalars = {k: v for k, v in content.items() if not isinstance(v, list | dict)}
+    parts: list[RenderableType] = [_pairs("", scalars)] if scalars else []
+    for key, value in content.items():
+        if isinstance(value, dict) and value:
+            parts.append(_pairs(key, value))
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            parts.append(_records(key, value))
+        elif isinstance(value, list) and value:
+            parts.append(Text(f"{key}: {', '.join(map(str, value))}"))
+    return Panel(Group(*parts), title=name, title_align="left")
+
+
+def session_view(view: dict[str, Any]) -> Iterator[RenderableType]:
+    summary = view["summary"]
+    yield sessions_table([summary], title=f"Session {view['session_id']} — {view['path']}")
+    for name, content in view["sections"].items():
+        yield _section(name, content)
+    yield sanitization_panel(view["sanitization"])
+    if view["problems"]:
+        yield Panel("\n".join(view["problems"]), title="problems", border_style="red")
+
+
+def diff_text(diff: list[str]) -> Text:
+    text = Text()
+    for line in diff:
+        style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
+        text.append(line + "\n", style=style)
+    return text
+
+
+def sanitization_panel(preview: dict[str, Any]) -> Panel:
+    counts = preview["counts"]
+    body: list[RenderableType] = [
+        _pairs("removed or replaced", counts) if counts else Text("nothing to remove", style="green"),
+        diff_text(preview["diff"]) if preview["diff"] else Text("the text is uploaded unchanged", style="dim"),
+    ]
+    return Panel(Group(*body), title="sanitization preview (what leaves the machine)", title_align="left")
+
+
+def search_table(results: list[dict[str, Any]], text: str) -> Table:
+    table = Table(title=f"Sessions matching {text!r} ({len(results)})", title_justify="left")
+    for name in ("id", "character", "start", "field", "text"):
+        table.add_column(name)
+    for result in results:
+        for i, match in enumerate(result["matches"]):
+            first = i == 0
+            table.add_row(
+                result["session_id"] if first else "",
+                (result["character"] or "-") if first else "",
+                _when(result["start"]) if first else "",
+                match["field"],
+                match["text"],
+            )
+    return table
+
+
+def _group_table(title: str, groups: dict[str, dict[str, Any]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("name")
+    for name in ("sessions", "XP", "credits", "quests", "played", "XP/h", "credits/h"):
+        table.add_column(name, justify="right")
+    for key, g in groups.items():
+        table.add_row(
+            key,
+            str(g["sessions"]),
+            _num(g["total_xp_gained"]),
+            _num(g["total_credits_gained"]),
+            str(g["total_quests_completed"]),
+            _minutes(g["time_played_minutes"]),
+            _num(g["xp_per_hour"]),
+            _num(g["credits_per_hour"]),
+        )
+    return table
+
+
+def analysis_view(analysis: dict[str, Any]) -> Iterator[RenderableType]:
+    totals = {k: v for k, v in analysis.items() if not isinstance(v, dict | type(None))}
+    yield _pairs("Across all sessions", totals)
+    yield _group_table("Per character", analysis["by_character"])
+    yield _group_table("Per planet (a session on two planets counts under both)", analysis["by_planet"])
+    for label in ("best_session", "worst_session"):
+        if analysis[label]:
+            yield _pairs(label.replace("_", " ").capitalize() + " (by XP/h)", analysis[label])
+
+
+def comparison_table(result: dict[str, Any]) -> Table:
+    a, b = result["a"], result["b"]
+    table = Table(title="Comparison (delta = B - A, ratio = B / A)", title_justify="left")
+    table.add_column("metric")
+    table.add_column(f"A {a['session_id']}", justify="right")
+    table.add_column(f"B {b['session_id']}", justify="right")
+    table.add_column("delta", justify="right")
+    table.add_column("ratio", justify="right")
+    for row in result["metrics"]:
+        ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}×"
+        style = "green" if row["delta"] > 0 else "red" if row["delta"] < 0 else ""
+        table.add_row(row["metric"], _num(row["a"]), _num(row["b"]), Text(f"{row['delta']:+,.2f}", style), ratio)
+    planets = result["planets"]
+    table.caption = (
+        f"planets in both: {', '.join(planets['both']) or '-'}; only A: {', '.join(planets['only_a']) or '-'}; "
+        f"only B: {', '.join(planets['only_b']) or '-'}"
+    )
+    return table
+
+
+class ScanProgress:
+    """A progress callback for the viewer that shows a bar (on stderr) only when many files must be read."""
+
+    def __init__(self, console: Any) -> None:
+        self._console = console
+        self._progress: Progress | None = None
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._progress is None:
+            if total < PROGRESS_MIN_FILES:
+                return
+            self._progress = Progress(
+                TextColumn("indexing session files"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=self._console,
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("index", total=total)
+        self._progress.update(self._task, completed=done)
+        if done >= total:
+            self.stop()
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None

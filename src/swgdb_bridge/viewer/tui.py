@@ -1,0 +1,240 @@
+"""``swgdb-bridge logs --interactive``: a full-screen shell over :class:`SessionLogViewer`.
+
+Left: filter inputs, a search box and the session list; right: the detail pane. Keys act on the highlighted
+session: Enter views it, ``p`` previews what would be uploaded, ``u`` queues it for upload, ``c`` picks a
+second session to compare with, ``a`` analyzes the listed sessions, ``r`` rescans the folders. Everything
+shown comes from the viewer's library calls; the same renderings as the CLI are reused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from swgdb_bridge.errors import BridgeError
+from swgdb_bridge.viewer import render
+from swgdb_bridge.viewer.viewer import SessionLogViewer
+
+FILTERS = ("character", "planet", "mode", "since", "until", "min_xp")
+COLUMNS = ("id", "character", "start", "XP", "XP/h", "credits", "planets", "problems", "upload")
+
+
+class ComparePicker(ModalScreen[str | None]):
+    """Pick the session to compare the highlighted one with."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, first: str, rows: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.first = first
+        self.rows = [r for r in rows if r["session_id"] != first]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box"):
+            yield Label(f"Compare {self.first} with:")
+            options = [
+                Option(f"{r['session_id']}  {r['character'] or '-'}  {r['start'][:16]}", id=r["session_id"])
+                for r in self.rows
+            ]
+            yield OptionList(*options, id="picker")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ViewerApp(App[None]):
+    CSS_PATH = "tui.tcss"
+    TITLE = "swgdb-bridge logs"
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("p", "preview", "Preview upload"),
+        Binding("u", "queue", "Queue upload"),
+        Binding("c", "compare", "Compare"),
+        Binding("a", "analyze", "Analyze"),
+        Binding("r", "rescan", "Rescan"),
+        Binding("escape", "focus_list", "List", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, viewer: SessionLogViewer, filters: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.viewer = viewer
+        self.initial = {k: v for k, v in (filters or {}).items() if v is not None}
+        self.rows: list[dict[str, Any]] = []
+        self.matches: dict[str, list[dict[str, str]]] = {}
+        # What the detail pane shows, as data: ("summary" | "view" | "preview" | "compare" | "analysis", data).
+        self.shown: tuple[str, Any] = ("none", None)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="left"):
+                with Horizontal(id="filters"):
+                    for name in FILTERS:
+                        yield Input(
+                            str(self.initial.get(name, "")), placeholder=name.replace("_", " "), id=f"filter-{name}"
+                        )
+                yield Input(placeholder="search ids, names, planets, quests, events (/)", id="search")
+                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                yield Static(id="status")
+            with VerticalScroll(id="detail-pane"):
+                yield Static("Highlight a session; Enter shows it in full.", id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sessions", DataTable).add_columns(*COLUMNS)
+        self.reload()
+        self.query_one("#sessions", DataTable).focus()
+
+    # -- the list ----------------------------------------------------------------------------------
+
+    def _filters(self) -> dict[str, Any]:
+        values: dict[str, Any] = {name: self.query_one(f"#filter-{name}", Input).value.strip() for name in FILTERS}
+        raw_xp = values.pop("min_xp")
+        values["min_xp"] = int(raw_xp) if raw_xp.isdigit() else None
+        return values
+
+    def reload(self) -> None:
+        """Refill the list from the filters and the search box; a bad filter value is shown, not raised."""
+        text = self.query_one("#search", Input).value.strip()
+        try:
+            filters = self._filters()
+            rows = self.viewer.list_sessions(**filters)
+            self.matches = (
+                {r["session_id"]: r["matches"] for r in self.viewer.search_sessions(text, **filters)} if text else {}
+            )
+        except BridgeError as exc:
+            self._status(str(exc), error=True)
+            return
+        self.rows = [r for r in rows if r["session_id"] in self.matches] if text else rows
+        self._fill_table()
+        problems = len(self.viewer.problems())
+        suffix = f"; {problems} file(s) could not be read (swgdb-bridge logs --list shows which)" if problems else ""
+        self._status(f"{len(self.rows)} session(s){suffix}")
+
+    def _fill_table(self) -> None:
+        """Refill the table, keeping the cursor on the same session when it is still listed."""
+        table = self.query_one("#sessions", DataTable)
+        keep = (self.current() or {}).get("session_id")
+        table.clear()
+        for row in self.rows:
+            table.add_row(
+                row["session_id"],
+                row["character"] or "-",
+                row["start"][:16].replace("T", " "),
+                f"{row['xp']:,}",
+                f"{row['xp_per_hour']:,.0f}",
+                f"{row['credits']:,}",
+                ", ".join(row["planets"]),
+                str(row["problems"]),
+                row["upload_state"],
+                key=row["session_id"],
+            )
+        ids = [row["session_id"] for row in self.rows]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep))
+
+    def _status(self, message: str, error: bool = False) -> None:
+        self.query_one("#status", Static).update(Text(message, style="red" if error else "dim"))
+
+    def current(self) -> dict[str, Any] | None:
+        table = self.query_one("#sessions", DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#sessions", DataTable).focus()
+
+    # -- the detail pane ---------------------------------------------------------------------------
+
+    def _show(self, kind: str, data: Any, renderables: list[RenderableType]) -> None:
+        self.shown = (kind, data)
+        self.query_one("#detail", Static).update(Group(*renderables))
+        self.query_one("#detail-pane", VerticalScroll).scroll_home(animate=False)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = self.current()
+        if row is None:
+            return
+        parts: list[RenderableType] = [render.sessions_table([row], title=row["session_id"])]
+        if row["session_id"] in self.matches:
+            parts.append(render.search_table([{**row, "matches": self.matches[row["session_id"]]}], "search"))
+        self._show("summary", row, parts)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self._with_view("view", lambda view: list(render.session_view(view)))
+
+    def _with_view(self, kind: str, draw: Any) -> None:
+        row = self.current()
+        if row is None:
+            return
+        try:
+            view = self.viewer.view_session(row["session_id"])
+        except BridgeError as exc:
+            self._status(str(exc), error=True)
+            return
+        self._show(kind, view, draw(view))
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_list(self) -> None:
+        self.query_one("#sessions", DataTable).focus()
+
+    def action_preview(self) -> None:
+        self._with_view("preview", lambda view: [render.sanitization_panel(view["sanitization"])])
+
+    def action_analyze(self) -> None:
+        try:
+            analysis = self.viewer.analyze_sessions(**self._filters())
+        except BridgeError as exc:
+            self._status(str(exc), error=True)
+            return
+        self._show("analysis", analysis, list(render.analysis_view(analysis)))
+
+    def action_rescan(self) -> None:
+        report = self.viewer.refresh()
+        self.reload()
+        self.notify(f"rescanned: {report.read} read, {report.dropped} dropped, {report.unchanged} unchanged")
+
+    def action_compare(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        first = row["session_id"]
+
+        def compared(second: str | None) -> None:
+            if second:
+                result = self.viewer.compare_sessions(first, second)
+                self._show("compare", result, [render.comparison_table(result)])
+
+        self.push_screen(ComparePicker(first, self.rows), compared)
+
+    def action_queue(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        try:
+            self.viewer.queue_session(row["session_id"])
+        except BridgeError as exc:
+            self._status(str(exc), error=True)
+            return
+        self.reload()
+        self.notify(f"{row['session_id']} queued; `swgdb-bridge upload` or `watch` sends it")

@@ -1,0 +1,184 @@
+"""``SessionLogViewer``: list, view, search, analyze, compare and export session logs before upload.
+
+The library face of ``swgdb-bridge logs``: every method returns data (printing is the CLI's job). Listing,
+filtering, searching and analyzing read the summary index; only ``view_session`` (and a single-session
+export) opens the session file itself. Each query rescans the folders when the last scan is older than
+``max_age`` seconds, which on a warm index is a stat() per file.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from swgdb_bridge import paths
+from swgdb_bridge.config import UploadConfig
+from swgdb_bridge.viewer import build, detail, export, preview, upload_state
+from swgdb_bridge.viewer.analyze import analyze
+from swgdb_bridge.viewer.compare import compare
+from swgdb_bridge.viewer.errors import UnknownSessionError
+from swgdb_bridge.viewer.filters import SessionFilter
+from swgdb_bridge.viewer.index import Progress, ScanReport, SummaryIndex, file_digest
+from swgdb_bridge.viewer.summary import SessionSummary
+
+INDEX_FILE = "viewer-index.sqlite"
+DirArg = str | Path | Sequence[str | Path] | None
+
+
+def _dirs(session_dirs: DirArg, config: UploadConfig) -> list[str]:
+    if session_dirs is None:
+        chosen: Sequence[str | Path] = config.session_dirs
+    elif isinstance(session_dirs, str | Path):
+        chosen = [session_dirs]
+    else:
+        chosen = session_dirs
+    return [os.path.abspath(d) for d in chosen]
+
+
+class SessionLogViewer:
+    """Look through the session logs in ``session_dirs`` (default: the configured session folders)."""
+
+    def __init__(
+        self,
+        session_dirs: DirArg = None,
+        index_path: Path | str | None = None,
+        config: UploadConfig | None = None,
+        progress: Progress | None = None,
+        max_age: float = 2.0,
+    ) -> None:
+        self.config = config or UploadConfig.load()
+        self.session_dirs = _dirs(session_dirs, self.config)
+        self.index_path = Path(index_path) if index_path else paths.data_dir() / INDEX_FILE
+        self.progress = progress
+        self.max_age = max_age
+        self.last_scan: ScanReport | None = None
+        self._index = SummaryIndex(self.index_path)
+        self._files: set[str] = set()
+        self._scanned_at = float("-inf")
+
+    def close(self) -> None:
+        self._index.close()
+
+    def __enter__(self) -> SessionLogViewer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- scanning ----------------------------------------------------------------------------------
+
+    def refresh(self) -> ScanReport:
+        """Rescan the folders now: new and changed files are read, deleted ones dropped from the index."""
+        from swgdb_bridge.sources import discover_files
+
+        files = [os.path.abspath(p) for p in discover_files([Path(d) for d in self.session_dirs])]
+        options = self.config.sanitize_options
+        self.last_scan = self._index.refresh(
+            files, self.session_dirs, lambda todo: build.build_entries(todo, options), self.progress
+        )
+        self._files = set(files)
+        self._scanned_at = time.monotonic()
+        return self.last_scan
+
+    def _summaries(self) -> list[SessionSummary]:
+        if time.monotonic() - self._scanned_at > self.max_age:
+            self.refresh()
+        return self._index.summaries(self._files)
+
+    def problems(self) -> list[dict[str, str]]:
+        """Files that could not be read: which file and why."""
+        self._summaries()
+        return [{"path": p.path, "reason": p.reason} for p in self._index.problems(self._files)]
+
+    def _find(self, session_id: str) -> SessionSummary:
+        """By session id (or by file path); unknown ids raise with the closest known ids."""
+        summaries = self._summaries()
+        wanted = os.path.abspath(session_id)
+        for summary in summaries:
+            if summary.session_id == session_id or summary.path == wanted:
+                return summary
+        raise UnknownSessionError(session_id, sorted({s.session_id for s in summaries}))
+
+    # -- queries -----------------------------------------------------------------------------------
+
+    def _row(self, summary: SessionSummary, states: dict[str, str]) -> dict[str, Any]:
+        return {**summary.to_dict(), "problems": summary.problem_count, "upload_state": states[summary.path]}
+
+    def list_sessions(self, limit: int | None = None, **filters: Any) -> list[dict[str, Any]]:
+        """Summaries, newest first; ``filters`` are :class:`SessionFilter`'s (character, planet, mode, ...)."""
+        chosen = SessionFilter.build(**filters).apply(self._summaries())
+        chosen.sort(key=lambda s: (s.start, s.session_id), reverse=True)
+        chosen = chosen[:limit] if limit is not None else chosen
+        states = upload_state.states_of(chosen)
+        return [self._row(s, states) for s in chosen]
+
+    def view_session(self, session_id: str) -> dict[str, Any]:
+        """The whole session, in sections, with the sanitization preview."""
+        summary = self._find(session_id)
+        session = build.load(summary.path)
+        options = self.config.sanitize_options
+        payload = build.payload_of(session, options)
+        sanitized, counts = build.sanitized(session, options)
+        return {
+            "session_id": summary.session_id,
+            "path": summary.path,
+            "summary": self._row(summary, upload_state.states_of([summary])),
+            "sections": detail.sections(session, payload),
+            "sanitization": preview.preview(session, sanitized, counts),
+            "problems": list(summary.warnings),
+        }
+
+    def search_sessions(self, text: str, regex: bool = False, **filters: Any) -> list[dict[str, Any]]:
+        """Sessions whose id, character, planets, quests or event text match, with the matching fields."""
+        by_path = {s.path: s for s in SessionFilter.build(**filters).apply(self._summaries())}
+        hits: dict[str, list[dict[str, str]]] = {}
+        for path, field, value in self._index.search(set(by_path), text, regex):
+            hits.setdefault(path, []).append({"field": field, "text": value})
+        ordered = sorted(hits, key=lambda p: (by_path[p].start, by_path[p].session_id), reverse=True)
+        return [
+            {
+                "session_id": by_path[p].session_id,
+                "character": by_path[p].character,
+                "start": by_path[p].start.isoformat(),
+                "path": p,
+                "matches": hits[p],
+            }
+            for p in ordered
+        ]
+
+    def analyze_sessions(self, **filters: Any) -> dict[str, Any]:
+        """Totals, averages, rates, per character and per planet, best and worst sessions."""
+        return analyze(SessionFilter.build(**filters).apply(self._summaries()))
+
+    def compare_sessions(self, a: str, b: str) -> dict[str, Any]:
+        return compare(self._find(a), self._find(b))
+
+    def queue_session(self, session_id: str) -> str:
+        """Put the sanitized payload of one session into the uploader's outbox; returns its upload state.
+
+        The file is recorded in the upload history at its current digest, as the uploader does, so
+        ``swgdb-bridge upload`` sends it once and does not queue it again.
+        """
+        from swgdb_bridge.outbox import FileRecord, Outbox
+        from swgdb_bridge.uploader import payload_item
+
+        summary = self._find(session_id)
+        digest = file_digest(summary.path)
+        payload = build.payload_of(build.load(summary.path), self.config.sanitize_options)
+        with Outbox() as box:
+            box.enqueue([payload_item(payload, summary.path)], files=[FileRecord(summary.path, digest, 1)])
+        return upload_state.states_of([summary])[summary.path]
+
+    def export_session(
+        self, session_id: str = "all", format: str = "json", output: str | Path | None = None, **filters: Any
+    ) -> str:
+        """One session's view, or ``"all"`` (the filtered list), as json/csv/xml; written to ``output`` if given."""
+        export.check_format(format)
+        document: Any = self.list_sessions(**filters) if session_id == "all" else self.view_session(session_id)
+        text = export.render(document, format)
+        if output is not None:
+            Path(output).write_text(text, encoding="utf-8")
+        return text
