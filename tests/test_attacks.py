@@ -1,0 +1,397 @@
+"""Attacks on the real server: each is refused with the right status, and nothing is stored.
+
+Every refused request is followed by a check on storage (the attacked user has no new session) and, where
+it matters, by the untampered original succeeding — proof that the refusal did not burn its nonce.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+
+import httpx
+import orjson
+import pytest
+
+from fixtures.live_server import Account, Api, FrozenClock
+from fixtures.payloads import make_document, make_payload
+from swgdb_bridge import protocol
+from swgdb_bridge.server.settings import MIB, ServerSettings
+
+UPLOAD = "/v1/sessions/upload"
+JSON = {"Content-Type": "application/json"}
+
+
+def _unauthorized(response: httpx.Response) -> None:
+    assert response.status_code == 401, response.text
+    assert response.json()["error"] == "unauthorized"
+
+
+def _stable_headers(response: httpx.Response) -> dict[str, str]:
+    return {k: v for k, v in response.headers.items() if k not in ("date", "x-request-id")}
+
+
+# --- forged, replayed, mis-timed --------------------------------------------------------------------------
+
+
+def test_tampered_body_is_refused_and_the_original_still_lands(live_api: Api) -> None:
+    account = live_api.account()
+    body = make_payload("tamper-1").to_json_bytes()
+    headers = live_api.sign(account, "POST", UPLOAD, body)
+    forged = body.replace(b'"total_xp_gained":1200', b'"total_xp_gained":9999')
+    assert forged != body
+    _unauthorized(live_api.http.post(UPLOAD, content=forged, headers=headers))
+    assert live_api.stored(account) == []
+    assert live_api.http.post(UPLOAD, content=body, headers=headers).status_code == 201
+
+
+def test_a_replayed_request_is_refused_and_changes_nothing(live_api: Api) -> None:
+    account = live_api.account()
+    body = make_payload("replay-1").to_json_bytes()
+    headers = live_api.sign(account, "POST", UPLOAD, body)
+    assert live_api.http.post(UPLOAD, content=body, headers=headers).status_code == 201
+    [before] = live_api.stored(account)
+    _unauthorized(live_api.http.post(UPLOAD, content=body, headers=headers))
+    assert live_api.stored(account) == [before]
+
+
+@pytest.mark.parametrize(("offset", "accepted"), [(-301, False), (-300, True), (0, True), (300, True), (301, False)])
+def test_timestamps_are_accepted_within_300_seconds_either_way(server_factory, offset: int, accepted: bool) -> None:
+    clock = FrozenClock()
+    api = server_factory(ServerSettings(clock=clock, rate_limit_requests=1000))
+    account = api.account()
+    body = make_payload("clock-1").to_json_bytes()
+    response = api.signed(account, "POST", UPLOAD, body, timestamp=int(clock.now) + offset)
+    if accepted:
+        assert response.status_code == 201, response.text
+        assert len(api.stored(account)) == 1
+    else:
+        assert response.status_code == 401
+        assert response.json()["error"] == "clock_skew"
+        assert str(int(clock.now)) in response.json()["message"]
+        assert api.stored(account) == []
+
+
+def test_a_nonce_is_remembered_as_long_as_its_timestamp_is_acceptable(server_factory) -> None:
+    clock = FrozenClock()
+    api = server_factory(ServerSettings(clock=clock, rate_limit_requests=1000))
+    account = api.account()
+    headers = api.sign(account, "GET", "/v1/auth/validate", timestamp=int(clock.now))
+    assert api.http.get("/v1/auth/validate", headers=headers).status_code == 200
+    clock.now += 300
+    _unauthorized(api.http.get("/v1/auth/validate", headers=headers))
+    clock.now += 1
+    assert api.http.get("/v1/auth/validate", headers=headers).json()["error"] == "clock_skew"
+
+
+def test_wrong_key_and_unknown_user_get_identical_answers(live_api: Api) -> None:
+    account = live_api.account()
+    wrong_key = live_api.signed(Account(account.user_hash, "not-the-key"), "GET", "/v1/auth/validate")
+    unknown = live_api.signed(Account("no-such-user-0000", account.api_key), "GET", "/v1/auth/validate")
+    for response in (wrong_key, unknown):
+        _unauthorized(response)
+    assert wrong_key.content == unknown.content
+    assert _stable_headers(wrong_key) == _stable_headers(unknown)
+
+
+def test_wrong_key_upload_stores_nothing(live_api: Api) -> None:
+    account = live_api.account()
+    response = live_api.upload(Account(account.user_hash, account.api_key[::-1]), make_payload("wk-1"))
+    _unauthorized(response)
+    assert live_api.stored(account) == []
+
+
+def test_users_cannot_read_or_overwrite_each_others_sessions(live_api: Api) -> None:
+    alice, mallory = live_api.account("alice"), live_api.account("mallory")
+    assert live_api.upload(alice, make_payload("shared-id", xp=10)).status_code == 201
+    [alice_row] = live_api.stored(alice)
+
+    peek = live_api.signed(mallory, "GET", "/v1/sessions/shared-id/status")
+    never = live_api.signed(mallory, "GET", "/v1/sessions/shared-id/status".replace("shared-id", "shared-ie"))
+    assert peek.status_code == never.status_code == 404
+    assert peek.json()["error"] == never.json()["error"] == "not_found"
+    assert live_api.signed(mallory, "GET", "/v1/sessions").json()["sessions"] == []
+
+    # Mallory's upload under the same id is Mallory's own session; Alice's row does not move.
+    assert live_api.upload(mallory, make_payload("shared-id", xp=99)).status_code == 201
+    assert live_api.stored(alice) == [alice_row]
+    # Claiming Alice's hash while signing with Mallory's key is just a bad signature.
+    _unauthorized(live_api.upload(Account(alice.user_hash, mallory.api_key), make_payload("shared-id", xp=5)))
+    assert live_api.stored(alice) == [alice_row]
+
+
+# --- the tamper matrix: each signed element changed alone -------------------------------------------------
+
+
+def _flip_last_hex(value: str) -> str:
+    return value[:-1] + ("0" if value[-1] != "0" else "1")
+
+
+TAMPERS: dict[str, Callable[[dict, Account, Account], None]] = {
+    "body": lambda r, a, o: r.update(body=r["body"] + b" "),
+    "content_sha256": lambda r, a, o: r["headers"].update(
+        {protocol.CONTENT_SHA256_HEADER: hashlib.sha256(r["body"] + b" ").hexdigest()}
+    ) or r.update(body=r["body"] + b" "),
+    "content_sha256_only": lambda r, a, o: r["headers"].update(
+        {protocol.CONTENT_SHA256_HEADER: _flip_last_hex(r["headers"][protocol.CONTENT_SHA256_HEADER])}
+    ),
+    "timestamp": lambda r, a, o: r["headers"].update(
+        {protocol.TIMESTAMP_HEADER: str(int(r["headers"][protocol.TIMESTAMP_HEADER]) + 1)}
+    ),
+    "nonce": lambda r, a, o: r["headers"].update({protocol.NONCE_HEADER: _flip_last_hex(r["headers"][protocol.NONCE_HEADER])}),
+    "signature": lambda r, a, o: r["headers"].update(
+        {protocol.SIGNATURE_HEADER: _flip_last_hex(r["headers"][protocol.SIGNATURE_HEADER])}
+    ),
+    "user_hash": lambda r, a, o: r["headers"].update({protocol.USER_HASH_HEADER: o.user_hash}),
+    "path": lambda r, a, o: r.update(target="/v1/sessions/batch-upload"),
+    "query": lambda r, a, o: r.update(target=UPLOAD + "?x=1"),
+    "method": lambda r, a, o: r.update(method="PUT"),
+}
+
+
+@pytest.mark.parametrize("field", sorted(TAMPERS))
+def test_tamper_matrix(live_api: Api, field: str) -> None:
+    account, other = live_api.account(), live_api.account("other")
+    body = make_payload(f"matrix-{field}".replace("_", "-")).to_json_bytes()
+    original = {"method": "POST", "target": UPLOAD, "body": body, "headers": live_api.sign(account, "POST", UPLOAD, body)}
+    tampered = {**original, "headers": dict(original["headers"])}
+    TAMPERS[field](tampered, account, other)
+    if field == "method":  # no PUT route: retarget the method on an endpoint that takes it instead
+        tampered.update(target="/v1/auth/validate", method="GET")
+        tampered["headers"] = live_api.sign(account, "POST", "/v1/auth/validate")
+    response = live_api.http.request(
+        tampered["method"], tampered["target"], content=tampered["body"], headers=tampered["headers"]
+    )
+    _unauthorized(response)
+    assert live_api.stored(account) == [] and live_api.stored(other) == []
+    if field != "method":
+        sent = live_api.http.request("POST", UPLOAD, content=body, headers=original["headers"])
+        assert sent.status_code == 201, "a refused request must not burn the nonce of the real one"
+
+
+# --- malformed headers, sent raw: 401, never a 500 --------------------------------------------------------
+
+
+def _raw_status(url: str, method: str, target: str, headers: list[tuple[bytes, bytes]], body: bytes = b"") -> int:
+    """Send bytes exactly as given (duplicates, non-ASCII and all) and return the status code."""
+    import socket
+
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    lines = [f"{method} {target} HTTP/1.1".encode(), b"Host: " + host.encode(), b"Connection: close",
+             b"Content-Length: " + str(len(body)).encode()]
+    lines += [name + b": " + value for name, value in headers]
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return int(data.split(b" ", 2)[1])
+
+
+Headers = list[tuple[bytes, bytes]]
+Mutation = Callable[[Headers], Headers]
+
+
+def _set(index: int, make: Callable[[bytes], bytes]) -> Mutation:
+    return lambda h: [*h[:index], (h[index][0], make(h[index][1])), *h[index + 1 :]]
+
+
+def _malformations() -> dict[str, Mutation]:
+    """For each of the five headers: gone, twice, non-ASCII, empty, spaced, huge; then value-shape cases."""
+    cases: dict[str, Mutation] = {}
+    for i, name in enumerate(protocol.SIGNED_HEADERS):
+        short = name.removeprefix("X-SWGDB-").lower()
+        cases[f"{short}-missing"] = lambda h, i=i: h[:i] + h[i + 1 :]
+        cases[f"{short}-duplicated"] = lambda h, i=i: [*h, h[i]]
+        cases[f"{short}-duplicated-other-case"] = lambda h, i=i: [*h, (h[i][0].upper(), h[i][1])]
+        cases[f"{short}-non-ascii"] = _set(i, lambda v: v + "é".encode())
+        cases[f"{short}-latin1-byte"] = _set(i, lambda v: v[:-1] + b"\xff")
+        cases[f"{short}-empty"] = _set(i, lambda v: b"")
+        cases[f"{short}-inner-space"] = _set(i, lambda v: v[:4] + b" " + v[4:])
+        cases[f"{short}-huge"] = _set(i, lambda v: v * (4000 // len(v) + 1))
+    ts, nonce, sha, sig = 1, 2, 3, 4
+    cases |= {
+        "timestamp-exponent": _set(ts, lambda v: b"1.795e9"),
+        "timestamp-negative": _set(ts, lambda v: b"-" + v),
+        "timestamp-plus": _set(ts, lambda v: b"+" + v),
+        "timestamp-leading-zero": _set(ts, lambda v: b"0" + v),
+        "timestamp-overflow": _set(ts, lambda v: b"9" * 40),
+        "nonce-uppercase": _set(nonce, bytes.upper),
+        "nonce-short": _set(nonce, lambda v: v[:-1]),
+        "sha256-uppercase": _set(sha, bytes.upper),
+        "signature-uppercase-version": _set(sig, lambda v: b"V1=" + v[3:]),
+        "signature-uppercase-hex": _set(sig, lambda v: b"v1=" + v[3:].upper()),
+        "signature-v2": _set(sig, lambda v: b"v2=" + v[3:]),
+        "signature-bare-hex": _set(sig, lambda v: v[3:]),
+        "signature-two-values": _set(sig, lambda v: v + b", " + v),
+    }
+    return cases
+
+
+MALFORMATIONS = _malformations()
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMATIONS))
+def test_malformed_header_matrix_answers_401_never_500(live_api: Api, name: str) -> None:
+    account = live_api.account()
+    body = make_payload("raw-1").to_json_bytes()
+    signed = live_api.sign(account, "POST", UPLOAD, body)
+    headers = [(n.encode(), signed[n].encode()) for n in protocol.SIGNED_HEADERS]
+    assert _raw_status(live_api.url, "POST", UPLOAD, MALFORMATIONS[name](headers), body) == 401
+    assert live_api.stored(account) == []
+    # The same bytes, unspoilt, are accepted: the refusal was about the malformation (and burnt no nonce).
+    assert _raw_status(live_api.url, "POST", UPLOAD, headers, body) == 201
+
+
+# --- sizes, compression, bodies ---------------------------------------------------------------------------
+
+
+def test_an_oversize_body_is_refused_with_413(live_api: Api) -> None:
+    account = live_api.account()
+    body = b"{" + b" " * (8 * MIB - 1) + b"}"  # 8 MiB + 1 byte, under the default limit of 8 MiB
+    response = live_api.signed(account, "POST", UPLOAD, body, headers=JSON)
+    assert len(body) == 8 * MIB + 1
+    assert response.status_code == 413
+    assert response.json()["error"] == "body_too_large"
+    assert live_api.stored(account) == []
+    assert live_api.healthy()
+
+
+def test_a_streamed_body_without_length_is_cut_off_at_the_limit(server_factory) -> None:
+    api = server_factory(ServerSettings(max_body_bytes=64 * 1024, rate_limit_requests=1000))
+    account = api.account()
+    body = b"x" * (256 * 1024)
+    chunks = (body[i : i + 8192] for i in range(0, len(body), 8192))
+    headers = api.sign(account, "POST", UPLOAD, body)
+    response = api.http.post(UPLOAD, content=chunks, headers=headers)
+    assert response.status_code == 413
+    assert api.stored(account) == []
+    assert api.upload(account, make_payload("after-stream")).status_code == 201
+
+
+@pytest.fixture(scope="module")
+def gzip_bomb() -> bytes:
+    """64 MiB of zeros in about 64 KiB: twice the default decompressed limit."""
+    return gzip.compress(bytes(64 * MIB), compresslevel=9)
+
+
+def test_a_decompression_bomb_is_refused_and_the_server_carries_on(live_api: Api, gzip_bomb: bytes) -> None:
+    account = live_api.account()
+    assert len(gzip_bomb) < 1 * MIB
+    response = live_api.signed(account, "POST", UPLOAD, gzip_bomb, headers={"Content-Encoding": "gzip"})
+    assert response.status_code == 413
+    assert "decompressed" in response.json()["message"]
+    assert live_api.stored(account) == []
+    assert live_api.healthy()
+    assert live_api.upload(account, make_payload("after-bomb")).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("truncated", gzip.compress(b'{"sessions": []}')[:-6]),
+        ("trailing-garbage", gzip.compress(b'{"sessions": []}') + b"junk"),
+        ("two-members", gzip.compress(b'{"sessions": ') + gzip.compress(b"[]}")),
+        ("not-gzip", b'{"sessions": []}'),
+    ],
+)
+def test_broken_gzip_is_a_400(live_api: Api, name: str, body: bytes) -> None:
+    account = live_api.account()
+    response = live_api.signed(
+        account, "POST", "/v1/sessions/batch-upload", body, headers={"Content-Encoding": "gzip"}
+    )
+    assert response.status_code == 400, name
+    assert response.json()["error"] == "malformed_body"
+
+
+@pytest.mark.parametrize("coding", ["br", "deflate", "gzip, gzip", "zstd"])
+def test_unknown_content_encodings_are_a_415(live_api: Api, coding: str) -> None:
+    account = live_api.account()
+    body = make_payload("enc-1").to_json_bytes()
+    response = live_api.signed(account, "POST", UPLOAD, body, headers={"Content-Encoding": coding})
+    assert response.status_code == 415
+    assert live_api.stored(account) == []
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"", b"\xff\xfe{}", b'{"session_id": "x"', b"[1, 2"])
+def test_malformed_json_is_a_400_and_stores_nothing(live_api: Api, body: bytes) -> None:
+    account = live_api.account()
+    response = live_api.signed(account, "POST", UPLOAD, body, headers=JSON)
+    assert response.status_code == 400
+    assert response.json()["error"] == "malformed_json"
+    assert live_api.stored(account) == []
+
+
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        {"session_id": "../../etc/passwd"},
+        {"session_id": "x" * 51},
+        {"duration_minutes": 5000},
+        {"start_time": "2026-11-20T18:00:00"},  # naive: the model requires a zone
+        {"smuggled": "extra field"},
+        {"xp_data": None},
+    ],
+    ids=["path-in-id", "long-id", "too-long", "naive-time", "extra-field", "null-section"],
+)
+def test_schema_invalid_payloads_are_a_422_and_store_nothing(live_api: Api, mutation: dict) -> None:
+    account = live_api.account()
+    response = live_api.upload(account, orjson.dumps({**make_document("schema-1"), **mutation}))
+    assert response.status_code == 422, response.text
+    assert response.json()["fields"]
+    assert live_api.stored(account) == []
+
+
+# --- concurrency and logs ---------------------------------------------------------------------------------
+
+
+def test_concurrent_copies_of_one_signed_request_succeed_exactly_once(live_api: Api) -> None:
+    account = live_api.account()
+    body = make_payload("race-1").to_json_bytes()
+    headers = live_api.sign(account, "POST", UPLOAD, body)
+    copies = 8
+    barrier = threading.Barrier(copies)
+    statuses: list[int] = []
+
+    def send() -> None:
+        with httpx.Client(base_url=live_api.url, timeout=30) as client:
+            barrier.wait()
+            statuses.append(client.post(UPLOAD, content=body, headers=headers).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201] + [401] * (copies - 1)
+    assert len(live_api.stored(account)) == 1
+
+
+def test_logs_never_hold_keys_signatures_or_session_content(
+    live_api: Api, caplog: pytest.LogCaptureFixture, gzip_bomb: bytes
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    account = live_api.account()
+    private = "Secret quest of Zorbulon the Unlucky"
+    document = make_document("logged-1")
+    document["quest_data"]["quest_events"][0]["quest_name"] = private
+    body = orjson.dumps(document)
+    headers = live_api.sign(account, "POST", UPLOAD, body)
+    live_api.http.post(UPLOAD, content=body, headers=headers)  # created
+    live_api.http.post(UPLOAD, content=body, headers=headers)  # replay
+    live_api.http.post(UPLOAD, content=body + b"x", headers=live_api.sign(account, "POST", UPLOAD, body))
+    bad = dict(document, duration_minutes=-1)
+    live_api.upload(account, orjson.dumps(bad))
+    live_api.signed(account, "POST", UPLOAD, gzip_bomb, headers={"Content-Encoding": "gzip"})
+    live_api.signed(Account(account.user_hash, "wrong"), "GET", "/v1/auth/validate")
+    live_api.signed(account, "GET", "/v1/sessions/logged-1/status")
+
+    text = "\n".join(
+        f"{r.name} {r.getMessage()} {r.exc_text or ''} {r.stack_info or ''}" for r in caplog.records
+    )
+    assert "swgdb_bridge.server" in text, "the server's own log lines were not captured"
+    for secret in (account.api_key, headers[protocol.SIGNATURE_HEADER], headers[protocol.SIGNATURE_HEADER][3:], private):
+        assert secret not in text
