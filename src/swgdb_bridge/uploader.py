@@ -1,0 +1,362 @@
+"""Uploading: files → sanitized payloads → the durable outbox → the server.
+
+:class:`SessionUploader` is the seed's entry point (``upload_all_sessions()``): it finds session files,
+skips those already queued at the same content, serializes the rest (sanitizing on the way) and commits
+them to the outbox *before* anything is sent. :class:`SWGDBUploadManager` then drains the outbox in
+batches bounded by the server's limits, removing an entry only once the server confirmed it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from swgdb_bridge import paths
+from swgdb_bridge.client import SWGDBAPIClient, TransientAPIError, UploadResult, backoff_delay
+from swgdb_bridge.config import UploadConfig
+from swgdb_bridge.errors import APIError, BridgeError, ConfigError, SessionFileError
+from swgdb_bridge.outbox import FileRecord, NewItem, Outbox, QueuedItem, UploaderLock
+from swgdb_bridge.payload import SessionPayload, content_digest
+from swgdb_bridge.ratelimit import TokenBucket
+
+log = logging.getLogger(__name__)
+
+# Files read and serialized before their payloads are committed in one transaction: fewer fsyncs,
+# and a crash loses at most this much reading work (never an upload).
+ENQUEUE_CHUNK = 50
+BATCH_ENVELOPE_BYTES = 64
+
+# progress(phase, done, total): phase is "reading" or "sending".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class UploadReport:
+    """Counts of one run, in sessions. ``failed`` were dead-lettered; ``queued`` wait for a later run."""
+
+    uploaded: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_invalid: int = 0
+    skipped_old: int = 0
+    failed: int = 0
+    queued: int = 0
+    errors: list[str] = field(default_factory=list)
+    would_send: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and self.queued == 0
+
+    def count(self, result: UploadResult) -> None:
+        if result.status == "created":
+            self.uploaded += 1
+        elif result.status == "updated":
+            self.updated += 1
+        elif result.status == "unchanged":
+            self.unchanged += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "uploaded": self.uploaded,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped_invalid": self.skipped_invalid,
+            "skipped_old": self.skipped_old,
+            "failed": self.failed,
+            "queued": self.queued,
+            "errors": list(self.errors),
+            **({"would_send": self.would_send} if self.would_send else {}),
+        }
+
+
+class SWGDBUploadManager:
+    """Drains the outbox through the client: batching, pacing, retry scheduling and dead letters."""
+
+    def __init__(
+        self,
+        client: SWGDBAPIClient,
+        outbox: Outbox,
+        *,
+        retry_delay_seconds: float = 30.0,
+        batch: bool = True,
+        max_batch_sessions: int = 100,
+        max_batch_bytes: int = 8 * 1024 * 1024,
+    ) -> None:
+        self.client = client
+        self.outbox = outbox
+        self.retry_delay_seconds = retry_delay_seconds
+        self.batch = batch
+        self.max_batch_sessions = max_batch_sessions
+        self.max_batch_bytes = max_batch_bytes
+        self._configured = False
+
+    def configure_from_server(self) -> None:
+        """Adopt the server's batch and body limits, and pace requests under its rate limit."""
+        limits = self.client.get_api_info().get("limits", {})
+        self.max_batch_sessions = max(1, min(self.max_batch_sessions, int(limits.get("max_batch_sessions", 100))))
+        if limits.get("max_body_bytes"):
+            self.max_batch_bytes = int(limits["max_body_bytes"]) - BATCH_ENVELOPE_BYTES
+        rate = limits.get("rate_limit") or {}
+        if self.client.rate_limiter is None and rate.get("requests") and rate.get("window_seconds"):
+            self.client.rate_limiter = TokenBucket.for_server_limit(int(rate["requests"]), rate["window_seconds"])
+        self._configured = True
+
+    def add_sessions(self, payloads: Iterable[SessionPayload]) -> int:
+        """Queue payloads (seed API); they are sent by the next :meth:`flush`."""
+        return self.outbox.enqueue(payload_item(p) for p in payloads)
+
+    def flush(self, report: UploadReport | None = None, progress: Progress | None = None) -> UploadReport:
+        """Send everything that is due. Stops early, leaving the rest queued, when the server is unhappy."""
+        report = report or UploadReport()
+        total = self.outbox.count_due()
+        done = 0
+        try:
+            if not self._configured:
+                self.configure_from_server()
+            while items := self.outbox.due(limit=self.max_batch_sessions if self.batch else 1,
+                                           max_bytes=self.max_batch_bytes):
+                self._send(items, report)
+                done += len(items)
+                if progress:
+                    progress("sending", done, max(total, done))
+        except TransientAPIError as exc:
+            report.errors.append(f"{exc} — queued sessions will be retried later")
+        except APIError as exc:
+            report.errors.append(str(exc))
+        report.queued = len(self.outbox.pending())
+        return report
+
+    def _send(self, items: Sequence[QueuedItem], report: UploadReport) -> None:
+        try:
+            results = self.client.send_batch([item.body for item in items])
+        except TransientAPIError as exc:
+            for item in items:
+                self.outbox.reschedule(item, self._next_attempt(item, exc.retry_after), str(exc))
+            raise
+        for item, result in zip(items, results, strict=True):
+            self._settle(item, result, report)
+
+    def _settle(self, item: QueuedItem, result: UploadResult, report: UploadReport) -> None:
+        if result.stored:
+            self.outbox.confirm(item, result.status)
+            report.count(result)
+            return
+        reason = (
+            f"too large for the server ({result.message or '413'}); split the session log or raise the "
+            "server's max_body_bytes"
+            if result.status == "too_large"
+            else f"refused by the server ({result.error}: {result.message})"
+        )
+        self.outbox.bury(item, reason)
+        report.failed += 1
+        report.errors.append(f"session {item.session_id} ({item.source or 'queued payload'}): {reason}")
+
+    def _next_attempt(self, item: QueuedItem, retry_after: float | None) -> float:
+        """Persisted backoff: the server's Retry-After when given, else exponential with full jitter."""
+        wait = retry_after if retry_after is not None else backoff_delay(item.attempts, self.retry_delay_seconds)
+        return time.time() + wait
+
+
+def payload_item(payload: SessionPayload, source: str | None = None) -> NewItem:
+    body = payload.to_json_bytes()
+    digest = payload.metadata.content_digest or content_digest(payload.to_document())
+    return NewItem(payload.session_id, digest, body, source)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class SessionUploader:
+    """The whole job for one user: discover, sanitize, serialize, queue, send (seed API)."""
+
+    def __init__(
+        self,
+        config: UploadConfig | None = None,
+        *,
+        client: SWGDBAPIClient | None = None,
+        outbox_path: Path | None = None,
+        batch: bool = True,
+        compress_threshold: int | None = None,
+        **client_options: Any,
+    ) -> None:
+        self.config = config or UploadConfig.load()
+        if client is None:
+            options: dict[str, Any] = {"max_retries": self.config.max_retries,
+                                       "retry_delay_seconds": self.config.retry_delay_seconds, **client_options}
+            if compress_threshold is not None:
+                options["compress_threshold"] = compress_threshold
+            client = SWGDBAPIClient(self.config.swgdb_api_url, self.config.api_key, self.config.user_hash, **options)
+        self.client = client
+        self.outbox_path = outbox_path
+        self.batch = batch
+
+    def __repr__(self) -> str:
+        return f"SessionUploader(api_url={self.config.swgdb_api_url!r}, user_hash={self.config.user_hash!r})"
+
+    def close(self) -> None:
+        self.client.close()
+
+    def check_credentials(self) -> None:
+        missing = [name for name, value in (("SWGDB_API_KEY", self.config.api_key),
+                                            ("SWGDB_USER_HASH", self.config.user_hash)) if not value]
+        if missing:
+            raise ConfigError(
+                f"{' and '.join(missing)} not set; set them in the environment or in "
+                f"{paths.config_dir() / 'config.toml'} (see `swgdb-bridge config`)"
+            )
+
+    def upload_all_sessions(
+        self,
+        dirs: Sequence[Path | str] | None = None,
+        *,
+        since: datetime | None = None,
+        force: bool = False,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
+        """Upload every new or changed session file; the seed's ``results['uploaded']``/``['failed']`` dict."""
+        return self.run(dirs, since=since, force=force, dry_run=dry_run, progress=progress).as_dict()
+
+    def run(
+        self,
+        dirs: Sequence[Path | str] | None = None,
+        *,
+        since: datetime | None = None,
+        force: bool = False,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        files: Sequence[Path] | None = None,
+    ) -> UploadReport:
+        """Like :meth:`upload_all_sessions` but returns the :class:`UploadReport`; ``files`` skips discovery."""
+        if not dry_run:
+            self.check_credentials()
+        from swgdb_bridge.sources import discover_files
+
+        found = list(files) if files is not None else discover_files(
+            [Path(d) for d in (dirs or self.config.session_dirs)]
+        )
+        if dry_run:
+            report = UploadReport()
+            with Outbox(self.outbox_path) as outbox:
+                self._queue_files(outbox, found, report, since=since, force=force, dry_run=True, progress=progress)
+            return report
+        with UploaderLock(self.state_folder), Outbox(self.outbox_path) as outbox:
+            return self.process(outbox, found, since=since, force=force, progress=progress)
+
+    @property
+    def state_folder(self) -> Path | None:
+        return self.outbox_path.parent if self.outbox_path else None
+
+    def process(
+        self,
+        outbox: Outbox,
+        files: Sequence[Path],
+        *,
+        since: datetime | None = None,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> UploadReport:
+        """Queue ``files`` and drain the outbox; the caller holds the uploader lock (``run``, ``watch``)."""
+        report = UploadReport()
+        if force:
+            outbox.forget_files()
+        self._queue_files(outbox, files, report, since=since, force=force, dry_run=False, progress=progress)
+        self.manager(outbox).flush(report, progress)
+        return report
+
+    def manager(self, outbox: Outbox) -> SWGDBUploadManager:
+        return SWGDBUploadManager(
+            self.client, outbox, retry_delay_seconds=self.config.retry_delay_seconds, batch=self.batch
+        )
+
+    def _queue_files(
+        self,
+        outbox: Outbox,
+        files: Sequence[Path],
+        report: UploadReport,
+        *,
+        since: datetime | None,
+        force: bool,
+        dry_run: bool,
+        progress: Progress | None,
+    ) -> None:
+        """Read and serialize new or changed files; commit their payloads and file records in chunks."""
+        from swgdb_bridge.serialize import SessionLogSerializer
+
+        serializer = SessionLogSerializer(self.config.sanitize_options)
+        items: list[NewItem] = []
+        records: list[FileRecord] = []
+        for done, path in enumerate(files, 1):
+            prepared = self._prepare(outbox, serializer, path, report, since=since, force=force)
+            if prepared is not None:
+                item, record = prepared
+                if dry_run:
+                    report.would_send.append(
+                        {"file": str(path), "session_id": item.session_id, "digest": item.digest,
+                         "bytes": len(item.body)}
+                    )
+                else:
+                    items.append(item)
+                    records.append(record)
+            if len(items) >= ENQUEUE_CHUNK:
+                outbox.enqueue(items, records)
+                items, records = [], []
+            if progress:
+                progress("reading", done, len(files))
+        if items:
+            outbox.enqueue(items, records)
+
+    def _prepare(
+        self,
+        outbox: Outbox,
+        serializer: Any,
+        path: Path,
+        report: UploadReport,
+        *,
+        since: datetime | None,
+        force: bool,
+    ) -> tuple[NewItem, FileRecord] | None:
+        """One file → its outbox entry, or None when it is unchanged, too old or invalid (counted)."""
+        from swgdb_bridge.sources import read_session
+
+        key = str(path)
+        try:
+            sha = file_sha256(path)
+            if since is not None and path.stat().st_mtime < since.timestamp():
+                report.skipped_old += 1
+                return None
+        except OSError as exc:
+            report.skipped_invalid += 1
+            report.errors.append(f"{path}: cannot be read ({exc.strerror or exc}); check permissions")
+            return None
+        record = outbox.file_record(key)
+        if not force and record is not None and record.file_sha256 == sha:
+            report.unchanged += record.sessions
+            return None
+        try:
+            session = read_session(path)
+            if since is not None and session.start_time is not None and session.start_time < since:
+                report.skipped_old += 1
+                return None
+            payload = serializer.serialize(session)
+        except SessionFileError as exc:
+            report.skipped_invalid += 1
+            report.errors.append(str(exc))
+            return None
+        except BridgeError as exc:
+            report.skipped_invalid += 1
+            report.errors.append(f"{path}: {exc}")
+            return None
+        return payload_item(payload, key), FileRecord(key, sha, 1)
