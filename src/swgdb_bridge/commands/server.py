@@ -109,3 +109,16 @@ def revoke(
     with opened_storage(database_url) as storage:
         storage.revoke(user_hash)
     typer.echo(f"Revoked every key of {user_hash}.")
+
+
+@server_app.command("run")
+def run(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 for every interface)."),
+    port: int = typer.Option(8765, "--port", min=0, max=65535, help="TCP port to listen on."),
+    database_url: str | None = database_url_option(),
+) -> None:
+    """Serve the SWGDB API (signed uploads under /v1) until Ctrl-C; migrations are applied on start."""
+    from swgdb_bridge.server.runner import serve_forever
+
+    with opened_storage(database_url) as storage:
+        serve_forever(storage, host, port)

@@ -1,0 +1,63 @@
+"""``swgdb-bridge server run``: the real command in a subprocess, talked to over loopback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import orjson
+
+from fixtures.payloads import make_payload
+from swgdb_bridge import protocol
+
+CLI = [sys.executable, "-m", "swgdb_bridge"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_up(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "server run exited early"
+        try:
+            if httpx.get(f"{url}/v1/info", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("server run did not answer within 30 s")
+
+
+def test_server_run_serves_signed_uploads_and_logs_no_secrets(bridge_home: Path, tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {**os.environ, "SWGDB_DATABASE_URL": database_url}
+    added = subprocess.run([*CLI, "server", "add-user", "cli-test", "--json"], env=env, capture_output=True, check=True)
+    account = orjson.loads(added.stdout)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [*CLI, "server", "run", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        _wait_until_up(url, server)
+        body = make_payload("cli-1").to_json_bytes()
+        headers = protocol.sign_request(account["api_key"], account["user_hash"], "POST", "/v1/sessions/upload", body)
+        response = httpx.post(f"{url}/v1/sessions/upload", content=body, headers=headers)
+        assert response.status_code == 201, response.text
+    finally:
+        server.send_signal(signal.SIGINT)
+        output, _ = server.communicate(timeout=30)
+    log = output.decode()
+    assert server.returncode == 0, log
+    assert "POST /v1/sessions/upload -> 201" in log
+    assert account["api_key"] not in log
+    assert headers[protocol.SIGNATURE_HEADER][3:] not in log
