@@ -4,6 +4,7 @@ file keeps the queue and the dead letters exactly where the model says."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from swgdb_bridge.outbox import NewItem, Outbox, QueuedItem
 
+# tmpfs where there is one: the outbox fsyncs every commit (synchronous=FULL), which only costs time here
+FAST_DIR = "/dev/shm" if os.path.isdir("/dev/shm") else None
 SESSION_IDS = st.sampled_from(["s1", "s2", "s3", "s4", "s5"])
 DIGESTS = st.sampled_from(["a" * 64, "b" * 64, "c" * 64])
 
@@ -29,14 +32,15 @@ class ModelEntry:
 class OutboxMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.folder = tempfile.TemporaryDirectory()
+        self.folder = tempfile.TemporaryDirectory(dir=FAST_DIR)
         self.path = Path(self.folder.name) / "uploads.sqlite3"
         self.outbox = Outbox(self.path)
         self.now = 1_000.0
         self.order = 0
         self.queue: dict[str, ModelEntry] = {}
         self.dead: dict[str, tuple[str, float]] = {}
-        self.taken: list[QueuedItem] = []  # items handed out by due(), possibly stale by now
+        # items handed out by due(), with the model entry they stood for; possibly stale by now
+        self.taken: list[tuple[QueuedItem, int]] = []
 
     def teardown(self) -> None:
         self.outbox.close()
@@ -46,10 +50,12 @@ class OutboxMachine(RuleBasedStateMachine):
         self.order += 1
         return self.order
 
-    def _current(self, item: QueuedItem) -> ModelEntry | None:
-        """The model entry ``item`` still stands for; None when it was replaced or removed since."""
+    def _current(self, taken: tuple[QueuedItem, int]) -> ModelEntry | None:
+        """The model entry a handed-out item still stands for; None when it was replaced, removed or revived
+        as a new entry since (a stale handle must never touch the newer entry)."""
+        item, order = taken
         entry = self.queue.get(item.session_id)
-        return entry if entry is not None and entry.digest == item.digest else None
+        return entry if entry is not None and (entry.digest, entry.order) == (item.digest, order) else None
 
     @rule(session_id=SESSION_IDS, digest=DIGESTS)
     def enqueue(self, session_id: str, digest: str) -> None:
@@ -66,22 +72,22 @@ class OutboxMachine(RuleBasedStateMachine):
         got = self.outbox.due(now=self.now, limit=limit)
         due = sorted((e.next_at, e.order, sid) for sid, e in self.queue.items() if e.next_at <= self.now)
         assert [i.session_id for i in got] == [sid for _, _, sid in due[:limit]]
-        self.taken.extend(got)
+        self.taken.extend((item, self.queue[item.session_id].order) for item in got)
 
     @precondition(lambda self: self.taken)
     @rule(index=st.integers(0, 50), status=st.sampled_from(["created", "updated", "unchanged"]))
     def confirm(self, index: int, status: str) -> None:
-        item = self.taken.pop(index % len(self.taken))
-        self.outbox.confirm(item, status, now=self.now)
-        if self._current(item) is not None:
-            del self.queue[item.session_id]
+        taken = self.taken.pop(index % len(self.taken))
+        self.outbox.confirm(taken[0], status, now=self.now)
+        if self._current(taken) is not None:
+            del self.queue[taken[0].session_id]
 
     @precondition(lambda self: self.taken)
     @rule(index=st.integers(0, 50), delay=st.floats(0, 100))
     def fail_transiently(self, index: int, delay: float) -> None:
-        item = self.taken.pop(index % len(self.taken))
-        self.outbox.reschedule(item, self.now + delay, "503 from server")
-        entry = self._current(item)
+        taken = self.taken.pop(index % len(self.taken))
+        self.outbox.reschedule(taken[0], self.now + delay, "503 from server")
+        entry = self._current(taken)
         if entry is not None:
             entry.attempts += 1
             entry.next_at = self.now + delay
@@ -89,9 +95,10 @@ class OutboxMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.taken)
     @rule(index=st.integers(0, 50))
     def fail_permanently(self, index: int) -> None:
-        item = self.taken.pop(index % len(self.taken))
-        self.outbox.bury(item, "422 schema", now=self.now)
-        if self._current(item) is not None:
+        taken = self.taken.pop(index % len(self.taken))
+        self.outbox.bury(taken[0], "422 schema", now=self.now)
+        if self._current(taken) is not None:
+            item = taken[0]
             del self.queue[item.session_id]
             self.dead[item.session_id] = (item.digest, self.now)
 
