@@ -33,6 +33,9 @@ def _root(
 
 
 # Each group of subcommands registers itself; the order is the order of `--help`.
+from swgdb_bridge.commands import preview  # noqa: E402
+
+preview.register(app)
 from swgdb_bridge.commands import logs  # noqa: E402
 
 logs.register(app)

@@ -119,7 +119,7 @@ class SessionLogSerializer:
         if findings:
             where = raw.source_path or f"session {raw.session_id!r}"
             raise SanitizationError(
-                f"{where}: the sanitized payload still contains {len(findings)} private item(s) "
+                f"{where}: sanitization: the sanitized payload still contains {len(findings)} private item(s) "
                 f"({'; '.join(findings[:5])}); it was not emitted. Please report this (the categories and "
                 "paths above, never the file)."
             )

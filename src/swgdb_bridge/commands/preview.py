@@ -1,0 +1,137 @@
+"""``swgdb-bridge preview FILE``: show exactly what would leave the machine for one session file.
+
+Settings come from where the uploader takes them (config.toml, environment, then these flags), so the
+preview is what ``upload`` would send. ``--json`` prints the payload alone; without it, a readable summary
+and the sanitization report. A bad file is one red line naming the file, field and reason, exit code 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+def preview(
+    file: Path = typer.Argument(..., help="The session log file (any supported format)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the payload JSON alone on stdout."),
+    sanitize_data: bool = typer.Option(None, "--sanitize-data/--no-sanitize-data", help="Override SANITIZE_DATA."),
+    include_events: bool = typer.Option(None, "--include-events/--no-include-events", help="Override INCLUDE_EVENTS."),
+    include_locations: bool = typer.Option(
+        None, "--include-locations/--no-include-locations", help="Override INCLUDE_LOCATIONS."
+    ),
+    include_communications: bool = typer.Option(
+        None, "--include-communications/--no-include-communications", help="Override INCLUDE_COMMUNICATIONS."
+    ),
+    include_player_encounters: bool = typer.Option(
+        None,
+        "--include-player-encounters/--no-include-player-encounters",
+        help="Override INCLUDE_PLAYER_ENCOUNTERS.",
+    ),
+) -> None:
+    """Show what would be uploaded for FILE, after sanitizing (nothing is sent)."""
+    from rich.console import Console
+
+    from swgdb_bridge.config import UploadConfig
+    from swgdb_bridge.errors import BridgeError
+    from swgdb_bridge.serialize import SessionLogSerializer
+
+    overrides = {
+        "sanitize_data": sanitize_data,
+        "include_events": include_events,
+        "include_locations": include_locations,
+        "include_communications": include_communications,
+        "include_player_encounters": include_player_encounters,
+    }
+    try:
+        options = UploadConfig.load(**overrides).sanitize_options
+        payload = SessionLogSerializer(options).serialize_file(file)
+    except BridgeError as exc:
+        Console(stderr=True, soft_wrap=True).print(f"error: {_describe(file, exc)}", style="red", markup=False)
+        raise typer.Exit(1) from None
+    if as_json:
+        import orjson
+
+        sys.stdout.write(orjson.dumps(payload.to_document(), option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    _summary(Console(), payload.to_document(), options)
+
+
+def _describe(file: Path, exc: Exception) -> str:
+    """``<file>: <field>: <reason>`` — the field part only where the error names one."""
+    from swgdb_bridge.errors import ConfigError, SanitizationError, SessionFileError
+
+    if isinstance(exc, SessionFileError):
+        field = f"{exc.field}: " if exc.field else ""
+        return f"{exc.path}: {field}{exc.reason}"
+    if isinstance(exc, SanitizationError):
+        return str(exc)  # already "<file>: sanitization: <what was found>"
+    if isinstance(exc, ConfigError):
+        return f"configuration: {exc}"
+    return f"{file}: {exc}"
+
+
+def _summary(console: Any, doc: dict[str, Any], options: Any) -> None:
+    """The readable preview: who and when, totals and rates, places, event counts, what was sanitized."""
+    from rich.table import Table
+
+    meta = doc["metadata"]
+    console.print(
+        f"[bold]{doc['session_id']}[/bold]  {doc['character_name']}  {doc['start_time']} → {doc['end_time']}  "
+        f"({doc['duration_minutes']:.1f} min, {meta.get('source_format', '?')}, mode {meta.get('session_mode', '-')})"
+    )
+    totals = Table("", "total", "per hour", title="Totals", title_justify="left")
+    xp, credits, quests, perf = doc["xp_data"], doc["credit_data"], doc["quest_data"], doc["performance_metrics"]
+    totals.add_row("XP", f"{xp['total_xp_gained']:,}", f"{xp['xp_per_hour']:,.0f}")
+    totals.add_row("credits", f"{credits['total_credits_gained']:,}", f"{credits['credits_per_hour']:,.0f}")
+    totals.add_row("quests", f"{quests['total_quests_completed']:,}", f"{quests['quests_per_hour']:,.2f}")
+    totals.add_row("actions", f"{perf['total_actions']:,}", f"{perf['actions_per_hour']:,.1f}")
+    totals.add_row("efficiency score", f"{perf['efficiency_score']:.1f} / 100", "")
+    console.print(totals)
+    console.print(_planets(doc["location_data"]))
+    _print_counts(console, "Events", "type", doc["event_data"]["event_types"])
+    report = meta.get("sanitization_report", {})
+    _print_counts(console, "Sanitization report", "removed or replaced", report.get("counts", {}))
+    console.print(_included(options), highlight=False)
+
+
+def _planets(location: dict[str, Any]) -> Any:
+    from rich.table import Table
+
+    table = Table("planet", "minutes", title="Places", title_justify="left")
+    for planet, minutes in location.get("time_per_planet_minutes", {}).items():
+        table.add_row(planet, f"{minutes:,.1f}")
+    table.add_row(
+        f"{location['total_locations_visited']} visit(s), travel", f"{location['travel_time_minutes']:,.1f}",
+        style="dim",
+    )
+    return table
+
+
+def _print_counts(console: Any, title: str, label: str, counts: dict[str, int]) -> None:
+    """Non-zero counts in a table; the zero ones named in one dim line under it."""
+    from rich.table import Table
+
+    nonzero = {key: value for key, value in sorted(counts.items()) if value}
+    if not nonzero:
+        console.print(f"[bold]{title}[/bold]: none")
+        return
+    table = Table(label, "count", title=title, title_justify="left")
+    for key, value in nonzero.items():
+        table.add_row(key, f"{value:,}")
+    console.print(table)
+    zeros = sorted(key for key, value in counts.items() if not value)
+    if zeros:
+        console.print("none: " + ", ".join(zeros), style="dim", highlight=False)
+
+
+def _included(options: Any) -> str:
+    flags = ("sanitize_data", "include_events", "include_locations", "include_communications",
+             "include_player_encounters")
+    return "settings: " + ", ".join(f"{name}={'yes' if getattr(options, name) else 'no'}" for name in flags)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("preview")(preview)

@@ -1,0 +1,94 @@
+"""``python -m swgdb_bridge preview`` as a user runs it: a real subprocess per case.
+
+One corpus file per input format here (each interpreter start costs ~1 s); every corpus file is serialized
+in-process by test_upstream_schema.py.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from swgdb_bridge.payload import SessionPayload
+
+ONE_PER_FORMAT = (
+    "tracker/session_20261001_200100_0000.json",
+    "morningstar/data__character_sessions__char_001__session_b0a99dbe.json",
+    "morningstar/data__rls_farming_sessions__rls_farming_session_20250804_105800.json",
+    "morningstar/data__session_logs__xp_data_20250802_161637.json",
+)
+
+
+def preview(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "swgdb_bridge", "preview", *map(str, args)],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "120", **(env or {})},
+    )
+
+
+@pytest.mark.parametrize("name", ONE_PER_FORMAT)
+def test_json_is_the_payload_alone(corpus_dir: Path, name: str) -> None:
+    done = preview(corpus_dir / name, "--json")
+    assert done.returncode == 0, done.stderr
+    payload = SessionPayload.model_validate(orjson.loads(done.stdout))  # nothing else on stdout
+    assert payload.metadata.content_digest is not None
+    assert done.stderr == ""
+
+
+def test_summary_shows_totals_places_events_and_the_report(corpus_dir: Path) -> None:
+    done = preview(corpus_dir / ONE_PER_FORMAT[0])
+    assert done.returncode == 0, done.stderr
+    for expected in ("Dex Orrin", "85,829", "24,758", "225,943", "Dantooine", "communication_tell",
+                     "Sanitization report", "messages_removed", "48.7 / 100"):
+        assert expected in done.stdout, expected
+    for private in ("Zorvath", "Kelindra", "Nightsister stronghold"):  # a name and a message of the file
+        assert private not in done.stdout
+
+
+def test_flags_override_the_settings(corpus_dir: Path) -> None:
+    file = corpus_dir / ONE_PER_FORMAT[0]
+    talkative = orjson.loads(preview(file, "--json", "--include-communications").stdout)
+    messages = [e.get("message") for e in talkative["event_data"]["communication_events"]]
+    assert "LF group for Nightsister stronghold" in messages
+    quiet = orjson.loads(preview(file, "--json", "--no-include-events", env={"INCLUDE_EVENTS": "true"}).stdout)
+    assert quiet["event_data"]["communication_events"] == [] and quiet["xp_data"]["xp_events"] == []
+    assert quiet["event_data"]["event_types"] == talkative["event_data"]["event_types"]
+
+
+def test_environment_settings_apply(corpus_dir: Path) -> None:
+    done = preview(corpus_dir / ONE_PER_FORMAT[0], "--json", env={"INCLUDE_LOCATIONS": "false"})
+    assert orjson.loads(done.stdout)["location_data"]["unique_planets"] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "field", "reason"),
+    [
+        (b'{"session_id": "s1", "start_time": "2026-10-01T20:01:00"', None, "truncated JSON"),
+        (b'{"session_id": "s1", "start_time": "2026-10-01T20:01:00", "end_time": "2026-10-01T21:00:00", '
+         b'"xp": {"gained": "lots"}}', "xp.gained", ""),
+        (b"\x00\x01garbage\xff", None, "binary"),
+    ],
+)
+def test_a_bad_file_is_one_red_line_and_exit_1(tmp_path: Path, content: bytes, field: str | None, reason: str) -> None:
+    bad = tmp_path / "bad session.json"
+    bad.write_bytes(content)
+    done = preview(bad)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert lines[0].startswith(f"error: {bad}: ")
+    if field:
+        assert f": {field}: " in lines[0]
+    assert reason in lines[0]
+
+
+def test_a_missing_file_is_reported_too(tmp_path: Path) -> None:
+    done = preview(tmp_path / "nope.json", "--json")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith(f"error: {tmp_path / 'nope.json'}: ")
