@@ -1,0 +1,51 @@
+"""Where session logs live, and which files in there are session logs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from swgdb_bridge.config import DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV
+
+SUFFIXES = (".json", ".jsonl")
+
+
+def default_session_dirs(cwd: Path | None = None) -> list[Path]:
+    """The MS11 bot's own folders, relative to the working directory (where the bot runs)."""
+    base = Path.cwd() if cwd is None else cwd
+    return [base / name for name in DEFAULT_SESSION_DIRS]
+
+
+def session_dirs_from(
+    cli_dirs: Sequence[Path | str] | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> list[Path]:
+    """``--dir`` flags win, then ``SWGDB_SESSION_DIRS`` (``os.pathsep``-separated), then the defaults."""
+    if cli_dirs:
+        return [Path(d).expanduser() for d in cli_dirs]
+    raw = (os.environ if env is None else env).get(SESSION_DIRS_ENV, "")
+    from_env = [Path(part.strip()).expanduser() for part in raw.split(os.pathsep) if part.strip()]
+    return from_env or default_session_dirs(cwd)
+
+
+def discover_files(dirs: Iterable[Path]) -> list[Path]:
+    """Every ``*.json``/``*.jsonl`` file under ``dirs``, recursively; sorted, each file once.
+
+    Missing folders are skipped (most default folders do not exist on a given machine); a file given
+    instead of a folder is taken as is. Symlinked folders are not followed, so a link loop cannot hang us.
+    """
+    found: dict[Path, Path] = {}
+    for root in dirs:
+        root = Path(root)
+        candidates = [root] if root.is_file() else _walk(root)
+        for path in candidates:
+            if path.suffix.lower() in SUFFIXES and path.is_file():
+                found.setdefault(path.resolve(), path.absolute())
+    return sorted(found.values())
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    for folder, subdirs, files in os.walk(root):
+        subdirs.sort()
+        for name in files:
+            yield Path(folder, name)

@@ -1,0 +1,165 @@
+"""Our own format: JSON Lines, one event per line, read as a stream (see docs/session-format.md).
+
+A bot appends one line per event, so a file can be read while it grows and a 1 GB session never sits in
+memory as text: each line is parsed and dropped. A last line that does not parse is a write in progress
+(or cut short by a crash): it is skipped with a warning in ``Session.extra["warnings"]``, not an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+
+from swgdb_bridge.errors import SessionFileError
+from swgdb_bridge.model import LocationVisit, Session
+from swgdb_bridge.sources import _events as ev
+from swgdb_bridge.sources._fields import Fields
+from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, check_span
+
+FORMAT = "jsonl"
+MAX_LINE_BYTES = 1024 * 1024  # one event; a longer line is not an event a bot wrote
+_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,50}")
+
+# event type → (the Session list it extends, the builder of one record, the builder's extra arguments)
+_RECORDS: dict[str, tuple[str, Callable[..., Any], tuple[str, ...]]] = {
+    "xp": ("xp_gains", ev.xp_gain, ()),
+    "credits": ("credit_changes", ev.credit_change, ()),
+    "quest": ("quests", ev.quest_completion, ()),
+    "location": ("locations", ev.location_visit, ()),
+    "chat": ("messages", ev.chat_message, ("channel",)),
+    "encounter": ("encounters", ev.player_encounter, ()),
+    "guild_alert": ("guild_alerts", ev.guild_alert, ()),
+    "afk": ("afk_periods", ev.afk_period, ()),
+    "stuck": ("stuck_events", ev.stuck_event, ()),
+    "action": ("actions", ev.action, ("text",)),
+    "loot": ("loot", ev.loot_drop, ()),
+}
+
+
+def looks_like_event(line: bytes) -> bool:
+    """Content sniffing: a first line that is a whole JSON object with ``type`` and ``ts`` is JSON Lines."""
+    try:
+        first = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(first, dict) and isinstance(first.get("type"), str) and "ts" in first
+
+
+def parse(path: Path, stream: BinaryIO) -> Session:
+    reader = _Reader(path)
+    pending: tuple[int, str] | None = None  # a line that did not parse; fatal unless it is the last
+    for number, raw in enumerate(iter(partial(stream.readline, MAX_LINE_BYTES + 1), b""), start=1):
+        if len(raw) > MAX_LINE_BYTES:
+            raise SessionFileError(path, f"line {number}: longer than {MAX_LINE_BYTES:,} bytes; not an event")
+        if not raw.strip():
+            continue
+        if pending is not None:
+            raise SessionFileError(path, f"line {pending[0]}: not valid JSON ({pending[1]}); the file is corrupt")
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            pending = (number, exc.msg)
+            continue
+        reader.event(Fields.root(path, data, number))
+    if pending is not None:
+        reader.warnings.append(f"line {pending[0]}: incomplete last line skipped (still being written?)")
+    return reader.finish()
+
+
+class _Reader:
+    """The state of one stream: the session so far and what the next line may be."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.session: Session | None = None
+        self.ended = False
+        self.last_time: datetime | None = None
+        self.last: Fields | None = None
+        self.warnings: list[str] = []
+        self.unknown: dict[str, int] = {}
+        self.kinds: set[str] = set()
+
+    def event(self, f: Fields) -> None:
+        kind = f.need_text("type")
+        moment = f.need_time("ts")
+        record = _RECORDS.get(kind)
+        if record is not None and self.session is not None and not self.ended:
+            name, build, args = record
+            getattr(self.session, name).append(build(f, moment, *args))
+        else:
+            self._control(f, kind, moment)
+        if kind not in self.kinds:
+            self.kinds.add(kind)
+        if self.last_time is None or moment > self.last_time:
+            self.last_time = moment
+        self.last = f
+
+    def _control(self, f: Fields, kind: str, moment: datetime) -> None:
+        """Everything but an ordinary record: start, end, and lines out of place or of unknown type."""
+        if self.session is None:
+            if kind != "session_start":
+                f.fail("type", f"the first event must be session_start, not {kind!r}")
+            self.session = _start(f, moment)
+        elif self.ended:
+            f.fail("type", f"{kind!r} event after session_end; start a new file for a new session")
+        elif kind == "session_end":
+            _end(f, self.session, moment)
+            self.ended = True
+        elif kind == "session_start":
+            f.fail("type", "a second session_start; start a new file for a new session")
+        else:
+            self.unknown[kind] = self.unknown.get(kind, 0) + 1
+
+    def finish(self) -> Session:
+        session, last = self.session, self.last
+        if session is None or last is None or self.last_time is None:
+            raise SessionFileError(self.path, "no events; the first line must be a session_start event")
+        if not self.ended:
+            session.end_time = self.last_time
+            self.warnings.append("no session_end event: the session is still running or the bot stopped")
+        check_span(last, "ts", session.start_time, session.end_time)
+        total = sum(gain.amount for gain in session.xp_gains)
+        if total > MAX_XP:
+            last.fail("amount", f"xp events add up to {total:,}, above {MAX_XP:,}; the file is corrupt")
+        _close_visits(session.locations, session.end_time)
+        session.original_keys = sorted(self.kinds)
+        session.extra.update(complete=self.ended, warnings=self.warnings, unknown_event_types=self.unknown)
+        return session
+
+
+def _start(f: Fields, moment: datetime) -> Session:
+    session_id = f.need_text("session_id")
+    if not _SESSION_ID.fullmatch(session_id):
+        f.fail("session_id", "must be 1–50 letters, digits, '_' or '-'")
+    return Session(
+        session_id=session_id,
+        character_name=f.text("character_name"),
+        start_time=moment,
+        end_time=moment,
+        source_format=FORMAT,
+        source_path=f.path,
+        mode=f.text("mode"),
+        xp_start=f.integer("xp", minimum=0, maximum=MAX_TOTAL),
+        credits_start=f.integer("credits", minimum=-MAX_TOTAL, maximum=MAX_TOTAL),
+    )
+
+
+def _end(f: Fields, session: Session, moment: datetime) -> None:
+    session.end_time = moment
+    session.xp_end = f.integer("xp", minimum=0, maximum=MAX_TOTAL)
+    session.credits_end = f.integer("credits", minimum=-MAX_TOTAL, maximum=MAX_TOTAL)
+
+
+def _close_visits(visits: list[LocationVisit], end: datetime) -> None:
+    """A visit lasts until the next one starts (or the session ends) unless the line said otherwise."""
+    for visit, following in zip(visits, [*visits[1:], None], strict=False):
+        if visit.departure is None:
+            visit.departure = following.timestamp if following is not None else end
+        if visit.duration_minutes is None and visit.timestamp is not None and visit.departure is not None:
+            visit.duration_minutes = max(0.0, (visit.departure - visit.timestamp).total_seconds() / 60)

@@ -1,0 +1,100 @@
+"""The session tracker's shape: one JSON document with totals, lists of events and an action log.
+
+Declared totals (``xp.gained``, ``credits.gained``) stay authoritative. The action log also yields XP and
+credit events ("Killed womp rat (+145 XP)", "Looted 355 credits from rancor") and the time each quest was
+completed; those events cover only part of the totals, which ``extra["events_derived_from_actions"]`` says.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from swgdb_bridge.model import Action, CreditChange, QuestCompletion, Session, XPGain
+from swgdb_bridge.sources import _events as ev
+from swgdb_bridge.sources._fields import Fields
+from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, declared_duration, session_id, session_span
+
+FORMAT = "tracker"
+_SIGNATURE = frozenset(
+    {"xp", "credits", "quests_completed", "locations_visited", "communication_events", "player_encounters"}
+    | {"guild_alerts", "afk_periods", "stuck_events", "actions", "performance_metrics"}
+)
+_KILL = re.compile(r"Killed .+ \(\+(\d[\d,]*) XP\)")
+_LOOT_CREDITS = re.compile(r"Looted (\d[\d,]*) credits? from ")
+_QUEST_DONE = re.compile(r"Completed quest: (.+)")
+
+
+def matches(doc: dict[str, object]) -> bool:
+    return not _SIGNATURE.isdisjoint(doc)
+
+
+def parse(f: Fields) -> Session:
+    start, end = session_span(f)
+    declared_duration(f)
+    session = Session(
+        session_id=session_id(f),
+        character_name=f.text("character_name"),
+        start_time=start,
+        end_time=end,
+        source_format=FORMAT,
+        source_path=f.path,
+        mode=f.text("mode"),
+        original_keys=list(f.data),
+        declared_metrics=f.numbers("performance_metrics"),
+    )
+    _read_totals(f, session)
+    session.locations = ev.records(f, "locations_visited", ev.location_visit, "arrival_time")
+    session.messages = ev.records(f, "communication_events", ev.chat_message, "timestamp", "event_type")
+    session.encounters = ev.records(f, "player_encounters", ev.player_encounter, "timestamp")
+    session.guild_alerts = ev.records(f, "guild_alerts", ev.guild_alert, "timestamp")
+    session.afk_periods = ev.records(f, "afk_periods", ev.afk_period, "start_time")
+    session.stuck_events = ev.records(f, "stuck_events", ev.stuck_event, "timestamp")
+    session.actions = ev.records(f, "actions", ev.action, "time", "action")
+    session.quests = _quests(f, session.actions)
+    _derive_from_actions(session)
+    return session
+
+
+def _read_totals(f: Fields, session: Session) -> None:
+    xp = f.child("xp")
+    if xp is not None:
+        session.xp_start = xp.integer("start", minimum=0, maximum=MAX_TOTAL)
+        session.xp_end = xp.integer("end", minimum=0, maximum=MAX_TOTAL)
+        session.xp_gained = xp.integer("gained", minimum=0, maximum=MAX_XP)
+    credits = f.child("credits")
+    if credits is not None:
+        session.credits_start = credits.integer("start", minimum=-MAX_TOTAL, maximum=MAX_TOTAL)
+        session.credits_end = credits.integer("end", minimum=-MAX_TOTAL, maximum=MAX_TOTAL)
+        session.credits_gained = credits.integer("gained", minimum=-MAX_TOTAL, maximum=MAX_TOTAL)
+
+
+def _quests(f: Fields, actions: list[Action]) -> list[QuestCompletion]:
+    """Quest names as declared, timed by the first "Completed quest: NAME" action when there is one."""
+    completed_at: dict[str, datetime | None] = {}
+    for act in actions:
+        found = _QUEST_DONE.fullmatch(act.text)
+        if found:
+            completed_at.setdefault(found.group(1).strip(), act.timestamp)
+    quests = []
+    for index, name in enumerate(f.strings("quests_completed")):
+        if not name.strip():
+            f.fail(f"quests_completed[{index}]", "is empty; a quest needs a name")
+        quests.append(QuestCompletion(timestamp=completed_at.get(name.strip()), quest_name=name))
+    return quests
+
+
+def _derive_from_actions(session: Session) -> None:
+    for act in session.actions:
+        kill = _KILL.fullmatch(act.text)
+        loot = None if kill else _LOOT_CREDITS.match(act.text)
+        if kill and (xp := _amount(kill)) <= MAX_XP:
+            session.xp_gains.append(XPGain(timestamp=act.timestamp, amount=xp, source="combat"))
+        elif loot and (credits := _amount(loot)) <= MAX_TOTAL:
+            session.credit_changes.append(CreditChange(timestamp=act.timestamp, amount=credits, source="other"))
+    if session.xp_gains or session.credit_changes:
+        session.extra["events_derived_from_actions"] = True
+
+
+def _amount(found: re.Match[str]) -> int:
+    return int(found.group(1).replace(",", ""))
