@@ -1,0 +1,78 @@
+"""The fail-closed re-scan: look at the final payload document the way an attacker would, before it leaves.
+
+It runs every detector on every string (no fast path), checks keys that sound secret, and looks for the
+session's player names. It returns what it found as "category at $.json.path", never the value, and the
+serializer refuses to emit a document with any finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from swgdb_bridge.sanitize import detectors
+from swgdb_bridge.sanitize.lexicon import KEPT_PHRASES
+from swgdb_bridge.sanitize.names import NameMatcher, is_pseudonym, key, with_parts
+
+# Values under these keys are names that are not other players' (kept, like the sanitizer keeps them).
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_KEPT_KEYS = frozenset({"character_name", "quest_name", "planet", "city"})
+
+
+def scan_for_leaks(
+    document: Mapping[str, Any] | list[Any] | str, *, known_names: Iterable[str] = (), kept: Iterable[str] = ()
+) -> list[str]:
+    """Findings ("emails at $.notes[0]") left in ``document``; empty means it may be emitted.
+
+    ``known_names``: the session's other players (``swgdb_bridge.sanitize.player_names(raw_session)``);
+    ``kept``: extra phrases that are not player names (the document's character and quest names already are).
+    """
+    strings = list(_strings(document, "$"))
+    kept_all = [*KEPT_PHRASES, *kept, *(text for path, text, field in strings if field in _KEPT_KEYS)]
+    own = {key(text) for _path, text, field in strings if field == "character_name"}
+    wanted = with_parts(n for n in known_names if n and n.strip() and not is_pseudonym(n.strip()))
+    names = {n: "" for n in wanted if key(n) not in own}
+    matcher = NameMatcher(names, kept_all) if names else None
+    findings: list[str] = []
+    for path, text, _field in strings:
+        found = detectors.find_secrets(text)
+        if matcher is not None and matcher.count(text):
+            found.append("player_names")
+        findings.extend(f"{category} at {path}" for category in found)
+    findings.extend(f"sensitive_keys at {path}" for path in _sensitive(document, "$"))
+    return list(dict.fromkeys(findings))
+
+
+def _strings(value: Any, path: str, field: str | None = None) -> Iterator[tuple[str, str, str | None]]:
+    """(path, string, the key it is under) for every string in ``value``, dict keys included."""
+    if isinstance(value, str):
+        yield path, value, field
+    elif isinstance(value, Mapping):
+        for index, (name, item) in enumerate(value.items()):
+            name = str(name)
+            where = f"{path}.{_segment(name, index)}"
+            yield f"{where} (key)", name, None
+            yield from _strings(item, where, name)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]", field)
+
+
+def _sensitive(value: Any, path: str) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        for index, (name, item) in enumerate(value.items()):
+            where = f"{path}.{_segment(str(name), index)}"
+            if detectors.is_sensitive_value(str(name), item):
+                yield where
+            yield from _sensitive(item, where)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _sensitive(item, f"{path}[{index}]")
+
+
+def _segment(name: str, index: int) -> str:
+    """A key as a path segment; a key that is not a plain identifier may itself be the secret, so it is numbered."""
+    if _IDENTIFIER.fullmatch(name) and not detectors.find_secrets(name):
+        return name
+    return f"<key #{index}>"

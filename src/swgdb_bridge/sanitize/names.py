@@ -1,0 +1,168 @@
+"""Finding other players' names in free text, and telling a name from an ordinary word.
+
+All names of a session go into ONE regular expression, built as a trie (shared prefixes factored out), so a
+string is scanned once whatever the number of names, and the longest name wins ("Kelindra Vos" before
+"Kelindra"). Matching is case-insensitive on word boundaries; "Zorvath's" keeps its "'s".
+
+Two kinds of names:
+
+* distinctive names ("Zorvath") are replaced wherever they occur, in any case;
+* *ordinary-word* names ("Rat", "Healed", "The", anything of two letters or less, or a word of an NPC, place
+  or quest name) are replaced only where the text uses them as a name: capitalised AND in a name position
+  (after "with", "from", "to", "by", "player", "invited"…, before "'s", ":" or "says"/"whispers"…, or as
+  the whole string). So "Killed womp rat" and "Healed self" stay, "Grouped with Rat" does not.
+
+Kept phrases (the user's own character name, NPCs, places, quest names, pseudonyms) are matched first and left
+alone, so a player called "Nyax" does not turn "Lord Nyax" into "Lord Player-…".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+from swgdb_bridge.sanitize.lexicon import ORDINARY_WORDS
+
+PSEUDONYM_PREFIX = "Player-"
+PSEUDONYM = re.compile(r"Player-[0-9a-f]{12}")
+_WORD = re.compile(r"[\w'’-]+")
+_SPACE = re.compile(r"\s+")
+
+_CUE_BEFORE = re.compile(
+    r"(?i)(?:\b(?:with|from|to|by|for|player|invited|invite|grouped|traded|trade|dueled|duel|whispered|told"
+    r"|tell|thanked|helped|healed|buffed|followed|follow|met|saw|greeted|killed\s+player|pinged|via)\s+|@)$"
+)
+_CUE_AFTER = re.compile(
+    r"(?:['’]s\b|\s*:|\s+(?:says|said|whispers|whispered|tells|told|joined|left|invited|asked|wants|wrote"
+    r"|shouts|yells|emotes|waves|trades|traded|grouped)\b)"
+)
+
+# Action lines that name another player: group, trade, duel/PvP-kill and tell lines.
+_ACTION_NAME = re.compile(
+    r"(?i:\b(?:grouped with|joined group with|group invite (?:from|to)|invited|traded with"
+    r"|trade (?:request )?(?:from|with)|dueled|duel (?:with|request from)|killed by player|killed player"
+    r"|defeated player|whisper(?:ed)? (?:from|to)|tell (?:from|to)|received tell from)\s+)"
+    r"([A-Z][\w'’\-]*(?: [A-Z][\w'’\-]*)?)"
+)
+
+
+def normalize(name: str) -> str:
+    """The form a name is compared and pseudonymized in: NFKC, trimmed, single spaces."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", name)).strip()
+
+
+def key(name: str) -> str:
+    return normalize(name).lower()
+
+
+def is_pseudonym(name: str) -> bool:
+    return PSEUDONYM.fullmatch(name) is not None
+
+
+def names_in_actions(texts: Iterable[str]) -> set[str]:
+    """Player names stated by action lines ("Grouped with Zorvath", "Traded with Kelindra Vos")."""
+    found: set[str] = set()
+    for text in texts:
+        for match in _ACTION_NAME.finditer(text):
+            name = re.sub(r"['’]s$", "", match.group(1))
+            if not PSEUDONYM.match(name):  # "Grouped with Player-…" is already clean
+                found.add(name)
+    return found
+
+
+def with_parts(names: Iterable[str]) -> set[str]:
+    """``names`` plus each word of a multi-word name: "Kelindra Vos" is also "Kelindra" on her own."""
+    result = set(names)
+    for name in names:
+        words = normalize(name).split(" ")
+        if len(words) > 1:
+            result.update(w for w in words if len(w) > 2 and not is_pseudonym(w))
+    return result
+
+
+def is_ordinary(name: str, kept_words: frozenset[str]) -> bool:
+    """True when every word of ``name`` is also an ordinary word, or a word of a kept phrase."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    if len(key(name)) <= 2 or not words:
+        return True
+    return all(w in ORDINARY_WORDS or w in kept_words for w in words)
+
+
+def in_name_position(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``text[start:end]`` is used as a name (see the module docstring)."""
+    if not text[:start].strip() and not text[end:].strip():
+        return True
+    first = text[start]
+    if first.isalpha() and not first.isupper():
+        return False
+    return _CUE_BEFORE.search(text, max(0, start - 30), start) is not None or _CUE_AFTER.match(text, end) is not None
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` with shared prefixes factored out; longer words are tried first."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _emit(trie)
+
+
+def _emit(node: dict[str, dict]) -> str:
+    branches = [(r"\s+" if ch == " " else re.escape(ch)) + _emit(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a word may end here: the longer continuation is optional (greedy, so tried first)
+        return f"(?:{body})?"
+    return body
+
+
+class NameMatcher:
+    """Replaces the given player names in free text by their pseudonyms, or counts those left."""
+
+    def __init__(self, pseudonyms: Mapping[str, str], kept: Iterable[str]) -> None:
+        """``pseudonyms``: player name → pseudonym; ``kept``: phrases never to touch."""
+        kept = [normalize(k) for k in kept if normalize(k)]
+        kept_words = frozenset(w.lower() for phrase in kept for w in _WORD.findall(phrase))
+        self._pseudonyms = {key(name): value for name, value in pseudonyms.items() if key(name)}
+        self._weak = frozenset(k for k in self._pseudonyms if is_ordinary(k, kept_words))
+        self._regex = self._compile(kept) if self._pseudonyms else None
+        self._hits = 0
+
+    def _compile(self, kept: list[str]) -> re.Pattern[str]:
+        names = list(self._pseudonyms)
+        names_regex = re.compile(rf"(?<!\w)(?:{_trie_pattern(names)})(?!\w)", re.IGNORECASE)
+        # Only kept phrases that contain a name can change a result: the others would only slow the scan.
+        relevant = {k.lower() for k in kept if names_regex.search(k)}
+        keep = "|".join(filter(None, [PSEUDONYM.pattern, f"(?i:{_trie_pattern(relevant)})" if relevant else ""]))
+        pattern = rf"(?<!\w)(?:(?P<keep>{keep})|(?P<name>(?i:{_trie_pattern(names)})))(?!\w)"
+        return re.compile(pattern)
+
+    def replace(self, text: str) -> tuple[str, int]:
+        """``text`` with names replaced, and how many were."""
+        if self._regex is None:
+            return text, 0
+        self._hits = 0
+        result = self._regex.sub(self._substitute, text)
+        return result, self._hits
+
+    def count(self, text: str) -> int:
+        """How many names ``replace`` would replace in ``text`` (for the leak re-scan)."""
+        if self._regex is None:
+            return 0
+        return sum(1 for m in self._regex.finditer(text) if self._is_hit(m))
+
+    def _is_hit(self, match: re.Match[str]) -> bool:
+        if match.lastgroup == "keep":
+            return False
+        found = key(match.group(0))
+        return found not in self._weak or in_name_position(match.string, match.start(), match.end())
+
+    def _substitute(self, match: re.Match[str]) -> str:
+        if not self._is_hit(match):
+            return match.group(0)
+        self._hits += 1
+        return self._pseudonyms.get(key(match.group(0)), PSEUDONYM_PREFIX + "unknown")

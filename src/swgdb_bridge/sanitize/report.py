@@ -1,0 +1,42 @@
+"""What the sanitizer did, as counts per category: it goes into the payload's metadata, so it never holds a value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Every category the sanitizer counts, so a report always has the same keys (zeros included).
+CATEGORIES = (
+    "messages_removed",
+    "guild_alerts_removed",
+    "encounters_removed",
+    "player_names",
+    "emails",
+    "ipv4",
+    "ipv6",
+    "phones",
+    "cards",
+    "passwords",
+    "tokens",
+    "webhooks",
+    "license_keys",
+    "private_keys",
+    "url_credentials",
+    "path_users",
+    "sensitive_keys",
+)
+
+
+@dataclass
+class SanitizeReport:
+    """``enabled``: whether player names were pseudonymized (``sanitize_data``); ``counts``: replacements made."""
+
+    enabled: bool
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def to_dict(self) -> dict[str, object]:
+        """The shape of the payload's ``metadata.sanitization_report``."""
+        return {"enabled": self.enabled, "counts": dict(sorted(self.counts.items()))}

@@ -1,0 +1,53 @@
+"""The pseudonym key: made once per install, owner-only, reused, and a damaged one is reported, not replaced."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from swgdb_bridge import paths
+from swgdb_bridge.config import SanitizeOptions
+from swgdb_bridge.errors import StateError
+from swgdb_bridge.sanitize import Sanitizer, load_pseudonym_key
+
+
+def test_key_is_created_once_owner_only_and_reused(bridge_home: Path) -> None:
+    key = load_pseudonym_key()
+    path = paths.data_dir() / "pseudonym.key"
+    assert len(key) == 32
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    before = path.stat().st_mtime_ns
+    assert load_pseudonym_key() == key
+    assert path.stat().st_mtime_ns == before
+    assert [p.name for p in path.parent.iterdir()] == ["pseudonym.key"]  # no temp file left behind
+
+
+def test_sanitizer_without_a_key_uses_the_install_key(bridge_home: Path) -> None:
+    first = Sanitizer(SanitizeOptions()).pseudonym("Zorvath")
+    assert Sanitizer(SanitizeOptions()).pseudonym("Zorvath") == first
+    assert Sanitizer(SanitizeOptions(), load_pseudonym_key()).pseudonym("Zorvath") == first
+
+
+def test_loose_permissions_are_tightened(bridge_home: Path) -> None:
+    load_pseudonym_key()
+    path = paths.data_dir() / "pseudonym.key"
+    path.chmod(0o644)
+    load_pseudonym_key()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("content", [b"", b"not hex at all", b"abcd\n", bytes(range(256))])
+def test_a_damaged_key_names_the_file_and_the_fix(bridge_home: Path, content: bytes) -> None:
+    path = paths.ensure_dir(paths.data_dir()) / "pseudonym.key"
+    path.write_bytes(content)
+    with pytest.raises(StateError) as caught:
+        load_pseudonym_key()
+    assert str(path) in str(caught.value) and "delete it" in str(caught.value)
+    assert path.read_bytes() == content  # never silently replaced: that would change every pseudonym
+
+
+def test_a_short_key_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Sanitizer(SanitizeOptions(), b"short")

@@ -1,0 +1,120 @@
+"""Player names in free text: replaced in any case and with possessives; ordinary words, NPCs and the user kept."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from swgdb_bridge.config import SanitizeOptions
+from swgdb_bridge.sanitize import Sanitizer, scan_for_leaks
+from swgdb_bridge.sanitize.names import PSEUDONYM
+
+KEY = bytes(range(32))
+OTHER_KEY = bytes(range(1, 33))
+PLAYERS = ["Zorvath", "Kelindra Vos", "Rat", "Healed", "The", "Nyax", "Al"]
+
+
+@pytest.fixture
+def sanitizer() -> Sanitizer:
+    return Sanitizer(SanitizeOptions(), KEY, known_names=PLAYERS)
+
+
+def test_a_distinctive_name_goes_in_any_case_and_keeps_its_possessive(sanitizer: Sanitizer) -> None:
+    zorvath = sanitizer.pseudonym("Zorvath")
+    assert sanitizer.clean_text("Grouped with Zorvath") == f"Grouped with {zorvath}"
+    assert sanitizer.clean_text("ZORVATH's armor, zorvath!") == f"{zorvath}'s armor, {zorvath}!"
+    assert sanitizer.clean_text("Zorvaths and xZorvath are other words") == "Zorvaths and xZorvath are other words"
+
+
+def test_a_two_word_name_goes_whole_and_its_first_name_alone(sanitizer: Sanitizer) -> None:
+    text = sanitizer.clean_text("Traded with Kelindra Vos, then Kelindra left")
+    assert "Kelindra" not in text and "Vos" not in text
+    assert sanitizer.pseudonym("Kelindra Vos") in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_name"),
+    [
+        ("Killed womp rat (+145 XP)", None),
+        ("Looted 215 credits from womp rat", None),
+        ("Healed self", None),
+        ("Jabba the Hutt waved at the crowd", None),
+        ("The trainer is near", None),
+        ("Grouped with Rat", "Rat"),
+        ("Rat: anyone selling armor?", "Rat"),
+        ("Rat's speeder is parked", "Rat"),
+        ("Healed Healed", "Healed"),
+        ("Trade request from The", "The"),
+        ("Al says hi", "Al"),
+        ("Alpha squad", None),
+    ],
+)
+def test_ordinary_word_names_only_go_where_used_as_a_name(sanitizer: Sanitizer, text: str, expected_name: str | None) -> None:
+    cleaned = sanitizer.clean_text(text)
+    if expected_name is None:
+        assert cleaned == text
+    else:
+        assert sanitizer.pseudonym(expected_name) in cleaned
+        assert len(PSEUDONYM.findall(cleaned)) == 1
+
+
+def test_npc_and_place_names_stay_even_when_a_player_shares_a_word(sanitizer: Sanitizer) -> None:
+    assert sanitizer.clean_text("Spoke with Lord Nyax") == "Spoke with Lord Nyax"
+    assert sanitizer.clean_text("Spoke with Vader's Fist trooper") == "Spoke with Vader's Fist trooper"
+    assert sanitizer.pseudonym("Nyax") in sanitizer.clean_text("Nyax says hello")
+
+
+def test_the_whole_string_being_a_name_is_a_name_position(sanitizer: Sanitizer) -> None:
+    assert sanitizer.clean_text("Rat") == sanitizer.pseudonym("Rat")
+
+
+def test_pseudonyms_are_keyed_stable_and_case_blind() -> None:
+    first = Sanitizer(SanitizeOptions(), KEY)
+    again = Sanitizer(SanitizeOptions(), KEY)
+    other = Sanitizer(SanitizeOptions(), OTHER_KEY)
+    assert first.pseudonym("Zorvath") == again.pseudonym("zorvath ") == first.pseudonym("ZORVATH")
+    assert first.pseudonym("Zorvath") != other.pseudonym("Zorvath")
+    assert PSEUDONYM.fullmatch(first.pseudonym("Zorvath"))
+    assert first.pseudonym(first.pseudonym("Zorvath")) == first.pseudonym("Zorvath")
+
+
+_names = st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=20)
+
+
+@given(_names, st.binary(min_size=32, max_size=32), st.binary(min_size=32, max_size=32))
+def test_same_name_same_key_same_pseudonym_other_key_other_pseudonym(name: str, key: bytes, other: bytes) -> None:
+    assert Sanitizer(SanitizeOptions(), key).pseudonym(name) == Sanitizer(SanitizeOptions(), key).pseudonym(name)
+    if key != other:
+        assert Sanitizer(SanitizeOptions(), key).pseudonym(name) != Sanitizer(SanitizeOptions(), other).pseudonym(name)
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.binary(min_size=32, max_size=32))
+def test_different_names_never_collide(key: bytes) -> None:
+    sanitizer = Sanitizer(SanitizeOptions(), key)
+    names = {f"Player{i}x" for i in range(20_000)} | {f"Name {i}" for i in range(5_000)}
+    assert len({sanitizer.pseudonym(n) for n in names}) == len(names)
+
+
+@given(st.sampled_from(PLAYERS), st.sampled_from(["", "Grouped with ", "Trade request from ", "hey "]),
+       st.sampled_from(["", "'s", ": hi", " says hi", " and more"]))
+def test_cleaning_text_is_idempotent_and_the_scan_agrees(name: str, before: str, after: str) -> None:
+    sanitizer = Sanitizer(SanitizeOptions(), KEY, known_names=PLAYERS)
+    text = f"{before}{name}{after}"
+    once = sanitizer.clean_text(text)
+    assert sanitizer.clean_text(once) == once
+    assert scan_for_leaks({"notes": [once]}, known_names=PLAYERS) == []
+    if once != text:
+        assert scan_for_leaks({"notes": [text]}, known_names=PLAYERS) == ["player_names at $.notes[0]"]
+
+
+def test_the_scan_keeps_the_documents_own_character_and_quest_names() -> None:
+    document = {"character_name": "Dex Orrin", "quests": [{"quest_name": "Talk to Dex"}], "note": "Dex Orrin won"}
+    assert scan_for_leaks(document, known_names=["Dex"]) == []
+    assert scan_for_leaks({"note": "Grouped with Dex"}, known_names=["Dex"]) == ["player_names at $.note"]
+
+
+def test_without_sanitize_data_names_stay_but_secrets_still_go() -> None:
+    sanitizer = Sanitizer(SanitizeOptions(sanitize_data=False), KEY, known_names=PLAYERS)
+    assert sanitizer.clean_text("Grouped with Zorvath, mail z@example.com") == "Grouped with Zorvath, mail [email]"
