@@ -11,7 +11,8 @@ import logging
 import time
 import traceback
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,8 +29,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("swgdb_bridge.server")
 
 
-def create_app(storage: Storage, settings: ServerSettings | None = None) -> FastAPI:
-    """Build the app around an open storage; the caller keeps ownership of ``storage`` (and closes it)."""
+def create_app(
+    storage: Storage,
+    settings: ServerSettings | None = None,
+    *,
+    dashboard: bool = True,
+    dashboard_options: Mapping[str, Any] | None = None,
+) -> FastAPI:
+    """Build the app around an open storage; the caller keeps ownership of ``storage`` (and closes it).
+
+    The user dashboard is mounted at ``/dashboard`` unless ``dashboard`` is false (the benchmark's floor).
+    """
     settings = settings or ServerSettings()
     app = FastAPI(
         title="SWGDB reference server",
@@ -45,6 +55,10 @@ def create_app(storage: Storage, settings: ServerSettings | None = None) -> Fast
     app.include_router(build_router(storage, settings), prefix="/v1")
     install_error_handlers(app)
     install_openapi(app, settings.max_batch_sessions)
+    if dashboard:
+        from swgdb_bridge.server.dashboard import mount_dashboard
+
+        mount_dashboard(app, storage, settings, **(dashboard_options or {}))
     app.add_middleware(RequestContext)
     return app
 

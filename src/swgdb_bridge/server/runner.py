@@ -85,10 +85,12 @@ def start_server(
     *,
     storage: Storage | None = None,
     settings: ServerSettings | None = None,
+    **app_options: Any,
 ) -> RunningServer:
     """The SWGDB server on ``database_url`` (default: the local SQLite database), migrated and listening.
 
-    Pass an open ``storage`` instead to share one with the caller (the caller then closes it).
+    Pass an open ``storage`` instead to share one with the caller (the caller then closes it);
+    ``app_options`` go to :func:`create_app` (``dashboard``, ``dashboard_options``).
     """
     owns = storage is None
     if storage is None:
@@ -96,7 +98,7 @@ def start_server(
 
         storage = Storage(database_url or default_database_url())
     try:
-        app: FastAPI = create_app(storage, settings)
+        app: FastAPI = create_app(storage, settings, **app_options)
         server, thread, url = _launch(app, host, port)
     except BaseException:
         if owns:
