@@ -53,7 +53,9 @@ def test_key_lifecycle_through_the_cli(url: str) -> None:
     second_key = json.loads(rotated.stdout)["api_key"]
     assert active_keys(url, user_hash) == [second_key, first_key]
 
-    third = json.loads(cli("rotate-key", user_hash, "--grace-hours", "0", "--json", "--database-url", url).stdout)
+    third = json.loads(
+        cli("rotate-key", user_hash, "--grace-hours", "0", "--json", "--database-url", url).stdout
+    )
     assert active_keys(url, user_hash) == [third["api_key"]]
 
     revoked = cli("revoke", user_hash, "--database-url", url)

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fixtures.postgres import TEST_SERVER_SECRET
 from sqlalchemy import select
 
+from fixtures.postgres import TEST_SERVER_SECRET
 from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.server import keys
 from swgdb_bridge.server.storage import RevokedUserError, Storage, StorageError, UnknownUserError

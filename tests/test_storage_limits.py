@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fixtures.postgres import TEST_SERVER_SECRET
 from sqlalchemy import func, select
 
+from fixtures.postgres import TEST_SERVER_SECRET
 from swgdb_bridge.server.storage import NONCE_HORIZON, PURGE_EVERY, Storage
 from swgdb_bridge.server.tables import nonces, rate_limits
 
@@ -53,7 +53,7 @@ def test_racing_workers_accept_a_nonce_exactly_once(database_url: str) -> None:
     try:
         for round_ in range(10):
             nonce = f"{round_:032x}"
-            outcomes = race([lambda s=s: s.remember_nonce(USER, nonce, T0) for s in (first, second) * 2])
+            outcomes = race([lambda s=s, n=nonce: s.remember_nonce(USER, n, T0) for s in (first, second) * 2])
             assert sorted(outcomes) == [False, False, False, True], nonce
     finally:
         first.close()

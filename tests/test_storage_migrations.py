@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from fixtures.postgres import TEST_SERVER_SECRET
 from sqlalchemy import inspect, text
-from test_storage_limits import race
 
+from fixtures.postgres import TEST_SERVER_SECRET
 from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.server import migrate
 from swgdb_bridge.server.storage import Storage, StorageError, default_database_url
 from swgdb_bridge.server.tables import metadata
+from test_storage_limits import race
 
 
 def schema_gaps(storage: Storage) -> list[tuple]:
@@ -64,7 +64,9 @@ def test_workers_starting_together_all_come_up(database_url: str) -> None:
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
-    with Storage(f"sqlite:///{tmp_path / 'nested' / 'server.db'}", server_secret=TEST_SERVER_SECRET) as storage:
+    with Storage(
+        f"sqlite:///{tmp_path / 'nested' / 'server.db'}", server_secret=TEST_SERVER_SECRET
+    ) as storage:
         with storage.engine.connect() as connection:
             assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
+
 from fixtures.payloads import make_document
 from fixtures.postgres import TEST_SERVER_SECRET
-from sqlalchemy import func, select
-from test_storage_limits import race
-
 from swgdb_bridge.payload import SessionPayload, content_digest
 from swgdb_bridge.server.storage import InvalidCursorError, Storage, StorageError, UnknownUserError
 from swgdb_bridge.server.tables import sessions
+from test_storage_limits import race
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -71,7 +71,7 @@ def test_concurrent_duplicates_land_as_one_row(database_url: str) -> None:
     try:
         for index in range(5):
             doc = document(f"dup-{index}")
-            outcomes = race([lambda s=s: upsert(s, user, doc).status for s in workers * 3])
+            outcomes = race([lambda s=s, d=doc: upsert(s, user, d).status for s in workers * 3])
             assert sorted(outcomes) == ["created"] + ["unchanged"] * 5
         assert row_count(workers[0]) == 5
     finally:

@@ -109,7 +109,9 @@ class Storage:
     under one secret are useless under another. ``migrate`` applies pending migrations on start.
     """
 
-    def __init__(self, database_url: str, *, server_secret: bytes | None = None, migrate: bool = True) -> None:
+    def __init__(
+        self, database_url: str, *, server_secret: bytes | None = None, migrate: bool = True
+    ) -> None:
         self.url = parse_database_url(database_url)
         self.engine = make_engine(self.url)
         self._writer = writer(self.engine)
@@ -267,7 +269,9 @@ class Storage:
             self._delete(delete(nonces).where(nonces.c.expires_at < expires_at - NONCE_HORIZON))
         return fresh
 
-    def hit_rate_limit(self, bucket: str, limit: int, window_seconds: int, now: datetime) -> RateLimitDecision:
+    def hit_rate_limit(
+        self, bucket: str, limit: int, window_seconds: int, now: datetime
+    ) -> RateLimitDecision:
         """Count one hit in ``bucket``'s fixed window and say whether it is within ``limit``."""
         epoch = now.timestamp()
         window_ends_at = (math.floor(epoch) // window_seconds + 1) * window_seconds
@@ -277,7 +281,9 @@ class Storage:
             index_elements=[rate_limits.c.bucket],
             set_={
                 "hits": case((newer, 1), else_=rate_limits.c.hits + 1),
-                "window_ends_at": case((newer, values.excluded.window_ends_at), else_=rate_limits.c.window_ends_at),
+                "window_ends_at": case(
+                    (newer, values.excluded.window_ends_at), else_=rate_limits.c.window_ends_at
+                ),
             },
         ).returning(rate_limits.c.hits, rate_limits.c.window_ends_at)
         with self._writer.begin() as connection:
@@ -305,7 +311,9 @@ class Storage:
     ) -> UpsertResult:
         """Store a session once per (user, session_id): created, updated (new digest) or unchanged."""
         if document.get("session_id") != session_id:
-            raise StorageError(f"session {session_id!r}: the document's session_id differs; store it under its own id")
+            raise StorageError(
+                f"session {session_id!r}: the document's session_id differs; store it under its own id"
+            )
         values = {
             "session_id": session_id,
             "digest": digest,

@@ -38,7 +38,9 @@ def upgrade() -> None:
         sa.Column("created_at", Time, nullable=False),
         sa.Column("expires_at", Time),
         sa.PrimaryKeyConstraint("id", name="pk_api_keys"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_api_keys_user_id_users", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name="fk_api_keys_user_id_users", ondelete="CASCADE"
+        ),
         sa.UniqueConstraint("key_id", name="uq_api_keys_key_id"),
     )
     op.create_index("ix_api_keys_user_id", "api_keys", ["user_id"])
@@ -85,7 +87,9 @@ def _create_sessions() -> None:
         sa.Column("received_at", Time, nullable=False),
         sa.Column("updated_at", Time, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_sessions"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_sessions_user_id_users", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name="fk_sessions_user_id_users", ondelete="CASCADE"
+        ),
         sa.UniqueConstraint("user_id", "session_id", name="uq_sessions_user_id_session_id"),
     )
     op.create_index("ix_sessions_user_id_start_time", "sessions", ["user_id", "start_time"])
