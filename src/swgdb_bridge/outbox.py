@@ -280,6 +280,11 @@ class Outbox:
     def dead_letters(self) -> list[DeadLetter]:
         return [DeadLetter(**dict(r)) for r in self._query("SELECT * FROM dead_letters ORDER BY failed_at")]
 
+    def delivered(self) -> dict[str, str]:
+        """Session id → digest of its latest version the server confirmed."""
+        rows = self._query("SELECT session_id, digest FROM deliveries ORDER BY delivered_at")
+        return {row[0]: row[1] for row in rows}
+
     def count_due(self, now: float | None = None) -> int:
         stamp = time.time() if now is None else now
         return self._query("SELECT COUNT(*) FROM outbox WHERE next_attempt_at <= ?", (stamp,))[0][0]

@@ -188,6 +188,7 @@ class SessionUploader:
         client: SWGDBAPIClient | None = None,
         outbox_path: Path | None = None,
         batch: bool = True,
+        max_batch_sessions: int = 100,
         compress_threshold: int | None = None,
         **client_options: Any,
     ) -> None:
@@ -201,6 +202,7 @@ class SessionUploader:
         self.client = client
         self.outbox_path = outbox_path
         self.batch = batch
+        self.max_batch_sessions = max_batch_sessions
 
     def __repr__(self) -> str:
         return f"SessionUploader(api_url={self.config.swgdb_api_url!r}, user_hash={self.config.user_hash!r})"
@@ -278,7 +280,8 @@ class SessionUploader:
 
     def manager(self, outbox: Outbox) -> SWGDBUploadManager:
         return SWGDBUploadManager(
-            self.client, outbox, retry_delay_seconds=self.config.retry_delay_seconds, batch=self.batch
+            self.client, outbox, retry_delay_seconds=self.config.retry_delay_seconds, batch=self.batch,
+            max_batch_sessions=self.max_batch_sessions,
         )
 
     def _queue_files(
