@@ -42,6 +42,9 @@ logs.register(app)
 from swgdb_bridge.commands import server  # noqa: E402
 
 server.register(app)
+from swgdb_bridge.commands import dashboard  # noqa: E402
+
+dashboard.register(app)
 from swgdb_bridge.commands import upload  # noqa: E402
 
 upload.register(app)

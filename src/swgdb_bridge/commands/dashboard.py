@@ -1,0 +1,35 @@
+"""``swgdb-bridge server dashboard-link USER_HASH``: a one-time login link to the user's dashboard.
+
+It joins the ``server`` group (so ``server.register`` must run first). The link is printed alone on stdout,
+so scripts can capture it; it works once, within 15 minutes.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from swgdb_bridge.commands.server import database_url_option, fail, opened_storage, server_app
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8765"
+
+
+def register(app: typer.Typer) -> None:  # noqa: ARG001 - the command belongs to the `server` group
+    server_app.command("dashboard-link")(dashboard_link)
+
+
+def dashboard_link(
+    user_hash: str = typer.Argument(..., help="The user's hash, as printed by add-user."),
+    base_url: str = typer.Option(
+        DEFAULT_BASE_URL, "--base-url", envvar="SWGDB_DASHBOARD_BASE_URL",
+        help="The server's address as the browser reaches it (scheme, host and port).",
+    ),
+    database_url: str | None = database_url_option(),
+) -> None:
+    """Print a login link for a user's dashboard: it works once, within 15 minutes."""
+    from swgdb_bridge.server.dashboard.auth import dashboard_link as make_link
+
+    if not base_url.startswith(("http://", "https://")):
+        fail(f"--base-url {base_url!r} must start with http:// or https://, e.g. {DEFAULT_BASE_URL}")
+    with opened_storage(database_url) as storage:
+        link = make_link(storage, user_hash, base_url)
+    typer.echo(link)

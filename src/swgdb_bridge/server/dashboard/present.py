@@ -1,0 +1,179 @@
+"""Turning stored numbers and payload documents into what the pages show: formats, trends, the timeline.
+
+Kept apart from the routes so the pages' wording can be read (and tested) without HTTP.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from swgdb_bridge.server.dashboard.charts import Span
+from swgdb_bridge.server.dashboard.queries import Totals, Unit
+
+
+def number(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def minutes(value: float | None) -> str:
+    if value is None:
+        return "—"
+    hours, mins = divmod(round(value), 60)
+    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+
+
+def parse_time(value: Any) -> datetime | None:
+    """Payload timestamps are ISO strings in the stored document."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def when(value: Any, seconds: bool = False) -> str:
+    moment = parse_time(value)
+    if moment is None:
+        return "—"
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def clock(value: Any) -> str:
+    moment = parse_time(value)
+    return moment.strftime("%H:%M") if moment else "—"
+
+
+def ranked(breakdown: dict[str, float] | None) -> list[tuple[str, float]]:
+    return sorted((breakdown or {}).items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    label: str
+    value: str
+    trend: str
+    direction: str  # "up", "down" or "flat": a CSS class; the words carry the meaning
+
+
+def _trend(current: float, previous: float) -> tuple[str, str]:
+    if previous == 0:
+        return ("new in the trend period", "up") if current else ("none in the trend period", "flat")
+    change = (current - previous) * 100.0 / previous
+    if abs(change) < 0.5:
+        return "no change on the period before", "flat"
+    return f"{'up' if change > 0 else 'down'} {abs(change):.0f}% on the period before", "up" if change > 0 else "down"
+
+
+def cards(total: Totals, current: Totals, previous: Totals) -> list[Card]:
+    """Totals for the selection, each with its trend: the trend window against the one before it."""
+    def rate(t: Totals) -> float:
+        return t.xp * 60.0 / t.minutes if t.minutes else 0.0
+
+    rows = [
+        ("Sessions", number(total.sessions), current.sessions, previous.sessions),
+        ("XP gained", number(total.xp), current.xp, previous.xp),
+        ("Credits gained", number(total.credits), current.credits, previous.credits),
+        ("Quests completed", number(total.quests), current.quests, previous.quests),
+        ("Time played", minutes(total.minutes), current.minutes, previous.minutes),
+        ("XP per hour", number(rate(total)), rate(current), rate(previous)),
+    ]
+    return [Card(label, value, *_trend(now, before)) for label, value, now, before in rows]
+
+
+def bucket_unit(first: datetime | None, last: datetime | None) -> Unit:
+    """Days for up to three months, weeks up to two years, then months: charts stay readable."""
+    if first is None or last is None:
+        return "day"
+    span = last - first
+    if span <= timedelta(days=92):
+        return "day"
+    return "week" if span <= timedelta(days=731) else "month"
+
+
+LANE_NAMES = {"location": "Location", "afk": "AFK", "stuck": "Stuck"}
+
+
+def timeline_spans(document: dict[str, Any]) -> list[Span]:
+    """Locations, AFK and stuck periods of a stored payload, as time spans (undated entries are skipped)."""
+    end = parse_time(document.get("end_time"))
+    spans = _location_spans(document.get("location_data", {}).get("location_events", []), end)
+    events = document.get("event_data", {})
+    for afk in events.get("afk_periods", []):
+        start = parse_time(afk.get("start_time"))
+        stop = parse_time(afk.get("end_time")) or _after(start, minutes=afk.get("duration_minutes"))
+        if start and stop:
+            spans.append(Span("afk", start, stop, f"AFK{': ' + afk['reason'] if afk.get('reason') else ''}"))
+    for stuck in events.get("stuck_events", []):
+        start = parse_time(stuck.get("timestamp"))
+        stop = _after(start, seconds=stuck.get("duration_seconds") or 0)
+        if start and stop:
+            where = " at " + stuck["location"] if stuck.get("location") else ""
+            spans.append(Span("stuck", start, stop, f"Stuck{where}{': ' + stuck['reason'] if stuck.get('reason') else ''}"))
+    return sorted(spans, key=lambda s: (s.start, s.lane))
+
+
+def _location_spans(visits: list[dict[str, Any]], session_end: datetime | None) -> list[Span]:
+    dated = [(parse_time(v.get("timestamp")), v) for v in visits]
+    dated = [(start, v) for start, v in dated if start is not None]
+    spans = []
+    for index, (start, visit) in enumerate(dated):
+        following = dated[index + 1][0] if index + 1 < len(dated) else session_end
+        stop = _after(start, minutes=visit.get("duration_minutes")) or following or start
+        place = visit["planet"] + (f" / {visit['city']}" if visit.get("city") else "")
+        spans.append(Span("location", start, stop, f"{place} ({visit.get('purpose', 'other').replace('_', ' ')})"))
+    return spans
+
+
+def _after(start: datetime | None, *, minutes: float | None = None, seconds: float | None = None) -> datetime | None:
+    if start is None or (minutes is None and seconds is None):
+        return None
+    return start + timedelta(minutes=minutes or 0, seconds=seconds or 0)
+
+
+def credit_summaries(document: dict[str, Any]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """Net credits per source and the number of transactions per kind, from the session's credit events."""
+    by_source: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    for event in document.get("credit_data", {}).get("credit_events", []):
+        by_source[event.get("source", "other")] += int(event.get("amount", 0))
+        by_kind[event.get("transaction_type", "other")] += 1
+    return ranked(dict(by_source)), ranked(dict(by_kind))
+
+
+_METRICS = (
+    ("session_duration_minutes", "Duration", minutes),
+    ("total_actions", "Actions", number),
+    ("actions_per_hour", "Actions per hour", lambda v: number(v, 1)),
+    ("efficiency_score", "Efficiency score", lambda v: number(v, 2)),
+    ("unique_locations_visited", "Locations visited", number),
+    ("total_travel_time_minutes", "Travel time", minutes),
+    ("unique_players_encountered", "Players encountered", number),
+    ("quests_completed", "Quests completed", number),
+    ("afk_periods", "AFK periods", number),
+    ("stuck_events", "Stuck events", number),
+)
+
+
+def performance_rows(document: dict[str, Any]) -> list[tuple[str, str]]:
+    metrics = document.get("performance_metrics", {})
+    return [(label, fmt(metrics[key])) for key, label, fmt in _METRICS if metrics.get(key) is not None]
+
+
+def sanitization_summary(document: dict[str, Any]) -> tuple[list[tuple[str, int]], str]:
+    """The report's counts (never values) and a sentence saying whether sanitizing ran at all."""
+    metadata = document.get("metadata", {})
+    report = metadata.get("sanitization_report") or {}
+    counts = ranked({key.replace("_", " "): value for key, value in report.get("counts", {}).items()})
+    if not metadata.get("sanitization_applied"):
+        return counts, "Sanitization was not applied to this session before upload."
+    removed = sum(value for _key, value in counts)
+    return counts, f"Sanitization was applied: {removed:,} item(s) were removed or replaced before upload."

@@ -1,0 +1,396 @@
+"""The dashboard over HTTP: the real server (uvicorn on loopback, our runner) on SQLite and PostgreSQL.
+
+Login links (once, 15 minutes, injected clock), the session cookie and its flags, logout with CSRF, no
+data without a session, no other user's data whatever the URL, security headers, no external URLs, and
+the numbers on the pages against the stored sessions.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fixtures.browser import BASE_TIME, dashboard_document, store
+
+from swgdb_bridge.server import dashboard_link
+from swgdb_bridge.server.dashboard.auth import COOKIE_NAME
+from swgdb_bridge.server.runner import start_server
+from swgdb_bridge.server.settings import ServerSettings
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC).timestamp()
+DATA_PAGES = ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions/s-1", "/dashboard/sessions/nope"]
+URL = re.compile(r"(?:https?:)?//[^\s\"'<>)]+", re.I)
+NAMESPACE_DECLARATION = re.compile(r'\sxmlns(?::\w+)?="[^"]*"')
+"""XML namespace names look like URLs but are never fetched: the one place a foreign address may appear."""
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Dash:
+    """The server on one storage, with a movable clock; ``client()`` is a fresh browser-like cookie jar."""
+
+    def __init__(self, storage: Any) -> None:
+        self.storage = storage
+        self.clock = Clock()
+        self.running = start_server(storage=storage, settings=ServerSettings(clock=self.clock))
+        self.url = self.running.url
+        self.alice = storage.add_user("alice")[0]
+        self.bob = storage.add_user("bob")[0]
+        self._clients: list[httpx.Client] = []
+
+    def client(self, **options: Any) -> httpx.Client:
+        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=30, **options)
+        self._clients.append(client)
+        return client
+
+    def link(self, user_hash: str) -> str:
+        return dashboard_link(self.storage, user_hash, self.url, now=self.clock.now)
+
+    def logged_in(self, user_hash: str) -> httpx.Client:
+        client = self.client()
+        response = client.get(self.link(user_hash))
+        assert response.status_code == 303, response.text
+        return client
+
+    def close(self) -> None:
+        for client in self._clients:
+            client.close()
+        self.running.stop()
+
+
+@pytest.fixture
+def dash(storage: Any) -> Iterator[Dash]:
+    opened = Dash(storage)
+    yield opened
+    opened.close()
+
+
+def test_no_session_means_no_data(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("s-1", character="Secret-Alice"))
+    client = dash.client()
+    for path in DATA_PAGES:
+        response = client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["location"] == "/dashboard/login"
+    for path in ["/dashboard/charts/xp-rate.svg", "/dashboard/events"]:
+        assert client.get(path).status_code == 401
+    help_page = client.get("/dashboard/login")
+    assert help_page.status_code == 200
+    assert "dashboard-link" in help_page.text and "Secret-Alice" not in help_page.text
+    assert "Log out" not in help_page.text
+
+
+def test_a_link_logs_in_once(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("s-1", character="Alice-Main"))
+    link = dash.link(dash.alice)
+    assert link.startswith(f"{dash.url}/dashboard/login?token=")
+    browser = dash.client()
+    first = browser.get(link)
+    assert first.status_code == 303 and first.headers["location"] == "/dashboard/"
+    overview = browser.get("/dashboard/")
+    assert overview.status_code == 200 and "Alice-Main" in overview.text
+
+    again = dash.client().get(link)
+    assert again.status_code == 403
+    assert "set-cookie" not in again.headers
+    assert "already used" in again.text
+
+
+def test_links_expire_after_15_minutes(dash: Dash) -> None:
+    early, late = dash.link(dash.alice), dash.link(dash.alice)
+    dash.clock.now = NOW + 15 * 60 - 1
+    assert dash.client().get(early).status_code == 303
+    dash.clock.now = NOW + 15 * 60
+    refused = dash.client().get(late)
+    assert refused.status_code == 403 and "set-cookie" not in refused.headers
+
+
+def test_unknown_and_malformed_tokens_are_refused(dash: Dash) -> None:
+    client = dash.client()
+    for token in ["", "x", "A" * 43, "%00", "t" * 500]:
+        response = client.get("/dashboard/login", params={"token": token})
+        assert response.status_code == 403, token
+        assert COOKIE_NAME not in response.headers.get("set-cookie", "")
+
+
+def test_session_cookie_flags(dash: Dash) -> None:
+    plain = dash.client().get(dash.link(dash.alice))
+    cookie = plain.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE_NAME}=")
+    flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "samesite=lax", "path=/dashboard"} <= flags
+    assert "secure" not in flags
+    # Behind a TLS-terminating proxy on loopback (uvicorn trusts its X-Forwarded-Proto), the cookie is Secure.
+    secure = dash.client(headers={"X-Forwarded-Proto": "https"}).get(dash.link(dash.alice))
+    assert "secure" in {part.strip().lower() for part in secure.headers["set-cookie"].split(";")}
+
+
+def test_forged_or_tampered_cookies_are_refused(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    good = client.cookies[COOKIE_NAME]
+    value, _, signature = good.rpartition(".")
+    tampered = f"{value}.{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}"
+    for cookie in [tampered, "not-a-cookie", good[1:]]:
+        assert dash.client(cookies={COOKIE_NAME: cookie}).get("/dashboard/").status_code == 303
+
+
+def test_logout_needs_the_csrf_token_and_ends_the_session_server_side(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    cookie = client.cookies[COOKIE_NAME]
+    page = client.get("/dashboard/")
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+    assert token is not None
+    assert client.post("/dashboard/logout", data={"csrf_token": "0" * 64}).status_code == 403
+    assert client.post("/dashboard/logout").status_code == 403
+    assert client.get("/dashboard/").status_code == 200  # still logged in after refused attempts
+
+    done = client.post("/dashboard/logout", data={"csrf_token": token[1]})
+    assert done.status_code == 303 and done.headers["location"] == "/dashboard/login"
+    assert 'swgdb_dashboard=""' in done.headers["set-cookie"] or "Max-Age=0" in done.headers["set-cookie"]
+    assert dash.client(cookies={COOKIE_NAME: cookie}).get("/dashboard/").status_code == 303
+
+
+def test_users_never_see_each_others_sessions(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("shared-id", character="Alice-Main", xp=111))
+    store(dash.storage, dash.bob, dashboard_document("shared-id", character="Bob-Main", xp=999_999))
+    store(dash.storage, dash.bob, dashboard_document("bob-only", character="Bob-Alt"))
+    alice = dash.logged_in(dash.alice)
+    assert alice.get("/dashboard/sessions/bob-only").status_code == 404
+    for bad in ["..%2Fbob-only", "bob-only%00", "x" * 51, "bob-only'--"]:
+        assert alice.get(f"/dashboard/sessions/{bad}").status_code == 404
+    mine = alice.get("/dashboard/sessions/shared-id")
+    assert mine.status_code == 200 and "Alice-Main" in mine.text and "Bob-Main" not in mine.text
+    for path in ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions?character=Bob-Main",
+                 "/dashboard/sessions?q=Bob"]:
+        body = alice.get(path).text
+        assert "Bob-Alt" not in body and "999,999" not in body and "Alice-Main" in body, path
+    assert "No sessions in this range" in alice.get("/dashboard/charts/xp-rate.svg?character=Bob-Main").text
+    assert "0 sessions found" in alice.get("/dashboard/sessions?character=Bob-Main").text
+    assert "0 sessions found" in alice.get("/dashboard/sessions?q=Bob").text
+
+
+def test_security_headers_on_every_kind_of_response(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("s-1"))
+    client = dash.logged_in(dash.alice)
+    for path in ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions/s-1", "/dashboard/sessions/none",
+                 "/dashboard/login", "/dashboard/charts/planets.svg", "/dashboard/static/live.js",
+                 "/dashboard/no-such-page"]:
+        response = client.get(path)
+        headers = response.headers
+        csp = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and headers["x-frame-options"] == "DENY", path
+        assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "no-referrer"
+        assert "script-src 'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+        if headers["content-type"].startswith("text/html"):
+            assert csp.count("'unsafe-inline'") == 0 and "script-src 'self'" in csp and "style-src 'self'" in csp
+            assert headers["cache-control"] == "no-store"
+            _assert_no_inline_code(response.text, path)
+
+
+def _assert_no_inline_code(html: str, path: str) -> None:
+    scripts = re.findall(r"<script\b([^>]*)>", html)
+    assert all('src="/dashboard/static/' in attributes for attributes in scripts), path
+    assert "<style" not in html and not re.search(r"\sstyle=", html), path
+    assert not re.search(r"\son[a-z]+=", html), path  # no inline event handlers
+
+
+def test_pages_and_charts_name_no_other_host(dash: Dash) -> None:
+    for i in range(3):
+        store(dash.storage, dash.alice, dashboard_document(f"s-{i}", start=BASE_TIME + timedelta(days=i),
+                                                           planets={"naboo": 20.0, "corellia": 40.0}))
+    client = dash.logged_in(dash.alice)
+    paths = ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions/s-1", "/dashboard/login",
+             "/dashboard/static/dashboard.css", "/dashboard/static/live.js"]
+    paths += [f"/dashboard/charts/{name}.svg" for name in ("xp-rate", "credit-rate", "planets")]
+    for path in paths:
+        body = NAMESPACE_DECLARATION.sub("", client.get(path).text)
+        assert not URL.findall(body), path
+        if path.endswith(".svg"):
+            assert "<script" not in body and "<!--" not in body, path
+
+
+def test_overview_totals_filters_and_planets(dash: Dash) -> None:
+    day = timedelta(days=1)
+    store(dash.storage, dash.alice, dashboard_document("a1", character="Alpha", start=BASE_TIME, xp=1000,
+                                                       credits=100, quests=2, minutes=60,
+                                                       planets={"tatooine": 40.0, "naboo": 20.0}))
+    store(dash.storage, dash.alice, dashboard_document("a2", character="Alpha", start=BASE_TIME + 3 * day,
+                                                       xp=3000, credits=300, quests=1, minutes=120,
+                                                       planets={"naboo": 120.0}))
+    store(dash.storage, dash.alice, dashboard_document("b1", character="Beta", start=BASE_TIME + 10 * day,
+                                                       xp=500, credits=50, quests=0, minutes=30,
+                                                       planets={"dantooine": 30.0}))
+    client = dash.logged_in(dash.alice)
+
+    everything = _cards(client.get("/dashboard/").text)
+    assert everything["Sessions"] == "3" and everything["XP gained"] == "4,500"
+    assert everything["Credits gained"] == "450" and everything["Quests completed"] == "3"
+    assert everything["Time played"] == "3 h 30 min"
+    assert everything["XP per hour"] == f"{4500 / 3.5:,.0f}"
+
+    alpha = client.get("/dashboard/", params={"character": "Alpha"}).text
+    assert _cards(alpha)["XP gained"] == "4,000"
+    assert _planets(alpha) == {"naboo": "2 h 20 min", "tatooine": "40 min"}
+
+    ranged = client.get("/dashboard/", params={"from": "2026-11-04", "to": "2026-11-11"}).text
+    assert _cards(ranged)["Sessions"] == "2" and _cards(ranged)["XP gained"] == "3,500"
+    swapped = client.get("/dashboard/", params={"from": "2026-11-11", "to": "2026-11-04"}).text
+    assert _cards(swapped)["Sessions"] == "2" and "swapped" in swapped
+    bad = client.get("/dashboard/", params={"from": "yesterday"}).text
+    assert "ignored" in bad and _cards(bad)["Sessions"] == "3"
+
+    # An updated upload (same session id, new content) replaces its planet minutes: the trigger's job.
+    store(dash.storage, dash.alice, dashboard_document("a2", character="Alpha", start=BASE_TIME + 3 * day,
+                                                       xp=3000, credits=300, quests=1, minutes=120,
+                                                       planets={"corellia": 120.0}))
+    assert _planets(client.get("/dashboard/", params={"character": "Alpha"}).text) == {
+        "corellia": "2 h 00 min", "tatooine": "40 min", "naboo": "20 min"}
+
+
+def test_trend_compares_the_window_with_the_one_before(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("old", start=BASE_TIME - timedelta(days=40), xp=1000))
+    store(dash.storage, dash.alice, dashboard_document("new", start=BASE_TIME, xp=1500))
+    text = dash.logged_in(dash.alice).get("/dashboard/").text
+    assert re.search(r"XP gained</dt>\s*<dd class=\"value\">2,500</dd>\s*<dd class=\"trend trend-up\">up 50%", text)
+    assert "the 30 days up to 2026-11-01 compared with the 30 days before" in text
+
+
+def _cards(html: str) -> dict[str, str]:
+    return dict(re.findall(r"<dt>([^<]+)</dt>\s*<dd class=\"value\">([^<]+)</dd>", html))
+
+
+def _planets(html: str) -> dict[str, str]:
+    section = html.split('id="planets-heading"', 1)[1]
+    return dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">([^<]+)</td>', section))
+
+
+def _table_rows(html: str) -> list[list[str]]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in rows]
+
+
+def test_sessions_table_sorts_searches_and_pages(dash: Dash) -> None:
+    for i in range(30):
+        store(dash.storage, dash.alice, dashboard_document(
+            f"s-{i:02d}", character="Alpha" if i % 2 else "Beta", start=BASE_TIME + timedelta(hours=7 * i),
+            xp=100 * (i + 1), planets={"naboo" if i % 3 else "kashyyyk": 60.0}, mode="quest" if i < 5 else "combat"))
+    client = dash.logged_in(dash.alice)
+
+    first = client.get("/dashboard/sessions").text
+    assert "30 sessions found, page 1 of 2" in first
+    rows = _table_rows(first)
+    assert len(rows) == 25 and rows[0][0] == "2026-11-09 23:00"  # newest first by default
+    second = _table_rows(client.get("/dashboard/sessions", params={"page": 2}).text)
+    assert len(second) == 5 and second[-1][0] == "2026-11-01 12:00"
+    assert _table_rows(client.get("/dashboard/sessions", params={"page": 99}).text) == second
+
+    by_xp = _table_rows(client.get("/dashboard/sessions", params={"sort": "xp", "dir": "asc"}).text)
+    assert [row[5] for row in by_xp[:3]] == ["100", "200", "300"]
+    page = client.get("/dashboard/sessions", params={"sort": "xp", "dir": "desc"}).text
+    assert _table_rows(page)[0][5] == "3,000" and 'aria-sort="descending"' in page
+    assert "sort=xp&amp;dir=asc" in page  # the header link flips the order
+    assert _table_rows(client.get("/dashboard/sessions", params={"sort": "nonsense"}).text)[0][0] == rows[0][0]
+
+    planet = client.get("/dashboard/sessions", params={"q": "KASHY"}).text
+    assert "10 sessions found" in planet and all(r[3] == "kashyyyk" for r in _table_rows(planet))
+    assert "15 sessions found" in client.get("/dashboard/sessions", params={"q": "alpha"}).text
+    assert "5 sessions found" in client.get("/dashboard/sessions", params={"mode": "quest"}).text
+    assert "4 sessions found" in client.get("/dashboard/sessions", params={"q": "2026-11-02"}).text
+    assert "30 sessions found" in client.get("/dashboard/sessions", params={"q": "2026-11"}).text
+    assert "0 sessions found" in client.get("/dashboard/sessions", params={"q": "%"}).text
+    combined = client.get("/dashboard/sessions", params={"q": "naboo", "character": "Beta", "mode": "combat"}).text
+    assert all(r[1] == "Beta" and r[2] == "combat" and r[3] == "naboo" for r in _table_rows(combined))
+    assert 'href="/dashboard/sessions/s-29"' in first
+
+
+def test_session_page_shows_the_whole_session(dash: Dash) -> None:
+    document = dashboard_document("s-1", character="Alpha", xp=4321, credits=765, quests=2, efficiency=0.83,
+                                  planets={"tatooine": 30.0, "naboo": 30.0})
+    store(dash.storage, dash.alice, document, now=datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
+    store(dash.storage, dash.alice, {**document, "duration_minutes": 61.0}, now=datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    page = dash.logged_in(dash.alice).get("/dashboard/sessions/s-1").text
+    for expected in ["4,321", "765", "Quest 2", "pistol", "Marksman", "0.83", "tatooine (combat grinding)",
+                     "AFK: idle", "Stuck at canyon", "player names", "chat messages",
+                     "2026-11-02 08:00:00", "2026-11-02 09:00:00", "updated after the first upload",
+                     'class="timeline"', "span-afk", "span-stuck"]:
+        assert expected in page, expected
+    assert "5 item(s) were removed or replaced" in page
+
+
+def test_live_version_changes_when_an_upload_lands(dash: Dash) -> None:
+    from swgdb_bridge.server.dashboard.queries import DashboardQueries
+
+    queries = DashboardQueries(dash.storage.engine)
+    user_id = _user_id(dash, dash.alice)
+    empty = queries.version(user_id)
+    store(dash.storage, dash.alice, dashboard_document("s-1"))
+    one = queries.version(user_id)
+    store(dash.storage, dash.bob, dashboard_document("s-2"))
+    assert queries.version(user_id) == one != empty
+    store(dash.storage, dash.alice, dashboard_document("s-1", xp=5), now=datetime.now(UTC) + timedelta(seconds=1))
+    assert queries.version(user_id) != one
+
+
+def _user_id(dash: Dash, user_hash: str) -> int:
+    from sqlalchemy import select
+
+    from swgdb_bridge.server.tables import users
+
+    with dash.storage.engine.connect() as conn:
+        return int(conn.scalar(select(users.c.id).where(users.c.user_hash == user_hash)))
+
+
+def test_revoked_users_lose_the_dashboard(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    link = dash.link(dash.alice)
+    dash.storage.revoke(dash.alice)
+    assert client.get("/dashboard/").status_code == 303
+    assert dash.client().get(link).status_code == 303  # the link redeems, but the session is refused at once
+    with pytest.raises(Exception, match="no active user"):
+        dash.link(dash.alice)
+
+
+def test_dashboard_tables_match_their_migration(storage: Any) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from swgdb_bridge.server.dashboard import tables
+    from swgdb_bridge.server.tables import metadata
+
+    mine = (tables.dashboard_logins.name, tables.dashboard_planet_minutes.name, "ix_sessions_user_id_updated_at")
+    with storage.engine.connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), metadata)
+    flat = [d for item in diffs for d in (item if isinstance(item, list) else [item])]
+    assert [d for d in flat if any(name in repr(d) for name in mine)] == []
+
+
+def test_upgrade_backfills_planet_minutes_of_existing_sessions(storage: Any) -> None:
+    from swgdb_bridge.server import migrate
+
+    user = storage.add_user("alice")[0]
+    store(storage, user, dashboard_document("s-1", planets={"naboo": 12.5, "hoth": 7.0}))
+    migrate.downgrade(storage.engine, "0001")
+    migrate.upgrade(storage.engine)
+    dash_rows = _planet_rows(storage)
+    assert dash_rows == [("hoth", 7.0), ("naboo", 12.5)]
+
+
+def _planet_rows(storage: Any) -> list[tuple[str, float]]:
+    from sqlalchemy import select
+
+    from swgdb_bridge.server.dashboard.tables import dashboard_planet_minutes as planets
+
+    with storage.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(select(planets.c.planet, planets.c.minutes).order_by(planets.c.planet))]
