@@ -22,8 +22,9 @@ from swgdb_bridge.model import (
     StuckEvent,
     XPGain,
 )
-from swgdb_bridge.sanitize import Sanitizer
+from swgdb_bridge.sanitize import Sanitizer, scan_for_leaks
 from swgdb_bridge.serialize import SessionLogSerializer
+from swgdb_bridge.serialize.scan_view import scan_view
 
 KEY = bytes(range(32))
 START = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
@@ -272,3 +273,30 @@ def test_efficiency_score_is_bounded() -> None:
     idle = make_session(xp_gained=10**7, afk_periods=[AfkPeriod(at(0), at(120)), AfkPeriod(at(0), at(120))])
     assert serialize(idle)["performance_metrics"]["efficiency_score"] == 0.0
     assert serialize(make_session(end_time=START, xp_gained=5))["performance_metrics"]["efficiency_score"] == 0.0
+
+
+# --- what the leak scan sees ------------------------------------------------------------------------------
+
+
+def test_scan_view_keeps_every_log_string_once_and_drops_generated_fields() -> None:
+    document = {
+        "session_id": "s-1",
+        "event_data": {
+            "communication_events": [
+                {"timestamp": "2026-11-20T18:00:00Z", "event_type": "tell", "sender": "Player-1", "message": "hi"},
+                {"timestamp": "2026-11-20T18:01:00Z", "event_type": "tell", "sender": "Player-1",
+                 "message": "mail me at dex@example.com"},
+            ],
+            "event_types": {"communication_tell": 2},
+        },
+        "location_data": {"unique_planets": ["Naboo", "Naboo"], "location_events": [{"coordinates": [1, 2]}]},
+        "metadata": {"serialization_timestamp": "x", "sanitization_report": {"counts": {"passwords": 0}}},
+    }
+    view = scan_view(document)
+    assert view["event_data"]["communication_events"] == {
+        "sender": ["Player-1"], "message": ["hi", "mail me at dex@example.com"]
+    }
+    assert view["location_data"]["unique_planets"] == ["Naboo"]
+    assert view["metadata"] == {}
+    assert any(finding.startswith("emails at $.event_data.communication_events.message")
+               for finding in scan_for_leaks(view))

@@ -26,6 +26,7 @@ from swgdb_bridge.serialize.identity import character_name, fit_session_id
 from swgdb_bridge.serialize.locations import location_data
 from swgdb_bridge.serialize.performance import performance_metrics
 from swgdb_bridge.serialize.quests import quest_data
+from swgdb_bridge.serialize.scan_view import scan_view
 from swgdb_bridge.serialize.units import utc
 from swgdb_bridge.serialize.xp import xp_data
 from swgdb_bridge.sources import read_session
@@ -113,9 +114,7 @@ class SessionLogSerializer:
     def _refuse_leaks(self, raw: Session, document: dict[str, Any]) -> None:
         """The fail-closed re-scan. Player names count as leaks only when sanitize_data asked for them to be replaced."""
         names = player_names(raw) if self.options.sanitize_data else frozenset()
-        # The report is ours (category names → counts, e.g. "passwords": 2), not session content.
-        metadata = {k: v for k, v in document["metadata"].items() if k != "sanitization_report"}
-        findings = scan_for_leaks({**document, "metadata": metadata}, known_names=names)
+        findings = scan_for_leaks(scan_view(document), known_names=names)
         if findings:
             where = raw.source_path or f"session {raw.session_id!r}"
             raise SanitizationError(
