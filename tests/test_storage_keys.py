@@ -141,3 +141,20 @@ def test_a_truncated_secret_file_is_refused_by_name(bridge_home: Path) -> None:
     path.write_text("\n")
     with pytest.raises(ConfigError, match=re.escape(str(path))):
         keys.load_server_secret()
+
+
+def test_derived_keys_are_per_purpose_and_per_secret(tmp_path: Path) -> None:
+    """Each process derives the same key from the same secret; another secret or purpose gives another."""
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    derived = {}
+    for name, secret in (
+        ("first", TEST_SERVER_SECRET),
+        ("again", TEST_SERVER_SECRET),
+        ("other", OTHER_SECRET),
+    ):
+        with Storage(url, server_secret=secret) as storage:
+            derived[name] = storage.derive_key(b"dashboard-cookie")
+            derived[f"{name}-else"] = storage.derive_key(b"something-else")
+    assert derived["first"] == derived["again"] and len(derived["first"]) == 32
+    assert len(set(derived.values())) == 4
+    assert TEST_SERVER_SECRET not in derived["first"]

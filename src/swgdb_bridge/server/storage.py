@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import itertools
 import logging
 import math
@@ -216,6 +218,16 @@ class Storage:
         if len(matching) < len(found):
             self._warn_wrong_secret(user_hash)
         return matching
+
+    def derive_key(self, purpose: bytes) -> bytes:
+        """A 32-byte key for ``purpose`` (e.g. signing dashboard cookies), derived from the server secret.
+
+        Other parts of the server get keys of their own this way, never the secret itself; every process
+        with the same secret derives the same key.
+        """
+        return hmac.new(
+            self._server_secret(), b"swgdb-bridge derived key\x00" + purpose, hashlib.sha256
+        ).digest()
 
     def _server_secret(self) -> bytes:
         if self._secret is None:
