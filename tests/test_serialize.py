@@ -108,6 +108,12 @@ def test_exactly_24_hours_is_accepted() -> None:
     assert serialize(make_session(end_time=at(24 * 60)))["duration_minutes"] == 1440
 
 
+def test_a_value_the_schema_refuses_names_its_field() -> None:
+    with pytest.raises(SessionFileError) as caught:
+        serialize(make_session(xp_gains=[XPGain(at(1), 10), XPGain(at(2), -5)]))
+    assert caught.value.field == "xp_data.xp_events.1.amount"
+
+
 def test_fail_closed_when_the_sanitizer_left_a_name_in() -> None:
     """A sanitizer set not to pseudonymize, under a serializer that promises it: nothing may be emitted."""
     session = make_session(encounters=[PlayerEncounter(at(5), "Zorvath", "Theed", 4.0, "detected")])
