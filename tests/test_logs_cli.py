@@ -49,7 +49,8 @@ def test_list_table_and_filters(logs, tracker_raw) -> None:
     listed = {r.doc["session_id"] for r in tracker_raw if r.doc["session_id"] in out}
     assert listed == expected
     assert "not sent" in out and f"({len(expected)})" in out
-    assert SCHEMA_FILE in logs("--list").stdout  # the problem file is named with its reason
+    listing = logs("--list").stdout
+    assert "Files that could not be read (1)" in listing and "not a known session format" in listing
 
 
 def test_view(logs, tracker_raw) -> None:
@@ -114,3 +115,32 @@ def test_json_alone_on_stdout_in_a_real_process(sessions_dir: Path, tracker_raw)
     missing = subprocess.run([*cmd, "--view", "nope"], capture_output=True, text=True, env=env, timeout=120)
     assert missing.returncode == 1
     assert missing.stderr.startswith("error:") and "Traceback" not in missing.stderr
+
+
+def test_first_scan_of_many_files_keeps_stdout_clean(tmp_path: Path, tracker_raw) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(60):
+        doc = {**tracker_raw[i % len(tracker_raw)].doc, "session_id": f"bulk_{i:03d}"}
+        (folder / f"bulk_{i:03d}.json").write_text(json.dumps(doc))
+    result = CliRunner().invoke(app, ["logs", "--dir", str(folder), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)["sessions"]) == 60
+
+
+def test_scan_progress_bar_only_for_many_files() -> None:
+    import io
+
+    from rich.console import Console
+
+    from swgdb_bridge.viewer.render import PROGRESS_MIN_FILES, ScanProgress
+
+    few, many = io.StringIO(), io.StringIO()
+    quiet = ScanProgress(Console(file=few, force_terminal=True))
+    for done in range(1, PROGRESS_MIN_FILES):
+        quiet(done, PROGRESS_MIN_FILES - 1)
+    shown = ScanProgress(Console(file=many, force_terminal=True, width=120))
+    for done in range(1, 201):
+        shown(done, 200)
+    assert few.getvalue() == ""
+    assert "indexing session files" in many.getvalue()

@@ -286,3 +286,18 @@ def test_analysis_dates_are_iso(tracker_viewer: SessionLogViewer, tracker_raw) -
     analysis = tracker_viewer.analyze_sessions()
     starts = sorted(r.doc["start_time"] for r in tracker_raw)
     assert datetime.fromisoformat(analysis["first_start"]).replace(tzinfo=None).isoformat() == starts[0]
+
+
+def test_new_files_and_folders_are_found_on_a_warm_index(sessions_dir: Path, tracker_raw) -> None:
+    folder = sessions_dir / "tracker"
+    with SessionLogViewer(folder) as first:
+        first.refresh()
+    template = json.loads((folder / tracker_raw[0].path.name).read_text())
+    (folder / "2026" / "11").mkdir(parents=True)
+    for name, where in (("fresh_a", folder), ("fresh_b", folder / "2026" / "11")):
+        (where / f"{name}.json").write_text(json.dumps({**template, "session_id": name}))
+    with SessionLogViewer(folder) as second:
+        report = second.refresh()
+        assert (report.read, report.unchanged) == (2, len(tracker_raw))
+        assert {"fresh_a", "fresh_b"} <= {r["session_id"] for r in second.list_sessions()}
+        assert second.refresh().read == 0

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS texts (path TEXT NOT NULL, field TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS texts_path ON texts (path);
+CREATE TABLE IF NOT EXISTS discoveries (roots TEXT PRIMARY KEY, stamps BLOB NOT NULL, files BLOB NOT NULL);
 """
 
 
@@ -114,6 +115,7 @@ class SummaryIndex:
         with self._db:
             self._db.execute("DELETE FROM files")
             self._db.execute("DELETE FROM texts")
+            self._db.execute("DELETE FROM discoveries")
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
 
     def refresh(
@@ -186,6 +188,18 @@ class SummaryIndex:
                     "INSERT INTO texts VALUES (?, ?, ?)", [(path, f, t) for f, t in entry.texts]
                 )
 
+    def remembered_files(self, roots: list[str]) -> tuple[list[str], list[tuple[str, int]]] | None:
+        """The files last discovered under ``roots`` and the folder stamps taken then (see ``discovery``)."""
+        row = self._db.execute("SELECT files, stamps FROM discoveries WHERE roots = ?", (_key(roots),)).fetchone()
+        return (orjson.loads(row[0]), [tuple(s) for s in orjson.loads(row[1])]) if row else None
+
+    def remember_files(self, roots: list[str], files: list[str], stamps: list[tuple[str, int]]) -> None:
+        with self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO discoveries VALUES (?, ?, ?)",
+                (_key(roots), orjson.dumps(stamps), orjson.dumps(files)),
+            )
+
     def summaries(self, paths: set[str]) -> list[SessionSummary]:
         """Summaries of the readable files among ``paths``."""
         rows = self._db.execute("SELECT path, summary FROM files WHERE summary IS NOT NULL")
@@ -204,6 +218,10 @@ class SummaryIndex:
         else:
             query = "SELECT path, field, text FROM texts WHERE instr(lower(text), lower(?)) > 0"
         return [row for row in self._db.execute(query, (text,)) if row[0] in paths]
+
+
+def _key(roots: list[str]) -> str:
+    return "\n".join(roots)
 
 
 def _same_bytes(path: str, digest: str) -> bool:

@@ -99,7 +99,7 @@ class ViewerApp(App[None]):
 
     # -- the list ----------------------------------------------------------------------------------
 
-    def _filters(self) -> dict[str, Any]:
+    def filter_values(self) -> dict[str, Any]:
         values: dict[str, Any] = {name: self.query_one(f"#filter-{name}", Input).value.strip() for name in FILTERS}
         raw_xp = values.pop("min_xp")
         values["min_xp"] = int(raw_xp) if raw_xp.isdigit() else None
@@ -109,7 +109,7 @@ class ViewerApp(App[None]):
         """Refill the list from the filters and the search box; a bad filter value is shown, not raised."""
         text = self.query_one("#search", Input).value.strip()
         try:
-            filters = self._filters()
+            filters = self.filter_values()
             rows = self.viewer.list_sessions(**filters)
             self.matches = (
                 {r["session_id"]: r["matches"] for r in self.viewer.search_sessions(text, **filters)} if text else {}
@@ -203,7 +203,7 @@ class ViewerApp(App[None]):
 
     def action_analyze(self) -> None:
         try:
-            analysis = self.viewer.analyze_sessions(**self._filters())
+            analysis = self.viewer.analyze_sessions(**self.filter_values())
         except BridgeError as exc:
             self._status(str(exc), error=True)
             return

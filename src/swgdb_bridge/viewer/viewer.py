@@ -16,7 +16,7 @@ from typing import Any
 
 from swgdb_bridge import paths
 from swgdb_bridge.config import UploadConfig
-from swgdb_bridge.viewer import build, detail, export, preview, upload_state
+from swgdb_bridge.viewer import build, detail, discovery, export, preview, upload_state
 from swgdb_bridge.viewer.analyze import analyze
 from swgdb_bridge.viewer.compare import compare
 from swgdb_bridge.viewer.errors import UnknownSessionError
@@ -72,9 +72,7 @@ class SessionLogViewer:
 
     def refresh(self) -> ScanReport:
         """Rescan the folders now: new and changed files are read, deleted ones dropped from the index."""
-        from swgdb_bridge.sources import discover_files
-
-        files = [os.path.abspath(p) for p in discover_files([Path(d) for d in self.session_dirs])]
+        files = self._discover()
         options = self.config.sanitize_options
         self.last_scan = self._index.refresh(
             files, self.session_dirs, lambda todo: build.build_entries(todo, options), self.progress
@@ -82,6 +80,15 @@ class SessionLogViewer:
         self._files = set(files)
         self._scanned_at = time.monotonic()
         return self.last_scan
+
+    def _discover(self) -> list[str]:
+        """The session files, rediscovered only when a folder changed (see :mod:`.discovery`)."""
+        remembered = self._index.remembered_files(self.session_dirs)
+        if remembered is not None and discovery.unchanged(remembered[1]):
+            return remembered[0]
+        files, stamps = discovery.discover(self.session_dirs)
+        self._index.remember_files(self.session_dirs, files, stamps)
+        return files
 
     def _summaries(self) -> list[SessionSummary]:
         if time.monotonic() - self._scanned_at > self.max_age:
