@@ -12,7 +12,7 @@ from swgdb_bridge.sanitize.names import PSEUDONYM
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
-PLAYERS = ["Zorvath", "Kelindra Vos", "Rat", "Healed", "The", "Nyax", "Al"]
+PLAYERS = ["Zorvath", "Kelindra Vos", "Rat", "Healed", "The", "Nyax", "Al", "Rare"]
 
 
 @pytest.fixture
@@ -48,6 +48,10 @@ def test_a_two_word_name_goes_whole_and_its_first_name_alone(sanitizer: Sanitize
         ("Trade request from The", "The"),
         ("Al says hi", "Al"),
         ("Alpha squad", None),
+        ("Looted Rare Crystal", None),
+        ("Healed. Then left", None),
+        ("ask Rat about the rifle", "Rat"),
+        ("Rat is selling a rifle", "Rat"),
     ],
 )
 def test_ordinary_word_names_only_go_where_used_as_a_name(sanitizer: Sanitizer, text: str, expected_name: str | None) -> None:

@@ -139,15 +139,20 @@ def _luhn_ok(match: re.Match[str]) -> bool:
 
 _LONG_RUN = re.compile(r"\S{20}")  # every token format is 20+ characters without a space, or has a needle
 _DIGIT_RUN = re.compile(r"\d[\d .()+\-]{6,}\d")  # phones and cards: 8+ characters of digits and separators
+_LOCAL_PHONE = re.compile(r"\d{3}[-.]\d{4}")
 _DATE_LIKE = re.compile(r"(?:19|20)\d\d[-./ ]\d\d?[-./ ]\d\d?")
 
 
 def _phone_ok(match: re.Match[str]) -> bool:
     text = match.group(0)
     digits = sum(c.isdigit() for c in text)
-    if not 10 <= digits <= 15 or _DATE_LIKE.match(text):
+    if digits > 15 or _DATE_LIKE.match(text):
         return False
-    return text.startswith("+") or "(" in text or any(c in text for c in " .-")
+    if text.startswith("+"):
+        return digits >= 8  # "+1 555-0142": a country code makes even a short number a phone number
+    if _LOCAL_PHONE.fullmatch(text):
+        return True  # "555-0142"
+    return digits >= 10 and ("(" in text or any(c in text for c in " .-"))
 
 
 def _ipv6_ok(match: re.Match[str]) -> bool:
@@ -318,6 +323,7 @@ DETECTORS: tuple[Detector, ...] = (
 _ALL_NEEDLES = tuple(sorted({n for d in DETECTORS for n in d.needles}))
 _TRIGGERS = tuple({d.trigger.pattern: d.trigger for d in DETECTORS if d.trigger is not None}.values())
 MARKERS = frozenset(d.marker for d in DETECTORS)
+_MAX_ROUNDS = 8
 
 
 def might_hold_secret(text: str, lowered: str) -> bool:
@@ -335,14 +341,21 @@ def scrub(text: str, counts: MutableMapping[str, int]) -> str:
     lowered = text.lower()
     if not might_hold_secret(text, lowered):
         return text
-    for detector in DETECTORS:
-        if not detector.may_match(text, lowered):
-            continue
-        spans = detector.spans(text)
-        if spans:
-            text = _replace(text, spans, detector.marker)
-            lowered = text.lower()
-            counts[detector.category] = counts.get(detector.category, 0) + len(spans)
+    # A marker can give a later or earlier detector the boundary it needed ("0004pw: x" → "[card]pw: x"),
+    # so rounds repeat until nothing changes: that makes scrubbing idempotent.
+    for _ in range(_MAX_ROUNDS):
+        changed = False
+        for detector in DETECTORS:
+            if not detector.may_match(text, lowered):
+                continue
+            spans = detector.spans(text)
+            if spans:
+                text = _replace(text, spans, detector.marker)
+                lowered = text.lower()
+                counts[detector.category] = counts.get(detector.category, 0) + len(spans)
+                changed = True
+        if not changed:
+            break
     return text
 
 

@@ -26,6 +26,25 @@ still stop such sure take than thank thanks that the their them then there these
 those though through time to today together too top toward try turn two under until up upon us use very
 wait want was way we well went were west what when where which while who whom whose why wide will with
 within without word work would yes yet you young your
+able act add age air angel angry answer apple arm army art aunt autumn baby ball band bar bay beach
+bean bed bell bird black blade blaze blue board boat body bold bone book boy brave bread bright brother
+brown brush buck bull burn bush busy butter button cake calm candy cap car care carry cash castle chance
+charm cherry chief child clay cliff cloud coal coast cold color cook cool copper coral corn cotton count
+crane crow crown cruel cry cup cure cut dance danger dark dawn dear deep deer desert diamond dirt dove
+dream dress drink drop drum dry duke dusk dust eagle earth echo edge egg ember empty faith fall false
+fame fan fang farmer fast father feather fern field finch flame flash flint flower fog forest fox frost
+fruit fury game garden gate ghost giant gift glass glory glow goat grace grain grass gray green grey
+grim guest hail hammer happy harbor hard harp harvest hat haven hazel heart heat heaven heavy hill holy
+honey honor hope horn horse hound house ice iron island ivory ivy jade jazz jewel joy judge jump just
+kid kiss kite lake lamb lamp lance land lark laser law leaf lemon lily lion lucky luck lunar magic maple
+march marsh may meadow mercy metal mild milk mint mist moon morning moss mother mouse music nail neon
+nest noble north nova nurse oak ocean olive onyx orange owl page paint pan paper patch peace peach pearl
+pepper pie pilot pine pink pit plain plum poet pond pool poppy prince pure queen quest quiet quill rain
+raven red reed rich ring river road robin rock rook rose ruby rust sable sage salt sand scarlet sea
+seed shade shadow shark sharp shell shield silver sky slate sly smoke snow soft song soul spark spring
+star steel stone storm straw stream sugar summer sun swan sweet swift tail tall tea thorn thunder tide
+tiger tin token true truth twig valley velvet vine violet voice war water wave whale wheat white wild
+wind wing winter wise wolf wood wren yellow zero zone
 """.split()
 
 _GAME = """

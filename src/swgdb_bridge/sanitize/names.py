@@ -9,8 +9,10 @@ Two kinds of names:
 * distinctive names ("Zorvath") are replaced wherever they occur, in any case;
 * *ordinary-word* names ("Rat", "Healed", "The", anything of two letters or less, or a word of an NPC, place
   or quest name) are replaced only where the text uses them as a name: capitalised AND in a name position
-  (after "with", "from", "to", "by", "player", "invited"…, before "'s", ":" or "says"/"whispers"…, or as
-  the whole string). So "Killed womp rat" and "Healed self" stay, "Grouped with Rat" does not.
+  (after "with", "from", "to", "by", "player", "invited"…, before "'s", ":" or "says"/"is"/"needs"…, as the
+  whole string, or capitalised inside a sentence on its own, not in a Title Case run like "Rare Crystal").
+  So "Killed womp rat", "Healed self" and "Looted Rare Crystal" stay; "Grouped with Rat", "Rat: hi" and
+  "ask Rat about it" do not.
 
 Kept phrases (the user's own character name, NPCs, places, quest names, pseudonyms) are matched first and left
 alone, so a player called "Nyax" does not turn "Lord Nyax" into "Lord Player-…".
@@ -35,8 +37,11 @@ _CUE_BEFORE = re.compile(
 )
 _CUE_AFTER = re.compile(
     r"(?:['’]s\b|\s*:|\s+(?:says|said|whispers|whispered|tells|told|joined|left|invited|asked|wants|wrote"
-    r"|shouts|yells|emotes|waves|trades|traded|grouped)\b)"
+    r"|shouts|yells|emotes|waves|trades|traded|grouped|is|was|has|had|needs|will|sells|selling|sent)\b)"
 )
+_SENTENCE_BREAKS = frozenset(".!?:;\"'(\n-–—[")
+_LAST_WORD = re.compile(r"[\w'’-]+$")  # "Player-3f9a…" counts as the capitalised word it replaced
+_FIRST_WORD = re.compile(r"\s+(\w)")
 
 # Action lines that name another player: group, trade, duel/PvP-kill and tell lines.
 _ACTION_NAME = re.compile(
@@ -91,12 +96,24 @@ def is_ordinary(name: str, kept_words: frozenset[str]) -> bool:
 
 def in_name_position(text: str, start: int, end: int) -> bool:
     """Whether the word at ``text[start:end]`` is used as a name (see the module docstring)."""
-    if not text[:start].strip() and not text[end:].strip():
+    before = text[:start].rstrip()
+    if not before and not text[end:].strip():
         return True
     first = text[start]
     if first.isalpha() and not first.isupper():
         return False
-    return _CUE_BEFORE.search(text, max(0, start - 30), start) is not None or _CUE_AFTER.match(text, end) is not None
+    if _CUE_BEFORE.search(text, max(0, start - 30), start) or _CUE_AFTER.match(text, end):
+        return True
+    return _isolated_capital(text, before, end)
+
+
+def _isolated_capital(text: str, before: str, end: int) -> bool:
+    """A capitalised word inside a sentence, not part of a Title Case run ("Looted Rare Crystal"): a name."""
+    if not before or before[-1] in _SENTENCE_BREAKS:
+        return False
+    previous = _LAST_WORD.search(before)
+    following = _FIRST_WORD.match(text, end)
+    return not (previous and previous.group(0)[0].isupper()) and not (following and following.group(1)[0].isupper())
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
