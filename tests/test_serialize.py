@@ -306,3 +306,13 @@ def test_scan_view_keeps_every_log_string_once_and_drops_generated_fields() -> N
     assert view["metadata"] == {}
     assert any(finding.startswith("emails at $.event_data.communication_events.message")
                for finding in scan_for_leaks(view))
+
+
+def test_the_garbage_collector_is_back_on_after_success_and_failure() -> None:
+    import gc
+
+    serialize(make_session())
+    assert gc.isenabled()
+    with pytest.raises(SessionFileError):
+        serialize(make_session(xp_gains=[XPGain(at(1), -5)]))
+    assert gc.isenabled()

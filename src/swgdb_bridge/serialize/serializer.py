@@ -7,7 +7,9 @@ finished document is scanned once more; if the scanner still finds something pri
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,23 @@ from swgdb_bridge.sources import read_session
 
 SERIALIZER_VERSION = "1.0.0"
 MAX_DURATION_MINUTES = 1440.0
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a payload is built.
+
+    A 1M-event session allocates millions of small objects, none of them in reference cycles; the collector
+    would rescan them all again and again (measured: half of the pipeline's CPU time). Reference counting
+    still frees everything; the collector resumes afterwards, even on error.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _now() -> datetime:
@@ -61,19 +80,23 @@ class SessionLogSerializer:
 
     def serialize_file(self, path: Path | str) -> SessionPayload:
         """Read one session file and serialize it; raises ``SessionFileError`` or ``SanitizationError``."""
-        return self.serialize(read_session(Path(path)))
+        with gc_paused():
+            return self.serialize(read_session(Path(path)))
 
     def serialize(self, session: Session) -> SessionPayload:
         """Sanitize, compute every section, validate against the payload model, then scan for leaks."""
         minutes = _checked_duration(session)
+        with gc_paused():
+            payload = self._validated_payload(session, minutes)
+            final = payload.to_document()
+            self._refuse_leaks(session, final)
+            metadata = payload.metadata.model_copy(update={"content_digest": content_digest(final)})
+            return payload.model_copy(update={"metadata": metadata})
+
+    def _validated_payload(self, session: Session, minutes: float) -> SessionPayload:
+        # A function of its own so the sanitized copy and the plain document are freed before the scan.
         clean, report = self.sanitizer.sanitize_session(session)
-        document = self._document(session, clean, minutes, dict(report.counts))
-        payload = _validated(session, document)
-        final = payload.to_document()
-        self._refuse_leaks(session, final)
-        digest = content_digest(final)
-        metadata = payload.metadata.model_copy(update={"content_digest": digest})
-        return payload.model_copy(update={"metadata": metadata})
+        return _validated(session, self._document(session, clean, minutes, dict(report.counts)))
 
     def _document(self, raw: Session, clean: Session, minutes: float, counts: dict[str, int]) -> dict[str, Any]:
         opts = self.options

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Pipeline benchmark: read + sanitize + serialize, against orjson's parse + re-dump of the same file.
+
+    .venv/bin/python benchmarks/pipeline.py            # 10k, 100k and 1M events, tracker JSON and JSONL
+    .venv/bin/python benchmarks/pipeline.py --quick    # 10k only
+
+orjson parsing and re-dumping the file is the practical speed limit: every pipeline must at least parse the
+input and write the output. Each case runs in a fresh child process, so its peak RSS (``ru_maxrss``) is that
+case's alone. Not a test: figures go to BENCHMARKS.md ("## pipeline").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+SIZES = (10_000, 100_000, 1_000_000)
+TRACKER_LISTS = ("actions", "locations_visited", "communication_events", "player_encounters", "guild_alerts",
+                 "afk_periods", "stuck_events")
+
+
+def write_tracker(path: Path, count: int) -> int:
+    """A tracker-shape session of about ``count`` events (its lists' items); returns the exact number."""
+    from swgdb_bridge.samples import generate_tracker_session
+
+    doc = generate_tracker_session(random.Random(count), n_actions=round(count / 1.17))
+    path.write_bytes(orjson.dumps(doc))
+    return sum(len(doc[key]) for key in TRACKER_LISTS)
+
+
+def write_jsonl(path: Path, count: int) -> int:
+    """A JSON Lines session of exactly ``count`` lines, written as a stream."""
+    from swgdb_bridge.samples import write_jsonl_session
+
+    write_jsonl_session(path, random.Random(count), count)
+    return count
+
+
+# --- child processes: one job each, so each peak RSS is that job's alone ---------------------------------
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(start: tuple[float, float]) -> dict[str, float]:
+    wall, cpu = _clock()
+    return {"wall": wall - start[0], "cpu": cpu - start[1]}
+
+
+def child_write(shape: str, count: int, path: Path) -> dict[str, float]:
+    return {"events": WRITERS[shape](path, count)}
+
+
+def child_pipeline(path: Path) -> dict[str, float]:
+    """What ``serialize_file`` + ``to_json_bytes`` do, timed per stage (sanitize is re-timed alone after)."""
+    from swgdb_bridge.config import SanitizeOptions
+    from swgdb_bridge.serialize import SessionLogSerializer
+    from swgdb_bridge.serialize.serializer import gc_paused
+    from swgdb_bridge.sources import read_session
+
+    serializer = SessionLogSerializer(SanitizeOptions())
+    began = _clock()
+    with gc_paused():
+        session = read_session(path)
+        read = _since(began)
+        payload = serializer.serialize(session)
+        serialized = _since(began)
+        size = len(payload.to_json_bytes())
+    total = _since(began)
+    del payload
+    with gc_paused():
+        again = _clock()
+        serializer.sanitizer.sanitize_session(session)
+        sanitize = _since(again)
+    return {
+        **total, "output_bytes": size, "read_cpu": read["cpu"], "sanitize_cpu": sanitize["cpu"],
+        "serialize_cpu": serialized["cpu"] - read["cpu"] - sanitize["cpu"], "dump_cpu": total["cpu"] - serialized["cpu"],
+    }
+
+
+def child_orjson(path: Path) -> dict[str, float]:
+    began = _clock()
+    if path.suffix == ".jsonl":
+        size = 0
+        with path.open("rb") as lines:
+            for line in lines:
+                size += len(orjson.dumps(orjson.loads(line)))
+    else:
+        size = len(orjson.dumps(orjson.loads(path.read_bytes())))
+    return {**_since(began), "output_bytes": size}
+
+
+WRITERS = {"tracker": write_tracker, "jsonl": write_jsonl}
+SUFFIX = {"tracker": ".json", "jsonl": ".jsonl"}
+
+
+def run_child(*args: str | int | Path) -> dict[str, float]:
+    """Run one job in a fresh interpreter; returns its figures and peak RSS in MiB."""
+    env = {**os.environ, "SWGDB_BRIDGE_HOME": str(Path(tempfile.gettempdir()) / "swgdb-bench-home")}
+    command = [sys.executable, __file__, "--child", *map(str, args)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, args))} failed:\n{done.stderr[-3000:]}")
+    return orjson.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _child_main(args: list[str]) -> None:
+    job = args[0]
+    if job == "write":
+        result = child_write(args[1], int(args[2]), Path(args[3]))
+    else:
+        result = {"pipeline": child_pipeline, "orjson": child_orjson}[job](Path(args[1]))
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    print(orjson.dumps(result).decode())
+
+
+# --- the table ----------------------------------------------------------------------------------------
+
+
+def measure(sizes: tuple[int, ...], folder: Path) -> None:
+    for count in sizes:
+        for shape in ("tracker", "jsonl"):
+            path = folder / f"{shape}-{count}{SUFFIX[shape]}"
+            events = int(run_child("write", shape, count, path)["events"])
+            pipe, limit = run_child("pipeline", path), run_child("orjson", path)
+            print(_row(shape, events, path.stat().st_size / 2**20, pipe, limit), flush=True)
+            path.unlink()
+
+
+HEADER = (
+    "| shape | events | file MiB | pipeline wall s | pipeline CPU s (read / sanitize / serialize / dump) "
+    "| pipeline events/s (CPU) | pipeline peak RSS MiB | orjson CPU s | orjson events/s | orjson peak RSS MiB "
+    "| pipeline / orjson speed (CPU) |\n"
+    "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def _row(shape: str, events: int, mib: float, pipe: dict[str, float], limit: dict[str, float]) -> str:
+    split = " / ".join(f"{pipe[f'{stage}_cpu']:.2f}" for stage in ("read", "sanitize", "serialize", "dump"))
+    ratio = limit["cpu"] / pipe["cpu"]
+    return (
+        f"| {shape} | {events:,} | {mib:,.1f} | {pipe['wall']:.2f} | {pipe['cpu']:.2f} ({split}) "
+        f"| {events / pipe['cpu']:,.0f} | {pipe['peak_rss_mib']:,.0f} | {limit['cpu']:.2f} "
+        f"| {events / limit['cpu']:,.0f} | {limit['peak_rss_mib']:,.0f} | 1/{1 / ratio:.1f} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k events only")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child_main(args.child)
+        return
+    sizes = SIZES[:1] if args.quick else SIZES
+    print(HEADER, flush=True)
+    with tempfile.TemporaryDirectory(prefix="swgdb-bench-") as folder:
+        measure(sizes, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
