@@ -42,7 +42,8 @@ class Dash:
     def __init__(self, storage: Any) -> None:
         self.storage = storage
         self.clock = Clock()
-        self.running = start_server(storage=storage, settings=ServerSettings(clock=self.clock))
+        self.running = start_server(storage=storage, settings=ServerSettings(clock=self.clock),
+                                    dashboard_options={"poll_seconds": 0.1})
         self.url = self.running.url
         self.alice = storage.add_user("alice")[0]
         self.bob = storage.add_user("bob")[0]
@@ -316,12 +317,12 @@ def test_sessions_table_sorts_searches_and_pages(dash: Dash) -> None:
 
 
 def test_session_page_shows_the_whole_session(dash: Dash) -> None:
-    document = dashboard_document("s-1", character="Alpha", xp=4321, credits=765, quests=2, efficiency=0.83,
+    document = dashboard_document("s-1", character="Alpha", xp=4321, credits=765, quests=2, efficiency=83.4,
                                   planets={"tatooine": 30.0, "naboo": 30.0})
     store(dash.storage, dash.alice, document, now=datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
     store(dash.storage, dash.alice, {**document, "duration_minutes": 61.0}, now=datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
     page = dash.logged_in(dash.alice).get("/dashboard/sessions/s-1").text
-    for expected in ["4,321", "765", "Quest 2", "pistol", "Marksman", "0.83", "tatooine (combat grinding)",
+    for expected in ["4,321", "765", "Quest 2", "pistol", "Marksman", "83.4", "tatooine (combat grinding)",
                      "AFK: idle", "Stuck at canyon", "player names", "chat messages",
                      "2026-11-02 08:00:00", "2026-11-02 09:00:00", "updated after the first upload",
                      'class="timeline"', "span-afk", "span-stuck"]:
@@ -341,6 +342,35 @@ def test_live_version_changes_when_an_upload_lands(dash: Dash) -> None:
     assert queries.version(user_id) == one != empty
     store(dash.storage, dash.alice, dashboard_document("s-1", xp=5), now=datetime.now(UTC) + timedelta(seconds=1))
     assert queries.version(user_id) != one
+
+
+def test_event_stream_announces_each_new_upload(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    with client.stream("GET", "/dashboard/events", timeout=httpx.Timeout(10.0)) as stream:
+        assert stream.status_code == 200
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        assert stream.headers["cache-control"] == "no-store"
+        events = _sse_events(stream.iter_lines())
+        first = next(events)
+        store(dash.storage, dash.alice, dashboard_document("s-1"))
+        second = next(events)
+        store(dash.storage, dash.alice, dashboard_document("s-2"))
+        third = next(events)
+    assert first["event"] == second["event"] == third["event"] == "version"
+    assert len({first["data"], second["data"], third["data"]}) == 3
+
+
+def _sse_events(lines: Iterator[str]) -> Iterator[dict[str, str]]:
+    """Parse a text/event-stream into events (comments and ``retry`` lines skipped)."""
+    event: dict[str, str] = {}
+    for line in lines:
+        if not line:
+            if "event" in event:
+                yield event
+            event = {}
+        elif not line.startswith((":", "retry:")):
+            name, _, value = line.partition(": ")
+            event[name] = value
 
 
 def _user_id(dash: Dash, user_hash: str) -> int:

@@ -36,7 +36,7 @@ LINK_LIFETIME = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)
 COOKIE_NAME = "swgdb_dashboard"
 LOGIN_PATH = "/dashboard/login"
-_COOKIE_CONTEXT = b"swgdb-bridge dashboard cookie v1\x00"
+_COOKIE_PURPOSE = b"dashboard cookie v1"
 _CSRF_CONTEXT = b"csrf\x00"
 
 
@@ -93,7 +93,7 @@ class Authenticator:
     def _cookie_key(self) -> bytes:
         """Derived from the server secret on first use: the secret stays outside the database, and every
         process serving one database shares it, so a cookie from one process is good at all of them."""
-        return hmac.new(self._storage._server_secret(), _COOKIE_CONTEXT, hashlib.sha256).digest()
+        return self._storage.derive_key(_COOKIE_PURPOSE)
 
     @cached_property
     def _signer(self) -> URLSafeTimedSerializer:

@@ -78,8 +78,8 @@ def rate_chart(title: str, labels: Sequence[str], values: Sequence[float | None]
 def bar_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> str:
     """Horizontal bars: categories (planets) read better as rows than as rotated column labels."""
     chart = pygal.HorizontalBar(**_config(title, x_label_rotation=0, truncate_label=20))
-    chart.x_labels = list(labels)
-    chart.add(title, [round(v, 1) for v in values])
+    chart.x_labels = list(reversed(labels))  # pygal draws the first bar at the bottom: biggest goes on top
+    chart.add(title, [round(v, 1) for v in reversed(values)])
     return _render(chart)
 
 

@@ -153,7 +153,7 @@ _METRICS = (
     ("session_duration_minutes", "Duration", minutes),
     ("total_actions", "Actions", number),
     ("actions_per_hour", "Actions per hour", lambda v: number(v, 1)),
-    ("efficiency_score", "Efficiency score", lambda v: number(v, 2)),
+    ("efficiency_score", "Efficiency score (0–100)", lambda v: number(v, 1)),
     ("unique_locations_visited", "Locations visited", number),
     ("total_travel_time_minutes", "Travel time", minutes),
     ("unique_players_encountered", "Players encountered", number),
