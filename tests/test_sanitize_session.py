@@ -260,3 +260,15 @@ def test_no_corpus_tracker_session_keeps_a_player_name(corpus_dir: Path, chosen:
         assert leaks == [], path.name
         assert report.counts["player_names"] >= len(session.messages)
         assert scan_for_leaks(dataclasses.asdict(cleaned), known_names=found) == []
+
+
+def test_name_fields_are_pseudonymized_even_when_the_name_is_also_a_place_but_never_the_users_own() -> None:
+    session = make_session(
+        messages=[ChatMessage(T0, "tell", "Theed", "hi"), ChatMessage(T0, "tell", "dex orrin", "self")],
+        encounters=[PlayerEncounter(T0, "Jabba")],
+    )
+    sanitizer = Sanitizer(SanitizeOptions(include_player_encounters=True), KEY)
+    cleaned, _ = sanitizer.sanitize_session(session)
+    assert [m.sender for m in cleaned.messages] == [sanitizer.pseudonym("Theed"), "dex orrin"]
+    assert [e.player_name for e in cleaned.encounters] == [sanitizer.pseudonym("Jabba")]
+    assert cleaned.locations[0].city == "Mos Eisley"

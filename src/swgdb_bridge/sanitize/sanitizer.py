@@ -95,13 +95,13 @@ class Sanitizer:
         report = SanitizeReport(enabled=self.options.sanitize_data)
         names = self._known_names | player_names(session) if self.options.sanitize_data else frozenset()
         matcher = self._matcher(names, kept_phrases(session))
-        cleaned = _SessionCleaner(self, TextCleaner(matcher), names, report.counts).session(session)
+        cleaned = _SessionCleaner(self, session, TextCleaner(matcher), report.counts).session(session)
         return cleaned, report
 
     def _matcher(self, names: Iterable[str], kept: Iterable[str]) -> NameMatcher | None:
         if not self.options.sanitize_data:
             return None
-        mapping = {name: self._pseudonymize(name) for name in with_parts(names)}
+        mapping = {name: self._pseudonymize(name) for name in with_parts(names) if not is_pseudonym(name.strip())}
         return NameMatcher(mapping, kept) if mapping else None
 
 
@@ -127,12 +127,12 @@ class _SessionCleaner:
     """One pass over one Session. Constructors are called positionally: 1M events must stay cheap."""
 
     def __init__(
-        self, owner: Sanitizer, text: TextCleaner, names: frozenset[str], counts: MutableMapping[str, int]
+        self, owner: Sanitizer, session: Session, text: TextCleaner, counts: MutableMapping[str, int]
     ) -> None:
         self._options = owner.options
         self._pseudonymize = owner.pseudonym
         self._text = text
-        self._names = {key(n) for n in names}
+        self._own = key(session.character_name or "")
         self._counts = counts
 
     def _c(self, text: str | None) -> str | None:
@@ -145,13 +145,11 @@ class _SessionCleaner:
         self._counts[category] = self._counts.get(category, 0) + number
 
     def _player(self, name: str | None) -> str | None:
-        """A name field: its pseudonym when it is another player's, else cleaned like text (own name, NPC)."""
-        if name is None:
-            return None
-        if key(name) in self._names:
-            self._count("player_names")
-            return self._pseudonymize(name)
-        return self._s(name)
+        """A name field (sender, encounter): always a pseudonym, unless it is the user's own character."""
+        if name is None or not name.strip() or key(name) == self._own or is_pseudonym(name):
+            return name
+        self._count("player_names")
+        return self._pseudonymize(name)
 
     def session(self, s: Session) -> Session:
         c = self._c
