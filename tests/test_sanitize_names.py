@@ -122,3 +122,20 @@ def test_the_scan_keeps_the_documents_own_character_and_quest_names() -> None:
 def test_without_sanitize_data_names_stay_but_secrets_still_go() -> None:
     sanitizer = Sanitizer(SanitizeOptions(sanitize_data=False), KEY, known_names=PLAYERS)
     assert sanitizer.clean_text("Grouped with Zorvath, mail z@example.com") == "Grouped with Zorvath, mail [email]"
+
+
+def test_many_names_share_one_scan_and_the_longest_wins() -> None:
+    crowd = [f"Raider{i:04d}" for i in range(2000)] + ["Kelindra", "Kelindra Vos"]
+    sanitizer = Sanitizer(SanitizeOptions(), KEY, known_names=crowd)
+    text = "Raider1999 and raider0007 met Kelindra Vos, not Raider20000"
+    expected = (
+        f"{sanitizer.pseudonym('Raider1999')} and {sanitizer.pseudonym('Raider0007')} met "
+        f"{sanitizer.pseudonym('Kelindra Vos')}, not Raider20000"
+    )
+    assert sanitizer.clean_text(text) == expected
+
+
+@given(_names)
+def test_pseudonyms_never_look_like_a_secret(name: str) -> None:
+    pseudonym = Sanitizer(SanitizeOptions(), KEY).pseudonym(name)
+    assert scan_for_leaks({"player": pseudonym}) == []

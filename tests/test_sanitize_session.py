@@ -272,3 +272,15 @@ def test_name_fields_are_pseudonymized_even_when_the_name_is_also_a_place_but_ne
     assert [m.sender for m in cleaned.messages] == [sanitizer.pseudonym("Theed"), "dex orrin"]
     assert [e.player_name for e in cleaned.encounters] == [sanitizer.pseudonym("Jabba")]
     assert cleaned.locations[0].city == "Mos Eisley"
+
+
+def test_extra_data_is_cleaned_at_every_depth_and_keys_that_clean_alike_are_merged() -> None:
+    session = make_session(
+        extra={"bot": [{"Password": 1234, "log": "/home/bob/x"}, {"z@example.com": "owner"}], "ok": True},
+        declared_breakdowns={"skill": {"a@example.com": 3, "b@example.com": 4, "rifle": 5}},
+    )
+    cleaned, report = Sanitizer(SanitizeOptions(), KEY).sanitize_session(session)
+    assert cleaned.extra == {"bot": [{"Password": "[redacted]", "log": "/home/[user]/x"}, {"[email]": "owner"}],
+                             "ok": True}
+    assert cleaned.declared_breakdowns == {"skill": {"[email]": 7, "rifle": 5}}
+    assert report.counts["sensitive_keys"] == 1 and report.counts["emails"] == 3

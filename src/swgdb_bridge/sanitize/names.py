@@ -28,6 +28,8 @@ from swgdb_bridge.sanitize.lexicon import ORDINARY_WORDS
 
 PSEUDONYM_PREFIX = "Player-"
 PSEUDONYM = re.compile(r"Player-[0-9a-f]{12}")
+# Case-insensitive matching can, for a few Unicode letters, match a spelling whose lower case is not the key.
+UNKNOWN_PSEUDONYM = PSEUDONYM_PREFIX + "unknown"
 _WORD = re.compile(r"[\w'’-]+")
 _SPACE = re.compile(r"\s+")
 
@@ -147,7 +149,6 @@ class NameMatcher:
         self._pseudonyms = {key(name): value for name, value in pseudonyms.items() if key(name)}
         self._weak = frozenset(k for k in self._pseudonyms if is_ordinary(k, kept_words))
         self._regex = self._compile(kept) if self._pseudonyms else None
-        self._hits = 0
 
     def _compile(self, kept: list[str]) -> re.Pattern[str]:
         names = list(self._pseudonyms)
@@ -162,9 +163,16 @@ class NameMatcher:
         """``text`` with names replaced, and how many were."""
         if self._regex is None:
             return text, 0
-        self._hits = 0
-        result = self._regex.sub(self._substitute, text)
-        return result, self._hits
+        hits = 0
+
+        def substitute(match: re.Match[str]) -> str:
+            nonlocal hits
+            if not self._is_hit(match):
+                return match.group(0)
+            hits += 1
+            return self._pseudonyms.get(key(match.group(0)), UNKNOWN_PSEUDONYM)
+
+        return self._regex.sub(substitute, text), hits
 
     def count(self, text: str) -> int:
         """How many names ``replace`` would replace in ``text`` (for the leak re-scan)."""
@@ -177,9 +185,3 @@ class NameMatcher:
             return False
         found = key(match.group(0))
         return found not in self._weak or in_name_position(match.string, match.start(), match.end())
-
-    def _substitute(self, match: re.Match[str]) -> str:
-        if not self._is_hit(match):
-            return match.group(0)
-        self._hits += 1
-        return self._pseudonyms.get(key(match.group(0)), PSEUDONYM_PREFIX + "unknown")
