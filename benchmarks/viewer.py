@@ -24,12 +24,8 @@ from pathlib import Path
 
 import orjson
 
-# The viewer keeps its index in the app's data folder: point it at a fresh one before importing.
-HOME = Path(tempfile.mkdtemp(prefix="viewer-bench-"))
-os.environ["SWGDB_BRIDGE_HOME"] = str(HOME / "home")
-
-from swgdb_bridge.samples import generate_tracker_session  # noqa: E402
-from swgdb_bridge.viewer import SessionLogViewer  # noqa: E402
+from swgdb_bridge.samples import generate_tracker_session
+from swgdb_bridge.viewer import SessionLogViewer
 
 
 def write_sessions(folder: Path, count: int, actions: int) -> None:
@@ -61,7 +57,10 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--actions", type=int, default=20, help="action lines per session")
     args = parser.parse_args()
-    folder = HOME / "sessions"
+    # The viewer keeps its index in the app's data folder: a fresh one, so the first scan reads everything.
+    home = Path(tempfile.mkdtemp(prefix="viewer-bench-"))
+    os.environ["SWGDB_BRIDGE_HOME"] = str(home / "home")
+    folder = home / "sessions"
     generated, _ = timed(lambda: write_sessions(folder, args.files, args.actions))
     size = sum(p.stat().st_size for p in folder.rglob("*.json"))
     print(f"{args.files:,} files, {size / 2**20:.1f} MiB, written in {generated:.1f} s", file=sys.stderr)

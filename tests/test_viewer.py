@@ -301,3 +301,14 @@ def test_new_files_and_folders_are_found_on_a_warm_index(sessions_dir: Path, tra
         assert (report.read, report.unchanged) == (2, len(tracker_raw))
         assert {"fresh_a", "fresh_b"} <= {r["session_id"] for r in second.list_sessions()}
         assert second.refresh().read == 0
+
+
+def test_worker_processes_build_the_same_entries(sessions_dir: Path) -> None:
+    from swgdb_bridge.config import SanitizeOptions
+    from swgdb_bridge.viewer.build import build_entries
+
+    paths = sorted(str(p) for p in sessions_dir.rglob("*.json"))
+    serial = list(build_entries(paths, SanitizeOptions(), workers=1))
+    pooled = list(build_entries(paths, SanitizeOptions(), workers=2))
+    assert pooled == serial
+    assert sum(entry.problem is not None for _, entry in pooled) == 1

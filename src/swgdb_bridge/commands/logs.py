@@ -50,6 +50,7 @@ def logs(
             if interactive:
                 from swgdb_bridge.viewer.tui import ViewerApp
 
+                viewer.refresh()  # the first scan shows its progress bar before the screen is taken over
                 ViewerApp(viewer, filters).run()
                 return
             _run(viewer, view, search, regex, analyze, compare, export, fmt, output, limit, filters, as_json)

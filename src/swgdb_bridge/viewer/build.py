@@ -7,6 +7,7 @@ it never stops the scan. Many files are spread over worker processes: parsing is
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -26,7 +27,7 @@ from swgdb_bridge.viewer.summary import search_texts, summarize
 if TYPE_CHECKING:
     from swgdb_bridge.serialize import SessionLogSerializer
 
-# Below this many files a process pool costs more to start than it saves.
+# Below this many files a process pool (about a second to start its workers) costs more than it saves.
 POOL_THRESHOLD = 400
 CHUNK = 50
 
@@ -84,12 +85,17 @@ def build_entry(path: str, options: SanitizeOptions) -> IndexEntry:
     return IndexEntry(digest=digest, summary=summary, texts=search_texts(session, summary))
 
 
-def build_entries(paths: list[str], options: SanitizeOptions) -> Iterator[tuple[str, IndexEntry]]:
-    """Entries for ``paths`` in order; over several processes when there are many."""
-    workers = min(os.cpu_count() or 1, 8)
+def build_entries(
+    paths: list[str], options: SanitizeOptions, workers: int | None = None
+) -> Iterator[tuple[str, IndexEntry]]:
+    """Entries for ``paths`` in order; by default over one process per core when there are many files."""
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8) if len(paths) >= POOL_THRESHOLD else 1
     job = partial(build_entry, options=options)
-    if len(paths) < POOL_THRESHOLD or workers < 2:
+    if workers < 2:
         yield from ((path, job(path)) for path in paths)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # spawn, not fork: the TUI scans from a process with threads, and fresh workers read the current
+    # environment (SWGDB_BRIDGE_HOME decides whose pseudonym key the serializer loads).
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         yield from zip(paths, pool.map(job, paths, chunksize=CHUNK))

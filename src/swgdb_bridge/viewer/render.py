@@ -32,8 +32,10 @@ def _minutes(value: float) -> str:
 
 def sessions_table(rows: list[dict[str, Any]], title: str = "Sessions") -> Table:
     table = Table(title=f"{title} ({len(rows)})", title_justify="left")
-    for name in ("id", "character", "start", "duration", "XP", "XP/h", "credits", "credits/h"):
-        table.add_column(name, justify="right" if name[0].isupper() or "/" in name or name == "credits" else "left")
+    for name in ("id", "character", "start"):
+        table.add_column(name)
+    for name in ("duration", "XP", "XP/h", "credits", "credits/h"):
+        table.add_column(name, justify="right")
     table.add_column("planets")
     table.add_column("problems", justify="right")
     table.add_column("upload")
@@ -98,9 +100,30 @@ def _section(name: str, content: dict[str, Any]) -> Panel:
     return Panel(Group(*parts), title=name, title_align="left")
 
 
+def summary_panel(row: dict[str, Any]) -> Panel:
+    """One session's list row as labelled lines, for a pane too narrow for the table."""
+    shown = {
+        "character": row["character"] or "-",
+        "mode": row["mode"] or "-",
+        "start": _when(row["start"]),
+        "end": _when(row["end"]),
+        "duration": _minutes(row["duration_minutes"]),
+        "XP": row["xp"],
+        "XP/h": row["xp_per_hour"],
+        "credits": row["credits"],
+        "credits/h": row["credits_per_hour"],
+        "quests": row["quests"],
+        "planets": ", ".join(row["planets"]) or "-",
+        "efficiency": row["efficiency_score"],
+        "problems": row["problems"],
+        "upload": row["upload_state"],
+        "file": row["path"],
+    }
+    return Panel(_pairs("", shown), title=row["session_id"], title_align="left")
+
+
 def session_view(view: dict[str, Any]) -> Iterator[RenderableType]:
-    summary = view["summary"]
-    yield sessions_table([summary], title=f"Session {view['session_id']} — {view['path']}")
+    yield summary_panel(view["summary"])
     for name, content in view["sections"].items():
         yield _section(name, content)
     yield sanitization_panel(view["sanitization"])
@@ -117,7 +140,7 @@ def diff_text(diff: list[str]) -> Text:
 
 
 def sanitization_panel(preview: dict[str, Any]) -> Panel:
-    counts = preview["counts"]
+    counts = {name: count for name, count in preview["counts"].items() if count}
     body: list[RenderableType] = [
         _pairs("removed or replaced", counts) if counts else Text("nothing to remove", style="green"),
         diff_text(preview["diff"]) if preview["diff"] else Text("the text is uploaded unchanged", style="dim"),

@@ -171,7 +171,7 @@ class ViewerApp(App[None]):
         row = self.current()
         if row is None:
             return
-        parts: list[RenderableType] = [render.sessions_table([row], title=row["session_id"])]
+        parts: list[RenderableType] = [render.summary_panel(row)]
         if row["session_id"] in self.matches:
             parts.append(render.search_table([{**row, "matches": self.matches[row["session_id"]]}], "search"))
         self._show("summary", row, parts)

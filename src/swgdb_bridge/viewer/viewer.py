@@ -90,14 +90,17 @@ class SessionLogViewer:
         self._index.remember_files(self.session_dirs, files, stamps)
         return files
 
-    def _summaries(self) -> list[SessionSummary]:
+    def _fresh(self) -> None:
         if time.monotonic() - self._scanned_at > self.max_age:
             self.refresh()
+
+    def _summaries(self) -> list[SessionSummary]:
+        self._fresh()
         return self._index.summaries(self._files)
 
     def problems(self) -> list[dict[str, str]]:
         """Files that could not be read: which file and why."""
-        self._summaries()
+        self._fresh()
         return [{"path": p.path, "reason": p.reason} for p in self._index.problems(self._files)]
 
     def _find(self, session_id: str) -> SessionSummary:
