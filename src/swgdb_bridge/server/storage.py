@@ -21,18 +21,30 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import BridgeError
 from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
-from swgdb_bridge.server import keys
+from swgdb_bridge.server import keys, statements
 from swgdb_bridge.server import migrate as migrations
 from swgdb_bridge.server.engine import make_engine, parse_database_url, safe_url, writer
 from swgdb_bridge.server.session_columns import session_columns
-from swgdb_bridge.server.tables import api_keys, nonces, rate_limits, sessions, users
+from swgdb_bridge.server.tables import UTCDateTime, api_keys, nonces, rate_limits, sessions, users
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +129,7 @@ class Storage:
         self.url = parse_database_url(database_url)
         self.engine = make_engine(self.url)
         self._writer = writer(self.engine)
-        self._insert: Callable[..., Any] = (
-            postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
-        )
+        self._dialect = self.engine.dialect.name
         self._secret = server_secret
         self._calls = itertools.count(1)
         self._warned_secret = False
@@ -268,14 +278,9 @@ class Storage:
 
     def remember_nonce(self, user_hash: str, nonce: str, expires_at: datetime) -> bool:
         """Record a nonce; ``False`` if it was already recorded (a replay). Atomic across processes."""
-        statement = (
-            self._insert(nonces)
-            .values(user_hash=user_hash, nonce=nonce, expires_at=expires_at)
-            .on_conflict_do_nothing()
-            .returning(nonces.c.nonce)
-        )
         with self._writer.begin() as connection:
-            fresh = connection.execute(statement).first() is not None
+            parameters = {"user_hash": user_hash, "nonce": nonce, "expires_at": expires_at}
+            fresh = connection.execute(statements.claim_nonce(self._dialect), parameters).first() is not None
         if self._purge_due():
             # expires_at is at most server time + 2 x skew, so older rows have expired on any sane clock
             self._delete(delete(nonces).where(nonces.c.expires_at < expires_at - NONCE_HORIZON))
@@ -287,19 +292,9 @@ class Storage:
         """Count one hit in ``bucket``'s fixed window and say whether it is within ``limit``."""
         epoch = now.timestamp()
         window_ends_at = (math.floor(epoch) // window_seconds + 1) * window_seconds
-        values = self._insert(rate_limits).values(bucket=bucket, window_ends_at=window_ends_at, hits=1)
-        newer = values.excluded.window_ends_at > rate_limits.c.window_ends_at
-        statement = values.on_conflict_do_update(
-            index_elements=[rate_limits.c.bucket],
-            set_={
-                "hits": case((newer, 1), else_=rate_limits.c.hits + 1),
-                "window_ends_at": case(
-                    (newer, values.excluded.window_ends_at), else_=rate_limits.c.window_ends_at
-                ),
-            },
-        ).returning(rate_limits.c.hits, rate_limits.c.window_ends_at)
         with self._writer.begin() as connection:
-            hits, ends_at = connection.execute(statement).one()
+            parameters = {"bucket": bucket, "window_ends_at": window_ends_at, "hits": 1}
+            hits, ends_at = connection.execute(statements.count_hit(self._dialect), parameters).one()
         if self._purge_due():
             self._delete(delete(rate_limits).where(rate_limits.c.window_ends_at <= math.floor(epoch)))
         return RateLimitDecision(
@@ -337,7 +332,9 @@ class Storage:
         }
         with self._writer.begin() as connection:
             user_id = self._user_id(connection, user_hash)
-            row = connection.execute(self._session_upsert(user_id, values)).first()
+            row = connection.execute(
+                statements.upsert_session(self._dialect), {**values, "user_id": user_id}
+            ).first()
             if row is None:
                 row = connection.execute(
                     select(sessions.c.received_at, sessions.c.updated_at).where(
@@ -346,17 +343,6 @@ class Storage:
                 ).one()
                 return UpsertResult("unchanged", row.received_at, row.updated_at)
         return UpsertResult(row.last_status, row.received_at, row.updated_at)
-
-    def _session_upsert(self, user_id: int, values: dict[str, Any]) -> Any:
-        """Insert, or overwrite only when the digest differs: no row returned means "unchanged"."""
-        statement = self._insert(sessions).values(user_id=user_id, **values)
-        kept = {"session_id", "received_at", "last_status"}
-        changes = {name: statement.excluded[name] for name in values if name not in kept}
-        return statement.on_conflict_do_update(
-            index_elements=[sessions.c.user_id, sessions.c.session_id],
-            set_={**changes, "last_status": "updated"},
-            where=sessions.c.digest != statement.excluded.digest,
-        ).returning(sessions.c.last_status, sessions.c.received_at, sessions.c.updated_at)
 
     def session_status(self, user_hash: str, session_id: str) -> SessionStatus | None:
         """The session's status, or ``None`` if this user has no such session (whoever else does)."""
@@ -378,12 +364,8 @@ class Storage:
         query = _status_query(user_hash).order_by(sessions.c.received_at, sessions.c.id).limit(limit + 1)
         if cursor:
             after, after_id = _decode_cursor(cursor)
-            query = query.where(
-                or_(
-                    sessions.c.received_at > after,
-                    and_(sessions.c.received_at == after, sessions.c.id > after_id),
-                )
-            )
+            key = tuple_(sessions.c.received_at, sessions.c.id)  # a row-value compare walks the index
+            query = query.where(key > tuple_(literal(after, UTCDateTime()), literal(after_id, Integer())))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
         page = rows[:limit]
