@@ -80,7 +80,12 @@ def add_user(
     """Add a user and print their user hash and API key (shown only this once)."""
     with opened_storage(database_url) as storage:
         user_hash, api_key = storage.add_user(name)
-    _show_key(user_hash, api_key, as_json, "Store the API key now (SWGDB_API_KEY on the bot machine): it is never shown again.")
+    _show_key(
+        user_hash,
+        api_key,
+        as_json,
+        "Store the API key now (SWGDB_API_KEY on the bot machine): it is never shown again.",
+    )
 
 
 @server_app.command("rotate-key")
@@ -97,7 +102,12 @@ def rotate_key(
 
     with opened_storage(database_url) as storage:
         api_key = storage.rotate_key(user_hash, timedelta(hours=grace_hours))
-    _show_key(user_hash, api_key, as_json, f"The previous key works for {grace_hours:g} more hours. Shown only once.")
+    _show_key(
+        user_hash,
+        api_key,
+        as_json,
+        f"The previous key works for {grace_hours:g} more hours. Shown only once.",
+    )
 
 
 @server_app.command("revoke")
@@ -113,7 +123,9 @@ def revoke(
 
 @server_app.command("run")
 def run(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 for every interface)."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on (0.0.0.0 for every interface)."
+    ),
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="TCP port to listen on."),
     database_url: str | None = database_url_option(),
 ) -> None:
