@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from fixtures.payloads import make_document
 from fixtures.postgres import TEST_SERVER_SECRET
 from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.payload import SessionPayload, content_digest
 from swgdb_bridge.server import migrate
 from swgdb_bridge.server.storage import Storage, StorageError, default_database_url
 from swgdb_bridge.server.tables import metadata
@@ -94,3 +97,17 @@ def test_default_database_url(bridge_home: Path, monkeypatch: pytest.MonkeyPatch
     assert (bridge_home / "data").is_dir()
     monkeypatch.setenv("SWGDB_DATABASE_URL", "postgresql://db.example/swgdb")
     assert default_database_url() == "postgresql://db.example/swgdb"
+
+
+def test_upgrade_from_the_first_revision_keeps_the_data(database_url: str) -> None:
+    """A database made by an older release (revision 0001) upgrades in place, users and sessions intact."""
+    with Storage(database_url, server_secret=TEST_SERVER_SECRET, migrate=False) as old_release:
+        migrate.upgrade(old_release.engine, "0001")
+        user, api_key = old_release.add_user("alice")
+        document = SessionPayload.model_validate(make_document("s-1")).to_document()
+        old_release.upsert_session(user, "s-1", content_digest(document), document, datetime.now(UTC))
+    with Storage(database_url, server_secret=TEST_SERVER_SECRET) as upgraded:
+        assert upgraded.migrations_current()
+        assert upgraded.active_keys(user, datetime.now(UTC)) == [api_key]
+        status = upgraded.session_status(user, "s-1")
+        assert status is not None and status.digest == content_digest(document)
