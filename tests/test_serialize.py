@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -309,8 +310,6 @@ def test_scan_view_keeps_every_log_string_once_and_drops_generated_fields() -> N
 
 
 def test_the_garbage_collector_is_back_on_after_success_and_failure() -> None:
-    import gc
-
     serialize(make_session())
     assert gc.isenabled()
     with pytest.raises(SessionFileError):

@@ -89,3 +89,12 @@ def test_exported_schema_file_is_current() -> None:
         "docs/schema/session-payload.json is stale: run "
         ".venv/bin/python -m swgdb_bridge.payload > docs/schema/session-payload.json"
     )
+
+
+def test_the_sealed_bytes_are_the_payloads_own(tracker_file: Path) -> None:
+    """The serializer hands over bytes made from the document it scanned; they must be a fresh dump's."""
+    payload = serializer(datetime.now(UTC)).serialize_file(tracker_file)
+    fresh = orjson.dumps(payload.to_document(), option=orjson.OPT_SORT_KEYS)
+    assert payload.to_json_bytes() == fresh
+    renamed = payload.model_copy(update={"character_name": "Mira Sol"})
+    assert b'"Mira Sol"' in renamed.to_json_bytes() and renamed != payload

@@ -8,10 +8,11 @@ sanitizer did not see can ride along. ``payload_json_schema()`` exports it for d
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PrivateAttr
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -234,13 +235,46 @@ class SessionPayload(_Strict):
     performance_metrics: PerformanceMetrics
     metadata: Metadata
 
+    # to_json_bytes() memo: the payload is immutable, and a 1M-event dump costs a second or more.
+    _json_bytes: bytes | None = PrivateAttr(default=None)
+
     def to_document(self) -> dict[str, Any]:
         """The JSON document, without null fields (the upstream schema types them as non-null)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
     def to_json_bytes(self) -> bytes:
-        """Canonical bytes: the same payload always dumps to the same bytes."""
-        return orjson.dumps(self.to_document(), option=orjson.OPT_SORT_KEYS)
+        """Canonical bytes: the same payload always dumps to the same bytes (sorted keys, no nulls)."""
+        if self._json_bytes is None:
+            self._json_bytes = _canonical(self.to_document())
+        return self._json_bytes
+
+    def __eq__(self, other: object) -> bool:
+        """Equal fields, equal payloads: the bytes memo is not part of the value."""
+        if not isinstance(other, SessionPayload):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # lists inside: never hashable anyway
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> SessionPayload:
+        copy = super().model_copy(update=update, deep=deep)
+        copy._json_bytes = None  # a copy with changes must not answer with the original's bytes
+        return copy
+
+    def with_content_digest(self, document: dict[str, Any]) -> SessionPayload:
+        """This payload with ``metadata.content_digest`` set, given its own ``to_document()``.
+
+        The serializer already holds the document (it scanned it), so the digest and the final bytes are
+        made from it instead of dumping a million events twice more.
+        """
+        digest = content_digest(document)
+        sealed = self.model_copy(update={"metadata": self.metadata.model_copy(update={"content_digest": digest})})
+        sealed._json_bytes = _canonical({**document, "metadata": {**document["metadata"], "content_digest": digest}})
+        return sealed
+
+
+def _canonical(document: dict[str, Any]) -> bytes:
+    return orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
 
 
 VOLATILE_METADATA_KEYS = ("serialization_timestamp", "content_digest")
@@ -254,7 +288,7 @@ def content_digest(document: dict[str, Any]) -> str:
     """
     metadata = {k: v for k, v in document.get("metadata", {}).items() if k not in VOLATILE_METADATA_KEYS}
     stable = {**document, "metadata": metadata}
-    return hashlib.sha256(orjson.dumps(stable, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return hashlib.sha256(_canonical(stable)).hexdigest()
 
 
 def payload_json_schema() -> dict[str, Any]:

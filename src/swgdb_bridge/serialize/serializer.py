@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from swgdb_bridge.config import SanitizeOptions, UploadConfig
 from swgdb_bridge.errors import SanitizationError, SessionFileError
 from swgdb_bridge.model import Session
-from swgdb_bridge.payload import SessionPayload, content_digest
+from swgdb_bridge.payload import SessionPayload
 from swgdb_bridge.sanitize import Sanitizer, player_names, scan_for_leaks
 from swgdb_bridge.serialize.classify import SESSION_MODES
 from swgdb_bridge.serialize.credits import credit_data
@@ -90,8 +90,7 @@ class SessionLogSerializer:
             payload = self._validated_payload(session, minutes)
             final = payload.to_document()
             self._refuse_leaks(session, final)
-            metadata = payload.metadata.model_copy(update={"content_digest": content_digest(final)})
-            return payload.model_copy(update={"metadata": metadata})
+            return payload.with_content_digest(final)
 
     def _validated_payload(self, session: Session, minutes: float) -> SessionPayload:
         # A function of its own so the sanitized copy and the plain document are freed before the scan.
