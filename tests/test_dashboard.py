@@ -399,7 +399,8 @@ def test_dashboard_tables_match_their_migration(storage: Any) -> None:
     from swgdb_bridge.server.dashboard import tables
     from swgdb_bridge.server.tables import metadata
 
-    mine = (tables.dashboard_logins.name, tables.dashboard_planet_minutes.name, "ix_sessions_user_id_updated_at")
+    mine = (tables.dashboard_logins.name, tables.dashboard_planet_minutes.name, "ix_sessions_user_id_updated_at",
+            "ix_sessions_dashboard_cover")
     with storage.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), metadata)
     flat = [d for item in diffs for d in (item if isinstance(item, list) else [item])]

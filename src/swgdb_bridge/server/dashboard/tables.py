@@ -18,6 +18,11 @@ from sqlalchemy import Column, Float, ForeignKey, Index, String, Table, Text
 
 from swgdb_bridge.server.tables import Id, UTCDateTime, metadata, sessions
 
+COVERING_COLUMNS = (
+    "user_id", "start_time", "character_name", "session_mode", "duration_minutes", "total_xp", "total_credits",
+    "quests_completed", "xp_per_hour", "credits_per_hour", "efficiency_score", "session_id", "planets",
+)
+
 dashboard_logins = Table(
     "dashboard_logins",
     metadata,
@@ -42,3 +47,5 @@ dashboard_planet_minutes = Table(
 
 # Each open dashboard asks "did anything change for this user?" every second or two.
 Index(None, sessions.c.user_id, sessions.c.updated_at)
+# Covers every column the overview and the table read (see the migration for why that matters on SQLite).
+Index("ix_sessions_dashboard_cover", *(sessions.c[name] for name in COVERING_COLUMNS))
