@@ -42,17 +42,11 @@ def scan_view(value: Any) -> Any:
 
 
 def _columns(items: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    strings: dict[str, dict[str, None]] = {}
-    nested: dict[str, list[Any]] = {}
-    for item in items:
-        for key, value in item.items():
-            if key in GENERATED:
-                continue
-            if isinstance(value, str):
-                strings.setdefault(key, {})[value] = None
-            elif isinstance(value, dict | list):
-                nested.setdefault(key, []).append(value)
-    columns: dict[str, list[Any]] = {key: list(values) for key, values in strings.items()}
-    for key, values in nested.items():
-        columns.setdefault(key, []).extend(scan_view(v) for v in values)
+    columns: dict[str, list[Any]] = {}
+    for key in sorted(set().union(*items) - GENERATED):  # sorted: findings come out in a stable order
+        values = [item.get(key) for item in items]
+        column: list[Any] = list(dict.fromkeys(v for v in values if isinstance(v, str)))
+        column.extend(scan_view(v) for v in values if isinstance(v, dict | list))
+        if column:
+            columns[key] = column
     return columns
