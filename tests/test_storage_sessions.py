@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from fixtures.payloads import make_document
@@ -146,3 +149,31 @@ def test_bad_cursors_and_page_sizes_are_refused(storage: Storage) -> None:
             storage.list_sessions(user, 10, cursor)
     with pytest.raises(StorageError, match="page size 0"):
         storage.list_sessions(user, 0, None)
+
+
+def test_any_cursor_gives_a_page_or_a_clear_refusal(storage: Storage) -> None:
+    """Cursors come from clients: whatever they send, the answer is a page or InvalidCursorError."""
+    user, _ = storage.add_user("alice")
+    for index in range(3):
+        upsert(storage, user, document(f"s-{index}"), T0 + timedelta(seconds=index))
+    handed_out = storage.list_sessions(user, 1, None)[1]
+    assert handed_out is not None
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.one_of(
+            st.text(max_size=60),
+            st.from_regex(r"v1:-?[0-9]{1,25}:-?[0-9]{1,25}", fullmatch=True).map(
+                lambda raw: base64.urlsafe_b64encode(raw.encode()).decode()
+            ),
+            st.just(handed_out[:-1]),
+        )
+    )
+    def check(cursor: str) -> None:
+        try:
+            page, _ = storage.list_sessions(user, 2, cursor)
+        except InvalidCursorError:
+            return
+        assert len(page) <= 2
+
+    check()

@@ -23,7 +23,6 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     Connection,
-    Integer,
     and_,
     delete,
     func,
@@ -44,7 +43,7 @@ from swgdb_bridge.server import keys, statements
 from swgdb_bridge.server import migrate as migrations
 from swgdb_bridge.server.engine import make_engine, parse_database_url, safe_url, writer
 from swgdb_bridge.server.session_columns import session_columns
-from swgdb_bridge.server.tables import UTCDateTime, api_keys, nonces, rate_limits, sessions, users
+from swgdb_bridge.server.tables import api_keys, nonces, rate_limits, sessions, users
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ PURGE_EVERY = 256
 """Expired nonces and rate-limit rows are deleted on every PURGE_EVERY-th call: cheap, and bounded."""
 NONCE_HORIZON = timedelta(seconds=2 * MAX_CLOCK_SKEW_SECONDS)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_CURSOR = re.compile(r"v1:([0-9]{1,20}):([0-9]{1,20})")
+_CURSOR = re.compile(r"v1:([0-9]{1,18}):([0-9]{1,18})")  # 18 digits fit a BIGINT
 
 
 class StorageError(BridgeError):
@@ -364,8 +363,11 @@ class Storage:
         query = _status_query(user_hash).order_by(sessions.c.received_at, sessions.c.id).limit(limit + 1)
         if cursor:
             after, after_id = _decode_cursor(cursor)
-            key = tuple_(sessions.c.received_at, sessions.c.id)  # a row-value compare walks the index
-            query = query.where(key > tuple_(literal(after, UTCDateTime()), literal(after_id, Integer())))
+            received_at, row_id = sessions.c.received_at, sessions.c.id
+            after_key = tuple_(literal(after, received_at.type), literal(after_id, row_id.type))
+            query = query.where(
+                tuple_(received_at, row_id) > after_key
+            )  # a row-value compare walks the index
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
         page = rows[:limit]
