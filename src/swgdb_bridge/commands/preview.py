@@ -75,12 +75,14 @@ def _describe(file: Path, exc: Exception) -> str:
 
 def _summary(console: Any, doc: dict[str, Any], options: Any) -> None:
     """The readable preview: who and when, totals and rates, places, event counts, what was sanitized."""
+    from rich.markup import escape
     from rich.table import Table
 
     meta = doc["metadata"]
     console.print(
-        f"[bold]{doc['session_id']}[/bold]  {doc['character_name']}  {doc['start_time']} → {doc['end_time']}  "
-        f"({doc['duration_minutes']:.1f} min, {meta.get('source_format', '?')}, mode {meta.get('session_mode', '-')})"
+        f"[bold]{doc['session_id']}[/bold]  {escape(doc['character_name'])}  {doc['start_time']} → {doc['end_time']}"
+        f"  ({doc['duration_minutes']:.1f} min, {escape(meta.get('source_format', '?'))}, "
+        f"mode {meta.get('session_mode', '-')})"
     )
     totals = Table("", "total", "per hour", title="Totals", title_justify="left")
     xp, credits, quests, perf = doc["xp_data"], doc["credit_data"], doc["quest_data"], doc["performance_metrics"]
@@ -98,11 +100,12 @@ def _summary(console: Any, doc: dict[str, Any], options: Any) -> None:
 
 
 def _planets(location: dict[str, Any]) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("planet", "minutes", title="Places", title_justify="left")
     for planet, minutes in location.get("time_per_planet_minutes", {}).items():
-        table.add_row(planet, f"{minutes:,.1f}")
+        table.add_row(escape(planet), f"{minutes:,.1f}")  # names from the log are text, never markup
     table.add_row(
         f"{location['total_locations_visited']} visit(s), travel", f"{location['travel_time_minutes']:,.1f}",
         style="dim",
