@@ -1,4 +1,4 @@
-"""Sample sessions: deterministic, the sizes asked for, readable, and full of what the sanitizer must remove."""
+"""Sample sessions: deterministic, of the size asked for, readable, and full of what must be sanitized."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def test_tracker_samples_are_deterministic_per_seed() -> None:
 def test_tracker_sample_has_the_requested_actions_and_consistent_totals(tmp_path: Path) -> None:
     doc = generate_tracker_session(random.Random(1), n_actions=500, character_name="Mira Sol")
     assert len(doc["actions"]) == 500 == doc["performance_metrics"]["total_actions"]
-    assert doc["actions"][0]["action"] == "Session started" and doc["actions"][-1]["action"] == "Session ended"
+    assert (
+        doc["actions"][0]["action"] == "Session started" and doc["actions"][-1]["action"] == "Session ended"
+    )
     assert doc["xp"]["end"] - doc["xp"]["start"] == doc["xp"]["gained"]
     assert doc["credits"]["end"] - doc["credits"]["start"] == doc["credits"]["gained"]
     path = tmp_path / "sample.json"

@@ -1,4 +1,4 @@
-"""Every real file in the shared corpus reads, and its figures match values computed here from the raw JSON."""
+"""Every real file in the corpus reads, and its figures match values computed here from the raw JSON."""
 
 from __future__ import annotations
 
@@ -41,19 +41,27 @@ def test_tracker_files_keep_every_list_and_declared_total(corpus_dir: Path) -> N
         raw = json.loads(path.read_text())
         session = read_session(path)
         assert (session.session_id, session.character_name, session.mode) == (
-            raw["session_id"], raw["character_name"], raw["mode"]
+            raw["session_id"],
+            raw["character_name"],
+            raw["mode"],
         )
         assert session.start_time == utc(raw["start_time"]) and session.end_time == utc(raw["end_time"])
         assert session.duration_minutes == pytest.approx(raw["duration_minutes"])
         assert session.total_xp == raw["xp"]["gained"] and session.xp_start == raw["xp"]["start"]
-        assert session.total_credits == raw["credits"]["gained"] and session.credits_end == raw["credits"]["end"]
+        assert (
+            session.total_credits == raw["credits"]["gained"] and session.credits_end == raw["credits"]["end"]
+        )
         assert [q.quest_name for q in session.quests] == raw["quests_completed"]
         assert [(m.channel, m.sender, m.message) for m in session.messages] == [
             (c["event_type"], c["sender"], c["message"]) for c in raw["communication_events"]
         ]
-        assert [e.player_name for e in session.encounters] == [e["player_name"] for e in raw["player_encounters"]]
+        assert [e.player_name for e in session.encounters] == [
+            e["player_name"] for e in raw["player_encounters"]
+        ]
         assert [g.message for g in session.guild_alerts] == [g["message"] for g in raw["guild_alerts"]]
-        assert [a.duration_minutes for a in session.afk_periods] == [a["duration_minutes"] for a in raw["afk_periods"]]
+        assert [a.duration_minutes for a in session.afk_periods] == [
+            a["duration_minutes"] for a in raw["afk_periods"]
+        ]
         assert [s.reason for s in session.stuck_events] == [s["reason"] for s in raw["stuck_events"]]
         assert [v.planet for v in session.locations] == [v["planet"] for v in raw["locations_visited"]]
         assert [a.text for a in session.actions] == [a["action"] for a in raw["actions"]]
@@ -90,7 +98,9 @@ def test_character_sessions_map_totals_places_and_notes(corpus_dir: Path) -> Non
         assert session.notes == raw["activities"]  # notes are "" in the corpus: nothing added
         visit = session.locations[0]
         assert (visit.planet, visit.city, visit.coordinates) == (
-            raw["planet_start"], raw["location_start"], tuple(raw["coordinates_start"])
+            raw["planet_start"],
+            raw["location_start"],
+            tuple(raw["coordinates_start"]),
         )
         assert session.duration_minutes == pytest.approx(raw["duration_minutes"])
 
@@ -105,7 +115,9 @@ def test_loot_farming_gets_a_stable_derived_id_and_every_drop(corpus_dir: Path) 
         assert session.session_id == read_session(path).session_id
         ids.add(session.session_id)
         assert [drop.item for drop in session.loot] == [entry["item"] for entry in raw["loot_log"]]
-        assert session.declared_metrics["total_loot"] == raw["session_info"]["total_loot"] == len(session.loot)
+        assert (
+            session.declared_metrics["total_loot"] == raw["session_info"]["total_loot"] == len(session.loot)
+        )
         assert session.extra["target_items_found"] == raw["session_info"]["target_items_found"]
     assert len(ids) == len(paths)
 

@@ -60,16 +60,23 @@ def test_environment_lists_folders_with_the_path_separator(tmp_path: Path) -> No
     assert session_dirs_from(None, env) == [tmp_path / "x", tmp_path / "y"]
 
 
-def test_process_environment_is_read_when_none_is_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_process_environment_is_read_when_none_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(SESSION_DIRS_ENV, str(tmp_path / "bot-logs"))
     assert session_dirs_from() == [tmp_path / "bot-logs"]
 
 
-def test_defaults_are_the_bot_folders_under_the_working_directory(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_defaults_are_the_bot_folders_under_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    expected = [tmp_path / "logs/sessions", tmp_path / "data/session_logs", tmp_path / "session_logs",
-                tmp_path / "data/character_sessions"]  # fmt: skip
+    expected = [
+        tmp_path / "logs/sessions",
+        tmp_path / "data/session_logs",
+        tmp_path / "session_logs",
+        tmp_path / "data/character_sessions",
+    ]
     assert default_session_dirs() == expected == [tmp_path / d for d in DEFAULT_SESSION_DIRS]
     assert session_dirs_from([], {SESSION_DIRS_ENV: "  "}) == expected
     touch(tmp_path / "logs" / "sessions" / "s1.json")

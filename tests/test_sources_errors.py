@@ -27,7 +27,9 @@ def tracker_doc(corpus_dir: Path) -> Doc:
 
 @pytest.fixture(scope="module")
 def xp_export_doc(corpus_dir: Path) -> Doc:
-    raw = json.loads((corpus_dir / "morningstar/data__session_logs__xp_data_20250802_161637.json").read_text())
+    raw = json.loads(
+        (corpus_dir / "morningstar/data__session_logs__xp_data_20250802_161637.json").read_text()
+    )
     raw["xp_events"] = raw["xp_events"][:5]
     return raw
 
@@ -61,22 +63,41 @@ TRACKER_CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     ("end before start", lambda d: d.update(end_time="2026-10-01T19:00:00"), "end_time", "before it starts"),
     ("over a day", lambda d: d.update(end_time="2026-10-03T20:00:00"), "end_time", "24 h"),
     ("negative duration", lambda d: d.update(duration_minutes=-3), "duration_minutes", "absurd"),
-    ("sender is a number", lambda d: d["communication_events"][1].update(sender=7),
-     "communication_events[1].sender", "text"),
+    (
+        "sender is a number",
+        lambda d: d["communication_events"][1].update(sender=7),
+        "communication_events[1].sender",
+        "text",
+    ),
     ("action not an object", lambda d: d["actions"].__setitem__(4, "Healed self"), "actions[4]", "object"),
-    ("afk ends before it starts", lambda d: d["afk_periods"][0].update(end_time="2026-10-01T20:00:00"),
-     "afk_periods[0].end_time", "before it starts"),
+    (
+        "afk ends before it starts",
+        lambda d: d["afk_periods"][0].update(end_time="2026-10-01T20:00:00"),
+        "afk_periods[0].end_time",
+        "before it starts",
+    ),
     ("quest name not text", lambda d: d["quests_completed"].append(3), "quests_completed[4]", "text"),
-    ("encounter without a name", lambda d: d["player_encounters"][2].pop("player_name"),
-     "player_encounters[2].player_name", "missing"),
-    ("coordinates are text", lambda d: d["locations_visited"][0].update(coordinates="x"),
-     "locations_visited[0].coordinates", "[x, y]"),
-]  # fmt: skip
+    (
+        "encounter without a name",
+        lambda d: d["player_encounters"][2].pop("player_name"),
+        "player_encounters[2].player_name",
+        "missing",
+    ),
+    (
+        "coordinates are text",
+        lambda d: d["locations_visited"][0].update(coordinates="x"),
+        "locations_visited[0].coordinates",
+        "[x, y]",
+    ),
+]
 
 
-@pytest.mark.parametrize(("change", "field", "reason"), [c[1:] for c in TRACKER_CASES], ids=[c[0] for c in TRACKER_CASES])
-def test_bad_tracker_fields_are_named(tracker_doc: Doc, tmp_path: Path, change: Callable[[Doc], None], field: str,
-                                      reason: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("change", "field", "reason"), [c[1:] for c in TRACKER_CASES], ids=[c[0] for c in TRACKER_CASES]
+)
+def test_bad_tracker_fields_are_named(
+    tracker_doc: Doc, tmp_path: Path, change: Callable[[Doc], None], field: str, reason: str
+) -> None:
     error = refused(mutated(tracker_doc, change, tmp_path))
     assert error.field == field
     assert reason in error.reason
@@ -86,15 +107,21 @@ def test_bad_tracker_fields_are_named(tracker_doc: Doc, tmp_path: Path, change: 
 XP_EXPORT_CASES: list[tuple[str, Callable[[Doc], None], str]] = [
     ("no session id", lambda d: d["session_summary"].pop("session_id"), "session_summary.session_id"),
     ("negative event", lambda d: d["xp_events"][3].update(amount=-1), "xp_events[3].amount"),
-    ("breakdown value text", lambda d: d["session_summary"]["skill_breakdown"].update(x="1"),
-     "session_summary.skill_breakdown.x"),
+    (
+        "breakdown value text",
+        lambda d: d["session_summary"]["skill_breakdown"].update(x="1"),
+        "session_summary.skill_breakdown.x",
+    ),
     ("summary is a list", lambda d: d.update(session_summary=[]), "session_summary"),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("change", "field"), [c[1:] for c in XP_EXPORT_CASES], ids=[c[0] for c in XP_EXPORT_CASES])
-def test_bad_xp_export_fields_are_named(xp_export_doc: Doc, tmp_path: Path, change: Callable[[Doc], None],
-                                        field: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("change", "field"), [c[1:] for c in XP_EXPORT_CASES], ids=[c[0] for c in XP_EXPORT_CASES]
+)
+def test_bad_xp_export_fields_are_named(
+    xp_export_doc: Doc, tmp_path: Path, change: Callable[[Doc], None], field: str
+) -> None:
     assert refused(mutated(xp_export_doc, change, tmp_path)).field == field
 
 
@@ -188,9 +215,10 @@ def _leaf_paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), replacement=JSON_VALUES)
-def test_any_value_anywhere_reads_or_fails_cleanly(tracker_doc: Doc, tmp_path: Path, data: st.DataObject,
-                                                   replacement: Any) -> None:  # fmt: skip
-    """Whatever a field is replaced with, the outcome is a Session or a SessionFileError, never a traceback."""
+def test_any_value_anywhere_reads_or_fails_cleanly(
+    tracker_doc: Doc, tmp_path: Path, data: st.DataObject, replacement: Any
+) -> None:
+    """Whatever a field is replaced with, the outcome is a Session or a SessionFileError, not a traceback."""
     doc = copy.deepcopy(tracker_doc)
     where = data.draw(st.sampled_from(_leaf_paths(doc)[1:]))
     parent = doc

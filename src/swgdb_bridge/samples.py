@@ -50,8 +50,22 @@ PLANETS = {
     "Lok": ("Nym's Stronghold",),
     "Endor": ("Research Outpost", "Smuggler Outpost"),
 }
-CREATURES = {"womp rat": 80, "kreetle": 60, "bantha": 180, "nightsister elder": 420, "rancor": 650, "acklay": 560}
-NPCS = ("Jabba the Hutt", "Boba Fett", "Lord Nyax", "a Jawa trader", "a Tusken Raider", "Vader's Fist trooper")
+CREATURES = {
+    "womp rat": 80,
+    "kreetle": 60,
+    "bantha": 180,
+    "nightsister elder": 420,
+    "rancor": 650,
+    "acklay": 560,
+}
+NPCS = (
+    "Jabba the Hutt",
+    "Boba Fett",
+    "Lord Nyax",
+    "a Jawa trader",
+    "a Tusken Raider",
+    "Vader's Fist trooper",
+)
 QUESTS = (
     "Recover the Holocron Fragment",
     "Clear the Tusken Camp",
@@ -132,13 +146,17 @@ def _happening(rng: random.Random, now: datetime, place: _Place) -> Iterator[Any
     elif roll < 0.54:
         item = rng.choice(ITEMS)
         yield Action(now, f"Crafted {item}")
-        yield XPGain(now, rng.randint(20, 120), "artisan", SKILLS["artisan"], "crafting", zone=place.planet.lower())
+        yield XPGain(
+            now, rng.randint(20, 120), "artisan", SKILLS["artisan"], "crafting", zone=place.planet.lower()
+        )
     elif roll < 0.60:
         quest = rng.choice(QUESTS)
         reward = rng.randint(200, 1500)
         yield Action(now, f"Completed quest: {quest}")
         yield QuestCompletion(now, quest, "mission", "xp", reward, place.planet.lower())
-        yield XPGain(now, reward, "scout", SKILLS["scout"], "quest", quest_name=quest, zone=place.planet.lower())
+        yield XPGain(
+            now, reward, "scout", SKILLS["scout"], "quest", quest_name=quest, zone=place.planet.lower()
+        )
     elif roll < 0.64:
         place.planet = rng.choice(list(PLANETS))
         place.city = rng.choice(PLANETS[place.planet])
@@ -172,18 +190,24 @@ def _social(rng: random.Random, now: datetime, place: _Place) -> Any:
     where = f"{place.planet} - {place.city}"
     if roll < 0.45:
         channel = rng.choice(_CHANNELS)
-        return ChatMessage(now, channel, rng.choice(PLAYERS), _line(rng, CHAT_LINES, place), rng.random() < 0.5)
+        return ChatMessage(
+            now, channel, rng.choice(PLAYERS), _line(rng, CHAT_LINES, place), rng.random() < 0.5
+        )
     if roll < 0.75:
         interaction = rng.choice(("detected", "whispered", "grouped"))
         return PlayerEncounter(now, rng.choice(PLAYERS), where, round(rng.uniform(3, 90), 1), interaction)
     if roll < 0.85:
         sender = rng.choice(PLAYERS)
-        return GuildAlert(now, sender, _line(rng, GUILD_LINES, place), "guild_whisper", "medium", True, "Will be there!")
+        return GuildAlert(
+            now, sender, _line(rng, GUILD_LINES, place), "guild_whisper", "medium", True, "Will be there!"
+        )
     if roll < 0.93:
         minutes = rng.randint(2, 10)
         reason = rng.choice(("bio_break", "phone", "door"))
         return AfkPeriod(now, now + timedelta(minutes=minutes), float(minutes), reason)
-    return StuckEvent(now, where, rng.choice(("path_blocked", "terrain", "door")), float(rng.randint(10, 120)))
+    return StuckEvent(
+        now, where, rng.choice(("path_blocked", "terrain", "door")), float(rng.randint(10, 120))
+    )
 
 
 def _line(rng: random.Random, templates: tuple[str, ...], place: _Place) -> str:
@@ -295,7 +319,13 @@ def _tracker_item(record: Any) -> dict[str, Any]:
         key = _TRACKER_KEYS.get(spec.name, spec.name)
         if isinstance(record, LocationVisit) and key == "timestamp":
             key = "arrival_time"
-        item[key] = _naive(value) if isinstance(value, datetime) else list(value) if isinstance(value, tuple) else value
+        item[key] = (
+            _naive(value)
+            if isinstance(value, datetime)
+            else list(value)
+            if isinstance(value, tuple)
+            else value
+        )
     return item
 
 
@@ -360,7 +390,9 @@ def write_jsonl_session(
     body = _records(rng, start, duration * _RECORDS_PER_STEP / n_events)
     last = start
     with Path(path).open("wb") as out:
-        out.write(_dump(_start_event(session_id, character_name or rng.choice(CHARACTERS), start, None, None)))
+        out.write(
+            _dump(_start_event(session_id, character_name or rng.choice(CHARACTERS), start, None, None))
+        )
         for _ in range(n_events - 2):
             record = next(body)
             event = record_event(record, last)
@@ -381,22 +413,38 @@ def _start_event(
 def session_events(session: Session) -> Iterator[dict[str, Any]]:
     """A :class:`Session` as JSON Lines events, records in time order (the reader's inverse)."""
     yield _start_event(
-        session.session_id, session.character_name, session.start_time, session.xp_start, session.credits_start
+        session.session_id,
+        session.character_name,
+        session.start_time,
+        session.xp_start,
+        session.credits_start,
     )
     records = [
-        *session.xp_gains, *session.credit_changes, *session.quests, *session.locations, *session.messages,
-        *session.encounters, *session.guild_alerts, *session.afk_periods, *session.stuck_events,
-        *session.actions, *session.loot,
-    ]  # fmt: skip
+        *session.xp_gains,
+        *session.credit_changes,
+        *session.quests,
+        *session.locations,
+        *session.messages,
+        *session.encounters,
+        *session.guild_alerts,
+        *session.afk_periods,
+        *session.stuck_events,
+        *session.actions,
+        *session.loot,
+    ]
     events = [record_event(record, session.start_time) for record in records]
     events.sort(key=lambda event: event["ts"])  # stable: same-time records keep their list order
     yield from events
-    end = {"type": "session_end", "ts": session.end_time, "xp": session.xp_end, "credits": session.credits_end}
+    end = {
+        "type": "session_end",
+        "ts": session.end_time,
+        "xp": session.xp_end,
+        "credits": session.credits_end,
+    }
     yield {k: v for k, v in end.items() if v is not None}
 
 
 def write_session_jsonl(path: Path, session: Session) -> Path:
     with Path(path).open("wb") as out:
-        for event in session_events(session):
-            out.write(_dump(event))
+        out.writelines(_dump(event) for event in session_events(session))
     return Path(path)

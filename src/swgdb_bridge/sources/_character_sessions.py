@@ -62,5 +62,8 @@ def _place(f: Fields, which: str, at: datetime) -> LocationVisit | None:
     if not planet:
         return None
     return LocationVisit(
-        timestamp=at, planet=planet, city=f.text(f"location_{which}"), coordinates=f.coordinates(f"coordinates_{which}")
+        timestamp=at,
+        planet=planet,
+        city=f.text(f"location_{which}"),
+        coordinates=f.coordinates(f"coordinates_{which}"),
     )

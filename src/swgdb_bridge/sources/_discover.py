@@ -18,7 +18,9 @@ def default_session_dirs(cwd: Path | None = None) -> list[Path]:
 
 
 def session_dirs_from(
-    cli_dirs: Sequence[Path | str] | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None
+    cli_dirs: Sequence[Path | str] | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> list[Path]:
     """``--dir`` flags win, then ``SWGDB_SESSION_DIRS`` (``os.pathsep``-separated), then the defaults."""
     if cli_dirs:

@@ -1,8 +1,9 @@
 """Builders from one JSON object to one model record, shared by the tracker and JSON Lines readers.
 
 The two formats use the same field names except for the timestamp key (``timestamp``/``time`` in the
-tracker, ``ts`` in JSON Lines), so each builder takes the time already parsed by its caller. Free-form categories are folded into the
-model's closed vocabularies here, once, so later stages never meet an unexpected channel or source.
+tracker, ``ts`` in JSON Lines), so each builder takes the time already parsed by its caller. Free-form
+categories are folded into the model's closed vocabularies here, once, so later stages never meet an
+unexpected channel or source.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ class Fields:
     A plain slotted class, not a dataclass: JSON Lines makes one per line, a million per big file.
     """
 
-    __slots__ = ("path", "data", "prefix", "line")
+    __slots__ = ("data", "line", "path", "prefix")
 
     def __init__(self, path: Path, data: dict[str, Any], prefix: str = "", line: int | None = None) -> None:
         self.path = path
@@ -145,7 +145,12 @@ class Fields:
 
     def time(self, key: str, required: bool = False) -> datetime | None:
         value = self._value(key, required)
-        if value is None:
+        if type(value) is str:  # the common case first: one timestamp per event, a million per big file
+            try:
+                return to_utc(datetime.fromisoformat(value))
+            except ValueError:
+                pass
+        elif value is None:
             return None
         try:
             return parse_timestamp(value)

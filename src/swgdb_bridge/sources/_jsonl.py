@@ -60,7 +60,9 @@ def parse(path: Path, stream: BinaryIO) -> Session:
         if not raw.strip():
             continue
         if pending is not None:
-            raise SessionFileError(path, f"line {pending[0]}: not valid JSON ({pending[1]}); the file is corrupt")
+            raise SessionFileError(
+                path, f"line {pending[0]}: not valid JSON ({pending[1]}); the file is corrupt"
+            )
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
@@ -86,7 +88,9 @@ class _Reader:
         self.kinds: set[str] = set()
 
     def event(self, f: Fields) -> None:
-        kind = f.need_text("type")
+        kind = f.data.get("type")
+        if type(kind) is not str:
+            kind = f.need_text("type")  # fails with the reason
         moment = f.need_time("ts")
         record = _RECORDS.get(kind)
         if record is not None and self.session is not None and not self.ended:

@@ -118,4 +118,7 @@ def _unknown_shape(doc: object) -> str:
         found = f"a JSON object with keys {keys}"
     else:
         found = f"a JSON {json_type(doc)}"
-    return f"valid JSON but not a known session format ({found}); expected {known} or jsonl — see docs/session-format.md"
+    return (
+        f"valid JSON but not a known session format ({found}); expected {known} or jsonl; "
+        "see docs/session-format.md"
+    )

@@ -12,7 +12,9 @@ MAX_SESSION = timedelta(hours=24)  # longer is sessions glued together or a cloc
 MAX_SESSION_MINUTES = MAX_SESSION.total_seconds() / 60
 
 
-def session_span(f: Fields, start_key: str = "start_time", end_key: str = "end_time") -> tuple[datetime, datetime]:
+def session_span(
+    f: Fields, start_key: str = "start_time", end_key: str = "end_time"
+) -> tuple[datetime, datetime]:
     """Read a required start/end pair and refuse spans that cannot be one session."""
     start, end = f.need_time(start_key), f.need_time(end_key)
     check_span(f, end_key, start, end)

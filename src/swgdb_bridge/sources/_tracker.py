@@ -91,7 +91,9 @@ def _derive_from_actions(session: Session) -> None:
         if kill and (xp := _amount(kill)) <= MAX_XP:
             session.xp_gains.append(XPGain(timestamp=act.timestamp, amount=xp, source="combat"))
         elif loot and (credits := _amount(loot)) <= MAX_TOTAL:
-            session.credit_changes.append(CreditChange(timestamp=act.timestamp, amount=credits, source="other"))
+            session.credit_changes.append(
+                CreditChange(timestamp=act.timestamp, amount=credits, source="other")
+            )
     if session.xp_gains or session.credit_changes:
         session.extra["events_derived_from_actions"] = True
 
