@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,13 @@ from sqlalchemy import func, select
 from fixtures.payloads import make_document
 from fixtures.postgres import TEST_SERVER_SECRET
 from swgdb_bridge.payload import SessionPayload, content_digest
-from swgdb_bridge.server.storage import InvalidCursorError, Storage, StorageError, UnknownUserError
+from swgdb_bridge.server.storage import (
+    InvalidCursorError,
+    Storage,
+    StorageError,
+    UnknownUserError,
+    UnstorableDocumentError,
+)
 from swgdb_bridge.server.tables import sessions
 from test_storage_limits import race
 
@@ -177,3 +184,23 @@ def test_any_cursor_gives_a_page_or_a_clear_refusal(storage: Storage) -> None:
         assert len(page) <= 2
 
     check()
+
+
+def test_nul_characters_are_refused_alike_on_every_engine(storage: Storage) -> None:
+    """PostgreSQL cannot store NUL; SQLite could, but the server answers the same whatever the engine."""
+    user, _ = storage.add_user("alice")
+    nested = make_document("s-1")
+    nested["quest_data"]["quest_events"][0]["quest_name"] = "bad\x00name"
+    for raw, field in (
+        (nested, "quest_data.quest_events[0].quest_name"),
+        (make_document("s-2", character_name="A\x00"), "character_name"),
+    ):
+        doc = SessionPayload.model_validate(raw).to_document()
+        with pytest.raises(UnstorableDocumentError, match=re.escape(repr(field))):
+            upsert(storage, user, doc)
+    assert row_count(storage) == 0
+    assert storage.session_status(user, "s-1\x00") is None
+    assert storage.list_sessions(user + "\x00", 5, None) == ([], None)
+    assert storage.active_keys(user + "\x00", T0) == []
+    lookalike = document("s-3", character_name="backslash-u0000: \\u0000")  # text, not a NUL: stored
+    assert upsert(storage, user, lookalike).status == "created"

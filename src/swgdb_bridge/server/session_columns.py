@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 
 def session_columns(document: dict[str, Any]) -> dict[str, Any]:
     """The denormalized, indexed values of one validated payload document.
@@ -33,3 +35,32 @@ def session_columns(document: dict[str, Any]) -> dict[str, Any]:
             f"session {document.get('session_id')!r}: payload document lacks field {missing.args[0]!r}; "
             "validate it with SessionPayload before storing"
         ) from None
+
+
+def nul_field(document: dict[str, Any]) -> str | None:
+    """The path of the first key or string holding a NUL character, else ``None``.
+
+    PostgreSQL cannot store NUL in text or JSONB, and the payload model allows it; the storage refuses
+    such a document on every engine alike. orjson escapes NUL as ``\\u0000``, so one scan of the bytes
+    clears almost every document before the slower walk that names the field.
+    """
+    if b"\\u0000" not in orjson.dumps(document):
+        return None
+    return _nul_path(document, "")
+
+
+def _nul_path(value: Any, path: str) -> str | None:
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else key
+            found = here if "\x00" in key else _nul_path(item, here)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_path(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None

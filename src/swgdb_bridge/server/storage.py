@@ -42,7 +42,7 @@ from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
 from swgdb_bridge.server import keys, statements
 from swgdb_bridge.server import migrate as migrations
 from swgdb_bridge.server.engine import make_engine, parse_database_url, safe_url, writer
-from swgdb_bridge.server.session_columns import session_columns
+from swgdb_bridge.server.session_columns import nul_field, session_columns
 from swgdb_bridge.server.tables import api_keys, nonces, rate_limits, sessions, users
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,10 @@ class RevokedUserError(StorageError):
 
 class InvalidCursorError(StorageError, ValueError):
     """A pagination cursor this server did not hand out."""
+
+
+class UnstorableDocumentError(StorageError, ValueError):
+    """A valid payload the database cannot hold (a NUL character); the client should get a 422."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +217,8 @@ class Storage:
         Keys are recomputed from the server secret; one whose verifier disagrees was issued under another
         secret and is left out (fail closed), with a warning for the operator.
         """
+        if _has_nul(user_hash):
+            return []
         query = (
             select(api_keys.c.key_id, api_keys.c.verifier)
             .join(users, users.c.id == api_keys.c.user_id)
@@ -316,6 +322,11 @@ class Storage:
         self, user_hash: str, session_id: str, digest: str, document: dict[str, Any], now: datetime
     ) -> UpsertResult:
         """Store a session once per (user, session_id): created, updated (new digest) or unchanged."""
+        if (field := nul_field(document)) is not None:
+            raise UnstorableDocumentError(
+                f"session {session_id!r}: field {field!r} contains a NUL character, which cannot be stored; "
+                "remove it and upload again"
+            )
         if document.get("session_id") != session_id:
             raise StorageError(
                 f"session {session_id!r}: the document's session_id differs; store it under its own id"
@@ -345,6 +356,8 @@ class Storage:
 
     def session_status(self, user_hash: str, session_id: str) -> SessionStatus | None:
         """The session's status, or ``None`` if this user has no such session (whoever else does)."""
+        if _has_nul(user_hash, session_id):
+            return None  # nothing stored holds a NUL, and PostgreSQL refuses to even compare one
         query = _status_query(user_hash).where(sessions.c.session_id == session_id)
         with self.engine.connect() as connection:
             row = connection.execute(query).first()
@@ -360,6 +373,8 @@ class Storage:
         """
         if limit < 1:
             raise StorageError(f"page size {limit} must be at least 1")
+        if _has_nul(user_hash):
+            return [], None
         query = _status_query(user_hash).order_by(sessions.c.received_at, sessions.c.id).limit(limit + 1)
         if cursor:
             after, after_id = _decode_cursor(cursor)
@@ -379,6 +394,10 @@ class Storage:
         if user_id is None:
             raise UnknownUserError(user_hash)
         return int(user_id)
+
+
+def _has_nul(*texts: str) -> bool:
+    return any("\x00" in text for text in texts)
 
 
 def _live_keys(user_id: int, now: datetime) -> Any:
