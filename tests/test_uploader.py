@@ -3,37 +3,24 @@ outages and persisted backoff, and the ``upload`` command's exit status."""
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 import pytest
-from fixtures.fault_proxy import LiveServer
+from fixtures.fault_proxy import LiveServer, run_cli as cli
 
 from swgdb_bridge import SessionUploader, SWGDBAPIClient, UploadConfig
 from swgdb_bridge.demo import write_sample_sessions
 from swgdb_bridge.outbox import Outbox
 from swgdb_bridge.samples import generate_tracker_session
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 def config_for(server: LiveServer, folder: Path, api_url: str | None = None, **extra) -> UploadConfig:
     extra.setdefault("retry_delay_seconds", 0.001)
     return UploadConfig(swgdb_api_url=api_url or server.api_url, api_key=server.api_key,
                         user_hash=server.user_hash, session_dirs=[folder], **extra)
-
-
-def cli(*args: str, server: LiveServer, home: Path, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "SWGDB_BRIDGE_HOME": str(home), "SWGDB_API_URL": server.api_url,
-               "SWGDB_API_KEY": server.api_key, "SWGDB_USER_HASH": server.user_hash, "RETRY_DELAY_SECONDS": "0.001",
-               "COLUMNS": "200", **env}
-    return subprocess.run([sys.executable, "-m", "swgdb_bridge", *args], capture_output=True, text=True,
-                          env=environ, cwd=cwd or REPO, timeout=120)
 
 
 def test_seed_snippets_run_as_written(live_server: LiveServer, tmp_path: Path, monkeypatch) -> None:

@@ -35,6 +35,7 @@ class SessionWatcher:
         interval_seconds: float,
         settle_seconds: float = 3.0,
         poll_seconds: float = 5.0,
+        file_events: bool = True,
         on_report: Callable[[UploadReport], None] | None = None,
     ) -> None:
         self.uploader = uploader
@@ -42,6 +43,7 @@ class SessionWatcher:
         self.interval_seconds = interval_seconds
         self.settle_seconds = settle_seconds
         self.poll_seconds = poll_seconds
+        self.file_events = file_events
         self.on_report = on_report
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -58,7 +60,7 @@ class SessionWatcher:
 
     def run(self) -> None:
         with UploaderLock(self.uploader.state_folder), Outbox(self.uploader.outbox_path) as outbox:
-            observer = self._start_observer()
+            observer = self._start_observer() if self.file_events else None
             try:
                 self._loop(outbox)
             finally:

@@ -1,0 +1,49 @@
+"""The small commands around the uploader: check, status, queue (+ retry, export), stats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from fixtures.fault_proxy import LiveServer, run_cli as cli
+from fixtures.payloads import make_document
+
+from swgdb_bridge.demo import write_sample_sessions
+from swgdb_bridge.outbox import NewItem, Outbox
+
+
+def test_check_reports_server_clock_and_credentials(live_server: LiveServer, bridge_home: Path) -> None:
+    good = cli("check", "--json", server=live_server, home=bridge_home)
+    assert good.returncode == 0, good.stderr
+    result = orjson.loads(good.stdout)
+    assert result["ok"] and result["credentials"]["valid"] and abs(result["clock_skew_seconds"]) < 5
+    bad_key = cli("check", server=live_server, home=bridge_home, SWGDB_API_KEY="not-the-key")
+    assert bad_key.returncode == 1 and "refused" in bad_key.stdout
+    down = cli("check", server=live_server, home=bridge_home, SWGDB_API_URL="http://127.0.0.1:9/v1")
+    assert down.returncode == 1 and "unreachable" in down.stdout and "Traceback" not in down.stderr
+
+
+def test_status_queue_and_stats(live_server: LiveServer, tmp_path: Path, bridge_home: Path) -> None:
+    folder = tmp_path / "sessions"
+    write_sample_sessions(folder, 1)
+    assert cli("upload", "--dir", str(folder), server=live_server, home=bridge_home).returncode == 0
+    session_id = live_server.stored_sessions()[0].session_id
+
+    status = cli("status", session_id, "--json", server=live_server, home=bridge_home)
+    assert status.returncode == 0 and orjson.loads(status.stdout)["server"]["status"] == "created"
+    missing = cli("status", "no-such-session", server=live_server, home=bridge_home)
+    assert missing.returncode == 1 and "not found" in missing.stdout
+
+    with Outbox() as box:  # one payload the server will refuse
+        box.enqueue([NewItem("refused-1", "e" * 64, orjson.dumps(make_document("refused-1", character_name="")))])
+    assert cli("upload", "--dir", str(folder), server=live_server, home=bridge_home).returncode == 1
+    queue = orjson.loads(cli("queue", "--json", server=live_server, home=bridge_home).stdout)
+    assert queue["pending"] == [] and [d["session_id"] for d in queue["dead_letters"]] == ["refused-1"]
+    exported = cli("queue", "export", server=live_server, home=bridge_home).stdout.splitlines()
+    assert [orjson.loads(line)["payload"]["session_id"] for line in exported] == ["refused-1"]
+    retried = cli("queue", "retry", server=live_server, home=bridge_home)
+    assert retried.returncode == 0 and "1 session(s) queued again" in retried.stdout
+
+    stats = orjson.loads(cli("stats", "--json", server=live_server, home=bridge_home).stdout)
+    assert (stats["queued"], stats["dead_letters"], stats["sessions_delivered"]) == (1, 0, 2)
+    assert stats["deliveries"] == {"created": 2}
