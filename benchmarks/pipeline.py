@@ -63,7 +63,10 @@ def child_write(shape: str, count: int, path: Path) -> dict[str, float]:
 
 
 def child_pipeline(path: Path) -> dict[str, float]:
-    """What ``serialize_file`` + ``to_json_bytes`` do, timed per stage (sanitize is re-timed alone after)."""
+    """What ``serialize_file`` + ``to_json_bytes`` do, timed per stage (sanitize is re-timed alone after).
+
+    The last stage includes the collection the paused garbage collector owes once it is back on.
+    """
     from swgdb_bridge.config import SanitizeOptions
     from swgdb_bridge.serialize import SessionLogSerializer
     from swgdb_bridge.serialize.serializer import gc_paused
@@ -87,6 +90,15 @@ def child_pipeline(path: Path) -> dict[str, float]:
         **total, "output_bytes": size, "read_cpu": read["cpu"], "sanitize_cpu": sanitize["cpu"],
         "serialize_cpu": serialized["cpu"] - read["cpu"] - sanitize["cpu"], "dump_cpu": total["cpu"] - serialized["cpu"],
     }
+
+
+def child_read(path: Path) -> dict[str, float]:
+    """Reading alone: its peak RSS shows what the reader holds (text and/or the parsed document)."""
+    from swgdb_bridge.sources import read_session
+
+    began = _clock()
+    read_session(path)
+    return _since(began)
 
 
 def child_orjson(path: Path) -> dict[str, float]:
@@ -120,7 +132,7 @@ def _child_main(args: list[str]) -> None:
     if job == "write":
         result = child_write(args[1], int(args[2]), Path(args[3]))
     else:
-        result = {"pipeline": child_pipeline, "orjson": child_orjson}[job](Path(args[1]))
+        result = {"pipeline": child_pipeline, "read": child_read, "orjson": child_orjson}[job](Path(args[1]))
     result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
     print(orjson.dumps(result).decode())
 
@@ -133,15 +145,16 @@ def measure(sizes: tuple[int, ...], folder: Path) -> None:
         for shape in ("tracker", "jsonl"):
             path = folder / f"{shape}-{count}{SUFFIX[shape]}"
             events = int(run_child("write", shape, count, path)["events"])
-            pipe, limit = run_child("pipeline", path), run_child("orjson", path)
+            pipe, read, limit = run_child("pipeline", path), run_child("read", path), run_child("orjson", path)
+            pipe["read_rss_mib"] = read["peak_rss_mib"]
             print(_row(shape, events, path.stat().st_size / 2**20, pipe, limit), flush=True)
             path.unlink()
 
 
 HEADER = (
-    "| shape | events | file MiB | pipeline wall s | pipeline CPU s (read / sanitize / serialize / dump) "
-    "| pipeline events/s (CPU) | pipeline peak RSS MiB | orjson CPU s | orjson events/s | orjson peak RSS MiB "
-    "| pipeline / orjson speed (CPU) |\n"
+    "| shape | events | file MiB | pipeline wall s | pipeline CPU s (read / sanitize / serialize / dump+GC) "
+    "| pipeline events/s (CPU) | peak RSS MiB: pipeline (read alone) | orjson CPU s | orjson events/s "
+    "| orjson peak RSS MiB | pipeline / orjson speed (CPU) |\n"
     "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"
 )
 
@@ -151,7 +164,7 @@ def _row(shape: str, events: int, mib: float, pipe: dict[str, float], limit: dic
     ratio = limit["cpu"] / pipe["cpu"]
     return (
         f"| {shape} | {events:,} | {mib:,.1f} | {pipe['wall']:.2f} | {pipe['cpu']:.2f} ({split}) "
-        f"| {events / pipe['cpu']:,.0f} | {pipe['peak_rss_mib']:,.0f} | {limit['cpu']:.2f} "
+        f"| {events / pipe['cpu']:,.0f} | {pipe['peak_rss_mib']:,.0f} ({pipe['read_rss_mib']:,.0f}) | {limit['cpu']:.2f} "
         f"| {events / limit['cpu']:,.0f} | {limit['peak_rss_mib']:,.0f} | 1/{1 / ratio:.1f} |"
     )
 
