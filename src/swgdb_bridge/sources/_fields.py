@@ -30,10 +30,18 @@ def json_type(value: object) -> str:
     return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
 
 
-def to_utc(moment: datetime) -> datetime:
-    """Naive timestamps are taken as UTC (documented in docs/session-format.md); aware ones are converted."""
+def parse_iso(text: str) -> datetime:
+    """ISO 8601 → aware UTC. Naive times are taken as UTC (docs/session-format.md); others are converted.
+
+    On Python 3.11 ``datetime.replace`` costs five parses, so a naive time is parsed again with an explicit
+    offset; forms that will not take one (a bare date) fall back to ``replace``.
+    """
+    moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
+        try:
+            return datetime.fromisoformat(text + "+00:00")
+        except ValueError:
+            return moment.replace(tzinfo=UTC)
     return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
@@ -41,7 +49,7 @@ def parse_timestamp(value: object) -> datetime:
     """ISO 8601 text or Unix seconds → aware UTC datetime; ``ValueError`` with a readable reason otherwise."""
     if isinstance(value, str):
         try:
-            return to_utc(datetime.fromisoformat(value))
+            return parse_iso(value)
         except ValueError:
             raise ValueError(f"{value[:40]!r} is not an ISO 8601 timestamp") from None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -60,11 +68,20 @@ class Fields:
 
     __slots__ = ("data", "line", "path", "prefix")
 
-    def __init__(self, path: Path, data: dict[str, Any], prefix: str = "", line: int | None = None) -> None:
+    def __init__(
+        self, path: Path, data: dict[str, Any], prefix: str | tuple[str, int] = "", line: int | None = None
+    ) -> None:
         self.path = path
         self.data = data
-        self.prefix = prefix  # "actions[3]." for an item of a list
+        # "xp." inside an object; ("actions[", 3) for a list item, joined only if an error needs it
+        self.prefix = prefix
         self.line = line  # JSON Lines: the 1-based line number
+
+    def where(self) -> str:
+        """The dotted position of this object in the file (``communication_events[2].``)."""
+        if isinstance(self.prefix, str):
+            return self.prefix
+        return f"{self.prefix[0]}{self.prefix[1]}]."
 
     @classmethod
     def root(cls, path: Path, data: object, line: int | None = None) -> Fields:
@@ -75,7 +92,7 @@ class Fields:
 
     def fail(self, key: str, reason: str) -> NoReturn:
         where = f"line {self.line}: " if self.line else ""
-        raise SessionFileError(self.path, f"{where}{reason}", field=f"{self.prefix}{key}")
+        raise SessionFileError(self.path, f"{where}{reason}", field=f"{self.where()}{key}")
 
     def has(self, key: str) -> bool:
         return self.data.get(key) is not None
@@ -147,7 +164,7 @@ class Fields:
         value = self._value(key, required)
         if type(value) is str:  # the common case first: one timestamp per event, a million per big file
             try:
-                return to_utc(datetime.fromisoformat(value))
+                return parse_iso(value)
             except ValueError:
                 pass
         elif value is None:
@@ -186,11 +203,11 @@ class Fields:
 
     def items(self, key: str, required: bool = False) -> Iterator[Fields]:
         """The objects of a list, each able to report its own position (``actions[3].time``)."""
+        base = f"{self.where()}{key}["
         for index, value in enumerate(self._list(key, required)):
-            name = f"{key}[{index}]"
-            if not isinstance(value, dict):
-                self.fail(name, f"expected an object, got {json_type(value)}")
-            yield Fields(self.path, value, f"{self.prefix}{name}.", self.line)
+            if type(value) is not dict:
+                self.fail(f"{key}[{index}]", f"expected an object, got {json_type(value)}")
+            yield Fields(self.path, value, (base, index), self.line)
 
     def child(self, key: str, required: bool = False) -> Fields | None:
         value = self._value(key, required)
@@ -198,7 +215,7 @@ class Fields:
             return None
         if not isinstance(value, dict):
             self.fail(key, f"expected an object, got {json_type(value)}")
-        return Fields(self.path, value, f"{self.prefix}{key}.", self.line)
+        return Fields(self.path, value, f"{self.where()}{key}.", self.line)
 
     def need_child(self, key: str) -> Fields:
         value = self.child(key, required=True)
