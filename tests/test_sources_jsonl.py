@@ -327,20 +327,35 @@ def test_a_session_written_as_jsonl_reads_back_the_same(tmp_path: Path, original
 
 
 JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-EVENT_KEYS = ["amount", "ts", "text", "planet", "coordinates", "channel", "message", "end_time", "item", "quest_name"]
+EVENT_KEYS = [
+    "amount",
+    "ts",
+    "text",
+    "planet",
+    "coordinates",
+    "channel",
+    "message",
+    "end_time",
+    "item",
+    "quest_name",
+]
 
 
 @st.composite
 def any_events(draw: st.DrawFn) -> dict[str, Any]:
     """A line of a plausible type whose fields hold anything JSON can."""
     kind = draw(st.sampled_from(["xp", "credits", "quest", "location", "chat", "afk", "action", "loot", "x"]))
-    fields = draw(st.dictionaries(st.sampled_from(EVENT_KEYS), JSON_LEAVES | st.lists(JSON_LEAVES, max_size=3)))
+    fields = draw(
+        st.dictionaries(st.sampled_from(EVENT_KEYS), JSON_LEAVES | st.lists(JSON_LEAVES, max_size=3))
+    )
     return {"type": kind, "ts": "2026-11-02T19:30:00", **fields}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(events=st.lists(any_events(), max_size=6), tail=st.sampled_from(["\n", "", '\n{"type": "x", "t']))
-def test_any_jsonl_content_reads_or_fails_cleanly(tmp_path: Path, events: list[dict[str, Any]], tail: str) -> None:
+def test_any_jsonl_content_reads_or_fails_cleanly(
+    tmp_path: Path, events: list[dict[str, Any]], tail: str
+) -> None:
     path = write_lines(tmp_path / "fuzz.jsonl", [START, *events], tail=tail)
     try:
         read_session(path)
