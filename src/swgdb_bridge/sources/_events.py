@@ -100,7 +100,7 @@ def location_visit(f: Fields, when: datetime | None) -> LocationVisit:
     )
 
 
-def chat_message(f: Fields, when: datetime | None, channel_key: str) -> ChatMessage:
+def chat_message(f: Fields, when: datetime | None, channel_key: str = "channel") -> ChatMessage:
     return ChatMessage(
         timestamp=when,
         channel=chat_channel(f.text(channel_key)),
@@ -153,7 +153,7 @@ def stuck_event(f: Fields, when: datetime | None) -> StuckEvent:
     )
 
 
-def action(f: Fields, when: datetime | None, text_key: str) -> Action:
+def action(f: Fields, when: datetime | None, text_key: str = "text") -> Action:
     return Action(timestamp=when, text=f.need_text(text_key))
 
 

@@ -26,19 +26,19 @@ FORMAT = "jsonl"
 MAX_LINE_BYTES = 1024 * 1024  # one event; a longer line is not an event a bot wrote
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,50}")
 
-# event type → (the Session list it extends, the builder of one record, the builder's extra arguments)
-_RECORDS: dict[str, tuple[str, Callable[..., Any], tuple[str, ...]]] = {
-    "xp": ("xp_gains", ev.xp_gain, ()),
-    "credits": ("credit_changes", ev.credit_change, ()),
-    "quest": ("quests", ev.quest_completion, ()),
-    "location": ("locations", ev.location_visit, ()),
-    "chat": ("messages", ev.chat_message, ("channel",)),
-    "encounter": ("encounters", ev.player_encounter, ()),
-    "guild_alert": ("guild_alerts", ev.guild_alert, ()),
-    "afk": ("afk_periods", ev.afk_period, ()),
-    "stuck": ("stuck_events", ev.stuck_event, ()),
-    "action": ("actions", ev.action, ("text",)),
-    "loot": ("loot", ev.loot_drop, ()),
+# event type → (the Session list it extends, the builder of one record from a line and its time)
+_RECORDS: dict[str, tuple[str, Callable[[Fields, datetime], Any]]] = {
+    "xp": ("xp_gains", ev.xp_gain),
+    "credits": ("credit_changes", ev.credit_change),
+    "quest": ("quests", ev.quest_completion),
+    "location": ("locations", ev.location_visit),
+    "chat": ("messages", ev.chat_message),
+    "encounter": ("encounters", ev.player_encounter),
+    "guild_alert": ("guild_alerts", ev.guild_alert),
+    "afk": ("afk_periods", ev.afk_period),
+    "stuck": ("stuck_events", ev.stuck_event),
+    "action": ("actions", ev.action),
+    "loot": ("loot", ev.loot_drop),
 }
 
 
@@ -86,16 +86,18 @@ class _Reader:
         self.warnings: list[str] = []
         self.unknown: dict[str, int] = {}
         self.kinds: set[str] = set()
+        # type → (the list's append, the builder); filled by session_start, emptied by session_end
+        self.sinks: dict[str, tuple[Callable[[Any], None], Callable[[Fields, datetime], Any]]] = {}
 
     def event(self, f: Fields) -> None:
         kind = f.data.get("type")
         if type(kind) is not str:
             kind = f.need_text("type")  # fails with the reason
         moment = f.need_time("ts")
-        record = _RECORDS.get(kind)
-        if record is not None and self.session is not None and not self.ended:
-            name, build, args = record
-            getattr(self.session, name).append(build(f, moment, *args))
+        sink = self.sinks.get(kind)
+        if sink is not None:
+            append, build = sink
+            append(build(f, moment))
         else:
             self._control(f, kind, moment)
         if kind not in self.kinds:
@@ -110,11 +112,15 @@ class _Reader:
             if kind != "session_start":
                 f.fail("type", f"the first event must be session_start, not {kind!r}")
             self.session = _start(f, moment)
+            session = self.session
+            self.sinks = {
+                type_: (getattr(session, name).append, build) for type_, (name, build) in _RECORDS.items()
+            }
         elif self.ended:
             f.fail("type", f"{kind!r} event after session_end; start a new file for a new session")
         elif kind == "session_end":
             _end(f, self.session, moment)
-            self.ended = True
+            self.ended, self.sinks = True, {}
         elif kind == "session_start":
             f.fail("type", "a second session_start; start a new file for a new session")
         else:
