@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from random import Random
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,7 +30,7 @@ from swgdb_bridge.model import (
     StuckEvent,
     XPGain,
 )
-from swgdb_bridge.samples import write_session_jsonl
+from swgdb_bridge.samples import write_jsonl_session, write_session_jsonl
 from swgdb_bridge.sources import read_session
 
 REPO = Path(__file__).resolve().parent.parent
@@ -362,3 +363,31 @@ def test_any_jsonl_content_reads_or_fails_cleanly(
     except SessionFileError as exc:
         assert exc.path == path
         assert exc.reason.startswith("line ")
+
+
+@pytest.fixture(scope="module")
+def growing_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    path = write_jsonl_session(tmp_path_factory.mktemp("grow") / "s.jsonl", Random(3), 80)
+    return path.read_bytes()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fraction=st.floats(min_value=0.0, max_value=1.0))
+def test_a_file_read_while_the_bot_writes_holds_every_complete_line(
+    growing_file: bytes, tmp_path: Path, fraction: float
+) -> None:
+    """Cut anywhere after the first line (a read racing an append): complete lines count, the rest waits."""
+    first = growing_file.index(b"\n") + 1
+    cut = first + round(fraction * (len(growing_file) - first))
+    path = tmp_path / "growing.jsonl"
+    path.write_bytes(growing_file[:cut])
+    whole = []
+    for piece in growing_file[:cut].split(b"\n"):
+        try:
+            whole.append(json.loads(piece))
+        except ValueError:
+            continue
+    session = read_session(path)
+    assert session.total_xp == sum(e["amount"] for e in whole if e["type"] == "xp")
+    assert len(session.actions) == sum(e["type"] == "action" for e in whole)
+    assert session.extra["complete"] is (whole[-1]["type"] == "session_end")
