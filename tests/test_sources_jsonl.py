@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from random import Random
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from random import Random
 from typing import Any
 
 import jsonschema
