@@ -65,10 +65,16 @@ def main() -> None:
     size = sum(p.stat().st_size for p in folder.rglob("*.json"))
     print(f"{args.files:,} files, {size / 2**20:.1f} MiB, written in {generated:.1f} s", file=sys.stderr)
 
+    print(f"| step ({args.files:,} files, {args.actions} actions each) | seconds | files read |")
+    print("|---|---:|---:|")
+
+    def row(name: str, seconds: float, read: int | None = None) -> None:
+        print(f"| {name} | {seconds:.3f} | {'' if read is None else f'{read:,}'} |", flush=True)
+
     with SessionLogViewer(folder, max_age=0) as viewer:
         first, rows = timed(lambda: viewer.list_sessions())
-    rows = list(rows)  # type: ignore[arg-type]
-    character = rows[0]["character"]
+    row("first scan + list (reads every file)", first, len(rows))  # type: ignore[arg-type]
+    character = rows[0]["character"]  # type: ignore[index]
     queries: dict[str, Callable[[SessionLogViewer], object]] = {
         "list (all, newest first)": lambda v: v.list_sessions(),
         "list --limit 50": lambda v: v.list_sessions(limit=50),
@@ -78,25 +84,19 @@ def main() -> None:
         "analyze": lambda v: v.analyze_sessions(),
         "search 'holocron'": lambda v: v.search_sessions("holocron"),
     }
-    table = [("first scan + list (reads every file)", first, len(rows))]
     for name, query in queries.items():
-        table.append((f"warm {name}", warm(folder, query), None))
+        row(f"warm {name}", warm(folder, query))
 
-    changed = sorted(folder.rglob("*.json"))[:: 100]
+    changed = sorted(folder.rglob("*.json"))[::100]
     for path in changed:
         path.write_bytes(path.read_bytes().replace(b'"mode"', b'"mode" ', 1))
     with SessionLogViewer(folder, max_age=0) as viewer:
         rescan, report = timed(viewer.refresh)
-    table.append((f"rescan after {len(changed)} files changed", rescan, report.read))  # type: ignore[union-attr]
+    row(f"rescan after {len(changed)} files changed", rescan, report.read)  # type: ignore[attr-defined]
 
     cli = [sys.executable, "-m", "swgdb_bridge", "logs", "--dir", str(folder), "--list", "--json"]
     best = min(timed(lambda: subprocess.run(cli, capture_output=True, check=True))[0] for _ in range(3))
-    table.append(("`swgdb-bridge logs --list --json`, new process, warm", best, None))
-
-    print(f"| step ({args.files:,} files, {args.actions} actions each) | seconds | files read |")
-    print("|---|---:|---:|")
-    for name, seconds, read in table:
-        print(f"| {name} | {seconds:.3f} | {'' if read is None else f'{read:,}'} |")
+    row("`swgdb-bridge logs --list --json`, new process, warm", best)
 
 
 if __name__ == "__main__":

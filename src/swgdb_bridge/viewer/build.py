@@ -20,11 +20,11 @@ from swgdb_bridge import paths
 from swgdb_bridge.config import SanitizeOptions
 from swgdb_bridge.errors import BridgeError, SessionFileError
 from swgdb_bridge.model import Session
-from swgdb_bridge.payload import SessionPayload
 from swgdb_bridge.viewer.index import IndexEntry, file_digest
 from swgdb_bridge.viewer.summary import search_texts, summarize
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing never needs them
+    from swgdb_bridge.payload import SessionPayload
     from swgdb_bridge.serialize import SessionLogSerializer
 
 # Below this many files a process pool (about a second to start its workers) costs more than it saves.

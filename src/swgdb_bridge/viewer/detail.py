@@ -8,12 +8,14 @@ removed before upload is the ``sanitization`` section (see :mod:`swgdb_bridge.vi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from swgdb_bridge.model import Session
-from swgdb_bridge.payload import SessionPayload
+
+if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing never needs them
+    from swgdb_bridge.payload import SessionPayload
 
 
 def plain(value: Any) -> Any:

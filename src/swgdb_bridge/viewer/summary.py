@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from swgdb_bridge.model import Session
-from swgdb_bridge.payload import SessionPayload
+
+if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing never needs them
+    from swgdb_bridge.payload import SessionPayload
 
 
 @dataclass(slots=True, frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from swgdb_bridge import paths
 from swgdb_bridge.config import UploadConfig
+from swgdb_bridge.errors import SessionFileError
 from swgdb_bridge.viewer import build, detail, discovery, export, preview, upload_state
 from swgdb_bridge.viewer.analyze import analyze
 from swgdb_bridge.viewer.compare import compare
@@ -110,6 +111,9 @@ class SessionLogViewer:
         for summary in summaries:
             if summary.session_id == session_id or summary.path == wanted:
                 return summary
+        unreadable = self._index.problems({wanted})
+        if unreadable:
+            raise SessionFileError(unreadable[0].path, unreadable[0].reason)
         raise UnknownSessionError(session_id, sorted({s.session_id for s in summaries}))
 
     # -- queries -----------------------------------------------------------------------------------
