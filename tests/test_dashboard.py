@@ -7,6 +7,7 @@ the numbers on the pages against the stored sessions.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, datetime, timedelta
 from collections.abc import Iterator
@@ -105,6 +106,35 @@ def test_a_link_logs_in_once(dash: Dash) -> None:
     assert again.status_code == 403
     assert "set-cookie" not in again.headers
     assert "already used" in again.text
+
+
+def test_an_empty_dashboard_renders_and_the_bare_path_redirects(dash: Dash) -> None:
+    client = dash.logged_in(dash.bob)
+    assert client.get("/dashboard").headers["location"].endswith("/dashboard/")
+    overview = client.get("/dashboard/")
+    assert overview.status_code == 200 and _cards(overview.text)["Sessions"] == "0"
+    assert "None recorded." in overview.text
+    assert "0 sessions found" in client.get("/dashboard/sessions").text
+    for name in ("xp-rate", "credit-rate", "planets"):
+        chart = client.get(f"/dashboard/charts/{name}.svg")
+        assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
+    assert client.get("/dashboard/charts/other.svg").status_code == 404
+
+
+def test_tokens_and_cookies_never_reach_our_logs(dash: Dash, caplog: pytest.LogCaptureFixture) -> None:
+    """Our access lines carry paths without query strings. (An access log that kept query strings, such as
+    uvicorn's, which our runners switch off, would only ever show a spent token: it is written after the
+    response, and the request that produced it redeemed the token.)"""
+    caplog.set_level(logging.INFO, logger="swgdb_bridge")
+    link = dash.link(dash.alice)
+    client = dash.client()
+    client.get(link)
+    client.get("/dashboard/")
+    client.get(link)
+    token = link.split("token=", 1)[1]
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("swgdb_bridge"))
+    assert "GET /dashboard/login -> 303" in ours and "GET /dashboard/login -> 403" in ours
+    assert token not in ours and client.cookies[COOKIE_NAME] not in ours
 
 
 def test_links_expire_after_15_minutes(dash: Dash) -> None:

@@ -221,8 +221,7 @@ class Dashboard:
         version = q.version(uid)
         total = q.totals(uid, filters)
         start, end, window = _trend_window(filters, total)
-        current = q.window_totals(uid, filters, start, end)
-        previous = q.window_totals(uid, filters, start - (end - start), start)
+        current, previous = q.window_totals(uid, filters, [(start, end), (start - (end - start), start)])
         unit = present.bucket_unit(midnight(filters.date_from) if filters.date_from else total.first,
                                    midnight(filters.date_to) if filters.date_to else total.last)
         series = q.rate_series(uid, filters, unit)

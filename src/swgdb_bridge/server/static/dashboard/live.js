@@ -13,6 +13,10 @@
 
   async function refresh() {
     const response = await fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    if (response.redirected) {  // logged out meanwhile (e.g. in another tab): show where the server sent us
+      window.location.assign(response.url);
+      return;
+    }
     if (!response.ok) {
       return;
     }
