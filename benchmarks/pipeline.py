@@ -20,13 +20,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import orjson
 
 SIZES = (10_000, 100_000, 1_000_000)
-TRACKER_LISTS = ("actions", "locations_visited", "communication_events", "player_encounters", "guild_alerts",
-                 "afk_periods", "stuck_events")
+TRACKER_LISTS = (
+    "actions",
+    "locations_visited",
+    "communication_events",
+    "player_encounters",
+    "guild_alerts",
+    "afk_periods",
+    "stuck_events",
+)
 
 
 def write_tracker(path: Path, count: int) -> int:
@@ -87,8 +93,12 @@ def child_pipeline(path: Path) -> dict[str, float]:
         serializer.sanitizer.sanitize_session(session)
         sanitize = _since(again)
     return {
-        **total, "output_bytes": size, "read_cpu": read["cpu"], "sanitize_cpu": sanitize["cpu"],
-        "serialize_cpu": serialized["cpu"] - read["cpu"] - sanitize["cpu"], "dump_cpu": total["cpu"] - serialized["cpu"],
+        **total,
+        "output_bytes": size,
+        "read_cpu": read["cpu"],
+        "sanitize_cpu": sanitize["cpu"],
+        "serialize_cpu": serialized["cpu"] - read["cpu"] - sanitize["cpu"],
+        "dump_cpu": total["cpu"] - serialized["cpu"],
     }
 
 
@@ -145,7 +155,11 @@ def measure(sizes: tuple[int, ...], folder: Path) -> None:
         for shape in ("tracker", "jsonl"):
             path = folder / f"{shape}-{count}{SUFFIX[shape]}"
             events = int(run_child("write", shape, count, path)["events"])
-            pipe, read, limit = run_child("pipeline", path), run_child("read", path), run_child("orjson", path)
+            pipe, read, limit = (
+                run_child("pipeline", path),
+                run_child("read", path),
+                run_child("orjson", path),
+            )
             pipe["read_rss_mib"] = read["peak_rss_mib"]
             print(_row(shape, events, path.stat().st_size / 2**20, pipe, limit), flush=True)
             path.unlink()
@@ -164,7 +178,8 @@ def _row(shape: str, events: int, mib: float, pipe: dict[str, float], limit: dic
     ratio = limit["cpu"] / pipe["cpu"]
     return (
         f"| {shape} | {events:,} | {mib:,.1f} | {pipe['wall']:.2f} | {pipe['cpu']:.2f} ({split}) "
-        f"| {events / pipe['cpu']:,.0f} | {pipe['peak_rss_mib']:,.0f} ({pipe['read_rss_mib']:,.0f}) | {limit['cpu']:.2f} "
+        f"| {events / pipe['cpu']:,.0f} | {pipe['peak_rss_mib']:,.0f} ({pipe['read_rss_mib']:,.0f}) "
+        f"| {limit['cpu']:.2f} "
         f"| {events / limit['cpu']:,.0f} | {limit['peak_rss_mib']:,.0f} | 1/{1 / ratio:.1f} |"
     )
 

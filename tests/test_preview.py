@@ -27,7 +27,11 @@ ONE_PER_FORMAT = (
 def preview(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "swgdb_bridge", "preview", *map(str, args)],
-        capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "120", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "COLUMNS": "120", **(env or {})},
     )
 
 
@@ -43,8 +47,17 @@ def test_json_is_the_payload_alone(corpus_dir: Path, name: str) -> None:
 def test_summary_shows_totals_places_events_and_the_report(corpus_dir: Path) -> None:
     done = preview(corpus_dir / ONE_PER_FORMAT[0])
     assert done.returncode == 0, done.stderr
-    for expected in ("Dex Orrin", "85,829", "24,758", "225,943", "Dantooine", "communication_tell",
-                     "Sanitization report", "messages_removed", "48.7 / 100"):
+    for expected in (
+        "Dex Orrin",
+        "85,829",
+        "24,758",
+        "225,943",
+        "Dantooine",
+        "communication_tell",
+        "Sanitization report",
+        "messages_removed",
+        "48.7 / 100",
+    ):
         assert expected in done.stdout, expected
     for private in ("Zorvath", "Kelindra", "Nightsister stronghold"):  # a name and a message of the file
         assert private not in done.stdout
@@ -55,7 +68,9 @@ def test_flags_override_the_settings(corpus_dir: Path) -> None:
     talkative = orjson.loads(preview(file, "--json", "--include-communications").stdout)
     messages = [e.get("message") for e in talkative["event_data"]["communication_events"]]
     assert "LF group for Nightsister stronghold" in messages
-    quiet = orjson.loads(preview(file, "--json", "--no-include-events", env={"INCLUDE_EVENTS": "true"}).stdout)
+    quiet = orjson.loads(
+        preview(file, "--json", "--no-include-events", env={"INCLUDE_EVENTS": "true"}).stdout
+    )
     assert quiet["event_data"]["communication_events"] == [] and quiet["xp_data"]["xp_events"] == []
     assert quiet["event_data"]["event_types"] == talkative["event_data"]["event_types"]
 
@@ -69,12 +84,18 @@ def test_environment_settings_apply(corpus_dir: Path) -> None:
     ("content", "field", "reason"),
     [
         (b'{"session_id": "s1", "start_time": "2026-10-01T20:01:00"', None, "truncated JSON"),
-        (b'{"session_id": "s1", "start_time": "2026-10-01T20:01:00", "end_time": "2026-10-01T21:00:00", '
-         b'"xp": {"gained": "lots"}}', "xp.gained", ""),
+        (
+            b'{"session_id": "s1", "start_time": "2026-10-01T20:01:00", "end_time": "2026-10-01T21:00:00", '
+            b'"xp": {"gained": "lots"}}',
+            "xp.gained",
+            "",
+        ),
         (b"\x00\x01garbage\xff", None, "binary"),
     ],
 )
-def test_a_bad_file_is_one_red_line_and_exit_1(tmp_path: Path, content: bytes, field: str | None, reason: str) -> None:
+def test_a_bad_file_is_one_red_line_and_exit_1(
+    tmp_path: Path, content: bytes, field: str | None, reason: str
+) -> None:
     bad = tmp_path / "bad session.json"
     bad.write_bytes(content)
     done = preview(bad)

@@ -1,4 +1,4 @@
-"""SessionLogSerializer on sessions built here: ids, options, refusals, computed sections, fail-closed scan."""
+"""SessionLogSerializer on sessions built here: ids, options, refusals, sections, the fail-closed scan."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ def make_session(**fields: Any) -> Session:
 
 def serialize(session: Session, **options: bool) -> dict[str, Any]:
     opts = SanitizeOptions(**options)
-    return SessionLogSerializer(opts, Sanitizer(opts, KEY), clock=lambda: CLOCK).serialize(session).to_document()
+    return (
+        SessionLogSerializer(opts, Sanitizer(opts, KEY), clock=lambda: CLOCK).serialize(session).to_document()
+    )
 
 
 # --- identity ---------------------------------------------------------------------------------------------
@@ -146,9 +148,14 @@ def rich_session() -> Session:
 
 def test_without_events_the_lists_are_empty_and_the_counts_stay() -> None:
     full, bare = serialize(rich_session()), serialize(rich_session(), include_events=False)
-    for section, key in [("xp_data", "xp_events"), ("credit_data", "credit_events"), ("quest_data", "quest_events"),
-                         ("event_data", "communication_events"), ("event_data", "afk_periods"),
-                         ("event_data", "stuck_events")]:
+    for section, key in [
+        ("xp_data", "xp_events"),
+        ("credit_data", "credit_events"),
+        ("quest_data", "quest_events"),
+        ("event_data", "communication_events"),
+        ("event_data", "afk_periods"),
+        ("event_data", "stuck_events"),
+    ]:
         assert full[section][key] and bare[section][key] == [], key
     assert bare["event_data"]["event_types"] == full["event_data"]["event_types"]
     assert bare["quest_data"]["quest_types"] == full["quest_data"]["quest_types"] == {"delivery": 1}
@@ -178,9 +185,16 @@ def test_encounters_leave_only_as_pseudonyms_when_included() -> None:
 
 @pytest.mark.parametrize(
     ("quest", "kind"),
-    [("Escort the Jawa Trader", "delivery"), ("Deliver Spice to Jabba's Palace", "delivery"),
-     ("Clear the Tusken Camp", "hunt"), ("Hunt the Krayt Dragon", "hunt"), ("Kill 10 womp rats", "hunt"),
-     ("Craft a Composite Armor", "craft"), ("Recover the Holocron Fragment", "mission"), ("Sit down", "other")],
+    [
+        ("Escort the Jawa Trader", "delivery"),
+        ("Deliver Spice to Jabba's Palace", "delivery"),
+        ("Clear the Tusken Camp", "hunt"),
+        ("Hunt the Krayt Dragon", "hunt"),
+        ("Kill 10 womp rats", "hunt"),
+        ("Craft a Composite Armor", "craft"),
+        ("Recover the Holocron Fragment", "mission"),
+        ("Sit down", "other"),
+    ],
 )
 def test_quest_names_are_classified_by_keyword(quest: str, kind: str) -> None:
     doc = serialize(make_session(quests=[QuestCompletion(at(5), quest)]))
@@ -211,7 +225,9 @@ def test_declared_breakdowns_are_used_without_per_event_records() -> None:
 
 
 def test_long_gaps_between_gains_of_a_skill_are_slowdowns() -> None:
-    gains = [XPGain(at(m), 10, "scout", "trapping") for m in (0, 5, 35, 40)] + [XPGain(at(90), 10, "scout", "x")]
+    gains = [XPGain(at(m), 10, "scout", "trapping") for m in (0, 5, 35, 40)] + [
+        XPGain(at(90), 10, "scout", "x")
+    ]
     assert serialize(make_session(xp_gains=gains))["xp_data"]["slowdowns_detected"] == [
         {"skill": "trapping", "reason": "no_xp_gain", "duration_minutes": 30.0}
     ]
@@ -221,8 +237,11 @@ def test_balance_history_runs_from_start_to_end() -> None:
     session = make_session(
         credits_start=100,
         credits_end=90,
-        credit_changes=[CreditChange(at(1), 50, "quest"), CreditChange(at(2), -20, "vendor"),
-                        CreditChange(at(3), -40, "bank transfer", balance_after=90)],
+        credit_changes=[
+            CreditChange(at(1), 50, "quest"),
+            CreditChange(at(2), -20, "vendor"),
+            CreditChange(at(3), -40, "bank transfer", balance_after=90),
+        ],
     )
     credits = serialize(session)["credit_data"]
     assert [p["balance"] for p in credits["balance_history"]] == [100, 150, 130, 90, 90]
@@ -232,9 +251,11 @@ def test_balance_history_runs_from_start_to_end() -> None:
 
 def test_locations_time_travel_and_zone_efficiency() -> None:
     session = make_session(
-        locations=[LocationVisit(at(0), "Naboo", "Theed", departure=at(30)),
-                   LocationVisit(at(35), "Naboo", "Keren", duration_minutes=10.0, purpose="travel"),
-                   LocationVisit(at(50), "Tatooine", "Mos Eisley")],
+        locations=[
+            LocationVisit(at(0), "Naboo", "Theed", departure=at(30)),
+            LocationVisit(at(35), "Naboo", "Keren", duration_minutes=10.0, purpose="travel"),
+            LocationVisit(at(50), "Tatooine", "Mos Eisley"),
+        ],
         xp_gains=[XPGain(at(5), 600, zone="naboo"), XPGain(at(60), 700, zone="Tatooine")],
     )
     places = serialize(session)["location_data"]
@@ -246,7 +267,10 @@ def test_locations_time_travel_and_zone_efficiency() -> None:
 
 def test_zone_efficiency_without_visits_uses_the_time_between_gains() -> None:
     gains = [XPGain(at(0), 100, zone="lok"), XPGain(at(10), 50, zone="rori"), XPGain(at(15), 30, zone="lok")]
-    assert serialize(make_session(xp_gains=gains))["location_data"]["zone_efficiency"] == {"lok": 13.0, "rori": 10.0}
+    assert serialize(make_session(xp_gains=gains))["location_data"]["zone_efficiency"] == {
+        "lok": 13.0,
+        "rori": 10.0,
+    }
 
 
 def test_event_counts_add_up() -> None:
@@ -279,7 +303,9 @@ def test_efficiency_score_is_bounded() -> None:
     assert serialize(huge)["performance_metrics"]["efficiency_score"] == 100.0
     idle = make_session(xp_gained=10**7, afk_periods=[AfkPeriod(at(0), at(120)), AfkPeriod(at(0), at(120))])
     assert serialize(idle)["performance_metrics"]["efficiency_score"] == 0.0
-    assert serialize(make_session(end_time=START, xp_gained=5))["performance_metrics"]["efficiency_score"] == 0.0
+    assert (
+        serialize(make_session(end_time=START, xp_gained=5))["performance_metrics"]["efficiency_score"] == 0.0
+    )
 
 
 # --- what the leak scan sees ------------------------------------------------------------------------------
@@ -290,9 +316,18 @@ def test_scan_view_keeps_every_log_string_once_and_drops_generated_fields() -> N
         "session_id": "s-1",
         "event_data": {
             "communication_events": [
-                {"timestamp": "2026-11-20T18:00:00Z", "event_type": "tell", "sender": "Player-1", "message": "hi"},
-                {"timestamp": "2026-11-20T18:01:00Z", "event_type": "tell", "sender": "Player-1",
-                 "message": "mail me at dex@example.com"},
+                {
+                    "timestamp": "2026-11-20T18:00:00Z",
+                    "event_type": "tell",
+                    "sender": "Player-1",
+                    "message": "hi",
+                },
+                {
+                    "timestamp": "2026-11-20T18:01:00Z",
+                    "event_type": "tell",
+                    "sender": "Player-1",
+                    "message": "mail me at dex@example.com",
+                },
             ],
             "event_types": {"communication_tell": 2},
         },
@@ -301,12 +336,15 @@ def test_scan_view_keeps_every_log_string_once_and_drops_generated_fields() -> N
     }
     view = scan_view(document)
     assert view["event_data"]["communication_events"] == {
-        "sender": ["Player-1"], "message": ["hi", "mail me at dex@example.com"]
+        "sender": ["Player-1"],
+        "message": ["hi", "mail me at dex@example.com"],
     }
     assert view["location_data"]["unique_planets"] == ["Naboo"]
     assert view["metadata"] == {}
-    assert any(finding.startswith("emails at $.event_data.communication_events.message")
-               for finding in scan_for_leaks(view))
+    assert any(
+        finding.startswith("emails at $.event_data.communication_events.message")
+        for finding in scan_for_leaks(view)
+    )
 
 
 def test_the_garbage_collector_is_back_on_after_success_and_failure() -> None:

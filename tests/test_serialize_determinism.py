@@ -59,9 +59,13 @@ def test_digest_is_stable_across_processes(tracker_file: Path, bridge_home: Path
         "print(S(o, Sanitizer(o, bytes(range(32)))).serialize_file(sys.argv[1]).metadata.content_digest)"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    out = subprocess.run([sys.executable, "-c", code, str(tracker_file)], capture_output=True, text=True,
-                         check=True, env=env)
-    assert out.stdout.strip() == serializer(datetime.now(UTC)).serialize_file(tracker_file).metadata.content_digest
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tracker_file)], capture_output=True, text=True, check=True, env=env
+    )
+    assert (
+        out.stdout.strip()
+        == serializer(datetime.now(UTC)).serialize_file(tracker_file).metadata.content_digest
+    )
 
 
 def test_digest_changes_when_content_changes(tracker_file: Path) -> None:

@@ -19,8 +19,11 @@ from swgdb_bridge.sources import read_session
 KEY = bytes(range(32))
 
 options_strategy = st.builds(
-    SanitizeOptions, include_events=st.booleans(), include_locations=st.booleans(),
-    include_communications=st.booleans(), include_player_encounters=st.booleans(),
+    SanitizeOptions,
+    include_events=st.booleans(),
+    include_locations=st.booleans(),
+    include_communications=st.booleans(),
+    include_player_encounters=st.booleans(),
 )
 
 
@@ -47,8 +50,11 @@ def test_generated_sessions_serialize_consistently(
 
 
 @given(
-    xp=st.floats(0, 1e7), credits=st.floats(0, 1e7), quests=st.floats(0, 100),
-    idle=st.floats(0, 3000), minutes=st.floats(0, 1440),
+    xp=st.floats(0, 1e7),
+    credits=st.floats(0, 1e7),
+    quests=st.floats(0, 100),
+    idle=st.floats(0, 3000),
+    minutes=st.floats(0, 1440),
 )
 def test_efficiency_score_stays_within_0_and_100(
     xp: float, credits: float, quests: float, idle: float, minutes: float

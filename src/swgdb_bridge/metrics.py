@@ -46,7 +46,7 @@ def productivity(rates: Rates) -> float:
 
 
 def active_share(idle_minutes: float, session_minutes: float) -> float:
-    """Share of the session not spent AFK or stuck, 0–1 (overlapping idle periods cannot push it below 0)."""
+    """Share of the session not spent AFK or stuck, 0–1 (overlapping idle periods cannot go below 0)."""
     if session_minutes <= 0:
         return 0.0
     return 1.0 - min(1.0, max(0.0, idle_minutes) / session_minutes)

@@ -12,7 +12,15 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PrivateAttr
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PrivateAttr,
+)
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -268,8 +276,12 @@ class SessionPayload(_Strict):
         made from it instead of dumping a million events twice more.
         """
         digest = content_digest(document)
-        sealed = self.model_copy(update={"metadata": self.metadata.model_copy(update={"content_digest": digest})})
-        sealed._json_bytes = _canonical({**document, "metadata": {**document["metadata"], "content_digest": digest}})
+        sealed = self.model_copy(
+            update={"metadata": self.metadata.model_copy(update={"content_digest": digest})}
+        )
+        sealed._json_bytes = _canonical(
+            {**document, "metadata": {**document["metadata"], "content_digest": digest}}
+        )
         return sealed
 
 
@@ -305,4 +317,3 @@ if __name__ == "__main__":
     import sys
 
     sys.stdout.buffer.write(payload_json_schema_bytes())
-

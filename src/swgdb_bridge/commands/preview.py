@@ -17,8 +17,12 @@ import typer
 def preview(
     file: Path = typer.Argument(..., help="The session log file (any supported format)."),
     as_json: bool = typer.Option(False, "--json", help="Print the payload JSON alone on stdout."),
-    sanitize_data: bool = typer.Option(None, "--sanitize-data/--no-sanitize-data", help="Override SANITIZE_DATA."),
-    include_events: bool = typer.Option(None, "--include-events/--no-include-events", help="Override INCLUDE_EVENTS."),
+    sanitize_data: bool = typer.Option(
+        None, "--sanitize-data/--no-sanitize-data", help="Override SANITIZE_DATA."
+    ),
+    include_events: bool = typer.Option(
+        None, "--include-events/--no-include-events", help="Override INCLUDE_EVENTS."
+    ),
     include_locations: bool = typer.Option(
         None, "--include-locations/--no-include-locations", help="Override INCLUDE_LOCATIONS."
     ),
@@ -49,7 +53,9 @@ def preview(
         options = UploadConfig.load(**overrides).sanitize_options
         payload = SessionLogSerializer(options).serialize_file(file)
     except BridgeError as exc:
-        Console(stderr=True, soft_wrap=True).print(f"error: {_describe(file, exc)}", style="red", markup=False)
+        Console(stderr=True, soft_wrap=True).print(
+            f"error: {_describe(file, exc)}", style="red", markup=False
+        )
         raise typer.Exit(1) from None
     if as_json:
         import orjson
@@ -80,12 +86,18 @@ def _summary(console: Any, doc: dict[str, Any], options: Any) -> None:
 
     meta = doc["metadata"]
     console.print(
-        f"[bold]{doc['session_id']}[/bold]  {escape(doc['character_name'])}  {doc['start_time']} → {doc['end_time']}"
+        f"[bold]{doc['session_id']}[/bold]  {escape(doc['character_name'])}  "
+        f"{doc['start_time']} → {doc['end_time']}"
         f"  ({doc['duration_minutes']:.1f} min, {escape(meta.get('source_format', '?'))}, "
         f"mode {meta.get('session_mode', '-')})"
     )
     totals = Table("", "total", "per hour", title="Totals", title_justify="left")
-    xp, credits, quests, perf = doc["xp_data"], doc["credit_data"], doc["quest_data"], doc["performance_metrics"]
+    xp, credits, quests, perf = (
+        doc["xp_data"],
+        doc["credit_data"],
+        doc["quest_data"],
+        doc["performance_metrics"],
+    )
     totals.add_row("XP", f"{xp['total_xp_gained']:,}", f"{xp['xp_per_hour']:,.0f}")
     totals.add_row("credits", f"{credits['total_credits_gained']:,}", f"{credits['credits_per_hour']:,.0f}")
     totals.add_row("quests", f"{quests['total_quests_completed']:,}", f"{quests['quests_per_hour']:,.2f}")
@@ -107,7 +119,8 @@ def _planets(location: dict[str, Any]) -> Any:
     for planet, minutes in location.get("time_per_planet_minutes", {}).items():
         table.add_row(escape(planet), f"{minutes:,.1f}")  # names from the log are text, never markup
     table.add_row(
-        f"{location['total_locations_visited']} visit(s), travel", f"{location['travel_time_minutes']:,.1f}",
+        f"{location['total_locations_visited']} visit(s), travel",
+        f"{location['travel_time_minutes']:,.1f}",
         style="dim",
     )
     return table
@@ -131,8 +144,13 @@ def _print_counts(console: Any, title: str, label: str, counts: dict[str, int]) 
 
 
 def _included(options: Any) -> str:
-    flags = ("sanitize_data", "include_events", "include_locations", "include_communications",
-             "include_player_encounters")
+    flags = (
+        "sanitize_data",
+        "include_events",
+        "include_locations",
+        "include_communications",
+        "include_player_encounters",
+    )
     return "settings: " + ", ".join(f"{name}={'yes' if getattr(options, name) else 'no'}" for name in flags)
 
 

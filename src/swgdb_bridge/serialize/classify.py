@@ -37,70 +37,91 @@ class Classifier:
         return ""
 
 
-XP_SOURCES = Classifier((
-    ("combat", ("combat", "kill", "fight", "hunt", "grind")),
-    ("quest", ("quest", "mission", "task")),
-    ("crafting", ("craft", "artisan", "build", "survey", "harvest")),
-    ("exploration", ("explor", "discover", "travel", "scout")),
-    ("social", ("social", "entertain", "dance", "music", "heal", "group")),
-))
+XP_SOURCES = Classifier(
+    (
+        ("combat", ("combat", "kill", "fight", "hunt", "grind")),
+        ("quest", ("quest", "mission", "task")),
+        ("crafting", ("craft", "artisan", "build", "survey", "harvest")),
+        ("exploration", ("explor", "discover", "travel", "scout")),
+        ("social", ("social", "entertain", "dance", "music", "heal", "group")),
+    )
+)
 
-CREDIT_SOURCES = Classifier((
-    ("quest", ("quest",)),
-    ("mission", ("mission", "terminal", "bounty")),
-    ("vendor", ("vendor", "shop", "sale", "sell", "bought", "buy", "bazaar", "loot")),
-    ("trade", ("trade", "transfer", "bank", "player")),
-))
+CREDIT_SOURCES = Classifier(
+    (
+        ("quest", ("quest",)),
+        ("mission", ("mission", "terminal", "bounty")),
+        ("vendor", ("vendor", "shop", "sale", "sell", "bought", "buy", "bazaar", "loot")),
+        ("trade", ("trade", "transfer", "bank", "player")),
+    )
+)
 
 # Order matters: "Crafting Supplies" is crafting, "Destroy the Imperial Base" a hunt.
-QUEST_TYPES = Classifier((
-    ("craft", ("craft", "artisan", "workshop", "forge", "assemble")),
-    ("delivery", ("escort", "deliver", "courier", "transport", "rescue")),
-    ("hunt", ("clear", "hunt", "kill", "eliminate", "destroy", "slay", "exterminate", "bounty", "combat")),
-    ("social", ("social", "entertain", "perform", "gathering", "dance", "music", "heal", "medical")),
-    ("mission", ("mission", "recover", "retrieve", "survey", "collect", "scout", "recon", "investigate")),
-))
+QUEST_TYPES = Classifier(
+    (
+        ("craft", ("craft", "artisan", "workshop", "forge", "assemble")),
+        ("delivery", ("escort", "deliver", "courier", "transport", "rescue")),
+        (
+            "hunt",
+            ("clear", "hunt", "kill", "eliminate", "destroy", "slay", "exterminate", "bounty", "combat"),
+        ),
+        ("social", ("social", "entertain", "perform", "gathering", "dance", "music", "heal", "medical")),
+        ("mission", ("mission", "recover", "retrieve", "survey", "collect", "scout", "recon", "investigate")),
+    )
+)
 
-REWARD_TYPES = Classifier((
-    ("xp", ("xp", "experience")),
-    ("credits", ("credit", "cash", "money")),
-    ("items", ("item", "loot", "gear", "weapon", "armor")),
-    ("faction", ("faction", "standing", "reputation")),
-))
+REWARD_TYPES = Classifier(
+    (
+        ("xp", ("xp", "experience")),
+        ("credits", ("credit", "cash", "money")),
+        ("items", ("item", "loot", "gear", "weapon", "armor")),
+        ("faction", ("faction", "standing", "reputation")),
+    )
+)
 
-SESSION_MODES = Classifier((
-    ("quest", ("quest", "mission")),
-    ("combat", ("combat", "grind", "hunt", "farm", "kill", "bounty")),
-    ("crafting", ("craft", "artisan", "survey", "harvest", "resource")),
-    ("exploration", ("explor", "travel", "scout", "discover")),
-    ("social", ("social", "entertain", "dance", "music", "medic", "heal", "group")),
-))
+SESSION_MODES = Classifier(
+    (
+        ("quest", ("quest", "mission")),
+        ("combat", ("combat", "grind", "hunt", "farm", "kill", "bounty")),
+        ("crafting", ("craft", "artisan", "survey", "harvest", "resource")),
+        ("exploration", ("explor", "travel", "scout", "discover")),
+        ("social", ("social", "entertain", "dance", "music", "medic", "heal", "group")),
+    )
+)
 
-CHAT_TYPES = Classifier((
-    ("whisper", ("whisper",)),
-    ("tell", ("tell", "private")),
-    ("group_chat", ("group", "party")),
-    ("guild_chat", ("guild",)),
-))
+CHAT_TYPES = Classifier(
+    (
+        ("whisper", ("whisper",)),
+        ("tell", ("tell", "private")),
+        ("group_chat", ("group", "party")),
+        ("guild_chat", ("guild",)),
+    )
+)
 
-INTERACTIONS = Classifier((
-    ("whispered", ("whisper", "tell")),
-    ("grouped", ("group", "party")),
-    ("detected", ("detect", "seen", "nearby", "spotted")),
-))
+INTERACTIONS = Classifier(
+    (
+        ("whispered", ("whisper", "tell")),
+        ("grouped", ("group", "party")),
+        ("detected", ("detect", "seen", "nearby", "spotted")),
+    )
+)
 
-ALERT_TYPES = Classifier((
-    ("leader_message", ("leader",)),
-    ("officer_message", ("officer",)),
-    ("guild_whisper", ("guild", "whisper")),
-))
+ALERT_TYPES = Classifier(
+    (
+        ("leader_message", ("leader",)),
+        ("officer_message", ("officer",)),
+        ("guild_whisper", ("guild", "whisper")),
+    )
+)
 
-PURPOSES = Classifier((
-    ("quest_hub", ("quest", "mission")),
-    ("combat_grinding", ("combat", "grind", "hunt", "farm")),
-    ("crafting_hub", ("craft", "artisan", "survey", "harvest")),
-    ("travel", ("travel", "transit", "shuttle", "starport")),
-))
+PURPOSES = Classifier(
+    (
+        ("quest_hub", ("quest", "mission")),
+        ("combat_grinding", ("combat", "grind", "hunt", "farm")),
+        ("crafting_hub", ("craft", "artisan", "survey", "harvest")),
+        ("travel", ("travel", "transit", "shuttle", "starport")),
+    )
+)
 
 PRIORITIES = frozenset({"high", "medium", "low"})
 

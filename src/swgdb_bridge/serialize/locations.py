@@ -10,6 +10,7 @@ gain to the next is credited to the zone of the first).
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from swgdb_bridge.model import LocationVisit, Session, XPGain
@@ -26,8 +27,14 @@ def location_data(session: Session, *, include_locations: bool) -> dict[str, Any
         "travel_time_minutes": round(travel_minutes(visits, minutes, purposes), RATE_DIGITS),
     }
     if not include_locations:
-        return {**summary, "unique_planets": [], "unique_cities": [], "location_events": [],
-                "zone_efficiency": {}, "time_per_planet_minutes": {}}
+        return {
+            **summary,
+            "unique_planets": [],
+            "unique_cities": [],
+            "location_events": [],
+            "zone_efficiency": {},
+            "time_per_planet_minutes": {},
+        }
     per_place = _minutes_per_place(visits, minutes)
     return {
         **summary,
@@ -55,7 +62,7 @@ def visit_minutes(visits: list[LocationVisit], session_end: datetime) -> list[fl
 
 def travel_minutes(visits: list[LocationVisit], minutes: list[float], purposes: list[str]) -> float:
     total = sum(m for m, purpose in zip(minutes, purposes, strict=True) if purpose == "travel")
-    for before, after in zip(visits, visits[1:]):
+    for before, after in pairwise(visits):
         total += minutes_between(before.departure, after.timestamp) or 0.0
     return total
 

@@ -14,7 +14,9 @@ from swgdb_bridge.serialize.classify import QUEST_TYPES, REWARD_TYPES
 from swgdb_bridge.serialize.units import add, per_hour, utc
 
 
-def quest_data(session: Session, minutes: float, *, include_events: bool, include_locations: bool) -> dict[str, Any]:
+def quest_data(
+    session: Session, minutes: float, *, include_events: bool, include_locations: bool
+) -> dict[str, Any]:
     xp_quests = {g.quest_name for g in session.xp_gains if g.quest_name}
     events = [_event(q, xp_quests, include_locations) for q in session.quests]
     quest_types: dict[str, int] = {}
@@ -36,7 +38,9 @@ def _event(quest: QuestCompletion, xp_quests: set[str], include_locations: bool)
         "timestamp": utc(quest.timestamp),
         "quest_name": quest.quest_name,
         "quest_type": QUEST_TYPES(quest.quest_type, default=QUEST_TYPES(quest.quest_name)),
-        "reward_type": REWARD_TYPES(quest.reward_type, default="xp" if quest.quest_name in xp_quests else "other"),
+        "reward_type": REWARD_TYPES(
+            quest.reward_type, default="xp" if quest.quest_name in xp_quests else "other"
+        ),
         "reward_amount": quest.reward_amount,
         "zone": quest.zone if include_locations else None,
     }

@@ -97,7 +97,9 @@ class SessionLogSerializer:
         clean, report = self.sanitizer.sanitize_session(session)
         return _validated(session, self._document(session, clean, minutes, dict(report.counts)))
 
-    def _document(self, raw: Session, clean: Session, minutes: float, counts: dict[str, int]) -> dict[str, Any]:
+    def _document(
+        self, raw: Session, clean: Session, minutes: float, counts: dict[str, int]
+    ) -> dict[str, Any]:
         opts = self.options
         events, places = opts.include_events, opts.include_locations
         sections: dict[str, dict[str, Any]] = {
@@ -134,15 +136,15 @@ class SessionLogSerializer:
         }
 
     def _refuse_leaks(self, raw: Session, document: dict[str, Any]) -> None:
-        """The fail-closed re-scan. Player names count as leaks only when sanitize_data asked for them to be replaced."""
+        """The fail-closed re-scan. Player names are leaks only if ``sanitize_data`` asked to replace them."""
         names = player_names(raw) if self.options.sanitize_data else frozenset()
         findings = scan_for_leaks(scan_view(document), known_names=names)
         if findings:
             where = raw.source_path or f"session {raw.session_id!r}"
             raise SanitizationError(
-                f"{where}: sanitization: the sanitized payload still contains {len(findings)} private item(s) "
-                f"({'; '.join(findings[:5])}); it was not emitted. Please report this (the categories and "
-                "paths above, never the file)."
+                f"{where}: sanitization: the sanitized payload still contains {len(findings)} private "
+                f"item(s) ({'; '.join(findings[:5])}); it was not emitted. Please report this (the "
+                "categories and paths above, never the file)."
             )
 
 

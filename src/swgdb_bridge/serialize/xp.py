@@ -21,7 +21,9 @@ UNATTRIBUTED = "unattributed"
 BREAKDOWNS = ("profession", "skill", "source")
 
 
-def xp_data(session: Session, minutes: float, *, include_events: bool, include_locations: bool) -> dict[str, Any]:
+def xp_data(
+    session: Session, minutes: float, *, include_events: bool, include_locations: bool
+) -> dict[str, Any]:
     total = session.total_xp
     breakdowns = _breakdowns(session)
     _fill_unattributed(breakdowns["profession"], total)
