@@ -42,27 +42,65 @@ def template() -> dict[str, Any]:
     """One valid document with a realistic number of events (about 8 KB of JSON)."""
     at = START.isoformat()
     document = {
-        "session_id": "template", "character_name": CHARACTERS[0], "start_time": at,
-        "end_time": (START + timedelta(minutes=90)).isoformat(), "duration_minutes": 90.0,
-        "xp_data": {"total_xp_gained": 0, "xp_per_hour": 0.0, "profession_breakdown": {"Marksman": 1},
-                    "skill_breakdown": {"pistol": 1, "carbine": 1}, "source_breakdown": {"combat": 1},
-                    "xp_events": [{"timestamp": at, "amount": 150, "skill": "pistol", "source": "combat"}] * 30},
-        "credit_data": {"total_credits_gained": 0, "credits_per_hour": 0.0, "balance_history": [],
-                        "credit_events": [{"timestamp": at, "amount": 75, "source": "mission",
-                                           "transaction_type": "gain"}] * 10},
-        "quest_data": {"total_quests_completed": 0, "quests_per_hour": 0.0, "quest_types": {}, "reward_types": {},
-                       "quest_events": [{"timestamp": at, "quest_name": "Clear the nest", "quest_type": "hunt"}] * 3},
-        "location_data": {"total_locations_visited": 0, "unique_planets": [], "unique_cities": [],
-                          "location_events": [], "travel_time_minutes": 5.0, "zone_efficiency": {}},
-        "event_data": {"total_events": 2, "event_types": {"afk": 1, "stuck": 1}, "communication_events": [],
-                       "player_encounters": [], "guild_alerts": [],
-                       "afk_periods": [{"start_time": at, "end_time": at, "reason": "idle"}],
-                       "stuck_events": [{"timestamp": at, "location": "canyon", "duration_seconds": 40.0}]},
-        "performance_metrics": {"session_duration_minutes": 90.0, "total_actions": 200, "actions_per_hour": 133.3,
-                                "efficiency_score": 50.0},
-        "metadata": {"serialization_timestamp": at, "serializer_version": "1.0.0",
-                     "original_session_keys": ["session_id"], "sanitization_applied": True,
-                     "sanitization_report": {"enabled": True, "counts": {"player_names": 4}}},
+        "session_id": "template",
+        "character_name": CHARACTERS[0],
+        "start_time": at,
+        "end_time": (START + timedelta(minutes=90)).isoformat(),
+        "duration_minutes": 90.0,
+        "xp_data": {
+            "total_xp_gained": 0,
+            "xp_per_hour": 0.0,
+            "profession_breakdown": {"Marksman": 1},
+            "skill_breakdown": {"pistol": 1, "carbine": 1},
+            "source_breakdown": {"combat": 1},
+            "xp_events": [{"timestamp": at, "amount": 150, "skill": "pistol", "source": "combat"}] * 30,
+        },
+        "credit_data": {
+            "total_credits_gained": 0,
+            "credits_per_hour": 0.0,
+            "balance_history": [],
+            "credit_events": [
+                {"timestamp": at, "amount": 75, "source": "mission", "transaction_type": "gain"}
+            ]
+            * 10,
+        },
+        "quest_data": {
+            "total_quests_completed": 0,
+            "quests_per_hour": 0.0,
+            "quest_types": {},
+            "reward_types": {},
+            "quest_events": [{"timestamp": at, "quest_name": "Clear the nest", "quest_type": "hunt"}] * 3,
+        },
+        "location_data": {
+            "total_locations_visited": 0,
+            "unique_planets": [],
+            "unique_cities": [],
+            "location_events": [],
+            "travel_time_minutes": 5.0,
+            "zone_efficiency": {},
+        },
+        "event_data": {
+            "total_events": 2,
+            "event_types": {"afk": 1, "stuck": 1},
+            "communication_events": [],
+            "player_encounters": [],
+            "guild_alerts": [],
+            "afk_periods": [{"start_time": at, "end_time": at, "reason": "idle"}],
+            "stuck_events": [{"timestamp": at, "location": "canyon", "duration_seconds": 40.0}],
+        },
+        "performance_metrics": {
+            "session_duration_minutes": 90.0,
+            "total_actions": 200,
+            "actions_per_hour": 133.3,
+            "efficiency_score": 50.0,
+        },
+        "metadata": {
+            "serialization_timestamp": at,
+            "serializer_version": "1.0.0",
+            "original_session_keys": ["session_id"],
+            "sanitization_applied": True,
+            "sanitization_report": {"enabled": True, "counts": {"player_names": 4}},
+        },
     }
     return SessionPayload.model_validate(document).to_document()
 
@@ -75,15 +113,27 @@ def session_document(base: dict[str, Any], index: int, rng: random.Random) -> di
     split = {planet: round(minutes / len(planets), 1) for planet in planets}
     xp, credits, quests = rng.randrange(500, 60_000), rng.randrange(100, 30_000), rng.randint(0, 8)
     character = CHARACTERS[index % len(CHARACTERS)]
-    doc.update(session_id=f"bench-{index:05d}", character_name=character, start_time=start.isoformat(),
-               end_time=(start + timedelta(minutes=minutes)).isoformat(), duration_minutes=minutes)
+    doc.update(
+        session_id=f"bench-{index:05d}",
+        character_name=character,
+        start_time=start.isoformat(),
+        end_time=(start + timedelta(minutes=minutes)).isoformat(),
+        duration_minutes=minutes,
+    )
     doc["xp_data"].update(total_xp_gained=xp, xp_per_hour=xp * 60 / minutes)
     doc["credit_data"].update(total_credits_gained=credits, credits_per_hour=credits * 60 / minutes)
     doc["quest_data"].update(total_quests_completed=quests, quests_per_hour=quests * 60 / minutes)
-    doc["location_data"].update(unique_planets=planets, time_per_planet_minutes=split, location_events=[
-        {"timestamp": start.isoformat(), "planet": p, "duration_minutes": m, "purpose": "combat_grinding"}
-        for p, m in split.items()])
-    doc["performance_metrics"].update(session_duration_minutes=minutes, efficiency_score=round(rng.uniform(5, 95), 1))
+    doc["location_data"].update(
+        unique_planets=planets,
+        time_per_planet_minutes=split,
+        location_events=[
+            {"timestamp": start.isoformat(), "planet": p, "duration_minutes": m, "purpose": "combat_grinding"}
+            for p, m in split.items()
+        ],
+    )
+    doc["performance_metrics"].update(
+        session_duration_minutes=minutes, efficiency_score=round(rng.uniform(5, 95), 1)
+    )
     doc["metadata"].update(session_mode=rng.choice(MODES), character_name=character)
     return doc
 
@@ -113,7 +163,10 @@ def pages(count: int) -> list[tuple[str, str]]:
     return [
         ("floor: GET /v1/info (no dashboard work)", "/v1/info"),
         ("overview, all sessions", "/dashboard/"),
-        ("overview, one character, 90 days", f"/dashboard/?character={CHARACTERS[1]}&from={last - timedelta(days=90)}&to={last}"),
+        (
+            "overview, one character, 90 days",
+            f"/dashboard/?character={CHARACTERS[1]}&from={last - timedelta(days=90)}&to={last}",
+        ),
         ("table, page 1 (newest first)", "/dashboard/sessions"),
         ("table, sorted by XP/h, page 200", "/dashboard/sessions?sort=xp_rate&dir=desc&page=200"),
         ("table, search 'naboo'", "/dashboard/sessions?q=naboo"),
@@ -134,14 +187,24 @@ def main() -> int:
         url = args.database_url or f"sqlite:///{folder}/bench.db"
         with Storage(url, server_secret=os.urandom(32)) as storage:
             user_hash, _ = storage.add_user("benchmark")
-            print(f"storing {args.sessions} sessions ({storage.engine.dialect.name}) ...", file=sys.stderr, flush=True)
+            print(
+                f"storing {args.sessions} sessions ({storage.engine.dialect.name}) ...",
+                file=sys.stderr,
+                flush=True,
+            )
             took = fill(storage, user_hash, args.sessions)
             print(f"stored in {took:.1f} s", file=sys.stderr)
-            with start_server(storage=storage) as running, httpx.Client(base_url=running.url, timeout=60, follow_redirects=True) as client:
+            with (
+                start_server(storage=storage) as running,
+                httpx.Client(base_url=running.url, timeout=60, follow_redirects=True) as client,
+            ):
                 assert client.get(dashboard_link(storage, user_hash, running.url)).url.path == "/dashboard/"
                 load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
                 print(f"load average before: {load}", file=sys.stderr)
-                print(f"| page ({args.sessions:,} sessions, {storage.engine.dialect.name}) | median ms | p95 ms |")
+                print(
+                    f"| page ({args.sessions:,} sessions, {storage.engine.dialect.name}) "
+                    "| median ms | p95 ms |"
+                )
                 print("|---|---:|---:|")
                 for label, path in pages(args.sessions):
                     median, p95 = measure(client, path, args.runs)

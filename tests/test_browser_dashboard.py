@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 import pytest
-from fixtures.browser import BASE_TIME, dashboard_document, store
 
+from fixtures.browser import BASE_TIME, dashboard_document, store
 from swgdb_bridge import protocol
 from swgdb_bridge.server import dashboard_link
 from swgdb_bridge.server.runner import RunningServer, start_server
@@ -52,8 +52,12 @@ class Site:
         """A real signed upload, as the bridge's client would send it (built on protocol.sign_request)."""
         body = httpx.Request("POST", "/", json=document).content
         headers = protocol.sign_request(self.api_key, self.user_hash, "POST", "/v1/sessions/upload", body)
-        return httpx.post(f"{self.url}/v1/sessions/upload", content=body,
-                          headers={**headers, "Content-Type": "application/json"}, timeout=30)
+        return httpx.post(
+            f"{self.url}/v1/sessions/upload",
+            content=body,
+            headers={**headers, "Content-Type": "application/json"},
+            timeout=30,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -63,15 +67,29 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     user_hash, api_key = storage.add_user("player")
     other_hash, _ = storage.add_user("someone else")
     rng = random.Random(5)
-    made = Site(start_server(storage=storage, dashboard_options={"poll_seconds": 0.3}), storage, user_hash, api_key)
+    made = Site(
+        start_server(storage=storage, dashboard_options={"poll_seconds": 0.3}), storage, user_hash, api_key
+    )
     for i in range(SESSIONS):
         xp = rng.randrange(2_000, 40_000)
         made.xp.append(xp)
         planets = dict.fromkeys(rng.sample(PLANETS, rng.randint(1, 2)), float(rng.randint(20, 90)))
-        store(storage, user_hash, dashboard_document(
-            f"sess-{i:03d}", character=CHARACTERS[i % 2], start=BASE_TIME - timedelta(hours=31 * i),
-            minutes=sum(planets.values()), xp=xp, credits=rng.randrange(500, 20_000), quests=rng.randint(0, 6),
-            planets=planets, mode=rng.choice(["combat", "quest", "crafting"]), efficiency=round(rng.uniform(20, 95), 1)))
+        store(
+            storage,
+            user_hash,
+            dashboard_document(
+                f"sess-{i:03d}",
+                character=CHARACTERS[i % 2],
+                start=BASE_TIME - timedelta(hours=31 * i),
+                minutes=sum(planets.values()),
+                xp=xp,
+                credits=rng.randrange(500, 20_000),
+                quests=rng.randint(0, 6),
+                planets=planets,
+                mode=rng.choice(["combat", "quest", "crafting"]),
+                efficiency=round(rng.uniform(20, 95), 1),
+            ),
+        )
     store(storage, other_hash, dashboard_document("not-yours", character="Other-Player", xp=123_456))
     yield made
     made.running.stop()
@@ -85,7 +103,9 @@ class Watch:
         self.problems: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("request", lambda r: r.url.startswith(origin) or self.problems.append(f"foreign request {r.url}"))
+        page.on(
+            "request", lambda r: r.url.startswith(origin) or self.problems.append(f"foreign request {r.url}")
+        )
 
 
 def _charts_loaded(page: Any) -> bool:
@@ -147,13 +167,18 @@ def test_a_user_logs_in_reads_sorts_searches_opens_sees_live_updates_and_logs_ou
     page.get_by_role("link", name="Overview").click()
     page.wait_for_function("() => document.body.dataset.version !== undefined")
     before = page.locator("img[data-chart=xp-rate]").get_attribute("src")
-    live = dashboard_document("live-upload", character="Kessa-Vos", start=BASE_TIME + timedelta(hours=2), xp=54_321)
+    live = dashboard_document(
+        "live-upload", character="Kessa-Vos", start=BASE_TIME + timedelta(hours=2), xp=54_321
+    )
     assert site.upload(live).status_code == 201
     page.wait_for_function(
         "n => document.querySelector('.card .value').textContent === String(n)", arg=SESSIONS + 1
     )
     assert "Updated with new session data" in page.locator("#live-status").inner_text()
-    assert page.locator(".card", has_text="XP gained").locator(".value").inner_text() == f"{sum(site.xp) + 54_321:,}"
+    assert (
+        page.locator(".card", has_text="XP gained").locator(".value").inner_text()
+        == f"{sum(site.xp) + 54_321:,}"
+    )
     assert page.locator("img[data-chart=xp-rate]").get_attribute("src") != before
     page.wait_for_function("() => [...document.querySelectorAll('img[data-chart]')].every(i => i.complete)")
     assert _charts_loaded(page)
@@ -168,7 +193,9 @@ def test_a_user_logs_in_reads_sorts_searches_opens_sees_live_updates_and_logs_ou
     context.close()
 
 
-def test_tables_work_without_javascript_and_pages_fit_a_phone(chromium: Any, site: Site, screenshots: Path) -> None:
+def test_tables_work_without_javascript_and_pages_fit_a_phone(
+    chromium: Any, site: Site, screenshots: Path
+) -> None:
     context = chromium.new_context(java_script_enabled=False, viewport={"width": 375, "height": 740})
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime, timedelta
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from fixtures.browser import BASE_TIME, dashboard_document, store
 
+from fixtures.browser import BASE_TIME, dashboard_document, store
 from swgdb_bridge.server import dashboard_link
 from swgdb_bridge.server.dashboard.auth import COOKIE_NAME
 from swgdb_bridge.server.runner import start_server
@@ -24,7 +24,7 @@ from swgdb_bridge.server.settings import ServerSettings
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC).timestamp()
 DATA_PAGES = ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions/s-1", "/dashboard/sessions/nope"]
-URL = re.compile(r"(?:https?:)?//[^\s\"'<>)]+", re.I)
+URL = re.compile(r"(?:https?:)?//[^\s\"'<>)]+", re.IGNORECASE)
 NAMESPACE_DECLARATION = re.compile(r'\sxmlns(?::\w+)?="[^"]*"')
 """XML namespace names look like URLs but are never fetched: the one place a foreign address may appear."""
 
@@ -43,8 +43,11 @@ class Dash:
     def __init__(self, storage: Any) -> None:
         self.storage = storage
         self.clock = Clock()
-        self.running = start_server(storage=storage, settings=ServerSettings(clock=self.clock),
-                                    dashboard_options={"poll_seconds": 0.1})
+        self.running = start_server(
+            storage=storage,
+            settings=ServerSettings(clock=self.clock),
+            dashboard_options={"poll_seconds": 0.1},
+        )
         self.url = self.running.url
         self.alice = storage.add_user("alice")[0]
         self.bob = storage.add_user("bob")[0]
@@ -201,8 +204,12 @@ def test_users_never_see_each_others_sessions(dash: Dash) -> None:
         assert alice.get(f"/dashboard/sessions/{bad}").status_code == 404
     mine = alice.get("/dashboard/sessions/shared-id")
     assert mine.status_code == 200 and "Alice-Main" in mine.text and "Bob-Main" not in mine.text
-    for path in ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions?character=Bob-Main",
-                 "/dashboard/sessions?q=Bob"]:
+    for path in [
+        "/dashboard/",
+        "/dashboard/sessions",
+        "/dashboard/sessions?character=Bob-Main",
+        "/dashboard/sessions?q=Bob",
+    ]:
         body = alice.get(path).text
         assert "Bob-Alt" not in body and "999,999" not in body and "Alice-Main" in body, path
     assert "No sessions in this range" in alice.get("/dashboard/charts/xp-rate.svg?character=Bob-Main").text
@@ -213,9 +220,16 @@ def test_users_never_see_each_others_sessions(dash: Dash) -> None:
 def test_security_headers_on_every_kind_of_response(dash: Dash) -> None:
     store(dash.storage, dash.alice, dashboard_document("s-1"))
     client = dash.logged_in(dash.alice)
-    for path in ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions/s-1", "/dashboard/sessions/none",
-                 "/dashboard/login", "/dashboard/charts/planets.svg", "/dashboard/static/live.js",
-                 "/dashboard/no-such-page"]:
+    for path in [
+        "/dashboard/",
+        "/dashboard/sessions",
+        "/dashboard/sessions/s-1",
+        "/dashboard/sessions/none",
+        "/dashboard/login",
+        "/dashboard/charts/planets.svg",
+        "/dashboard/static/live.js",
+        "/dashboard/no-such-page",
+    ]:
         response = client.get(path)
         headers = response.headers
         csp = headers["content-security-policy"]
@@ -223,7 +237,9 @@ def test_security_headers_on_every_kind_of_response(dash: Dash) -> None:
         assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "no-referrer"
         assert "script-src 'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
         if headers["content-type"].startswith("text/html"):
-            assert csp.count("'unsafe-inline'") == 0 and "script-src 'self'" in csp and "style-src 'self'" in csp
+            assert (
+                csp.count("'unsafe-inline'") == 0 and "script-src 'self'" in csp and "style-src 'self'" in csp
+            )
             assert headers["cache-control"] == "no-store"
             _assert_no_inline_code(response.text, path)
 
@@ -237,11 +253,22 @@ def _assert_no_inline_code(html: str, path: str) -> None:
 
 def test_pages_and_charts_name_no_other_host(dash: Dash) -> None:
     for i in range(3):
-        store(dash.storage, dash.alice, dashboard_document(f"s-{i}", start=BASE_TIME + timedelta(days=i),
-                                                           planets={"naboo": 20.0, "corellia": 40.0}))
+        store(
+            dash.storage,
+            dash.alice,
+            dashboard_document(
+                f"s-{i}", start=BASE_TIME + timedelta(days=i), planets={"naboo": 20.0, "corellia": 40.0}
+            ),
+        )
     client = dash.logged_in(dash.alice)
-    paths = ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions/s-1", "/dashboard/login",
-             "/dashboard/static/dashboard.css", "/dashboard/static/live.js"]
+    paths = [
+        "/dashboard/",
+        "/dashboard/sessions",
+        "/dashboard/sessions/s-1",
+        "/dashboard/login",
+        "/dashboard/static/dashboard.css",
+        "/dashboard/static/live.js",
+    ]
     paths += [f"/dashboard/charts/{name}.svg" for name in ("xp-rate", "credit-rate", "planets")]
     for path in paths:
         body = NAMESPACE_DECLARATION.sub("", client.get(path).text)
@@ -252,15 +279,48 @@ def test_pages_and_charts_name_no_other_host(dash: Dash) -> None:
 
 def test_overview_totals_filters_and_planets(dash: Dash) -> None:
     day = timedelta(days=1)
-    store(dash.storage, dash.alice, dashboard_document("a1", character="Alpha", start=BASE_TIME, xp=1000,
-                                                       credits=100, quests=2, minutes=60,
-                                                       planets={"tatooine": 40.0, "naboo": 20.0}))
-    store(dash.storage, dash.alice, dashboard_document("a2", character="Alpha", start=BASE_TIME + 3 * day,
-                                                       xp=3000, credits=300, quests=1, minutes=120,
-                                                       planets={"naboo": 120.0}))
-    store(dash.storage, dash.alice, dashboard_document("b1", character="Beta", start=BASE_TIME + 10 * day,
-                                                       xp=500, credits=50, quests=0, minutes=30,
-                                                       planets={"dantooine": 30.0}))
+    store(
+        dash.storage,
+        dash.alice,
+        dashboard_document(
+            "a1",
+            character="Alpha",
+            start=BASE_TIME,
+            xp=1000,
+            credits=100,
+            quests=2,
+            minutes=60,
+            planets={"tatooine": 40.0, "naboo": 20.0},
+        ),
+    )
+    store(
+        dash.storage,
+        dash.alice,
+        dashboard_document(
+            "a2",
+            character="Alpha",
+            start=BASE_TIME + 3 * day,
+            xp=3000,
+            credits=300,
+            quests=1,
+            minutes=120,
+            planets={"naboo": 120.0},
+        ),
+    )
+    store(
+        dash.storage,
+        dash.alice,
+        dashboard_document(
+            "b1",
+            character="Beta",
+            start=BASE_TIME + 10 * day,
+            xp=500,
+            credits=50,
+            quests=0,
+            minutes=30,
+            planets={"dantooine": 30.0},
+        ),
+    )
     client = dash.logged_in(dash.alice)
 
     everything = _cards(client.get("/dashboard/").text)
@@ -281,18 +341,34 @@ def test_overview_totals_filters_and_planets(dash: Dash) -> None:
     assert "ignored" in bad and _cards(bad)["Sessions"] == "3"
 
     # An updated upload (same session id, new content) replaces its planet minutes: the trigger's job.
-    store(dash.storage, dash.alice, dashboard_document("a2", character="Alpha", start=BASE_TIME + 3 * day,
-                                                       xp=3000, credits=300, quests=1, minutes=120,
-                                                       planets={"corellia": 120.0}))
+    store(
+        dash.storage,
+        dash.alice,
+        dashboard_document(
+            "a2",
+            character="Alpha",
+            start=BASE_TIME + 3 * day,
+            xp=3000,
+            credits=300,
+            quests=1,
+            minutes=120,
+            planets={"corellia": 120.0},
+        ),
+    )
     assert _planets(client.get("/dashboard/", params={"character": "Alpha"}).text) == {
-        "corellia": "2 h 00 min", "tatooine": "40 min", "naboo": "20 min"}
+        "corellia": "2 h 00 min",
+        "tatooine": "40 min",
+        "naboo": "20 min",
+    }
 
 
 def test_trend_compares_the_window_with_the_one_before(dash: Dash) -> None:
     store(dash.storage, dash.alice, dashboard_document("old", start=BASE_TIME - timedelta(days=40), xp=1000))
     store(dash.storage, dash.alice, dashboard_document("new", start=BASE_TIME, xp=1500))
     text = dash.logged_in(dash.alice).get("/dashboard/").text
-    assert re.search(r"XP gained</dt>\s*<dd class=\"value\">2,500</dd>\s*<dd class=\"trend trend-up\">up 50%", text)
+    assert re.search(
+        r"XP gained</dt>\s*<dd class=\"value\">2,500</dd>\s*<dd class=\"trend trend-up\">up 50%", text
+    )
     assert "the 30 days up to 2026-11-01 compared with the 30 days before" in text
 
 
@@ -307,16 +383,27 @@ def _planets(html: str) -> dict[str, str]:
 
 def _table_rows(html: str) -> list[list[str]]:
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
-    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            for row in rows]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.DOTALL)
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
+        for row in rows
+    ]
 
 
 def test_sessions_table_sorts_searches_and_pages(dash: Dash) -> None:
     for i in range(30):
-        store(dash.storage, dash.alice, dashboard_document(
-            f"s-{i:02d}", character="Alpha" if i % 2 else "Beta", start=BASE_TIME + timedelta(hours=7 * i),
-            xp=100 * (i + 1), planets={"naboo" if i % 3 else "kashyyyk": 60.0}, mode="quest" if i < 5 else "combat"))
+        store(
+            dash.storage,
+            dash.alice,
+            dashboard_document(
+                f"s-{i:02d}",
+                character="Alpha" if i % 2 else "Beta",
+                start=BASE_TIME + timedelta(hours=7 * i),
+                xp=100 * (i + 1),
+                planets={"naboo" if i % 3 else "kashyyyk": 60.0},
+                mode="quest" if i < 5 else "combat",
+            ),
+        )
     client = dash.logged_in(dash.alice)
 
     first = client.get("/dashboard/sessions").text
@@ -332,7 +419,9 @@ def test_sessions_table_sorts_searches_and_pages(dash: Dash) -> None:
     page = client.get("/dashboard/sessions", params={"sort": "xp", "dir": "desc"}).text
     assert _table_rows(page)[0][5] == "3,000" and 'aria-sort="descending"' in page
     assert "sort=xp&amp;dir=asc" in page  # the header link flips the order
-    assert _table_rows(client.get("/dashboard/sessions", params={"sort": "nonsense"}).text)[0][0] == rows[0][0]
+    assert (
+        _table_rows(client.get("/dashboard/sessions", params={"sort": "nonsense"}).text)[0][0] == rows[0][0]
+    )
 
     planet = client.get("/dashboard/sessions", params={"q": "KASHY"}).text
     assert "10 sessions found" in planet and all(r[3] == "kashyyyk" for r in _table_rows(planet))
@@ -341,21 +430,50 @@ def test_sessions_table_sorts_searches_and_pages(dash: Dash) -> None:
     assert "4 sessions found" in client.get("/dashboard/sessions", params={"q": "2026-11-02"}).text
     assert "30 sessions found" in client.get("/dashboard/sessions", params={"q": "2026-11"}).text
     assert "0 sessions found" in client.get("/dashboard/sessions", params={"q": "%"}).text
-    combined = client.get("/dashboard/sessions", params={"q": "naboo", "character": "Beta", "mode": "combat"}).text
+    combined = client.get(
+        "/dashboard/sessions", params={"q": "naboo", "character": "Beta", "mode": "combat"}
+    ).text
     assert all(r[1] == "Beta" and r[2] == "combat" and r[3] == "naboo" for r in _table_rows(combined))
     assert 'href="/dashboard/sessions/s-29"' in first
 
 
 def test_session_page_shows_the_whole_session(dash: Dash) -> None:
-    document = dashboard_document("s-1", character="Alpha", xp=4321, credits=765, quests=2, efficiency=83.4,
-                                  planets={"tatooine": 30.0, "naboo": 30.0})
+    document = dashboard_document(
+        "s-1",
+        character="Alpha",
+        xp=4321,
+        credits=765,
+        quests=2,
+        efficiency=83.4,
+        planets={"tatooine": 30.0, "naboo": 30.0},
+    )
     store(dash.storage, dash.alice, document, now=datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
-    store(dash.storage, dash.alice, {**document, "duration_minutes": 61.0}, now=datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    store(
+        dash.storage,
+        dash.alice,
+        {**document, "duration_minutes": 61.0},
+        now=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+    )
     page = dash.logged_in(dash.alice).get("/dashboard/sessions/s-1").text
-    for expected in ["4,321", "765", "Quest 2", "pistol", "Marksman", "83.4", "tatooine (combat grinding)",
-                     "AFK: idle", "Stuck at canyon", "player names", "chat messages",
-                     "2026-11-02 08:00:00", "2026-11-02 09:00:00", "updated after the first upload",
-                     'class="timeline"', "span-afk", "span-stuck"]:
+    for expected in [
+        "4,321",
+        "765",
+        "Quest 2",
+        "pistol",
+        "Marksman",
+        "83.4",
+        "tatooine (combat grinding)",
+        "AFK: idle",
+        "Stuck at canyon",
+        "player names",
+        "chat messages",
+        "2026-11-02 08:00:00",
+        "2026-11-02 09:00:00",
+        "updated after the first upload",
+        'class="timeline"',
+        "span-afk",
+        "span-stuck",
+    ]:
         assert expected in page, expected
     assert "5 item(s) were removed or replaced" in page
 
@@ -370,7 +488,12 @@ def test_live_version_changes_when_an_upload_lands(dash: Dash) -> None:
     one = queries.version(user_id)
     store(dash.storage, dash.bob, dashboard_document("s-2"))
     assert queries.version(user_id) == one != empty
-    store(dash.storage, dash.alice, dashboard_document("s-1", xp=5), now=datetime.now(UTC) + timedelta(seconds=1))
+    store(
+        dash.storage,
+        dash.alice,
+        dashboard_document("s-1", xp=5),
+        now=datetime.now(UTC) + timedelta(seconds=1),
+    )
     assert queries.version(user_id) != one
 
 
@@ -429,8 +552,12 @@ def test_dashboard_tables_match_their_migration(storage: Any) -> None:
     from swgdb_bridge.server.dashboard import tables
     from swgdb_bridge.server.tables import metadata
 
-    mine = (tables.dashboard_logins.name, tables.dashboard_planet_minutes.name, "ix_sessions_user_id_updated_at",
-            "ix_sessions_dashboard_cover")
+    mine = (
+        tables.dashboard_logins.name,
+        tables.dashboard_planet_minutes.name,
+        "ix_sessions_user_id_updated_at",
+        "ix_sessions_dashboard_cover",
+    )
     with storage.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), metadata)
     flat = [d for item in diffs for d in (item if isinstance(item, list) else [item])]
@@ -454,4 +581,9 @@ def _planet_rows(storage: Any) -> list[tuple[str, float]]:
     from swgdb_bridge.server.dashboard.tables import dashboard_planet_minutes as planets
 
     with storage.engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(select(planets.c.planet, planets.c.minutes).order_by(planets.c.planet))]
+        return [
+            tuple(row)
+            for row in connection.execute(
+                select(planets.c.planet, planets.c.minutes).order_by(planets.c.planet)
+            )
+        ]

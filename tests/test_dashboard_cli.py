@@ -14,8 +14,14 @@ from swgdb_bridge.server.storage import Storage
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "swgdb_bridge", "server", *args], capture_output=True, text=True,
-                          env=dict(os.environ), timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "swgdb_bridge", "server", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=60,
+    )
 
 
 def test_the_printed_link_logs_into_the_running_server_once(tmp_path: Path) -> None:

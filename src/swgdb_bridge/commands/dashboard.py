@@ -13,14 +13,16 @@ from swgdb_bridge.commands.server import database_url_option, fail, opened_stora
 DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 
 
-def register(app: typer.Typer) -> None:  # noqa: ARG001 - the command belongs to the `server` group
+def register(app: typer.Typer) -> None:
     server_app.command("dashboard-link")(dashboard_link)
 
 
 def dashboard_link(
     user_hash: str = typer.Argument(..., help="The user's hash, as printed by add-user."),
     base_url: str = typer.Option(
-        DEFAULT_BASE_URL, "--base-url", envvar="SWGDB_DASHBOARD_BASE_URL",
+        DEFAULT_BASE_URL,
+        "--base-url",
+        envvar="SWGDB_DASHBOARD_BASE_URL",
         help="The server's address as the browser reaches it (scheme, host and port).",
     ),
     database_url: str | None = database_url_option(),

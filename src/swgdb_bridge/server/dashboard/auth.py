@@ -15,8 +15,8 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -56,7 +56,9 @@ def dashboard_link(storage: Storage, user_hash: str, base_url: str, *, now: floa
     created = _utc(now)
     token = secrets.token_urlsafe(32)
     with writer(storage.engine).begin() as conn:
-        user_id = conn.scalar(select(users.c.id).where(users.c.user_hash == user_hash, users.c.revoked_at.is_(None)))
+        user_id = conn.scalar(
+            select(users.c.id).where(users.c.user_hash == user_hash, users.c.revoked_at.is_(None))
+        )
         if user_id is None:
             raise StateError(
                 f"no active user with hash {user_hash!r}: check it with the output of `swgdb-bridge server "
@@ -64,7 +66,9 @@ def dashboard_link(storage: Storage, user_hash: str, base_url: str, *, now: floa
             )
         conn.execute(
             insert(dashboard_logins).values(
-                user_id=user_id, link_hash=_token_hash(token), created_at=created,
+                user_id=user_id,
+                link_hash=_token_hash(token),
+                created_at=created,
                 link_expires_at=created + LINK_LIFETIME,
             )
         )
@@ -117,8 +121,11 @@ class Authenticator:
             result = conn.execute(
                 update(dashboard_logins)
                 .where(row.link_hash == _token_hash(token), row.used_at.is_(None), row.link_expires_at > now)
-                .values(used_at=now, session_hash=_token_hash(session_token),
-                        session_expires_at=now + SESSION_LIFETIME)
+                .values(
+                    used_at=now,
+                    session_hash=_token_hash(session_token),
+                    session_expires_at=now + SESSION_LIFETIME,
+                )
             )
         return self._signer.dumps(session_token) if result.rowcount == 1 else None
 
@@ -132,8 +139,12 @@ class Authenticator:
             select(row.id, row.user_id, users.c.user_hash)
             .join(users, users.c.id == row.user_id)
             .where(
-                and_(row.session_hash == _token_hash(session_token), row.logged_out_at.is_(None),
-                     row.session_expires_at > self.now(), users.c.revoked_at.is_(None))
+                and_(
+                    row.session_hash == _token_hash(session_token),
+                    row.logged_out_at.is_(None),
+                    row.session_expires_at > self.now(),
+                    users.c.revoked_at.is_(None),
+                )
             )
         )
         with self._engine.connect() as conn:
@@ -145,7 +156,9 @@ class Authenticator:
     def logout(self, user: DashboardUser) -> None:
         with writer(self._engine).begin() as conn:
             conn.execute(
-                update(dashboard_logins).where(dashboard_logins.c.id == user.login_id).values(logged_out_at=self.now())
+                update(dashboard_logins)
+                .where(dashboard_logins.c.id == user.login_id)
+                .values(logged_out_at=self.now())
             )
 
     def csrf_ok(self, user: DashboardUser, submitted: str | None) -> bool:

@@ -108,14 +108,18 @@ def timeline_svg(start: datetime, end: datetime, spans: Sequence[Span]) -> Marku
 
     height = _LANE_HEIGHT * len(LANES) + 24
     parts = [
-        f'<svg class="timeline" viewBox="0 0 {_WIDTH:.0f} {height:.0f}" role="img" '
-        f'aria-labelledby="timeline-title"><title id="timeline-title">Session timeline from '
-        f"{escape(start.strftime('%H:%M'))} to {escape(end.strftime('%H:%M'))} UTC</title>"
+        (
+            f'<svg class="timeline" viewBox="0 0 {_WIDTH:.0f} {height:.0f}" role="img" '
+            f'aria-labelledby="timeline-title"><title id="timeline-title">Session timeline from '
+            f"{escape(start.strftime('%H:%M'))} to {escape(end.strftime('%H:%M'))} UTC</title>"
+        )
     ]
     for row, (lane, name) in enumerate(LANES):
         y = row * _LANE_HEIGHT
         parts.append(f'<text class="lane-label" x="0" y="{y + 22:.0f}">{name}</text>')
-        parts.append(f'<line class="lane-rule" x1="{_LEFT}" x2="{_WIDTH - 10}" y1="{y + 17:.0f}" y2="{y + 17:.0f}"/>')
+        parts.append(
+            f'<line class="lane-rule" x1="{_LEFT}" x2="{_WIDTH - 10}" y1="{y + 17:.0f}" y2="{y + 17:.0f}"/>'
+        )
         for span in (s for s in spans if s.lane == lane):
             left = x(span.start)
             width = max(x(span.end) - left, 3.0)
@@ -124,7 +128,9 @@ def timeline_svg(start: datetime, end: datetime, spans: Sequence[Span]) -> Marku
                 f'height="22" rx="3"><title>{escape(span.label)}</title></rect>'
             )
     axis_y = _LANE_HEIGHT * len(LANES) + 16
-    parts.append(f'<text class="axis-label" x="{_LEFT}" y="{axis_y:.0f}">{escape(start.strftime("%H:%M"))}</text>')
+    parts.append(
+        f'<text class="axis-label" x="{_LEFT}" y="{axis_y:.0f}">{escape(start.strftime("%H:%M"))}</text>'
+    )
     parts.append(
         f'<text class="axis-label" x="{_WIDTH - 10}" y="{axis_y:.0f}" text-anchor="end">'
         f"{escape(end.strftime('%H:%M'))}</text></svg>"

@@ -14,7 +14,7 @@ from swgdb_bridge.server.dashboard.charts import Span
 from swgdb_bridge.server.dashboard.queries import Totals, Unit
 
 
-def number(value: float | int | None, digits: int = 0) -> str:
+def number(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "—"
     return f"{value:,.{digits}f}"
@@ -70,11 +70,15 @@ def _trend(current: float, previous: float) -> tuple[str, str]:
     change = (current - previous) * 100.0 / previous
     if abs(change) < 0.5:
         return "no change on the period before", "flat"
-    return f"{'up' if change > 0 else 'down'} {abs(change):.0f}% on the period before", "up" if change > 0 else "down"
+    return (
+        f"{'up' if change > 0 else 'down'} {abs(change):.0f}% on the period before",
+        "up" if change > 0 else "down",
+    )
 
 
 def cards(total: Totals, current: Totals, previous: Totals) -> list[Card]:
     """Totals for the selection, each with its trend: the trend window against the one before it."""
+
     def rate(t: Totals) -> float:
         return t.xp * 60.0 / t.minutes if t.minutes else 0.0
 
@@ -117,7 +121,14 @@ def timeline_spans(document: dict[str, Any]) -> list[Span]:
         stop = _after(start, seconds=stuck.get("duration_seconds") or 0)
         if start and stop:
             where = " at " + stuck["location"] if stuck.get("location") else ""
-            spans.append(Span("stuck", start, stop, f"Stuck{where}{': ' + stuck['reason'] if stuck.get('reason') else ''}"))
+            spans.append(
+                Span(
+                    "stuck",
+                    start,
+                    stop,
+                    f"Stuck{where}{': ' + stuck['reason'] if stuck.get('reason') else ''}",
+                )
+            )
     return sorted(spans, key=lambda s: (s.start, s.lane))
 
 
@@ -129,11 +140,15 @@ def _location_spans(visits: list[dict[str, Any]], session_end: datetime | None) 
         following = dated[index + 1][0] if index + 1 < len(dated) else session_end
         stop = _after(start, minutes=visit.get("duration_minutes")) or following or start
         place = visit["planet"] + (f" / {visit['city']}" if visit.get("city") else "")
-        spans.append(Span("location", start, stop, f"{place} ({visit.get('purpose', 'other').replace('_', ' ')})"))
+        spans.append(
+            Span("location", start, stop, f"{place} ({visit.get('purpose', 'other').replace('_', ' ')})")
+        )
     return spans
 
 
-def _after(start: datetime | None, *, minutes: float | None = None, seconds: float | None = None) -> datetime | None:
+def _after(
+    start: datetime | None, *, minutes: float | None = None, seconds: float | None = None
+) -> datetime | None:
     if start is None or (minutes is None and seconds is None):
         return None
     return start + timedelta(minutes=minutes or 0, seconds=seconds or 0)

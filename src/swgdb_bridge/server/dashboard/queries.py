@@ -125,7 +125,9 @@ def _search_condition(q: str) -> ColumnElement[bool] | None:
         period = _period(*match.groups())
         if period is not None:
             return and_(S.start_time >= period[0], S.start_time < period[1])
-    return or_(*(column.icontains(q, autoescape=True) for column in (S.character_name, S.planets, S.session_mode)))
+    return or_(
+        *(column.icontains(q, autoescape=True) for column in (S.character_name, S.planets, S.session_mode))
+    )
 
 
 def _period(year: str, month: str | None, day: str | None) -> tuple[datetime, datetime] | None:
@@ -174,11 +176,19 @@ class DashboardQueries:
             S.user_id == user_id, *filters.conditions()
         )
         count, xp, credits, quests, minutes, first, last = self._one(query)
-        return Totals(int(count), int(xp), int(credits), int(quests), float(minutes), _aware(first), _aware(last))
+        return Totals(
+            int(count), int(xp), int(credits), int(quests), float(minutes), _aware(first), _aware(last)
+        )
 
-    def window_totals(self, user_id: int, filters: Filters, windows: list[tuple[datetime, datetime]]) -> list[Totals]:
+    def window_totals(
+        self, user_id: int, filters: Filters, windows: list[tuple[datetime, datetime]]
+    ) -> list[Totals]:
         """Totals of sessions starting in each [start, end) window, within the filters, in one pass."""
-        columns = [column for start, end in windows for column in _sums(and_(S.start_time >= start, S.start_time < end))]
+        columns = [
+            column
+            for start, end in windows
+            for column in _sums(and_(S.start_time >= start, S.start_time < end))
+        ]
         row = self._one(select(*columns).where(S.user_id == user_id, *filters.conditions()))
         return [
             Totals(int(row[i]), int(row[i + 1]), int(row[i + 2]), int(row[i + 3]), float(row[i + 4]))
@@ -221,9 +231,20 @@ class DashboardQueries:
         order = column.desc() if table.direction == "desc" else column.asc()
         tie = S.id.desc() if table.direction == "desc" else S.id.asc()
         query = (
-            select(S.session_id, S.character_name, S.start_time, S.duration_minutes, S.total_xp, S.xp_per_hour,
-                   S.total_credits, S.credits_per_hour, S.quests_completed, S.session_mode, S.planets,
-                   S.efficiency_score)
+            select(
+                S.session_id,
+                S.character_name,
+                S.start_time,
+                S.duration_minutes,
+                S.total_xp,
+                S.xp_per_hour,
+                S.total_credits,
+                S.credits_per_hour,
+                S.quests_completed,
+                S.session_mode,
+                S.planets,
+                S.efficiency_score,
+            )
             .where(*conditions)
             .order_by(order, tie)
             .limit(self.PAGE_SIZE)
@@ -251,13 +272,19 @@ class DashboardQueries:
 
 def _sums(within: ColumnElement[bool] | None) -> list[ColumnElement[Any]]:
     """Count and sums of the overview's numbers, over all filtered rows or only those ``within``."""
+
     def total(column: Any, zero: float) -> ColumnElement[Any]:
         picked = column if within is None else case((within, column))
         return functions.coalesce(func.sum(picked), zero)
 
     count = func.count() if within is None else func.count(case((within, 1)))
-    return [count, total(S.total_xp, 0), total(S.total_credits, 0), total(S.quests_completed, 0),
-            total(S.duration_minutes, 0.0)]
+    return [
+        count,
+        total(S.total_xp, 0),
+        total(S.total_credits, 0),
+        total(S.quests_completed, 0),
+        total(S.duration_minutes, 0.0),
+    ]
 
 
 def _aware(moment: datetime | None) -> datetime | None:

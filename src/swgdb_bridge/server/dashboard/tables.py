@@ -19,8 +19,19 @@ from sqlalchemy import Column, Float, ForeignKey, Index, String, Table, Text
 from swgdb_bridge.server.tables import Id, UTCDateTime, metadata, sessions
 
 COVERING_COLUMNS = (
-    "user_id", "start_time", "character_name", "session_mode", "duration_minutes", "total_xp", "total_credits",
-    "quests_completed", "xp_per_hour", "credits_per_hour", "efficiency_score", "session_id", "planets",
+    "user_id",
+    "start_time",
+    "character_name",
+    "session_mode",
+    "duration_minutes",
+    "total_xp",
+    "total_credits",
+    "quests_completed",
+    "xp_per_hour",
+    "credits_per_hour",
+    "efficiency_score",
+    "session_id",
+    "planets",
 )
 
 dashboard_logins = Table(

@@ -40,30 +40,49 @@ MODES: tuple[str, ...] = SessionMode.__args__  # type: ignore[attr-defined]
 SESSION_ID = re.compile(r"[a-zA-Z0-9_-]{1,50}")
 LOGIN_COMMAND = "swgdb-bridge server dashboard-link YOUR_USER_HASH --base-url URL_OF_THIS_SERVER"
 PATHS = {
-    "overview": "/", "sessions": "/sessions", "session": "/sessions/{session_id}", "events": "/events",
-    "login": "/login", "logout": "/logout", "chart": "/charts/{name}.svg", "static": "/static/{path}",
+    "overview": "/",
+    "sessions": "/sessions",
+    "session": "/sessions/{session_id}",
+    "events": "/events",
+    "login": "/login",
+    "logout": "/logout",
+    "chart": "/charts/{name}.svg",
+    "static": "/static/{path}",
 }
 CHARTS = {"xp-rate": "XP per hour", "credit-rate": "Credits per hour", "planets": "Minutes per planet"}
 # (key, label, numeric): the sessions table's columns, in order.
 COLUMNS = (
-    ("date", "Date", False), ("character", "Character", False), ("mode", "Mode", False),
-    ("planets", "Planets", False), ("duration", "Duration", True), ("xp", "XP", True),
-    ("xp_rate", "XP/h", True), ("credits", "Credits", True), ("credit_rate", "Credits/h", True),
-    ("quests", "Quests", True), ("efficiency", "Efficiency", True),
+    ("date", "Date", False),
+    ("character", "Character", False),
+    ("mode", "Mode", False),
+    ("planets", "Planets", False),
+    ("duration", "Duration", True),
+    ("xp", "XP", True),
+    ("xp_rate", "XP/h", True),
+    ("credits", "Credits", True),
+    ("credit_rate", "Credits/h", True),
+    ("quests", "Quests", True),
+    ("efficiency", "Efficiency", True),
 )
 _TEXT_SORTS = {"character", "mode", "planets"}
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("swgdb_bridge.server", "templates"), autoescape=select_autoescape())
+    env = Environment(
+        loader=PackageLoader("swgdb_bridge.server", "templates"), autoescape=select_autoescape()
+    )
     env.filters.update(
-        number=present.number, minutes=present.minutes, when=present.when, clock=present.clock, ranked=present.ranked
+        number=present.number,
+        minutes=present.minutes,
+        when=present.when,
+        clock=present.clock,
+        ranked=present.ranked,
     )
     return env
 
 
 def _path_for(request: Request, route: str, **params: str) -> str:
-    """Our own URL builder: the app is mounted under a prefix the outer router knows, so build from root_path."""
+    """Our own URL builder: the outer router holds the mount, so paths are built from ``root_path``."""
     quoted = {key: quote(str(value), safe="") for key, value in params.items() if key != "path"}
     if "path" in params:
         quoted["path"] = quote(params["path"])
@@ -93,7 +112,11 @@ def parse_filters(params: Any) -> Filters:
 
 def parse_table_query(params: Any) -> TableQuery:
     sort = params.get("sort") if params.get("sort") in SORTS else "date"
-    direction = params.get("dir") if params.get("dir") in ("asc", "desc") else ("asc" if sort in _TEXT_SORTS else "desc")
+    direction = (
+        params.get("dir")
+        if params.get("dir") in ("asc", "desc")
+        else ("asc" if sort in _TEXT_SORTS else "desc")
+    )
     try:
         page = max(1, int(params.get("page") or 1))
     except ValueError:
@@ -103,13 +126,23 @@ def parse_table_query(params: Any) -> TableQuery:
 
 
 def _filter_params(filters: Filters) -> dict[str, str]:
-    found = {"character": filters.character or "", "from": str(filters.date_from or ""), "to": str(filters.date_to or "")}
+    found = {
+        "character": filters.character or "",
+        "from": str(filters.date_from or ""),
+        "to": str(filters.date_to or ""),
+    }
     return {key: value for key, value in found.items() if value}
 
 
 def _table_href(request: Request, table: TableQuery, **changes: Any) -> str:
-    state = {**_filter_params(table.filters), "q": table.q, "mode": table.mode or "", "sort": table.sort,
-             "dir": table.direction, "page": str(table.page)}
+    state = {
+        **_filter_params(table.filters),
+        "q": table.q,
+        "mode": table.mode or "",
+        "sort": table.sort,
+        "dir": table.direction,
+        "page": str(table.page),
+    }
     state.update({key: str(value) for key, value in changes.items()})
     return _path_for(request, "sessions") + "?" + urlencode({k: v for k, v in state.items() if v})
 
@@ -117,8 +150,14 @@ def _table_href(request: Request, table: TableQuery, **changes: Any) -> str:
 class Dashboard:
     """Handlers bound to one storage; ``app`` is the ASGI app to mount at ``/dashboard``."""
 
-    def __init__(self, storage: Storage, settings: ServerSettings, *, poll_seconds: float = 1.5,
-                 stream_seconds: float = 300.0) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        settings: ServerSettings,
+        *,
+        poll_seconds: float = 1.5,
+        stream_seconds: float = 300.0,
+    ) -> None:
         self.queries = DashboardQueries(storage.engine)
         self.auth = Authenticator(storage, settings.clock)
         self.env = _environment()
@@ -148,15 +187,32 @@ class Dashboard:
         )
         return HTMLResponse(body, status_code=status)
 
-    def message(self, request: Request, status: int, title: str, *paragraphs: str, user: DashboardUser | None = None,
-                command: str | None = None) -> HTMLResponse:
-        return self.render(request, "message.html", status, title=title, paragraphs=paragraphs, user=user,
-                           command=command, version="")
+    def message(
+        self,
+        request: Request,
+        status: int,
+        title: str,
+        *paragraphs: str,
+        user: DashboardUser | None = None,
+        command: str | None = None,
+    ) -> HTMLResponse:
+        return self.render(
+            request,
+            "message.html",
+            status,
+            title=title,
+            paragraphs=paragraphs,
+            user=user,
+            command=command,
+            version="",
+        )
 
     async def http_error(self, request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         if status == 404:
-            return self.message(request, 404, "Not found", "There is no such page or session in your dashboard.")
+            return self.message(
+                request, 404, "Not found", "There is no such page or session in your dashboard."
+            )
         return self.message(request, status, "Request refused", str(getattr(exc, "detail", "")))
 
     # -- authentication --------------------------------------------------------------------------------
@@ -171,22 +227,32 @@ class Dashboard:
         token = request.query_params.get("token")
         if token is None:
             return self.message(
-                request, 200, "Sign in to your SWGDB dashboard",
+                request,
+                200,
+                "Sign in to your SWGDB dashboard",
                 "The dashboard opens with a one-time link, valid for 15 minutes. Ask the server for one:",
                 command=LOGIN_COMMAND,
             )
         cookie = await run_in_threadpool(self.auth.redeem, token)
         if cookie is None:
             return self.message(
-                request, 403, "This login link no longer works",
-                "Login links work once and expire after 15 minutes. This one was already used, has expired, or "
+                request,
+                403,
+                "This login link no longer works",
+                "Login links work once and expire after 15 minutes. This one was already used, has expired, "
+                "or "
                 "was mistyped. Create a new one:",
                 command=LOGIN_COMMAND,
             )
         response = RedirectResponse(_path_for(request, "overview"), status_code=303)
         response.set_cookie(
-            COOKIE_NAME, cookie, max_age=int(SESSION_LIFETIME.total_seconds()), path=request.scope.get("root_path") or "/",
-            httponly=True, samesite="lax", secure=request.url.scheme == "https",
+            COOKIE_NAME,
+            cookie,
+            max_age=int(SESSION_LIFETIME.total_seconds()),
+            path=request.scope.get("root_path") or "/",
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
         )
         return response
 
@@ -197,13 +263,22 @@ class Dashboard:
         body = (await request.body())[:4096].decode("utf-8", "replace")
         submitted = parse_qs(body).get("csrf_token", [None])[0]
         if not self.auth.csrf_ok(user, submitted):
-            return self.message(request, 403, "Log out refused",
-                                "The form was stale or did not come from this dashboard. Reload the page and try again.",
-                                user=user)
+            return self.message(
+                request,
+                403,
+                "Log out refused",
+                "The form was stale or did not come from this dashboard. Reload the page and try again.",
+                user=user,
+            )
         await run_in_threadpool(self.auth.logout, user)
         response = RedirectResponse(_path_for(request, "login"), status_code=303)
-        response.delete_cookie(COOKIE_NAME, path=request.scope.get("root_path") or "/", httponly=True, samesite="lax",
-                               secure=request.url.scheme == "https")
+        response.delete_cookie(
+            COOKIE_NAME,
+            path=request.scope.get("root_path") or "/",
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
         return response
 
     # -- pages -----------------------------------------------------------------------------------------
@@ -222,25 +297,46 @@ class Dashboard:
         total = q.totals(uid, filters)
         start, end, window = _trend_window(filters, total)
         current, previous = q.window_totals(uid, filters, [(start, end), (start - (end - start), start)])
-        unit = present.bucket_unit(midnight(filters.date_from) if filters.date_from else total.first,
-                                   midnight(filters.date_to) if filters.date_to else total.last)
+        unit = present.bucket_unit(
+            midnight(filters.date_from) if filters.date_from else total.first,
+            midnight(filters.date_to) if filters.date_to else total.last,
+        )
         series = q.rate_series(uid, filters, unit)
         planets = q.planet_minutes(uid, filters)
         query = urlencode({**_filter_params(filters), "v": version})
-        chart_url = lambda name: f"{_path_for(request, 'chart', name=name)}?{query}"  # noqa: E731
+        chart_url = lambda name: f"{_path_for(request, 'chart', name=name)}?{query}"
         rate_charts = [
-            {"name": "xp-rate", "title": CHARTS["xp-rate"], "url": chart_url("xp-rate"),
-             "alt": _series_alt("XP per hour", unit, [(p.bucket, p.xp_per_hour) for p in series]),
-             "rows": [(p.bucket, round(p.xp_per_hour)) for p in series]},
-            {"name": "credit-rate", "title": CHARTS["credit-rate"], "url": chart_url("credit-rate"),
-             "alt": _series_alt("Credits per hour", unit, [(p.bucket, p.credits_per_hour) for p in series]),
-             "rows": [(p.bucket, round(p.credits_per_hour)) for p in series]},
+            {
+                "name": "xp-rate",
+                "title": CHARTS["xp-rate"],
+                "url": chart_url("xp-rate"),
+                "alt": _series_alt("XP per hour", unit, [(p.bucket, p.xp_per_hour) for p in series]),
+                "rows": [(p.bucket, round(p.xp_per_hour)) for p in series],
+            },
+            {
+                "name": "credit-rate",
+                "title": CHARTS["credit-rate"],
+                "url": chart_url("credit-rate"),
+                "alt": _series_alt(
+                    "Credits per hour", unit, [(p.bucket, p.credits_per_hour) for p in series]
+                ),
+                "rows": [(p.bucket, round(p.credits_per_hour)) for p in series],
+            },
         ]
         return {
-            "title": "Overview", "active": "overview", "user": user, "version": version, "filters": filters,
-            "characters": q.characters(uid), "cards": present.cards(total, current, previous),
-            "trend_window": window, "scope": _scope_label(filters), "bucket_unit": unit, "charts": rate_charts,
-            "planets": planets, "planet_chart_url": chart_url("planets"),
+            "title": "Overview",
+            "active": "overview",
+            "user": user,
+            "version": version,
+            "filters": filters,
+            "characters": q.characters(uid),
+            "cards": present.cards(total, current, previous),
+            "trend_window": window,
+            "scope": _scope_label(filters),
+            "bucket_unit": unit,
+            "charts": rate_charts,
+            "planets": planets,
+            "planet_chart_url": chart_url("planets"),
             "planets_alt": ", ".join(f"{name} {present.minutes(m)}" for name, m in planets[:8]) or "none",
             "planets_rows": [(name, present.minutes(m)) for name, m in planets],
         }
@@ -260,8 +356,10 @@ class Dashboard:
             planets = self.queries.planet_minutes(user.user_id, filters)[:12]
             return charts.bar_chart(CHARTS[name], [p for p, _ in planets], [m for _, m in planets])
         total = self.queries.totals(user.user_id, filters)
-        unit = present.bucket_unit(midnight(filters.date_from) if filters.date_from else total.first,
-                                   midnight(filters.date_to) if filters.date_to else total.last)
+        unit = present.bucket_unit(
+            midnight(filters.date_from) if filters.date_from else total.first,
+            midnight(filters.date_to) if filters.date_to else total.last,
+        )
         series = self.queries.rate_series(user.user_id, filters, unit)
         values = [p.xp_per_hour if name == "xp-rate" else p.credits_per_hour for p in series]
         return charts.rate_chart(f"{CHARTS[name]} (per {unit})", [p.bucket for p in series], values)
@@ -275,9 +373,19 @@ class Dashboard:
         table = replace(table, page=page.number)
         columns = [_column(request, table, key, label, numeric) for key, label, numeric in COLUMNS]
         return self.render(
-            request, "sessions.html", title="Sessions", active="sessions", user=user, version=version,
-            filters=table.filters, characters=characters, search=table, modes=MODES, page=page, columns=columns,
-            sort_label=dict((k, label) for k, label, _n in COLUMNS)[table.sort],
+            request,
+            "sessions.html",
+            title="Sessions",
+            active="sessions",
+            user=user,
+            version=version,
+            filters=table.filters,
+            characters=characters,
+            search=table,
+            modes=MODES,
+            page=page,
+            columns=columns,
+            sort_label={k: label for k, label, _n in COLUMNS}[table.sort],
             prev_href=_table_href(request, table, page=page.number - 1) if page.number > 1 else None,
             next_href=_table_href(request, table, page=page.number + 1) if page.number < page.pages else None,
         )
@@ -304,10 +412,21 @@ class Dashboard:
         credit_sources, credit_kinds = present.credit_summaries(doc)
         sanitization, note = present.sanitization_summary(doc)
         return self.render(
-            request, "session.html", title=f"Session {session_id}", active="sessions", user=user, version=version,
-            detail=detail, spans=spans, timeline=charts.timeline_svg(start, end, spans),
-            lane_names=present.LANE_NAMES, credit_sources=credit_sources, credit_kinds=credit_kinds,
-            metrics=present.performance_rows(doc), sanitization=sanitization, sanitization_note=note,
+            request,
+            "session.html",
+            title=f"Session {session_id}",
+            active="sessions",
+            user=user,
+            version=version,
+            detail=detail,
+            spans=spans,
+            timeline=charts.timeline_svg(start, end, spans),
+            lane_names=present.LANE_NAMES,
+            credit_sources=credit_sources,
+            credit_kinds=credit_kinds,
+            metrics=present.performance_rows(doc),
+            sanitization=sanitization,
+            sanitization_note=note,
         )
 
     async def events(self, request: Request) -> Response:
@@ -316,8 +435,10 @@ class Dashboard:
         if user is None:
             return Response(status_code=401)
         stream = version_events(
-            lambda: self.queries.version(user.user_id), lambda: self.auth.user_for(cookie) is not None,
-            poll_seconds=self.poll_seconds, max_seconds=self.stream_seconds,
+            lambda: self.queries.version(user.user_id),
+            lambda: self.auth.user_for(cookie) is not None,
+            poll_seconds=self.poll_seconds,
+            max_seconds=self.stream_seconds,
         )
         return StreamingResponse(stream, media_type="text/event-stream", headers={"X-Accel-Buffering": "no"})
 
@@ -329,8 +450,14 @@ def _column(request: Request, table: TableQuery, key: str, label: str, numeric: 
     else:
         direction = "asc" if key in _TEXT_SORTS else "desc"
     mark = ("▼" if table.direction == "desc" else "▲") if current else ""
-    return {"key": key, "label": label, "numeric": numeric, "sortable": True, "mark": mark,
-            "href": _table_href(request, table, sort=key, dir=direction, page=1)}
+    return {
+        "key": key,
+        "label": label,
+        "numeric": numeric,
+        "sortable": True,
+        "mark": mark,
+        "href": _table_href(request, table, sort=key, dir=direction, page=1),
+    }
 
 
 def _trend_window(filters: Filters, total: Any) -> tuple[Any, Any, str]:
@@ -355,9 +482,11 @@ def _series_alt(title: str, unit: str, points: list[tuple[str, float]]) -> str:
     if not points:
         return f"{title}: no sessions in this range."
     best = max(points, key=lambda p: p[1])
-    return (f"{title} per {unit}, {len(points)} point(s) from {points[0][0]} to {points[-1][0]}; "
-            f"highest {present.number(best[1])} on {best[0]}, latest {present.number(points[-1][1])}. "
-            "The data table below has every value.")
+    return (
+        f"{title} per {unit}, {len(points)} point(s) from {points[0][0]} to {points[-1][0]}; "
+        f"highest {present.number(best[1])} on {best[0]}, latest {present.number(points[-1][1])}. "
+        "The data table below has every value."
+    )
 
 
 def create_dashboard(storage: Storage, settings: ServerSettings, **options: Any) -> Starlette:

@@ -24,8 +24,19 @@ depends_on = None
 # Every column the overview and the sessions table read, so SQLite answers from the index alone: in the
 # table rows these columns sit after the large JSON document, and reading past it costs ~10x.
 COVERING_COLUMNS = (
-    "user_id", "start_time", "character_name", "session_mode", "duration_minutes", "total_xp", "total_credits",
-    "quests_completed", "xp_per_hour", "credits_per_hour", "efficiency_score", "session_id", "planets",
+    "user_id",
+    "start_time",
+    "character_name",
+    "session_mode",
+    "duration_minutes",
+    "total_xp",
+    "total_credits",
+    "quests_completed",
+    "xp_per_hour",
+    "credits_per_hour",
+    "efficiency_score",
+    "session_id",
+    "planets",
 )
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 Time = sa.DateTime(timezone=True)
@@ -66,7 +77,8 @@ def create_planet_triggers(dialect: str) -> None:
         return
     op.execute(f"CREATE TRIGGER dashboard_planet_minutes_insert AFTER INSERT ON sessions BEGIN {insert} END")
     op.execute(
-        f"CREATE TRIGGER dashboard_planet_minutes_update AFTER UPDATE OF document ON sessions BEGIN {delete} {insert} END"
+        "CREATE TRIGGER dashboard_planet_minutes_update AFTER UPDATE OF document ON sessions "
+        f"BEGIN {delete} {insert} END"
     )
 
 
@@ -96,7 +108,9 @@ def upgrade() -> None:
         sa.Column("planet", sa.Text(), nullable=False),
         sa.Column("minutes", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["session_pk"], ["sessions.id"], name="fk_dashboard_planet_minutes_session_pk_sessions",
+            ["session_pk"],
+            ["sessions.id"],
+            name="fk_dashboard_planet_minutes_session_pk_sessions",
             ondelete="CASCADE",
         ),
     )
