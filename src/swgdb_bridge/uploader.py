@@ -189,15 +189,12 @@ class SessionUploader:
         outbox_path: Path | None = None,
         batch: bool = True,
         max_batch_sessions: int = 100,
-        compress_threshold: int | None = None,
         **client_options: Any,
     ) -> None:
         self.config = config or UploadConfig.load()
         if client is None:
             options: dict[str, Any] = {"max_retries": self.config.max_retries,
                                        "retry_delay_seconds": self.config.retry_delay_seconds, **client_options}
-            if compress_threshold is not None:
-                options["compress_threshold"] = compress_threshold
             client = SWGDBAPIClient(self.config.swgdb_api_url, self.config.api_key, self.config.user_hash, **options)
         self.client = client
         self.outbox_path = outbox_path
