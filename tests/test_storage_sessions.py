@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import itertools
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +20,6 @@ from swgdb_bridge.server.storage import (
     Storage,
     StorageError,
     UnknownUserError,
-    UnstorableDocumentError,
 )
 from swgdb_bridge.server.tables import sessions
 from test_storage_limits import race
@@ -186,21 +184,25 @@ def test_any_cursor_gives_a_page_or_a_clear_refusal(storage: Storage) -> None:
     check()
 
 
-def test_nul_characters_are_refused_alike_on_every_engine(storage: Storage) -> None:
-    """PostgreSQL cannot store NUL; SQLite could, but the server answers the same whatever the engine."""
+def test_nul_characters_are_stored_as_replacement_characters_on_every_engine(storage: Storage) -> None:
+    """PostgreSQL cannot store NUL; SQLite could, but both store U+FFFD so the engines behave alike."""
     user, _ = storage.add_user("alice")
-    nested = make_document("s-1")
-    nested["quest_data"]["quest_events"][0]["quest_name"] = "bad\x00name"
-    for raw, field in (
-        (nested, "quest_data.quest_events[0].quest_name"),
-        (make_document("s-2", character_name="A\x00"), "character_name"),
-    ):
-        doc = SessionPayload.model_validate(raw).to_document()
-        with pytest.raises(UnstorableDocumentError, match=re.escape(repr(field))):
-            upsert(storage, user, doc)
-    assert row_count(storage) == 0
+    raw = make_document("s-1", character_name="Vex\x00")
+    raw["quest_data"]["quest_events"][0]["quest_name"] = "bad\x00name"
+    raw["xp_data"]["profession_breakdown"] = {"Arti\x00san": 1200}
+    doc = SessionPayload.model_validate(raw).to_document()
+    assert upsert(storage, user, doc).status == "created"
+    assert upsert(storage, user, doc).status == "unchanged"  # the digest is of the document as sent
+    with storage.engine.connect() as connection:
+        row = connection.execute(select(sessions)).one()
+    assert row.character_name == "Vex\ufffd"
+    assert row.document["quest_data"]["quest_events"][0]["quest_name"] == "bad\ufffdname"
+    assert row.document["xp_data"]["profession_breakdown"] == {"Arti\ufffdsan": 1200}
     assert storage.session_status(user, "s-1\x00") is None
     assert storage.list_sessions(user + "\x00", 5, None) == ([], None)
     assert storage.active_keys(user + "\x00", T0) == []
-    lookalike = document("s-3", character_name="backslash-u0000: \\u0000")  # text, not a NUL: stored
-    assert upsert(storage, user, lookalike).status == "created"
+    lookalike = document("s-3", character_name="backslash-u0000: \\u0000")  # text, not a NUL
+    upsert(storage, user, lookalike)
+    with storage.engine.connect() as connection:
+        kept = connection.execute(select(sessions.c.document).where(sessions.c.session_id == "s-3")).scalar_one()
+    assert kept == lookalike

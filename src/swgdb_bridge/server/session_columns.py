@@ -37,30 +37,24 @@ def session_columns(document: dict[str, Any]) -> dict[str, Any]:
         ) from None
 
 
-def nul_field(document: dict[str, Any]) -> str | None:
-    """The path of the first key or string holding a NUL character, else ``None``.
+def without_nul(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with every NUL character (in keys and strings) replaced by U+FFFD.
 
-    PostgreSQL cannot store NUL in text or JSONB, and the payload model allows it; the storage refuses
-    such a document on every engine alike. orjson escapes NUL as ``\\u0000``, so one scan of the bytes
-    clears almost every document before the slower walk that names the field.
+    PostgreSQL cannot store NUL in text or JSONB, and the payload model allows it; storing U+FFFD in its
+    place on every engine keeps the two engines alike and an odd byte from a log parser from failing an
+    upload. The digest is the caller's, computed on the document as sent. orjson escapes NUL as
+    ``\\u0000``, so one scan of the bytes clears almost every document without a walk.
     """
     if b"\\u0000" not in orjson.dumps(document):
-        return None
-    return _nul_path(document, "")
+        return document
+    return _replace_nul(document)
 
 
-def _nul_path(value: Any, path: str) -> str | None:
+def _replace_nul(value: Any) -> Any:
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        return value.replace("\x00", "\ufffd")
     if isinstance(value, dict):
-        for key, item in value.items():
-            here = f"{path}.{key}" if path else key
-            found = here if "\x00" in key else _nul_path(item, here)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_path(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
+        return {_replace_nul(key): _replace_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replace_nul(item) for item in value]
+    return value

@@ -42,7 +42,7 @@ from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
 from swgdb_bridge.server import keys, statements
 from swgdb_bridge.server import migrate as migrations
 from swgdb_bridge.server.engine import make_engine, parse_database_url, safe_url, writer
-from swgdb_bridge.server.session_columns import nul_field, session_columns
+from swgdb_bridge.server.session_columns import session_columns, without_nul
 from swgdb_bridge.server.tables import api_keys, nonces, rate_limits, sessions, users
 
 log = logging.getLogger(__name__)
@@ -76,10 +76,6 @@ class RevokedUserError(StorageError):
 
 class InvalidCursorError(StorageError, ValueError):
     """A pagination cursor this server did not hand out."""
-
-
-class UnstorableDocumentError(StorageError, ValueError):
-    """A valid payload the database cannot hold (a NUL character); the client should get a 422."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,21 +318,17 @@ class Storage:
         self, user_hash: str, session_id: str, digest: str, document: dict[str, Any], now: datetime
     ) -> UpsertResult:
         """Store a session once per (user, session_id): created, updated (new digest) or unchanged."""
-        if (field := nul_field(document)) is not None:
-            raise UnstorableDocumentError(
-                f"session {session_id!r}: field {field!r} contains a NUL character, which cannot be stored; "
-                "remove it and upload again"
-            )
         if document.get("session_id") != session_id:
             raise StorageError(
                 f"session {session_id!r}: the document's session_id differs; store it under its own id"
             )
+        stored = without_nul(document)
         values = {
             "session_id": session_id,
             "digest": digest,
             "last_status": "created",
-            "document": document,
-            **session_columns(document),
+            "document": stored,
+            **session_columns(stored),
             "received_at": now,
             "updated_at": now,
         }
