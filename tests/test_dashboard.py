@@ -1,5 +1,7 @@
 """The dashboard over HTTP: the real server (uvicorn on loopback, our runner) on SQLite and PostgreSQL.
 
+One server per module and backend (``backend_url``); each test makes its own users, so tests stay apart.
+
 Login links (once, 15 minutes, injected clock), the session cookie and its flags, logout with CSRF, no
 data without a session, no other user's data whatever the URL, security headers, no external URLs, and
 the numbers on the pages against the stored sessions.
@@ -8,8 +10,10 @@ the numbers on the pages against the stored sessions.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,8 +23,9 @@ import pytest
 from fixtures.browser import BASE_TIME, dashboard_document, store
 from swgdb_bridge.server import dashboard_link
 from swgdb_bridge.server.dashboard.auth import COOKIE_NAME
-from swgdb_bridge.server.runner import start_server
+from swgdb_bridge.server.runner import RunningServer, start_server
 from swgdb_bridge.server.settings import ServerSettings
+from swgdb_bridge.server.storage import Storage
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC).timestamp()
 DATA_PAGES = ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions/s-1", "/dashboard/sessions/nope"]
@@ -37,20 +42,36 @@ class Clock:
         return self.now
 
 
-class Dash:
-    """The server on one storage, with a movable clock; ``client()`` is a fresh browser-like cookie jar."""
+@dataclass
+class Served:
+    """One server per test module and backend; tests keep apart by making their own users."""
 
-    def __init__(self, storage: Any) -> None:
-        self.storage = storage
-        self.clock = Clock()
-        self.running = start_server(
-            storage=storage,
-            settings=ServerSettings(clock=self.clock),
-            dashboard_options={"poll_seconds": 0.1},
-        )
-        self.url = self.running.url
-        self.alice = storage.add_user("alice")[0]
-        self.bob = storage.add_user("bob")[0]
+    storage: Storage
+    running: RunningServer
+    clock: Clock
+
+
+@pytest.fixture(scope="module")
+def served(backend_url: str) -> Iterator[Served]:
+    clock = Clock()
+    storage = Storage(backend_url, server_secret=os.urandom(32))
+    settings = ServerSettings(clock=clock)
+    running = start_server(storage=storage, settings=settings, dashboard_options={"poll_seconds": 0.1})
+    yield Served(storage, running, clock)
+    running.stop()
+    storage.close()
+
+
+class Dash:
+    """The module's server with two fresh users and the clock reset; ``client()`` is a fresh cookie jar."""
+
+    def __init__(self, served: Served) -> None:
+        self.storage = served.storage
+        self.clock = served.clock
+        self.clock.now = NOW
+        self.url = served.running.url
+        self.alice = self.storage.add_user("alice")[0]
+        self.bob = self.storage.add_user("bob")[0]
         self._clients: list[httpx.Client] = []
 
     def client(self, **options: Any) -> httpx.Client:
@@ -70,12 +91,11 @@ class Dash:
     def close(self) -> None:
         for client in self._clients:
             client.close()
-        self.running.stop()
 
 
 @pytest.fixture
-def dash(storage: Any) -> Iterator[Dash]:
-    opened = Dash(storage)
+def dash(served: Served) -> Iterator[Dash]:
+    opened = Dash(served)
     yield opened
     opened.close()
 
