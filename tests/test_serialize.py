@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import random
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from swgdb_bridge.model import (
     StuckEvent,
     XPGain,
 )
+from swgdb_bridge.samples import write_jsonl_session
 from swgdb_bridge.sanitize import Sanitizer, scan_for_leaks
 from swgdb_bridge.serialize import SessionLogSerializer
 from swgdb_bridge.serialize.scan_view import scan_view
@@ -353,3 +355,26 @@ def test_the_garbage_collector_is_back_on_after_success_and_failure() -> None:
     with pytest.raises(SessionFileError):
         serialize(make_session(xp_gains=[XPGain(at(1), -5)]))
     assert gc.isenabled()
+
+
+def test_a_chatty_generated_session_uploads_none_of_its_planted_secrets(tmp_path: Path) -> None:
+    """Everything included: the text goes, the names, passwords, addresses, tokens and paths do not."""
+    path = write_jsonl_session(tmp_path / "chatty.jsonl", random.Random(7), 3000)
+    everything = SanitizeOptions(include_communications=True, include_player_encounters=True)
+    payload = SessionLogSerializer(everything, Sanitizer(everything, KEY)).serialize_file(path)
+    text = payload.to_json_bytes().decode()
+    assert payload.event_data.communication_events and payload.event_data.player_encounters
+    assert any(e.message for e in payload.event_data.communication_events)  # text was kept, cleaned
+    planted = {
+        "passwords": ("hunter2", "Tr0ub4dor&3", "swordfish77"),
+        "emails": ("@example.com",),
+        "addresses": ("203.0.113.",),
+        "phones": ("555-01",),
+        "tokens": ("ghp_", "discord.com/api/webhooks"),
+        "OS users": ("dexter", "mira.s", "tv_admin"),
+        "players": ("Zorvath", "Kelindra", "Drayko", "Vexa Thorn"),
+    }
+    raw = path.read_text()
+    assert [kind for kind, values in planted.items() if not any(v in raw for v in values)] == []  # all there
+    leaked = [value for values in planted.values() for value in values if value in text]
+    assert leaked == []
