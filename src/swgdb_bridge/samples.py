@@ -128,47 +128,63 @@ def _records(rng: random.Random, start: datetime, step: float) -> Iterator[Any]:
 
 
 def _happening(rng: random.Random, now: datetime, place: _Place) -> Iterator[Any]:
-    roll = rng.random()
-    if roll < 0.22:
-        creature = rng.choice(list(CREATURES))
-        amount = rng.randint(CREATURES[creature] // 2, CREATURES[creature] * 2)
-        profession = rng.choice(("marksman", "brawler"))
-        yield Action(now, f"Killed {creature} (+{amount} XP)")
-        yield XPGain(now, amount, profession, SKILLS[profession], "combat", zone=place.planet.lower())
-    elif roll < 0.36:
-        credits = rng.randint(10, 500)
-        yield Action(now, f"Looted {credits} credits from {rng.choice(list(CREATURES))}")
-        yield CreditChange(now, credits, "other")
-    elif roll < 0.44:
-        cost = rng.randint(50, 400)
-        yield Action(now, "Bought stimpack from vendor")
-        yield CreditChange(now, -cost, "vendor")
-    elif roll < 0.54:
-        item = rng.choice(ITEMS)
-        yield Action(now, f"Crafted {item}")
-        yield XPGain(
-            now, rng.randint(20, 120), "artisan", SKILLS["artisan"], "crafting", zone=place.planet.lower()
-        )
-    elif roll < 0.60:
-        quest = rng.choice(QUESTS)
-        reward = rng.randint(200, 1500)
-        yield Action(now, f"Completed quest: {quest}")
-        yield QuestCompletion(now, quest, "mission", "xp", reward, place.planet.lower())
-        yield XPGain(
-            now, reward, "scout", SKILLS["scout"], "quest", quest_name=quest, zone=place.planet.lower()
-        )
-    elif roll < 0.64:
-        place.planet = rng.choice(list(PLANETS))
-        place.city = rng.choice(PLANETS[place.planet])
-        yield Action(now, f"Traveled to {place.planet}")
-        yield LocationVisit(now, place.planet, place.city, _coordinates(rng), purpose=rng.choice(_PURPOSES))
-    elif roll < 0.70:
-        yield Action(now, f"Looted {(item := rng.choice(ITEMS))}")
-        yield LootDrop(now, item, place.planet.lower())
-    else:
-        yield Action(now, _flavour(rng, place))
+    """One tick of the bot: an action line and what it earned, spent, found or changed."""
+    kind = rng.choices(_HAPPENINGS, _WEIGHTS)[0]
+    return kind(rng, now, place)
 
 
+def _kill(rng: random.Random, now: datetime, place: _Place) -> Iterator[Any]:
+    creature = rng.choice(list(CREATURES))
+    amount = rng.randint(CREATURES[creature] // 2, CREATURES[creature] * 2)
+    profession = rng.choice(("marksman", "brawler"))
+    yield Action(now, f"Killed {creature} (+{amount} XP)")
+    yield XPGain(now, amount, profession, SKILLS[profession], "combat", zone=place.planet.lower())
+
+
+def _loot_credits(rng: random.Random, now: datetime, place: _Place) -> Iterator[Any]:
+    credits = rng.randint(10, 500)
+    yield Action(now, f"Looted {credits} credits from {rng.choice(list(CREATURES))}")
+    yield CreditChange(now, credits, "other")
+
+
+def _buy(rng: random.Random, now: datetime, place: _Place) -> Iterator[Any]:
+    yield Action(now, "Bought stimpack from vendor")
+    yield CreditChange(now, -rng.randint(50, 400), "vendor")
+
+
+def _craft(rng: random.Random, now: datetime, place: _Place) -> Iterator[Any]:
+    yield Action(now, f"Crafted {rng.choice(ITEMS)}")
+    yield XPGain(
+        now, rng.randint(20, 120), "artisan", SKILLS["artisan"], "crafting", zone=place.planet.lower()
+    )
+
+
+def _quest(rng: random.Random, now: datetime, place: _Place) -> Iterator[Any]:
+    quest, reward, zone = rng.choice(QUESTS), rng.randint(200, 1500), place.planet.lower()
+    yield Action(now, f"Completed quest: {quest}")
+    yield QuestCompletion(now, quest, "mission", "xp", reward, zone)
+    yield XPGain(now, reward, "scout", SKILLS["scout"], "quest", quest_name=quest, zone=zone)
+
+
+def _travel(rng: random.Random, now: datetime, place: _Place) -> Iterator[Any]:
+    place.planet = rng.choice(list(PLANETS))
+    place.city = rng.choice(PLANETS[place.planet])
+    yield Action(now, f"Traveled to {place.planet}")
+    yield LocationVisit(now, place.planet, place.city, _coordinates(rng), purpose=rng.choice(_PURPOSES))
+
+
+def _loot_item(rng: random.Random, now: datetime, place: _Place) -> Iterator[Any]:
+    item = rng.choice(ITEMS)
+    yield Action(now, f"Looted {item}")
+    yield LootDrop(now, item, place.planet.lower())
+
+
+def _chore(rng: random.Random, now: datetime, place: _Place) -> Iterator[Any]:
+    yield Action(now, _flavour(rng, place))
+
+
+_HAPPENINGS = (_kill, _loot_credits, _buy, _craft, _quest, _travel, _loot_item, _chore)
+_WEIGHTS = (22, 14, 8, 10, 6, 4, 6, 30)
 _PURPOSES = ("quest_hub", "combat_grinding", "crafting_hub", "travel")
 
 
