@@ -13,6 +13,7 @@ import logging
 import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -158,6 +159,47 @@ def test_tokens_and_cookies_never_reach_our_logs(dash: Dash, caplog: pytest.LogC
     ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("swgdb_bridge"))
     assert "GET /dashboard/login -> 303" in ours and "GET /dashboard/login -> 403" in ours
     assert token not in ours and client.cookies[COOKIE_NAME] not in ours
+
+
+def test_a_link_opened_many_times_at_once_logs_in_exactly_once(dash: Dash) -> None:
+    link = dash.link(dash.alice)
+    with ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(lambda _: dash.client().get(link).status_code, range(8)))
+    assert statuses == [303] + [403] * 7
+
+
+def test_new_links_clear_the_users_dead_logins(dash: Dash) -> None:
+    unused = dash.link(dash.alice)
+    live = dash.logged_in(dash.alice)
+    other = dash.link(dash.bob)
+    leaving = dash.logged_in(dash.alice)
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', leaving.get("/dashboard/").text)
+    assert (
+        csrf is not None
+        and leaving.post("/dashboard/logout", data={"csrf_token": csrf[1]}).status_code == 303
+    )
+    assert _login_rows(dash) == 4
+    dash.clock.now = NOW + 15 * 60
+    dash.link(dash.alice)  # clears alice's expired link and logged-out session, keeps her live session
+    assert _login_rows(dash) == 3
+    assert live.get("/dashboard/").status_code == 200
+    assert dash.client().get(unused).status_code == 403
+    assert dash.client().get(other).status_code == 403  # expired, though not cleared yet (bob's row)
+
+
+def _login_rows(dash: Dash) -> int:
+    from sqlalchemy import func, select
+
+    from swgdb_bridge.server.dashboard.tables import dashboard_logins
+    from swgdb_bridge.server.tables import users
+
+    query = (
+        select(func.count())
+        .select_from(dashboard_logins.join(users))
+        .where(users.c.user_hash.in_([dash.alice, dash.bob]))
+    )
+    with dash.storage.engine.connect() as connection:
+        return int(connection.scalar(query))
 
 
 def test_links_expire_after_15_minutes(dash: Dash) -> None:

@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 
 from swgdb_bridge.errors import StateError
 from swgdb_bridge.server.dashboard.tables import dashboard_logins
@@ -51,7 +51,8 @@ def _utc(moment: float | None) -> datetime:
 def dashboard_link(storage: Storage, user_hash: str, base_url: str, *, now: float | None = None) -> str:
     """A login link for ``user_hash``, valid once for 15 minutes from ``now`` (Unix seconds, default: now).
 
-    Raises :class:`StateError` when no active user has that hash.
+    Raises :class:`StateError` when no active user has that hash. The user's dead rows (unused expired
+    links, ended or logged-out sessions) are cleared here, so the table stays as small as the live logins.
     """
     created = _utc(now)
     token = secrets.token_urlsafe(32)
@@ -64,6 +65,7 @@ def dashboard_link(storage: Storage, user_hash: str, base_url: str, *, now: floa
                 f"no active user with hash {user_hash!r}: check it with the output of `swgdb-bridge server "
                 "add-user`, and pass the same --database-url the server uses"
             )
+        conn.execute(delete(dashboard_logins).where(dashboard_logins.c.user_id == user_id, _dead(created)))
         conn.execute(
             insert(dashboard_logins).values(
                 user_id=user_id,
@@ -73,6 +75,15 @@ def dashboard_link(storage: Storage, user_hash: str, base_url: str, *, now: floa
             )
         )
     return f"{base_url.rstrip('/')}{LOGIN_PATH}?token={token}"
+
+
+def _dead(now: datetime) -> ColumnElement[bool]:
+    row = dashboard_logins.c
+    return or_(
+        and_(row.used_at.is_(None), row.link_expires_at <= now),
+        row.session_expires_at <= now,
+        row.logged_out_at.is_not(None),
+    )
 
 
 @dataclass(frozen=True, slots=True)
