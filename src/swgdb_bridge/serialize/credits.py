@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from swgdb_bridge.model import CreditChange, Session
-from swgdb_bridge.serialize.classify import CREDIT_SOURCES
+from swgdb_bridge.serialize.classify import CREDIT_SOURCES, Classifier
 from swgdb_bridge.serialize.units import per_hour, utc
 
-_TRANSFER_WORDS = ("transfer", "bank")
+_TRANSFERS = Classifier((("transfer", ("transfer", "bank")),))
 
 
 def credit_data(session: Session, minutes: float, *, include_events: bool) -> dict[str, Any]:
@@ -29,10 +29,7 @@ def credit_data(session: Session, minutes: float, *, include_events: bool) -> di
 
 def transaction_type(change: CreditChange) -> str:
     """Moving money between one's own accounts is a transfer; otherwise the sign decides."""
-    label = (change.source or "").lower()
-    if any(word in label for word in _TRANSFER_WORDS):
-        return "transfer"
-    return "loss" if change.amount < 0 else "gain"
+    return _TRANSFERS(change.source, default="loss" if change.amount < 0 else "gain")
 
 
 def _event(change: CreditChange) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from swgdb_bridge.model import Session, XPGain
 from swgdb_bridge.serialize.classify import XP_SOURCES
-from swgdb_bridge.serialize.units import add, minutes_between, per_hour, utc
+from swgdb_bridge.serialize.units import minutes_between, per_hour, utc
 
 FASTEST_SKILLS = 5
 SLOWDOWN_GAP_MINUTES = 20.0
@@ -57,10 +57,15 @@ def _breakdowns(session: Session) -> dict[str, dict[str, int]]:
     """Per-event sums where the events carry the attribute, else what the summary declares."""
     summed: dict[str, dict[str, int]] = {name: {} for name in BREAKDOWNS}
     profession, skill, source = summed["profession"], summed["skill"], summed["source"]
-    for gain in session.xp_gains:
-        add(profession, gain.profession, gain.amount)
-        add(skill, gain.skill, gain.amount)
-        add(source, XP_SOURCES(gain.source) if gain.source else None, gain.amount)
+    for gain in session.xp_gains:  # inlined adds: this loop runs once per XP event
+        amount, name, trained, origin = gain.amount, gain.profession, gain.skill, gain.source
+        if name:
+            profession[name] = profession.get(name, 0) + amount
+        if trained:
+            skill[trained] = skill.get(trained, 0) + amount
+        if origin:
+            kind = XP_SOURCES(origin)
+            source[kind] = source.get(kind, 0) + amount
     for name in BREAKDOWNS:
         if not summed[name]:
             declared = session.declared_breakdowns.get(name, {})
