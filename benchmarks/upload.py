@@ -29,8 +29,8 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from swgdb_bridge import SessionUploader, UploadConfig  # noqa: E402
-from swgdb_bridge.paths import HOME_ENV  # noqa: E402
+from swgdb_bridge import SessionUploader, UploadConfig
+from swgdb_bridge.paths import HOME_ENV
 
 
 def write_sessions(folder: Path, count: int) -> list[Path]:

@@ -10,11 +10,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fixtures.fault_proxy import LiveServer
 
+from fixtures.fault_proxy import LiveServer
 from swgdb_bridge.demo import write_sample_sessions
 from swgdb_bridge.outbox import Outbox
 
@@ -30,12 +31,29 @@ def start_uploader(url: str, server: LiveServer, folder: Path, home: Path) -> su
                              "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def kill_when(process: subprocess.Popen, ready, deadline_seconds: float = 20.0) -> None:
+def kill_when(process: subprocess.Popen, ready: Callable[[], bool], deadline_seconds: float = 20.0) -> None:
     deadline = time.monotonic() + deadline_seconds
     while process.poll() is None and not ready() and time.monotonic() < deadline:
         time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
     process.communicate()
+
+
+def after_pause(seconds: float) -> Callable[[], bool]:
+    started = time.monotonic()
+    return lambda: time.monotonic() - started >= seconds
+
+
+def after_stored(server: LiveServer, target: int, jitter: float) -> Callable[[], bool]:
+    """True ``jitter`` seconds after the server first held ``target`` sessions."""
+    reached: list[float] = []
+
+    def due() -> bool:
+        if not reached and len(server.stored_sessions()) >= target:
+            reached.append(time.monotonic())
+        return bool(reached) and time.monotonic() - reached[0] >= jitter
+
+    return due
 
 
 def test_sigkill_at_random_points_never_loses_or_duplicates_a_session(
@@ -52,24 +70,14 @@ def test_sigkill_at_random_points_never_loses_or_duplicates_a_session(
     for round_ in range(KILLS):
         process = start_uploader(url, live_server, folder, bridge_home)
         if round_ % 3 == 2:  # anywhere: start-up, reading and queuing, sending
-            started = time.monotonic()
-            pause = rng.uniform(0.0, 2.0)
-            kill_when(process, lambda: time.monotonic() - started >= pause)
+            kill_when(process, after_pause(rng.uniform(0.0, 2.0)))
         else:  # mid-sending: a few sessions after this run's first, plus a jitter across one request cycle
             target = len(live_server.stored_sessions()) + rng.randint(1, 5)
-            jitter = rng.uniform(0.0, 0.07)
-            reached: list[float] = []
-
-            def due() -> bool:
-                if not reached and len(live_server.stored_sessions()) >= target:
-                    reached.append(time.monotonic())
-                return bool(reached) and time.monotonic() - reached[0] >= jitter
-
-            kill_when(process, due)
+            kill_when(process, after_stored(live_server, target, rng.uniform(0.0, 0.07)))
         stored_after_kill.append(len(live_server.stored_sessions()))
 
     final = start_uploader(url, live_server, folder, bridge_home)
-    out, err = final.communicate(timeout=120)
+    _, err = final.communicate(timeout=120)
     assert final.returncode == 0, err.decode()
 
     assert any(0 < n < SESSIONS for n in stored_after_kill), f"no kill landed mid-upload: {stored_after_kill}"

@@ -39,9 +39,8 @@ def test_truncated_state_file_is_a_clear_state_error(tmp_path: Path) -> None:
     for suffix in ("-wal", "-shm"):
         Path(f"{state}{suffix}").unlink(missing_ok=True)
     state.write_bytes(state.read_bytes()[:3000])
-    with pytest.raises(StateError, match="cannot be used"):
-        with Outbox(state) as box:
-            box.pending()
+    with pytest.raises(StateError, match="cannot be used"), Outbox(state) as box:
+        box.pending()
 
 
 def test_unreadable_state_file_is_a_clear_state_error(tmp_path: Path) -> None:
@@ -92,8 +91,7 @@ def test_second_uploader_is_refused_and_the_lock_dies_with_its_holder(tmp_path: 
 
 
 def test_lock_is_reentrant_after_release(tmp_path: Path) -> None:
-    with UploaderLock(tmp_path):
-        with pytest.raises(StateError, match="already using"):
-            UploaderLock(tmp_path).acquire()
+    with UploaderLock(tmp_path), pytest.raises(StateError, match="already using"):
+        UploaderLock(tmp_path).acquire()
     with UploaderLock(tmp_path):
         pass

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import orjson
 import pytest
-from fixtures.fault_proxy import LiveServer, run_cli as cli
 
+from fixtures.fault_proxy import LiveServer
+from fixtures.fault_proxy import run_cli as cli
 from swgdb_bridge import SessionUploader, SWGDBAPIClient, UploadConfig
 from swgdb_bridge.demo import write_sample_sessions
 from swgdb_bridge.outbox import Outbox
@@ -104,7 +105,6 @@ def test_invalid_files_are_reported_and_the_rest_upload(live_server: LiveServer,
 
 def test_refused_payload_goes_to_dead_letters_and_can_be_retried(live_server: LiveServer, tmp_path: Path) -> None:
     from fixtures.payloads import make_document
-
     from swgdb_bridge.outbox import NewItem
 
     with Outbox() as box:

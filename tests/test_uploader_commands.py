@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
-from fixtures.fault_proxy import LiveServer, run_cli as cli
-from fixtures.payloads import make_document
 
+from fixtures.fault_proxy import LiveServer
+from fixtures.fault_proxy import run_cli as cli
+from fixtures.payloads import make_document
 from swgdb_bridge.demo import write_sample_sessions
 from swgdb_bridge.outbox import NewItem, Outbox
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixtures.fault_proxy import FAULTS, LiveServer, seeded_chooser
 
+from fixtures.fault_proxy import FAULTS, LiveServer, seeded_chooser
 from swgdb_bridge import SessionUploader, UploadConfig
 from swgdb_bridge.demo import write_sample_sessions
 from swgdb_bridge.outbox import Outbox

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fixtures.fault_proxy import LiveServer
 
+from fixtures.fault_proxy import LiveServer
 from swgdb_bridge import SessionUploader, UploadConfig
 from swgdb_bridge.demo import write_sample_sessions
 from swgdb_bridge.outbox import UploaderLock

@@ -138,7 +138,7 @@ def _parse_server_time(value: Any) -> float:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        return datetime.fromisoformat(value).timestamp()
     raise APIError(f"the server's /v1/info has no usable server_time ({value!r})", code="bad_info")
 
 
