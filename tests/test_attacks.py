@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -343,6 +344,29 @@ def test_schema_invalid_payloads_are_a_422_and_store_nothing(live_api: Api, muta
     assert response.status_code == 422, response.text
     assert response.json()["fields"]
     assert live_api.stored(account) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "status"), [(2**63 - 1, 201), (-(2**63), 201), (2**63, 422), (2**64 - 1, 422)]
+)
+def test_integers_must_fit_in_64_bits(live_api: Api, value: int, status: int) -> None:
+    """Databases hold signed 64-bit integers: beyond that a 422 (it used to be a 500 on SQLite)."""
+    account = live_api.account()
+    document = make_document("int64-1")
+    document["credit_data"]["credit_events"] = [{"amount": value, "transaction_type": "gain"}]
+    response = live_api.upload(account, json.dumps(document).encode())
+    assert response.status_code == status, response.text
+    if status == 422:
+        assert [f["path"] for f in response.json()["fields"]] == ["credit_data.credit_events[0].amount"]
+        assert live_api.stored(account) == []
+
+
+def test_a_nul_character_never_crashes_the_server(live_api: Api) -> None:
+    account = live_api.account()
+    document = make_document("nul-1")
+    document["quest_data"]["quest_events"][0]["quest_name"] = "before\u0000after"
+    response = live_api.upload(account, json.dumps(document).encode())
+    assert response.status_code in (201, 422), response.text
 
 
 # --- concurrency and logs ---------------------------------------------------------------------------------

@@ -9,17 +9,19 @@ signatures close over, not strings naming them.
 """
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
 from swgdb_bridge.payload import SessionPayload, content_digest
 from swgdb_bridge.protocol import VERSION
 from swgdb_bridge.server.body import decode_body, parse_json
-from swgdb_bridge.server.errors import ApiProblem, invalid_payload
+from swgdb_bridge.server.errors import ApiProblem, field_path, invalid_payload
 from swgdb_bridge.server.openapi import SIGNED_HEADER_PARAMETERS, json_request_body
 from swgdb_bridge.server.settings import ServerSettings
 from swgdb_bridge.server.verify import ClientAddressLimit, VerifiedRequest, Verifier
@@ -126,11 +128,7 @@ class Ingest:
         return parse_json(body)
 
     def one(self, user_hash: str, document: Any) -> UploadResult:
-        try:
-            payload = SessionPayload.model_validate(document)
-        except ValidationError as exc:
-            raise invalid_payload(exc, "The session payload") from None
-        return self._store(user_hash, payload)
+        return self._store(user_hash, _validated(document, "The session payload"))
 
     def batch(self, user_hash: str, document: Any) -> BatchResult:
         items = self._batch_items(document)
@@ -157,20 +155,66 @@ class Ingest:
 
     def _batch_item(self, user_hash: str, index: int, item: Any) -> BatchItem:
         try:
-            payload = SessionPayload.model_validate(item)
-        except ValidationError as exc:
-            problem = invalid_payload(exc, f"Session {index} of the batch")
+            result = self._store(user_hash, _validated(item, f"Session {index} of the batch"))
+        except ApiProblem as problem:
             error = ErrorBody(error=problem.code, message=problem.message, fields=problem.fields)
             return BatchItem(index=index, session_id=_claimed_id(item), status="rejected", error=error)
-        result = self._store(user_hash, payload)
         return BatchItem(index=index, session_id=result.session_id, status=result.status, digest=result.digest)
 
     def _store(self, user_hash: str, payload: SessionPayload) -> UploadResult:
         """Keyed by (user, session_id); the digest is the server's own, never the client's claim."""
         document = payload.to_document()
         digest = content_digest(document)
-        result = self.storage.upsert_session(user_hash, payload.session_id, digest, document, self.settings.utcnow())
+        try:
+            result = self.storage.upsert_session(
+                user_hash, payload.session_id, digest, document, self.settings.utcnow()
+            )
+        except ValueError as exc:  # storage's "valid but cannot be kept" (its message names the field)
+            raise ApiProblem(422, "unstorable_session", str(exc)) from None
+        except DataError as exc:  # SQL "data exception": a value the column cannot hold, i.e. the client's data
+            raise _unstorable(payload.session_id, exc) from None
         return UploadResult(session_id=payload.session_id, status=result.status, digest=digest)
+
+
+def _unstorable(session_id: str, exc: DataError) -> ApiProblem:
+    """Name the database's reason (e.g. "integer out of range") but never the statement or its values."""
+    diagnostic = getattr(exc.orig, "diag", None)
+    reason = getattr(diagnostic, "message_primary", None) or "a value is out of the database's range"
+    return ApiProblem(
+        422,
+        "unstorable_session",
+        f"Session {session_id!r} cannot be stored: {reason}. Check the numbers and dates in it.",
+    )
+
+
+INT64 = range(-(2**63), 2**63)
+
+
+def _validated(document: Any, what: str) -> SessionPayload:
+    """The payload model's checks, plus one the JSON layer adds: integers fit in 64 bits (databases' limit)."""
+    too_big = [
+        {"path": field_path(loc), "message": "integer outside the signed 64-bit range", "type": "int64_range"}
+        for loc in _oversized_integers(document)
+    ]
+    if too_big:
+        raise ApiProblem(422, "validation_failed", f"{what} has integers too large to store; see 'fields'.", fields=too_big)
+    try:
+        return SessionPayload.model_validate(document)
+    except ValidationError as exc:
+        raise invalid_payload(exc, what) from None
+
+
+def _oversized_integers(document: Any) -> Iterator[tuple[int | str, ...]]:
+    """Locations of integers outside :data:`INT64`, walked without recursion (JSON may nest deeply)."""
+    stack: list[tuple[tuple[int | str, ...], Any]] = [((), document)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*loc, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*loc, index), item) for index, item in enumerate(value))
+        elif isinstance(value, int) and not isinstance(value, bool) and value not in INT64:
+            yield loc
 
 
 def _claimed_id(item: Any) -> str | None:
