@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -86,30 +87,28 @@ def _run(
         else:
             Console(stderr=True).print(f"exported to {output}")
         return
+    # Each action gives its data and how to draw it; nothing is drawn for --json.
     if view:
         data: Any = viewer.view_session(view)
-        renderables = list(render.session_view(data))
+        draw: Any = render.session_view
     elif search:
         data = viewer.search_sessions(search, regex=regex, **filters)
-        renderables = [render.search_table(data, search)]
+        draw = partial(render.search_view, text=search)
     elif analyze:
         data = viewer.analyze_sessions(**filters)
-        renderables = list(render.analysis_view(data))
+        draw = render.analysis_view
     elif compare and compare[0]:
         data = viewer.compare_sessions(*compare)
-        renderables = [render.comparison_table(data)]
+        draw = render.comparison_view
     else:
-        rows = viewer.list_sessions(limit=limit, **filters)
-        data = {"sessions": rows, "problems": viewer.problems()}
-        renderables = [render.sessions_table(rows)]
-        if data["problems"]:
-            renderables.append(render.problems_table(data["problems"]))
+        data = {"sessions": viewer.list_sessions(limit=limit, **filters), "problems": viewer.problems()}
+        draw = render.listing_view
     if as_json:
         _emit_json(data)
-    else:
-        out = Console(highlight=False)
-        for renderable in renderables:
-            out.print(renderable)
+        return
+    out = Console(highlight=False)
+    for renderable in draw(data):
+        out.print(renderable)
 
 
 def register(app: typer.Typer) -> None:

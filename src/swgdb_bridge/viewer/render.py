@@ -57,6 +57,20 @@ def sessions_table(rows: list[dict[str, Any]], title: str = "Sessions") -> Table
     return table
 
 
+def listing_view(data: dict[str, Any]) -> Iterator[RenderableType]:
+    yield sessions_table(data["sessions"])
+    if data["problems"]:
+        yield problems_table(data["problems"])
+
+
+def search_view(results: list[dict[str, Any]], text: str) -> Iterator[RenderableType]:
+    yield search_table(results, text)
+
+
+def comparison_view(result: dict[str, Any]) -> Iterator[RenderableType]:
+    yield comparison_table(result)
+
+
 def problems_table(problems: list[dict[str, str]]) -> Table:
     table = Table(title=f"Files that could not be read ({len(problems)})", title_justify="left", title_style="red")
     table.add_column("file")
