@@ -424,6 +424,33 @@ def test_overview_totals_filters_and_planets(dash: Dash) -> None:
     }
 
 
+HOSTILE_PARAMS = [
+    {"from": "9999-12-31", "to": "9999-12-31"},
+    {"from": "0001-01-01"},
+    {"to": "1969-12-31"},
+    {"page": "99999999999999999999999"},
+    {"page": "-5"},
+    {"page": "1e3"},
+    {"sort": "xp;DROP TABLE sessions", "dir": "sideways"},
+    {"q": "%_\\'\"<script>"},
+    {"q": "2026-13"},
+    {"q": "2026-02-30"},
+    {"q": "0000"},
+    {"character": "x" * 500, "mode": "nonsense"},
+    {"character": "\u202e\u0000"},
+]
+
+
+def test_odd_query_strings_never_break_a_page(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("s-1"))
+    client = dash.logged_in(dash.alice)
+    for params in HOSTILE_PARAMS:
+        for path in ["/dashboard/", "/dashboard/sessions", "/dashboard/charts/xp-rate.svg"]:
+            response = client.get(path, params=params)
+            assert response.status_code == 200, (path, params)
+            assert "<script>" not in response.text
+
+
 def test_trend_compares_the_window_with_the_one_before(dash: Dash) -> None:
     store(dash.storage, dash.alice, dashboard_document("old", start=BASE_TIME - timedelta(days=40), xp=1000))
     store(dash.storage, dash.alice, dashboard_document("new", start=BASE_TIME, xp=1500))

@@ -90,13 +90,17 @@ def _path_for(request: Request, route: str, **params: str) -> str:
 
 
 def _parse_date(raw: str | None, label: str, problems: list[str]) -> date | None:
+    """A YYYY-MM-DD date from 1970 to 9000 (beyond, date arithmetic for trends would overflow)."""
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
+        day = None
+    if day is None or not 1970 <= day.year <= 9000:
         problems.append(f"The {label} date {raw[:20]!r} is not a date like 2026-05-14; it was ignored.")
         return None
+    return day
 
 
 def parse_filters(params: Any) -> Filters:
@@ -106,8 +110,12 @@ def parse_filters(params: Any) -> Filters:
     if date_from and date_to and date_from > date_to:
         problems.append("The from date is after the to date; they were swapped.")
         date_from, date_to = date_to, date_from
-    character = (params.get("character") or "").strip()[:50] or None
-    return Filters(character, date_from, date_to, tuple(problems))
+    return Filters(_text(params, "character", 50) or None, date_from, date_to, tuple(problems))
+
+
+def _text(params: Any, name: str, limit: int) -> str:
+    """A free-text parameter, trimmed and capped; NUL is dropped (PostgreSQL refuses it in any string)."""
+    return (params.get(name) or "").replace("\x00", "").strip()[:limit]
 
 
 def parse_table_query(params: Any) -> TableQuery:
@@ -122,7 +130,7 @@ def parse_table_query(params: Any) -> TableQuery:
     except ValueError:
         page = 1
     mode = params.get("mode") if params.get("mode") in MODES else None
-    return TableQuery(parse_filters(params), (params.get("q") or "")[:100], mode, sort, direction, page)
+    return TableQuery(parse_filters(params), _text(params, "q", 100), mode, sort, direction, page)
 
 
 def _filter_params(filters: Filters) -> dict[str, str]:
