@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, urlencode
@@ -28,7 +28,15 @@ from swgdb_bridge.payload import SessionMode
 from swgdb_bridge.server.dashboard import charts, present
 from swgdb_bridge.server.dashboard.auth import COOKIE_NAME, SESSION_LIFETIME, Authenticator, DashboardUser
 from swgdb_bridge.server.dashboard.live import version_events
-from swgdb_bridge.server.dashboard.queries import SORTS, DashboardQueries, Filters, TableQuery, midnight
+from swgdb_bridge.server.dashboard.queries import (
+    SORTS,
+    DashboardQueries,
+    Filters,
+    TableQuery,
+    Totals,
+    Unit,
+    midnight,
+)
 from swgdb_bridge.server.dashboard.security import SecurityHeaders
 
 if TYPE_CHECKING:
@@ -50,6 +58,7 @@ PATHS = {
     "static": "/static/{path}",
 }
 CHARTS = {"xp-rate": "XP per hour", "credit-rate": "Credits per hour", "planets": "Minutes per planet"}
+RATE_CHARTS = {"xp-rate": "xp_per_hour", "credit-rate": "credits_per_hour"}  # chart → RatePoint attribute
 # (key, label, numeric): the sessions table's columns, in order.
 COLUMNS = (
     ("date", "Date", False),
@@ -247,9 +256,8 @@ class Dashboard:
                 request,
                 403,
                 "This login link no longer works",
-                "Login links work once and expire after 15 minutes. This one was already used, has expired, "
-                "or "
-                "was mistyped. Create a new one:",
+                "Login links work once and expire after 15 minutes. This one was already used, has "
+                "expired, or was mistyped. Create a new one:",
                 command=LOGIN_COMMAND,
             )
         response = RedirectResponse(_path_for(request, "overview"), status_code=303)
@@ -305,32 +313,26 @@ class Dashboard:
         total = q.totals(uid, filters)
         start, end, window = _trend_window(filters, total)
         current, previous = q.window_totals(uid, filters, [(start, end), (start - (end - start), start)])
-        unit = present.bucket_unit(
-            midnight(filters.date_from) if filters.date_from else total.first,
-            midnight(filters.date_to) if filters.date_to else total.last,
-        )
+        unit = _unit(filters, total)
         series = q.rate_series(uid, filters, unit)
         planets = q.planet_minutes(uid, filters)
         query = urlencode({**_filter_params(filters), "v": version})
-        chart_url = lambda name: f"{_path_for(request, 'chart', name=name)}?{query}"
-        rate_charts = [
-            {
-                "name": "xp-rate",
-                "title": CHARTS["xp-rate"],
-                "url": chart_url("xp-rate"),
-                "alt": _series_alt("XP per hour", unit, [(p.bucket, p.xp_per_hour) for p in series]),
-                "rows": [(p.bucket, round(p.xp_per_hour)) for p in series],
-            },
-            {
-                "name": "credit-rate",
-                "title": CHARTS["credit-rate"],
-                "url": chart_url("credit-rate"),
-                "alt": _series_alt(
-                    "Credits per hour", unit, [(p.bucket, p.credits_per_hour) for p in series]
-                ),
-                "rows": [(p.bucket, round(p.credits_per_hour)) for p in series],
-            },
-        ]
+
+        def chart_url(name: str) -> str:
+            return f"{_path_for(request, 'chart', name=name)}?{query}"
+
+        rate_charts = []
+        for name, rate in RATE_CHARTS.items():
+            points = [(p.bucket, getattr(p, rate)) for p in series]
+            rate_charts.append(
+                {
+                    "name": name,
+                    "title": CHARTS[name],
+                    "url": chart_url(name),
+                    "alt": _series_alt(CHARTS[name], unit, points),
+                    "rows": [(bucket, round(value)) for bucket, value in points],
+                }
+            )
         return {
             "title": "Overview",
             "active": "overview",
@@ -363,13 +365,9 @@ class Dashboard:
         if name == "planets":
             planets = self.queries.planet_minutes(user.user_id, filters)[:12]
             return charts.bar_chart(CHARTS[name], [p for p, _ in planets], [m for _, m in planets])
-        total = self.queries.totals(user.user_id, filters)
-        unit = present.bucket_unit(
-            midnight(filters.date_from) if filters.date_from else total.first,
-            midnight(filters.date_to) if filters.date_to else total.last,
-        )
+        unit = _unit(filters, self.queries.totals(user.user_id, filters))
         series = self.queries.rate_series(user.user_id, filters, unit)
-        values = [p.xp_per_hour if name == "xp-rate" else p.credits_per_hour for p in series]
+        values = [getattr(p, RATE_CHARTS[name]) for p in series]
         return charts.rate_chart(f"{CHARTS[name]} (per {unit})", [p.bucket for p in series], values)
 
     async def sessions(self, request: Request) -> Response:
@@ -468,7 +466,14 @@ def _column(request: Request, table: TableQuery, key: str, label: str, numeric: 
     }
 
 
-def _trend_window(filters: Filters, total: Any) -> tuple[Any, Any, str]:
+def _unit(filters: Filters, total: Totals) -> Unit:
+    """Chart buckets by the span shown: the date range when set, else the sessions' own first and last."""
+    first = midnight(filters.date_from) if filters.date_from else total.first
+    last = midnight(filters.date_to) if filters.date_to else total.last
+    return present.bucket_unit(first, last)
+
+
+def _trend_window(filters: Filters, total: Totals) -> tuple[datetime, datetime, str]:
     """The selected range when both ends are set, else the 30 days up to the selection's last session."""
     if filters.date_from and filters.date_to:
         start, end = midnight(filters.date_from), midnight(filters.date_to + timedelta(days=1))
