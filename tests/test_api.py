@@ -219,3 +219,11 @@ def test_rotated_keys_both_work_and_revocation_ends_them(live_api: Api) -> None:
     live_api.storage.revoke(account.user_hash)
     assert live_api.signed(rotated, "GET", "/v1/auth/validate").status_code == 401
     assert live_api.signed(account, "GET", "/v1/auth/validate").status_code == 401
+
+
+def test_runner_sockets_are_tcp_so_responses_are_not_delayed_by_nagle(live_api: Api) -> None:
+    """asyncio sets TCP_NODELAY only on sockets whose proto is TCP; without it each reply waited ~40 ms."""
+    import socket
+
+    [listener] = live_api.running._server.servers[0].sockets
+    assert listener.proto == socket.IPPROTO_TCP
