@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from swgdb_bridge.sanitize import detectors, scan_for_leaks
+from swgdb_bridge.config import SanitizeOptions
+from swgdb_bridge.sanitize import Sanitizer, detectors, scan_for_leaks
 
 # (category, text holding the secret, the secret itself: must be gone after scrubbing, marker that replaces it)
 SECRETS = [
@@ -130,3 +131,17 @@ def test_fast_path_conditions_never_skip_a_detector_that_would_match(text: str, 
             if detector.spans(candidate):
                 assert detector.may_match(candidate, lowered), detector.category
                 assert detectors.might_hold_secret(candidate, lowered)
+
+
+# Inputs that make careless patterns backtrack quadratically (a hang, not a slowdown, at this size).
+PATHOLOGICAL = ["//" * 100_000, "/home/" * 30_000, "eyJ" * 60_000, "password: " * 20_000, "1 " * 100_000,
+                "a@" * 100_000, "ab:" * 60_000, "%5C" * 60_000, "Rat " * 50_000]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("text", PATHOLOGICAL, ids=lambda t: repr(t[:6]))
+def test_long_pathological_strings_do_not_hang_the_scrub_or_the_rescan(text: str) -> None:
+    cleaned = detectors.scrub(text, {})
+    assert detectors.find_secrets(cleaned) == []
+    sanitizer = Sanitizer(SanitizeOptions(), bytes(32), known_names=["Rat"])
+    assert scan_for_leaks([sanitizer.clean_text(text)], known_names=["Rat"]) == []

@@ -46,7 +46,6 @@ _TOKEN_PLUGINS = (
     GitHubTokenDetector,
     GitLabTokenDetector,
     MailchimpDetector,
-    NpmDetector,
     OpenAIDetector,
     PypiTokenDetector,
     SendGridDetector,
@@ -59,6 +58,7 @@ _TOKEN_PLUGINS = (
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9_\-+/=.]")
 _TOKEN_HEAD = re.compile(r"[A-Za-z0-9_\-]")  # a token's start holds no "=" or "/": those belong to "t=", "url/"
 _SEP = r"(?:\\+|/|%5[cC]|%2[fF])"
+_NOT_AFTER_SEP = r"(?<![\\/])(?<!%5[cC])(?<!%2[fF])"  # start at a run of separators, never inside one
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,11 @@ class Detector:
     trigger: re.Pattern[str] | None = None
     validate: Validator | None = None
     widen: bool = False  # grow a token match to the whole run of token characters, so no tail is left
+    literal_needles: bool = False  # every match contains a needle: even the full re-scan may skip on none
+
+    def worth_scanning(self, text: str, lowered: str) -> bool:
+        """For the full re-scan: False only where a match is impossible, not merely unlikely."""
+        return not self.literal_needles or self.may_match(text, lowered)
 
     def may_match(self, text: str, lowered: str) -> bool:
         for needle in self.needles:
@@ -211,14 +216,23 @@ DETECTORS: tuple[Detector, ...] = (
         "tokens",
         "[token]",
         _plugin_patterns(_TOKEN_PLUGINS),
-        needles=("_authtoken", "xox"),
+        needles=("xox",),
         trigger=_LONG_RUN,
         widen=True,
     ),
     Detector(
         "tokens",
         "[token]",
-        _plugin_patterns([JwtTokenDetector]),
+        _plugin_patterns([NpmDetector]),
+        needles=("_authtoken",),  # its ".+" backtracks over long lines: only run it where it can match
+        widen=True,
+        literal_needles=True,
+    ),
+    Detector(
+        "tokens",
+        "[token]",
+        # The plugin's pattern, tried only where a token can start: unanchored, it is quadratic on "eyJeyJeyJ…".
+        ((re.compile(r"(?<![A-Za-z0-9_=-])" + JwtTokenDetector.denylist[0].pattern), 0),),
         needles=("eyj",),
         validate=_jwt_ok,
         widen=True,
@@ -275,7 +289,7 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(
             # C:\Users\X, C:\\Users\\X, C:%5CUsers%5CX, /home/X, /Users/X, file:///C:/Users/X. A name may hold
             # spaces when a separator follows it ("C:\Users\John Smith\Documents").
-            rf"(?:\b[A-Za-z]:)?{_SEP}+(?:users|home|documents and settings){_SEP}+"
+            rf"(?:\b[A-Za-z]:)?{_NOT_AFTER_SEP}{_SEP}++(?:users|home|documents and settings){_SEP}++"
             rf"(?!\[user\])((?:[^\\/%\"'<>|:*?\r\n]{{1,64}}?(?={_SEP}))|[^\\/%\s\"'<>|:*?]+)",
             flags=re.IGNORECASE,
             group=1,
@@ -371,8 +385,9 @@ def _replace(text: str, spans: list[tuple[int, int]], marker: str) -> str:
 
 
 def find_secrets(text: str) -> list[str]:
-    """Categories of every secret left in ``text``, every detector run, no fast path (the fail-closed check)."""
-    return [d.category for d in DETECTORS if d.spans(text)]
+    """Categories of every secret left in ``text``: every detector, no shortcut (the fail-closed check)."""
+    lowered = text.lower()
+    return [d.category for d in DETECTORS if d.worth_scanning(text, lowered) and d.spans(text)]
 
 
 SENSITIVE_KEY = re.compile(

@@ -42,7 +42,8 @@ _CUE_AFTER = re.compile(
     r"|shouts|yells|emotes|waves|trades|traded|grouped|is|was|has|had|needs|will|sells|selling|sent)\b)"
 )
 _SENTENCE_BREAKS = frozenset(".!?:;\"'(\n-–—[")
-_LAST_WORD = re.compile(r"[\w'’-]+$")  # "Player-3f9a…" counts as the capitalised word it replaced
+_WORD_CHAR = re.compile(r"[\w'’-]")
+_ONLY_SPACE = re.compile(r"\s*\Z")
 _FIRST_WORD = re.compile(r"\s+(\w)")
 
 # Action lines that name another player: group, trade, duel/PvP-kill and tell lines.
@@ -97,25 +98,38 @@ def is_ordinary(name: str, kept_words: frozenset[str]) -> bool:
 
 
 def in_name_position(text: str, start: int, end: int) -> bool:
-    """Whether the word at ``text[start:end]`` is used as a name (see the module docstring)."""
-    before = text[:start].rstrip()
-    if not before and not text[end:].strip():
+    """Whether the word at ``text[start:end]`` is used as a name (see the module docstring).
+
+    Looks only at the few characters around the word (never copies the text), so a long text full of
+    names stays linear.
+    """
+    last = start - 1
+    while last >= 0 and text[last].isspace():
+        last -= 1
+    if last < 0 and _ONLY_SPACE.match(text, end):
         return True
     first = text[start]
     if first.isalpha() and not first.isupper():
         return False
     if _CUE_BEFORE.search(text, max(0, start - 30), start) or _CUE_AFTER.match(text, end):
         return True
-    return _isolated_capital(text, before, end)
+    return _isolated_capital(text, last, end)
 
 
-def _isolated_capital(text: str, before: str, end: int) -> bool:
-    """A capitalised word inside a sentence, not part of a Title Case run ("Looted Rare Crystal"): a name."""
-    if not before or before[-1] in _SENTENCE_BREAKS:
+def _isolated_capital(text: str, last: int, end: int) -> bool:
+    """A capitalised word inside a sentence, not part of a Title Case run ("Looted Rare Crystal"): a name.
+
+    ``last`` is the index of the last non-space character before the word (-1 at the start).
+    """
+    if last < 0 or text[last] in _SENTENCE_BREAKS:
         return False
-    previous = _LAST_WORD.search(before)
+    word_start = last
+    while word_start > 0 and _WORD_CHAR.match(text[word_start - 1]):
+        word_start -= 1
+    if _WORD_CHAR.match(text[last]) and text[word_start].isupper():
+        return False  # "Player-3f9a…" starts with a capital too, so replacing a neighbour changes nothing
     following = _FIRST_WORD.match(text, end)
-    return not (previous and previous.group(0)[0].isupper()) and not (following and following.group(1)[0].isupper())
+    return not (following and following.group(1)[0].isupper())
 
 
 def _trie_pattern(words: Iterable[str]) -> str:

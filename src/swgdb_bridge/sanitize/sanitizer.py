@@ -190,7 +190,7 @@ class _SessionCleaner:
             stuck_events=[
                 StuckEvent(e.timestamp, c(e.location), c(e.reason), e.duration_seconds) for e in s.stuck_events
             ],
-            actions=[Action(a.timestamp, self._s(a.text)) for a in s.actions],
+            actions=self._actions(s.actions),
             loot=[LootDrop(d.timestamp, self._s(d.item), c(d.zone)) for d in s.loot],
             declared_breakdowns={
                 self._s(name): self._keys(breakdown, lambda old, new: old + new)
@@ -201,6 +201,10 @@ class _SessionCleaner:
             notes=[self._s(n) for n in s.notes],
             extra=self._value(s.extra),
         )
+
+    def _actions(self, actions: list[Action]) -> list[Action]:
+        clean, counts = self._text.clean, self._counts  # the longest list: one call per line, not two
+        return [Action(a.timestamp, clean(a.text, counts)) for a in actions]
 
     def _message(self, m: ChatMessage) -> ChatMessage:
         if self._options.include_communications:
