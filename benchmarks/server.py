@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Server benchmark: signed uploads/s and request latency (p50/p99) with 1, 8 and 32 concurrent clients.
+
+    .venv/bin/python benchmarks/server.py                       # SQLite (temp folder)
+    .venv/bin/python benchmarks/server.py --postgres            # + a throwaway PostgreSQL cluster (as root: runuser)
+    .venv/bin/python benchmarks/server.py --database-url postgresql+psycopg://USER@HOST/DB
+    .venv/bin/python benchmarks/server.py --quick               # fewer requests
+
+Cases per database: one session per request ("single") and 100 per request ("batch"), next to the server's
+floor: the same number of *unsigned* POSTs of the same bytes to a no-op route that only this benchmark mounts
+(same app, middleware and uvicorn; no verification, parsing or storage). Every client is its own user with
+its own HTTP connection; every session id is new, so every upload really creates a row. The server runs
+in-process (uvicorn on a thread, our runner) on loopback, so client and server share the 2 cores.
+Not a test: the figures go to BENCHMARKS.md ("## server").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+
+from fixtures.payloads import make_document  # noqa: E402
+
+from swgdb_bridge import protocol  # noqa: E402
+from swgdb_bridge.server.app import create_app  # noqa: E402
+from swgdb_bridge.server.runner import serve  # noqa: E402
+from swgdb_bridge.server.settings import ServerSettings  # noqa: E402
+from swgdb_bridge.server.storage import Storage  # noqa: E402
+
+CLIENTS = (1, 8, 32)
+BATCH = 100
+SETTINGS = ServerSettings(rate_limit_requests=10**9, validate_per_ip_requests=10**9)
+NOOP = "/bench/noop"
+
+
+@dataclass
+class Result:
+    database: str
+    case: str
+    clients: int
+    requests: int
+    sessions: int
+    seconds: float
+    latencies: list[float]
+
+    def row(self) -> str:
+        cuts = statistics.quantiles(self.latencies, n=100, method="inclusive") if len(self.latencies) > 1 else [0] * 99
+        rate = self.sessions / self.seconds if self.sessions else self.requests / self.seconds
+        unit = "sessions" if self.sessions else "requests"
+        return (
+            f"| {self.database} | {self.case} | {self.clients} | {self.requests:,} | {self.seconds:.2f} | "
+            f"{rate:,.0f} {unit}/s | {cuts[49] * 1000:.1f} | {cuts[98] * 1000:.1f} |"
+        )
+
+
+class Bench:
+    """One server on one database, plus the request loops that measure it."""
+
+    def __init__(self, database_url: str, label: str) -> None:
+        self.label = label
+        self.storage = Storage(database_url, server_secret=os.urandom(32))
+        app = create_app(self.storage, SETTINGS, dashboard=False)
+
+        async def noop() -> None:
+            return None
+
+        app.add_api_route(NOOP, noop, methods=["POST"], status_code=204, include_in_schema=False)
+        self.served = serve(app)
+        self.runs = 0
+
+    def close(self) -> None:
+        self.served.stop()
+        self.storage.close()
+
+    def run(self, case: str, clients: int, requests: int) -> Result:
+        """``requests`` requests spread over ``clients`` threads, each with its own user and connection."""
+        self.runs += 1
+        per_client = requests // clients
+        latencies: list[float] = []
+        lock = threading.Lock()
+        start = threading.Barrier(clients + 1)
+
+        def client(index: int) -> None:
+            user_hash, api_key = self.storage.add_user(f"bench-{self.runs}-{index}")
+            bodies = [self._body(case, f"r{self.runs}-c{index}-{n}") for n in range(per_client)]
+            send = self._sender(case, user_hash, api_key)
+            mine = []
+            with httpx.Client(base_url=self.served.url, timeout=120) as http:
+                _expect(http.get("/v1/info"), 200)  # open the connection before the clock starts
+                start.wait()
+                for body in bodies:
+                    began = time.perf_counter()
+                    send(http, body)
+                    mine.append(time.perf_counter() - began)
+            with lock:
+                latencies.extend(mine)
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        for thread in threads:
+            thread.start()
+        start.wait()
+        began = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - began
+        sessions = {"single": 1, "batch": BATCH, "noop": 0}[case] * per_client * clients
+        return Result(self.label, case, clients, per_client * clients, sessions, seconds, latencies)
+
+    @staticmethod
+    def _body(case: str, prefix: str) -> bytes:
+        if case == "batch":
+            return orjson.dumps({"sessions": [make_document(f"{prefix}-{i}") for i in range(BATCH)]})
+        return orjson.dumps(make_document(prefix))
+
+    @staticmethod
+    def _sender(case: str, user_hash: str, api_key: str) -> Callable[[httpx.Client, bytes], None]:
+        if case == "noop":
+            def unsigned(http: httpx.Client, body: bytes) -> None:
+                _expect(http.post(NOOP, content=body), 204)
+            return unsigned
+        path = {"single": "/v1/sessions/upload", "batch": "/v1/sessions/batch-upload"}[case]
+        status = 201 if case == "single" else 200
+
+        def signed(http: httpx.Client, body: bytes) -> None:
+            headers = protocol.sign_request(api_key, user_hash, "POST", path, body)
+            _expect(http.post(path, content=body, headers=headers), status)
+        return signed
+
+
+def _expect(response: httpx.Response, status: int) -> None:
+    if response.status_code != status:
+        raise SystemExit(f"benchmark request failed: {response.status_code} {response.text[:300]}")
+
+
+@contextmanager
+def databases(args: argparse.Namespace) -> Iterator[list[tuple[str, str]]]:
+    with tempfile.TemporaryDirectory(prefix="swgdb-bench-") as tmp:
+        found = [("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}")]
+        if args.database_url:
+            found.append(("PostgreSQL", args.database_url))
+        if not args.postgres:
+            yield found
+            return
+        from fixtures.postgres import PostgresCluster, find_pg_bin
+
+        bin_dir = find_pg_bin()
+        if bin_dir is None:
+            raise SystemExit("--postgres: no PostgreSQL binaries found under /usr/lib/postgresql")
+        cluster = PostgresCluster(bin_dir)
+        cluster.start()
+        try:
+            yield [*found, ("PostgreSQL", cluster.new_database())]
+        finally:
+            cluster.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", help="also measure this (PostgreSQL) database")
+    parser.add_argument("--postgres", action="store_true", help="also measure a throwaway local PostgreSQL")
+    parser.add_argument("--quick", action="store_true", help="a quarter of the requests")
+    args = parser.parse_args()
+    single, batch = (192, 32) if args.quick else (960, 96)
+    print("| database | case | clients | requests | wall s | throughput | p50 ms | p99 ms |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    with databases(args) as targets:
+        for label, url in targets:
+            bench = Bench(url, label)
+            try:
+                for clients in CLIENTS:
+                    for case, requests in (("noop", single), ("single", single), ("batch", batch)):
+                        print(bench.run(case, clients, requests).row(), flush=True)
+            finally:
+                bench.close()
+
+
+if __name__ == "__main__":
+    main()
