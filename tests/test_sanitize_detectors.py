@@ -135,7 +135,7 @@ def test_fast_path_conditions_never_skip_a_detector_that_would_match(text: str, 
 
 # Inputs that make careless patterns backtrack quadratically (a hang, not a slowdown, at this size).
 PATHOLOGICAL = ["//" * 100_000, "/home/" * 30_000, "eyJ" * 60_000, "password: " * 20_000, "1 " * 100_000,
-                "a@" * 100_000, "ab:" * 60_000, "%5C" * 60_000, "Rat " * 50_000]
+                "a@" * 100_000, "ab:" * 60_000, "%5C" * 60_000, "Rat " * 50_000, ("AKIA" + "A" * 16) * 10_000]
 
 
 @pytest.mark.timeout(60)

@@ -6,9 +6,10 @@ has no plugin for (emails, all IP addresses, phones, cards, user names inside pa
 webhooks, license keys) is hand-written here.
 
 Each detector has cheap necessary conditions (``needles``, ``trigger``). Strings that meet none skip every
-detector (the fast path for millions of action lines). :func:`find_secrets`,
-used by the fail-closed re-scan, runs every detector without triggers, so a trigger that is too narrow
-shows up as a refused upload, never as a leak.
+detector (the fast path for millions of action lines). :func:`find_secrets`, the fail-closed re-scan,
+ignores those conditions, so one that is too narrow shows up as a refused upload, never as a leak.
+
+Patterns are written (or anchored) so that no input makes them backtrack quadratically.
 """
 
 from __future__ import annotations
@@ -92,12 +93,14 @@ class Detector:
         """Non-overlapping spans to replace, in order."""
         found: list[tuple[int, int]] = []
         for pattern, group in self.patterns:
+            covered = -1  # end of the last widened span: matches inside it are already replaced
             for match in pattern.finditer(text):
-                if self.validate is not None and not self.validate(match):
-                    continue
                 start, end = match.span(group)
+                if start < covered or (self.validate is not None and not self.validate(match)):
+                    continue
                 if self.widen:
-                    start, end = _widen(text, start, end)
+                    start, end = covered_span = _widen(text, start, end)
+                    covered = covered_span[1]
                 if end > start:
                     found.append((start, end))
         return _merge(found)
@@ -108,7 +111,7 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
         start -= 1
     while end < len(text) and _TOKEN_CHARS.match(text, end):
         end += 1
-    while end > start and text[end - 1] in ".=/+":  # sentence punctuation, not part of the token
+    while end > start and text[end - 1] == ".":  # the end of a sentence, not part of the token
         end -= 1
     return start, end
 
@@ -336,7 +339,6 @@ DETECTORS: tuple[Detector, ...] = (
 # The fast path: a string none of these hit cannot hold a secret, and skips every detector.
 _ALL_NEEDLES = tuple(sorted({n for d in DETECTORS for n in d.needles}))
 _TRIGGERS = tuple({d.trigger.pattern: d.trigger for d in DETECTORS if d.trigger is not None}.values())
-MARKERS = frozenset(d.marker for d in DETECTORS)
 _MAX_ROUNDS = 8
 
 

@@ -33,10 +33,6 @@ class SanitizeReport:
     enabled: bool
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
 
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
     def to_dict(self) -> dict[str, object]:
         """The shape of the payload's ``metadata.sanitization_report``."""
         return {"enabled": self.enabled, "counts": dict(sorted(self.counts.items()))}
