@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -144,3 +145,20 @@ def _doc(raw, session_id: str) -> dict:
 
 def _planets(raw, session_id: str) -> set[str]:
     return {v["planet"] for v in _doc(raw, session_id)["locations_visited"]}
+
+
+def test_rescan_key_picks_up_new_and_broken_files(viewer: SessionLogViewer, sessions_dir: Path, tracker_raw) -> None:
+    folder = sessions_dir / "tracker"
+    (folder / "broken.json").write_text("{not json")
+
+    async def script(app: ViewerApp, pilot: Pilot) -> None:
+        assert "1 file(s) could not be read" in status(app)
+        (folder / "broken.json").unlink()
+        (folder / "extra.json").write_text(json.dumps({**tracker_raw[0].doc, "session_id": "extra_session"}))
+        await pilot.press("r")
+        await pilot.pause()
+        assert "extra_session" in listed(app)
+        assert f"{len(tracker_raw) + 1} session(s)" in status(app)
+        assert "could not be read" not in status(app)
+
+    drive(viewer, script)
