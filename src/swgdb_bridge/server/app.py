@@ -21,6 +21,7 @@ from swgdb_bridge import __version__
 from swgdb_bridge.server.api import build_router
 from swgdb_bridge.server.errors import ApiProblem, install_error_handlers, problem_response
 from swgdb_bridge.server.openapi import install_openapi
+from swgdb_bridge.server.operations import install_operations
 from swgdb_bridge.server.settings import ServerSettings
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ def create_app(
         from swgdb_bridge.server.dashboard import mount_dashboard
 
         mount_dashboard(app, storage, settings, **(dashboard_options or {}))
+    install_operations(app, storage)  # /healthz, /readyz, /metrics; inside RequestContext
     app.add_middleware(RequestContext)
     return app
 

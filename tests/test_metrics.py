@@ -1,0 +1,92 @@
+"""``GET /metrics``: after real uploads and refusals through the real app, the counts say what happened.
+
+In-process server (one process, plain registry); the multi-worker case is in test_scaleout.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from fixtures.live_server import Api, launch
+from fixtures.payloads import make_document, make_payload
+from swgdb_bridge.server.settings import ServerSettings
+
+SMALL_BUDGET = ServerSettings(rate_limit_requests=12, validate_per_ip_requests=1000)
+
+
+def samples(api: Api) -> dict[tuple[str, frozenset], float]:
+    """Every sample of the exposition, keyed by (sample name, labels)."""
+    response = api.http.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Api]:
+    served = launch(f"sqlite:///{tmp_path / 'server.db'}", SMALL_BUDGET)
+    yield served
+    served.close()
+
+
+def test_uploads_rejects_latency_and_batch_sizes_are_counted(api: Api) -> None:
+    alice = api.account("alice")
+    assert api.upload(alice, make_payload("m-1")).status_code == 201
+    assert api.upload(alice, make_payload("m-1")).status_code == 200  # unchanged
+    assert api.upload(alice, make_payload("m-1", xp=5)).json()["status"] == "updated"
+    batch = {"sessions": [make_document("m-2"), make_document("m-3"), {"session_id": "m-4"}]}
+    body = orjson.dumps(batch)
+    batched = api.signed(alice, "POST", "/v1/sessions/batch-upload", body, headers={"Content-Type": "application/json"})
+    assert [item["status"] for item in batched.json()["results"]] == ["created", "created", "rejected"]
+    forged = api.sign(alice, "POST", "/v1/sessions/upload", b"{}")
+    assert api.http.post("/v1/sessions/upload", content=b"{ }", headers=forged).status_code == 401
+    statuses = [api.signed(alice, "GET", "/v1/sessions").status_code for _ in range(10)]
+    assert statuses.count(429) == 10 + 4 - SMALL_BUDGET.rate_limit_requests  # 4 signed requests came before
+
+    seen = samples(api)
+    uploads = {status: seen.get(("swgdb_uploads_total", frozenset({("status", status)}))) for status in
+               ("created", "unchanged", "updated", "rejected")}
+    assert uploads == {"created": 3.0, "unchanged": 1.0, "updated": 1.0, "rejected": 1.0}
+    assert seen[("swgdb_rejects_total", frozenset({("reason", "unauthorized"), ("status", "401")}))] == 1.0
+    assert seen[("swgdb_rejects_total", frozenset({("reason", "rate_limited"), ("status", "429")}))] == 2.0
+    assert seen[("swgdb_batch_sessions_count", frozenset())] == 1.0
+    assert seen[("swgdb_batch_sessions_sum", frozenset())] == 3.0
+    upload_route = frozenset({("method", "POST"), ("route", "/v1/sessions/upload")})
+    assert seen[("swgdb_request_duration_seconds_count", upload_route)] == 4.0
+    listing = frozenset({("method", "GET"), ("route", "/v1/sessions")})
+    assert seen[("swgdb_request_duration_seconds_count", listing)] == 10.0
+
+
+def test_paths_with_ids_share_their_route_template(api: Api) -> None:
+    alice = api.account("alice")
+    for session_id in ("a-1", "a-2", "a-3"):
+        assert api.signed(alice, "GET", f"/v1/sessions/{session_id}/status").status_code == 404
+    assert api.http.get("/no/such/page-123").status_code == 404
+    seen = samples(api)
+    routes = {dict(labels)["route"] for name, labels in seen if name == "swgdb_request_duration_seconds_count"}
+    assert "/v1/sessions/{session_id}/status" in routes and "unmatched" in routes
+    assert not any("a-1" in route or "page-123" in route for route in routes)
+    status_route = frozenset({("method", "GET"), ("route", "/v1/sessions/{session_id}/status")})
+    assert seen[("swgdb_request_duration_seconds_count", status_route)] == 3.0
+    not_found = frozenset({("reason", "not_found"), ("status", "404")})
+    assert seen[("swgdb_rejects_total", not_found)] == 4.0  # our 404 body also for unknown paths
+
+
+def test_each_app_counts_only_its_own_requests(api: Api, tmp_path: Path) -> None:
+    other = launch(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        assert other.http.get("/v1/info").status_code == 200
+        info_route = frozenset({("method", "GET"), ("route", "/v1/info")})
+        assert samples(other)[("swgdb_request_duration_seconds_count", info_route)] == 1.0
+        assert ("swgdb_request_duration_seconds_count", info_route) not in samples(api)
+    finally:
+        other.close()
