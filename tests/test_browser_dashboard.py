@@ -108,6 +108,14 @@ class Watch:
         )
 
 
+UNLABELLED = """() => [
+    ...[...document.querySelectorAll('input:not([type=hidden]), select')].filter(e => e.labels.length === 0),
+    ...[...document.querySelectorAll('img')].filter(i => !i.alt),
+    ...[...document.querySelectorAll('button, a')].filter(e => !e.textContent.trim()),
+].map(e => e.outerHTML.slice(0, 80))"""
+"""Form controls without a label, images without alt text, buttons and links without words."""
+
+
 def _charts_loaded(page: Any) -> bool:
     return page.evaluate(
         "() => { const charts = [...document.querySelectorAll('img[data-chart]')];"
@@ -216,6 +224,7 @@ def test_tables_work_without_javascript_and_pages_fit_a_phone(
         page.goto(f"{site.url}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (path, overflow)
+        assert page.evaluate(UNLABELLED) == [], path
     page.goto(f"{site.url}/dashboard/")
     page.screenshot(path=str(screenshots / "overview-phone.png"), full_page=True)
     assert watch.problems == []
