@@ -213,6 +213,14 @@ def test_links_expire_after_15_minutes(dash: Dash) -> None:
     assert refused.status_code == 403 and "set-cookie" not in refused.headers
 
 
+def test_browser_sessions_end_after_12_hours(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    dash.clock.now = NOW + 12 * 3600 - 1
+    assert client.get("/dashboard/").status_code == 200
+    dash.clock.now = NOW + 12 * 3600
+    assert client.get("/dashboard/").status_code == 303
+
+
 def test_unknown_and_malformed_tokens_are_refused(dash: Dash) -> None:
     client = dash.client()
     for token in ["", "x", "A" * 43, "%00", "t" * 500]:
