@@ -73,16 +73,18 @@ def problem_text(exc: Exception) -> str:
 
 def build_entry(path: str, options: SanitizeOptions) -> IndexEntry:
     try:
+        stat = os.stat(path)
         digest = file_digest(path)
     except OSError as exc:
         return IndexEntry(digest="", problem=problem_text(exc))
+    stamp = {"digest": digest, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     try:
         session = load(path)
         payload = payload_of(session, options)
     except (BridgeError, OSError) as exc:
-        return IndexEntry(digest=digest, problem=problem_text(exc))
+        return IndexEntry(**stamp, problem=problem_text(exc))
     summary = summarize(session, payload, path, digest)
-    return IndexEntry(digest=digest, summary=summary, texts=search_texts(session, summary))
+    return IndexEntry(**stamp, summary=summary, texts=search_texts(session, summary))
 
 
 def build_entries(

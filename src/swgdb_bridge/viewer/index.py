@@ -48,6 +48,10 @@ class IndexEntry:
     """What a (re)read of one file produced: a summary and its search texts, or the reason it failed."""
 
     digest: str
+    # The file's size and mtime taken *before* it was read: if it changed while being read (a live
+    # session still being written), the next scan sees a difference and reads it again.
+    size: int = -1
+    mtime_ns: int = -1
     summary: SessionSummary | None = None
     texts: list[tuple[str, str]] = field(default_factory=list)
     problem: str | None = None
@@ -175,14 +179,10 @@ class SummaryIndex:
         with self._db:
             self._delete([path for path, _ in entries])
             for path, entry in entries:
-                try:
-                    stat = os.stat(path)
-                except OSError:
-                    continue
                 blob = orjson.dumps(entry.summary.to_dict()) if entry.summary else None
                 self._db.execute(
                     "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                    (path, stat.st_size, stat.st_mtime_ns, entry.digest, blob, entry.problem),
+                    (path, entry.size, entry.mtime_ns, entry.digest, blob, entry.problem),
                 )
                 self._db.executemany(
                     "INSERT INTO texts VALUES (?, ?, ?)", [(path, f, t) for f, t in entry.texts]
