@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from swgdb_bridge.config import SanitizeOptions
 from swgdb_bridge.sanitize import Sanitizer, detectors, scan_for_leaks
 
-# (category, text holding the secret, the secret itself: must be gone after scrubbing, marker that replaces it)
+# (category, text holding the secret, the secret itself (gone after scrubbing), the marker that replaces it)
 SECRETS = [
     ("emails", "mail me at bob.smith+swg@gmail.com tonight", "bob.smith+swg@gmail.com", "[email]"),
     ("emails", "contact: j_doe@mail.example.co.uk.", "j_doe@mail.example.co.uk", "[email]"),
@@ -79,7 +79,9 @@ def test_each_secret_is_replaced_by_its_marker(category: str, text: str, secret:
 
 
 @pytest.mark.parametrize(("category", "text", "secret", "marker"), SECRETS)
-def test_leak_scan_finds_each_secret_in_a_raw_document(category: str, text: str, secret: str, marker: str) -> None:
+def test_leak_scan_finds_each_secret_in_a_raw_document(
+    category: str, text: str, secret: str, marker: str
+) -> None:
     findings = scan_for_leaks({"notes": ["fine", text]})
     assert f"{category} at $.notes[1]" in findings
     assert all(secret not in finding for finding in findings)
@@ -105,7 +107,10 @@ def test_a_token_is_removed_whole_not_just_the_part_a_pattern_knows() -> None:
 
 def test_sensitive_keys_are_found_without_their_values() -> None:
     document = {"extra": {"api_key": "abc", "webhook_url": "x", "token_count": 3, "password": None}}
-    assert scan_for_leaks(document) == ["sensitive_keys at $.extra.api_key", "sensitive_keys at $.extra.webhook_url"]
+    assert scan_for_leaks(document) == [
+        "sensitive_keys at $.extra.api_key",
+        "sensitive_keys at $.extra.webhook_url",
+    ]
 
 
 def test_a_secret_used_as_a_key_is_not_repeated_in_the_finding() -> None:

@@ -1,4 +1,4 @@
-"""The pseudonym key: made once per install, owner-only, reused, and a damaged one is reported, not replaced."""
+"""The pseudonym key: made once per install, owner-only, reused; a damaged one is reported, not replaced."""
 
 from __future__ import annotations
 

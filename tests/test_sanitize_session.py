@@ -1,4 +1,4 @@
-"""Whole sessions: what is dropped, what is pseudonymized, what the report says, and the properties that hold."""
+"""Whole sessions: what is dropped, what is pseudonymized, what the report says, the properties that hold."""
 
 from __future__ import annotations
 
@@ -75,7 +75,9 @@ def make_session(**changes: Any) -> Session:
             ChatMessage(T0, "guild_chat", OWN, "brb"),
         ],
         encounters=[PlayerEncounter(T0, "Drayko", "Tatooine - Mos Eisley", 12.0, "detected")],
-        guild_alerts=[GuildAlert(T0, "Zorvath", "Meeting at 8", "guild_whisper", "high", True, "Will be there!")],
+        guild_alerts=[
+            GuildAlert(T0, "Zorvath", "Meeting at 8", "guild_whisper", "high", True, "Will be there!")
+        ],
         stuck_events=[StuckEvent(T0, "Near Kelindra's house", "path_blocked", 30.0)],
         actions=[
             Action(T0, "Grouped with Zorvath"),
@@ -97,7 +99,8 @@ def test_default_options_drop_messages_and_encounters_and_pseudonymize_the_rest(
     sanitizer = Sanitizer(SanitizeOptions(), KEY)
     assert [m.message for m in cleaned.messages] == ["", "", ""]
     assert [m.channel for m in cleaned.messages] == ["tell", "group_chat", "guild_chat"]
-    assert [m.sender for m in cleaned.messages] == [sanitizer.pseudonym("Zorvath"), sanitizer.pseudonym("Kelindra"), OWN]
+    senders = [sanitizer.pseudonym("Zorvath"), sanitizer.pseudonym("Kelindra"), OWN]
+    assert [m.sender for m in cleaned.messages] == senders
     assert cleaned.encounters == []
     assert (cleaned.guild_alerts[0].message, cleaned.guild_alerts[0].reply_message) == ("", None)
     assert cleaned.actions[0].text == f"Grouped with {sanitizer.pseudonym('Zorvath')}"
@@ -158,7 +161,7 @@ def test_the_report_never_holds_a_removed_value() -> None:
     session = make_session()
     _, report = Sanitizer(SanitizeOptions(), KEY).sanitize_session(session)
     text = repr(report.to_dict()) + repr(report)
-    removed = ["Zorvath", "Kelindra", "Drayko", "Mira", "alice", "z@example.com", "abcdef123456", "discord.com"]
+    removed = ["Zorvath", "Kelindra", "Drayko", "Mira", "alice", "z@example.com", "abcdef123456", "discord"]
     assert not [value for value in removed if value.lower() in text.lower()]
     assert set(report.counts) == set(CATEGORIES)
 
@@ -177,6 +180,9 @@ PIECES = [
 texts = st.lists(st.sampled_from(PIECES), max_size=6).map(" ".join)
 names = st.sampled_from(NAMES)
 stamps = st.none() | st.just(T0)
+amounts = st.integers(-(10**6), 10**6)
+quest_names = st.sampled_from(["Escort the Jawa Trader", "Hunt"])
+channels = st.sampled_from(["tell", "whisper", "guild_chat"])
 
 
 @st.composite
@@ -185,11 +191,9 @@ def sessions(draw: st.DrawFn) -> Session:
         xp_gained=draw(st.none() | st.integers(0, 10**9)),
         credits_gained=draw(st.none() | st.integers(-(10**9), 10**9)),
         xp_gains=draw(st.lists(st.builds(XPGain, stamps, st.integers(0, 10**6), texts, texts), max_size=5)),
-        credit_changes=draw(st.lists(st.builds(CreditChange, stamps, st.integers(-(10**6), 10**6), texts), max_size=5)),
-        quests=draw(st.lists(st.builds(QuestCompletion, stamps, st.sampled_from(["Escort the Jawa Trader", "Hunt"])),
-                             max_size=4)),
-        messages=draw(st.lists(st.builds(ChatMessage, stamps, st.sampled_from(["tell", "whisper", "guild_chat"]),
-                                         names, texts), max_size=5)),
+        credit_changes=draw(st.lists(st.builds(CreditChange, stamps, amounts, texts), max_size=5)),
+        quests=draw(st.lists(st.builds(QuestCompletion, stamps, quest_names), max_size=4)),
+        messages=draw(st.lists(st.builds(ChatMessage, stamps, channels, names, texts), max_size=5)),
         encounters=draw(st.lists(st.builds(PlayerEncounter, stamps, names, texts), max_size=4)),
         guild_alerts=draw(st.lists(st.builds(GuildAlert, stamps, names, texts), max_size=3)),
         actions=draw(st.lists(st.builds(Action, stamps, texts), max_size=8)),
@@ -198,7 +202,7 @@ def sessions(draw: st.DrawFn) -> Session:
     )
 
 
-options = st.builds(SanitizeOptions, st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.booleans())
+options = st.builds(SanitizeOptions, *[st.booleans()] * 5)
 _settings = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -219,7 +223,8 @@ def test_totals_are_unchanged(session: Session, chosen: SanitizeOptions) -> None
     assert [g.amount for g in cleaned.xp_gains] == [g.amount for g in session.xp_gains]
     assert [c.amount for c in cleaned.credit_changes] == [c.amount for c in session.credit_changes]
     assert len(cleaned.quests) == len(session.quests) and len(cleaned.messages) == len(session.messages)
-    assert sum(cleaned.declared_breakdowns["skill"].values()) == sum(session.declared_breakdowns["skill"].values())
+    skill_total = sum(session.declared_breakdowns["skill"].values())
+    assert sum(cleaned.declared_breakdowns["skill"].values()) == skill_total
     assert (cleaned.start_time, cleaned.end_time) == (session.start_time, session.end_time)
 
 
@@ -280,7 +285,9 @@ def test_extra_data_is_cleaned_at_every_depth_and_keys_that_clean_alike_are_merg
         declared_breakdowns={"skill": {"a@example.com": 3, "b@example.com": 4, "rifle": 5}},
     )
     cleaned, report = Sanitizer(SanitizeOptions(), KEY).sanitize_session(session)
-    assert cleaned.extra == {"bot": [{"Password": "[redacted]", "log": "/home/[user]/x"}, {"[email]": "owner"}],
-                             "ok": True}
+    assert cleaned.extra == {
+        "bot": [{"Password": "[redacted]", "log": "/home/[user]/x"}, {"[email]": "owner"}],
+        "ok": True,
+    }
     assert cleaned.declared_breakdowns == {"skill": {"[email]": 7, "rifle": 5}}
     assert report.counts["sensitive_keys"] == 1 and report.counts["emails"] == 3

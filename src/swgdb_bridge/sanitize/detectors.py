@@ -57,7 +57,8 @@ _TOKEN_PLUGINS = (
     TwilioKeyDetector,
 )
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9_\-+/=.]")
-_TOKEN_HEAD = re.compile(r"[A-Za-z0-9_\-]")  # a token's start holds no "=" or "/": those belong to "t=", "url/"
+# A token's start holds no "=" or "/": those belong to "t=" or "url/" before it.
+_TOKEN_HEAD = re.compile(r"[A-Za-z0-9_\-]")
 _SEP = r"(?:\\+|/|%5[cC]|%2[fF])"
 _NOT_AFTER_SEP = r"(?<![\\/])(?<!%5[cC])(?<!%2[fF])"  # start at a run of separators, never inside one
 
@@ -182,17 +183,19 @@ def _compile(*patterns: str, flags: int = 0, group: int = 0) -> tuple[tuple[re.P
 
 
 def _plugin_patterns(plugins: Iterable[type]) -> tuple[tuple[re.Pattern[str], int], ...]:
-    return tuple((pattern, 0) for plugin in plugins for pattern in plugin.denylist)  # type: ignore[attr-defined]
+    denylists = (plugin.denylist for plugin in plugins)  # type: ignore[attr-defined]
+    return tuple((pattern, 0) for denylist in denylists for pattern in denylist)
 
 
-_KEYWORD_PATTERNS = tuple((pattern, group) for pattern, group in ds_keyword.CONFIG_DENYLIST_REGEX_TO_GROUP.items())
+_KEYWORD_PATTERNS = tuple(ds_keyword.CONFIG_DENYLIST_REGEX_TO_GROUP.items())
 
 DETECTORS: tuple[Detector, ...] = (
     Detector(
         "private_keys",
         "[private-key]",
         _compile(
-            r"-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----.*?(?:-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
+            r"-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----.*?"
+            r"(?:-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
             r"PuTTY-User-Key-File-\d.*",
             flags=re.DOTALL,
         ),
@@ -234,7 +237,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "tokens",
         "[token]",
-        # The plugin's pattern, tried only where a token can start: unanchored, it is quadratic on "eyJeyJeyJ…".
+        # The plugin's pattern, tried only where a token can start (unanchored: quadratic on "eyJeyJ…").
         ((re.compile(r"(?<![A-Za-z0-9_=-])" + JwtTokenDetector.denylist[0].pattern), 0),),
         needles=("eyj",),
         validate=_jwt_ok,
@@ -402,7 +405,7 @@ REDACTED = "[redacted]"
 
 
 def is_sensitive_value(name: str, value: object) -> bool:
-    """A value under a secret-sounding key ("password", "api_key", "webhook_url"…) that is not yet redacted."""
+    """A not yet redacted value under a secret-sounding key ("password", "api_key", "webhook_url"…)."""
     if value in (None, "", [], {}, REDACTED) or isinstance(value, bool):
         return False
     return SENSITIVE_KEY.match(name) is not None

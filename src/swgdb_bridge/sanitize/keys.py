@@ -38,8 +38,8 @@ def load_pseudonym_key(path: Path | None = None) -> bytes:
         key = b""
     if len(key) != KEY_BYTES:
         raise StateError(
-            f"pseudonym key {path} is unreadable or not {KEY_BYTES} hex-encoded bytes; delete it to make a new "
-            "one (pseudonyms of players will change)"
+            f"pseudonym key {path} is unreadable or not {KEY_BYTES} hex-encoded bytes; "
+            "delete it to make a new one (pseudonyms of players will change)"
         )
     if os.name == "posix" and path.stat().st_mode & 0o077:
         os.chmod(path, 0o600)

@@ -21,7 +21,10 @@ _KEPT_KEYS = frozenset({"character_name", "quest_name", "planet", "city"})
 
 
 def scan_for_leaks(
-    document: Mapping[str, Any] | list[Any] | str, *, known_names: Iterable[str] = (), kept: Iterable[str] = ()
+    document: Mapping[str, Any] | list[Any] | str,
+    *,
+    known_names: Iterable[str] = (),
+    kept: Iterable[str] = (),
 ) -> list[str]:
     """Findings ("emails at $.notes[0]") left in ``document``; empty means it may be emitted.
 
@@ -72,7 +75,7 @@ def _sensitive(value: Any, path: str) -> Iterator[str]:
 
 
 def _segment(name: str, index: int) -> str:
-    """A key as a path segment; a key that is not a plain identifier may itself be the secret, so it is numbered."""
+    """A key as a path segment; a key that is not a plain identifier may be the secret itself: numbered."""
     if _IDENTIFIER.fullmatch(name) and not detectors.find_secrets(name):
         return name
     return f"<key #{index}>"

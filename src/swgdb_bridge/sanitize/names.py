@@ -9,8 +9,9 @@ Two kinds of names:
 * distinctive names ("Zorvath") are replaced wherever they occur, in any case;
 * *ordinary-word* names ("Rat", "Healed", "The", anything of two letters or less, or a word of an NPC, place
   or quest name) are replaced only where the text uses them as a name: capitalised AND in a name position
-  (after "with", "from", "to", "by", "player", "invited"…, before "'s", ":" or "says"/"is"/"needs"…, as the
-  whole string, or capitalised inside a sentence on its own, not in a Title Case run like "Rare Crystal").
+  (after "with", "from", "to", "by", "player", "invited"…, before "'s", ":" or "says"/"is"/"needs"…, as
+  the whole string, or capitalised inside a sentence on its own, not in a Title Case run like
+  "Rare Crystal").
   So "Killed womp rat", "Healed self" and "Looted Rare Crystal" stay; "Grouped with Rat", "Rat: hi" and
   "ask Rat about it" do not.
 
@@ -143,8 +144,12 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return _emit(trie)
 
 
+def _char(char: str) -> str:
+    return r"\s+" if char == " " else re.escape(char)  # "Kelindra  Vos" is "Kelindra Vos" too
+
+
 def _emit(node: dict[str, dict]) -> str:
-    branches = [(r"\s+" if ch == " " else re.escape(ch)) + _emit(child) for ch, child in sorted(node.items()) if ch]
+    branches = [_char(ch) + _emit(child) for ch, child in sorted(node.items()) if ch]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -169,7 +174,7 @@ class NameMatcher:
         names_regex = re.compile(rf"(?<!\w)(?:{_trie_pattern(names)})(?!\w)", re.IGNORECASE)
         # Only kept phrases that contain a name can change a result: the others would only slow the scan.
         relevant = {k.lower() for k in kept if names_regex.search(k)}
-        keep = "|".join(filter(None, [PSEUDONYM.pattern, f"(?i:{_trie_pattern(relevant)})" if relevant else ""]))
+        keep = PSEUDONYM.pattern + (f"|(?i:{_trie_pattern(relevant)})" if relevant else "")
         pattern = rf"(?<!\w)(?:(?P<keep>{keep})|(?P<name>(?i:{_trie_pattern(names)})))(?!\w)"
         return re.compile(pattern)
 

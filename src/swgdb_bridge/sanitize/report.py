@@ -1,4 +1,4 @@
-"""What the sanitizer did, as counts per category: it goes into the payload's metadata, so it never holds a value."""
+"""What the sanitizer did, as counts per category. It goes into the payload's metadata: never a value."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ CATEGORIES = (
 
 @dataclass
 class SanitizeReport:
-    """``enabled``: whether player names were pseudonymized (``sanitize_data``); ``counts``: replacements made."""
+    """``enabled``: were player names pseudonymized (``sanitize_data``); ``counts``: replacements made."""
 
     enabled: bool
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))

@@ -74,7 +74,11 @@ class Sanitizer:
     """Cleans sessions and strings under one set of options and one pseudonym key."""
 
     def __init__(
-        self, options: SanitizeOptions | None = None, key: bytes | None = None, *, known_names: Iterable[str] = ()
+        self,
+        options: SanitizeOptions | None = None,
+        key: bytes | None = None,
+        *,
+        known_names: Iterable[str] = (),
     ) -> None:
         """``key`` None → this install's key; ``known_names``: player names ``clean_text`` replaces."""
         self.options = options or SanitizeOptions()
@@ -101,7 +105,8 @@ class Sanitizer:
     def _matcher(self, names: Iterable[str], kept: Iterable[str]) -> NameMatcher | None:
         if not self.options.sanitize_data:
             return None
-        mapping = {name: self._pseudonymize(name) for name in with_parts(names) if not is_pseudonym(name.strip())}
+        wanted = (name for name in with_parts(names) if not is_pseudonym(name.strip()))
+        mapping = {name: self._pseudonymize(name) for name in wanted}
         return NameMatcher(mapping, kept) if mapping else None
 
 
@@ -114,13 +119,15 @@ def kept_phrases(session: Session) -> list[str]:
 
 
 def player_names(session: Session) -> frozenset[str]:
-    """Names of other players in a raw session: encounters, senders, and group/trade/duel/tell action lines."""
+    """Other players named in a raw session: encounters, senders, group/trade/duel/tell action lines."""
     found = {e.player_name for e in session.encounters}
     found.update(m.sender for m in session.messages if m.sender)
     found.update(a.sender for a in session.guild_alerts if a.sender)
     found.update(names_in_actions({a.text for a in session.actions}))
     not_players = {key(p) for p in kept_phrases(session)}
-    return frozenset(n for n in found if n.strip() and key(n) not in not_players and not is_pseudonym(n.strip()))
+    return frozenset(
+        n for n in found if n.strip() and key(n) not in not_players and not is_pseudonym(n.strip())
+    )
 
 
 class _SessionCleaner:
@@ -152,7 +159,6 @@ class _SessionCleaner:
         return self._pseudonymize(name)
 
     def session(self, s: Session) -> Session:
-        c = self._c
         return Session(
             session_id=self._s(s.session_id),
             character_name=s.character_name,
@@ -160,38 +166,18 @@ class _SessionCleaner:
             end_time=s.end_time,
             source_format=s.source_format,
             source_path=Path(self._s(str(s.source_path))) if s.source_path is not None else None,
-            mode=c(s.mode),
+            mode=self._c(s.mode),
             xp_start=s.xp_start,
             xp_end=s.xp_end,
             xp_gained=s.xp_gained,
             credits_start=s.credits_start,
             credits_end=s.credits_end,
             credits_gained=s.credits_gained,
-            xp_gains=[
-                XPGain(g.timestamp, g.amount, c(g.profession), c(g.skill), c(g.source), c(g.quest_name), c(g.zone),
-                       g.level_before, g.level_after)
-                for g in s.xp_gains
-            ],
-            credit_changes=[CreditChange(x.timestamp, x.amount, c(x.source), x.balance_after) for x in s.credit_changes],
-            quests=[
-                QuestCompletion(q.timestamp, self._s(q.quest_name), c(q.quest_type), c(q.reward_type), q.reward_amount,
-                                c(q.zone))
-                for q in s.quests
-            ],
-            locations=[
-                LocationVisit(v.timestamp, self._s(v.planet), c(v.city), v.coordinates, v.departure, v.duration_minutes,
-                              c(v.purpose))
-                for v in s.locations
-            ],
+            **self._progress(s),
             messages=[self._message(m) for m in s.messages],
             encounters=self._encounters(s.encounters),
             guild_alerts=[self._alert(a) for a in s.guild_alerts],
-            afk_periods=[AfkPeriod(p.start_time, p.end_time, p.duration_minutes, c(p.reason)) for p in s.afk_periods],
-            stuck_events=[
-                StuckEvent(e.timestamp, c(e.location), c(e.reason), e.duration_seconds) for e in s.stuck_events
-            ],
-            actions=self._actions(s.actions),
-            loot=[LootDrop(d.timestamp, self._s(d.item), c(d.zone)) for d in s.loot],
+            **self._happenings(s),
             declared_breakdowns={
                 self._s(name): self._keys(breakdown, lambda old, new: old + new)
                 for name, breakdown in s.declared_breakdowns.items()
@@ -201,6 +187,45 @@ class _SessionCleaner:
             notes=[self._s(n) for n in s.notes],
             extra=self._value(s.extra),
         )
+
+    def _progress(self, s: Session) -> dict[str, list[Any]]:
+        """XP, credits, quests and places: strings cleaned, every number as it was."""
+        c = self._c
+        return {
+            "xp_gains": [
+                XPGain(g.timestamp, g.amount, c(g.profession), c(g.skill), c(g.source), c(g.quest_name),
+                       c(g.zone), g.level_before, g.level_after)
+                for g in s.xp_gains
+            ],
+            "credit_changes": [
+                CreditChange(x.timestamp, x.amount, c(x.source), x.balance_after) for x in s.credit_changes
+            ],
+            "quests": [
+                QuestCompletion(q.timestamp, self._s(q.quest_name), c(q.quest_type), c(q.reward_type),
+                                q.reward_amount, c(q.zone))
+                for q in s.quests
+            ],
+            "locations": [
+                LocationVisit(v.timestamp, self._s(v.planet), c(v.city), v.coordinates, v.departure,
+                              v.duration_minutes, c(v.purpose))
+                for v in s.locations
+            ],
+        }
+
+    def _happenings(self, s: Session) -> dict[str, list[Any]]:
+        """AFK periods, stuck events, action lines and loot."""
+        c = self._c
+        return {
+            "afk_periods": [
+                AfkPeriod(p.start_time, p.end_time, p.duration_minutes, c(p.reason)) for p in s.afk_periods
+            ],
+            "stuck_events": [
+                StuckEvent(e.timestamp, c(e.location), c(e.reason), e.duration_seconds)
+                for e in s.stuck_events
+            ],
+            "actions": self._actions(s.actions),
+            "loot": [LootDrop(d.timestamp, self._s(d.item), c(d.zone)) for d in s.loot],
+        }
 
     def _actions(self, actions: list[Action]) -> list[Action]:
         clean, counts = self._text.clean, self._counts  # the longest list: one call per line, not two
