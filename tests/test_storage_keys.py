@@ -17,6 +17,7 @@ from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.server import keys
 from swgdb_bridge.server.storage import RevokedUserError, Storage, StorageError, UnknownUserError
 from swgdb_bridge.server.tables import api_keys
+from test_storage_limits import race
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 OTHER_SECRET = b"a-different-server-secret-0123456789abcdef"
@@ -158,3 +159,15 @@ def test_derived_keys_are_per_purpose_and_per_secret(tmp_path: Path) -> None:
     assert derived["first"] == derived["again"] and len(derived["first"]) == 32
     assert len(set(derived.values())) == 4
     assert TEST_SERVER_SECRET not in derived["first"]
+
+
+def test_racing_rotations_still_leave_at_most_two_keys(database_url: str) -> None:
+    workers = [Storage(database_url, server_secret=TEST_SERVER_SECRET) for _ in range(2)]
+    try:
+        user, _ = workers[0].add_user("alice", now=T0)
+        issued = race([lambda w=w: w.rotate_key(user, now=T0) for w in workers * 2])
+        active = workers[1].active_keys(user, T0)
+        assert len(active) == 2 and set(active) <= set(issued)
+    finally:
+        for worker in workers:
+            worker.close()
