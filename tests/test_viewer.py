@@ -314,3 +314,23 @@ def test_worker_processes_build_the_same_entries(sessions_dir: Path) -> None:
     pooled = list(build_entries(paths, SanitizeOptions(), workers=2))
     assert pooled == serial
     assert sum(entry.problem is not None for _, entry in pooled) == 1
+
+
+def test_jsonl_session_with_a_torn_last_line(tmp_path: Path) -> None:
+    """Our streamed format: listed with its figures; a half-written last line is a warning, not a failure."""
+    import random
+
+    from swgdb_bridge.samples import write_jsonl_session
+
+    folder = tmp_path / "live"
+    folder.mkdir()
+    path = write_jsonl_session(folder / "live.jsonl", random.Random(7), 80)
+    events = [json.loads(line) for line in path.read_text().splitlines()]
+    with path.open("a") as out:
+        out.write('{"type": "xp", "ts": "2026-10-01T23:59:00+00:00", "amo')
+    with SessionLogViewer(folder) as viewer:
+        (row,) = viewer.list_sessions()
+    assert row["session_id"] == events[0]["session_id"]
+    assert row["xp"] == sum(e["amount"] for e in events if e["type"] == "xp")
+    assert row["warnings"] and "incomplete last line" in row["warnings"][0]
+    assert row["problems"] == len(row["warnings"]) + sum(e["type"] == "stuck" for e in events)
