@@ -111,7 +111,6 @@ class Verifier:
         await self._claim_nonce(request, headers)
         decision = await self._charge(headers.user_hash)
         response.headers.update(rate_limit_headers(decision, self.settings.rate_limit_window_seconds))
-        request.state.user_hash = headers.user_hash
         return VerifiedRequest(headers.user_hash, body, encoding)
 
     def _check_clock(self, request: Request, headers: SignedHeaders) -> None:
