@@ -59,7 +59,9 @@ def served(backend_url: str) -> Iterator[Served]:
     clock = Clock()
     storage = Storage(backend_url, server_secret=os.urandom(32))
     settings = ServerSettings(clock=clock)
-    running = start_server(storage=storage, settings=settings, dashboard_options={"poll_seconds": 0.1})
+    running = start_server(
+        storage=storage, settings=settings, dashboard_options={"poll_seconds": 0.1, "recheck_seconds": 0.2}
+    )
     yield Served(storage, running, clock)
     running.stop()
     storage.close()
@@ -637,6 +639,19 @@ def test_event_stream_announces_each_new_upload(dash: Dash) -> None:
         third = next(events)
     assert first["event"] == second["event"] == third["event"] == "version"
     assert len({first["data"], second["data"], third["data"]}) == 3
+
+
+def test_event_stream_ends_when_its_login_does(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    same_browser = dash.client(cookies={COOKIE_NAME: client.cookies[COOKIE_NAME]})
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/dashboard/").text)
+    assert csrf is not None
+    with client.stream("GET", "/dashboard/events", timeout=httpx.Timeout(10.0)) as stream:
+        events = _sse_events(stream.iter_lines())
+        assert next(events)["event"] == "version"
+        assert same_browser.post("/dashboard/logout", data={"csrf_token": csrf[1]}).status_code == 303
+        assert list(events) == []  # the server closed the stream (a read timeout would raise instead)
+    assert client.get("/dashboard/events").status_code == 401
 
 
 def _sse_events(lines: Iterator[str]) -> Iterator[dict[str, str]]:

@@ -3,8 +3,8 @@
 Several server processes may share one database, so there is no in-process pub/sub to listen to: each
 stream polls one cheap indexed query (count and newest ``updated_at`` of the user's sessions) every
 ``poll_seconds`` and sends an event only when that "version" changes. The browser then re-fetches the page
-it shows. A stream ends after ``max_seconds`` (EventSource reconnects by itself), and when the browser
-session is logged out or expires, so no stream outlives its login for long.
+it shows. A stream ends after ``max_seconds`` (EventSource reconnects by itself), and once the browser
+session is found logged out or expired (checked every ``recheck_seconds``), so no stream outlives its login.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import anyio
 from starlette.concurrency import run_in_threadpool
 
 KEEPALIVE_SECONDS = 15.0
-RECHECK_LOGIN_SECONDS = 30.0
 
 
 async def version_events(
@@ -26,6 +25,7 @@ async def version_events(
     *,
     poll_seconds: float,
     max_seconds: float,
+    recheck_seconds: float,
 ) -> AsyncIterator[str]:
     """The event stream: ``retry``, then a ``version`` event at once and at every change, with keep-alives."""
     yield "retry: 3000\n\n"
@@ -33,7 +33,7 @@ async def version_events(
     current: str | None = None
     while time.monotonic() - started < max_seconds:
         now = time.monotonic()
-        if now - last_login_check >= RECHECK_LOGIN_SECONDS:
+        if now - last_login_check >= recheck_seconds:
             if not await run_in_threadpool(still_logged_in):
                 return
             last_login_check = now

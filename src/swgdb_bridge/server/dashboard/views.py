@@ -165,7 +165,10 @@ def _table_href(request: Request, table: TableQuery, **changes: Any) -> str:
 
 
 class Dashboard:
-    """Handlers bound to one storage; ``app`` is the ASGI app to mount at ``/dashboard``."""
+    """Handlers bound to one storage; ``app`` is the ASGI app to mount at ``/dashboard``.
+
+    The live-update timing (see :mod:`~swgdb_bridge.server.dashboard.live`) is adjustable for tests.
+    """
 
     def __init__(
         self,
@@ -173,12 +176,14 @@ class Dashboard:
         settings: ServerSettings,
         *,
         poll_seconds: float = 1.5,
+        recheck_seconds: float = 30.0,
         stream_seconds: float = 300.0,
     ) -> None:
         self.queries = DashboardQueries(storage.engine)
         self.auth = Authenticator(storage, settings.clock)
         self.env = _environment()
         self.poll_seconds = poll_seconds
+        self.recheck_seconds = recheck_seconds
         self.stream_seconds = stream_seconds
         self.app = Starlette(
             routes=[
@@ -445,6 +450,7 @@ class Dashboard:
             lambda: self.auth.user_for(cookie) is not None,
             poll_seconds=self.poll_seconds,
             max_seconds=self.stream_seconds,
+            recheck_seconds=self.recheck_seconds,
         )
         return StreamingResponse(stream, media_type="text/event-stream", headers={"X-Accel-Buffering": "no"})
 
