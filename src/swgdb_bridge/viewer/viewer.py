@@ -58,6 +58,7 @@ class SessionLogViewer:
         self.last_scan: ScanReport | None = None
         self._index = SummaryIndex(self.index_path)
         self._files: set[str] = set()
+        self._loaded: list[SessionSummary] | None = None
         self._scanned_at = float("-inf")
 
     def close(self) -> None:
@@ -79,6 +80,7 @@ class SessionLogViewer:
             files, self.session_dirs, lambda todo: build.build_entries(todo, options), self.progress
         )
         self._files = set(files)
+        self._loaded = None
         self._scanned_at = time.monotonic()
         return self.last_scan
 
@@ -96,8 +98,11 @@ class SessionLogViewer:
             self.refresh()
 
     def _summaries(self) -> list[SessionSummary]:
+        """The indexed summaries, decoded once per scan (a TUI filters them on every keystroke)."""
         self._fresh()
-        return self._index.summaries(self._files)
+        if self._loaded is None:
+            self._loaded = self._index.summaries(self._files)
+        return list(self._loaded)
 
     def problems(self) -> list[dict[str, str]]:
         """Files that could not be read: which file and why."""
