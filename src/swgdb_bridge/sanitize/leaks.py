@@ -17,7 +17,7 @@ from swgdb_bridge.sanitize.names import NameMatcher, is_pseudonym, key, with_par
 
 # Values under these keys are names that are not other players' (kept, like the sanitizer keeps them).
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-_KEPT_KEYS = frozenset({"character_name", "quest_name", "planet", "city"})
+_KEPT_KEYS = frozenset({"character_name", "quest_name", "planet", "city", "unique_planets", "unique_cities"})
 
 
 def scan_for_leaks(

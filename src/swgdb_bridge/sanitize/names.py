@@ -163,7 +163,7 @@ class NameMatcher:
 
     def __init__(self, pseudonyms: Mapping[str, str], kept: Iterable[str]) -> None:
         """``pseudonyms``: player name → pseudonym; ``kept``: phrases never to touch."""
-        kept = [normalize(k) for k in kept if normalize(k)]
+        kept = [phrase for phrase in dict.fromkeys(normalize(k) for k in kept) if phrase]
         kept_words = frozenset(w.lower() for phrase in kept for w in _WORD.findall(phrase))
         self._pseudonyms = {key(name): value for name, value in pseudonyms.items() if key(name)}
         self._weak = frozenset(k for k in self._pseudonyms if is_ordinary(k, kept_words))

@@ -115,7 +115,7 @@ def kept_phrases(session: Session) -> list[str]:
     own = [session.character_name] if session.character_name else []
     quests = [q.quest_name for q in session.quests]
     places = [p for visit in session.locations for p in (visit.planet, visit.city) if p]
-    return [*KEPT_PHRASES, *own, *quests, *places]
+    return list(dict.fromkeys([*KEPT_PHRASES, *own, *quests, *places]))  # 1M visits name a few places
 
 
 def player_names(session: Session) -> frozenset[str]:
