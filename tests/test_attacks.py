@@ -59,6 +59,26 @@ def test_a_replayed_request_is_refused_and_changes_nothing(live_api: Api) -> Non
     assert live_api.stored(account) == [before]
 
 
+def test_a_request_replayed_to_another_worker_is_refused(live_api: Api, server_factory) -> None:
+    """Nonces live in the database, so a second server process on it knows what the first accepted."""
+    other_worker = server_factory()
+    account = live_api.account()
+    body = make_payload("two-workers").to_json_bytes()
+    headers = live_api.sign(account, "POST", UPLOAD, body)
+    assert live_api.http.post(UPLOAD, content=body, headers=headers).status_code == 201
+    [stored] = live_api.stored(account)
+    _unauthorized(other_worker.http.post(UPLOAD, content=body, headers=headers))
+    assert live_api.stored(account) == [stored]
+    assert other_worker.upload(account, make_payload("two-workers")).status_code == 200  # re-signed: fine
+
+
+def test_rate_limits_are_shared_by_workers_on_one_database(server_factory) -> None:
+    first, second = server_factory(ServerSettings(rate_limit_requests=3)), server_factory(ServerSettings(rate_limit_requests=3))
+    account = first.account()
+    statuses = [api.signed(account, "GET", "/v1/sessions").status_code for api in (first, second, first, second)]
+    assert statuses == [200, 200, 200, 429]
+
+
 @pytest.mark.parametrize(("offset", "accepted"), [(-301, False), (-300, True), (0, True), (300, True), (301, False)])
 def test_timestamps_are_accepted_within_300_seconds_either_way(server_factory, offset: int, accepted: bool) -> None:
     clock = FrozenClock()
