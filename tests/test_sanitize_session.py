@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import random
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,6 +29,7 @@ from swgdb_bridge.model import (
     StuckEvent,
     XPGain,
 )
+from swgdb_bridge.samples import PLAYERS, generate_tracker_session
 from swgdb_bridge.sanitize import CATEGORIES, Sanitizer, player_names, scan_for_leaks
 from swgdb_bridge.sources import read_session
 
@@ -291,3 +294,17 @@ def test_extra_data_is_cleaned_at_every_depth_and_keys_that_clean_alike_are_merg
     }
     assert cleaned.declared_breakdowns == {"skill": {"[email]": 7, "rifle": 5}}
     assert report.counts["sensitive_keys"] == 1 and report.counts["emails"] == 3
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_generated_sample_sessions_keep_no_player_name_even_with_chat_included(tmp_path: Path, seed: int) -> None:
+    path = tmp_path / "session.json"
+    path.write_bytes(orjson.dumps(generate_tracker_session(random.Random(seed), n_actions=600)))
+    session = read_session(path)
+    everything = SanitizeOptions(include_communications=True, include_player_encounters=True)
+    cleaned, report = Sanitizer(everything, KEY).sanitize_session(session)
+    assert scan_for_leaks(dataclasses.asdict(cleaned), known_names=PLAYERS) == []
+    distinctive = ("Zorvath", "Kelindra", "Drayko", "Vexa", "Thorn")
+    assert [t for t in strings_in(cleaned) for n in distinctive if mentions(t, n)] == []
+    assert [t for t in strings_in(cleaned) if re.search(r"[\w.]+@example\.com|203\.0\.113\.|ghp_", t)] == []
+    assert report.counts["player_names"] > 0
