@@ -297,7 +297,7 @@ def test_extra_data_is_cleaned_at_every_depth_and_keys_that_clean_alike_are_merg
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_generated_sample_sessions_keep_no_player_name_even_with_chat_included(tmp_path: Path, seed: int) -> None:
+def test_generated_samples_keep_no_player_name_even_with_chat_included(tmp_path: Path, seed: int) -> None:
     path = tmp_path / "session.json"
     path.write_bytes(orjson.dumps(generate_tracker_session(random.Random(seed), n_actions=600)))
     session = read_session(path)
