@@ -51,3 +51,11 @@ def test_a_damaged_key_names_the_file_and_the_fix(bridge_home: Path, content: by
 def test_a_short_key_is_refused() -> None:
     with pytest.raises(ValueError):
         Sanitizer(SanitizeOptions(), b"short")
+
+
+def test_an_unwritable_data_folder_is_reported_with_what_to_do(bridge_home: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    with pytest.raises(StateError) as caught:
+        load_pseudonym_key(blocker / "data" / "pseudonym.key")
+    assert "SWGDB_BRIDGE_HOME" in str(caught.value) and "pseudonym.key" in str(caught.value)

@@ -30,7 +30,13 @@ def load_pseudonym_key(path: Path | None = None) -> bytes:
     """The install's key, made on first use (mode 0600). Two processes racing to make it get the same key."""
     path = path or key_path()
     if not path.exists():
-        _create_key(path)
+        try:
+            _create_key(path)
+        except OSError as exc:
+            raise StateError(
+                f"cannot create the pseudonym key {path}: {exc.strerror or exc}; make that folder writable "
+                f"or point {paths.HOME_ENV} at one that is"
+            ) from None
     try:
         text = path.read_text(encoding="ascii").strip()
         key = bytes.fromhex(text)
