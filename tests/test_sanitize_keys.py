@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +62,11 @@ def test_an_unwritable_data_folder_is_reported_with_what_to_do(bridge_home: Path
     with pytest.raises(StateError) as caught:
         load_pseudonym_key(blocker / "data" / "pseudonym.key")
     assert "SWGDB_BRIDGE_HOME" in str(caught.value) and "pseudonym.key" in str(caught.value)
+
+
+def test_another_run_of_the_program_gives_the_same_pseudonym(bridge_home: Path) -> None:
+    here = Sanitizer(SanitizeOptions()).pseudonym("Zorvath")
+    code = "from swgdb_bridge.sanitize import Sanitizer; print(Sanitizer().pseudonym('zorvath'))"
+    env = {**os.environ, "SWGDB_BRIDGE_HOME": str(bridge_home)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == here

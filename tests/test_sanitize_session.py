@@ -308,3 +308,20 @@ def test_generated_samples_keep_no_player_name_even_with_chat_included(tmp_path:
     assert [t for t in strings_in(cleaned) for n in distinctive if mentions(t, n)] == []
     assert [t for t in strings_in(cleaned) if re.search(r"[\w.]+@example\.com|203\.0\.113\.|ghp_", t)] == []
     assert report.counts["player_names"] > 0
+
+
+def test_a_player_gets_the_same_pseudonym_in_every_session_and_role() -> None:
+    first = make_session(messages=[ChatMessage(T0, "tell", "Zorvath", "hi")], encounters=[], actions=[])
+    second = make_session(
+        session_id="other",
+        character_name="Mira Sol",
+        messages=[],
+        encounters=[PlayerEncounter(T0, "ZORVATH")],
+        actions=[Action(T0, "Traded with zorvath")],
+    )
+    sanitizer = Sanitizer(SanitizeOptions(include_player_encounters=True), KEY)
+    one, _ = sanitizer.sanitize_session(first)
+    two, _ = Sanitizer(SanitizeOptions(include_player_encounters=True), KEY).sanitize_session(second)
+    pseudonym = one.messages[0].sender
+    assert two.encounters[0].player_name == pseudonym
+    assert two.actions[0].text == f"Traded with {pseudonym}"
