@@ -15,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
+from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.server.engine import writer
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
@@ -32,12 +33,14 @@ def _config(connection: Connection | None = None) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with writer(engine).begin() as connection:
         _lock(connection)
+        _refuse_unknown_revisions(connection)
         command.upgrade(_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     with writer(engine).begin() as connection:
         _lock(connection)
+        _refuse_unknown_revisions(connection)
         command.downgrade(_config(connection), revision)
 
 
@@ -48,6 +51,18 @@ def head_revisions() -> set[str]:
 def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def _refuse_unknown_revisions(connection: Connection) -> None:
+    """A schema migrated by a newer release: say so, instead of Alembic's "Can't locate revision"."""
+    known = {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+    unknown = sorted(set(MigrationContext.configure(connection).get_current_heads()) - known)
+    if unknown:
+        raise ConfigError(
+            f"the database schema is at revision {', '.join(unknown)}, which this swgdb-bridge release does not "
+            "know: a newer release upgraded it. Run that release (or a newer one), or restore the backup taken "
+            "before the upgrade (docs/deploy.md)"
+        )
 
 
 def _lock(connection: Connection) -> None:
