@@ -8,8 +8,9 @@ Cases: one request per session vs batches of 100, each uncompressed and gzip-com
 on the same server: a raw loop of *unsigned* POSTs of the same bytes (the server refuses them at the
 signature check: pure HTTP round trips) and a loop of signed uploads of pre-serialized bodies (what storing
 costs, without reading files or the outbox). Every case gets a fresh server database and a fresh bridge
-folder, so every session is really created. The server runs in-process (uvicorn on a thread), as in the
-demo. Not a test: figures go to BENCHMARKS.md ("## upload").
+folder, so every session is really created. The server runs under uvicorn in a child process of its own
+(as ``swgdb-bridge server run`` would), with the rate limit lifted so that it measures speed, not policy.
+Not a test: figures go to BENCHMARKS.md ("## upload").
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,22 +50,55 @@ def write_sessions(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-@contextmanager
-def fresh_server(workdir: Path, name: str) -> Iterator[tuple[object, str, str, str]]:
-    """A server on its own database, a user, and a bridge home of its own; yields (server, api_url, hash, key)."""
-    from swgdb_bridge.server.runner import start_server
+def serve(database_url: str, port: int) -> None:
+    """Child process: the reference app on ``port``, rate limit lifted, until terminated."""
+    import uvicorn
+
+    from swgdb_bridge.server.app import create_app
     from swgdb_bridge.server.settings import ServerSettings
+    from swgdb_bridge.server.storage import Storage
+
+    settings = ServerSettings(rate_limit_requests=10**9, max_batch_sessions=100)
+    app = create_app(Storage(database_url), settings, dashboard=False)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def fresh_server(workdir: Path, name: str) -> Iterator[tuple[str, str, str]]:
+    """A server process on its own database, a user, and a bridge home of its own; yields (api_url, hash, key)."""
+    import httpx
+
+    from swgdb_bridge.server.storage import Storage
 
     case = workdir / name
     case.mkdir()
-    os.environ[HOME_ENV] = str(case / "home")
-    settings = ServerSettings(rate_limit_requests=10**9, max_batch_sessions=100)
-    running = start_server(f"sqlite:///{case / 'server.db'}", settings=settings)
+    os.environ[HOME_ENV] = str(case / "home")  # the server secret and the bridge state, shared with the child
+    database_url = f"sqlite:///{case / 'server.db'}"
+    with Storage(database_url) as storage:
+        user_hash, api_key = storage.add_user("bench")
+    port = free_port()
+    child = subprocess.Popen([sys.executable, __file__, "--serve", database_url, str(port)])
+    url = f"http://127.0.0.1:{port}/v1"
     try:
-        user_hash, api_key = running.storage.add_user("bench")
-        yield running, f"{running.url}/v1", user_hash, api_key
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/info").raise_for_status()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or child.poll() is not None:
+                    raise RuntimeError("the benchmark server did not start") from None
+                time.sleep(0.1)
+        yield url, user_hash, api_key
     finally:
-        running.stop()
+        child.terminate()
+        child.wait(timeout=30)
 
 
 def timed(action: Callable[[], int]) -> tuple[float, int]:
@@ -71,20 +107,27 @@ def timed(action: Callable[[], int]) -> tuple[float, int]:
     return time.perf_counter() - started, count
 
 
-def end_to_end(workdir: Path, folder: Path, name: str, *, batch: bool, compress: bool) -> tuple[float, int]:
-    with fresh_server(workdir, name) as (_, api_url, user_hash, api_key):
+def end_to_end(workdir: Path, folder: Path, name: str, *, batch: bool, compress: bool) -> tuple[float, int, float]:
+    """Seconds and sessions for the whole run, and the seconds spent after the last file was queued (sending)."""
+    with fresh_server(workdir, name) as (api_url, user_hash, api_key):
         config = UploadConfig(swgdb_api_url=api_url, api_key=api_key, user_hash=user_hash, session_dirs=[folder])
-        uploader = SessionUploader(config, batch=batch, compress_threshold=0 if compress else None)
+        uploader = SessionUploader(config, batch=batch, workers=None, compress_threshold=0 if compress else None)
+        queued_at: list[float] = []
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase == "reading" and done == total:
+                queued_at.append(time.perf_counter())
 
         def run() -> int:
-            report = uploader.run()
+            report = uploader.run(progress=progress)
             assert report.ok and report.uploaded > 0, report.as_dict()
             return report.uploaded
 
         try:
-            return timed(run)
+            seconds, count = timed(run)
         finally:
             uploader.close()
+        return seconds, count, time.perf_counter() - queued_at[-1]
 
 
 def serialized_bodies(folder: Path) -> list[bytes]:
@@ -98,7 +141,7 @@ def serialized_bodies(folder: Path) -> list[bytes]:
 def raw_unsigned(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
     import httpx
 
-    with fresh_server(workdir, "raw-unsigned") as (_, api_url, _hash, _key), httpx.Client() as http:
+    with fresh_server(workdir, "raw-unsigned") as (api_url, _hash, _key), httpx.Client() as http:
         url = f"{api_url}/sessions/upload"
         headers = {"Content-Type": "application/json"}
 
@@ -113,7 +156,7 @@ def raw_unsigned(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
 def signed_loop(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
     from swgdb_bridge.client import SWGDBAPIClient
 
-    with fresh_server(workdir, "signed-loop") as (_, api_url, user_hash, api_key):
+    with fresh_server(workdir, "signed-loop") as (api_url, user_hash, api_key):
         with SWGDBAPIClient(api_url, api_key, user_hash, compress_threshold=None) as client:
 
             def run() -> int:
@@ -127,7 +170,11 @@ def signed_loop(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=1000)
+    parser.add_argument("--serve", nargs=2, metavar=("DATABASE_URL", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve(args.serve[0], int(args.serve[1]))
+        return
     with tempfile.TemporaryDirectory(prefix="swgdb-bench-") as tmp:
         workdir = Path(tmp)
         folder = workdir / "sessions"
@@ -136,8 +183,8 @@ def main() -> None:
         bodies = serialized_bodies(folder)
         size = sum(map(len, bodies)) / len(bodies)
         rows = [
-            ("raw unsigned POST loop (HTTP floor, nothing stored)", *raw_unsigned(workdir, bodies)),
-            ("signed upload loop, pre-serialized (no files, no outbox)", *signed_loop(workdir, bodies)),
+            ("raw unsigned POST loop (HTTP floor, nothing stored)", *raw_unsigned(workdir, bodies), None),
+            ("signed upload loop, pre-serialized (no files, no outbox)", *signed_loop(workdir, bodies), None),
         ]
         for batch in (False, True):
             for compress in (False, True):
@@ -146,12 +193,14 @@ def main() -> None:
                 name = f"e2e-{'batch' if batch else 'single'}-{'gzip' if compress else 'plain'}"
                 rows.append((label, *end_to_end(workdir, folder, name, batch=batch, compress=compress)))
     floor = rows[0][2] / rows[0][1]
-    print(f"{args.sessions} sessions, {size / 1024:.1f} KiB average payload, Python {sys.version.split()[0]}\n")
-    print("| case | seconds | sessions/s | vs raw loop |")
-    print("|---|---:|---:|---:|")
-    for label, seconds, count in rows:
+    print(f"{args.sessions} sessions, {size / 1024:.1f} KiB average payload, Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs\n")
+    print("| case | seconds | sessions/s | vs raw loop | of which sending (outbox → server) |")
+    print("|---|---:|---:|---:|---:|")
+    for label, seconds, count, sending in rows:
         rate = count / seconds
-        print(f"| {label} | {seconds:.2f} | {rate:,.0f} | {rate / floor:.0%} |")
+        send = f"{sending:.2f} s = {count / sending:,.0f}/s ({count / sending / floor:.0%})" if sending else ""
+        print(f"| {label} | {seconds:.2f} | {rate:,.0f} | {rate / floor:.0%} | {send} |")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from swgdb_bridge.outbox import NewItem, Outbox, QueuedItem
 
-# tmpfs where there is one: the outbox fsyncs every commit (synchronous=FULL), which only costs time here
+# tmpfs where there is one: the outbox syncs its WAL at checkpoints, which only costs time here
 FAST_DIR = "/dev/shm" if os.path.isdir("/dev/shm") else None
 SESSION_IDS = st.sampled_from(["s1", "s2", "s3", "s4", "s5"])
 DIGESTS = st.sampled_from(["a" * 64, "b" * 64, "c" * 64])
@@ -81,6 +81,15 @@ class OutboxMachine(RuleBasedStateMachine):
         self.outbox.confirm(taken[0], status, now=self.now)
         if self._current(taken) is not None:
             del self.queue[taken[0].session_id]
+
+    @precondition(lambda self: len(self.taken) >= 2)
+    @rule(count=st.integers(2, 4))
+    def confirm_a_batch(self, count: int) -> None:
+        batch = [self.taken.pop(0) for _ in range(min(count, len(self.taken)))]
+        current = [taken for taken in batch if self._current(taken) is not None]
+        self.outbox.confirm_many([(item, "created") for item, _ in batch], now=self.now)
+        for item, _ in current:
+            self.queue.pop(item.session_id, None)
 
     @precondition(lambda self: self.taken)
     @rule(index=st.integers(0, 50), delay=st.floats(0, 100))

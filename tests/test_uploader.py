@@ -83,6 +83,18 @@ def test_unchanged_files_are_skipped_and_grown_files_land_as_updated(live_server
     assert (forced.uploaded, forced.updated, forced.unchanged) == (0, 0, 4)
 
 
+def test_a_large_backfill_is_serialized_by_worker_processes(live_server: LiveServer, tmp_path: Path) -> None:
+    from swgdb_bridge.prepare import PARALLEL_THRESHOLD
+
+    folder = tmp_path / "sessions"
+    write_sample_sessions(folder, PARALLEL_THRESHOLD)
+    (folder / "broken.json").write_text("[]")
+    report = SessionUploader(config_for(live_server, folder), workers=2).run()
+    assert (report.uploaded, report.skipped_invalid, report.ok) == (PARALLEL_THRESHOLD + 1, 1, True)
+    with Outbox() as box:
+        assert box.file_record(str(folder / "session_0000.json")) is not None
+
+
 def test_since_and_dry_run(live_server: LiveServer, tmp_path: Path) -> None:
     folder = tmp_path / "sessions"
     write_sample_sessions(folder, 3)  # sessions start 1-4 October 2026

@@ -8,8 +8,6 @@ batches bounded by the server's limits, removing an entry only once the server c
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,12 +18,11 @@ from typing import Any
 from swgdb_bridge import paths
 from swgdb_bridge.client import SWGDBAPIClient, TransientAPIError, UploadResult, backoff_delay
 from swgdb_bridge.config import UploadConfig
-from swgdb_bridge.errors import APIError, BridgeError, ConfigError, SessionFileError
+from swgdb_bridge.errors import APIError, ConfigError
 from swgdb_bridge.outbox import FileRecord, NewItem, Outbox, QueuedItem, UploaderLock
-from swgdb_bridge.payload import SessionPayload, content_digest
+from swgdb_bridge.payload import SessionPayload
+from swgdb_bridge.prepare import changed_files, payload_item, prepare_all
 from swgdb_bridge.ratelimit import TokenBucket
-
-log = logging.getLogger(__name__)
 
 # Files read and serialized before their payloads are committed in one transaction: fewer fsyncs,
 # and a crash loses at most this much reading work (never an upload).
@@ -137,17 +134,17 @@ class SWGDBUploadManager:
         try:
             results = self.client.send_batch([item.body for item in items])
         except TransientAPIError as exc:
-            for item in items:
-                self.outbox.reschedule(item, self._next_attempt(item, exc.retry_after), str(exc))
+            self.outbox.reschedule_many(((i, self._next_attempt(i, exc.retry_after)) for i in items), str(exc))
             raise
+        stored = [(item, result.status) for item, result in zip(items, results, strict=True) if result.stored]
+        self.outbox.confirm_many(stored)
         for item, result in zip(items, results, strict=True):
-            self._settle(item, result, report)
+            if result.stored:
+                report.count(result)
+            else:
+                self._bury(item, result, report)
 
-    def _settle(self, item: QueuedItem, result: UploadResult, report: UploadReport) -> None:
-        if result.stored:
-            self.outbox.confirm(item, result.status)
-            report.count(result)
-            return
+    def _bury(self, item: QueuedItem, result: UploadResult, report: UploadReport) -> None:
         reason = (
             f"too large for the server ({result.message or '413'}); split the session log or raise the "
             "server's max_body_bytes"
@@ -164,20 +161,6 @@ class SWGDBUploadManager:
         return time.time() + wait
 
 
-def payload_item(payload: SessionPayload, source: str | None = None) -> NewItem:
-    body = payload.to_json_bytes()
-    digest = payload.metadata.content_digest or content_digest(payload.to_document())
-    return NewItem(payload.session_id, digest, body, source)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 class SessionUploader:
     """The whole job for one user: discover, sanitize, serialize, queue, send (seed API)."""
 
@@ -189,6 +172,7 @@ class SessionUploader:
         outbox_path: Path | None = None,
         batch: bool = True,
         max_batch_sessions: int = 100,
+        workers: int | None = 1,
         **client_options: Any,
     ) -> None:
         self.config = config or UploadConfig.load()
@@ -200,6 +184,7 @@ class SessionUploader:
         self.outbox_path = outbox_path
         self.batch = batch
         self.max_batch_sessions = max_batch_sessions
+        self.workers = workers  # processes for serializing a large backfill; None: one per CPU (see prepare)
 
     def __repr__(self) -> str:
         return f"SessionUploader(api_url={self.config.swgdb_api_url!r}, user_hash={self.config.user_hash!r})"
@@ -293,70 +278,31 @@ class SessionUploader:
         progress: Progress | None,
     ) -> None:
         """Read and serialize new or changed files; commit their payloads and file records in chunks."""
-        from swgdb_bridge.serialize import SessionLogSerializer
-
-        serializer = SessionLogSerializer(self.config.sanitize_options)
+        candidates, counts, errors = changed_files(outbox, files, since=since, force=force)
+        report.unchanged += counts["unchanged"]
+        report.skipped_old += counts["skipped_old"]
+        report.skipped_invalid += counts["skipped_invalid"]
+        report.errors.extend(errors)
         items: list[NewItem] = []
         records: list[FileRecord] = []
-        for done, path in enumerate(files, 1):
-            prepared = self._prepare(outbox, serializer, path, report, since=since, force=force)
-            if prepared is not None:
-                item, record = prepared
-                if dry_run:
-                    report.would_send.append(
-                        {"file": str(path), "session_id": item.session_id, "digest": item.digest,
-                         "bytes": len(item.body)}
-                    )
-                else:
-                    items.append(item)
-                    records.append(record)
+        prepared = prepare_all(candidates, self.config.sanitize_options, since, self.workers)
+        for done, outcome in enumerate(prepared, 1):
+            if outcome.too_old:
+                report.skipped_old += 1
+            elif outcome.item is None:
+                report.skipped_invalid += 1
+                report.errors.append(outcome.error or f"{outcome.candidate.path}: not serialized")
+            elif dry_run:
+                item = outcome.item
+                report.would_send.append({"file": item.source, "session_id": item.session_id,
+                                          "digest": item.digest, "bytes": len(item.body)})
+            else:
+                items.append(outcome.item)
+                records.append(FileRecord(str(outcome.candidate.path), outcome.candidate.sha256, 1))
             if len(items) >= ENQUEUE_CHUNK:
                 outbox.enqueue(items, records)
                 items, records = [], []
             if progress:
-                progress("reading", done, len(files))
+                progress("reading", done, len(candidates))
         if items:
             outbox.enqueue(items, records)
-
-    def _prepare(
-        self,
-        outbox: Outbox,
-        serializer: Any,
-        path: Path,
-        report: UploadReport,
-        *,
-        since: datetime | None,
-        force: bool,
-    ) -> tuple[NewItem, FileRecord] | None:
-        """One file → its outbox entry, or None when it is unchanged, too old or invalid (counted)."""
-        from swgdb_bridge.sources import read_session
-
-        key = str(path)
-        try:
-            sha = file_sha256(path)
-            if since is not None and path.stat().st_mtime < since.timestamp():
-                report.skipped_old += 1
-                return None
-        except OSError as exc:
-            report.skipped_invalid += 1
-            report.errors.append(f"{path}: cannot be read ({exc.strerror or exc}); check permissions")
-            return None
-        record = outbox.file_record(key)
-        if not force and record is not None and record.file_sha256 == sha:
-            report.unchanged += record.sessions
-            return None
-        try:
-            session = read_session(path)
-            if since is not None and session.start_time is not None and session.start_time < since:
-                report.skipped_old += 1
-                return None
-            payload = serializer.serialize(session)
-        except SessionFileError as exc:
-            report.skipped_invalid += 1
-            report.errors.append(str(exc))
-            return None
-        except BridgeError as exc:
-            report.skipped_invalid += 1
-            report.errors.append(f"{path}: {exc}")
-            return None
-        return payload_item(payload, key), FileRecord(key, sha, 1)

@@ -120,7 +120,7 @@ def upload(
 
     with _reported():
         config = _config(dirs, api_url, user_hash)
-        uploader = SessionUploader(config, batch=not single)
+        uploader = SessionUploader(config, batch=not single, workers=None)
         try:
             with _progress(not as_json) as progress:
                 report = uploader.run(since=_parse_since(since), force=force, dry_run=dry_run, progress=progress)
