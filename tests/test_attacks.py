@@ -22,6 +22,8 @@ from fixtures.payloads import make_document, make_payload
 from swgdb_bridge import protocol
 from swgdb_bridge.server.settings import MIB, ServerSettings
 
+pytestmark = pytest.mark.usefixtures("log_leak_watch")  # the whole suite's logs: no key, no signature
+
 UPLOAD = "/v1/sessions/upload"
 JSON = {"Content-Type": "application/json"}
 
