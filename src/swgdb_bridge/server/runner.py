@@ -6,7 +6,6 @@ request and no two tests or demos ever race for a port. The demo, the tests and 
 
 from __future__ import annotations
 
-import copy
 import socket
 import threading
 import time
@@ -58,18 +57,6 @@ class RunningServer(ServedApp):
         if self._owns_storage and self.storage is not None:
             self.storage.close()
             self._owns_storage = False
-
-
-def serve_forever(storage: Storage, host: str, port: int, settings: ServerSettings | None = None) -> None:
-    """Serve in the foreground until Ctrl-C or SIGTERM (``swgdb-bridge server run``)."""
-    uvicorn.run(create_app(storage, settings), host=host, port=port, log_config=_log_config(), access_log=False)
-
-
-def _log_config() -> dict[str, Any]:
-    """Uvicorn's own logging, plus our access lines (with request ids) in place of uvicorn's access log."""
-    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config["loggers"]["swgdb_bridge"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    return config
 
 
 def serve(app: Any, host: str = "127.0.0.1", port: int = 0) -> ServedApp:
