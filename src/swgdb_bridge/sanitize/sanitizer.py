@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from swgdb_bridge.config import SanitizeOptions
 from swgdb_bridge.model import (
@@ -43,21 +43,34 @@ _CACHE_LIMIT = 200_000  # distinct strings remembered per text cleaner (bot logs
 
 
 class TextCleaner:
-    """Secrets, then names, in one string; results cached, since action logs repeat the same lines."""
+    """Secrets, then names, in one string; results cached, since action logs repeat the same lines.
 
-    def __init__(self, names: NameMatcher | None) -> None:
+    Counts of what was replaced go to ``counts``, cache hits included.
+    """
+
+    def __init__(self, names: NameMatcher | None, counts: MutableMapping[str, int]) -> None:
         self._names = names
+        self._counts = counts
         self._cache: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
 
-    def clean(self, text: str, counts: MutableMapping[str, int]) -> str:
+    @overload
+    def clean(self, text: str) -> str: ...
+    @overload
+    def clean(self, text: None) -> None: ...
+
+    def clean(self, text: str | None) -> str | None:
+        if text is None:
+            return None
         hit = self._cache.get(text)
         if hit is None:
             hit = self._compute(text)
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[text] = hit
-        for category, number in hit[1]:
-            counts[category] = counts.get(category, 0) + number
+        if hit[1]:
+            counts = self._counts
+            for category, number in hit[1]:
+                counts[category] = counts.get(category, 0) + number
         return hit[0]
 
     def _compute(self, text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
@@ -84,7 +97,7 @@ class Sanitizer:
         self.options = options or SanitizeOptions()
         self._pseudonymize = Pseudonymizer(key if key is not None else load_pseudonym_key())
         self._known_names = frozenset(n for n in known_names if n and n.strip())
-        self._text = TextCleaner(self._matcher(self._known_names, KEPT_PHRASES))
+        self._text = TextCleaner(self._matcher(self._known_names, KEPT_PHRASES), {})
 
     def pseudonym(self, name: str) -> str:
         """The stable keyed pseudonym of a player name, e.g. "Player-3f9a1c2b7d4e"."""
@@ -92,14 +105,15 @@ class Sanitizer:
 
     def clean_text(self, text: str) -> str:
         """``text`` with secrets, PII and the known player names replaced."""
-        return self._text.clean(text, {})
+        return self._text.clean(text)
 
     def sanitize_session(self, session: Session) -> tuple[Session, SanitizeReport]:
         """A new, cleaned Session (the input is not changed) and the counts of what was removed."""
         report = SanitizeReport(enabled=self.options.sanitize_data)
         names = self._known_names | player_names(session) if self.options.sanitize_data else frozenset()
         matcher = self._matcher(names, kept_phrases(session))
-        cleaned = _SessionCleaner(self, session, TextCleaner(matcher), report.counts).session(session)
+        text = TextCleaner(matcher, report.counts)
+        cleaned = _SessionCleaner(self, session, text, report.counts).session(session)
         return cleaned, report
 
     def _matcher(self, names: Iterable[str], kept: Iterable[str]) -> NameMatcher | None:
@@ -138,15 +152,10 @@ class _SessionCleaner:
     ) -> None:
         self._options = owner.options
         self._pseudonymize = owner.pseudonym
-        self._text = text
+        self._c = self._s = text.clean  # _s for strings, _c for optional ones: one call either way
         self._own = key(session.character_name or "")
         self._counts = counts
 
-    def _c(self, text: str | None) -> str | None:
-        return None if text is None else self._text.clean(text, self._counts)
-
-    def _s(self, text: str) -> str:
-        return self._text.clean(text, self._counts)
 
     def _count(self, category: str, number: int = 1) -> None:
         self._counts[category] = self._counts.get(category, 0) + number
@@ -228,8 +237,8 @@ class _SessionCleaner:
         }
 
     def _actions(self, actions: list[Action]) -> list[Action]:
-        clean, counts = self._text.clean, self._counts  # the longest list: one call per line, not two
-        return [Action(a.timestamp, clean(a.text, counts)) for a in actions]
+        clean = self._s
+        return [Action(a.timestamp, clean(a.text)) for a in actions]
 
     def _message(self, m: ChatMessage) -> ChatMessage:
         if self._options.include_communications:
