@@ -37,6 +37,8 @@ SECRETS = [
     ("tokens", "gh ghp_" + "a1B2" * 9 + " pushed", "ghp_" + "a1B2" * 9, "[token]"),
     ("tokens", "stripe sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "[token]"),
     ("tokens", "slack xoxb-1234-5678-abcdefgh", "xoxb-1234-5678-abcdefgh", "[token]"),
+    ("tokens", "test key sk_test_51Habcdefghij0123456789", "sk_test_51Habcdefghij0123456789", "[token]"),
+    ("tokens", "new key sk_live_" + "a1" * 50, "a1" * 50, "[token]"),
     ("webhooks", "hook https://discord.com/api/webhooks/123456789012345678/abcDEF-ghi_jkl posted",
      "discord.com/api/webhooks/123456789012345678/abcDEF-ghi_jkl", "[webhook]"),
     ("license_keys", "license ABCDE-12345-FGHIJ-67890 activated", "ABCDE-12345-FGHIJ-67890", "[license-key]"),
@@ -150,3 +152,8 @@ def test_long_pathological_strings_do_not_hang_the_scrub_or_the_rescan(text: str
     assert detectors.find_secrets(cleaned) == []
     sanitizer = Sanitizer(SanitizeOptions(), bytes(32), known_names=["Rat"])
     assert scan_for_leaks([sanitizer.clean_text(text)], known_names=["Rat"]) == []
+
+
+def test_a_bare_string_or_list_can_be_scanned() -> None:
+    assert scan_for_leaks("mail bob@example.com") == ["emails at $"]
+    assert scan_for_leaks(["ok", ["call 555-123-4567"]]) == ["phones at $[1][0]"]

@@ -221,7 +221,9 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "tokens",
         "[token]",
-        _plugin_patterns(_TOKEN_PLUGINS),
+        _plugin_patterns(_TOKEN_PLUGINS)
+        # Stripe-like keys the plugin does not know: test and publishable keys, any length.
+        + _compile(r"(?<![A-Za-z0-9])[rsp]k_(?:live|test)_[0-9A-Za-z]{10,}"),
         needles=("xox",),
         trigger=_LONG_RUN,
         widen=True,
