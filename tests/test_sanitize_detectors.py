@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -157,3 +159,4 @@ def test_long_pathological_strings_do_not_hang_the_scrub_or_the_rescan(text: str
 def test_a_bare_string_or_list_can_be_scanned() -> None:
     assert scan_for_leaks("mail bob@example.com") == ["emails at $"]
     assert scan_for_leaks(["ok", ["call 555-123-4567"]]) == ["phones at $[1][0]"]
+    assert scan_for_leaks({"source": Path("/home/alice/log.json")}) == ["path_users at $.source"]

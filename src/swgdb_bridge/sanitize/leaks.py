@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import PurePath
 from typing import Any
 
 from swgdb_bridge.sanitize import detectors
@@ -49,8 +50,8 @@ def scan_for_leaks(
 
 def _strings(value: Any, path: str, field: str | None = None) -> Iterator[tuple[str, str, str | None]]:
     """(path, string, the key it is under) for every string in ``value``, dict keys included."""
-    if isinstance(value, str):
-        yield path, value, field
+    if isinstance(value, str | PurePath):
+        yield path, str(value), field
     elif isinstance(value, Mapping):
         for index, (name, item) in enumerate(value.items()):
             name = str(name)
