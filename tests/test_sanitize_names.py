@@ -148,3 +148,7 @@ def test_many_names_share_one_scan_and_the_longest_wins() -> None:
 def test_pseudonyms_never_look_like_a_secret(name: str) -> None:
     pseudonym = Sanitizer(SanitizeOptions(), KEY).pseudonym(name)
     assert scan_for_leaks({"player": pseudonym}) == []
+
+
+def test_the_scan_also_finds_a_first_name_on_its_own() -> None:
+    assert scan_for_leaks({"note": "ask kelindra"}, known_names=iter(["Kelindra Vos"])) == ["player_names at $.note"]

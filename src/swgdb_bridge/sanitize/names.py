@@ -82,6 +82,7 @@ def names_in_actions(texts: Iterable[str]) -> set[str]:
 
 def with_parts(names: Iterable[str]) -> set[str]:
     """``names`` plus each word of a multi-word name: "Kelindra Vos" is also "Kelindra" on her own."""
+    names = list(names)
     result = set(names)
     for name in names:
         words = normalize(name).split(" ")

@@ -156,7 +156,6 @@ class _SessionCleaner:
         self._own = key(session.character_name or "")
         self._counts = counts
 
-
     def _count(self, category: str, number: int = 1) -> None:
         self._counts[category] = self._counts.get(category, 0) + number
 
