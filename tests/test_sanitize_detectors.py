@@ -142,6 +142,15 @@ def test_fast_path_conditions_never_skip_a_detector_that_would_match(text: str, 
                 assert detectors.might_hold_secret(candidate, lowered)
 
 
+@given(st.lists(_pieces, max_size=6).map("".join), st.sampled_from(["", " " * 200]))
+def test_the_rescan_and_its_memo_answer_as_the_full_span_search_does(text: str, padding: str) -> None:
+    candidate = text + padding  # the padding takes some strings past the memo's length limit
+    expected = [d.category for d in detectors.DETECTORS if d.spans(candidate)]
+    assert [d.category for d in detectors.DETECTORS if d.found_in(candidate)] == expected
+    assert detectors.find_secrets(candidate) == expected
+    assert detectors.find_secrets(candidate) == expected  # the second answer may come from the memo
+
+
 # Inputs that make careless patterns backtrack quadratically (a hang, not a slowdown, at this size).
 PATHOLOGICAL = ["//" * 100_000, "/home/" * 30_000, "eyJ" * 60_000, "password: " * 20_000, "1 " * 100_000,
                 "a@" * 100_000, "ab:" * 60_000, "%5C" * 60_000, "Rat " * 50_000, ("AKIA" + "A" * 16) * 10_000]

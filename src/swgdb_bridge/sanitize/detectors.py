@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from detect_secrets.plugins import keyword as ds_keyword
 from detect_secrets.plugins.aws import AWSKeyDetector
@@ -92,7 +93,13 @@ class Detector:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Non-overlapping spans to replace, in order."""
-        found: list[tuple[int, int]] = []
+        return _merge(list(self._matches(text)))
+
+    def found_in(self, text: str) -> bool:
+        """Whether :meth:`spans` would find anything: the same search, stopped at its first span."""
+        return next(self._matches(text), None) is not None
+
+    def _matches(self, text: str) -> Iterator[tuple[int, int]]:
         for pattern, group in self.patterns:
             covered = -1  # end of the last widened span: matches inside it are already replaced
             for match in pattern.finditer(text):
@@ -103,8 +110,7 @@ class Detector:
                     start, end = covered_span = _widen(text, start, end)
                     covered = covered_span[1]
                 if end > start:
-                    found.append((start, end))
-        return _merge(found)
+                    yield start, end
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
@@ -393,8 +399,21 @@ def _replace(text: str, spans: list[tuple[int, int]], marker: str) -> str:
 
 def find_secrets(text: str) -> list[str]:
     """Categories of every secret left in ``text``: every detector, no shortcut (the fail-closed check)."""
+    if len(text) <= _MEMO_LENGTH:
+        return list(_memo_findings(text))
+    return list(_findings(text))
+
+
+def _findings(text: str) -> tuple[str, ...]:
     lowered = text.lower()
-    return [d.category for d in DETECTORS if d.worth_scanning(text, lowered) and d.spans(text)]
+    return tuple(d.category for d in DETECTORS if d.worth_scanning(text, lowered) and d.found_in(text))
+
+
+# The re-scan sees the same keys, zones, skills and ids in every payload (every key of a small file is also
+# one of every other file's): the full scan of an exact string is remembered. Long strings (chat text) are
+# rarely repeated and would make the memo big, so they are scanned each time.
+_MEMO_LENGTH = 200
+_memo_findings = lru_cache(maxsize=50_000)(_findings)
 
 
 SENSITIVE_KEY = re.compile(
