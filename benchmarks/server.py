@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/server.py --postgres            # + a throwaway PostgreSQL cluster (as root: runuser)
     .venv/bin/python benchmarks/server.py --database-url postgresql+psycopg://USER@HOST/DB
     .venv/bin/python benchmarks/server.py --quick               # fewer requests
+    .venv/bin/python benchmarks/server.py --workers 1,2,4       # `server run --workers N` on PostgreSQL
 
 Cases per database: one session per request ("single") and 100 per request ("batch"), next to the server's
 floor: the same number of *unsigned* POSTs of the same bytes to a no-op route that only this benchmark mounts
@@ -18,7 +19,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -169,12 +173,110 @@ def databases(args: argparse.Namespace) -> Iterator[list[tuple[str, str]]]:
             cluster.stop()
 
 
+class WorkersBench(Bench):
+    """The same load against ``swgdb-bridge server run --workers N``: real worker processes, in a subprocess.
+
+    The no-op floor needs a route only the in-process app has, so this mode measures uploads only, plus the
+    server's CPU time per request (all its processes, from /proc): the per-request cost that decides how
+    many workers a machine can feed.
+    """
+
+    def __init__(self, database_url: str, workers: int) -> None:
+        secret = os.urandom(24).hex()
+        self.label = f"PostgreSQL, {workers} worker{'s' * (workers > 1)}"
+        self.storage = Storage(database_url, server_secret=secret.encode())
+        port = _free_port()
+        env = {**os.environ, "SWGDB_SERVER_SECRET": secret, "SWGDB_RATE_LIMIT": str(10**9)}
+        command = [sys.executable, "-m", "swgdb_bridge", "server", "run", "--port", str(port),
+                   "--database-url", database_url, "--workers", str(workers)]
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.served = _Remote(f"http://127.0.0.1:{port}")
+        self.runs = 0
+        _wait_ready(self.served.url, self.process)
+
+    def close(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+        self.storage.close()
+
+    def server_cpu_seconds(self) -> float:
+        return sum(_cpu_seconds(pid) for pid in _process_tree(self.process.pid))
+
+
+@dataclass
+class _Remote:
+    url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
+                time.sleep(1.0)  # the other workers finish starting too
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"server run at {url} did not become ready")
+
+
+def _process_tree(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            queue.extend(int(child) for child in task.read_text().split())
+    return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of one process, in seconds (fields 14 and 15 of /proc/PID/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_workers_mode(args: argparse.Namespace) -> None:
+    counts = [int(n) for n in args.workers.split(",")]
+    single, batch = (192, 32) if args.quick else (960, 96)
+    print("| server | case | clients | requests | wall s | throughput | p50 ms | p99 ms | server CPU ms/request |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    args.postgres = args.postgres or not args.database_url
+    with databases(args) as targets:
+        url = targets[-1][1]
+        for workers in counts:
+            bench = WorkersBench(url, workers)
+            try:
+                for clients in (1, 8, 32):
+                    for case, requests in (("single", single), ("batch", batch)):
+                        before = bench.server_cpu_seconds()
+                        result = bench.run(case, clients, requests)
+                        cost = (bench.server_cpu_seconds() - before) * 1000 / result.requests
+                        print(f"{result.row()} {cost:.2f} |", flush=True)
+            finally:
+                bench.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="also measure this (PostgreSQL) database")
     parser.add_argument("--postgres", action="store_true", help="also measure a throwaway local PostgreSQL")
     parser.add_argument("--quick", action="store_true", help="a quarter of the requests")
+    parser.add_argument("--workers", help="e.g. 1,2,4: `server run --workers N` on PostgreSQL instead")
     args = parser.parse_args()
+    if args.workers:
+        run_workers_mode(args)
+        return
     single, batch = (192, 32) if args.quick else (960, 96)
     print("| database | case | clients | requests | wall s | throughput | p50 ms | p99 ms |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")

@@ -13,11 +13,10 @@ from swgdb_bridge.server.storage import Storage
 
 
 def test_ready_on_a_migrated_database(database_url: str) -> None:
-    with start_server(database_url) as server:
-        with httpx.Client(base_url=server.url) as http:
-            assert http.get("/healthz").json() == {"status": "ok"}
-            ready = http.get("/readyz")
-            assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
+    with start_server(database_url) as server, httpx.Client(base_url=server.url) as http:
+        assert http.get("/healthz").json() == {"status": "ok"}
+        ready = http.get("/readyz")
+        assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
 
 
 def test_not_ready_while_the_schema_is_behind_then_ready_after_the_upgrade(database_url: str) -> None:
@@ -45,7 +44,9 @@ def test_not_ready_when_postgres_stops_and_ready_when_it_is_back() -> None:
             assert down.json()["problems"][0].startswith("database unreachable: cannot use the database")
             assert http.get("/healthz").status_code == 200
             options = f"-c listen_addresses=127.0.0.1 -p {cluster.port} -k {cluster.root}"
-            cluster._run("pg_ctl", "-D", str(cluster.data), "-l", str(cluster.log), "-o", options, "-w", "start")
+            cluster._run(
+                "pg_ctl", "-D", str(cluster.data), "-l", str(cluster.log), "-o", options, "-w", "start"
+            )
             assert http.get("/readyz").status_code == 200  # the pool's pre-ping replaces dead connections
     finally:
         cluster.stop()

@@ -45,7 +45,9 @@ def test_uploads_rejects_latency_and_batch_sizes_are_counted(api: Api) -> None:
     assert api.upload(alice, make_payload("m-1", xp=5)).json()["status"] == "updated"
     batch = {"sessions": [make_document("m-2"), make_document("m-3"), {"session_id": "m-4"}]}
     body = orjson.dumps(batch)
-    batched = api.signed(alice, "POST", "/v1/sessions/batch-upload", body, headers={"Content-Type": "application/json"})
+    batched = api.signed(
+        alice, "POST", "/v1/sessions/batch-upload", body, headers={"Content-Type": "application/json"}
+    )
     assert [item["status"] for item in batched.json()["results"]] == ["created", "created", "rejected"]
     forged = api.sign(alice, "POST", "/v1/sessions/upload", b"{}")
     assert api.http.post("/v1/sessions/upload", content=b"{ }", headers=forged).status_code == 401
@@ -53,8 +55,10 @@ def test_uploads_rejects_latency_and_batch_sizes_are_counted(api: Api) -> None:
     assert statuses.count(429) == 10 + 4 - SMALL_BUDGET.rate_limit_requests  # 4 signed requests came before
 
     seen = samples(api)
-    uploads = {status: seen.get(("swgdb_uploads_total", frozenset({("status", status)}))) for status in
-               ("created", "unchanged", "updated", "rejected")}
+    uploads = {
+        status: seen.get(("swgdb_uploads_total", frozenset({("status", status)})))
+        for status in ("created", "unchanged", "updated", "rejected")
+    }
     assert uploads == {"created": 3.0, "unchanged": 1.0, "updated": 1.0, "rejected": 1.0}
     assert seen[("swgdb_rejects_total", frozenset({("reason", "unauthorized"), ("status", "401")}))] == 1.0
     assert seen[("swgdb_rejects_total", frozenset({("reason", "rate_limited"), ("status", "429")}))] == 2.0
@@ -72,7 +76,9 @@ def test_paths_with_ids_share_their_route_template(api: Api) -> None:
         assert api.signed(alice, "GET", f"/v1/sessions/{session_id}/status").status_code == 404
     assert api.http.get("/no/such/page-123").status_code == 404
     seen = samples(api)
-    routes = {dict(labels)["route"] for name, labels in seen if name == "swgdb_request_duration_seconds_count"}
+    routes = {
+        dict(labels)["route"] for name, labels in seen if name == "swgdb_request_duration_seconds_count"
+    }
     assert "/v1/sessions/{session_id}/status" in routes and "unmatched" in routes
     assert not any("a-1" in route or "page-123" in route for route in routes)
     status_route = frozenset({("method", "GET"), ("route", "/v1/sessions/{session_id}/status")})

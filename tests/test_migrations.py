@@ -50,7 +50,10 @@ def test_one_step_down_keeps_the_data_and_the_step_up_restores_the_head(database
 
 
 def stamp_future_revision(database_url: str) -> None:
-    with Storage(database_url, server_secret=TEST_SERVER_SECRET) as storage, storage.engine.begin() as connection:
+    with (
+        Storage(database_url, server_secret=TEST_SERVER_SECRET) as storage,
+        storage.engine.begin() as connection,
+    ):
         connection.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
 
 

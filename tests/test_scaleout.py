@@ -27,7 +27,7 @@ from fixtures.postgres import TEST_SERVER_SECRET
 from swgdb_bridge import protocol
 from swgdb_bridge.server.storage import Storage
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("scaleout")]
 
 START_TIMEOUT_SECONDS = 90.0  # generous: a loaded 2-core CI box takes seconds to import a worker
 RATE_LIMIT = 8
@@ -53,8 +53,18 @@ class ServerProcess:
 
     def start(self, *extra: str) -> ServerProcess:
         command = [
-            sys.executable, "-m", "swgdb_bridge", "server", "run", "--port", str(self.port),
-            "--database-url", self.database_url, "--workers", str(self.workers), *extra,
+            sys.executable,
+            "-m",
+            "swgdb_bridge",
+            "server",
+            "run",
+            "--port",
+            str(self.port),
+            "--database-url",
+            self.database_url,
+            "--workers",
+            str(self.workers),
+            *extra,
         ]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
@@ -71,7 +81,9 @@ class ServerProcess:
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-        raise AssertionError(f"server on {self.url} not ready in {START_TIMEOUT_SECONDS} s\n{self.log_tail()}")
+        raise AssertionError(
+            f"server on {self.url} not ready in {START_TIMEOUT_SECONDS} s\n{self.log_tail()}"
+        )
 
     def stop(self) -> None:
         """SIGTERM (graceful: in-flight requests finish), as a service manager would."""
@@ -154,7 +166,9 @@ def test_one_users_burst_across_both_processes_is_limited_as_one(
     assert statuses.count(200) == RATE_LIMIT and statuses.count(429) == RATE_LIMIT
     assert set(statuses[:RATE_LIMIT]) == {200}  # the budget is spent in order, whichever process answers
     other = account(db, "bystander")  # a limit per user, not per server
-    assert httpx.get(f"{pair[1].url}/v1/sessions", headers=signed_get(other, "/v1/sessions")).status_code == 200
+    assert (
+        httpx.get(f"{pair[1].url}/v1/sessions", headers=signed_get(other, "/v1/sessions")).status_code == 200
+    )
 
 
 def test_sessions_sent_through_both_processes_land_once(pair: list[ServerProcess], db: Storage) -> None:
@@ -174,15 +188,19 @@ def test_sessions_sent_through_both_processes_land_once(pair: list[ServerProcess
 
     fresh = make_payload("both-race").to_json_bytes()  # the same new session to both at once: one row
     with ThreadPoolExecutor(2) as pool:
-        raced = list(pool.map(
-            lambda server: httpx.post(
-                f"{server.url}/v1/sessions/upload", content=fresh, headers=signed_upload(user, fresh)
-            ),
-            pair,
-        ))
+        raced = list(
+            pool.map(
+                lambda server: httpx.post(
+                    f"{server.url}/v1/sessions/upload", content=fresh, headers=signed_upload(user, fresh)
+                ),
+                pair,
+            )
+        )
     assert sorted(r.json()["status"] for r in raced) == ["created", "unchanged"]
     rows, _ = db.list_sessions(user.user_hash, 100, None)
-    assert sorted(row.session_id for row in rows) == sorted([*(d["session_id"] for d in documents), "both-race"])
+    assert sorted(row.session_id for row in rows) == sorted(
+        [*(d["session_id"] for d in documents), "both-race"]
+    )
 
 
 def metric_value(text: str, name: str, **labels: str) -> float:
@@ -208,7 +226,9 @@ def test_workers_share_the_database_metrics_and_write_json_logs(
     try:
         server.start("--log-format", "json")
         body = make_payload("via-workers").to_json_bytes()
-        upload = httpx.post(f"{server.url}/v1/sessions/upload", content=body, headers=signed_upload(user, body))
+        upload = httpx.post(
+            f"{server.url}/v1/sessions/upload", content=body, headers=signed_upload(user, body)
+        )
         assert upload.status_code == 201
         for _ in range(24):  # a new connection each time, so the kernel spreads them over the workers
             assert httpx.get(f"{server.url}/v1/info").status_code == 200

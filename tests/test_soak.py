@@ -17,17 +17,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
-from fixtures.live_server import Account
 from fixtures.payloads import make_payload
-from fixtures.postgres import TEST_SERVER_SECRET
-from swgdb_bridge.payload import content_digest
-from swgdb_bridge.server.storage import Storage
-from test_scaleout import ServerProcess
+
+if TYPE_CHECKING:
+    from fixtures.live_server import Account
+    from swgdb_bridge.server.storage import Storage
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -62,8 +61,14 @@ def uploader_main(config_path: str) -> None:
     config = json.loads(Path(config_path).read_text())
     log: list[dict[str, Any]] = []
     clients = [
-        SWGDBAPIClient(url, config["api_key"], config["user_hash"], max_retries=1, retry_delay_seconds=0.05,
-                       transport=RecordingTransport(log))
+        SWGDBAPIClient(
+            url,
+            config["api_key"],
+            config["user_hash"],
+            max_retries=1,
+            retry_delay_seconds=0.05,
+            transport=RecordingTransport(log),
+        )
         for url in config["urls"]
     ]
     results = {}
@@ -81,14 +86,20 @@ def uploader_main(config_path: str) -> None:
 
 def start_uploader(folder: Path, user: Account, urls: list[str], number: int) -> subprocess.Popen[bytes]:
     config = {
-        "api_key": user.api_key, "user_hash": user.user_hash, "urls": urls, "count": SESSIONS_PER_UPLOADER,
-        "prefix": f"soak{number}", "report": str(folder / f"report-{number}.json"),
+        "api_key": user.api_key,
+        "user_hash": user.user_hash,
+        "urls": urls,
+        "count": SESSIONS_PER_UPLOADER,
+        "prefix": f"soak{number}",
+        "report": str(folder / f"report-{number}.json"),
     }
     config_path = folder / f"uploader-{number}.json"
     config_path.write_text(json.dumps(config))
     code = f"import sys; sys.path.insert(0, {str(TESTS)!r}); import test_soak; test_soak.uploader_main(sys.argv[1])"
-    log = (folder / f"uploader-{number}.log").open("wb")
-    return subprocess.Popen([sys.executable, "-c", code, str(config_path)], stdout=log, stderr=subprocess.STDOUT)
+    with (folder / f"uploader-{number}.log").open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-c", code, str(config_path)], stdout=log, stderr=subprocess.STDOUT
+        )
 
 
 def stored_count(storage: Storage, users: list[Account]) -> int:
@@ -96,9 +107,18 @@ def stored_count(storage: Storage, users: list[Account]) -> int:
 
 
 def test_uploads_through_two_servers_survive_a_restart(postgres_url: str, tmp_path: Path) -> None:
+    # Imported here, not at the top: each uploader process imports this module and needs none of them.
+    from fixtures.live_server import Account
+    from fixtures.postgres import TEST_SERVER_SECRET
+    from swgdb_bridge.payload import content_digest
+    from swgdb_bridge.server.storage import Storage
+    from test_scaleout import ServerProcess
+
     storage = Storage(postgres_url, server_secret=TEST_SERVER_SECRET)
-    servers = [ServerProcess(postgres_url, tmp_path / f"server-{name}.log", SWGDB_RATE_LIMIT="1000000")
-               for name in "ab"]
+    servers = [
+        ServerProcess(postgres_url, tmp_path / f"server-{name}.log", SWGDB_RATE_LIMIT="1000000")
+        for name in "ab"
+    ]
     users = [Account(*storage.add_user(f"uploader-{n}")) for n in range(UPLOADERS)]
     uploaders: list[subprocess.Popen[bytes]] = []
     try:
@@ -129,7 +149,8 @@ def test_uploads_through_two_servers_survive_a_restart(postgres_url: str, tmp_pa
     for number, (user, report) in enumerate(zip(users, reports, strict=True)):
         rows, cursor = storage.list_sessions(user.user_hash, 1000, None)
         expected = {f"soak{number}-{i:04d}": 1000 + i for i in range(SESSIONS_PER_UPLOADER)}
-        assert cursor is None and sorted(row.session_id for row in rows) == sorted(expected)  # once, none lost
+        # every session exactly once, none lost
+        assert cursor is None and sorted(row.session_id for row in rows) == sorted(expected)
         for row in rows:
             document = make_payload(row.session_id, xp=expected[row.session_id]).to_document()
             assert row.digest == content_digest(document)

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
     from swgdb_bridge.server.storage import Storage
 
+SCHEMA_NOT_CURRENT = (
+    "database schema is not at this release's migration head: an upgrade is half done, or a newer release "
+    "migrated it. Restart this worker with the release that matches the database (docs/deploy.md)"
+)
+
 
 def readiness(storage: Storage) -> list[str]:
     """What stops this worker from serving uploads; empty when it is ready. Blocking: call off the loop."""
@@ -33,10 +38,7 @@ def readiness(storage: Storage) -> list[str]:
     except Exception as error:  # noqa: BLE001 - any failure here means "not ready", named by its type
         return [f"cannot read the schema revision ({type(error).__name__}); is the database reachable?"]
     if not current:
-        return [
-            "database schema is not at this release's migration head: run `swgdb-bridge server run` once "
-            "(migrations apply on start) or finish the upgrade"
-        ]
+        return [SCHEMA_NOT_CURRENT]
     return []
 
 

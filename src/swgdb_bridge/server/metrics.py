@@ -50,19 +50,28 @@ class ServerMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.uploads = Counter(
-            "swgdb_uploads", "Sessions received, by the status stored (batch items counted one by one).",
-            ["status"], registry=self.registry,
+            "swgdb_uploads",
+            "Sessions received, by the status stored (batch items counted one by one).",
+            ["status"],
+            registry=self.registry,
         )
         self.rejects = Counter(
-            "swgdb_rejects", "Requests refused (HTTP 4xx/5xx), by the error code of the response.",
-            ["reason", "status"], registry=self.registry,
+            "swgdb_rejects",
+            "Requests refused (HTTP 4xx/5xx), by the error code of the response.",
+            ["reason", "status"],
+            registry=self.registry,
         )
         self.latency = Histogram(
-            "swgdb_request_duration_seconds", "Time to answer a request, by method and route template.",
-            ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry,
+            "swgdb_request_duration_seconds",
+            "Time to answer a request, by method and route template.",
+            ["method", "route"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
         )
         self.batch_sizes = Histogram(
-            "swgdb_batch_sessions", "Sessions per accepted batch upload.", buckets=BATCH_BUCKETS,
+            "swgdb_batch_sessions",
+            "Sessions per accepted batch upload.",
+            buckets=BATCH_BUCKETS,
             registry=self.registry,
         )
 

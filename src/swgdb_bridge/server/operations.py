@@ -24,7 +24,11 @@ def install_operations(app: FastAPI, storage: Storage) -> ServerMetrics:
     """Mount the three endpoints and the two middlewares on ``app``; returns the app's metrics."""
     metrics = ServerMetrics()
     healthz, readyz = health_endpoints(storage)
-    for path, endpoint in (("/healthz", healthz), ("/readyz", readyz), ("/metrics", metrics_endpoint(metrics))):
+    for path, endpoint in (
+        ("/healthz", healthz),
+        ("/readyz", readyz),
+        ("/metrics", metrics_endpoint(metrics)),
+    ):
         app.add_route(path, endpoint, methods=["GET"], include_in_schema=False)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdContext)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
@@ -45,7 +46,9 @@ def _positive_int_env(name: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError(f"{name}={raw!r} is not a positive whole number: set it like {name}=120 or unset it")
+        raise ConfigError(
+            f"{name}={raw!r} is not a positive whole number: set it like {name}=120 or unset it"
+        )
     return int(raw)
 
 
@@ -53,7 +56,10 @@ def settings_from_env() -> ServerSettings:
     """Default settings with the rate limit taken from the environment when it is set there."""
     overrides = {
         field: value
-        for field, name in (("rate_limit_requests", RATE_LIMIT_ENV), ("rate_limit_window_seconds", RATE_WINDOW_ENV))
+        for field, name in (
+            ("rate_limit_requests", RATE_LIMIT_ENV),
+            ("rate_limit_window_seconds", RATE_WINDOW_ENV),
+        )
         if (value := _positive_int_env(name)) is not None
     }
     return ServerSettings(**overrides)
@@ -127,14 +133,35 @@ def run_workers(
         if value is not None:
             os.environ[name] = str(value)
     settings_from_env()  # a bad value fails here, once, instead of in every worker
+    config = uvicorn.Config(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=log_config(log_format),
+        access_log=False,  # the app writes its own access line, with the request id
+        timeout_graceful_shutdown=10,
+    )
     with metrics_dir(workers):
-        uvicorn.run(
-            APP_FACTORY,
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_config=log_config(log_format),
-            access_log=False,  # the app writes its own access line, with the request id
-            timeout_graceful_shutdown=10,
-        )
+        if workers == 1:
+            uvicorn.Server(config).run()
+        else:
+            _supervise(config)
+
+
+def _supervise(config: Any) -> None:
+    """What ``uvicorn.run`` does for several workers, with one fix: the shared listening socket is marked
+    as TCP. Uvicorn creates it with ``proto=0``, and asyncio sets ``TCP_NODELAY`` only on accepted sockets
+    whose proto says TCP — without it every response waits ~40 ms for a delayed ACK (BENCHMARKS.md)."""
+    from uvicorn.supervisors import Multiprocess
+
+    plain = config.bind_socket()
+    sock = socket.socket(plain.family, plain.type, socket.IPPROTO_TCP, fileno=plain.detach())
+    sock.set_inheritable(True)
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
