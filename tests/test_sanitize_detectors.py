@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -169,3 +171,21 @@ def test_a_bare_string_or_list_can_be_scanned() -> None:
     assert scan_for_leaks("mail bob@example.com") == ["emails at $"]
     assert scan_for_leaks(["ok", ["call 555-123-4567"]]) == ["phones at $[1][0]"]
     assert scan_for_leaks({"source": Path("/home/alice/log.json")}) == ["path_users at $.source"]
+
+
+_DEFERRED_REQUESTS = """
+import sys
+from swgdb_bridge.sanitize import Sanitizer
+from swgdb_bridge.config import SanitizeOptions
+assert Sanitizer(SanitizeOptions(), key=b"k" * 32).clean_text("pw: s3cret!") == "pw: [password]"
+assert "urllib3" not in sys.modules, "requests was imported"
+import requests
+import detect_secrets.plugins.base as base
+assert base.requests.exceptions.RequestException is requests.exceptions.RequestException
+assert "urllib3" in sys.modules and requests.Session.__name__ == "Session"
+"""
+
+
+def test_sanitizing_does_not_import_requests_yet_requests_still_works_for_who_uses_it() -> None:
+    done = subprocess.run([sys.executable, "-c", _DEFERRED_REQUESTS], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -6,6 +6,7 @@ other players pseudonymized, secrets and PII replaced by markers) and says what 
 flags. The rules, and what they cannot catch, are in docs/privacy.md.
 """
 
+from swgdb_bridge.sanitize import _offline  # noqa: F401  (first: before detect-secrets is imported)
 from swgdb_bridge.sanitize.keys import load_pseudonym_key
 from swgdb_bridge.sanitize.leaks import scan_for_leaks
 from swgdb_bridge.sanitize.report import CATEGORIES, SanitizeReport
