@@ -108,14 +108,14 @@ def timed(action: Callable[[], int]) -> tuple[float, int]:
 
 
 def end_to_end(workdir: Path, folder: Path, name: str, *, batch: bool, compress: bool) -> tuple[float, int, float]:
-    """Seconds and sessions for the whole run, and the seconds spent after the last file was queued (sending)."""
+    """Seconds and sessions for the whole run, and the seconds spent sending (outbox → server → confirmed)."""
     with fresh_server(workdir, name) as (api_url, user_hash, api_key):
         config = UploadConfig(swgdb_api_url=api_url, api_key=api_key, user_hash=user_hash, session_dirs=[folder])
         uploader = SessionUploader(config, batch=batch, workers=None, compress_threshold=0 if compress else None)
         queued_at: list[float] = []
 
-        def progress(phase: str, done: int, total: int) -> None:
-            if phase == "reading" and done == total:
+        def progress(phase: str, done: int, _total: int) -> None:
+            if phase == "sending" and done == 0:
                 queued_at.append(time.perf_counter())
 
         def run() -> int:

@@ -302,6 +302,10 @@ class Outbox:
         rows = self._query("SELECT session_id, digest FROM deliveries ORDER BY delivered_at")
         return {row[0]: row[1] for row in rows}
 
+    def count(self) -> int:
+        """Entries in the queue, due or not."""
+        return self._query("SELECT COUNT(*) FROM outbox")[0][0]
+
     def count_due(self, now: float | None = None) -> int:
         stamp = time.time() if now is None else now
         return self._query("SELECT COUNT(*) FROM outbox WHERE next_attempt_at <= ?", (stamp,))[0][0]
@@ -323,7 +327,7 @@ class Outbox:
         by_status = {r[0]: r[1] for r in self._query("SELECT status, COUNT(*) FROM deliveries GROUP BY status")}
         last = self._query("SELECT MAX(delivered_at) FROM deliveries")[0][0]
         return {
-            "queued": self._query("SELECT COUNT(*) FROM outbox")[0][0],
+            "queued": self.count(),
             "dead_letters": self._query("SELECT COUNT(*) FROM dead_letters")[0][0],
             "files_seen": self._query("SELECT COUNT(*) FROM files")[0][0],
             "sessions_delivered": self._query("SELECT COUNT(DISTINCT session_id) FROM deliveries")[0][0],

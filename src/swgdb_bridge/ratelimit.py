@@ -14,6 +14,7 @@ from collections.abc import Callable
 # Fraction of the server's advertised rate we allow ourselves: other clients of the same user
 # (a second machine, the dashboard) share that budget.
 SAFETY_FACTOR = 0.9
+_EPSILON = 1e-9
 
 
 class TokenBucket:
@@ -39,13 +40,16 @@ class TokenBucket:
 
     @classmethod
     def for_server_limit(cls, requests: int, window_seconds: float, **kwargs: object) -> TokenBucket:
-        """A bucket a little under ``requests`` per ``window_seconds``, with half the window as burst.
+        """A bucket that never sends more than ``requests`` in any ``window_seconds``-long stretch.
 
-        Half, because a fixed-window limiter on the server lets a full burst at the end of one window and
-        another at the start of the next count against the same user: we never want to be that client.
+        Within any window a bucket can spend its full burst plus what refills meanwhile, so burst + rate ×
+        window is kept at ``SAFETY_FACTOR`` × ``requests``: a quarter of the limit as burst, the rest paced.
+        (A limit of one or two requests per window cannot be met with a burst of one; 429s cover that.)
         """
-        rate = SAFETY_FACTOR * requests / window_seconds
-        return cls(rate, max(1.0, requests // 2), **kwargs)  # type: ignore[arg-type]
+        capacity = max(1, requests // 4)
+        paced = SAFETY_FACTOR * requests - capacity
+        rate = (paced if paced > 0 else SAFETY_FACTOR * requests / 2) / window_seconds
+        return cls(rate, capacity, **kwargs)  # type: ignore[arg-type]
 
     def _refill(self) -> None:
         now = self._clock()
@@ -56,8 +60,8 @@ class TokenBucket:
         """Take a token and return 0, or return how many seconds until one is due (taking nothing)."""
         with self._lock:
             self._refill()
-            if self._tokens >= 1:
-                self._tokens -= 1
+            if self._tokens >= 1 - _EPSILON:  # tolerance: a float refill may land a hair under one token
+                self._tokens = max(0.0, self._tokens - 1)
                 return 0.0
             return (1 - self._tokens) / self.rate
 

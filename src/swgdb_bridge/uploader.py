@@ -114,6 +114,8 @@ class SWGDBUploadManager:
         report = report or UploadReport()
         total = self.outbox.count_due()
         done = 0
+        if progress:
+            progress("sending", 0, total)
         try:
             if not self._configured:
                 self.configure_from_server()
@@ -127,7 +129,7 @@ class SWGDBUploadManager:
             report.errors.append(f"{exc} — queued sessions will be retried later")
         except APIError as exc:
             report.errors.append(str(exc))
-        report.queued = len(self.outbox.pending())
+        report.queued = self.outbox.count()
         return report
 
     def _send(self, items: Sequence[QueuedItem], report: UploadReport) -> None:
