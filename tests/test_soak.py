@@ -2,7 +2,8 @@
 
 Every uploader is a separate Python process with its own user, using the real ``SWGDBAPIClient`` (its
 retries and backoff) and failing over to the other server when one does not answer. One server gets
-SIGTERM a third of the way in and comes back on the same port. Afterwards: every session is stored
+SIGTERM a quarter of the way in and comes back on the same port; the uploaders hold their second half
+until it is back, so the restarted server surely serves traffic too. Afterwards: every session is stored
 exactly once with the content that was sent, none is lost, and no response was a 5xx (none is expected
 even during the restart: a graceful stop finishes in-flight requests and then refuses connections).
 
@@ -73,6 +74,8 @@ def uploader_main(config_path: str) -> None:
     ]
     results = {}
     for index in range(config["count"]):
+        if index == config["count"] // 2:
+            wait_for(Path(config["resume_flag"]))
         session_id = f"{config['prefix']}-{index:04d}"
         body = make_payload(session_id, xp=1000 + index).to_json_bytes()
         for attempt in range(200):
@@ -84,6 +87,15 @@ def uploader_main(config_path: str) -> None:
     Path(config["report"]).write_text(json.dumps({"results": results, "log": log}))
 
 
+def wait_for(flag: Path, timeout: float = 240.0) -> None:
+    """The second half waits until the restarted server is back, so it surely gets traffic too."""
+    deadline = time.monotonic() + timeout
+    while not flag.exists():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{flag} did not appear in {timeout:.0f} s")
+        time.sleep(0.05)
+
+
 def start_uploader(folder: Path, user: Account, urls: list[str], number: int) -> subprocess.Popen[bytes]:
     config = {
         "api_key": user.api_key,
@@ -92,6 +104,7 @@ def start_uploader(folder: Path, user: Account, urls: list[str], number: int) ->
         "count": SESSIONS_PER_UPLOADER,
         "prefix": f"soak{number}",
         "report": str(folder / f"report-{number}.json"),
+        "resume_flag": str(folder / "restarted"),
     }
     config_path = folder / f"uploader-{number}.json"
     config_path.write_text(json.dumps(config))
@@ -128,7 +141,7 @@ def test_uploads_through_two_servers_survive_a_restart(postgres_url: str, tmp_pa
         uploaders = [start_uploader(tmp_path, user, urls, n) for n, user in enumerate(users)]
         total = UPLOADERS * SESSIONS_PER_UPLOADER
         deadline = time.monotonic() + 120
-        while stored_count(storage, users) < total // 3:
+        while stored_count(storage, users) < total // 4:
             assert time.monotonic() < deadline, "uploads did not get going"
             assert all(p.poll() in (None, 0) for p in uploaders)
             time.sleep(0.1)
@@ -136,6 +149,7 @@ def test_uploads_through_two_servers_survive_a_restart(postgres_url: str, tmp_pa
         servers[1].stop()
         servers[1].start()
         back_at = time.time()
+        (tmp_path / "restarted").touch()
         for process in uploaders:
             assert process.wait(timeout=240) == 0, (tmp_path / "uploader-0.log").read_text()[-2000:]
         reports = [json.loads((tmp_path / f"report-{n}.json").read_text()) for n in range(UPLOADERS)]
@@ -159,6 +173,8 @@ def test_uploads_through_two_servers_survive_a_restart(postgres_url: str, tmp_pa
     log = [entry for report in reports for entry in report["log"]]
     server_errors = [entry for entry in log if entry.get("status", 0) >= 500]
     assert server_errors == [], f"5xx answers (restart window {stopping_at:.2f}-{back_at:.2f})"
+    restarted = f"127.0.0.1:{servers[1].port}"
+    assert any(e["url"] == restarted and e.get("status") == 201 for e in log if e["time"] > back_at)
     refused = [entry for entry in log if "error" in entry]
     assert all(stopping_at <= entry["time"] <= back_at for entry in refused), refused[:5]
     storage.close()
