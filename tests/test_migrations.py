@@ -73,3 +73,17 @@ def test_server_run_on_a_newer_database_exits_with_the_reason(tmp_path) -> None:
     result = CliRunner().invoke(app, ["server", "run", "--database-url", url, "--port", "0"])
     assert result.exit_code == 1
     assert "a newer release upgraded it" in result.output and "Traceback" not in result.output
+
+
+def test_an_old_worker_on_an_upgraded_database_reports_not_ready(database_url: str) -> None:
+    """Mid rolling upgrade: workers of the old release stop taking traffic (docs/deploy.md, section 6)."""
+    import httpx
+
+    from swgdb_bridge.server.runner import start_server
+
+    stamp_future_revision(database_url)
+    storage = Storage(database_url, server_secret=TEST_SERVER_SECRET, migrate=False)
+    with start_server(storage=storage) as server:
+        ready = httpx.get(f"{server.url}/readyz")
+    storage.close()
+    assert ready.status_code == 503 and "a newer release" in ready.json()["problems"][0]
