@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from swgdb_bridge.config import SanitizeOptions
 from swgdb_bridge.sanitize import Sanitizer, scan_for_leaks
-from swgdb_bridge.sanitize.names import PSEUDONYM
+from swgdb_bridge.sanitize.names import PSEUDONYM, NameMatcher, name_matcher
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
@@ -152,3 +152,13 @@ def test_pseudonyms_never_look_like_a_secret(name: str) -> None:
 
 def test_the_scan_also_finds_a_first_name_on_its_own() -> None:
     assert scan_for_leaks({"note": "ask kelindra"}, known_names=iter(["Kelindra Vos"])) == ["player_names at $.note"]
+
+
+def test_a_shared_matcher_is_reused_for_the_same_names_and_answers_as_a_new_one() -> None:
+    names, kept = {"Zorvath": "Player-0123456789ab", "Rat": "Player-ba9876543210"}, ["Lord Nyax", "Rat Cave"]
+    shared = name_matcher(names, kept)
+    assert name_matcher(dict(names), list(kept)) is shared
+    assert name_matcher(names, ["Lord Nyax"]) is not shared  # other kept phrases: another matcher
+    text = "Grouped with Rat and zorvath's pet near Rat Cave; Lord Nyax watched"
+    assert shared.replace(text) == NameMatcher(names, kept).replace(text)
+    assert shared.replace(text)[1] == 2

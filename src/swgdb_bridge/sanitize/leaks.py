@@ -14,7 +14,7 @@ from typing import Any
 
 from swgdb_bridge.sanitize import detectors
 from swgdb_bridge.sanitize.lexicon import KEPT_PHRASES
-from swgdb_bridge.sanitize.names import NameMatcher, is_pseudonym, key, with_parts
+from swgdb_bridge.sanitize.names import is_pseudonym, key, name_matcher, with_parts
 
 # Values under these keys are names that are not other players' (kept, like the sanitizer keeps them).
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
@@ -37,7 +37,7 @@ def scan_for_leaks(
     own = {key(text) for _path, text, field in strings if field == "character_name"}
     wanted = with_parts(n for n in known_names if n and n.strip() and not is_pseudonym(n.strip()))
     names = {n: "" for n in wanted if key(n) not in own}
-    matcher = NameMatcher(names, kept_all) if names else None
+    matcher = name_matcher(names, kept_all) if names else None
     findings: list[str] = []
     for path, text, _field in strings:
         found = detectors.find_secrets(text)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from swgdb_bridge.sanitize.lexicon import ORDINARY_WORDS
 
@@ -56,6 +57,7 @@ _ACTION_NAME = re.compile(
 )
 
 
+@lru_cache(maxsize=65_536)  # every matcher normalizes the same kept phrases and names again
 def normalize(name: str) -> str:
     """The form a name is compared and pseudonymized in: NFKC, trimmed, single spaces."""
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", name)).strip()
@@ -159,8 +161,23 @@ def _emit(node: dict[str, dict]) -> str:
     return body
 
 
+def name_matcher(pseudonyms: Mapping[str, str], kept: Iterable[str]) -> NameMatcher:
+    """A :class:`NameMatcher` for these names and kept phrases, shared with earlier calls for the same ones.
+
+    Building one (normalizing every kept phrase, two regex compiles) costs more than cleaning a small
+    session, and an install's sessions name the same players again and again. A matcher never changes once
+    built, so sharing it changes no result.
+    """
+    return _shared_matcher(tuple(pseudonyms.items()), tuple(kept))
+
+
+@lru_cache(maxsize=256)
+def _shared_matcher(pseudonyms: tuple[tuple[str, str], ...], kept: tuple[str, ...]) -> NameMatcher:
+    return NameMatcher(dict(pseudonyms), kept)
+
+
 class NameMatcher:
-    """Replaces the given player names in free text by their pseudonyms, or counts those left."""
+    """Replaces the given player names in free text by their pseudonyms, or counts those left (immutable)."""
 
     def __init__(self, pseudonyms: Mapping[str, str], kept: Iterable[str]) -> None:
         """``pseudonyms``: player name → pseudonym; ``kept``: phrases never to touch."""
@@ -171,12 +188,12 @@ class NameMatcher:
         self._regex = self._compile(kept) if self._pseudonyms else None
 
     def _compile(self, kept: list[str]) -> re.Pattern[str]:
-        names = list(self._pseudonyms)
-        names_regex = re.compile(rf"(?<!\w)(?:{_trie_pattern(names)})(?!\w)", re.IGNORECASE)
+        names = _trie_pattern(self._pseudonyms)
+        names_regex = re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.IGNORECASE)
         # Only kept phrases that contain a name can change a result: the others would only slow the scan.
         relevant = {k.lower() for k in kept if names_regex.search(k)}
         keep = PSEUDONYM.pattern + (f"|(?i:{_trie_pattern(relevant)})" if relevant else "")
-        pattern = rf"(?<!\w)(?:(?P<keep>{keep})|(?P<name>(?i:{_trie_pattern(names)})))(?!\w)"
+        pattern = rf"(?<!\w)(?:(?P<keep>{keep})|(?P<name>(?i:{names})))(?!\w)"
         return re.compile(pattern)
 
     def replace(self, text: str) -> tuple[str, int]:

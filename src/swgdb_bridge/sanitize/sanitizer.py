@@ -36,7 +36,14 @@ from swgdb_bridge.model import (
 from swgdb_bridge.sanitize import detectors
 from swgdb_bridge.sanitize.keys import Pseudonymizer, load_pseudonym_key
 from swgdb_bridge.sanitize.lexicon import KEPT_PHRASES
-from swgdb_bridge.sanitize.names import NameMatcher, is_pseudonym, key, names_in_actions, with_parts
+from swgdb_bridge.sanitize.names import (
+    NameMatcher,
+    is_pseudonym,
+    key,
+    name_matcher,
+    names_in_actions,
+    with_parts,
+)
 from swgdb_bridge.sanitize.report import SanitizeReport
 
 _CACHE_LIMIT = 200_000  # distinct strings remembered per text cleaner (bot logs repeat lines a lot)
@@ -121,7 +128,7 @@ class Sanitizer:
             return None
         wanted = (name for name in with_parts(names) if not is_pseudonym(name.strip()))
         mapping = {name: self._pseudonymize(name) for name in wanted}
-        return NameMatcher(mapping, kept) if mapping else None
+        return name_matcher(mapping, kept) if mapping else None
 
 
 def kept_phrases(session: Session) -> list[str]:
