@@ -133,21 +133,19 @@ def run_workers(
         if value is not None:
             os.environ[name] = str(value)
     settings_from_env()  # a bad value fails here, once, instead of in every worker
-    config = uvicorn.Config(
-        APP_FACTORY,
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=log_config(log_format),
-        access_log=False,  # the app writes its own access line, with the request id
-        timeout_graceful_shutdown=10,
-    )
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "log_config": log_config(log_format),
+        "access_log": False,  # the app writes its own access line, with the request id
+        "timeout_graceful_shutdown": 10,
+    }
     with metrics_dir(workers):
         if workers == 1:
-            uvicorn.Server(config).run()
+            uvicorn.run(APP_FACTORY, **options)
         else:
-            _supervise(config)
+            _supervise(uvicorn.Config(APP_FACTORY, workers=workers, **options))
 
 
 def _supervise(config: Any) -> None:
