@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gzip
 import random
+import time
 
 import orjson
 import pytest
 
-from fixtures.live_server import ROOMY, Api
+from fixtures.live_server import ROOMY, Api, FrozenClock
 from fixtures.payloads import make_document, make_payload
 from swgdb_bridge.payload import content_digest
 from swgdb_bridge.server.settings import ServerSettings
@@ -181,7 +182,7 @@ def test_openapi_is_served_without_docs_uis(live_api: Api) -> None:
 
 
 def test_rate_limit_answers_429_with_retry_after_and_stores_nothing(server_factory) -> None:
-    api = server_factory(ServerSettings(rate_limit_requests=2))
+    api = server_factory(ServerSettings(rate_limit_requests=2, clock=FrozenClock(time.time())))  # one window
     account = api.account()
     for i in range(2):
         assert api.upload(account, make_payload(f"rl-{i}")).status_code == 201
@@ -197,7 +198,7 @@ def test_rate_limit_answers_429_with_retry_after_and_stores_nothing(server_facto
 
 
 def test_validate_is_limited_per_client_address_even_for_bad_signatures(server_factory) -> None:
-    server = server_factory(ServerSettings(validate_per_ip_requests=3))
+    server = server_factory(ServerSettings(validate_per_ip_requests=3, clock=FrozenClock(time.time())))  # one window
     here, elsewhere = (server.from_address(f"127.0.{random.randrange(256)}.{n}") for n in (2, 3))
     account = server.account()
     guesser = type(account)(account.user_hash, "guessed-key")

@@ -57,7 +57,8 @@ def test_server_run_serves_signed_uploads_and_logs_no_secrets(bridge_home: Path,
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)
     log = output.decode()
-    assert server.returncode == 0, log
+    assert server.returncode in (0, 130), log  # 130: uvicorn re-raises the Ctrl-C after shutting down
+    assert "Finished server process" in log  # a graceful stop, not a kill
     assert "POST /v1/sessions/upload -> 201" in log
     assert account["api_key"] not in log
     assert headers[protocol.SIGNATURE_HEADER][3:] not in log

@@ -108,12 +108,14 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _signed(summary: str, body_schema: str | None = None) -> dict[str, Any]:
+def _signed(
+    summary: str, body_schema: str | None = None, responses: dict[int | str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """Route options shared by every signed endpoint: documented headers, body schema, error shapes."""
     extra: dict[str, Any] = {"parameters": SIGNED_HEADER_PARAMETERS}
     if body_schema:
         extra["requestBody"] = json_request_body(body_schema)
-    return {"summary": summary, "responses": _ERRORS, "openapi_extra": extra}
+    return {"summary": summary, "responses": {**_ERRORS, **(responses or {})}, "openapi_extra": extra}
 
 
 class Ingest:
@@ -264,7 +266,11 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
         "/sessions/upload",
         response_model=UploadResult,
         status_code=201,
-        **_signed("Upload one session (201 created, 200 unchanged or updated)", "SessionPayload"),
+        **_signed(
+            "Upload one session (201 created, 200 unchanged or updated)",
+            "SessionPayload",
+            {200: {"model": UploadResult, "description": "Already stored: unchanged, or updated"}},
+        ),
     )
     async def upload(request: Annotated[VerifiedRequest, verified], response: Response) -> UploadResult:
         def work() -> UploadResult:
@@ -286,7 +292,10 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
     @router.get(
         "/sessions/{session_id}/status",
         response_model=SessionState,
-        **_signed("One session's state; 404 for unknown ids and other users' sessions"),
+        **_signed(
+            "One session's state; 404 for unknown ids and other users' sessions",
+            responses={404: {"model": ErrorBody}},
+        ),
     )
     async def session_status(
         request: Annotated[VerifiedRequest, verified],
