@@ -173,6 +173,23 @@ def test_tokens_and_cookies_never_reach_our_logs(dash: Dash, caplog: pytest.LogC
     assert token not in ours() and client.cookies[COOKIE_NAME] not in ours()
 
 
+def test_a_dashboard_page_as_a_fresh_servers_first_request_crashes_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="swgdb_bridge")
+    storage = Storage(f"sqlite:///{tmp_path / 'fresh.db'}", server_secret=os.urandom(32))
+    try:
+        with start_server(storage=storage) as running:
+            assert httpx.get(f"{running.url}/dashboard/login").status_code == 200
+            assert httpx.get(f"{running.url}/v1/info").status_code == 200
+            deadline = time.monotonic() + 10
+            while "/v1/info -> 200" not in caplog.text and time.monotonic() < deadline:
+                time.sleep(0.02)  # access lines trail their responses
+    finally:
+        storage.close()
+    assert "GET /dashboard/login -> 200" in caplog.text and "crashed" not in caplog.text
+
+
 def test_a_link_opened_many_times_at_once_logs_in_exactly_once(dash: Dash) -> None:
     link = dash.link(dash.alice)
     with ThreadPoolExecutor(8) as pool:

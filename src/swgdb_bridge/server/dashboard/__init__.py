@@ -12,6 +12,7 @@ from swgdb_bridge.server.dashboard.auth import dashboard_link
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+    from starlette.types import Receive, Scope, Send
 
     from swgdb_bridge.server.settings import ServerSettings
     from swgdb_bridge.server.storage import Storage
@@ -23,4 +24,11 @@ def mount_dashboard(app: Starlette, storage: Storage, settings: ServerSettings, 
     """Serve the dashboard from ``app`` at ``/dashboard`` (``options``: live-update timing, for tests)."""
     from swgdb_bridge.server.dashboard.views import create_dashboard
 
-    app.mount("/dashboard", create_dashboard(storage, settings, **options))
+    dashboard = create_dashboard(storage, settings, **options)
+
+    async def on_its_own_scope(scope: Scope, receive: Receive, send: Send) -> None:
+        """Starlette points ``scope["app"]`` (and ``router``) at the dashboard app while it runs; a copy keeps
+        the outer app's scope as the outer middlewares left it (the metrics read ``scope["app"]`` after)."""
+        await dashboard(dict(scope), receive, send)
+
+    app.mount("/dashboard", on_its_own_scope)
