@@ -2,7 +2,7 @@
 """Server benchmark: signed uploads/s and request latency (p50/p99) with 1, 8 and 32 concurrent clients.
 
     .venv/bin/python benchmarks/server.py                       # SQLite (temp folder)
-    .venv/bin/python benchmarks/server.py --postgres            # + a throwaway PostgreSQL cluster (as root: runuser)
+    .venv/bin/python benchmarks/server.py --postgres            # + a throwaway PostgreSQL cluster
     .venv/bin/python benchmarks/server.py --database-url postgresql+psycopg://USER@HOST/DB
     .venv/bin/python benchmarks/server.py --quick               # fewer requests
     .venv/bin/python benchmarks/server.py --workers 1,2,4       # `server run --workers N` on PostgreSQL
@@ -38,13 +38,12 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
-from fixtures.payloads import make_document  # noqa: E402
-
-from swgdb_bridge import protocol  # noqa: E402
-from swgdb_bridge.server.app import create_app  # noqa: E402
-from swgdb_bridge.server.runner import serve  # noqa: E402
-from swgdb_bridge.server.settings import ServerSettings  # noqa: E402
-from swgdb_bridge.server.storage import Storage  # noqa: E402
+from fixtures.payloads import make_document
+from swgdb_bridge import protocol
+from swgdb_bridge.server.app import create_app
+from swgdb_bridge.server.runner import serve
+from swgdb_bridge.server.settings import ServerSettings
+from swgdb_bridge.server.storage import Storage
 
 CLIENTS = (1, 8, 32)
 BATCH = 100
@@ -63,7 +62,11 @@ class Result:
     latencies: list[float]
 
     def row(self) -> str:
-        cuts = statistics.quantiles(self.latencies, n=100, method="inclusive") if len(self.latencies) > 1 else [0] * 99
+        cuts = (
+            statistics.quantiles(self.latencies, n=100, method="inclusive")
+            if len(self.latencies) > 1
+            else [0] * 99
+        )
         rate = self.sessions / self.seconds if self.sessions else self.requests / self.seconds
         unit = "sessions" if self.sessions else "requests"
         return (
@@ -134,8 +137,10 @@ class Bench:
     @staticmethod
     def _sender(case: str, user_hash: str, api_key: str) -> Callable[[httpx.Client, bytes], None]:
         if case == "noop":
+
             def unsigned(http: httpx.Client, body: bytes) -> None:
                 _expect(http.post(NOOP, content=body), 204)
+
             return unsigned
         path = {"single": "/v1/sessions/upload", "batch": "/v1/sessions/batch-upload"}[case]
         status = 201 if case == "single" else 200
@@ -143,6 +148,7 @@ class Bench:
         def signed(http: httpx.Client, body: bytes) -> None:
             headers = protocol.sign_request(api_key, user_hash, "POST", path, body)
             _expect(http.post(path, content=body, headers=headers), status)
+
         return signed
 
 
@@ -187,9 +193,22 @@ class WorkersBench(Bench):
         self.storage = Storage(database_url, server_secret=secret.encode())
         port = _free_port()
         env = {**os.environ, "SWGDB_SERVER_SECRET": secret, "SWGDB_RATE_LIMIT": str(10**9)}
-        command = [sys.executable, "-m", "swgdb_bridge", "server", "run", "--port", str(port),
-                   "--database-url", database_url, "--workers", str(workers)]
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        command = [
+            sys.executable,
+            "-m",
+            "swgdb_bridge",
+            "server",
+            "run",
+            "--port",
+            str(port),
+            "--database-url",
+            database_url,
+            "--workers",
+            str(workers),
+        ]
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         self.served = _Remote(f"http://127.0.0.1:{port}")
         self.runs = 0
         _wait_ready(self.served.url, self.process)
@@ -249,7 +268,9 @@ def _cpu_seconds(pid: int) -> float:
 def run_workers_mode(args: argparse.Namespace) -> None:
     counts = [int(n) for n in args.workers.split(",")]
     single, batch = (192, 32) if args.quick else (960, 96)
-    print("| server | case | clients | requests | wall s | throughput | p50 ms | p99 ms | server CPU ms/request |")
+    print(
+        "| server | case | clients | requests | wall s | throughput | p50 ms | p99 ms | server CPU ms/request |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     args.postgres = args.postgres or not args.database_url
     with databases(args) as targets:
@@ -268,7 +289,9 @@ def run_workers_mode(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", help="also measure this (PostgreSQL) database")
     parser.add_argument("--postgres", action="store_true", help="also measure a throwaway local PostgreSQL")
     parser.add_argument("--quick", action="store_true", help="a quarter of the requests")

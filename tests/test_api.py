@@ -26,7 +26,10 @@ def test_info_is_unsigned_and_states_the_limits(live_api: Api) -> None:
         "max_decompressed_bytes": ROOMY.max_decompressed_bytes,
         "max_batch_sessions": ROOMY.max_batch_sessions,
         "max_clock_skew_seconds": 300,
-        "rate_limit": {"requests": ROOMY.rate_limit_requests, "window_seconds": ROOMY.rate_limit_window_seconds},
+        "rate_limit": {
+            "requests": ROOMY.rate_limit_requests,
+            "window_seconds": ROOMY.rate_limit_window_seconds,
+        },
     }
     assert response.headers["x-request-id"]
 
@@ -88,14 +91,23 @@ def test_batch_rejects_bad_items_alone_and_lands_the_rest(live_api: Api) -> None
     account = live_api.account()
     bad = make_document("bad-1")
     bad["xp_data"]["total_xp_gained"] = -5
-    items = [make_document("good-1"), bad, {"not": "a session"}, make_document("good-2"), make_document("good-1")]
+    items = [
+        make_document("good-1"),
+        bad,
+        {"not": "a session"},
+        make_document("good-2"),
+        make_document("good-1"),
+    ]
     body = orjson.dumps({"sessions": items})
     response = live_api.signed(account, "POST", "/v1/sessions/batch-upload", body)
     assert response.status_code == 200, response.text
     results = response.json()["results"]
     assert [(r["index"], r.get("session_id"), r["status"]) for r in results] == [
-        (0, "good-1", "created"), (1, "bad-1", "rejected"), (2, None, "rejected"),
-        (3, "good-2", "created"), (4, "good-1", "unchanged"),
+        (0, "good-1", "created"),
+        (1, "bad-1", "rejected"),
+        (2, None, "rejected"),
+        (3, "good-2", "created"),
+        (4, "good-1", "unchanged"),
     ]
     assert results[1]["error"]["error"] == "validation_failed"
     assert [f["path"] for f in results[1]["error"]["fields"]] == ["xp_data.total_xp_gained"]
@@ -171,8 +183,14 @@ def test_status_of_an_unknown_session_is_404(live_api: Api) -> None:
 
 def test_openapi_is_served_without_docs_uis(live_api: Api) -> None:
     document = live_api.http.get("/v1/openapi.json").json()
-    assert {"/v1/info", "/v1/auth/validate", "/v1/sessions/upload", "/v1/sessions/batch-upload",
-            "/v1/sessions/{session_id}/status", "/v1/sessions"} <= set(document["paths"])
+    assert {
+        "/v1/info",
+        "/v1/auth/validate",
+        "/v1/sessions/upload",
+        "/v1/sessions/batch-upload",
+        "/v1/sessions/{session_id}/status",
+        "/v1/sessions",
+    } <= set(document["paths"])
     upload = document["paths"]["/v1/sessions/upload"]["post"]
     assert upload["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/SessionPayload")
     assert "SessionPayload" in document["components"]["schemas"]
@@ -198,7 +216,9 @@ def test_rate_limit_answers_429_with_retry_after_and_stores_nothing(server_facto
 
 
 def test_validate_is_limited_per_client_address_even_for_bad_signatures(server_factory) -> None:
-    server = server_factory(ServerSettings(validate_per_ip_requests=3, clock=FrozenClock(time.time())))  # one window
+    server = server_factory(
+        ServerSettings(validate_per_ip_requests=3, clock=FrozenClock(time.time()))
+    )  # one window
     here, elsewhere = (server.from_address(f"127.0.{random.randrange(256)}.{n}") for n in (2, 3))
     account = server.account()
     guesser = type(account)(account.user_hash, "guessed-key")

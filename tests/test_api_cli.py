@@ -40,17 +40,24 @@ def _wait_until_up(url: str, server: subprocess.Popen) -> None:
 def test_server_run_serves_signed_uploads_and_logs_no_secrets(bridge_home: Path, tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path / 'cli.db'}"
     env = {**os.environ, "SWGDB_DATABASE_URL": database_url}
-    added = subprocess.run([*CLI, "server", "add-user", "cli-test", "--json"], env=env, capture_output=True, check=True)
+    added = subprocess.run(
+        [*CLI, "server", "add-user", "cli-test", "--json"], env=env, capture_output=True, check=True
+    )
     account = orjson.loads(added.stdout)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [*CLI, "server", "run", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        [*CLI, "server", "run", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_until_up(url, server)
         body = make_payload("cli-1").to_json_bytes()
-        headers = protocol.sign_request(account["api_key"], account["user_hash"], "POST", "/v1/sessions/upload", body)
+        headers = protocol.sign_request(
+            account["api_key"], account["user_hash"], "POST", "/v1/sessions/upload", body
+        )
         response = httpx.post(f"{url}/v1/sessions/upload", content=body, headers=headers)
         assert response.status_code == 201, response.text
     finally:

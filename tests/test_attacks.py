@@ -76,15 +76,23 @@ def test_a_request_replayed_to_another_worker_is_refused(live_api: Api, server_f
 
 
 def test_rate_limits_are_shared_by_workers_on_one_database(server_factory) -> None:
-    settings = ServerSettings(rate_limit_requests=3, clock=FrozenClock(time.time()))  # no window edge mid-test
+    settings = ServerSettings(
+        rate_limit_requests=3, clock=FrozenClock(time.time())
+    )  # no window edge mid-test
     first, second = server_factory(settings), server_factory(settings)
     account = first.account()
-    statuses = [api.signed(account, "GET", "/v1/sessions").status_code for api in (first, second, first, second)]
+    statuses = [
+        api.signed(account, "GET", "/v1/sessions").status_code for api in (first, second, first, second)
+    ]
     assert statuses == [200, 200, 200, 429]
 
 
-@pytest.mark.parametrize(("offset", "accepted"), [(-301, False), (-300, True), (0, True), (300, True), (301, False)])
-def test_timestamps_are_accepted_within_300_seconds_either_way(server_factory, offset: int, accepted: bool) -> None:
+@pytest.mark.parametrize(
+    ("offset", "accepted"), [(-301, False), (-300, True), (0, True), (300, True), (301, False)]
+)
+def test_timestamps_are_accepted_within_300_seconds_either_way(
+    server_factory, offset: int, accepted: bool
+) -> None:
     clock = FrozenClock()
     api = server_factory(ServerSettings(clock=clock, rate_limit_requests=1000))
     account = api.account()
@@ -157,16 +165,19 @@ def _flip_last_hex(value: str) -> str:
 
 TAMPERS: dict[str, Callable[[dict, Account, Account], None]] = {
     "body": lambda r, a, o: r.update(body=r["body"] + b" "),
-    "content_sha256": lambda r, a, o: r["headers"].update(
-        {protocol.CONTENT_SHA256_HEADER: hashlib.sha256(r["body"] + b" ").hexdigest()}
-    ) or r.update(body=r["body"] + b" "),
+    "content_sha256": lambda r, a, o: (
+        r["headers"].update({protocol.CONTENT_SHA256_HEADER: hashlib.sha256(r["body"] + b" ").hexdigest()})
+        or r.update(body=r["body"] + b" ")
+    ),
     "content_sha256_only": lambda r, a, o: r["headers"].update(
         {protocol.CONTENT_SHA256_HEADER: _flip_last_hex(r["headers"][protocol.CONTENT_SHA256_HEADER])}
     ),
     "timestamp": lambda r, a, o: r["headers"].update(
         {protocol.TIMESTAMP_HEADER: str(int(r["headers"][protocol.TIMESTAMP_HEADER]) + 1)}
     ),
-    "nonce": lambda r, a, o: r["headers"].update({protocol.NONCE_HEADER: _flip_last_hex(r["headers"][protocol.NONCE_HEADER])}),
+    "nonce": lambda r, a, o: r["headers"].update(
+        {protocol.NONCE_HEADER: _flip_last_hex(r["headers"][protocol.NONCE_HEADER])}
+    ),
     "signature": lambda r, a, o: r["headers"].update(
         {protocol.SIGNATURE_HEADER: _flip_last_hex(r["headers"][protocol.SIGNATURE_HEADER])}
     ),
@@ -181,7 +192,12 @@ TAMPERS: dict[str, Callable[[dict, Account, Account], None]] = {
 def test_tamper_matrix(live_api: Api, field: str) -> None:
     account, other = live_api.account(), live_api.account("other")
     body = make_payload(f"matrix-{field}".replace("_", "-")).to_json_bytes()
-    original = {"method": "POST", "target": UPLOAD, "body": body, "headers": live_api.sign(account, "POST", UPLOAD, body)}
+    original = {
+        "method": "POST",
+        "target": UPLOAD,
+        "body": body,
+        "headers": live_api.sign(account, "POST", UPLOAD, body),
+    }
     tampered = {**original, "headers": dict(original["headers"])}
     TAMPERS[field](tampered, account, other)
     if field == "method":  # no PUT route: retarget the method on an endpoint that takes it instead
@@ -200,13 +216,19 @@ def test_tamper_matrix(live_api: Api, field: str) -> None:
 # --- malformed headers, sent raw: 401, never a 500 --------------------------------------------------------
 
 
-def _raw_status(url: str, method: str, target: str, headers: list[tuple[bytes, bytes]], body: bytes = b"") -> int:
+def _raw_status(
+    url: str, method: str, target: str, headers: list[tuple[bytes, bytes]], body: bytes = b""
+) -> int:
     """Send bytes exactly as given (duplicates, non-ASCII and all) and return the status code."""
     import socket
 
     host, port = url.removeprefix("http://").rsplit(":", 1)
-    lines = [f"{method} {target} HTTP/1.1".encode(), b"Host: " + host.encode(), b"Connection: close",
-             b"Content-Length: " + str(len(body)).encode()]
+    lines = [
+        f"{method} {target} HTTP/1.1".encode(),
+        b"Host: " + host.encode(),
+        b"Connection: close",
+        b"Content-Length: " + str(len(body)).encode(),
+    ]
     lines += [name + b": " + value for name, value in headers]
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + body)
@@ -322,7 +344,12 @@ def test_a_decompression_bomb_is_refused_and_the_server_carries_on(live_api: Api
         ("two-members", gzip.compress(b'{"sessions": ', mtime=0) + gzip.compress(b"[]}", mtime=0)),
         ("not-gzip", b'{"sessions": []}'),
     ],
-    ids=["truncated", "trailing-garbage", "two-members", "not-gzip"],  # mtime=0 above: same ids on every worker
+    ids=[
+        "truncated",
+        "trailing-garbage",
+        "two-members",
+        "not-gzip",
+    ],  # mtime=0 above: same ids on every worker
 )
 def test_broken_gzip_is_a_400(live_api: Api, name: str, body: bytes) -> None:
     account = live_api.account()
@@ -442,5 +469,10 @@ def test_logs_never_hold_keys_signatures_or_session_content(
         f"{r.name} {r.getMessage()} {r.exc_text or ''} {r.stack_info or ''}" for r in caplog.records
     )
     assert "swgdb_bridge.server" in text, "the server's own log lines were not captured"
-    for secret in (account.api_key, headers[protocol.SIGNATURE_HEADER], headers[protocol.SIGNATURE_HEADER][3:], private):
+    for secret in (
+        account.api_key,
+        headers[protocol.SIGNATURE_HEADER],
+        headers[protocol.SIGNATURE_HEADER][3:],
+        private,
+    ):
         assert secret not in text

@@ -10,13 +10,15 @@ import pytest
 from swgdb_bridge import protocol
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "protocol.md"
-_BLOCK = re.compile(r"^```vector\n(.*?)^```", re.S | re.M)
+_BLOCK = re.compile(r"^```vector\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 
 def load_vectors() -> list[dict[str, str]]:
     vectors = []
     for block in _BLOCK.findall(DOC.read_text(encoding="utf-8")):
-        fields = dict(line.split(": ", 1) if ": " in line else (line.rstrip(":"), "") for line in block.splitlines())
+        fields = dict(
+            line.split(": ", 1) if ": " in line else (line.rstrip(":"), "") for line in block.splitlines()
+        )
         vectors.append(fields)
     return vectors
 
@@ -33,8 +35,13 @@ def test_the_document_publishes_vectors_for_bodies_queries_and_utf8_keys() -> No
 def test_signer_reproduces_vector(vector: dict[str, str]) -> None:
     body = bytes.fromhex(vector["body_hex"])
     headers = protocol.sign_request(
-        vector["api_key"], vector["user_hash"], vector["method"], vector["path"], body,
-        timestamp=int(vector["timestamp"]), nonce=vector["nonce"],
+        vector["api_key"],
+        vector["user_hash"],
+        vector["method"],
+        vector["path"],
+        body,
+        timestamp=int(vector["timestamp"]),
+        nonce=vector["nonce"],
     )
     assert headers[protocol.CONTENT_SHA256_HEADER] == vector["content_sha256"]
     assert headers[protocol.SIGNATURE_HEADER] == vector["signature"]
@@ -50,7 +57,9 @@ def test_verifier_accepts_vector_and_only_under_its_key(vector: dict[str, str]) 
     parsed = protocol.parse_signed_headers(raw)
     protocol.check_body(parsed, bytes.fromhex(vector["body_hex"]))
     assert protocol.signature_matches([vector["api_key"]], parsed, vector["method"], vector["path"])
-    assert protocol.signature_matches(["old-key", vector["api_key"]], parsed, vector["method"], vector["path"])
+    assert protocol.signature_matches(
+        ["old-key", vector["api_key"]], parsed, vector["method"], vector["path"]
+    )
     assert not protocol.signature_matches([vector["api_key"] + "x"], parsed, vector["method"], vector["path"])
 
 

@@ -8,6 +8,7 @@ Bounded (a few dozen examples per operation) to keep the suite fast.
 from __future__ import annotations
 
 import json
+
 import httpx
 import pytest
 import schemathesis
@@ -44,7 +45,7 @@ OPERATIONS = [
 
 @pytest.fixture(scope="module")
 def api_schema(live_api: Api) -> schemathesis.BaseSchema:
-    """Loaded from the running server, as any client would (schemathesis.pytest.from_fixture needs pytest < 9)."""
+    """Loaded from the running server, as a client would (pytest.from_fixture fails on pytest 9)."""
     return schemathesis.openapi.from_url(f"{live_api.url}/v1/openapi.json")
 
 

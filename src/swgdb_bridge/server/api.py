@@ -134,10 +134,16 @@ class Ingest:
 
     def batch(self, user_hash: str, document: Any) -> BatchResult:
         items = self._batch_items(document)
-        return BatchResult(results=[self._batch_item(user_hash, index, item) for index, item in enumerate(items)])
+        return BatchResult(
+            results=[self._batch_item(user_hash, index, item) for index, item in enumerate(items)]
+        )
 
     def _batch_items(self, document: Any) -> list[Any]:
-        if not isinstance(document, dict) or set(document) != {"sessions"} or not isinstance(document["sessions"], list):
+        if (
+            not isinstance(document, dict)
+            or set(document) != {"sessions"}
+            or not isinstance(document["sessions"], list)
+        ):
             raise ApiProblem(
                 422,
                 "validation_failed",
@@ -150,7 +156,8 @@ class Ingest:
             raise ApiProblem(
                 413,
                 "batch_too_large",
-                f"A batch holds at most {limit} sessions and this one has {len(items)}; split it into batches "
+                f"A batch holds at most {limit} sessions and this one has {len(items)}; "
+                f"split it into batches "
                 f"of {limit} or fewer.",
             )
         return items
@@ -161,7 +168,9 @@ class Ingest:
         except ApiProblem as problem:
             error = ErrorBody(error=problem.code, message=problem.message, fields=problem.fields)
             return BatchItem(index=index, session_id=_claimed_id(item), status="rejected", error=error)
-        return BatchItem(index=index, session_id=result.session_id, status=result.status, digest=result.digest)
+        return BatchItem(
+            index=index, session_id=result.session_id, status=result.status, digest=result.digest
+        )
 
     def _store(self, user_hash: str, payload: SessionPayload) -> UploadResult:
         """Keyed by (user, session_id); the digest is the server's own, never the client's claim."""
@@ -173,7 +182,9 @@ class Ingest:
             )
         except ValueError as exc:  # storage's "valid but cannot be kept" (its message names the field)
             raise ApiProblem(422, "unstorable_session", str(exc)) from None
-        except DataError as exc:  # SQL "data exception": a value the column cannot hold, i.e. the client's data
+        except (
+            DataError
+        ) as exc:  # SQL "data exception": a value the column cannot hold, i.e. the client's data
             raise _unstorable(payload.session_id, exc) from None
         return UploadResult(session_id=payload.session_id, status=result.status, digest=digest)
 
@@ -193,13 +204,15 @@ INT64 = range(-(2**63), 2**63)
 
 
 def _validated(document: Any, what: str) -> SessionPayload:
-    """The payload model's checks, plus one the JSON layer adds: integers fit in 64 bits (databases' limit)."""
+    """The payload model's checks, plus one of the JSON layer: integers fit in 64 bits (databases' limit)."""
     too_big = [
         {"path": field_path(loc), "message": "integer outside the signed 64-bit range", "type": "int64_range"}
         for loc in _oversized_integers(document)
     ]
     if too_big:
-        raise ApiProblem(422, "validation_failed", f"{what} has integers too large to store; see 'fields'.", fields=too_big)
+        raise ApiProblem(
+            422, "validation_failed", f"{what} has integers too large to store; see 'fields'.", fields=too_big
+        )
     try:
         return SessionPayload.model_validate(document)
     except ValidationError as exc:
@@ -252,12 +265,17 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
             max_decompressed_bytes=s.max_decompressed_bytes,
             max_batch_sessions=s.max_batch_sessions,
             max_clock_skew_seconds=s.max_clock_skew_seconds,
-            rate_limit=RateLimitInfo(requests=s.rate_limit_requests, window_seconds=s.rate_limit_window_seconds),
+            rate_limit=RateLimitInfo(
+                requests=s.rate_limit_requests, window_seconds=s.rate_limit_window_seconds
+            ),
         )
         return Info(api_version=VERSION, server_time=int(s.now()), limits=limits)
 
     @router.get(
-        "/auth/validate", response_model=Validation, dependencies=[validate_budget], **_signed("Check credentials")
+        "/auth/validate",
+        response_model=Validation,
+        dependencies=[validate_budget],
+        **_signed("Check credentials"),
     )
     async def validate(request: Annotated[VerifiedRequest, verified]) -> Validation:
         return Validation(valid=True, user_hash=request.user_hash)
@@ -306,14 +324,18 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
             raise ApiProblem(404, "not_found", f"No session {session_id!r} has been uploaded by this user.")
         return _state(found)
 
-    @router.get("/sessions", response_model=SessionPage, **_signed("The user's sessions, newest first, by pages"))
+    @router.get(
+        "/sessions", response_model=SessionPage, **_signed("The user's sessions, newest first, by pages")
+    )
     async def list_sessions(
         request: Annotated[VerifiedRequest, verified],
         limit: Annotated[int, Query(ge=1, le=settings.list_max_limit)] = settings.list_default_limit,
         cursor: Annotated[str | None, Query(max_length=200)] = None,
     ) -> SessionPage:
         try:
-            rows, next_cursor = await run_in_threadpool(storage.list_sessions, request.user_hash, limit, cursor)
+            rows, next_cursor = await run_in_threadpool(
+                storage.list_sessions, request.user_hash, limit, cursor
+            )
         except ValueError:
             raise ApiProblem(
                 422,

@@ -98,12 +98,18 @@ class RequestContext:
             log.error("request %s crashed with %s\n%s", request_id, type(exc).__name__, frames)
             if not outcome["sent"]:
                 problem = ApiProblem(
-                    500, "internal_error", f"Internal server error (request id {request_id}); see the server log."
+                    500,
+                    "internal_error",
+                    f"Internal server error (request id {request_id}); see the server log.",
                 )
                 await problem_response(problem)(scope, receive, tagged_send)
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
             log.info(
                 "request %s %s %s -> %s in %.1f ms",
-                request_id, scope["method"], scope["path"], outcome["status"], elapsed_ms,
+                request_id,
+                scope["method"],
+                scope["path"],
+                outcome["status"],
+                elapsed_ms,
             )

@@ -48,7 +48,9 @@ def content_encoding(request: Request) -> str:
     coding = values[0].strip().lower() if len(values) == 1 else ("" if not values else "multiple")
     if coding not in _ENCODINGS:
         raise ApiProblem(
-            415, "unsupported_encoding", "Send the body uncompressed or with 'Content-Encoding: gzip' (one coding)."
+            415,
+            "unsupported_encoding",
+            "Send the body uncompressed or with 'Content-Encoding: gzip' (one coding).",
         )
     return coding
 
@@ -75,7 +77,9 @@ def gunzip_capped(data: bytes, limit: int) -> bytes:
 
 
 def _bad_gzip() -> ApiProblem:
-    return ApiProblem(400, "malformed_body", "The body is not one complete gzip stream, as 'Content-Encoding: gzip' said.")
+    return ApiProblem(
+        400, "malformed_body", "The body is not one complete gzip stream, as 'Content-Encoding: gzip' said."
+    )
 
 
 def decode_body(raw: bytes, coding: str, limit: int) -> bytes:
@@ -91,5 +95,7 @@ def parse_json(body: bytes) -> Any:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise ApiProblem(
-            400, "malformed_json", f"The body is not valid JSON (at byte {exc.pos}); send one UTF-8 JSON document."
+            400,
+            "malformed_json",
+            f"The body is not valid JSON (at byte {exc.pos}); send one UTF-8 JSON document.",
         ) from None

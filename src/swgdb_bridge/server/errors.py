@@ -11,9 +11,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from starlette.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse
 
 UNAUTHORIZED_MESSAGE = (
     "The request signature could not be verified. Check the user hash and API key, "
@@ -57,7 +57,11 @@ def field_path(loc: Iterable[int | str]) -> str:
 def validation_fields(errors: Iterable[Mapping[str, Any]], *, prefix: Sequence[int | str] = ()) -> list[dict]:
     """Pydantic errors as ``{"path", "message", "type"}``, dropping ``input`` (it may be private content)."""
     return [
-        {"path": field_path((*prefix, *err.get("loc", ()))), "message": str(err["msg"]), "type": str(err["type"])}
+        {
+            "path": field_path((*prefix, *err.get("loc", ()))),
+            "message": str(err["msg"]),
+            "type": str(err["type"]),
+        }
         for err in errors
     ]
 
@@ -84,7 +88,7 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Route every failure, FastAPI's own included, through the one error shape (crashes: app.RequestContext)."""
+    """Route every failure, FastAPI's own included, through one error shape (crashes: app.RequestContext)."""
 
     async def on_problem(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiProblem)
@@ -93,7 +97,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_request_validation(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         fields = validation_fields(exc.errors())
-        return problem_response(ApiProblem(422, "validation_failed", "Invalid request parameters.", fields=fields))
+        return problem_response(
+            ApiProblem(422, "validation_failed", "Invalid request parameters.", fields=fields)
+        )
 
     async def on_http(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

@@ -25,13 +25,22 @@ _HEADER_SHAPES = {
 }
 
 SIGNED_HEADER_PARAMETERS: list[dict[str, Any]] = [
-    {"name": name, "in": "header", "required": True, "description": text, "schema": {"type": "string", "pattern": shape}}
+    {
+        "name": name,
+        "in": "header",
+        "required": True,
+        "description": text,
+        "schema": {"type": "string", "pattern": shape},
+    }
     for name, (shape, text) in _HEADER_SHAPES.items()
 ]
 
 
 def json_request_body(schema_name: str) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": {"$ref": _REF.format(model=schema_name)}}}}
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": _REF.format(model=schema_name)}}},
+    }
 
 
 def payload_schemas(max_batch_sessions: int) -> dict[str, Any]:
@@ -59,7 +68,9 @@ def install_openapi(app: FastAPI, max_batch_sessions: int) -> None:
 
     def build() -> dict[str, Any]:
         if app.openapi_schema is None:
-            document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            document = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
             for name, component in payload_schemas(max_batch_sessions).items():
                 if name in schemas and schemas[name] != component:

@@ -135,14 +135,20 @@ class Verifier:
 
     async def _claim_nonce(self, request: Request, headers: SignedHeaders) -> None:
         expires_at = at(headers.timestamp + self.settings.max_clock_skew_seconds)
-        fresh = await run_in_threadpool(self.storage.remember_nonce, headers.user_hash, headers.nonce, expires_at)
+        fresh = await run_in_threadpool(
+            self.storage.remember_nonce, headers.user_hash, headers.nonce, expires_at
+        )
         if not fresh:
             raise self._refuse(request, "nonce already used (replay)")
 
     async def _charge(self, user_hash: str) -> RateLimitDecision:
         s = self.settings
         decision = await run_in_threadpool(
-            self.storage.hit_rate_limit, f"user:{user_hash}", s.rate_limit_requests, s.rate_limit_window_seconds, s.utcnow()
+            self.storage.hit_rate_limit,
+            f"user:{user_hash}",
+            s.rate_limit_requests,
+            s.rate_limit_window_seconds,
+            s.utcnow(),
         )
         if not decision.allowed:
             raise rate_limited(decision, s.rate_limit_window_seconds, "user")
@@ -166,7 +172,11 @@ class ClientAddressLimit:
         address = request.client.host if request.client else "unknown"
         window = self.settings.rate_limit_window_seconds
         decision = await run_in_threadpool(
-            self.storage.hit_rate_limit, f"{self.name}:{address}", self.requests, window, self.settings.utcnow()
+            self.storage.hit_rate_limit,
+            f"{self.name}:{address}",
+            self.requests,
+            window,
+            self.settings.utcnow(),
         )
         if not decision.allowed:
             raise rate_limited(decision, window, "client address")
