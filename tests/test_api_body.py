@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import tracemalloc
 import zlib
 
 import pytest
@@ -32,9 +33,15 @@ def test_a_bomb_is_refused_after_inflating_no_more_than_the_limit() -> None:
     zeros = bytes(1 << 20)
     bomb = b"".join(inflater.compress(zeros) for _ in range(256)) + inflater.flush()
     assert len(bomb) < 1 << 20
-    with pytest.raises(ApiProblem) as refused:
-        gunzip_capped(bomb, 1 << 20)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ApiProblem) as refused:
+            gunzip_capped(bomb, 1 << 20)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     assert refused.value.status == 413
+    assert peak < 8 << 20, f"inflating the bomb took {peak >> 20} MiB: the cap is not applied while inflating"
 
 
 @pytest.mark.parametrize(
