@@ -2,4 +2,5 @@
 
 from swgdb_bridge.cli import main
 
-main()
+if __name__ == "__main__":  # spawned worker processes re-import this module; they must not start the CLI
+    main()
