@@ -413,7 +413,7 @@ def _findings(text: str) -> tuple[str, ...]:
 # one of every other file's): the full scan of an exact string is remembered. Long strings (chat text) are
 # rarely repeated and would make the memo big, so they are scanned each time.
 _MEMO_LENGTH = 200
-_memo_findings = lru_cache(maxsize=50_000)(_findings)
+_memo_findings = lru_cache(maxsize=16_384)(_findings)  # at most a few MB
 
 
 SENSITIVE_KEY = re.compile(
