@@ -52,6 +52,12 @@ class ServerProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, *extra: str) -> ServerProcess:
+        self.launch(*extra)
+        self.wait_ready()
+        return self
+
+    def launch(self, *extra: str) -> None:
+        """Start the process without waiting for it (start several, then wait for each)."""
         command = [
             sys.executable,
             "-m",
@@ -68,8 +74,6 @@ class ServerProcess:
         ]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        self.wait_ready()
-        return self
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -118,7 +122,9 @@ def pair(shared_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     ]
     try:
         for server in servers:
-            server.start()
+            server.launch()
+        for server in servers:
+            server.wait_ready()
         yield servers
     finally:
         for server in servers:

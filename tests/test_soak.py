@@ -136,7 +136,9 @@ def test_uploads_through_two_servers_survive_a_restart(postgres_url: str, tmp_pa
     uploaders: list[subprocess.Popen[bytes]] = []
     try:
         for server in servers:
-            server.start()
+            server.launch()
+        for server in servers:
+            server.wait_ready()
         urls = [f"{server.url}/v1" for server in servers]
         uploaders = [start_uploader(tmp_path, user, urls, n) for n, user in enumerate(users)]
         total = UPLOADERS * SESSIONS_PER_UPLOADER
