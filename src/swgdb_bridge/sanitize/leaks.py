@@ -8,7 +8,7 @@ serializer refuses to emit a document with any finding.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -32,7 +32,9 @@ def scan_for_leaks(
     ``known_names``: the session's other players (``swgdb_bridge.sanitize.player_names(raw_session)``);
     ``kept``: extra phrases that are not player names (the document's character and quest names already are).
     """
-    strings = list(_strings(document, "$"))
+    strings: list[tuple[str, str, str | None]] = []
+    sensitive: list[str] = []
+    _walk(document, "$", None, strings, sensitive)
     kept_all = [*KEPT_PHRASES, *kept, *(text for path, text, field in strings if field in _KEPT_KEYS)]
     own = {key(text) for _path, text, field in strings if field == "character_name"}
     wanted = with_parts(n for n in known_names if n and n.strip() and not is_pseudonym(n.strip()))
@@ -44,35 +46,28 @@ def scan_for_leaks(
         if matcher is not None and matcher.count(text):
             found.append("player_names")
         findings.extend(f"{category} at {path}" for category in found)
-    findings.extend(f"sensitive_keys at {path}" for path in _sensitive(document, "$"))
+    findings.extend(f"sensitive_keys at {path}" for path in sensitive)
     return list(dict.fromkeys(findings))
 
 
-def _strings(value: Any, path: str, field: str | None = None) -> Iterator[tuple[str, str, str | None]]:
-    """(path, string, the key it is under) for every string in ``value``, dict keys included."""
+def _walk(
+    value: Any, path: str, field: str | None, strings: list[tuple[str, str, str | None]], sensitive: list[str]
+) -> None:
+    """One pass over ``value``: (path, string, the key it is under) for every string, dict keys included, go to
+    ``strings``; the path of every not yet redacted value under a secret-sounding key goes to ``sensitive``."""
     if isinstance(value, str | PurePath):
-        yield path, str(value), field
+        strings.append((path, str(value), field))
     elif isinstance(value, Mapping):
         for index, (name, item) in enumerate(value.items()):
             name = str(name)
             where = f"{path}.{_segment(name, index)}"
-            yield f"{where} (key)", name, None
-            yield from _strings(item, where, name)
+            strings.append((f"{where} (key)", name, None))
+            if detectors.is_sensitive_value(name, item):
+                sensitive.append(where)
+            _walk(item, where, name, strings, sensitive)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]", field)
-
-
-def _sensitive(value: Any, path: str) -> Iterator[str]:
-    if isinstance(value, Mapping):
-        for index, (name, item) in enumerate(value.items()):
-            where = f"{path}.{_segment(str(name), index)}"
-            if detectors.is_sensitive_value(str(name), item):
-                yield where
-            yield from _sensitive(item, where)
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from _sensitive(item, f"{path}[{index}]")
+            _walk(item, f"{path}[{index}]", field, strings, sensitive)
 
 
 def _segment(name: str, index: int) -> str:
