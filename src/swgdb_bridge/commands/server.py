@@ -129,14 +129,26 @@ def run(
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="TCP port to listen on."),
     database_url: str | None = database_url_option(),
     workers: int = typer.Option(
-        1, "--workers", min=1, max=64, help="Worker processes (use PostgreSQL for more than one; docs/deploy.md)."
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Worker processes (use PostgreSQL for more than one; docs/deploy.md).",
     ),
     log_format: str = typer.Option("text", "--log-format", help="text, or json: one JSON object per line."),
     rate_limit: int | None = typer.Option(
-        None, "--rate-limit", min=1, envvar="SWGDB_RATE_LIMIT", help="Signed requests per user per window (default 120)."
+        None,
+        "--rate-limit",
+        min=1,
+        envvar="SWGDB_RATE_LIMIT",
+        help="Signed requests per user per window (default 120).",
     ),
     rate_limit_window: int | None = typer.Option(
-        None, "--rate-limit-window", min=1, envvar="SWGDB_RATE_LIMIT_WINDOW", help="Rate-limit window in seconds (default 60)."
+        None,
+        "--rate-limit-window",
+        min=1,
+        envvar="SWGDB_RATE_LIMIT_WINDOW",
+        help="Rate-limit window in seconds (default 60).",
     ),
 ) -> None:
     """Serve the SWGDB API (signed uploads under /v1, /healthz, /readyz, /metrics) until Ctrl-C.
@@ -156,8 +168,13 @@ def run(
         load_server_secret()  # a missing or short secret fails here once, not in every worker
     try:
         run_workers(
-            url, host, port, workers=workers, log_format=log_format,  # type: ignore[arg-type]
-            rate_limit=rate_limit, rate_limit_window=rate_limit_window,
+            url,
+            host,
+            port,
+            workers=workers,
+            log_format=log_format,  # type: ignore[arg-type]
+            rate_limit=rate_limit,
+            rate_limit_window=rate_limit_window,
         )
     except BridgeError as error:
         fail(str(error))
