@@ -96,3 +96,13 @@ def test_each_app_counts_only_its_own_requests(api: Api, tmp_path: Path) -> None
         assert ("swgdb_request_duration_seconds_count", info_route) not in samples(api)
     finally:
         other.close()
+
+
+def test_a_dashboard_page_as_the_first_request_is_labelled_by_its_mount(api: Api) -> None:
+    """The mount re-points the request's app at the dashboard; the route templates are still the server's."""
+    assert api.http.get("/dashboard/").status_code < 500
+    seen = samples(api)
+    routes = {
+        dict(labels)["route"] for name, labels in seen if name == "swgdb_request_duration_seconds_count"
+    }
+    assert routes == {"/dashboard/{path}"}

@@ -137,10 +137,9 @@ class RouteLabels:
     def __init__(self) -> None:
         self._patterns: list[tuple[re.Pattern[str], str]] | None = None
 
-    def label(self, scope: Scope) -> str:
+    def label(self, app: Any, path: str) -> str:
         if self._patterns is None:
-            self._patterns = self._load(scope["app"])
-        path = scope["path"]
+            self._patterns = self._load(app)
         return next((template for pattern, template in self._patterns if pattern.match(path)), self.UNMATCHED)
 
     @staticmethod
@@ -167,13 +166,14 @@ class MetricsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
+        # Read before the request runs: a mount re-points scope["app"] (and may rewrite the path) on its way in.
+        app, path, started = scope.get("app"), scope["path"], time.perf_counter()
         seen: dict[str, Any] = {"status": 500, "inspect": False, "body": bytearray()}
 
         async def observing_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 seen["status"] = message["status"]
-                seen["inspect"] = message["status"] >= 400 or scope["path"] in UPLOAD_PATHS
+                seen["inspect"] = message["status"] >= 400 or path in UPLOAD_PATHS
             elif message["type"] == "http.response.body" and seen["inspect"]:
                 seen["body"] += message.get("body", b"")
                 seen["inspect"] = len(seen["body"]) <= MAX_INSPECTED_BODY
@@ -182,11 +182,11 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, observing_send)
         finally:
-            self.metrics.latency.labels(method=scope["method"], route=self.routes.label(scope)).observe(
+            self.metrics.latency.labels(method=scope["method"], route=self.routes.label(app, path)).observe(
                 time.perf_counter() - started
             )
             body = bytes(seen["body"]) if seen["inspect"] else b""
-            self.metrics.count_response(scope["path"], seen["status"], body)
+            self.metrics.count_response(path, seen["status"], body)
 
 
 def metrics_endpoint(metrics: ServerMetrics) -> Any:
