@@ -74,3 +74,15 @@ def test_config_command_masks_the_key_and_names_sources(bridge_home: Path) -> No
                            env={**env, "COLUMNS": "200"}, timeout=60)
     assert KEY not in done.stdout + done.stderr + table.stdout + table.stderr
     assert "********mnop" in table.stdout
+
+
+@pytest.mark.parametrize("url", ["ftp://x", "notaurl", "http://", "ftp://user:hunter2@x/v1"])
+def test_an_unusable_api_url_is_refused_at_load_naming_its_source(url: str) -> None:
+    with pytest.raises(ConfigError, match=r"SWGDB_API_URL .* \(from environment\) is not an http\(s\) URL") as caught:
+        load_with_sources({"SWGDB_API_URL": url})
+    assert "hunter2" not in str(caught.value)
+
+
+def test_a_bad_number_in_the_environment_says_what_to_use() -> None:
+    with pytest.raises(ConfigError, match=r"MAX_RETRIES='abc' is not a number; use a whole number >= 0"):
+        load_with_sources({"MAX_RETRIES": "abc"})

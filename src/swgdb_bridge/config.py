@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import ConfigError
@@ -124,7 +125,19 @@ def load_with_sources(
         if key:
             values["api_key"] = key
             sources["api_key"] = "OS keyring"
+    _check_api_url(str(values.get("swgdb_api_url", DEFAULT_API_URL)), sources["swgdb_api_url"])
     return UploadConfig(**values), sources  # type: ignore[arg-type]
+
+
+def _check_api_url(url: str, origin: str) -> None:
+    """Refuse a URL httpx cannot use now, rather than queueing every session behind a doomed request."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        shown = parts._replace(netloc=f"***@{parts.hostname}" if parts.username else parts.netloc).geturl()
+        raise ConfigError(
+            f"SWGDB_API_URL {shown!r} (from {origin}) is not an http(s) URL; "
+            f"set it to the server's API address, e.g. {DEFAULT_API_URL}"
+        )
 
 
 def read_config_file(path: Path) -> dict[str, object]:
@@ -217,7 +230,7 @@ def _coerce(name: str, raw: str, type_name: object) -> object:
         else:
             return raw
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number") from None
+        raise ConfigError(f"{name}={raw!r} is not a number; use {_KIND_WORDS[kind]}") from None
     if value < 0:
         raise ConfigError(f"{name}={raw!r} must not be negative")
     return value
