@@ -13,6 +13,11 @@ app = typer.Typer(
         "dashboard with signed requests. Start with `swgdb-bridge demo`, check a file with "
         "`swgdb-bridge preview FILE`."
     ),
+    epilog=(
+        "Typical flow: `swgdb-bridge demo` (try it on sample data) → `swgdb-bridge preview FILE` (what would "
+        "leave your machine) → `swgdb-bridge logs` (browse your sessions) → `swgdb-bridge check` (config and "
+        "server reachable) → `swgdb-bridge upload` once, or `swgdb-bridge watch` to keep uploading."
+    ),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals may hold API keys
     add_completion=False,
