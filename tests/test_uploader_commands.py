@@ -48,3 +48,14 @@ def test_status_queue_and_stats(live_server: LiveServer, tmp_path: Path, bridge_
     stats = orjson.loads(cli("stats", "--json", server=live_server, home=bridge_home).stdout)
     assert (stats["queued"], stats["dead_letters"], stats["sessions_delivered"]) == (1, 0, 2)
     assert stats["deliveries"] == {"created": 2}
+
+
+def test_a_missing_session_folder_is_named_not_silently_empty(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from swgdb_bridge.cli import app
+
+    monkeypatch.chdir(tmp_path)  # a short relative path: the error box wraps long ones
+    for command in ("upload", "logs"):
+        result = CliRunner().invoke(app, [command, "--dir", "no-such-folder"])
+        assert result.exit_code == 2 and "'no-such-folder' does not exist" in result.output

@@ -17,7 +17,8 @@ def _emit_json(data: Any) -> None:
 
 
 def logs(
-    dirs: list[Path] = typer.Option(None, "--dir", help="Session folder to read (repeatable). Default: configured."),
+    dirs: list[Path] = typer.Option(None, "--dir", exists=True, file_okay=False,
+                                    help="Session folder to read (repeatable). Default: configured."),
     list_: bool = typer.Option(False, "--list", help="List sessions, newest first (the default)."),
     view: str = typer.Option(None, "--view", metavar="ID", help="Show one session in full + sanitization preview."),
     search: str = typer.Option(None, "--search", metavar="TEXT", help="Search ids, names, planets, quests, events."),

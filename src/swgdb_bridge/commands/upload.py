@@ -15,7 +15,10 @@ from typing import Any
 
 import typer
 
-DIRS = typer.Option(None, "--dir", help="Session folder to upload from (repeatable). Default: configured folders.")
+DIRS = typer.Option(None, "--dir", exists=True, file_okay=False,
+                    help="Session folder to upload from (repeatable). Default: configured folders.")
+WATCH_DIRS = typer.Option(None, "--dir", help="Session folder to watch (repeatable; it may appear later). "
+                          "Default: configured folders.")
 API_URL = typer.Option(None, "--api-url", help="SWGDB API URL (default: SWGDB_API_URL or config.toml).")
 USER_HASH = typer.Option(None, "--user-hash", help="Your SWGDB user hash (default: SWGDB_USER_HASH).")
 AS_JSON = typer.Option(False, "--json", help="Print machine-readable JSON alone on stdout.")
@@ -147,7 +150,7 @@ def _render_dry_run(report: Any) -> None:
 
 
 def watch(
-    dirs: list[Path] = DIRS,
+    dirs: list[Path] = WATCH_DIRS,
     settle: float = typer.Option(3.0, "--settle", help="Seconds a file must stop growing before it is sent."),
     poll: float = typer.Option(5.0, "--poll", help="Seconds between scans (file events wake it sooner)."),
     api_url: str = API_URL,
