@@ -90,6 +90,16 @@ def _environment() -> Environment:
     return env
 
 
+def _cookie_scope(request: Request) -> dict[str, Any]:
+    """The login cookie's attributes; setting and deleting must agree, or the browser keeps a second cookie."""
+    return {
+        "path": request.scope.get("root_path") or "/",
+        "httponly": True,
+        "samesite": "lax",
+        "secure": request.url.scheme == "https",
+    }
+
+
 def _path_for(request: Request, route: str, **params: str) -> str:
     """Our own URL builder: the outer router holds the mount, so paths are built from ``root_path``."""
     quoted = {key: quote(str(value), safe="") for key, value in params.items() if key != "path"}
@@ -267,13 +277,7 @@ class Dashboard:
             )
         response = RedirectResponse(_path_for(request, "overview"), status_code=303)
         response.set_cookie(
-            COOKIE_NAME,
-            cookie,
-            max_age=int(SESSION_LIFETIME.total_seconds()),
-            path=request.scope.get("root_path") or "/",
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
+            COOKIE_NAME, cookie, max_age=int(SESSION_LIFETIME.total_seconds()), **_cookie_scope(request)
         )
         return response
 
@@ -293,13 +297,7 @@ class Dashboard:
             )
         await run_in_threadpool(self.auth.logout, user)
         response = RedirectResponse(_path_for(request, "login"), status_code=303)
-        response.delete_cookie(
-            COOKIE_NAME,
-            path=request.scope.get("root_path") or "/",
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-        )
+        response.delete_cookie(COOKIE_NAME, **_cookie_scope(request))
         return response
 
     # -- pages -----------------------------------------------------------------------------------------
