@@ -52,26 +52,26 @@ def test_tampered_body_is_refused_and_the_original_still_lands(live_api: Api) ->
     assert live_api.http.post(UPLOAD, content=body, headers=headers).status_code == 201
 
 
-def test_a_replayed_request_is_refused_and_changes_nothing(live_api: Api) -> None:
+def _replay_is_refused(live_api: Api, replay_to: Api, session_id: str) -> Account:
+    """Upload once through ``live_api``, send the same signed request to ``replay_to``: refused, nothing changes."""
     account = live_api.account()
-    body = make_payload("replay-1").to_json_bytes()
+    body = make_payload(session_id).to_json_bytes()
     headers = live_api.sign(account, "POST", UPLOAD, body)
     assert live_api.http.post(UPLOAD, content=body, headers=headers).status_code == 201
     [before] = live_api.stored(account)
-    _unauthorized(live_api.http.post(UPLOAD, content=body, headers=headers))
+    _unauthorized(replay_to.http.post(UPLOAD, content=body, headers=headers))
     assert live_api.stored(account) == [before]
+    return account
+
+
+def test_a_replayed_request_is_refused_and_changes_nothing(live_api: Api) -> None:
+    _replay_is_refused(live_api, live_api, "replay-1")
 
 
 def test_a_request_replayed_to_another_worker_is_refused(live_api: Api, server_factory) -> None:
     """Nonces live in the database, so a second server process on it knows what the first accepted."""
     other_worker = server_factory()
-    account = live_api.account()
-    body = make_payload("two-workers").to_json_bytes()
-    headers = live_api.sign(account, "POST", UPLOAD, body)
-    assert live_api.http.post(UPLOAD, content=body, headers=headers).status_code == 201
-    [stored] = live_api.stored(account)
-    _unauthorized(other_worker.http.post(UPLOAD, content=body, headers=headers))
-    assert live_api.stored(account) == [stored]
+    account = _replay_is_refused(live_api, other_worker, "two-workers")
     assert other_worker.upload(account, make_payload("two-workers")).status_code == 200  # re-signed: fine
 
 
