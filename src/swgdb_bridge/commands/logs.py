@@ -9,11 +9,7 @@ from typing import Any
 
 import typer
 
-
-def _emit_json(data: Any) -> None:
-    import orjson
-
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+from swgdb_bridge.commands._output import emit_json
 
 
 def logs(
@@ -105,7 +101,7 @@ def _run(
         data = {"sessions": viewer.list_sessions(limit=limit, **filters), "problems": viewer.problems()}
         draw = render.listing_view
     if as_json:
-        _emit_json(data)
+        emit_json(data)
         return
     out = Console(highlight=False)
     for renderable in draw(data):

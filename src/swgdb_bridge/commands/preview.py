@@ -7,11 +7,12 @@ and the sanitization report. A bad file is one red line naming the file, field a
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import typer
+
+from swgdb_bridge.commands._output import emit_json
 
 
 def preview(
@@ -58,9 +59,7 @@ def preview(
         )
         raise typer.Exit(1) from None
     if as_json:
-        import orjson
-
-        sys.stdout.write(orjson.dumps(payload.to_document(), option=orjson.OPT_INDENT_2).decode() + "\n")
+        emit_json(payload.to_document())
         return
     _summary(Console(), payload.to_document(), options)
 

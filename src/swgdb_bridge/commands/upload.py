@@ -15,6 +15,8 @@ from typing import Any
 
 import typer
 
+from swgdb_bridge.commands._output import emit_json
+
 DIRS = typer.Option(None, "--dir", exists=True, file_okay=False,
                     help="Session folder to upload from (repeatable). Default: configured folders.")
 WATCH_DIRS = typer.Option(None, "--dir", help="Session folder to watch (repeatable; it may appear later). "
@@ -37,12 +39,6 @@ def _out() -> Any:
     from rich.console import Console
 
     return Console()
-
-
-def _emit_json(data: Any) -> None:
-    import orjson
-
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
 @contextmanager
@@ -130,7 +126,7 @@ def upload(
         finally:
             uploader.close()
     if as_json:
-        _emit_json(report.as_dict())
+        emit_json(report.as_dict())
     elif dry_run:
         _render_dry_run(report)
     else:
@@ -208,7 +204,7 @@ def check(api_url: str = API_URL, user_hash: str = USER_HASH, as_json: bool = AS
     skew = result.get("clock_skew_seconds")
     ok = "error" not in result and result["credentials"]["valid"] and abs(skew or 0) <= MAX_CLOCK_SKEW_SECONDS
     if as_json:
-        _emit_json({**result, "ok": ok})
+        emit_json({**result, "ok": ok})
     else:
         out = _out()
         out.print(f"server      {config.swgdb_api_url}", highlight=False)
@@ -245,7 +241,7 @@ def status(session_id: str = typer.Argument(..., help="A session id."), as_json:
                 result["server"] = None
                 result["server_error"] = str(exc)
     if as_json:
-        _emit_json(result)
+        emit_json(result)
     else:
         out = _out()
         server = result["server"]
@@ -270,7 +266,7 @@ def queue(ctx: typer.Context, as_json: bool = AS_JSON) -> None:
         pending = [_describe(i, reason=i.last_error) for i in box.pending()]
         dead = [_describe(d, reason=d.reason) for d in box.dead_letters()]
     if as_json:
-        _emit_json({"pending": pending, "dead_letters": dead})
+        emit_json({"pending": pending, "dead_letters": dead})
         return
     from rich.table import Table
 
@@ -323,7 +319,7 @@ def stats(as_json: bool = AS_JSON) -> None:
     with _reported(), Outbox() as box:
         numbers = box.stats()
     if as_json:
-        _emit_json(numbers)
+        emit_json(numbers)
         return
     last = numbers.pop("last_delivery_at")
     deliveries = numbers.pop("deliveries")
@@ -346,7 +342,7 @@ def config(as_json: bool = AS_JSON) -> None:
     values = {k: (mask_secret(v) if k == "api_key" else v) for k, v in asdict(settings).items()}
     values["session_dirs"] = [str(d) for d in settings.session_dirs]
     if as_json:
-        _emit_json({"config_file": str(default_config_file()),
+        emit_json({"config_file": str(default_config_file()),
                     "settings": {k: {"value": v, "source": sources[k]} for k, v in values.items()}})
         return
     from rich.table import Table
