@@ -9,7 +9,7 @@ batches bounded by the server's limits, removing an entry only once the server c
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +20,7 @@ from swgdb_bridge.client import SWGDBAPIClient, TransientAPIError, UploadResult,
 from swgdb_bridge.config import UploadConfig
 from swgdb_bridge.errors import APIError, ConfigError
 from swgdb_bridge.outbox import FileRecord, NewItem, Outbox, QueuedItem, UploaderLock
-from swgdb_bridge.payload import SessionPayload
-from swgdb_bridge.prepare import changed_files, payload_item, prepare_all
+from swgdb_bridge.prepare import changed_files, prepare_all
 from swgdb_bridge.ratelimit import TokenBucket
 
 # Files read and serialized before their payloads are committed in one transaction: fewer fsyncs,
@@ -104,10 +103,6 @@ class SWGDBUploadManager:
         if self.client.rate_limiter is None and rate.get("requests") and rate.get("window_seconds"):
             self.client.rate_limiter = TokenBucket.for_server_limit(int(rate["requests"]), rate["window_seconds"])
         self._configured = True
-
-    def add_sessions(self, payloads: Iterable[SessionPayload]) -> int:
-        """Queue payloads (seed API); they are sent by the next :meth:`flush`."""
-        return self.outbox.enqueue(payload_item(p) for p in payloads)
 
     def flush(self, report: UploadReport | None = None, progress: Progress | None = None) -> UploadReport:
         """Send everything that is due. Stops early, leaving the rest queued, when the server is unhappy."""

@@ -182,7 +182,7 @@ class SessionLogViewer:
         ``swgdb-bridge upload`` sends it once and does not queue it again.
         """
         from swgdb_bridge.outbox import FileRecord, Outbox
-        from swgdb_bridge.uploader import payload_item
+        from swgdb_bridge.prepare import payload_item
 
         summary = self._find(session_id)
         digest = file_digest(summary.path)
