@@ -76,9 +76,15 @@ def test_config_command_masks_the_key_and_names_sources(bridge_home: Path) -> No
     assert "********mnop" in table.stdout
 
 
-@pytest.mark.parametrize("url", ["ftp://x", "notaurl", "http://", "ftp://user:hunter2@x/v1"])
+@pytest.mark.parametrize("url", ["ftp://x", "notaurl", "http://"])
 def test_an_unusable_api_url_is_refused_at_load_naming_its_source(url: str) -> None:
-    with pytest.raises(ConfigError, match=r"SWGDB_API_URL .* \(from environment\) is not an http\(s\) URL") as caught:
+    with pytest.raises(ConfigError, match=r"SWGDB_API_URL .* \(from environment\) is not an http\(s\) URL"):
+        load_with_sources({"SWGDB_API_URL": url})
+
+
+@pytest.mark.parametrize("url", ["https://user:hunter2@swgdb.example/v1", "ftp://hunter2@x"])
+def test_credentials_in_the_api_url_are_refused_without_echoing_them(url: str) -> None:
+    with pytest.raises(ConfigError, match="holds a user name or password") as caught:
         load_with_sources({"SWGDB_API_URL": url})
     assert "hunter2" not in str(caught.value)
 

@@ -132,10 +132,14 @@ def load_with_sources(
 def _check_api_url(url: str, origin: str) -> None:
     """Refuse a URL httpx cannot use now, rather than queueing every session behind a doomed request."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        shown = parts._replace(netloc=f"***@{parts.hostname}" if parts.username else parts.netloc).geturl()
+    if parts.username or parts.password:  # it would be echoed in every connection error
         raise ConfigError(
-            f"SWGDB_API_URL {shown!r} (from {origin}) is not an http(s) URL; "
+            f"SWGDB_API_URL (from {origin}) holds a user name or password; remove it: "
+            "the API key belongs in SWGDB_API_KEY"
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"SWGDB_API_URL {url!r} (from {origin}) is not an http(s) URL; "
             f"set it to the server's API address, e.g. {DEFAULT_API_URL}"
         )
 
