@@ -98,6 +98,8 @@ def test_export_to_file_and_stdout(logs, tmp_path: Path, tracker_raw) -> None:
     assert exported["session_id"] == doc["session_id"]
     bad = logs("--export", "all", "--format", "yaml", code=1)
     assert "use one of json, csv, xml" in bad.stderr
+    unwritable = logs("--export", "all", "--output", str(tmp_path / "missing" / "all.json"), code=1)
+    assert "cannot write the export to" in unwritable.stderr and unwritable.exception.__class__ is SystemExit
 
 
 def test_bad_filter_and_regex_errors(logs) -> None:

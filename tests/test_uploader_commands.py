@@ -59,3 +59,16 @@ def test_a_missing_session_folder_is_named_not_silently_empty(tmp_path: Path, mo
     for command in ("upload", "logs"):
         result = CliRunner().invoke(app, [command, "--dir", "no-such-folder"])
         assert result.exit_code == 2 and "'no-such-folder' does not exist" in result.output
+
+
+def test_unknown_ids_and_unwritable_exports_are_named(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from swgdb_bridge.cli import app
+
+    monkeypatch.chdir(tmp_path)  # short relative paths: the error box wraps long ones
+    retried = CliRunner().invoke(app, ["queue", "retry", "no-such-id"])
+    assert retried.exit_code == 1 and "no dead letter with id 'no-such-id'" in retried.output
+    exported = CliRunner().invoke(app, ["queue", "export", "--output", "missing/q.jsonl"])
+    assert exported.exit_code == 2 and "cannot write missing/q.jsonl" in exported.output
+    assert "Traceback" not in exported.output

@@ -288,8 +288,13 @@ def queue_retry(session_ids: list[str] = typer.Argument(None, help="Session ids 
     from swgdb_bridge.outbox import Outbox
 
     with _reported(), Outbox() as box:
+        unknown = sorted(set(session_ids or ()) - {d.session_id for d in box.dead_letters()})
         moved = box.revive(session_ids or None)
     _out().print(f"{moved} session(s) queued again; run `swgdb-bridge upload` to send them")
+    if unknown:
+        _err().print(f"[red]error:[/red] no dead letter with id {', '.join(map(repr, unknown))}; "
+                     "`swgdb-bridge queue` lists them", highlight=False)
+        raise typer.Exit(1)
 
 
 @queue_app.command("export")
@@ -306,7 +311,12 @@ def queue_export(output: Path = typer.Option(None, "--output", help="Write here 
                   for d in box.dead_letters()]
     data = b"".join(line + b"\n" for line in lines)
     if output:
-        output.write_bytes(data)
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            _err().print(f"[red]error:[/red] cannot write {output} ({exc.strerror or exc}); pick a folder that "
+                         "exists and you can write to, or leave out --output", highlight=False)
+            raise typer.Exit(2) from None
         _err().print(f"{len(lines)} payload(s) written to {output}", highlight=False)
     else:
         sys.stdout.buffer.write(data)

@@ -31,3 +31,7 @@ class FilterError(BridgeError):
 
 class ExportFormatError(BridgeError):
     """An export format the viewer does not write."""
+
+
+class ExportWriteError(BridgeError):
+    """An export file that cannot be written (missing folder, no permission, full disk)."""

@@ -12,11 +12,12 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import orjson
 
-from swgdb_bridge.viewer.errors import ExportFormatError
+from swgdb_bridge.viewer.errors import ExportFormatError, ExportWriteError
 
 FORMATS = ("json", "csv", "xml")
 TIMELINE_COLUMNS = ("section", "list", "timestamp", "amount", "details")
@@ -26,6 +27,17 @@ _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 def check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise ExportFormatError(f"cannot export as {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def write(path: Path, text: str) -> None:
+    """Write an export; a path that cannot be written is an error naming it, not a traceback."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ExportWriteError(
+            f"cannot write the export to {path} ({exc.strerror or exc}); pick a folder that exists and "
+            "you can write to, or leave out --output to print it"
+        ) from None
 
 
 def render(document: dict[str, Any] | list[dict[str, Any]], fmt: str) -> str:

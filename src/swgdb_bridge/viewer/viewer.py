@@ -199,5 +199,5 @@ class SessionLogViewer:
         document: Any = self.list_sessions(**filters) if session_id == "all" else self.view_session(session_id)
         text = export.render(document, format)
         if output is not None:
-            Path(output).write_text(text, encoding="utf-8")
+            export.write(Path(output), text)
         return text
