@@ -710,3 +710,10 @@ def _planet_rows(storage: Any) -> list[tuple[str, float]]:
                 select(planets.c.planet, planets.c.minutes).order_by(planets.c.planet)
             )
         ]
+
+
+def test_a_users_csrf_token_stays_out_of_its_repr() -> None:
+    from swgdb_bridge.server.dashboard.auth import DashboardUser
+
+    user = DashboardUser(user_id=1, user_hash="abc", login_id=2, csrf_token="csrf-secret-value")
+    assert "csrf-secret-value" not in repr(user) and "abc" in repr(user)

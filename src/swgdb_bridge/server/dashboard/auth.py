@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -93,7 +93,7 @@ class DashboardUser:
     user_id: int
     user_hash: str
     login_id: int
-    csrf_token: str
+    csrf_token: str = field(repr=False)  # a secret of this login: never in a repr or a traceback
 
 
 class Authenticator:
