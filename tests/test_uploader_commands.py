@@ -72,3 +72,5 @@ def test_unknown_ids_and_unwritable_exports_are_named(tmp_path: Path, monkeypatc
     exported = CliRunner().invoke(app, ["queue", "export", "--output", "missing/q.jsonl"])
     assert exported.exit_code == 2 and "cannot write missing/q.jsonl" in exported.output
     assert "Traceback" not in exported.output
+    unreachable = CliRunner().invoke(app, ["status", "s-1"], env={"SWGDB_API_URL": "http://127.0.0.1:9/v1"})
+    assert unreachable.exit_code == 1 and "server: could not ask" in unreachable.output

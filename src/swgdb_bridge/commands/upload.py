@@ -240,13 +240,18 @@ def status(session_id: str = typer.Argument(..., help="A session id."), as_json:
             except APIError as exc:
                 result["server"] = None
                 result["server_error"] = str(exc)
+                result["server_status"] = exc.status
     if as_json:
         emit_json(result)
     else:
         out = _out()
         server = result["server"]
-        out.print(f"server: {server['status']} (digest {server['digest'][:12]}…, updated {server['updated_at']})"
-                  if server else f"server: not found ({result.get('server_error')})", highlight=False)
+        if server:
+            out.print(f"server: {server['status']} (digest {server['digest'][:12]}…, updated {server['updated_at']})",
+                      highlight=False)
+        else:  # "not found" only when the server said so; otherwise it could not be asked
+            answer = "not found" if result["server_status"] == 404 else "could not ask"
+            out.print(f"server: {answer} ({result['server_error']})", highlight=False)
         if queued:
             out.print(f"local queue: waiting, {queued.attempts} attempt(s), last error: {queued.last_error}")
         if dead:
