@@ -75,13 +75,8 @@ class UploadConfig:
 
     @property
     def sanitize_options(self) -> SanitizeOptions:
-        return SanitizeOptions(
-            sanitize_data=self.sanitize_data,
-            include_events=self.include_events,
-            include_locations=self.include_locations,
-            include_communications=self.include_communications,
-            include_player_encounters=self.include_player_encounters,
-        )
+        """The privacy settings, by name: an option added to ``SanitizeOptions`` is carried over here too."""
+        return SanitizeOptions(**{f.name: getattr(self, f.name) for f in fields(SanitizeOptions)})
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> UploadConfig:

@@ -239,13 +239,8 @@ def _claimed_id(item: Any) -> str | None:
 
 
 def _state(status: Any) -> SessionState:
-    return SessionState(
-        session_id=status.session_id,
-        status=status.status,
-        digest=status.digest,
-        received_at=status.received_at,
-        updated_at=status.updated_at,
-    )
+    """The API's view of a stored ``SessionStatus``: the same fields, read by name."""
+    return SessionState.model_validate(status, from_attributes=True)
 
 
 def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
