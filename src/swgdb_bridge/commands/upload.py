@@ -147,8 +147,10 @@ def _render_dry_run(report: Any) -> None:
 
 def watch(
     dirs: list[Path] = WATCH_DIRS,
-    settle: float = typer.Option(3.0, "--settle", help="Seconds a file must stop growing before it is sent."),
-    poll: float = typer.Option(5.0, "--poll", help="Seconds between scans (file events wake it sooner)."),
+    settle: float = typer.Option(3.0, "--settle", min=0,
+                                 help="Seconds a file must stop growing before it is sent."),
+    poll: float = typer.Option(5.0, "--poll", min=0.05,  # lower would spin a CPU core on scans
+                               help="Seconds between scans (file events wake it sooner)."),
     api_url: str = API_URL,
     user_hash: str = USER_HASH,
 ) -> None:
