@@ -53,7 +53,7 @@ def test_tampered_body_is_refused_and_the_original_still_lands(live_api: Api) ->
 
 
 def _replay_is_refused(live_api: Api, replay_to: Api, session_id: str) -> Account:
-    """Upload once through ``live_api``, send the same signed request to ``replay_to``: refused, nothing changes."""
+    """Upload once through ``live_api``, replay the signed request to ``replay_to``: refused, no change."""
     account = live_api.account()
     body = make_payload(session_id).to_json_bytes()
     headers = live_api.sign(account, "POST", UPLOAD, body)

@@ -380,8 +380,8 @@ def test_pages_and_charts_name_no_other_host(dash: Dash) -> None:
 def test_overview_totals_filters_and_planets(dash: Dash) -> None:
     day = timedelta(days=1)
     sessions: dict[str, dict[str, Any]] = {
-        "a1": {"character": "Alpha", "start": BASE_TIME, "xp": 1000, "credits": 100, "quests": 2, "minutes": 60,
-               "planets": {"tatooine": 40.0, "naboo": 20.0}},
+        "a1": {"character": "Alpha", "start": BASE_TIME, "xp": 1000, "credits": 100, "quests": 2,
+               "minutes": 60, "planets": {"tatooine": 40.0, "naboo": 20.0}},
         "a2": {"character": "Alpha", "start": BASE_TIME + 3 * day, "xp": 3000, "credits": 300, "quests": 1,
                "minutes": 120, "planets": {"naboo": 120.0}},
         "b1": {"character": "Beta", "start": BASE_TIME + 10 * day, "xp": 500, "credits": 50, "quests": 0,

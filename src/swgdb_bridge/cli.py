@@ -14,9 +14,10 @@ app = typer.Typer(
         "`swgdb-bridge preview FILE`."
     ),
     epilog=(
-        "Typical flow: `swgdb-bridge demo` (try it on sample data) → `swgdb-bridge preview FILE` (what would "
-        "leave your machine) → `swgdb-bridge logs` (browse your sessions) → `swgdb-bridge check` (config and "
-        "server reachable) → `swgdb-bridge upload` once, or `swgdb-bridge watch` to keep uploading."
+        "Typical flow: `swgdb-bridge demo` (try it on sample data) → `swgdb-bridge preview FILE` "
+        "(what would leave your machine) → `swgdb-bridge logs` (browse your sessions) → "
+        "`swgdb-bridge check` (config and server reachable) → `swgdb-bridge upload` once, or "
+        "`swgdb-bridge watch` to keep uploading."
     ),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals may hold API keys

@@ -91,7 +91,7 @@ def _environment() -> Environment:
 
 
 def _cookie_scope(request: Request) -> dict[str, Any]:
-    """The login cookie's attributes; setting and deleting must agree, or the browser keeps a second cookie."""
+    """The login cookie's attributes: set and delete must agree, or the browser keeps a second cookie."""
     return {
         "path": request.scope.get("root_path") or "/",
         "httponly": True,
