@@ -13,7 +13,7 @@ import pytest
 from fixtures.fault_proxy import FaultProxy, LiveServer
 from fixtures.payloads import make_document
 from swgdb_bridge.client import SWGDBAPIClient, TransientAPIError, parse_retry_after
-from swgdb_bridge.errors import AuthError
+from swgdb_bridge.errors import AuthError, UploadError
 
 
 def scripted(*faults: str):
@@ -179,3 +179,10 @@ def test_secrets_stay_out_of_repr_errors_and_logs(live_server: LiveServer, fault
     seen = " ".join([repr(client), repr(wrong), str(outcome), str(refused), caplog.text])
     assert live_server.api_key not in seen and live_server.api_key[::-1] not in seen
     assert "X-SWGDB-Signature" not in caplog.text
+
+
+@pytest.mark.parametrize("session_id", ["../info", "a/b", "x?y=1", "", "space id"])
+def test_status_refuses_what_is_not_a_session_id(live_server: LiveServer, session_id: str) -> None:
+    with make_client(live_server.api_url, live_server) as client:
+        with pytest.raises(UploadError, match="is not a session id"):
+            client.get_upload_status(session_id)

@@ -17,6 +17,7 @@ import pytest
 from fixtures.fault_proxy import LiveServer
 from swgdb_bridge import SessionUploader, UploadConfig
 from swgdb_bridge.demo import write_sample_sessions
+from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.outbox import UploaderLock
 from swgdb_bridge.watch import SessionWatcher
 
@@ -85,3 +86,10 @@ def test_watch_command_stops_cleanly_on_signals(
     assert process.returncode == 0, err
     assert "stopped" in err and "Traceback" not in err
     UploaderLock().acquire().release()
+
+
+@pytest.mark.parametrize("minutes", [0, -1])
+def test_a_watch_interval_must_be_positive(tmp_path: Path, minutes: float) -> None:
+    config = UploadConfig(session_dirs=[tmp_path])
+    with pytest.raises(ConfigError, match="UPLOAD_INTERVAL_MINUTES must be greater than 0"):
+        SessionWatcher(SessionUploader(config), [tmp_path], interval_seconds=minutes * 60)

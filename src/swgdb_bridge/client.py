@@ -13,6 +13,7 @@ import email.utils
 import gzip
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ import orjson
 
 from swgdb_bridge import __version__
 from swgdb_bridge.errors import APIError, AuthError, UploadError
-from swgdb_bridge.payload import SessionPayload
+from swgdb_bridge.payload import SESSION_ID_PATTERN, SessionPayload
 from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS, sign_request
 from swgdb_bridge.ratelimit import TokenBucket
 
@@ -365,6 +366,11 @@ class SWGDBAPIClient:
 
     def get_upload_status(self, session_id: str) -> dict[str, Any]:
         """``GET /v1/sessions/{id}/status``: status, digest, received_at, updated_at (404 → UploadError)."""
+        if not re.fullmatch(SESSION_ID_PATTERN, session_id):  # it goes into the URL path unescaped
+            raise UploadError(
+                f"{session_id!r} is not a session id: ids are letters, digits, '-' or '_'",
+                code="invalid_session_id",
+            )
         return self._json("GET", f"/sessions/{session_id}/status")
 
     def list_sessions(self, limit: int = 100, cursor: str | None = None) -> dict[str, Any]:

@@ -24,7 +24,8 @@ from pydantic import (
 
 SCHEMA_VERSION = "1.0.0"
 
-SessionId = Annotated[str, Field(pattern=r"^[a-zA-Z0-9_-]+$", min_length=1, max_length=50)]
+SESSION_ID_PATTERN = r"^[a-zA-Z0-9_-]+$"
+SessionId = Annotated[str, Field(pattern=SESSION_ID_PATTERN, min_length=1, max_length=50)]
 Count = NonNegativeInt
 Rate = NonNegativeFloat
 Breakdown = dict[str, NonNegativeInt]

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.outbox import Outbox, UploaderLock
 from swgdb_bridge.uploader import SessionUploader, UploadReport
 
@@ -38,6 +39,8 @@ class SessionWatcher:
         file_events: bool = True,
         on_report: Callable[[UploadReport], None] | None = None,
     ) -> None:
+        if interval_seconds <= 0:  # a zero interval would run a full pass on every poll tick
+            raise ConfigError("UPLOAD_INTERVAL_MINUTES must be greater than 0 (minutes between full passes)")
         self.uploader = uploader
         self.dirs = dirs
         self.interval_seconds = interval_seconds
