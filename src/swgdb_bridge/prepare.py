@@ -24,6 +24,7 @@ from typing import Any
 from swgdb_bridge.config import SanitizeOptions
 from swgdb_bridge.errors import BridgeError, SessionFileError
 from swgdb_bridge.outbox import NewItem, Outbox
+from swgdb_bridge.paths import data_dir
 from swgdb_bridge.payload import SessionPayload, content_digest
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -84,8 +85,10 @@ _SERIALIZERS: dict[Any, Any] = {}
 
 
 def _serializer(options: SanitizeOptions) -> Any:
-    """One serializer per process and options: building one loads the pseudonym key and the detectors."""
-    key = tuple(sorted(vars(options).items()))
+    """One serializer per process, options and data folder: building one loads the pseudonym key and the
+    detectors. The folder is part of the key because the pseudonym key lives there (``SWGDB_BRIDGE_HOME``
+    may change within a process: the demo, tests, library users)."""
+    key = (str(data_dir()), tuple(sorted(vars(options).items())))
     if key not in _SERIALIZERS:
         from swgdb_bridge.serialize import SessionLogSerializer
 
