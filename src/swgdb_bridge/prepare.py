@@ -19,12 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
 
 from swgdb_bridge.config import SanitizeOptions
 from swgdb_bridge.errors import BridgeError, SessionFileError
 from swgdb_bridge.outbox import NewItem, Outbox
-from swgdb_bridge.paths import data_dir
 from swgdb_bridge.payload import SessionPayload, content_digest
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -67,33 +65,19 @@ def payload_item(payload: SessionPayload, source: str | None = None) -> NewItem:
 
 def prepare_file(candidate: Candidate, options: SanitizeOptions, since: datetime | None) -> Prepared:
     """Read, sanitize and serialize one file; bad input becomes an error message, never an exception."""
+    from swgdb_bridge.serialize import shared_serializer
     from swgdb_bridge.sources import read_session
 
     try:
         session = read_session(candidate.path)
         if since is not None and session.start_time is not None and session.start_time < since:
             return Prepared(candidate, too_old=True)
-        payload = _serializer(options).serialize(session)
+        payload = shared_serializer(options).serialize(session)
     except SessionFileError as exc:
         return Prepared(candidate, error=str(exc))
     except BridgeError as exc:
         return Prepared(candidate, error=f"{candidate.path}: {exc}")
     return Prepared(candidate, item=payload_item(payload, str(candidate.path)))
-
-
-_SERIALIZERS: dict[Any, Any] = {}
-
-
-def _serializer(options: SanitizeOptions) -> Any:
-    """One serializer per process, options and data folder: building one loads the pseudonym key and the
-    detectors. The folder is part of the key because the pseudonym key lives there (``SWGDB_BRIDGE_HOME``
-    may change within a process: the demo, tests, library users)."""
-    key = (str(data_dir()), tuple(sorted(vars(options).items())))
-    if key not in _SERIALIZERS:
-        from swgdb_bridge.serialize import SessionLogSerializer
-
-        _SERIALIZERS[key] = SessionLogSerializer(options)
-    return _SERIALIZERS[key]
 
 
 def prepare_all(

@@ -4,6 +4,6 @@ One module per payload section (``xp``, ``credits``, ``quests``, ``locations``, 
 ``performance``), the enum mappings in ``classify``, ids in ``identity``; ``serializer`` runs them in order.
 """
 
-from swgdb_bridge.serialize.serializer import SERIALIZER_VERSION, SessionLogSerializer
+from swgdb_bridge.serialize.serializer import SERIALIZER_VERSION, SessionLogSerializer, shared_serializer
 
-__all__ = ["SERIALIZER_VERSION", "SessionLogSerializer"]
+__all__ = ["SERIALIZER_VERSION", "SessionLogSerializer", "shared_serializer"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import astuple
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from swgdb_bridge import paths
 from swgdb_bridge.config import SanitizeOptions, UploadConfig
 from swgdb_bridge.errors import SanitizationError, SessionFileError
 from swgdb_bridge.model import Session
@@ -175,3 +177,18 @@ def _validated(session: Session, document: dict[str, Any]) -> SessionPayload:
             f"cannot be uploaded: {first['msg']} (fix that value in the log, or leave the field out)",
             field,
         ) from None
+
+
+_shared: dict[tuple[object, ...], SessionLogSerializer] = {}
+
+
+def shared_serializer(options: SanitizeOptions) -> SessionLogSerializer:
+    """One serializer per process, options and data folder, for callers that serialize many files.
+
+    Building one loads the pseudonym key and the detectors. The data folder is part of the key because the
+    pseudonym key lives there, and ``SWGDB_BRIDGE_HOME`` may change within a process (the demo, tests).
+    """
+    key = (astuple(options), str(paths.data_dir()))
+    if key not in _shared:
+        _shared[key] = SessionLogSerializer(options)
+    return _shared[key]

@@ -11,12 +11,10 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import astuple
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from swgdb_bridge import paths
 from swgdb_bridge.config import SanitizeOptions
 from swgdb_bridge.errors import BridgeError, SessionFileError
 from swgdb_bridge.model import Session
@@ -25,7 +23,6 @@ from swgdb_bridge.viewer.summary import search_texts, summarize
 
 if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing never needs them
     from swgdb_bridge.payload import SessionPayload
-    from swgdb_bridge.serialize import SessionLogSerializer
 
 # Below this many files a process pool (about a second to start its workers) costs more than it saves.
 POOL_THRESHOLD = 400
@@ -38,27 +35,18 @@ def load(path: str | Path) -> Session:
     return read_session(Path(path))
 
 
-def serializer_for(options: SanitizeOptions) -> SessionLogSerializer:
-    """One serializer per options and data folder (its sanitizer holds that folder's pseudonym key)."""
-    from swgdb_bridge.serialize import SessionLogSerializer
-
-    key = (astuple(options), str(paths.data_dir()))
-    if key not in _serializers:
-        _serializers[key] = SessionLogSerializer(options)
-    return _serializers[key]
-
-
-_serializers: dict[tuple[object, ...], SessionLogSerializer] = {}
-
-
 def payload_of(session: Session, options: SanitizeOptions) -> SessionPayload:
     """The payload exactly as the uploader would build it."""
-    return serializer_for(options).serialize(session)
+    from swgdb_bridge.serialize import shared_serializer
+
+    return shared_serializer(options).serialize(session)
 
 
 def sanitized(session: Session, options: SanitizeOptions) -> tuple[Session, dict[str, int]]:
     """The session after the serializer's own sanitizer, and its counts per category."""
-    clean, report = serializer_for(options).sanitizer.sanitize_session(session)
+    from swgdb_bridge.serialize import shared_serializer
+
+    clean, report = shared_serializer(options).sanitizer.sanitize_session(session)
     return clean, dict(report.counts)
 
 
