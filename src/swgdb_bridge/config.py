@@ -183,10 +183,15 @@ def _env_values(env: Mapping[str, str]) -> dict[str, object]:
         raw = env.get(var)
         if raw is not None and raw.strip() != "":
             values[name] = _coerce(var, raw.strip(), types[name])
-    dirs = env.get(SESSION_DIRS_ENV, "").strip()
+    dirs = parse_session_dirs(env.get(SESSION_DIRS_ENV, ""))
     if dirs:
-        values["session_dirs"] = [Path(d).expanduser() for d in dirs.split(os.pathsep) if d]
+        values["session_dirs"] = dirs
     return values
+
+
+def parse_session_dirs(raw: str) -> list[Path]:
+    """The folders of a ``SWGDB_SESSION_DIRS`` value (``os.pathsep``-separated; blanks ignored)."""
+    return [Path(part.strip()).expanduser() for part in raw.split(os.pathsep) if part.strip()]
 
 
 def _keyring_key(user_hash: str) -> str | None:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from swgdb_bridge.config import DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV
+from swgdb_bridge.config import DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV, parse_session_dirs
 
 SUFFIXES = (".json", ".jsonl")
 
@@ -25,8 +25,7 @@ def session_dirs_from(
     """``--dir`` flags win, then ``SWGDB_SESSION_DIRS`` (``os.pathsep``-separated), then the defaults."""
     if cli_dirs:
         return [Path(d).expanduser() for d in cli_dirs]
-    raw = (os.environ if env is None else env).get(SESSION_DIRS_ENV, "")
-    from_env = [Path(part.strip()).expanduser() for part in raw.split(os.pathsep) if part.strip()]
+    from_env = parse_session_dirs((os.environ if env is None else env).get(SESSION_DIRS_ENV, ""))
     return from_env or default_session_dirs(cwd)
 
 
