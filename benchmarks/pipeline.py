@@ -37,7 +37,7 @@ TRACKER_LISTS = (
 
 def write_tracker(path: Path, count: int) -> int:
     """A tracker-shape session of about ``count`` events (its lists' items); returns the exact number."""
-    from swgdb_bridge.samples import generate_tracker_session
+    from swgdb_bridge.demo.samples import generate_tracker_session
 
     doc = generate_tracker_session(random.Random(count), n_actions=round(count / 1.17))
     path.write_bytes(orjson.dumps(doc))
@@ -46,7 +46,7 @@ def write_tracker(path: Path, count: int) -> int:
 
 def write_jsonl(path: Path, count: int) -> int:
     """A JSON Lines session of exactly ``count`` lines, written as a stream."""
-    from swgdb_bridge.samples import write_jsonl_session
+    from swgdb_bridge.demo.samples import write_jsonl_session
 
     write_jsonl_session(path, random.Random(count), count)
     return count
@@ -73,7 +73,7 @@ def child_pipeline(path: Path) -> dict[str, float]:
 
     The last stage includes the collection the paused garbage collector owes once it is back on.
     """
-    from swgdb_bridge.config import SanitizeOptions
+    from swgdb_bridge.sanitize.options import SanitizeOptions
     from swgdb_bridge.serialize import SessionLogSerializer
     from swgdb_bridge.serialize.serializer import gc_paused
     from swgdb_bridge.sources import read_session

@@ -43,7 +43,7 @@ from swgdb_bridge import protocol
 from swgdb_bridge.server.app import create_app
 from swgdb_bridge.server.runner import serve
 from swgdb_bridge.server.settings import ServerSettings
-from swgdb_bridge.server.storage import Storage
+from swgdb_bridge.server.db.storage import Storage
 
 CLIENTS = (1, 8, 32)
 BATCH = 100

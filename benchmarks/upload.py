@@ -38,7 +38,7 @@ from swgdb_bridge.paths import HOME_ENV
 
 def write_sessions(folder: Path, count: int) -> list[Path]:
     """``count`` small tracker-shape sessions (20 action lines each, with chat and encounters)."""
-    from swgdb_bridge.samples import generate_tracker_session
+    from swgdb_bridge.demo.samples import generate_tracker_session
 
     folder.mkdir(parents=True)
     rng = random.Random(1000)
@@ -56,7 +56,7 @@ def serve(database_url: str, port: int) -> None:
 
     from swgdb_bridge.server.app import create_app
     from swgdb_bridge.server.settings import ServerSettings
-    from swgdb_bridge.server.storage import Storage
+    from swgdb_bridge.server.db.storage import Storage
 
     settings = ServerSettings(rate_limit_requests=10**9, max_batch_sessions=100)
     app = create_app(Storage(database_url), settings, dashboard=False)
@@ -74,7 +74,7 @@ def fresh_server(workdir: Path, name: str) -> Iterator[tuple[str, str, str]]:
     """A server process on its own database, a user, and a bridge home of its own; yields (api_url, hash, key)."""
     import httpx
 
-    from swgdb_bridge.server.storage import Storage
+    from swgdb_bridge.server.db.storage import Storage
 
     case = workdir / name
     case.mkdir()
@@ -154,7 +154,7 @@ def raw_unsigned(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
 
 
 def signed_loop(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
-    from swgdb_bridge.client import SWGDBAPIClient
+    from swgdb_bridge.upload.client import SWGDBAPIClient
 
     with fresh_server(workdir, "signed-loop") as (api_url, user_hash, api_key):
         with SWGDBAPIClient(api_url, api_key, user_hash, compress_threshold=None) as client:

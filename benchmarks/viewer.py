@@ -3,7 +3,7 @@
 
     .venv/bin/python benchmarks/viewer.py [--files 10000] [--actions 20]
 
-Writes ``--files`` small tracker-shaped sessions (``swgdb_bridge.samples``) to a temporary folder, then
+Writes ``--files`` small tracker-shaped sessions (``swgdb_bridge.demo.samples``) to a temporary folder, then
 times, in this process, the first scan (every file read, sanitized, serialized and indexed) and warm runs
 (a fresh viewer over the existing index: discovery + one stat() per file + the query), best of 3. A last
 figure re-reads after 1% of the files changed. Also times ``swgdb-bridge logs --list --json`` as a new
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import orjson
 
-from swgdb_bridge.samples import generate_tracker_session
+from swgdb_bridge.demo.samples import generate_tracker_session
 from swgdb_bridge.viewer import SessionLogViewer
 
 

@@ -13,10 +13,10 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "SessionLogSerializer": "swgdb_bridge.serialize",
-    "SWGDBAPIClient": "swgdb_bridge.client",
-    "SWGDBUploadManager": "swgdb_bridge.uploader",
-    "SessionUploader": "swgdb_bridge.uploader",
-    "UploadConfig": "swgdb_bridge.config",
+    "SWGDBAPIClient": "swgdb_bridge.upload.client",
+    "SWGDBUploadManager": "swgdb_bridge.upload.uploader",
+    "SessionUploader": "swgdb_bridge.upload.uploader",
+    "UploadConfig": "swgdb_bridge.upload.config",
     "SessionLogViewer": "swgdb_bridge.viewer",
     "SessionPayload": "swgdb_bridge.payload",
     "BridgeError": "swgdb_bridge.errors",

@@ -39,7 +39,7 @@ def preview(
     """Show what would be uploaded for FILE, after sanitizing (nothing is sent)."""
     from rich.console import Console
 
-    from swgdb_bridge.config import UploadConfig
+    from swgdb_bridge.upload.config import UploadConfig
     from swgdb_bridge.errors import BridgeError
     from swgdb_bridge.serialize import SessionLogSerializer
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from swgdb_bridge.server.storage import Storage
+    from swgdb_bridge.server.db.storage import Storage
 
 server_app = typer.Typer(
     help="The reference SWGDB server: manage its users and API keys.",
@@ -43,7 +43,7 @@ def database_url_option() -> Any:
 def opened_storage(database_url: str | None) -> Iterator[Storage]:
     """The migrated server database; any :class:`BridgeError` inside becomes one red line and exit 1."""
     from swgdb_bridge.errors import BridgeError
-    from swgdb_bridge.server.storage import Storage, default_database_url
+    from swgdb_bridge.server.db.storage import Storage, default_database_url
 
     try:
         with Storage(database_url or default_database_url()) as storage:
@@ -156,9 +156,9 @@ def run(
     Migrations are applied once on start, before the workers come up.
     """
     from swgdb_bridge.errors import BridgeError
-    from swgdb_bridge.server.keys import load_server_secret
-    from swgdb_bridge.server.logs import LOG_FORMATS
-    from swgdb_bridge.server.storage import default_database_url
+    from swgdb_bridge.server.db.keys import load_server_secret
+    from swgdb_bridge.server.ops.logging import LOG_FORMATS
+    from swgdb_bridge.server.db.storage import default_database_url
     from swgdb_bridge.server.workers import run_workers
 
     if log_format not in LOG_FORMATS:

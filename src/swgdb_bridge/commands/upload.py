@@ -1,6 +1,6 @@
 """Uploader commands: ``upload``, ``watch``, ``check``, ``status``, ``queue``, ``stats``, ``config``, ``demo``.
 
-Thin wrappers: each parses its flags, calls the library (:mod:`swgdb_bridge.uploader`, ``client``,
+Thin wrappers: each parses its flags, calls the library (:mod:`swgdb_bridge.upload.uploader`, ``client``,
 ``outbox``, ``watch``, ``demo``) and renders the answer. Exit status 0 means nothing is left to do.
 """
 
@@ -54,7 +54,7 @@ def _reported() -> Iterator[None]:
 
 
 def _config(dirs: list[Path] | None = None, api_url: str | None = None, user_hash: str | None = None) -> Any:
-    from swgdb_bridge.config import UploadConfig
+    from swgdb_bridge.upload.config import UploadConfig
 
     return UploadConfig.load(swgdb_api_url=api_url, user_hash=user_hash, session_dirs=dirs or None)
 
@@ -115,7 +115,7 @@ def upload(
     user_hash: str = USER_HASH,
 ) -> None:
     """Sanitize and upload new or changed session logs; exit 0 only when nothing failed or stays queued."""
-    from swgdb_bridge.uploader import SessionUploader
+    from swgdb_bridge.upload.uploader import SessionUploader
 
     with _reported():
         config = _config(dirs, api_url, user_hash)
@@ -157,8 +157,8 @@ def watch(
     """Upload new and grown session files as they appear, until Ctrl-C or SIGTERM."""
     import signal
 
-    from swgdb_bridge.uploader import SessionUploader
-    from swgdb_bridge.watch import SessionWatcher
+    from swgdb_bridge.upload.uploader import SessionUploader
+    from swgdb_bridge.upload.watch import SessionWatcher
 
     err = _err()
 
@@ -187,7 +187,7 @@ def watch(
 
 def check(api_url: str = API_URL, user_hash: str = USER_HASH, as_json: bool = AS_JSON) -> None:
     """Check the server, your clock and your credentials."""
-    from swgdb_bridge.client import SWGDBAPIClient, clock_skew_message
+    from swgdb_bridge.upload.client import SWGDBAPIClient, clock_skew_message
     from swgdb_bridge.errors import APIError
     from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
 
@@ -225,9 +225,9 @@ def check(api_url: str = API_URL, user_hash: str = USER_HASH, as_json: bool = AS
 
 def status(session_id: str = typer.Argument(..., help="A session id."), as_json: bool = AS_JSON) -> None:
     """Where one session stands: on the server, in the local queue, or in the dead letters."""
-    from swgdb_bridge.client import SWGDBAPIClient
+    from swgdb_bridge.upload.client import SWGDBAPIClient
     from swgdb_bridge.errors import APIError
-    from swgdb_bridge.outbox import Outbox
+    from swgdb_bridge.upload.outbox import Outbox
 
     with _reported():
         config = _config()
@@ -267,7 +267,7 @@ def queue(ctx: typer.Context, as_json: bool = AS_JSON) -> None:
     """List queued sessions and dead letters (sub-commands: retry, export)."""
     if ctx.invoked_subcommand is not None:
         return
-    from swgdb_bridge.outbox import Outbox
+    from swgdb_bridge.upload.outbox import Outbox
 
     with _reported(), Outbox() as box:
         pending = [_describe(i, reason=i.last_error) for i in box.pending()]
@@ -292,7 +292,7 @@ def _describe(item: Any, reason: str | None) -> dict[str, Any]:
 @queue_app.command("retry")
 def queue_retry(session_ids: list[str] = typer.Argument(None, help="Session ids (default: all dead letters).")) -> None:
     """Move dead letters back into the queue; the next upload sends them."""
-    from swgdb_bridge.outbox import Outbox
+    from swgdb_bridge.upload.outbox import Outbox
 
     with _reported(), Outbox() as box:
         unknown = sorted(set(session_ids or ()) - {d.session_id for d in box.dead_letters()})
@@ -309,7 +309,7 @@ def queue_export(output: Path = typer.Option(None, "--output", help="Write here 
     """Export queued and dead-lettered payloads as JSON Lines (the sanitized payloads, as they would be sent)."""
     import orjson
 
-    from swgdb_bridge.outbox import Outbox
+    from swgdb_bridge.upload.outbox import Outbox
 
     with _reported(), Outbox() as box:
         lines = [orjson.dumps({"state": "queued", **_describe(i, i.last_error), "payload": orjson.loads(i.body)})
@@ -331,7 +331,7 @@ def queue_export(output: Path = typer.Option(None, "--output", help="Write here 
 
 def stats(as_json: bool = AS_JSON) -> None:
     """Local upload statistics: queue, dead letters, files seen, deliveries by server answer."""
-    from swgdb_bridge.outbox import Outbox
+    from swgdb_bridge.upload.outbox import Outbox
 
     with _reported(), Outbox() as box:
         numbers = box.stats()
@@ -352,7 +352,7 @@ def config(as_json: bool = AS_JSON) -> None:
     """Show the effective configuration and where each value comes from (the API key masked)."""
     from dataclasses import asdict
 
-    from swgdb_bridge.config import default_config_file, load_with_sources, mask_secret
+    from swgdb_bridge.upload.config import default_config_file, load_with_sources, mask_secret
 
     with _reported():
         settings, sources = load_with_sources()
@@ -379,7 +379,7 @@ def demo(
 
     from rich.table import Table
 
-    from swgdb_bridge.demo import demo_environment, run_demo
+    from swgdb_bridge.demo.run import demo_environment, run_demo
 
     out = _out()
     with _reported(), demo_environment(sessions) as run:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, overload
 
-from swgdb_bridge.config import SanitizeOptions
+from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.model import (
     Action,
     AfkPeriod,

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from swgdb_bridge import paths
-from swgdb_bridge.config import SanitizeOptions, UploadConfig
+from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.errors import SanitizationError, SessionFileError
 from swgdb_bridge.model import Session
 from swgdb_bridge.payload import SessionPayload
@@ -63,7 +63,7 @@ def _now() -> datetime:
 class SessionLogSerializer:
     """Turns :class:`~swgdb_bridge.model.Session` objects into validated, sanitized :class:`SessionPayload`.
 
-    ``options`` default to the sanitizer's, else the environment's (``UploadConfig.from_env()``);
+    ``options`` default to the sanitizer's, else the environment's (``SanitizeOptions.from_env()``);
     ``sanitizer`` defaults to one keyed with this install's pseudonym key; ``clock`` gives the serialization
     timestamp (tests pin it).
     """
@@ -75,7 +75,7 @@ class SessionLogSerializer:
         clock: Callable[[], datetime] = _now,
     ) -> None:
         if options is None:
-            options = sanitizer.options if sanitizer is not None else UploadConfig.from_env().sanitize_options
+            options = sanitizer.options if sanitizer is not None else SanitizeOptions.from_env()
         self.options = options
         self.sanitizer = sanitizer if sanitizer is not None else Sanitizer(options)
         self.clock = clock

@@ -18,14 +18,14 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from swgdb_bridge import __version__
-from swgdb_bridge.server.api import build_router
-from swgdb_bridge.server.errors import ApiProblem, install_error_handlers, problem_response
-from swgdb_bridge.server.openapi import install_openapi
-from swgdb_bridge.server.operations import install_operations
+from swgdb_bridge.server.api.routes import build_router
+from swgdb_bridge.server.api.errors import ApiProblem, install_error_handlers, problem_response
+from swgdb_bridge.server.api.openapi import install_openapi
+from swgdb_bridge.server.ops.install import install_operations
 from swgdb_bridge.server.settings import ServerSettings
 
 if TYPE_CHECKING:
-    from swgdb_bridge.server.storage import Storage
+    from swgdb_bridge.server.db.storage import Storage
 
 log = logging.getLogger("swgdb_bridge.server")
 

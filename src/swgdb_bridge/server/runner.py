@@ -20,7 +20,7 @@ from swgdb_bridge.server.settings import ServerSettings
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from swgdb_bridge.server.storage import Storage
+    from swgdb_bridge.server.db.storage import Storage
 
 _START_TIMEOUT_SECONDS = 15.0
 
@@ -81,7 +81,7 @@ def start_server(
     """
     owns = storage is None
     if storage is None:
-        from swgdb_bridge.server.storage import Storage, default_database_url
+        from swgdb_bridge.server.db.storage import Storage, default_database_url
 
         storage = Storage(database_url or default_database_url())
     try:

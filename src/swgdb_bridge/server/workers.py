@@ -24,15 +24,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from swgdb_bridge.errors import ConfigError
-from swgdb_bridge.server.logs import LogFormat, log_config
-from swgdb_bridge.server.metrics import MULTIPROC_ENV
+from swgdb_bridge.server.ops.logging import LogFormat, log_config
+from swgdb_bridge.server.ops.metrics import MULTIPROC_ENV
 from swgdb_bridge.server.settings import ServerSettings
-from swgdb_bridge.server.storage import DATABASE_URL_ENV, default_database_url
+from swgdb_bridge.server.db.storage import DATABASE_URL_ENV, default_database_url
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from swgdb_bridge.server.storage import Storage
+    from swgdb_bridge.server.db.storage import Storage
 
 Lifespan = Callable[[Any], AbstractAsyncContextManager[Any]]
 
@@ -68,7 +68,7 @@ def settings_from_env() -> ServerSettings:
 def app_from_env() -> FastAPI:
     """The app of one worker: storage and settings from the environment, storage closed on shutdown."""
     from swgdb_bridge.server.app import create_app
-    from swgdb_bridge.server.storage import Storage
+    from swgdb_bridge.server.db.storage import Storage
 
     storage = Storage(default_database_url())
     app = create_app(storage, settings_from_env())

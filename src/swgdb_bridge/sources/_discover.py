@@ -6,9 +6,14 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from swgdb_bridge.config import DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV, parse_session_dirs
-
 SUFFIXES = (".json", ".jsonl")
+DEFAULT_SESSION_DIRS = ("logs/sessions", "data/session_logs", "session_logs", "data/character_sessions")
+SESSION_DIRS_ENV = "SWGDB_SESSION_DIRS"
+
+
+def parse_session_dirs(raw: str) -> list[Path]:
+    """The folders of a ``SWGDB_SESSION_DIRS`` value (``os.pathsep``-separated; blanks ignored)."""
+    return [Path(part.strip()).expanduser() for part in raw.split(os.pathsep) if part.strip()]
 
 
 def default_session_dirs(cwd: Path | None = None) -> list[Path]:

@@ -22,7 +22,7 @@ CHANGED = "changed since upload"
 
 def states_of(summaries: Iterable[SessionSummary]) -> dict[str, str]:
     """Upload state per summary path. Never creates the state file just to look at it."""
-    from swgdb_bridge.outbox import Outbox, default_state_path
+    from swgdb_bridge.upload.outbox import Outbox, default_state_path
 
     summaries = list(summaries)
     state_file = default_state_path()

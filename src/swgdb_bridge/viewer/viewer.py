@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from swgdb_bridge import paths
-from swgdb_bridge.config import UploadConfig
+from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.errors import SessionFileError
 from swgdb_bridge.viewer import build, detail, discovery, export, preview, upload_state
 from swgdb_bridge.viewer.analyze import analyze
@@ -181,8 +181,8 @@ class SessionLogViewer:
         The file is recorded in the upload history at its current digest, as the uploader does, so
         ``swgdb-bridge upload`` sends it once and does not queue it again.
         """
-        from swgdb_bridge.outbox import FileRecord, Outbox
-        from swgdb_bridge.prepare import payload_item
+        from swgdb_bridge.upload.outbox import FileRecord, Outbox
+        from swgdb_bridge.upload.prepare import payload_item
 
         summary = self._find(session_id)
         digest = file_digest(summary.path)

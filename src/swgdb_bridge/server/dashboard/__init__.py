@@ -15,14 +15,14 @@ if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
 
     from swgdb_bridge.server.settings import ServerSettings
-    from swgdb_bridge.server.storage import Storage
+    from swgdb_bridge.server.db.storage import Storage
 
 __all__ = ["dashboard_link", "mount_dashboard"]
 
 
 def mount_dashboard(app: Starlette, storage: Storage, settings: ServerSettings, **options: Any) -> None:
     """Serve the dashboard from ``app`` at ``/dashboard`` (``options``: live-update timing, for tests)."""
-    from swgdb_bridge.server.dashboard.views import create_dashboard
+    from swgdb_bridge.server.dashboard.routes import create_dashboard
 
     dashboard = create_dashboard(storage, settings, **options)
 

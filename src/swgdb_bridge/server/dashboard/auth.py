@@ -24,13 +24,13 @@ from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 
 from swgdb_bridge.errors import StateError
 from swgdb_bridge.server.dashboard.tables import dashboard_logins
-from swgdb_bridge.server.engine import writer
-from swgdb_bridge.server.tables import users
+from swgdb_bridge.server.db.engine import writer
+from swgdb_bridge.server.db.tables import users
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from swgdb_bridge.server.storage import Storage
+    from swgdb_bridge.server.db.storage import Storage
 
 LINK_LIFETIME = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)

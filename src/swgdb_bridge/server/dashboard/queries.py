@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, literal,
 from sqlalchemy.sql import functions
 
 from swgdb_bridge.server.dashboard.tables import dashboard_planet_minutes
-from swgdb_bridge.server.tables import sessions
+from swgdb_bridge.server.db.tables import sessions
 
 Unit = Literal["day", "week", "month"]
 S = sessions.c

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Float, ForeignKey, Index, String, Table, Text
 
-from swgdb_bridge.server.tables import Id, UTCDateTime, metadata, sessions
+from swgdb_bridge.server.db.tables import Id, UTCDateTime, metadata, sessions
 
 COVERING_COLUMNS = (
     "user_id",

@@ -1,0 +1,343 @@
+"""The ``/v1`` endpoints. Handlers are thin: verify (dependency) → decode → validate → one storage call.
+
+Bodies are never declared as FastAPI body parameters: FastAPI would read and parse them before any
+dependency runs, i.e. before the signature and size checks. The request schemas are added to the
+OpenAPI document by hand instead (see :mod:`swgdb_bridge.server.api.openapi`).
+
+No ``from __future__ import annotations`` here: FastAPI must see the dependency objects that the route
+signatures close over, not strings naming them.
+"""
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import DataError
+from starlette.concurrency import run_in_threadpool
+
+from swgdb_bridge.payload import SessionPayload, content_digest
+from swgdb_bridge.protocol import VERSION
+from swgdb_bridge.server.api.body import decode_body, parse_json
+from swgdb_bridge.server.api.errors import ApiProblem, field_path, invalid_payload
+from swgdb_bridge.server.api.openapi import SIGNED_HEADER_PARAMETERS, json_request_body
+from swgdb_bridge.server.settings import ServerSettings
+from swgdb_bridge.server.api.verify import ClientAddressLimit, VerifiedRequest, Verifier
+
+if TYPE_CHECKING:
+    from swgdb_bridge.server.db.storage import Storage
+
+SESSION_ID_PATTERN = r"^[a-zA-Z0-9_-]{1,50}$"
+_SESSION_ID = re.compile(SESSION_ID_PATTERN)
+
+
+class FieldProblem(BaseModel):
+    path: str
+    message: str
+    type: str
+
+
+class ErrorBody(BaseModel):
+    error: str
+    message: str
+    fields: list[FieldProblem] = []
+
+
+class RateLimitInfo(BaseModel):
+    requests: int
+    window_seconds: int
+
+
+class Limits(BaseModel):
+    max_body_bytes: int
+    max_decompressed_bytes: int
+    max_batch_sessions: int
+    max_clock_skew_seconds: int
+    rate_limit: RateLimitInfo
+
+
+class Info(BaseModel):
+    api_version: str
+    server_time: int
+    limits: Limits
+
+
+class Validation(BaseModel):
+    valid: bool
+    user_hash: str
+
+
+UploadStatus = Literal["created", "unchanged", "updated"]
+
+
+class UploadResult(BaseModel):
+    session_id: str
+    status: UploadStatus
+    digest: str
+
+
+class BatchItem(BaseModel):
+    index: int
+    session_id: str | None = None
+    status: UploadStatus | Literal["rejected"]
+    digest: str | None = None
+    error: ErrorBody | None = None
+
+
+class BatchResult(BaseModel):
+    results: list[BatchItem]
+
+
+class SessionState(BaseModel):
+    session_id: str
+    status: str
+    digest: str
+    received_at: datetime
+    updated_at: datetime
+
+
+class SessionPage(BaseModel):
+    sessions: list[SessionState]
+    next_cursor: str | None = None
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 413, 415, 422, 429)
+}
+
+
+def _signed(
+    summary: str, body_schema: str | None = None, responses: dict[int | str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Route options shared by every signed endpoint: documented headers, body schema, error shapes."""
+    extra: dict[str, Any] = {"parameters": SIGNED_HEADER_PARAMETERS}
+    if body_schema:
+        extra["requestBody"] = json_request_body(body_schema)
+    return {"summary": summary, "responses": {**_ERRORS, **(responses or {})}, "openapi_extra": extra}
+
+
+class Ingest:
+    """Turns verified bytes into stored sessions; runs in a worker thread (gunzip, JSON, pydantic, SQL)."""
+
+    def __init__(self, storage: "Storage", settings: ServerSettings) -> None:
+        self.storage = storage
+        self.settings = settings
+
+    def document(self, verified: VerifiedRequest) -> Any:
+        body = decode_body(verified.body, verified.content_encoding, self.settings.max_decompressed_bytes)
+        return parse_json(body)
+
+    def one(self, user_hash: str, document: Any) -> UploadResult:
+        return self._store(user_hash, _validated(document, "The session payload"))
+
+    def batch(self, user_hash: str, document: Any) -> BatchResult:
+        items = self._batch_items(document)
+        return BatchResult(
+            results=[self._batch_item(user_hash, index, item) for index, item in enumerate(items)]
+        )
+
+    def _batch_items(self, document: Any) -> list[Any]:
+        if (
+            not isinstance(document, dict)
+            or set(document) != {"sessions"}
+            or not isinstance(document["sessions"], list)
+        ):
+            raise ApiProblem(
+                422,
+                "validation_failed",
+                'A batch is a JSON object with one key, "sessions", holding a list of session payloads.',
+                fields=[{"path": "sessions", "message": "required list of sessions", "type": "batch_shape"}],
+            )
+        items = document["sessions"]
+        limit = self.settings.max_batch_sessions
+        if len(items) > limit:
+            raise ApiProblem(
+                413,
+                "batch_too_large",
+                f"A batch holds at most {limit} sessions and this one has {len(items)}; "
+                f"split it into batches "
+                f"of {limit} or fewer.",
+            )
+        return items
+
+    def _batch_item(self, user_hash: str, index: int, item: Any) -> BatchItem:
+        try:
+            result = self._store(user_hash, _validated(item, f"Session {index} of the batch"))
+        except ApiProblem as problem:
+            error = ErrorBody(error=problem.code, message=problem.message, fields=problem.fields)
+            return BatchItem(index=index, session_id=_claimed_id(item), status="rejected", error=error)
+        return BatchItem(
+            index=index, session_id=result.session_id, status=result.status, digest=result.digest
+        )
+
+    def _store(self, user_hash: str, payload: SessionPayload) -> UploadResult:
+        """Keyed by (user, session_id); the digest is the server's own, never the client's claim."""
+        document = payload.to_document()
+        digest = content_digest(document)
+        try:
+            result = self.storage.upsert_session(
+                user_hash, payload.session_id, digest, document, self.settings.utcnow()
+            )
+        except ValueError as exc:  # storage's "valid but cannot be kept" (its message names the field)
+            raise ApiProblem(422, "unstorable_session", str(exc)) from None
+        except (
+            DataError
+        ) as exc:  # SQL "data exception": a value the column cannot hold, i.e. the client's data
+            raise _unstorable(payload.session_id, exc) from None
+        return UploadResult(session_id=payload.session_id, status=result.status, digest=digest)
+
+
+def _unstorable(session_id: str, exc: DataError) -> ApiProblem:
+    """Name the database's reason (e.g. "integer out of range") but never the statement or its values."""
+    diagnostic = getattr(exc.orig, "diag", None)
+    reason = getattr(diagnostic, "message_primary", None) or "a value is out of the database's range"
+    return ApiProblem(
+        422,
+        "unstorable_session",
+        f"Session {session_id!r} cannot be stored: {reason}. Check the numbers and dates in it.",
+    )
+
+
+INT64 = range(-(2**63), 2**63)
+
+
+def _validated(document: Any, what: str) -> SessionPayload:
+    """The payload model's checks, plus one of the JSON layer: integers fit in 64 bits (databases' limit)."""
+    too_big = [
+        {"path": field_path(loc), "message": "integer outside the signed 64-bit range", "type": "int64_range"}
+        for loc in _oversized_integers(document)
+    ]
+    if too_big:
+        raise ApiProblem(
+            422, "validation_failed", f"{what} has integers too large to store; see 'fields'.", fields=too_big
+        )
+    try:
+        return SessionPayload.model_validate(document)
+    except ValidationError as exc:
+        raise invalid_payload(exc, what) from None
+
+
+def _oversized_integers(document: Any) -> Iterator[tuple[int | str, ...]]:
+    """Locations of integers outside :data:`INT64`, walked without recursion (JSON may nest deeply)."""
+    stack: list[tuple[tuple[int | str, ...], Any]] = [((), document)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*loc, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*loc, index), item) for index, item in enumerate(value))
+        elif isinstance(value, int) and not isinstance(value, bool) and value not in INT64:
+            yield loc
+
+
+def _claimed_id(item: Any) -> str | None:
+    """The rejected item's session id, echoed only when it is a well-formed id (never arbitrary text)."""
+    claimed = item.get("session_id") if isinstance(item, dict) else None
+    return claimed if isinstance(claimed, str) and _SESSION_ID.fullmatch(claimed) else None
+
+
+def _state(status: Any) -> SessionState:
+    """The API's view of a stored ``SessionStatus``: the same fields, read by name."""
+    return SessionState.model_validate(status, from_attributes=True)
+
+
+def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
+    """All ``/v1`` routes, closed over one storage and one settings object."""
+    router = APIRouter()
+    verified = Depends(Verifier(storage, settings))
+    validate_budget = Depends(
+        ClientAddressLimit(storage, settings, "validate-ip", settings.validate_per_ip_requests)
+    )
+    ingest = Ingest(storage, settings)
+
+    @router.get("/info", response_model=Info, summary="Server version, clock and limits (unsigned)")
+    async def info() -> Info:
+        s = settings
+        limits = Limits(
+            max_body_bytes=s.max_body_bytes,
+            max_decompressed_bytes=s.max_decompressed_bytes,
+            max_batch_sessions=s.max_batch_sessions,
+            max_clock_skew_seconds=s.max_clock_skew_seconds,
+            rate_limit=RateLimitInfo(
+                requests=s.rate_limit_requests, window_seconds=s.rate_limit_window_seconds
+            ),
+        )
+        return Info(api_version=VERSION, server_time=int(s.now()), limits=limits)
+
+    @router.get(
+        "/auth/validate",
+        response_model=Validation,
+        dependencies=[validate_budget],
+        **_signed("Check credentials"),
+    )
+    async def validate(request: Annotated[VerifiedRequest, verified]) -> Validation:
+        return Validation(valid=True, user_hash=request.user_hash)
+
+    @router.post(
+        "/sessions/upload",
+        response_model=UploadResult,
+        status_code=201,
+        **_signed(
+            "Upload one session (201 created, 200 unchanged or updated)",
+            "SessionPayload",
+            {200: {"model": UploadResult, "description": "Already stored: unchanged, or updated"}},
+        ),
+    )
+    async def upload(request: Annotated[VerifiedRequest, verified], response: Response) -> UploadResult:
+        def work() -> UploadResult:
+            return ingest.one(request.user_hash, ingest.document(request))
+
+        result = await run_in_threadpool(work)
+        response.status_code = 201 if result.status == "created" else 200
+        return result
+
+    @router.post(
+        "/sessions/batch-upload",
+        response_model=BatchResult,
+        response_model_exclude_none=True,
+        **_signed("Upload several sessions; each item succeeds or fails on its own", "BatchUpload"),
+    )
+    async def batch_upload(request: Annotated[VerifiedRequest, verified]) -> BatchResult:
+        return await run_in_threadpool(lambda: ingest.batch(request.user_hash, ingest.document(request)))
+
+    @router.get(
+        "/sessions/{session_id}/status",
+        response_model=SessionState,
+        **_signed(
+            "One session's state; 404 for unknown ids and other users' sessions",
+            responses={404: {"model": ErrorBody}},
+        ),
+    )
+    async def session_status(
+        request: Annotated[VerifiedRequest, verified],
+        session_id: Annotated[str, Path(pattern=SESSION_ID_PATTERN)],
+    ) -> SessionState:
+        found = await run_in_threadpool(storage.session_status, request.user_hash, session_id)
+        if found is None:
+            raise ApiProblem(404, "not_found", f"No session {session_id!r} has been uploaded by this user.")
+        return _state(found)
+
+    @router.get(
+        "/sessions", response_model=SessionPage, **_signed("The user's sessions, newest first, by pages")
+    )
+    async def list_sessions(
+        request: Annotated[VerifiedRequest, verified],
+        limit: Annotated[int, Query(ge=1, le=settings.list_max_limit)] = settings.list_default_limit,
+        cursor: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> SessionPage:
+        try:
+            rows, next_cursor = await run_in_threadpool(
+                storage.list_sessions, request.user_hash, limit, cursor
+            )
+        except ValueError:
+            raise ApiProblem(
+                422,
+                "validation_failed",
+                "The cursor is not one this server handed out; start again without it.",
+                fields=[{"path": "cursor", "message": "unknown cursor", "type": "cursor"}],
+            ) from None
+        return SessionPage(sessions=[_state(row) for row in rows], next_cursor=next_cursor)
+
+    return router

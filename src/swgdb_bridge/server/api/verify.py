@@ -1,0 +1,191 @@
+"""Server side of protocol v1: who sent this request, and is it fresh and intact?
+
+Order matters and is part of the contract (docs/protocol.md):
+
+1. parse the five headers strictly (anything odd → 401, never a 500);
+2. the timestamp must lie within ±300 s of the server clock;
+3. the signature must verify under one of the user's active keys — an unknown user costs the same HMAC
+   against a throw-away key and gets the same 401, so responses do not reveal which users exist;
+4. the body is read with a size cap and its SHA-256 must match the signed digest;
+5. only then is the nonce recorded (atomically, in the database, so several workers share it) — a nonce
+   seen before is a replay;
+6. the user's rate limit is charged last, so forged or replayed requests cannot spend a victim's budget.
+
+Nothing here parses JSON: that happens after, on bytes already proven to be the ones that were signed.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from swgdb_bridge.protocol import (
+    SignatureRejected,
+    SignedHeaders,
+    check_body,
+    check_timestamp,
+    parse_signed_headers,
+    signature_matches,
+)
+from swgdb_bridge.server.api.body import content_encoding, read_capped
+from swgdb_bridge.server.api.errors import ApiProblem, unauthorized
+from swgdb_bridge.server.settings import ServerSettings, at
+
+if TYPE_CHECKING:
+    from swgdb_bridge.server.db.storage import RateLimitDecision, Storage
+
+log = logging.getLogger("swgdb_bridge.server")
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedRequest:
+    """A request whose sender and raw bytes are proven; ``body`` is still encoded as sent."""
+
+    user_hash: str
+    body: bytes
+    content_encoding: str
+
+
+def signed_target(request: Request) -> str:
+    """The path as the client sent it, percent-encoding and query string untouched: what was signed."""
+    scope = request.scope
+    raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
+    query: bytes = scope.get("query_string", b"")
+    try:
+        target = raw_path.decode("ascii")
+        return f"{target}?{query.decode('ascii')}" if query else target
+    except UnicodeDecodeError:
+        raise SignatureRejected("non-ASCII request target") from None
+
+
+def rate_limit_headers(decision: RateLimitDecision, window_seconds: int) -> dict[str, str]:
+    """IETF ``RateLimit-*`` fields (draft-ietf-httpapi-ratelimit-headers, the widely deployed form)."""
+    return {
+        "RateLimit-Limit": str(decision.limit),
+        "RateLimit-Remaining": str(max(decision.remaining, 0)),
+        "RateLimit-Reset": str(max(int(decision.reset_seconds), 0)),
+        "RateLimit-Policy": f"{decision.limit};w={window_seconds}",
+    }
+
+
+def rate_limited(decision: RateLimitDecision, window_seconds: int, who: str) -> ApiProblem:
+    retry_after = max(int(decision.reset_seconds), 1)
+    return ApiProblem(
+        429,
+        "rate_limited",
+        f"Too many requests for this {who}: at most {decision.limit} per {window_seconds} s. "
+        f"Retry after {retry_after} s.",
+        headers={**rate_limit_headers(decision, window_seconds), "Retry-After": str(retry_after)},
+    )
+
+
+class Verifier:
+    """FastAPI dependency that authenticates a signed request; see the module docstring for the order."""
+
+    def __init__(self, storage: Storage, settings: ServerSettings) -> None:
+        self.storage = storage
+        self.settings = settings
+        # Stands in for an unknown user's key: same work, certain mismatch, nothing to learn from timing.
+        self._decoy_keys = [secrets.token_urlsafe(32)]
+
+    async def __call__(self, request: Request, response: Response) -> VerifiedRequest:
+        try:
+            headers = parse_signed_headers(request.scope["headers"])
+            target = signed_target(request)
+        except SignatureRejected as exc:
+            raise self._refuse(request, exc.reason) from None
+        self._check_clock(request, headers)
+        await self._check_signature(request, headers, target)
+        encoding = content_encoding(request)
+        body = await read_capped(request, self.settings.max_body_bytes)
+        try:
+            check_body(headers, body)
+        except SignatureRejected as exc:
+            raise self._refuse(request, exc.reason) from None
+        await self._claim_nonce(request, headers)
+        decision = await self._charge(headers.user_hash)
+        response.headers.update(rate_limit_headers(decision, self.settings.rate_limit_window_seconds))
+        return VerifiedRequest(headers.user_hash, body, encoding)
+
+    def _check_clock(self, request: Request, headers: SignedHeaders) -> None:
+        now = self.settings.now()
+        try:
+            check_timestamp(headers.timestamp, now, self.settings.max_clock_skew_seconds)
+        except SignatureRejected as exc:
+            _log_refusal(request, exc.reason)
+            raise ApiProblem(
+                401,
+                "clock_skew",
+                f"The request timestamp is more than {self.settings.max_clock_skew_seconds} s away from the "
+                f"server clock (server time {int(now)}). Fix this computer's clock, or compare with "
+                "GET /v1/info.",
+            ) from None
+
+    async def _check_signature(self, request: Request, headers: SignedHeaders, target: str) -> None:
+        keys = await run_in_threadpool(self.storage.active_keys, headers.user_hash, self.settings.utcnow())
+        matched = signature_matches(keys or self._decoy_keys, headers, request.method, target)
+        if not (matched and keys):
+            raise self._refuse(request, "signature does not verify (or unknown user)")
+
+    async def _claim_nonce(self, request: Request, headers: SignedHeaders) -> None:
+        expires_at = at(headers.timestamp + self.settings.max_clock_skew_seconds)
+        fresh = await run_in_threadpool(
+            self.storage.remember_nonce, headers.user_hash, headers.nonce, expires_at
+        )
+        if not fresh:
+            raise self._refuse(request, "nonce already used (replay)")
+
+    async def _charge(self, user_hash: str) -> RateLimitDecision:
+        s = self.settings
+        decision = await run_in_threadpool(
+            self.storage.hit_rate_limit,
+            f"user:{user_hash}",
+            s.rate_limit_requests,
+            s.rate_limit_window_seconds,
+            s.utcnow(),
+        )
+        if not decision.allowed:
+            raise rate_limited(decision, s.rate_limit_window_seconds, "user")
+        return decision
+
+    def _refuse(self, request: Request, reason: str) -> ApiProblem:
+        _log_refusal(request, reason)
+        return unauthorized()
+
+
+class ClientAddressLimit:
+    """Dependency charging a per-client-address budget before any signature work (``/v1/auth/validate``)."""
+
+    def __init__(self, storage: Storage, settings: ServerSettings, name: str, requests: int) -> None:
+        self.storage = storage
+        self.settings = settings
+        self.name = name
+        self.requests = requests
+
+    async def __call__(self, request: Request) -> None:
+        address = request.client.host if request.client else "unknown"
+        window = self.settings.rate_limit_window_seconds
+        decision = await run_in_threadpool(
+            self.storage.hit_rate_limit,
+            f"{self.name}:{address}",
+            self.requests,
+            window,
+            self.settings.utcnow(),
+        )
+        if not decision.allowed:
+            raise rate_limited(decision, window, "client address")
+
+
+def _log_refusal(request: Request, reason: str) -> None:
+    # The reason names a check, never a header value: no key, signature or nonce reaches the log.
+    log.info("request %s refused: %s", _request_id(request), reason)
+
+
+def _request_id(request: Request) -> Any:
+    return getattr(request.state, "request_id", "-")

@@ -1,0 +1,439 @@
+"""Everything the server keeps: users and keys, replay nonces, rate-limit counters and sessions.
+
+One class, :class:`Storage`, over SQLAlchemy Core on SQLite or PostgreSQL. Every rule that must hold across
+workers and hosts — a nonce accepted once, one rate limit per user, one row per session — is a single
+atomic ``INSERT … ON CONFLICT`` in the database, never a read-then-write in Python or state in one process.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import itertools
+import logging
+import math
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    tuple_,
+    update,
+)
+from sqlalchemy.exc import OperationalError
+
+from swgdb_bridge import paths
+from swgdb_bridge.errors import BridgeError
+from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
+from swgdb_bridge.server.db import keys, statements
+from swgdb_bridge.server.db import migrate as migrations
+from swgdb_bridge.server.db.engine import make_engine, parse_database_url, safe_url, writer
+from swgdb_bridge.server.db.session_columns import session_columns, without_nul
+from swgdb_bridge.server.db.tables import api_keys, nonces, rate_limits, sessions, users
+
+log = logging.getLogger(__name__)
+
+DATABASE_URL_ENV = "SWGDB_DATABASE_URL"
+PURGE_EVERY = 256
+"""Expired nonces and rate-limit rows are deleted on every PURGE_EVERY-th call: cheap, and bounded."""
+NONCE_HORIZON = timedelta(seconds=2 * MAX_CLOCK_SKEW_SECONDS)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CURSOR = re.compile(r"v1:([0-9]{1,18}):([0-9]{1,18})")  # 18 digits fit a BIGINT
+
+
+class StorageError(BridgeError):
+    """The database cannot do what was asked; the message names the user, session or database."""
+
+
+class UnknownUserError(StorageError):
+    def __init__(self, user_hash: str) -> None:
+        self.user_hash = user_hash
+        super().__init__(
+            f"no user with hash {user_hash!r}: check the hash printed by `swgdb-bridge server add-user` "
+            "and the --database-url"
+        )
+
+
+class RevokedUserError(StorageError):
+    def __init__(self, user_hash: str) -> None:
+        self.user_hash = user_hash
+        super().__init__(f"user {user_hash!r} is revoked: add a new user with `swgdb-bridge server add-user`")
+
+
+class InvalidCursorError(StorageError, ValueError):
+    """A pagination cursor this server did not hand out."""
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    status: Literal["created", "updated", "unchanged"]
+    received_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStatus:
+    session_id: str
+    status: str
+    """The last change stored: ``created`` or ``updated``."""
+    digest: str
+    received_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitDecision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+
+def default_database_url() -> str:
+    """``SWGDB_DATABASE_URL``, else an SQLite file in the app's data folder."""
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return url
+    return f"sqlite:///{paths.ensure_dir(paths.data_dir()) / 'server.db'}"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Storage:
+    """The server's database. Thread-safe; one instance per process, any number of processes per database.
+
+    ``server_secret`` defaults to :func:`keys.load_server_secret` (read on first use of a key); keys issued
+    under one secret are useless under another. ``migrate`` applies pending migrations on start.
+    """
+
+    def __init__(
+        self, database_url: str, *, server_secret: bytes | None = None, migrate: bool = True
+    ) -> None:
+        self.url = parse_database_url(database_url)
+        self.engine = make_engine(self.url)
+        self._writer = writer(self.engine)
+        self._dialect = self.engine.dialect.name
+        self._secret = server_secret
+        self._calls = itertools.count(1)
+        self._warned_secret = False
+        if migrate:
+            self._reachable(lambda: migrations.upgrade(self.engine))
+
+    # -- lifecycle and health -------------------------------------------------------------------------
+
+    def ping(self) -> None:
+        """Raise :class:`StorageError` unless the database answers."""
+
+        def query() -> None:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+
+        self._reachable(query)
+
+    def migrations_current(self) -> bool:
+        return migrations.current_revisions(self.engine) == migrations.head_revisions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Storage:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _reachable(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except OperationalError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+            raise StorageError(
+                f"cannot use the database {safe_url(self.url)}: {reason}. Check --database-url / "
+                f"{DATABASE_URL_ENV} and that the database server is running"
+            ) from None
+
+    # -- users and keys ---------------------------------------------------------------------------------
+
+    def add_user(self, name: str, *, now: datetime | None = None) -> tuple[str, str]:
+        """A new user and their first key: ``(user_hash, api_key)``. The key is not stored; show it once."""
+        name = name.strip()
+        if not name or len(name) > 200:
+            raise StorageError(f"user name {name!r} must have 1 to 200 characters")
+        now = now or _utcnow()
+        user_hash = keys.new_user_hash()
+        with self._writer.begin() as connection:
+            user_id = connection.execute(
+                insert(users).values(user_hash=user_hash, name=name, created_at=now).returning(users.c.id)
+            ).scalar_one()
+            api_key = self._issue_key(connection, user_id, now)
+        return user_hash, api_key
+
+    def rotate_key(
+        self, user_hash: str, grace: timedelta = timedelta(hours=24), *, now: datetime | None = None
+    ) -> str:
+        """A new key; the previous one works until ``now + grace``, any older one dies now (two at most)."""
+        if grace < timedelta(0):
+            raise StorageError(f"grace period {grace} is negative: use 0 to end the old key at once")
+        now = now or _utcnow()
+        with self._writer.begin() as connection:
+            user_id = self._lock_user(connection, user_hash, allow_revoked=False)
+            live = _live_keys(user_id, now)
+            newest = connection.execute(select(func.max(api_keys.c.id)).where(live)).scalar()
+            connection.execute(update(api_keys).where(live, api_keys.c.id != newest).values(expires_at=now))
+            connection.execute(update(api_keys).where(api_keys.c.id == newest).values(expires_at=now + grace))
+            return self._issue_key(connection, user_id, now)
+
+    def revoke(self, user_hash: str, *, now: datetime | None = None) -> None:
+        """End every key of the user at once, for good."""
+        now = now or _utcnow()
+        with self._writer.begin() as connection:
+            user_id = self._lock_user(connection, user_hash, allow_revoked=True)
+            connection.execute(update(users).where(users.c.id == user_id).values(revoked_at=now))
+            connection.execute(update(api_keys).where(_live_keys(user_id, now)).values(expires_at=now))
+
+    def active_keys(self, user_hash: str, now: datetime) -> list[str]:
+        """The user's working keys, newest first; ``[]`` for unknown or revoked users.
+
+        Keys are recomputed from the server secret; one whose verifier disagrees was issued under another
+        secret and is left out (fail closed), with a warning for the operator.
+        """
+        if _has_nul(user_hash):
+            return []
+        query = (
+            select(api_keys.c.key_id, api_keys.c.verifier)
+            .join(users, users.c.id == api_keys.c.user_id)
+            .where(users.c.user_hash == user_hash, users.c.revoked_at.is_(None))
+            .where(or_(api_keys.c.expires_at.is_(None), api_keys.c.expires_at > now))
+            .order_by(api_keys.c.id.desc())
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        found = [(keys.derive_api_key(self._server_secret(), row.key_id), row.verifier) for row in rows]
+        matching = [key for key, verifier in found if keys.verifier_matches(key, verifier)]
+        if len(matching) < len(found):
+            self._warn_wrong_secret(user_hash)
+        return matching
+
+    def derive_key(self, purpose: bytes) -> bytes:
+        """A 32-byte key for ``purpose`` (e.g. signing dashboard cookies), derived from the server secret.
+
+        Other parts of the server get keys of their own this way, never the secret itself; every process
+        with the same secret derives the same key.
+        """
+        return hmac.new(
+            self._server_secret(), b"swgdb-bridge derived key\x00" + purpose, hashlib.sha256
+        ).digest()
+
+    def _server_secret(self) -> bytes:
+        if self._secret is None:
+            self._secret = keys.load_server_secret()
+        return self._secret
+
+    def _issue_key(self, connection: Connection, user_id: int, now: datetime) -> str:
+        key_id = keys.new_key_id()
+        api_key = keys.derive_api_key(self._server_secret(), key_id)
+        connection.execute(
+            insert(api_keys).values(
+                user_id=user_id, key_id=key_id, verifier=keys.key_verifier(api_key), created_at=now
+            )
+        )
+        return api_key
+
+    def _lock_user(self, connection: Connection, user_hash: str, *, allow_revoked: bool) -> int:
+        row = connection.execute(
+            select(users.c.id, users.c.revoked_at).where(users.c.user_hash == user_hash).with_for_update()
+        ).first()
+        if row is None:
+            raise UnknownUserError(user_hash)
+        if row.revoked_at is not None and not allow_revoked:
+            raise RevokedUserError(user_hash)
+        return int(row.id)
+
+    def _warn_wrong_secret(self, user_hash: str) -> None:
+        if not self._warned_secret:
+            self._warned_secret = True
+            log.warning(
+                "API keys of user %s were issued under a different server secret and are refused: "
+                "restore the original %s or server-secret file, or rotate the keys",
+                user_hash,
+                keys.SECRET_ENV,
+            )
+
+    # -- replay nonces and rate limits ------------------------------------------------------------------
+
+    def remember_nonce(self, user_hash: str, nonce: str, expires_at: datetime) -> bool:
+        """Record a nonce; ``False`` if it was already recorded (a replay). Atomic across processes."""
+        with self._writer.begin() as connection:
+            parameters = {"user_hash": user_hash, "nonce": nonce, "expires_at": expires_at}
+            fresh = connection.execute(statements.claim_nonce(self._dialect), parameters).first() is not None
+        if self._purge_due():
+            # expires_at is at most server time + 2 x skew, so older rows have expired on any sane clock
+            self._delete(delete(nonces).where(nonces.c.expires_at < expires_at - NONCE_HORIZON))
+        return fresh
+
+    def hit_rate_limit(
+        self, bucket: str, limit: int, window_seconds: int, now: datetime
+    ) -> RateLimitDecision:
+        """Count one hit in ``bucket``'s fixed window and say whether it is within ``limit``."""
+        epoch = now.timestamp()
+        window_ends_at = (math.floor(epoch) // window_seconds + 1) * window_seconds
+        with self._writer.begin() as connection:
+            parameters = {"bucket": bucket, "window_ends_at": window_ends_at, "hits": 1}
+            hits, ends_at = connection.execute(statements.count_hit(self._dialect), parameters).one()
+        if self._purge_due():
+            self._delete(delete(rate_limits).where(rate_limits.c.window_ends_at <= math.floor(epoch)))
+        return RateLimitDecision(
+            allowed=hits <= limit,
+            limit=limit,
+            remaining=max(0, limit - hits),
+            reset_seconds=max(1, math.ceil(ends_at - epoch)),
+        )
+
+    def _purge_due(self) -> bool:
+        return next(self._calls) % PURGE_EVERY == 0
+
+    def _delete(self, statement: Any) -> None:
+        with self._writer.begin() as connection:
+            connection.execute(statement)
+
+    # -- sessions ---------------------------------------------------------------------------------------
+
+    def upsert_session(
+        self, user_hash: str, session_id: str, digest: str, document: dict[str, Any], now: datetime
+    ) -> UpsertResult:
+        """Store a session once per (user, session_id): created, updated (new digest) or unchanged."""
+        if document.get("session_id") != session_id:
+            raise StorageError(
+                f"session {session_id!r}: the document's session_id differs; store it under its own id"
+            )
+        stored = without_nul(document)
+        values = {
+            "session_id": session_id,
+            "digest": digest,
+            "last_status": "created",
+            "document": stored,
+            **session_columns(stored),
+            "received_at": now,
+            "updated_at": now,
+        }
+        with self._writer.begin() as connection:
+            user_id = self._user_id(connection, user_hash)
+            row = connection.execute(
+                statements.upsert_session(self._dialect), {**values, "user_id": user_id}
+            ).first()
+            if row is None:
+                row = connection.execute(
+                    select(sessions.c.received_at, sessions.c.updated_at).where(
+                        sessions.c.user_id == user_id, sessions.c.session_id == session_id
+                    )
+                ).one()
+                return UpsertResult("unchanged", row.received_at, row.updated_at)
+        return UpsertResult(row.last_status, row.received_at, row.updated_at)
+
+    def session_status(self, user_hash: str, session_id: str) -> SessionStatus | None:
+        """The session's status, or ``None`` if this user has no such session (whoever else does)."""
+        if _has_nul(user_hash, session_id):
+            return None  # nothing stored holds a NUL, and PostgreSQL refuses to even compare one
+        query = _status_query(user_hash).where(sessions.c.session_id == session_id)
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return _status(row) if row else None
+
+    def list_sessions(
+        self, user_hash: str, limit: int, cursor: str | None
+    ) -> tuple[list[SessionStatus], str | None]:
+        """One page of the user's sessions, oldest received first, and the cursor of the next page.
+
+        Keyset pagination on (received_at, id): pages never repeat or skip a session, even while new
+        sessions arrive (they land after the last page) or old ones are updated (their key does not move).
+        """
+        if limit < 1:
+            raise StorageError(f"page size {limit} must be at least 1")
+        if _has_nul(user_hash):
+            return [], None
+        query = _status_query(user_hash).order_by(sessions.c.received_at, sessions.c.id).limit(limit + 1)
+        if cursor:
+            after, after_id = _decode_cursor(cursor)
+            received_at, row_id = sessions.c.received_at, sessions.c.id
+            after_key = tuple_(literal(after, received_at.type), literal(after_id, row_id.type))
+            query = query.where(
+                tuple_(received_at, row_id) > after_key
+            )  # a row-value compare walks the index
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        page = rows[:limit]
+        next_cursor = _encode_cursor(page[-1].received_at, page[-1].id) if len(rows) > limit else None
+        return [_status(row) for row in page], next_cursor
+
+    def _user_id(self, connection: Connection, user_hash: str) -> int:
+        user_id = connection.execute(select(users.c.id).where(users.c.user_hash == user_hash)).scalar()
+        if user_id is None:
+            raise UnknownUserError(user_hash)
+        return int(user_id)
+
+
+def _has_nul(*texts: str) -> bool:
+    return any("\x00" in text for text in texts)
+
+
+def _live_keys(user_id: int, now: datetime) -> Any:
+    return and_(
+        api_keys.c.user_id == user_id,
+        or_(api_keys.c.expires_at.is_(None), api_keys.c.expires_at > now),
+    )
+
+
+def _status_query(user_hash: str) -> Any:
+    return (
+        select(
+            sessions.c.id,
+            sessions.c.session_id,
+            sessions.c.last_status,
+            sessions.c.digest,
+            sessions.c.received_at,
+            sessions.c.updated_at,
+        )
+        .join(users, users.c.id == sessions.c.user_id)
+        .where(users.c.user_hash == user_hash)
+    )
+
+
+def _status(row: Any) -> SessionStatus:
+    return SessionStatus(row.session_id, row.last_status, row.digest, row.received_at, row.updated_at)
+
+
+def _encode_cursor(received_at: datetime, row_id: int) -> str:
+    micros = (received_at - _EPOCH) // timedelta(microseconds=1)
+    return base64.urlsafe_b64encode(f"v1:{micros}:{row_id}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raw = ""
+    match = _CURSOR.fullmatch(raw)
+    try:
+        if match is None:
+            raise ValueError(raw)
+        return _EPOCH + timedelta(microseconds=int(match[1])), int(match[2])
+    except (ValueError, OverflowError):
+        raise InvalidCursorError(
+            f"cursor {cursor[:40]!r} is not one this server handed out: start again without a cursor"
+        ) from None

@@ -1,0 +1,406 @@
+"""``SWGDBAPIClient``: signed, retried, compressed HTTP calls to a SWGDB server (protocol v1).
+
+Every request is signed with :mod:`swgdb_bridge.protocol`; a retry is signed again, so it carries a
+fresh nonce and timestamp and the server's replay guard never mistakes it for a replay. Transient
+failures (connection errors, timeouts, 408, 429, 5xx) are retried with exponential backoff and full
+jitter, honouring ``Retry-After``; anything else is reported with the server's own message. The client
+never reads or writes local state: the durable queue is :mod:`swgdb_bridge.upload.outbox`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+import orjson
+
+from swgdb_bridge import __version__
+from swgdb_bridge.errors import APIError, AuthError, UploadError
+from swgdb_bridge.payload import SESSION_ID_PATTERN, SessionPayload
+from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS, sign_request
+from swgdb_bridge.upload._retry import TokenBucket
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+STORED_STATUSES = frozenset({"created", "updated", "unchanged"})
+DEFAULT_COMPRESS_THRESHOLD = 16 * 1024
+# Waits longer than this are not slept through inside one call: the error goes up with its
+# ``retry_after`` and the outbox schedules the session for later, which survives restarts.
+DEFAULT_MAX_INLINE_WAIT = 10.0
+MAX_BACKOFF_SECONDS = 3600.0
+
+PayloadLike = SessionPayload | dict[str, Any] | bytes
+
+
+class TransientAPIError(UploadError):
+    """A failure worth retrying later (network, timeout, 408, 429, 5xx). ``retry_after`` is the server's hint."""
+
+    def __init__(
+        self, message: str, status: int | None = None, code: str | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, status, code)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class UploadResult:
+    """What the server said about one session. ``status`` is created/updated/unchanged, or rejected/too_large."""
+
+    session_id: str | None
+    status: str
+    digest: str | None = None
+    error: str | None = None
+    message: str | None = None
+
+    @property
+    def stored(self) -> bool:
+        return self.status in STORED_STATUSES
+
+    def as_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"success": self.stored, "session_id": self.session_id, "status": self.status}
+        if self.digest:
+            result["digest"] = self.digest
+        if self.error:
+            result["error"] = self.error
+        if self.message:
+            result["message"] = self.message
+        return result
+
+
+def backoff_delay(attempt: int, base: float, cap: float = MAX_BACKOFF_SECONDS) -> float:
+    """Exponential backoff with full jitter: uniform in [0, min(cap, base·2^attempt)].
+
+    Full jitter spreads clients that failed together (a server restart) over the whole interval.
+    """
+    return random.uniform(0, min(cap, base * 2**attempt))
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def encode_payload(payload: PayloadLike) -> bytes:
+    """Canonical JSON bytes of a payload (a model, a document dict, or bytes already encoded)."""
+    if isinstance(payload, bytes):
+        return payload
+    if isinstance(payload, SessionPayload):
+        return payload.to_json_bytes()
+    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+
+
+def _server_message(response: httpx.Response) -> tuple[str | None, str]:
+    """The server's ``{"error", "message"}`` pair, tolerating other shapes (proxies, FastAPI defaults)."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        return _describe_error(body, response.reason_phrase)
+    return None, response.reason_phrase or f"HTTP {response.status_code}"
+
+
+def _describe_error(body: dict[str, Any], fallback: str = "") -> tuple[str | None, str]:
+    """``(code, message)`` from an error body; validation errors name their first few field paths."""
+    message = body.get("message") or body.get("detail") or fallback
+    if not isinstance(message, str):
+        message = orjson.dumps(message).decode()
+    fields = body.get("fields")
+    if isinstance(fields, list) and fields:
+        shown = [f"{f.get('path')}: {f.get('message')}" for f in fields[:3] if isinstance(f, dict)]
+        more = f" (+{len(fields) - 3} more)" if len(fields) > 3 else ""
+        message = f"{message} [{'; '.join(shown)}{more}]"
+    code = body.get("error")
+    return (code if isinstance(code, str) else None), message
+
+
+def _parse_server_time(value: Any) -> float:
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).timestamp()
+    raise APIError(f"the server's /v1/info has no usable server_time ({value!r})", code="bad_info")
+
+
+class SWGDBAPIClient:
+    """Talks protocol v1 to one SWGDB server for one user. Thread-compatible, not thread-safe."""
+
+    def __init__(
+        self,
+        api_url: str,
+        api_key: str,
+        user_hash: str,
+        *,
+        timeout: float = 30.0,
+        max_retries: int = 3,
+        retry_delay_seconds: float = 1.0,
+        max_inline_wait: float = DEFAULT_MAX_INLINE_WAIT,
+        compress_threshold: int | None = DEFAULT_COMPRESS_THRESHOLD,
+        rate_limiter: TokenBucket | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self._base_path = urlsplit(self.api_url).path.rstrip("/")
+        self._api_key = api_key
+        self.user_hash = user_hash
+        self.max_retries = max_retries
+        self.retry_delay_seconds = retry_delay_seconds
+        self.max_inline_wait = max_inline_wait
+        self.compress_threshold = compress_threshold
+        self.rate_limiter = rate_limiter
+        self._sleep = sleep
+        self._http = httpx.Client(
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+            headers={"User-Agent": f"swgdb-bridge/{__version__}", "Accept": "application/json"},
+            follow_redirects=False,  # a redirect would have to be re-signed for its new path
+        )
+
+    def __repr__(self) -> str:
+        return f"SWGDBAPIClient(api_url={self.api_url!r}, user_hash={self.user_hash!r})"
+
+    def __enter__(self) -> SWGDBAPIClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- transport ---------------------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        endpoint: str,
+        *,
+        body: bytes | None = None,
+        query: dict[str, Any] | None = None,
+        signed: bool = True,
+    ) -> httpx.Response:
+        """Send one logical request, retrying transient failures; return any non-retryable response."""
+        query_string = urlencode({k: v for k, v in (query or {}).items() if v is not None})
+        path = f"{self._base_path}{endpoint}" + (f"?{query_string}" if query_string else "")
+        url = f"{self.api_url}{endpoint}" + (f"?{query_string}" if query_string else "")
+        content, extra_headers = self._encode_body(body)
+        for attempt in range(self.max_retries + 1):
+            if self.rate_limiter is not None:
+                self.rate_limiter.acquire()
+            headers = dict(extra_headers)
+            if signed:  # signed per attempt: each retry gets a new nonce and timestamp
+                headers.update(sign_request(self._api_key, self.user_hash, method, path, content))
+            try:
+                response = self._http.request(method, url, content=content or None, headers=headers)
+            except httpx.TransportError as exc:
+                error = self._unreachable(exc)
+            else:
+                if response.status_code not in RETRYABLE_STATUS:
+                    return response
+                error = self._transient(method, endpoint, response)
+            delay = error.retry_after if error.retry_after is not None else backoff_delay(
+                attempt, self.retry_delay_seconds
+            )
+            if attempt == self.max_retries or delay > self.max_inline_wait:
+                raise error
+            log.info("%s %s failed (%s); retry %d in %.2fs", method, endpoint, error, attempt + 1, delay)
+            self._sleep(delay)
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _encode_body(self, body: bytes | None) -> tuple[bytes, dict[str, str]]:
+        """Compress large bodies; the signature then covers the compressed bytes actually sent."""
+        if not body:
+            return b"", {}
+        headers = {"Content-Type": "application/json"}
+        if self.compress_threshold is not None and len(body) >= self.compress_threshold:
+            headers["Content-Encoding"] = "gzip"
+            return gzip.compress(body, compresslevel=5, mtime=0), headers
+        return body, headers
+
+    def _unreachable(self, exc: httpx.TransportError) -> TransientAPIError:
+        kind = "timed out" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__
+        detail = str(exc) or kind
+        return TransientAPIError(
+            f"could not reach the SWGDB server at {self.api_url} ({kind}: {detail}); check SWGDB_API_URL "
+            "and that the server is running",
+            code="unreachable",
+        )
+
+    def _transient(self, method: str, endpoint: str, response: httpx.Response) -> TransientAPIError:
+        code, message = _server_message(response)
+        return TransientAPIError(
+            f"{method} {endpoint}: the server answered {response.status_code} ({message}); will retry",
+            status=response.status_code,
+            code=code,
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )
+
+    def _raise_for_error(self, method: str, endpoint: str, response: httpx.Response) -> None:
+        """Turn a non-2xx, non-retryable response into the matching error, with the server's message."""
+        if response.is_success:
+            return
+        code, message = _server_message(response)
+        status = response.status_code
+        if status in (401, 403):
+            self._raise_if_clock_skewed()
+            raise AuthError(
+                f"the server refused the credentials for user hash {self.user_hash!r} ({status}: {message}); "
+                "check SWGDB_API_KEY and SWGDB_USER_HASH (`swgdb-bridge config`)",
+                status=status,
+                code=code,
+            )
+        raise UploadError(f"{method} {endpoint}: {status} {code or ''} {message}".replace("  ", " "), status, code)
+
+    def _raise_if_clock_skewed(self) -> None:
+        try:
+            skew = self.clock_skew()
+        except APIError:
+            return
+        if abs(skew) > MAX_CLOCK_SKEW_SECONDS:
+            raise AuthError(clock_skew_message(skew), status=401, code="clock_skew")
+
+    def _json(self, method: str, endpoint: str, **kwargs: Any) -> dict[str, Any]:
+        response = self._request(method, endpoint, **kwargs)
+        self._raise_for_error(method, endpoint, response)
+        try:
+            data = response.json()
+        except ValueError:
+            raise APIError(f"{method} {endpoint}: the server's answer is not JSON", response.status_code) from None
+        if not isinstance(data, dict):
+            raise APIError(f"{method} {endpoint}: unexpected answer {type(data).__name__}", response.status_code)
+        return data
+
+    # -- API ---------------------------------------------------------------------------------------
+
+    def get_api_info(self) -> dict[str, Any]:
+        """``GET /v1/info`` (unsigned): API version, server time and limits."""
+        return self._json("GET", "/info", signed=False)
+
+    def clock_skew(self) -> float:
+        """Seconds our clock is ahead of the server's (negative: behind), from ``/v1/info``'s ``server_time``."""
+        before = time.time()
+        info = self.get_api_info()
+        after = time.time()
+        return (before + after) / 2 - _parse_server_time(info.get("server_time"))
+
+    def validate_credentials(self) -> dict[str, Any]:
+        """``{"valid": bool, "user_hash", "message"}``; never raises for a bad key or an unreachable server."""
+        try:
+            data = self._json("GET", "/auth/validate")
+        except APIError as exc:
+            return {"valid": False, "user_hash": self.user_hash, "message": str(exc), "error": exc.code}
+        valid = bool(data.get("valid"))
+        return {"valid": valid, "user_hash": data.get("user_hash", self.user_hash), "message": "credentials accepted"}
+
+    def send_session(self, body: bytes) -> UploadResult:
+        """Upload one encoded payload. Raises :class:`TransientAPIError` when it is worth trying later."""
+        response = self._request("POST", "/sessions/upload", body=body)
+        if response.status_code == 413:
+            code, message = _server_message(response)
+            return UploadResult(None, "too_large", error=code or "too_large", message=message)
+        if response.status_code in (400, 422):  # this payload is refused; 404 would mean a wrong URL
+            code, message = _server_message(response)
+            return UploadResult(None, "rejected", error=code or str(response.status_code), message=message)
+        self._raise_for_error("POST", "/sessions/upload", response)
+        data = response.json()
+        return UploadResult(data.get("session_id"), data.get("status", "created"), data.get("digest"))
+
+    def send_batch(self, bodies: Sequence[bytes]) -> list[UploadResult]:
+        """Upload encoded payloads in one request; a 413 splits the batch in halves, down to one session."""
+        if len(bodies) == 1:
+            return [self.send_session(bodies[0])]
+        envelope = b'{"sessions":[' + b",".join(bodies) + b"]}"
+        response = self._request("POST", "/sessions/batch-upload", body=envelope)
+        if response.status_code == 413:
+            middle = len(bodies) // 2
+            return self.send_batch(bodies[:middle]) + self.send_batch(bodies[middle:])
+        self._raise_for_error("POST", "/sessions/batch-upload", response)
+        items = response.json().get("results", [])
+        results: list[UploadResult | None] = [None] * len(bodies)
+        for item in items:
+            index = item.get("index")
+            if isinstance(index, int) and 0 <= index < len(bodies):
+                results[index] = _item_result(item)
+        missing = [i for i, r in enumerate(results) if r is None]
+        if missing:
+            raise TransientAPIError(f"the batch answer has no result for items {missing}", code="bad_batch_answer")
+        return [r for r in results if r is not None]
+
+    def push_session_data(self, session_data: PayloadLike) -> dict[str, Any]:
+        """Upload one session (seed API): ``{"success", "session_id", "status", "digest" | "error", "message"}``."""
+        try:
+            return self.send_session(encode_payload(session_data)).as_dict()
+        except APIError as exc:
+            return {"success": False, "status": "failed", "error": exc.code, "message": str(exc)}
+
+    def batch_upload_sessions(self, sessions: Sequence[PayloadLike]) -> dict[str, Any]:
+        """Upload many sessions (seed API): ``{"success": all stored, "results": [...]}``."""
+        try:
+            results = self.send_batch([encode_payload(s) for s in sessions])
+        except APIError as exc:
+            return {"success": False, "results": [], "error": exc.code, "message": str(exc)}
+        return {"success": all(r.stored for r in results), "results": [r.as_dict() for r in results]}
+
+    def get_upload_status(self, session_id: str) -> dict[str, Any]:
+        """``GET /v1/sessions/{id}/status``: status, digest, received_at, updated_at (404 → UploadError)."""
+        if not re.fullmatch(SESSION_ID_PATTERN, session_id):  # it goes into the URL path unescaped
+            raise UploadError(
+                f"{session_id!r} is not a session id: ids are letters, digits, '-' or '_'",
+                code="invalid_session_id",
+            )
+        return self._json("GET", f"/sessions/{session_id}/status")
+
+    def list_sessions(self, limit: int = 100, cursor: str | None = None) -> dict[str, Any]:
+        """One page of the user's remote sessions: ``{"sessions": [...], "next_cursor": ...}``."""
+        return self._json("GET", "/sessions", query={"limit": limit, "cursor": cursor})
+
+    def iter_sessions(self, page_size: int = 100) -> Iterator[dict[str, Any]]:
+        """Every remote session of the user, following the pagination cursor."""
+        cursor: str | None = None
+        while True:
+            page = self.list_sessions(page_size, cursor)
+            yield from page.get("sessions", [])
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return
+
+
+def _item_result(item: dict[str, Any]) -> UploadResult:
+    error = item.get("error")
+    if not error:
+        return UploadResult(item.get("session_id"), item.get("status", "created"), item.get("digest"))
+    # an item's error is either a code with a sibling message, or a whole error body
+    code, message = _describe_error(error) if isinstance(error, dict) else (str(error), item.get("message") or "")
+    status = "too_large" if code in ("too_large", "payload_too_large") else "rejected"
+    return UploadResult(item.get("session_id"), status, error=code, message=message)
+
+
+def clock_skew_message(skew: float) -> str:
+    direction = "ahead of" if skew > 0 else "behind"
+    return (
+        f"this computer's clock is {abs(skew):.0f} s {direction} the SWGDB server's; signed requests are refused "
+        f"beyond {MAX_CLOCK_SKEW_SECONDS} s. Turn on automatic time synchronisation and try again."
+    )

@@ -1,0 +1,211 @@
+"""``UploadConfig``: every setting of the bridge, and the one loader that reads them.
+
+Precedence, highest first: explicit arguments (CLI flags), environment variables (the original design's
+names: ``SWGDB_API_URL``, ``INCLUDE_COMMUNICATIONS`` …), the TOML file ``config.toml`` in the platform's
+config folder (:func:`swgdb_bridge.paths.config_dir`), then defaults. An API key found nowhere else is
+looked up in the OS keyring, when the optional ``keyring`` package is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from swgdb_bridge import paths
+from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.sanitize.options import SanitizeOptions, parse_bool
+from swgdb_bridge.sources import DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV, parse_session_dirs
+
+DEFAULT_API_URL = "http://127.0.0.1:8765/v1"
+CONFIG_FILE = "config.toml"
+KEYRING_SERVICE = "swgdb-bridge"
+_KIND_WORDS = {"bool": "true or false", "int": "a whole number >= 0", "float": "a number >= 0", "str": "a string"}
+
+# field name → environment variable
+ENV_NAMES = {
+    "swgdb_api_url": "SWGDB_API_URL",
+    "api_key": "SWGDB_API_KEY",
+    "user_hash": "SWGDB_USER_HASH",
+    "upload_interval_minutes": "UPLOAD_INTERVAL_MINUTES",
+    "max_retries": "MAX_RETRIES",
+    "retry_delay_seconds": "RETRY_DELAY_SECONDS",
+    "sanitize_data": "SANITIZE_DATA",
+    "include_events": "INCLUDE_EVENTS",
+    "include_locations": "INCLUDE_LOCATIONS",
+    "include_communications": "INCLUDE_COMMUNICATIONS",
+    "include_player_encounters": "INCLUDE_PLAYER_ENCOUNTERS",
+}
+
+@dataclass
+class UploadConfig:
+    """All settings; the keyword names are the original design's ``UploadConfig``."""
+
+    swgdb_api_url: str = DEFAULT_API_URL
+    api_key: str = field(default="", repr=False)
+    user_hash: str = ""
+    upload_interval_minutes: float = 5.0
+    max_retries: int = 3
+    retry_delay_seconds: float = 30.0
+    sanitize_data: bool = True
+    include_events: bool = True
+    include_locations: bool = True
+    include_communications: bool = False
+    include_player_encounters: bool = False
+    session_dirs: list[Path] = field(default_factory=lambda: [Path(d) for d in DEFAULT_SESSION_DIRS])
+
+    @property
+    def sanitize_options(self) -> SanitizeOptions:
+        """The privacy settings, by name: an option added to ``SanitizeOptions`` is carried over here too."""
+        return SanitizeOptions(**{f.name: getattr(self, f.name) for f in fields(SanitizeOptions)})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> UploadConfig:
+        """Defaults, then the environment, then ``overrides`` (values of ``None`` are ignored)."""
+        values = _env_values(os.environ if environ is None else environ)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        config_file: Path | None = None,
+        **overrides: object,
+    ) -> UploadConfig:
+        """Defaults, then ``config.toml``, then the environment, then ``overrides`` (CLI flags), then keyring."""
+        return load_with_sources(environ, config_file, **overrides)[0]
+
+
+def default_config_file() -> Path:
+    return paths.config_dir() / CONFIG_FILE
+
+
+def load_with_sources(
+    environ: Mapping[str, str] | None = None, config_file: Path | None = None, **overrides: object
+) -> tuple[UploadConfig, dict[str, str]]:
+    """The effective config and, per setting, where it came from (for ``swgdb-bridge config``)."""
+    file = config_file or default_config_file()
+    layers: list[tuple[str, dict[str, object]]] = [
+        (f"file {file}", read_config_file(file)),
+        ("environment", _env_values(os.environ if environ is None else environ)),
+        ("command line", {k: v for k, v in overrides.items() if v is not None}),
+    ]
+    values: dict[str, object] = {}
+    sources = {f.name: "default" for f in fields(UploadConfig)}
+    for origin, layer in layers:
+        values.update(layer)
+        sources.update(dict.fromkeys(layer, origin))
+    if not values.get("api_key"):
+        key = _keyring_key(str(values.get("user_hash") or ""))
+        if key:
+            values["api_key"] = key
+            sources["api_key"] = "OS keyring"
+    _check_api_url(str(values.get("swgdb_api_url", DEFAULT_API_URL)), sources["swgdb_api_url"])
+    return UploadConfig(**values), sources  # type: ignore[arg-type]
+
+
+def _check_api_url(url: str, origin: str) -> None:
+    """Refuse a URL httpx cannot use now, rather than queueing every session behind a doomed request."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:  # it would be echoed in every connection error
+        raise ConfigError(
+            f"SWGDB_API_URL (from {origin}) holds a user name or password; remove it: "
+            "the API key belongs in SWGDB_API_KEY"
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"SWGDB_API_URL {url!r} (from {origin}) is not an http(s) URL; "
+            f"set it to the server's API address, e.g. {DEFAULT_API_URL}"
+        )
+
+
+def read_config_file(path: Path) -> dict[str, object]:
+    """Settings from a TOML file (same names as :class:`UploadConfig`); a missing file is an empty one."""
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"config file {path} cannot be read ({exc}); fix it or remove it") from None
+    types = {f.name: str(f.type) for f in fields(UploadConfig)}
+    values: dict[str, object] = {}
+    for name, value in raw.items():
+        if name not in types:
+            raise ConfigError(f"config file {path}: unknown setting {name!r}; known: {', '.join(sorted(types))}")
+        values[name] = _check_file_value(path, name, value, types[name])
+    return values
+
+
+def _check_file_value(path: Path, name: str, value: Any, kind: str) -> object:
+    wrong = ConfigError(f"config file {path}: {name} = {value!r} should be {_KIND_WORDS.get(kind, kind)}")
+    if name == "session_dirs":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise wrong
+        return [Path(v).expanduser() for v in value]
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise wrong
+        return value
+    if kind in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise wrong
+        return int(value) if kind == "int" else float(value)
+    if not isinstance(value, str):
+        raise wrong
+    return value
+
+
+def _env_values(env: Mapping[str, str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    types = {f.name: f.type for f in fields(UploadConfig)}
+    for name, var in ENV_NAMES.items():
+        raw = env.get(var)
+        if raw is not None and raw.strip() != "":
+            values[name] = _coerce(var, raw.strip(), types[name])
+    dirs = parse_session_dirs(env.get(SESSION_DIRS_ENV, ""))
+    if dirs:
+        values["session_dirs"] = dirs
+    return values
+
+
+def _keyring_key(user_hash: str) -> str | None:
+    """The API key stored in the OS keyring under service ``swgdb-bridge``, when keyring is installed."""
+    try:
+        import keyring  # optional: not a dependency
+    except ImportError:
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, user_hash or "api_key")
+    except Exception:  # noqa: BLE001 - a broken keyring backend must not stop the bridge
+        return None
+
+
+def mask_secret(value: str) -> str:
+    """How a key is shown: never whole; the last four characters only when the key is long enough."""
+    if not value:
+        return "(not set)"
+    return "********" + (value[-4:] if len(value) >= 20 else "")
+
+
+def _coerce(name: str, raw: str, type_name: object) -> object:
+    kind = str(type_name)
+    try:
+        if kind == "bool":
+            return parse_bool(name, raw)
+        if kind == "int":
+            value: float = int(raw)
+        elif kind == "float":
+            value = float(raw)
+        else:
+            return raw
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number; use {_KIND_WORDS[kind]}") from None
+    if value < 0:
+        raise ConfigError(f"{name}={raw!r} must not be negative")
+    return value

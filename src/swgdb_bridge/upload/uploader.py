@@ -1,0 +1,305 @@
+"""Uploading: files → sanitized payloads → the durable outbox → the server.
+
+:class:`SessionUploader` is the seed's entry point (``upload_all_sessions()``): it finds session files,
+skips those already queued at the same content, serializes the rest (sanitizing on the way) and commits
+them to the outbox *before* anything is sent. :class:`SWGDBUploadManager` then drains the outbox in
+batches bounded by the server's limits, removing an entry only once the server confirmed it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from swgdb_bridge import paths
+from swgdb_bridge.upload.client import SWGDBAPIClient, TransientAPIError, UploadResult, backoff_delay
+from swgdb_bridge.upload.config import UploadConfig
+from swgdb_bridge.errors import APIError, ConfigError
+from swgdb_bridge.upload.outbox import FileRecord, NewItem, Outbox, QueuedItem, UploaderLock
+from swgdb_bridge.upload.prepare import changed_files, prepare_all
+from swgdb_bridge.upload._retry import TokenBucket
+
+# Files read and serialized before their payloads are committed in one transaction: fewer fsyncs,
+# and a crash loses at most this much reading work (never an upload).
+ENQUEUE_CHUNK = 50
+BATCH_ENVELOPE_BYTES = 64
+
+# progress(phase, done, total): phase is "reading" or "sending".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class UploadReport:
+    """Counts of one run, in sessions. ``failed`` were dead-lettered; ``queued`` wait for a later run."""
+
+    uploaded: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_invalid: int = 0
+    skipped_old: int = 0
+    failed: int = 0
+    queued: int = 0
+    errors: list[str] = field(default_factory=list)
+    would_send: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and self.queued == 0
+
+    def count(self, result: UploadResult) -> None:
+        if result.status == "created":
+            self.uploaded += 1
+        elif result.status == "updated":
+            self.updated += 1
+        elif result.status == "unchanged":
+            self.unchanged += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "uploaded": self.uploaded,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped_invalid": self.skipped_invalid,
+            "skipped_old": self.skipped_old,
+            "failed": self.failed,
+            "queued": self.queued,
+            "errors": list(self.errors),
+            **({"would_send": self.would_send} if self.would_send else {}),
+        }
+
+
+class SWGDBUploadManager:
+    """Drains the outbox through the client: batching, pacing, retry scheduling and dead letters."""
+
+    def __init__(
+        self,
+        client: SWGDBAPIClient,
+        outbox: Outbox,
+        *,
+        retry_delay_seconds: float = 30.0,
+        batch: bool = True,
+        max_batch_sessions: int = 100,
+        max_batch_bytes: int = 8 * 1024 * 1024,
+    ) -> None:
+        self.client = client
+        self.outbox = outbox
+        self.retry_delay_seconds = retry_delay_seconds
+        self.batch = batch
+        self.max_batch_sessions = max_batch_sessions
+        self.max_batch_bytes = max_batch_bytes
+        self._configured = False
+
+    def configure_from_server(self) -> None:
+        """Adopt the server's batch and body limits, and pace requests under its rate limit."""
+        limits = self.client.get_api_info().get("limits", {})
+        self.max_batch_sessions = max(1, min(self.max_batch_sessions, int(limits.get("max_batch_sessions", 100))))
+        if limits.get("max_body_bytes"):
+            self.max_batch_bytes = int(limits["max_body_bytes"]) - BATCH_ENVELOPE_BYTES
+        rate = limits.get("rate_limit") or {}
+        if self.client.rate_limiter is None and rate.get("requests") and rate.get("window_seconds"):
+            self.client.rate_limiter = TokenBucket.for_server_limit(int(rate["requests"]), rate["window_seconds"])
+        self._configured = True
+
+    def flush(self, report: UploadReport | None = None, progress: Progress | None = None) -> UploadReport:
+        """Send everything that is due. Stops early, leaving the rest queued, when the server is unhappy."""
+        report = report or UploadReport()
+        total = self.outbox.count_due()
+        done = 0
+        if progress:
+            progress("sending", 0, total)
+        try:
+            if not self._configured:
+                self.configure_from_server()
+            while items := self.outbox.due(limit=self.max_batch_sessions if self.batch else 1,
+                                           max_bytes=self.max_batch_bytes):
+                self._send(items, report)
+                done += len(items)
+                if progress:
+                    progress("sending", done, max(total, done))
+        except TransientAPIError as exc:
+            report.errors.append(f"{exc} — queued sessions will be retried later")
+        except APIError as exc:
+            report.errors.append(str(exc))
+        report.queued = self.outbox.count()
+        return report
+
+    def _send(self, items: Sequence[QueuedItem], report: UploadReport) -> None:
+        try:
+            results = self.client.send_batch([item.body for item in items])
+        except TransientAPIError as exc:
+            self.outbox.reschedule_many(((i, self._next_attempt(i, exc.retry_after)) for i in items), str(exc))
+            raise
+        stored = [(item, result.status) for item, result in zip(items, results, strict=True) if result.stored]
+        self.outbox.confirm_many(stored)
+        for item, result in zip(items, results, strict=True):
+            if result.stored:
+                report.count(result)
+            else:
+                self._bury(item, result, report)
+
+    def _bury(self, item: QueuedItem, result: UploadResult, report: UploadReport) -> None:
+        reason = (
+            f"too large for the server ({result.message or '413'}); split the session log or raise the "
+            "server's max_body_bytes"
+            if result.status == "too_large"
+            else f"refused by the server ({result.error}: {result.message})"
+        )
+        self.outbox.bury(item, reason)
+        report.failed += 1
+        report.errors.append(f"session {item.session_id} ({item.source or 'queued payload'}): {reason}")
+
+    def _next_attempt(self, item: QueuedItem, retry_after: float | None) -> float:
+        """Persisted backoff: the server's Retry-After when given, else exponential with full jitter."""
+        wait = retry_after if retry_after is not None else backoff_delay(item.attempts, self.retry_delay_seconds)
+        return time.time() + wait
+
+
+class SessionUploader:
+    """The whole job for one user: discover, sanitize, serialize, queue, send (seed API)."""
+
+    def __init__(
+        self,
+        config: UploadConfig | None = None,
+        *,
+        client: SWGDBAPIClient | None = None,
+        outbox_path: Path | None = None,
+        batch: bool = True,
+        max_batch_sessions: int = 100,
+        workers: int | None = 1,
+        **client_options: Any,
+    ) -> None:
+        self.config = config or UploadConfig.load()
+        if client is None:
+            options: dict[str, Any] = {"max_retries": self.config.max_retries,
+                                       "retry_delay_seconds": self.config.retry_delay_seconds, **client_options}
+            client = SWGDBAPIClient(self.config.swgdb_api_url, self.config.api_key, self.config.user_hash, **options)
+        self.client = client
+        self.outbox_path = outbox_path
+        self.batch = batch
+        self.max_batch_sessions = max_batch_sessions
+        self.workers = workers  # processes for serializing a large backfill; None: one per CPU (see prepare)
+
+    def __repr__(self) -> str:
+        return f"SessionUploader(api_url={self.config.swgdb_api_url!r}, user_hash={self.config.user_hash!r})"
+
+    def close(self) -> None:
+        self.client.close()
+
+    def check_credentials(self) -> None:
+        missing = [name for name, value in (("SWGDB_API_KEY", self.config.api_key),
+                                            ("SWGDB_USER_HASH", self.config.user_hash)) if not value]
+        if missing:
+            raise ConfigError(
+                f"{' and '.join(missing)} not set; set them in the environment or in "
+                f"{paths.config_dir() / 'config.toml'} (see `swgdb-bridge config`)"
+            )
+
+    def upload_all_sessions(
+        self,
+        dirs: Sequence[Path | str] | None = None,
+        *,
+        since: datetime | None = None,
+        force: bool = False,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
+        """Upload every new or changed session file; the seed's ``results['uploaded']``/``['failed']`` dict."""
+        return self.run(dirs, since=since, force=force, dry_run=dry_run, progress=progress).as_dict()
+
+    def run(
+        self,
+        dirs: Sequence[Path | str] | None = None,
+        *,
+        since: datetime | None = None,
+        force: bool = False,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        files: Sequence[Path] | None = None,
+    ) -> UploadReport:
+        """Like :meth:`upload_all_sessions` but returns the :class:`UploadReport`; ``files`` skips discovery."""
+        if not dry_run:
+            self.check_credentials()
+        from swgdb_bridge.sources import discover_files
+
+        found = list(files) if files is not None else discover_files(
+            [Path(d) for d in (dirs or self.config.session_dirs)]
+        )
+        if dry_run:
+            report = UploadReport()
+            with Outbox(self.outbox_path) as outbox:
+                self._queue_files(outbox, found, report, since=since, force=force, dry_run=True, progress=progress)
+            return report
+        with UploaderLock(self.state_folder), Outbox(self.outbox_path) as outbox:
+            return self.process(outbox, found, since=since, force=force, progress=progress)
+
+    @property
+    def state_folder(self) -> Path | None:
+        return self.outbox_path.parent if self.outbox_path else None
+
+    def process(
+        self,
+        outbox: Outbox,
+        files: Sequence[Path],
+        *,
+        since: datetime | None = None,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> UploadReport:
+        """Queue ``files`` and drain the outbox; the caller holds the uploader lock (``run``, ``watch``)."""
+        report = UploadReport()
+        if force:
+            outbox.forget_files()
+        self._queue_files(outbox, files, report, since=since, force=force, dry_run=False, progress=progress)
+        self.manager(outbox).flush(report, progress)
+        return report
+
+    def manager(self, outbox: Outbox) -> SWGDBUploadManager:
+        return SWGDBUploadManager(
+            self.client, outbox, retry_delay_seconds=self.config.retry_delay_seconds, batch=self.batch,
+            max_batch_sessions=self.max_batch_sessions,
+        )
+
+    def _queue_files(
+        self,
+        outbox: Outbox,
+        files: Sequence[Path],
+        report: UploadReport,
+        *,
+        since: datetime | None,
+        force: bool,
+        dry_run: bool,
+        progress: Progress | None,
+    ) -> None:
+        """Read and serialize new or changed files; commit their payloads and file records in chunks."""
+        candidates, counts, errors = changed_files(outbox, files, since=since, force=force)
+        report.unchanged += counts["unchanged"]
+        report.skipped_old += counts["skipped_old"]
+        report.skipped_invalid += counts["skipped_invalid"]
+        report.errors.extend(errors)
+        items: list[NewItem] = []
+        records: list[FileRecord] = []
+        prepared = prepare_all(candidates, self.config.sanitize_options, since, self.workers)
+        for done, outcome in enumerate(prepared, 1):
+            if outcome.too_old:
+                report.skipped_old += 1
+            elif outcome.item is None:
+                report.skipped_invalid += 1
+                report.errors.append(outcome.error or f"{outcome.candidate.path}: not serialized")
+            elif dry_run:
+                item = outcome.item
+                report.would_send.append({"file": item.source, "session_id": item.session_id,
+                                          "digest": item.digest, "bytes": len(item.body)})
+            else:
+                items.append(outcome.item)
+                records.append(FileRecord(str(outcome.candidate.path), outcome.candidate.sha256, 1))
+            if len(items) >= ENQUEUE_CHUNK:
+                outbox.enqueue(items, records)
+                items, records = [], []
+            if progress:
+                progress("reading", done, len(candidates))
+        if items:
+            outbox.enqueue(items, records)

@@ -1,0 +1,48 @@
+"""``swgdb-bridge server dashboard-link``, run as a user would, in a subprocess; the link then logs in."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from swgdb_bridge.server.runner import start_server
+from swgdb_bridge.server.db.storage import Storage
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "swgdb_bridge", "server", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=60,
+    )
+
+
+def test_the_printed_link_logs_into_the_running_server_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    with Storage(url) as storage:  # same app folder as the CLI, hence the same server secret
+        user_hash, _ = storage.add_user("alice")
+        with start_server(storage=storage) as running:
+            result = cli("dashboard-link", user_hash, "--database-url", url, "--base-url", running.url + "/")
+            assert result.returncode == 0, result.stderr
+            link = result.stdout.strip()
+            assert link.startswith(f"{running.url}/dashboard/login?token=") and "\n" not in link
+            with httpx.Client(follow_redirects=True) as browser:
+                assert browser.get(link).url.path == "/dashboard/"
+                assert "Overview" in browser.get(f"{running.url}/dashboard/").text
+            assert httpx.get(link).status_code == 403
+
+
+def test_unknown_users_and_bad_base_urls_are_named(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    unknown = cli("dashboard-link", "no-such-user", "--database-url", url)
+    assert unknown.returncode == 1 and unknown.stdout == ""
+    assert "no active user with hash 'no-such-user'" in unknown.stderr
+    bad = cli("dashboard-link", "whoever", "--database-url", url, "--base-url", "localhost:8765")
+    assert bad.returncode == 1 and "--base-url 'localhost:8765' must start with http://" in bad.stderr

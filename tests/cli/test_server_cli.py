@@ -1,0 +1,84 @@
+"""``swgdb-bridge server add-user / rotate-key / revoke``, run as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from swgdb_bridge.server.db.storage import Storage
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "swgdb_bridge", "server", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+
+
+def active_keys(url: str, user_hash: str) -> list[str]:
+    with Storage(url) as storage:  # the same data folder, so the same server secret as the CLI
+        return storage.active_keys(user_hash, datetime.now(UTC))
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'server.db'}"
+
+
+def test_add_user_json_prints_the_pair_alone_and_the_key_works(url: str) -> None:
+    result = cli("add-user", "alice", "--json", "--database-url", url)
+    assert result.returncode == 0, result.stderr
+    created = json.loads(result.stdout)
+    assert set(created) == {"user_hash", "api_key"}
+    assert active_keys(url, created["user_hash"]) == [created["api_key"]]
+    assert result.stderr == ""
+
+
+def test_key_lifecycle_through_the_cli(url: str) -> None:
+    added = cli("add-user", "bob", "--database-url", url)
+    user_hash = added.stdout.split("user_hash:")[1].split()[0]
+    first_key = added.stdout.split("api_key:")[1].split()[0]
+    assert added.stdout.count(first_key) == 1 and first_key not in added.stderr
+
+    rotated = cli("rotate-key", user_hash, "--json", env={"SWGDB_DATABASE_URL": url})
+    second_key = json.loads(rotated.stdout)["api_key"]
+    assert active_keys(url, user_hash) == [second_key, first_key]
+
+    third = json.loads(
+        cli("rotate-key", user_hash, "--grace-hours", "0", "--json", "--database-url", url).stdout
+    )
+    assert active_keys(url, user_hash) == [third["api_key"]]
+
+    revoked = cli("revoke", user_hash, "--database-url", url)
+    assert revoked.returncode == 0 and third["api_key"] not in revoked.stdout + revoked.stderr
+    assert active_keys(url, user_hash) == []
+
+
+def test_unknown_user_is_one_clear_error(url: str) -> None:
+    result = cli("rotate-key", "0" * 32, "--database-url", url)
+    assert result.returncode == 1 and result.stdout == ""
+    assert "no user with hash '" + "0" * 32 in result.stderr and "Traceback" not in result.stderr
+
+
+def test_database_password_never_shown() -> None:
+    env = {"SWGDB_DATABASE_URL": "postgresql://swgdb:hunter2-secret@127.0.0.1:9/swgdb"}
+    failed = cli("revoke", "0" * 32, env=env)
+    helped = cli("add-user", "--help", env=env)
+    assert failed.returncode == 1 and "swgdb:***@127.0.0.1:9" in failed.stderr
+    assert helped.returncode == 0 and "SWGDB_DATABASE_URL" in helped.stdout
+    assert "hunter2" not in failed.stdout + failed.stderr + helped.stdout + helped.stderr
+
+
+@pytest.mark.postgres
+def test_add_user_on_postgres(postgres_url: str) -> None:
+    created = json.loads(cli("add-user", "carol", "--json", "--database-url", postgres_url).stdout)
+    assert active_keys(postgres_url, created["user_hash"]) == [created["api_key"]]

@@ -1,0 +1,191 @@
+"""Secrets and PII: each category is found, replaced by its marker, and found again by the leak re-scan."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from swgdb_bridge.sanitize.options import SanitizeOptions
+from swgdb_bridge.sanitize import Sanitizer, detectors, scan_for_leaks
+
+# (category, text holding the secret, the secret itself (gone after scrubbing), the marker that replaces it)
+SECRETS = [
+    ("emails", "mail me at bob.smith+swg@gmail.com tonight", "bob.smith+swg@gmail.com", "[email]"),
+    ("emails", "contact: j_doe@mail.example.co.uk.", "j_doe@mail.example.co.uk", "[email]"),
+    ("ipv4", "server 203.0.113.5:2593 is up", "203.0.113.5", "[ip]"),
+    ("ipv4", "lan box 192.168.1.10", "192.168.1.10", "[ip]"),
+    ("ipv6", "connect [2001:db8::1]:443 now", "2001:db8::1", "[ip]"),
+    ("ipv6", "fe80::1ff:fe23:4567:890a is the host", "fe80::1ff:fe23:4567:890a", "[ip]"),
+    ("phones", "call +1 (555) 123-4567 after raid", "123-4567", "[phone]"),
+    ("phones", "ring 555-123-4567", "555-123-4567", "[phone]"),
+    ("phones", "uk +44 20 7946 0958", "7946 0958", "[phone]"),
+    ("cards", "card 4111 1111 1111 1111 exp", "4111 1111 1111 1111", "[card]"),
+    ("cards", "pay 5500-0000-0000-0004", "5500-0000-0000-0004", "[card]"),
+    ("passwords", "password=hunter2 then logged in", "hunter2", "[password]"),
+    ("passwords", "my password is Tr0ub4dor&3", "Tr0ub4dor&3", "[password]"),
+    ("passwords", "pw: s3cret!", "s3cret!", "[password]"),
+    ("passwords", '"db_pass": "correct horse"', "correct horse", "[password]"),
+    ("passwords", "the pin is 4821", "4821", "[password]"),
+    ("url_credentials", "https://bob:pa55w0rd@example.com/x", "bob:pa55w0rd", "[credentials]"),
+    ("tokens", "bot token MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs ok",
+     "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs", "[token]"),
+    ("tokens", "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl here",
+     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl", "[token]"),
+    ("tokens", "Authorization: Bearer abcdef0123456789xyz", "abcdef0123456789xyz", "[token]"),
+    ("tokens", "aws AKIAIOSFODNN7EXAMPLE key", "AKIAIOSFODNN7EXAMPLE", "[token]"),
+    ("tokens", "gh ghp_" + "a1B2" * 9 + " pushed", "ghp_" + "a1B2" * 9, "[token]"),
+    ("tokens", "stripe sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "[token]"),
+    ("tokens", "slack xoxb-1234-5678-abcdefgh", "xoxb-1234-5678-abcdefgh", "[token]"),
+    ("tokens", "test key sk_test_51Habcdefghij0123456789", "sk_test_51Habcdefghij0123456789", "[token]"),
+    ("tokens", "new key sk_live_" + "a1" * 50, "a1" * 50, "[token]"),
+    ("webhooks", "hook https://discord.com/api/webhooks/123456789012345678/abcDEF-ghi_jkl posted",
+     "discord.com/api/webhooks/123456789012345678/abcDEF-ghi_jkl", "[webhook]"),
+    ("license_keys", "license ABCDE-12345-FGHIJ-67890 activated", "ABCDE-12345-FGHIJ-67890", "[license-key]"),
+    ("license_keys", "key XXXXX-XXXXX-XXXXX-XXXXX", "XXXXX-XXXXX-XXXXX-XXXXX", "[license-key]"),
+    ("private_keys", "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----", "MIIEow",
+     "[private-key]"),
+    ("path_users", r"log at C:\Users\John Smith\Documents\ms11.log", "John Smith", "[user]"),
+    ("path_users", r"C:\\Users\\bob\\AppData\\Local", "bob", "[user]"),
+    ("path_users", "/home/alice/ms11/logs/session.json", "alice", "[user]"),
+    ("path_users", "/Users/carol/Library", "carol", "[user]"),
+    ("path_users", "file:///C:/Users/dave/x.json", "dave", "[user]"),
+    ("path_users", "C:%5CUsers%5Cerin%5Cx", "erin", "[user]"),
+]
+
+# Strings from real bot logs that hold nothing: they must come out unchanged.
+HARMLESS = [
+    "Killed womp rat (+145 XP)",
+    "Looted 4294480 credits from krayt dragon",
+    "Completed quest: Escort the Jawa Trader",
+    "Session started 2026-10-01 20:18:00",
+    "2026-10-01T20:18:00+00:00",
+    "session_20261001_200100_0000",
+    "Waypoint reached near Mos Espa at -3069.5, 12.25",
+    "Crafted Composite Armor segment x12",
+    "Need help with the Krayt dragon?",
+    "Player-3f9a1c2b7d4e",
+    "Trained skill at Nym's Stronghold trainer",
+    "efficiency 98.5% over 208 minutes",
+]
+
+
+@pytest.mark.parametrize(("category", "text", "secret", "marker"), SECRETS)
+def test_each_secret_is_replaced_by_its_marker(category: str, text: str, secret: str, marker: str) -> None:
+    counts: dict[str, int] = {}
+    cleaned = detectors.scrub(text, counts)
+    assert secret not in cleaned
+    assert marker in cleaned
+    assert counts.get(category, 0) >= 1
+    assert detectors.find_secrets(cleaned) == []
+
+
+@pytest.mark.parametrize(("category", "text", "secret", "marker"), SECRETS)
+def test_leak_scan_finds_each_secret_in_a_raw_document(
+    category: str, text: str, secret: str, marker: str
+) -> None:
+    findings = scan_for_leaks({"notes": ["fine", text]})
+    assert f"{category} at $.notes[1]" in findings
+    assert all(secret not in finding for finding in findings)
+
+
+@pytest.mark.parametrize("text", HARMLESS)
+def test_harmless_strings_are_left_alone(text: str) -> None:
+    counts: dict[str, int] = {}
+    assert detectors.scrub(text, counts) == text
+    assert counts == {}
+    assert detectors.find_secrets(text) == []
+
+
+def test_the_path_keeps_its_shape() -> None:
+    assert detectors.scrub(r"C:\Users\John Smith\Documents\x.log", {}) == r"C:\Users\[user]\Documents\x.log"
+    assert detectors.scrub("https://bob:pw@host.example/x", {}) == "https://[credentials]@host.example/x"
+
+
+def test_a_token_is_removed_whole_not_just_the_part_a_pattern_knows() -> None:
+    long_discord = "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWsEXTRAtail99"
+    assert detectors.scrub(f"t={long_discord} end", {}) == "t=[token] end"
+
+
+def test_sensitive_keys_are_found_without_their_values() -> None:
+    document = {"extra": {"api_key": "abc", "webhook_url": "x", "token_count": 3, "password": None}}
+    assert scan_for_leaks(document) == [
+        "sensitive_keys at $.extra.api_key",
+        "sensitive_keys at $.extra.webhook_url",
+    ]
+
+
+def test_a_secret_used_as_a_key_is_not_repeated_in_the_finding() -> None:
+    findings = scan_for_leaks({"bob@example.com": 1})
+    assert findings == ["emails at $.<key #0> (key)"]
+
+
+_pieces = st.sampled_from([s[1] for s in SECRETS] + HARMLESS + [" ", ", ", "\n", "Zorvath", "password"])
+
+
+@given(st.lists(_pieces, max_size=6).map("".join))
+def test_scrubbing_is_idempotent_and_leaves_nothing_the_scan_sees(text: str) -> None:
+    once = detectors.scrub(text, {})
+    assert detectors.scrub(once, {}) == once
+    assert detectors.find_secrets(once) == []
+
+
+@given(st.lists(_pieces, max_size=6).map("".join), st.text(max_size=30))
+def test_fast_path_conditions_never_skip_a_detector_that_would_match(text: str, noise: str) -> None:
+    for candidate in (text, noise + text, text + noise):
+        lowered = candidate.lower()
+        for detector in detectors.DETECTORS:
+            if detector.spans(candidate):
+                assert detector.may_match(candidate, lowered), detector.category
+                assert detectors.might_hold_secret(candidate, lowered)
+
+
+@given(st.lists(_pieces, max_size=6).map("".join), st.sampled_from(["", " " * 200]))
+def test_the_rescan_and_its_memo_answer_as_the_full_span_search_does(text: str, padding: str) -> None:
+    candidate = text + padding  # the padding takes some strings past the memo's length limit
+    expected = [d.category for d in detectors.DETECTORS if d.spans(candidate)]
+    assert [d.category for d in detectors.DETECTORS if d.found_in(candidate)] == expected
+    assert detectors.find_secrets(candidate) == expected
+    assert detectors.find_secrets(candidate) == expected  # the second answer may come from the memo
+
+
+# Inputs that make careless patterns backtrack quadratically (a hang, not a slowdown, at this size).
+PATHOLOGICAL = ["//" * 100_000, "/home/" * 30_000, "eyJ" * 60_000, "password: " * 20_000, "1 " * 100_000,
+                "a@" * 100_000, "ab:" * 60_000, "%5C" * 60_000, "Rat " * 50_000, ("AKIA" + "A" * 16) * 10_000]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("text", PATHOLOGICAL, ids=lambda t: repr(t[:6]))
+def test_long_pathological_strings_do_not_hang_the_scrub_or_the_rescan(text: str) -> None:
+    cleaned = detectors.scrub(text, {})
+    assert detectors.find_secrets(cleaned) == []
+    sanitizer = Sanitizer(SanitizeOptions(), bytes(32), known_names=["Rat"])
+    assert scan_for_leaks([sanitizer.clean_text(text)], known_names=["Rat"]) == []
+
+
+def test_a_bare_string_or_list_can_be_scanned() -> None:
+    assert scan_for_leaks("mail bob@example.com") == ["emails at $"]
+    assert scan_for_leaks(["ok", ["call 555-123-4567"]]) == ["phones at $[1][0]"]
+    assert scan_for_leaks({"source": Path("/home/alice/log.json")}) == ["path_users at $.source"]
+
+
+_DEFERRED_REQUESTS = """
+import sys
+from swgdb_bridge.sanitize import Sanitizer
+from swgdb_bridge.sanitize.options import SanitizeOptions
+assert Sanitizer(SanitizeOptions(), key=b"k" * 32).clean_text("pw: s3cret!") == "pw: [password]"
+assert "urllib3" not in sys.modules, "requests was imported"
+import requests
+import detect_secrets.plugins.base as base
+assert base.requests.exceptions.RequestException is requests.exceptions.RequestException
+assert "urllib3" in sys.modules and requests.Session.__name__ == "Session"
+"""
+
+
+def test_sanitizing_does_not_import_requests_yet_requests_still_works_for_who_uses_it() -> None:
+    done = subprocess.run([sys.executable, "-c", _DEFERRED_REQUESTS], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,719 @@
+"""The dashboard over HTTP: the real server (uvicorn on loopback, our runner) on SQLite and PostgreSQL.
+
+One server per module and backend (``backend_url``); each test makes its own users, so tests stay apart.
+
+Login links (once, 15 minutes, injected clock), the session cookie and its flags, logout with CSRF, no
+data without a session, no other user's data whatever the URL, security headers, no external URLs, and
+the numbers on the pages against the stored sessions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from fixtures.browser import BASE_TIME, dashboard_document, store
+from swgdb_bridge.errors import BridgeError
+from swgdb_bridge.server import dashboard_link
+from swgdb_bridge.server.dashboard.auth import COOKIE_NAME
+from swgdb_bridge.server.runner import RunningServer, start_server
+from swgdb_bridge.server.settings import ServerSettings
+from swgdb_bridge.server.db.storage import Storage
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC).timestamp()
+DATA_PAGES = ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions/s-1", "/dashboard/sessions/nope"]
+URL = re.compile(r"(?:https?:)?//[^\s\"'<>)]+", re.IGNORECASE)
+NAMESPACE_DECLARATION = re.compile(r'\sxmlns(?::\w+)?="[^"]*"')
+"""XML namespace names look like URLs but are never fetched: the one place a foreign address may appear."""
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Served:
+    """One server per test module and backend; tests keep apart by making their own users."""
+
+    storage: Storage
+    running: RunningServer
+    clock: Clock
+
+
+@pytest.fixture(scope="module")
+def served(backend_url: str) -> Iterator[Served]:
+    clock = Clock()
+    storage = Storage(backend_url, server_secret=os.urandom(32))
+    settings = ServerSettings(clock=clock)
+    running = start_server(
+        storage=storage, settings=settings, dashboard_options={"poll_seconds": 0.1, "recheck_seconds": 0.2}
+    )
+    yield Served(storage, running, clock)
+    running.stop()
+    storage.close()
+
+
+class Dash:
+    """The module's server with two fresh users and the clock reset; ``client()`` is a fresh cookie jar."""
+
+    def __init__(self, served: Served) -> None:
+        self.storage = served.storage
+        self.clock = served.clock
+        self.clock.now = NOW
+        self.url = served.running.url
+        self.alice = self.storage.add_user("alice")[0]
+        self.bob = self.storage.add_user("bob")[0]
+        self._clients: list[httpx.Client] = []
+
+    def client(self, **options: Any) -> httpx.Client:
+        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=30, **options)
+        self._clients.append(client)
+        return client
+
+    def link(self, user_hash: str) -> str:
+        return dashboard_link(self.storage, user_hash, self.url, now=self.clock.now)
+
+    def logged_in(self, user_hash: str) -> httpx.Client:
+        client = self.client()
+        response = client.get(self.link(user_hash))
+        assert response.status_code == 303, response.text
+        return client
+
+    def close(self) -> None:
+        for client in self._clients:
+            client.close()
+
+
+@pytest.fixture
+def dash(served: Served) -> Iterator[Dash]:
+    opened = Dash(served)
+    yield opened
+    opened.close()
+
+
+def test_no_session_means_no_data(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("s-1", character="Secret-Alice"))
+    client = dash.client()
+    for path in DATA_PAGES:
+        response = client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["location"] == "/dashboard/login"
+    for path in ["/dashboard/charts/xp-rate.svg", "/dashboard/events"]:
+        assert client.get(path).status_code == 401
+    help_page = client.get("/dashboard/login")
+    assert help_page.status_code == 200
+    assert "dashboard-link" in help_page.text and "Secret-Alice" not in help_page.text
+    assert "Log out" not in help_page.text
+
+
+def test_a_link_logs_in_once(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("s-1", character="Alice-Main"))
+    link = dash.link(dash.alice)
+    assert link.startswith(f"{dash.url}/dashboard/login?token=")
+    browser = dash.client()
+    first = browser.get(link)
+    assert first.status_code == 303 and first.headers["location"] == "/dashboard/"
+    overview = browser.get("/dashboard/")
+    assert overview.status_code == 200 and "Alice-Main" in overview.text
+
+    again = dash.client().get(link)
+    assert again.status_code == 403
+    assert "set-cookie" not in again.headers
+    assert "already used" in again.text
+
+
+def test_an_empty_dashboard_renders_and_the_bare_path_redirects(dash: Dash) -> None:
+    client = dash.logged_in(dash.bob)
+    assert client.get("/dashboard").headers["location"].endswith("/dashboard/")
+    overview = client.get("/dashboard/")
+    assert overview.status_code == 200 and _cards(overview.text)["Sessions"] == "0"
+    assert "None recorded." in overview.text
+    assert "0 sessions found" in client.get("/dashboard/sessions").text
+    for name in ("xp-rate", "credit-rate", "planets"):
+        chart = client.get(f"/dashboard/charts/{name}.svg")
+        assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
+    assert client.get("/dashboard/charts/other.svg").status_code == 404
+
+
+def test_tokens_and_cookies_never_reach_our_logs(dash: Dash, caplog: pytest.LogCaptureFixture) -> None:
+    """Our access lines carry paths without query strings. (An access log that kept query strings, such as
+    uvicorn's, which our runners switch off, would only ever show a spent token: it is written after the
+    response, and the request that produced it redeemed the token.)"""
+    caplog.set_level(logging.INFO, logger="swgdb_bridge")
+    link = dash.link(dash.alice)
+    client = dash.client()
+    client.get(link)
+    client.get("/dashboard/")
+    client.get(link)
+    token = link.split("token=", 1)[1]
+
+    def ours() -> str:
+        return "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("swgdb_bridge"))
+
+    # An access line is written once its response has gone out, so the last one may trail the client.
+    deadline = time.monotonic() + 10
+    while "GET /dashboard/login -> 403" not in ours() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert "GET /dashboard/login -> 303" in ours() and "GET /dashboard/login -> 403" in ours()
+    assert token not in ours() and client.cookies[COOKIE_NAME] not in ours()
+
+
+def test_a_dashboard_page_as_a_fresh_servers_first_request_crashes_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="swgdb_bridge")
+    storage = Storage(f"sqlite:///{tmp_path / 'fresh.db'}", server_secret=os.urandom(32))
+    try:
+        with start_server(storage=storage) as running:
+            assert httpx.get(f"{running.url}/dashboard/login").status_code == 200
+            assert httpx.get(f"{running.url}/v1/info").status_code == 200
+            deadline = time.monotonic() + 10
+            while "/v1/info -> 200" not in caplog.text and time.monotonic() < deadline:
+                time.sleep(0.02)  # access lines trail their responses
+    finally:
+        storage.close()
+    assert "GET /dashboard/login -> 200" in caplog.text and "crashed" not in caplog.text
+
+
+def test_a_link_opened_many_times_at_once_logs_in_exactly_once(dash: Dash) -> None:
+    link = dash.link(dash.alice)
+    with ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(lambda _: dash.client().get(link).status_code, range(8)))
+    assert statuses == [303] + [403] * 7
+
+
+def test_new_links_clear_the_users_dead_logins(dash: Dash) -> None:
+    unused = dash.link(dash.alice)
+    live = dash.logged_in(dash.alice)
+    other = dash.link(dash.bob)
+    leaving = dash.logged_in(dash.alice)
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', leaving.get("/dashboard/").text)
+    assert (
+        csrf is not None
+        and leaving.post("/dashboard/logout", data={"csrf_token": csrf[1]}).status_code == 303
+    )
+    assert _login_rows(dash) == 4
+    dash.clock.now = NOW + 15 * 60
+    dash.link(dash.alice)  # clears alice's expired link and logged-out session, keeps her live session
+    assert _login_rows(dash) == 3
+    assert live.get("/dashboard/").status_code == 200
+    assert dash.client().get(unused).status_code == 403
+    assert dash.client().get(other).status_code == 403  # expired, though not cleared yet (bob's row)
+
+
+def _login_rows(dash: Dash) -> int:
+    from sqlalchemy import func, select
+
+    from swgdb_bridge.server.dashboard.tables import dashboard_logins
+    from swgdb_bridge.server.db.tables import users
+
+    query = (
+        select(func.count())
+        .select_from(dashboard_logins.join(users))
+        .where(users.c.user_hash.in_([dash.alice, dash.bob]))
+    )
+    with dash.storage.engine.connect() as connection:
+        return int(connection.scalar(query))
+
+
+def test_links_expire_after_15_minutes(dash: Dash) -> None:
+    early, late = dash.link(dash.alice), dash.link(dash.alice)
+    dash.clock.now = NOW + 15 * 60 - 1
+    assert dash.client().get(early).status_code == 303
+    dash.clock.now = NOW + 15 * 60
+    refused = dash.client().get(late)
+    assert refused.status_code == 403 and "set-cookie" not in refused.headers
+
+
+def test_browser_sessions_end_after_12_hours(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    dash.clock.now = NOW + 12 * 3600 - 1
+    assert client.get("/dashboard/").status_code == 200
+    dash.clock.now = NOW + 12 * 3600
+    assert client.get("/dashboard/").status_code == 303
+
+
+def test_unknown_and_malformed_tokens_are_refused(dash: Dash) -> None:
+    client = dash.client()
+    for token in ["", "x", "A" * 43, "%00", "t" * 500]:
+        response = client.get("/dashboard/login", params={"token": token})
+        assert response.status_code == 403, token
+        assert COOKIE_NAME not in response.headers.get("set-cookie", "")
+
+
+def test_session_cookie_flags(dash: Dash) -> None:
+    plain = dash.client().get(dash.link(dash.alice))
+    cookie = plain.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE_NAME}=")
+    flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "samesite=lax", "path=/dashboard"} <= flags
+    assert "secure" not in flags
+    # Behind a TLS-terminating proxy on loopback (uvicorn trusts its X-Forwarded-Proto), the cookie is Secure.
+    secure = dash.client(headers={"X-Forwarded-Proto": "https"}).get(dash.link(dash.alice))
+    assert "secure" in {part.strip().lower() for part in secure.headers["set-cookie"].split(";")}
+
+
+def test_forged_or_tampered_cookies_are_refused(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    good = client.cookies[COOKIE_NAME]
+    value, _, signature = good.rpartition(".")
+    # Flip the first character: the last one carries unused base64 bits, so changing it may decode the same.
+    tampered = f"{value}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
+    for cookie in [tampered, "not-a-cookie", good[1:]]:
+        assert dash.client(cookies={COOKIE_NAME: cookie}).get("/dashboard/").status_code == 303
+
+
+def test_logout_needs_the_csrf_token_and_ends_the_session_server_side(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    cookie = client.cookies[COOKIE_NAME]
+    page = client.get("/dashboard/")
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+    assert token is not None
+    assert client.post("/dashboard/logout", data={"csrf_token": "0" * 64}).status_code == 403
+    assert client.post("/dashboard/logout").status_code == 403
+    assert client.get("/dashboard/").status_code == 200  # still logged in after refused attempts
+
+    done = client.post("/dashboard/logout", data={"csrf_token": token[1]})
+    assert done.status_code == 303 and done.headers["location"] == "/dashboard/login"
+    assert 'swgdb_dashboard=""' in done.headers["set-cookie"] or "Max-Age=0" in done.headers["set-cookie"]
+    assert dash.client(cookies={COOKIE_NAME: cookie}).get("/dashboard/").status_code == 303
+
+
+def test_users_never_see_each_others_sessions(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("shared-id", character="Alice-Main", xp=111))
+    store(dash.storage, dash.bob, dashboard_document("shared-id", character="Bob-Main", xp=999_999))
+    store(dash.storage, dash.bob, dashboard_document("bob-only", character="Bob-Alt"))
+    alice = dash.logged_in(dash.alice)
+    assert alice.get("/dashboard/sessions/bob-only").status_code == 404
+    for bad in ["..%2Fbob-only", "bob-only%00", "x" * 51, "bob-only'--"]:
+        assert alice.get(f"/dashboard/sessions/{bad}").status_code == 404
+    mine = alice.get("/dashboard/sessions/shared-id")
+    assert mine.status_code == 200 and "Alice-Main" in mine.text and "Bob-Main" not in mine.text
+    for path in [
+        "/dashboard/",
+        "/dashboard/sessions",
+        "/dashboard/sessions?character=Bob-Main",
+        "/dashboard/sessions?q=Bob",
+    ]:
+        body = alice.get(path).text
+        assert "Bob-Alt" not in body and "999,999" not in body and "Alice-Main" in body, path
+    assert "No sessions in this range" in alice.get("/dashboard/charts/xp-rate.svg?character=Bob-Main").text
+    assert "0 sessions found" in alice.get("/dashboard/sessions?character=Bob-Main").text
+    assert "0 sessions found" in alice.get("/dashboard/sessions?q=Bob").text
+
+
+def test_security_headers_on_every_kind_of_response(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("s-1"))
+    client = dash.logged_in(dash.alice)
+    for path in [
+        "/dashboard/",
+        "/dashboard/sessions",
+        "/dashboard/sessions/s-1",
+        "/dashboard/sessions/none",
+        "/dashboard/login",
+        "/dashboard/charts/planets.svg",
+        "/dashboard/static/live.js",
+        "/dashboard/no-such-page",
+    ]:
+        response = client.get(path)
+        headers = response.headers
+        csp = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and headers["x-frame-options"] == "DENY", path
+        assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "no-referrer"
+        assert "script-src 'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+        if headers["content-type"].startswith("text/html"):
+            assert (
+                csp.count("'unsafe-inline'") == 0 and "script-src 'self'" in csp and "style-src 'self'" in csp
+            )
+            assert headers["cache-control"] == "no-store"
+            _assert_no_inline_code(response.text, path)
+
+
+def _assert_no_inline_code(html: str, path: str) -> None:
+    scripts = re.findall(r"<script\b([^>]*)>", html)
+    assert all('src="/dashboard/static/' in attributes for attributes in scripts), path
+    assert "<style" not in html and not re.search(r"\sstyle=", html), path
+    assert not re.search(r"\son[a-z]+=", html), path  # no inline event handlers
+
+
+def test_pages_and_charts_name_no_other_host(dash: Dash) -> None:
+    for i in range(3):
+        store(
+            dash.storage,
+            dash.alice,
+            dashboard_document(
+                f"s-{i}", start=BASE_TIME + timedelta(days=i), planets={"naboo": 20.0, "corellia": 40.0}
+            ),
+        )
+    client = dash.logged_in(dash.alice)
+    paths = [
+        "/dashboard/",
+        "/dashboard/sessions",
+        "/dashboard/sessions/s-1",
+        "/dashboard/login",
+        "/dashboard/static/dashboard.css",
+        "/dashboard/static/live.js",
+    ]
+    paths += [f"/dashboard/charts/{name}.svg" for name in ("xp-rate", "credit-rate", "planets")]
+    for path in paths:
+        body = NAMESPACE_DECLARATION.sub("", client.get(path).text)
+        assert not URL.findall(body), path
+        if path.endswith(".svg"):
+            assert "<script" not in body and "<!--" not in body, path
+
+
+def test_overview_totals_filters_and_planets(dash: Dash) -> None:
+    day = timedelta(days=1)
+    sessions: dict[str, dict[str, Any]] = {
+        "a1": {"character": "Alpha", "start": BASE_TIME, "xp": 1000, "credits": 100, "quests": 2,
+               "minutes": 60, "planets": {"tatooine": 40.0, "naboo": 20.0}},
+        "a2": {"character": "Alpha", "start": BASE_TIME + 3 * day, "xp": 3000, "credits": 300, "quests": 1,
+               "minutes": 120, "planets": {"naboo": 120.0}},
+        "b1": {"character": "Beta", "start": BASE_TIME + 10 * day, "xp": 500, "credits": 50, "quests": 0,
+               "minutes": 30, "planets": {"dantooine": 30.0}},
+    }  # fmt: skip
+    for session_id, fields in sessions.items():
+        store(dash.storage, dash.alice, dashboard_document(session_id, **fields))
+    client = dash.logged_in(dash.alice)
+
+    everything = _cards(client.get("/dashboard/").text)
+    assert everything["Sessions"] == "3" and everything["XP gained"] == "4,500"
+    assert everything["Credits gained"] == "450" and everything["Quests completed"] == "3"
+    assert everything["Time played"] == "3 h 30 min"
+    assert everything["XP per hour"] == f"{4500 / 3.5:,.0f}"
+
+    alpha = client.get("/dashboard/", params={"character": "Alpha"}).text
+    assert _cards(alpha)["XP gained"] == "4,000"
+    assert _planets(alpha) == {"naboo": "2 h 20 min", "tatooine": "40 min"}
+
+    ranged = client.get("/dashboard/", params={"from": "2026-11-04", "to": "2026-11-11"}).text
+    assert _cards(ranged)["Sessions"] == "2" and _cards(ranged)["XP gained"] == "3,500"
+    swapped = client.get("/dashboard/", params={"from": "2026-11-11", "to": "2026-11-04"}).text
+    assert _cards(swapped)["Sessions"] == "2" and "swapped" in swapped
+    bad = client.get("/dashboard/", params={"from": "yesterday"}).text
+    assert "ignored" in bad and _cards(bad)["Sessions"] == "3"
+
+    # An updated upload (same session id, new content) replaces its planet minutes: the trigger's job.
+    updated = {**sessions["a2"], "planets": {"corellia": 120.0}}
+    store(dash.storage, dash.alice, dashboard_document("a2", **updated))
+    assert _planets(client.get("/dashboard/", params={"character": "Alpha"}).text) == {
+        "corellia": "2 h 00 min",
+        "tatooine": "40 min",
+        "naboo": "20 min",
+    }
+
+
+HOSTILE_PARAMS = [
+    {"from": "9999-12-31", "to": "9999-12-31"},
+    {"from": "0001-01-01"},
+    {"to": "1969-12-31"},
+    {"page": "99999999999999999999999"},
+    {"page": "-5"},
+    {"page": "1e3"},
+    {"sort": "xp;DROP TABLE sessions", "dir": "sideways"},
+    {"q": "%_\\'\"<script>"},
+    {"q": "2026-13"},
+    {"q": "2026-02-30"},
+    {"q": "0000"},
+    {"character": "x" * 500, "mode": "nonsense"},
+    {"character": "\u202e\u0000"},
+]
+
+
+def test_odd_query_strings_never_break_a_page(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("s-1"))
+    client = dash.logged_in(dash.alice)
+    for params in HOSTILE_PARAMS:
+        for path in ["/dashboard/", "/dashboard/sessions", "/dashboard/charts/xp-rate.svg"]:
+            response = client.get(path, params=params)
+            assert response.status_code == 200, (path, params)
+            assert "<script>" not in response.text
+
+
+def test_trend_compares_the_window_with_the_one_before(dash: Dash) -> None:
+    store(dash.storage, dash.alice, dashboard_document("old", start=BASE_TIME - timedelta(days=40), xp=1000))
+    store(dash.storage, dash.alice, dashboard_document("new", start=BASE_TIME, xp=1500))
+    text = dash.logged_in(dash.alice).get("/dashboard/").text
+    assert re.search(
+        r"XP gained</dt>\s*<dd class=\"value\">2,500</dd>\s*<dd class=\"trend trend-up\">up 50%", text
+    )
+    assert "the 30 days up to 2026-11-01 compared with the 30 days before" in text
+
+
+def _cards(html: str) -> dict[str, str]:
+    return dict(re.findall(r"<dt>([^<]+)</dt>\s*<dd class=\"value\">([^<]+)</dd>", html))
+
+
+def _planets(html: str) -> dict[str, str]:
+    section = html.split('id="planets-heading"', 1)[1]
+    return dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">([^<]+)</td>', section))
+
+
+def _table_rows(html: str) -> list[list[str]]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.DOTALL)
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
+        for row in rows
+    ]
+
+
+def test_sessions_table_sorts_searches_and_pages(dash: Dash) -> None:
+    for i in range(30):
+        store(
+            dash.storage,
+            dash.alice,
+            dashboard_document(
+                f"s-{i:02d}",
+                character="Alpha" if i % 2 else "Beta",
+                start=BASE_TIME + timedelta(hours=7 * i),
+                xp=100 * (i + 1),
+                planets={"naboo" if i % 3 else "kashyyyk": 60.0},
+                mode="quest" if i < 5 else "combat",
+            ),
+        )
+    client = dash.logged_in(dash.alice)
+
+    first = client.get("/dashboard/sessions").text
+    assert "30 sessions found, page 1 of 2" in first
+    rows = _table_rows(first)
+    assert len(rows) == 25 and rows[0][0] == "2026-11-09 23:00"  # newest first by default
+    second = _table_rows(client.get("/dashboard/sessions", params={"page": 2}).text)
+    assert len(second) == 5 and second[-1][0] == "2026-11-01 12:00"
+    assert _table_rows(client.get("/dashboard/sessions", params={"page": 99}).text) == second
+
+    by_xp = _table_rows(client.get("/dashboard/sessions", params={"sort": "xp", "dir": "asc"}).text)
+    assert [row[5] for row in by_xp[:3]] == ["100", "200", "300"]
+    page = client.get("/dashboard/sessions", params={"sort": "xp", "dir": "desc"}).text
+    assert _table_rows(page)[0][5] == "3,000" and 'aria-sort="descending"' in page
+    assert "sort=xp&amp;dir=asc" in page  # the header link flips the order
+    assert (
+        _table_rows(client.get("/dashboard/sessions", params={"sort": "nonsense"}).text)[0][0] == rows[0][0]
+    )
+
+    planet = client.get("/dashboard/sessions", params={"q": "KASHY"}).text
+    assert "10 sessions found" in planet and all(r[3] == "kashyyyk" for r in _table_rows(planet))
+    assert "15 sessions found" in client.get("/dashboard/sessions", params={"q": "alpha"}).text
+    assert "5 sessions found" in client.get("/dashboard/sessions", params={"mode": "quest"}).text
+    assert "4 sessions found" in client.get("/dashboard/sessions", params={"q": "2026-11-02"}).text
+    assert "30 sessions found" in client.get("/dashboard/sessions", params={"q": "2026-11"}).text
+    assert "0 sessions found" in client.get("/dashboard/sessions", params={"q": "%"}).text
+    combined = client.get(
+        "/dashboard/sessions", params={"q": "naboo", "character": "Beta", "mode": "combat"}
+    ).text
+    assert all(r[1] == "Beta" and r[2] == "combat" and r[3] == "naboo" for r in _table_rows(combined))
+    assert 'href="/dashboard/sessions/s-29"' in first
+
+
+def test_session_page_shows_the_whole_session(dash: Dash) -> None:
+    document = dashboard_document(
+        "s-1",
+        character="Alpha",
+        xp=4321,
+        credits=765,
+        quests=2,
+        efficiency=83.4,
+        planets={"tatooine": 30.0, "naboo": 30.0},
+    )
+    store(dash.storage, dash.alice, document, now=datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
+    store(
+        dash.storage,
+        dash.alice,
+        {**document, "duration_minutes": 61.0},
+        now=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+    )
+    page = dash.logged_in(dash.alice).get("/dashboard/sessions/s-1").text
+    for expected in [
+        "4,321",
+        "765",
+        "Quest 2",
+        "pistol",
+        "Marksman",
+        "83.4",
+        "tatooine (combat grinding)",
+        "AFK: idle",
+        "Stuck at canyon",
+        "player names",
+        "chat messages",
+        "2026-11-02 08:00:00",
+        "2026-11-02 09:00:00",
+        "updated after the first upload",
+        'class="timeline"',
+        "span-afk",
+        "span-stuck",
+    ]:
+        assert expected in page, expected
+    assert "5 item(s) were removed or replaced" in page
+
+
+def test_every_corpus_session_renders_after_the_real_serializer(dash: Dash, corpus_dir: Path) -> None:
+    """Real payloads, as the bridge makes them from the shared corpus: every page renders, nothing leaks."""
+    from swgdb_bridge.serialize import SessionLogSerializer
+
+    serializer = SessionLogSerializer()
+    files = sorted((corpus_dir / "tracker").glob("*.json")) + sorted(
+        (corpus_dir / "morningstar").glob("*.json")
+    )
+    stored = []
+    for path in files:
+        try:
+            document = serializer.serialize_file(path).to_document()
+        except BridgeError:
+            continue  # not a session file (the ingest-envelope schema): the serializer's tests cover it
+        store(dash.storage, dash.alice, document)
+        stored.append(document)
+    assert len(stored) >= 20
+    client = dash.logged_in(dash.alice)
+    assert _cards(client.get("/dashboard/").text)["Sessions"] == str(len({d["session_id"] for d in stored}))
+    for document in stored:
+        page = client.get(f"/dashboard/sessions/{document['session_id']}")
+        assert page.status_code == 200 and document["session_id"] in page.text
+        assert 'class="timeline"' in page.text
+    for name in ("xp-rate", "credit-rate", "planets"):
+        assert client.get(f"/dashboard/charts/{name}.svg").status_code == 200
+
+
+def test_live_version_changes_when_an_upload_lands(dash: Dash) -> None:
+    from swgdb_bridge.server.dashboard.queries import DashboardQueries
+
+    queries = DashboardQueries(dash.storage.engine)
+    user_id = _user_id(dash, dash.alice)
+    empty = queries.version(user_id)
+    store(dash.storage, dash.alice, dashboard_document("s-1"))
+    one = queries.version(user_id)
+    store(dash.storage, dash.bob, dashboard_document("s-2"))
+    assert queries.version(user_id) == one != empty
+    store(
+        dash.storage,
+        dash.alice,
+        dashboard_document("s-1", xp=5),
+        now=datetime.now(UTC) + timedelta(seconds=1),
+    )
+    assert queries.version(user_id) != one
+
+
+def test_event_stream_announces_each_new_upload(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    with client.stream("GET", "/dashboard/events", timeout=httpx.Timeout(10.0)) as stream:
+        assert stream.status_code == 200
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        assert stream.headers["cache-control"] == "no-store"
+        events = _sse_events(stream.iter_lines())
+        first = next(events)
+        store(dash.storage, dash.alice, dashboard_document("s-1"))
+        second = next(events)
+        store(dash.storage, dash.alice, dashboard_document("s-2"))
+        third = next(events)
+    assert first["event"] == second["event"] == third["event"] == "version"
+    assert len({first["data"], second["data"], third["data"]}) == 3
+
+
+def test_event_stream_ends_when_its_login_does(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    same_browser = dash.client(cookies={COOKIE_NAME: client.cookies[COOKIE_NAME]})
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/dashboard/").text)
+    assert csrf is not None
+    with client.stream("GET", "/dashboard/events", timeout=httpx.Timeout(10.0)) as stream:
+        events = _sse_events(stream.iter_lines())
+        assert next(events)["event"] == "version"
+        assert same_browser.post("/dashboard/logout", data={"csrf_token": csrf[1]}).status_code == 303
+        assert list(events) == []  # the server closed the stream (a read timeout would raise instead)
+    assert client.get("/dashboard/events").status_code == 401
+
+
+def _sse_events(lines: Iterator[str]) -> Iterator[dict[str, str]]:
+    """Parse a text/event-stream into events (comments and ``retry`` lines skipped)."""
+    event: dict[str, str] = {}
+    for line in lines:
+        if not line:
+            if "event" in event:
+                yield event
+            event = {}
+        elif not line.startswith((":", "retry:")):
+            name, _, value = line.partition(": ")
+            event[name] = value
+
+
+def _user_id(dash: Dash, user_hash: str) -> int:
+    from sqlalchemy import select
+
+    from swgdb_bridge.server.db.tables import users
+
+    with dash.storage.engine.connect() as conn:
+        return int(conn.scalar(select(users.c.id).where(users.c.user_hash == user_hash)))
+
+
+def test_revoked_users_lose_the_dashboard(dash: Dash) -> None:
+    client = dash.logged_in(dash.alice)
+    link = dash.link(dash.alice)
+    dash.storage.revoke(dash.alice)
+    assert client.get("/dashboard/").status_code == 303
+    assert dash.client().get(link).status_code == 303  # the link redeems, but the session is refused at once
+    with pytest.raises(Exception, match="no active user"):
+        dash.link(dash.alice)
+
+
+def test_dashboard_tables_match_their_migration(storage: Any) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from swgdb_bridge.server.dashboard import tables
+    from swgdb_bridge.server.db.tables import metadata
+
+    mine = (
+        tables.dashboard_logins.name,
+        tables.dashboard_planet_minutes.name,
+        "ix_sessions_user_id_updated_at",
+        "ix_sessions_dashboard_cover",
+    )
+    with storage.engine.connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), metadata)
+    flat = [d for item in diffs for d in (item if isinstance(item, list) else [item])]
+    assert [d for d in flat if any(name in repr(d) for name in mine)] == []
+
+
+def test_upgrade_backfills_planet_minutes_of_existing_sessions(storage: Any) -> None:
+    from swgdb_bridge.server.db import migrate
+
+    user = storage.add_user("alice")[0]
+    store(storage, user, dashboard_document("s-1", planets={"naboo": 12.5, "hoth": 7.0}))
+    migrate.downgrade(storage.engine, "0001")
+    migrate.upgrade(storage.engine)
+    dash_rows = _planet_rows(storage)
+    assert dash_rows == [("hoth", 7.0), ("naboo", 12.5)]
+
+
+def _planet_rows(storage: Any) -> list[tuple[str, float]]:
+    from sqlalchemy import select
+
+    from swgdb_bridge.server.dashboard.tables import dashboard_planet_minutes as planets
+
+    with storage.engine.connect() as connection:
+        return [
+            tuple(row)
+            for row in connection.execute(
+                select(planets.c.planet, planets.c.minutes).order_by(planets.c.planet)
+            )
+        ]
+
+
+def test_a_users_csrf_token_stays_out_of_its_repr() -> None:
+    from swgdb_bridge.server.dashboard.auth import DashboardUser
+
+    user = DashboardUser(user_id=1, user_hash="abc", login_id=2, csrf_token="csrf-secret-value")
+    assert "csrf-secret-value" not in repr(user) and "abc" in repr(user)

@@ -1,0 +1,114 @@
+"""What ``server run`` hands its workers: settings from the environment, a clean metrics folder, JSON logs
+that keep exception messages out, and clear refusals of bad options before any worker starts."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from swgdb_bridge.cli import app
+from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.server.ops.logging import JsonFormatter, log_config, request_id_var
+from swgdb_bridge.server.ops.metrics import MULTIPROC_ENV
+from swgdb_bridge.server.workers import metrics_dir, settings_from_env
+
+
+def test_rate_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings_from_env().rate_limit_requests == 120
+    monkeypatch.setenv("SWGDB_RATE_LIMIT", "7")
+    monkeypatch.setenv("SWGDB_RATE_LIMIT_WINDOW", "5")
+    settings = settings_from_env()
+    assert (settings.rate_limit_requests, settings.rate_limit_window_seconds) == (7, 5)
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "ten", "1.5"])
+def test_a_bad_rate_limit_is_named(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SWGDB_RATE_LIMIT_WINDOW", value)
+    with pytest.raises(
+        ConfigError, match=f"SWGDB_RATE_LIMIT_WINDOW='{value}' is not a positive whole number"
+    ):
+        settings_from_env()
+
+
+def test_an_operator_metrics_folder_is_emptied_and_kept(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "prom"
+    folder.mkdir()
+    (folder / "counter_1234.db").write_bytes(b"old run")
+    (folder / "keep.txt").write_text("not ours")
+    monkeypatch.setenv(MULTIPROC_ENV, str(folder))
+    with metrics_dir(workers=4) as used:
+        assert used == str(folder)
+        assert sorted(p.name for p in folder.iterdir()) == ["keep.txt"]
+    assert folder.is_dir()
+
+
+def test_several_workers_get_a_temporary_folder_one_worker_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MULTIPROC_ENV, raising=False)
+    with metrics_dir(workers=1) as used:
+        assert used is None
+    with metrics_dir(workers=2) as used:
+        assert used is not None and Path(used).is_dir()
+        assert os.environ[MULTIPROC_ENV] == used
+    assert not Path(used).exists()
+    assert MULTIPROC_ENV not in os.environ
+
+
+def test_json_lines_carry_the_request_id_and_no_exception_message() -> None:
+    formatter = JsonFormatter()
+    try:
+        content = "INSERT ... " + "private chat text"  # not in the source line the stack shows
+        raise ValueError(content)
+    except ValueError:
+        record = logging.LogRecord(
+            "swgdb_bridge.server", logging.ERROR, __file__, 1, "boom %s", ("x",), sys.exc_info()
+        )
+    token = request_id_var.set("abc123")
+    try:
+        line = orjson.loads(formatter.format(record))
+    finally:
+        request_id_var.reset(token)
+    assert line["message"] == "boom x" and line["request_id"] == "abc123" and line["level"] == "ERROR"
+    assert line["error_type"] == "ValueError" and "raise ValueError" in line["stack"]
+    assert "private chat text" not in orjson.dumps(line).decode()
+    assert "request_id" not in orjson.loads(formatter.format(record))  # outside a request
+
+
+def test_log_config_swaps_only_the_formatters() -> None:
+    text, json = log_config("text"), log_config("json")
+    assert json["formatters"]["default"] == {"()": "swgdb_bridge.server.ops.logging.JsonFormatter"}
+    assert text["formatters"]["default"] != json["formatters"]["default"]
+    assert text["loggers"]["swgdb_bridge"] == json["loggers"]["swgdb_bridge"]
+    with pytest.raises(ValueError, match="not one of text, json"):
+        log_config("xml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--log-format", "xml"], "--log-format 'xml' is not one of: text, json"),
+        (["--workers", "0"], "Invalid value for '--workers'"),
+    ],
+)
+def test_server_run_refuses_bad_options_before_serving(tmp_path: Path, args: list[str], message: str) -> None:
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    result = CliRunner().invoke(app, ["server", "run", "--database-url", url, "--port", "0", *args])
+    assert result.exit_code != 0 and message in result.output
+
+
+def test_server_run_refuses_a_short_secret_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWGDB_SERVER_SECRET", "too-short")
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    result = CliRunner().invoke(
+        app, ["server", "run", "--database-url", url, "--workers", "2", "--port", "0"]
+    )
+    assert result.exit_code == 1
+    assert "SWGDB_SERVER_SECRET is shorter than 32 characters" in result.output
+    assert "too-short" not in result.output

@@ -1,0 +1,94 @@
+"""Config precedence (flags > environment > config.toml > defaults) and ``swgdb-bridge config`` output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from swgdb_bridge.upload.config import UploadConfig, default_config_file, load_with_sources, mask_secret
+from swgdb_bridge.errors import ConfigError
+
+KEY = "sk-test-0123456789abcdefghijklmnop"
+
+
+def write_config(text: str) -> Path:
+    path = default_config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_file_then_environment_then_flags() -> None:
+    path = write_config(
+        'swgdb_api_url = "http://file.example/v1"\nuser_hash = "from-file"\nmax_retries = 7\n'
+        'include_communications = true\nsession_dirs = ["~/bot/logs"]\n'
+    )
+    env = {"SWGDB_USER_HASH": "from-env", "MAX_RETRIES": "2"}
+    config, sources = load_with_sources(env, user_hash="from-flag")
+    assert config.swgdb_api_url == "http://file.example/v1" and sources["swgdb_api_url"] == f"file {path}"
+    assert (config.user_hash, sources["user_hash"]) == ("from-flag", "command line")
+    assert (config.max_retries, sources["max_retries"]) == (2, "environment")
+    assert config.include_communications is True and config.session_dirs == [Path("~/bot/logs").expanduser()]
+    assert sources["retry_delay_seconds"] == "default"
+    assert UploadConfig.load(env).user_hash == "from-env"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("max_retries = [", "cannot be read"),
+        ("api_secret = 'x'", "unknown setting 'api_secret'"),
+        ("max_retries = 'many'", "max_retries = 'many' should be a whole number"),
+        ("sanitize_data = 1", "should be true or false"),
+        ("session_dirs = 'logs'", "session_dirs"),
+    ],
+)
+def test_bad_config_files_name_file_and_setting(text: str, message: str) -> None:
+    path = write_config(text)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_with_sources({})
+    assert str(path) in str(caught.value)
+
+
+def test_masking_never_shows_a_whole_key() -> None:
+    assert mask_secret("") == "(not set)"
+    assert mask_secret("short") == "********"
+    assert mask_secret(KEY) == "********mnop"
+
+
+def test_config_command_masks_the_key_and_names_sources(bridge_home: Path) -> None:
+    write_config(f'api_key = "{KEY}"\n')
+    env = {**os.environ, "SWGDB_BRIDGE_HOME": str(bridge_home), "SWGDB_USER_HASH": "abc123"}
+    done = subprocess.run([sys.executable, "-m", "swgdb_bridge", "config", "--json"], capture_output=True, text=True, check=False,
+                          env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    settings = orjson.loads(done.stdout)["settings"]
+    assert settings["api_key"]["value"] == "********mnop" and settings["api_key"]["source"].startswith("file ")
+    assert settings["user_hash"] == {"value": "abc123", "source": "environment"}
+    table = subprocess.run([sys.executable, "-m", "swgdb_bridge", "config"], capture_output=True, text=True, check=False,
+                           env={**env, "COLUMNS": "200"}, timeout=60)
+    assert KEY not in done.stdout + done.stderr + table.stdout + table.stderr
+    assert "********mnop" in table.stdout
+
+
+@pytest.mark.parametrize("url", ["ftp://x", "notaurl", "http://"])
+def test_an_unusable_api_url_is_refused_at_load_naming_its_source(url: str) -> None:
+    with pytest.raises(ConfigError, match=r"SWGDB_API_URL .* \(from environment\) is not an http\(s\) URL"):
+        load_with_sources({"SWGDB_API_URL": url})
+
+
+@pytest.mark.parametrize("url", ["https://user:hunter2@swgdb.example/v1", "ftp://hunter2@x"])
+def test_credentials_in_the_api_url_are_refused_without_echoing_them(url: str) -> None:
+    with pytest.raises(ConfigError, match="holds a user name or password") as caught:
+        load_with_sources({"SWGDB_API_URL": url})
+    assert "hunter2" not in str(caught.value)
+
+
+def test_a_bad_number_in_the_environment_says_what_to_use() -> None:
+    with pytest.raises(ConfigError, match=r"MAX_RETRIES='abc' is not a number; use a whole number >= 0"):
+        load_with_sources({"MAX_RETRIES": "abc"})

@@ -1,0 +1,164 @@
+"""The interactive viewer, driven headless with Textual's Pilot on a copy of the tracker corpus."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from swgdb_bridge import SessionLogViewer
+from swgdb_bridge.upload.outbox import Outbox
+from swgdb_bridge.viewer.tui import ComparePicker, ViewerApp
+
+
+def drive(viewer: SessionLogViewer, script: Callable[[ViewerApp, Pilot], Awaitable[None]], **filters) -> ViewerApp:
+    app = ViewerApp(viewer, filters)
+
+    async def main() -> None:
+        async with app.run_test(size=(200, 50)) as pilot:
+            await pilot.pause()
+            await script(app, pilot)
+
+    asyncio.run(main())
+    return app
+
+
+def listed(app: ViewerApp) -> list[str]:
+    table = app.query_one("#sessions", DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+def shown_text(app: ViewerApp, widget_id: str) -> str:
+    """What a Static shows, as plain text."""
+    console = Console(width=200, file=io.StringIO(), record=True)
+    console.print(app.query_one(widget_id, Static).content)
+    return console.export_text()
+
+
+def status(app: ViewerApp) -> str:
+    return shown_text(app, "#status")
+
+
+@pytest.fixture
+def viewer(sessions_dir: Path):
+    with SessionLogViewer(sessions_dir / "tracker") as v:
+        yield v
+
+
+def test_list_filters_and_search_by_keys(viewer: SessionLogViewer, tracker_raw) -> None:
+    newest_first = [r.doc["session_id"] for r in sorted(tracker_raw, key=lambda r: r.doc["start_time"], reverse=True)]
+    on_talus = [i for i in newest_first if "Talus" in _planets(tracker_raw, i)]
+    holocron_on_talus = [
+        i for i in on_talus if any("Holocron" in q for q in _doc(tracker_raw, i)["quests_completed"])
+    ]
+
+    async def script(app: ViewerApp, pilot: Pilot) -> None:
+        assert listed(app) == newest_first
+        assert f"{len(newest_first)} session(s)" in status(app)
+        app.query_one("#filter-planet", Input).focus()
+        await pilot.press(*"talus")
+        await pilot.pause()
+        assert listed(app) == on_talus
+        await pilot.press("escape", "slash", *"holocron")
+        await pilot.pause()
+        assert listed(app) == holocron_on_talus
+        app.query_one("#filter-since", Input).focus()
+        await pilot.press(*"oct")
+        await pilot.pause()
+        assert "is not a date" in status(app)
+        assert listed(app) == holocron_on_talus  # a bad filter leaves the list as it was
+
+    drive(viewer, script)
+
+
+def test_view_preview_compare_analyze(viewer: SessionLogViewer, tracker_raw) -> None:
+    dex = [r.doc for r in tracker_raw if r.doc["character_name"] == "Dex Orrin"]
+    dex.sort(key=lambda d: d["start_time"], reverse=True)
+
+    async def script(app: ViewerApp, pilot: Pilot) -> None:
+        assert listed(app) == [d["session_id"] for d in dex]
+        await pilot.press("down")
+        assert app.shown[0] == "summary" and app.shown[1]["session_id"] == dex[1]["session_id"]
+        await pilot.press("enter")
+        kind, view = app.shown
+        assert kind == "view" and view["session_id"] == dex[1]["session_id"]
+        assert [q["quest_name"] for q in view["sections"]["quests"]["quests"]] == dex[1]["quests_completed"]
+
+        await pilot.press("p")
+        kind, view = app.shown
+        assert kind == "preview" and sum(view["sanitization"]["counts"].values()) > 0
+        assert "sanitization preview" in shown_text(app, "#detail")
+
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ComparePicker)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        kind, result = app.shown
+        assert kind == "compare"
+        assert result["a"]["session_id"] == dex[1]["session_id"]
+        assert result["b"]["session_id"] in {d["session_id"] for d in dex} - {dex[1]["session_id"]}
+        xp = next(m for m in result["metrics"] if m["metric"] == "xp")
+        b_doc = next(d for d in dex if d["session_id"] == result["b"]["session_id"])
+        assert xp["delta"] == b_doc["xp"]["gained"] - dex[1]["xp"]["gained"]
+
+        await pilot.press("a")
+        kind, analysis = app.shown
+        assert kind == "analysis"
+        assert analysis["total_xp_gained"] == sum(d["xp"]["gained"] for d in dex)
+
+    drive(viewer, script, character="Dex Orrin")
+
+
+def test_queue_key_puts_the_sanitized_payload_in_the_outbox(viewer: SessionLogViewer, tracker_raw) -> None:
+    first = max(tracker_raw, key=lambda r: r.doc["start_time"]).doc
+
+    async def script(app: ViewerApp, pilot: Pilot) -> None:
+        assert app.rows[0]["upload_state"] == "not sent"
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.rows[0]["session_id"] == first["session_id"]
+        assert app.rows[0]["upload_state"] == "queued"
+        table = app.query_one("#sessions", DataTable)
+        assert str(table.get_row_at(0)[-1]) == "queued"
+
+    drive(viewer, script)
+    with Outbox() as box:
+        pending = box.pending()
+    assert [item.session_id for item in pending] == [first["session_id"]]
+    body = pending[0].body.decode()
+    assert first["character_name"] in body  # the user's own name stays
+    for encounter in first["player_encounters"]:
+        assert encounter["player_name"] not in body  # other players' never leave the machine
+
+
+def _doc(raw, session_id: str) -> dict:
+    return next(r.doc for r in raw if r.doc["session_id"] == session_id)
+
+
+def _planets(raw, session_id: str) -> set[str]:
+    return {v["planet"] for v in _doc(raw, session_id)["locations_visited"]}
+
+
+def test_rescan_key_picks_up_new_and_broken_files(viewer: SessionLogViewer, sessions_dir: Path, tracker_raw) -> None:
+    folder = sessions_dir / "tracker"
+    (folder / "broken.json").write_text("{not json")
+
+    async def script(app: ViewerApp, pilot: Pilot) -> None:
+        assert "1 file(s) could not be read" in status(app)
+        (folder / "broken.json").unlink()
+        (folder / "extra.json").write_text(json.dumps({**tracker_raw[0].doc, "session_id": "extra_session"}))
+        await pilot.press("r")
+        await pilot.pause()
+        assert "extra_session" in listed(app)
+        assert f"{len(tracker_raw) + 1} session(s)" in status(app)
+        assert "could not be read" not in status(app)
+
+    drive(viewer, script)
