@@ -29,8 +29,8 @@ import httpx
 
 from swgdb_bridge.payload import SessionPayload, content_digest
 from swgdb_bridge.server import dashboard_link
-from swgdb_bridge.server.runner import start_server
 from swgdb_bridge.server.db.storage import Storage
+from swgdb_bridge.server.runner import start_server
 
 CHARACTERS = ("Kessa-Vos", "Darrik-Tal", "Mira-Ondo", "Tev-Rask")
 PLANETS = ("tatooine", "naboo", "corellia", "dantooine", "lok", "rori")

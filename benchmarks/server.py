@@ -41,9 +41,9 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 from fixtures.payloads import make_document
 from swgdb_bridge import protocol
 from swgdb_bridge.server.app import create_app
+from swgdb_bridge.server.db.storage import Storage
 from swgdb_bridge.server.runner import serve
 from swgdb_bridge.server.settings import ServerSettings
-from swgdb_bridge.server.db.storage import Storage
 
 CLIENTS = (1, 8, 32)
 BATCH = 100

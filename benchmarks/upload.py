@@ -55,8 +55,8 @@ def serve(database_url: str, port: int) -> None:
     import uvicorn
 
     from swgdb_bridge.server.app import create_app
-    from swgdb_bridge.server.settings import ServerSettings
     from swgdb_bridge.server.db.storage import Storage
+    from swgdb_bridge.server.settings import ServerSettings
 
     settings = ServerSettings(rate_limit_requests=10**9, max_batch_sessions=100)
     app = create_app(Storage(database_url), settings, dashboard=False)
@@ -107,11 +107,17 @@ def timed(action: Callable[[], int]) -> tuple[float, int]:
     return time.perf_counter() - started, count
 
 
-def end_to_end(workdir: Path, folder: Path, name: str, *, batch: bool, compress: bool) -> tuple[float, int, float]:
+def end_to_end(
+    workdir: Path, folder: Path, name: str, *, batch: bool, compress: bool
+) -> tuple[float, int, float]:
     """Seconds and sessions for the whole run, and the seconds spent sending (outbox → server → confirmed)."""
     with fresh_server(workdir, name) as (api_url, user_hash, api_key):
-        config = UploadConfig(swgdb_api_url=api_url, api_key=api_key, user_hash=user_hash, session_dirs=[folder])
-        uploader = SessionUploader(config, batch=batch, workers=None, compress_threshold=0 if compress else None)
+        config = UploadConfig(
+            swgdb_api_url=api_url, api_key=api_key, user_hash=user_hash, session_dirs=[folder]
+        )
+        uploader = SessionUploader(
+            config, batch=batch, workers=None, compress_threshold=0 if compress else None
+        )
         queued_at: list[float] = []
 
         def progress(phase: str, done: int, _total: int) -> None:
@@ -189,17 +195,22 @@ def main() -> None:
         for batch in (False, True):
             for compress in (False, True):
                 label = f"end to end, {'batches of 100' if batch else 'one request per session'}, " + (
-                    "gzip" if compress else "uncompressed")
+                    "gzip" if compress else "uncompressed"
+                )
                 name = f"e2e-{'batch' if batch else 'single'}-{'gzip' if compress else 'plain'}"
                 rows.append((label, *end_to_end(workdir, folder, name, batch=batch, compress=compress)))
     floor = rows[0][2] / rows[0][1]
-    print(f"{args.sessions} sessions, {size / 1024:.1f} KiB average payload, Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs\n")
+    print(
+        f"{args.sessions} sessions, {size / 1024:.1f} KiB average payload, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs\n"
+    )
     print("| case | seconds | sessions/s | vs raw loop | of which sending (outbox → server) |")
     print("|---|---:|---:|---:|---:|")
     for label, seconds, count, sending in rows:
         rate = count / seconds
-        send = f"{sending:.2f} s = {count / sending:,.0f}/s ({count / sending / floor:.0%})" if sending else ""
+        send = (
+            f"{sending:.2f} s = {count / sending:,.0f}/s ({count / sending / floor:.0%})" if sending else ""
+        )
         print(f"| {label} | {seconds:.2f} | {rate:,.0f} | {rate / floor:.0%} | {send} |")
 
 

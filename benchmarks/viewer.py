@@ -53,7 +53,9 @@ def warm(folder: Path, query: Callable[[SessionLogViewer], object]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--actions", type=int, default=20, help="action lines per session")
     args = parser.parse_args()

@@ -28,6 +28,12 @@ def bridge_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own app folder, so no test reads or writes the user's real state."""
     home = tmp_path / "bridge-home"
     monkeypatch.setenv("SWGDB_BRIDGE_HOME", str(home))
-    for var in ("SWGDB_API_URL", "SWGDB_API_KEY", "SWGDB_USER_HASH", "SWGDB_SESSION_DIRS", "SWGDB_DATABASE_URL"):
+    for var in (
+        "SWGDB_API_URL",
+        "SWGDB_API_KEY",
+        "SWGDB_USER_HASH",
+        "SWGDB_SESSION_DIRS",
+        "SWGDB_DATABASE_URL",
+    ):
         monkeypatch.delenv(var, raising=False)
     return home

@@ -33,25 +33,27 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
 ) -> None:
     """Global options."""
 
 
 # Each group of subcommands registers itself; the order is the order of `--help`.
-from swgdb_bridge.commands import preview  # noqa: E402
+from swgdb_bridge.commands import preview
 
 preview.register(app)
-from swgdb_bridge.commands import logs  # noqa: E402
+from swgdb_bridge.commands import logs
 
 logs.register(app)
-from swgdb_bridge.commands import server  # noqa: E402
+from swgdb_bridge.commands import server
 
 server.register(app)
-from swgdb_bridge.commands import dashboard  # noqa: E402
+from swgdb_bridge.commands import dashboard
 
 dashboard.register(app)
-from swgdb_bridge.commands import upload  # noqa: E402
+from swgdb_bridge.commands import upload
 
 upload.register(app)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from swgdb_bridge.server.runner import start_server
 from swgdb_bridge.server.db.storage import Storage
+from swgdb_bridge.server.runner import start_server
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:

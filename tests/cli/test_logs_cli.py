@@ -44,7 +44,8 @@ def test_list_table_and_filters(logs, tracker_raw) -> None:
     expected = {
         r.doc["session_id"]
         for r in tracker_raw
-        if r.doc["character_name"] == "Dex Orrin" and "Talus" in {v["planet"] for v in r.doc["locations_visited"]}
+        if r.doc["character_name"] == "Dex Orrin"
+        and "Talus" in {v["planet"] for v in r.doc["locations_visited"]}
     }
     listed = {r.doc["session_id"] for r in tracker_raw if r.doc["session_id"] in out}
     assert listed == expected
@@ -92,7 +93,9 @@ def test_export_to_file_and_stdout(logs, tmp_path: Path, tracker_raw) -> None:
     logs("--export", "all", "--format", "csv", "--output", str(out), "--character", "Dex Orrin")
     rows = list(csv.DictReader(out.open()))
     dex = {r.doc["session_id"]: r.doc for r in tracker_raw if r.doc["character_name"] == "Dex Orrin"}
-    assert {r["session_id"]: int(r["credits"]) for r in rows} == {i: d["credits"]["gained"] for i, d in dex.items()}
+    assert {r["session_id"]: int(r["credits"]) for r in rows} == {
+        i: d["credits"]["gained"] for i, d in dex.items()
+    }
     doc = tracker_raw[1].doc
     exported = json.loads(logs("--export", doc["session_id"], "--format", "json").stdout)
     assert exported["session_id"] == doc["session_id"]

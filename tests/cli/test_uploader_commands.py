@@ -36,7 +36,9 @@ def test_status_queue_and_stats(live_server: LiveServer, tmp_path: Path, bridge_
     assert missing.returncode == 1 and "not found" in missing.stdout
 
     with Outbox() as box:  # one payload the server will refuse
-        box.enqueue([NewItem("refused-1", "e" * 64, orjson.dumps(make_document("refused-1", character_name="")))])
+        box.enqueue(
+            [NewItem("refused-1", "e" * 64, orjson.dumps(make_document("refused-1", character_name="")))]
+        )
     assert cli("upload", "--dir", str(folder), server=live_server, home=bridge_home).returncode == 1
     queue = orjson.loads(cli("queue", "--json", server=live_server, home=bridge_home).stdout)
     assert queue["pending"] == [] and [d["session_id"] for d in queue["dead_letters"]] == ["refused-1"]

@@ -47,7 +47,9 @@ def test_demo_uploads_sanitized_sessions_and_links_the_dashboard(bridge_home: Pa
 def test_demo_command_runs_and_exits(bridge_home: Path) -> None:
     env = {**os.environ, "COLUMNS": "200"}
     command = [sys.executable, "-m", "swgdb_bridge", "demo", "--sessions", "2"]
-    done = subprocess.run(command, capture_output=True, check=False, text=True, env=env, cwd=REPO, timeout=120)
+    done = subprocess.run(
+        command, capture_output=True, check=False, text=True, env=env, cwd=REPO, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert "Dashboard: http://127.0.0.1:" in done.stdout and "/dashboard/login?token=" in done.stdout
     assert "│ uploaded        │ 3 │" in done.stdout

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.sanitize import Sanitizer, detectors, scan_for_leaks
+from swgdb_bridge.sanitize.options import SanitizeOptions
 
 # (category, text holding the secret, the secret itself (gone after scrubbing), the marker that replaces it)
 SECRETS = [
@@ -32,10 +32,18 @@ SECRETS = [
     ("passwords", '"db_pass": "correct horse"', "correct horse", "[password]"),
     ("passwords", "the pin is 4821", "4821", "[password]"),
     ("url_credentials", "https://bob:pa55w0rd@example.com/x", "bob:pa55w0rd", "[credentials]"),
-    ("tokens", "bot token MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs ok",
-     "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs", "[token]"),
-    ("tokens", "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl here",
-     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl", "[token]"),
+    (
+        "tokens",
+        "bot token MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs ok",
+        "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs",
+        "[token]",
+    ),
+    (
+        "tokens",
+        "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl here",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl",
+        "[token]",
+    ),
     ("tokens", "Authorization: Bearer abcdef0123456789xyz", "abcdef0123456789xyz", "[token]"),
     ("tokens", "aws AKIAIOSFODNN7EXAMPLE key", "AKIAIOSFODNN7EXAMPLE", "[token]"),
     ("tokens", "gh ghp_" + "a1B2" * 9 + " pushed", "ghp_" + "a1B2" * 9, "[token]"),
@@ -43,12 +51,20 @@ SECRETS = [
     ("tokens", "slack xoxb-1234-5678-abcdefgh", "xoxb-1234-5678-abcdefgh", "[token]"),
     ("tokens", "test key sk_test_51Habcdefghij0123456789", "sk_test_51Habcdefghij0123456789", "[token]"),
     ("tokens", "new key sk_live_" + "a1" * 50, "a1" * 50, "[token]"),
-    ("webhooks", "hook https://discord.com/api/webhooks/123456789012345678/abcDEF-ghi_jkl posted",
-     "discord.com/api/webhooks/123456789012345678/abcDEF-ghi_jkl", "[webhook]"),
+    (
+        "webhooks",
+        "hook https://discord.com/api/webhooks/123456789012345678/abcDEF-ghi_jkl posted",
+        "discord.com/api/webhooks/123456789012345678/abcDEF-ghi_jkl",
+        "[webhook]",
+    ),
     ("license_keys", "license ABCDE-12345-FGHIJ-67890 activated", "ABCDE-12345-FGHIJ-67890", "[license-key]"),
     ("license_keys", "key XXXXX-XXXXX-XXXXX-XXXXX", "XXXXX-XXXXX-XXXXX-XXXXX", "[license-key]"),
-    ("private_keys", "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----", "MIIEow",
-     "[private-key]"),
+    (
+        "private_keys",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----",
+        "MIIEow",
+        "[private-key]",
+    ),
     ("path_users", r"log at C:\Users\John Smith\Documents\ms11.log", "John Smith", "[user]"),
     ("path_users", r"C:\\Users\\bob\\AppData\\Local", "bob", "[user]"),
     ("path_users", "/home/alice/ms11/logs/session.json", "alice", "[user]"),
@@ -154,8 +170,18 @@ def test_the_rescan_and_its_memo_answer_as_the_full_span_search_does(text: str, 
 
 
 # Inputs that make careless patterns backtrack quadratically (a hang, not a slowdown, at this size).
-PATHOLOGICAL = ["//" * 100_000, "/home/" * 30_000, "eyJ" * 60_000, "password: " * 20_000, "1 " * 100_000,
-                "a@" * 100_000, "ab:" * 60_000, "%5C" * 60_000, "Rat " * 50_000, ("AKIA" + "A" * 16) * 10_000]
+PATHOLOGICAL = [
+    "//" * 100_000,
+    "/home/" * 30_000,
+    "eyJ" * 60_000,
+    "password: " * 20_000,
+    "1 " * 100_000,
+    "a@" * 100_000,
+    "ab:" * 60_000,
+    "%5C" * 60_000,
+    "Rat " * 50_000,
+    ("AKIA" + "A" * 16) * 10_000,
+]
 
 
 @pytest.mark.timeout(60)
@@ -187,5 +213,7 @@ assert "urllib3" in sys.modules and requests.Session.__name__ == "Session"
 
 
 def test_sanitizing_does_not_import_requests_yet_requests_still_works_for_who_uses_it() -> None:
-    done = subprocess.run([sys.executable, "-c", _DEFERRED_REQUESTS], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _DEFERRED_REQUESTS], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr

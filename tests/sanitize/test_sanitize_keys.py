@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from swgdb_bridge import paths
-from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.errors import StateError
 from swgdb_bridge.sanitize import Sanitizer, load_pseudonym_key
+from swgdb_bridge.sanitize.options import SanitizeOptions
 
 
 def test_key_is_created_once_owner_only_and_reused(bridge_home: Path) -> None:

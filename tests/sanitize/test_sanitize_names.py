@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.sanitize import Sanitizer, scan_for_leaks
 from swgdb_bridge.sanitize.names import PSEUDONYM, NameMatcher, name_matcher
+from swgdb_bridge.sanitize.options import SanitizeOptions
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
@@ -105,8 +105,11 @@ def test_different_names_never_collide(key: bytes) -> None:
     assert len({sanitizer.pseudonym(n) for n in names}) == len(names)
 
 
-@given(st.sampled_from(PLAYERS), st.sampled_from(["", "Grouped with ", "Trade request from ", "hey "]),
-       st.sampled_from(["", "'s", ": hi", " says hi", " and more"]))
+@given(
+    st.sampled_from(PLAYERS),
+    st.sampled_from(["", "Grouped with ", "Trade request from ", "hey "]),
+    st.sampled_from(["", "'s", ": hi", " says hi", " and more"]),
+)
 def test_cleaning_text_is_idempotent_and_the_scan_agrees(name: str, before: str, after: str) -> None:
     sanitizer = Sanitizer(SanitizeOptions(), KEY, known_names=PLAYERS)
     text = f"{before}{name}{after}"
@@ -151,7 +154,9 @@ def test_pseudonyms_never_look_like_a_secret(name: str) -> None:
 
 
 def test_the_scan_also_finds_a_first_name_on_its_own() -> None:
-    assert scan_for_leaks({"note": "ask kelindra"}, known_names=iter(["Kelindra Vos"])) == ["player_names at $.note"]
+    assert scan_for_leaks({"note": "ask kelindra"}, known_names=iter(["Kelindra Vos"])) == [
+        "player_names at $.note"
+    ]
 
 
 def test_a_shared_matcher_is_reused_for_the_same_names_and_answers_as_a_new_one() -> None:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from swgdb_bridge.sanitize.options import SanitizeOptions
+from swgdb_bridge.demo.samples import PLAYERS, generate_tracker_session
 from swgdb_bridge.model import (
     Action,
     ChatMessage,
@@ -29,8 +29,8 @@ from swgdb_bridge.model import (
     StuckEvent,
     XPGain,
 )
-from swgdb_bridge.demo.samples import PLAYERS, generate_tracker_session
 from swgdb_bridge.sanitize import CATEGORIES, Sanitizer, player_names, scan_for_leaks
+from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.sources import read_session
 
 KEY = bytes(range(32))
@@ -177,8 +177,21 @@ def test_player_names_come_from_every_place_a_player_is_named() -> None:
 
 NAMES = ["Zorvath", "Kelindra Vos", "Rat", "Healed", "Drayko", "Mira"]
 PIECES = [
-    "Grouped with", "Traded with", "Killed womp rat", "Healed self", "Spoke with Lord Nyax", "z@example.com",
-    "203.0.113.9", "password hunter2", "/home/bob/x", "Looted 355 credits", "'s", ":", "says", "the", *NAMES,
+    "Grouped with",
+    "Traded with",
+    "Killed womp rat",
+    "Healed self",
+    "Spoke with Lord Nyax",
+    "z@example.com",
+    "203.0.113.9",
+    "password hunter2",
+    "/home/bob/x",
+    "Looted 355 credits",
+    "'s",
+    ":",
+    "says",
+    "the",
+    *NAMES,
 ]
 texts = st.lists(st.sampled_from(PIECES), max_size=6).map(" ".join)
 names = st.sampled_from(NAMES)
@@ -253,8 +266,10 @@ def tracker_files(corpus_dir: Path) -> list[Path]:
     return files
 
 
-@pytest.mark.parametrize("chosen", [SanitizeOptions(), SanitizeOptions(include_communications=True,
-                                                                        include_player_encounters=True)])
+@pytest.mark.parametrize(
+    "chosen",
+    [SanitizeOptions(), SanitizeOptions(include_communications=True, include_player_encounters=True)],
+)
 def test_no_corpus_tracker_session_keeps_a_player_name(corpus_dir: Path, chosen: SanitizeOptions) -> None:
     sanitizer = Sanitizer(chosen, KEY)
     for path in tracker_files(corpus_dir):

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 import pytest
 
-from swgdb_bridge.sanitize.options import SanitizeOptions
+from swgdb_bridge.demo.samples import write_jsonl_session
 from swgdb_bridge.errors import SanitizationError, SessionFileError
 from swgdb_bridge.model import (
     AfkPeriod,
@@ -24,8 +24,8 @@ from swgdb_bridge.model import (
     StuckEvent,
     XPGain,
 )
-from swgdb_bridge.demo.samples import write_jsonl_session
 from swgdb_bridge.sanitize import Sanitizer, scan_for_leaks
+from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer
 from swgdb_bridge.serialize.scan_view import scan_view
 

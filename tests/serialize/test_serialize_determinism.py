@@ -11,10 +11,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.model import XPGain
 from swgdb_bridge.payload import content_digest, payload_json_schema_bytes
 from swgdb_bridge.sanitize import Sanitizer
+from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer
 from swgdb_bridge.sources import read_session
 

@@ -9,11 +9,11 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from swgdb_bridge.sanitize.options import SanitizeOptions
-from swgdb_bridge.serialize.efficiency import Rates, efficiency_score
 from swgdb_bridge.demo.samples import generate_tracker_session, write_jsonl_session
 from swgdb_bridge.sanitize import Sanitizer
+from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer
+from swgdb_bridge.serialize.efficiency import Rates, efficiency_score
 from swgdb_bridge.sources import read_session
 
 KEY = bytes(range(32))

@@ -18,8 +18,8 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator, FormatChecker
 
-from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.sanitize import Sanitizer
+from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"

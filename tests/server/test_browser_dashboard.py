@@ -23,8 +23,8 @@ import pytest
 from fixtures.browser import BASE_TIME, dashboard_document, store
 from swgdb_bridge import protocol
 from swgdb_bridge.server import dashboard_link
-from swgdb_bridge.server.runner import RunningServer, start_server
 from swgdb_bridge.server.db.storage import Storage
+from swgdb_bridge.server.runner import RunningServer, start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -27,9 +27,9 @@ from fixtures.browser import BASE_TIME, dashboard_document, store
 from swgdb_bridge.errors import BridgeError
 from swgdb_bridge.server import dashboard_link
 from swgdb_bridge.server.dashboard.auth import COOKIE_NAME
+from swgdb_bridge.server.db.storage import Storage
 from swgdb_bridge.server.runner import RunningServer, start_server
 from swgdb_bridge.server.settings import ServerSettings
-from swgdb_bridge.server.db.storage import Storage
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC).timestamp()
 DATA_PAGES = ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions/s-1", "/dashboard/sessions/nope"]

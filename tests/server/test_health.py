@@ -8,8 +8,8 @@ import httpx
 
 from fixtures.postgres import TEST_SERVER_SECRET, PostgresCluster, require_pg_bin
 from swgdb_bridge.server.db import migrate
-from swgdb_bridge.server.runner import start_server
 from swgdb_bridge.server.db.storage import Storage
+from swgdb_bridge.server.runner import start_server
 
 
 def test_ready_on_a_migrated_database(database_url: str) -> None:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from test_storage_limits import race
 
 from fixtures.postgres import TEST_SERVER_SECRET
 from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.server.db import keys
 from swgdb_bridge.server.db.storage import RevokedUserError, Storage, StorageError, UnknownUserError
 from swgdb_bridge.server.db.tables import api_keys
-from test_storage_limits import race
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 OTHER_SECRET = b"a-different-server-secret-0123456789abcdef"

@@ -10,6 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from test_storage_limits import race
 
 from fixtures.payloads import make_document
 from fixtures.postgres import TEST_SERVER_SECRET
@@ -18,7 +19,6 @@ from swgdb_bridge.payload import SessionPayload, content_digest
 from swgdb_bridge.server.db import migrate
 from swgdb_bridge.server.db.storage import Storage, StorageError, default_database_url
 from swgdb_bridge.server.db.tables import metadata
-from test_storage_limits import race
 
 
 def schema_gaps(storage: Storage) -> list[tuple]:
@@ -67,12 +67,14 @@ def test_workers_starting_together_all_come_up(database_url: str) -> None:
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
-    with Storage(
-        f"sqlite:///{tmp_path / 'nested' / 'server.db'}", server_secret=TEST_SERVER_SECRET
-    ) as storage:
-        with storage.engine.connect() as connection:
-            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    with (
+        Storage(
+            f"sqlite:///{tmp_path / 'nested' / 'server.db'}", server_secret=TEST_SERVER_SECRET
+        ) as storage,
+        storage.engine.connect() as connection,
+    ):
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
 def test_unreachable_database_is_named_without_its_password() -> None:

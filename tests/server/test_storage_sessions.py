@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from test_storage_limits import race
 
 from fixtures.payloads import make_document
 from fixtures.postgres import TEST_SERVER_SECRET
@@ -22,7 +23,6 @@ from swgdb_bridge.server.db.storage import (
     UnknownUserError,
 )
 from swgdb_bridge.server.db.tables import sessions
-from test_storage_limits import race
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -204,5 +204,7 @@ def test_nul_characters_are_stored_as_replacement_characters_on_every_engine(sto
     lookalike = document("s-3", character_name="backslash-u0000: \\u0000")  # text, not a NUL
     upsert(storage, user, lookalike)
     with storage.engine.connect() as connection:
-        kept = connection.execute(select(sessions.c.document).where(sessions.c.session_id == "s-3")).scalar_one()
+        kept = connection.execute(
+            select(sessions.c.document).where(sessions.c.session_id == "s-3")
+        ).scalar_one()
     assert kept == lookalike

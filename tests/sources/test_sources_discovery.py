@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from swgdb_bridge.sources import DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV
-from swgdb_bridge.sources import default_session_dirs, discover_files, session_dirs_from
+from swgdb_bridge.sources import (
+    DEFAULT_SESSION_DIRS,
+    SESSION_DIRS_ENV,
+    default_session_dirs,
+    discover_files,
+    session_dirs_from,
+)
 
 
 def touch(path: Path, text: str = "{}") -> Path:

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from swgdb_bridge.demo.samples import write_jsonl_session, write_session_jsonl
 from swgdb_bridge.errors import SessionFileError
 from swgdb_bridge.model import (
     Action,
@@ -30,7 +31,6 @@ from swgdb_bridge.model import (
     StuckEvent,
     XPGain,
 )
-from swgdb_bridge.demo.samples import write_jsonl_session, write_session_jsonl
 from swgdb_bridge.sources import read_session
 
 REPO = Path(__file__).resolve().parents[2]

@@ -25,10 +25,20 @@ pytestmark = pytest.mark.slow
 
 
 def start_uploader(url: str, server: LiveServer, folder: Path, home: Path) -> subprocess.Popen:
-    env = {**os.environ, "SWGDB_BRIDGE_HOME": str(home), "SWGDB_API_URL": url, "SWGDB_API_KEY": server.api_key,
-           "SWGDB_USER_HASH": server.user_hash, "RETRY_DELAY_SECONDS": "0.001"}
-    return subprocess.Popen([sys.executable, "-m", "swgdb_bridge", "upload", "--dir", str(folder), "--no-batch",
-                             "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "SWGDB_BRIDGE_HOME": str(home),
+        "SWGDB_API_URL": url,
+        "SWGDB_API_KEY": server.api_key,
+        "SWGDB_USER_HASH": server.user_hash,
+        "RETRY_DELAY_SECONDS": "0.001",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "swgdb_bridge", "upload", "--dir", str(folder), "--no-batch", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def kill_when(process: subprocess.Popen, ready: Callable[[], bool], deadline_seconds: float = 20.0) -> None:

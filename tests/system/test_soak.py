@@ -121,11 +121,12 @@ def stored_count(storage: Storage, users: list[Account]) -> int:
 
 def test_uploads_through_two_servers_survive_a_restart(postgres_url: str, tmp_path: Path) -> None:
     # Imported here, not at the top: each uploader process imports this module and needs none of them.
+    from test_scaleout import ServerProcess
+
     from fixtures.live_server import Account
     from fixtures.postgres import TEST_SERVER_SECRET
     from swgdb_bridge.payload import content_digest
     from swgdb_bridge.server.db.storage import Storage
-    from test_scaleout import ServerProcess
 
     storage = Storage(postgres_url, server_secret=TEST_SERVER_SECRET)
     servers = [

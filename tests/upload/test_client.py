@@ -12,8 +12,8 @@ import pytest
 
 from fixtures.fault_proxy import FaultProxy, LiveServer
 from fixtures.payloads import make_document
-from swgdb_bridge.upload.client import SWGDBAPIClient, TransientAPIError, parse_retry_after
 from swgdb_bridge.errors import AuthError, UploadError
+from swgdb_bridge.upload.client import SWGDBAPIClient, TransientAPIError, parse_retry_after
 
 
 def scripted(*faults: str):
@@ -50,8 +50,9 @@ def test_upload_statuses_and_remote_listing(live_server: LiveServer) -> None:
 
 
 def test_unreachable_server_is_a_clear_answer_not_a_traceback() -> None:
-    client = SWGDBAPIClient(f"http://127.0.0.1:{closed_port()}/v1", "k" * 40, "someone",
-                            retry_delay_seconds=0.001, max_retries=1)
+    client = SWGDBAPIClient(
+        f"http://127.0.0.1:{closed_port()}/v1", "k" * 40, "someone", retry_delay_seconds=0.001, max_retries=1
+    )
     result = client.validate_credentials()
     assert result["valid"] is False
     assert "could not reach the SWGDB server" in result["message"] and "SWGDB_API_URL" in result["message"]
@@ -59,7 +60,9 @@ def test_unreachable_server_is_a_clear_answer_not_a_traceback() -> None:
     assert pushed["success"] is False and "could not reach" in pushed["message"]
 
 
-def test_transient_faults_are_retried_and_each_retry_is_signed_anew(live_server: LiveServer, fault_proxy) -> None:
+def test_transient_faults_are_retried_and_each_retry_is_signed_anew(
+    live_server: LiveServer, fault_proxy
+) -> None:
     # drop_after: the server stored the session but the answer was lost; the retry must not be refused as
     # a replay (fresh nonce) and must land as "unchanged" (idempotent upsert).
     proxy: FaultProxy = fault_proxy(scripted("503", "500", "drop_after", "drop_before"))

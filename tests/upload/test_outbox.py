@@ -70,7 +70,9 @@ def test_due_respects_count_and_byte_bounds(tmp_path: Path) -> None:
 
 
 def test_second_uploader_is_refused_and_the_lock_dies_with_its_holder(tmp_path: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         with pytest.raises(StateError) as caught:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.demo.run import write_sample_sessions
-from swgdb_bridge.upload.prepare import Candidate, file_sha256, prepare_file
+from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer
+from swgdb_bridge.upload.prepare import Candidate, file_sha256, prepare_file
 
 
 def test_prepared_payload_follows_the_data_folder_of_the_moment(

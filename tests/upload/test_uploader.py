@@ -14,14 +14,19 @@ from fixtures.fault_proxy import LiveServer
 from fixtures.fault_proxy import run_cli as cli
 from swgdb_bridge import SessionUploader, SWGDBAPIClient, UploadConfig
 from swgdb_bridge.demo.run import write_sample_sessions
-from swgdb_bridge.upload.outbox import Outbox
 from swgdb_bridge.demo.samples import generate_tracker_session
+from swgdb_bridge.upload.outbox import Outbox
 
 
 def config_for(server: LiveServer, folder: Path, api_url: str | None = None, **extra) -> UploadConfig:
     extra.setdefault("retry_delay_seconds", 0.001)
-    return UploadConfig(swgdb_api_url=api_url or server.api_url, api_key=server.api_key,
-                        user_hash=server.user_hash, session_dirs=[folder], **extra)
+    return UploadConfig(
+        swgdb_api_url=api_url or server.api_url,
+        api_key=server.api_key,
+        user_hash=server.user_hash,
+        session_dirs=[folder],
+        **extra,
+    )
 
 
 def test_seed_snippets_run_as_written(live_server: LiveServer, tmp_path: Path, monkeypatch) -> None:
@@ -31,7 +36,9 @@ def test_seed_snippets_run_as_written(live_server: LiveServer, tmp_path: Path, m
     from swgdb_bridge.serialize import SessionLogSerializer
     from swgdb_bridge.sources import read_session
 
-    session_data = SessionLogSerializer().serialize(read_session(tmp_path / "logs" / "sessions" / "session_0000.json"))
+    session_data = SessionLogSerializer().serialize(
+        read_session(tmp_path / "logs" / "sessions" / "session_0000.json")
+    )
 
     config = UploadConfig(
         swgdb_api_url=live_server.api_url,
@@ -48,8 +55,9 @@ def test_seed_snippets_run_as_written(live_server: LiveServer, tmp_path: Path, m
     print(f"Uploaded: {results['uploaded']}, Failed: {results['failed']}")
     assert (results["uploaded"], results["failed"]) == (3, 0)
 
-    client = SWGDBAPIClient(api_url=live_server.api_url, api_key=live_server.api_key,
-                            user_hash=live_server.user_hash)
+    client = SWGDBAPIClient(
+        api_url=live_server.api_url, api_key=live_server.api_key, user_hash=live_server.user_hash
+    )
     auth_result = client.validate_credentials()
     assert auth_result["valid"]
     if auth_result["valid"]:
@@ -60,7 +68,9 @@ def test_seed_snippets_run_as_written(live_server: LiveServer, tmp_path: Path, m
     assert len(live_server.stored_sessions()) == 3
 
 
-def test_unchanged_files_are_skipped_and_grown_files_land_as_updated(live_server: LiveServer, tmp_path: Path) -> None:
+def test_unchanged_files_are_skipped_and_grown_files_land_as_updated(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
     folder = tmp_path / "sessions"
     files = write_sample_sessions(folder, 3)
     uploader = SessionUploader(config_for(live_server, folder))
@@ -115,7 +125,9 @@ def test_invalid_files_are_reported_and_the_rest_upload(live_server: LiveServer,
     assert any("broken.json" in line and "truncated" in line for line in report.errors)
 
 
-def test_refused_payload_goes_to_dead_letters_and_can_be_retried(live_server: LiveServer, tmp_path: Path) -> None:
+def test_refused_payload_goes_to_dead_letters_and_can_be_retried(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
     from fixtures.payloads import make_document
     from swgdb_bridge.upload.outbox import NewItem
 
@@ -154,7 +166,9 @@ def test_outage_keeps_sessions_queued_and_backoff_survives_restarts(
     assert (third.uploaded, third.queued, third.ok) == (3, 0, True)
 
 
-def test_upload_command_exit_status_and_json(live_server: LiveServer, tmp_path: Path, bridge_home: Path) -> None:
+def test_upload_command_exit_status_and_json(
+    live_server: LiveServer, tmp_path: Path, bridge_home: Path
+) -> None:
     folder = tmp_path / "sessions"
     write_sample_sessions(folder, 1)
     done = cli("upload", "--dir", str(folder), "--json", server=live_server, home=bridge_home)
@@ -164,15 +178,25 @@ def test_upload_command_exit_status_and_json(live_server: LiveServer, tmp_path: 
     assert table.returncode == 0 and "unchanged" in table.stdout
 
     (folder / "new.json").write_bytes(orjson.dumps(generate_tracker_session(random.Random(9), index=40)))
-    unreachable = cli("upload", "--dir", str(folder), "--json", server=live_server, home=bridge_home,
-                      SWGDB_API_URL="http://127.0.0.1:9/v1", MAX_RETRIES="0")
+    unreachable = cli(
+        "upload",
+        "--dir",
+        str(folder),
+        "--json",
+        server=live_server,
+        home=bridge_home,
+        SWGDB_API_URL="http://127.0.0.1:9/v1",
+        MAX_RETRIES="0",
+    )
     assert unreachable.returncode == 1
     report = orjson.loads(unreachable.stdout)
     assert report["queued"] == 1 and "could not reach" in report["errors"][0]
     assert "Traceback" not in unreachable.stderr
 
 
-def test_corrupt_state_and_held_lock_are_clear_errors(live_server: LiveServer, tmp_path: Path, bridge_home: Path) -> None:
+def test_corrupt_state_and_held_lock_are_clear_errors(
+    live_server: LiveServer, tmp_path: Path, bridge_home: Path
+) -> None:
     from swgdb_bridge.upload.outbox import UploaderLock, default_state_path
 
     with UploaderLock():

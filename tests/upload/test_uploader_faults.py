@@ -24,9 +24,14 @@ def test_every_session_is_stored_exactly_once_despite_faults(
     folder = tmp_path / "sessions"
     write_sample_sessions(folder, SESSIONS - 1, seed=seed)
     proxy = fault_proxy(seeded_chooser(seed, fault_rate=0.35), slow_seconds=0.6)
-    config = UploadConfig(swgdb_api_url=f"{proxy.url}/v1", api_key=live_server.api_key,
-                          user_hash=live_server.user_hash, session_dirs=[folder],
-                          max_retries=2, retry_delay_seconds=0.001)
+    config = UploadConfig(
+        swgdb_api_url=f"{proxy.url}/v1",
+        api_key=live_server.api_key,
+        user_hash=live_server.user_hash,
+        session_dirs=[folder],
+        max_retries=2,
+        retry_delay_seconds=0.001,
+    )
     # small batches so that a batch run still makes several requests, and faults hit them
     uploader = SessionUploader(config, batch=batch, max_batch_sessions=5, timeout=0.4)
     for _ in range(MAX_RUNS):  # each run retries what is due; persisted backoff is tiny here

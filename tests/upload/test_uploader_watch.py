@@ -36,13 +36,26 @@ def statuses(server: LiveServer) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("file_events", [True, False], ids=["watchdog", "polling"])
-def test_watcher_uploads_new_and_grown_files(live_server: LiveServer, tmp_path: Path, file_events: bool) -> None:
+def test_watcher_uploads_new_and_grown_files(
+    live_server: LiveServer, tmp_path: Path, file_events: bool
+) -> None:
     folder = tmp_path / "sessions"
     folder.mkdir()
-    config = UploadConfig(swgdb_api_url=live_server.api_url, api_key=live_server.api_key,
-                          user_hash=live_server.user_hash, session_dirs=[folder], retry_delay_seconds=0.001)
-    watcher = SessionWatcher(SessionUploader(config), [folder], interval_seconds=3600, settle_seconds=0.2,
-                             poll_seconds=0.1, file_events=file_events)
+    config = UploadConfig(
+        swgdb_api_url=live_server.api_url,
+        api_key=live_server.api_key,
+        user_hash=live_server.user_hash,
+        session_dirs=[folder],
+        retry_delay_seconds=0.001,
+    )
+    watcher = SessionWatcher(
+        SessionUploader(config),
+        [folder],
+        interval_seconds=3600,
+        settle_seconds=0.2,
+        poll_seconds=0.1,
+        file_events=file_events,
+    )
     thread = threading.Thread(target=watcher.run)
     thread.start()
     try:
@@ -73,11 +86,32 @@ def test_watch_command_stops_cleanly_on_signals(
 ) -> None:
     folder = tmp_path / "sessions"
     write_sample_sessions(folder, 1)
-    env = {**os.environ, "SWGDB_BRIDGE_HOME": str(bridge_home), "SWGDB_API_URL": live_server.api_url,
-           "SWGDB_API_KEY": live_server.api_key, "SWGDB_USER_HASH": live_server.user_hash}
-    process = subprocess.Popen([sys.executable, "-m", "swgdb_bridge", "watch", "--dir", str(folder), "--poll", "0.1",
-                                "--settle", "0.1"], env=env, cwd=REPO, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "SWGDB_BRIDGE_HOME": str(bridge_home),
+        "SWGDB_API_URL": live_server.api_url,
+        "SWGDB_API_KEY": live_server.api_key,
+        "SWGDB_USER_HASH": live_server.user_hash,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "swgdb_bridge",
+            "watch",
+            "--dir",
+            str(folder),
+            "--poll",
+            "0.1",
+            "--settle",
+            "0.1",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         eventually(lambda: len(statuses(live_server)) == 2, "the watch command's first pass")
     finally:

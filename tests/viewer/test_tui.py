@@ -18,7 +18,9 @@ from swgdb_bridge.upload.outbox import Outbox
 from swgdb_bridge.viewer.tui import ComparePicker, ViewerApp
 
 
-def drive(viewer: SessionLogViewer, script: Callable[[ViewerApp, Pilot], Awaitable[None]], **filters) -> ViewerApp:
+def drive(
+    viewer: SessionLogViewer, script: Callable[[ViewerApp, Pilot], Awaitable[None]], **filters
+) -> ViewerApp:
     app = ViewerApp(viewer, filters)
 
     async def main() -> None:
@@ -53,7 +55,9 @@ def viewer(sessions_dir: Path):
 
 
 def test_list_filters_and_search_by_keys(viewer: SessionLogViewer, tracker_raw) -> None:
-    newest_first = [r.doc["session_id"] for r in sorted(tracker_raw, key=lambda r: r.doc["start_time"], reverse=True)]
+    newest_first = [
+        r.doc["session_id"] for r in sorted(tracker_raw, key=lambda r: r.doc["start_time"], reverse=True)
+    ]
     on_talus = [i for i in newest_first if "Talus" in _planets(tracker_raw, i)]
     holocron_on_talus = [
         i for i in on_talus if any("Holocron" in q for q in _doc(tracker_raw, i)["quests_completed"])
@@ -147,7 +151,9 @@ def _planets(raw, session_id: str) -> set[str]:
     return {v["planet"] for v in _doc(raw, session_id)["locations_visited"]}
 
 
-def test_rescan_key_picks_up_new_and_broken_files(viewer: SessionLogViewer, sessions_dir: Path, tracker_raw) -> None:
+def test_rescan_key_picks_up_new_and_broken_files(
+    viewer: SessionLogViewer, sessions_dir: Path, tracker_raw
+) -> None:
     folder = sessions_dir / "tracker"
     (folder / "broken.json").write_text("{not json")
 

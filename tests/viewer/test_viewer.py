@@ -47,7 +47,9 @@ def test_seed_usage_runs_as_written(sessions_dir: Path, monkeypatch: pytest.Monk
 def test_list_is_newest_first_with_raw_figures(tracker_viewer: SessionLogViewer, tracker_raw) -> None:
     rows = tracker_viewer.list_sessions()
     raw = {r.doc["session_id"]: r.doc for r in tracker_raw}
-    assert [row["session_id"] for row in rows] == sorted(raw, key=lambda i: raw[i]["start_time"], reverse=True)
+    assert [row["session_id"] for row in rows] == sorted(
+        raw, key=lambda i: raw[i]["start_time"], reverse=True
+    )
     for row in rows:
         doc = raw[row["session_id"]]
         assert row["character"] == doc["character_name"]
@@ -56,13 +58,17 @@ def test_list_is_newest_first_with_raw_figures(tracker_viewer: SessionLogViewer,
         assert row["quests"] == len(doc["quests_completed"])
         assert sorted(row["planets"]) == sorted({v["planet"] for v in doc["locations_visited"]})
         assert row["duration_minutes"] == pytest.approx(doc["duration_minutes"])
-        assert row["xp_per_hour"] == pytest.approx(doc["xp"]["gained"] * 60 / doc["duration_minutes"], rel=1e-3)
+        assert row["xp_per_hour"] == pytest.approx(
+            doc["xp"]["gained"] * 60 / doc["duration_minutes"], rel=1e-3
+        )
         assert row["problems"] == len(doc["stuck_events"])
         assert row["upload_state"] == "not sent"
     assert len(tracker_viewer.list_sessions(limit=3)) == 3
 
 
-def test_unreadable_files_are_listed_as_problems(viewer: SessionLogViewer, sessions_dir: Path, all_raw) -> None:
+def test_unreadable_files_are_listed_as_problems(
+    viewer: SessionLogViewer, sessions_dir: Path, all_raw
+) -> None:
     (sessions_dir / "tracker" / "broken.json").write_text('{"session_id": "x", "start_time": ')
     viewer.refresh()
     problems = {Path(p["path"]).name: p["reason"] for p in viewer.problems()}
@@ -80,9 +86,17 @@ def test_unreadable_files_are_listed_as_problems(viewer: SessionLogViewer, sessi
         ({"planet": "Rori"}, lambda d: "Rori" in {v["planet"] for v in d["locations_visited"]}),
         ({"mode": "medic"}, lambda d: d["mode"] == "medic"),
         ({"min_xp": 50000}, lambda d: d["xp"]["gained"] >= 50000),
-        ({"since": "2026-10-05", "until": "2026-10-09"}, lambda d: "2026-10-05" <= d["start_time"][:10] <= "2026-10-09"),
-        ({"character": "Tarkin Vos", "planet": "Rori"},
-         lambda d: d["character_name"] == "Tarkin Vos" and "Rori" in {v["planet"] for v in d["locations_visited"]}),
+        (
+            {"since": "2026-10-05", "until": "2026-10-09"},
+            lambda d: "2026-10-05" <= d["start_time"][:10] <= "2026-10-09",
+        ),
+        (
+            {"character": "Tarkin Vos", "planet": "Rori"},
+            lambda d: (
+                d["character_name"] == "Tarkin Vos"
+                and "Rori" in {v["planet"] for v in d["locations_visited"]}
+            ),
+        ),
     ],
 )
 def test_filters(tracker_viewer: SessionLogViewer, tracker_raw, filters, keep) -> None:
@@ -96,7 +110,9 @@ def test_bad_date_filter_is_a_readable_error(tracker_viewer: SessionLogViewer) -
         tracker_viewer.list_sessions(since="last tuesday")
 
 
-def test_analyze_matches_raw_sums(viewer: SessionLogViewer, tracker_viewer: SessionLogViewer, all_raw, tracker_raw):
+def test_analyze_matches_raw_sums(
+    viewer: SessionLogViewer, tracker_viewer: SessionLogViewer, all_raw, tracker_raw
+):
     analysis = viewer.analyze_sessions()
     assert analysis["sessions"] == len(all_raw)
     assert analysis["total_xp_gained"] == sum(r.xp for r in all_raw)
@@ -123,7 +139,9 @@ def test_analyze_matches_raw_sums(viewer: SessionLogViewer, tracker_viewer: Sess
     assert tracker["worst_session"]["session_id"] == min(rate, key=rate.get)
 
 
-def test_view_session_sections_and_sanitization_preview(tracker_viewer: SessionLogViewer, tracker_raw) -> None:
+def test_view_session_sections_and_sanitization_preview(
+    tracker_viewer: SessionLogViewer, tracker_raw
+) -> None:
     doc = tracker_raw[0].doc
     view = tracker_viewer.view_session(doc["session_id"])
     sections = view["sections"]
@@ -138,9 +156,15 @@ def test_view_session_sections_and_sanitization_preview(tracker_viewer: SessionL
 
     preview = view["sanitization"]
     assert sum(preview["counts"].values()) > 0
-    others = {e["player_name"] for e in doc["player_encounters"]} | {e["sender"] for e in doc["communication_events"]}
-    removed = "\n".join(line for line in preview["diff"] if line.startswith("-") and not line.startswith("---"))
-    uploaded = "\n".join(line for line in preview["diff"] if line.startswith("+") and not line.startswith("+++"))
+    others = {e["player_name"] for e in doc["player_encounters"]} | {
+        e["sender"] for e in doc["communication_events"]
+    }
+    removed = "\n".join(
+        line for line in preview["diff"] if line.startswith("-") and not line.startswith("---")
+    )
+    uploaded = "\n".join(
+        line for line in preview["diff"] if line.startswith("+") and not line.startswith("+++")
+    )
     assert all(name in removed for name in others)
     assert not any(name in uploaded for name in others)
 
@@ -161,22 +185,35 @@ def test_unknown_id_offers_close_matches(tracker_viewer: SessionLogViewer, track
 
 
 def test_search_plain_and_regex(tracker_viewer: SessionLogViewer, tracker_raw) -> None:
-    with_holocron = {r.doc["session_id"] for r in tracker_raw if any("Holocron" in q for q in r.doc["quests_completed"])}
+    with_holocron = {
+        r.doc["session_id"] for r in tracker_raw if any("Holocron" in q for q in r.doc["quests_completed"])
+    }
     results = tracker_viewer.search_sessions("holocron")
     assert {r["session_id"] for r in results} == with_holocron
     assert all("holocron" in m["text"].lower() for r in results for m in r["matches"])
     assert all(any(m["field"] == "quest" for m in r["matches"]) for r in results)
 
     def whispered(doc):
-        return any(e["event_type"] == "tell" and e["message"].startswith("Need") for e in doc["communication_events"])
+        return any(
+            e["event_type"] == "tell" and e["message"].startswith("Need") for e in doc["communication_events"]
+        )
 
     regex_hits = tracker_viewer.search_sessions(r"^need\b", regex=True)
-    assert {r["session_id"] for r in regex_hits} >= {r.doc["session_id"] for r in tracker_raw if whispered(r.doc)}
-    assert {m["field"] for r in regex_hits for m in r["matches"]} <= {"message", "guild_alert", "action", "quest"}
+    assert {r["session_id"] for r in regex_hits} >= {
+        r.doc["session_id"] for r in tracker_raw if whispered(r.doc)
+    }
+    assert {m["field"] for r in regex_hits for m in r["matches"]} <= {
+        "message",
+        "guild_alert",
+        "action",
+        "quest",
+    }
 
     by_character = tracker_viewer.search_sessions("mira sol")
     mira = {r.doc["session_id"] for r in tracker_raw if r.doc["character_name"] == "Mira Sol"}
-    assert {r["session_id"] for r in by_character if {"field": "character", "text": "Mira Sol"} in r["matches"]} == mira
+    assert {
+        r["session_id"] for r in by_character if {"field": "character", "text": "Mira Sol"} in r["matches"]
+    } == mira
     assert all("mira sol" in m["text"].lower() for r in by_character for m in r["matches"])
     with pytest.raises(SearchPatternError, match="not a valid regular expression"):
         tracker_viewer.search_sessions("([", regex=True)
@@ -216,12 +253,16 @@ def test_export_all_round_trips(tracker_viewer: SessionLogViewer, tmp_path: Path
     assert [[p.text for p in s.find("planets")] for s in sessions] == [r["planets"] for r in rows]
 
 
-def test_export_one_session_round_trips(tracker_viewer: SessionLogViewer, tmp_path: Path, tracker_raw) -> None:
+def test_export_one_session_round_trips(
+    tracker_viewer: SessionLogViewer, tmp_path: Path, tracker_raw
+) -> None:
     doc = tracker_raw[0].doc
     view = tracker_viewer.view_session(doc["session_id"])
     assert json.loads(tracker_viewer.export_session(doc["session_id"], format="json")) == view
 
-    timeline = list(csv.DictReader(io.StringIO(tracker_viewer.export_session(doc["session_id"], format="csv"))))
+    timeline = list(
+        csv.DictReader(io.StringIO(tracker_viewer.export_session(doc["session_id"], format="csv")))
+    )
     by_list = {}
     for row in timeline:
         by_list.setdefault(row["list"], []).append(row)
@@ -234,7 +275,9 @@ def test_export_one_session_round_trips(tracker_viewer: SessionLogViewer, tmp_pa
     root = ET.parse(out).getroot()
     assert root.findtext("session_id") == doc["session_id"]
     assert int(root.find("sections/xp/total_xp_gained").text) == doc["xp"]["gained"]
-    assert [q.findtext("quest_name") for q in root.findall("sections/quests/quests/item")] == doc["quests_completed"]
+    assert [q.findtext("quest_name") for q in root.findall("sections/quests/quests/item")] == doc[
+        "quests_completed"
+    ]
     with pytest.raises(BridgeError, match="cannot export as 'yaml'"):
         tracker_viewer.export_session(doc["session_id"], format="yaml")
 
@@ -266,7 +309,9 @@ def test_index_warm_path_rereads_only_what_changed(sessions_dir: Path, tracker_r
         assert second.refresh().read == 0
 
 
-def test_index_is_shared_but_listing_stays_within_the_folders(sessions_dir: Path, tracker_raw, all_raw) -> None:
+def test_index_is_shared_but_listing_stays_within_the_folders(
+    sessions_dir: Path, tracker_raw, all_raw
+) -> None:
     with SessionLogViewer([sessions_dir / "tracker", sessions_dir / "morningstar"]) as both:
         assert len(both.list_sessions()) == len(all_raw)
     with SessionLogViewer(sessions_dir / "tracker") as tracker:

@@ -13,15 +13,28 @@ from swgdb_bridge.commands._output import emit_json
 
 
 def logs(
-    dirs: list[Path] = typer.Option(None, "--dir", exists=True, file_okay=False,
-                                    help="Session folder to read (repeatable). Default: configured."),
+    dirs: list[Path] = typer.Option(
+        None,
+        "--dir",
+        exists=True,
+        file_okay=False,
+        help="Session folder to read (repeatable). Default: configured.",
+    ),
     list_: bool = typer.Option(False, "--list", help="List sessions, newest first (the default)."),
-    view: str = typer.Option(None, "--view", metavar="ID", help="Show one session in full + sanitization preview."),
-    search: str = typer.Option(None, "--search", metavar="TEXT", help="Search ids, names, planets, quests, events."),
+    view: str = typer.Option(
+        None, "--view", metavar="ID", help="Show one session in full + sanitization preview."
+    ),
+    search: str = typer.Option(
+        None, "--search", metavar="TEXT", help="Search ids, names, planets, quests, events."
+    ),
     regex: bool = typer.Option(False, "--regex", help="Treat --search TEXT as a regular expression."),
     analyze: bool = typer.Option(False, "--analyze", help="Totals, averages and rates across sessions."),
-    compare: tuple[str, str] | None = typer.Option(None, "--compare", metavar="ID ID", help="Compare two sessions."),
-    export: str = typer.Option(None, "--export", metavar="ID|all", help="Export one session or the filtered list."),
+    compare: tuple[str, str] | None = typer.Option(
+        None, "--compare", metavar="ID ID", help="Compare two sessions."
+    ),
+    export: str = typer.Option(
+        None, "--export", metavar="ID|all", help="Export one session or the filtered list."
+    ),
     fmt: str = typer.Option("json", "--format", help="Export format: json, csv or xml."),
     output: Path = typer.Option(None, "--output", help="Export to this file (default: stdout)."),
     interactive: bool = typer.Option(False, "--interactive", help="Open the full-screen viewer."),
@@ -41,7 +54,14 @@ def logs(
     from swgdb_bridge.viewer import SessionLogViewer, render
 
     err = Console(stderr=True)
-    filters = {"character": character, "planet": planet, "mode": mode, "since": since, "until": until, "min_xp": min_xp}
+    filters = {
+        "character": character,
+        "planet": planet,
+        "mode": mode,
+        "since": since,
+        "until": until,
+        "min_xp": min_xp,
+    }
     progress = render.ScanProgress(err)
     try:
         with SessionLogViewer(dirs or None, progress=progress) as viewer:

@@ -39,9 +39,9 @@ def preview(
     """Show what would be uploaded for FILE, after sanitizing (nothing is sent)."""
     from rich.console import Console
 
-    from swgdb_bridge.upload.config import UploadConfig
     from swgdb_bridge.errors import BridgeError
     from swgdb_bridge.serialize import SessionLogSerializer
+    from swgdb_bridge.upload.config import UploadConfig
 
     overrides = {
         "sanitize_data": sanitize_data,

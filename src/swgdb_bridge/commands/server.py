@@ -157,8 +157,8 @@ def run(
     """
     from swgdb_bridge.errors import BridgeError
     from swgdb_bridge.server.db.keys import load_server_secret
-    from swgdb_bridge.server.ops.logging import LOG_FORMATS
     from swgdb_bridge.server.db.storage import default_database_url
+    from swgdb_bridge.server.ops.logging import LOG_FORMATS
     from swgdb_bridge.server.workers import run_workers
 
     if log_format not in LOG_FORMATS:

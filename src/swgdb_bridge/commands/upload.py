@@ -17,16 +17,26 @@ import typer
 
 from swgdb_bridge.commands._output import emit_json
 
-DIRS = typer.Option(None, "--dir", exists=True, file_okay=False,
-                    help="Session folder to upload from (repeatable). Default: configured folders.")
-WATCH_DIRS = typer.Option(None, "--dir", help="Session folder to watch (repeatable; it may appear later). "
-                          "Default: configured folders.")
+DIRS = typer.Option(
+    None,
+    "--dir",
+    exists=True,
+    file_okay=False,
+    help="Session folder to upload from (repeatable). Default: configured folders.",
+)
+WATCH_DIRS = typer.Option(
+    None,
+    "--dir",
+    help="Session folder to watch (repeatable; it may appear later). Default: configured folders.",
+)
 API_URL = typer.Option(None, "--api-url", help="SWGDB API URL (default: SWGDB_API_URL or config.toml).")
 USER_HASH = typer.Option(None, "--user-hash", help="Your SWGDB user hash (default: SWGDB_USER_HASH).")
 AS_JSON = typer.Option(False, "--json", help="Print machine-readable JSON alone on stdout.")
 REPORT_ROWS = ("uploaded", "updated", "unchanged", "skipped_invalid", "skipped_old", "failed", "queued")
 
-queue_app = typer.Typer(help="Sessions waiting to be sent, and those that failed for good.", no_args_is_help=False)
+queue_app = typer.Typer(
+    help="Sessions waiting to be sent, and those that failed for good.", no_args_is_help=False
+)
 
 
 def _err() -> Any:
@@ -65,7 +75,9 @@ def _parse_since(value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD or an ISO time", param_hint="--since")
+        raise typer.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD or an ISO time", param_hint="--since"
+        )
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -77,8 +89,14 @@ def _progress(enabled: bool) -> Iterator[Any]:
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    bar = Progress(TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=_err(), transient=True)
+    bar = Progress(
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_err(),
+        transient=True,
+    )
     tasks: dict[str, Any] = {}
 
     def update(phase: str, done: int, total: int) -> None:
@@ -122,7 +140,9 @@ def upload(
         uploader = SessionUploader(config, batch=not single, workers=None)
         try:
             with _progress(not as_json) as progress:
-                report = uploader.run(since=_parse_since(since), force=force, dry_run=dry_run, progress=progress)
+                report = uploader.run(
+                    since=_parse_since(since), force=force, dry_run=dry_run, progress=progress
+                )
         finally:
             uploader.close()
     if as_json:
@@ -142,15 +162,22 @@ def _render_dry_run(report: Any) -> None:
     for row in report.would_send:
         table.add_row(row["file"], row["session_id"], f"{row['bytes']:,}")
     _out().print(table)
-    _out().print(f"unchanged (already sent): {report.unchanged}, skipped as invalid: {report.skipped_invalid}")
+    _out().print(
+        f"unchanged (already sent): {report.unchanged}, skipped as invalid: {report.skipped_invalid}"
+    )
 
 
 def watch(
     dirs: list[Path] = WATCH_DIRS,
-    settle: float = typer.Option(3.0, "--settle", min=0,
-                                 help="Seconds a file must stop growing before it is sent."),
-    poll: float = typer.Option(5.0, "--poll", min=0.05,  # lower would spin a CPU core on scans
-                               help="Seconds between scans (file events wake it sooner)."),
+    settle: float = typer.Option(
+        3.0, "--settle", min=0, help="Seconds a file must stop growing before it is sent."
+    ),
+    poll: float = typer.Option(
+        5.0,
+        "--poll",
+        min=0.05,  # lower would spin a CPU core on scans
+        help="Seconds between scans (file events wake it sooner).",
+    ),
     api_url: str = API_URL,
     user_hash: str = USER_HASH,
 ) -> None:
@@ -163,7 +190,9 @@ def watch(
     err = _err()
 
     def show(report: Any) -> None:
-        counts = ", ".join(f"{n.replace('_', ' ')} {getattr(report, n)}" for n in REPORT_ROWS if getattr(report, n))
+        counts = ", ".join(
+            f"{n.replace('_', ' ')} {getattr(report, n)}" for n in REPORT_ROWS if getattr(report, n)
+        )
         err.print(f"[dim]{datetime.now():%H:%M:%S}[/dim] {counts or 'nothing new'}", highlight=False)
         for line in report.errors:
             err.print(f"  [yellow]•[/yellow] {line}", highlight=False)
@@ -172,8 +201,14 @@ def watch(
         config = _config(dirs, api_url, user_hash)
         uploader = SessionUploader(config)
         uploader.check_credentials()
-        watcher = SessionWatcher(uploader, list(config.session_dirs), settle_seconds=settle, poll_seconds=poll,
-                                 interval_seconds=config.upload_interval_minutes * 60, on_report=show)
+        watcher = SessionWatcher(
+            uploader,
+            list(config.session_dirs),
+            settle_seconds=settle,
+            poll_seconds=poll,
+            interval_seconds=config.upload_interval_minutes * 60,
+            on_report=show,
+        )
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: watcher.stop())
         folders = ", ".join(str(d) for d in config.session_dirs)
@@ -187,15 +222,21 @@ def watch(
 
 def check(api_url: str = API_URL, user_hash: str = USER_HASH, as_json: bool = AS_JSON) -> None:
     """Check the server, your clock and your credentials."""
-    from swgdb_bridge.upload.client import SWGDBAPIClient, clock_skew_message
     from swgdb_bridge.errors import APIError
     from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
+    from swgdb_bridge.upload.client import SWGDBAPIClient, clock_skew_message
 
     with _reported():
         config = _config(None, api_url, user_hash)
     result: dict[str, Any] = {"api_url": config.swgdb_api_url, "user_hash": config.user_hash}
-    with SWGDBAPIClient(config.swgdb_api_url, config.api_key, config.user_hash, max_retries=1,
-                        retry_delay_seconds=0.5, timeout=10) as client:
+    with SWGDBAPIClient(
+        config.swgdb_api_url,
+        config.api_key,
+        config.user_hash,
+        max_retries=1,
+        retry_delay_seconds=0.5,
+        timeout=10,
+    ) as client:
         try:
             result["server"] = client.get_api_info()
             result["clock_skew_seconds"] = round(client.clock_skew(), 1)
@@ -214,19 +255,24 @@ def check(api_url: str = API_URL, user_hash: str = USER_HASH, as_json: bool = AS
             out.print(f"[red]unreachable[/red] {result['error']}", highlight=False)
         else:
             out.print(f"api         {result['server'].get('api_version')}")
-            clock = clock_skew_message(skew) if abs(skew) > MAX_CLOCK_SKEW_SECONDS else f"in sync ({skew:+.1f} s)"
+            clock = (
+                clock_skew_message(skew) if abs(skew) > MAX_CLOCK_SKEW_SECONDS else f"in sync ({skew:+.1f} s)"
+            )
             out.print(f"clock       {clock}", highlight=False)
             creds = result["credentials"]
-            out.print(f"credentials {'[green]valid[/green]' if creds['valid'] else '[red]refused[/red]'} "
-                      f"{'' if creds['valid'] else creds['message']}", highlight=False)
+            out.print(
+                f"credentials {'[green]valid[/green]' if creds['valid'] else '[red]refused[/red]'} "
+                f"{'' if creds['valid'] else creds['message']}",
+                highlight=False,
+            )
     if not ok:
         raise typer.Exit(1)
 
 
 def status(session_id: str = typer.Argument(..., help="A session id."), as_json: bool = AS_JSON) -> None:
     """Where one session stands: on the server, in the local queue, or in the dead letters."""
-    from swgdb_bridge.upload.client import SWGDBAPIClient
     from swgdb_bridge.errors import APIError
+    from swgdb_bridge.upload.client import SWGDBAPIClient
     from swgdb_bridge.upload.outbox import Outbox
 
     with _reported():
@@ -234,8 +280,11 @@ def status(session_id: str = typer.Argument(..., help="A session id."), as_json:
         with Outbox() as box:
             queued = next((i for i in box.pending() if i.session_id == session_id), None)
             dead = next((d for d in box.dead_letters() if d.session_id == session_id), None)
-        result: dict[str, Any] = {"session_id": session_id, "queued": queued is not None,
-                                  "dead_letter": dead.reason if dead else None}
+        result: dict[str, Any] = {
+            "session_id": session_id,
+            "queued": queued is not None,
+            "dead_letter": dead.reason if dead else None,
+        }
         with SWGDBAPIClient(config.swgdb_api_url, config.api_key, config.user_hash, max_retries=1) as client:
             try:
                 result["server"] = client.get_upload_status(session_id)
@@ -249,8 +298,10 @@ def status(session_id: str = typer.Argument(..., help="A session id."), as_json:
         out = _out()
         server = result["server"]
         if server:
-            out.print(f"server: {server['status']} (digest {server['digest'][:12]}…, updated {server['updated_at']})",
-                      highlight=False)
+            out.print(
+                f"server: {server['status']} (digest {server['digest'][:12]}…, updated {server['updated_at']})",
+                highlight=False,
+            )
         else:  # "not found" only when the server said so; otherwise it could not be asked
             answer = "not found" if result["server_status"] == 404 else "could not ask"
             out.print(f"server: {answer} ({result['server_error']})", highlight=False)
@@ -278,19 +329,29 @@ def queue(ctx: typer.Context, as_json: bool = AS_JSON) -> None:
     from rich.table import Table
 
     for title, rows in (("Queued", pending), ("Dead letters", dead)):
-        table = Table("session id", "source", "attempts", "reason / last error", title=f"{title}: {len(rows)}")
+        table = Table(
+            "session id", "source", "attempts", "reason / last error", title=f"{title}: {len(rows)}"
+        )
         for row in rows:
             table.add_row(row["session_id"], row["source"] or "", str(row["attempts"]), row["reason"] or "")
         _out().print(table)
 
 
 def _describe(item: Any, reason: str | None) -> dict[str, Any]:
-    return {"session_id": item.session_id, "digest": item.digest, "source": item.source,
-            "attempts": item.attempts, "bytes": len(item.body), "reason": reason}
+    return {
+        "session_id": item.session_id,
+        "digest": item.digest,
+        "source": item.source,
+        "attempts": item.attempts,
+        "bytes": len(item.body),
+        "reason": reason,
+    }
 
 
 @queue_app.command("retry")
-def queue_retry(session_ids: list[str] = typer.Argument(None, help="Session ids (default: all dead letters).")) -> None:
+def queue_retry(
+    session_ids: list[str] = typer.Argument(None, help="Session ids (default: all dead letters)."),
+) -> None:
     """Move dead letters back into the queue; the next upload sends them."""
     from swgdb_bridge.upload.outbox import Outbox
 
@@ -299,8 +360,11 @@ def queue_retry(session_ids: list[str] = typer.Argument(None, help="Session ids 
         moved = box.revive(session_ids or None)
     _out().print(f"{moved} session(s) queued again; run `swgdb-bridge upload` to send them")
     if unknown:
-        _err().print(f"[red]error:[/red] no dead letter with id {', '.join(map(repr, unknown))}; "
-                     "`swgdb-bridge queue` lists them", highlight=False)
+        _err().print(
+            f"[red]error:[/red] no dead letter with id {', '.join(map(repr, unknown))}; "
+            "`swgdb-bridge queue` lists them",
+            highlight=False,
+        )
         raise typer.Exit(1)
 
 
@@ -312,17 +376,24 @@ def queue_export(output: Path = typer.Option(None, "--output", help="Write here 
     from swgdb_bridge.upload.outbox import Outbox
 
     with _reported(), Outbox() as box:
-        lines = [orjson.dumps({"state": "queued", **_describe(i, i.last_error), "payload": orjson.loads(i.body)})
-                 for i in box.pending()]
-        lines += [orjson.dumps({"state": "dead_letter", **_describe(d, d.reason), "payload": orjson.loads(d.body)})
-                  for d in box.dead_letters()]
+        lines = [
+            orjson.dumps({"state": "queued", **_describe(i, i.last_error), "payload": orjson.loads(i.body)})
+            for i in box.pending()
+        ]
+        lines += [
+            orjson.dumps({"state": "dead_letter", **_describe(d, d.reason), "payload": orjson.loads(d.body)})
+            for d in box.dead_letters()
+        ]
     data = b"".join(line + b"\n" for line in lines)
     if output:
         try:
             output.write_bytes(data)
         except OSError as exc:
-            _err().print(f"[red]error:[/red] cannot write {output} ({exc.strerror or exc}); pick a folder that "
-                         "exists and you can write to, or leave out --output", highlight=False)
+            _err().print(
+                f"[red]error:[/red] cannot write {output} ({exc.strerror or exc}); pick a folder that "
+                "exists and you can write to, or leave out --output",
+                highlight=False,
+            )
             raise typer.Exit(2) from None
         _err().print(f"{len(lines)} payload(s) written to {output}", highlight=False)
     else:
@@ -345,7 +416,9 @@ def stats(as_json: bool = AS_JSON) -> None:
         out.print(f"{name.replace('_', ' '):<20} {value}")
     for name, value in sorted(deliveries.items()):
         out.print(f"{'  ' + name:<20} {value}")
-    out.print(f"{'last delivery':<20} {datetime.fromtimestamp(last).isoformat(timespec='seconds') if last else '-'}")
+    out.print(
+        f"{'last delivery':<20} {datetime.fromtimestamp(last).isoformat(timespec='seconds') if last else '-'}"
+    )
 
 
 def config(as_json: bool = AS_JSON) -> None:
@@ -359,8 +432,12 @@ def config(as_json: bool = AS_JSON) -> None:
     values = {k: (mask_secret(v) if k == "api_key" else v) for k, v in asdict(settings).items()}
     values["session_dirs"] = [str(d) for d in settings.session_dirs]
     if as_json:
-        emit_json({"config_file": str(default_config_file()),
-                    "settings": {k: {"value": v, "source": sources[k]} for k, v in values.items()}})
+        emit_json(
+            {
+                "config_file": str(default_config_file()),
+                "settings": {k: {"value": v, "source": sources[k]} for k, v in values.items()},
+            }
+        )
         return
     from rich.table import Table
 
@@ -371,7 +448,9 @@ def config(as_json: bool = AS_JSON) -> None:
 
 
 def demo(
-    sessions: int = typer.Option(4, "--sessions", min=1, max=50, help="How many sample sessions to generate."),
+    sessions: int = typer.Option(
+        4, "--sessions", min=1, max=50, help="How many sample sessions to generate."
+    ),
     serve: bool = typer.Option(False, "--serve", help="Keep the server and dashboard running until Ctrl-C."),
 ) -> None:
     """Start a local SWGDB, generate sample sessions, sanitize and upload them, print the dashboard link."""
@@ -383,21 +462,30 @@ def demo(
 
     out = _out()
     with _reported(), demo_environment(sessions) as run:
-        out.print(f"Local SWGDB server on [bold]{run.base_url}[/bold] (SQLite in {run.folder})", highlight=False)
+        out.print(
+            f"Local SWGDB server on [bold]{run.base_url}[/bold] (SQLite in {run.folder})", highlight=False
+        )
         with _progress(True) as progress:
             run_demo(run, progress)
         table = Table(title="What left the machine (sanitized)")
         for header in ("session", "character", "XP", "chat dropped", "names replaced"):
             table.add_column(header, no_wrap=header == "session")
         for p in run.previews:
-            table.add_row(p["session_id"], p["character"], f"{p['xp']:,}",
-                          f"{p['messages_removed']}/{p['chat_messages']}", str(p["player_names_replaced"]))
+            table.add_row(
+                p["session_id"],
+                p["character"],
+                f"{p['xp']:,}",
+                f"{p['messages_removed']}/{p['chat_messages']}",
+                str(p["player_names_replaced"]),
+            )
         out.print(table)
         render_report(run.report)
         link = run.dashboard_url or f"{run.api_url}/sessions"
         out.print(f"Dashboard: [bold]{link}[/bold]", highlight=False, soft_wrap=True)
         if not serve:
-            out.print("[dim]The demo server stops now; run `swgdb-bridge demo --serve` to keep it open.[/dim]")
+            out.print(
+                "[dim]The demo server stops now; run `swgdb-bridge demo --serve` to keep it open.[/dim]"
+            )
             if not run.report.ok:
                 raise typer.Exit(1)
             return

@@ -19,9 +19,9 @@ from typing import Any
 
 import orjson
 
+from swgdb_bridge.paths import HOME_ENV
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.upload.config import UploadConfig
-from swgdb_bridge.paths import HOME_ENV
 from swgdb_bridge.upload.uploader import Progress, SessionUploader, UploadReport
 
 DEMO_SEED = 118
@@ -85,7 +85,9 @@ def demo_environment(sessions: int = 4) -> Iterator[DemoRun]:
     with tempfile.TemporaryDirectory(prefix="swgdb-demo-") as tmp:
         folder = Path(tmp)
         previous_home = os.environ.get(HOME_ENV)
-        os.environ[HOME_ENV] = str(folder / "bridge-home")  # the demo's keys and state stay in the temp folder
+        os.environ[HOME_ENV] = str(
+            folder / "bridge-home"
+        )  # the demo's keys and state stay in the temp folder
         try:
             running = start_server(f"sqlite:///{folder / 'server.db'}")
             try:
@@ -105,8 +107,11 @@ def demo_environment(sessions: int = 4) -> Iterator[DemoRun]:
 def run_demo(run: DemoRun, progress: Progress | None = None) -> DemoRun:
     """Preview, upload and link: the demo's main job, inside :func:`demo_environment`."""
     config = UploadConfig(
-        swgdb_api_url=run.api_url, api_key=run.api_key, user_hash=run.user_hash,
-        session_dirs=[run.folder / "sessions"], retry_delay_seconds=0.5,
+        swgdb_api_url=run.api_url,
+        api_key=run.api_key,
+        user_hash=run.user_hash,
+        session_dirs=[run.folder / "sessions"],
+        retry_delay_seconds=0.5,
     )
     run.previews = [preview(p, config.sanitize_options) for p in sorted((run.folder / "sessions").iterdir())]
     uploader = SessionUploader(config)

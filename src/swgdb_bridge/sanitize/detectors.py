@@ -346,7 +346,6 @@ DETECTORS: tuple[Detector, ...] = (
 )
 
 
-
 # The fast path: a string none of these hit cannot hold a secret, and skips every detector.
 _ALL_NEEDLES = tuple(sorted({n for d in DETECTORS for n in d.needles}))
 _TRIGGERS = tuple({d.trigger.pattern: d.trigger for d in DETECTORS if d.trigger is not None}.values())

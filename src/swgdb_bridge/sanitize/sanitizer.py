@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, overload
 
-from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.model import (
     Action,
     AfkPeriod,
@@ -44,6 +43,7 @@ from swgdb_bridge.sanitize.names import (
     names_in_actions,
     with_parts,
 )
+from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.sanitize.report import SanitizeReport
 
 _CACHE_LIMIT = 200_000  # distinct strings remembered per text cleaner (bot logs repeat lines a lot)
@@ -208,21 +208,43 @@ class _SessionCleaner:
         c = self._c
         return {
             "xp_gains": [
-                XPGain(g.timestamp, g.amount, c(g.profession), c(g.skill), c(g.source), c(g.quest_name),
-                       c(g.zone), g.level_before, g.level_after)
+                XPGain(
+                    g.timestamp,
+                    g.amount,
+                    c(g.profession),
+                    c(g.skill),
+                    c(g.source),
+                    c(g.quest_name),
+                    c(g.zone),
+                    g.level_before,
+                    g.level_after,
+                )
                 for g in s.xp_gains
             ],
             "credit_changes": [
                 CreditChange(x.timestamp, x.amount, c(x.source), x.balance_after) for x in s.credit_changes
             ],
             "quests": [
-                QuestCompletion(q.timestamp, self._s(q.quest_name), c(q.quest_type), c(q.reward_type),
-                                q.reward_amount, c(q.zone))
+                QuestCompletion(
+                    q.timestamp,
+                    self._s(q.quest_name),
+                    c(q.quest_type),
+                    c(q.reward_type),
+                    q.reward_amount,
+                    c(q.zone),
+                )
                 for q in s.quests
             ],
             "locations": [
-                LocationVisit(v.timestamp, self._s(v.planet), c(v.city), v.coordinates, v.departure,
-                              v.duration_minutes, c(v.purpose))
+                LocationVisit(
+                    v.timestamp,
+                    self._s(v.planet),
+                    c(v.city),
+                    v.coordinates,
+                    v.departure,
+                    v.duration_minutes,
+                    c(v.purpose),
+                )
                 for v in s.locations
             ],
         }
@@ -263,8 +285,13 @@ class _SessionCleaner:
             if a.message or a.reply_message:
                 self._count("guild_alerts_removed")
         return GuildAlert(
-            a.timestamp, self._sender(a.sender), message, self._c(a.alert_type), self._c(a.priority),
-            a.auto_reply_sent, reply,
+            a.timestamp,
+            self._sender(a.sender),
+            message,
+            self._c(a.alert_type),
+            self._c(a.priority),
+            a.auto_reply_sent,
+            reply,
         )
 
     def _sender(self, name: str | None) -> str | None:
@@ -275,8 +302,13 @@ class _SessionCleaner:
             self._count("encounters_removed", len(encounters))
             return []
         return [
-            PlayerEncounter(e.timestamp, self._sender(e.player_name) or "", self._c(e.location), e.distance,
-                            self._c(e.interaction_type))
+            PlayerEncounter(
+                e.timestamp,
+                self._sender(e.player_name) or "",
+                self._c(e.location),
+                e.distance,
+                self._c(e.interaction_type),
+            )
             for e in encounters
         ]
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from swgdb_bridge.serialize.efficiency import Rates, efficiency_score
 from swgdb_bridge.model import Session
+from swgdb_bridge.serialize.efficiency import Rates, efficiency_score
 from swgdb_bridge.serialize.events import afk_minutes
 from swgdb_bridge.serialize.units import per_hour
 

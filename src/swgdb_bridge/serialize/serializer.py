@@ -18,11 +18,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from swgdb_bridge import paths
-from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.errors import SanitizationError, SessionFileError
 from swgdb_bridge.model import Session
 from swgdb_bridge.payload import SessionPayload
 from swgdb_bridge.sanitize import Sanitizer, player_names, scan_for_leaks
+from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize.classify import SESSION_MODES
 from swgdb_bridge.serialize.credits import credit_data
 from swgdb_bridge.serialize.events import event_data

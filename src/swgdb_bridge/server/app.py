@@ -18,9 +18,9 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from swgdb_bridge import __version__
-from swgdb_bridge.server.api.routes import build_router
 from swgdb_bridge.server.api.errors import ApiProblem, install_error_handlers, problem_response
 from swgdb_bridge.server.api.openapi import install_openapi
+from swgdb_bridge.server.api.routes import build_router
 from swgdb_bridge.server.ops.install import install_operations
 from swgdb_bridge.server.settings import ServerSettings
 
@@ -93,7 +93,7 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, tagged_send)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence, logged without its message
+        except Exception as exc:
             frames = "".join(traceback.format_tb(exc.__traceback__))
             log.error("request %s crashed with %s\n%s", request_id, type(exc).__name__, frames)
             if not outcome["sent"]:

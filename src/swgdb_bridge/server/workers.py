@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.server.db.storage import DATABASE_URL_ENV, default_database_url
 from swgdb_bridge.server.ops.logging import LogFormat, log_config
 from swgdb_bridge.server.ops.metrics import MULTIPROC_ENV
 from swgdb_bridge.server.settings import ServerSettings
-from swgdb_bridge.server.db.storage import DATABASE_URL_ENV, default_database_url
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

@@ -47,7 +47,11 @@ class TransientAPIError(UploadError):
     """A failure worth retrying later (network, timeout, 408, 429, 5xx). ``retry_after`` is the server's hint."""
 
     def __init__(
-        self, message: str, status: int | None = None, code: str | None = None, retry_after: float | None = None
+        self,
+        message: str,
+        status: int | None = None,
+        code: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message, status, code)
         self.retry_after = retry_after
@@ -68,7 +72,11 @@ class UploadResult:
         return self.status in STORED_STATUSES
 
     def as_dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = {"success": self.stored, "session_id": self.session_id, "status": self.status}
+        result: dict[str, Any] = {
+            "success": self.stored,
+            "session_id": self.session_id,
+            "status": self.status,
+        }
         if self.digest:
             result["digest"] = self.digest
         if self.error:
@@ -221,8 +229,10 @@ class SWGDBAPIClient:
                 if response.status_code not in RETRYABLE_STATUS:
                     return response
                 error = self._transient(method, endpoint, response)
-            delay = error.retry_after if error.retry_after is not None else backoff_delay(
-                attempt, self.retry_delay_seconds
+            delay = (
+                error.retry_after
+                if error.retry_after is not None
+                else backoff_delay(attempt, self.retry_delay_seconds)
             )
             if attempt == self.max_retries or delay > self.max_inline_wait:
                 raise error
@@ -272,7 +282,9 @@ class SWGDBAPIClient:
                 status=status,
                 code=code,
             )
-        raise UploadError(f"{method} {endpoint}: {status} {code or ''} {message}".replace("  ", " "), status, code)
+        raise UploadError(
+            f"{method} {endpoint}: {status} {code or ''} {message}".replace("  ", " "), status, code
+        )
 
     def _raise_if_clock_skewed(self) -> None:
         try:
@@ -288,9 +300,13 @@ class SWGDBAPIClient:
         try:
             data = response.json()
         except ValueError:
-            raise APIError(f"{method} {endpoint}: the server's answer is not JSON", response.status_code) from None
+            raise APIError(
+                f"{method} {endpoint}: the server's answer is not JSON", response.status_code
+            ) from None
         if not isinstance(data, dict):
-            raise APIError(f"{method} {endpoint}: unexpected answer {type(data).__name__}", response.status_code)
+            raise APIError(
+                f"{method} {endpoint}: unexpected answer {type(data).__name__}", response.status_code
+            )
         return data
 
     # -- API ---------------------------------------------------------------------------------------
@@ -313,7 +329,11 @@ class SWGDBAPIClient:
         except APIError as exc:
             return {"valid": False, "user_hash": self.user_hash, "message": str(exc), "error": exc.code}
         valid = bool(data.get("valid"))
-        return {"valid": valid, "user_hash": data.get("user_hash", self.user_hash), "message": "credentials accepted"}
+        return {
+            "valid": valid,
+            "user_hash": data.get("user_hash", self.user_hash),
+            "message": "credentials accepted",
+        }
 
     def send_session(self, body: bytes) -> UploadResult:
         """Upload one encoded payload. Raises :class:`TransientAPIError` when it is worth trying later."""
@@ -346,7 +366,9 @@ class SWGDBAPIClient:
                 results[index] = _item_result(item)
         missing = [i for i, r in enumerate(results) if r is None]
         if missing:
-            raise TransientAPIError(f"the batch answer has no result for items {missing}", code="bad_batch_answer")
+            raise TransientAPIError(
+                f"the batch answer has no result for items {missing}", code="bad_batch_answer"
+            )
         return [r for r in results if r is not None]
 
     def push_session_data(self, session_data: PayloadLike) -> dict[str, Any]:
@@ -393,7 +415,9 @@ def _item_result(item: dict[str, Any]) -> UploadResult:
     if not error:
         return UploadResult(item.get("session_id"), item.get("status", "created"), item.get("digest"))
     # an item's error is either a code with a sibling message, or a whole error body
-    code, message = _describe_error(error) if isinstance(error, dict) else (str(error), item.get("message") or "")
+    code, message = (
+        _describe_error(error) if isinstance(error, dict) else (str(error), item.get("message") or "")
+    )
     status = "too_large" if code in ("too_large", "payload_too_large") else "rejected"
     return UploadResult(item.get("session_id"), status, error=code, message=message)
 

@@ -24,7 +24,12 @@ from swgdb_bridge.sources import DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV, parse_s
 DEFAULT_API_URL = "http://127.0.0.1:8765/v1"
 CONFIG_FILE = "config.toml"
 KEYRING_SERVICE = "swgdb-bridge"
-_KIND_WORDS = {"bool": "true or false", "int": "a whole number >= 0", "float": "a number >= 0", "str": "a string"}
+_KIND_WORDS = {
+    "bool": "true or false",
+    "int": "a whole number >= 0",
+    "float": "a number >= 0",
+    "str": "a string",
+}
 
 # field name → environment variable
 ENV_NAMES = {
@@ -40,6 +45,7 @@ ENV_NAMES = {
     "include_communications": "INCLUDE_COMMUNICATIONS",
     "include_player_encounters": "INCLUDE_PLAYER_ENCOUNTERS",
 }
+
 
 @dataclass
 class UploadConfig:
@@ -137,7 +143,9 @@ def read_config_file(path: Path) -> dict[str, object]:
     values: dict[str, object] = {}
     for name, value in raw.items():
         if name not in types:
-            raise ConfigError(f"config file {path}: unknown setting {name!r}; known: {', '.join(sorted(types))}")
+            raise ConfigError(
+                f"config file {path}: unknown setting {name!r}; known: {', '.join(sorted(types))}"
+            )
         values[name] = _check_file_value(path, name, value, types[name])
     return values
 
@@ -182,7 +190,7 @@ def _keyring_key(user_hash: str) -> str | None:
         return None
     try:
         return keyring.get_password(KEYRING_SERVICE, user_hash or "api_key")
-    except Exception:  # noqa: BLE001 - a broken keyring backend must not stop the bridge
+    except Exception:
         return None
 
 

@@ -181,7 +181,9 @@ class Outbox:
 
     # -- queue -------------------------------------------------------------------------------------
 
-    def enqueue(self, items: Iterable[NewItem], files: Iterable[FileRecord] = (), now: float | None = None) -> int:
+    def enqueue(
+        self, items: Iterable[NewItem], files: Iterable[FileRecord] = (), now: float | None = None
+    ) -> int:
         """Queue payloads and record their files, atomically. Returns how many entries are new or changed.
 
         A queued session that is queued again with another digest (the session grew) is replaced: only the
@@ -209,11 +211,14 @@ class Outbox:
                 )
         return changed
 
-    def due(self, now: float | None = None, limit: int = 100, max_bytes: int | None = None) -> list[QueuedItem]:
+    def due(
+        self, now: float | None = None, limit: int = 100, max_bytes: int | None = None
+    ) -> list[QueuedItem]:
         """The oldest entries due by ``now``, at most ``limit`` of them and ``max_bytes`` of bodies (≥ 1 entry)."""
         stamp = time.time() if now is None else now
         rows = self._query(
-            "SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?", (stamp, limit)
+            "SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            (stamp, limit),
         )
         picked: list[QueuedItem] = []
         total = 0
@@ -259,7 +264,9 @@ class Outbox:
         """A permanent failure: move ``item`` to the dead letters with the reason."""
         stamp = time.time() if now is None else now
         with self._tx() as db:
-            deleted = db.execute("DELETE FROM outbox WHERE id = ? AND digest = ?", (item.id, item.digest)).rowcount
+            deleted = db.execute(
+                "DELETE FROM outbox WHERE id = ? AND digest = ?", (item.id, item.digest)
+            ).rowcount
             if deleted:
                 db.execute(
                     "INSERT OR REPLACE INTO dead_letters (session_id, digest, source, body, reason, attempts, "
@@ -292,7 +299,9 @@ class Outbox:
     # -- reading -----------------------------------------------------------------------------------
 
     def pending(self) -> list[QueuedItem]:
-        return [QueuedItem(**dict(r)) for r in self._query("SELECT * FROM outbox ORDER BY next_attempt_at, id")]
+        return [
+            QueuedItem(**dict(r)) for r in self._query("SELECT * FROM outbox ORDER BY next_attempt_at, id")
+        ]
 
     def dead_letters(self) -> list[DeadLetter]:
         return [DeadLetter(**dict(r)) for r in self._query("SELECT * FROM dead_letters ORDER BY failed_at")]
@@ -324,7 +333,9 @@ class Outbox:
 
     def stats(self) -> dict[str, Any]:
         """Counts for ``swgdb-bridge stats``: queue, dead letters, files seen, deliveries by status."""
-        by_status = {r[0]: r[1] for r in self._query("SELECT status, COUNT(*) FROM deliveries GROUP BY status")}
+        by_status = {
+            r[0]: r[1] for r in self._query("SELECT status, COUNT(*) FROM deliveries GROUP BY status")
+        }
         last = self._query("SELECT MAX(delivered_at) FROM deliveries")[0][0]
         return {
             "queued": self.count(),

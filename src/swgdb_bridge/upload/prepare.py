@@ -20,10 +20,10 @@ from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 
-from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.errors import BridgeError, SessionFileError
-from swgdb_bridge.upload.outbox import NewItem, Outbox
 from swgdb_bridge.payload import SessionPayload, content_digest
+from swgdb_bridge.sanitize.options import SanitizeOptions
+from swgdb_bridge.upload.outbox import NewItem, Outbox
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -90,8 +90,9 @@ def prepare_all(
         yield from (prepare_file(c, options, since) for c in candidates)
         return
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        yield from pool.map(prepare_file, candidates, [options] * len(candidates), [since] * len(candidates),
-                            chunksize=CHUNK)
+        yield from pool.map(
+            prepare_file, candidates, [options] * len(candidates), [since] * len(candidates), chunksize=CHUNK
+        )
 
 
 def changed_files(

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from swgdb_bridge import paths
+from swgdb_bridge.errors import APIError, ConfigError
+from swgdb_bridge.upload._retry import TokenBucket
 from swgdb_bridge.upload.client import SWGDBAPIClient, TransientAPIError, UploadResult, backoff_delay
 from swgdb_bridge.upload.config import UploadConfig
-from swgdb_bridge.errors import APIError, ConfigError
 from swgdb_bridge.upload.outbox import FileRecord, NewItem, Outbox, QueuedItem, UploaderLock
 from swgdb_bridge.upload.prepare import changed_files, prepare_all
-from swgdb_bridge.upload._retry import TokenBucket
 
 # Files read and serialized before their payloads are committed in one transaction: fewer fsyncs,
 # and a crash loses at most this much reading work (never an upload).
@@ -96,12 +96,16 @@ class SWGDBUploadManager:
     def configure_from_server(self) -> None:
         """Adopt the server's batch and body limits, and pace requests under its rate limit."""
         limits = self.client.get_api_info().get("limits", {})
-        self.max_batch_sessions = max(1, min(self.max_batch_sessions, int(limits.get("max_batch_sessions", 100))))
+        self.max_batch_sessions = max(
+            1, min(self.max_batch_sessions, int(limits.get("max_batch_sessions", 100)))
+        )
         if limits.get("max_body_bytes"):
             self.max_batch_bytes = int(limits["max_body_bytes"]) - BATCH_ENVELOPE_BYTES
         rate = limits.get("rate_limit") or {}
         if self.client.rate_limiter is None and rate.get("requests") and rate.get("window_seconds"):
-            self.client.rate_limiter = TokenBucket.for_server_limit(int(rate["requests"]), rate["window_seconds"])
+            self.client.rate_limiter = TokenBucket.for_server_limit(
+                int(rate["requests"]), rate["window_seconds"]
+            )
         self._configured = True
 
     def flush(self, report: UploadReport | None = None, progress: Progress | None = None) -> UploadReport:
@@ -114,8 +118,9 @@ class SWGDBUploadManager:
         try:
             if not self._configured:
                 self.configure_from_server()
-            while items := self.outbox.due(limit=self.max_batch_sessions if self.batch else 1,
-                                           max_bytes=self.max_batch_bytes):
+            while items := self.outbox.due(
+                limit=self.max_batch_sessions if self.batch else 1, max_bytes=self.max_batch_bytes
+            ):
                 self._send(items, report)
                 done += len(items)
                 if progress:
@@ -131,7 +136,9 @@ class SWGDBUploadManager:
         try:
             results = self.client.send_batch([item.body for item in items])
         except TransientAPIError as exc:
-            self.outbox.reschedule_many(((i, self._next_attempt(i, exc.retry_after)) for i in items), str(exc))
+            self.outbox.reschedule_many(
+                ((i, self._next_attempt(i, exc.retry_after)) for i in items), str(exc)
+            )
             raise
         stored = [(item, result.status) for item, result in zip(items, results, strict=True) if result.stored]
         self.outbox.confirm_many(stored)
@@ -154,7 +161,9 @@ class SWGDBUploadManager:
 
     def _next_attempt(self, item: QueuedItem, retry_after: float | None) -> float:
         """Persisted backoff: the server's Retry-After when given, else exponential with full jitter."""
-        wait = retry_after if retry_after is not None else backoff_delay(item.attempts, self.retry_delay_seconds)
+        wait = (
+            retry_after if retry_after is not None else backoff_delay(item.attempts, self.retry_delay_seconds)
+        )
         return time.time() + wait
 
 
@@ -174,9 +183,14 @@ class SessionUploader:
     ) -> None:
         self.config = config or UploadConfig.load()
         if client is None:
-            options: dict[str, Any] = {"max_retries": self.config.max_retries,
-                                       "retry_delay_seconds": self.config.retry_delay_seconds, **client_options}
-            client = SWGDBAPIClient(self.config.swgdb_api_url, self.config.api_key, self.config.user_hash, **options)
+            options: dict[str, Any] = {
+                "max_retries": self.config.max_retries,
+                "retry_delay_seconds": self.config.retry_delay_seconds,
+                **client_options,
+            }
+            client = SWGDBAPIClient(
+                self.config.swgdb_api_url, self.config.api_key, self.config.user_hash, **options
+            )
         self.client = client
         self.outbox_path = outbox_path
         self.batch = batch
@@ -190,8 +204,14 @@ class SessionUploader:
         self.client.close()
 
     def check_credentials(self) -> None:
-        missing = [name for name, value in (("SWGDB_API_KEY", self.config.api_key),
-                                            ("SWGDB_USER_HASH", self.config.user_hash)) if not value]
+        missing = [
+            name
+            for name, value in (
+                ("SWGDB_API_KEY", self.config.api_key),
+                ("SWGDB_USER_HASH", self.config.user_hash),
+            )
+            if not value
+        ]
         if missing:
             raise ConfigError(
                 f"{' and '.join(missing)} not set; set them in the environment or in "
@@ -225,13 +245,17 @@ class SessionUploader:
             self.check_credentials()
         from swgdb_bridge.sources import discover_files
 
-        found = list(files) if files is not None else discover_files(
-            [Path(d) for d in (dirs or self.config.session_dirs)]
+        found = (
+            list(files)
+            if files is not None
+            else discover_files([Path(d) for d in (dirs or self.config.session_dirs)])
         )
         if dry_run:
             report = UploadReport()
             with Outbox(self.outbox_path) as outbox:
-                self._queue_files(outbox, found, report, since=since, force=force, dry_run=True, progress=progress)
+                self._queue_files(
+                    outbox, found, report, since=since, force=force, dry_run=True, progress=progress
+                )
             return report
         with UploaderLock(self.state_folder), Outbox(self.outbox_path) as outbox:
             return self.process(outbox, found, since=since, force=force, progress=progress)
@@ -259,7 +283,10 @@ class SessionUploader:
 
     def manager(self, outbox: Outbox) -> SWGDBUploadManager:
         return SWGDBUploadManager(
-            self.client, outbox, retry_delay_seconds=self.config.retry_delay_seconds, batch=self.batch,
+            self.client,
+            outbox,
+            retry_delay_seconds=self.config.retry_delay_seconds,
+            batch=self.batch,
             max_batch_sessions=self.max_batch_sessions,
         )
 
@@ -291,8 +318,14 @@ class SessionUploader:
                 report.errors.append(outcome.error or f"{outcome.candidate.path}: not serialized")
             elif dry_run:
                 item = outcome.item
-                report.would_send.append({"file": item.source, "session_id": item.session_id,
-                                          "digest": item.digest, "bytes": len(item.body)})
+                report.would_send.append(
+                    {
+                        "file": item.source,
+                        "session_id": item.session_id,
+                        "digest": item.digest,
+                        "bytes": len(item.body),
+                    }
+                )
             else:
                 items.append(outcome.item)
                 records.append(FileRecord(str(outcome.candidate.path), outcome.candidate.sha256, 1))

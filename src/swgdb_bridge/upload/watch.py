@@ -89,8 +89,10 @@ class SessionWatcher:
                     observer.schedule(Wake(), str(folder), recursive=True)
             observer.start()
             return observer
-        except Exception as exc:  # noqa: BLE001 - any watchdog failure falls back to polling
-            log.warning("file events unavailable (%s); watching by polling every %.0fs", exc, self.poll_seconds)
+        except Exception as exc:
+            log.warning(
+                "file events unavailable (%s); watching by polling every %.0fs", exc, self.poll_seconds
+            )
             return None
 
     def _loop(self, outbox: Outbox) -> None:
@@ -110,7 +112,9 @@ class SessionWatcher:
 
     def _sleep_for(self, next_full: float) -> float:
         until_full = max(0.0, next_full - time.monotonic())
-        return min(self.poll_seconds, until_full, self.settle_seconds if self._unsettled() else self.poll_seconds)
+        return min(
+            self.poll_seconds, until_full, self.settle_seconds if self._unsettled() else self.poll_seconds
+        )
 
     def _unsettled(self) -> bool:
         return any(self._sent.get(path) != sig for path, (sig, _) in self._seen.items())

@@ -3,4 +3,10 @@
 from swgdb_bridge.viewer.errors import ExportFormatError, FilterError, SearchPatternError, UnknownSessionError
 from swgdb_bridge.viewer.viewer import SessionLogViewer
 
-__all__ = ["SessionLogViewer", "UnknownSessionError", "SearchPatternError", "FilterError", "ExportFormatError"]
+__all__ = [
+    "ExportFormatError",
+    "FilterError",
+    "SearchPatternError",
+    "SessionLogViewer",
+    "UnknownSessionError",
+]

@@ -15,9 +15,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.errors import BridgeError, SessionFileError
 from swgdb_bridge.model import Session
+from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.viewer.index import IndexEntry, file_digest
 from swgdb_bridge.viewer.summary import search_texts, summarize
 

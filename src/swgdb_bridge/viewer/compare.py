@@ -22,14 +22,30 @@ COMPARED = (
 
 def _row(metric: str, a: float, b: float) -> dict[str, Any]:
     # A ratio against zero means nothing; None says so instead of inf.
-    return {"metric": metric, "a": a, "b": b, "delta": round(b - a, 4), "ratio": round(b / a, 4) if a else None}
+    return {
+        "metric": metric,
+        "a": a,
+        "b": b,
+        "delta": round(b - a, 4),
+        "ratio": round(b / a, 4) if a else None,
+    }
 
 
 def compare(a: SessionSummary, b: SessionSummary) -> dict[str, Any]:
     planets_a, planets_b = set(a.planets), set(b.planets)
     return {
-        "a": {"session_id": a.session_id, "character": a.character, "start": a.start.isoformat(), "path": a.path},
-        "b": {"session_id": b.session_id, "character": b.character, "start": b.start.isoformat(), "path": b.path},
+        "a": {
+            "session_id": a.session_id,
+            "character": a.character,
+            "start": a.start.isoformat(),
+            "path": a.path,
+        },
+        "b": {
+            "session_id": b.session_id,
+            "character": b.character,
+            "start": b.start.isoformat(),
+            "path": b.path,
+        },
         "metrics": [_row(name, getattr(a, name), getattr(b, name)) for name in COMPARED],
         "planets": {
             "both": sorted(planets_a & planets_b),

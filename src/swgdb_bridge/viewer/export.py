@@ -108,7 +108,11 @@ def _fill(element: ET.Element, value: Any) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             key = str(key)
-            child = ET.SubElement(element, key) if _XML_NAME.match(key) else ET.SubElement(element, "entry", key=key)
+            child = (
+                ET.SubElement(element, key)
+                if _XML_NAME.match(key)
+                else ET.SubElement(element, "entry", key=key)
+            )
             _fill(child, item)
     elif isinstance(value, list):
         for item in value:

@@ -65,9 +65,13 @@ def parse_when(name: str, value: str | date | datetime | None, end_of_day: bool)
         return None
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
+            value = (
+                datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
+            )
         except ValueError:
-            raise FilterError(f"--{name} {value!r} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+            raise FilterError(
+                f"--{name} {value!r} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+            ) from None
     if not isinstance(value, datetime):
         value = datetime.combine(value, time.max if end_of_day else time.min)
     return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -127,7 +127,9 @@ class SummaryIndex:
     ) -> ScanReport:
         """Bring the rows for ``files`` (absolute paths under ``roots``) up to date with the disk."""
         report = ScanReport()
-        known = {row[0]: row[1:] for row in self._db.execute("SELECT path, size, mtime_ns, digest FROM files")}
+        known = {
+            row[0]: row[1:] for row in self._db.execute("SELECT path, size, mtime_ns, digest FROM files")
+        }
         seen: set[str] = set()
         stale: list[str] = []
         touched: list[tuple[int, int, str]] = []
@@ -190,7 +192,9 @@ class SummaryIndex:
 
     def remembered_files(self, roots: list[str]) -> tuple[list[str], list[tuple[str, int]]] | None:
         """The files last discovered under ``roots`` and the folder stamps taken then (see ``discovery``)."""
-        row = self._db.execute("SELECT files, stamps FROM discoveries WHERE roots = ?", (_key(roots),)).fetchone()
+        row = self._db.execute(
+            "SELECT files, stamps FROM discoveries WHERE roots = ?", (_key(roots),)
+        ).fetchone()
         return (orjson.loads(row[0]), [tuple(s) for s in orjson.loads(row[1])]) if row else None
 
     def remember_files(self, roots: list[str], files: list[str], stamps: list[tuple[str, int]]) -> None:
@@ -238,7 +242,9 @@ def _compile(pattern: str) -> re.Pattern[str]:
         try:
             compiled = _patterns[pattern] = re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
-            raise SearchPatternError(f"search pattern {pattern!r} is not a valid regular expression: {exc}") from None
+            raise SearchPatternError(
+                f"search pattern {pattern!r} is not a valid regular expression: {exc}"
+            ) from None
     return compiled
 
 

@@ -72,7 +72,9 @@ def comparison_view(result: dict[str, Any]) -> Iterator[RenderableType]:
 
 
 def problems_table(problems: list[dict[str, str]]) -> Table:
-    table = Table(title=f"Files that could not be read ({len(problems)})", title_justify="left", title_style="red")
+    table = Table(
+        title=f"Files that could not be read ({len(problems)})", title_justify="left", title_style="red"
+    )
     table.add_column("file")
     table.add_column("why")
     for problem in problems:
@@ -85,7 +87,9 @@ def _pairs(title: str, values: dict[str, Any]) -> Table:
     table.add_column(style="bold")
     table.add_column()
     for key, value in values.items():
-        table.add_row(key, _num(value) if isinstance(value, int | float) and not isinstance(value, bool) else str(value))
+        table.add_row(
+            key, _num(value) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+        )
     return table
 
 
@@ -157,7 +161,9 @@ def sanitization_panel(preview: dict[str, Any]) -> Panel:
     counts = {name: count for name, count in preview["counts"].items() if count}
     body: list[RenderableType] = [
         _pairs("removed or replaced", counts) if counts else Text("nothing to remove", style="green"),
-        diff_text(preview["diff"]) if preview["diff"] else Text("the text is uploaded unchanged", style="dim"),
+        diff_text(preview["diff"])
+        if preview["diff"]
+        else Text("the text is uploaded unchanged", style="dim"),
     ]
     return Panel(Group(*body), title="sanitization preview (what leaves the machine)", title_align="left")
 
@@ -219,7 +225,9 @@ def comparison_table(result: dict[str, Any]) -> Table:
     for row in result["metrics"]:
         ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}×"
         style = "green" if row["delta"] > 0 else "red" if row["delta"] < 0 else ""
-        table.add_row(row["metric"], _num(row["a"]), _num(row["b"]), Text(f"{row['delta']:+,.2f}", style), ratio)
+        table.add_row(
+            row["metric"], _num(row["a"]), _num(row["b"]), Text(f"{row['delta']:+,.2f}", style), ratio
+        )
     planets = result["planets"]
     table.caption = (
         f"planets in both: {', '.join(planets['both']) or '-'}; only A: {', '.join(planets['only_a']) or '-'}; "

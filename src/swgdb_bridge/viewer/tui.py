@@ -83,7 +83,9 @@ class ViewerApp(App[None]):
                 with Horizontal(id="filters"):
                     for name in FILTERS:
                         yield Input(
-                            str(self.initial.get(name, "")), placeholder=name.replace("_", " "), id=f"filter-{name}"
+                            str(self.initial.get(name, "")),
+                            placeholder=name.replace("_", " "),
+                            id=f"filter-{name}",
                         )
                 yield Input(placeholder="search ids, names, planets, quests, events (/)", id="search")
                 yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
@@ -100,7 +102,9 @@ class ViewerApp(App[None]):
     # -- the list ----------------------------------------------------------------------------------
 
     def filter_values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {name: self.query_one(f"#filter-{name}", Input).value.strip() for name in FILTERS}
+        values: dict[str, Any] = {
+            name: self.query_one(f"#filter-{name}", Input).value.strip() for name in FILTERS
+        }
         raw_xp = values.pop("min_xp")
         values["min_xp"] = int(raw_xp) if raw_xp.isdigit() else None
         return values
@@ -112,7 +116,9 @@ class ViewerApp(App[None]):
             filters = self.filter_values()
             rows = self.viewer.list_sessions(**filters)
             self.matches = (
-                {r["session_id"]: r["matches"] for r in self.viewer.search_sessions(text, **filters)} if text else {}
+                {r["session_id"]: r["matches"] for r in self.viewer.search_sessions(text, **filters)}
+                if text
+                else {}
             )
         except BridgeError as exc:
             self._status(str(exc), error=True)
@@ -120,7 +126,11 @@ class ViewerApp(App[None]):
         self.rows = [r for r in rows if r["session_id"] in self.matches] if text else rows
         self._fill_table()
         problems = len(self.viewer.problems())
-        suffix = f"; {problems} file(s) could not be read (swgdb-bridge logs --list shows which)" if problems else ""
+        suffix = (
+            f"; {problems} file(s) could not be read (swgdb-bridge logs --list shows which)"
+            if problems
+            else ""
+        )
         self._status(f"{len(self.rows)} session(s){suffix}")
 
     def _fill_table(self) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from swgdb_bridge import paths
-from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.errors import SessionFileError
+from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.viewer import build, detail, discovery, export, preview, upload_state
 from swgdb_bridge.viewer.analyze import analyze
 from swgdb_bridge.viewer.compare import compare
@@ -196,7 +196,9 @@ class SessionLogViewer:
     ) -> str:
         """One session's view, or ``"all"`` (the filtered list), as json/csv/xml; written to ``output`` if given."""
         export.check_format(format)
-        document: Any = self.list_sessions(**filters) if session_id == "all" else self.view_session(session_id)
+        document: Any = (
+            self.list_sessions(**filters) if session_id == "all" else self.view_session(session_id)
+        )
         text = export.render(document, format)
         if output is not None:
             export.write(Path(output), text)

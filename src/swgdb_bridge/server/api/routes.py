@@ -23,8 +23,8 @@ from swgdb_bridge.protocol import VERSION
 from swgdb_bridge.server.api.body import decode_body, parse_json
 from swgdb_bridge.server.api.errors import ApiProblem, field_path, invalid_payload
 from swgdb_bridge.server.api.openapi import SIGNED_HEADER_PARAMETERS, json_request_body
-from swgdb_bridge.server.settings import ServerSettings
 from swgdb_bridge.server.api.verify import ClientAddressLimit, VerifiedRequest, Verifier
+from swgdb_bridge.server.settings import ServerSettings
 
 if TYPE_CHECKING:
     from swgdb_bridge.server.db.storage import Storage

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
     from starlette.types import Receive, Scope, Send
 
-    from swgdb_bridge.server.settings import ServerSettings
     from swgdb_bridge.server.db.storage import Storage
+    from swgdb_bridge.server.settings import ServerSettings
 
 __all__ = ["dashboard_link", "mount_dashboard"]
 

@@ -40,8 +40,8 @@ from swgdb_bridge.server.dashboard.queries import (
 from swgdb_bridge.server.dashboard.security import SecurityHeaders
 
 if TYPE_CHECKING:
-    from swgdb_bridge.server.settings import ServerSettings
     from swgdb_bridge.server.db.storage import Storage
+    from swgdb_bridge.server.settings import ServerSettings
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "dashboard"
 MODES: tuple[str, ...] = SessionMode.__args__  # type: ignore[attr-defined]
