@@ -14,10 +14,18 @@ pytest_plugins = sorted(
 )
 
 
+def shared_dir() -> Path:
+    """``../shared`` beside the repository; from a git worktree nested deeper, the nearest ancestor's."""
+    for folder in REPO.parents:
+        if (folder / "shared" / "corpus").is_dir():
+            return folder / "shared"
+    return REPO.parent / "shared"
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The shared real-world corpus (``../shared/corpus`` beside the repository)."""
-    path = REPO.parent / "shared" / "corpus"
+    path = shared_dir() / "corpus"
     if not path.is_dir():
         pytest.fail(f"shared corpus not found at {path}: tests need ../shared/corpus beside the repo")
     return path
