@@ -17,7 +17,7 @@ from swgdb_bridge.sources._discover import (
     discover_files,
     session_dirs_from,
 )
-from swgdb_bridge.sources._part import FACTS, LifetimeTotals, Part, PartFileError, time_named_by
+from swgdb_bridge.sources._part import FACTS, LifetimeTotals, Part, PartFileError, planet_name, time_named_by
 from swgdb_bridge.sources._parts import FileOutcome, part_from_session, read_parts
 from swgdb_bridge.sources._read import MAX_DOCUMENT_BYTES, ReadResult, read_session, read_sessions
 
@@ -35,6 +35,7 @@ __all__ = [
     "default_session_dirs",
     "discover_files",
     "part_from_session",
+    "planet_name",
     "read_parts",
     "read_session",
     "read_sessions",

@@ -103,6 +103,7 @@ class Part:
     facts: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     truncated: bool = False
+    index_in_file: int = 0  # position among the parts of one file (a file can hold several sessions)
 
     def has(self, fact: str) -> bool:
         return fact in self.facts

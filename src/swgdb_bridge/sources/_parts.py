@@ -146,8 +146,8 @@ def _classify(path: Path, doc: Any, truncated: bool = False) -> FileOutcome:
         parts = parse(Fields.root(path, root))
     except SessionFileError as exc:
         raise PartFileError.wrap(exc, name) from None
-    for part in parts:
-        part.truncated = truncated
+    for index, part in enumerate(parts):
+        part.truncated, part.index_in_file = truncated, index
     return FileOutcome(path, "parts", name, parts=parts)
 
 

@@ -1,0 +1,197 @@
+"""Group parts into play sessions.
+
+Rules (docs/session-format.md, "Assembly"):
+
+1. Byte-identical files count once (same content digest); the copy is listed, nothing is taken from it.
+2. A *timed* part (one with a start, an end, or an id naming its start time) joins another timed part when
+   their characters agree (same name, or one unknown) and they overlap in time (one minute of slack), name
+   the same start time in their ids, or share an id. Parts that name a character are joined first; parts
+   that name none are then attached to the named group they overlap most (a tie between two characters
+   leaves them on their own, with a warning).
+3. A part with no time at all (the XP-per-action list) joins the group that shares its id, else the one
+   group its content points to (same quest names, same XP counter readings, same XP total); otherwise it is
+   left unplaced.
+4. A group needs a part stating a start, an end or an id time to be a session (loot seen at some moment is
+   not a session): the rest is left unplaced.
+
+Everything is computed from sorted inputs, so the groups do not depend on the order files were found in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from swgdb_bridge.sources import Part
+
+SLACK = timedelta(minutes=1)
+SAME_START = timedelta(seconds=90)
+
+
+@dataclass(slots=True)
+class Group:
+    parts: list[Part] = field(default_factory=list)
+    copies: list[Part] = field(default_factory=list)  # byte-identical duplicates of members
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def character(self) -> str | None:
+        names = sorted({p.character for p in self.parts if p.character})
+        return names[0] if names else None
+
+    @property
+    def window(self) -> tuple[datetime, datetime] | None:
+        windows = [w for p in self.parts if (w := p.window) is not None]
+        if not windows:
+            return None
+        return min(w[0] for w in windows), max(w[1] for w in windows)
+
+
+@dataclass(slots=True)
+class Unplaced:
+    part: Part
+    reason: str
+
+
+def sort_key(part: Part) -> tuple[str, str, str]:
+    window = part.window
+    return (window[0].isoformat() if window else "~", str(part.path), part.format)
+
+
+def dedupe(parts: list[Part]) -> tuple[list[Part], dict[int, list[Part]]]:
+    """Keep one part per (digest, position in its file); the others are copies of the kept one.
+
+    Of identical files the one with the smallest path is kept, whatever order they came in.
+    """
+    kept: dict[tuple[str, int], Part] = {}
+    copies: dict[int, list[Part]] = {}
+    for part in sorted(parts, key=lambda p: (str(p.path), p.format, p.index_in_file)):
+        key = (part.digest or f"path:{part.path}", part.index_in_file)
+        if key in kept:
+            copies.setdefault(id(kept[key]), []).append(part)
+        else:
+            kept[key] = part
+    return list(kept.values()), copies
+
+
+def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:
+    unique, copies = dedupe(parts)
+    unique.sort(key=sort_key)
+    timed = [p for p in unique if p.window is not None]
+    timeless = [p for p in unique if p.window is None]
+    groups = _join_timed(timed)
+    unplaced: list[Unplaced] = []
+    for part in timeless:
+        target = _home_for_timeless(part, groups)
+        if target is None:
+            unplaced.append(Unplaced(part, "no time in the file and nothing matches it to a session"))
+        else:
+            target.parts.append(part)
+    sessions: list[Group] = []
+    for group in groups:
+        if any(p.has("start") or p.has("end") or p.id_time is not None for p in group.parts):
+            sessions.append(group)
+        else:
+            unplaced.extend(
+                Unplaced(p, "only moments inside a session (loot), no session times") for p in group.parts
+            )
+    for group in sessions:
+        for part in group.parts:
+            group.copies.extend(copies.get(id(part), []))
+        group.parts.sort(key=sort_key)
+    return sessions, unplaced
+
+
+def _linked(a: Part, b: Part) -> bool:
+    if a.character and b.character and a.character != b.character:
+        return False
+    if set(a.ids) & set(b.ids):
+        return True
+    if a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START:
+        return True
+    wa, wb = a.window, b.window
+    return wa is not None and wb is not None and wa[0] <= wb[1] + SLACK and wb[0] <= wa[1] + SLACK
+
+
+def _overlap(a: Part, group: Group) -> float:
+    """How strongly ``a`` belongs to ``group``: shared ids and start times first, then seconds of overlap."""
+    score = 0.0
+    for b in group.parts:
+        if set(a.ids) & set(b.ids):
+            score += 1e9
+        if a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START:
+            score += 1e8
+        wa, wb = a.window, b.window
+        if wa is not None and wb is not None and wa[0] <= wb[1] + SLACK and wb[0] <= wa[1] + SLACK:
+            score += 1 + max(0.0, (min(wa[1], wb[1]) - max(wa[0], wb[0])).total_seconds())
+    return score
+
+
+def _union(parts: list[Part]) -> list[Group]:
+    parent = list(range(len(parts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(parts):
+        for j in range(i + 1, len(parts)):
+            if _linked(a, parts[j]):
+                parent[find(j)] = find(i)
+    members: dict[int, list[Part]] = {}
+    for i, part in enumerate(parts):
+        members.setdefault(find(i), []).append(part)
+    return [Group(list(m)) for _, m in sorted(members.items())]
+
+
+def _join_timed(timed: list[Part]) -> list[Group]:
+    named = _union([p for p in timed if p.character])
+    for anonymous in _union([p for p in timed if not p.character]):
+        _attach(anonymous, named)
+    return sorted(named, key=lambda g: sort_key(g.parts[0]))
+
+
+def _attach(anonymous: Group, named: list[Group]) -> None:
+    scores = sorted(
+        ((sum(_overlap(p, g) for p in anonymous.parts), index) for index, g in enumerate(named)),
+        reverse=True,
+    )
+    scores = [(s, i) for s, i in scores if s > 0]
+    if not scores:
+        named.append(anonymous)
+        return
+    best, index = scores[0]
+    rivals = [i for s, i in scores[1:] if s == best and named[i].character != named[index].character]
+    if rivals:
+        anonymous.warnings.append(
+            "files naming no character overlap sessions of several characters equally; kept apart"
+        )
+        named.append(anonymous)
+        return
+    named[index].parts.extend(anonymous.parts)
+    named[index].warnings.extend(anonymous.warnings)
+
+
+def _home_for_timeless(part: Part, groups: list[Group]) -> Group | None:
+    by_id = [g for g in groups if any(set(part.ids) & set(p.ids) for p in g.parts)]
+    if len(by_id) == 1:
+        return by_id[0]
+    scored = sorted(((_content_match(part, g), i) for i, g in enumerate(groups)), reverse=True)
+    if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return groups[scored[0][1]]
+
+
+def _content_match(part: Part, group: Group) -> int:
+    score = 0
+    names = part.quest_names
+    for other in group.parts:
+        score += 2 * len(names & other.quest_names)
+        if part.xp_start is not None and (part.xp_start, part.xp_end) == (other.xp_start, other.xp_end):
+            score += 3
+    totals = {p.xp_total for p in group.parts if p.xp_total}
+    if part.xp_total and part.xp_total in totals:
+        score += 1
+    return score
