@@ -36,6 +36,27 @@ def bridge_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own app folder, so no test reads or writes the user's real state."""
     home = tmp_path / "bridge-home"
     monkeypatch.setenv("SWGDB_BRIDGE_HOME", str(home))
-    for var in ("SWGDB_API_URL", "SWGDB_API_KEY", "SWGDB_USER_HASH", "SWGDB_SESSION_DIRS", "SWGDB_DATABASE_URL"):
+    for var in (
+        "SWGDB_API_URL",
+        "SWGDB_API_KEY",
+        "SWGDB_USER_HASH",
+        "SWGDB_SESSION_DIRS",
+        "SWGDB_DATABASE_URL",
+    ):
         monkeypatch.delenv(var, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def ms11_real() -> Path:
+    """What the MS11 bot's own code wrote for one evening (``../shared/corpus/ms11-real``); skipped if absent."""
+    path = shared_dir() / "corpus" / "ms11-real"
+    if not path.is_dir():
+        pytest.skip(f"the MS11 corpus is not at {path} (it sits in ../shared beside the repository)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def evening_b() -> Path:
+    """A second evening (3 sessions, 2 characters) written by the same bot code with the MS11 drivers."""
+    return TESTS / "data" / "ms11" / "evening-b"

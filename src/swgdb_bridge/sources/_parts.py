@@ -197,7 +197,13 @@ def _cut_off(path: Path, data: bytes, exc: orjson.JSONDecodeError, digest: str) 
     if not exc.msg.startswith("unexpected end of data") or len(data) > MAX_RECOVER_BYTES:
         raise PartFileError(path, reason)
     doc = recover_prefix(data)
-    outcome = _classify(path, doc, truncated=True) if doc is not None else None
+    try:
+        outcome = _classify(path, doc, truncated=True) if doc is not None else None
+    except PartFileError as error:
+        why = error.reason.split(": ", 1)[-1]
+        raise PartFileError(
+            path, f"{reason}; what is complete does not read: {why}", error.field, error.format
+        ) from None
     if outcome is None or outcome.kind != "parts":
         raise PartFileError(path, f"{reason}; no complete session data before the cut")
     outcome.digest = digest
