@@ -61,17 +61,26 @@ def sort_key(part: Part) -> tuple[str, str, str]:
 def dedupe(parts: list[Part]) -> tuple[list[Part], dict[int, list[Part]]]:
     """Keep one part per (digest, position in its file); the others are copies of the kept one.
 
-    Of identical files the one with the smallest path is kept, whatever order they came in.
+    Of identical files the original is kept, whatever order they came in: not one in a folder of copies
+    (the bot's dashboard sync copies logs to ``dashboard/sessions/``), then the shallowest, then by path.
     """
     kept: dict[tuple[str, int], Part] = {}
     copies: dict[int, list[Part]] = {}
-    for part in sorted(parts, key=lambda p: (str(p.path), p.format, p.index_in_file)):
+    for part in sorted(parts, key=_original_first):
         key = (part.digest or f"path:{part.path}", part.index_in_file)
         if key in kept:
             copies.setdefault(id(kept[key]), []).append(part)
         else:
             kept[key] = part
     return list(kept.values()), copies
+
+
+_COPY_FOLDERS = {"dashboard", "backup", "backups", "copies", "sync", "archive"}
+
+
+def _original_first(part: Part) -> tuple[bool, int, str, str, int]:
+    in_copies = any(folder.lower() in _COPY_FOLDERS for folder in part.path.parts[:-1])
+    return (in_copies, len(part.path.parts), str(part.path), part.format, part.index_in_file)
 
 
 def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:

@@ -248,12 +248,23 @@ class Merger:
         spans = {round((session.end_time - session.start_time).total_seconds())}
         if part.start is not None and part.end is not None:
             spans.add(round((part.end - part.start).total_seconds()))
-        if value >= 600 and any(abs(value - span) <= 2 for span in spans):
+        if (
+            value >= 600
+            and any(abs(value - span) <= 2 for span in spans)
+            and self._contradicted("xp", part, value)
+        ):
             return "it equals the session's length in seconds (a timestamp taken for XP)"
         hours = session.duration_minutes / 60
         if hours >= 0.25 and value / hours > MAX_XP_PER_HOUR:
             return f"{value / hours:,.0f} XP/h is more than the game gives"
         return None
+
+    def _contradicted(self, label: str, part: Part, value: int) -> bool:
+        """Another figure for the same XP disagrees: this part's own actions, or another file's total."""
+        own = sum(e.amount for e in part.xp_events)
+        if part.xp_events and own != value:
+            return True
+        return any(other.xp_total not in (None, value) for other in carriers("xp_total", self.parts))
 
     def _first(self, fact: str) -> Part | None:
         holders = carriers(fact, self.parts)
