@@ -39,7 +39,7 @@ def test_an_xp_rate_no_player_reaches_is_set_aside() -> None:
 
 
 def test_a_session_of_a_few_seconds_is_flagged(corpus_dir: Path) -> None:
-    one_second = sorted((corpus_dir / "morningstar").glob("data__character_sessions__char_00*"))[0]
+    one_second = min((corpus_dir / "morningstar").glob("data__character_sessions__char_00*"))
     result = assemble_paths([one_second], now=4e9)
     (session,) = result.sessions
     assert any("probably wrong" in w for w in session.warnings)
