@@ -19,6 +19,8 @@ Everything is computed from sorted inputs, so the groups do not depend on the or
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import pairwise
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -90,8 +92,9 @@ def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:
     timeless = [p for p in unique if p.window is None]
     groups = _join_timed(timed)
     unplaced: list[Unplaced] = []
+    index = _ContentIndex.of(groups)
     for part in timeless:
-        target = _home_for_timeless(part, groups)
+        target = _home_for_timeless(part, groups, index)
         if target is None:
             unplaced.append(Unplaced(part, "no time in the file and nothing matches it to a session"))
         else:
@@ -112,8 +115,7 @@ def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:
 
 
 def _linked(a: Part, b: Part) -> bool:
-    if a.character and b.character and a.character != b.character:
-        return False
+    """Same session, for two parts whose characters agree: a shared id, the same named start, or overlap."""
     if set(a.ids) & set(b.ids):
         return True
     if a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START:
@@ -136,6 +138,32 @@ def _overlap(a: Part, group: Group) -> float:
     return score
 
 
+def _candidate_pairs(parts: list[Part]) -> Iterator[tuple[int, int]]:
+    """Index pairs that may be linked: overlapping windows (a sweep), a shared id, a close id time.
+
+    A sweep over windows sorted by start compares each part only with those still open, so a folder of a
+    thousand sessions costs a few comparisons per part, not a million.
+    """
+    windows = [p.window for p in parts]
+    order = sorted(range(len(parts)), key=lambda i: windows[i][0])  # type: ignore[index]
+    active: list[int] = []
+    for i in order:
+        begin = windows[i][0]  # type: ignore[index]
+        active = [j for j in active if windows[j][1] + SLACK >= begin]  # type: ignore[index]
+        yield from ((j, i) for j in active)
+        active.append(i)
+    by_id: dict[str, list[int]] = {}
+    for i, part in enumerate(parts):
+        for ident in part.ids:
+            by_id.setdefault(ident, []).append(i)
+    for members in by_id.values():
+        yield from ((members[0], j) for j in members[1:])
+    timed = sorted((p.id_time, i) for i, p in enumerate(parts) if p.id_time is not None)
+    for (t1, i), (t2, j) in pairwise(timed):
+        if t2 - t1 <= SAME_START:
+            yield (i, j)
+
+
 def _union(parts: list[Part]) -> list[Group]:
     parent = list(range(len(parts)))
 
@@ -145,10 +173,9 @@ def _union(parts: list[Part]) -> list[Group]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(parts):
-        for j in range(i + 1, len(parts)):
-            if _linked(a, parts[j]):
-                parent[find(j)] = find(i)
+    for i, j in _candidate_pairs(parts):
+        if _linked(parts[i], parts[j]):
+            parent[find(j)] = find(i)
     members: dict[int, list[Part]] = {}
     for i, part in enumerate(parts):
         members.setdefault(find(i), []).append(part)
@@ -156,15 +183,38 @@ def _union(parts: list[Part]) -> list[Group]:
 
 
 def _join_timed(timed: list[Part]) -> list[Group]:
-    named = _union([p for p in timed if p.character])
-    for anonymous in _union([p for p in timed if not p.character]):
-        _attach(anonymous, named)
+    by_character: dict[str, list[Part]] = {}
+    for part in timed:
+        if part.character:
+            by_character.setdefault(part.character, []).append(part)
+    named = [group for name in sorted(by_character) for group in _union(by_character[name])]
+    anonymous = _union([p for p in timed if not p.character])
+    for group, candidates in _candidates(anonymous, named):
+        _attach(group, candidates, named)
     return sorted(named, key=lambda g: sort_key(g.parts[0]))
 
 
-def _attach(anonymous: Group, named: list[Group]) -> None:
+def _candidates(anonymous: list[Group], named: list[Group]) -> list[tuple[Group, list[int]]]:
+    """For each nameless group, the named groups it could belong to (found with one sweep over all parts)."""
+    owner: dict[int, tuple[str, int]] = {}
+    everything: list[Part] = []
+    for kind, groups in (("a", anonymous), ("n", named)):
+        for index, group in enumerate(groups):
+            for part in group.parts:
+                owner[len(everything)] = (kind, index)
+                everything.append(part)
+    links: dict[int, set[int]] = {i: set() for i in range(len(anonymous))}
+    for i, j in _candidate_pairs(everything):
+        (ki, gi), (kj, gj) = owner[i], owner[j]
+        if ki != kj:
+            anon, other = (gi, gj) if ki == "a" else (gj, gi)
+            links[anon].add(other)
+    return [(group, sorted(links[index])) for index, group in enumerate(anonymous)]
+
+
+def _attach(anonymous: Group, candidates: list[int], named: list[Group]) -> None:
     scores = sorted(
-        ((sum(_overlap(p, g) for p in anonymous.parts), index) for index, g in enumerate(named)),
+        ((sum(_overlap(p, named[i]) for p in anonymous.parts), i) for i in candidates),
         reverse=True,
     )
     scores = [(s, i) for s, i in scores if s > 0]
@@ -183,14 +233,47 @@ def _attach(anonymous: Group, named: list[Group]) -> None:
     named[index].warnings.extend(anonymous.warnings)
 
 
-def _home_for_timeless(part: Part, groups: list[Group]) -> Group | None:
-    by_id = [g for g in groups if any(set(part.ids) & set(p.ids) for p in g.parts)]
+def _home_for_timeless(part: Part, groups: list[Group], index: _ContentIndex) -> Group | None:
+    by_id = {g for ident in part.ids for g in index.ids.get(ident, ())}
     if len(by_id) == 1:
-        return by_id[0]
-    scored = sorted(((_content_match(part, g), i) for i, g in enumerate(groups)), reverse=True)
+        return groups[next(iter(by_id))]
+    candidates = {g for name in part.quest_names for g in index.quests.get(name, ())}
+    candidates |= (
+        set(index.counters.get((part.xp_start, part.xp_end), ())) if part.xp_start is not None else set()
+    )
+    candidates |= set(index.totals.get(part.xp_total, ())) if part.xp_total else set()
+    scored = sorted(((_content_match(part, groups[i]), i) for i in candidates), reverse=True)
     if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return groups[scored[0][1]]
+
+
+@dataclass(slots=True)
+class _ContentIndex:
+    """Where to look for a timeless part's session: by id, quest name, XP counter readings, XP total."""
+
+    ids: dict[str, list[int]] = field(default_factory=dict)
+    quests: dict[str, list[int]] = field(default_factory=dict)
+    counters: dict[tuple[int | None, int | None], list[int]] = field(default_factory=dict)
+    totals: dict[int, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, groups: list[Group]) -> _ContentIndex:
+        index = cls()
+        for number, group in enumerate(groups):
+            for part in group.parts:
+                for ident in part.ids:
+                    index.ids.setdefault(ident, []).append(number)
+                for name in part.quest_names:
+                    index.quests.setdefault(name, []).append(number)
+                if part.xp_start is not None:
+                    index.counters.setdefault((part.xp_start, part.xp_end), []).append(number)
+                if part.xp_total:
+                    index.totals.setdefault(part.xp_total, []).append(number)
+        for table in (index.ids, index.quests, index.counters, index.totals):
+            for key, numbers in table.items():
+                table[key] = sorted(set(numbers))  # type: ignore[index]
+        return index
 
 
 def _content_match(part: Part, group: Group) -> int:
