@@ -20,9 +20,9 @@ Everything is computed from sorted inputs, so the groups do not depend on the or
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import pairwise
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from swgdb_bridge.sources import Part
 
