@@ -92,3 +92,20 @@ def test_a_timeless_part_joins_the_session_with_the_same_id() -> None:
     actions = Part(Path("/bot/data/session_logs/082bc2ed.json"), "xp_actions", digest="y", ids=("082bc2ed",))
     (session,), unplaced = assemble_parts([legacy, actions])
     assert unplaced == [] and len(session.sources) == 2
+
+
+def test_back_to_back_sessions_of_one_character_keep_their_own_nameless_files() -> None:
+    mid, end = T0 + timedelta(hours=1), T0 + timedelta(hours=2)
+    first = part("xp_tracking", "x1", T0, mid, character="Dax Telmar", xp_total=100)
+    second = part("xp_tracking", "x2", mid, end, character="Dax Telmar", xp_total=200)
+    credits1 = part("credit_log", "c1", None, mid, credits_total=10)
+    credits1.id_time = T0
+    credits2 = part("credit_log", "c2", None, end, credits_total=20)
+    credits2.id_time = mid
+    starts_second = Part(
+        Path("/bot/logs/dual_sessions/shared_dual_2.json"), "dual_session", digest="d", id_time=mid
+    )
+    ends_first = part("xp_history", "h1", None, mid, xp_total=100)
+    sessions, unplaced = assemble_parts([credits2, starts_second, first, ends_first, second, credits1])
+    assert unplaced == []
+    assert [(s.total_xp, s.total_credits, len(s.sources)) for s in sessions] == [(100, 10, 3), (200, 20, 3)]

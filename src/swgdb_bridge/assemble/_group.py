@@ -4,8 +4,9 @@ Rules (docs/session-format.md, "Assembly"):
 
 1. Byte-identical files count once (same content digest); the copy is listed, nothing is taken from it.
 2. A *timed* part (one with a start, an end, or an id naming its start time) joins another timed part when
-   their characters agree (same name, or one unknown) and they overlap in time (one minute of slack), name
-   the same start time in their ids, or share an id. Parts that name a character are joined first; parts
+   their characters agree (same name, or one unknown) and they overlap in time (sessions back to back only
+   touch: they stay apart; a single moment joins the span it lies in), name the same start time in their
+   ids, or share an id. Parts that name a character are joined first; parts
    that name none are then attached to the named group they overlap most (a tie between two characters
    leaves them on their own, with a warning).
 3. A part with no time at all (the XP-per-action list) joins the group that shares its id, else the one
@@ -120,8 +121,44 @@ def _linked(a: Part, b: Part) -> bool:
         return True
     if a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START:
         return True
+    return _touch(a, b) is not None
+
+
+def _kind(part: Part) -> str:
+    """What a zero-length window is: a session's start, its end, or a moment inside it (loot)."""
+    if part.extra.get("times_inside"):
+        return "inside"
+    if part.end is not None and part.start is None and part.id_time is None:
+        return "end"
+    return "start" if part.end is None else "inside"
+
+
+def _touch(a: Part, b: Part) -> float | None:
+    """Seconds of overlap when the two windows belong together, else ``None``.
+
+    Two spans must truly overlap (sessions back to back only touch). A moment joins a span it lies in: a
+    start from the span's start (1 minute early allowed) up to before its end, an end from after its start up
+    to its end (1 minute late allowed). Two moments join when they are the same kind within 90 s.
+    """
     wa, wb = a.window, b.window
-    return wa is not None and wb is not None and wa[0] <= wb[1] + SLACK and wb[0] <= wa[1] + SLACK
+    if wa is None or wb is None:
+        return None
+    point_a, point_b = wa[0] == wa[1], wb[0] == wb[1]
+    if point_a and point_b:
+        return 0.0 if _kind(a) == _kind(b) and abs(wa[0] - wb[0]) <= SAME_START else None
+    if point_a or point_b:
+        moment, span = (a, wb) if point_a else (b, wa)
+        at = moment.window[0]  # type: ignore[index]
+        kind = _kind(moment)
+        if kind == "start":
+            inside = span[0] - SLACK <= at < span[1]
+        elif kind == "end":
+            inside = span[0] < at <= span[1] + SLACK
+        else:
+            inside = span[0] - SLACK <= at <= span[1] + SLACK
+        return 0.0 if inside else None
+    shared = (min(wa[1], wb[1]) - max(wa[0], wb[0])).total_seconds()
+    return shared if shared > 0 else None
 
 
 def _overlap(a: Part, group: Group) -> float:
@@ -132,9 +169,9 @@ def _overlap(a: Part, group: Group) -> float:
             score += 1e9
         if a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START:
             score += 1e8
-        wa, wb = a.window, b.window
-        if wa is not None and wb is not None and wa[0] <= wb[1] + SLACK and wb[0] <= wa[1] + SLACK:
-            score += 1 + max(0.0, (min(wa[1], wb[1]) - max(wa[0], wb[0])).total_seconds())
+        shared = _touch(a, b)
+        if shared is not None:
+            score += 1 + shared
     return score
 
 
@@ -242,6 +279,7 @@ def _home_for_timeless(part: Part, groups: list[Group], index: _ContentIndex) ->
         set(index.counters.get((part.xp_start, part.xp_end), ())) if part.xp_start is not None else set()
     )
     candidates |= set(index.totals.get(part.xp_total, ())) if part.xp_total else set()
+    candidates |= {g for name in part.kills for g in index.creatures.get(name, ())}
     scored = sorted(((_content_match(part, groups[i]), i) for i in candidates), reverse=True)
     if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
@@ -256,6 +294,7 @@ class _ContentIndex:
     quests: dict[str, list[int]] = field(default_factory=dict)
     counters: dict[tuple[int | None, int | None], list[int]] = field(default_factory=dict)
     totals: dict[int, list[int]] = field(default_factory=dict)
+    creatures: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, groups: list[Group]) -> _ContentIndex:
@@ -270,7 +309,9 @@ class _ContentIndex:
                     index.counters.setdefault((part.xp_start, part.xp_end), []).append(number)
                 if part.xp_total:
                     index.totals.setdefault(part.xp_total, []).append(number)
-        for table in (index.ids, index.quests, index.counters, index.totals):
+                for name in part.kills:
+                    index.creatures.setdefault(name, []).append(number)
+        for table in (index.ids, index.quests, index.counters, index.totals, index.creatures):
             for key, numbers in table.items():
                 table[key] = sorted(set(numbers))  # type: ignore[index]
         return index
@@ -286,4 +327,6 @@ def _content_match(part: Part, group: Group) -> int:
     totals = {p.xp_total for p in group.parts if p.xp_total}
     if part.xp_total and part.xp_total in totals:
         score += 1
+    creatures = {name for p in group.parts for name in p.kills}
+    score += len(set(part.kills) & creatures)
     return score
