@@ -14,10 +14,18 @@ pytest_plugins = sorted(
 )
 
 
+def shared_dir() -> Path:
+    """``../shared`` beside the repository; from a git worktree nested deeper, the nearest ancestor's."""
+    for folder in REPO.parents:
+        if (folder / "shared" / "corpus").is_dir():
+            return folder / "shared"
+    return REPO.parent / "shared"
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The shared real-world corpus (``../shared/corpus`` beside the repository)."""
-    path = REPO.parent / "shared" / "corpus"
+    path = shared_dir() / "corpus"
     if not path.is_dir():
         pytest.fail(f"shared corpus not found at {path}: tests need ../shared/corpus beside the repo")
     return path
@@ -37,3 +45,18 @@ def bridge_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ):
         monkeypatch.delenv(var, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def ms11_real() -> Path:
+    """What the MS11 bot's own code wrote for one evening (``../shared/corpus/ms11-real``); skipped if absent."""
+    path = shared_dir() / "corpus" / "ms11-real"
+    if not path.is_dir():
+        pytest.skip(f"the MS11 corpus is not at {path} (it sits in ../shared beside the repository)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def evening_b() -> Path:
+    """A second evening (3 sessions, 2 characters) written by the same bot code with the MS11 drivers."""
+    return TESTS / "data" / "ms11" / "evening-b"

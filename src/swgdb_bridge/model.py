@@ -121,6 +121,37 @@ class LootDrop:
 
 
 @dataclass(slots=True)
+class HeroicLoot:
+    """One item from a heroic instance's boss (the bot's heroic loot tracker)."""
+
+    timestamp: datetime | None
+    item: str
+    quantity: int = 1
+    instance: str | None = None
+    boss: str | None = None
+    rarity: str | None = None
+
+
+@dataclass(slots=True)
+class CreditBalance:
+    """One reading of the wallet (the credit tracker's OCR history): the credit curve."""
+
+    timestamp: datetime | None
+    balance: int
+
+
+@dataclass(slots=True)
+class SourceRef:
+    """One file an assembled session was built from, and which facts were taken from it."""
+
+    path: Path
+    format: str
+    taken: tuple[str, ...] = ()
+    digest: str | None = None
+    truncated: bool = False
+
+
+@dataclass(slots=True)
 class Session:
     """A normalized session. Fields a format lacks stay empty; totals a format states are kept as declared."""
 
@@ -160,6 +191,15 @@ class Session:
     # Short free-text fields (notes, activities) that are uploaded only after sanitizing.
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    # Facts of the MS11 bot's own files, filled by ``assemble`` (empty for single-file formats).
+    kills: dict[str, int] = field(default_factory=dict)  # creature → kills
+    heroic_loot: list[HeroicLoot] = field(default_factory=list)
+    credit_curve: list[CreditBalance] = field(default_factory=list)
+    xp_by_skill: dict[str, int] = field(default_factory=dict)
+    sources: list[SourceRef] = field(default_factory=list)  # every file this session was built from
+    warnings: list[str] = field(default_factory=list)  # conflicts between files, bot bugs worked around
+    truncated: bool = False  # some part was cut off mid-document and read only as far as it goes
 
     @property
     def duration_minutes(self) -> float:

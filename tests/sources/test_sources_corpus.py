@@ -28,7 +28,9 @@ def corpus_files(corpus_dir: Path, pattern: str) -> list[Path]:
 
 
 def test_every_corpus_session_reads_and_the_schema_file_is_refused(corpus_dir: Path) -> None:
-    results = list(read_sessions(discover_files([corpus_dir])))
+    # ms11-real/ holds parts of sessions, read by read_parts and assembled (tests/assemble/)
+    whole = [p for p in discover_files([corpus_dir]) if "ms11-real" not in p.relative_to(corpus_dir).parts]
+    results = list(read_sessions(whole))
     failed = {r.path.name: r.error for r in results if not r.ok}
     assert set(failed) == NOT_SESSIONS
     assert "not a known session format" in str(failed["swgdb_api__schemas__session_v1.json"])

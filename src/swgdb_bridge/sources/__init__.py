@@ -3,29 +3,48 @@
 Formats (told apart by content): the session tracker's document, ``character_sessions``, loot farming,
 the XP tracker export, and our own streamed JSON Lines (docs/session-format.md). Bad input raises
 :class:`~swgdb_bridge.errors.SessionFileError`; :func:`read_sessions` reports it and goes on.
+
+The MS11 bot itself scatters one play session over many files, each holding part of it: :func:`read_parts`
+reads any of them (and the formats above) into :class:`Part` records, which ``swgdb_bridge.assemble`` joins
+into sessions. :func:`bot_session_dirs` lists the folders the bot writes them to.
 """
 
 from swgdb_bridge.errors import SessionFileError
 from swgdb_bridge.sources._discover import (
+    BOT_SESSION_DIRS,
     DEFAULT_SESSION_DIRS,
     SESSION_DIRS_ENV,
+    bot_session_dirs,
     default_session_dirs,
     discover_files,
     parse_session_dirs,
     session_dirs_from,
 )
+from swgdb_bridge.sources._part import FACTS, LifetimeTotals, Part, PartFileError, planet_name, time_named_by
+from swgdb_bridge.sources._parts import FileOutcome, part_from_session, read_parts
 from swgdb_bridge.sources._read import MAX_DOCUMENT_BYTES, ReadResult, read_session, read_sessions
 
 __all__ = [
+    "BOT_SESSION_DIRS",
     "DEFAULT_SESSION_DIRS",
-    "SESSION_DIRS_ENV",
+    "FACTS",
     "MAX_DOCUMENT_BYTES",
+    "SESSION_DIRS_ENV",
+    "FileOutcome",
+    "LifetimeTotals",
+    "Part",
+    "PartFileError",
     "ReadResult",
     "SessionFileError",
+    "bot_session_dirs",
     "default_session_dirs",
     "discover_files",
     "parse_session_dirs",
+    "part_from_session",
+    "planet_name",
+    "read_parts",
     "read_session",
     "read_sessions",
     "session_dirs_from",
+    "time_named_by",
 ]

@@ -16,10 +16,32 @@ def parse_session_dirs(raw: str) -> list[Path]:
     return [Path(part.strip()).expanduser() for part in raw.split(os.pathsep) if part.strip()]
 
 
+# Where the MS11 bot writes session files, relative to its own folder (its working directory), besides
+# DEFAULT_SESSION_DIRS: the step/credit/legacy logs and their subfolders, the space quests, the heroic loot
+# logs under the bot's ``src/``, and the legacy lifetime state file.
+BOT_SESSION_DIRS = (
+    "logs",
+    "data/session_logs",
+    "data/space_quests",
+    "data/character_sessions",
+    "src/data/loot_logs",
+    "session_state.json",
+)
+
+
 def default_session_dirs(cwd: Path | None = None) -> list[Path]:
     """The MS11 bot's own folders, relative to the working directory (where the bot runs)."""
     base = Path.cwd() if cwd is None else cwd
     return [base / name for name in DEFAULT_SESSION_DIRS]
+
+
+def bot_session_dirs(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> list[Path]:
+    """The bot's own folders under ``cwd`` (``logs/`` holds xp_tracking, combat, dual_sessions, ...), the
+    existing default folders, and ``SWGDB_SESSION_DIRS``; each once, in that order."""
+    base = Path.cwd() if cwd is None else cwd
+    from_env = parse_session_dirs((os.environ if env is None else env).get(SESSION_DIRS_ENV, ""))
+    found = [base / name for name in BOT_SESSION_DIRS] + default_session_dirs(base) + list(from_env)
+    return list(dict.fromkeys(found))
 
 
 def session_dirs_from(

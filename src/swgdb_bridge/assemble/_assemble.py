@@ -1,0 +1,89 @@
+"""Find the bot's files, read them into parts, group and merge the parts into play sessions.
+
+:func:`assemble_tree` walks folders; :func:`assemble_paths` takes files; :func:`assemble_parts` is the
+pure step on parts already read (what the property tests drive). Every file ends up in exactly one place
+of the :class:`AssemblyResult`: a source of a session, an unplaced part, a problem, a file to retry, a
+skipped non-session, or the bot's lifetime totals.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from swgdb_bridge.model import Session
+from swgdb_bridge.sources import LifetimeTotals, Part, bot_session_dirs, discover_files, read_parts
+
+from ._group import Unplaced, group_parts
+from ._merge import Merger
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A session file that could not be read: the file, the format it was taken for, and why."""
+
+    path: Path
+    format: str
+    reason: str
+
+
+@dataclass(slots=True)
+class AssemblyResult:
+    sessions: list[Session] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    not_sessions: int = 0  # valid JSON of no session shape (configs, reports): skipped quietly
+    retry: list[Path] = field(default_factory=list)  # still being written: read them on the next pass
+    lifetime: list[LifetimeTotals] = field(default_factory=list)  # cumulative counters, never a session
+    unplaced: list[Unplaced] = field(default_factory=list)  # parts that belong to no session we can place
+
+
+def assemble_tree(root: Path | str | None = None, now: float | None = None) -> AssemblyResult:
+    """Every session under ``root`` (recursively); with no root, the bot's folders under the cwd."""
+    folders = [Path(root)] if root is not None else bot_session_dirs()
+    return assemble_paths(discover_files(folders), now=now)
+
+
+def assemble_paths(paths: Iterable[Path | str], now: float | None = None) -> AssemblyResult:
+    """Read each file (a bad one is a problem, the batch goes on), then assemble the sessions."""
+    result = AssemblyResult()
+    parts: list[Part] = []
+    moment = time.time() if now is None else now
+    for path in sorted({Path(p) for p in paths}):
+        outcome = read_parts(path, now=moment)
+        if outcome.kind == "parts":
+            parts.extend(outcome.parts)
+        elif outcome.kind == "not_session":
+            result.not_sessions += 1
+        elif outcome.kind == "retry":
+            result.retry.append(path)
+        elif outcome.kind == "lifetime" and outcome.lifetime is not None:
+            result.lifetime.append(outcome.lifetime)
+        elif outcome.error is not None:
+            result.problems.append(Problem(path, outcome.format or "unknown", outcome.error.reason))
+    sessions, unplaced = assemble_parts(parts)
+    result.sessions, result.unplaced = sessions, unplaced
+    return result
+
+
+def assemble_parts(parts: Iterable[Part]) -> tuple[list[Session], list[Unplaced]]:
+    """Group parts into play sessions and merge each group; sessions sorted by start, ids stable."""
+    groups, unplaced = group_parts(list(parts))
+    sessions = [Merger(group).build() for group in groups]
+    sessions.sort(key=lambda s: (s.start_time, s.character_name or "", str(s.source_path)))
+    _name(sessions)
+    return sessions, unplaced
+
+
+def session_id_for(session: Session) -> str:
+    """``ms11_<start, to the second>``: the same play session gets the same id whatever files are found."""
+    return "ms11_" + session.start_time.strftime("%Y%m%d_%H%M%S")
+
+
+def _name(sessions: list[Session]) -> None:
+    seen: dict[str, int] = {}
+    for session in sessions:
+        base = session_id_for(session)
+        seen[base] = seen.get(base, 0) + 1
+        session.session_id = base if seen[base] == 1 else f"{base}_{seen[base]}"

@@ -1,0 +1,332 @@
+"""Group parts into play sessions.
+
+Rules (docs/session-format.md, "Assembly"):
+
+1. Byte-identical files count once (same content digest); the copy is listed, nothing is taken from it.
+2. A *timed* part (one with a start, an end, or an id naming its start time) joins another timed part when
+   their characters agree (same name, or one unknown) and they overlap in time (sessions back to back only
+   touch: they stay apart; a single moment joins the span it lies in), name the same start time in their
+   ids, or share an id. Parts that name a character are joined first; parts
+   that name none are then attached to the named group they overlap most (a tie between two characters
+   leaves them on their own, with a warning).
+3. A part with no time at all (the XP-per-action list) joins the group that shares its id, else the one
+   group its content points to (same quest names, same XP counter readings, same XP total); otherwise it is
+   left unplaced.
+4. A group needs a part stating a start, an end or an id time to be a session (loot seen at some moment is
+   not a session): the rest is left unplaced.
+
+Everything is computed from sorted inputs, so the groups do not depend on the order files were found in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import pairwise
+
+from swgdb_bridge.sources import Part
+
+SLACK = timedelta(minutes=1)
+SAME_START = timedelta(seconds=90)
+
+
+@dataclass(slots=True)
+class Group:
+    parts: list[Part] = field(default_factory=list)
+    copies: list[Part] = field(default_factory=list)  # byte-identical duplicates of members
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def character(self) -> str | None:
+        names = sorted({p.character for p in self.parts if p.character})
+        return names[0] if names else None
+
+    @property
+    def window(self) -> tuple[datetime, datetime] | None:
+        windows = [w for p in self.parts if (w := p.window) is not None]
+        if not windows:
+            return None
+        return min(w[0] for w in windows), max(w[1] for w in windows)
+
+
+@dataclass(slots=True)
+class Unplaced:
+    part: Part
+    reason: str
+
+
+def sort_key(part: Part) -> tuple[str, str, str]:
+    window = part.window
+    return (window[0].isoformat() if window else "~", str(part.path), part.format)
+
+
+def dedupe(parts: list[Part]) -> tuple[list[Part], dict[int, list[Part]]]:
+    """Keep one part per (digest, position in its file); the others are copies of the kept one.
+
+    Of identical files the original is kept, whatever order they came in: not one in a folder of copies
+    (the bot's dashboard sync copies logs to ``dashboard/sessions/``), then the shallowest, then by path.
+    """
+    kept: dict[tuple[str, int], Part] = {}
+    copies: dict[int, list[Part]] = {}
+    for part in sorted(parts, key=_original_first):
+        key = (part.digest or f"path:{part.path}", part.index_in_file)
+        if key in kept:
+            copies.setdefault(id(kept[key]), []).append(part)
+        else:
+            kept[key] = part
+    return list(kept.values()), copies
+
+
+_COPY_FOLDERS = {"dashboard", "backup", "backups", "copies", "sync", "archive"}
+
+
+def _original_first(part: Part) -> tuple[bool, int, str, str, int]:
+    in_copies = any(folder.lower() in _COPY_FOLDERS for folder in part.path.parts[:-1])
+    return (in_copies, len(part.path.parts), str(part.path), part.format, part.index_in_file)
+
+
+def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:
+    unique, copies = dedupe(parts)
+    unique.sort(key=sort_key)
+    timed = [p for p in unique if p.window is not None]
+    timeless = [p for p in unique if p.window is None]
+    groups = _join_timed(timed)
+    unplaced: list[Unplaced] = []
+    index = _ContentIndex.of(groups)
+    for part in timeless:
+        target = _home_for_timeless(part, groups, index)
+        if target is None:
+            unplaced.append(Unplaced(part, "no time in the file and nothing matches it to a session"))
+        else:
+            target.parts.append(part)
+    sessions: list[Group] = []
+    for group in groups:
+        if any(p.has("start") or p.has("end") or p.id_time is not None for p in group.parts):
+            sessions.append(group)
+        else:
+            unplaced.extend(
+                Unplaced(p, "only moments inside a session (loot), no session times") for p in group.parts
+            )
+    for group in sessions:
+        for part in group.parts:
+            group.copies.extend(copies.get(id(part), []))
+        group.parts.sort(key=sort_key)
+    return sessions, unplaced
+
+
+def _linked(a: Part, b: Part) -> bool:
+    """Same session, for two parts whose characters agree: a shared id, the same named start, or overlap."""
+    if set(a.ids) & set(b.ids):
+        return True
+    if a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START:
+        return True
+    return _touch(a, b) is not None
+
+
+def _kind(part: Part) -> str:
+    """What a zero-length window is: a session's start, its end, or a moment inside it (loot)."""
+    if part.extra.get("times_inside"):
+        return "inside"
+    if part.end is not None and part.start is None and part.id_time is None:
+        return "end"
+    return "start" if part.end is None else "inside"
+
+
+def _touch(a: Part, b: Part) -> float | None:
+    """Seconds of overlap when the two windows belong together, else ``None``.
+
+    Two spans must truly overlap (sessions back to back only touch). A moment joins a span it lies in: a
+    start from the span's start (1 minute early allowed) up to before its end, an end from after its start up
+    to its end (1 minute late allowed). Two moments join when they are the same kind within 90 s.
+    """
+    wa, wb = a.window, b.window
+    if wa is None or wb is None:
+        return None
+    point_a, point_b = wa[0] == wa[1], wb[0] == wb[1]
+    if point_a and point_b:
+        return 0.0 if _kind(a) == _kind(b) and abs(wa[0] - wb[0]) <= SAME_START else None
+    if point_a or point_b:
+        moment, span = (a, wb) if point_a else (b, wa)
+        at = moment.window[0]  # type: ignore[index]
+        kind = _kind(moment)
+        if kind == "start":
+            inside = span[0] - SLACK <= at < span[1]
+        elif kind == "end":
+            inside = span[0] < at <= span[1] + SLACK
+        else:
+            inside = span[0] - SLACK <= at <= span[1] + SLACK
+        return 0.0 if inside else None
+    shared = (min(wa[1], wb[1]) - max(wa[0], wb[0])).total_seconds()
+    return shared if shared > 0 else None
+
+
+def _overlap(a: Part, group: Group) -> float:
+    """How strongly ``a`` belongs to ``group``: shared ids and start times first, then seconds of overlap."""
+    score = 0.0
+    for b in group.parts:
+        if set(a.ids) & set(b.ids):
+            score += 1e9
+        if a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START:
+            score += 1e8
+        shared = _touch(a, b)
+        if shared is not None:
+            score += 1 + shared
+    return score
+
+
+def _candidate_pairs(parts: list[Part]) -> Iterator[tuple[int, int]]:
+    """Index pairs that may be linked: overlapping windows (a sweep), a shared id, a close id time.
+
+    A sweep over windows sorted by start compares each part only with those still open, so a folder of a
+    thousand sessions costs a few comparisons per part, not a million.
+    """
+    windows = [p.window for p in parts]
+    order = sorted(range(len(parts)), key=lambda i: windows[i][0])  # type: ignore[index]
+    active: list[int] = []
+    for i in order:
+        begin = windows[i][0]  # type: ignore[index]
+        active = [j for j in active if windows[j][1] + SLACK >= begin]  # type: ignore[index]
+        yield from ((j, i) for j in active)
+        active.append(i)
+    by_id: dict[str, list[int]] = {}
+    for i, part in enumerate(parts):
+        for ident in part.ids:
+            by_id.setdefault(ident, []).append(i)
+    for members in by_id.values():
+        yield from ((members[0], j) for j in members[1:])
+    timed = sorted((p.id_time, i) for i, p in enumerate(parts) if p.id_time is not None)
+    for (t1, i), (t2, j) in pairwise(timed):
+        if t2 - t1 <= SAME_START:
+            yield (i, j)
+
+
+def _union(parts: list[Part]) -> list[Group]:
+    parent = list(range(len(parts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in _candidate_pairs(parts):
+        if _linked(parts[i], parts[j]):
+            parent[find(j)] = find(i)
+    members: dict[int, list[Part]] = {}
+    for i, part in enumerate(parts):
+        members.setdefault(find(i), []).append(part)
+    return [Group(list(m)) for _, m in sorted(members.items())]
+
+
+def _join_timed(timed: list[Part]) -> list[Group]:
+    by_character: dict[str, list[Part]] = {}
+    for part in timed:
+        if part.character:
+            by_character.setdefault(part.character, []).append(part)
+    named = [group for name in sorted(by_character) for group in _union(by_character[name])]
+    anonymous = _union([p for p in timed if not p.character])
+    for group, candidates in _candidates(anonymous, named):
+        _attach(group, candidates, named)
+    return sorted(named, key=lambda g: sort_key(g.parts[0]))
+
+
+def _candidates(anonymous: list[Group], named: list[Group]) -> list[tuple[Group, list[int]]]:
+    """For each nameless group, the named groups it could belong to (found with one sweep over all parts)."""
+    owner: dict[int, tuple[str, int]] = {}
+    everything: list[Part] = []
+    for kind, groups in (("a", anonymous), ("n", named)):
+        for index, group in enumerate(groups):
+            for part in group.parts:
+                owner[len(everything)] = (kind, index)
+                everything.append(part)
+    links: dict[int, set[int]] = {i: set() for i in range(len(anonymous))}
+    for i, j in _candidate_pairs(everything):
+        (ki, gi), (kj, gj) = owner[i], owner[j]
+        if ki != kj:
+            anon, other = (gi, gj) if ki == "a" else (gj, gi)
+            links[anon].add(other)
+    return [(group, sorted(links[index])) for index, group in enumerate(anonymous)]
+
+
+def _attach(anonymous: Group, candidates: list[int], named: list[Group]) -> None:
+    scores = sorted(
+        ((sum(_overlap(p, named[i]) for p in anonymous.parts), i) for i in candidates),
+        reverse=True,
+    )
+    scores = [(s, i) for s, i in scores if s > 0]
+    if not scores:
+        named.append(anonymous)
+        return
+    best, index = scores[0]
+    rivals = [i for s, i in scores[1:] if s == best and named[i].character != named[index].character]
+    if rivals:
+        anonymous.warnings.append(
+            "files naming no character overlap sessions of several characters equally; kept apart"
+        )
+        named.append(anonymous)
+        return
+    named[index].parts.extend(anonymous.parts)
+    named[index].warnings.extend(anonymous.warnings)
+
+
+def _home_for_timeless(part: Part, groups: list[Group], index: _ContentIndex) -> Group | None:
+    by_id = {g for ident in part.ids for g in index.ids.get(ident, ())}
+    if len(by_id) == 1:
+        return groups[next(iter(by_id))]
+    candidates = {g for name in part.quest_names for g in index.quests.get(name, ())}
+    candidates |= (
+        set(index.counters.get((part.xp_start, part.xp_end), ())) if part.xp_start is not None else set()
+    )
+    candidates |= set(index.totals.get(part.xp_total, ())) if part.xp_total else set()
+    candidates |= {g for name in part.kills for g in index.creatures.get(name, ())}
+    scored = sorted(((_content_match(part, groups[i]), i) for i in candidates), reverse=True)
+    if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return groups[scored[0][1]]
+
+
+@dataclass(slots=True)
+class _ContentIndex:
+    """Where to look for a timeless part's session: by id, quest name, XP counter readings, XP total."""
+
+    ids: dict[str, list[int]] = field(default_factory=dict)
+    quests: dict[str, list[int]] = field(default_factory=dict)
+    counters: dict[tuple[int | None, int | None], list[int]] = field(default_factory=dict)
+    totals: dict[int, list[int]] = field(default_factory=dict)
+    creatures: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, groups: list[Group]) -> _ContentIndex:
+        index = cls()
+        for number, group in enumerate(groups):
+            for part in group.parts:
+                for ident in part.ids:
+                    index.ids.setdefault(ident, []).append(number)
+                for name in part.quest_names:
+                    index.quests.setdefault(name, []).append(number)
+                if part.xp_start is not None:
+                    index.counters.setdefault((part.xp_start, part.xp_end), []).append(number)
+                if part.xp_total:
+                    index.totals.setdefault(part.xp_total, []).append(number)
+                for name in part.kills:
+                    index.creatures.setdefault(name, []).append(number)
+        for table in (index.ids, index.quests, index.counters, index.totals, index.creatures):
+            for key, numbers in table.items():
+                table[key] = sorted(set(numbers))  # type: ignore[index]
+        return index
+
+
+def _content_match(part: Part, group: Group) -> int:
+    score = 0
+    names = part.quest_names
+    for other in group.parts:
+        score += 2 * len(names & other.quest_names)
+        if part.xp_start is not None and (part.xp_start, part.xp_end) == (other.xp_start, other.xp_end):
+            score += 3
+    totals = {p.xp_total for p in group.parts if p.xp_total}
+    if part.xp_total and part.xp_total in totals:
+        score += 1
+    creatures = {name for p in group.parts for name in p.kills}
+    score += len(set(part.kills) & creatures)
+    return score

@@ -1,0 +1,65 @@
+"""Heroic loot logs ``src/data/loot_logs/heroic_loot_logs_<ts>.json`` (``HeroicsLootTracker.store_loot_data``).
+
+``metadata`` (``generated_at``, ``total_entries``, ``heroic_instances``, ``date_range``) and
+``loot_entries``: ``timestamp``, ``player_name`` (the bot's character, from the chat log's ``Player:`` line,
+``"Unknown"`` when absent), ``heroic_instance``, ``boss_name``, ``item_name``, ``rarity``, ``quantity``,
+``session_id`` (from the chat log's ``Session ID:`` line), ``source_log`` and ``raw_log_line``. A file holds
+the recent loot of several sessions (each store re-writes the last day's entries), so entries are grouped
+by session into parts, and assembly drops entries it has already seen. ``raw_log_line`` is a line of the
+game's chat log (other players' names, tells): never taken.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from swgdb_bridge.model import HeroicLoot
+from swgdb_bridge.sources._fields import Fields
+from swgdb_bridge.sources._part import Part, time_named_by
+
+FORMAT = "heroic_loot"
+_UNKNOWN = {"", "unknown", "none"}
+
+
+def matches(doc: object) -> bool:
+    return isinstance(doc, dict) and isinstance(doc.get("loot_entries"), list) and "metadata" in doc
+
+
+def parse(f: Fields) -> list[Part]:
+    groups: dict[str, list[tuple[HeroicLoot, str | None]]] = {}
+    for entry in f.items("loot_entries"):
+        key = entry.text("session_id") or entry.text("source_log") or ""
+        groups.setdefault(key, []).append((_item(entry), _player(entry)))
+    return [_part(f, key, items) for key, items in groups.items()]
+
+
+def _item(entry: Fields) -> HeroicLoot:
+    return HeroicLoot(
+        timestamp=entry.time("timestamp"),
+        item=entry.need_text("item_name"),
+        quantity=entry.integer("quantity", minimum=0, maximum=1_000_000) or 1,
+        instance=entry.text("heroic_instance"),
+        boss=entry.text("boss_name"),
+        rarity=entry.text("rarity"),
+    )
+
+
+def _player(entry: Fields) -> str | None:
+    name = entry.text("player_name")
+    return name.strip() if name and name.strip().lower() not in _UNKNOWN else None
+
+
+def _part(f: Fields, key: str, items: list[tuple[HeroicLoot, str | None]]) -> Part:
+    sid = key if key and not key.endswith(".log") else key.removesuffix(".log")
+    part = Part(f.path, FORMAT, ids=(sid,) if sid else (), id_time=time_named_by(sid))
+    part.heroic_loot = [item for item, _ in items]
+    times = [item.timestamp for item in part.heroic_loot if item.timestamp is not None]
+    if times:
+        part.start, part.end = min(times), max(times)  # moments inside the session, not its bounds
+        part.extra["times_inside"] = True
+    players = Counter(name for _, name in items if name)
+    if players:
+        part.character = players.most_common(1)[0][0]
+        part.carry("character")
+    part.carry("heroic_loot")
+    return part

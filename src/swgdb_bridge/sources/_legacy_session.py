@@ -1,0 +1,126 @@
+"""The legacy session log ``logs/session_<id>.json`` (``core/session_manager.py:SessionManager.save_log``).
+
+Written at the end of a session by the older ``core/`` code (commit be1136b): ``session_id``
+(``uuid4()[:8]``), ``mode``, ``start_time``/``end_time``, ``duration_minutes``, ``start_credits``/
+``end_credits``/``credits_earned``, ``start_xp``/``end_xp``/``xp_gained`` (counter readings) and ``actions``:
+``{"time", "action"}`` with free text. From the text we take kills (``Killed womp rat (+145 XP)``), quest
+completions (``quest_complete``, ``Completed quest: <name>``) and moves (``Moving from A to B``: cities,
+placed on their planet when the city is well known). Chat the bot logged as an action (``Whisper from
+Zorvath: ...``) becomes a chat message, so it meets the chat rules of the sanitizer, never an action line.
+An end balance never set stays 0: a wallet that "drops" to 0 is read as unknown, with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from swgdb_bridge.model import Action, ChatMessage, LocationVisit, QuestCompletion, XPGain
+from swgdb_bridge.sources._events import chat_channel
+from swgdb_bridge.sources._fields import Fields
+from swgdb_bridge.sources._part import Part, planet_of_city
+from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, declared_duration, session_id, session_span
+from swgdb_bridge.sources._xp_actions import KILLED, QUEST
+
+FORMAT = "legacy_session"
+_SIGNATURE = frozenset({"start_xp", "end_xp", "start_credits", "end_credits"})
+_XP = re.compile(r"\(\+([\d,]+) XP\)")
+_MOVE = re.compile(r"^\s*Moving from (.+?) to (.+?)\s*$", re.IGNORECASE)
+_CHAT = re.compile(
+    r"^\s*(Whisper|Tell|Guild|Group|Chat|Message)\w*\s+from\s+([^:]{1,60}):\s?(.*)$", re.IGNORECASE
+)
+_QUEST_WORDS = {"quest_complete", "quest_completed", "quest complete"}
+
+
+def matches(doc: object) -> bool:
+    return (
+        isinstance(doc, dict)
+        and isinstance(doc.get("actions"), list)
+        and len(_SIGNATURE & doc.keys()) >= 2
+        and not isinstance(doc.get("xp"), dict)
+    )
+
+
+def parse(f: Fields) -> list[Part]:
+    start, end = session_span(f)
+    declared_duration(f)
+    sid = session_id(f)
+    part = Part(f.path, FORMAT, ids=(sid,), start=start, end=end, mode=f.text("mode"))
+    part.carry("start", "end")
+    for entry in f.items("actions"):
+        _take(part, entry, entry.time("time"))
+    _counters(f, part)
+    if part.kills:
+        part.carry("kills")
+    if part.locations:
+        part.carry("places")
+    if part.quests:
+        part.carry("quests")
+    part.quest_count = len(part.quests) + int(part.metrics.pop("unnamed_quests", 0))
+    part.carry("quest_count", "actions")
+    if part.messages:
+        part.carry("messages")
+    return [part]
+
+
+def _take(part: Part, entry: Fields, when: datetime | None) -> None:
+    text = entry.need_text("action")
+    chat = _CHAT.match(text)
+    if chat:
+        kind, sender, message = chat.groups()
+        part.messages.append(ChatMessage(when, chat_channel(kind), sender.strip(), message))
+        return
+    part.actions.append(Action(when, text))
+    killed, quest, move = KILLED.match(text), QUEST.match(text), _MOVE.match(text)
+    if killed:
+        part.kills[killed.group(1)] = part.kills.get(killed.group(1), 0) + 1
+    elif quest:
+        part.quests.append(QuestCompletion(when, quest.group(1)))
+    elif text.strip().lower() in _QUEST_WORDS:
+        part.metrics["unnamed_quests"] = part.metrics.get("unnamed_quests", 0) + 1
+    elif move:
+        _moved(part, when, move.group(1), move.group(2))
+    xp = _XP.search(text)
+    if xp:
+        amount = int(xp.group(1).replace(",", ""))
+        part.xp_events.append(XPGain(when, min(amount, MAX_XP), source="combat" if killed else "other"))
+
+
+def _moved(part: Part, when: datetime | None, origin: str, destination: str) -> None:
+    if not part.locations:
+        planet = planet_of_city(origin)
+        if planet:
+            part.locations.append(LocationVisit(part.start, planet, origin))
+    planet = planet_of_city(destination)
+    if planet:
+        if part.locations and part.locations[-1].departure is None:
+            part.locations[-1].departure = when
+        part.locations.append(LocationVisit(when, planet, destination))
+    else:
+        part.warnings.append(
+            f"{part.path.name}: moved to {destination!r}, a city we cannot place on a planet"
+        )
+
+
+def _counters(f: Fields, part: Part) -> None:
+    xp0, xp1 = (
+        f.integer("start_xp", minimum=0, maximum=MAX_TOTAL),
+        f.integer("end_xp", minimum=0, maximum=MAX_TOTAL),
+    )
+    gained = f.integer("xp_gained", minimum=0, maximum=MAX_XP)
+    if xp0 is not None and xp1 is not None and xp0 > 0:
+        part.xp_start, part.xp_end = xp0, xp1
+        part.carry("xp_counter")
+    if gained is not None:
+        part.xp_total = gained
+        part.carry("xp_total")
+    cr0 = f.integer("start_credits", minimum=-MAX_TOTAL, maximum=MAX_TOTAL)
+    cr1 = f.integer("end_credits", minimum=-MAX_TOTAL, maximum=MAX_TOTAL)
+    if cr0 is not None and cr1 is not None:
+        if cr1 == 0 and cr0 > 0:
+            part.warnings.append(f"{f.path.name}: end_credits is 0 (never read); credits unknown")
+        elif (cr0, cr1) != (0, 0):
+            part.credits_start, part.credits_end, part.credits_total = cr0, cr1, cr1 - cr0
+            part.carry("credit_counter", "credits_total")
+    if part.xp_events:
+        part.carry("xp_events")

@@ -1,0 +1,111 @@
+"""Assembly rules one at a time: bug detection, conflicts as warnings, grouping edge cases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from swgdb_bridge.assemble import assemble_parts, assemble_paths
+from swgdb_bridge.model import XPGain
+from swgdb_bridge.sources import Part
+
+T0 = datetime(2025, 9, 1, 18, 0, tzinfo=UTC)
+
+
+def part(fmt: str, name: str, start: datetime | None, end: datetime | None, **facts: object) -> Part:
+    made = Part(Path(f"/bot/{name}.json"), fmt, digest=name, start=start, end=end)
+    made.carry(*(f for f, v in (("start", start), ("end", end)) if v is not None))
+    for key, value in facts.items():
+        setattr(made, key, value)
+        made.carry({"xp_total": "xp_total", "credits_total": "credits_total", "character": "character"}[key])
+    return made
+
+
+def test_xp_equal_to_the_span_in_seconds_is_set_aside_for_the_per_action_figure() -> None:
+    span = part("xp_export", "export", T0, T0 + timedelta(minutes=90), xp_total=5400)
+    actions = part("xp_tracking", "tracking", T0, T0 + timedelta(minutes=90), xp_total=2300)
+    actions.xp_events = [XPGain(T0, 2300)]
+    (session,), _ = assemble_parts([span, actions])
+    assert session.total_xp == 2300
+    assert any("5,400" in w and "length in seconds" in w for w in session.warnings)
+
+
+def test_an_xp_rate_no_player_reaches_is_set_aside() -> None:
+    absurd = part("xp_export", "export", T0, T0 + timedelta(hours=1), xp_total=9_000_000)
+    fine = part("step_log", "steps", T0, T0 + timedelta(hours=1), xp_total=3_000)
+    (session,), _ = assemble_parts([absurd, fine])
+    assert session.total_xp == 3_000
+    assert any("XP/h is more than the game gives" in w for w in session.warnings)
+
+
+def test_a_session_of_a_few_seconds_is_flagged(corpus_dir: Path) -> None:
+    one_second = min((corpus_dir / "morningstar").glob("data__character_sessions__char_00*"))
+    result = assemble_paths([one_second], now=4e9)
+    (session,) = result.sessions
+    assert any("probably wrong" in w for w in session.warnings)
+
+
+def test_disagreeing_files_keep_the_trusted_figure_and_warn() -> None:
+    credits = part("credit_log", "credits", None, T0 + timedelta(hours=2), credits_total=4785)
+    legacy = part("legacy_session", "legacy", T0, T0 + timedelta(hours=2), credits_total=4700)
+    (session,), _ = assemble_parts([legacy, credits])
+    assert session.total_credits == 4785
+    assert any("4,785 from credit_log" in w and "4,700 from legacy_session" in w for w in session.warnings)
+
+
+def test_two_characters_at_the_same_time_are_two_sessions() -> None:
+    a = part("xp_tracking", "a", T0, T0 + timedelta(hours=1), character="Dax Telmar", xp_total=10)
+    b = part("xp_tracking", "b", T0, T0 + timedelta(hours=1), character="Nyla Korr", xp_total=20)
+    sessions, _ = assemble_parts([b, a])
+    assert [(s.session_id, s.character_name) for s in sessions] == [
+        ("ms11_20250901_180000", "Dax Telmar"),
+        ("ms11_20250901_180000_2", "Nyla Korr"),
+    ]
+
+
+def test_a_nameless_file_between_two_characters_is_kept_apart_with_a_warning() -> None:
+    a = part("xp_tracking", "a", T0, T0 + timedelta(hours=1), character="Dax Telmar")
+    b = part("xp_tracking", "b", T0, T0 + timedelta(hours=1), character="Nyla Korr")
+    nameless = part("step_log", "steps", T0, T0 + timedelta(hours=1), xp_total=50)
+    sessions, _ = assemble_parts([a, b, nameless])
+    assert len(sessions) == 3
+    assert any("several characters" in w for s in sessions for w in s.warnings)
+
+
+def test_back_to_back_sessions_stay_apart() -> None:
+    first = part("step_log", "one", T0, T0 + timedelta(hours=1), xp_total=1)
+    second = part("step_log", "two", T0 + timedelta(hours=1, minutes=5), T0 + timedelta(hours=2), xp_total=2)
+    sessions, _ = assemble_parts([second, first])
+    assert [s.total_xp for s in sessions] == [1, 2]
+
+
+def test_a_part_with_no_time_and_no_match_is_unplaced_not_a_session() -> None:
+    lonely = Part(Path("/bot/data/session_logs/abcd1234.json"), "xp_actions", digest="x", xp_total=99)
+    lonely.carry("xp_total")
+    sessions, unplaced = assemble_parts([lonely])
+    assert sessions == [] and [u.part for u in unplaced] == [lonely]
+
+
+def test_a_timeless_part_joins_the_session_with_the_same_id() -> None:
+    legacy = part("legacy_session", "logs/session_082bc2ed", T0, T0 + timedelta(hours=1), xp_total=6450)
+    legacy.ids = ("082bc2ed",)
+    actions = Part(Path("/bot/data/session_logs/082bc2ed.json"), "xp_actions", digest="y", ids=("082bc2ed",))
+    (session,), unplaced = assemble_parts([legacy, actions])
+    assert unplaced == [] and len(session.sources) == 2
+
+
+def test_back_to_back_sessions_of_one_character_keep_their_own_nameless_files() -> None:
+    mid, end = T0 + timedelta(hours=1), T0 + timedelta(hours=2)
+    first = part("xp_tracking", "x1", T0, mid, character="Dax Telmar", xp_total=100)
+    second = part("xp_tracking", "x2", mid, end, character="Dax Telmar", xp_total=200)
+    credits1 = part("credit_log", "c1", None, mid, credits_total=10)
+    credits1.id_time = T0
+    credits2 = part("credit_log", "c2", None, end, credits_total=20)
+    credits2.id_time = mid
+    starts_second = Part(
+        Path("/bot/logs/dual_sessions/shared_dual_2.json"), "dual_session", digest="d", id_time=mid
+    )
+    ends_first = part("xp_history", "h1", None, mid, xp_total=100)
+    sessions, unplaced = assemble_parts([credits2, starts_second, first, ends_first, second, credits1])
+    assert unplaced == []
+    assert [(s.total_xp, s.total_credits, len(s.sources)) for s in sessions] == [(100, 10, 3), (200, 20, 3)]

@@ -1,0 +1,180 @@
+"""Bad input to every MS11 reader: a clear error naming the file, the format assumed and the reason."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from swgdb_bridge.assemble import assemble_paths
+from swgdb_bridge.sources import PartFileError, read_parts
+from swgdb_bridge.sources._prefix import recover_prefix
+
+LONG_AGO = 4e9
+
+# format → (a valid document, the same with one value of the wrong type, the dotted field that is wrong)
+CASES: dict[str, tuple[object, object, str]] = {
+    "step_log": (
+        {
+            "start_time": "2025-01-01T10:00:00",
+            "total_xp": 5,
+            "steps": [{"time": "2025-01-01T10:01:00", "xp": 5}],
+        },
+        {
+            "start_time": "2025-01-01T10:00:00",
+            "total_xp": 5,
+            "steps": [{"time": "2025-01-01T10:01:00", "xp": "5"}],
+        },
+        "steps[0].xp",
+    ),
+    "credit_log": (
+        {"session_id": "20250101_100000", "start_credits": 1, "end_credits": 2, "credit_history": []},
+        {
+            "session_id": "20250101_100000",
+            "start_credits": 1,
+            "end_credits": 2,
+            "credit_history": [{"credits": []}],
+        },
+        "credit_history[0].credits",
+    ),
+    "xp_tracking": (
+        {"character": "A", "session_start": "2025-01-01T10:00:00", "xp_start": 1, "xp_end": 2, "actions": []},
+        {"character": "A", "session_start": "2025-01-01T10:00:00", "xp_start": 1, "actions": [{"xp": None}]},
+        "actions[0].xp",
+    ),
+    "combat_log": (
+        {"session_id": "c_1", "start_time": "2025-01-01T10:00:00", "events": [], "abilities_used": {}},
+        {"session_id": "c_1", "start_time": 17, "events": [{"timestamp": True}], "abilities_used": {}},
+        "events[0].timestamp",
+    ),
+    "xp_actions": (
+        [{"action": "Killed a rat", "start_xp": 1, "end_xp": 3, "xp_gain": 2}],
+        [{"action": "Killed a rat", "start_xp": 1, "end_xp": 3, "xp_gain": -2}],
+        "entries[0].xp_gain",
+    ),
+    "xp_history": (
+        [{"timestamp": "2025-01-01T10:00:00", "action": "session", "xp": 2}],
+        [{"timestamp": "yesterday", "action": "session", "xp": 2}],
+        "entries[0].timestamp",
+    ),
+    "space_quest": (
+        {"session": {"session_id": "space_session_1", "start_time": 1735725600.0, "session_stats": {}}},
+        {"session": {"session_id": 12, "start_time": 1735725600.0, "session_stats": {}}},
+        "session.session_id",
+    ),
+    "heroic_loot": (
+        {"metadata": {}, "loot_entries": [{"timestamp": "2025-01-01T10:00:00", "item_name": "Spear"}]},
+        {"metadata": {}, "loot_entries": [{"timestamp": "2025-01-01T10:00:00", "item_name": ["Spear"]}]},
+        "loot_entries[0].item_name",
+    ),
+    "legacy_session": (
+        {"session_id": "ab12cd34", "start_time": "2025-01-01T10:00:00", "end_time": "2025-01-01T11:00:00"}
+        | {"start_xp": 1, "end_xp": 2, "xp_gained": 1, "start_credits": 0, "end_credits": 0, "actions": []},
+        {"session_id": "ab12cd34", "start_time": "2025-01-01T10:00:00", "end_time": "2025-01-01T09:00:00"}
+        | {"start_xp": 1, "end_xp": 2, "xp_gained": 1, "start_credits": 0, "end_credits": 0, "actions": []},
+        "end_time",
+    ),
+    "ingest_store": (
+        {"user_1": {"sessions": [{"session_id": "s1", "timestamp": "2025-01-01T10:00:00", "xp_gained": 3}]}},
+        {
+            "user_1": {
+                "sessions": [{"session_id": "s1", "timestamp": "2025-01-01T10:00:00", "xp_gained": 3.5}]
+            }
+        },
+        "sessions[0].xp_gained",
+    ),
+    "dual_session": (
+        {"session_id": "dual_1735725600", "dual_mode_type": "quest_medic", "primary_session": {}},
+        {"session_id": "dual_1735725600", "dual_mode_type": "quest_medic", "primary_session": "Kaelen"},
+        "primary_session",
+    ),
+}
+
+
+def write(folder: Path, name: str, doc: object) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc))
+    return path
+
+
+@pytest.mark.parametrize("fmt", sorted(CASES))
+def test_valid_document_reads_as_its_format(tmp_path: Path, fmt: str) -> None:
+    outcome = read_parts(write(tmp_path, f"logs/{fmt}.json", CASES[fmt][0]), now=LONG_AGO)
+    assert (outcome.kind, outcome.format) == ("parts", fmt), outcome.error
+
+
+@pytest.mark.parametrize("fmt", sorted(CASES))
+def test_wrong_type_names_file_format_field_and_reason(tmp_path: Path, fmt: str) -> None:
+    path = write(tmp_path, f"logs/{fmt}.json", CASES[fmt][1])
+    outcome = read_parts(path, now=LONG_AGO)
+    assert outcome.kind == "problem"
+    error = outcome.error
+    assert isinstance(error, PartFileError)
+    assert error.path == path and error.format == fmt
+    assert f"read as {fmt}" in error.reason
+    assert error.field is not None and error.field.endswith(CASES[fmt][2])
+
+
+@pytest.mark.parametrize("fmt", sorted(CASES))
+def test_cut_off_file_is_recovered_or_a_clear_problem(tmp_path: Path, fmt: str) -> None:
+    text = json.dumps(CASES[fmt][0], indent=2)
+    path = write(tmp_path, f"logs/{fmt}.json", None)
+    path.write_text(text[: len(text) * 2 // 3])
+    outcome = read_parts(path, now=LONG_AGO)
+    if outcome.kind == "parts":
+        assert all(p.truncated for p in outcome.parts)
+    else:
+        assert outcome.kind == "problem" and outcome.error is not None
+        assert "truncated JSON" in outcome.error.reason
+
+
+def test_a_file_still_being_written_is_retried_not_a_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, "logs/session_20250101_100000.json", None)
+    path.write_text('{"start_time": "2025-01-01T10:00:00", "steps": [')
+    assert read_parts(path, now=os.stat(path).st_mtime + 1).kind == "retry"
+    assert read_parts(path, now=os.stat(path).st_mtime + 3600).kind == "problem"
+
+
+def test_configs_and_reports_are_not_sessions(tmp_path: Path) -> None:
+    assert (
+        read_parts(write(tmp_path, "config/session_config.json", {"mode": "x"}), now=LONG_AGO).kind
+        == "not_session"
+    )
+    assert read_parts(write(tmp_path, "reports/r.json", [1, 2, 3]), now=LONG_AGO).kind == "not_session"
+    broken = tmp_path / "config" / "mods_config.json"
+    broken.write_text("{ // comments are not JSON\n}")
+    assert read_parts(broken, now=LONG_AGO).kind == "not_session"  # unreadable, and no session folder
+
+
+def test_empty_binary_and_missing_files_are_problems(tmp_path: Path) -> None:
+    empty = tmp_path / "logs" / "empty.json"
+    empty.parent.mkdir()
+    empty.write_bytes(b"")
+    binary = tmp_path / "logs" / "bin.json"
+    binary.write_bytes(b"\x00\xff\x00garbage")
+    for path, words in (
+        (empty, "empty"),
+        (binary, "binary"),
+        (tmp_path / "logs" / "gone.json", "does not exist"),
+    ):
+        outcome = read_parts(path, now=LONG_AGO)
+        assert outcome.kind == "problem" and outcome.error is not None and words in outcome.error.reason
+
+
+def test_a_bad_file_does_not_stop_the_batch(tmp_path: Path) -> None:
+    good = write(tmp_path, "logs/step_log.json", CASES["step_log"][0])
+    bad = write(tmp_path, "logs/credits_bad.json", CASES["credit_log"][1])
+    result = assemble_paths([bad, good], now=LONG_AGO)
+    assert len(result.sessions) == 1
+    assert [(p.path, p.format) for p in result.problems] == [(bad, "credit_log")]
+
+
+def test_prefix_recovery_keeps_only_complete_values() -> None:
+    assert recover_prefix(b'{"id": "dual_1", "start_time": ') == {"id": "dual_1"}
+    assert recover_prefix(b'{"a": [1, 2, {"b": "x,y"') == {"a": [1, 2, {}]}
+    assert recover_prefix(b'{"a": "unterminated, string') == {}
+    assert recover_prefix(b"[") == []
+    assert recover_prefix(b"garbage") is None

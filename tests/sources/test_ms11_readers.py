@@ -1,0 +1,167 @@
+"""Each reader of the MS11 bot's own files recovers what WRITERS.json says was fed to the bot's writer."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from swgdb_bridge.sources import read_parts
+
+START, END = datetime(2025, 8, 9, 19, 0, tzinfo=UTC), datetime(2025, 8, 9, 21, 15, tzinfo=UTC)
+LONG_AGO = 4e9  # "now" for read_parts: every corpus file is old, none is still being written
+
+
+def read_one(path: Path):  # type: ignore[no-untyped-def]
+    outcome = read_parts(path, now=LONG_AGO)
+    assert outcome.kind == "parts", outcome.error
+    assert len(outcome.parts) == 1
+    return outcome.format, outcome.parts[0]
+
+
+def writers(ms11_real: Path) -> list[dict]:
+    return json.loads((ms11_real / "WRITERS.json").read_text())
+
+
+def test_every_file_the_bot_wrote_is_read_as_a_session_part_or_lifetime_totals(ms11_real: Path) -> None:
+    for entry in writers(ms11_real):
+        outcome = read_parts(ms11_real / entry["file"], now=LONG_AGO)
+        assert outcome.kind in ("parts", "lifetime"), (entry["file"], outcome.error)
+        fed = entry["fed"]
+        for part in outcome.parts:
+            if "xp_total" in fed and part.has("xp_total"):
+                assert part.xp_total == fed["xp_total"], entry["file"]
+            if "credits_gained" in fed and part.has("credits_total"):
+                assert part.credits_total == fed["credits_gained"], entry["file"]
+            if fed.get("character") and part.has("character"):
+                assert part.character == fed["character"], entry["file"]
+
+
+def test_step_log(ms11_real: Path) -> None:
+    fmt, part = read_one(ms11_real / "current-1236842/logs/session_20250809_190000.json")
+    assert fmt == "step_log"
+    assert (part.start, part.end, part.xp_total) == (START, END, 6450)
+    assert [q.quest_name for q in part.quests] == ["Clear the Tusken Camp", "Deliver Vaporator Parts"]
+    assert [(v.planet, v.city) for v in part.locations] == [
+        ("Tatooine", "Mos Eisley"),
+        ("Tatooine", "Anchorhead"),
+        ("Naboo", "Theed"),
+    ]
+    assert part.kills == {"womp rat": 10, "kaadu": 5}
+    assert sum(e.amount for e in part.xp_events) == 6450
+
+
+def test_credit_log_takes_the_curve_and_end_minus_start(ms11_real: Path) -> None:
+    fmt, part = read_one(ms11_real / "current-1236842/logs/credits_20250809_190000.json")
+    assert fmt == "credit_log"
+    assert (part.credits_start, part.credits_end, part.credits_total) == (125000, 129785, 4785)
+    assert part.id_time == START and part.end == END
+    assert len(part.credit_curve) == 17 and part.credit_curve[-1].balance == 129785
+
+
+def test_xp_tracking_does_not_believe_xp_gain_in_seconds(ms11_real: Path) -> None:
+    fmt, part = read_one(ms11_real / "current-1236842/logs/xp_tracking/session_2025-08-09T19-00-00.json")
+    assert fmt == "xp_tracking"
+    assert part.character == "Kaelen Vorr"
+    assert part.xp_total == 6450  # not 8100, the session's length in seconds
+    assert (part.start, part.end) == (START, END)  # xp_end is the end's Unix time
+    assert not part.has("xp_counter")
+    assert any("Unix timestamps" in w for w in part.warnings)
+    assert sum(part.xp_by_skill.values()) == 6450
+
+
+def test_combat_log_counts_kills_per_creature(ms11_real: Path) -> None:
+    fmt, part = read_one(
+        ms11_real / "current-1236842/logs/combat/combat_stats_combat_session_1754766000.json"
+    )
+    assert fmt == "combat_log"
+    assert part.kills == {"womp rat": 10, "kaadu": 5}
+    assert (part.start, part.end, part.id_time) == (START, END, START)
+    assert not part.has("xp_total")  # combat XP (2550) is only part of the session's XP
+    assert part.metrics["total_xp_gained"] == 2550
+
+
+def test_xp_per_action_list(ms11_real: Path) -> None:
+    fmt, part = read_one(ms11_real / "current-1236842/data/session_logs/c6fe5e2c.json")
+    assert fmt == "xp_actions"
+    assert part.window is None
+    assert (part.xp_total, part.xp_start, part.xp_end) == (6450, 536925, 543375)
+    assert part.quest_names == {"clear the tusken camp", "deliver vaporator parts"}
+
+
+def test_space_quest_start_without_space_places_as_planets(ms11_real: Path) -> None:
+    fmt, part = read_one(
+        ms11_real / "current-1236842/data/space_quests/session_space_session_1754766000.json"
+    )
+    assert fmt == "space_quest"
+    assert part.start == START and part.locations == []
+    assert part.extra["space_location"] == "Corellia Starport"
+
+
+def test_heroic_loot_items_and_character_never_the_raw_chat_line(ms11_real: Path) -> None:
+    fmt, part = read_one(
+        ms11_real / "current-1236842/src/data/loot_logs/heroic_loot_logs_20250809_211500.json"
+    )
+    assert fmt == "heroic_loot"
+    assert part.character == "Kaelen Vorr" and part.id_time == START
+    assert {i.item for i in part.heroic_loot} == {
+        "IG-88 Binary Brain",
+        "Advanced Circuit Board",
+        "Nightsister Spear",
+    }
+    assert "destroyed by your group" not in repr(part)
+
+
+@pytest.mark.parametrize(
+    ("name", "character"),
+    [
+        ("logs/dual_sessions/shared_dual_1754766000.json", None),
+        ("logs/dual_mode_sessions/dual_mode_dual_1754766000.json", "Kaelen Vorr"),
+    ],
+)
+def test_cut_off_dual_logs_are_read_as_far_as_they_go(
+    ms11_real: Path, name: str, character: str | None
+) -> None:
+    fmt, part = read_one(ms11_real / "current-1236842" / name)
+    assert fmt == "dual_session" and part.truncated
+    assert part.id_time == START and part.character == character
+    assert any("cut off" in w for w in part.warnings)
+
+
+def test_ingest_store_never_takes_the_discord_id_or_notes(ms11_real: Path) -> None:
+    fmt, part = read_one(ms11_real / "current-1236842/data/character_sessions/sessions.json")
+    assert fmt == "ingest_store"
+    assert (part.start, part.end, part.xp_total, part.credits_total) == (START, END, 6450, 4785)
+    assert [(v.planet, v.city) for v in part.locations] == [("Tatooine", "Mos Eisley")]
+    assert "284917563021457408" not in repr(part) and "Zorvath" not in repr(part)
+
+
+def test_legacy_session_log_reads_counters_and_free_text(ms11_real: Path) -> None:
+    fmt, part = read_one(ms11_real / "legacy-be1136b/logs/session_082bc2ed.json")
+    assert fmt == "legacy_session"
+    assert (part.start, part.end, part.xp_total, part.credits_total) == (START, END, 6450, 4785)
+    assert part.kills == {"womp rat": 10, "kaadu": 5} and part.quest_count == 2
+    assert {v.planet for v in part.locations} == {"Tatooine", "Naboo"}
+    assert {m.sender for m in part.messages} == {"Zorvath", "Kelindra", "Tirra Dane"}
+    assert not any("Whisper" in a.text for a in part.actions)  # chat is a message, never an action line
+
+
+def test_xp_history_entry_is_keyed_by_the_end(ms11_real: Path) -> None:
+    fmt, part = read_one(ms11_real / "legacy-be1136b/data/session_logs/xp_history.json")
+    assert fmt == "xp_history"
+    assert (part.start, part.end, part.xp_total) == (None, END, 6450)
+
+
+def test_session_state_is_lifetime_totals_never_a_session(ms11_real: Path) -> None:
+    outcome = read_parts(ms11_real / "legacy-be1136b/session_state.json", now=LONG_AGO)
+    assert outcome.kind == "lifetime" and not outcome.parts
+    assert outcome.lifetime is not None
+    assert outcome.lifetime.totals["mob_counts"] == {"womp rat": 6, "Tusken Raider": 4, "kaadu": 5}
+
+
+def test_whole_session_formats_are_read_as_parts_too(corpus_dir: Path) -> None:
+    outcome = read_parts(next((corpus_dir / "morningstar").glob("*xp*")), now=LONG_AGO)
+    assert outcome.kind == "parts" and outcome.format == "xp_export"
+    assert outcome.parts[0].has("start") and outcome.parts[0].has("xp_total")
