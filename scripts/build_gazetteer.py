@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from swgdb_bridge.sanitize.gazetteer import (  # noqa: E402
+from swgdb_bridge.sanitize.gazetteer import (
     DATA_DIR,
     KINDS,
     admits_single_word,
@@ -63,7 +63,7 @@ class Repo:
     def commit(self) -> str:
         git_dir = self.path if self.bare else self.path / ".git"
         out = subprocess.run(
-            ["git", f"--git-dir={git_dir}", "rev-parse", "HEAD"], capture_output=True, text=True
+            ["git", f"--git-dir={git_dir}", "rev-parse", "HEAD"], capture_output=True, text=True, check=False
         )
         return out.stdout.strip() or "unknown"
 
@@ -119,25 +119,63 @@ class Collector:
     def __init__(self) -> None:
         self.names: dict[str, dict[str, str]] = {k: {} for k in KINDS}  # kind -> key -> canonical
         self.sources: dict[str, dict[str, int]] = {k: defaultdict(int) for k in KINDS}
+        self.quest_leads: set[str] = set()
+        self.skill_categories: set[str] = set()
 
     def add(self, kind: str, name: str, source: str) -> None:
         name = re.sub(r"\s+", " ", name).strip(" \t\"'.,;:\u200b")
         if kind in ("city", "region", "creature", "item"):
-            name = re.sub(r"^(a|an|the) (?=\w)", "", name, flags=re.I)
+            name = re.sub(r"^(a|an|the) (?=\w)", "", name, flags=re.IGNORECASE)
         if not _plausible(name):
             return
         key = match_key(name)
-        if not key or key in self.names[kind]:
+        if not key:
+            return
+        if key in self.names[kind]:
+            if self.names[kind][key].islower() and not name.islower():
+                self.names[kind][key] = name  # prefer the written form ("Lord Nyax") to an identifier's
             return
         self.names[kind][key] = name
         self.sources[kind][source] += 1
 
 
-_GENERIC = set(
-    "unknown any none null true false n/a na tbd todo test sample example default demo other misc "
-    "normal hard easy medium common uncommon rare epic legendary active inactive yes no multiple various all "
-    "none_specified unspecified".split()
-)
+_GENERIC = {
+    "unknown",
+    "any",
+    "none",
+    "null",
+    "true",
+    "false",
+    "n/a",
+    "na",
+    "tbd",
+    "todo",
+    "test",
+    "sample",
+    "example",
+    "default",
+    "demo",
+    "other",
+    "misc",
+    "normal",
+    "hard",
+    "easy",
+    "medium",
+    "common",
+    "uncommon",
+    "rare",
+    "epic",
+    "legendary",
+    "active",
+    "inactive",
+    "yes",
+    "no",
+    "multiple",
+    "various",
+    "all",
+    "none_specified",
+    "unspecified",
+}
 
 
 def _plausible(name: str) -> bool:
@@ -147,7 +185,13 @@ def _plausible(name: str) -> bool:
         return False
     if len(name.split()) > 7:
         return False
-    if re.search(r"\b(test|sample|demo|duplicate|example|wiki|discovered|unique test)\b", name, re.I):
+    if re.fullmatch(r"(npc|item|mob|quest|player)\s*-?\d+", name, re.IGNORECASE) or re.search(
+        r"real-time", name, re.IGNORECASE
+    ):
+        return False
+    if re.search(
+        r"\b(test|sample|demo|duplicate|example|wiki|discovered|unique test)\b", name, re.IGNORECASE
+    ):
         return False
     if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", name) and "_novice" not in name:
         return bool(re.fullmatch(r"(combat|crafting|science|social|outdoors|force|jedi|pilot)_\w+", name))
@@ -157,7 +201,8 @@ def _plausible(name: str) -> bool:
 def words_of(identifier: str) -> str:
     """``womp_rat`` -> ``womp rat``; trailing numbers and level/variant markers dropped."""
     s = identifier.strip().lower()
-    s = re.sub(r"(_\d+)+$", "", s)
+    if not re.fullmatch(r"[a-z]{1,3}(_\d+)+", s):  # keep "ig_88"
+        s = re.sub(r"(_\d+)+$", "", s)
     s = re.sub(r"_(lvl|level)_?\d+$", "", s)
     return s.replace("_", " ").strip()
 
@@ -180,12 +225,46 @@ def titled(words: str) -> str:
 
 
 # Identifiers of spawn and build areas, not places a player would name.
-_SPAWN_AREA_WORDS = set("nobuild newbie easy medium hard spawn sdungeon nospawn".split())
+_SPAWN_AREA_WORDS = {"nobuild", "newbie", "easy", "medium", "hard", "spawn", "sdungeon", "nospawn"}
+
+
+_OBJECT_ITEM_FOLDERS = ("medicine", "loot", "food", "dice", "instrument")
+_MISSION_TYPES = "MMOCoreORB/src/server/zone/objects/mission/MissionTypes.h"
+_VARIANT = re.compile(r"^(s\d+|sm|lg|med|[a-f]|\d+|v\d+|schematic|quest|filler\d*|generic|lvl\d+)$")
+
+
+def object_words(stem: str) -> str:
+    """``crafted_stimpack_sm_s1_a`` -> ``stimpack``: variant suffixes and the ``crafted`` prefix dropped."""
+    words = stem.lower().split("_")
+    while words and _VARIANT.match(words[-1]):
+        words.pop()
+    if words and words[0] in ("crafted", "object", "loot"):
+        words.pop(0)
+    return " ".join(w for w in words if not re.fullmatch(r"\d+", w))
+
+
+def _read_or_empty(repo: Repo, path: str) -> str:
+    try:
+        return repo.read(path)
+    except subprocess.CalledProcessError:
+        return ""
+
+
+def _verb_forms(words: set[str]) -> set[str]:
+    """Mission type names as title verbs: ``hunting`` -> also ``hunt``; ``escort2me`` dropped."""
+    out = set()
+    for w in words:
+        if not w.isalpha():
+            continue
+        out.add(w)
+        if w.endswith("ing") and len(w) > 6:
+            out.add(w[:-3])
+    return out
 
 
 def _sql_rows(sql: str, table: str) -> list[list[str]]:
     rows: list[list[str]] = []
-    for m in re.finditer(rf"INSERT INTO `{table}` VALUES (.*?);\n", sql, re.S):
+    for m in re.finditer(rf"INSERT INTO `{table}` VALUES (.*?);\n", sql, re.DOTALL):
         for row in re.finditer(r"\((.*?)\)(?:,|$)", m.group(1)):
             rows.append([v.strip().strip("'") for v in re.findall(r"'(?:[^'\\]|\\.)*'|[^,]+", row.group(1))])
     return rows
@@ -245,7 +324,7 @@ def collect_core3(repo: Repo, c: Collector) -> None:
         kind = "creature" if mob_type and mob_type.group(1) in ("MOB_CARNIVORE", "MOB_HERBIVORE") else "npc"
         custom = re.search(r'customName\s*=\s*"([^"]+)"', text)
         if custom:
-            name = re.sub(r"^(a|an|the)\s+", "", custom.group(1).strip(), flags=re.I)
+            name = re.sub(r"^(a|an|the)\s+", "", custom.group(1).strip(), flags=re.IGNORECASE)
             name = re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
             c.add(kind, name, src)
         else:
@@ -256,7 +335,28 @@ def collect_core3(repo: Repo, c: Collector) -> None:
 
     for path in repo.files("MMOCoreORB/bin/scripts/loot/items"):
         if path.endswith(".lua") and not path.endswith("serverobjects.lua"):
-            c.add("item", words_of(Path(path).stem), src)
+            c.add("item", object_words(Path(path).stem), src)
+    for folder in _OBJECT_ITEM_FOLDERS:
+        for path in repo.files(f"MMOCoreORB/bin/scripts/object/tangible/{folder}"):
+            stem = Path(path).stem
+            if (
+                path.endswith(".lua")
+                and stem not in ("objects", "serverobjects")
+                and not stem.startswith("base_")
+            ):
+                words = object_words(stem)
+                if words:
+                    c.add("item", words, src)
+
+    # Templates: mission and theme-park mission types (quest titles start with these verbs).
+    leads = {
+        m.lower()
+        for m in re.findall(r"^\s*([A-Z][A-Z0-9]+)\s*=", _read_or_empty(repo, _MISSION_TYPES), re.MULTILINE)
+    }
+    for path in repo.files("MMOCoreORB/bin/scripts/screenplays"):
+        if path.endswith(".lua"):
+            leads.update(re.findall(r'missionType\s*=\s*"([a-z]+)"', repo.read(path)))
+    c.quest_leads.update(_verb_forms(leads))
 
     for row in _sql_rows(sql, "skill_skills"):
         name = row[0]
@@ -266,14 +366,16 @@ def collect_core3(repo: Repo, c: Collector) -> None:
         if name.endswith("_novice"):
             parts = name[: -len("_novice")].split("_")
             c.add("profession", " ".join(parts[1:]) or parts[0], src)
+            if len(parts) >= 2:
+                c.skill_categories.add(parts[0])
 
 
 # --------------------------------------------------------------------------- MS11
 
 
 _MS11_SKIP = re.compile(
-    r"^data/(session_logs|character_sessions|character_stats|character_profiles|conversation_logs|"
-    r"vendor_history|vendors|macros|rls_farming_sessions|sessions|recovery|processed|profiler|"
+    r"^data/(character_sessions|character_stats|character_profiles|conversation_logs|"
+    r"vendor_history|vendors|macros|sessions|recovery|processed|profiler|"
     r"combat_feedback|player_|encounters|faction_data/DemoCharacter|heroics/completions|heroics/lockouts|"
     r"quest_tracker|bug_reports|shortcuts|dialogue|dialogue_nlu|quest_completion|progress_tracker|"
     r"enhanced_progress|todo_list|task_planner|preflight|bh/|bounty|bounties|jedi_bounty|build_showcase|"
@@ -316,6 +418,7 @@ _KEY_KIND = {
     "enemies": "creature",
     "profession": "profession",
     "professions": "profession",
+    "profession_types": "profession",
     "landmarks": "region",
     "mission_givers": "npc",
     "priority_targets": "item",
@@ -347,6 +450,8 @@ def _name_kind(path: str) -> str | None:
         ("gear", "item"),
         ("trainer", "npc"),
         ("professions", "profession"),
+        ("static_builds", "profession"),
+        ("skills", "skill"),
     ):
         if needle in p:
             return kind
@@ -358,6 +463,8 @@ def _ms11_value(c: Collector, kind: str, value: object, src: str) -> None:
         v = value
         if re.fullmatch(r"[a-z0-9_]+", v) and kind in ("planet", "city", "region", "item", "creature"):
             v = titled(words_of(v))
+        elif re.fullmatch(r"[a-z0-9_]+", v) and kind == "profession":
+            v = words_of(v)
         c.add(kind, v, src)
     elif isinstance(value, list):
         for v in value:
@@ -365,12 +472,21 @@ def _ms11_value(c: Collector, kind: str, value: object, src: str) -> None:
                 _ms11_value(c, kind, v, src)
 
 
-def _walk_ms11(c: Collector, path: str, node: object, src: str, parent_key: str | None = None) -> None:
+def _walk_ms11(
+    c: Collector,
+    path: str,
+    node: object,
+    src: str,
+    parent_key: str | None = None,
+    grand_key: str | None = None,
+) -> None:
+    """``name`` values take the kind of their parent key ("professions": [{name}]), or of the key above a
+    mapping of records ("profession_types": {tka: {name}}), or else of the file they sit in."""
     if isinstance(node, dict):
         for k, v in node.items():
             key = str(k).lower()
             if key in ("name", "title", "display_name") and isinstance(v, str):
-                kind = _name_kind(path) if parent_key not in _KEY_KIND else _KEY_KIND[parent_key]
+                kind = _KEY_KIND.get(parent_key or "") or _KEY_KIND.get(grand_key or "") or _name_kind(path)
                 if kind:
                     c.add(kind, v, src)
             elif key in _KEY_KIND:
@@ -378,29 +494,71 @@ def _walk_ms11(c: Collector, path: str, node: object, src: str, parent_key: str 
                 if isinstance(v, (str, list)):
                     _ms11_value(c, kind, v, src)
                 if isinstance(v, (dict, list)):
-                    _walk_ms11(c, path, v, src, key)
+                    _walk_ms11(c, path, v, src, key, parent_key)
             else:
-                _walk_ms11(c, path, v, src, key)
+                _walk_ms11(c, path, v, src, key, parent_key)
     elif isinstance(node, list):
         for v in node:
-            _walk_ms11(c, path, v, src, parent_key)
+            _walk_ms11(c, path, v, src, parent_key, grand_key)
 
 
-# Reference data of the bot outside data/ (its loot-target configuration lists item names).
-_MS11_EXTRA = ("src/config/loot_targets.json",)
+# Reference data of the bot outside data/: loot targets, quest, loot-table, map and skill files.
+_MS11_EXTRA = (
+    "src/config/loot_targets.json",
+    "src/data/loot_targets.json",
+    "src/data/skills.json",
+    "src/data/gcw-planets.json",
+    "src/data/json/quests/",
+    "src/data/loot_tables/",
+    "src/data/maps/",
+)
+# Sample session logs and farming logs the bot keeps in data/: only these keys are read from them (names
+# of quests and items; never senders, players or free text).
+_MS11_OUTPUT_KEYS = {
+    "data/session_logs/": {"quest_name": "quest"},
+    "data/rls_farming_sessions/": {"item": "item", "items": "item", "target_items_found": "item"},
+}
+
+
+def _walk_keys(c: Collector, node: object, keys: dict[str, str], src: str) -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in keys and isinstance(v, (str, list)):
+                _ms11_value(c, keys[k], v, src)
+            else:
+                _walk_keys(c, v, keys, src)
+    elif isinstance(node, list):
+        for v in node:
+            _walk_keys(c, v, keys, src)
 
 
 def collect_ms11(repo: Repo, c: Collector) -> None:
     src = "R21Digital/Project-MorningStar"
-    for path in [*repo.files("data"), *_MS11_EXTRA]:
+    paths = repo.files("data")
+    for extra in _MS11_EXTRA:
+        paths.extend(repo.files(extra.rstrip("/")) if extra.endswith("/") else [extra])
+    paths.append("src/data/heroics/boss_kills.json")
+    for path in paths:
         if _MS11_SKIP.match(path) or not path.endswith((".json", ".yaml", ".yml")):
             continue
         text = repo.read(path)
         try:
             doc = json.loads(text) if path.endswith(".json") else (yaml.safe_load(text) if yaml else None)
-        except Exception:  # noqa: BLE001 - some data files are not valid; skip them
+        except Exception as exc:  # noqa: BLE001 - some of the bot's data files are not valid
+            print(f"skipped {path}: {type(exc).__name__}", file=sys.stderr)
             continue
         if doc is None:
+            continue
+        output_keys = next(
+            (keys for prefix, keys in _MS11_OUTPUT_KEYS.items() if path.startswith(prefix)), None
+        )
+        if output_keys is not None:
+            _walk_keys(c, doc, output_keys, src)
+            continue
+        if path.endswith("boss_kills.json"):  # also holds players' aliases: the bosses section only
+            for boss in (doc.get("bosses") or {}).values() if isinstance(doc, dict) else []:
+                if isinstance(boss, dict) and isinstance(boss.get("name"), str):
+                    c.add("npc", boss["name"], src)
             continue
         stem = Path(path).stem
         if path.startswith("data/loot_tables/"):
@@ -416,12 +574,12 @@ def collect_ms11(repo: Repo, c: Collector) -> None:
                     if isinstance(city, str):
                         c.add("city", _city_name(words_of(city)), src)
         if path.endswith("heroics_index.yml") and isinstance(doc, dict):
-            for ident in (doc.get("heroics") or {}).keys():
+            for ident in doc.get("heroics") or {}:
                 c.add("npc", titled(words_of(ident)), src)
         if "space_quests" in path and isinstance(doc, dict):
             for section in doc.values():
                 if isinstance(section, dict):
-                    for name in section.keys():
+                    for name in section:
                         if " " in name:
                             c.add("region", name, src)
         _walk_ms11(c, path, doc, src)
@@ -497,6 +655,20 @@ def main(argv: list[str] | None = None) -> int:
         body = "\n".join(sorted(kept, key=str.casefold)) + "\n"
         (out / f"{kind}.txt").write_text(body, encoding="utf-8")
 
+    # Words that start a quest title: mission types (Core3) and first words of the known quest titles.
+    # Mission types are kept even when they are also surnames ("hunt"): the words after them must still be
+    # game vocabulary. First words of titles are kept only when they are not common names.
+    leads = set(c.quest_leads)
+    for canonical in c.names["quest"].values():
+        toks = tokens_of_key(match_key(canonical))
+        if len(toks) >= 2 and toks[0].isalpha() and len(toks[0]) >= 4 and toks[0] not in names:
+            leads.add(toks[0])
+    templates = {
+        "quest_leads": sorted(leads),
+        "skill_categories": sorted(c.skill_categories),
+    }
+    (out / "templates.json").write_text(json.dumps(templates, indent=1) + "\n", encoding="utf-8")
+
     meta = {
         "format": "one UTF-8 name per line per kind file; matching keys are computed with match_key()",
         "sources": {
@@ -505,6 +677,7 @@ def main(argv: list[str] | None = None) -> int:
             "common_names": "Faker person providers (Latin-script locales), first names and surnames",
         },
         "counts": counts,
+        "templates": {k: len(v) for k, v in templates.items()},
         "common_names": len(names),
         "dropped_single_words": {k: len(v) for k, v in dropped.items()},
         "per_source": {k: dict(v) for k, v in c.sources.items()},

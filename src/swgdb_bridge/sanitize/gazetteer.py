@@ -22,6 +22,7 @@ region even though a single "Dune" may be something else.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,21 +32,38 @@ from typing import NamedTuple
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 
 #: Kinds, in priority order: a name listed under several kinds is reported as the first.
-KINDS: tuple[str, ...] = ("planet", "city", "region", "profession", "skill", "quest", "npc", "creature", "item")
+KINDS: tuple[str, ...] = (
+    "planet",
+    "city",
+    "region",
+    "profession",
+    "skill",
+    "quest",
+    "creature",
+    "npc",
+    "item",
+)
 
 # Zero-width and invisible formatting characters removed before matching.
 _ZERO_WIDTH = dict.fromkeys(
-    map(ord, "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d\u200e\u200f"
+    map(
+        ord,
+        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d\u200e\u200f"
         "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b"
         "\u206c\u206d\u206e\u206f\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a"
-        "\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0"),
+        "\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0",
+    ),
     None,
 )
 # Apostrophe and dash variants folded to ASCII ' and - (after NFKC, which already maps fullwidth forms).
 _FOLD = str.maketrans(
     {
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02b9\u02bb\u02bd\u02c8\u0060\u00b4\uff07", "'"),
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d", "-"),
+        **dict.fromkeys(
+            "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02b9\u02bb\u02bd\u02c8\u0060\u00b4\uff07", "'"
+        ),
+        **dict.fromkeys(
+            "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d", "-"
+        ),
     }
 )
 _SPACES = re.compile(r"\s+")
@@ -89,20 +107,19 @@ def admits_single_word(kind: str, key: str, common_names: frozenset[str] | set[s
 
     A one-word entry would let a player of that name through wherever the word stands alone, so it must:
     - not be a common first name or surname (``common_names``), and
-    - have at least 4 letters, and
-    - for NPCs, contain a digit or a hyphen (droid designations such as "IG-88"): an all-letter single word
-      is exactly the shape of an SWG character name ("Haldo"), so one-word NPC names are left out.
+    - have at least 4 characters, and
+    - for NPCs, contain a digit (droid designations such as "SG619"): an all-letter single word is exactly
+      the shape of an SWG character name ("Haldo"), so one-word NPC names are left out. ("IG-88" is two
+      tokens, "ig 88", so it is not a single word.)
     Planets are a closed list of the game's worlds and are always kept ("Lok", "Rori").
     """
     if kind == "planet":
         return True
     if key in common_names:
         return False
-    if sum(ch.isalpha() for ch in key) < 4:
+    if len(key) < 4:
         return False
-    if kind == "npc" and not re.search(r"[\d-]", key):
-        return False
-    return True
+    return not (kind == "npc" and not re.search(r"\d", key))
 
 
 class Match(NamedTuple):
@@ -126,7 +143,8 @@ def _tokens(text: str) -> tuple[list[_Tok], str]:
     if text.isascii():
         folded = text.lower()
         toks = [
-            _Tok(m.group().replace("'", ""), m.start(), m.end(), m.start(), m.end()) for m in _TOKEN.finditer(folded)
+            _Tok(m.group().replace("'", ""), m.start(), m.end(), m.start(), m.end())
+            for m in _TOKEN.finditer(folded)
         ]
         return toks, folded
     # Fold cluster by cluster (a base character with its combining marks / zero-width characters), keeping
@@ -153,22 +171,32 @@ def _tokens(text: str) -> tuple[list[_Tok], str]:
     return toks, folded
 
 
-_FUNCTION_WORDS = frozenset("the of to a an and for at in on from with into by".split())
+_FUNCTION_WORDS = frozenset(
+    ["the", "of", "to", "a", "an", "and", "for", "at", "in", "on", "from", "with", "into", "by"]
+)
 
 
 class Gazetteer:
     """Known game entities; see the module docstring."""
 
-    def __init__(self, entries: dict[str, tuple[str, str]], common_names: frozenset[str]) -> None:
+    def __init__(
+        self,
+        entries: dict[str, tuple[str, str]],
+        common_names: frozenset[str] = frozenset(),
+        quest_leads: frozenset[str] = frozenset(),
+        skill_categories: frozenset[str] = frozenset(),
+    ) -> None:
         self._entries = entries  # match key -> (kind, canonical)
         self.common_names = common_names
+        self.quest_leads = quest_leads
+        self.skill_categories = skill_categories
         lengths: dict[str, set[int]] = {}
         for key in entries:
             toks = key.split(" ")
             lengths.setdefault(toks[0], set()).add(len(toks))
         self._lengths = {first: sorted(ls, reverse=True) for first, ls in lengths.items()}
         self._vocab: frozenset[str] | None = None
-        self._quest_leads: frozenset[str] | None = None
+        self._plural_stems: frozenset[str] = frozenset()
 
     # ------------------------------------------------------------------ queries
 
@@ -231,29 +259,60 @@ class Gazetteer:
         return out
 
     def template_kind(self, text: str) -> str | None:
-        """'quest' when ``text`` has the shape of a quest title made only of game vocabulary, else None.
+        """'quest' or 'skill' when ``text`` has the shape of a game title made only of game vocabulary.
 
-        A known entity is better answered by ``kind_of``; this is for titles no source lists ("Hunt the
-        Krayt Dragon"): the first word must be one that starts a known quest title, and every other word
-        must be a word of some known entity (plural 's' allowed) or a short function word ("the", "to").
-        A word that is a common first name or surname fails it, so "Hunt Kim" is not a quest.
+        For names no source lists, ``kind_of`` answers None; this answers whether the name is built like one
+        the game makes (see docs/gazetteer.md, "Templates"):
+
+        - 'skill': a skill identifier or title whose first word is a skill category of the game's skill
+          table ("combat_brawler_teras_kasi", "outdoors scout creature handler");
+        - 'quest': a title whose first word starts a known quest title or is a mission type of the game
+          ("Hunt the Krayt Dragon", "Deliver Vaporator Parts").
+
+        Every other word must belong to a known multi-word entity in the text ("Bounty Hunter"), or be a
+        word of a known place, creature, item, skill, profession or quest (not of an NPC's name; plural
+        's'/'es' allowed), or a short function word ("the", "to"). A word that is a common first name or
+        surname and not part of a multi-word entity fails it, so "Bounty: Tirra Dane" and "Hunt Kim" are
+        not quests.
         """
-        toks, _ = _tokens(text)
+        toks, folded = _tokens(text)
         if len(toks) < 2:
             return None
-        vocab, leads = self._vocabulary()
-        if toks[0].text not in leads:
+        vocab, leads, categories = self._vocabulary()
+        first = toks[0].text
+        if first in categories:
+            kind = "skill"
+        elif first in leads:
+            kind = "quest"
+        else:
             return None
-        for t in toks[1:]:
-            w = t.text
-            if w in _FUNCTION_WORDS or w == "s":
+        if kind == "quest" and folded[toks[0].fend : toks[1].fstart].strip(" "):
+            return None  # "Bounty: X" is a label and a value, not a title
+        covered = set()
+        i = 1
+        while i < len(toks):
+            for length in self._lengths.get(toks[i].text, ()):
+                if length >= 2 and i + length <= len(toks):
+                    key = " ".join(t.text for t in toks[i : i + length])
+                    if key in self._entries and self._gaps_ok(toks, i, i + length, folded):
+                        covered.update(range(i, i + length))
+                        i += length - 1
+                        break
+            i += 1
+        for idx in range(1, len(toks)):
+            if idx in covered:
+                continue
+            w = toks[idx].text
+            if w in _FUNCTION_WORDS:
                 continue
             if w in self.common_names:
                 return None
-            if w in vocab or (w.endswith("s") and w[:-1] in vocab) or (w.endswith("es") and w[:-2] in vocab):
+            if w in vocab or (w.endswith("s") and w[:-1] in self._plural_stems):
+                continue  # "Crystals": a game word that is also a name, in the plural
+            if w.endswith("es") and w[:-2] in vocab:
                 continue
             return None
-        return "quest"
+        return kind
 
     # ------------------------------------------------------------------ internals
 
@@ -264,17 +323,16 @@ class Gazetteer:
                 return False
         return True
 
-    def _vocabulary(self) -> tuple[frozenset[str], frozenset[str]]:
-        if self._vocab is None or self._quest_leads is None:
+    def _vocabulary(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        if self._vocab is None:
             vocab: set[str] = set()
-            leads: set[str] = set()
             for key, (kind, _) in self._entries.items():
-                toks = key.split(" ")
-                vocab.update(t for t in toks if len(t) >= 3 and t.isalpha() and t not in self.common_names)
-                if kind == "quest" and len(toks) >= 2 and toks[0] not in _FUNCTION_WORDS:
-                    leads.add(toks[0])
-            self._vocab, self._quest_leads = frozenset(vocab), frozenset(leads - self.common_names)
-        return self._vocab, self._quest_leads
+                if kind == "npc":
+                    continue  # words of people's names are not vocabulary
+                vocab.update(t for t in key.split(" ") if len(t) >= 3 and t.isalpha())
+            self._plural_stems = frozenset(vocab)
+            self._vocab = frozenset(vocab - self.common_names)
+        return self._vocab, self.quest_leads, self.skill_categories
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -294,7 +352,14 @@ def build_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
                 entries[key] = (kind, name)
     names_path = data_dir / "common_names.txt"
     names = frozenset(_read_lines(names_path)) if names_path.exists() else frozenset()
-    return Gazetteer(entries, names)
+    templates_path = data_dir / "templates.json"
+    templates = json.loads(templates_path.read_text(encoding="utf-8")) if templates_path.exists() else {}
+    return Gazetteer(
+        entries,
+        names,
+        frozenset(templates.get("quest_leads", ())),
+        frozenset(templates.get("skill_categories", ())),
+    )
 
 
 @functools.cache
