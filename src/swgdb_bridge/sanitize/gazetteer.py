@@ -25,7 +25,6 @@ import functools
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -129,46 +128,57 @@ class Match(NamedTuple):
     canonical: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    text: str  # folded token
-    start: int  # offsets into the original string
-    end: int
-    fstart: int  # offsets into the folded string
-    fend: int
+# A token: (folded text, start, end in the original string, start, end in the folded string).
+_Tok = tuple[str, int, int, int, int]
+_RUN = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    return _fold(unicodedata.normalize("NFKC", ch.translate(_ZERO_WIDTH)).translate(_FOLD))
 
 
 def _tokens(text: str) -> tuple[list[_Tok], str]:
     """Tokens of ``text`` with offsets into the original string, and the folded string (for the gaps)."""
     if text.isascii():
         folded = text.lower()
-        toks = [
-            _Tok(m.group().replace("'", ""), m.start(), m.end(), m.start(), m.end())
+        return [
+            (m.group().replace("'", ""), m.start(), m.end(), m.start(), m.end())
             for m in _TOKEN.finditer(folded)
-        ]
-        return toks, folded
-    # Fold cluster by cluster (a base character with its combining marks / zero-width characters), keeping
-    # for each folded character the original span it came from.
+        ], folded
+    # ASCII runs are lowered as they are; every other character is folded on its own (NFKC, apostrophe and
+    # dash variants, case, accents; combining marks and zero-width characters fold to nothing), keeping for
+    # each folded character the index of the original character it came from.
     pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and (unicodedata.combining(text[j]) or ord(text[j]) in _ZERO_WIDTH):
-            j += 1
-        piece = unicodedata.normalize("NFKC", text[i:j].translate(_ZERO_WIDTH)).translate(_FOLD)
-        piece = _fold(piece)
-        pieces.append(piece)
-        starts.extend([i] * len(piece))
-        ends.extend([j] * len(piece))
-        i = j
+    orig: list[int] = []
+    for m in _RUN.finditer(text):
+        chunk = m.group()
+        if chunk[0] < "\x80":
+            pieces.append(chunk.lower())
+            orig.extend(range(m.start(), m.end()))
+        else:
+            folded_ch = _fold_char(chunk)
+            if folded_ch:
+                pieces.append(folded_ch)
+                orig.extend([m.start()] * len(folded_ch))
     folded = "".join(pieces)
-    toks = [
-        _Tok(m.group().replace("'", ""), starts[m.start()], ends[m.end() - 1], m.start(), m.end())
-        for m in _TOKEN.finditer(folded)
-    ]
+    n = len(text)
+    toks: list[_Tok] = []
+    for m in _TOKEN.finditer(folded):
+        end = orig[m.end() - 1] + 1
+        while end < n and text[end] >= "\x80" and not _fold_char(text[end]):
+            end += 1  # a trailing combining mark or zero-width character belongs to the word
+        toks.append((m.group().replace("'", ""), orig[m.start()], end, m.start(), m.end()))
     return toks, folded
+
+
+def _gaps_ok(toks: list[_Tok], i: int, j: int, folded: str) -> bool:
+    """Whether tokens i..j-1 are separated only by what may stand inside one entry ("Dune Sea", "Dune-Sea")."""
+    for k in range(i, j - 1):
+        a, b = toks[k][4], toks[k + 1][3]
+        if not (b == a + 1 and folded[a] == " ") and not _GAP.fullmatch(folded, a, b):
+            return False
+    return True
 
 
 _FUNCTION_WORDS = frozenset(
@@ -224,12 +234,12 @@ class Gazetteer:
     def lookup(self, text: str) -> Match | None:
         """The entity the whole of ``text`` names, as a Match over the original string, or None."""
         toks, folded = _tokens(text)
-        if not toks or folded[: toks[0].fstart].strip() or folded[toks[-1].fend :].strip():
+        if not toks or folded[: toks[0][3]].strip() or folded[toks[-1][4] :].strip():
             return None
-        if not self._gaps_ok(toks, 0, len(toks), folded):
+        hit = self._entries.get(" ".join(t[0] for t in toks))
+        if not hit or not _gaps_ok(toks, 0, len(toks), folded):
             return None
-        hit = self._entries.get(" ".join(t.text for t in toks))
-        return Match(toks[0].start, toks[-1].end, *hit) if hit else None
+        return Match(toks[0][1], toks[-1][2], *hit)
 
     def find(self, text: str) -> list[Match]:
         """All known entities in free text: longest match at each position, left to right, no overlaps.
@@ -240,16 +250,16 @@ class Gazetteer:
         out: list[Match] = []
         i, n = 0, len(toks)
         entries, lengths = self._entries, self._lengths
+        words = [t[0] for t in toks]
         while i < n:
-            ls = lengths.get(toks[i].text)
+            ls = lengths.get(words[i])
             if ls:
                 for length in ls:
                     if i + length > n:
                         continue
-                    key = toks[i].text if length == 1 else " ".join(t.text for t in toks[i : i + length])
-                    hit = entries.get(key)
-                    if hit and (length == 1 or self._gaps_ok(toks, i, i + length, folded)):
-                        out.append(Match(toks[i].start, toks[i + length - 1].end, hit[0], hit[1]))
+                    hit = entries.get(words[i] if length == 1 else " ".join(words[i : i + length]))
+                    if hit and (length == 1 or _gaps_ok(toks, i, i + length, folded)):
+                        out.append(Match(toks[i][1], toks[i + length - 1][2], hit[0], hit[1]))
                         i += length
                         break
                 else:
@@ -279,22 +289,22 @@ class Gazetteer:
         if len(toks) < 2:
             return None
         vocab, leads, categories = self._vocabulary()
-        first = toks[0].text
+        first = toks[0][0]
         if first in categories:
             kind = "skill"
         elif first in leads:
             kind = "quest"
         else:
             return None
-        if kind == "quest" and folded[toks[0].fend : toks[1].fstart].strip(" "):
+        if kind == "quest" and folded[toks[0][4] : toks[1][3]].strip(" "):
             return None  # "Bounty: X" is a label and a value, not a title
         covered = set()
         i = 1
         while i < len(toks):
-            for length in self._lengths.get(toks[i].text, ()):
+            for length in self._lengths.get(toks[i][0], ()):
                 if length >= 2 and i + length <= len(toks):
-                    key = " ".join(t.text for t in toks[i : i + length])
-                    if key in self._entries and self._gaps_ok(toks, i, i + length, folded):
+                    key = " ".join(t[0] for t in toks[i : i + length])
+                    if key in self._entries and _gaps_ok(toks, i, i + length, folded):
                         covered.update(range(i, i + length))
                         i += length - 1
                         break
@@ -302,7 +312,7 @@ class Gazetteer:
         for idx in range(1, len(toks)):
             if idx in covered:
                 continue
-            w = toks[idx].text
+            w = toks[idx][0]
             if w in _FUNCTION_WORDS:
                 continue
             if w in self.common_names:
@@ -315,13 +325,6 @@ class Gazetteer:
         return kind
 
     # ------------------------------------------------------------------ internals
-
-    @staticmethod
-    def _gaps_ok(toks: list[_Tok], i: int, j: int, folded: str) -> bool:
-        for a, b in zip(toks[i : j - 1], toks[i + 1 : j]):
-            if not _GAP.fullmatch(folded, a.fend, b.fstart):
-                return False
-        return True
 
     def _vocabulary(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         if self._vocab is None:
