@@ -123,6 +123,7 @@ class Collector:
         self.skill_categories: set[str] = set()
 
     def add(self, kind: str, name: str, source: str) -> None:
+        name = re.sub(r"\s*\([^)]*\)", "", name)  # "Axkva Min (Enraged)" -> "Axkva Min"
         name = re.sub(r"\s+", " ", name).strip(" \t\"'.,;:\u200b")
         if kind in ("city", "region", "creature", "item"):
             name = re.sub(r"^(a|an|the) (?=\w)", "", name, flags=re.IGNORECASE)
@@ -597,7 +598,7 @@ def common_names(faker_path: str | None) -> set[str]:
     if faker_path:
         sys.path.insert(0, faker_path)
     names: set[str] = set()
-    locales = "en_US en_GB en_IE en_CA en_AU de_DE de_AT fr_FR es_ES es_MX it_IT nl_NL pl_PL pt_BR pt_PT "
+    locales = "en_US en_GB en_IE de_DE de_AT fr_FR es_ES es_MX it_IT nl_NL pl_PL pt_BR pt_PT "
     locales += "sv_SE da_DK no_NO fi_FI cs_CZ sk_SK hu_HU ro_RO hr_HR sl_SI et_EE lv_LV lt_LT tr_TR id_ID"
     for loc in locales.split():
         try:

@@ -305,6 +305,27 @@ def test_data_files_are_small_clean_and_described() -> None:
         assert meta["counts"][kind] == len(lines)
 
 
+def test_every_entry_is_found_by_its_own_name(gaz: Gazetteer) -> None:
+    for kind in KINDS:
+        for canonical in gaz.entries(kind):
+            hit = gaz.lookup(canonical)
+            assert (
+                hit is not None and hit.canonical == canonical and (hit.start, hit.end) == (0, len(canonical))
+            )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_find_on_any_text_keeps_its_invariants(gaz: Gazetteer, text: str) -> None:
+    last_end = 0
+    for m in gaz.find(text):
+        assert last_end <= m.start < m.end <= len(text)
+        assert match_key(text[m.start : m.end]) == match_key(m.canonical)
+        last_end = m.end
+    hit = gaz.lookup(text)
+    assert hit is None or (gaz.kind_of(text) == hit.kind and match_key(text) == match_key(hit.canonical))
+
+
 def test_counts_and_loading(gaz: Gazetteer) -> None:
     counts = gaz.counts()
     assert counts["planet"] >= 10 and counts["city"] >= 20 and counts["creature"] >= 500
