@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from swgdb_bridge.sanitize.gazetteer import (
     DATA_DIR,
     KINDS,
-    admits_single_word,
+    admits_entry,
     match_key,
     tokens_of_key,
 )
@@ -186,9 +186,12 @@ def _plausible(name: str) -> bool:
         return False
     if len(name.split()) > 7:
         return False
-    if re.fullmatch(r"(npc|item|mob|quest|player)\s*-?\d+", name, re.IGNORECASE) or re.search(
-        r"real-time", name, re.IGNORECASE
-    ):
+    # placeholders of the bot's sample data: "Location 3", "Session Item 2", "Any planet", "MS11 Vendor"
+    if re.fullmatch(
+        r"(npc|item|mob|quest|player|location|zone|route|step)\s*-?\d+", name, re.IGNORECASE
+    ) or re.search(r"real-time|session item", name, re.IGNORECASE):
+        return False
+    if re.match(r"(any|all|session|ms11)\b", name, re.IGNORECASE):
         return False
     if re.search(
         r"\b(test|sample|demo|duplicate|example|wiki|discovered|unique test)\b", name, re.IGNORECASE
@@ -647,7 +650,7 @@ def main(argv: list[str] | None = None) -> int:
         for key, canonical in sorted(c.names[kind].items()):
             if key in seen:
                 continue
-            if len(tokens_of_key(key)) == 1 and not admits_single_word(kind, key, names):
+            if not admits_entry(kind, key, names):
                 dropped[kind].append(canonical)
                 continue
             seen[key] = kind
@@ -680,12 +683,12 @@ def main(argv: list[str] | None = None) -> int:
         "counts": counts,
         "templates": {k: len(v) for k, v in templates.items()},
         "common_names": len(names),
-        "dropped_single_words": {k: len(v) for k, v in dropped.items()},
+        "dropped_by_safety_rule": {k: len(v) for k, v in dropped.items()},
         "per_source": {k: dict(v) for k, v in c.sources.items()},
     }
     (out / "SOURCES.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     for kind in KINDS:
-        print(f"{kind:11} {counts[kind]:6}  (dropped single words: {len(dropped[kind])})")
+        print(f"{kind:11} {counts[kind]:6}  (dropped by the safety rule: {len(dropped[kind])})")
     print("examples dropped:", {k: v[:8] for k, v in dropped.items()})
     return 0
 

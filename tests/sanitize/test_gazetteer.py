@@ -17,7 +17,7 @@ from swgdb_bridge.sanitize.gazetteer import (
     KINDS,
     Gazetteer,
     Match,
-    admits_single_word,
+    admits_entry,
     build_gazetteer,
     load_gazetteer,
     match_key,
@@ -274,24 +274,25 @@ def test_no_single_word_entry_is_a_common_name(gaz: Gazetteer) -> None:
     assert offenders == []
 
 
-def test_single_word_rule() -> None:
-    names = frozenset({"kim", "dune"})
-    assert not admits_single_word("creature", "kim", names)
-    assert not admits_single_word("region", "dune", names)
-    assert not admits_single_word("creature", "bol", names)  # under 4 letters
-    assert not admits_single_word("npc", "haldo", names)  # the shape of a character name
-    assert admits_single_word("npc", "sg619", names)  # droid designations
+def test_safety_rule() -> None:
+    names = frozenset({"kim", "dune", "gabriel", "ian"})
+    assert not admits_entry("creature", "kim", names)
+    assert not admits_entry("region", "dune", names)
+    assert not admits_entry("creature", "bol", names)  # under 4 letters
+    assert not admits_entry("npc", "haldo", names)  # the shape of a character name
+    assert admits_entry("npc", "sg619", names)  # droid designations
     assert match_key("IG-88") == "ig 88"  # two tokens: not a single word
-    assert admits_single_word("creature", "kreetle", names)
-    assert admits_single_word("planet", "lok", names)  # the closed list of worlds
+    assert admits_entry("creature", "kreetle", names)
+    assert admits_entry("planet", "lok", names)  # the closed list of worlds
+    assert not admits_entry("npc", "gabriel ian", names)  # a person's full name in shape
+    assert admits_entry("npc", "lord nyax", names)
+    assert admits_entry("region", "dune sea", names)  # multi-word: matches only the whole phrase
 
 
-def test_shipped_entries_obey_the_single_word_rule(gaz: Gazetteer) -> None:
+def test_shipped_entries_obey_the_safety_rule(gaz: Gazetteer) -> None:
     for kind in KINDS:
         for canonical in gaz.entries(kind):
-            key = match_key(canonical)
-            if " " not in key:
-                assert admits_single_word(kind, key, gaz.common_names), (kind, canonical)
+            assert admits_entry(kind, match_key(canonical), gaz.common_names), (kind, canonical)
 
 
 def test_data_files_are_small_clean_and_described() -> None:

@@ -101,22 +101,25 @@ def tokens_of_key(key: str) -> list[str]:
     return key.split(" ") if key else []
 
 
-def admits_single_word(kind: str, key: str, common_names: frozenset[str] | set[str]) -> bool:
-    """The rule for one-word entries (see docs/gazetteer.md).
+def admits_entry(kind: str, key: str, common_names: frozenset[str] | set[str]) -> bool:
+    """Whether a name (its match ``key``) may be listed: the safety rule of docs/gazetteer.md.
 
-    A one-word entry would let a player of that name through wherever the word stands alone, so it must:
+    An entry lets through whatever it matches, so it must not be shaped like a person's name. A one-word
+    entry would match a player of that name wherever the word stands alone, so it must:
     - not be a common first name or surname (``common_names``), and
     - have at least 4 characters, and
     - for NPCs, contain a digit (droid designations such as "SG619"): an all-letter single word is exactly
       the shape of an SWG character name ("Haldo"), so one-word NPC names are left out. ("IG-88" is two
       tokens, "ig 88", so it is not a single word.)
-    Planets are a closed list of the game's worlds and are always kept ("Lok", "Rori").
+    A multi-word NPC name made only of common names ("Gabriel Ian", "Mara Jade") is a person's full name in
+    shape, so it is left out too. Planets are a closed list of the game's worlds and are always kept ("Lok").
     """
     if kind == "planet":
         return True
-    if key in common_names:
-        return False
-    if len(key) < 4:
+    tokens = tokens_of_key(key)
+    if len(tokens) > 1:
+        return not (kind == "npc" and all(t in common_names for t in tokens))
+    if key in common_names or len(key) < 4:
         return False
     return not (kind == "npc" and not re.search(r"\d", key))
 
