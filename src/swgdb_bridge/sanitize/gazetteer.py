@@ -8,12 +8,12 @@ from SWGEmu's public server scripts and the MS11 bot's data folder; see ``docs/g
     gaz = load_gazetteer()                     # cached; loaded on first call
     gaz.kind_of("Mos Eisley")                  # 'city'
     gaz.kind_of("mos  eisléy")                 # 'city' (case, accents, spacing do not matter)
-    gaz.find("Waiting for Zorvath at Mos Eisley cantina")
-    # [Match(start=29, end=39, kind='city', canonical='Mos Eisley')]
+    gaz.find("Waiting for Zorvath at Mos Eisley")
+    # [Match(start=23, end=33, kind='city', canonical='Mos Eisley')]
 
-Matching works on *tokens*: runs of letters and digits (inner apostrophes joined: "Nym's" = "Nyms") of the text after ``normalize_text`` (NFKC,
-zero-width characters removed, apostrophe and dash variants folded), case-folded and stripped of accents
-(``match_key``). The tokens of a multi-word entry must be separated in the text by nothing but spaces,
+Matching works on *tokens*: runs of letters and digits (inner apostrophes joined: "Nym's" = "Nyms") of the
+text after ``normalize_text`` (NFKC, zero-width characters removed, apostrophe and dash variants folded),
+case-folded and stripped of accents (``match_key``). The tokens of a multi-word entry must be separated in the text by nothing but spaces,
 ``-``, ``_``, ``'`` or ``.`` (so "Dune Sea", "Dune-Sea" and "dune_sea" match, "Dune, Sea" does not).
 ``find`` takes at each position the longest entry that starts there, left to right, so "Dune Sea" is one
 region even though a single "Dune" may be something else.
