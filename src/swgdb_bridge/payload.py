@@ -8,8 +8,9 @@ sanitizer did not see can ride along. ``payload_json_schema()`` exports it for d
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeGuard
 
 import orjson
 from pydantic import (
@@ -25,7 +26,22 @@ from pydantic import (
 SCHEMA_VERSION = "1.0.0"
 
 SESSION_ID_PATTERN = r"^[a-zA-Z0-9_-]+$"
-SessionId = Annotated[str, Field(pattern=SESSION_ID_PATTERN, min_length=1, max_length=50)]
+SESSION_ID_MAX_LENGTH = 50
+"""A session id is 1 to 50 ASCII letters, digits, ``_`` or ``-``: it travels unescaped in URL paths and file
+names. The one rule, used by the model below and by every reader of an id (:func:`is_session_id`)."""
+_SESSION_ID = re.compile(SESSION_ID_PATTERN)
+SessionId = Annotated[str, Field(pattern=SESSION_ID_PATTERN, min_length=1, max_length=SESSION_ID_MAX_LENGTH)]
+
+
+def is_session_id(value: object) -> TypeGuard[str]:
+    """True when ``value`` is a well-formed session id, the same answer :data:`SessionId` validation gives."""
+    return (
+        isinstance(value, str)
+        and len(value) <= SESSION_ID_MAX_LENGTH
+        and _SESSION_ID.fullmatch(value) is not None
+    )
+
+
 Count = NonNegativeInt
 Rate = NonNegativeFloat
 Breakdown = dict[str, NonNegativeInt]

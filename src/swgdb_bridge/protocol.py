@@ -28,11 +28,15 @@ SIGNED_HEADERS = (USER_HASH_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, CONTENT_SHA2
 MAX_CLOCK_SKEW_SECONDS = 300
 EMPTY_BODY_SHA256 = hashlib.sha256(b"").hexdigest()
 
-_TIMESTAMP = re.compile(r"0|[1-9][0-9]{0,11}")  # canonical: no leading zeros, no sign
-_NONCE = re.compile(r"[0-9a-f]{32}")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_SIGNATURE = re.compile(r"v1=[0-9a-f]{64}")
-_USER_HASH = re.compile(r"[A-Za-z0-9_-]{1,128}")
+HEADER_PATTERNS = {
+    USER_HASH_HEADER: r"[A-Za-z0-9_-]{1,128}",
+    TIMESTAMP_HEADER: r"0|[1-9][0-9]{0,11}",  # canonical: no leading zeros, no sign
+    NONCE_HEADER: r"[0-9a-f]{32}",
+    CONTENT_SHA256_HEADER: r"[0-9a-f]{64}",
+    SIGNATURE_HEADER: r"v1=[0-9a-f]{64}",
+}
+"""Each header's exact shape, matched against the whole value; the OpenAPI document publishes these."""
+_SHAPES = {name: re.compile(pattern) for name, pattern in HEADER_PATTERNS.items()}
 
 
 class SignatureRejected(Exception):
@@ -112,10 +116,8 @@ def parse_signed_headers(raw_headers: Iterable[tuple[bytes, bytes]]) -> SignedHe
     if missing:
         raise SignatureRejected(f"missing header {missing[0]}")
     values = [found[n.lower()] for n in SIGNED_HEADERS]
-    for name, value, shape in zip(
-        SIGNED_HEADERS, values, (_USER_HASH, _TIMESTAMP, _NONCE, _SHA256, _SIGNATURE), strict=True
-    ):
-        if not shape.fullmatch(value):
+    for name, value in zip(SIGNED_HEADERS, values, strict=True):
+        if not _SHAPES[name].fullmatch(value):
             raise SignatureRejected(f"malformed header {name}")
     user_hash, timestamp, nonce, content_sha256, signature = values
     return SignedHeaders(user_hash, int(timestamp), nonce, content_sha256, signature)

@@ -27,6 +27,7 @@ from fixtures.browser import BASE_TIME, dashboard_document, store
 from swgdb_bridge.errors import BridgeError
 from swgdb_bridge.server import dashboard_link
 from swgdb_bridge.server.dashboard.auth import COOKIE_NAME
+from swgdb_bridge.server.dashboard.routes import create_dashboard, url_builder
 from swgdb_bridge.server.db.storage import Storage
 from swgdb_bridge.server.runner import RunningServer, start_server
 from swgdb_bridge.server.settings import ServerSettings
@@ -34,6 +35,8 @@ from swgdb_bridge.server.settings import ServerSettings
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC).timestamp()
 DATA_PAGES = ["/dashboard/", "/dashboard/sessions", "/dashboard/sessions/s-1", "/dashboard/sessions/nope"]
 URL = re.compile(r"(?:https?:)?//[^\s\"'<>)]+", re.IGNORECASE)
+PUBLIC_ROUTES = {"login", "static"}  # the sign-in help, and the stylesheet, script and icon it needs
+ROUTE_SAMPLES = {"session_id": "s-1", "name": "xp-rate"}  # a value for each path parameter of the routes
 NAMESPACE_DECLARATION = re.compile(r'\sxmlns(?::\w+)?="[^"]*"')
 """XML namespace names look like URLs but are never fetched: the one place a foreign address may appear."""
 
@@ -119,6 +122,34 @@ def test_no_session_means_no_data(dash: Dash) -> None:
     assert help_page.status_code == 200
     assert "dashboard-link" in help_page.text and "Secret-Alice" not in help_page.text
     assert "Log out" not in help_page.text
+
+
+def test_every_route_but_the_public_ones_turns_a_signed_out_visitor_away(dash: Dash) -> None:
+    """Generated from the dashboard's own route table, so a route added later cannot forget the guard:
+    without a valid login, a page redirects to the login help and a fetched resource answers 401."""
+    store(dash.storage, dash.alice, dashboard_document("s-1", character="Secret-Alice"))
+    app = create_dashboard(dash.storage, ServerSettings())
+    url = url_builder(app, "/dashboard")
+    names = {route.name for route in app.routes}  # type: ignore[attr-defined]
+    assert names >= PUBLIC_ROUTES, "PUBLIC_ROUTES names a route the dashboard no longer has"
+    visitors = [dash.client(), dash.client(cookies={COOKIE_NAME: "forged.cookie"})]
+    checked = []
+    for route in app.routes:
+        if route.name in PUBLIC_ROUTES:  # type: ignore[attr-defined]
+            continue
+        params = route.param_convertors  # type: ignore[attr-defined]
+        assert set(params) <= set(ROUTE_SAMPLES), f"add a sample for {set(params) - set(ROUTE_SAMPLES)}"
+        path = url(route.name, **{key: ROUTE_SAMPLES[key] for key in params})  # type: ignore[attr-defined]
+        for method in sorted(route.methods - {"HEAD"}):  # type: ignore[attr-defined]
+            for visitor in visitors:
+                response = visitor.request(method, path)
+                answer = (response.status_code, response.headers.get("location"))
+                assert answer in {(303, "/dashboard/login"), (401, None)}, (method, path, answer)
+                assert "Secret-Alice" not in response.text
+            checked.append(f"{method} {path}")
+    assert len(checked) >= 6, checked
+    signed_in = dash.logged_in(dash.alice)
+    assert "Secret-Alice" in signed_in.get(url("session", session_id="s-1")).text
 
 
 def test_a_link_logs_in_once(dash: Dash) -> None:

@@ -7,7 +7,6 @@ memory as text: each line is parsed and dropped. A last line that does not parse
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -18,13 +17,13 @@ import orjson
 
 from swgdb_bridge.errors import SessionFileError
 from swgdb_bridge.model import LocationVisit, Session
+from swgdb_bridge.payload import is_session_id
 from swgdb_bridge.sources import _events as ev
 from swgdb_bridge.sources._fields import Fields
 from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, check_span
 
 FORMAT = "jsonl"
 MAX_LINE_BYTES = 1024 * 1024  # one event; a longer line is not an event a bot wrote
-_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,50}")
 
 # event type → (the Session list it extends, the builder of one record from a line and its time)
 _RECORDS: dict[str, tuple[str, Callable[[Fields, datetime], Any]]] = {
@@ -145,7 +144,7 @@ class _Reader:
 
 def _start(f: Fields, moment: datetime) -> Session:
     session_id = f.need_text("session_id")
-    if not _SESSION_ID.fullmatch(session_id):
+    if not is_session_id(session_id):
         f.fail("session_id", "must be 1–50 letters, digits, '_' or '-'")
     return Session(
         session_id=session_id,

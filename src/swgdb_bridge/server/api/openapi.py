@@ -16,12 +16,12 @@ from swgdb_bridge.payload import SessionPayload
 
 _REF = "#/components/schemas/{model}"
 
-_HEADER_SHAPES = {
-    protocol.USER_HASH_HEADER: (r"^[A-Za-z0-9_-]{1,128}$", "The user hash issued with the API key."),
-    protocol.TIMESTAMP_HEADER: (r"^[0-9]{1,12}$", "Unix time in whole seconds; ±300 s of the server clock."),
-    protocol.NONCE_HEADER: (r"^[0-9a-f]{32}$", "32 lowercase hex characters, new for every request."),
-    protocol.CONTENT_SHA256_HEADER: (r"^[0-9a-f]{64}$", "SHA-256 of the exact body bytes sent."),
-    protocol.SIGNATURE_HEADER: (r"^v1=[0-9a-f]{64}$", "v1= + HMAC-SHA256; see docs/protocol.md."),
+_HEADER_TEXTS = {
+    protocol.USER_HASH_HEADER: "The user hash issued with the API key.",
+    protocol.TIMESTAMP_HEADER: "Unix time in whole seconds; ±300 s of the server clock.",
+    protocol.NONCE_HEADER: "32 lowercase hex characters, new for every request.",
+    protocol.CONTENT_SHA256_HEADER: "SHA-256 of the exact body bytes sent.",
+    protocol.SIGNATURE_HEADER: "v1= + HMAC-SHA256; see docs/protocol.md.",
 }
 
 SIGNED_HEADER_PARAMETERS: list[dict[str, Any]] = [
@@ -29,10 +29,11 @@ SIGNED_HEADER_PARAMETERS: list[dict[str, Any]] = [
         "name": name,
         "in": "header",
         "required": True,
-        "description": text,
-        "schema": {"type": "string", "pattern": shape},
+        "description": _HEADER_TEXTS[name],
+        # The protocol matches whole values; a JSON Schema pattern matches anywhere unless anchored.
+        "schema": {"type": "string", "pattern": f"^(?:{protocol.HEADER_PATTERNS[name]})$"},
     }
-    for name, (shape, text) in _HEADER_SHAPES.items()
+    for name in protocol.SIGNED_HEADERS
 ]
 
 

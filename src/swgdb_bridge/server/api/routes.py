@@ -8,7 +8,6 @@ No ``from __future__ import annotations`` here: FastAPI must see the dependency 
 signatures close over, not strings naming them.
 """
 
-import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -18,7 +17,13 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
-from swgdb_bridge.payload import SessionPayload, content_digest
+from swgdb_bridge.payload import (
+    SESSION_ID_MAX_LENGTH,
+    SESSION_ID_PATTERN,
+    SessionPayload,
+    content_digest,
+    is_session_id,
+)
 from swgdb_bridge.protocol import VERSION
 from swgdb_bridge.server.api.body import decode_body, parse_json
 from swgdb_bridge.server.api.errors import ApiProblem, field_path, invalid_payload
@@ -28,9 +33,6 @@ from swgdb_bridge.server.settings import ServerSettings
 
 if TYPE_CHECKING:
     from swgdb_bridge.server.db.storage import Storage
-
-SESSION_ID_PATTERN = r"^[a-zA-Z0-9_-]{1,50}$"
-_SESSION_ID = re.compile(SESSION_ID_PATTERN)
 
 
 class FieldProblem(BaseModel):
@@ -235,7 +237,7 @@ def _oversized_integers(document: Any) -> Iterator[tuple[int | str, ...]]:
 def _claimed_id(item: Any) -> str | None:
     """The rejected item's session id, echoed only when it is a well-formed id (never arbitrary text)."""
     claimed = item.get("session_id") if isinstance(item, dict) else None
-    return claimed if isinstance(claimed, str) and _SESSION_ID.fullmatch(claimed) else None
+    return claimed if is_session_id(claimed) else None
 
 
 def _state(status: Any) -> SessionState:
@@ -312,7 +314,7 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
     )
     async def session_status(
         request: Annotated[VerifiedRequest, verified],
-        session_id: Annotated[str, Path(pattern=SESSION_ID_PATTERN)],
+        session_id: Annotated[str, Path(pattern=SESSION_ID_PATTERN, max_length=SESSION_ID_MAX_LENGTH)],
     ) -> SessionState:
         found = await run_in_threadpool(storage.session_status, request.user_hash, session_id)
         if found is None:
