@@ -42,6 +42,7 @@ def bridge_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "SWGDB_USER_HASH",
         "SWGDB_SESSION_DIRS",
         "SWGDB_DATABASE_URL",
+        "SWGDB_ALLOW_INSECURE_HTTP",
     ):
         monkeypatch.delenv(var, raising=False)
     return home

@@ -25,12 +25,12 @@ def write_config(text: str) -> Path:
 
 def test_file_then_environment_then_flags() -> None:
     path = write_config(
-        'swgdb_api_url = "http://file.example/v1"\nuser_hash = "from-file"\nmax_retries = 7\n'
+        'swgdb_api_url = "https://file.example/v1"\nuser_hash = "from-file"\nmax_retries = 7\n'
         'include_communications = true\nsession_dirs = ["~/bot/logs"]\n'
     )
     env = {"SWGDB_USER_HASH": "from-env", "MAX_RETRIES": "2"}
     config, sources = load_with_sources(env, user_hash="from-flag")
-    assert config.swgdb_api_url == "http://file.example/v1" and sources["swgdb_api_url"] == f"file {path}"
+    assert config.swgdb_api_url == "https://file.example/v1" and sources["swgdb_api_url"] == f"file {path}"
     assert (config.user_hash, sources["user_hash"]) == ("from-flag", "command line")
     assert (config.max_retries, sources["max_retries"]) == (2, "environment")
     assert config.include_communications is True and config.session_dirs == [Path("~/bot/logs").expanduser()]

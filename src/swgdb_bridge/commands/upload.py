@@ -31,6 +31,9 @@ WATCH_DIRS = typer.Option(
 )
 API_URL = typer.Option(None, "--api-url", help="SWGDB API URL (default: SWGDB_API_URL or config.toml).")
 USER_HASH = typer.Option(None, "--user-hash", help="Your SWGDB user hash (default: SWGDB_USER_HASH).")
+INSECURE = typer.Option(
+    False, "--allow-insecure-http", help="Allow plain http:// to a host other than this one."
+)
 AS_JSON = typer.Option(False, "--json", help="Print machine-readable JSON alone on stdout.")
 REPORT_ROWS = ("uploaded", "updated", "unchanged", "skipped_invalid", "skipped_old", "failed", "queued")
 
@@ -63,10 +66,20 @@ def _reported() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def _config(dirs: list[Path] | None = None, api_url: str | None = None, user_hash: str | None = None) -> Any:
+def _config(
+    dirs: list[Path] | None = None,
+    api_url: str | None = None,
+    user_hash: str | None = None,
+    insecure: bool = False,
+) -> Any:
     from swgdb_bridge.upload.config import UploadConfig
 
-    return UploadConfig.load(swgdb_api_url=api_url, user_hash=user_hash, session_dirs=dirs or None)
+    return UploadConfig.load(
+        swgdb_api_url=api_url,
+        user_hash=user_hash,
+        session_dirs=dirs or None,
+        allow_insecure_http=insecure or None,
+    )
 
 
 def _parse_since(value: str | None) -> datetime | None:
@@ -131,12 +144,13 @@ def upload(
     single: bool = typer.Option(False, "--no-batch", help="One request per session instead of batches."),
     api_url: str = API_URL,
     user_hash: str = USER_HASH,
+    insecure: bool = INSECURE,
 ) -> None:
     """Sanitize and upload new or changed session logs; exit 0 only when nothing failed or stays queued."""
     from swgdb_bridge.upload.uploader import SessionUploader
 
     with _reported():
-        config = _config(dirs, api_url, user_hash)
+        config = _config(dirs, api_url, user_hash, insecure)
         uploader = SessionUploader(config, batch=not single, workers=None)
         try:
             with _progress(not as_json) as progress:
@@ -180,6 +194,7 @@ def watch(
     ),
     api_url: str = API_URL,
     user_hash: str = USER_HASH,
+    insecure: bool = INSECURE,
 ) -> None:
     """Upload new and grown session files as they appear, until Ctrl-C or SIGTERM."""
     import signal
@@ -198,7 +213,7 @@ def watch(
             err.print(f"  [yellow]•[/yellow] {line}", highlight=False)
 
     with _reported():
-        config = _config(dirs, api_url, user_hash)
+        config = _config(dirs, api_url, user_hash, insecure)
         uploader = SessionUploader(config)
         uploader.check_credentials()
         watcher = SessionWatcher(
@@ -220,14 +235,16 @@ def watch(
     err.print("stopped")
 
 
-def check(api_url: str = API_URL, user_hash: str = USER_HASH, as_json: bool = AS_JSON) -> None:
+def check(
+    api_url: str = API_URL, user_hash: str = USER_HASH, as_json: bool = AS_JSON, insecure: bool = INSECURE
+) -> None:
     """Check the server, your clock and your credentials."""
     from swgdb_bridge.errors import APIError
     from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
     from swgdb_bridge.upload.client import SWGDBAPIClient, clock_skew_message
 
     with _reported():
-        config = _config(None, api_url, user_hash)
+        config = _config(None, api_url, user_hash, insecure)
     result: dict[str, Any] = {"api_url": config.swgdb_api_url, "user_hash": config.user_hash}
     with SWGDBAPIClient(
         config.swgdb_api_url,
@@ -236,6 +253,7 @@ def check(api_url: str = API_URL, user_hash: str = USER_HASH, as_json: bool = AS
         max_retries=1,
         retry_delay_seconds=0.5,
         timeout=10,
+        allow_insecure_http=config.allow_insecure_http,
     ) as client:
         try:
             result["server"] = client.get_api_info()
@@ -269,14 +287,18 @@ def check(api_url: str = API_URL, user_hash: str = USER_HASH, as_json: bool = AS
         raise typer.Exit(1)
 
 
-def status(session_id: str = typer.Argument(..., help="A session id."), as_json: bool = AS_JSON) -> None:
+def status(
+    session_id: str = typer.Argument(..., help="A session id."),
+    as_json: bool = AS_JSON,
+    insecure: bool = INSECURE,
+) -> None:
     """Where one session stands: on the server, in the local queue, or in the dead letters."""
     from swgdb_bridge.errors import APIError
     from swgdb_bridge.upload.client import SWGDBAPIClient
     from swgdb_bridge.upload.outbox import Outbox
 
     with _reported():
-        config = _config()
+        config = _config(insecure=insecure)
         with Outbox() as box:
             queued = next((i for i in box.pending() if i.session_id == session_id), None)
             dead = next((d for d in box.dead_letters() if d.session_id == session_id), None)
@@ -285,7 +307,13 @@ def status(session_id: str = typer.Argument(..., help="A session id."), as_json:
             "queued": queued is not None,
             "dead_letter": dead.reason if dead else None,
         }
-        with SWGDBAPIClient(config.swgdb_api_url, config.api_key, config.user_hash, max_retries=1) as client:
+        with SWGDBAPIClient(
+            config.swgdb_api_url,
+            config.api_key,
+            config.user_hash,
+            max_retries=1,
+            allow_insecure_http=config.allow_insecure_http,
+        ) as client:
             try:
                 result["server"] = client.get_upload_status(session_id)
             except APIError as exc:

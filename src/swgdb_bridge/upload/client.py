@@ -1,25 +1,26 @@
 """``SWGDBAPIClient``: signed, retried, compressed HTTP calls to a SWGDB server (protocol v1).
 
-Every request is signed with :mod:`swgdb_bridge.protocol`; a retry is signed again, so it carries a
-fresh nonce and timestamp and the server's replay guard never mistakes it for a replay. Transient
-failures (connection errors, timeouts, 408, 429, 5xx) are retried with exponential backoff and full
-jitter, honouring ``Retry-After``; anything else is reported with the server's own message. The client
+Every request is signed by :class:`~swgdb_bridge.upload._auth.SignedAuth` over the bytes actually sent; a
+retry is a new request, signed anew, so the server's replay guard never mistakes it for a replay.
+Transient failures (connection errors, timeouts, 408, 429, 5xx) are retried with the backoff and the
+bounded ``Retry-After`` of :mod:`swgdb_bridge.upload._retry`; anything else is reported with the server's
+own message. The server is not trusted with our resources: answers are size-capped, each request has an
+overall deadline and plain http is refused beyond loopback (:mod:`swgdb_bridge.upload._limits`). The client
 never reads or writes local state: the durable queue is :mod:`swgdb_bridge.upload.outbox`.
 """
 
 from __future__ import annotations
 
-import email.utils
 import gzip
 import logging
-import random
+import math
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 import orjson
@@ -27,8 +28,17 @@ import orjson
 from swgdb_bridge import __version__
 from swgdb_bridge.errors import APIError, AuthError, UploadError
 from swgdb_bridge.payload import SESSION_ID_PATTERN, SessionPayload
-from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS, sign_request
-from swgdb_bridge.upload._retry import TokenBucket
+from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
+from swgdb_bridge.upload._auth import SignedAuth
+from swgdb_bridge.upload._limits import (
+    DEFAULT_DEADLINE_SECONDS,
+    MAX_ANSWER_BYTES,
+    deadline,
+    enforce_deadline,
+    read_capped,
+)
+from swgdb_bridge.upload._retry import TokenBucket, backoff_delay, parse_retry_after
+from swgdb_bridge.upload.config import require_https
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +48,8 @@ DEFAULT_COMPRESS_THRESHOLD = 16 * 1024
 # Waits longer than this are not slept through inside one call: the error goes up with its
 # ``retry_after`` and the outbox schedules the session for later, which survives restarts.
 DEFAULT_MAX_INLINE_WAIT = 10.0
-MAX_BACKOFF_SECONDS = 3600.0
+# An answer rebuilt from the capped, decompressed body no longer has these framing headers.
+_FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 PayloadLike = SessionPayload | dict[str, Any] | bytes
 
@@ -86,29 +97,6 @@ class UploadResult:
         return result
 
 
-def backoff_delay(attempt: int, base: float, cap: float = MAX_BACKOFF_SECONDS) -> float:
-    """Exponential backoff with full jitter: uniform in [0, min(cap, base·2^attempt)].
-
-    Full jitter spreads clients that failed together (a server restart) over the whole interval.
-    """
-    return random.uniform(0, min(cap, base * 2**attempt))
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date; None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
-
-
 def encode_payload(payload: PayloadLike) -> bytes:
     """Canonical JSON bytes of a payload (a model, a document dict, or bytes already encoded)."""
     if isinstance(payload, bytes):
@@ -121,7 +109,7 @@ def encode_payload(payload: PayloadLike) -> bytes:
 def _server_message(response: httpx.Response) -> tuple[str | None, str]:
     """The server's ``{"error", "message"}`` pair, tolerating other shapes (proxies, FastAPI defaults)."""
     try:
-        body = response.json()
+        body = orjson.loads(response.content)
     except ValueError:
         body = None
     if isinstance(body, dict):
@@ -144,11 +132,25 @@ def _describe_error(body: dict[str, Any], fallback: str = "") -> tuple[str | Non
 
 
 def _parse_server_time(value: Any) -> float:
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).timestamp()
-    raise APIError(f"the server's /v1/info has no usable server_time ({value!r})", code="bad_info")
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+        if isinstance(value, str) and len(value) <= 64:
+            return datetime.fromisoformat(value).timestamp()
+    except (ValueError, OverflowError):
+        pass
+    raise APIError(f"the server's /v1/info has no usable server_time ({str(value)[:40]!r})", code="bad_info")
+
+
+def _answer_object(response: httpx.Response, what: str) -> dict[str, Any]:
+    """The JSON object of a successful answer; anything else is a clear :class:`APIError`, never a traceback."""
+    try:
+        data = orjson.loads(response.content)
+    except ValueError:
+        raise APIError(f"{what}: the server's answer is not JSON", response.status_code) from None
+    if not isinstance(data, dict):
+        raise APIError(f"{what}: unexpected answer {type(data).__name__}", response.status_code)
+    return data
 
 
 class SWGDBAPIClient:
@@ -168,24 +170,34 @@ class SWGDBAPIClient:
         rate_limiter: TokenBucket | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        deadline_seconds: float = DEFAULT_DEADLINE_SECONDS,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
+        allow_insecure_http: bool = False,
     ) -> None:
+        require_https(api_url, allow_insecure_http)
         self.api_url = api_url.rstrip("/")
-        self._base_path = urlsplit(self.api_url).path.rstrip("/")
-        self._api_key = api_key
+        self._auth = SignedAuth(api_key, user_hash)
         self.user_hash = user_hash
         self.max_retries = max_retries
         self.retry_delay_seconds = retry_delay_seconds
         self.max_inline_wait = max_inline_wait
         self.compress_threshold = compress_threshold
         self.rate_limiter = rate_limiter
+        self.deadline_seconds = deadline_seconds
+        self.max_answer_bytes = max_answer_bytes
         self._sleep = sleep
         self._http = httpx.Client(
             transport=transport,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
-            headers={"User-Agent": f"swgdb-bridge/{__version__}", "Accept": "application/json"},
+            headers={
+                "User-Agent": f"swgdb-bridge/{__version__}",
+                "Accept": "application/json",
+                "Accept-Encoding": "gzip",  # the only encoding _limits.read_capped inflates
+            },
             follow_redirects=False,  # a redirect would have to be re-signed for its new path
         )
+        enforce_deadline(self._http)
 
     def __repr__(self) -> str:
         return f"SWGDBAPIClient(api_url={self.api_url!r}, user_hash={self.user_hash!r})"
@@ -212,17 +224,14 @@ class SWGDBAPIClient:
     ) -> httpx.Response:
         """Send one logical request, retrying transient failures; return any non-retryable response."""
         query_string = urlencode({k: v for k, v in (query or {}).items() if v is not None})
-        path = f"{self._base_path}{endpoint}" + (f"?{query_string}" if query_string else "")
         url = f"{self.api_url}{endpoint}" + (f"?{query_string}" if query_string else "")
-        content, extra_headers = self._encode_body(body)
+        content, headers = self._encode_body(body)
         for attempt in range(self.max_retries + 1):
             if self.rate_limiter is not None:
                 self.rate_limiter.acquire()
-            headers = dict(extra_headers)
-            if signed:  # signed per attempt: each retry gets a new nonce and timestamp
-                headers.update(sign_request(self._api_key, self.user_hash, method, path, content))
+            request = self._http.build_request(method, url, content=content or None, headers=headers)
             try:
-                response = self._http.request(method, url, content=content or None, headers=headers)
+                response = self._send_once(request, signed, f"{method} {endpoint}")
             except httpx.TransportError as exc:
                 error = self._unreachable(exc)
             else:
@@ -239,6 +248,20 @@ class SWGDBAPIClient:
             log.info("%s %s failed (%s); retry %d in %.2fs", method, endpoint, error, attempt + 1, delay)
             self._sleep(delay)
         raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _send_once(self, request: httpx.Request, signed: bool, what: str) -> httpx.Response:
+        """One attempt, within the overall deadline, its answer read whole but never past the size cap.
+
+        The auth flow signs this very request (a retry is another request: a new nonce and timestamp).
+        """
+        with deadline(self.deadline_seconds):
+            streamed = self._http.send(request, auth=self._auth if signed else None, stream=True)
+            try:
+                body = read_capped(streamed, what, self.max_answer_bytes)
+            finally:
+                streamed.close()
+        headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in _FRAMING_HEADERS]
+        return httpx.Response(streamed.status_code, headers=headers, content=body, request=request)
 
     def _encode_body(self, body: bytes | None) -> tuple[bytes, dict[str, str]]:
         """Compress large bodies; the signature then covers the compressed bytes actually sent."""
@@ -297,17 +320,7 @@ class SWGDBAPIClient:
     def _json(self, method: str, endpoint: str, **kwargs: Any) -> dict[str, Any]:
         response = self._request(method, endpoint, **kwargs)
         self._raise_for_error(method, endpoint, response)
-        try:
-            data = response.json()
-        except ValueError:
-            raise APIError(
-                f"{method} {endpoint}: the server's answer is not JSON", response.status_code
-            ) from None
-        if not isinstance(data, dict):
-            raise APIError(
-                f"{method} {endpoint}: unexpected answer {type(data).__name__}", response.status_code
-            )
-        return data
+        return _answer_object(response, f"{method} {endpoint}")
 
     # -- API ---------------------------------------------------------------------------------------
 
@@ -345,7 +358,7 @@ class SWGDBAPIClient:
             code, message = _server_message(response)
             return UploadResult(None, "rejected", error=code or str(response.status_code), message=message)
         self._raise_for_error("POST", "/sessions/upload", response)
-        data = response.json()
+        data = _answer_object(response, "POST /sessions/upload")
         return UploadResult(data.get("session_id"), data.get("status", "created"), data.get("digest"))
 
     def send_batch(self, bodies: Sequence[bytes]) -> list[UploadResult]:
@@ -358,10 +371,10 @@ class SWGDBAPIClient:
             middle = len(bodies) // 2
             return self.send_batch(bodies[:middle]) + self.send_batch(bodies[middle:])
         self._raise_for_error("POST", "/sessions/batch-upload", response)
-        items = response.json().get("results", [])
+        items = _answer_object(response, "POST /sessions/batch-upload").get("results")
         results: list[UploadResult | None] = [None] * len(bodies)
-        for item in items:
-            index = item.get("index")
+        for item in items if isinstance(items, list) else ():
+            index = item.get("index") if isinstance(item, dict) else None
             if isinstance(index, int) and 0 <= index < len(bodies):
                 results[index] = _item_result(item)
         missing = [i for i, r in enumerate(results) if r is None]
@@ -404,9 +417,10 @@ class SWGDBAPIClient:
         cursor: str | None = None
         while True:
             page = self.list_sessions(page_size, cursor)
-            yield from page.get("sessions", [])
+            sessions = page.get("sessions")
+            yield from sessions if isinstance(sessions, list) else ()
             cursor = page.get("next_cursor")
-            if not cursor:
+            if not cursor or not isinstance(cursor, str):
                 return
 
 

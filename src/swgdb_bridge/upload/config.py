@@ -3,12 +3,17 @@
 Precedence, highest first: explicit arguments (CLI flags), environment variables (the original design's
 names: ``SWGDB_API_URL``, ``INCLUDE_COMMUNICATIONS`` …), the TOML file ``config.toml`` in the platform's
 config folder (:func:`swgdb_bridge.paths.config_dir`), then defaults. An API key found nowhere else is
-looked up in the OS keyring, when the optional ``keyring`` package is installed.
+looked up in the OS keyring, when the optional ``keyring`` package is installed. A plain ``http://`` URL
+to another machine is refused here already (unless ``allow_insecure_http``), before anything is queued
+behind it, and a config file that holds the key where other users can read it is warned about.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -21,6 +26,8 @@ from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.sanitize.options import SanitizeOptions, parse_bool
 from swgdb_bridge.sources import DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV, parse_session_dirs
 
+log = logging.getLogger(__name__)
+
 DEFAULT_API_URL = "http://127.0.0.1:8765/v1"
 CONFIG_FILE = "config.toml"
 KEYRING_SERVICE = "swgdb-bridge"
@@ -30,6 +37,7 @@ _KIND_WORDS = {
     "float": "a number >= 0",
     "str": "a string",
 }
+INSECURE_HTTP_HINT = "--allow-insecure-http (or SWGDB_ALLOW_INSECURE_HTTP=1, or allow_insecure_http = true)"
 
 # field name → environment variable
 ENV_NAMES = {
@@ -44,6 +52,7 @@ ENV_NAMES = {
     "include_locations": "INCLUDE_LOCATIONS",
     "include_communications": "INCLUDE_COMMUNICATIONS",
     "include_player_encounters": "INCLUDE_PLAYER_ENCOUNTERS",
+    "allow_insecure_http": "SWGDB_ALLOW_INSECURE_HTTP",
 }
 
 
@@ -63,6 +72,7 @@ class UploadConfig:
     include_communications: bool = False
     include_player_encounters: bool = False
     session_dirs: list[Path] = field(default_factory=lambda: [Path(d) for d in DEFAULT_SESSION_DIRS])
+    allow_insecure_http: bool = False
 
     @property
     def sanitize_options(self) -> SanitizeOptions:
@@ -111,8 +121,10 @@ def load_with_sources(
         if key:
             values["api_key"] = key
             sources["api_key"] = "OS keyring"
-    _check_api_url(str(values.get("swgdb_api_url", DEFAULT_API_URL)), sources["swgdb_api_url"])
-    return UploadConfig(**values), sources  # type: ignore[arg-type]
+    config = UploadConfig(**values)  # type: ignore[arg-type]
+    _check_api_url(config.swgdb_api_url, sources["swgdb_api_url"])
+    require_https(config.swgdb_api_url, config.allow_insecure_http, sources["swgdb_api_url"])
+    return config, sources
 
 
 def _check_api_url(url: str, origin: str) -> None:
@@ -130,6 +142,29 @@ def _check_api_url(url: str, origin: str) -> None:
         )
 
 
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address: traffic that never leaves this machine."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_https(url: str, allow_insecure_http: bool, origin: str = "") -> None:
+    """Refuse plain http to another machine: anyone on the path could read sessions and forge answers."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or allow_insecure_http or is_loopback(parts.hostname or ""):
+        return
+    source = f" (from {origin})" if origin else ""
+    raise ConfigError(
+        f"SWGDB_API_URL{source} uses plain http:// to {parts.hostname}, which is not this machine: anyone on "
+        "the network path could read your sessions and answer in the server's name. Use https:// "
+        f"(docs/deploy.md sets up TLS), or on a network you trust pass {INSECURE_HTTP_HINT}."
+    )
+
+
 def read_config_file(path: Path) -> dict[str, object]:
     """Settings from a TOML file (same names as :class:`UploadConfig`); a missing file is an empty one."""
     try:
@@ -139,6 +174,8 @@ def read_config_file(path: Path) -> dict[str, object]:
         return {}
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"config file {path} cannot be read ({exc}); fix it or remove it") from None
+    if "api_key" in raw:
+        _warn_if_readable_by_others(path)
     types = {f.name: str(f.type) for f in fields(UploadConfig)}
     values: dict[str, object] = {}
     for name, value in raw.items():
@@ -148,6 +185,26 @@ def read_config_file(path: Path) -> dict[str, object]:
             )
         values[name] = _check_file_value(path, name, value, types[name])
     return values
+
+
+def _warn_if_readable_by_others(path: Path) -> None:
+    """The key file should be the user's alone, as ssh wants of a private key.
+
+    POSIX mode bits only: on Windows the bits say nothing about who may read (ACLs do), so no check there.
+    """
+    if os.name != "posix":
+        return
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        log.warning(
+            "config file %s holds your API key and other users can read it (mode %s); run: chmod 600 %s",
+            path,
+            stat.filemode(mode),
+            path,
+        )
 
 
 def _check_file_value(path: Path, name: str, value: Any, kind: str) -> object:

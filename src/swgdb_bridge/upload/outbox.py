@@ -326,6 +326,14 @@ class Outbox:
         rows = self._query("SELECT path, file_sha256, sessions FROM files WHERE path = ?", (path,))
         return FileRecord(**dict(rows[0])) if rows else None
 
+    def make_all_due(self, now: float | None = None) -> int:
+        """Every queued entry due now (``--force``): the user overrides any wait a server asked for."""
+        stamp = time.time() if now is None else now
+        with self._tx() as db:
+            return db.execute(
+                "UPDATE outbox SET next_attempt_at = ? WHERE next_attempt_at > ?", (stamp, stamp)
+            ).rowcount
+
     def forget_files(self) -> None:
         """Drop the file history (``--force``): every file is read and queued again."""
         with self._tx() as db:

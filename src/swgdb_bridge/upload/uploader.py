@@ -8,6 +8,7 @@ batches bounded by the server's limits, removing an entry only once the server c
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,16 +18,21 @@ from typing import Any
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import APIError, ConfigError
-from swgdb_bridge.upload._retry import TokenBucket
-from swgdb_bridge.upload.client import SWGDBAPIClient, TransientAPIError, UploadResult, backoff_delay
+from swgdb_bridge.upload._retry import TokenBucket, backoff_delay, bounded_hint
+from swgdb_bridge.upload.client import SWGDBAPIClient, TransientAPIError, UploadResult
 from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.upload.outbox import FileRecord, NewItem, Outbox, QueuedItem, UploaderLock
 from swgdb_bridge.upload.prepare import changed_files, prepare_all
+
+log = logging.getLogger(__name__)
 
 # Files read and serialized before their payloads are committed in one transaction: fewer fsyncs,
 # and a crash loses at most this much reading work (never an upload).
 ENQUEUE_CHUNK = 50
 BATCH_ENVELOPE_BYTES = 64
+# Bounds on the server's /v1/info limits: they may lower ours, never raise them past these.
+MAX_HINT_BATCH_SESSIONS = 1000
+MAX_HINT_BODY_BYTES = 1 << 31
 
 # progress(phase, done, total): phase is "reading" or "sending".
 Progress = Callable[[str, int, int], None]
@@ -94,18 +100,23 @@ class SWGDBUploadManager:
         self._configured = False
 
     def configure_from_server(self) -> None:
-        """Adopt the server's batch and body limits, and pace requests under its rate limit."""
+        """Adopt the server's batch and body limits where lower than ours, and pace under its rate limit.
+
+        Each hint is bounded (:func:`~swgdb_bridge.upload._retry.bounded_hint`): a malformed one is ignored
+        with a warning, an absurd one clamped; none can make batches larger than this manager's own limits.
+        """
         limits = self.client.get_api_info().get("limits", {})
-        self.max_batch_sessions = max(
-            1, min(self.max_batch_sessions, int(limits.get("max_batch_sessions", 100)))
-        )
-        if limits.get("max_body_bytes"):
-            self.max_batch_bytes = int(limits["max_body_bytes"]) - BATCH_ENVELOPE_BYTES
-        rate = limits.get("rate_limit") or {}
-        if self.client.rate_limiter is None and rate.get("requests") and rate.get("window_seconds"):
-            self.client.rate_limiter = TokenBucket.for_server_limit(
-                int(rate["requests"]), rate["window_seconds"]
-            )
+        if not isinstance(limits, dict):
+            log.warning("ignoring the server's limits in /v1/info: not an object")
+            limits = {}
+        sessions = _hint(limits, "max_batch_sessions", MAX_HINT_BATCH_SESSIONS)
+        if sessions is not None:
+            self.max_batch_sessions = min(self.max_batch_sessions, int(sessions))
+        body_bytes = _hint(limits, "max_body_bytes", MAX_HINT_BODY_BYTES)
+        if body_bytes is not None:
+            self.max_batch_bytes = min(self.max_batch_bytes, int(body_bytes) - BATCH_ENVELOPE_BYTES)
+        if self.client.rate_limiter is None:
+            self.client.rate_limiter = TokenBucket.for_server_hint(limits.get("rate_limit"))
         self._configured = True
 
     def flush(self, report: UploadReport | None = None, progress: Progress | None = None) -> UploadReport:
@@ -160,11 +171,16 @@ class SWGDBUploadManager:
         report.errors.append(f"session {item.session_id} ({item.source or 'queued payload'}): {reason}")
 
     def _next_attempt(self, item: QueuedItem, retry_after: float | None) -> float:
-        """Persisted backoff: the server's Retry-After when given, else exponential with full jitter."""
+        """Persisted backoff: the server's (bounded) Retry-After when given, else exponential with full jitter."""
         wait = (
             retry_after if retry_after is not None else backoff_delay(item.attempts, self.retry_delay_seconds)
         )
         return time.time() + wait
+
+
+def _hint(limits: dict[str, Any], name: str, high: float) -> float | None:
+    """A positive size limit from ``/v1/info``, or None when the server gave none (or none usable)."""
+    return None if limits.get(name) is None else bounded_hint(name, limits[name], 1, high)
 
 
 class SessionUploader:
@@ -186,6 +202,7 @@ class SessionUploader:
             options: dict[str, Any] = {
                 "max_retries": self.config.max_retries,
                 "retry_delay_seconds": self.config.retry_delay_seconds,
+                "allow_insecure_http": self.config.allow_insecure_http,
                 **client_options,
             }
             client = SWGDBAPIClient(
@@ -275,8 +292,9 @@ class SessionUploader:
     ) -> UploadReport:
         """Queue ``files`` and drain the outbox; the caller holds the uploader lock (``run``, ``watch``)."""
         report = UploadReport()
-        if force:
+        if force:  # read every file again, and send what waits even if a server asked us to wait
             outbox.forget_files()
+            outbox.make_all_due()
         self._queue_files(outbox, files, report, since=since, force=force, dry_run=False, progress=progress)
         self.manager(outbox).flush(report, progress)
         return report
