@@ -56,6 +56,9 @@ dashboard.register(app)
 from swgdb_bridge.commands import upload
 
 upload.register(app)
+from swgdb_bridge.commands import account
+
+account.register(app)
 
 
 def main() -> None:

@@ -8,6 +8,8 @@ once, on stdout, by the command that made it; nothing else ever shows a key.
 from __future__ import annotations
 
 import sys
+import time
+from datetime import timedelta
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -86,6 +88,60 @@ def add_user(
         as_json,
         "Store the API key now (SWGDB_API_KEY on the bot machine): it is never shown again.",
     )
+
+
+@server_app.command("invite")
+def invite(
+    name: str = typer.Argument(..., help="A label for the new user (for you; never sent anywhere)."),
+    expires: str = typer.Option("24h", "--expires", help="How long the code works: 30m, 24h, 7d (≤ 30d)."),
+    base_url: str = typer.Option(
+        "http://127.0.0.1:8765",
+        "--base-url",
+        envvar="SWGDB_DASHBOARD_BASE_URL",
+        help="The server's address as the user's computer reaches it (scheme, host and port).",
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help='Print {"user_hash", "code", "url", "expires_at"} alone on stdout.'
+    ),
+    database_url: str | None = database_url_option(),
+) -> None:
+    """Add a user and print a one-time pairing code for `swgdb-bridge login` (no API key to hand over)."""
+    from swgdb_bridge.server.db.pairings import Pairings
+    from swgdb_bridge.server.settings import at
+
+    lifetime = _parse_duration(expires)
+    if not base_url.startswith(("http://", "https://")):
+        fail(f"--base-url {base_url!r} must start with http:// or https://")
+    with opened_storage(database_url) as storage:
+        try:
+            made = Pairings(storage).invite(name, at(time.time()), lifetime)
+        except ValueError as error:
+            fail(f"--expires {expires}: {error}")
+    url = f"{base_url.rstrip('/')}/pair#{made.code}"
+    expires_at = made.expires_at.isoformat(timespec="seconds")
+    if as_json:
+        import orjson
+
+        answer = {"user_hash": made.user_hash, "code": made.code, "url": url, "expires_at": expires_at}
+        sys.stdout.write(orjson.dumps(answer).decode() + "\n")
+        return
+    typer.echo(
+        f"user_hash:  {made.user_hash}\ncode:       {made.code}\nlink:       {url}\nexpires:    {expires_at}\n"
+        f"The user runs `swgdb-bridge login {url}` (or `login --server {base_url} {made.code}`). "
+        "The code works once."
+    )
+
+
+def _parse_duration(text: str) -> timedelta:
+    """``30m``, ``24h``, ``7d`` (or a bare number of hours) as a duration; anything else is an error."""
+    units = {"m": "minutes", "h": "hours", "d": "days"}
+    unit = units.get(text[-1:].lower())
+    number = text[:-1] if unit else text
+    try:
+        value = float(number)
+    except ValueError:
+        fail(f"--expires {text!r} is not a duration; use e.g. 30m, 24h or 7d")
+    return timedelta(**{unit or "hours": value})
 
 
 @server_app.command("rotate-key")

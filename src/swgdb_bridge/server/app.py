@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swgdb_bridge import __version__
 from swgdb_bridge.server.api.errors import ApiProblem, install_error_handlers, problem_response
 from swgdb_bridge.server.api.openapi import install_openapi
+from swgdb_bridge.server.api.pairing import build_pairing_router
 from swgdb_bridge.server.api.routes import build_router
 from swgdb_bridge.server.ops.install import install_operations
 from swgdb_bridge.server.settings import ServerSettings
@@ -54,6 +55,7 @@ def create_app(
     app.state.storage = storage
     app.state.settings = settings
     app.include_router(build_router(storage, settings), prefix="/v1")
+    app.include_router(build_pairing_router(storage, settings))
     install_error_handlers(app)
     install_openapi(app, settings.max_batch_sessions)
     if dashboard:

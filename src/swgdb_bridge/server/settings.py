@@ -27,6 +27,10 @@ class ServerSettings:
     rate_limit_window_seconds: int = 60
     validate_per_ip_requests: int = 30
     """``/v1/auth/validate`` calls per client address per window, so it is no key-guessing oracle."""
+    pairing_per_ip_requests: int = 60
+    """``/v1/pairing/*`` calls per client address per window (a device polls every 5 s)."""
+    pairing_code_guesses_per_ip: int = 10
+    """Invite codes tried per client address per window: 40-bit codes stay out of reach of guessing."""
     max_clock_skew_seconds: int = MAX_CLOCK_SKEW_SECONDS
     list_default_limit: int = 50
     list_max_limit: int = 200

@@ -423,6 +423,25 @@ class SWGDBAPIClient:
             if not cursor or not isinstance(cursor, str):
                 return
 
+    # -- account -----------------------------------------------------------------------------------
+
+    def redeem_pairing(self, *, code: str | None = None, device_code: str | None = None) -> dict[str, Any]:
+        """``POST /v1/pairing/redeem`` (unsigned): ``user_hash``, ``name`` and ``api_key``, once per code."""
+        body = orjson.dumps({"code": code} if code is not None else {"device_code": device_code})
+        return self._json("POST", "/pairing/redeem", body=body, signed=False)
+
+    def start_device_pairing(self) -> dict[str, Any]:
+        """``POST /v1/pairing/device`` (unsigned): a user code to approve in a browser and a device code."""
+        return self._json("POST", "/pairing/device", signed=False)
+
+    def dashboard_link(self) -> str:
+        """A one-time login link to this user's dashboard (signed ``POST /v1/auth/dashboard-link``)."""
+        return str(self._json("POST", "/auth/dashboard-link").get("url", ""))
+
+    def revoke_keys(self) -> None:
+        """End every API key of this user on the server (signed ``POST /v1/auth/revoke``)."""
+        self._json("POST", "/auth/revoke")
+
 
 def _item_result(item: dict[str, Any]) -> UploadResult:
     error = item.get("error")

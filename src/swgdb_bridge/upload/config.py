@@ -240,12 +240,10 @@ def _env_values(env: Mapping[str, str]) -> dict[str, object]:
 
 
 def _keyring_key(user_hash: str) -> str | None:
-    """The API key stored in the OS keyring under service ``swgdb-bridge``, when keyring is installed."""
+    """The API key ``swgdb-bridge login`` stored in the OS keyring (service ``swgdb-bridge``), if any."""
     try:
-        import keyring  # optional: not a dependency
-    except ImportError:
-        return None
-    try:
+        import keyring  # imported late: its backends probe the desktop session, which costs time
+
         return keyring.get_password(KEYRING_SERVICE, user_hash or "api_key")
     except Exception:
         return None

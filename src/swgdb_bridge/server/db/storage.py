@@ -207,6 +207,13 @@ class Storage:
             connection.execute(update(users).where(users.c.id == user_id).values(revoked_at=now))
             connection.execute(update(api_keys).where(_live_keys(user_id, now)).values(expires_at=now))
 
+    def expire_keys(self, user_hash: str, *, now: datetime | None = None) -> None:
+        """End every key of the user now, but keep the user: a new pairing can issue a fresh key."""
+        now = now or _utcnow()
+        with self._writer.begin() as connection:
+            user_id = self._lock_user(connection, user_hash, allow_revoked=True)
+            connection.execute(update(api_keys).where(_live_keys(user_id, now)).values(expires_at=now))
+
     def active_keys(self, user_hash: str, now: datetime) -> list[str]:
         """The user's working keys, newest first; ``[]`` for unknown or revoked users.
 

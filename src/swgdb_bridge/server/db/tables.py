@@ -131,3 +131,17 @@ sessions = Table(
     Index(None, "user_id", "character_name"),
     Index(None, "user_id", "received_at", "id"),
 )
+
+pairings = Table(
+    "pairings",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),  # "invite" (operator) or "device" (approved in a browser)
+    Column("code_hash", String(64), nullable=False, unique=True),  # keyed hash of the code people type
+    Column("device_hash", String(64), unique=True),  # device flow: keyed hash of the polling secret
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE")),  # NULL until a device is approved
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Column("approved_at", UTCDateTime),
+    Column("redeemed_at", UTCDateTime),
+)

@@ -1,0 +1,179 @@
+"""``swgdb-bridge login``, ``dashboard`` and ``logout``: your credentials without ever handling a key.
+
+``login CODE`` redeems an operator's invite; ``login`` alone asks for a pairing to approve on the dashboard of
+a browser that is already signed in (a device flow). The key lands in the OS keyring, else in an owner-only
+config file, and is never printed. ``dashboard`` opens a one-time login link to your own dashboard.
+"""
+
+from __future__ import annotations
+
+import time
+import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import typer
+
+from swgdb_bridge.commands._output import emit_json
+
+SERVER = typer.Option(
+    None,
+    "--server",
+    help="The SWGDB server, e.g. https://swgdb.example.org (default: SWGDB_API_URL or config.toml).",
+    show_default=False,
+)
+AS_JSON = typer.Option(False, "--json", help="Print machine-readable JSON alone on stdout.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("login")(login)
+    app.command("dashboard")(dashboard)
+    app.command("logout")(logout)
+
+
+def login(
+    code: str = typer.Argument(
+        None,
+        help="The pairing code (K7QF-M2XD-9) or pairing link from your invite; leave out to approve this "
+        "computer from a signed-in dashboard instead.",
+        show_default=False,
+    ),
+    server: str = SERVER,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Pair this computer with your SWGDB account; the API key goes to the OS keyring, never the screen."""
+    from swgdb_bridge.pairing import normalize_code
+    from swgdb_bridge.upload.credentials import save_credentials
+
+    with _reported():
+        api_url, code = _login_target(server, code)
+        with _client(api_url) as client:
+            if code is not None:
+                paired = client.redeem_pairing(code=normalize_code(code))
+            else:
+                paired = _device_flow(client, quiet=as_json)
+        stored_in = save_credentials(api_url, paired["user_hash"], paired["api_key"])
+    summary = {"user_hash": paired["user_hash"], "name": paired.get("name"), "api_url": api_url}
+    if as_json:
+        emit_json({**summary, "key_stored_in": stored_in})
+        return
+    _console().print(
+        f"Logged in as {paired.get('name')!r} (user hash {paired['user_hash']}) at {api_url}.\n"
+        f"API key stored in: {stored_in}.\nNext: `swgdb-bridge upload`, then `swgdb-bridge dashboard`.",
+        markup=False,
+        highlight=False,
+    )
+
+
+def dashboard(
+    print_only: bool = typer.Option(False, "--print", help="Only print the link; do not open a browser."),
+) -> None:
+    """Open your SWGDB dashboard in the browser with a one-time login link (valid once, 15 minutes)."""
+    from swgdb_bridge.upload.config import UploadConfig
+
+    with _reported():
+        config = UploadConfig.load()
+        with _client(config.swgdb_api_url, config.api_key, config.user_hash) as client:
+            link = client.dashboard_link()
+        _same_server(link, config.swgdb_api_url)
+    if print_only or not webbrowser.open(link):
+        typer.echo(link)
+    else:
+        _console(stderr=True).print("Opened your dashboard in the browser.", markup=False)
+
+
+def logout(
+    revoke: bool = typer.Option(False, "--revoke", help="Also end your API keys on the server."),
+) -> None:
+    """Forget the stored API key on this computer (``--revoke``: and on the server too)."""
+    from swgdb_bridge.upload.config import UploadConfig
+    from swgdb_bridge.upload.credentials import forget_credentials
+
+    with _reported():
+        if revoke:
+            config = UploadConfig.load()
+            with _client(config.swgdb_api_url, config.api_key, config.user_hash) as client:
+                client.revoke_keys()
+        forgot = forget_credentials()
+    done = "Revoked your keys on the server and forgot" if revoke else "Forgot"
+    message = f"{done} the local key." if forgot or revoke else "No stored key to forget."
+    _console().print(message, markup=False)
+
+
+def _login_target(server: str | None, code: str | None) -> tuple[str, str | None]:
+    """The API URL and code, from ``--server`` and CODE, or both from a pairing link (``…/pair#CODE``)."""
+    from swgdb_bridge.errors import ConfigError
+    from swgdb_bridge.upload.config import UploadConfig
+
+    if code and code.startswith(("http://", "https://")):
+        link = urlsplit(code)
+        if not link.fragment:
+            raise ConfigError(f"the pairing link {code!r} has no code after '#'; paste the whole link")
+        server, code = server or f"{link.scheme}://{link.netloc}", link.fragment
+    base = server or UploadConfig.load().swgdb_api_url
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"--server {base!r} is not an http(s) address, e.g. https://swgdb.example.org")
+    path = parts.path.rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}{path if path.endswith('/v1') else path + '/v1'}", code
+
+
+def _device_flow(client: Any, *, quiet: bool, sleep: Any = time.sleep) -> dict[str, Any]:
+    """Ask for a pairing, show where to approve it, and poll until it is approved or expires."""
+    from swgdb_bridge.errors import UploadError
+
+    started = client.start_device_pairing()
+    _console(stderr=True).print(
+        f"Open {started['verification_uri_complete']} in a browser signed in to your dashboard and approve "
+        f"code {started['user_code']}. Waiting (Ctrl-C to stop) …",
+        markup=False,
+        highlight=False,
+    )
+    deadline = time.monotonic() + float(started.get("expires_in", 600))
+    interval = min(max(float(started.get("interval", 5)), 1.0), 60.0)
+    while time.monotonic() < deadline:
+        sleep(interval)
+        try:
+            return client.redeem_pairing(device_code=started["device_code"])
+        except UploadError as error:
+            if error.code != "authorization_pending":
+                raise
+    raise UploadError("the pairing was not approved in time; run `swgdb-bridge login` again", code="expired")
+
+
+def _same_server(link: str, api_url: str) -> None:
+    """Open only links to the server we asked: a link elsewhere would hand a browser to a stranger's page."""
+    from swgdb_bridge.errors import APIError
+
+    ours, theirs = urlsplit(api_url), urlsplit(link)
+    if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc):
+        raise APIError(
+            f"the server answered a login link for another address ({theirs.netloc!r}); not opened"
+        )
+
+
+def _client(api_url: str, api_key: str = "", user_hash: str = "") -> Any:
+    from swgdb_bridge.upload.client import SWGDBAPIClient
+
+    return SWGDBAPIClient(api_url, api_key, user_hash, max_retries=2, retry_delay_seconds=0.5, timeout=15)
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=True)
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Bridge errors and bad codes become one red line and exit status 2, never a traceback."""
+    from swgdb_bridge.errors import BridgeError
+    from swgdb_bridge.pairing import PairingCodeError
+
+    try:
+        yield
+    except (BridgeError, PairingCodeError) as exc:
+        _console(stderr=True).print(f"error: {exc}", style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from None

@@ -1,0 +1,144 @@
+"""Pairing against the real server (SQLite and PostgreSQL): invites, device approvals, reuse, guessing."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+
+from fixtures.live_server import Account, Api
+from swgdb_bridge.pairing import ALPHABET, check_symbol, format_code, normalize_code
+from swgdb_bridge.server.db.pairings import Pairings
+from swgdb_bridge.server.settings import at
+
+
+def invite(api: Api, name: str = "pilot", *, age: timedelta = timedelta(0)) -> tuple[str, str]:
+    """A fresh invite made ``age`` ago (24 h lifetime): ``(user_hash, code)``."""
+    made = Pairings(api.storage).invite(name, _now() - age)
+    return made.user_hash, made.code
+
+
+def _now() -> datetime:
+    """The live server runs on the real clock."""
+    return at(time.time())
+
+
+def redeem(api: Api, **body: str) -> httpx.Response:
+    return api.http.post("/v1/pairing/redeem", json=body)
+
+
+def validates(api: Api, user_hash: str, api_key: str) -> bool:
+    return api.signed(Account(user_hash, api_key), "GET", "/v1/auth/validate").status_code == 200
+
+
+def test_an_invite_code_hands_over_working_credentials_once(live_api: Api) -> None:
+    user_hash, code = invite(live_api, "Kaelen")
+    answer = redeem(live_api, code=code.lower().replace("-", " "))  # however it is typed
+    assert answer.status_code == 200, answer.text
+    paired = answer.json()
+    assert paired["user_hash"] == user_hash and paired["name"] == "Kaelen"
+    Api.secrets.add(paired["api_key"])
+    assert validates(live_api, user_hash, paired["api_key"])
+    again = redeem(live_api, code=code)
+    assert again.status_code == 400 and again.json()["error"] == "invalid_code"
+
+
+def test_expired_typoed_and_unknown_codes_are_refused_alike(live_api: Api) -> None:
+    _, old = invite(live_api, age=timedelta(hours=25))
+    _, fresh = invite(live_api)
+    typo = fresh[:-1] + next(s for s in ALPHABET if s != fresh[-1])
+    for code in (old, typo, _random_code()):
+        answer = redeem(live_api.from_address("127.0.0.21"), code=code)
+        assert answer.status_code == 400 and answer.json()["error"] == "invalid_code", code
+    assert redeem(live_api, code=fresh).status_code == 200  # the typo did not burn the real code
+
+
+def test_guessing_is_cut_off_per_address(live_api: Api) -> None:
+    guesser = live_api.from_address("127.0.0.22")
+    answers = [redeem(guesser, code=_random_code()).status_code for _ in range(12)]
+    assert answers[:10] == [400] * 10 and answers[10:] == [429, 429]
+    _, code = invite(live_api)
+    assert redeem(live_api.from_address("127.0.0.23"), code=code).status_code == 200
+
+
+def test_a_code_redeemed_on_one_worker_is_dead_on_another(
+    live_api: Api, server_factory: Callable[..., Api]
+) -> None:
+    other = server_factory()
+    _, code = invite(live_api)
+    statuses: list[int] = []
+    start = threading.Barrier(2)
+
+    def race(api: Api) -> None:
+        start.wait()
+        statuses.append(redeem(api, code=code).status_code)
+
+    threads = [threading.Thread(target=race, args=(api,)) for api in (live_api, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 400]
+
+
+def test_device_pairing_waits_for_approval_then_rotates_the_key(live_api: Api) -> None:
+    account = live_api.account("Tirra")
+    started = live_api.http.post("/v1/pairing/device").json()
+    assert started["verification_uri_complete"].endswith(f"/dashboard/pair?code={started['user_code']}")
+    pending = redeem(live_api, device_code=started["device_code"])
+    assert pending.status_code == 428 and pending.json()["error"] == "authorization_pending"
+    assert Pairings(live_api.storage).approve_device(account.user_hash, started["user_code"], _now())
+    paired = redeem(live_api, device_code=started["device_code"]).json()
+    Api.secrets.add(paired["api_key"])
+    assert paired["user_hash"] == account.user_hash
+    assert validates(live_api, account.user_hash, paired["api_key"])
+    assert not validates(live_api, account.user_hash, account.api_key)  # logging in again replaced it
+    assert redeem(live_api, device_code=started["device_code"]).json()["error"] == "expired_token"
+
+
+def test_a_device_code_cannot_be_approved_twice_or_guessed(live_api: Api) -> None:
+    first, second = live_api.account(), live_api.account()
+    started = live_api.http.post("/v1/pairing/device").json()
+    pairings = Pairings(live_api.storage)
+    assert pairings.approve_device(first.user_hash, started["user_code"], _now())
+    assert not pairings.approve_device(second.user_hash, started["user_code"], _now())
+    assert redeem(live_api, device_code="x" * 43).json()["error"] == "expired_token"
+
+
+def test_the_signed_account_endpoints_link_the_dashboard_and_revoke(live_api: Api) -> None:
+    account = live_api.account()
+    answer = live_api.signed(account, "POST", "/v1/auth/dashboard-link")
+    assert answer.status_code == 200, answer.text
+    link = answer.json()["url"]
+    assert link.startswith(f"{live_api.url}/dashboard/login?token=")
+    with httpx.Client(follow_redirects=True) as browser:
+        assert browser.get(link).url.path == "/dashboard/"
+    assert live_api.signed(account, "POST", "/v1/auth/revoke").json() == {"revoked": True}
+    assert not validates(live_api, account.user_hash, account.api_key)
+    assert live_api.http.post("/v1/auth/dashboard-link").status_code == 401  # unsigned
+
+
+@pytest.mark.parametrize("body", [{}, {"code": "A", "device_code": "B"}, {"other": "x"}, {"code": 5}])
+def test_malformed_pairing_requests_are_named(live_api: Api, body: dict[str, object]) -> None:
+    answer = live_api.from_address("127.0.0.24").http.post("/v1/pairing/redeem", json=body)
+    assert answer.status_code == 422 and answer.json()["error"] == "validation_failed"
+
+
+def test_codes_catch_every_single_typo() -> None:
+    code = normalize_code("K7QF-M2XD-" + check_symbol("K7QFM2XD"))
+    for position in range(9):
+        for symbol in ALPHABET:
+            if symbol != code[position]:
+                typo = code[:position] + symbol + code[position + 1 :]
+                with pytest.raises(ValueError):
+                    normalize_code(format_code(typo))
+
+
+def _random_code() -> str:
+    body = "".join(secrets.choice(ALPHABET) for _ in range(8))
+    return format_code(body + check_symbol(body))
