@@ -36,6 +36,8 @@ def bridge_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own app folder, so no test reads or writes the user's real state."""
     home = tmp_path / "bridge-home"
     monkeypatch.setenv("SWGDB_BRIDGE_HOME", str(home))
+    # Never the developer's real keyring: tests that need one install an in-memory backend themselves.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     for var in (
         "SWGDB_API_URL",
         "SWGDB_API_KEY",

@@ -1,0 +1,142 @@
+"""``server invite`` → ``login`` → ``upload`` → ``dashboard`` → ``logout``, as a new user runs them.
+
+The commands run in-process against a real server on loopback (SQLite, and PostgreSQL for the flow); the
+app folder is the test's own, so the CLI and the server share the server secret, as on one machine.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import keyring
+import orjson
+import pytest
+from keyring.backend import KeyringBackend
+from typer.testing import CliRunner
+
+from swgdb_bridge import protocol
+from swgdb_bridge.cli import app
+from swgdb_bridge.demo.run import write_sample_sessions
+from swgdb_bridge.server.db.storage import Storage
+from swgdb_bridge.server.runner import RunningServer, start_server
+from swgdb_bridge.upload.config import KEYRING_SERVICE, default_config_file
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def server(
+    request: pytest.FixtureRequest, tmp_path: Path, bridge_home: Path
+) -> Iterator[tuple[str, RunningServer]]:
+    """A server whose database URL the ``server`` commands are given, as an operator would."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'server.db'}"
+    else:
+        url = request.getfixturevalue("postgres_cluster").new_database()
+    with Storage(url) as storage, start_server(storage=storage) as running:
+        yield url, running
+
+
+def invite(database_url: str, base_url: str) -> dict[str, str]:
+    code, out, err = run(
+        "server", "invite", "Kaelen", "--json", "--database-url", database_url, "--base-url", base_url
+    )
+    assert code == 0, err
+    return orjson.loads(out)
+
+
+def test_a_new_user_pairs_uploads_and_sees_the_dashboard_without_seeing_a_key(
+    server: tuple[str, RunningServer], tmp_path: Path
+) -> None:
+    database_url, running = server
+    invited = invite(database_url, running.url)
+    assert invited["url"] == f"{running.url}/pair#{invited['code']}"
+
+    code, out, err = run("login", invited["url"])
+    assert code == 0, err
+    stored = tomllib.loads(default_config_file().read_text())
+    key = stored["api_key"]  # no keyring in tests: the owner-only file holds it
+    assert key not in out + err and invited["user_hash"] in out and "file" in out
+    assert stat.S_IMODE(os.stat(default_config_file()).st_mode) == 0o600
+
+    write_sample_sessions(tmp_path / "sessions", 2)
+    code, out, err = run("upload", "--dir", str(tmp_path / "sessions"))
+    assert code == 0, err + out
+
+    code, out, err = run("dashboard", "--print")
+    assert code == 0, err
+    link = out.strip()
+    assert link.startswith(f"{running.url}/dashboard/login?token=") and key not in out
+    with httpx.Client(follow_redirects=True) as browser:
+        sessions = browser.get(link) and browser.get(f"{running.url}/dashboard/sessions")
+        assert sessions.status_code == 200 and sessions.text.count("/dashboard/sessions/") >= 3
+
+    code, _, err = run("login", invited["url"])  # the code works once
+    assert code == 2 and "unknown, used or expired" in err
+
+
+def test_logout_forgets_the_key_and_revoke_ends_it_on_the_server(server: tuple[str, RunningServer]) -> None:
+    database_url, running = server
+    run("login", invite(database_url, running.url)["url"])
+    stored = tomllib.loads(default_config_file().read_text())
+    code, out, _ = run("logout", "--revoke")
+    assert code == 0 and "Revoked" in out
+    assert {"api_key", "user_hash"}.isdisjoint(tomllib.loads(default_config_file().read_text()))
+    signed = protocol.sign_request(stored["api_key"], stored["user_hash"], "GET", "/v1/auth/validate", b"")
+    assert httpx.get(f"{running.url}/v1/auth/validate", headers=signed).status_code == 401
+    code, out, _ = run("logout")
+    assert code == 0 and "No stored key" in out
+
+
+def test_typos_are_caught_before_any_request(bridge_home: Path) -> None:
+    code, _, err = run("login", "--server", "http://127.0.0.1:9", "K7QF-M2XD-0")
+    assert code == 2 and "typo" in err
+    code, _, err = run("login", "--server", "localhost:8765", "K7QF-M2XD-9")
+    assert code == 2 and "not an http(s) address" in err
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in this process: stands in for Windows Credential Manager or a Keychain."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[service, username] = password
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username))
+
+
+def test_with_a_keyring_the_key_never_touches_the_disk(server: tuple[str, RunningServer]) -> None:
+    database_url, running = server
+    memory, previous = MemoryKeyring(), keyring.get_keyring()
+    keyring.set_keyring(memory)
+    try:
+        invited = invite(database_url, running.url)
+        code, out, err = run("login", invited["url"])
+        assert code == 0 and "OS keyring (MemoryKeyring)" in out, err
+        assert "api_key" not in tomllib.loads(default_config_file().read_text())
+        assert (KEYRING_SERVICE, invited["user_hash"]) in memory.items
+        code, out, err = run("check", "--json")
+        assert code == 0 and orjson.loads(out)["credentials"]["valid"], err
+        run("logout")
+        assert memory.items == {}
+    finally:
+        keyring.set_keyring(previous)
