@@ -493,6 +493,12 @@ def demo(
         out.print(
             f"Local SWGDB server on [bold]{run.base_url}[/bold] (SQLite in {run.folder})", highlight=False
         )
+        out.print(
+            f"Paired as a new user would: invite code {run.pairing_code} → `swgdb-bridge login`; "
+            f"key stored in {run.key_stored_in}",
+            highlight=False,
+            markup=False,
+        )
         with _progress(True) as progress:
             run_demo(run, progress)
         table = Table(title="What left the machine (sanitized)")

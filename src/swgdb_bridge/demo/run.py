@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import orjson
 
 from swgdb_bridge.paths import HOME_ENV
 from swgdb_bridge.sanitize.options import SanitizeOptions
+from swgdb_bridge.upload.client import SWGDBAPIClient
 from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.upload.uploader import Progress, SessionUploader, UploadReport
 
@@ -38,6 +40,8 @@ class DemoRun:
     user_hash: str
     api_key: str = field(repr=False)
     server: Any = field(repr=False)
+    pairing_code: str = field(default="", repr=False)
+    key_stored_in: str = ""
     dashboard_url: str | None = None
     previews: list[dict[str, Any]] = field(default_factory=list)
     report: UploadReport | None = None
@@ -79,7 +83,7 @@ def preview(path: Path, options: SanitizeOptions) -> dict[str, Any]:
 
 @contextmanager
 def demo_environment(sessions: int = 4) -> Iterator[DemoRun]:
-    """Temporary folder, bridge home, server and demo user; all torn down on exit."""
+    """Temporary folder, bridge home, server and a demo user paired by invite code; all torn down on exit."""
     from swgdb_bridge.server.runner import start_server
 
     with tempfile.TemporaryDirectory(prefix="swgdb-demo-") as tmp:
@@ -91,8 +95,7 @@ def demo_environment(sessions: int = 4) -> Iterator[DemoRun]:
         try:
             running = start_server(f"sqlite:///{folder / 'server.db'}")
             try:
-                user_hash, api_key = running.storage.add_user(DEMO_USER)  # type: ignore[union-attr]
-                run = DemoRun(folder, running.url, f"{running.url}/v1", user_hash, api_key, running)
+                run = _paired_run(folder, running)
                 write_sample_sessions(folder / "sessions", sessions)
                 yield run
             finally:
@@ -104,28 +107,34 @@ def demo_environment(sessions: int = 4) -> Iterator[DemoRun]:
                 os.environ[HOME_ENV] = previous_home
 
 
+def _paired_run(folder: Path, running: Any) -> DemoRun:
+    """What an operator and a new user do: ``server invite``, then ``login CODE`` (without the OS keyring:
+    the demo's key must not outlive its temporary folder)."""
+    from swgdb_bridge.server.db.pairings import Pairings
+    from swgdb_bridge.server.settings import at
+    from swgdb_bridge.upload.credentials import save_credentials
+
+    api_url = f"{running.url}/v1"
+    invite = Pairings(running.storage).invite(DEMO_USER, at(time.time()))
+    with SWGDBAPIClient(api_url, "", "") as client:
+        paired = client.redeem_pairing(code=invite.code)
+    stored_in = save_credentials(api_url, paired["user_hash"], paired["api_key"], use_keyring=False)
+    return DemoRun(
+        folder, running.url, api_url, paired["user_hash"], paired["api_key"], running, invite.code, stored_in
+    )
+
+
 def run_demo(run: DemoRun, progress: Progress | None = None) -> DemoRun:
     """Preview, upload and link: the demo's main job, inside :func:`demo_environment`."""
-    config = UploadConfig(
-        swgdb_api_url=run.api_url,
-        api_key=run.api_key,
-        user_hash=run.user_hash,
-        session_dirs=[run.folder / "sessions"],
-        retry_delay_seconds=0.5,
-    )
+    config = UploadConfig.load(
+        session_dirs=[run.folder / "sessions"], retry_delay_seconds=0.5
+    )  # as logged in
     run.previews = [preview(p, config.sanitize_options) for p in sorted((run.folder / "sessions").iterdir())]
     uploader = SessionUploader(config)
     try:
         run.report = uploader.run(progress=progress)
     finally:
         uploader.close()
-    run.dashboard_url = _dashboard_url(run.server.storage, run.user_hash, run.base_url)
+    with SWGDBAPIClient(config.swgdb_api_url, config.api_key, config.user_hash) as client:
+        run.dashboard_url = client.dashboard_link()  # what `swgdb-bridge dashboard` asks for
     return run
-
-
-def _dashboard_url(storage: Any, user_hash: str, base_url: str) -> str | None:
-    try:
-        from swgdb_bridge.server import dashboard_link
-    except (ImportError, AttributeError):
-        return None
-    return dashboard_link(storage, user_hash, base_url)  # type: ignore[no-any-return]

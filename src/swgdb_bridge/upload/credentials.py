@@ -20,14 +20,16 @@ from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.upload.config import KEYRING_SERVICE, default_config_file, read_config_file
 
 
-def save_credentials(api_url: str, user_hash: str, api_key: str, config_file: Path | None = None) -> str:
+def save_credentials(
+    api_url: str, user_hash: str, api_key: str, config_file: Path | None = None, *, use_keyring: bool = True
+) -> str:
     """Store what a login returned; says where the key went (``"OS keyring (…)"`` or ``"file …"``)."""
     file = config_file or default_config_file()
     settings = _raw_settings(file)
     _forget_keyring_key(str(settings.get("user_hash", "")))
     settings.update(swgdb_api_url=api_url, user_hash=user_hash)
     settings.pop("api_key", None)
-    backend = _store_in_keyring(user_hash, api_key)
+    backend = _store_in_keyring(user_hash, api_key) if use_keyring else None
     if backend is None:
         settings["api_key"] = api_key
     write_config(file, settings)
