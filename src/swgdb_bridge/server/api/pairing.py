@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse
 
 from swgdb_bridge.server.api.body import parse_json, read_capped
 from swgdb_bridge.server.api.errors import ApiProblem, invalid_payload
+from swgdb_bridge.server.api.routes import ErrorBody, signed_route
 from swgdb_bridge.server.api.verify import ClientAddressLimit, VerifiedRequest, Verifier
 from swgdb_bridge.server.dashboard.auth import LINK_LIFETIME, dashboard_link
 from swgdb_bridge.server.db.pairings import DEVICE_POLL_SECONDS, Credentials, PairingRefused, Pairings
@@ -85,7 +86,12 @@ def build_pairing_router(storage: "Storage", settings: ServerSettings) -> APIRou
     async def pair_page() -> str:
         return PAIR_PAGE
 
-    @router.post("/v1/pairing/device", response_model=DevicePairing, dependencies=[per_address])
+    @router.post(
+        "/v1/pairing/device",
+        response_model=DevicePairing,
+        dependencies=[per_address],
+        responses={429: {"model": ErrorBody}},
+    )
     async def start_device(request: Request) -> DevicePairing:
         """Ask for a device pairing: approve ``user_code`` on your dashboard, then poll ``redeem``."""
         started = await run_in_threadpool(pairing.start_device, settings.utcnow())
@@ -99,7 +105,13 @@ def build_pairing_router(storage: "Storage", settings: ServerSettings) -> APIRou
             interval=DEVICE_POLL_SECONDS,
         )
 
-    @router.post("/v1/pairing/redeem", response_model=Paired, dependencies=[per_address])
+    @router.post(
+        "/v1/pairing/redeem",
+        response_model=Paired,
+        dependencies=[per_address],
+        responses={code: {"model": ErrorBody} for code in (400, 413, 415, 422, 428, 429)},
+        openapi_extra={"requestBody": _json_body(RedeemRequest)},
+    )
     async def redeem(request: Request) -> Paired:
         """Exchange an invite code, or an approved device code, for the user's credentials (once)."""
         asked = _redeem_request(parse_json(await read_capped(request, MAX_PAIRING_BODY)))
@@ -115,7 +127,9 @@ def build_pairing_router(storage: "Storage", settings: ServerSettings) -> APIRou
             raise ApiProblem(status, refused.code, refused.message) from None
         return Paired(user_hash=credentials.user_hash, name=credentials.name, api_key=credentials.api_key)
 
-    @router.post("/v1/auth/dashboard-link", response_model=LoginLink)
+    @router.post(
+        "/v1/auth/dashboard-link", response_model=LoginLink, **signed_route("A one-time dashboard login link")
+    )
     async def login_link(request: Request, signed: Annotated[VerifiedRequest, verified]) -> LoginLink:
         """A one-time login link to the signing user's own dashboard (valid once, 15 minutes)."""
         url = await run_in_threadpool(
@@ -123,13 +137,17 @@ def build_pairing_router(storage: "Storage", settings: ServerSettings) -> APIRou
         )
         return LoginLink(url=url, expires_in=int(LINK_LIFETIME / timedelta(seconds=1)))
 
-    @router.post("/v1/auth/revoke", response_model=Revoked)
+    @router.post("/v1/auth/revoke", response_model=Revoked, **signed_route("End the user's API keys"))
     async def revoke(signed: Annotated[VerifiedRequest, verified]) -> Revoked:
         """End every API key of the signing user now (the user stays: pair again for a new key)."""
         await run_in_threadpool(lambda: storage.expire_keys(signed.user_hash, now=settings.utcnow()))
         return Revoked(revoked=True)
 
     return router
+
+
+def _json_body(model: type[BaseModel]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}
 
 
 def _redeem_request(document: Any) -> RedeemRequest:

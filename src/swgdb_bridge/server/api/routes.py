@@ -110,7 +110,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _signed(
+def signed_route(
     summary: str, body_schema: str | None = None, responses: dict[int | str, dict[str, Any]] | None = None
 ) -> dict[str, Any]:
     """Route options shared by every signed endpoint: documented headers, body schema, error shapes."""
@@ -272,7 +272,7 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
         "/auth/validate",
         response_model=Validation,
         dependencies=[validate_budget],
-        **_signed("Check credentials"),
+        **signed_route("Check credentials"),
     )
     async def validate(request: Annotated[VerifiedRequest, verified]) -> Validation:
         return Validation(valid=True, user_hash=request.user_hash)
@@ -281,7 +281,7 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
         "/sessions/upload",
         response_model=UploadResult,
         status_code=201,
-        **_signed(
+        **signed_route(
             "Upload one session (201 created, 200 unchanged or updated)",
             "SessionPayload",
             {200: {"model": UploadResult, "description": "Already stored: unchanged, or updated"}},
@@ -299,7 +299,7 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
         "/sessions/batch-upload",
         response_model=BatchResult,
         response_model_exclude_none=True,
-        **_signed("Upload several sessions; each item succeeds or fails on its own", "BatchUpload"),
+        **signed_route("Upload several sessions; each item succeeds or fails on its own", "BatchUpload"),
     )
     async def batch_upload(request: Annotated[VerifiedRequest, verified]) -> BatchResult:
         return await run_in_threadpool(lambda: ingest.batch(request.user_hash, ingest.document(request)))
@@ -307,7 +307,7 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
     @router.get(
         "/sessions/{session_id}/status",
         response_model=SessionState,
-        **_signed(
+        **signed_route(
             "One session's state; 404 for unknown ids and other users' sessions",
             responses={404: {"model": ErrorBody}},
         ),
@@ -322,7 +322,7 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
         return _state(found)
 
     @router.get(
-        "/sessions", response_model=SessionPage, **_signed("The user's sessions, newest first, by pages")
+        "/sessions", response_model=SessionPage, **signed_route("The user's sessions, newest first, by pages")
     )
     async def list_sessions(
         request: Annotated[VerifiedRequest, verified],
