@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -142,3 +143,26 @@ def test_codes_catch_every_single_typo() -> None:
 def _random_code() -> str:
     body = "".join(secrets.choice(ALPHABET) for _ in range(8))
     return format_code(body + check_symbol(body))
+
+
+def test_a_signed_in_browser_approves_a_device_on_the_pair_page(live_api: Api) -> None:
+    account = live_api.account("Zorn")
+    started = live_api.http.post("/v1/pairing/device").json()
+    link = live_api.signed(account, "POST", "/v1/auth/dashboard-link").json()["url"]
+    with httpx.Client(follow_redirects=True) as browser:
+        browser.get(link)
+        page = browser.get(started["verification_uri_complete"])
+        assert page.status_code == 200 and f'value="{started["user_code"]}"' in page.text
+        csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+        assert csrf is not None
+        pair = f"{live_api.url}/dashboard/pair"
+        forged = browser.post(pair, data={"code": started["user_code"], "csrf_token": "0" * 64})
+        assert forged.status_code == 403
+        assert redeem(live_api, device_code=started["device_code"]).status_code == 428
+        wrong = browser.post(pair, data={"code": _random_code(), "csrf_token": csrf[1]})
+        assert wrong.status_code == 400
+        done = browser.post(pair, data={"code": started["user_code"], "csrf_token": csrf[1]})
+        assert done.status_code == 200 and "Computer paired" in done.text
+    paired = redeem(live_api, device_code=started["device_code"]).json()
+    Api.secrets.add(paired["api_key"])
+    assert paired["user_hash"] == account.user_hash

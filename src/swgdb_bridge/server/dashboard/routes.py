@@ -32,6 +32,7 @@ from swgdb_bridge.server.dashboard.live import version_events
 from swgdb_bridge.server.dashboard.pages import Page, UrlFor
 from swgdb_bridge.server.dashboard.queries import DashboardQueries
 from swgdb_bridge.server.dashboard.security import SecurityHeaders
+from swgdb_bridge.server.db.pairings import Pairings
 
 if TYPE_CHECKING:
     from swgdb_bridge.server.db.storage import Storage
@@ -122,6 +123,8 @@ class Dashboard:
     ) -> None:
         self.queries = DashboardQueries(storage.engine)
         self.auth = Authenticator(storage, settings.clock)
+        self.pairings = Pairings(storage)
+        self.settings = settings
         self.env = _environment()
         self.poll_seconds = poll_seconds
         self.recheck_seconds = recheck_seconds
@@ -135,6 +138,7 @@ class Dashboard:
                 Route("/events", self.events, name="events"),
                 Route("/login", self.login, name="login"),
                 Route("/logout", self.logout, methods=["POST"], name="logout"),
+                Route("/pair", self.pair, methods=["GET", "POST"], name="pair"),
                 Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             ],
             middleware=[Middleware(SecurityHeaders)],
@@ -218,22 +222,62 @@ class Dashboard:
         )
         return response
 
-    @requires_user(redirect="login")
-    async def logout(self, request: Request, user: DashboardUser) -> Response:
+    async def posted_form(
+        self, request: Request, user: DashboardUser, action: str
+    ) -> dict[str, str] | Response:
+        """A POSTed form's fields, or the refusal page when its CSRF token is not this login's."""
         body = (await request.body())[:4096].decode("utf-8", "replace")
-        submitted = parse_qs(body).get("csrf_token", [None])[0]
-        if not self.auth.csrf_ok(user, submitted):
+        form = {key: values[0] for key, values in parse_qs(body).items()}
+        if not self.auth.csrf_ok(user, form.get("csrf_token")):
             return self.message(
                 request,
                 403,
-                "Log out refused",
+                f"{action} refused",
                 "The form was stale or did not come from this dashboard. Reload the page and try again.",
                 user=user,
             )
+        return form
+
+    @requires_user(redirect="login")
+    async def logout(self, request: Request, user: DashboardUser) -> Response:
+        form = await self.posted_form(request, user, "Log out")
+        if isinstance(form, Response):
+            return form
         await run_in_threadpool(self.auth.logout, user)
         response = RedirectResponse(self.url_for(request)("login"), status_code=303)
         response.delete_cookie(COOKIE_NAME, **_cookie_scope(request))
         return response
+
+    @requires_user(redirect="login")
+    async def pair(self, request: Request, user: DashboardUser) -> Response:
+        """Approve a device pairing (``swgdb-bridge login`` without a code on another computer)."""
+        if request.method == "GET":
+            code = request.query_params.get("code", "")[:40]
+            return self.render(request, "pair.html", user=user, code=code, version="")
+        form = await self.posted_form(request, user, "Pairing")
+        if isinstance(form, Response):
+            return form
+        code = form.get("code", "")[:40]
+        approved = await run_in_threadpool(
+            self.pairings.approve_device, user.user_hash, code, self.settings.utcnow()
+        )
+        if not approved:
+            return self.message(
+                request,
+                400,
+                "No pairing waiting for that code",
+                "The code is mistyped, expired (codes last 10 minutes) or already approved. Run "
+                "`swgdb-bridge login` again on the other computer for a new one.",
+                user=user,
+            )
+        return self.message(
+            request,
+            200,
+            "Computer paired",
+            "The bridge on the other computer now receives a new API key; it replaces your previous key, so "
+            "a bridge on any other computer must log in again.",
+            user=user,
+        )
 
     # -- pages -----------------------------------------------------------------------------------------
 
