@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
 SUITE = "test_batch_118_session_upload.py"
 DEMO = "demo_batch_118_session_upload.py"
 DESELECTED = (
@@ -28,18 +27,6 @@ DESELECTED = (
 SELECTED = 30  # 40 tests, 10 deselected
 
 
-def origin_suite() -> Path:
-    """``../shared/seed/origin-suite`` beside the repository (or beside a folder holding this worktree)."""
-    for folder in REPO.parents:
-        candidate = folder / "shared" / "seed" / "origin-suite"
-        if candidate.is_dir():
-            return candidate
-    pytest.fail(
-        f"the design's origin suite is not at {REPO.parent / 'shared' / 'seed' / 'origin-suite'}; these "
-        "tests need ../shared/seed/origin-suite beside the repository (CI has it)"
-    )
-
-
 def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -47,9 +34,9 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def suite_copy(tmp_path: Path) -> Path:
+def suite_copy(origin_suite_dir: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "origin-suite"
-    shutil.copytree(origin_suite(), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(origin_suite_dir, copy, ignore=shutil.ignore_patterns("__pycache__"))
     for folder, _dirs, files in os.walk(copy):  # the seed is read-only; the demo writes into its copy
         os.chmod(folder, 0o755)
         for name in files:
