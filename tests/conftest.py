@@ -31,6 +31,15 @@ def corpus_dir() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def origin_suite_dir() -> Path:
+    """The design's own test suite and demo (``../shared/seed/origin-suite``; its README says how to run them)."""
+    path = shared_dir() / "seed" / "origin-suite"
+    if not path.is_dir():
+        pytest.fail(f"the design's origin suite is not at {path}: tests need ../shared/seed/origin-suite")
+    return path
+
+
 @pytest.fixture(autouse=True)
 def bridge_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own app folder, so no test reads or writes the user's real state."""

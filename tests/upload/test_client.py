@@ -110,7 +110,7 @@ def test_clock_skew_is_named_plainly(tmp_path) -> None:
         client = SWGDBAPIClient(f"{running.url}/v1", key, user_hash)
         assert client.clock_skew() == pytest.approx(-900, abs=5)
         result = client.validate_credentials()
-    assert result["valid"] is False and result["error"] == "clock_skew"
+    assert result["valid"] is False and result["error_code"] == "clock_skew"
     assert re.search(r"clock is [89]\d\d s behind the SWGDB server", result["message"])
 
 

@@ -109,7 +109,7 @@ def test_a_bomb_answering_an_upload_is_a_failed_upload_not_a_crash(bomb: bytes) 
     transport, _ = serving(bomb, **{"Content-Encoding": "gzip"})
     with client_on(transport) as client:
         result = client.push_session_data(make_document("bomb-1"))
-    assert result["success"] is False and result["error"] == "answer_too_large"
+    assert result["success"] is False and result["error_code"] == "answer_too_large"
 
 
 def test_a_huge_plain_answer_is_cut_at_the_cap_as_sent() -> None:

@@ -240,12 +240,12 @@ def test_export_all_round_trips(tracker_viewer: SessionLogViewer, tmp_path: Path
     tracker_viewer.export_session("all", format="json", output=out, mode="crafting")
     assert json.loads(out.read_text()) == rows
 
-    text = tracker_viewer.export_session("all", format="csv", mode="crafting")
+    text = tracker_viewer.export_text("all", format="csv", mode="crafting")
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert {p["session_id"]: int(p["xp"]) for p in parsed} == {i: d["xp"]["gained"] for i, d in raw.items()}
     assert [p["planets"].split(";") for p in parsed] == [r["planets"] for r in rows]
 
-    root = ET.fromstring(tracker_viewer.export_session("all", format="xml", mode="crafting"))
+    root = ET.fromstring(tracker_viewer.export_text("all", format="xml", mode="crafting"))
     sessions = root.findall("session")
     assert {s.findtext("session_id"): int(s.findtext("credits")) for s in sessions} == {
         i: d["credits"]["gained"] for i, d in raw.items()
@@ -258,11 +258,9 @@ def test_export_one_session_round_trips(
 ) -> None:
     doc = tracker_raw[0].doc
     view = tracker_viewer.view_session(doc["session_id"])
-    assert json.loads(tracker_viewer.export_session(doc["session_id"], format="json")) == view
+    assert json.loads(tracker_viewer.export_text(doc["session_id"], format="json")) == view
 
-    timeline = list(
-        csv.DictReader(io.StringIO(tracker_viewer.export_session(doc["session_id"], format="csv")))
-    )
+    timeline = list(csv.DictReader(io.StringIO(tracker_viewer.export_text(doc["session_id"], format="csv"))))
     by_list = {}
     for row in timeline:
         by_list.setdefault(row["list"], []).append(row)
@@ -271,7 +269,7 @@ def test_export_one_session_round_trips(
     assert [r["details"] for r in by_list["quests"]] == [f"quest_name={q}" for q in doc["quests_completed"]]
 
     out = tmp_path / "one.xml"
-    tracker_viewer.export_session(doc["session_id"], format="xml", output=out)
+    assert tracker_viewer.export_session(doc["session_id"], out, format="xml") is True
     root = ET.parse(out).getroot()
     assert root.findtext("session_id") == doc["session_id"]
     assert int(root.find("sections/xp/total_xp_gained").text) == doc["xp"]["gained"]
@@ -279,7 +277,9 @@ def test_export_one_session_round_trips(
         "quests_completed"
     ]
     with pytest.raises(BridgeError, match="cannot export as 'yaml'"):
-        tracker_viewer.export_session(doc["session_id"], format="yaml")
+        tracker_viewer.export_text(doc["session_id"], format="yaml")
+    assert tracker_viewer.export_session(doc["session_id"], tmp_path / "one.yaml", format="yaml") is False
+    assert not (tmp_path / "one.yaml").exists()
 
 
 def test_index_warm_path_rereads_only_what_changed(sessions_dir: Path, tracker_raw) -> None:

@@ -96,12 +96,14 @@ def _run(
     from rich.console import Console
 
     from swgdb_bridge.viewer import render
+    from swgdb_bridge.viewer.export import write as write_export
 
     if export:
-        text = viewer.export_session(export, format=fmt, output=output, **filters)
+        text = viewer.export_text(export, format=fmt, **filters)
         if output is None:
             sys.stdout.write(text)
         else:
+            write_export(output, text)
             Console(stderr=True).print(f"exported to {output}")
         return
     # Each action gives its data and how to draw it; nothing is drawn for --json.

@@ -23,6 +23,7 @@ from swgdb_bridge.model import Session
 from swgdb_bridge.payload import SessionPayload
 from swgdb_bridge.sanitize import Sanitizer, player_names, scan_for_leaks
 from swgdb_bridge.sanitize.options import SanitizeOptions
+from swgdb_bridge.serialize import design
 from swgdb_bridge.serialize.classify import SESSION_MODES
 from swgdb_bridge.serialize.credits import credit_data
 from swgdb_bridge.serialize.events import event_data
@@ -68,6 +69,8 @@ class SessionLogSerializer:
     timestamp (tests pin it).
     """
 
+    version = SERIALIZER_VERSION
+
     def __init__(
         self,
         options: SanitizeOptions | None = None,
@@ -84,6 +87,14 @@ class SessionLogSerializer:
         """Read one session file and serialize it; raises ``SessionFileError`` or ``SanitizationError``."""
         with gc_paused():
             return self.serialize(read_session(Path(path)))
+
+    def serialize_session(self, session: dict[str, Any]) -> dict[str, Any]:
+        """The design's face: a session dict in, the design's twelve sections out; never raises.
+
+        Built from the payload an upload of the same dict would send (see :mod:`.design`); invalid input
+        gives an error session whose ``metadata.error_message`` names the problem.
+        """
+        return design.serialize_session(self, session)
 
     def serialize(self, session: Session) -> SessionPayload:
         """Sanitize, compute every section, validate against the payload model, then scan for leaks."""

@@ -22,7 +22,14 @@ from swgdb_bridge.sources._discover import (
 )
 from swgdb_bridge.sources._part import FACTS, LifetimeTotals, Part, PartFileError, planet_name, time_named_by
 from swgdb_bridge.sources._parts import FileOutcome, part_from_session, read_parts
-from swgdb_bridge.sources._read import MAX_DOCUMENT_BYTES, ReadResult, read_session, read_sessions
+from swgdb_bridge.sources._read import (
+    MAX_DOCUMENT_BYTES,
+    ReadResult,
+    load_document,
+    parse_document,
+    read_session,
+    read_sessions,
+)
 
 __all__ = [
     "BOT_SESSION_DIRS",
@@ -39,6 +46,8 @@ __all__ = [
     "bot_session_dirs",
     "default_session_dirs",
     "discover_files",
+    "load_document",
+    "parse_document",
     "parse_session_dirs",
     "part_from_session",
     "planet_name",

@@ -81,15 +81,36 @@ def _read_stream(path: Path, stream: BinaryIO) -> Session:
 
 
 def _parse_document(path: Path, data: bytes) -> Session:
-    try:
-        doc = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise SessionFileError(path, _why_not_json(data, exc)) from None
+    return parse_document(_loads(path, data), path)
+
+
+def parse_document(doc: object, where: Path | str) -> Session:
+    """A session from a JSON document already in memory (format told by its keys); ``where`` names it in errors."""
     if isinstance(doc, dict):
         for fmt in _DOCUMENT_FORMATS:
             if fmt.matches(doc):
-                return fmt.parse(Fields.root(path, doc))
-    raise SessionFileError(path, _unknown_shape(doc))
+                return fmt.parse(Fields.root(Path(where), doc))
+    raise SessionFileError(where, _unknown_shape(doc))
+
+
+def load_document(path: Path) -> object:
+    """One session file's JSON document as written (size-capped, errors name the file); JSON Lines are not one."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise SessionFileError(path, f"too large ({size / 2**20:,.0f} MiB) to load as one JSON document")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SessionFileError(path, f"cannot be read ({exc.strerror or exc}); check permissions") from None
+    return _loads(path, data.removeprefix(_BOM))
+
+
+def _loads(path: Path, data: bytes) -> object:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise SessionFileError(path, _why_not_json(data, exc)) from None
 
 
 def _why_not_json(data: bytes, exc: orjson.JSONDecodeError) -> str:

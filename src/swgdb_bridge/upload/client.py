@@ -29,6 +29,7 @@ from swgdb_bridge import __version__
 from swgdb_bridge.errors import APIError, AuthError, UploadError
 from swgdb_bridge.payload import SESSION_ID_PATTERN, SessionPayload
 from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
+from swgdb_bridge.upload import results as design_results
 from swgdb_bridge.upload._auth import SignedAuth
 from swgdb_bridge.upload._limits import (
     DEFAULT_DEADLINE_SECONDS,
@@ -81,20 +82,6 @@ class UploadResult:
     @property
     def stored(self) -> bool:
         return self.status in STORED_STATUSES
-
-    def as_dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = {
-            "success": self.stored,
-            "session_id": self.session_id,
-            "status": self.status,
-        }
-        if self.digest:
-            result["digest"] = self.digest
-        if self.error:
-            result["error"] = self.error
-        if self.message:
-            result["message"] = self.message
-        return result
 
 
 def encode_payload(payload: PayloadLike) -> bytes:
@@ -336,17 +323,12 @@ class SWGDBAPIClient:
         return (before + after) / 2 - _parse_server_time(info.get("server_time"))
 
     def validate_credentials(self) -> dict[str, Any]:
-        """``{"valid": bool, "user_hash", "message"}``; never raises for a bad key or an unreachable server."""
+        """The design's ``{"success", "valid", "user_info" | "error", ...}``; never raises (see ``results``)."""
         try:
             data = self._json("GET", "/auth/validate")
         except APIError as exc:
-            return {"valid": False, "user_hash": self.user_hash, "message": str(exc), "error": exc.code}
-        valid = bool(data.get("valid"))
-        return {
-            "valid": valid,
-            "user_hash": data.get("user_hash", self.user_hash),
-            "message": "credentials accepted",
-        }
+            return design_results.credentials_refused(exc, self.user_hash)
+        return design_results.credentials_accepted(data, self.user_hash)
 
     def send_session(self, body: bytes) -> UploadResult:
         """Upload one encoded payload. Raises :class:`TransientAPIError` when it is worth trying later."""
@@ -385,19 +367,18 @@ class SWGDBAPIClient:
         return [r for r in results if r is not None]
 
     def push_session_data(self, session_data: PayloadLike) -> dict[str, Any]:
-        """Upload one session (seed API): ``{"success", "session_id", "status", "digest" | "error", "message"}``."""
+        """Upload one session; the design's ``{"success", "swgdb_session_id", "message" | "error"}``, never raises."""
         try:
-            return self.send_session(encode_payload(session_data)).as_dict()
+            return design_results.upload_result(self.send_session(encode_payload(session_data)))
         except APIError as exc:
-            return {"success": False, "status": "failed", "error": exc.code, "message": str(exc)}
+            return design_results.failure(exc)
 
     def batch_upload_sessions(self, sessions: Sequence[PayloadLike]) -> dict[str, Any]:
-        """Upload many sessions (seed API): ``{"success": all stored, "results": [...]}``."""
+        """Upload many sessions; the design's ``{"success", "uploaded_count", "failed_count", "session_ids"}``."""
         try:
-            results = self.send_batch([encode_payload(s) for s in sessions])
+            return design_results.batch_result(self.send_batch([encode_payload(s) for s in sessions]))
         except APIError as exc:
-            return {"success": False, "results": [], "error": exc.code, "message": str(exc)}
-        return {"success": all(r.stored for r in results), "results": [r.as_dict() for r in results]}
+            return design_results.batch_failure(exc, len(sessions))
 
     def get_upload_status(self, session_id: str) -> dict[str, Any]:
         """``GET /v1/sessions/{id}/status``: status, digest, received_at, updated_at (404 → UploadError)."""

@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from swgdb_bridge import paths
-from swgdb_bridge.errors import APIError, ConfigError
+from swgdb_bridge.errors import APIError, ConfigError, StateError
+from swgdb_bridge.upload import design
 from swgdb_bridge.upload._retry import TokenBucket, backoff_delay, bounded_hint
 from swgdb_bridge.upload.client import SWGDBAPIClient, TransientAPIError, UploadResult
 from swgdb_bridge.upload.config import UploadConfig
+from swgdb_bridge.upload.design import UploadRecord
+from swgdb_bridge.upload.memory_queue import InMemoryQueue
 from swgdb_bridge.upload.outbox import FileRecord, NewItem, Outbox, QueuedItem, UploaderLock
 from swgdb_bridge.upload.prepare import changed_files, prepare_all
 
@@ -51,6 +54,7 @@ class UploadReport:
     queued: int = 0
     errors: list[str] = field(default_factory=list)
     would_send: list[dict[str, Any]] = field(default_factory=list)
+    records: list[UploadRecord] = field(default_factory=list)  # per session sent (not in as_dict)
 
     @property
     def ok(self) -> bool:
@@ -78,13 +82,17 @@ class UploadReport:
         }
 
 
-class SWGDBUploadManager:
-    """Drains the outbox through the client: batching, pacing, retry scheduling and dead letters."""
+class SWGDBUploadManager(InMemoryQueue):
+    """Drains the outbox through the client: batching, pacing, retry scheduling and dead letters.
+
+    Built with a client alone it is the design's in-memory queue (:class:`InMemoryQueue`:
+    ``add_to_queue``, ``process_queue``, ``retry_failed_uploads``); only :meth:`flush` needs the outbox.
+    """
 
     def __init__(
         self,
         client: SWGDBAPIClient,
-        outbox: Outbox,
+        outbox: Outbox | None = None,
         *,
         retry_delay_seconds: float = 30.0,
         batch: bool = True,
@@ -98,6 +106,7 @@ class SWGDBUploadManager:
         self.max_batch_sessions = max_batch_sessions
         self.max_batch_bytes = max_batch_bytes
         self._configured = False
+        super().__init__()
 
     def configure_from_server(self) -> None:
         """Adopt the server's batch and body limits where lower than ours, and pace under its rate limit.
@@ -121,6 +130,11 @@ class SWGDBUploadManager:
 
     def flush(self, report: UploadReport | None = None, progress: Progress | None = None) -> UploadReport:
         """Send everything that is due. Stops early, leaving the rest queued, when the server is unhappy."""
+        if self.outbox is None:
+            raise StateError(
+                "SWGDBUploadManager.flush drains the durable outbox, and this manager has none; pass "
+                "outbox=Outbox() (or use process_queue for sessions added with add_to_queue)"
+            )
         report = report or UploadReport()
         total = self.outbox.count_due()
         done = 0
@@ -156,6 +170,7 @@ class SWGDBUploadManager:
         for item, result in zip(items, results, strict=True):
             if result.stored:
                 report.count(result)
+                report.records.append(design.record(item.session_id, item.source, result.status))
             else:
                 self._bury(item, result, report)
 
@@ -168,6 +183,7 @@ class SWGDBUploadManager:
         )
         self.outbox.bury(item, reason)
         report.failed += 1
+        report.records.append(design.record(item.session_id, item.source, result.status, reason))
         report.errors.append(f"session {item.session_id} ({item.source or 'queued payload'}): {reason}")
 
     def _next_attempt(self, item: QueuedItem, retry_after: float | None) -> float:
@@ -213,12 +229,41 @@ class SessionUploader:
         self.batch = batch
         self.max_batch_sessions = max_batch_sessions
         self.workers = workers  # processes for serializing a large backfill; None: one per CPU (see prepare)
+        self.session_dirs: list[Path] = list(self.config.session_dirs)  # where discovery looks by default
+        self.uploaded_sessions: list[UploadRecord] = []  # every session sent by this uploader, in order
 
     def __repr__(self) -> str:
         return f"SessionUploader(api_url={self.config.swgdb_api_url!r}, user_hash={self.config.user_hash!r})"
 
     def close(self) -> None:
         self.client.close()
+
+    @property
+    def sessions_dir(self) -> Path | None:
+        """The design's single session folder: the first folder discovery looks in."""
+        return self.session_dirs[0] if self.session_dirs else None
+
+    @sessions_dir.setter
+    def sessions_dir(self, folder: Path | str) -> None:
+        self.session_dirs = [Path(folder)]
+
+    def find_session_logs(self) -> list[Path]:
+        """The session files in :attr:`session_dirs` (the design's name for discovery)."""
+        from swgdb_bridge.sources import discover_files
+
+        return discover_files(self.session_dirs)
+
+    def load_session_data(self, path: Path | str) -> dict[str, Any] | None:
+        """One session file as the design's dict, with its file facts; None when it is not one."""
+        return design.load_session_data(Path(path))
+
+    def sanitize_session_data(self, session_data: dict[str, Any]) -> dict[str, Any]:
+        """The design's config filter: a copy without the sections the config excludes, marked ``_sanitized``."""
+        return design.sanitize_session_data(session_data, self.config.sanitize_options)
+
+    def get_upload_statistics(self) -> dict[str, Any]:
+        """Totals, success rate and last upload over :attr:`uploaded_sessions`."""
+        return design.upload_statistics(self.uploaded_sessions)
 
     def check_credentials(self) -> None:
         missing = [
@@ -260,13 +305,7 @@ class SessionUploader:
         """Like :meth:`upload_all_sessions` but returns the :class:`UploadReport`; ``files`` skips discovery."""
         if not dry_run:
             self.check_credentials()
-        from swgdb_bridge.sources import discover_files
-
-        found = (
-            list(files)
-            if files is not None
-            else discover_files([Path(d) for d in (dirs or self.config.session_dirs)])
-        )
+        found = list(files) if files is not None else self._discover(dirs)
         if dry_run:
             report = UploadReport()
             with Outbox(self.outbox_path) as outbox:
@@ -276,6 +315,13 @@ class SessionUploader:
             return report
         with UploaderLock(self.state_folder), Outbox(self.outbox_path) as outbox:
             return self.process(outbox, found, since=since, force=force, progress=progress)
+
+    def _discover(self, dirs: Sequence[Path | str] | None) -> list[Path]:
+        if dirs is None:
+            return self.find_session_logs()
+        from swgdb_bridge.sources import discover_files
+
+        return discover_files([Path(d) for d in dirs])
 
     @property
     def state_folder(self) -> Path | None:
@@ -297,6 +343,7 @@ class SessionUploader:
             outbox.make_all_due()
         self._queue_files(outbox, files, report, since=since, force=force, dry_run=False, progress=progress)
         self.manager(outbox).flush(report, progress)
+        self.uploaded_sessions.extend(report.records)
         return report
 
     def manager(self, outbox: Outbox) -> SWGDBUploadManager:

@@ -70,10 +70,15 @@ def _ranked(sessions: list[SessionSummary]) -> tuple[dict[str, Any] | None, dict
 
 
 def analyze(sessions: list[SessionSummary]) -> dict[str, Any]:
-    """The analysis document; the seed reads ``analysis['total_xp_gained']`` from it."""
+    """The analysis document; ``total_sessions``, ``total_duration_hours`` and ``average_session_duration``
+    (minutes) are the design's names for figures of the totals."""
     best, worst = _ranked(sessions)
+    totals = _totals(sessions)
     return {
-        **_totals(sessions),
+        **totals,
+        "total_sessions": totals["sessions"],
+        "total_duration_hours": round(totals["time_played_minutes"] / 60.0, 2),
+        "average_session_duration": totals["average_duration_minutes"],
         "first_start": min(s.start for s in sessions).isoformat() if sessions else None,
         "last_end": max(s.end for s in sessions).isoformat() if sessions else None,
         "by_character": _grouped(sessions, lambda s: [s.character] if s.character else []),

@@ -1,4 +1,5 @@
-"""Two sessions side by side: each figure for A and B, the delta (B - A) and the ratio (B / A)."""
+"""Sessions side by side: each session's figures by id (any number), and for two sessions each figure for
+A and B, the delta (B - A) and the ratio (B / A)."""
 
 from __future__ import annotations
 
@@ -52,4 +53,28 @@ def compare(a: SessionSummary, b: SessionSummary) -> dict[str, Any]:
             "only_a": sorted(planets_a - planets_b),
             "only_b": sorted(planets_b - planets_a),
         },
+    }
+
+
+def figures(summary: SessionSummary) -> dict[str, Any]:
+    """One session's figures under the design's names."""
+    return {
+        "character": summary.character,
+        "start": summary.start.isoformat(),
+        "duration_minutes": summary.duration_minutes,
+        "xp_gained": summary.xp,
+        "xp_per_hour": summary.xp_per_hour,
+        "credits_gained": summary.credits,
+        "credits_per_hour": summary.credits_per_hour,
+        "quests_completed": summary.quests,
+        "efficiency_score": summary.efficiency_score,
+        "planets": list(summary.planets),
+    }
+
+
+def side_by_side(summaries: list[SessionSummary]) -> dict[str, Any]:
+    """The design's comparison: the ids compared, in order, and each one's figures."""
+    return {
+        "sessions_compared": [s.session_id for s in summaries],
+        "comparison_data": {s.session_id: figures(s) for s in summaries},
     }

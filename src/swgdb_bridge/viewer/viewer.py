@@ -8,6 +8,7 @@ export) opens the session file itself. Each query rescans the folders when the l
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Sequence
@@ -15,15 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from swgdb_bridge import paths
-from swgdb_bridge.errors import SessionFileError
+from swgdb_bridge.errors import BridgeError, SessionFileError
+from swgdb_bridge.upload import design
 from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.viewer import build, detail, discovery, export, preview, upload_state
 from swgdb_bridge.viewer.analyze import analyze
-from swgdb_bridge.viewer.compare import compare
+from swgdb_bridge.viewer.compare import compare, side_by_side
 from swgdb_bridge.viewer.errors import UnknownSessionError
 from swgdb_bridge.viewer.filters import SessionFilter
 from swgdb_bridge.viewer.index import Progress, ScanReport, SummaryIndex, file_digest
 from swgdb_bridge.viewer.summary import SessionSummary
+
+log = logging.getLogger(__name__)
 
 INDEX_FILE = "viewer-index.sqlite"
 DirArg = str | Path | Sequence[str | Path] | None
@@ -121,6 +125,25 @@ class SessionLogViewer:
             raise SessionFileError(unreadable[0].path, unreadable[0].reason)
         raise UnknownSessionError(session_id, sorted({s.session_id for s in summaries}))
 
+    # -- the design's session dicts ------------------------------------------------------------------
+
+    def find_session_files(self) -> list[Path]:
+        """The session files in the folders, sorted (the design's name for discovery)."""
+        return [Path(p) for p in self._discover()]
+
+    def load_session(self, path: Path | str) -> dict[str, Any] | None:
+        """One session file as the design's dict, with its file facts; None (logged) when it is not one."""
+        return design.load_session_data(Path(path))
+
+    def load_all_sessions(self) -> dict[str, dict[str, Any]]:
+        """Every readable session file as the design's dict, by the session id the other methods take."""
+        sessions: dict[str, dict[str, Any]] = {}
+        for summary in sorted(self._summaries(), key=lambda s: s.path):
+            loaded = self.load_session(summary.path)
+            if loaded is not None:
+                sessions[summary.session_id] = loaded
+        return sessions
+
     # -- queries -----------------------------------------------------------------------------------
 
     def _row(self, summary: SessionSummary, states: dict[str, str]) -> dict[str, Any]:
@@ -172,8 +195,17 @@ class SessionLogViewer:
         """Totals, averages, rates, per character and per planet, best and worst sessions."""
         return analyze(SessionFilter.build(**filters).apply(self._summaries()))
 
-    def compare_sessions(self, a: str, b: str) -> dict[str, Any]:
-        return compare(self._find(a), self._find(b))
+    def compare_sessions(self, *session_ids: str | Sequence[str]) -> dict[str, Any]:
+        """Sessions side by side, given as ids or one list of ids (the design's call).
+
+        Always the design's ``sessions_compared`` and ``comparison_data`` (each session's figures by id);
+        for exactly two sessions also each figure for A and B with the delta and ratio.
+        """
+        one_list = len(session_ids) == 1 and not isinstance(session_ids[0], str)
+        ids = session_ids[0] if one_list else session_ids
+        found = [self._find(str(session_id)) for session_id in ids]
+        pair = compare(*found) if len(found) == 2 else {}
+        return {**side_by_side(found), **pair}
 
     def queue_session(self, session_id: str) -> str:
         """Put the sanitized payload of one session into the uploader's outbox; returns its upload state.
@@ -191,15 +223,21 @@ class SessionLogViewer:
             box.enqueue([payload_item(payload, summary.path)], files=[FileRecord(summary.path, digest, 1)])
         return upload_state.states_of([summary])[summary.path]
 
-    def export_session(
-        self, session_id: str = "all", format: str = "json", output: str | Path | None = None, **filters: Any
-    ) -> str:
-        """One session's view, or ``"all"`` (the filtered list), as json/csv/xml; written to ``output`` if given."""
+    def export_text(self, session_id: str = "all", format: str = "json", **filters: Any) -> str:
+        """One session's view, or ``"all"`` (the filtered list), as json/csv/xml text."""
         export.check_format(format)
         document: Any = (
             self.list_sessions(**filters) if session_id == "all" else self.view_session(session_id)
         )
-        text = export.render(document, format)
-        if output is not None:
-            export.write(Path(output), text)
-        return text
+        return export.render(document, format)
+
+    def export_session(
+        self, session_id: str, output: str | Path, format: str = "json", **filters: Any
+    ) -> bool:
+        """The design's export: :meth:`export_text` written to ``output``; False (logged) when it cannot be."""
+        try:
+            export.write(Path(output), self.export_text(session_id, format, **filters))
+        except BridgeError as exc:
+            log.warning("export of %r failed: %s", session_id, exc)
+            return False
+        return True
