@@ -25,14 +25,15 @@ def mount_dashboard(app: Starlette, storage: Storage, settings: ServerSettings, 
     its live-update streams are capped by :class:`~swgdb_bridge.server.dashboard.live.StreamLimit`."""
     from swgdb_bridge.server.dashboard.auth import COOKIE_NAME, Authenticator
     from swgdb_bridge.server.dashboard.live import StreamLimit, StreamSlots
-    from swgdb_bridge.server.dashboard.routes import PATHS, create_dashboard
+    from swgdb_bridge.server.dashboard.routes import create_dashboard
 
     auth = Authenticator(storage, settings.clock)
     slots = StreamSlots(settings.max_streams_per_login, settings.max_streams)
     app.state.stream_slots = slots
+    pages = create_dashboard(storage, settings, **options)
     dashboard = StreamLimit(
-        create_dashboard(storage, settings, **options),
-        route=PATHS["events"],
+        pages,
+        route=pages.url_path_for("events"),
         cookie=COOKIE_NAME,
         identify=lambda cookie: user.user_id if (user := auth.user_for(cookie)) else None,
         slots=slots,
