@@ -3,6 +3,12 @@
 It mirrors the upstream SWGDB schema (``data/session_schema.yaml`` of the MS11 project) field for field,
 and is stricter where privacy needs it: unknown fields are refused (``extra="forbid"``), so nothing the
 sanitizer did not see can ride along. ``payload_json_schema()`` exports it for docs and other clients.
+
+It is also where every size and range is bounded, because the server validates with it before doing any
+other work: lists and strings have maximum lengths (a list that is too long is refused before its items are
+looked at, and a list stops at its first bad item, so a million bad items cost one error), counts stay below
+2³¹ (a database sums four billion of them without overflowing 64 bits), floats are finite and bounded, and
+timestamps lie in the years 2000–2100 (so converting any of them to UTC cannot overflow).
 """
 
 from __future__ import annotations
@@ -10,16 +16,16 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, TypeGuard
+from datetime import datetime
+from typing import Annotated, Any, Literal, TypeGuard, TypeVar
 
 import orjson
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
-    NonNegativeFloat,
-    NonNegativeInt,
     PrivateAttr,
 )
 
@@ -42,9 +48,41 @@ def is_session_id(value: object) -> TypeGuard[str]:
     )
 
 
-Count = NonNegativeInt
-Rate = NonNegativeFloat
-Breakdown = dict[str, NonNegativeInt]
+MAX_TEXT_CHARS = 2000
+"""Longest string anywhere in a payload (a chat line, a quest name, a dictionary key)."""
+MAX_EVENTS = 1_000_000
+"""Longest event list: the largest session the pipeline is benchmarked with (BENCHMARKS.md)."""
+MAX_NAMES = 10_000
+"""Longest list of names or points (planets, cities, skills, balance points) and largest breakdown."""
+MAX_GAME_INT = 2**31 - 1
+"""Largest count or amount: far above anything the game produces in one session, and low enough that a
+database sums four billion sessions' worth without leaving a signed 64-bit integer."""
+MAX_RATE = 1e12
+"""Largest per-hour rate (MAX_GAME_INT in one minute is about 1.3e11)."""
+MAX_EVENT_MINUTES = 7 * 24 * 60
+"""Longest duration of one event or period, in minutes (a week: a session itself is at most a day)."""
+MAX_DISTANCE = 1e6
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def _in_era(moment: datetime) -> datetime:
+    """Checked on the local fields, before any conversion: inside the era, shifting to UTC cannot overflow."""
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValueError(f"timestamp must lie in the years {EARLIEST_YEAR}-{LATEST_YEAR}")
+    return moment
+
+
+Timestamp = Annotated[AwareDatetime, AfterValidator(_in_era)]
+Count = Annotated[int, Field(ge=0, le=MAX_GAME_INT)]
+Amount = Annotated[int, Field(ge=-MAX_GAME_INT, le=MAX_GAME_INT)]
+Rate = Annotated[float, Field(ge=0, le=MAX_RATE, allow_inf_nan=False)]
+Minutes = Annotated[float, Field(ge=0, le=MAX_EVENT_MINUTES, allow_inf_nan=False)]
+Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
+Breakdown = Annotated[dict[Text, Count], Field(max_length=MAX_NAMES)]
+Names = Annotated[list[Text], Field(max_length=MAX_NAMES, fail_fast=True)]
+Item = TypeVar("Item")
+Events = Annotated[list[Item], Field(max_length=MAX_EVENTS, fail_fast=True)]
+"""A list of at most :data:`MAX_EVENTS` items that stops at its first invalid item: ``Events[XPEventOut]``."""
 
 XPSource = Literal["combat", "quest", "crafting", "exploration", "social", "other"]
 CreditSource = Literal["quest", "vendor", "trade", "mission", "other"]
@@ -61,11 +99,11 @@ DataSource = Literal["ms11_bot", "manual_upload", "api_import"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_TEXT_CHARS)
 
 
 class XPEventOut(_Strict):
-    timestamp: AwareDatetime | None = None
+    timestamp: Timestamp | None = None
     amount: Count
     profession: str | None = None
     skill: str | None = None
@@ -79,42 +117,42 @@ class XPEventOut(_Strict):
 class Slowdown(_Strict):
     skill: str
     reason: str
-    duration_minutes: Rate | None = None
+    duration_minutes: Minutes | None = None
 
 
 class XPData(_Strict):
     total_xp_gained: Count
     xp_per_hour: Rate
-    xp_events: list[XPEventOut]
+    xp_events: Events[XPEventOut]
     profession_breakdown: Breakdown
     skill_breakdown: Breakdown
     source_breakdown: Breakdown
-    fastest_skills: list[str] = []
-    slowdowns_detected: list[Slowdown] = []
+    fastest_skills: Names = []
+    slowdowns_detected: Annotated[list[Slowdown], Field(max_length=MAX_NAMES, fail_fast=True)] = []
 
 
 class CreditEventOut(_Strict):
-    timestamp: AwareDatetime | None = None
-    amount: int
+    timestamp: Timestamp | None = None
+    amount: Amount
     source: CreditSource = "other"
-    balance_after: int | None = None
+    balance_after: Amount | None = None
     transaction_type: TransactionType
 
 
 class BalancePoint(_Strict):
-    timestamp: AwareDatetime | None = None
-    balance: int
+    timestamp: Timestamp | None = None
+    balance: Amount
 
 
 class CreditData(_Strict):
     total_credits_gained: Count
     credits_per_hour: Rate
-    credit_events: list[CreditEventOut]
-    balance_history: list[BalancePoint]
+    credit_events: Events[CreditEventOut]
+    balance_history: Events[BalancePoint]
 
 
 class QuestEventOut(_Strict):
-    timestamp: AwareDatetime | None = None
+    timestamp: Timestamp | None = None
     quest_name: Annotated[str, Field(min_length=1)]
     quest_type: QuestType = "other"
     reward_type: RewardType = "other"
@@ -125,32 +163,32 @@ class QuestEventOut(_Strict):
 class QuestData(_Strict):
     total_quests_completed: Count
     quests_per_hour: Rate
-    quest_events: list[QuestEventOut]
+    quest_events: Events[QuestEventOut]
     quest_types: Breakdown
     reward_types: Breakdown
 
 
 class LocationEventOut(_Strict):
-    timestamp: AwareDatetime | None = None
+    timestamp: Timestamp | None = None
     planet: Annotated[str, Field(min_length=1)]
     city: Annotated[str, Field(min_length=1)] | None = None
-    coordinates: Annotated[list[int], Field(min_length=2, max_length=2)] | None = None
-    duration_minutes: Rate | None = None
+    coordinates: Annotated[list[Amount], Field(min_length=2, max_length=2)] | None = None
+    duration_minutes: Minutes | None = None
     purpose: LocationPurpose = "other"
 
 
 class LocationData(_Strict):
     total_locations_visited: Count
-    unique_planets: list[str]
-    unique_cities: list[str]
-    location_events: list[LocationEventOut]
-    travel_time_minutes: Rate
-    zone_efficiency: dict[str, Rate]
-    time_per_planet_minutes: dict[str, Rate] = {}
+    unique_planets: Names
+    unique_cities: Names
+    location_events: Events[LocationEventOut]
+    travel_time_minutes: Minutes
+    zone_efficiency: Annotated[dict[Text, Rate], Field(max_length=MAX_NAMES)]
+    time_per_planet_minutes: Annotated[dict[Text, Minutes], Field(max_length=MAX_NAMES)] = {}
 
 
 class CommunicationEventOut(_Strict):
-    timestamp: AwareDatetime | None = None
+    timestamp: Timestamp | None = None
     event_type: ChatType
     sender: str | None = None
     message: str | None = None
@@ -161,10 +199,10 @@ class CommunicationEventOut(_Strict):
 
 
 class PlayerEncounterOut(_Strict):
-    timestamp: AwareDatetime | None = None
+    timestamp: Timestamp | None = None
     player: str | None = None  # keyed pseudonym, never the real name
     location: str | None = None
-    distance: Rate | None = None
+    distance: Annotated[float, Field(ge=0, le=MAX_DISTANCE, allow_inf_nan=False)] | None = None
     interaction_type: InteractionType = "other"
     player_name_removed: bool = Field(default=True, alias="_player_name_removed")
 
@@ -172,7 +210,7 @@ class PlayerEncounterOut(_Strict):
 
 
 class GuildAlertOut(_Strict):
-    timestamp: AwareDatetime | None = None
+    timestamp: Timestamp | None = None
     sender: str | None = None
     message: str | None = None
     alert_type: AlertType = "other"
@@ -185,36 +223,38 @@ class GuildAlertOut(_Strict):
 
 
 class AfkPeriodOut(_Strict):
-    start_time: AwareDatetime | None = None
-    end_time: AwareDatetime | None = None
-    duration_minutes: Rate | None = None
+    start_time: Timestamp | None = None
+    end_time: Timestamp | None = None
+    duration_minutes: Minutes | None = None
     reason: str | None = None
 
 
 class StuckEventOut(_Strict):
-    timestamp: AwareDatetime | None = None
+    timestamp: Timestamp | None = None
     location: str | None = None
     reason: str | None = None
-    duration_seconds: Rate | None = None
+    duration_seconds: Annotated[float, Field(ge=0, le=MAX_EVENT_MINUTES * 60, allow_inf_nan=False)] | None = (
+        None
+    )
 
 
 class EventData(_Strict):
     total_events: Count
     event_types: Breakdown
-    communication_events: list[CommunicationEventOut]
-    player_encounters: list[PlayerEncounterOut]
-    guild_alerts: list[GuildAlertOut]
-    afk_periods: list[AfkPeriodOut]
-    stuck_events: list[StuckEventOut]
+    communication_events: Events[CommunicationEventOut]
+    player_encounters: Events[PlayerEncounterOut]
+    guild_alerts: Events[GuildAlertOut]
+    afk_periods: Events[AfkPeriodOut]
+    stuck_events: Events[StuckEventOut]
 
 
 class PerformanceMetrics(_Strict):
-    session_duration_minutes: Rate
+    session_duration_minutes: Minutes
     total_actions: Count
     actions_per_hour: Rate
     efficiency_score: Rate
     unique_locations_visited: Count | None = None
-    total_travel_time_minutes: Rate | None = None
+    total_travel_time_minutes: Minutes | None = None
     unique_players_encountered: Count | None = None
     quests_completed: Count | None = None
     afk_periods: Count | None = None
@@ -229,10 +269,10 @@ class SanitizationReport(_Strict):
 
 
 class Metadata(_Strict):
-    serialization_timestamp: AwareDatetime
+    serialization_timestamp: Timestamp
     serializer_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
     data_source: DataSource = "ms11_bot"
-    original_session_keys: list[str]
+    original_session_keys: Names
     sanitization_applied: bool
     session_mode: SessionMode | None = None
     character_name: str | None = None
@@ -249,8 +289,8 @@ class SessionPayload(_Strict):
 
     session_id: SessionId
     character_name: Annotated[str, Field(min_length=1, max_length=50)]
-    start_time: AwareDatetime
-    end_time: AwareDatetime
+    start_time: Timestamp
+    end_time: Timestamp
     duration_minutes: Annotated[float, Field(ge=0, le=1440)]
     xp_data: XPData
     credit_data: CreditData

@@ -24,6 +24,7 @@ def test_info_is_unsigned_and_states_the_limits(live_api: Api) -> None:
     assert info["limits"] == {
         "max_body_bytes": ROOMY.max_body_bytes,
         "max_decompressed_bytes": ROOMY.max_decompressed_bytes,
+        "max_json_values": ROOMY.max_json_values,
         "max_batch_sessions": ROOMY.max_batch_sessions,
         "max_clock_skew_seconds": 300,
         "rate_limit": {

@@ -62,7 +62,7 @@ class Served:
 def served(backend_url: str) -> Iterator[Served]:
     clock = Clock()
     storage = Storage(backend_url, server_secret=os.urandom(32))
-    settings = ServerSettings(clock=clock)
+    settings = ServerSettings(clock=clock, trusted_proxies=("127.0.0.1",))  # as if behind a local proxy
     running = start_server(
         storage=storage, settings=settings, dashboard_options={"poll_seconds": 0.1, "recheck_seconds": 0.2}
     )
@@ -294,7 +294,7 @@ def test_session_cookie_flags(dash: Dash) -> None:
     flags = {part.strip().lower() for part in cookie.split(";")[1:]}
     assert {"httponly", "samesite=lax", "path=/dashboard"} <= flags
     assert "secure" not in flags
-    # Behind a TLS-terminating proxy on loopback (uvicorn trusts its X-Forwarded-Proto), the cookie is Secure.
+    # Behind a TLS-terminating proxy configured as trusted (its X-Forwarded-Proto counts), the cookie is Secure.
     secure = dash.client(headers={"X-Forwarded-Proto": "https"}).get(dash.link(dash.alice))
     assert "secure" in {part.strip().lower() for part in secure.headers["set-cookie"].split(";")}
 

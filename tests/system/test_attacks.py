@@ -10,9 +10,13 @@ import gzip
 import hashlib
 import json
 import logging
+import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -20,7 +24,9 @@ import pytest
 
 from fixtures.live_server import Account, Api, FrozenClock
 from fixtures.payloads import make_document, make_payload
+from fixtures.postgres import TEST_SERVER_SECRET
 from swgdb_bridge import protocol
+from swgdb_bridge.server.db.storage import Storage
 from swgdb_bridge.server.settings import MIB, ServerSettings
 
 pytestmark = pytest.mark.usefixtures("log_leak_watch")  # the whole suite's logs: no key, no signature
@@ -399,10 +405,11 @@ def test_schema_invalid_payloads_are_a_422_and_store_nothing(live_api: Api, muta
 
 
 @pytest.mark.parametrize(
-    ("value", "status"), [(2**63 - 1, 201), (-(2**63), 201), (2**63, 422), (2**64 - 1, 422)]
+    ("value", "status"),
+    [(2**31 - 1, 201), (-(2**31 - 1), 201), (2**31, 422), (2**63, 422), (2**64 - 1, 422)],
 )
 def test_integers_must_fit_in_64_bits(live_api: Api, value: int, status: int) -> None:
-    """Databases hold signed 64-bit integers: beyond that a 422 (it used to be a 500 on SQLite)."""
+    """Amounts stay below 2**31, so databases sum them in 64 bits: beyond, a 422 (once a 500 on SQLite)."""
     account = live_api.account()
     document = make_document("int64-1")
     document["credit_data"]["credit_events"] = [{"amount": value, "transaction_type": "gain"}]
@@ -476,3 +483,85 @@ def test_logs_never_hold_keys_signatures_or_session_content(
         private,
     ):
         assert secret not in text
+
+
+# --- resources of a real server process under abuse (issue 13) --------------------------------------------
+
+
+def _status_mib(pid: int, field: str) -> float:
+    """``VmRSS`` (now) or ``VmHWM`` (peak) of a process, in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no {field} in /proc/{pid}/status")
+
+
+@pytest.fixture
+def server_process(tmp_path: Path) -> Iterator[tuple[Any, Account]]:
+    """``server run`` in its own process on SQLite (its memory is its own), and one user on it."""
+    from test_scaleout import ServerProcess
+
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    with Storage(url, server_secret=TEST_SERVER_SECRET) as storage:
+        account = Account(*storage.add_user("attacker"))
+    server = ServerProcess(url, tmp_path / "server.log", SWGDB_HEADER_TIMEOUT="2").start()
+    try:
+        yield server, account
+    finally:
+        server.stop()
+
+
+def _amplification_bodies() -> list[bytes]:
+    """Gzip bodies of 14-30 KB: 500k and 1M invalid list items, and 10M empty objects (30 MB inflated)."""
+    bodies = []
+    for items in (500_000, 1_000_000):
+        document = make_document("amplify")
+        document["xp_data"]["xp_events"] = [1] * items
+        bodies.append(gzip.compress(orjson.dumps(document)))
+    bodies.append(gzip.compress(b"[" + b"{}," * 10_000_000 + b"{}]"))
+    return bodies
+
+
+@pytest.mark.slow
+def test_amplification_attacks_leave_server_memory_bounded(server_process: tuple[Any, Account]) -> None:
+    """Was: +1.1 GB for one 500k-item body, +2.3 GB for 1M, ~5 GB for three at once, /v1/info stalling."""
+    server, account = server_process
+    pid = server.process.pid
+    bodies = _amplification_bodies()
+    before = _status_mib(pid, "VmRSS")
+
+    def attack(body: bytes) -> httpx.Response:
+        headers = protocol.sign_request(account.api_key, account.user_hash, "POST", UPLOAD, body)
+        headers |= {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+        return httpx.post(server.url + UPLOAD, content=body, headers=headers, timeout=120)
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        answers = list(pool.map(attack, bodies))
+    assert [answer.status_code for answer in answers] == [422, 422, 413]
+    assert answers[2].json()["error"] == "body_too_complex"
+    assert all(len(answer.content) < 4096 for answer in answers)
+    growth = _status_mib(pid, "VmHWM") - before
+    print(f"server RSS {before:.0f} MiB before, peak +{growth:.0f} MiB under the three attacks at once")
+    assert growth < 400
+    assert httpx.get(server.url + "/v1/info", timeout=10).status_code == 200
+
+
+@pytest.mark.slow
+def test_running_out_of_file_descriptors_logs_no_traceback_per_accept(
+    server_process: tuple[Any, Account],
+) -> None:
+    """Was: with descriptors exhausted, asyncio logged a traceback for every failed accept (268 MB a minute).
+    The cap is set here above the open-file limit on purpose, so that ``accept()`` itself fails."""
+    import resource
+
+    server, _account = server_process
+    resource.prlimit(server.process.pid, resource.RLIMIT_NOFILE, (64, 64))
+    host, port = server.url.removeprefix("http://").rsplit(":", 1)
+    held = [socket.create_connection((host, int(port)), timeout=10) for _ in range(150)]
+    time.sleep(3)  # the accept loop retries each second: give it several failures to log
+    for sock in held:
+        sock.close()
+    server.wait_ready()
+    log = server.log_path.read_text(errors="replace")
+    assert "Traceback" not in log
+    assert 1 <= log.count("cannot accept connections") <= 2, log[-2000:]

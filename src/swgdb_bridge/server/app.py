@@ -23,6 +23,7 @@ from swgdb_bridge.server.api.openapi import install_openapi
 from swgdb_bridge.server.api.pairing import build_pairing_router
 from swgdb_bridge.server.api.routes import build_router
 from swgdb_bridge.server.ops.install import install_operations
+from swgdb_bridge.server.ops.logging import loggable
 from swgdb_bridge.server.settings import ServerSettings
 
 if TYPE_CHECKING:
@@ -70,8 +71,8 @@ def create_app(
 class RequestContext:
     """Gives each request an id (``X-Request-ID``), logs one access line, and turns crashes into clean 500s.
 
-    The access line holds method, path (no query string), status and time — never headers or bodies, so
-    keys, signatures and session content cannot reach the log. Crashes are logged as type and stack frames
+    The access line holds method, path (no query string, escaped: :func:`loggable`), status and time —
+    never headers or bodies, so keys, signatures and session content cannot reach the log. Crashes are logged as type and stack frames
     only: an exception's message may quote SQL parameters, i.e. a session's content.
     """
 
@@ -110,8 +111,8 @@ class RequestContext:
             log.info(
                 "request %s %s %s -> %s in %.1f ms",
                 request_id,
-                scope["method"],
-                scope["path"],
+                loggable(scope["method"]),
+                loggable(scope["path"]),
                 outcome["status"],
                 elapsed_ms,
             )

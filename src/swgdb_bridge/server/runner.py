@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Self
 import uvicorn
 
 from swgdb_bridge.server.app import create_app
+from swgdb_bridge.server.ops.connections import ServingConfig
 from swgdb_bridge.server.settings import ServerSettings
 
 if TYPE_CHECKING:
@@ -38,6 +39,10 @@ class ServedApp:
         self._server.should_exit = True
         self._thread.join(timeout=_START_TIMEOUT_SECONDS)
 
+    def open_connections(self) -> int:
+        """Connections the server holds open right now (the connection cap's subject)."""
+        return len(self._server.server_state.connections)
+
     def __enter__(self) -> Self:
         return self
 
@@ -59,9 +64,11 @@ class RunningServer(ServedApp):
             self._owns_storage = False
 
 
-def serve(app: Any, host: str = "127.0.0.1", port: int = 0) -> ServedApp:
+def serve(
+    app: Any, host: str = "127.0.0.1", port: int = 0, settings: ServerSettings | None = None
+) -> ServedApp:
     """Start ``app`` under uvicorn on a thread and return once it accepts connections."""
-    server, thread, url = _launch(app, host, port)
+    server, thread, url = _launch(app, host, port, settings or ServerSettings())
     return ServedApp(url, app, server, thread)
 
 
@@ -85,8 +92,9 @@ def start_server(
 
         storage = Storage(database_url or default_database_url())
     try:
+        settings = settings or ServerSettings()
         app: FastAPI = create_app(storage, settings, **app_options)
-        server, thread, url = _launch(app, host, port)
+        server, thread, url = _launch(app, host, port, settings)
     except BaseException:
         if owns:
             storage.close()
@@ -94,15 +102,17 @@ def start_server(
     return RunningServer(url, app, server, thread, storage=storage, _owns_storage=owns)
 
 
-def _launch(app: Any, host: str, port: int) -> tuple[uvicorn.Server, threading.Thread, str]:
+def _launch(
+    app: Any, host: str, port: int, settings: ServerSettings
+) -> tuple[uvicorn.Server, threading.Thread, str]:
     # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP,
     # and without it every response with a body waits ~40 ms for a delayed ACK (Nagle).
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    config = uvicorn.Config(
-        app, log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=5
+    config = ServingConfig(
+        app, settings, log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=5
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="swgdb-server", daemon=True)

@@ -1,6 +1,8 @@
 """Limits and knobs of the reference server, in one frozen object handed to :func:`create_app`.
 
 The clock is a setting so that tests can freeze it and walk the ±300 s edges exactly instead of sleeping.
+Every limit has a default that is safe on the open internet; ``docs/deploy.md`` (section "Limits") says
+what each one protects and how ``server run`` sets it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ class ServerSettings:
     max_decompressed_bytes: int = 32 * MIB
     """Largest body after ``Content-Encoding: gzip`` is undone: beyond it the request is a bomb (413)."""
     max_batch_sessions: int = 100
+    max_json_values: int = 2_000_000
+    """JSON values (counted from commas and brackets) in one decoded body, checked before parsing it."""
+    max_error_fields: int = 20
+    """Validation problems listed in one error answer (the message still gives the full count)."""
     rate_limit_requests: int = 120
     """Signed requests one user may make per window."""
     rate_limit_window_seconds: int = 60
@@ -34,6 +40,20 @@ class ServerSettings:
     max_clock_skew_seconds: int = MAX_CLOCK_SKEW_SECONDS
     list_default_limit: int = 50
     list_max_limit: int = 200
+    max_connections: int = 500
+    """Open connections per server process; beyond it a new connection gets a 503 and is closed at once.
+    Keep ``workers x max_connections`` well below the process's open-file limit (``ulimit -n``)."""
+    header_timeout_seconds: float = 10.0
+    """Time a client has to send a complete request head once it connects (or starts its next request)."""
+    keepalive_timeout_seconds: float = 5.0
+    """Time an idle keep-alive connection is kept open after a response."""
+    max_streams_per_login: int = 4
+    """Concurrent dashboard live-update streams of one dashboard user (a fifth tab gets a 429)."""
+    max_streams: int = 100
+    """Concurrent live-update streams per server process, all users together (beyond it: 503)."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Peer addresses (or networks, ``10.0.0.0/8``) whose ``X-Forwarded-For`` names the client; by default
+    none, so the client address is always the connection's own."""
     clock: Callable[[], float] = field(default=time.time)
     """Seconds since the epoch; injected by tests."""
 

@@ -7,8 +7,9 @@ further hosts on the same PostgreSQL) share them without talking to each other. 
 workers on one host too, but its single writer is then the bottleneck (BENCHMARKS.md).
 
 Environment read by each worker: ``SWGDB_DATABASE_URL``, ``SWGDB_SERVER_SECRET`` (or the secret file in
-the data folder), ``SWGDB_RATE_LIMIT`` and ``SWGDB_RATE_LIMIT_WINDOW`` (signed requests per user per window
-of seconds; defaults from :class:`ServerSettings`), and ``PROMETHEUS_MULTIPROC_DIR`` (see :mod:`.metrics`).
+the data folder), the limits of :data:`SETTINGS_ENV` (``SWGDB_RATE_LIMIT``, ``SWGDB_MAX_CONNECTIONS``, ...;
+defaults from :class:`ServerSettings`, docs/deploy.md lists them), and ``PROMETHEUS_MULTIPROC_DIR``
+(see :mod:`.metrics`). The connection limits are read by the parent too: they configure uvicorn itself.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.server.db.storage import DATABASE_URL_ENV, default_database_url
+from swgdb_bridge.server.ops.connections import ServingConfig
 from swgdb_bridge.server.ops.logging import LogFormat, log_config
 from swgdb_bridge.server.ops.metrics import MULTIPROC_ENV
 from swgdb_bridge.server.settings import ServerSettings
@@ -39,12 +41,10 @@ Lifespan = Callable[[Any], AbstractAsyncContextManager[Any]]
 APP_FACTORY = f"{__name__}:app_from_env"
 RATE_LIMIT_ENV = "SWGDB_RATE_LIMIT"
 RATE_WINDOW_ENV = "SWGDB_RATE_LIMIT_WINDOW"
+TRUSTED_PROXIES_ENV = "SWGDB_TRUSTED_PROXIES"
 
 
-def _positive_int_env(name: str) -> int | None:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return None
+def _positive_int(name: str, raw: str) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigError(
             f"{name}={raw!r} is not a positive whole number: set it like {name}=120 or unset it"
@@ -52,15 +52,41 @@ def _positive_int_env(name: str) -> int | None:
     return int(raw)
 
 
+def _positive_seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < 86_400:
+        raise ConfigError(f"{name}={raw!r} is not a number of seconds above 0: set it like {name}=10")
+    return value
+
+
+def _addresses(_name: str, raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+SETTINGS_ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
+    RATE_LIMIT_ENV: ("rate_limit_requests", _positive_int),
+    RATE_WINDOW_ENV: ("rate_limit_window_seconds", _positive_int),
+    "SWGDB_MAX_JSON_VALUES": ("max_json_values", _positive_int),
+    "SWGDB_MAX_ERROR_FIELDS": ("max_error_fields", _positive_int),
+    "SWGDB_MAX_CONNECTIONS": ("max_connections", _positive_int),
+    "SWGDB_HEADER_TIMEOUT": ("header_timeout_seconds", _positive_seconds),
+    "SWGDB_KEEPALIVE_TIMEOUT": ("keepalive_timeout_seconds", _positive_seconds),
+    "SWGDB_MAX_STREAMS_PER_LOGIN": ("max_streams_per_login", _positive_int),
+    "SWGDB_MAX_STREAMS": ("max_streams", _positive_int),
+    TRUSTED_PROXIES_ENV: ("trusted_proxies", _addresses),
+}
+"""Environment variable → (:class:`ServerSettings` field, parser taking the name and the raw value)."""
+
+
 def settings_from_env() -> ServerSettings:
-    """Default settings with the rate limit taken from the environment when it is set there."""
+    """Default settings with every limit of :data:`SETTINGS_ENV` that is set in the environment."""
     overrides = {
-        field: value
-        for field, name in (
-            ("rate_limit_requests", RATE_LIMIT_ENV),
-            ("rate_limit_window_seconds", RATE_WINDOW_ENV),
-        )
-        if (value := _positive_int_env(name)) is not None
+        field: parse(name, raw)
+        for name, (field, parse) in SETTINGS_ENV.items()
+        if (raw := os.environ.get(name, "").strip())
     }
     return ServerSettings(**overrides)
 
@@ -126,26 +152,38 @@ def run_workers(
 ) -> None:
     """Serve in the foreground until Ctrl-C / SIGTERM. The database must already be migrated (the caller
     does it once, so that workers starting together find the schema current)."""
-    import uvicorn
-
     os.environ[DATABASE_URL_ENV] = database_url
     for name, value in ((RATE_LIMIT_ENV, rate_limit), (RATE_WINDOW_ENV, rate_limit_window)):
         if value is not None:
             os.environ[name] = str(value)
-    settings_from_env()  # a bad value fails here, once, instead of in every worker
-    options: dict[str, Any] = {
-        "factory": True,
-        "host": host,
-        "port": port,
-        "log_config": log_config(log_format),
-        "access_log": False,  # the app writes its own access line, with the request id
-        "timeout_graceful_shutdown": 10,
-    }
+    settings = settings_from_env()  # a bad value fails here, once, instead of in every worker
+    config = ServingConfig(
+        APP_FACTORY,
+        settings,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=log_config(log_format),
+        access_log=False,  # the app writes its own access line, with the request id
+        timeout_graceful_shutdown=10,
+    )
     with metrics_dir(workers):
         if workers == 1:
-            uvicorn.run(APP_FACTORY, **options)
+            _serve_one(config)
         else:
-            _supervise(uvicorn.Config(APP_FACTORY, workers=workers, **options))
+            _supervise(config)
+
+
+def _serve_one(config: ServingConfig) -> None:
+    """What ``uvicorn.run`` does for one worker, with our config (uvicorn.run builds its own)."""
+    import uvicorn
+
+    server = uvicorn.Server(config)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:
+        raise ConfigError(f"the server did not start on {config.host}:{config.port}; see the log above")
 
 
 def _supervise(config: Any) -> None:

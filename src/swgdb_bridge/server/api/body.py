@@ -1,7 +1,9 @@
 """Reading request bodies defensively: size-capped on the wire, size-capped after gunzip, then JSON.
 
 Each step refuses as soon as a limit is crossed, so an oversize upload or a decompression bomb costs the
-server at most ``limit + 1`` bytes of memory, never the attacker's full amount.
+server at most ``limit + 1`` bytes of memory, never the attacker's full amount. Before JSON is parsed, its
+values are counted from the bytes: 32 MiB of ``{},{},…`` would otherwise become ten million Python objects
+(over a gigabyte) before the payload model could refuse a single one.
 """
 
 from __future__ import annotations
@@ -88,6 +90,22 @@ def decode_body(raw: bytes, coding: str, limit: int) -> bytes:
     if len(raw) > limit:
         raise too_large("request body", limit)
     return raw
+
+
+def check_json_budget(body: bytes, max_values: int) -> None:
+    """Refuse (413) a body with more than ``max_values`` JSON values, counted without parsing.
+
+    Every value after the first follows a comma or opens an object or array, so commas plus opening
+    brackets bound the number of values (from above: those characters inside strings count too).
+    """
+    values = body.count(b",") + body.count(b"{") + body.count(b"[")
+    if values > max_values:
+        raise ApiProblem(
+            413,
+            "body_too_complex",
+            f"The body holds about {values} JSON values, more than the server's limit of {max_values}; "
+            "split the session or the batch into smaller uploads (GET /v1/info lists the limits).",
+        )
 
 
 def parse_json(body: bytes) -> Any:

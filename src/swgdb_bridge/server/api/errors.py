@@ -2,11 +2,15 @@
 
 ``fields`` lists validation problems by path (``xp_data.xp_events[0].amount``) with pydantic's message,
 never the offending value: a rejected payload may hold private text, and error bodies end up in logs.
+It lists the first ``max_fields`` problems only (the message gives the full count), and every path and
+message is cut to :data:`MAX_FIELD_TEXT` characters (a path holds the payload's dictionary keys), so an
+error answer has a fixed maximum size however much was wrong.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +18,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
+
+MAX_FIELD_TEXT = 200
+"""Longest path or message of one listed validation problem; longer ones end in an ellipsis."""
+DEFAULT_MAX_FIELDS = 20
 
 UNAUTHORIZED_MESSAGE = (
     "The request signature could not be verified. Check the user hash and API key, "
@@ -54,22 +62,30 @@ def field_path(loc: Iterable[int | str]) -> str:
     return path
 
 
-def validation_fields(errors: Iterable[Mapping[str, Any]], *, prefix: Sequence[int | str] = ()) -> list[dict]:
-    """Pydantic errors as ``{"path", "message", "type"}``, dropping ``input`` (it may be private content)."""
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_FIELD_TEXT else text[: MAX_FIELD_TEXT - 1] + "…"
+
+
+def validation_fields(
+    errors: Iterable[Mapping[str, Any]], *, limit: int = DEFAULT_MAX_FIELDS
+) -> list[dict[str, str]]:
+    """The first ``limit`` pydantic errors as ``{"path", "message", "type"}``, each cut to a fixed size,
+    dropping ``input`` (it may be private content)."""
     return [
         {
-            "path": field_path((*prefix, *err.get("loc", ()))),
-            "message": str(err["msg"]),
-            "type": str(err["type"]),
+            "path": _cut(field_path(err.get("loc", ()))),
+            "message": _cut(str(err["msg"])),
+            "type": _cut(str(err["type"])),
         }
-        for err in errors
+        for err in islice(errors, limit)
     ]
 
 
-def invalid_payload(exc: ValidationError, what: str, prefix: Sequence[int | str] = ()) -> ApiProblem:
-    fields = validation_fields(exc.errors(include_input=False, include_url=False), prefix=prefix)
-    count = len(fields)
-    message = f"{what} failed validation ({count} problem{'s' if count != 1 else ''}); see 'fields'."
+def invalid_payload(exc: ValidationError, what: str, max_fields: int = DEFAULT_MAX_FIELDS) -> ApiProblem:
+    count = exc.error_count()
+    fields = validation_fields(exc.errors(include_input=False, include_url=False), limit=max_fields)
+    shown = "see 'fields'" if count <= max_fields else f"the first {max_fields} are in 'fields'"
+    message = f"{what} failed validation ({count} problem{'s' if count != 1 else ''}); {shown}."
     return ApiProblem(422, "validation_failed", message, fields=fields)
 
 
@@ -96,7 +112,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_request_validation(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        fields = validation_fields(exc.errors())
+        fields = validation_fields(exc.errors())  # query parameters: a handful at most
         return problem_response(
             ApiProblem(422, "validation_failed", "Invalid request parameters.", fields=fields)
         )

@@ -8,7 +8,6 @@ No ``from __future__ import annotations`` here: FastAPI must see the dependency 
 signatures close over, not strings naming them.
 """
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -25,8 +24,8 @@ from swgdb_bridge.payload import (
     is_session_id,
 )
 from swgdb_bridge.protocol import VERSION
-from swgdb_bridge.server.api.body import decode_body, parse_json
-from swgdb_bridge.server.api.errors import ApiProblem, field_path, invalid_payload
+from swgdb_bridge.server.api.body import check_json_budget, decode_body, parse_json
+from swgdb_bridge.server.api.errors import ApiProblem, invalid_payload
 from swgdb_bridge.server.api.openapi import SIGNED_HEADER_PARAMETERS, json_request_body
 from swgdb_bridge.server.api.verify import ClientAddressLimit, VerifiedRequest, Verifier
 from swgdb_bridge.server.settings import ServerSettings
@@ -55,6 +54,7 @@ class RateLimitInfo(BaseModel):
 class Limits(BaseModel):
     max_body_bytes: int
     max_decompressed_bytes: int
+    max_json_values: int
     max_batch_sessions: int
     max_clock_skew_seconds: int
     rate_limit: RateLimitInfo
@@ -129,10 +129,11 @@ class Ingest:
 
     def document(self, verified: VerifiedRequest) -> Any:
         body = decode_body(verified.body, verified.content_encoding, self.settings.max_decompressed_bytes)
+        check_json_budget(body, self.settings.max_json_values)
         return parse_json(body)
 
     def one(self, user_hash: str, document: Any) -> UploadResult:
-        return self._store(user_hash, _validated(document, "The session payload"))
+        return self._store(user_hash, self._validated(document, "The session payload"))
 
     def batch(self, user_hash: str, document: Any) -> BatchResult:
         items = self._batch_items(document)
@@ -166,13 +167,20 @@ class Ingest:
 
     def _batch_item(self, user_hash: str, index: int, item: Any) -> BatchItem:
         try:
-            result = self._store(user_hash, _validated(item, f"Session {index} of the batch"))
+            result = self._store(user_hash, self._validated(item, f"Session {index} of the batch"))
         except ApiProblem as problem:
             error = ErrorBody(error=problem.code, message=problem.message, fields=problem.fields)
             return BatchItem(index=index, session_id=_claimed_id(item), status="rejected", error=error)
         return BatchItem(
             index=index, session_id=result.session_id, status=result.status, digest=result.digest
         )
+
+    def _validated(self, document: Any, what: str) -> SessionPayload:
+        """The payload model's checks; its bounds keep every number within what the database can sum."""
+        try:
+            return SessionPayload.model_validate(document)
+        except ValidationError as exc:
+            raise invalid_payload(exc, what, self.settings.max_error_fields) from None
 
     def _store(self, user_hash: str, payload: SessionPayload) -> UploadResult:
         """Keyed by (user, session_id); the digest is the server's own, never the client's claim."""
@@ -202,38 +210,6 @@ def _unstorable(session_id: str, exc: DataError) -> ApiProblem:
     )
 
 
-INT64 = range(-(2**63), 2**63)
-
-
-def _validated(document: Any, what: str) -> SessionPayload:
-    """The payload model's checks, plus one of the JSON layer: integers fit in 64 bits (databases' limit)."""
-    too_big = [
-        {"path": field_path(loc), "message": "integer outside the signed 64-bit range", "type": "int64_range"}
-        for loc in _oversized_integers(document)
-    ]
-    if too_big:
-        raise ApiProblem(
-            422, "validation_failed", f"{what} has integers too large to store; see 'fields'.", fields=too_big
-        )
-    try:
-        return SessionPayload.model_validate(document)
-    except ValidationError as exc:
-        raise invalid_payload(exc, what) from None
-
-
-def _oversized_integers(document: Any) -> Iterator[tuple[int | str, ...]]:
-    """Locations of integers outside :data:`INT64`, walked without recursion (JSON may nest deeply)."""
-    stack: list[tuple[tuple[int | str, ...], Any]] = [((), document)]
-    while stack:
-        loc, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(((*loc, key), item) for key, item in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*loc, index), item) for index, item in enumerate(value))
-        elif isinstance(value, int) and not isinstance(value, bool) and value not in INT64:
-            yield loc
-
-
 def _claimed_id(item: Any) -> str | None:
     """The rejected item's session id, echoed only when it is a well-formed id (never arbitrary text)."""
     claimed = item.get("session_id") if isinstance(item, dict) else None
@@ -260,6 +236,7 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
         limits = Limits(
             max_body_bytes=s.max_body_bytes,
             max_decompressed_bytes=s.max_decompressed_bytes,
+            max_json_values=s.max_json_values,
             max_batch_sessions=s.max_batch_sessions,
             max_clock_skew_seconds=s.max_clock_skew_seconds,
             rate_limit=RateLimitInfo(

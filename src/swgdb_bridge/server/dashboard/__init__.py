@@ -21,10 +21,23 @@ __all__ = ["dashboard_link", "mount_dashboard"]
 
 
 def mount_dashboard(app: Starlette, storage: Storage, settings: ServerSettings, **options: Any) -> None:
-    """Serve the dashboard from ``app`` at ``/dashboard`` (``options``: live-update timing, for tests)."""
+    """Serve the dashboard from ``app`` at ``/dashboard`` (``options``: live-update timing, for tests);
+    its live-update streams are capped by :class:`~swgdb_bridge.server.dashboard.live.StreamLimit`."""
+    from swgdb_bridge.server.dashboard.auth import COOKIE_NAME, Authenticator
+    from swgdb_bridge.server.dashboard.live import StreamLimit, StreamSlots
     from swgdb_bridge.server.dashboard.routes import create_dashboard
 
-    dashboard = create_dashboard(storage, settings, **options)
+    auth = Authenticator(storage, settings.clock)
+    slots = StreamSlots(settings.max_streams_per_login, settings.max_streams)
+    app.state.stream_slots = slots
+    pages = create_dashboard(storage, settings, **options)
+    dashboard = StreamLimit(
+        pages,
+        route=pages.url_path_for("events"),
+        cookie=COOKIE_NAME,
+        identify=lambda cookie: user.user_id if (user := auth.user_for(cookie)) else None,
+        slots=slots,
+    )
 
     async def on_its_own_scope(scope: Scope, receive: Receive, send: Send) -> None:
         """Starlette points ``scope["app"]`` (and ``router``) at the dashboard app while it runs; a copy keeps

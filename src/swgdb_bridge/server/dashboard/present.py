@@ -1,10 +1,13 @@
 """Turning stored numbers and payload documents into what the pages show: formats, trends, the timeline.
 
-Kept apart from the routes so the pages' wording can be read (and tested) without HTTP.
+Kept apart from the routes so the pages' wording can be read (and tested) without HTTP. Stored documents
+may predate the payload model's bounds: a number that is not finite shows as a dash, and a time or
+duration that cannot be computed with (an offset past year 1, a duration of 1e300 minutes) is skipped.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,13 +18,13 @@ from swgdb_bridge.server.dashboard.queries import Totals, Unit
 
 
 def number(value: float | None, digits: int = 0) -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "—"
     return f"{value:,.{digits}f}"
 
 
 def minutes(value: float | None) -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "—"
     hours, mins = divmod(round(value), 60)
     return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
@@ -35,9 +38,9 @@ def parse_time(value: Any) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def when(value: Any, seconds: bool = False) -> str:
@@ -151,7 +154,10 @@ def _after(
 ) -> datetime | None:
     if start is None or (minutes is None and seconds is None):
         return None
-    return start + timedelta(minutes=minutes or 0, seconds=seconds or 0)
+    try:
+        return start + timedelta(minutes=minutes or 0, seconds=seconds or 0)
+    except (OverflowError, ValueError):  # a stored duration beyond any calendar
+        return None
 
 
 def credit_summaries(document: dict[str, Any]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:

@@ -2,6 +2,11 @@
 
 Nothing here loads more than a page of sessions into Python. Each query is scoped by ``user_id`` first,
 which is both the leading column of the indexes and the rule that no user ever sees another's data.
+
+Sessions stored before the payload model bounded its numbers and times may hold anything a 64-bit column
+takes, so sums are taken as floating point (SQLite's integer SUM raises on overflow), planet minutes are
+clamped per row before they are summed, and first and last dates are clamped to the payload's era: a page
+shows such a session's numbers oddly, but it never fails on them.
 """
 
 from __future__ import annotations
@@ -11,14 +16,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Engine, Float, Select, and_, case, cast, func, literal, or_, select
 from sqlalchemy.sql import functions
 
+from swgdb_bridge.payload import EARLIEST_YEAR, LATEST_YEAR, MAX_EVENT_MINUTES
 from swgdb_bridge.server.dashboard.tables import dashboard_planet_minutes
 from swgdb_bridge.server.db.tables import sessions
 
 Unit = Literal["day", "week", "month"]
 S = sessions.c
+ERA = (datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC), datetime(LATEST_YEAR, 12, 31, tzinfo=UTC))
+"""First and last dates the pages compute with (the payload model's era)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +206,7 @@ class DashboardQueries:
     def rate_series(self, user_id: int, filters: Filters, unit: Unit) -> list[RatePoint]:
         bucket = self._bucket(unit).label("bucket")
         query = (
-            select(bucket, func.sum(S.duration_minutes), func.sum(S.total_xp), func.sum(S.total_credits))
+            select(bucket, _sum(S.duration_minutes), _sum(S.total_xp), _sum(S.total_credits))
             .where(S.user_id == user_id, *filters.conditions())
             .group_by(bucket)
             .order_by(bucket)
@@ -207,7 +215,8 @@ class DashboardQueries:
 
     def planet_minutes(self, user_id: int, filters: Filters) -> list[tuple[str, float]]:
         p = dashboard_planet_minutes.c
-        total = func.sum(p.minutes).label("minutes")
+        total = func.sum(case((p.minutes > MAX_EVENT_MINUTES, MAX_EVENT_MINUTES), else_=p.minutes))
+        total = total.label("minutes")
         query = (
             select(p.planet, total)
             .join_from(dashboard_planet_minutes, sessions, S.id == p.session_pk)
@@ -270,12 +279,17 @@ class DashboardQueries:
         return func.substr(S.start_time, 1, 10 if unit == "day" else 7)
 
 
+def _sum(column: Any) -> ColumnElement[Any]:
+    """SUM as floating point: exact to 2**53, and no overflow error for any 64-bit values."""
+    return func.sum(cast(column, Float))
+
+
 def _sums(within: ColumnElement[bool] | None) -> list[ColumnElement[Any]]:
     """Count and sums of the overview's numbers, over all filtered rows or only those ``within``."""
 
     def total(column: Any, zero: float) -> ColumnElement[Any]:
         picked = column if within is None else case((within, column))
-        return functions.coalesce(func.sum(picked), zero)
+        return functions.coalesce(_sum(picked), zero)
 
     count = func.count() if within is None else func.count(case((within, 1)))
     return [
@@ -288,9 +302,11 @@ def _sums(within: ColumnElement[bool] | None) -> list[ColumnElement[Any]]:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    """Aggregates bypass the column type, so SQLite hands back naive text or datetimes: make them UTC."""
+    """Aggregates bypass the column type, so SQLite hands back naive text or datetimes: make them UTC,
+    within :data:`ERA` (date arithmetic around year 1 or 9999 would overflow)."""
     if moment is None:
         return None
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return min(max(moment, ERA[0]), ERA[1])

@@ -5,16 +5,21 @@ key id and a verifier (SHA-256 of the key), never the key; the server secret liv
 (``SWGDB_SERVER_SECRET`` or the ``server-secret`` file in the data folder). With the secret, the server
 recomputes a user's keys to check signatures; without it, key ids are useless, and the verifier of a
 256-bit random-looking key cannot be inverted. ``docs/keys.md`` has the full design.
+
+An unknown user hash gets the same work as a known one (:data:`DECOY_KEY`: one derivation, one verifier
+check, then a signature check that cannot succeed), so response times do not tell which users exist.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import NamedTuple
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import ConfigError
@@ -24,6 +29,17 @@ SECRET_ENV = "SWGDB_SERVER_SECRET"
 SECRET_FILE = "server-secret"
 MIN_SECRET_CHARS = 32
 _KEY_CONTEXT = b"swgdb-bridge api key v1\x00"
+
+
+class StoredKey(NamedTuple):
+    """What the database holds of one key."""
+
+    key_id: str
+    verifier: str
+
+
+DECOY_KEY = StoredKey(secrets.token_hex(16), secrets.token_hex(32))
+"""Stands in for an unknown user's key: a random id and a verifier no derived key can match."""
 
 
 def new_user_hash() -> str:
@@ -87,9 +103,7 @@ def _create_secret_file(path: Path) -> None:
             handle.write(secrets.token_hex(32) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        try:
+        with contextlib.suppress(FileExistsError):  # another process created it first: everyone uses that
             os.link(temp, path)
-        except FileExistsError:
-            pass  # another process created it first; everyone uses that one
     finally:
         temp.unlink(missing_ok=True)

@@ -218,8 +218,24 @@ class Storage:
         """The user's working keys, newest first; ``[]`` for unknown or revoked users.
 
         Keys are recomputed from the server secret; one whose verifier disagrees was issued under another
-        secret and is left out (fail closed), with a warning for the operator.
+        secret and is left out (fail closed), with a warning for the operator. An unknown user costs the
+        same derivation and check, against :data:`keys.DECOY_KEY` (docs/protocol.md: nothing to learn from
+        timing).
         """
+        stored = self._stored_keys(user_hash, now)
+        checked = [
+            (key, keys.verifier_matches(key, verifier))
+            for key, verifier in (
+                (keys.derive_api_key(self._server_secret(), key_id), verifier)
+                for key_id, verifier in stored or [keys.DECOY_KEY]
+            )
+        ]
+        matching = [key for key, matches in checked if matches and stored]
+        if len(matching) < len(stored):
+            self._warn_wrong_secret(user_hash)
+        return matching
+
+    def _stored_keys(self, user_hash: str, now: datetime) -> list[keys.StoredKey]:
         if _has_nul(user_hash):
             return []
         query = (
@@ -230,12 +246,7 @@ class Storage:
             .order_by(api_keys.c.id.desc())
         )
         with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-        found = [(keys.derive_api_key(self._server_secret(), row.key_id), row.verifier) for row in rows]
-        matching = [key for key, verifier in found if keys.verifier_matches(key, verifier)]
-        if len(matching) < len(found):
-            self._warn_wrong_secret(user_hash)
-        return matching
+            return [keys.StoredKey(*row) for row in connection.execute(query)]
 
     def derive_key(self, purpose: bytes) -> bytes:
         """A 32-byte key for ``purpose`` (e.g. signing dashboard cookies), derived from the server secret.

@@ -5,6 +5,8 @@ The request id comes from the app's ``RequestContext`` middleware (``X-Request-I
 is handled — the access line, a crash, a storage warning in a worker thread — carries it as a field.
 Records hold what the code chose to log and nothing more: exceptions are written as their type and stack
 frames, never their message (it may quote SQL parameters, i.e. session content), as the app's text log does.
+Text that came from a client (the request path, the method) goes through :func:`loggable` first, so a
+``%0A`` cannot forge a log line nor a ``%1B`` reach an operator's terminal, in either format.
 """
 
 from __future__ import annotations
@@ -23,6 +25,19 @@ LogFormat = Literal["text", "json"]
 LOG_FORMATS: tuple[LogFormat, ...] = ("text", "json")
 
 request_id_var: ContextVar[str | None] = ContextVar("swgdb_request_id", default=None)
+
+MAX_LOGGED_CHARS = 512
+"""Longest piece of client text in a log line; the rest is replaced by an ellipsis."""
+
+
+def loggable(text: str, limit: int = MAX_LOGGED_CHARS) -> str:
+    """``text`` on one line and harmless on a terminal: every non-printable character (control, line
+    separator, bidi override) and the backslash itself are written as Python escapes, cut to ``limit``."""
+    shown = "".join(
+        char if char.isprintable() and char != "\\" else char.encode("unicode_escape").decode("ascii")
+        for char in text[: limit + 1]
+    )
+    return shown if len(text) <= limit else shown[:limit] + "…"
 
 
 class RequestIdContext:

@@ -5,6 +5,10 @@ refused requests by the error code of their body (``unauthorized``, ``rate_limit
 by route template, and batch sizes. Everything is read off the responses by one ASGI middleware, so the API
 handlers stay free of metrics code and a new error code is counted without touching this module.
 
+Every label value comes from a fixed set, never from the request as sent: a method outside
+:data:`METHODS` and a path that matches no route both count as ``other``, so made-up methods or paths
+cannot grow ``/metrics`` one time series at a time.
+
 Several workers: a scrape reaches one worker at random, so per-process counters would jump around. When
 ``PROMETHEUS_MULTIPROC_DIR`` is set (``server run --workers N`` sets it up), prometheus-client keeps every
 value in a per-process file there and ``/metrics`` sums the files of all workers, dead ones included
@@ -38,6 +42,9 @@ MAX_INSPECTED_BODY = 256 * 1024
 """Response bodies read for counting are small JSON; anything larger is counted by status alone."""
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 250, 500)
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER = "other"
+"""The label of every method outside :data:`METHODS` and of every path that matches no route."""
 
 
 def multiprocess_dir() -> str | None:
@@ -132,15 +139,13 @@ class RouteLabels:
     API router is included under ``/v1``, and its routes only know their own, unprefixed paths).
     """
 
-    UNMATCHED = "unmatched"
-
     def __init__(self) -> None:
         self._patterns: list[tuple[re.Pattern[str], str]] | None = None
 
     def label(self, app: Any, path: str) -> str:
         if self._patterns is None:
             self._patterns = self._load(app)
-        return next((template for pattern, template in self._patterns if pattern.match(path)), self.UNMATCHED)
+        return next((template for pattern, template in self._patterns if pattern.match(path)), OTHER)
 
     @staticmethod
     def _load(app: Any) -> list[tuple[re.Pattern[str], str]]:
@@ -182,7 +187,8 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, observing_send)
         finally:
-            self.metrics.latency.labels(method=scope["method"], route=self.routes.label(app, path)).observe(
+            method = scope["method"] if scope["method"] in METHODS else OTHER
+            self.metrics.latency.labels(method=method, route=self.routes.label(app, path)).observe(
                 time.perf_counter() - started
             )
             body = bytes(seen["body"]) if seen["inspect"] else b""

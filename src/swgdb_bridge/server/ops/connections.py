@@ -1,0 +1,137 @@
+"""Connections under abuse: a deadline for the request head, a cap on open connections, quiet accept errors.
+
+Uvicorn alone keeps a connection that sends half a request head open for ever, accepts connections until
+the process runs out of file descriptors, and then logs a traceback for every failed ``accept()`` (hundreds
+of megabytes a minute). :class:`ServingConfig` is the uvicorn configuration of every way the server runs
+(``server run``, its workers, the in-process runner), built from :class:`ServerSettings`:
+
+- :class:`GuardedH11Protocol` closes a connection whose request head is not complete within
+  ``header_timeout_seconds`` of its first byte (or of connecting): trickling bytes does not extend it;
+- a connection beyond ``max_connections`` of this process is answered ``503`` with ``Retry-After`` and closed
+  at once, so held connections stay bounded and file descriptors never run out;
+- accept errors are logged as one line without traceback, at most once per :data:`ACCEPT_ERROR_LOG_SECONDS`;
+- ``X-Forwarded-For`` is read only from ``trusted_proxies`` (none by default: uvicorn would trust loopback).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import h11
+import orjson
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from swgdb_bridge.server.settings import ServerSettings
+
+log = logging.getLogger("swgdb_bridge.server")
+
+ACCEPT_ERROR_LOG_SECONDS = 60.0
+_ACCEPT_ERROR = "socket.accept() out of system resource"
+_BUSY_BODY = orjson.dumps(
+    {
+        "error": "server_busy",
+        "message": "The server has too many open connections; retry in a moment.",
+    }
+)
+BUSY_RESPONSE = (
+    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\n"
+    b"connection: close\r\ncontent-length: " + str(len(_BUSY_BODY)).encode() + b"\r\n\r\n" + _BUSY_BODY
+)
+
+
+class ServingConfig(uvicorn.Config):
+    """``uvicorn.Config`` with the server's connection limits; picklable, so workers get it as it is."""
+
+    def __init__(self, app: Any, settings: ServerSettings, **options: Any) -> None:
+        super().__init__(
+            app,
+            http=GuardedH11Protocol,
+            timeout_keep_alive=settings.keepalive_timeout_seconds,  # type: ignore[arg-type]
+            proxy_headers=bool(settings.trusted_proxies),
+            forwarded_allow_ips=list(settings.trusted_proxies),
+            **options,
+        )
+        self.max_connections = settings.max_connections
+        self.header_timeout = settings.header_timeout_seconds
+
+    def load(self) -> None:
+        """Uvicorn calls this inside the event loop of each worker, before it listens: the one place where
+        every worker's loop can be given the quiet accept-error handler."""
+        super().load()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        loop.set_exception_handler(AcceptErrorLog())
+
+
+class GuardedH11Protocol(H11Protocol):
+    """Uvicorn's HTTP/1.1 protocol with a request-head deadline and a per-process connection cap."""
+
+    config: ServingConfig
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._head_deadline: asyncio.TimerHandle | None = None
+        if len(self.connections) > self.config.max_connections:
+            transport.write(BUSY_RESPONSE)
+            transport.close()
+            return
+        self._arm_head_deadline()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is h11.IDLE:  # still waiting for (the rest of) a request head
+            if self._head_deadline is None:
+                self._arm_head_deadline()
+        else:
+            self._cancel_head_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_deadline()
+        super().connection_lost(exc)
+
+    def _arm_head_deadline(self) -> None:
+        self._head_deadline = self.loop.call_later(self.config.header_timeout, self._head_too_slow)
+
+    def _cancel_head_deadline(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_too_slow(self) -> None:
+        self._head_deadline = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
+class AcceptErrorLog:
+    """Event-loop exception handler: ``accept()`` failures (out of file descriptors) become one log line a
+    minute with a count, never a traceback each; every other error goes to asyncio's default handler."""
+
+    def __init__(self, clock: Any = time.monotonic) -> None:
+        self.clock = clock
+        self.suppressed = 0
+        self.last_logged: float | None = None
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if context.get("message") != _ACCEPT_ERROR:
+            loop.default_exception_handler(context)
+            return
+        now = self.clock()
+        if self.last_logged is not None and now - self.last_logged < ACCEPT_ERROR_LOG_SECONDS:
+            self.suppressed += 1
+            return
+        error = context.get("exception")
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        log.warning(
+            "cannot accept connections: %s (%d more such errors since the last report); lower "
+            "max_connections or raise the open-file limit (ulimit -n)",
+            reason,
+            self.suppressed,
+        )
+        self.last_logged, self.suppressed = now, 0
