@@ -14,7 +14,6 @@ from __future__ import annotations
 import gzip
 import logging
 import math
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ import orjson
 
 from swgdb_bridge import __version__
 from swgdb_bridge.errors import APIError, AuthError, UploadError
-from swgdb_bridge.payload import SESSION_ID_PATTERN, SessionPayload
+from swgdb_bridge.payload import SessionPayload, is_session_id
 from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
 from swgdb_bridge.upload import results as design_results
 from swgdb_bridge.upload._auth import SignedAuth
@@ -382,7 +381,7 @@ class SWGDBAPIClient:
 
     def get_upload_status(self, session_id: str) -> dict[str, Any]:
         """``GET /v1/sessions/{id}/status``: status, digest, received_at, updated_at (404 → UploadError)."""
-        if not re.fullmatch(SESSION_ID_PATTERN, session_id):  # it goes into the URL path unescaped
+        if not is_session_id(session_id):  # it goes into the URL path unescaped
             raise UploadError(
                 f"{session_id!r} is not a session id: ids are letters, digits, '-' or '_'",
                 code="invalid_session_id",
