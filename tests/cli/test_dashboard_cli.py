@@ -1,27 +1,19 @@
-"""``swgdb-bridge server dashboard-link``, run as a user would, in a subprocess; the link then logs in."""
+"""``swgdb-bridge server dashboard-link``, run as a user would (in-process, helpers.cli); the link then logs in."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
+from helpers.cli import run
 from swgdb_bridge.server.db.storage import Storage
 from swgdb_bridge.server.runner import start_server
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "swgdb_bridge", "server", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=60,
-    )
+    return run("server", *args)
 
 
 def test_the_printed_link_logs_into_the_running_server_once(tmp_path: Path) -> None:
