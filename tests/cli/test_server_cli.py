@@ -58,7 +58,7 @@ def test_key_lifecycle_through_the_cli(url: str) -> None:
 
 def test_unknown_user_is_one_clear_error(url: str) -> None:
     result = cli("rotate-key", "0" * 32, "--database-url", url)
-    assert result.returncode == 1 and result.stdout == ""
+    assert result.returncode == 2 and result.stdout == ""
     assert "no user with hash '" + "0" * 32 in result.stderr and "Traceback" not in result.stderr
 
 
