@@ -27,7 +27,7 @@ from helpers.ports import free_port, on_free_port, raise_if_port_taken
 from swgdb_bridge import protocol
 from swgdb_bridge.server.db.storage import Storage
 
-pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("scaleout")]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("scaleout")]
 
 START_TIMEOUT_SECONDS = 90.0  # generous: a loaded 2-core CI box takes seconds to import a worker
 RATE_LIMIT = 8
