@@ -7,6 +7,7 @@ one budget, and a session sent through both is one row. :class:`ServerProcess` i
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -43,13 +44,22 @@ class ServerProcess:
         self.env = {**os.environ, "SWGDB_SERVER_SECRET": TEST_SERVER_SECRET.decode(), **env}
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.started = False  # once up, a restart must come back on the same port
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, *extra: str) -> ServerProcess:
-        """Launch and wait until ready, on another port if someone took this one meanwhile."""
+        """Launch and wait until ready. A restart keeps its port (clients know it); a first start moves to
+        another port if someone took this one between the probe and the bind."""
+        try:
+            self.launch(*extra)
+            self.wait_ready()
+            return self
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or self.started:
+                raise
 
         def attempt(port: int) -> ServerProcess:
             self.port = port
@@ -87,6 +97,7 @@ class ServerProcess:
                 raise AssertionError(f"server on {self.url} exited early\n{self.log_tail()}")
             try:
                 if httpx.get(f"{self.url}/readyz", timeout=5).status_code == 200:
+                    self.started = True
                     return
             except httpx.TransportError:
                 pass
@@ -133,6 +144,7 @@ def pair(shared_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
             try:
                 server.wait_ready()
             except OSError:  # its port was taken between the probe and the bind: again on another
+                server.port = free_port()
                 server.start()
         yield servers
     finally:
