@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Set-up and the two everyday jobs, with nothing but Python 3.11+ installed.
+"""Set-up and the everyday jobs, with nothing but Python 3.11+ installed.
 
-    python3 tasks.py demo    # embedded server + sample sessions + upload, prints the dashboard link
-    python3 tasks.py test    # the whole test suite (what CI runs)
+    python3 tasks.py demo            # embedded server + sample sessions + upload, prints the dashboard link
+    python3 tasks.py test            # the whole test suite (what CI runs); extra pytest arguments pass through
+    python3 tasks.py test --quick    # everything but the tests marked slow (crash, soak, scale-out)
+    python3 tasks.py lint            # ruff format --check and ruff check (CI runs it before the tests)
 
-Both first make ``.venv`` from ``requirements.lock`` (hash-checked) and install the project into it;
+Each first makes ``.venv`` from ``requirements.lock`` (hash-checked) and installs the project into it;
 that is redone only when the lock file or ``pyproject.toml`` changes.
 """
 
@@ -55,10 +57,22 @@ def demo(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
-    return run([str(PYTHON), "-m", "pytest", "-n", "2", "--dist", "loadgroup", *args])
+    quick = ["-m", "not slow"] if "--quick" in args else []
+    rest = [arg for arg in args if arg != "--quick"]
+    return run([str(PYTHON), "-m", "pytest", "-n", "2", "--dist", "loadgroup", *quick, *rest])
 
 
-JOBS = {"demo": demo, "test": test}
+LINTED = ["src", "tests", "benchmarks", "tasks.py"]
+
+
+def lint(args: list[str]) -> int:
+    """Both checks always run, so one report shows every finding; the worse exit status wins."""
+    ruff = str(BIN / "ruff")
+    formatted = run([ruff, "format", "--check", *LINTED, *args])
+    return max(formatted, run([ruff, "check", *LINTED, *args]))
+
+
+JOBS = {"demo": demo, "test": test, "lint": lint}
 
 
 def main() -> int:

@@ -36,14 +36,14 @@ import httpx
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]  # a script: the imports below need these first
 
-from fixtures.payloads import make_document
-from swgdb_bridge import protocol
-from swgdb_bridge.server.app import create_app
-from swgdb_bridge.server.db.storage import Storage
-from swgdb_bridge.server.runner import serve
-from swgdb_bridge.server.settings import ServerSettings
+from fixtures.payloads import make_document  # noqa: E402
+from swgdb_bridge import protocol  # noqa: E402
+from swgdb_bridge.server.app import create_app  # noqa: E402
+from swgdb_bridge.server.db.storage import Storage  # noqa: E402
+from swgdb_bridge.server.runner import serve  # noqa: E402
+from swgdb_bridge.server.settings import ServerSettings  # noqa: E402
 
 CLIENTS = (1, 8, 32)
 BATCH = 100

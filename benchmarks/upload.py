@@ -30,10 +30,10 @@ from pathlib import Path
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "src"))  # a script: the imports below need it first
 
-from swgdb_bridge import SessionUploader, UploadConfig
-from swgdb_bridge.paths import HOME_ENV
+from swgdb_bridge import SessionUploader, UploadConfig  # noqa: E402
+from swgdb_bridge.paths import HOME_ENV  # noqa: E402
 
 
 def write_sessions(folder: Path, count: int) -> list[Path]:
@@ -162,15 +162,17 @@ def raw_unsigned(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
 def signed_loop(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
     from swgdb_bridge.upload.client import SWGDBAPIClient
 
-    with fresh_server(workdir, "signed-loop") as (api_url, user_hash, api_key):
-        with SWGDBAPIClient(api_url, api_key, user_hash, compress_threshold=None) as client:
+    with (
+        fresh_server(workdir, "signed-loop") as (api_url, user_hash, api_key),
+        SWGDBAPIClient(api_url, api_key, user_hash, compress_threshold=None) as client,
+    ):
 
-            def run() -> int:
-                for body in bodies:
-                    assert client.send_session(body).status == "created"
-                return len(bodies)
+        def run() -> int:
+            for body in bodies:
+                assert client.send_session(body).status == "created"
+            return len(bodies)
 
-            return timed(run)
+        return timed(run)
 
 
 def main() -> None:

@@ -1,10 +1,18 @@
-"""Shared test set-up. Fixture modules live in ``tests/fixtures/`` and are loaded as plugins."""
+"""Shared test set-up. Fixture modules live in ``tests/fixtures/`` and are loaded as plugins; small
+utilities live in ``tests/helpers/`` (``from helpers.cli import run``). ``tests/`` is on ``sys.path``.
+
+Hypothesis runs under one of two profiles: ``dev`` (random examples) or, when ``CI`` is set, ``ci``
+(derandomized, so a CI run is repeatable). Neither has a deadline: on a shared 2-core machine one example
+can take seconds for reasons that have nothing to do with the code under test.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -12,6 +20,10 @@ REPO = TESTS.parent
 pytest_plugins = sorted(
     f"fixtures.{path.stem}" for path in (TESTS / "fixtures").glob("*.py") if path.stem != "__init__"
 )
+
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", settings.get_profile("dev"), derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 def shared_dir() -> Path:

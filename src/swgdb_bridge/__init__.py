@@ -22,7 +22,7 @@ _EXPORTS = {
     "BridgeError": "swgdb_bridge.errors",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = list(_EXPORTS) + ["__version__"]  # noqa: RUF005 (a starred dict hides the names from linters)
 
 
 def __getattr__(name: str) -> Any:

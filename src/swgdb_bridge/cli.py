@@ -1,10 +1,31 @@
-"""The ``swgdb-bridge`` command: parses arguments and delegates to the library. No logic lives here."""
+"""The ``swgdb-bridge`` command: the root app and its global options; each command group registers itself.
+
+No logic lives here: the groups in :mod:`swgdb_bridge.commands` parse their flags and call the library.
+"""
 
 from __future__ import annotations
 
 import typer
 
 from swgdb_bridge import __version__
+from swgdb_bridge.commands import (
+    account,
+    check,
+    config,
+    dashboard,
+    demo,
+    logs,
+    preview,
+    queue,
+    server,
+    status,
+    upload,
+    watch,
+)
+from swgdb_bridge.commands._output import EXIT_CODES_HELP
+
+# The order of `--help`. ``dashboard`` adds a command to the ``server`` group, so it comes after it.
+GROUPS = (preview, logs, server, dashboard, upload, watch, check, status, queue, config, demo, account)
 
 app = typer.Typer(
     name="swgdb-bridge",
@@ -17,7 +38,7 @@ app = typer.Typer(
         "Typical flow: `swgdb-bridge demo` (try it on sample data) → `swgdb-bridge preview FILE` "
         "(what would leave your machine) → `swgdb-bridge logs` (browse your sessions) → "
         "`swgdb-bridge check` (config and server reachable) → `swgdb-bridge upload` once, or "
-        "`swgdb-bridge watch` to keep uploading."
+        f"`swgdb-bridge watch` to keep uploading.\n\n{EXIT_CODES_HELP}"
     ),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals may hold API keys
@@ -40,25 +61,8 @@ def _root(
     """Global options."""
 
 
-# Each group of subcommands registers itself; the order is the order of `--help`.
-from swgdb_bridge.commands import preview
-
-preview.register(app)
-from swgdb_bridge.commands import logs
-
-logs.register(app)
-from swgdb_bridge.commands import server
-
-server.register(app)
-from swgdb_bridge.commands import dashboard
-
-dashboard.register(app)
-from swgdb_bridge.commands import upload
-
-upload.register(app)
-from swgdb_bridge.commands import account
-
-account.register(app)
+for group in GROUPS:
+    group.register(app)
 
 
 def main() -> None:

@@ -32,6 +32,11 @@ class ConfigError(BridgeError):
     """Missing or invalid configuration: the message names the setting and where it can be set."""
 
 
+class UsageError(BridgeError):
+    """What was asked cannot be done as asked: an unknown id, or a filter, pattern, format or output path
+    the command cannot use. The message names the value and what would work instead."""
+
+
 class StateError(BridgeError):
     """Local state (outbox, history, index, keys) is missing, locked or corrupt."""
 

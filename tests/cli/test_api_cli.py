@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,27 +13,34 @@ import httpx
 import orjson
 
 from fixtures.payloads import make_payload
+from helpers.ports import on_free_port, raise_if_port_taken
 from swgdb_bridge import protocol
 
 CLI = [sys.executable, "-m", "swgdb_bridge"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
+def _serve(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], str]:
+    """``server run --port PORT`` once it answers; ``EADDRINUSE`` if the port was taken meanwhile."""
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [*CLI, "server", "run", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        assert server.poll() is None, "server run exited early"
+        if server.poll() is not None:
+            output = server.communicate()[0].decode(errors="replace")
+            raise_if_port_taken(output, port)
+            raise AssertionError(f"server run exited early:\n{output}")
         try:
             if httpx.get(f"{url}/v1/info", timeout=1).status_code == 200:
-                return
+                return server, url
         except httpx.TransportError:
             time.sleep(0.1)
-    raise AssertionError("server run did not answer within 30 s")
+    server.kill()
+    raise AssertionError("server run did not answer within 60 s")
 
 
 def test_server_run_serves_signed_uploads_and_logs_no_secrets(bridge_home: Path, tmp_path: Path) -> None:
@@ -44,16 +50,8 @@ def test_server_run_serves_signed_uploads_and_logs_no_secrets(bridge_home: Path,
         [*CLI, "server", "add-user", "cli-test", "--json"], env=env, capture_output=True, check=True
     )
     account = orjson.loads(added.stdout)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [*CLI, "server", "run", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    server, url = on_free_port(lambda port: _serve(env, port))
     try:
-        _wait_until_up(url, server)
         body = make_payload("cli-1").to_json_bytes()
         headers = protocol.sign_request(
             account["api_key"], account["user_hash"], "POST", "/v1/sessions/upload", body

@@ -1,27 +1,19 @@
-"""``swgdb-bridge server dashboard-link``, run as a user would, in a subprocess; the link then logs in."""
+"""``swgdb-bridge server dashboard-link``, run as a user would (in-process, helpers.cli); the link then logs in."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
+from helpers.cli import run
 from swgdb_bridge.server.db.storage import Storage
 from swgdb_bridge.server.runner import start_server
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "swgdb_bridge", "server", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=60,
-    )
+    return run("server", *args)
 
 
 def test_the_printed_link_logs_into_the_running_server_once(tmp_path: Path) -> None:
@@ -42,7 +34,7 @@ def test_the_printed_link_logs_into_the_running_server_once(tmp_path: Path) -> N
 def test_unknown_users_and_bad_base_urls_are_named(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'server.db'}"
     unknown = cli("dashboard-link", "no-such-user", "--database-url", url)
-    assert unknown.returncode == 1 and unknown.stdout == ""
+    assert unknown.returncode == 2 and unknown.stdout == ""
     assert "no active user with hash 'no-such-user'" in unknown.stderr
     bad = cli("dashboard-link", "whoever", "--database-url", url, "--base-url", "localhost:8765")
-    assert bad.returncode == 1 and "--base-url 'localhost:8765' must start with http://" in bad.stderr
+    assert bad.returncode == 2 and "--base-url 'localhost:8765' must start with http://" in bad.stderr

@@ -64,7 +64,7 @@ def test_view(logs, tracker_raw) -> None:
 
 def test_unknown_id_is_a_readable_error(logs, tracker_raw) -> None:
     real = tracker_raw[0].doc["session_id"]
-    result = logs("--view", real.replace("0000", "000"), code=1)
+    result = logs("--view", real.replace("0000", "000"), code=2)
     assert "did you mean" in result.stderr and real in result.stderr
     assert "Traceback" not in result.output + result.stderr
     assert result.stdout == ""
@@ -99,15 +99,15 @@ def test_export_to_file_and_stdout(logs, tmp_path: Path, tracker_raw) -> None:
     doc = tracker_raw[1].doc
     exported = json.loads(logs("--export", doc["session_id"], "--format", "json").stdout)
     assert exported["session_id"] == doc["session_id"]
-    bad = logs("--export", "all", "--format", "yaml", code=1)
+    bad = logs("--export", "all", "--format", "yaml", code=2)
     assert "use one of json, csv, xml" in bad.stderr
-    unwritable = logs("--export", "all", "--output", str(tmp_path / "missing" / "all.json"), code=1)
+    unwritable = logs("--export", "all", "--output", str(tmp_path / "missing" / "all.json"), code=2)
     assert "cannot write the export to" in unwritable.stderr and unwritable.exception.__class__ is SystemExit
 
 
 def test_bad_filter_and_regex_errors(logs) -> None:
-    assert "is not a date" in logs("--since", "someday", code=1).stderr
-    assert "not a valid regular expression" in logs("--search", "(", "--regex", code=1).stderr
+    assert "is not a date" in logs("--since", "someday", code=2).stderr
+    assert "not a valid regular expression" in logs("--search", "(", "--regex", code=2).stderr
 
 
 def test_json_alone_on_stdout_in_a_real_process(sessions_dir: Path, tracker_raw) -> None:
@@ -118,7 +118,7 @@ def test_json_alone_on_stdout_in_a_real_process(sessions_dir: Path, tracker_raw)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["sessions"] == len(tracker_raw)
     missing = subprocess.run([*cmd, "--view", "nope"], capture_output=True, text=True, env=env, timeout=120)
-    assert missing.returncode == 1
+    assert missing.returncode == 2
     assert missing.stderr.startswith("error:") and "Traceback" not in missing.stderr
 
 

@@ -1,19 +1,15 @@
-"""``python -m swgdb_bridge preview`` as a user runs it: a real subprocess per case.
-
-One corpus file per input format here (each interpreter start costs ~1 s); every corpus file is serialized
-in-process by test_upstream_schema.py.
-"""
+"""``swgdb-bridge preview`` as a user runs it (in-process, :mod:`helpers.cli`): one corpus file per input
+format here; every corpus file is serialized by test_upstream_schema.py."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
 
+from helpers.cli import run
 from swgdb_bridge.payload import SessionPayload
 
 ONE_PER_FORMAT = (
@@ -25,14 +21,7 @@ ONE_PER_FORMAT = (
 
 
 def preview(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "swgdb_bridge", "preview", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "COLUMNS": "120", **(env or {})},
-    )
+    return run("preview", *map(str, args), env={"COLUMNS": "120", **(env or {})})
 
 
 @pytest.mark.parametrize("name", ONE_PER_FORMAT)

@@ -1,27 +1,20 @@
-"""``swgdb-bridge server add-user / rotate-key / revoke``, run as a user would, in a subprocess."""
+"""``swgdb-bridge server add-user / rotate-key / revoke``, run as a user would (in-process, helpers.cli)."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from helpers.cli import run
 from swgdb_bridge.server.db.storage import Storage
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "swgdb_bridge", "server", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=60,
-    )
+    return run("server", *args, env=env)
 
 
 def active_keys(url: str, user_hash: str) -> list[str]:
@@ -65,7 +58,7 @@ def test_key_lifecycle_through_the_cli(url: str) -> None:
 
 def test_unknown_user_is_one_clear_error(url: str) -> None:
     result = cli("rotate-key", "0" * 32, "--database-url", url)
-    assert result.returncode == 1 and result.stdout == ""
+    assert result.returncode == 2 and result.stdout == ""
     assert "no user with hash '" + "0" * 32 in result.stderr and "Traceback" not in result.stderr
 
 

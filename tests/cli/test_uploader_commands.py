@@ -19,7 +19,7 @@ def test_check_reports_server_clock_and_credentials(live_server: LiveServer, bri
     result = orjson.loads(good.stdout)
     assert result["ok"] and result["credentials"]["valid"] and abs(result["clock_skew_seconds"]) < 5
     bad_key = cli("check", server=live_server, home=bridge_home, SWGDB_API_KEY="not-the-key")
-    assert bad_key.returncode == 1 and "refused" in bad_key.stdout
+    assert bad_key.returncode == 3 and "refused" in bad_key.stdout
     down = cli("check", server=live_server, home=bridge_home, SWGDB_API_URL="http://127.0.0.1:9/v1")
     assert down.returncode == 1 and "unreachable" in down.stdout and "Traceback" not in down.stderr
 
@@ -70,7 +70,7 @@ def test_unknown_ids_and_unwritable_exports_are_named(tmp_path: Path, monkeypatc
 
     monkeypatch.chdir(tmp_path)  # short relative paths: the error box wraps long ones
     retried = CliRunner().invoke(app, ["queue", "retry", "no-such-id"])
-    assert retried.exit_code == 1 and "no dead letter with id 'no-such-id'" in retried.output
+    assert retried.exit_code == 2 and "no dead letter with id 'no-such-id'" in retried.output
     exported = CliRunner().invoke(app, ["queue", "export", "--output", "missing/q.jsonl"])
     assert exported.exit_code == 2 and "cannot write missing/q.jsonl" in exported.output
     assert "Traceback" not in exported.output

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import orjson
 
+from helpers.cli import run
 from swgdb_bridge.demo.run import demo_environment, run_demo
 from swgdb_bridge.paths import HOME_ENV
 
-REPO = Path(__file__).resolve().parents[2]
 # Other players' names the sample chat uses that are not also ordinary words
 PLAYER_NAMES = ("Zorvath", "Kelindra", "Drayko", "Vexa Thorn")
 
@@ -45,11 +43,7 @@ def test_demo_uploads_sanitized_sessions_and_links_the_dashboard(bridge_home: Pa
 
 
 def test_demo_command_runs_and_exits(bridge_home: Path) -> None:
-    env = {**os.environ, "COLUMNS": "200"}
-    command = [sys.executable, "-m", "swgdb_bridge", "demo", "--sessions", "2"]
-    done = subprocess.run(
-        command, capture_output=True, check=False, text=True, env=env, cwd=REPO, timeout=120
-    )
+    done = run("demo", "--sessions", "2")
     assert done.returncode == 0, done.stderr
     assert "Dashboard: http://127.0.0.1:" in done.stdout and "/dashboard/login?token=" in done.stdout
     assert "│ uploaded        │ 3 │" in done.stdout

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import orjson
+import pytest
 
 from swgdb_bridge.demo.samples import PLAYERS, generate_tracker_session, write_jsonl_session
 from swgdb_bridge.sources import read_session
@@ -75,6 +76,7 @@ def test_jsonl_samples_are_byte_identical_per_seed(tmp_path: Path) -> None:
     assert one == two
 
 
+@pytest.mark.slow
 def test_a_large_jsonl_sample_stays_one_plausible_session(tmp_path: Path) -> None:
     session = read_session(write_jsonl_session(tmp_path / "big.jsonl", random.Random(11), 50_000))
     assert len(session.xp_gains) > 5_000

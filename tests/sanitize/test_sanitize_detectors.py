@@ -184,6 +184,7 @@ PATHOLOGICAL = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("text", PATHOLOGICAL, ids=lambda t: repr(t[:6]))
 def test_long_pathological_strings_do_not_hang_the_scrub_or_the_rescan(text: str) -> None:

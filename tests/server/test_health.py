@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-
 import httpx
 
 from fixtures.postgres import TEST_SERVER_SECRET, PostgresCluster, require_pg_bin
+from helpers.ports import refused_port
 from swgdb_bridge.server.db import migrate
 from swgdb_bridge.server.db.storage import Storage
 from swgdb_bridge.server.runner import start_server
@@ -53,9 +52,7 @@ def test_not_ready_when_postgres_stops_and_ready_when_it_is_back() -> None:
 
 
 def test_not_ready_on_a_dead_port_and_the_password_stays_hidden() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
-        port = probe.getsockname()[1]
+    with refused_port() as port:
         url = f"postgresql://swgdb:hunter2-secret@127.0.0.1:{port}/swgdb"
         storage = Storage(url, server_secret=TEST_SERVER_SECRET, migrate=False)
         with start_server(storage=storage) as server, httpx.Client(base_url=server.url) as http:

@@ -109,6 +109,6 @@ def test_server_run_refuses_a_short_secret_once(tmp_path: Path, monkeypatch: pyt
     result = CliRunner().invoke(
         app, ["server", "run", "--database-url", url, "--workers", "2", "--port", "0"]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # configuration (the exit-code policy in commands/_output.py)
     assert "SWGDB_SERVER_SECRET is shorter than 32 characters" in result.output
     assert "too-short" not in result.output

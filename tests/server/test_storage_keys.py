@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_storage_limits import race
 
 from fixtures.postgres import TEST_SERVER_SECRET
+from helpers.race import race
 from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.server.db import keys
 from swgdb_bridge.server.db.storage import RevokedUserError, Storage, StorageError, UnknownUserError
@@ -51,7 +51,7 @@ def test_a_user_never_has_more_than_two_active_keys(storage: Storage) -> None:
 
 
 def test_zero_grace_ends_the_old_key_at_once(storage: Storage) -> None:
-    user, first = storage.add_user("alice", now=T0)
+    user, _first = storage.add_user("alice", now=T0)
     second = storage.rotate_key(user, timedelta(0), now=T0)
     assert storage.active_keys(user, T0) == [second]
 
@@ -71,7 +71,7 @@ def test_revoke_kills_every_key_for_good(storage: Storage) -> None:
 def test_unknown_users_have_no_keys_and_clear_errors(storage: Storage) -> None:
     assert storage.active_keys("0" * 32, T0) == []
     for action in (storage.rotate_key, storage.revoke):
-        with pytest.raises(UnknownUserError, match="0{32}"):
+        with pytest.raises(UnknownUserError, match=r"0{32}"):
             action("0" * 32)
 
 

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 
 from fixtures.postgres import TEST_SERVER_SECRET
+from helpers.race import race
 from swgdb_bridge.server.db.storage import NONCE_HORIZON, PURGE_EVERY, Storage
 from swgdb_bridge.server.db.tables import nonces, rate_limits
 
 T0 = datetime(2026, 11, 24, 12, 0, 30, tzinfo=UTC)  # 30 s into a minute window
 USER = "a" * 32
-
-
-def race(workers: list[Callable[[], Any]]) -> list[Any]:
-    """Run the callables in threads released together; their results in order."""
-    gate = threading.Barrier(len(workers))
-    results: list[Any] = [None] * len(workers)
-
-    def run(index: int) -> None:
-        gate.wait()
-        results[index] = workers[index]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(workers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def two_workers(database_url: str) -> tuple[Storage, Storage]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,10 +9,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
-from test_storage_limits import race
 
 from fixtures.payloads import make_document
 from fixtures.postgres import TEST_SERVER_SECRET
+from helpers.ports import refused_port
+from helpers.race import race
 from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.payload import SessionPayload, content_digest
 from swgdb_bridge.server.db import migrate
@@ -78,11 +78,8 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
 
 
 def test_unreachable_database_is_named_without_its_password() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # bound but not listening: connections are refused
-        with pytest.raises(StorageError) as caught:
-            Storage(f"postgresql://swgdb:hunter2-secret@127.0.0.1:{port}/swgdb")
+    with refused_port() as port, pytest.raises(StorageError) as caught:
+        Storage(f"postgresql://swgdb:hunter2-secret@127.0.0.1:{port}/swgdb")
     message = str(caught.value)
     assert f"postgresql+psycopg://swgdb:***@127.0.0.1:{port}/swgdb" in message
     assert "hunter2" not in message and caught.value.__cause__ is None

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
-from test_storage_limits import race
 
 from fixtures.payloads import make_document
 from fixtures.postgres import TEST_SERVER_SECRET
+from helpers.race import race
 from swgdb_bridge.payload import SessionPayload, content_digest
 from swgdb_bridge.server.db.storage import (
     InvalidCursorError,

@@ -7,9 +7,9 @@ one budget, and a session sent through both is one row. :class:`ServerProcess` i
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,19 +24,14 @@ import pytest
 from fixtures.live_server import Account
 from fixtures.payloads import make_document, make_payload
 from fixtures.postgres import TEST_SERVER_SECRET
+from helpers.ports import free_port, on_free_port, raise_if_port_taken
 from swgdb_bridge import protocol
 from swgdb_bridge.server.db.storage import Storage
 
-pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("scaleout")]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("scaleout")]
 
 START_TIMEOUT_SECONDS = 90.0  # generous: a loaded 2-core CI box takes seconds to import a worker
 RATE_LIMIT = 8
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class ServerProcess:
@@ -48,16 +43,34 @@ class ServerProcess:
         self.workers = workers
         self.env = {**os.environ, "SWGDB_SERVER_SECRET": TEST_SERVER_SECRET.decode(), **env}
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
+        self.started = False  # once up, a restart must come back on the same port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def start(self, *extra: str) -> ServerProcess:
-        self.launch(*extra)
-        self.wait_ready()
-        return self
+        """Launch and wait until ready. A restart keeps its port (clients know it); a first start moves to
+        another port if someone took this one between the probe and the bind."""
+        try:
+            self.launch(*extra)
+            self.wait_ready()
+            return self
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or self.started:
+                raise
+
+        def attempt(port: int) -> ServerProcess:
+            self.port = port
+            self.launch(*extra)
+            self.wait_ready()
+            return self
+
+        return on_free_port(attempt)
 
     def launch(self, *extra: str) -> None:
-        """Start the process without waiting for it (start several, then wait for each)."""
+        """Start the process without waiting for it (start several, then :meth:`wait_ready` for each)."""
         command = [
             sys.executable,
             "-m",
@@ -78,9 +91,13 @@ class ServerProcess:
     def wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
-            assert self.process is not None and self.process.poll() is None, self.log_tail()
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise_if_port_taken(self.log_tail(), self.port)
+                raise AssertionError(f"server on {self.url} exited early\n{self.log_tail()}")
             try:
                 if httpx.get(f"{self.url}/readyz", timeout=5).status_code == 200:
+                    self.started = True
                     return
             except httpx.TransportError:
                 pass
@@ -124,7 +141,11 @@ def pair(shared_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         for server in servers:
             server.launch()
         for server in servers:
-            server.wait_ready()
+            try:
+                server.wait_ready()
+            except OSError:  # its port was taken between the probe and the bind: again on another
+                server.port = free_port()
+                server.start()
         yield servers
     finally:
         for server in servers:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
 import time
 
 import pytest
 
 from fixtures.fault_proxy import FaultProxy, LiveServer
 from fixtures.payloads import make_document
+from helpers.ports import free_port, refused_port
 from swgdb_bridge.errors import AuthError, UploadError
 from swgdb_bridge.upload.client import SWGDBAPIClient
 
@@ -29,12 +29,6 @@ def make_client(url: str, server: LiveServer, sleeps: list[float] | None = None,
     record = sleeps.append if sleeps is not None else (lambda _s: None)
     options.setdefault("retry_delay_seconds", 0.001)
     return SWGDBAPIClient(url, server.api_key, server.user_hash, sleep=record, **options)
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_upload_statuses_and_remote_listing(live_server: LiveServer) -> None:
@@ -53,13 +47,14 @@ def test_upload_statuses_and_remote_listing(live_server: LiveServer) -> None:
 
 
 def test_unreachable_server_is_a_clear_answer_not_a_traceback() -> None:
-    client = SWGDBAPIClient(
-        f"http://127.0.0.1:{closed_port()}/v1", "k" * 40, "someone", retry_delay_seconds=0.001, max_retries=1
-    )
-    result = client.validate_credentials()
+    with refused_port() as port:
+        client = SWGDBAPIClient(
+            f"http://127.0.0.1:{port}/v1", "k" * 40, "someone", retry_delay_seconds=0.001, max_retries=1
+        )
+        result = client.validate_credentials()
+        pushed = client.push_session_data(make_document("x-1"))
     assert result["valid"] is False
     assert "could not reach the SWGDB server" in result["message"] and "SWGDB_API_URL" in result["message"]
-    pushed = client.push_session_data(make_document("x-1"))
     assert pushed["success"] is False and "could not reach" in pushed["message"]
 
 
@@ -155,6 +150,6 @@ def test_secrets_stay_out_of_repr_errors_and_logs(live_server: LiveServer, fault
 @pytest.mark.parametrize("session_id", ["../info", "a/b", "x?y=1", "", "space id"])
 def test_status_refuses_what_is_not_a_session_id(session_id: str) -> None:
     """Refused before anything is sent (the id would go into the URL path): no server needed."""
-    client = SWGDBAPIClient(f"http://127.0.0.1:{closed_port()}/v1", "k" * 40, "someone")
+    client = SWGDBAPIClient(f"http://127.0.0.1:{free_port()}/v1", "k" * 40, "someone")
     with client, pytest.raises(UploadError, match="is not a session id"):
         client.get_upload_status(session_id)

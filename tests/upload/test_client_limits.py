@@ -344,7 +344,7 @@ def test_the_command_line_flag_allows_plain_http(tmp_path: Path) -> None:
     args = ["upload", "--dry-run", "--dir", str(tmp_path), "--api-url", "http://swgdb.example/v1"]
     refused = CliRunner().invoke(app, args)
     allowed = CliRunner().invoke(app, [*args, "--allow-insecure-http"])
-    assert refused.exit_code == 2 and "plain http://" in refused.output
+    assert refused.exit_code == 3 and "plain http://" in refused.output
     assert allowed.exit_code == 0, allowed.output
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
 
+from helpers.cli import run
 from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.upload.config import UploadConfig, default_config_file, load_with_sources, mask_secret
 
@@ -63,29 +61,15 @@ def test_masking_never_shows_a_whole_key() -> None:
 
 def test_config_command_masks_the_key_and_names_sources(bridge_home: Path) -> None:
     write_config(f'api_key = "{KEY}"\n')
-    env = {**os.environ, "SWGDB_BRIDGE_HOME": str(bridge_home), "SWGDB_USER_HASH": "abc123"}
-    done = subprocess.run(
-        [sys.executable, "-m", "swgdb_bridge", "config", "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=60,
-    )
+    env = {"SWGDB_BRIDGE_HOME": str(bridge_home), "SWGDB_USER_HASH": "abc123"}
+    done = run("config", "--json", env=env)
     assert done.returncode == 0, done.stderr
     settings = orjson.loads(done.stdout)["settings"]
     assert settings["api_key"]["value"] == "********mnop" and settings["api_key"]["source"].startswith(
         "file "
     )
     assert settings["user_hash"] == {"value": "abc123", "source": "environment"}
-    table = subprocess.run(
-        [sys.executable, "-m", "swgdb_bridge", "config"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**env, "COLUMNS": "200"},
-        timeout=60,
-    )
+    table = run("config", env=env)
     assert KEY not in done.stdout + done.stderr + table.stdout + table.stderr
     assert "********mnop" in table.stdout
 

@@ -1,10 +1,15 @@
-"""The interactive viewer, driven headless with Textual's Pilot on a copy of the tracker corpus."""
+"""The interactive viewer, driven headless with Textual's Pilot on a copy of the tracker corpus.
+
+The app does every library call in a thread worker; :func:`settle` waits for them and for the UI thread
+to draw their answers, so each step asserts on a finished screen.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import io
 import json
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -25,11 +30,20 @@ def drive(
 
     async def main() -> None:
         async with app.run_test(size=(200, 50)) as pilot:
-            await pilot.pause()
+            await settle(app, pilot)
             await script(app, pilot)
 
     asyncio.run(main())
     return app
+
+
+async def settle(app: ViewerApp, pilot: Pilot, *keys: str) -> None:
+    """Press ``keys``, then wait until every worker is done and its answer is on the screen."""
+    await pilot.press(*keys)
+    await pilot.pause()
+    while any(not worker.is_finished for worker in app.workers):  # an answer may start another worker
+        await pilot.pause(0.01)
+    await pilot.pause()
 
 
 def listed(app: ViewerApp) -> list[str]:
@@ -67,15 +81,12 @@ def test_list_filters_and_search_by_keys(viewer: SessionLogViewer, tracker_raw) 
         assert listed(app) == newest_first
         assert f"{len(newest_first)} session(s)" in status(app)
         app.query_one("#filter-planet", Input).focus()
-        await pilot.press(*"talus")
-        await pilot.pause()
+        await settle(app, pilot, *"talus")
         assert listed(app) == on_talus
-        await pilot.press("escape", "slash", *"holocron")
-        await pilot.pause()
+        await settle(app, pilot, "escape", "slash", *"holocron")
         assert listed(app) == holocron_on_talus
         app.query_one("#filter-since", Input).focus()
-        await pilot.press(*"oct")
-        await pilot.pause()
+        await settle(app, pilot, *"oct")
         assert "is not a date" in status(app)
         assert listed(app) == holocron_on_talus  # a bad filter leaves the list as it was
 
@@ -90,21 +101,19 @@ def test_view_preview_compare_analyze(viewer: SessionLogViewer, tracker_raw) -> 
         assert listed(app) == [d["session_id"] for d in dex]
         await pilot.press("down")
         assert app.shown[0] == "summary" and app.shown[1]["session_id"] == dex[1]["session_id"]
-        await pilot.press("enter")
+        await settle(app, pilot, "enter")
         kind, view = app.shown
         assert kind == "view" and view["session_id"] == dex[1]["session_id"]
         assert [q["quest_name"] for q in view["sections"]["quests"]["quests"]] == dex[1]["quests_completed"]
 
-        await pilot.press("p")
+        await settle(app, pilot, "p")
         kind, view = app.shown
         assert kind == "preview" and sum(view["sanitization"]["counts"].values()) > 0
         assert "sanitization preview" in shown_text(app, "#detail")
 
-        await pilot.press("c")
-        await pilot.pause()
+        await settle(app, pilot, "c")
         assert isinstance(app.screen, ComparePicker)
-        await pilot.press("down", "enter")
-        await pilot.pause()
+        await settle(app, pilot, "down", "enter")
         kind, result = app.shown
         assert kind == "compare"
         assert result["a"]["session_id"] == dex[1]["session_id"]
@@ -113,7 +122,7 @@ def test_view_preview_compare_analyze(viewer: SessionLogViewer, tracker_raw) -> 
         b_doc = next(d for d in dex if d["session_id"] == result["b"]["session_id"])
         assert xp["delta"] == b_doc["xp"]["gained"] - dex[1]["xp"]["gained"]
 
-        await pilot.press("a")
+        await settle(app, pilot, "a")
         kind, analysis = app.shown
         assert kind == "analysis"
         assert analysis["total_xp_gained"] == sum(d["xp"]["gained"] for d in dex)
@@ -126,8 +135,7 @@ def test_queue_key_puts_the_sanitized_payload_in_the_outbox(viewer: SessionLogVi
 
     async def script(app: ViewerApp, pilot: Pilot) -> None:
         assert app.rows[0]["upload_state"] == "not sent"
-        await pilot.press("u")
-        await pilot.pause()
+        await settle(app, pilot, "u")
         assert app.rows[0]["session_id"] == first["session_id"]
         assert app.rows[0]["upload_state"] == "queued"
         table = app.query_one("#sessions", DataTable)
@@ -161,10 +169,37 @@ def test_rescan_key_picks_up_new_and_broken_files(
         assert "1 file(s) could not be read" in status(app)
         (folder / "broken.json").unlink()
         (folder / "extra.json").write_text(json.dumps({**tracker_raw[0].doc, "session_id": "extra_session"}))
-        await pilot.press("r")
-        await pilot.pause()
+        await settle(app, pilot, "r")
         assert "extra_session" in listed(app)
         assert f"{len(tracker_raw) + 1} session(s)" in status(app)
         assert "could not be read" not in status(app)
 
     drive(viewer, script)
+
+
+def test_scans_run_in_workers_never_on_the_ui_thread(
+    viewer: SessionLogViewer, sessions_dir: Path, tracker_raw
+) -> None:
+    """Every query may rescan (max_age 0 makes each one do so); none of those scans runs on the UI thread."""
+    scanned_on: list[threading.Thread] = []
+    scan = viewer.refresh
+
+    def recorded_scan():  # a spy: the real scan, and the thread it ran on
+        scanned_on.append(threading.current_thread())
+        return scan()
+
+    viewer.refresh = recorded_scan  # type: ignore[method-assign]
+    viewer.max_age = 0
+
+    async def script(app: ViewerApp, pilot: Pilot) -> None:
+        app.query_one("#filter-planet", Input).focus()
+        await settle(app, pilot, *"talus")
+        await settle(app, pilot, "escape", "enter")
+        await settle(app, pilot, "a")
+        assert app.shown[0] == "analysis"
+        await settle(app, pilot, "r")
+        assert listed(app)
+
+    drive(viewer, script)
+    assert len(scanned_on) > 5
+    assert threading.main_thread() not in scanned_on

@@ -74,7 +74,7 @@ def test_unreadable_files_are_listed_as_problems(
     problems = {Path(p["path"]).name: p["reason"] for p in viewer.problems()}
     assert set(problems) == {"broken.json", SCHEMA_FILE}
     assert "truncated" in problems["broken.json"]
-    with pytest.raises(BridgeError, match="broken.json: truncated"):
+    with pytest.raises(BridgeError, match=r"broken\.json: truncated"):
         viewer.view_session(str(sessions_dir / "tracker" / "broken.json"))
     assert len(viewer.list_sessions()) == len(all_raw)
 

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 import typer
 
-from swgdb_bridge.commands._output import emit_json
+from swgdb_bridge.commands._output import USAGE, emit_json, fail, reported
+from swgdb_bridge.textsafe import visible
 
 SERVER = typer.Option(
     None,
@@ -60,8 +61,8 @@ def login(
         emit_json({**summary, "key_stored_in": stored_in})
         return
     _console().print(
-        f"Logged in as {paired.get('name')!r} (user hash {paired['user_hash']}) at {api_url}.\n"
-        f"API key stored in: {stored_in}.\nNext: `swgdb-bridge upload`, then `swgdb-bridge dashboard`.",
+        visible(f"Logged in as {paired.get('name')!r} (user hash {paired['user_hash']}) at {api_url}.")
+        + f"\nAPI key stored in: {visible(stored_in)}.\nNext: `swgdb-bridge upload`, then `swgdb-bridge dashboard`.",
         markup=False,
         highlight=False,
     )
@@ -104,18 +105,18 @@ def logout(
 
 def _login_target(server: str | None, code: str | None) -> tuple[str, str | None]:
     """The API URL and code, from ``--server`` and CODE, or both from a pairing link (``…/pair#CODE``)."""
-    from swgdb_bridge.errors import ConfigError
+    from swgdb_bridge.errors import UsageError
     from swgdb_bridge.upload.config import UploadConfig
 
     if code and code.startswith(("http://", "https://")):
         link = urlsplit(code)
         if not link.fragment:
-            raise ConfigError(f"the pairing link {code!r} has no code after '#'; paste the whole link")
+            raise UsageError(f"the pairing link {code!r} has no code after '#'; paste the whole link")
         server, code = server or f"{link.scheme}://{link.netloc}", link.fragment
     base = server or UploadConfig.load().swgdb_api_url
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"--server {base!r} is not an http(s) address, e.g. https://swgdb.example.org")
+        raise UsageError(f"--server {base!r} is not an http(s) address, e.g. https://swgdb.example.org")
     path = parts.path.rstrip("/")
     return f"{parts.scheme}://{parts.netloc}{path if path.endswith('/v1') else path + '/v1'}", code
 
@@ -125,9 +126,11 @@ def _device_flow(client: Any, *, quiet: bool, sleep: Any = time.sleep) -> dict[s
     from swgdb_bridge.errors import UploadError
 
     started = client.start_device_pairing()
-    _console(stderr=True).print(
-        f"Open {started['verification_uri_complete']} in a browser signed in to your dashboard and approve "
-        f"code {started['user_code']}. Waiting (Ctrl-C to stop) …",
+    _console(stderr=True).print(  # the address and code are the server's words: shown, never obeyed
+        visible(
+            f"Open {started['verification_uri_complete']} in a browser signed in to your dashboard and "
+            f"approve code {started['user_code']}. Waiting (Ctrl-C to stop) …"
+        ),
         markup=False,
         highlight=False,
     )
@@ -168,12 +171,11 @@ def _console(stderr: bool = False) -> Any:
 
 @contextmanager
 def _reported() -> Iterator[None]:
-    """Bridge errors and bad codes become one red line and exit status 2, never a traceback."""
-    from swgdb_bridge.errors import BridgeError
+    """The shared policy (:func:`reported`), plus: a mistyped pairing code is a usage error (2)."""
     from swgdb_bridge.pairing import PairingCodeError
 
-    try:
-        yield
-    except (BridgeError, PairingCodeError) as exc:
-        _console(stderr=True).print(f"error: {exc}", style="red", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+    with reported():
+        try:
+            yield
+        except PairingCodeError as exc:
+            fail(str(exc), USAGE)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import typer
 
-from swgdb_bridge.commands.server import database_url_option, fail, opened_storage, server_app
+from swgdb_bridge.commands._output import USAGE, fail
+from swgdb_bridge.commands.server import database_url_option, opened_storage, server_app
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 
@@ -31,7 +32,7 @@ def dashboard_link(
     from swgdb_bridge.server.dashboard.auth import dashboard_link as make_link
 
     if not base_url.startswith(("http://", "https://")):
-        fail(f"--base-url {base_url!r} must start with http:// or https://, e.g. {DEFAULT_BASE_URL}")
+        fail(f"--base-url {base_url!r} must start with http:// or https://, e.g. {DEFAULT_BASE_URL}", USAGE)
     with opened_storage(database_url) as storage:
         link = make_link(storage, user_hash, base_url)
     typer.echo(link)

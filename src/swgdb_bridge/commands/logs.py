@@ -9,7 +9,8 @@ from typing import Any
 
 import typer
 
-from swgdb_bridge.commands._output import emit_json
+from swgdb_bridge.commands._output import emit_json, err, exit_code, fail
+from swgdb_bridge.textsafe import for_markup
 
 
 def logs(
@@ -48,12 +49,9 @@ def logs(
     min_xp: int = typer.Option(None, "--min-xp", help="Only sessions with at least this much XP."),
 ) -> None:
     """Look through session logs before upload: list, view, search, analyze, compare, export, or a TUI."""
-    from rich.console import Console
-
     from swgdb_bridge.errors import BridgeError
     from swgdb_bridge.viewer import SessionLogViewer, render
 
-    err = Console(stderr=True)
     filters = {
         "character": character,
         "planet": planet,
@@ -62,7 +60,7 @@ def logs(
         "until": until,
         "min_xp": min_xp,
     }
-    progress = render.ScanProgress(err)
+    progress = render.ScanProgress(err())
     try:
         with SessionLogViewer(dirs or None, progress=progress) as viewer:
             if interactive:
@@ -72,10 +70,9 @@ def logs(
                 ViewerApp(viewer, filters).run()
                 return
             _run(viewer, view, search, regex, analyze, compare, export, fmt, output, limit, filters, as_json)
-    except BridgeError as exc:
+    except BridgeError as error:
         progress.stop()
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
+        fail(str(error), exit_code(error))
 
 
 def _run(
@@ -104,7 +101,7 @@ def _run(
             sys.stdout.write(text)
         else:
             write_export(output, text)
-            Console(stderr=True).print(f"exported to {output}")
+            err().print(f"exported to {for_markup(output)}", highlight=False)
         return
     # Each action gives its data and how to draw it; nothing is drawn for --json.
     if view:

@@ -2,7 +2,8 @@
 
 Settings come from where the uploader takes them (config.toml, environment, then these flags), so the
 preview is what ``upload`` would send. ``--json`` prints the payload alone; without it, a readable summary
-and the sanitization report. A bad file is one red line naming the file, field and reason, exit code 1.
+and the sanitization report, every name from the file printed escaped. A bad file is one red line naming
+the file, field and reason (exit code by the policy in :mod:`swgdb_bridge.commands._output`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 
 import typer
 
-from swgdb_bridge.commands._output import emit_json
+from swgdb_bridge.commands._output import emit_json, exit_code, fail
+from swgdb_bridge.textsafe import for_markup
 
 
 def preview(
@@ -53,11 +55,8 @@ def preview(
     try:
         options = UploadConfig.load(**overrides).sanitize_options
         payload = SessionLogSerializer(options).serialize_file(file)
-    except BridgeError as exc:
-        Console(stderr=True, soft_wrap=True).print(
-            f"error: {_describe(file, exc)}", style="red", markup=False
-        )
-        raise typer.Exit(1) from None
+    except BridgeError as error:
+        fail(_describe(file, error), exit_code(error))
     if as_json:
         emit_json(payload.to_document())
         return
@@ -80,15 +79,14 @@ def _describe(file: Path, exc: Exception) -> str:
 
 def _summary(console: Any, doc: dict[str, Any], options: Any) -> None:
     """The readable preview: who and when, totals and rates, places, event counts, what was sanitized."""
-    from rich.markup import escape
     from rich.table import Table
 
     meta = doc["metadata"]
     console.print(
-        f"[bold]{doc['session_id']}[/bold]  {escape(doc['character_name'])}  "
+        f"[bold]{for_markup(doc['session_id'])}[/bold]  {for_markup(doc['character_name'])}  "
         f"{doc['start_time']} → {doc['end_time']}"
-        f"  ({doc['duration_minutes']:.1f} min, {escape(meta.get('source_format', '?'))}, "
-        f"mode {meta.get('session_mode', '-')})"
+        f"  ({doc['duration_minutes']:.1f} min, {for_markup(meta.get('source_format', '?'))}, "
+        f"mode {for_markup(meta.get('session_mode', '-'))})"
     )
     totals = Table("", "total", "per hour", title="Totals", title_justify="left")
     xp, credits, quests, perf = (
@@ -111,12 +109,11 @@ def _summary(console: Any, doc: dict[str, Any], options: Any) -> None:
 
 
 def _planets(location: dict[str, Any]) -> Any:
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table("planet", "minutes", title="Places", title_justify="left")
     for planet, minutes in location.get("time_per_planet_minutes", {}).items():
-        table.add_row(escape(planet), f"{minutes:,.1f}")  # names from the log are text, never markup
+        table.add_row(for_markup(planet), f"{minutes:,.1f}")  # names from the log are text, never markup
     table.add_row(
         f"{location['total_locations_visited']} visit(s), travel",
         f"{location['travel_time_minutes']:,.1f}",
@@ -135,11 +132,11 @@ def _print_counts(console: Any, title: str, label: str, counts: dict[str, int]) 
         return
     table = Table(label, "count", title=title, title_justify="left")
     for key, value in nonzero.items():
-        table.add_row(key, f"{value:,}")
+        table.add_row(for_markup(key), f"{value:,}")
     console.print(table)
     zeros = sorted(key for key, value in counts.items() if not value)
     if zeros:
-        console.print("none: " + ", ".join(zeros), style="dim", highlight=False)
+        console.print("none: " + for_markup(", ".join(zeros)), style="dim", highlight=False)
 
 
 def _included(options: Any) -> str:

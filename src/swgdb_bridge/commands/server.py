@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import timedelta
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from swgdb_bridge.commands._output import USAGE, fail, reported
 
 if TYPE_CHECKING:
     from swgdb_bridge.server.db.storage import Storage
@@ -43,22 +45,11 @@ def database_url_option() -> Any:
 
 @contextmanager
 def opened_storage(database_url: str | None) -> Iterator[Storage]:
-    """The migrated server database; any :class:`BridgeError` inside becomes one red line and exit 1."""
-    from swgdb_bridge.errors import BridgeError
+    """The migrated server database; a :class:`BridgeError` inside becomes one red line and its exit code."""
     from swgdb_bridge.server.db.storage import Storage, default_database_url
 
-    try:
-        with Storage(database_url or default_database_url()) as storage:
-            yield storage
-    except BridgeError as error:
-        fail(str(error))
-
-
-def fail(message: str) -> NoReturn:
-    from rich.console import Console
-
-    Console(stderr=True, soft_wrap=True).print(f"error: {message}", style="red", markup=False)
-    raise typer.Exit(1)
+    with reported(), Storage(database_url or default_database_url()) as storage:
+        yield storage
 
 
 def _show_key(user_hash: str, api_key: str, as_json: bool, note: str) -> None:
@@ -111,12 +102,12 @@ def invite(
 
     lifetime = _parse_duration(expires)
     if not base_url.startswith(("http://", "https://")):
-        fail(f"--base-url {base_url!r} must start with http:// or https://")
+        fail(f"--base-url {base_url!r} must start with http:// or https://", USAGE)
     with opened_storage(database_url) as storage:
         try:
             made = Pairings(storage).invite(name, at(time.time()), lifetime)
         except ValueError as error:
-            fail(f"--expires {expires}: {error}")
+            fail(f"--expires {expires}: {error}", USAGE)
     url = f"{base_url.rstrip('/')}/pair#{made.code}"
     expires_at = made.expires_at.isoformat(timespec="seconds")
     if as_json:
@@ -140,7 +131,7 @@ def _parse_duration(text: str) -> timedelta:
     try:
         value = float(number)
     except ValueError:
-        fail(f"--expires {text!r} is not a duration; use e.g. 30m, 24h or 7d")
+        fail(f"--expires {text!r} is not a duration; use e.g. 30m, 24h or 7d", USAGE)
     return timedelta(**{unit or "hours": value})
 
 
@@ -211,18 +202,17 @@ def run(
 
     Migrations are applied once on start, before the workers come up.
     """
-    from swgdb_bridge.errors import BridgeError
     from swgdb_bridge.server.db.keys import load_server_secret
     from swgdb_bridge.server.db.storage import default_database_url
     from swgdb_bridge.server.ops.logging import LOG_FORMATS
     from swgdb_bridge.server.workers import run_workers
 
     if log_format not in LOG_FORMATS:
-        fail(f"--log-format {log_format!r} is not one of: {', '.join(LOG_FORMATS)}")
+        fail(f"--log-format {log_format!r} is not one of: {', '.join(LOG_FORMATS)}", USAGE)
     url = database_url or default_database_url()
     with opened_storage(url):
         load_server_secret()  # a missing or short secret fails here once, not in every worker
-    try:
+    with reported():
         run_workers(
             url,
             host,
@@ -232,5 +222,3 @@ def run(
             rate_limit=rate_limit,
             rate_limit_window=rate_limit_window,
         )
-    except BridgeError as error:
-        fail(str(error))

@@ -353,13 +353,9 @@ _MAX_ROUNDS = 8
 
 
 def might_hold_secret(text: str, lowered: str) -> bool:
-    for needle in _ALL_NEEDLES:
-        if needle in lowered:
-            return True
-    for trigger in _TRIGGERS:
-        if trigger.search(text) is not None:
-            return True
-    return False
+    if any(needle in lowered for needle in _ALL_NEEDLES):
+        return True
+    return any(trigger.search(text) is not None for trigger in _TRIGGERS)
 
 
 def scrub(text: str, counts: MutableMapping[str, int]) -> str:

@@ -7,6 +7,7 @@ hashing a list of names). The key is 32 random bytes made once and kept owner-on
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -61,10 +62,8 @@ def _create_key(path: Path) -> None:
             handle.write(secrets.token_bytes(KEY_BYTES).hex() + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        try:
+        with contextlib.suppress(FileExistsError):
             os.link(temp, path)  # atomic and refuses to replace: the first writer's key wins
-        except FileExistsError:
-            pass
     finally:
         temp.unlink(missing_ok=True)
 

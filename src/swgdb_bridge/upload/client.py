@@ -284,7 +284,8 @@ class SWGDBAPIClient:
         code, message = _server_message(response)
         status = response.status_code
         if status in (401, 403):
-            self._raise_if_clock_skewed()
+            if endpoint != "/info":  # /info is unsigned and is what the clock is read from: no loop
+                self._raise_if_clock_skewed()
             raise AuthError(
                 f"the server refused the credentials for user hash {self.user_hash!r} ({status}: {message}); "
                 "check SWGDB_API_KEY and SWGDB_USER_HASH (`swgdb-bridge config`)",

@@ -88,4 +88,4 @@ def build_entries(
     # spawn, not fork: the TUI scans from a process with threads, and fresh workers read the current
     # environment (SWGDB_BRIDGE_HOME decides whose pseudonym key the serializer loads).
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from zip(paths, pool.map(job, paths, chunksize=CHUNK))
+        yield from zip(paths, pool.map(job, paths, chunksize=CHUNK), strict=True)

@@ -1,13 +1,14 @@
-"""The viewer's own errors, both :class:`~swgdb_bridge.errors.BridgeError`, so callers report them the usual way."""
+"""The viewer's own errors: all :class:`~swgdb_bridge.errors.UsageError` (the value asked for cannot be used),
+so callers report them the usual way."""
 
 from __future__ import annotations
 
 import difflib
 
-from swgdb_bridge.errors import BridgeError
+from swgdb_bridge.errors import UsageError
 
 
-class UnknownSessionError(BridgeError):
+class UnknownSessionError(UsageError):
     """No session with that id in the folders looked at; the message offers the closest ids."""
 
     def __init__(self, session_id: str, known: list[str]) -> None:
@@ -21,17 +22,17 @@ class UnknownSessionError(BridgeError):
         super().__init__(f"no session {session_id!r} in the session folders; {hint}")
 
 
-class SearchPatternError(BridgeError):
+class SearchPatternError(UsageError):
     """A ``--regex`` search pattern that does not compile."""
 
 
-class FilterError(BridgeError):
+class FilterError(UsageError):
     """A filter value the viewer cannot use (a date it cannot read)."""
 
 
-class ExportFormatError(BridgeError):
+class ExportFormatError(UsageError):
     """An export format the viewer does not write."""
 
 
-class ExportWriteError(BridgeError):
+class ExportWriteError(UsageError):
     """An export file that cannot be written (missing folder, no permission, full disk)."""

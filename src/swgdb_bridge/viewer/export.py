@@ -2,7 +2,9 @@
 
 - JSON: the same documents the library returns.
 - CSV: the list is one row per session (lists joined with ``;``); one session is its timeline, one row per
-  record of every event list (section, timestamp, amount, the other fields as ``key=value`` pairs).
+  record of every event list (section, timestamp, amount, the other fields as ``key=value`` pairs). Names
+  come from session files, so every cell is neutralized the OWASP way (:func:`textsafe.spreadsheet_safe`):
+  a character called ``=HYPERLINK(...)`` opens in a spreadsheet as text, not as a formula.
 - XML: the document as elements; a dict key that is not a valid XML name becomes ``<entry key="...">``.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from swgdb_bridge.textsafe import spreadsheet_safe
 from swgdb_bridge.viewer.errors import ExportFormatError, ExportWriteError
 
 FORMATS = ("json", "csv", "xml")
@@ -64,13 +67,17 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _list_csv(rows: list[dict[str, Any]]) -> str:
+def _csv(columns: list[str] | tuple[str, ...], rows: list[dict[str, Any]]) -> str:
+    """The one CSV writer: a header, then each row with every cell spreadsheet-safe."""
     out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({key: spreadsheet_safe(_cell(value)) for key, value in row.items()} for row in rows)
     return out.getvalue()
+
+
+def _list_csv(rows: list[dict[str, Any]]) -> str:
+    return _csv(list(rows[0]), rows) if rows else ""
 
 
 def timeline(view: dict[str, Any]) -> list[dict[str, Any]]:
@@ -97,11 +104,7 @@ def timeline(view: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _timeline_csv(view: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=TIMELINE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(timeline(view))
-    return out.getvalue()
+    return _csv(TIMELINE_COLUMNS, timeline(view))
 
 
 def _fill(element: ET.Element, value: Any) -> None:

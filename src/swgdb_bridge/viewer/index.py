@@ -99,7 +99,9 @@ class SummaryIndex:
         self.path = db_path
         db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
-            self._db = sqlite3.connect(db_path, timeout=30)
+            # Used from whichever thread the viewer is called in (the TUI's workers); the viewer's lock
+            # makes those calls one at a time.
+            self._db = sqlite3.connect(db_path, timeout=30, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
             self._check_version()

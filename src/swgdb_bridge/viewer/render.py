@@ -1,4 +1,9 @@
-"""Rich renderings of the viewer's data for ``swgdb-bridge logs`` (the library returns data; this prints it)."""
+"""Rich renderings of the viewer's data for ``swgdb-bridge logs`` (the library returns data; this prints it).
+
+Ids, names, places, chat, file names and reasons come from session files: every such string is passed
+through :mod:`swgdb_bridge.textsafe` (``_m`` where Rich parses markup, ``visible`` inside ``Text``), so
+a name can neither style the output nor send escape sequences to the terminal.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
+
+from swgdb_bridge.textsafe import for_markup as _m
+from swgdb_bridge.textsafe import visible
 
 # A first scan of fewer files than this is quick enough not to need a bar.
 PROGRESS_MIN_FILES = 50
@@ -42,17 +50,17 @@ def sessions_table(rows: list[dict[str, Any]], title: str = "Sessions") -> Table
     for row in rows:
         state = row["upload_state"]
         table.add_row(
-            row["session_id"],
-            row["character"] or "-",
-            _when(row["start"]),
+            _m(row["session_id"]),
+            _m(row["character"] or "-"),
+            _m(_when(row["start"])),
             _minutes(row["duration_minutes"]),
             _num(row["xp"]),
             _num(row["xp_per_hour"]),
             _num(row["credits"]),
             _num(row["credits_per_hour"]),
-            ", ".join(row["planets"]) or "-",
+            _m(", ".join(row["planets"]) or "-"),
             Text(str(row["problems"]), style="red" if row["problems"] else ""),
-            Text(state, style=STATE_STYLES.get(state, "dim")),
+            Text(visible(state), style=STATE_STYLES.get(state, "dim")),
         )
     return table
 
@@ -78,7 +86,7 @@ def problems_table(problems: list[dict[str, str]]) -> Table:
     table.add_column("file")
     table.add_column("why")
     for problem in problems:
-        table.add_row(problem["path"], problem["reason"])
+        table.add_row(_m(problem["path"]), _m(problem["reason"]))
     return table
 
 
@@ -88,7 +96,8 @@ def _pairs(title: str, values: dict[str, Any]) -> Table:
     table.add_column()
     for key, value in values.items():
         table.add_row(
-            key, _num(value) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+            _m(key),
+            _num(value) if isinstance(value, int | float) and not isinstance(value, bool) else _m(value),
         )
     return table
 
@@ -97,9 +106,9 @@ def _records(name: str, records: list[dict[str, Any]], limit: int = 20) -> Table
     table = Table(title=f"{name} ({len(records)})", title_justify="left")
     columns = [key for key in records[0] if any(r.get(key) is not None for r in records)] if records else []
     for column in columns:
-        table.add_column(column)
+        table.add_column(_m(column))
     for record in records[:limit]:
-        table.add_row(*("" if record.get(c) is None else str(record.get(c)) for c in columns))
+        table.add_row(*("" if record.get(c) is None else _m(record.get(c)) for c in columns))
     if len(records) > limit:
         table.caption = f"first {limit} of {len(records)}; --json or --export for all"
     return table
@@ -114,7 +123,7 @@ def _section(name: str, content: dict[str, Any]) -> Panel:
         elif isinstance(value, list) and value and isinstance(value[0], dict):
             parts.append(_records(key, value))
         elif isinstance(value, list) and value:
-            parts.append(Text(f"{key}: {', '.join(map(str, value))}"))
+            parts.append(Text(visible(f"{key}: {', '.join(map(str, value))}")))
     return Panel(Group(*parts), title=name, title_align="left")
 
 
@@ -137,7 +146,7 @@ def summary_panel(row: dict[str, Any]) -> Panel:
         "upload": row["upload_state"],
         "file": row["path"],
     }
-    return Panel(_pairs("", shown), title=row["session_id"], title_align="left")
+    return Panel(_pairs("", shown), title=_m(row["session_id"]), title_align="left")
 
 
 def session_view(view: dict[str, Any]) -> Iterator[RenderableType]:
@@ -146,14 +155,14 @@ def session_view(view: dict[str, Any]) -> Iterator[RenderableType]:
         yield _section(name, content)
     yield sanitization_panel(view["sanitization"])
     if view["problems"]:
-        yield Panel("\n".join(view["problems"]), title="problems", border_style="red")
+        yield Panel(Text("\n".join(map(visible, view["problems"]))), title="problems", border_style="red")
 
 
 def diff_text(diff: list[str]) -> Text:
     text = Text()
     for line in diff:
         style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
-        text.append(line + "\n", style=style)
+        text.append(visible(line) + "\n", style=style)
     return text
 
 
@@ -169,18 +178,18 @@ def sanitization_panel(preview: dict[str, Any]) -> Panel:
 
 
 def search_table(results: list[dict[str, Any]], text: str) -> Table:
-    table = Table(title=f"Sessions matching {text!r} ({len(results)})", title_justify="left")
+    table = Table(title=f"Sessions matching {_m(repr(text))} ({len(results)})", title_justify="left")
     for name in ("id", "character", "start", "field", "text"):
         table.add_column(name)
     for result in results:
         for i, match in enumerate(result["matches"]):
             first = i == 0
             table.add_row(
-                result["session_id"] if first else "",
-                (result["character"] or "-") if first else "",
-                _when(result["start"]) if first else "",
-                match["field"],
-                match["text"],
+                _m(result["session_id"]) if first else "",
+                _m(result["character"] or "-") if first else "",
+                _m(_when(result["start"])) if first else "",
+                _m(match["field"]),
+                _m(match["text"]),
             )
     return table
 
@@ -192,7 +201,7 @@ def _group_table(title: str, groups: dict[str, dict[str, Any]]) -> Table:
         table.add_column(name, justify="right")
     for key, g in groups.items():
         table.add_row(
-            key,
+            _m(key),
             str(g["sessions"]),
             _num(g["total_xp_gained"]),
             _num(g["total_credits_gained"]),
@@ -218,18 +227,18 @@ def comparison_table(result: dict[str, Any]) -> Table:
     a, b = result["a"], result["b"]
     table = Table(title="Comparison (delta = B - A, ratio = B / A)", title_justify="left")
     table.add_column("metric")
-    table.add_column(f"A {a['session_id']}", justify="right")
-    table.add_column(f"B {b['session_id']}", justify="right")
+    table.add_column(f"A {_m(a['session_id'])}", justify="right")
+    table.add_column(f"B {_m(b['session_id'])}", justify="right")
     table.add_column("delta", justify="right")
     table.add_column("ratio", justify="right")
     for row in result["metrics"]:
         ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}×"
         style = "green" if row["delta"] > 0 else "red" if row["delta"] < 0 else ""
         table.add_row(
-            row["metric"], _num(row["a"]), _num(row["b"]), Text(f"{row['delta']:+,.2f}", style), ratio
+            _m(row["metric"]), _num(row["a"]), _num(row["b"]), Text(f"{row['delta']:+,.2f}", style), ratio
         )
     planets = result["planets"]
-    table.caption = (
+    table.caption = _m(
         f"planets in both: {', '.join(planets['both']) or '-'}; only A: {', '.join(planets['only_a']) or '-'}; "
         f"only B: {', '.join(planets['only_b']) or '-'}"
     )

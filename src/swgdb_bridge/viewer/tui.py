@@ -4,22 +4,31 @@ Left: filter inputs, a search box and the session list; right: the detail pane. 
 session: Enter views it, ``p`` previews what would be uploaded, ``u`` queues it for upload, ``c`` picks a
 second session to compare with, ``a`` analyzes the listed sessions, ``r`` rescans the folders. Everything
 shown comes from the viewer's library calls; the same renderings as the CLI are reused.
+
+Every library call runs in a Textual thread worker (:meth:`ViewerApp.in_worker`), never on the UI thread:
+any of them may rescan the folders or open a session file, and the screen must keep answering keys
+meanwhile. The worker hands its result back to the UI thread, which only draws. Names from the files are
+drawn through :mod:`swgdb_bridge.textsafe`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from swgdb_bridge.errors import BridgeError
+from swgdb_bridge.textsafe import for_markup as _m
+from swgdb_bridge.textsafe import visible
 from swgdb_bridge.viewer import render
 from swgdb_bridge.viewer.viewer import SessionLogViewer
 
@@ -30,7 +39,7 @@ COLUMNS = ("id", "character", "start", "XP", "XP/h", "credits", "planets", "prob
 class ComparePicker(ModalScreen[str | None]):
     """Pick the session to compare the highlighted one with."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, first: str, rows: list[dict[str, Any]]) -> None:
         super().__init__()
@@ -39,9 +48,11 @@ class ComparePicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
-            yield Label(f"Compare {self.first} with:")
+            yield Label(f"Compare {_m(self.first)} with:")
             options = [
-                Option(f"{r['session_id']}  {r['character'] or '-'}  {r['start'][:16]}", id=r["session_id"])
+                Option(
+                    _m(f"{r['session_id']}  {r['character'] or '-'}  {r['start'][:16]}"), id=r["session_id"]
+                )
                 for r in self.rows
             ]
             yield OptionList(*options, id="picker")
@@ -56,7 +67,7 @@ class ComparePicker(ModalScreen[str | None]):
 class ViewerApp(App[None]):
     CSS_PATH = "tui.tcss"
     TITLE = "swgdb-bridge logs"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search"),
         Binding("p", "preview", "Preview upload"),
         Binding("u", "queue", "Queue upload"),
@@ -109,23 +120,45 @@ class ViewerApp(App[None]):
         values["min_xp"] = int(raw_xp) if raw_xp.isdigit() else None
         return values
 
+    def in_worker(self, call: Callable[[], Any], then: Callable[[Any], None], group: str) -> None:
+        """Run ``call`` (a library call) in a thread worker, then ``then(result)`` on the UI thread.
+
+        A newer call of the same group supersedes an older one (its result is dropped); a
+        :class:`BridgeError` is shown on the status line instead.
+        """
+
+        def work() -> None:
+            try:
+                result = call()
+            except BridgeError as exc:
+                self.call_from_thread(self._status, str(exc), True)
+                return
+            if not get_current_worker().is_cancelled:
+                self.call_from_thread(then, result)
+
+        self.run_worker(work, thread=True, group=group, exclusive=True)
+
     def reload(self) -> None:
         """Refill the list from the filters and the search box; a bad filter value is shown, not raised."""
         text = self.query_one("#search", Input).value.strip()
-        try:
-            filters = self.filter_values()
-            rows = self.viewer.list_sessions(**filters)
-            self.matches = (
-                {r["session_id"]: r["matches"] for r in self.viewer.search_sessions(text, **filters)}
-                if text
-                else {}
-            )
-        except BridgeError as exc:
-            self._status(str(exc), error=True)
-            return
-        self.rows = [r for r in rows if r["session_id"] in self.matches] if text else rows
+        filters = self.filter_values()
+        self.in_worker(lambda: self._query(filters, text), self._show_rows, "list")
+
+    def _query(self, filters: dict[str, Any], text: str) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
+        """(rows, search matches by id, number of unreadable files): the list's data, read in a worker."""
+        rows = self.viewer.list_sessions(**filters)
+        matches = (
+            {r["session_id"]: r["matches"] for r in self.viewer.search_sessions(text, **filters)}
+            if text
+            else {}
+        )
+        if text:
+            rows = [r for r in rows if r["session_id"] in matches]
+        return rows, matches, len(self.viewer.problems())
+
+    def _show_rows(self, answer: tuple[list[dict[str, Any]], dict[str, Any], int]) -> None:
+        self.rows, self.matches, problems = answer
         self._fill_table()
-        problems = len(self.viewer.problems())
         suffix = (
             f"; {problems} file(s) could not be read (swgdb-bridge logs --list shows which)"
             if problems
@@ -140,15 +173,15 @@ class ViewerApp(App[None]):
         table.clear()
         for row in self.rows:
             table.add_row(
-                row["session_id"],
-                row["character"] or "-",
-                row["start"][:16].replace("T", " "),
+                _m(row["session_id"]),
+                _m(row["character"] or "-"),
+                _m(row["start"][:16].replace("T", " ")),
                 f"{row['xp']:,}",
                 f"{row['xp_per_hour']:,.0f}",
                 f"{row['credits']:,}",
-                ", ".join(row["planets"]),
+                _m(", ".join(row["planets"])),
                 str(row["problems"]),
-                row["upload_state"],
+                _m(row["upload_state"]),
                 key=row["session_id"],
             )
         ids = [row["session_id"] for row in self.rows]
@@ -156,7 +189,7 @@ class ViewerApp(App[None]):
             table.move_cursor(row=ids.index(keep))
 
     def _status(self, message: str, error: bool = False) -> None:
-        self.query_one("#status", Static).update(Text(message, style="red" if error else "dim"))
+        self.query_one("#status", Static).update(Text(visible(message), style="red" if error else "dim"))
 
     def current(self) -> dict[str, Any] | None:
         table = self.query_one("#sessions", DataTable)
@@ -193,12 +226,12 @@ class ViewerApp(App[None]):
         row = self.current()
         if row is None:
             return
-        try:
-            view = self.viewer.view_session(row["session_id"])
-        except BridgeError as exc:
-            self._status(str(exc), error=True)
-            return
-        self._show(kind, view, draw(view))
+        session_id = row["session_id"]
+        self.in_worker(
+            lambda: self.viewer.view_session(session_id),
+            lambda view: self._show(kind, view, draw(view)),
+            "detail",
+        )
 
     # -- actions -----------------------------------------------------------------------------------
 
@@ -212,17 +245,21 @@ class ViewerApp(App[None]):
         self._with_view("preview", lambda view: [render.sanitization_panel(view["sanitization"])])
 
     def action_analyze(self) -> None:
-        try:
-            analysis = self.viewer.analyze_sessions(**self.filter_values())
-        except BridgeError as exc:
-            self._status(str(exc), error=True)
-            return
-        self._show("analysis", analysis, list(render.analysis_view(analysis)))
+        filters = self.filter_values()
+        self.in_worker(
+            lambda: self.viewer.analyze_sessions(**filters),
+            lambda analysis: self._show("analysis", analysis, list(render.analysis_view(analysis))),
+            "detail",
+        )
 
     def action_rescan(self) -> None:
-        report = self.viewer.refresh()
-        self.reload()
-        self.notify(f"rescanned: {report.read} read, {report.dropped} dropped, {report.unchanged} unchanged")
+        def rescanned(report: Any) -> None:
+            self.reload()
+            self.notify(
+                f"rescanned: {report.read} read, {report.dropped} dropped, {report.unchanged} unchanged"
+            )
+
+        self.in_worker(self.viewer.refresh, rescanned, "scan")
 
     def action_compare(self) -> None:
         row = self.current()
@@ -232,8 +269,11 @@ class ViewerApp(App[None]):
 
         def compared(second: str | None) -> None:
             if second:
-                result = self.viewer.compare_sessions(first, second)
-                self._show("compare", result, [render.comparison_table(result)])
+                self.in_worker(
+                    lambda: self.viewer.compare_sessions(first, second),
+                    lambda result: self._show("compare", result, [render.comparison_table(result)]),
+                    "detail",
+                )
 
         self.push_screen(ComparePicker(first, self.rows), compared)
 
@@ -241,10 +281,10 @@ class ViewerApp(App[None]):
         row = self.current()
         if row is None:
             return
-        try:
-            self.viewer.queue_session(row["session_id"])
-        except BridgeError as exc:
-            self._status(str(exc), error=True)
-            return
-        self.reload()
-        self.notify(f"{row['session_id']} queued; `swgdb-bridge upload` or `watch` sends it")
+        session_id = row["session_id"]
+
+        def queued(_state: str) -> None:
+            self.reload()
+            self.notify(f"{_m(session_id)} queued; `swgdb-bridge upload` or `watch` sends it")
+
+        self.in_worker(lambda: self.viewer.queue_session(session_id), queued, "queue")

@@ -3,17 +3,20 @@
 The library face of ``swgdb-bridge logs``: every method returns data (printing is the CLI's job). Listing,
 filtering, searching and analyzing read the summary index; only ``view_session`` (and a single-session
 export) opens the session file itself. Each query rescans the folders when the last scan is older than
-``max_age`` seconds, which on a warm index is a stat() per file.
+``max_age`` seconds, which on a warm index is a stat() per file. Calls may come from several threads
+(the TUI runs them in workers); they run one at a time.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import BridgeError, SessionFileError
@@ -31,6 +34,18 @@ log = logging.getLogger(__name__)
 
 INDEX_FILE = "viewer-index.sqlite"
 DirArg = str | Path | Sequence[str | Path] | None
+T = TypeVar("T")
+
+
+def _one_at_a_time(method: Callable[..., T]) -> Callable[..., T]:
+    """A public method that holds the viewer's lock: the index and the caches are shared between threads."""
+
+    @functools.wraps(method)
+    def locked(self: SessionLogViewer, *args: Any, **kwargs: Any) -> T:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
 
 
 def _dirs(session_dirs: DirArg, config: UploadConfig) -> list[str]:
@@ -64,7 +79,9 @@ class SessionLogViewer:
         self._files: set[str] = set()
         self._loaded: list[SessionSummary] | None = None
         self._scanned_at = float("-inf")
+        self._lock = threading.RLock()
 
+    @_one_at_a_time  # waits for a call still running in another thread
     def close(self) -> None:
         self._index.close()
 
@@ -76,6 +93,7 @@ class SessionLogViewer:
 
     # -- scanning ----------------------------------------------------------------------------------
 
+    @_one_at_a_time
     def refresh(self) -> ScanReport:
         """Rescan the folders now: new and changed files are read, deleted ones dropped from the index."""
         files = self._discover()
@@ -108,6 +126,7 @@ class SessionLogViewer:
             self._loaded = self._index.summaries(self._files)
         return list(self._loaded)
 
+    @_one_at_a_time
     def problems(self) -> list[dict[str, str]]:
         """Files that could not be read: which file and why."""
         self._fresh()
@@ -127,6 +146,7 @@ class SessionLogViewer:
 
     # -- the design's session dicts ------------------------------------------------------------------
 
+    @_one_at_a_time
     def find_session_files(self) -> list[Path]:
         """The session files in the folders, sorted (the design's name for discovery)."""
         return [Path(p) for p in self._discover()]
@@ -135,6 +155,7 @@ class SessionLogViewer:
         """One session file as the design's dict, with its file facts; None (logged) when it is not one."""
         return design.load_session_data(Path(path))
 
+    @_one_at_a_time
     def load_all_sessions(self) -> dict[str, dict[str, Any]]:
         """Every readable session file as the design's dict, by the session id the other methods take."""
         sessions: dict[str, dict[str, Any]] = {}
@@ -149,6 +170,7 @@ class SessionLogViewer:
     def _row(self, summary: SessionSummary, states: dict[str, str]) -> dict[str, Any]:
         return {**summary.to_dict(), "problems": summary.problem_count, "upload_state": states[summary.path]}
 
+    @_one_at_a_time
     def list_sessions(self, limit: int | None = None, **filters: Any) -> list[dict[str, Any]]:
         """Summaries, newest first; ``filters`` are :class:`SessionFilter`'s (character, planet, mode, ...)."""
         chosen = SessionFilter.build(**filters).apply(self._summaries())
@@ -157,6 +179,7 @@ class SessionLogViewer:
         states = upload_state.states_of(chosen)
         return [self._row(s, states) for s in chosen]
 
+    @_one_at_a_time
     def view_session(self, session_id: str) -> dict[str, Any]:
         """The whole session, in sections, with the sanitization preview."""
         summary = self._find(session_id)
@@ -173,6 +196,7 @@ class SessionLogViewer:
             "problems": list(summary.warnings),
         }
 
+    @_one_at_a_time
     def search_sessions(self, text: str, regex: bool = False, **filters: Any) -> list[dict[str, Any]]:
         """Sessions whose id, character, planets, quests or event text match, with the matching fields."""
         by_path = {s.path: s for s in SessionFilter.build(**filters).apply(self._summaries())}
@@ -191,10 +215,12 @@ class SessionLogViewer:
             for p in ordered
         ]
 
+    @_one_at_a_time
     def analyze_sessions(self, **filters: Any) -> dict[str, Any]:
         """Totals, averages, rates, per character and per planet, best and worst sessions."""
         return analyze(SessionFilter.build(**filters).apply(self._summaries()))
 
+    @_one_at_a_time
     def compare_sessions(self, *session_ids: str | Sequence[str]) -> dict[str, Any]:
         """Sessions side by side, given as ids or one list of ids (the design's call).
 
@@ -207,6 +233,7 @@ class SessionLogViewer:
         pair = compare(*found) if len(found) == 2 else {}
         return {**side_by_side(found), **pair}
 
+    @_one_at_a_time
     def queue_session(self, session_id: str) -> str:
         """Put the sanitized payload of one session into the uploader's outbox; returns its upload state.
 
@@ -223,6 +250,7 @@ class SessionLogViewer:
             box.enqueue([payload_item(payload, summary.path)], files=[FileRecord(summary.path, digest, 1)])
         return upload_state.states_of([summary])[summary.path]
 
+    @_one_at_a_time
     def export_text(self, session_id: str = "all", format: str = "json", **filters: Any) -> str:
         """One session's view, or ``"all"`` (the filtered list), as json/csv/xml text."""
         export.check_format(format)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 
-from swgdb_bridge.errors import StateError
+from swgdb_bridge.errors import UsageError
 from swgdb_bridge.server.dashboard.tables import dashboard_logins
 from swgdb_bridge.server.db.engine import writer
 from swgdb_bridge.server.db.tables import users
@@ -51,7 +51,7 @@ def _utc(moment: float | None) -> datetime:
 def dashboard_link(storage: Storage, user_hash: str, base_url: str, *, now: float | None = None) -> str:
     """A login link for ``user_hash``, valid once for 15 minutes from ``now`` (Unix seconds, default: now).
 
-    Raises :class:`StateError` when no active user has that hash. The user's dead rows (unused expired
+    Raises :class:`UsageError` when no active user has that hash. The user's dead rows (unused expired
     links, ended or logged-out sessions) are cleared here, so the table stays as small as the live logins.
     """
     created = _utc(now)
@@ -61,7 +61,7 @@ def dashboard_link(storage: Storage, user_hash: str, base_url: str, *, now: floa
             select(users.c.id).where(users.c.user_hash == user_hash, users.c.revoked_at.is_(None))
         )
         if user_id is None:
-            raise StateError(
+            raise UsageError(
                 f"no active user with hash {user_hash!r}: check it with the output of `swgdb-bridge server "
                 "add-user`, and pass the same --database-url the server uses"
             )

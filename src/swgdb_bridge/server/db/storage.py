@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from swgdb_bridge import paths
-from swgdb_bridge.errors import BridgeError
+from swgdb_bridge.errors import BridgeError, UsageError
 from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
 from swgdb_bridge.server.db import keys, statements
 from swgdb_bridge.server.db import migrate as migrations
@@ -59,7 +59,7 @@ class StorageError(BridgeError):
     """The database cannot do what was asked; the message names the user, session or database."""
 
 
-class UnknownUserError(StorageError):
+class UnknownUserError(StorageError, UsageError):
     def __init__(self, user_hash: str) -> None:
         self.user_hash = user_hash
         super().__init__(
@@ -68,7 +68,7 @@ class UnknownUserError(StorageError):
         )
 
 
-class RevokedUserError(StorageError):
+class RevokedUserError(StorageError, UsageError):
     def __init__(self, user_hash: str) -> None:
         self.user_hash = user_hash
         super().__init__(f"user {user_hash!r} is revoked: add a new user with `swgdb-bridge server add-user`")

@@ -1,0 +1,32 @@
+"""Options several command groups share, and the configuration they load from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+AS_JSON = typer.Option(False, "--json", help="Print machine-readable JSON alone on stdout.")
+API_URL = typer.Option(None, "--api-url", help="SWGDB API URL (default: SWGDB_API_URL or config.toml).")
+USER_HASH = typer.Option(None, "--user-hash", help="Your SWGDB user hash (default: SWGDB_USER_HASH).")
+INSECURE = typer.Option(
+    False, "--allow-insecure-http", help="Allow plain http:// to a host other than this one."
+)
+
+
+def load_config(
+    dirs: list[Path] | None = None,
+    api_url: str | None = None,
+    user_hash: str | None = None,
+    insecure: bool = False,
+) -> Any:
+    """The uploader's settings: these flags over the environment over ``config.toml``."""
+    from swgdb_bridge.upload.config import UploadConfig
+
+    return UploadConfig.load(
+        swgdb_api_url=api_url,
+        user_hash=user_hash,
+        session_dirs=dirs or None,
+        allow_insecure_http=insecure or None,
+    )

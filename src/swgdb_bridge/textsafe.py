@@ -1,0 +1,51 @@
+"""Text we did not write, made safe to show in a terminal or to open in a spreadsheet.
+
+Strings from a server answer (error codes and messages, versions, statuses) and from session files
+(character and place names, chat, file names) are untrusted. Printed raw, an escape sequence in them can
+clear the screen, retitle the window, plant hyperlinks or forge lines, and Rich reads ``[bold]…[/]`` in
+them as markup; written raw into a CSV, ``=HYPERLINK(…)`` becomes a live formula. Every such string goes
+through this module on its way out (the CLI commands, the viewer's renderings and TUI, the CSV export):
+
+- :func:`visible` shows control characters as escapes (``\\x1b``, ``\\n``), for plain text and ``rich.Text``;
+- :func:`for_markup` is :func:`visible` plus Rich markup escaped, for strings Rich or Textual parse as markup;
+- :func:`spreadsheet_safe` neutralizes a CSV cell by the OWASP rule (a leading ``'``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.markup import escape
+
+# C0 controls, DEL, C1 controls (CSI, OSC, ... have 8-bit forms), and the bidirectional overrides that
+# reorder what a terminal shows ("Trojan Source").
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# OWASP CSV injection: a cell starting with one of these is a formula (or may become one) in a spreadsheet.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: object) -> str:
+    """``text`` as a string whose control characters are shown as escapes, never acted on."""
+    return _UNSAFE.sub(_escape_one, str(text))
+
+
+def for_markup(text: object) -> str:
+    """``text`` ready to sit inside a Rich markup string: controls shown, ``[...]`` printed literally."""
+    return escape(visible(text))
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: a string starting with ``= + - @`` TAB or CR gets ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -1,0 +1,85 @@
+"""One error → exit-code policy for every command group (``commands/_output.py``, ``--help``, README):
+0 done, 1 the work failed, 2 usage, 3 configuration or credentials.
+
+The policy's table is checked on the error kinds, then on real commands of each group (in-process), and
+the true subprocess tests are here: ``--help`` through the installed entry point, ``python -m``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.cli import run
+from helpers.ports import refused_port
+from swgdb_bridge.commands._output import exit_code
+from swgdb_bridge.errors import APIError, AuthError, ConfigError, SessionFileError, StateError, UsageError
+from swgdb_bridge.server.db.storage import UnknownUserError
+from swgdb_bridge.viewer.errors import ExportWriteError, UnknownSessionError
+
+CREDENTIALS = {"SWGDB_API_KEY": "k" * 40, "SWGDB_USER_HASH": "u" * 32}
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (APIError("the server answered 500"), 1),
+        (StateError("the outbox is locked"), 1),
+        (SessionFileError("a.json", "truncated JSON"), 1),
+        (UsageError("bad value"), 2),
+        (UnknownSessionError("s-1", []), 2),
+        (ExportWriteError("cannot write"), 2),
+        (UnknownUserError("0" * 32), 2),
+        (ConfigError("SWGDB_API_KEY is not set"), 3),
+        (AuthError("the server refused the credentials"), 3),
+    ],
+)
+def test_each_kind_of_error_has_one_code(error: Exception, code: int) -> None:
+    assert exit_code(error) == code
+
+
+def test_usage_errors_are_2_in_every_group(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'server.db'}"
+    for args in (
+        ["upload", "--no-such-option"],
+        ["logs", "--dir", str(tmp_path), "--since", "someday"],
+        ["logs", "--dir", str(tmp_path), "--view", "no-such-session"],
+        ["queue", "retry", "no-such-id"],
+        ["server", "rotate-key", "0" * 32, "--database-url", database],
+        ["server", "run", "--log-format", "xml", "--database-url", database],
+        ["preview"],
+    ):
+        done = run(*args)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr
+
+
+def test_configuration_errors_are_3_in_every_group() -> None:
+    assert run("upload").returncode == 3  # no credentials
+    assert run("check", env={"SWGDB_API_URL": "ftp://x", **CREDENTIALS}).returncode == 3
+    assert run("watch", env={"MAX_RETRIES": "many", **CREDENTIALS}).returncode == 3
+
+
+def test_failed_work_is_1() -> None:
+    with refused_port() as port:
+        env = {"SWGDB_API_URL": f"http://127.0.0.1:{port}/v1", "MAX_RETRIES": "0", **CREDENTIALS}
+        assert run("check", env=env).returncode == 1
+        assert run("status", "s-1", env=env).returncode == 1
+
+
+def test_help_through_the_installed_entry_point_states_the_policy() -> None:
+    script = Path(sys.executable).with_name("swgdb-bridge")
+    done = subprocess.run(
+        [script, "--help"], capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "300"}
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Exit codes: 0 done" in done.stdout and "3 configuration or credentials" in done.stdout
+
+
+def test_python_dash_m_runs_the_same_app() -> None:
+    done = subprocess.run([sys.executable, "-m", "swgdb_bridge", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("swgdb-bridge ")

@@ -1,0 +1,1 @@
+"""Small test utilities imported as ``helpers.<name>`` (``tests/`` is on ``sys.path``, like ``fixtures``)."""
