@@ -62,7 +62,7 @@ def test(args: list[str]) -> int:
     return run([str(PYTHON), "-m", "pytest", "-n", "2", "--dist", "loadgroup", *quick, *rest])
 
 
-LINTED = ["src", "tests", "benchmarks", "tasks.py"]
+LINTED = ["src", "tests", "benchmarks", "scripts", "tasks.py"]
 
 
 def lint(args: list[str]) -> int:

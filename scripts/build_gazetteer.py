@@ -17,7 +17,7 @@ Sources (names only: names are facts; no code or text is copied):
   a single-word entry that is a common first name or surname is dropped (see docs/gazetteer.md), and the
   list is shipped as ``common_names.txt`` for the tests and the sanitizer.
 
-    python scripts/build_gazetteer.py --core3 PATH --ms11 PATH [--faker PATH_TO_FAKER_PACKAGE_DIR]
+    .venv/bin/python scripts/build_gazetteer.py --core3 PATH --ms11 PATH [--faker PATH_TO_FAKER_PACKAGE_DIR]
 
 PATH may be a bare git dir (read at HEAD) or a work tree.
 """
@@ -32,9 +32,6 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
 
 from swgdb_bridge.sanitize.gazetteer import (
     DATA_DIR,
@@ -320,7 +317,7 @@ def collect_core3(repo: Repo, c: Collector) -> None:
     # creatures and NPCs
     mobile = [p for p in repo.files("MMOCoreORB/bin/scripts/mobile") if p.endswith(".lua")]
     mobile = [p for p in mobile if "/lair/" not in p and "/spawn/" not in p and "/conversations/" not in p]
-    for path, text in repo.read_many(mobile).items():
+    for text in repo.read_many(mobile).values():
         m = re.search(r'addCreatureTemplate\(\s*\w+\s*,\s*"(\w+)"', text)
         if not m:
             continue
@@ -548,7 +545,7 @@ def collect_ms11(repo: Repo, c: Collector) -> None:
         text = repo.read(path)
         try:
             doc = json.loads(text) if path.endswith(".json") else (yaml.safe_load(text) if yaml else None)
-        except Exception as exc:  # noqa: BLE001 - some of the bot's data files are not valid
+        except Exception as exc:
             print(f"skipped {path}: {type(exc).__name__}", file=sys.stderr)
             continue
         if doc is None:
