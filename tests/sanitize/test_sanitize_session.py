@@ -126,18 +126,25 @@ def test_default_options_drop_messages_and_encounters_and_pseudonymize_the_rest(
         "path_users": 2,
         "passwords": 1,
         "sensitive_keys": 1,
+        "free_text_reduced": 1,  # the stuck reason
     }
 
 
-def test_included_communications_are_kept_but_cleaned() -> None:
+def test_included_communications_keep_shared_channels_cleaned_and_never_private_ones() -> None:
     options = SanitizeOptions(include_communications=True, include_player_encounters=True)
     sanitizer = Sanitizer(options, KEY)
-    cleaned, report = sanitizer.sanitize_session(make_session())
-    assert cleaned.messages[0].message == "my email is [email], call [phone]"
+    shared = ChatMessage(T0, "guild_chat", "Kelindra", "my email is z@example.com, call 555-123-4567")
+    session = make_session()
+    cleaned, report = sanitizer.sanitize_session(
+        dataclasses.replace(session, messages=[*session.messages, shared])
+    )
+    assert cleaned.messages[0].message == ""  # a tell: private whatever the settings
     assert cleaned.messages[1].message == f"LF group, {sanitizer.pseudonym('Zorvath')}'s buying"
-    assert cleaned.guild_alerts[0].reply_message == "Will be there!"
+    assert cleaned.messages[3].message == "my email is [email], call [phone]"
+    assert cleaned.guild_alerts[0].reply_message is None  # a guild whisper is private too
     assert [e.player_name for e in cleaned.encounters] == [sanitizer.pseudonym("Drayko")]
-    assert report.counts["messages_removed"] == report.counts["encounters_removed"] == 0
+    assert (report.counts["messages_removed"], report.counts["guild_alerts_removed"]) == (1, 1)
+    assert report.counts["encounters_removed"] == 0
     assert (report.counts["emails"], report.counts["phones"]) == (1, 1)
 
 
@@ -145,11 +152,13 @@ def test_sanitize_data_off_keeps_names_but_obeys_the_include_flags_and_removes_s
     options = SanitizeOptions(sanitize_data=False, include_player_encounters=True)
     cleaned, report = Sanitizer(options, KEY).sanitize_session(make_session())
     assert report.enabled is False
-    assert cleaned.messages[0].sender == "Zorvath" and cleaned.messages[0].message == ""
+    assert cleaned.messages[1].sender == "Kelindra"  # a shared channel's sender, as the user chose
+    assert cleaned.messages[0].sender == Sanitizer(options, KEY).pseudonym("Zorvath")  # a tell's: always
+    assert cleaned.messages[0].message == ""
     assert cleaned.encounters[0].player_name == "Drayko"
     assert cleaned.actions[0].text == "Grouped with Zorvath"
     assert cleaned.notes[1] == "api token: [password]"
-    assert report.counts["player_names"] == 0
+    assert report.counts["player_names"] == 2  # the senders of the tell and of the guild whisper
 
 
 def test_the_input_session_is_not_changed() -> None:

@@ -2,13 +2,12 @@
 
 ``Sanitizer`` turns a raw :class:`~swgdb_bridge.model.Session` into one fit to upload (messages dropped,
 other players pseudonymized, secrets and PII replaced by markers) and says what it did in a
-``SanitizeReport``. ``scan_for_leaks`` re-checks the final payload; the serializer refuses to emit one it
-flags. The rules, and what they cannot catch, are in docs/privacy.md.
+``SanitizeReport``. Every payload field has a privacy class in ``fields.FIELDS``; ``scan_payload`` re-checks
+the final payload against those classes and the detectors, and the serializer refuses to emit one it flags. The rules, and what they cannot catch, are in docs/privacy.md.
 """
 
-from swgdb_bridge.sanitize import _offline  # noqa: F401  (first: before detect-secrets is imported)
 from swgdb_bridge.sanitize.keys import load_pseudonym_key
-from swgdb_bridge.sanitize.leaks import scan_for_leaks
+from swgdb_bridge.sanitize.leaks import scan_for_leaks, scan_payload
 from swgdb_bridge.sanitize.report import CATEGORIES, SanitizeReport
 from swgdb_bridge.sanitize.sanitizer import Sanitizer, kept_phrases, player_names
 
@@ -20,4 +19,5 @@ __all__ = [
     "load_pseudonym_key",
     "player_names",
     "scan_for_leaks",
+    "scan_payload",
 ]

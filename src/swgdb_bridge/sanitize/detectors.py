@@ -1,61 +1,62 @@
 """Secret and PII detectors: find them in a string, replace them by category markers ("[email]", "[token]").
 
-Token formats and ``key = value`` assignments come from detect-secrets' plugin classes: we reuse their
-compiled patterns offline, as a library, and never call their ``verify`` (no network). What detect-secrets
-has no plugin for (emails, all IP addresses, phones, cards, user names inside paths, "password X" prose,
-webhooks, license keys) is hand-written here.
+Two layers, both written here (token formats are public facts; no library is imported at run time):
+
+* named detectors for formats we know (service tokens, e-mail, IP and MAC addresses, cards, IBANs, phone
+  numbers, user names in paths, UNC paths, Discord and Steam ids and handles, street addresses, "irl I'm …");
+* generic ones that need no list of services: every URL, ``key=value`` / ``header: value`` / cookie forms
+  whose key sounds secret, and high-entropy tokens (thresholds in :func:`_looks_random`).
 
 Each detector has cheap necessary conditions (``needles``, ``trigger``). Strings that meet none skip every
 detector (the fast path for millions of action lines). :func:`find_secrets`, the fail-closed re-scan,
 ignores those conditions, so one that is too narrow shows up as a refused upload, never as a leak.
+Text is normalized (``gazetteer.normalize_text``: NFKC, zero-width characters removed, apostrophe and dash
+variants folded) before any matching, so "ｓｋ＿ｌｉｖｅ" or a zero-width space inside a token hides nothing.
 
 Patterns are written (or anchored) so that no input makes them backtrack quadratically.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
+import math
 import re
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections import Counter
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from detect_secrets.plugins import keyword as ds_keyword
-from detect_secrets.plugins.aws import AWSKeyDetector
-from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
-from detect_secrets.plugins.discord import DiscordBotTokenDetector
-from detect_secrets.plugins.github_token import GitHubTokenDetector
-from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
-from detect_secrets.plugins.jwt import JwtTokenDetector
-from detect_secrets.plugins.mailchimp import MailchimpDetector
-from detect_secrets.plugins.npm import NpmDetector
-from detect_secrets.plugins.openai import OpenAIDetector
-from detect_secrets.plugins.pypi_token import PypiTokenDetector
-from detect_secrets.plugins.sendgrid import SendGridDetector
-from detect_secrets.plugins.slack import SlackDetector
-from detect_secrets.plugins.square_oauth import SquareOAuthDetector
-from detect_secrets.plugins.stripe import StripeDetector
-from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
-from detect_secrets.plugins.twilio import TwilioKeyDetector
+from swgdb_bridge.sanitize.gazetteer import normalize_text
 
 Validator = Callable[[re.Match[str]], bool]
+Group = int | tuple[str, ...]
+Patterns = tuple[tuple[re.Pattern[str], Group], ...]
+_VALUE = ("quoted", "value")  # the secret part of a key=value match
 
-# detect-secrets plugins whose patterns recognise a token by its own shape.
-_TOKEN_PLUGINS = (
-    AWSKeyDetector,
-    AzureStorageKeyDetector,
-    DiscordBotTokenDetector,
-    GitHubTokenDetector,
-    GitLabTokenDetector,
-    MailchimpDetector,
-    OpenAIDetector,
-    PypiTokenDetector,
-    SendGridDetector,
-    SlackDetector,
-    SquareOAuthDetector,
-    StripeDetector,
-    TelegramBotTokenDetector,
-    TwilioKeyDetector,
+# Service tokens recognised by their own shape (the formats the services publish).
+_TOKEN_FORMATS = (
+    r"(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])",  # AWS access key id
+    r"AccountKey=[A-Za-z0-9+/=]{60,}",  # Azure storage
+    r"(?<![\w-])[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,}",  # Discord bot token
+    r"(?<![A-Za-z0-9])gh[pousr]_[A-Za-z0-9]{30,}",  # GitHub
+    r"github_pat_[A-Za-z0-9_]{22,}",
+    r"(?<![A-Za-z0-9])gl(?:pat|dt|ptt|rt|cbt|soat|ft|imt|oas)-[A-Za-z0-9_-]{20,}",  # GitLab
+    r"(?<![A-Za-z0-9])[0-9a-f]{32}-us[0-9]{1,2}(?![0-9])",  # Mailchimp
+    r"(?<![A-Za-z0-9])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",  # OpenAI
+    r"pypi-AgE[A-Za-z0-9_-]{50,}",  # PyPI
+    r"(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}",  # SendGrid
+    r"(?<![A-Za-z0-9])xox[abposre]-[A-Za-z0-9-]{10,}",  # Slack
+    r"(?<![A-Za-z0-9])sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}",  # Square
+    r"(?<![A-Za-z0-9])[rsp]k_(?:live|test)_[0-9A-Za-z]{10,}",  # Stripe
+    r"(?<![0-9])[0-9]{8,10}:AA[A-Za-z0-9_-]{32,}",  # Telegram bot
+    r"(?<![A-Za-z0-9])(?:AC|SK)[0-9a-f]{32}(?![A-Za-z0-9])",  # Twilio
+    r"(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}",  # Google API key
+    r"(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,}",  # Hugging Face
+    r"(?i:oauth):[a-z0-9]{20,}",  # Twitch chat token
+    r"(?<![A-Za-z0-9])(?:ya29|1//)[A-Za-z0-9_.-]{20,}",  # Google OAuth
+    r"(?<![A-Za-z0-9])swgdb_(?=[A-Za-z0-9_-]*[A-Z0-9])[A-Za-z0-9_-]{20,}",  # this project's own API keys
 )
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9_\-+/=.]")
 # A token's start holds no "=" or "/": those belong to "t=" or "url/" before it.
@@ -74,7 +75,7 @@ class Detector:
 
     category: str  # the report's count key
     marker: str
-    patterns: tuple[tuple[re.Pattern[str], int], ...]  # (pattern, group whose span is replaced)
+    patterns: Patterns  # (pattern, group whose span is replaced: a number, or names tried in order)
     needles: tuple[str, ...] = ()
     trigger: re.Pattern[str] | None = None
     validate: Validator | None = None
@@ -103,7 +104,7 @@ class Detector:
         for pattern, group in self.patterns:
             covered = -1  # end of the last widened span: matches inside it are already replaced
             for match in pattern.finditer(text):
-                start, end = match.span(group)
+                start, end = _span(match, group)
                 if start < covered or (self.validate is not None and not self.validate(match)):
                     continue
                 if self.widen:
@@ -111,6 +112,16 @@ class Detector:
                     covered = covered_span[1]
                 if end > start:
                     yield start, end
+
+
+def _span(match: re.Match[str], group: Group) -> tuple[int, int]:
+    if isinstance(group, int):
+        return match.span(group)
+    found = match.groupdict()
+    for name in group:
+        if found.get(name) is not None:
+            return match.span(name)
+    return match.span()
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
@@ -137,7 +148,13 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _jwt_ok(match: re.Match[str]) -> bool:
-    return JwtTokenDetector.is_formally_valid(match.group(0))
+    """A JWT's header is base64url-encoded JSON: "eyJ" followed by anything is not enough."""
+    header = match.group(0).split(".", 1)[0]
+    try:
+        decoded = base64.urlsafe_b64decode(header + "=" * (-len(header) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return decoded.lstrip().startswith(b"{")
 
 
 def _luhn_ok(match: re.Match[str]) -> bool:
@@ -150,6 +167,15 @@ def _luhn_ok(match: re.Match[str]) -> bool:
             digit = digit * 2 - 9 if digit > 4 else digit * 2
         total += digit
     return total % 10 == 0
+
+
+def _iban_ok(match: re.Match[str]) -> bool:
+    """ISO 13616: move the first four characters to the end, letters to numbers; mod 97 must be 1."""
+    text = match.group(0).replace(" ", "").upper()
+    if not 15 <= len(text) <= 34:
+        return False
+    digits = "".join(str(int(c, 36)) for c in text[4:] + text[:4])
+    return int(digits) % 97 == 1
 
 
 _LONG_RUN = re.compile(r"\S{20}")  # every token format is 20+ characters without a space, or has a needle
@@ -181,19 +207,78 @@ def _ipv6_ok(match: re.Match[str]) -> bool:
     return True
 
 
+# High-entropy tokens. A run of 20+ token characters is a secret when it has the mix a random token has and
+# the structure words and ids lack:
+#   * upper case, lower case and digits (at least 2), and 3.5+ bits of Shannon entropy per character; or
+#   * 32+ hex digits with letters and digits both present (a key or a raw digest); or
+#   * 24+ characters of lower case and digits, at least 4 of each, entropy 3.5+.
+# Runs whose pieces between "_", "-", "/", "+" or "." are each all letters or all digits are structured
+# names ("combat_marksman_novice", "session_20261001_200100") and never flagged; so are pseudonyms.
+_RANDOM_RUN = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/_=-])")
+_PIECES = re.compile(r"[_\-/+.=]+")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_PSEUDONYM_LIKE = re.compile(r"Player-[0-9a-f]{12}")
+MIN_RANDOM_LENGTH = 20
+MIN_HEX_LENGTH = 32
+MIN_ENTROPY_BITS = 3.5
+
+
+def entropy_bits(text: str) -> float:
+    """Shannon entropy of ``text`` in bits per character."""
+    total = len(text)
+    return -sum(n / total * math.log2(n / total) for n in Counter(text).values())
+
+
+def _looks_random(match: re.Match[str]) -> bool:
+    token = match.group(0).rstrip("=")
+    if _PSEUDONYM_LIKE.fullmatch(token) or all(p.isalpha() or p.isdigit() for p in _PIECES.split(token) if p):
+        return False
+    digits = sum(c.isdigit() for c in token)
+    upper = sum(c.isupper() for c in token)
+    lower = sum(c.islower() for c in token)
+    if len(token) >= MIN_HEX_LENGTH and _HEX.fullmatch(token) and digits and (upper or lower):
+        return True
+    if digits < 2 or entropy_bits(token) < MIN_ENTROPY_BITS:
+        return False
+    return bool(upper and lower) or (len(token) >= 24 and digits >= 4 and lower >= 4)
+
+
+# Keys that say their value is a secret. Strong ones hide the rest of the line; the others hide one value,
+# and only a value that could be a secret (digits, mixed case, or 12+ characters).
+_STRONG_KEYS = (
+    r"pass(?:word|wd|phrase|code)?|pwd|secret|contrase(?:n|ñ)a|api[ _-]?key|apikey|private[ _-]?key"
+    r"|client[ _-]?secret|(?:access|auth|refresh|bearer|session|id)[ _-]?token|token"
+)
+_WEAK_KEYS = (
+    r"x-[a-z0-9-]+|auth\w*|session(?:[ _-]?id)?|sess(?:ion)?id|sid|ssid|cookie|set-cookie|credentials?|cred"
+    r"|signature|sig|hmac|csrf\w*|xsrf\w*|otp|2fa|mfa|nonce|key|access[ _-]?key|secret[ _-]?key"
+    r"|licen[cs]e(?:[ _-]?key)?|serial(?:[ _-]?(?:key|number))?|product[ _-]?key|cd[ _-]?key|activation(?:[ _-]?key)?"
+)
+_ASSIGN = r"""["'`\]]{0,2}[ \t]*(?:=>|:=|=|:)[ \t]*"""
+_QUOTED = r"""(?P<q>["'`])(?P<quoted>(?:(?!(?P=q))[^\n]){1,200})(?P=q)"""
+
+
+def _secret_value_ok(match: re.Match[str]) -> bool:
+    found = match.groupdict()
+    value = found.get("value") or found.get("quoted") or ""
+    if value.startswith("[") or _PSEUDONYM_LIKE.fullmatch(value):
+        return False  # a marker or a pseudonym: already clean
+    return any(c.isdigit() for c in value) or len(value) >= 12 or (value.lower() != value != value.upper())
+
+
 # ---- the detectors -----------------------------------------------------------------------------------
 
 
-def _compile(*patterns: str, flags: int = 0, group: int = 0) -> tuple[tuple[re.Pattern[str], int], ...]:
+def _compile(*patterns: str, flags: int = 0, group: Group = 0) -> Patterns:
     return tuple((re.compile(p, flags), group) for p in patterns)
 
 
-def _plugin_patterns(plugins: Iterable[type]) -> tuple[tuple[re.Pattern[str], int], ...]:
-    denylists = (plugin.denylist for plugin in plugins)  # type: ignore[attr-defined]
-    return tuple((pattern, 0) for denylist in denylists for pattern in denylist)
-
-
-_KEYWORD_PATTERNS = tuple(ds_keyword.CONFIG_DENYLIST_REGEX_TO_GROUP.items())
+_STREET = (
+    r"street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close"
+    r"|crescent|parkway|pkwy|highway|hwy|circle|cir|square|sq|trail|row|alley|grove|gardens"
+)
+_STREET_WORD = re.compile(rf"(?i)\b(?:{_STREET})\b|(?:stra(?:ss|ß)e|weg|gasse|platz|straat|gatan|vej)\b")
+_NAME_WORD = r"[A-Z][\w'-]{1,30}"
 
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -203,9 +288,12 @@ DETECTORS: tuple[Detector, ...] = (
             r"-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----.*?"
             r"(?:-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
             r"PuTTY-User-Key-File-\d.*",
+            # A public key line ends with its comment, usually user@host: both are private.
+            r"\b(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com)\s+AAAA[0-9A-Za-z+/]+=*"
+            r"(?:[ \t]+[^\s@]+@[^\s]+)?",
             flags=re.DOTALL,
         ),
-        needles=("private key", "putty"),
+        needles=("private key", "putty", "ssh-", "ecdsa-"),
     ),
     Detector(
         "webhooks",
@@ -220,33 +308,62 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "url_credentials",
         "[credentials]",
-        # detect-secrets' BasicAuthDetector reports only the password; the user name is PII too.
+        # The user name of "user:password@host" is PII too, not only the password.
         _compile(r"://([^\s/?#@:\[\]]+:[^\s/?#@\[\]]*)@", group=1),
         needles=("://",),
     ),
     Detector(
+        "urls",
+        "[url]",
+        # Every link, whole: query tokens, key paths and profile ids live in URLs of every service.
+        _compile(
+            r"\b[a-z][a-z0-9+.-]{1,15}://[^\s<>\"'`]+",
+            r"(?<![\w.@/-])(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|io|gg|tv|me|co|uk|de|fr|ly|app|dev|link"
+            r"|info|xyz)/[^\s<>\"'`]*",
+            r"(?<![\w.@/-])www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+[^\s<>\"'`]*",
+            flags=re.IGNORECASE,
+        ),
+        needles=(
+            "://",
+            "www.",
+            ".com/",
+            ".net/",
+            ".org/",
+            ".io/",
+            ".gg/",
+            ".tv/",
+            ".me/",
+            ".co/",
+            ".uk/",
+            ".de/",
+            ".fr/",
+            ".ly/",
+            ".app/",
+            ".dev/",
+            ".link/",
+            ".info/",
+            ".xyz/",
+        ),
+    ),
+    Detector(
         "tokens",
         "[token]",
-        _plugin_patterns(_TOKEN_PLUGINS)
-        # Stripe-like keys the plugin does not know: test and publishable keys, any length.
-        + _compile(r"(?<![A-Za-z0-9])[rsp]k_(?:live|test)_[0-9A-Za-z]{10,}"),
-        needles=("xox",),
+        _compile(*_TOKEN_FORMATS),
+        needles=("xox", "oauth:"),
         trigger=_LONG_RUN,
         widen=True,
     ),
     Detector(
         "tokens",
         "[token]",
-        _plugin_patterns([NpmDetector]),
-        needles=("_authtoken",),  # its ".+" backtracks over long lines: only run it where it can match
-        widen=True,
+        _compile(r"_authToken=\S+", flags=re.IGNORECASE),
+        needles=("_authtoken",),
         literal_needles=True,
     ),
     Detector(
         "tokens",
         "[token]",
-        # The plugin's pattern, tried only where a token can start (unanchored: quadratic on "eyJeyJ…").
-        ((re.compile(r"(?<![A-Za-z0-9_=-])" + JwtTokenDetector.denylist[0].pattern), 0),),
+        _compile(r"(?<![A-Za-z0-9_=-])eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.?[A-Za-z0-9_.+/=-]*"),
         needles=("eyj",),
         validate=_jwt_ok,
         widen=True,
@@ -262,10 +379,23 @@ DETECTORS: tuple[Detector, ...] = (
         needles=("bearer", "authorization"),
     ),
     Detector(
+        "secret_values",
+        "[secret]",
+        # "Cookie: a=b; c=d", "Set-Cookie: …": the whole header value.
+        _compile(r"(?i)\b(?:set-)?cookies?[ \t]*[:=][ \t]*+(?!\[secret\]\s*$)([^\n]+)", group=1),
+        needles=("cookie",),
+    ),
+    Detector(
         "passwords",
         "[password]",
-        _KEYWORD_PATTERNS,
-        needles=("key", "pass", "pwd", "secret", "contrase"),
+        # password=…, "db_pass": "…", secret: …, API_KEY = …: the value, to the end of the line unless quoted.
+        _compile(
+            rf"(?i)(?<![a-z])(?:[\w.-]*?[_.-])?(?:{_STRONG_KEYS})(?:[\w-]*)?{_ASSIGN}"
+            rf"(?:{_QUOTED}|(?P<value>(?!\[)[^\s\"'`,;][^\n\"'`]*?))(?=[\"'`]?[ \t]*(?:[,;\n]|$))",
+            group=_VALUE,
+        ),
+        needles=("pass", "pwd", "secret", "contrase", "key", "token"),
+        validate=_secret_value_ok,
     ),
     Detector(
         "passwords",
@@ -277,16 +407,59 @@ DETECTORS: tuple[Detector, ...] = (
             # "pin is 1234", "secret: x", "api key = x": ordinary words, so only with "is", ":" or "=".
             r"(?<![\w-])(?:pass|passcode|pin|secret|token|api[ _-]?key|access[ _-]?token|auth[ _-]?token"
             r"|client[ _-]?secret|private[ _-]?key)(?>\s*[:=]\s*|\s+is\s+)[\"'`]?((?!\[)[^\s\"'`,;]+)",
+            # PINs and codes: "pin 4821", "my pin's 4821", "bank code: 1234", "combo 0042".
+            r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number|no))?|passcode|code|combo|combination)(?:'s)?"
+            r"(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+)?)(\d{3,8})(?!\d)",
             flags=re.IGNORECASE,
             group=1,
         ),
-        needles=("pass", "pw", "pin", "secret", "token", "key"),
+        needles=("pass", "pw", "pin", "secret", "token", "key", "code", "combo"),
+    ),
+    Detector(
+        "secret_values",
+        "[secret]",
+        # X-Auth: …, sessionid=…, sig=…, license_key: …: one value, when it could be a secret.
+        _compile(
+            rf"(?i)(?<![\w-])(?:[\w.-]*?[_.-])?(?:{_WEAK_KEYS}){_ASSIGN}"
+            rf"(?:{_QUOTED}|(?P<value>(?!\[)[^\s\"'`,;&]{{4,}}))",
+            # name=value where the value is a long base64/hex run (cookies, bare tokens).
+            r"(?<![\w-])[\w.-]{1,40}=(?P<value>[A-Za-z0-9+/_%-]{16,}={0,2})(?![\w+/=%-])",
+            group=_VALUE,
+        ),
+        needles=(
+            "x-",
+            "auth",
+            "sess",
+            "sid",
+            "cookie",
+            "cred",
+            "sig",
+            "hmac",
+            "csrf",
+            "xsrf",
+            "otp",
+            "2fa",
+            "mfa",
+            "nonce",
+            "key",
+            "licen",
+            "serial",
+            "activation",
+        ),
+        trigger=re.compile(r"=[A-Za-z0-9+/_%-]{16}"),
+        validate=_secret_value_ok,
     ),
     Detector(
         "license_keys",
         "[license-key]",
-        _compile(r"(?<![\w-])(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{4,8}(?:-[A-Z0-9]{4,8}){3,7}(?![\w-])"),
-        trigger=re.compile(r"-[A-Z0-9]{4}"),
+        _compile(
+            r"(?<![\w-])(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{4,8}(?:-[A-Z0-9]{4,8}){3,7}(?![\w-])",
+            # Three or more groups mixing letters and digits ("7KQ2-M9XF-3PLA"), any case.
+            r"(?<![\w-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]{4,6}(?:-[A-Za-z0-9]{4,6}){2,7}"
+            r"(?![\w-])",
+        ),
+        trigger=re.compile(r"[A-Za-z0-9]{4}-[A-Za-z0-9]{4}"),
+        validate=lambda m: not m.group(0).isdigit() and not _DATE_LIKE.match(m.group(0)),
     ),
     Detector(
         "emails",
@@ -296,6 +469,38 @@ DETECTORS: tuple[Detector, ...] = (
             r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}"
         ),
         needles=("@",),
+    ),
+    Detector(
+        "logins",
+        "[login]",
+        # user@host (ssh, scp, a machine login): no top-level domain needed.
+        _compile(r"(?<![\w.+%@-])[A-Za-z0-9._-]+@[A-Za-z0-9][A-Za-z0-9-]{0,62}(?![\w.@-])")
+        # "my login is x", "username: x", "acct x", "IGN: x": the value only.
+        + _compile(
+            r"(?i)(?<![\w-])(?:login|log-in|user(?:[ _-]?name)?|account|acct|ign|steam(?:[ _-]?(?:id|name))?"
+            r"|discord(?:[ _-]?(?:id|tag|name))?|battle[ .-]?tag)(?>\s*[:=]\s*|\s+(?:is|was)\s+)"
+            r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})",
+            group=1,
+        ),
+        needles=("@", "login", "log-in", "user", "account", "acct", "ign", "steam", "discord", "battle"),
+    ),
+    Detector(
+        "handles",
+        "[handle]",
+        _compile(
+            r"<@[!&]?\d{5,20}>|<#\d{5,20}>",  # Discord mentions
+            r"(?<![\w#])[\w.]{2,32}#\d{4}(?!\d)",  # Discord tags name#1234
+            r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,31}(?<!\.)",  # @handle
+            r"\bSTEAM_[0-5]:[01]:\d{1,12}\b|\[U:1:\d{1,12}\]",  # Steam ids
+        ),
+        needles=("@", "#", "steam_", "[u:1:"),
+    ),
+    Detector(
+        "unc_paths",
+        "[path]",
+        # \\HOST\share\user\… (and its escaped forms): host, share and user are all private.
+        _compile(r"(?<![\w\\:])(?:\\\\|\\\\\\\\|//)[A-Za-z0-9._$-]+(?:\\+|/)[^\s\"'<>|]*"),
+        needles=("\\\\", "//"),
     ),
     Detector(
         "path_users",
@@ -311,11 +516,34 @@ DETECTORS: tuple[Detector, ...] = (
         needles=("users", "home", "settings"),
     ),
     Detector(
+        "mac_addresses",
+        "[mac]",
+        _compile(
+            r"(?<![\w:-])[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}(?![\w:-])",
+            r"(?<![\w.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])",
+        ),
+        trigger=re.compile(r"[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\."),
+    ),
+    Detector(
+        "ibans",
+        "[iban]",
+        _compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"),
+        trigger=re.compile(r"[A-Z]{2}\d\d ?[A-Z0-9]{4}"),
+        validate=_iban_ok,
+    ),
+    Detector(
         "cards",
         "[card]",
         _compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?!\d)"),
         trigger=_DIGIT_RUN,
         validate=_luhn_ok,
+    ),
+    Detector(
+        "handles",
+        "[id]",
+        # Discord snowflakes and 64-bit Steam ids: 17-19 digits.
+        _compile(r"(?<![\d.])\d{17,19}(?![\d.])"),
+        trigger=re.compile(r"\d{17}"),
     ),
     Detector(
         "ipv6",
@@ -343,6 +571,44 @@ DETECTORS: tuple[Detector, ...] = (
         trigger=_DIGIT_RUN,
         validate=_phone_ok,
     ),
+    Detector(
+        "street_addresses",
+        "[address]",
+        _compile(
+            # 221B Baker Street, 12 north main st. apt 4
+            rf"(?i)(?<![\w.-])\d{{1,5}}[a-z]?,?\s+(?:[a-z][\w'.-]*\s+){{1,3}}(?:{_STREET})\b\.?"
+            r"(?:,?\s*(?:apt|apartment|suite|unit|flat|#)\.?\s*\w{1,6})?",
+            # Hauptstraße 5, Kerkstraat 12
+            r"(?i)\b[\w'-]+(?:stra(?:ss|ß)e|weg|gasse|platz|straat|gatan|vej)\s+\d{1,4}[a-z]?\b",
+        )
+        # "I live at …", "my address is …": the rest of the clause.
+        + _compile(
+            r"(?i)\b(?:i\s+live\s+(?:at|on|in)|my\s+(?:home\s+)?address\s+is|address\s*:)\s+(?!\[address\])([^.!?\n]{3,60})",
+            group=1,
+        ),
+        needles=("live", "address"),
+        trigger=_STREET_WORD,
+    ),
+    Detector(
+        "real_names",
+        "[name]",
+        _compile(
+            # "irl I'm Sam Carter", "my real name is sam", "call me Sam irl"
+            rf"(?i:\b(?:irl|in\s+real\s+life|real\s+name|rl\s+name|my\s+name)\b[^\n.!?]{{0,24}}?"
+            r"(?:\bi\s*['’]?\s*m|\bi\s+am|\bis|['’]s|:|=|\bcalled))\s+((?i:[a-z][\w'-]{1,30})"
+            rf"(?:\s+{_NAME_WORD}){{0,2}})",
+            rf"(?i:\bcall\s+me)\s+((?i:[a-z][\w'-]{{1,30}})(?:\s+{_NAME_WORD}){{0,2}})",
+            group=1,
+        ),
+        needles=("irl", "real life", "real name", "rl name", "my name", "call me"),
+    ),
+    Detector(
+        "high_entropy",
+        "[token]",
+        ((_RANDOM_RUN, 0),),
+        trigger=_LONG_RUN,
+        validate=_looks_random,
+    ),
 )
 
 
@@ -359,7 +625,8 @@ def might_hold_secret(text: str, lowered: str) -> bool:
 
 
 def scrub(text: str, counts: MutableMapping[str, int]) -> str:
-    """Replace every secret in ``text`` by its marker; add one per replacement to ``counts``."""
+    """``text`` normalized, every secret in it replaced by its marker; one per replacement added to ``counts``."""
+    text = normalize_text(text)
     lowered = text.lower()
     if not might_hold_secret(text, lowered):
         return text
@@ -400,6 +667,7 @@ def find_secrets(text: str) -> list[str]:
 
 
 def _findings(text: str) -> tuple[str, ...]:
+    text = normalize_text(text)
     lowered = text.lower()
     return tuple(d.category for d in DETECTORS if d.worth_scanning(text, lowered) and d.found_in(text))
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import StateError
-from swgdb_bridge.sanitize.names import PSEUDONYM_PREFIX, is_pseudonym, normalize
+from swgdb_bridge.sanitize.identifiers import upload_id
+from swgdb_bridge.sanitize.names import PSEUDONYM_PREFIX, is_pseudonym, key
 
 KEY_FILE = "pseudonym.key"
 KEY_BYTES = 32
@@ -69,13 +70,20 @@ def _create_key(path: Path) -> None:
 
 
 class Pseudonymizer:
-    """Names → "Player-<12 hex>" under one key; a name that already is a pseudonym is returned as is."""
+    """Names → "Player-<12 hex>" under one key; a name that already is a pseudonym is returned as is.
+
+    Names are compared normalized, without accents and case: "Zórvath", "ZORVATH" and "Zorvath" are one.
+    """
 
     def __init__(self, key: bytes) -> None:
         if len(key) < 16:
             raise ValueError("a pseudonym key needs at least 16 bytes")
         self._key = key
         self._cache: dict[str, str] = {}
+
+    def identifier(self, text: str) -> str:
+        """An id to upload for ``text``: itself when harmless, else a keyed digest of all of it."""
+        return upload_id(self._key, text)
 
     def __call__(self, name: str) -> str:
         cached = self._cache.get(name)
@@ -86,6 +94,6 @@ class Pseudonymizer:
     def _make(self, name: str) -> str:
         if is_pseudonym(name):
             return name
-        message = normalize(name).casefold().encode("utf-8")
+        message = key(name).encode("utf-8")
         digest = hmac.new(self._key, message, hashlib.sha256).hexdigest()
         return PSEUDONYM_PREFIX + digest[:DIGEST_CHARS]

@@ -1,24 +1,34 @@
 """The fail-closed re-scan: look at the final payload document the way an attacker would, before it leaves.
 
-It runs every detector on every string (no fast path), checks keys that sound secret, and looks for the
-session's player names. It returns what it found as "category at $.json.path", never the value, and the
-serializer refuses to emit a document with any finding.
+``scan_for_leaks`` runs every detector on every string of any document (no fast path), checks keys that
+sound secret, and looks for the session's player names. ``scan_payload`` does that for a payload document
+and also checks every string against its field's privacy class (``fields.FIELDS``): a string at a path the
+table does not classify, free text that was not reduced, game text with an unknown word, an id that is
+neither safe nor a digest, chat text the settings do not allow — each is a finding. Findings read
+"category at $.json.path", never the value, and the serializer refuses to emit a document with any.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
 from swgdb_bridge.sanitize import detectors
+from swgdb_bridge.sanitize.fields import MAPS, TYPED, Privacy, privacy_of
+from swgdb_bridge.sanitize.gazetteer import load_gazetteer
+from swgdb_bridge.sanitize.identifiers import is_upload_id
 from swgdb_bridge.sanitize.lexicon import KEPT_PHRASES
-from swgdb_bridge.sanitize.names import is_pseudonym, key, name_matcher, with_parts
+from swgdb_bridge.sanitize.names import NameMatcher, is_pseudonym, key, name_matcher, with_parts
+from swgdb_bridge.sanitize.vocabulary import Vocabulary
 
 # Values under these keys are names that are not other players' (kept, like the sanitizer keeps them).
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _KEPT_KEYS = frozenset({"character_name", "quest_name", "planet", "city", "unique_planets", "unique_cities"})
+_ENUM = re.compile(r"[a-z0-9][a-z0-9_.-]{0,39}")
+_CHARACTER = re.compile(r"[^\W\d_][\w'-]{0,59}(?: [^\W\d_][\w'-]{0,30}){0,2}")
 
 
 def scan_for_leaks(
@@ -35,19 +45,117 @@ def scan_for_leaks(
     strings: list[tuple[str, str, str | None]] = []
     sensitive: list[str] = []
     _walk(document, "$", None, strings, sensitive)
-    kept_all = [*KEPT_PHRASES, *kept, *(text for path, text, field in strings if field in _KEPT_KEYS)]
+    matcher = _names(strings, known_names, kept)
+    findings: list[str] = []
+    for path, text, _field in strings:
+        findings.extend(f"{category} at {path}" for category in _secrets_and_names(text, matcher))
+    findings.extend(f"sensitive_keys at {path}" for path in sensitive)
+    return list(dict.fromkeys(findings))
+
+
+def scan_payload(
+    document: Mapping[str, Any],
+    *,
+    known_names: Iterable[str] = (),
+    pseudonymized: bool = True,
+    communications: bool = False,
+) -> list[str]:
+    """Findings in a payload document (or its ``scan_view``): :func:`scan_for_leaks`, plus every string
+    checked against its field's class. ``pseudonymized``: player fields must hold pseudonyms
+    (``sanitize_data``); ``communications``: chat text may be present (``include_communications``)."""
+    strings: list[tuple[str, str, str | None]] = []
+    classes: list[Privacy | None] = []
+    _walk_fields(document, "", "$", strings, classes)
+    matcher = _names(strings, known_names, ())
+    vocabulary = _vocabulary()
+    findings: list[str] = []
+    for (path, text, _field), privacy in zip(strings, classes, strict=True):
+        problem = _class_problem(privacy, text, vocabulary, pseudonymized, communications)
+        if problem:
+            findings.append(f"{problem} at {path}")
+        if privacy is not Privacy.IDENTIFIER and privacy not in TYPED:  # an id is judged whole, above
+            findings.extend(f"{category} at {path}" for category in _secrets_and_names(text, matcher))
+    return list(dict.fromkeys(findings))
+
+
+def _class_problem(
+    privacy: Privacy | None, text: str, vocabulary: Vocabulary, pseudonymized: bool, communications: bool
+) -> str | None:
+    """The finding for a string its class does not allow, else None."""
+    allowed = {
+        None: False,
+        Privacy.IDENTIFIER: is_upload_id(text),
+        Privacy.ENUM: _ENUM.fullmatch(text) is not None,
+        Privacy.OWN_CHARACTER: _CHARACTER.fullmatch(text) is not None,
+        Privacy.SCHEMA_KEY: _IDENTIFIER.fullmatch(text) is not None,
+        Privacy.PLAYER: is_pseudonym(text) or not pseudonymized,
+        Privacy.CHAT: communications or not text,
+    }
+    if privacy is Privacy.GAME:
+        ok = vocabulary.is_game_text(text)
+    elif privacy is Privacy.FREE_TEXT:
+        ok = vocabulary.is_reduced(text)
+    else:
+        ok = True if privacy in TYPED else allowed[privacy]
+    return None if ok else f"{privacy.value.replace(' ', '_') if privacy else 'unclassified'}_field"
+
+
+def _names(
+    strings: list[tuple[str, str, str | None]], known_names: Iterable[str], kept: Iterable[str]
+) -> NameMatcher | None:
+    """A matcher for the session's other players, or None; the document's own kept phrases stay."""
+    kept_all = [*KEPT_PHRASES, *kept, *(text for _path, text, field in strings if field in _KEPT_KEYS)]
     own = {key(text) for _path, text, field in strings if field == "character_name"}
     wanted = with_parts(n for n in known_names if n and n.strip() and not is_pseudonym(n.strip()))
     names = {n: "" for n in wanted if key(n) not in own}
-    matcher = name_matcher(names, kept_all) if names else None
-    findings: list[str] = []
-    for path, text, _field in strings:
-        found = detectors.find_secrets(text)
-        if matcher is not None and matcher.count(text):
-            found.append("player_names")
-        findings.extend(f"{category} at {path}" for category in found)
-    findings.extend(f"sensitive_keys at {path}" for path in sensitive)
-    return list(dict.fromkeys(findings))
+    return name_matcher(names, kept_all) if names else None
+
+
+def _secrets_and_names(text: str, matcher: NameMatcher | None) -> list[str]:
+    found = detectors.find_secrets(text)
+    if matcher is not None and matcher.count(text, _multi_word_entities):
+        found.append("player_names")
+    return found
+
+
+def _multi_word_entities(text: str) -> list[tuple[int, int]]:
+    return [(m.start, m.end) for m in load_gazetteer().find(text) if " " in text[m.start : m.end].strip()]
+
+
+@functools.cache
+def _vocabulary() -> Vocabulary:
+    return Vocabulary(load_gazetteer(), _no_pseudonyms)
+
+
+def _no_pseudonyms(name: str) -> str:
+    raise AssertionError("the re-scan only checks text, it never makes pseudonyms")
+
+
+def _walk_fields(
+    value: Any,
+    table_path: str,
+    path: str,
+    strings: list[tuple[str, str, str | None]],
+    classes: list[Privacy | None],
+) -> None:
+    """Every string of a payload document with its path and its class (the key of a map has its own)."""
+    if isinstance(value, str):
+        strings.append((path, value, table_path.rsplit(".", 1)[-1]))
+        classes.append(privacy_of(table_path))
+    elif isinstance(value, Mapping):
+        is_map = table_path in MAPS
+        for index, (name, item) in enumerate(value.items()):
+            name = str(name)
+            where = f"{path}.{_segment(name, index)}"
+            if is_map:
+                strings.append((f"{where} (key)", name, None))
+                classes.append(privacy_of(f"{table_path}.<key>"))
+                _walk_fields(item, f"{table_path}.*", where, strings, classes)
+            else:
+                _walk_fields(item, f"{table_path}.{name}" if table_path else name, where, strings, classes)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _walk_fields(item, table_path, f"{path}[{index}]", strings, classes)
 
 
 def _walk(

@@ -23,17 +23,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from swgdb_bridge.sanitize.gazetteer import normalize_text
 from swgdb_bridge.sanitize.lexicon import ORDINARY_WORDS
 
+Protector = Callable[[str], Sequence[tuple[int, int]]]
 PSEUDONYM_PREFIX = "Player-"
 PSEUDONYM = re.compile(r"Player-[0-9a-f]{12}")
 # Case-insensitive matching can, for a few Unicode letters, match a spelling whose lower case is not the key.
 UNKNOWN_PSEUDONYM = PSEUDONYM_PREFIX + "unknown"
 _WORD = re.compile(r"[\w'’-]+")
-_SPACE = re.compile(r"\s+")
 
 _CUE_BEFORE = re.compile(
     r"(?i)(?:\b(?:with|from|to|by|for|player|invited|invite|grouped|traded|trade|dueled|duel|whispered|told"
@@ -59,12 +60,27 @@ _ACTION_NAME = re.compile(
 
 @lru_cache(maxsize=65_536)  # every matcher normalizes the same kept phrases and names again
 def normalize(name: str) -> str:
-    """The form a name is compared and pseudonymized in: NFKC, trimmed, single spaces."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", name)).strip()
+    """The form a name is compared in: the gazetteer's ``normalize_text`` (NFKC, no zero-width characters,
+    one kind of apostrophe and dash, single spaces)."""
+    return normalize_text(name)
+
+
+def fold(text: str) -> str:
+    """``text`` without accents, one character for one (so offsets into it are offsets into ``text``)."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) for c in text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return bare if len(bare) == 1 else char
 
 
 def key(name: str) -> str:
-    return normalize(name).lower()
+    """The form a name is looked up and pseudonymized by: normalized, accents removed, lower case."""
+    return fold(normalize(name)).lower()
 
 
 def is_pseudonym(name: str) -> bool:
@@ -191,31 +207,39 @@ class NameMatcher:
         names = _trie_pattern(self._pseudonyms)
         names_regex = re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.IGNORECASE)
         # Only kept phrases that contain a name can change a result: the others would only slow the scan.
-        relevant = {k.lower() for k in kept if names_regex.search(k)}
+        relevant = {fold(k).lower() for k in kept if names_regex.search(fold(k))}
         keep = PSEUDONYM.pattern + (f"|(?i:{_trie_pattern(relevant)})" if relevant else "")
         pattern = rf"(?<!\w)(?:(?P<keep>{keep})|(?P<name>(?i:{names})))(?!\w)"
         return re.compile(pattern)
 
-    def replace(self, text: str) -> tuple[str, int]:
-        """``text`` with names replaced, and how many were."""
-        if self._regex is None:
+    def replace(self, text: str, protect: Protector | None = None) -> tuple[str, int]:
+        """``text`` with names replaced, and how many were.
+
+        Matching is on the accent-free form of ``text``; ``protect(text)`` gives spans never to touch
+        (multi-word game entities: "Dune Sea" stays when a player is called Dune), asked only on a hit.
+        """
+        hits = self._hits(text, protect)
+        if not hits:
             return text, 0
-        hits = 0
+        parts: list[str] = []
+        last = 0
+        for start, end in hits:
+            parts += [text[last:start], self._pseudonyms.get(key(text[start:end]), UNKNOWN_PSEUDONYM)]
+            last = end
+        return "".join(parts) + text[last:], len(hits)
 
-        def substitute(match: re.Match[str]) -> str:
-            nonlocal hits
-            if not self._is_hit(match):
-                return match.group(0)
-            hits += 1
-            return self._pseudonyms.get(key(match.group(0)), UNKNOWN_PSEUDONYM)
-
-        return self._regex.sub(substitute, text), hits
-
-    def count(self, text: str) -> int:
+    def count(self, text: str, protect: Protector | None = None) -> int:
         """How many names ``replace`` would replace in ``text`` (for the leak re-scan)."""
+        return len(self._hits(text, protect))
+
+    def _hits(self, text: str, protect: Protector | None) -> list[tuple[int, int]]:
         if self._regex is None:
-            return 0
-        return sum(1 for m in self._regex.finditer(text) if self._is_hit(m))
+            return []
+        hits = [m.span() for m in self._regex.finditer(fold(text)) if self._is_hit(m)]
+        if hits and protect is not None:
+            kept = protect(text)
+            hits = [(s, e) for s, e in hits if not any(a <= s and e <= b for a, b in kept)]
+        return hits
 
     def _is_hit(self, match: re.Match[str]) -> bool:
         if match.lastgroup == "keep":

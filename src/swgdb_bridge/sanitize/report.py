@@ -23,6 +23,20 @@ CATEGORIES = (
     "url_credentials",
     "path_users",
     "sensitive_keys",
+    "urls",
+    "secret_values",
+    "logins",
+    "handles",
+    "unc_paths",
+    "mac_addresses",
+    "ibans",
+    "street_addresses",
+    "real_names",
+    "high_entropy",
+    "ids_digested",
+    "keys_dropped",
+    "unknown_words",
+    "free_text_reduced",
 )
 
 

@@ -2,18 +2,23 @@
 
 Rules (docs/privacy.md says them to users):
 
-* message text of whispers, tells, group/guild chat and guild alerts is dropped unless
-  ``include_communications``; kept text is cleaned like any other string;
+* every field is cleaned by its privacy class in ``fields.FIELDS``: game vocabulary passes when known and
+  has unknown words pseudonymized, free text is reduced to a category and the known things it names, ids
+  are kept whole or replaced whole by a keyed digest (``vocabulary.py``, ``identifiers.py``);
+* privately addressed text (whispers, tells, officer alerts, "[Tell] From X: …" action lines) never
+  leaves; shared-channel text leaves only with ``include_communications`` (``channels.py``);
 * encounters are dropped (and counted) unless ``include_player_encounters``;
 * other players' names become keyed pseudonyms in every field and free text (``sanitize_data``);
 * secrets and PII are replaced by markers in every string, always: ``sanitize_data=False`` is the user's
   choice to show player names, never a choice to upload a password.
 
-Output depends only on the session, the options and the key, so the same input gives the same payload.
+Text is normalized first (NFKC, no zero-width characters, one apostrophe and dash). Output depends only on
+the session, the options and the key, so the same input gives the same payload.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, overload
@@ -33,6 +38,9 @@ from swgdb_bridge.model import (
     XPGain,
 )
 from swgdb_bridge.sanitize import detectors
+from swgdb_bridge.sanitize.channels import is_shared, quotes_private_text
+from swgdb_bridge.sanitize.fields import Privacy, privacy_of
+from swgdb_bridge.sanitize.gazetteer import Gazetteer, load_gazetteer
 from swgdb_bridge.sanitize.keys import Pseudonymizer, load_pseudonym_key
 from swgdb_bridge.sanitize.lexicon import KEPT_PHRASES
 from swgdb_bridge.sanitize.names import (
@@ -45,18 +53,26 @@ from swgdb_bridge.sanitize.names import (
 )
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.sanitize.report import SanitizeReport
+from swgdb_bridge.sanitize.vocabulary import Vocabulary
 
-_CACHE_LIMIT = 200_000  # distinct strings remembered per text cleaner (bot logs repeat lines a lot)
+_CACHE_LIMIT = 200_000  # distinct strings remembered per cleaner (bot logs repeat lines a lot)
+_CHARACTER = re.compile(r"[^\W\d_][\w'-]{0,59}(?: [^\W\d_][\w'-]{0,30}){0,2}")
+MAX_CHARACTER = 50
+_SCHEMA_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_LABEL = re.compile(r"[a-z][a-z0-9_]{0,39}")
+PRIVATE_LINE = "[private message]"
+
+Step = Callable[[str, dict[str, int]], str]
 
 
-class TextCleaner:
-    """Secrets, then names, in one string; results cached, since action logs repeat the same lines.
+class CachedCleaner:
+    """One cleaning step over strings, its results cached by exact string (logs repeat the same lines).
 
-    Counts of what was replaced go to ``counts``, cache hits included.
+    Counts of what the step replaced go to ``counts``, cache hits included.
     """
 
-    def __init__(self, names: NameMatcher | None, counts: MutableMapping[str, int]) -> None:
-        self._names = names
+    def __init__(self, step: Step, counts: MutableMapping[str, int]) -> None:
+        self._step = step
         self._counts = counts
         self._cache: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
 
@@ -70,7 +86,8 @@ class TextCleaner:
             return None
         hit = self._cache.get(text)
         if hit is None:
-            hit = self._compute(text)
+            found: dict[str, int] = {}
+            hit = (self._step(text, found), tuple(found.items()))
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[text] = hit
@@ -80,14 +97,22 @@ class TextCleaner:
                 counts[category] = counts.get(category, 0) + number
         return hit[0]
 
-    def _compute(self, text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
-        found: dict[str, int] = {}
+
+def text_step(names: NameMatcher | None, gazetteer: Gazetteer) -> Step:
+    """Normalize, replace secrets, then names (multi-word game entities are never names)."""
+
+    def multi_word_entities(text: str) -> list[tuple[int, int]]:
+        return [(m.start, m.end) for m in gazetteer.find(text) if " " in text[m.start : m.end].strip()]
+
+    def step(text: str, found: dict[str, int]) -> str:
         result = detectors.scrub(text, found)
-        if self._names is not None:
-            result, hits = self._names.replace(result)
+        if names is not None:
+            result, hits = names.replace(result, multi_word_entities)
             if hits:
-                found["player_names"] = hits
-        return result, tuple(found.items())
+                found["player_names"] = found.get("player_names", 0) + hits
+        return result
+
+    return step
 
 
 class Sanitizer:
@@ -103,15 +128,22 @@ class Sanitizer:
         """``key`` None → this install's key; ``known_names``: player names ``clean_text`` replaces."""
         self.options = options or SanitizeOptions()
         self._pseudonymize = Pseudonymizer(key if key is not None else load_pseudonym_key())
+        self.gazetteer = load_gazetteer()
+        self.vocabulary = Vocabulary(self.gazetteer, self._pseudonymize)
         self._known_names = frozenset(n for n in known_names if n and n.strip())
-        self._text = TextCleaner(self._matcher(self._known_names, KEPT_PHRASES), {})
+        matcher = self._matcher(self._known_names, KEPT_PHRASES)
+        self._text = CachedCleaner(text_step(matcher, self.gazetteer), {})
 
     def pseudonym(self, name: str) -> str:
         """The stable keyed pseudonym of a player name, e.g. "Player-3f9a1c2b7d4e"."""
         return self._pseudonymize(name)
 
+    def identifier(self, text: str) -> str:
+        """The id uploaded for ``text``: itself when harmless, else a keyed digest of all of it."""
+        return self._pseudonymize.identifier(text)
+
     def clean_text(self, text: str) -> str:
-        """``text`` with secrets, PII and the known player names replaced."""
+        """``text`` normalized, with secrets, PII and the known player names replaced."""
         return self._text.clean(text)
 
     def sanitize_session(self, session: Session) -> tuple[Session, SanitizeReport]:
@@ -119,8 +151,7 @@ class Sanitizer:
         report = SanitizeReport(enabled=self.options.sanitize_data)
         names = self._known_names | player_names(session) if self.options.sanitize_data else frozenset()
         matcher = self._matcher(names, kept_phrases(session))
-        text = TextCleaner(matcher, report.counts)
-        cleaned = _SessionCleaner(self, session, text, report.counts).session(session)
+        cleaned = _SessionCleaner(self, session, matcher, report.counts).session(session)
         return cleaned, report
 
     def _matcher(self, names: Iterable[str], kept: Iterable[str]) -> NameMatcher | None:
@@ -155,28 +186,43 @@ class _SessionCleaner:
     """One pass over one Session. Constructors are called positionally: 1M events must stay cheap."""
 
     def __init__(
-        self, owner: Sanitizer, session: Session, text: TextCleaner, counts: MutableMapping[str, int]
+        self, owner: Sanitizer, session: Session, names: NameMatcher | None, counts: MutableMapping[str, int]
     ) -> None:
         self._options = owner.options
-        self._pseudonymize = owner.pseudonym
-        self._c = self._s = text.clean  # _s for strings, _c for optional ones: one call either way
+        self._owner = owner
         self._own = key(session.character_name or "")
         self._counts = counts
+        step = text_step(names, owner.gazetteer)
+        vocabulary = owner.vocabulary
+        self._c = self._s = CachedCleaner(step, counts).clean  # _s for strings, _c for optional ones
+        self._game = CachedCleaner(lambda t, found: _game(vocabulary, step(t, found), found), counts).clean
+        self._free = CachedCleaner(
+            lambda t, found: _reduce(vocabulary, t, step(t, found), found), counts
+        ).clean
 
     def _count(self, category: str, number: int = 1) -> None:
         self._counts[category] = self._counts.get(category, 0) + number
+
+    def _field(self, path: str) -> Callable[[Any], Any]:
+        """The cleaner ``fields.FIELDS`` names for a payload field; unclassified fields are free text."""
+        privacy = privacy_of(path) or Privacy.FREE_TEXT
+        if privacy is Privacy.GAME:
+            return self._game
+        if privacy is Privacy.FREE_TEXT:
+            return self._free
+        return self._c
 
     def _player(self, name: str | None) -> str | None:
         """A name field (sender, encounter): always a pseudonym, unless it is the user's own character."""
         if name is None or not name.strip() or key(name) == self._own or is_pseudonym(name):
             return name
         self._count("player_names")
-        return self._pseudonymize(name)
+        return self._owner.pseudonym(name)
 
     def session(self, s: Session) -> Session:
         return Session(
-            session_id=self._s(s.session_id),
-            character_name=s.character_name,
+            session_id=self._identifier(s),
+            character_name=self._character(s.character_name),
             start_time=s.start_time,
             end_time=s.end_time,
             source_format=s.source_format,
@@ -194,28 +240,54 @@ class _SessionCleaner:
             guild_alerts=[self._alert(a) for a in s.guild_alerts],
             **self._happenings(s),
             declared_breakdowns={
-                self._s(name): self._keys(breakdown, lambda old, new: old + new)
+                self._s(name): self._keys(
+                    breakdown, self._field(f"xp_data.{name}_breakdown.<key>"), lambda old, new: old + new
+                )
                 for name, breakdown in s.declared_breakdowns.items()
             },
-            declared_metrics=self._keys(s.declared_metrics, lambda _old, new: new),
-            original_keys=[self._s(k) for k in s.original_keys],
-            notes=[self._s(n) for n in s.notes],
-            extra=self._value(s.extra),
+            declared_metrics=self._keys(s.declared_metrics, self._s, lambda _old, new: new),
+            original_keys=self._schema_keys(s.original_keys),
+            notes=[self._line(n) for n in s.notes],
+            extra=self._extra(s.extra),
         )
 
+    def _identifier(self, s: Session) -> str:
+        """The id, kept whole or digested whole; without one, the file's name (or start and character)."""
+        raw = s.session_id.strip()
+        if not raw:
+            raw = s.source_path.stem if s.source_path is not None else f"{s.start_time:%Y%m%d_%H%M%S}"
+        upload = self._owner.identifier(raw)
+        if upload != raw:
+            self._count("ids_digested")
+        return upload
+
+    def _character(self, name: str | None) -> str | None:
+        """The user's own character: kept when it has a name's shape, else left out ("unknown")."""
+        if name is None:
+            return None
+        clean = self._s(name).strip()[:MAX_CHARACTER]
+        return clean if _CHARACTER.fullmatch(clean) else None
+
     def _progress(self, s: Session) -> dict[str, list[Any]]:
-        """XP, credits, quests and places: strings cleaned, every number as it was."""
-        c = self._c
+        """XP, credits, quests and places: strings cleaned by their field's class, every number as it was."""
+        c, f = self._c, self._field
+        xp_profession, xp_skill = f("xp_data.xp_events[].profession"), f("xp_data.xp_events[].skill")
+        xp_quest, xp_zone = f("xp_data.xp_events[].quest_name"), f("xp_data.xp_events[].zone")
+        quest_name, quest_zone = (
+            f("quest_data.quest_events[].quest_name"),
+            f("quest_data.quest_events[].zone"),
+        )
+        planet, city = f("location_data.location_events[].planet"), f("location_data.location_events[].city")
         return {
             "xp_gains": [
                 XPGain(
                     g.timestamp,
                     g.amount,
-                    c(g.profession),
-                    c(g.skill),
+                    xp_profession(g.profession),
+                    xp_skill(g.skill),
                     c(g.source),
-                    c(g.quest_name),
-                    c(g.zone),
+                    xp_quest(g.quest_name),
+                    xp_zone(g.zone),
                     g.level_before,
                     g.level_after,
                 )
@@ -227,19 +299,19 @@ class _SessionCleaner:
             "quests": [
                 QuestCompletion(
                     q.timestamp,
-                    self._s(q.quest_name),
+                    quest_name(q.quest_name),
                     c(q.quest_type),
                     c(q.reward_type),
                     q.reward_amount,
-                    c(q.zone),
+                    quest_zone(q.zone),
                 )
                 for q in s.quests
             ],
             "locations": [
                 LocationVisit(
                     v.timestamp,
-                    self._s(v.planet),
-                    c(v.city),
+                    planet(v.planet),
+                    city(v.city),
                     v.coordinates,
                     v.departure,
                     v.duration_minutes,
@@ -251,74 +323,118 @@ class _SessionCleaner:
 
     def _happenings(self, s: Session) -> dict[str, list[Any]]:
         """AFK periods, stuck events, action lines and loot."""
-        c = self._c
+        f = self._field
+        afk_reason = f("event_data.afk_periods[].reason")
+        stuck_location, stuck_reason = (
+            f("event_data.stuck_events[].location"),
+            f("event_data.stuck_events[].reason"),
+        )
         return {
             "afk_periods": [
-                AfkPeriod(p.start_time, p.end_time, p.duration_minutes, c(p.reason)) for p in s.afk_periods
+                AfkPeriod(p.start_time, p.end_time, p.duration_minutes, afk_reason(p.reason))
+                for p in s.afk_periods
             ],
             "stuck_events": [
-                StuckEvent(e.timestamp, c(e.location), c(e.reason), e.duration_seconds)
+                StuckEvent(
+                    e.timestamp, stuck_location(e.location), stuck_reason(e.reason), e.duration_seconds
+                )
                 for e in s.stuck_events
             ],
-            "actions": self._actions(s.actions),
-            "loot": [LootDrop(d.timestamp, self._s(d.item), c(d.zone)) for d in s.loot],
+            "actions": [Action(a.timestamp, self._line(a.text)) for a in s.actions],
+            "loot": [LootDrop(d.timestamp, self._game(d.item), self._game(d.zone)) for d in s.loot],
         }
 
-    def _actions(self, actions: list[Action]) -> list[Action]:
-        clean = self._s
-        return [Action(a.timestamp, clean(a.text)) for a in actions]
+    def _line(self, text: str) -> str:
+        """An action or note line: a quoted private message is removed whole, anything else cleaned."""
+        if quotes_private_text(text):
+            self._count("messages_removed")
+            return PRIVATE_LINE
+        return self._s(text)
 
     def _message(self, m: ChatMessage) -> ChatMessage:
-        if self._options.include_communications:
-            text = self._s(m.message)
-        else:
-            text = ""
-            if m.message:
-                self._count("messages_removed")
-        return ChatMessage(m.timestamp, m.channel, self._sender(m.sender), text, m.response_sent)
+        shared = is_shared(m.channel)
+        text = self._chat(shared, m.message)
+        if m.message and not text:
+            self._count("messages_removed")
+        return ChatMessage(m.timestamp, m.channel, self._sender(m.sender, shared), text, m.response_sent)
 
     def _alert(self, a: GuildAlert) -> GuildAlert:
-        if self._options.include_communications:
-            message, reply = self._s(a.message), self._c(a.reply_message)
-        else:
-            message, reply = "", None
-            if a.message or a.reply_message:
-                self._count("guild_alerts_removed")
+        shared = is_shared(a.alert_type)
+        message, reply = self._chat(shared, a.message), self._chat(shared, a.reply_message)
+        if (a.message and not message) or (a.reply_message and not reply):
+            self._count("guild_alerts_removed")
         return GuildAlert(
             a.timestamp,
-            self._sender(a.sender),
+            self._sender(a.sender, shared),
             message,
             self._c(a.alert_type),
             self._c(a.priority),
             a.auto_reply_sent,
-            reply,
+            reply or None,
         )
 
-    def _sender(self, name: str | None) -> str | None:
-        return self._player(name) if self._options.sanitize_data else self._c(name)
+    def _chat(self, shared: bool, text: str | None) -> str:
+        """Shared-channel text with ``include_communications``, cleaned; otherwise nothing."""
+        if text and shared and self._options.include_communications:
+            return self._s(text)
+        return ""
+
+    def _sender(self, name: str | None, shared: bool = True) -> str | None:
+        """A pseudonym; a shared channel's sender keeps the name only when ``sanitize_data`` is off."""
+        return self._player(name) if self._options.sanitize_data or not shared else self._c(name)
 
     def _encounters(self, encounters: list[PlayerEncounter]) -> list[PlayerEncounter]:
         if not self._options.include_player_encounters:
             self._count("encounters_removed", len(encounters))
             return []
+        location = self._field("event_data.player_encounters[].location")
         return [
             PlayerEncounter(
                 e.timestamp,
                 self._sender(e.player_name) or "",
-                self._c(e.location),
+                location(e.location),
                 e.distance,
                 self._c(e.interaction_type),
             )
             for e in encounters
         ]
 
-    def _keys(self, mapping: Mapping[str, Any], combine: Callable[[Any, Any], Any]) -> dict[str, Any]:
+    def _keys(
+        self, mapping: Mapping[str, Any], clean: Callable[[Any], Any], combine: Callable[[Any, Any], Any]
+    ) -> dict[str, Any]:
         """``mapping`` with cleaned keys; two keys that clean to one are combined."""
         result: dict[str, Any] = {}
         for name, value in mapping.items():
-            cleaned = self._s(name)
+            cleaned = clean(name)
             result[cleaned] = combine(result[cleaned], value) if cleaned in result else value
         return result
+
+    def _schema_keys(self, names: list[str]) -> list[str]:
+        """Key names of the input file: plain identifiers with nothing private in them; others dropped."""
+        kept = [n for n in names if _SCHEMA_KEY.fullmatch(n) and self._s(n) == n]
+        if len(kept) < len(names):
+            self._count("keys_dropped", len(names) - len(kept))
+        return kept
+
+    def _extra(self, extra: dict[str, Any]) -> dict[str, Any]:
+        """``extra`` cleaned; the parts that reach the payload by their field's class."""
+        result = self._value(extra)
+        if isinstance(extra.get("character_id"), str):
+            result["character_id"] = self._character(extra["character_id"])
+        if isinstance(extra.get("fastest_skills"), list):
+            skill = self._field("xp_data.fastest_skills[]")
+            result["fastest_skills"] = [skill(x) for x in extra["fastest_skills"] if isinstance(x, str)]
+        if isinstance(extra.get("slowdowns"), list):
+            result["slowdowns"] = [self._slowdown(x) for x in extra["slowdowns"] if isinstance(x, Mapping)]
+        return result
+
+    def _slowdown(self, slowdown: Mapping[str, Any]) -> dict[str, Any]:
+        reason = slowdown.get("reason")
+        return {
+            **slowdown,
+            "skill": self._field("xp_data.slowdowns_detected[].skill")(str(slowdown.get("skill", ""))),
+            "reason": reason if isinstance(reason, str) and _LABEL.fullmatch(reason) else "other",
+        }
 
     def _value(self, value: Any, name: str | None = None) -> Any:
         """Any JSON-like value: strings cleaned, anything under a sensitive key name redacted."""
@@ -332,3 +448,16 @@ class _SessionCleaner:
         if isinstance(value, list | tuple):
             return [self._value(v) for v in value]
         return value
+
+
+def _game(vocabulary: Vocabulary, text: str, found: dict[str, int]) -> str:
+    result = vocabulary.game(text)
+    if result != text:
+        found["unknown_words"] = found.get("unknown_words", 0) + 1
+    return result
+
+
+def _reduce(vocabulary: Vocabulary, raw: str, text: str, found: dict[str, int]) -> str:
+    """Free text: its category and known things; a quoted private message is a "message", whatever it says."""
+    found["free_text_reduced"] = found.get("free_text_reduced", 0) + 1
+    return "message" if quotes_private_text(raw) else vocabulary.reduce(text)

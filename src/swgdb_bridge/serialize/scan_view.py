@@ -5,33 +5,20 @@ same keys a million times and the same zone or skill name a hundred thousand tim
 
 * turns each list of event objects into columns (``{"zone": [distinct values…]}``): every key once, every
   distinct string once, under its own key name (the scanner's kept-phrase rules look at key names);
-* leaves out what the serializer wrote itself from typed values, which cannot carry text from the log:
-  timestamps (formatted from datetimes), enum fields (validated against fixed word lists before the scan),
-  event fields typed as numbers or flags (validated too; the scanner looks only at text anyway) and the
-  sanitization report (our category names and counts).
+* leaves out fields whose privacy class is typed (``sanitize.fields``: numbers, times, flags, digests),
+  which the serializer wrote from typed values and which cannot carry text from the log.
 
-Everything else — names, messages, places, breakdown keys, ids — is scanned exactly as it will be sent.
+Everything else — names, messages, places, enum words, breakdown keys, ids — is scanned exactly as it will
+be sent, and checked against its field's class.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-GENERATED = frozenset(
-    {
-        # timestamps
-        "timestamp", "start_time", "end_time", "serialization_timestamp",
-        # enum-valued fields (pydantic Literal): one of a few fixed words
-        "source", "transaction_type", "quest_type", "reward_type", "purpose", "event_type",
-        "interaction_type", "alert_type", "priority", "data_source", "session_mode",
-        # event fields typed as numbers, flags or number pairs
-        "amount", "balance", "balance_after", "reward_amount", "level_before", "level_after", "distance",
-        "duration_minutes", "duration_seconds", "coordinates", "response_sent", "auto_reply_sent",
-        "_sanitized", "_player_name_removed",
-        # counts per sanitizer category
-        "sanitization_report",
-    }
-)  # fmt: skip
+from swgdb_bridge.sanitize.fields import typed_names
+
+GENERATED = typed_names()
 
 
 def scan_view(value: Any) -> Any:

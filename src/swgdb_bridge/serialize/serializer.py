@@ -21,13 +21,13 @@ from swgdb_bridge import paths
 from swgdb_bridge.errors import SanitizationError, SessionFileError
 from swgdb_bridge.model import Session
 from swgdb_bridge.payload import SessionPayload
-from swgdb_bridge.sanitize import Sanitizer, player_names, scan_for_leaks
+from swgdb_bridge.sanitize import Sanitizer, player_names, scan_payload
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import design
 from swgdb_bridge.serialize.classify import SESSION_MODES
 from swgdb_bridge.serialize.credits import credit_data
 from swgdb_bridge.serialize.events import event_data
-from swgdb_bridge.serialize.identity import character_name, fit_session_id
+from swgdb_bridge.serialize.identity import character_name
 from swgdb_bridge.serialize.locations import location_data
 from swgdb_bridge.serialize.performance import performance_metrics
 from swgdb_bridge.serialize.quests import quest_data
@@ -125,7 +125,7 @@ class SessionLogSerializer:
             ),
         }
         return {
-            "session_id": fit_session_id(clean),
+            "session_id": clean.session_id,
             "character_name": character_name(clean),
             "start_time": utc(raw.start_time),
             "end_time": utc(raw.end_time),
@@ -150,8 +150,13 @@ class SessionLogSerializer:
 
     def _refuse_leaks(self, raw: Session, document: dict[str, Any]) -> None:
         """The fail-closed re-scan. Player names are leaks only if ``sanitize_data`` asked to replace them."""
-        names = player_names(raw) if self.options.sanitize_data else frozenset()
-        findings = scan_for_leaks(scan_view(document), known_names=names)
+        opts = self.options
+        findings = scan_payload(
+            scan_view(document),
+            known_names=player_names(raw) if opts.sanitize_data else frozenset(),
+            pseudonymized=opts.sanitize_data,
+            communications=opts.include_communications,
+        )
         if findings:
             where = raw.source_path or f"session {raw.session_id!r}"
             raise SanitizationError(

@@ -1,0 +1,174 @@
+"""Default-deny for text: game vocabulary passes when it is known, free text is reduced to what is known.
+
+Two rules, one for each text class of ``fields.py``:
+
+* **game** (planet, city, zone, quest, skill, profession, item names): a value passes when the gazetteer
+  knows it whole, or it has the shape of a known quest title, or every word of it is known — part of a
+  gazetteer entity, a word of the game or of plain English (``lexicon.ORDINARY_WORDS`` and the gazetteer's
+  own vocabulary), written in lower case, a number or short code, a pseudonym or a marker. Any other word
+  is an unknown proper noun in a template ("Bounty: X", "X's Guild Hall") and becomes a keyed pseudonym;
+  the rest stays. (The session's known player names are replaced before, in any case.)
+* **free text** (AFK and stuck reasons, error messages, anything unclassified): never verbatim. It becomes
+  a category ("break", "waiting", "terrain"…) followed by what is known in it: the gazetteer entities it
+  names, coordinates, and pseudonyms of the players it mentions ("Waiting for Zorvath at the Dune Sea" →
+  ``waiting: Player-…; Dune Sea``). Every other word is dropped.
+
+The re-scan asks the same module whether a value has the shape its class allows (``is_game_text``,
+``is_reduced``), so a field the sanitizer forgot to reduce is refused, not uploaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+
+from swgdb_bridge.sanitize.gazetteer import KINDS, Gazetteer
+from swgdb_bridge.sanitize.lexicon import GAME_TEXT_WORDS, ORDINARY_WORDS
+
+# Pseudonyms and detector markers: already clean, kept as they are.
+_CLEAN = re.compile(r"Player-[0-9a-f]{12}|\[[a-z-]{2,20}\]")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_COORDINATES = re.compile(r"(?<![\w.])-?\d{1,5}(?:\.\d+)?(?:\s*,\s*|\s+)-?\d{1,5}(?:\.\d+)?(?:(?:\s*,\s*|\s+)-?\d{1,5}"
+                          r"(?:\.\d+)?)?(?![\w.])")  # fmt: skip
+_SHORT_CODE = re.compile(r"(?=[a-z]*\d)[a-z0-9]{1,5}")  # "x12", "e11", "mk2", "3rd": item and level codes
+# A capitalised word after these is a player in free text: "waiting for X", "grouped with X", "Bounty: X".
+_NAME_CUE = re.compile(
+    r"(?i)(?:\b(?:for|with|from|by|to|meet|meeting|ask|tell|told|help|helping|invite|invited|group|follow"
+    r"|following|on|bounty|target|player|guild(?:mate)?|friend)\s*:?\s*)$"
+)
+CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("message", ("[tell]", "whisper", "tell from", "tell to", "[pm]", "private message")),
+    ("break", ("afk", "break", "brb", "bio", "food", "dinner", "lunch", "breakfast", "eat", "coffee",
+               "bathroom", "toilet", "sleep", "bed", "phone", "door", "kid", "dog", "shower", "away")),
+    ("waiting", ("wait", "queue", "respawn", "spawn", "cooldown", "timer", "buff")),
+    ("combat", ("combat", "attack", "aggro", "kill", "died", "death", "dead", "incap", "clone", "heal")),
+    ("terrain", ("stuck", "terrain", "rock", "wall", "tree", "water", "cliff", "collision", "blocked",
+                 "building", "fence", "hill", "cave", "geometry")),
+    ("travel", ("travel", "shuttle", "starport", "path", "route", "waypoint", "moving", "mount", "vehicle",
+                "speeder", "navigation", "nav")),
+    ("inventory", ("inventory", "full", "vendor", "loot", "bank", "sell", "crate", "storage")),
+    ("connection", ("disconnect", "lag", "crash", "server", "login", "logout", "connection", "timeout",
+                    "reconnect", "network")),
+    ("mission", ("mission", "quest", "terminal", "bounty", "objective")),
+    ("crafting", ("craft", "survey", "harvest", "resource", "sample")),
+    ("manual", ("manual", "user", "pause", "stopp", "input", "gm", "admin")),
+)  # fmt: skip
+CATEGORY_NAMES = frozenset([name for name, _ in CATEGORIES] + ["other"])
+_SEPARATOR = "; "
+
+
+class Vocabulary:
+    """The game and free-text rules over one gazetteer; ``pseudonym`` names unknown proper nouns."""
+
+    def __init__(self, gazetteer: Gazetteer, pseudonym: Callable[[str], str]) -> None:
+        self._gazetteer = gazetteer
+        self._pseudonym = pseudonym
+        self._words = ORDINARY_WORDS | GAME_TEXT_WORDS | entity_words(gazetteer)
+
+    # ---- game vocabulary -----------------------------------------------------------------------------
+
+    def game(self, text: str) -> str:
+        """``text`` if it is game vocabulary; else with each unknown word replaced by a pseudonym."""
+        if self._known_whole(text):
+            return text
+        parts: list[str] = []
+        last = 0
+        for start, end, word in self._unknown_words(text):
+            stem, possessive = (word[:-2], word[-2:]) if word.endswith("'s") else (word, "")
+            parts += [text[last:start], self._pseudonym(stem), possessive]
+            last = end
+        return "".join(parts) + text[last:] if parts else text
+
+    def is_game_text(self, text: str) -> bool:
+        """Whether ``text`` is what :meth:`game` lets through unchanged."""
+        return self._known_whole(text) or next(self._unknown_words(text), None) is None
+
+    def _known_whole(self, text: str) -> bool:
+        gazetteer = self._gazetteer
+        return gazetteer.kind_of(text) is not None or gazetteer.template_kind(text) is not None
+
+    def _unknown_words(self, text: str) -> Iterator[tuple[int, int, str]]:
+        safe = [(m.start, m.end) for m in self._gazetteer.find(text)]
+        safe += [m.span() for m in _CLEAN.finditer(text)]
+        for match in _WORD.finditer(text):
+            start, end = match.span()
+            bare_end = end - 2 if match.group(0).endswith("'s") else end  # "Player-…'s" is a pseudonym's
+            if any(a <= start and bare_end <= b for a, b in safe):
+                continue
+            if not self._is_known_word(match.group(0)):
+                yield start, end, match.group(0)
+
+    def _is_known_word(self, word: str) -> bool:
+        if word.islower():
+            return True  # lower-case words are game or plain words; names and hosts are capitalised
+        lowered = word.lower()
+        if lowered.endswith("'s"):
+            lowered = lowered[:-2]
+        words = self._words
+        return (
+            len(lowered) <= 2  # too short to name anyone
+            or lowered.isdigit()
+            or lowered in words
+            or (lowered.endswith("s") and lowered[:-1] in words)
+            or _SHORT_CODE.fullmatch(lowered) is not None
+            or (word.isupper() and len(word) <= 4)  # "DE-10", "AT-ST": model codes
+        )
+
+    # ---- free text -----------------------------------------------------------------------------------
+
+    def reduce(self, text: str) -> str:
+        """``category`` or ``category: known; things`` (see the module docstring)."""
+        items = [m.canonical for m in self._gazetteer.find(text)]
+        items += [m.group(0) for m in _CLEAN.finditer(text) if m.group(0).startswith("Player-")]
+        items += [self._pseudonym(word) for word in self._named_players(text)]
+        items += [" ".join(m.group(0).replace(",", " ").split()) for m in _COORDINATES.finditer(text)]
+        found = list(dict.fromkeys(items))
+        category = category_of(text)
+        return f"{category}: {_SEPARATOR.join(found)}" if found else category
+
+    def _named_players(self, text: str) -> Iterator[str]:
+        """Unknown capitalised words in a name position ("waiting for X", "X's")."""
+        for start, _end, word in self._unknown_words(text):
+            if not word[0].isupper():
+                continue
+            if word.endswith("'s"):
+                yield word[:-2]
+            elif _NAME_CUE.search(text, max(0, start - 24), start):
+                yield word
+
+    def is_reduced(self, text: str) -> bool:
+        """Whether ``text`` has the shape :meth:`reduce` gives."""
+        category, _, rest = text.partition(": ")
+        if category not in CATEGORY_NAMES:
+            return False
+        return not rest or all(self._reduced_item(item) for item in rest.split(_SEPARATOR))
+
+    def _reduced_item(self, item: str) -> bool:
+        return (
+            self._gazetteer.kind_of(item) is not None
+            or _CLEAN.fullmatch(item) is not None
+            or _COORDINATES.fullmatch(item) is not None
+        )
+
+
+@functools.lru_cache(maxsize=4)  # one gazetteer per process; every Sanitizer asks again
+def entity_words(gazetteer: Gazetteer) -> frozenset[str]:
+    """Words of the gazetteer's entries, but of NPC names and the common first names and surnames."""
+    words = {
+        word.lower()
+        for kind in KINDS
+        if kind != "npc"
+        for entry in gazetteer.entries(kind)
+        for word in _WORD.findall(entry)
+    }
+    return frozenset(w for w in words if len(w) >= 3 and w.isalpha() and w not in gazetteer.common_names)
+
+
+def category_of(text: str) -> str:
+    """The first category whose keyword ``text`` contains (lower case), else "other"."""
+    lowered = text.lower()
+    for name, keywords in CATEGORIES:
+        if any(word in lowered for word in keywords):
+            return name
+    return "other"

@@ -1,0 +1,381 @@
+"""Default-deny: every field has a class, free text is reduced, ids are whole, private channels never leave.
+
+The strings are bot-log lines written for these tests: planted private items in the places a user's logs
+put them (AFK and stuck reasons, quest and place names, chat), and game facts that must come out intact.
+"""
+
+from __future__ import annotations
+
+import typing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from swgdb_bridge.model import (
+    Action,
+    AfkPeriod,
+    ChatMessage,
+    GuildAlert,
+    LocationVisit,
+    QuestCompletion,
+    Session,
+    StuckEvent,
+    XPGain,
+)
+from swgdb_bridge.payload import SessionPayload
+from swgdb_bridge.sanitize import Sanitizer, detectors, scan_payload
+from swgdb_bridge.sanitize.channels import is_shared
+from swgdb_bridge.sanitize.fields import FIELDS, Privacy, canonical, markdown_table, privacy_of
+from swgdb_bridge.sanitize.identifiers import DIGEST_ID, is_safe_id, upload_id
+from swgdb_bridge.sanitize.options import SanitizeOptions
+from swgdb_bridge.serialize import SessionLogSerializer
+
+KEY = bytes(range(32))
+T0 = datetime(2026, 11, 7, 19, 15, tzinfo=UTC)
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "privacy.md"
+
+
+def serialize(session: Session, **options: bool) -> dict[str, Any]:
+    opts = SanitizeOptions(**options)
+    return SessionLogSerializer(opts, Sanitizer(opts, KEY)).serialize(session).to_document()
+
+
+def make_session(**fields: Any) -> Session:
+    values: dict[str, Any] = {
+        "session_id": "ms11-20261107-1915",
+        "character_name": "Dex Orrin",
+        "start_time": T0,
+        "end_time": T0 + timedelta(hours=2),
+        "source_format": "jsonl",
+    }
+    return Session(**{**values, **fields})
+
+
+def every_string(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [k, *every_string(v)]]
+    if isinstance(value, list):
+        return [s for item in value for s in every_string(item)]
+    return []
+
+
+# --- the field table -------------------------------------------------------------------------------------
+
+
+def _model_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
+    """Every leaf path of the payload model, in the table's notation."""
+    paths: set[str] = set()
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{info.alias or name}"
+        paths |= _type_paths(info.annotation, path)
+    return paths
+
+
+def _type_paths(annotation: Any, path: str) -> set[str]:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _model_paths(annotation, f"{path}.")
+    if origin is dict:
+        return {f"{path}.<key>", f"{path}.*"}
+    if origin is list:
+        inner = args[0]
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return _model_paths(inner, f"{path}[].")
+        return {f"{path}[]"}
+    if origin in (typing.Union, typing.Annotated) or (args and origin is not typing.Literal):
+        return set().union(*(_type_paths(a, path) for a in args)) if args else {path}
+    return {path}
+
+
+def test_every_field_of_the_payload_model_has_exactly_one_class() -> None:
+    model = {canonical(p) for p in _model_paths(SessionPayload)}
+    table = {canonical(p) for p in FIELDS}
+    assert model - table == set(), "classify these new payload fields in sanitize/fields.py"
+    assert table - model == set(), "these table rows name no payload field"
+
+
+def test_the_docs_show_the_table_as_it_is() -> None:
+    assert markdown_table() in DOCS.read_text(encoding="utf-8")
+
+
+def test_a_string_in_an_unclassified_field_fails_closed() -> None:
+    findings = scan_payload({"kills_per_creature": {"womp rat": 3}, "xp_data": {"heroic_notes": "x"}})
+    assert "unclassified_field at $.kills_per_creature.womp rat (key)" not in findings  # a record key
+    assert "unclassified_field at $.xp_data.heroic_notes" in findings
+    assert privacy_of("$.event_data.afk_periods[4].reason") is Privacy.FREE_TEXT
+
+
+def test_free_text_left_verbatim_is_refused_by_the_rescan() -> None:
+    document = {"event_data": {"afk_periods": {"reason": ["brb, mum calling"]}}}
+    assert scan_payload(document) == ["free_text_field at $.event_data.afk_periods.reason[0]"]
+    assert scan_payload({"event_data": {"afk_periods": {"reason": ["break: Mos Eisley"]}}}) == []
+
+
+# --- free text and game vocabulary ----------------------------------------------------------------------
+
+# (AFK or stuck reason, planted private strings that must not leave, game facts that must)
+REASONS = [
+    ("AFK - pasted swgdb_Kq3vN8xR2mT6wY9zA4bC7dE1fG5hJ0kL by mistake", ["swgdb_", "Kq3vN8"], []),
+    ("waiting for Tirra Dane at the Dune Sea", ["Tirra", "Dane"], ["Dune Sea"]),
+    ("add me on discord vexxa#4821 or <@284719365028471936>", ["vexxa", "4821", "2847193650"], []),
+    ("brb, steam profile steamcommunity.com/id/vexx_the_great", ["vexx_the_great", "steamcommunity"], []),
+    ("mum's at 42 Wallaby Way, be back", ["Wallaby"], []),
+    ("stuck on rock near 3520, -4800 in the Dune Sea", [], ["Dune Sea", "3520 -4800"]),
+    ("log copied to \\\\DESKTOP-7F3K\\share\\jsmith", ["DESKTOP", "jsmith"], []),
+    ("router 00:1A:2B:3C:4D:5E rebooting", ["00:1A:2B"], []),
+    ("[Tell] From Kaelos: my number is 555-0142", ["Kaelos", "555-0142"], []),
+    ("X-Auth: 9f8e7d6c5b4a39281706f5e4d3c2b1a0 expired", ["9f8e7d6c"], []),
+    ("killing a krayt dragon near Anchorhead", [], ["Krayt Dragon", "Anchorhead"]),
+]
+
+
+@pytest.mark.parametrize(("reason", "private", "facts"), REASONS)
+def test_afk_and_stuck_reasons_leave_only_category_and_known_things(
+    reason: str, private: list[str], facts: list[str]
+) -> None:
+    session = make_session(
+        afk_periods=[AfkPeriod(T0, T0 + timedelta(minutes=5), 5.0, reason)],
+        stuck_events=[StuckEvent(T0, "Tatooine", reason, 30.0)],
+    )
+    events = serialize(session)["event_data"]
+    for reduced in (events["afk_periods"][0]["reason"], events["stuck_events"][0]["reason"]):
+        assert not [p for p in private if p.lower() in reduced.lower()], reduced
+        assert all(f.lower() in reduced.lower() for f in facts), reduced
+
+
+def test_unknown_proper_nouns_in_game_templates_become_pseudonyms() -> None:
+    sanitizer = Sanitizer(SanitizeOptions(), KEY)
+    session = make_session(
+        quests=[QuestCompletion(T0, "Bounty: Zorvex"), QuestCompletion(T0, "Hunt the Krayt Dragon")],
+        locations=[LocationVisit(T0, "Tatooine", "Kelyra's Guild Hall"), LocationVisit(T0, "Naboo", "Theed")],
+    )
+    document = serialize(session)
+    quests = [q["quest_name"] for q in document["quest_data"]["quest_events"]]
+    assert quests == [f"Bounty: {sanitizer.pseudonym('Zorvex')}", "Hunt the Krayt Dragon"]
+    assert document["location_data"]["unique_cities"] == [
+        f"{sanitizer.pseudonym('Kelyra')}'s Guild Hall",
+        "Theed",
+    ]
+
+
+def test_a_multi_word_game_entity_wins_over_a_players_name() -> None:
+    sanitizer = Sanitizer(SanitizeOptions(), KEY)
+    session = make_session(
+        messages=[ChatMessage(T0, "tell", "Kael Dune", "hi")],
+        locations=[LocationVisit(T0, "Tatooine", "Dune Sea")],
+        stuck_events=[StuckEvent(T0, "Dune Sea", "stuck in the Dune Sea after Kael Dune left", 9.0)],
+        actions=[Action(T0, "Grouped with Kael Dune")],
+    )
+    document = serialize(session)
+    assert document["location_data"]["unique_cities"] == ["Dune Sea"]
+    stuck = document["event_data"]["stuck_events"][0]
+    assert stuck["location"] == "Dune Sea"
+    assert "Dune Sea" in stuck["reason"] and "Kael" not in stuck["reason"]
+    assert sanitizer.clean_text("meet at the Dune Sea") == "meet at the Dune Sea"
+
+
+GAME_FACTS = [
+    "Mos Eisley",
+    "Dune Sea",
+    "Theed",
+    "Hunt the Krayt Dragon",
+    "Greater Krayt Dragon",
+    "womp rat",
+    "Kima",
+    "Graul Mauler",
+    "combat_marksman_novice",
+    "Imperial Outpost",
+    "Anchorhead Cantina",
+    "Tatooine 3520 -4800",
+]
+
+
+@pytest.mark.parametrize("fact", GAME_FACTS)
+def test_game_facts_survive_in_game_fields(fact: str) -> None:
+    session = make_session(
+        xp_gains=[XPGain(T0, 145, "Marksman", fact, "combat", None, fact)],
+        locations=[LocationVisit(T0, "Tatooine", fact, (3520.0, -4800.0))],
+    )
+    document = serialize(session)
+    assert document["xp_data"]["xp_events"][0]["zone"] == fact
+    assert document["xp_data"]["skill_breakdown"] == {fact: 145}
+    assert document["location_data"]["location_events"][0]["coordinates"] == [3520, -4800]
+
+
+# --- identifiers -----------------------------------------------------------------------------------------
+
+_ID_PARTS = st.sampled_from(
+    [
+        "session",
+        "ms11",
+        "20261107",
+        "1915",
+        "DESKTOP",
+        "jsmith",
+        "555",
+        "0142",
+        "c6fe5e2c",
+        "-",
+        "_",
+        " ",
+        "#",
+    ]
+)
+
+
+@given(
+    st.lists(_ID_PARTS, min_size=1, max_size=6).map("".join),
+    st.lists(_ID_PARTS, min_size=1, max_size=6).map("".join),
+)
+def test_two_different_ids_never_upload_as_one(first: str, second: str) -> None:
+    if first != second:
+        assert upload_id(KEY, first) != upload_id(KEY, second)
+
+
+@given(st.text(min_size=1, max_size=60))
+def test_an_id_is_kept_whole_or_replaced_whole(raw: str) -> None:
+    uploaded = upload_id(KEY, raw)
+    assert uploaded == raw or DIGEST_ID.fullmatch(uploaded)
+    assert uploaded == raw if is_safe_id(raw) else DIGEST_ID.fullmatch(uploaded)
+
+
+@pytest.mark.parametrize(
+    "raw", ["ms11-20261107-1915", "session_20261001_200100_0000", "combat_session_1754766000"]
+)
+def test_bot_ids_are_kept_and_their_digits_are_never_rewritten(raw: str) -> None:
+    assert serialize(make_session(session_id=raw))["session_id"] == raw
+
+
+@pytest.mark.parametrize(
+    "raw", ["ms11-DESKTOP-JSMITH-1915", "jsmith-laptop_20261107", "session_284719365028471936"]
+)
+def test_ids_holding_a_host_user_or_long_number_are_digested_whole(raw: str) -> None:
+    uploaded = serialize(make_session(session_id=raw))["session_id"]
+    assert DIGEST_ID.fullmatch(uploaded)
+
+
+# --- generic secret detection ----------------------------------------------------------------------------
+
+PLANTED = [
+    ("tokens", "key swgdb_Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh1", "Ab3dEf6h"),
+    ("tokens", "hf hf_AbCdEfGhIjKlMnOpQrStUvWxYz123456", "hf_AbCd"),
+    ("tokens", "google AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "AIzaSy"),
+    ("tokens", "twitch oauth:abcdefghij0123456789abcdefghij", "abcdefghij0123"),
+    ("urls", "ping https://maker.ifttt.com/trigger/afk/with/key/dK3j9sL2mQ8vN4pX7zR1", "dK3j9s"),
+    ("urls", "push https://api.pushover.net/1/messages.json?token=azGDORePK8gMaC0QOYAM", "azGDOR"),
+    ("secret_values", "X-Auth: 9f8e7d6c5b4a39281706f5e4d3c2b1a0", "9f8e7d6c"),
+    ("secret_values", "sessionid=8f3k2j5h1m4n6b7v9c0x", "8f3k2j"),
+    ("secret_values", "Cookie: cf_clearance=Zm9vYmFyYmF6cXV4; theme=dark", "Zm9vYmFy"),
+    ("mac_addresses", "mac 00:1A:2B:3C:4D:5E", "00:1A:2B"),
+    ("unc_paths", r"saved to \\HOMEPC\logs\jsmith\ms11.txt", "HOMEPC"),
+    ("handles", "discord vexxa#4821", "vexxa#4821"),
+    ("handles", "ping <@284719365028471936>", "2847193650"),
+    ("handles", "dm @vexx_swg", "vexx_swg"),
+    ("handles", "steam 76561198012345678", "7656119801"),
+    ("ibans", "iban DE89 3704 0044 0532 0130 00", "3704 0044"),
+    ("street_addresses", "I live at 221B Baker Street", "Baker"),
+    ("passwords", "my pin's 4821", "4821"),
+    ("license_keys", "cd key 7KQ2-M9XF-3PLA", "7KQ2"),
+    ("private_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk3 jsmith@homebox", "jsmith"),
+    ("logins", "scp it to jsmith@homebox", "jsmith"),
+    ("real_names", "irl I'm Sarah Jenkins lol", "Sarah"),
+    ("high_entropy", "pasted aB3dE5fG7hI9jK1lM3nO5pQ7 oops", "aB3dE5"),
+]
+
+
+@pytest.mark.parametrize(("category", "text", "secret"), PLANTED)
+def test_generic_and_named_detectors_remove_planted_secrets(category: str, text: str, secret: str) -> None:
+    counts: dict[str, int] = {}
+    cleaned = detectors.scrub(text, counts)
+    assert secret.lower() not in cleaned.lower()
+    assert counts.get(category, 0) >= 1, counts
+    assert detectors.find_secrets(cleaned) == []
+
+
+# Game strings the generic detectors must leave alone (entropy thresholds: docs/privacy.md).
+SURVIVORS = [
+    "object/tangible/loot/npc_loot/shared_rifle_e11.iff",
+    "combat_marksman_novice",
+    "Player-3f9a1c2b7d4e",
+    "session_20261001_200100_0000",
+    "DE-10 Pistol",
+    "Looted Krayt Dragon Pearl (Flawless) x2",
+    "Waypoint /way -3069 12 Mos Espa",
+    "2026-11-07T19:15:00+00:00",
+    "Looted 4294480 credits",
+    "Crafted Composite Armor Chest Plate x12 at 98.5% quality",
+]
+
+
+@pytest.mark.parametrize("text", SURVIVORS)
+def test_game_strings_pass_the_generic_detectors(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+    assert detectors.find_secrets(text) == []
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=20, max_size=60))
+def test_snake_case_identifiers_are_never_high_entropy(word: str) -> None:
+    assert "high_entropy" not in detectors.find_secrets(word)
+
+
+# --- normalization and names -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["Zorva\u0301th", "Zor\u200bvath", "Ｚｏｒｖａｔｈ", "ZORVATH", "zórvath"],
+    ids=["decomposed-accent", "zero-width", "fullwidth", "upper", "composed-accent"],
+)
+def test_name_variants_are_found(variant: str) -> None:
+    sanitizer = Sanitizer(SanitizeOptions(), KEY, known_names=["Zorvath"])
+    cleaned = sanitizer.clean_text(f"lol {variant}\u2019s back, ask {variant}")
+    assert "orva" not in cleaned.lower()
+    assert cleaned.count(sanitizer.pseudonym("Zorvath")) == 2
+
+
+def test_a_token_hidden_by_zero_width_or_fullwidth_characters_is_found() -> None:
+    assert "tokens" in detectors.find_secrets("sk_li\u200bve_4eC39HqLyjWDarjtT1zdp7dc")
+    assert detectors.scrub("ｓｋ＿ｌｉｖｅ＿4eC39HqLyjWDarjtT1zdp7dc", {}) == "[token]"
+
+
+# --- channels --------------------------------------------------------------------------------------------
+
+CHANNELS = [("whisper", False), ("tell", False), ("pm", False), ("private", False), ("guild_officer", False),
+            ("officer_message", False), ("guild_whisper", False), ("something_new", False),
+            ("guild_chat", True), ("group_chat", True), ("say", True), ("spatial", True), ("general", True)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("channel", "shared"), CHANNELS)
+def test_unknown_and_private_channels_are_private(channel: str, shared: bool) -> None:
+    assert is_shared(channel) is shared
+
+
+@pytest.mark.parametrize("options", [{}, {"include_communications": True, "include_player_encounters": True},
+                                     {"include_communications": True, "sanitize_data": False}])  # fmt: skip
+def test_private_text_never_leaves_whatever_the_settings(options: dict[str, bool]) -> None:
+    session = make_session(
+        messages=[
+            ChatMessage(T0, "whisper", "Kaelos", "my pin is 4821, I'm in Leeds"),
+            ChatMessage(T0, "guild_chat", "Kaelos", "anyone at the Dune Sea?"),
+        ],
+        guild_alerts=[GuildAlert(T0, "Kaelos", "officers: raid at 8, Leeds", "officer_message", "high")],
+        actions=[Action(T0, "[Tell] From Kaelos: meet me in Leeds")],
+        afk_periods=[AfkPeriod(T0, None, 3.0, "[Tell] From Kaelos: meet me in Leeds")],
+    )
+    document = serialize(session, **options)
+    text = " ".join(every_string(document))
+    assert "Leeds" not in text and "4821" not in text
+    events = document["event_data"]
+    assert events["event_types"]["communication_whisper"] == 1
+    assert events["communication_events"][0]["sender"].startswith("Player-")
+    assert events["guild_alerts"][0]["sender"].startswith("Player-")
+    shared = events["communication_events"][1].get("message")
+    assert shared == ("anyone at the Dune Sea?" if options.get("include_communications") else None)
