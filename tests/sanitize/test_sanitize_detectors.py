@@ -162,8 +162,9 @@ def test_fast_path_conditions_never_skip_a_detector_that_would_match(text: str, 
 @given(st.lists(_pieces, max_size=6).map("".join), st.sampled_from(["", " " * 200]))
 def test_the_rescan_and_its_memo_answer_as_the_full_span_search_does(text: str, padding: str) -> None:
     candidate = text + padding  # the padding takes some strings past the memo's length limit
-    expected = [d.category for d in detectors.DETECTORS if d.spans(candidate)]
-    assert [d.category for d in detectors.DETECTORS if d.found_in(candidate)] == expected
+    seen = detectors.normalized(candidate)  # the re-scan looks at the text as the sanitizer leaves it
+    expected = [d.category for d in detectors.DETECTORS if d.spans(seen)]
+    assert [d.category for d in detectors.DETECTORS if d.found_in(seen)] == expected
     assert detectors.find_secrets(candidate) == expected
     assert detectors.find_secrets(candidate) == expected  # the second answer may come from the memo
 

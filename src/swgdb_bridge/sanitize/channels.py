@@ -32,6 +32,10 @@ def is_shared(channel: str | None) -> bool:
     return not words & PRIVATE_WORDS and bool(words & SHARED_WORDS)
 
 
+_HINTS = ("tell", "whisper", "pm", "private", "officer", "direct", "dm")  # one is in every PRIVATE_LINE
+
+
 def quotes_private_text(line: str) -> bool:
     """Whether an action or note line carries a private message's text."""
-    return PRIVATE_LINE.search(line) is not None
+    lowered = line.lower()
+    return any(hint in lowered for hint in _HINTS) and PRIVATE_LINE.search(line) is not None

@@ -82,22 +82,30 @@ def _class_problem(
     privacy: Privacy | None, text: str, vocabulary: Vocabulary, pseudonymized: bool, communications: bool
 ) -> str | None:
     """The finding for a string its class does not allow, else None."""
-    allowed = {
-        None: False,
-        Privacy.IDENTIFIER: is_upload_id(text),
-        Privacy.ENUM: _ENUM.fullmatch(text) is not None,
-        Privacy.OWN_CHARACTER: _CHARACTER.fullmatch(text) is not None,
-        Privacy.SCHEMA_KEY: _IDENTIFIER.fullmatch(text) is not None,
-        Privacy.PLAYER: is_pseudonym(text) or not pseudonymized,
-        Privacy.CHAT: communications or not text,
-    }
+    if privacy is None:
+        return "unclassified_field"
+    if privacy in TYPED or _allowed(privacy, text, vocabulary, pseudonymized, communications):
+        return None
+    return f"{privacy.value.replace(' ', '_')}_field"
+
+
+def _allowed(
+    privacy: Privacy, text: str, vocabulary: Vocabulary, pseudonymized: bool, communications: bool
+) -> bool:
     if privacy is Privacy.GAME:
-        ok = vocabulary.is_game_text(text)
-    elif privacy is Privacy.FREE_TEXT:
-        ok = vocabulary.is_reduced(text)
-    else:
-        ok = True if privacy in TYPED else allowed[privacy]
-    return None if ok else f"{privacy.value.replace(' ', '_') if privacy else 'unclassified'}_field"
+        return vocabulary.is_game_text(text)
+    if privacy is Privacy.FREE_TEXT:
+        return vocabulary.is_reduced(text)
+    if privacy is Privacy.IDENTIFIER:
+        return is_upload_id(text)
+    if privacy is Privacy.PLAYER:
+        return is_pseudonym(text) or not pseudonymized
+    if privacy is Privacy.CHAT:
+        return communications or not text
+    pattern = {Privacy.ENUM: _ENUM, Privacy.OWN_CHARACTER: _CHARACTER, Privacy.SCHEMA_KEY: _IDENTIFIER}[
+        privacy
+    ]
+    return pattern.fullmatch(text) is not None
 
 
 def _names(

@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from swgdb_bridge.sanitize.gazetteer import normalize_text
 from swgdb_bridge.sanitize.lexicon import ORDINARY_WORDS
+from swgdb_bridge.sanitize.regex import trie_pattern
 
 Protector = Callable[[str], Sequence[tuple[int, int]]]
 PSEUDONYM_PREFIX = "Player-"
@@ -152,31 +153,6 @@ def _isolated_capital(text: str, last: int, end: int) -> bool:
     return not (following and following.group(1)[0].isupper())
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` with shared prefixes factored out; longer words are tried first."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _emit(trie)
-
-
-def _char(char: str) -> str:
-    return r"\s+" if char == " " else re.escape(char)  # "Kelindra  Vos" is "Kelindra Vos" too
-
-
-def _emit(node: dict[str, dict]) -> str:
-    branches = [_char(ch) + _emit(child) for ch, child in sorted(node.items()) if ch]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if "" in node:  # a word may end here: the longer continuation is optional (greedy, so tried first)
-        return f"(?:{body})?"
-    return body
-
-
 def name_matcher(pseudonyms: Mapping[str, str], kept: Iterable[str]) -> NameMatcher:
     """A :class:`NameMatcher` for these names and kept phrases, shared with earlier calls for the same ones.
 
@@ -204,11 +180,11 @@ class NameMatcher:
         self._regex = self._compile(kept) if self._pseudonyms else None
 
     def _compile(self, kept: list[str]) -> re.Pattern[str]:
-        names = _trie_pattern(self._pseudonyms)
+        names = trie_pattern(self._pseudonyms)
         names_regex = re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.IGNORECASE)
         # Only kept phrases that contain a name can change a result: the others would only slow the scan.
         relevant = {fold(k).lower() for k in kept if names_regex.search(fold(k))}
-        keep = PSEUDONYM.pattern + (f"|(?i:{_trie_pattern(relevant)})" if relevant else "")
+        keep = PSEUDONYM.pattern + (f"|(?i:{trie_pattern(relevant)})" if relevant else "")
         pattern = rf"(?<!\w)(?:(?P<keep>{keep})|(?P<name>(?i:{names})))(?!\w)"
         return re.compile(pattern)
 

@@ -105,14 +105,15 @@ def text_step(names: NameMatcher | None, gazetteer: Gazetteer) -> Step:
         return [(m.start, m.end) for m in gazetteer.find(text) if " " in text[m.start : m.end].strip()]
 
     def step(text: str, found: dict[str, int]) -> str:
-        result = detectors.scrub(text, found)
-        if names is not None:
-            result, hits = names.replace(result, multi_word_entities)
-            if hits:
-                found["player_names"] = found.get("player_names", 0) + hits
+        result, hits = names.replace(detectors.scrub(text, found), multi_word_entities)  # type: ignore[union-attr]
+        if hits:
+            found["player_names"] = found.get("player_names", 0) + hits
         return result
 
-    return step
+    def secrets_only(text: str, found: dict[str, int]) -> str:
+        return detectors.scrub(text, found)
+
+    return step if names is not None else secrets_only
 
 
 class Sanitizer:
@@ -199,6 +200,7 @@ class _SessionCleaner:
         self._free = CachedCleaner(
             lambda t, found: _reduce(vocabulary, t, step(t, found), found), counts
         ).clean
+        self._line = CachedCleaner(lambda t, found: _line(step, t, found), counts).clean
 
     def _count(self, category: str, number: int = 1) -> None:
         self._counts[category] = self._counts.get(category, 0) + number
@@ -344,13 +346,6 @@ class _SessionCleaner:
             "loot": [LootDrop(d.timestamp, self._game(d.item), self._game(d.zone)) for d in s.loot],
         }
 
-    def _line(self, text: str) -> str:
-        """An action or note line: a quoted private message is removed whole, anything else cleaned."""
-        if quotes_private_text(text):
-            self._count("messages_removed")
-            return PRIVATE_LINE
-        return self._s(text)
-
     def _message(self, m: ChatMessage) -> ChatMessage:
         shared = is_shared(m.channel)
         text = self._chat(shared, m.message)
@@ -455,6 +450,14 @@ def _game(vocabulary: Vocabulary, text: str, found: dict[str, int]) -> str:
     if result != text:
         found["unknown_words"] = found.get("unknown_words", 0) + 1
     return result
+
+
+def _line(step: Step, text: str, found: dict[str, int]) -> str:
+    """An action or note line: a quoted private message is removed whole, anything else cleaned."""
+    if quotes_private_text(text):
+        found["messages_removed"] = found.get("messages_removed", 0) + 1
+        return PRIVATE_LINE
+    return step(text, found)
 
 
 def _reduce(vocabulary: Vocabulary, raw: str, text: str, found: dict[str, int]) -> str:
