@@ -106,10 +106,10 @@ def test_a_missing_file_is_reported_too(tmp_path: Path) -> None:
 
 def test_names_from_the_log_are_shown_as_text_not_markup(corpus_dir: Path, tmp_path: Path) -> None:
     doc = orjson.loads((corpus_dir / ONE_PER_FORMAT[0]).read_bytes())
-    doc["character_name"] = "[/red]Dex[bold]"
+    doc["character_name"] = "[/red]Dex[bold]"  # not a name's shape: not uploaded at all (docs/privacy.md)
     doc["locations_visited"][0]["planet"] = "[/]Naboo"
     odd = tmp_path / "odd.json"
     odd.write_bytes(orjson.dumps(doc))
     done = preview(odd)
     assert done.returncode == 0, done.stderr
-    assert "[/red]Dex[bold]" in done.stdout and "[/]Naboo" in done.stdout
+    assert "[/]Naboo" in done.stdout and "[/red]Dex[bold]" not in done.stdout

@@ -168,9 +168,11 @@ def test_rescan_key_picks_up_new_and_broken_files(
     async def script(app: ViewerApp, pilot: Pilot) -> None:
         assert "1 file(s) could not be read" in status(app)
         (folder / "broken.json").unlink()
-        (folder / "extra.json").write_text(json.dumps({**tracker_raw[0].doc, "session_id": "extra_session"}))
+        (folder / "extra.json").write_text(
+            json.dumps({**tracker_raw[0].doc, "session_id": "session_20261101_0042"})
+        )
         await settle(app, pilot, "r")
-        assert "extra_session" in listed(app)
+        assert "session_20261101_0042" in listed(app)
         assert f"{len(tracker_raw) + 1} session(s)" in status(app)
         assert "could not be read" not in status(app)
 

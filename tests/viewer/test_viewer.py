@@ -341,12 +341,12 @@ def test_new_files_and_folders_are_found_on_a_warm_index(sessions_dir: Path, tra
         first.refresh()
     template = json.loads((folder / tracker_raw[0].path.name).read_text())
     (folder / "2026" / "11").mkdir(parents=True)
-    for name, where in (("fresh_a", folder), ("fresh_b", folder / "2026" / "11")):
+    for name, where in (("session_1101", folder), ("session_1102", folder / "2026" / "11")):
         (where / f"{name}.json").write_text(json.dumps({**template, "session_id": name}))
     with SessionLogViewer(folder) as second:
         report = second.refresh()
         assert (report.read, report.unchanged) == (2, len(tracker_raw))
-        assert {"fresh_a", "fresh_b"} <= {r["session_id"] for r in second.list_sessions()}
+        assert {"session_1101", "session_1102"} <= {r["session_id"] for r in second.list_sessions()}
         assert second.refresh().read == 0
 
 
