@@ -17,7 +17,7 @@ def write_sessions(folder: Path) -> list[Path]:
     paths = []
     for i, xp in enumerate(XP):
         session = {
-            "session_id": f"design_{i}",
+            "session_id": f"session_{i}",
             "character_name": "Mira Sol",
             "start_time": f"2026-11-2{i}T10:00:00",
             "end_time": f"2026-11-2{i}T1{1 + i}:00:00",  # 60, 120 and 180 minutes
@@ -49,11 +49,11 @@ def test_session_files_and_dicts_by_id(viewer: SessionLogViewer, tmp_path: Path)
     assert viewer.load_session(files[0]) is None  # unreadable: logged and skipped, as the design's was
 
     loaded = viewer.load_session(files[1])
-    assert loaded["session_id"] == "design_0" and loaded["xp"] == {"gained": XP[0]}
+    assert loaded["session_id"] == "session_0" and loaded["xp"] == {"gained": XP[0]}
     assert loaded["_file_name"] == "session_0.json" and loaded["_file_size"] == files[1].stat().st_size
 
     sessions = viewer.load_all_sessions()
-    assert list(sessions) == ["design_0", "design_1", "design_2"]
+    assert list(sessions) == ["session_0", "session_1", "session_2"]
     assert set(sessions) == {row["session_id"] for row in viewer.list_sessions()}
     for session_id in sessions:  # every key is an id the other methods take
         assert viewer.view_session(session_id)["session_id"] == session_id
@@ -69,32 +69,32 @@ def test_analysis_has_the_designs_totals_and_averages(viewer: SessionLogViewer) 
 
 def test_export_to_a_path_says_whether_it_worked(viewer: SessionLogViewer, tmp_path: Path) -> None:
     out = tmp_path / "exported.json"
-    assert viewer.export_session("design_1", out) is True
+    assert viewer.export_session("session_1", out) is True
     exported = json.loads(out.read_text())
-    assert exported == viewer.view_session("design_1") and exported["session_id"] == "design_1"
+    assert exported == viewer.view_session("session_1") and exported["session_id"] == "session_1"
     assert viewer.export_session("no_such_session", tmp_path / "x.json") is False
-    assert viewer.export_session("design_1", tmp_path / "missing-folder" / "x.json") is False
+    assert viewer.export_session("session_1", tmp_path / "missing-folder" / "x.json") is False
     assert not (tmp_path / "x.json").exists()
 
 
 def test_compare_any_ids_as_a_list_or_a_pair(viewer: SessionLogViewer) -> None:
-    three = viewer.compare_sessions(["design_2", "design_0", "design_1"])
-    assert three["sessions_compared"] == ["design_2", "design_0", "design_1"]
+    three = viewer.compare_sessions(["session_2", "session_0", "session_1"])
+    assert three["sessions_compared"] == ["session_2", "session_0", "session_1"]
     assert "metrics" not in three  # deltas and ratios are for pairs
     assert {i: d["xp_gained"] for i, d in three["comparison_data"].items()} == {
-        "design_0": XP[0],
-        "design_1": XP[1],
-        "design_2": XP[2],
+        "session_0": XP[0],
+        "session_1": XP[1],
+        "session_2": XP[2],
     }
-    first = three["comparison_data"]["design_0"]
+    first = three["comparison_data"]["session_0"]
     assert (first["duration_minutes"], first["credits_gained"], first["quests_completed"]) == (
         60.0,
         10_000,
         2,
     )
 
-    pair = viewer.compare_sessions("design_0", "design_1")
-    assert pair["sessions_compared"] == ["design_0", "design_1"]
+    pair = viewer.compare_sessions("session_0", "session_1")
+    assert pair["sessions_compared"] == ["session_0", "session_1"]
     xp = next(row for row in pair["metrics"] if row["metric"] == "xp")
     assert (xp["a"], xp["b"], xp["delta"]) == (XP[0], XP[1], XP[1] - XP[0])
-    assert viewer.compare_sessions(["design_0", "design_1"])["comparison_data"] == pair["comparison_data"]
+    assert viewer.compare_sessions(["session_0", "session_1"])["comparison_data"] == pair["comparison_data"]

@@ -208,15 +208,15 @@ def _ipv6_ok(match: re.Match[str]) -> bool:
     return True
 
 
-# High-entropy tokens. A run of 20+ token characters is a secret when it has the mix a random token has and
-# the structure words and ids lack:
+# High-entropy tokens. A run of 20+ token characters (letters, digits, "+", "_", "-"; "/" ends a run, so
+# paths are never one token) is a secret when it has the mix a random token has and words and ids lack:
 #   * upper case, lower case and digits (at least 2), and 3.5+ bits of Shannon entropy per character; or
 #   * 32+ hex digits with letters and digits both present (a key or a raw digest); or
-#   * 24+ characters of lower case and digits, at least 4 of each, entropy 3.5+.
-# Runs whose pieces between "_", "-", "/", "+" or "." are each all letters or all digits are structured
-# names ("combat_marksman_novice", "session_20261001_200100") and never flagged; so are pseudonyms.
-_RANDOM_RUN = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/_=-])")
-_PIECES = re.compile(r"[_\-/+.=]+")
+#   * 24+ lower-case letters and digits with no separator, at least 4 of each, entropy 3.5+.
+# Runs whose pieces between "_", "-", "+" or "=" are each all letters or all digits are structured names
+# ("combat_marksman_novice", "session_20261001_200100") and never flagged; so are pseudonyms.
+_RANDOM_RUN = re.compile(r"(?<![A-Za-z0-9+_=-])[A-Za-z0-9+_-]{20,}={0,2}(?![A-Za-z0-9+_=-])")
+_PIECES = re.compile(r"[_\-+.=]+")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _PSEUDONYM_LIKE = re.compile(r"Player-[0-9a-f]{12}")
 MIN_RANDOM_LENGTH = 20
@@ -241,7 +241,9 @@ def _looks_random(match: re.Match[str]) -> bool:
         return True
     if digits < 2 or entropy_bits(token) < MIN_ENTROPY_BITS:
         return False
-    return bool(upper and lower) or (len(token) >= 24 and digits >= 4 and lower >= 4)
+    if upper and lower:
+        return True
+    return len(token) >= 24 and digits >= 4 and lower >= 4 and _PIECES.search(token) is None
 
 
 # Keys that say their value is a secret. Strong ones hide the rest of the line; the others hide one value,
