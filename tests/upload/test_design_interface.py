@@ -126,7 +126,7 @@ def write_sessions(folder: Path, count: int) -> list[Path]:
     paths = []
     for i in range(count):
         path = folder / f"session_{i}.json"
-        path.write_text(json.dumps(design_session(f"up-{i}")))
+        path.write_text(json.dumps(design_session(f"session-{i}")))
         paths.append(path)
     return paths
 
@@ -150,7 +150,7 @@ def test_the_uploaders_dict_faces_and_sessions_dir(live_server: LiveServer, tmp_
     assert uploader.find_session_logs() == sorted([*written, tmp_path / "chosen" / "broken.json"])
 
     loaded = uploader.load_session_data(written[0])
-    assert loaded is not None and loaded["session_id"] == "up-0"
+    assert loaded is not None and loaded["session_id"] == "session-0"
     assert loaded["_file_path"] == str(written[0]) and loaded["_file_name"] == "session_0.json"
     assert loaded["_file_size"] == written[0].stat().st_size and loaded["_modified_time"]
     assert uploader.load_session_data(tmp_path / "chosen" / "broken.json") is None
@@ -165,7 +165,7 @@ def test_the_uploaders_dict_faces_and_sessions_dir(live_server: LiveServer, tmp_
     stats = uploader.get_upload_statistics()
     assert (stats["total_sessions"], stats["successful"], stats["failed"]) == (2, 2, 0)
     assert stats["success_rate"] == 100.0 and stats["last_upload"] is not None
-    assert {r.session_id for r in uploader.uploaded_sessions} == {"up-0", "up-1"}
+    assert {r.session_id for r in uploader.uploaded_sessions} == {"session-0", "session-1"}
 
 
 def test_statistics_count_failures_and_the_last_upload() -> None:
@@ -206,12 +206,12 @@ def test_the_readme_example_runs_as_written(live_server: LiveServer, tmp_path: P
         swgdb_api_url=live_server.api_url, api_key=live_server.api_key, user_hash=live_server.user_hash
     )
     names = {
-        "session_dict": design_session("readme-1"),
+        "session_dict": design_session("session-9"),
         "payload": make_document("readme-2"),
         "config": config,
     }
     exec(compile(code, "README.md", "exec"), names)
-    assert names["serialized"]["session_id"] == "readme-1" and names["result"]["success"] is True
+    assert names["serialized"]["session_id"] == "session-9" and names["result"]["success"] is True
     assert names["manager"].upload_queue == [] and "_sanitized" in names["session"]
     assert (tmp_path / "session.json").is_file()
-    assert sorted(names["sessions"]) == ["up-0", "up-1"]
+    assert sorted(names["sessions"]) == ["session-0", "session-1"]
