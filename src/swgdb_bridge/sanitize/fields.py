@@ -10,6 +10,7 @@ this table does not list is refused: a new field leaves only once someone has cl
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import StrEnum
 
@@ -141,6 +142,7 @@ _BY_PATH = {canonical(path): privacy for path, privacy in FIELDS.items()}
 MAPS = frozenset(path.removesuffix(".<key>") for path in _BY_PATH if path.endswith(".<key>"))
 
 
+@functools.lru_cache(maxsize=1024)  # the re-scan asks for the same few hundred paths again and again
 def privacy_of(path: str) -> Privacy | None:
     """The class of a field, given its table path or a concrete document path; None when unclassified."""
     return _BY_PATH.get(canonical(path))

@@ -56,6 +56,7 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )  # fmt: skip
 CATEGORY_NAMES = frozenset([name for name, _ in CATEGORIES] + ["other"])
 _SEPARATOR = "; "
+_CHECKED_LIMIT = 65_536  # distinct game strings whose check is remembered (zones, skills, quests repeat)
 
 
 class Vocabulary:
@@ -65,6 +66,8 @@ class Vocabulary:
         self._gazetteer = gazetteer
         self._pseudonym = pseudonym
         self._words = ORDINARY_WORDS | GAME_TEXT_WORDS | entity_words(gazetteer)
+        self._checked: dict[str, bool] = {}
+        gazetteer.template_kind("Hunt the Krayt Dragon")  # the gazetteer builds its title words now, once
 
     # ---- game vocabulary -----------------------------------------------------------------------------
 
@@ -81,8 +84,13 @@ class Vocabulary:
         return "".join(parts) + text[last:] if parts else text
 
     def is_game_text(self, text: str) -> bool:
-        """Whether ``text`` is what :meth:`game` lets through unchanged."""
-        return self._known_whole(text) or next(self._unknown_words(text), None) is None
+        """Whether ``text`` is what :meth:`game` lets through unchanged (answers are remembered)."""
+        known = self._checked.get(text)
+        if known is None:
+            known = self._known_whole(text) or next(self._unknown_words(text), None) is None
+            if len(self._checked) < _CHECKED_LIMIT:
+                self._checked[text] = known
+        return known
 
     def _known_whole(self, text: str) -> bool:
         gazetteer = self._gazetteer
