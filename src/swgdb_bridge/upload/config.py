@@ -3,7 +3,7 @@
 Precedence, highest first: explicit arguments (CLI flags), environment variables (the original design's
 names: ``SWGDB_API_URL``, ``INCLUDE_COMMUNICATIONS`` …), the TOML file ``config.toml`` in the platform's
 config folder (:func:`swgdb_bridge.paths.config_dir`), then defaults. An API key found nowhere else is
-looked up in the OS keyring, when the optional ``keyring`` package is installed. A plain ``http://`` URL
+looked up in the OS keyring, where ``swgdb-bridge login`` stores it when one works. A plain ``http://`` URL
 to another machine is refused here already (unless ``allow_insecure_http``), before anything is queued
 behind it, and a config file that holds the key where other users can read it is warned about.
 """
