@@ -96,6 +96,13 @@ def _lone_session(group: Group) -> Session | None:
     return whole if isinstance(whole, Session) else None
 
 
+def session_files(session: Session) -> list[Path]:
+    """The files a session was read from: an assembled session's sources, else its one file."""
+    if session.sources:
+        return [ref.path for ref in session.sources]
+    return [session.source_path] if session.source_path is not None else []
+
+
 def session_id_for(session: Session) -> str:
     """``ms11_<start, to the second>``: the same play session gets the same id whatever files are found."""
     return "ms11_" + session.start_time.strftime("%Y%m%d_%H%M%S")

@@ -66,13 +66,6 @@ class Changes:
     unchanged: int = 0  # sessions none of whose files changed
 
 
-def session_files(session: Session) -> list[Path]:
-    """The files a session was read from: an assembled session's sources, else its one file."""
-    if session.sources:
-        return [ref.path for ref in session.sources]
-    return [session.source_path] if session.source_path is not None else []
-
-
 def changed_sessions(files: Sequence[Path], candidates: Sequence[Candidate]) -> Changes:
     """Assemble every file found; keep the sessions built from at least one changed file.
 
@@ -80,7 +73,7 @@ def changed_sessions(files: Sequence[Path], candidates: Sequence[Candidate]) -> 
     read again until they change), except files still being written (read again next pass) and unreadable
     ones (reported again). A session's first file records it (``sessions=1``), for the unchanged count.
     """
-    from swgdb_bridge.assemble import assemble_paths
+    from swgdb_bridge.assemble import assemble_paths, session_files
 
     result = assemble_paths(files)
     changed = {c.path: c.sha256 for c in candidates}

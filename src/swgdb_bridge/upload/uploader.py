@@ -26,7 +26,7 @@ from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.upload.design import UploadRecord
 from swgdb_bridge.upload.memory_queue import InMemoryQueue
 from swgdb_bridge.upload.outbox import FileRecord, NewItem, Outbox, QueuedItem, UploaderLock
-from swgdb_bridge.upload.prepare import changed_files, changed_sessions, prepare_all, session_files
+from swgdb_bridge.upload.prepare import changed_files, changed_sessions, prepare_all
 
 log = logging.getLogger(__name__)
 
@@ -369,6 +369,8 @@ class SessionUploader:
     ) -> None:
         """Assemble the sessions of new or changed files, serialize them, and commit payloads and file records
         in chunks (each chunk's records go with its payloads; the rest once every session is queued)."""
+        from swgdb_bridge.assemble import session_files
+
         candidates, counts, errors = changed_files(outbox, files, since=since, force=force)
         report.skipped_old += counts["skipped_old"]
         report.skipped_invalid += counts["skipped_invalid"]
