@@ -17,7 +17,7 @@ from typing import Any
 import typer
 
 from swgdb_bridge.commands._output import emit_json, exit_code, fail
-from swgdb_bridge.textsafe import for_markup
+from swgdb_bridge.textsafe import for_markup, visible
 
 
 def preview(
@@ -100,11 +100,8 @@ def _preview_folder(root: Path, options: Any, as_json: bool) -> None:
     for document in documents:
         _summary(console, document, options)
     for problem in problems:
-        console.print(
-            f"error: {problem['path']} (read as {problem['format']}): {problem['reason']}",
-            style="red",
-            markup=False,
-        )
+        line = f"error: {problem['path']} (read as {problem['format']}): {problem['reason']}"
+        console.print(visible(line), style="red", markup=False)
 
 
 def _describe(file: Path, exc: Exception) -> str:
