@@ -18,6 +18,7 @@ from swgdb_bridge.assemble._assemble import (
     assemble_parts,
     assemble_paths,
     assemble_tree,
+    session_files,
     session_id_for,
 )
 from swgdb_bridge.assemble._group import Unplaced
@@ -32,5 +33,6 @@ __all__ = [
     "assemble_parts",
     "assemble_paths",
     "assemble_tree",
+    "session_files",
     "session_id_for",
 ]

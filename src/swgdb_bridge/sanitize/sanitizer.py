@@ -22,13 +22,16 @@ from swgdb_bridge.model import (
     Action,
     AfkPeriod,
     ChatMessage,
+    CreditBalance,
     CreditChange,
     GuildAlert,
+    HeroicLoot,
     LocationVisit,
     LootDrop,
     PlayerEncounter,
     QuestCompletion,
     Session,
+    SourceRef,
     StuckEvent,
     XPGain,
 )
@@ -201,7 +204,53 @@ class _SessionCleaner:
             original_keys=[self._s(k) for k in s.original_keys],
             notes=[self._s(n) for n in s.notes],
             extra=self._value(s.extra),
+            **self._assembled(s),
         )
+
+    def _assembled(self, s: Session) -> dict[str, Any]:
+        """The facts ``assemble`` adds (kills, heroic loot, credit curve, XP per skill, sources, warnings).
+
+        Creature, skill, item, boss and instance names are game vocabulary: kept only when the text cleaner leaves
+        them untouched (a name that held a secret or a player's name is dropped whole, and counted), never
+        rewritten. Sources keep only file names (a path holds the OS user name); warnings are cleaned text.
+        """
+        heroic = [
+            HeroicLoot(
+                i.timestamp,
+                i.item,
+                i.quantity,
+                self._game(i.instance),
+                self._game(i.boss),
+                self._game(i.rarity),
+            )
+            for i in s.heroic_loot
+            if self._game(i.item)
+        ]
+        return {
+            "kills": {name: n for name, n in s.kills.items() if self._game(name)},
+            "heroic_loot": heroic,
+            "credit_curve": [CreditBalance(b.timestamp, b.balance) for b in s.credit_curve],
+            "xp_by_skill": {skill: xp for skill, xp in s.xp_by_skill.items() if self._game(skill)},
+            "sources": [
+                SourceRef(
+                    Path(self._s(r.path.name)),
+                    self._s(r.format),
+                    tuple(map(self._s, r.taken)),
+                    r.digest,
+                    r.truncated,
+                )
+                for r in s.sources
+            ],
+            "warnings": [self._s(w) for w in s.warnings],
+            "truncated": s.truncated,
+        }
+
+    def _game(self, name: str | None) -> str | None:
+        """A game name as it is, or ``None`` (counted) when cleaning would change it: never half a name."""
+        if name is None or self._s(name) == name:
+            return name
+        self._count("game_names_removed")
+        return None
 
     def _progress(self, s: Session) -> dict[str, list[Any]]:
         """XP, credits, quests and places: strings cleaned, every number as it was."""

@@ -27,7 +27,7 @@ GENERATED = frozenset(
         # event fields typed as numbers, flags or number pairs
         "amount", "balance", "balance_after", "reward_amount", "level_before", "level_after", "distance",
         "duration_minutes", "duration_seconds", "coordinates", "response_sent", "auto_reply_sent",
-        "_sanitized", "_player_name_removed",
+        "_sanitized", "_player_name_removed", "quantity", "truncated",
         # counts per sanitizer category
         "sanitization_report",
     }
