@@ -238,6 +238,23 @@ class StuckEventOut(_Strict):
     )
 
 
+MAX_WARNINGS = 1_000
+"""Most assembly warnings a payload carries (conflicts between files, bot bugs worked around)."""
+MAX_HEROIC_LOOT = 10_000
+"""Longest heroic loot list (a heroic instance drops a handful of items per boss)."""
+
+
+class HeroicLootOut(_Strict):
+    """One item a heroic instance's boss dropped (the bot's heroic loot tracker); not in the upstream schema."""
+
+    timestamp: Timestamp | None = None
+    item: Annotated[str, Field(min_length=1)]
+    quantity: Count = 1
+    instance: str | None = None
+    boss: str | None = None
+    rarity: str | None = None
+
+
 class EventData(_Strict):
     total_events: Count
     event_types: Breakdown
@@ -246,6 +263,12 @@ class EventData(_Strict):
     guild_alerts: Events[GuildAlertOut]
     afk_periods: Events[AfkPeriodOut]
     stuck_events: Events[StuckEventOut]
+    # Facts of the MS11 bot's own files (assembled sessions only; absent otherwise). The upstream schema
+    # allows extra properties here; docs/payload.md, "Assembled sessions".
+    kills_by_creature: Breakdown | None = None
+    heroic_loot: Annotated[list[HeroicLootOut], Field(max_length=MAX_HEROIC_LOOT, fail_fast=True)] | None = (
+        None
+    )
 
 
 class PerformanceMetrics(_Strict):
@@ -268,6 +291,15 @@ class SanitizationReport(_Strict):
     counts: Breakdown = {}
 
 
+class SourceOut(_Strict):
+    """One file an assembled session was built from: its name only (a full path holds the OS user name)."""
+
+    file: Annotated[str, Field(min_length=1, max_length=255)]
+    format: str
+    taken: Names = []
+    truncated: bool = False
+
+
 class Metadata(_Strict):
     serialization_timestamp: Timestamp
     serializer_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
@@ -282,6 +314,10 @@ class Metadata(_Strict):
     schema_version: str = SCHEMA_VERSION
     content_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
     sanitization_report: SanitizationReport | None = None
+    # assembled sessions only: the files read and what the reader doubted or worked around
+    sources: Annotated[list[SourceOut], Field(max_length=MAX_NAMES, fail_fast=True)] | None = None
+    warnings: Annotated[list[Text], Field(max_length=MAX_WARNINGS, fail_fast=True)] | None = None
+    truncated: bool | None = None
 
 
 class SessionPayload(_Strict):

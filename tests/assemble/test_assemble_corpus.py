@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from swgdb_bridge.assemble import assemble_paths, assemble_tree
+from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_paths, assemble_tree
 from swgdb_bridge.model import Session
 
 LONG_AGO = 4e9
@@ -97,7 +97,7 @@ def test_a_dashboard_copy_changes_nothing(ms11_real: Path, tmp_path: Path) -> No
         before.total_credits,
         before.kills,
     )
-    copies = [s for s in after.sources if s.taken == ("identical copy",)]
+    copies = [s for s in after.sources if s.taken == (IDENTICAL_COPY,)]
     assert len(copies) == 2
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from swgdb_bridge.assemble import assemble_tree
+from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_tree
 
 LONG_AGO = 4e9
 
@@ -75,7 +75,7 @@ def test_copies_and_reused_loot_are_counted_once(evening_b: Path) -> None:
         ("Advanced Circuit Board", 3),
         ("IG-88 Binary Brain", 1),
     ]  # the later loot logs repeat these entries
-    assert sum(1 for s in second.sources if s.taken == ("identical copy",)) == 2
+    assert sum(1 for s in second.sources if s.taken == (IDENTICAL_COPY,)) == 2
 
 
 def test_no_private_string_is_taken_into_facts_that_are_not_chat(evening_b: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from swgdb_bridge.assemble import assemble_parts
+from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_parts
 from swgdb_bridge.model import QuestCompletion, Session
 from swgdb_bridge.sources import Part
 
@@ -121,7 +121,7 @@ def test_a_byte_identical_copy_changes_nothing(specs: list[dict], rnd: random.Ra
 
     def without_copies(sessions: list[Session]) -> list[tuple]:
         for session in sessions:
-            session.sources = [r for r in session.sources if r.taken != ("identical copy",)]
+            session.sources = [r for r in session.sources if r.taken != (IDENTICAL_COPY,)]
         return summary(sessions)
 
     assert without_copies(after) == summary(before)

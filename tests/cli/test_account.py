@@ -68,6 +68,8 @@ def test_a_new_user_pairs_uploads_and_sees_the_dashboard_without_seeing_a_key(
     key = stored["api_key"]  # no keyring in tests: the owner-only file holds it
     assert key not in out + err and invited["user_hash"] in out and "file" in out
     assert stat.S_IMODE(os.stat(default_config_file()).st_mode) == 0o600
+    code, out, _ = run("check", "--json")
+    assert code == 0 and orjson.loads(out)["key_source"] == f"file {default_config_file()}"
 
     write_sample_sessions(tmp_path / "sessions", 2)
     code, out, err = run("upload", "--dir", str(tmp_path / "sessions"))
@@ -135,8 +137,20 @@ def test_with_a_keyring_the_key_never_touches_the_disk(server: tuple[str, Runnin
         assert "api_key" not in tomllib.loads(default_config_file().read_text())
         assert (KEYRING_SERVICE, invited["user_hash"]) in memory.items
         code, out, err = run("check", "--json")
-        assert code == 0 and orjson.loads(out)["credentials"]["valid"], err
+        checked = orjson.loads(out)
+        assert code == 0 and checked["credentials"]["valid"] and checked["key_source"] == "OS keyring", err
         run("logout")
         assert memory.items == {}
     finally:
         keyring.set_keyring(previous)
+
+
+def test_check_says_the_key_comes_from_the_environment(
+    server: tuple[str, RunningServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database_url, running = server
+    run("login", invite(database_url, running.url)["url"])
+    stored = tomllib.loads(default_config_file().read_text())
+    monkeypatch.setenv("SWGDB_API_KEY", stored["api_key"])
+    code, out, err = run("check", "--json")
+    assert code == 0 and orjson.loads(out)["key_source"] == "environment", err

@@ -83,6 +83,8 @@ def _type_paths(annotation: Any, path: str) -> set[str]:
     origin = typing.get_origin(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return _model_paths(annotation, f"{path}.")
+    if origin is typing.Annotated:  # the type, not its metadata (Field(max_length=...))
+        return _type_paths(typing.get_args(annotation)[0], path)
     if origin is dict:
         return {f"{path}.<key>", f"{path}.*"}
     if origin is list:
@@ -90,7 +92,7 @@ def _type_paths(annotation: Any, path: str) -> set[str]:
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             return _model_paths(inner, f"{path}[].")
         return {f"{path}[]"}
-    if origin in (typing.Union, typing.Annotated) or (args and origin is not typing.Literal):
+    if origin is typing.Union or (args and origin is not typing.Literal):
         return set().union(*(_type_paths(a, path) for a in args)) if args else {path}
     return {path}
 

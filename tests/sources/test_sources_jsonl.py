@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from swgdb_bridge.demo.samples import write_jsonl_session, write_session_jsonl
+from swgdb_bridge.demo.samples import write_jsonl_session
 from swgdb_bridge.errors import SessionFileError
 from swgdb_bridge.model import (
     Action,
@@ -31,7 +31,7 @@ from swgdb_bridge.model import (
     StuckEvent,
     XPGain,
 )
-from swgdb_bridge.sources import read_session
+from swgdb_bridge.sources import read_session, write_session_jsonl
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "session-format.md"

@@ -8,6 +8,7 @@ uploader's dict faces.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -143,17 +144,20 @@ def test_the_uploaders_dict_faces_and_sessions_dir(live_server: LiveServer, tmp_
         retry_delay_seconds=0.001,
     )
     written = write_sessions(tmp_path / "chosen", 2)
-    (tmp_path / "chosen" / "broken.json").write_text('{"session_id": ')
+    (tmp_path / "chosen" / "session_broken.json").write_text('{"session_id": ')
+    os.utime(
+        tmp_path / "chosen" / "session_broken.json", (1e9, 1e9)
+    )  # cut off long ago: not still being written
     uploader = SessionUploader(config)
     assert uploader.sessions_dir == tmp_path / "configured"
     uploader.sessions_dir = tmp_path / "chosen"
-    assert uploader.find_session_logs() == sorted([*written, tmp_path / "chosen" / "broken.json"])
+    assert uploader.find_session_logs() == sorted([*written, tmp_path / "chosen" / "session_broken.json"])
 
     loaded = uploader.load_session_data(written[0])
     assert loaded is not None and loaded["session_id"] == "session-0"
     assert loaded["_file_path"] == str(written[0]) and loaded["_file_name"] == "session_0.json"
     assert loaded["_file_size"] == written[0].stat().st_size and loaded["_modified_time"]
-    assert uploader.load_session_data(tmp_path / "chosen" / "broken.json") is None
+    assert uploader.load_session_data(tmp_path / "chosen" / "session_broken.json") is None
 
     sanitized = uploader.sanitize_session_data(loaded)
     assert "communication_events" not in sanitized and "player_encounters" not in sanitized

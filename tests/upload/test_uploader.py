@@ -3,6 +3,7 @@ outages and persisted backoff, and the ``upload`` command's exit status."""
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +69,12 @@ def test_seed_snippets_run_as_written(live_server: LiveServer, tmp_path: Path, m
     assert len(live_server.stored_sessions()) == 3
 
 
+def write_long_ago(path: Path, text: str) -> None:
+    """A cut-off file the bot left a while ago (one changed seconds ago is still being written: retried)."""
+    path.write_text(text)
+    os.utime(path, (1e9, 1e9))
+
+
 def test_unchanged_files_are_skipped_and_grown_files_land_as_updated(
     live_server: LiveServer, tmp_path: Path
 ) -> None:
@@ -99,7 +106,8 @@ def test_a_large_backfill_is_serialized_by_worker_processes(live_server: LiveSer
 
     folder = tmp_path / "sessions"
     write_sample_sessions(folder, PARALLEL_THRESHOLD)
-    (folder / "broken.json").write_text("[]")
+    write_long_ago(folder / "broken.json", '{"session_id": "x", "start_time": ')
+    (folder / "settings.json").write_text("[]")  # not a session: skipped quietly, not an error
     report = SessionUploader(config_for(live_server, folder), workers=2).run()
     assert (report.uploaded, report.skipped_invalid, report.ok) == (PARALLEL_THRESHOLD + 1, 1, True)
     with Outbox() as box:
@@ -120,7 +128,7 @@ def test_since_and_dry_run(live_server: LiveServer, tmp_path: Path) -> None:
 def test_invalid_files_are_reported_and_the_rest_upload(live_server: LiveServer, tmp_path: Path) -> None:
     folder = tmp_path / "sessions"
     write_sample_sessions(folder, 2)
-    (folder / "broken.json").write_text('{"session_id": "x", "start_time": ')
+    write_long_ago(folder / "broken.json", '{"session_id": "x", "start_time": ')
     report = SessionUploader(config_for(live_server, folder)).run()
     assert (report.uploaded, report.skipped_invalid, report.ok) == (3, 1, True)
     assert any("broken.json" in line and "truncated" in line for line in report.errors)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -164,6 +165,7 @@ def test_rescan_key_picks_up_new_and_broken_files(
 ) -> None:
     folder = sessions_dir / "tracker"
     (folder / "broken.json").write_text("{not json")
+    os.utime(folder / "broken.json", (1e9, 1e9))  # left so long ago: not a file still being written
 
     async def script(app: ViewerApp, pilot: Pilot) -> None:
         assert "1 file(s) could not be read" in status(app)

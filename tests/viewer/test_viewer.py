@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
@@ -69,12 +70,15 @@ def test_list_is_newest_first_with_raw_figures(tracker_viewer: SessionLogViewer,
 def test_unreadable_files_are_listed_as_problems(
     viewer: SessionLogViewer, sessions_dir: Path, all_raw
 ) -> None:
-    (sessions_dir / "tracker" / "broken.json").write_text('{"session_id": "x", "start_time": ')
+    broken = sessions_dir / "tracker" / "broken.json"
+    broken.write_text('{"session_id": "x", "start_time": ')
+    os.utime(broken, (1e9, 1e9))  # left so long ago: not a file still being written
     viewer.refresh()
-    problems = {Path(p["path"]).name: p["reason"] for p in viewer.problems()}
-    assert set(problems) == {"broken.json", SCHEMA_FILE}
-    assert "truncated" in problems["broken.json"]
-    with pytest.raises(BridgeError, match=r"broken\.json: truncated"):
+    problems = {Path(p["path"]).name: p for p in viewer.problems()}
+    assert set(problems) == {"broken.json"}  # the JSON Schema is no session file: skipped, counted
+    assert viewer.not_sessions() == 1
+    assert "truncated" in problems["broken.json"]["reason"] and problems["broken.json"]["format"] == "unknown"
+    with pytest.raises(BridgeError, match=r"broken\.json: read as unknown: truncated"):
         viewer.view_session(str(sessions_dir / "tracker" / "broken.json"))
     assert len(viewer.list_sessions()) == len(all_raw)
 
@@ -282,7 +286,9 @@ def test_export_one_session_round_trips(
     assert not (tmp_path / "one.yaml").exists()
 
 
-def test_index_warm_path_rereads_only_what_changed(sessions_dir: Path, tracker_raw) -> None:
+def test_index_warm_path_reads_nothing_unless_bytes_changed(sessions_dir: Path, tracker_raw) -> None:
+    """A touch costs a hash; a change (or a file gone) re-reads the folders, since parts may move between
+    sessions; with nothing changed nothing is read."""
     folder = sessions_dir / "tracker"
     with SessionLogViewer(folder) as first:
         report = first.refresh()
@@ -300,13 +306,14 @@ def test_index_warm_path_rereads_only_what_changed(sessions_dir: Path, tracker_r
 
     with SessionLogViewer(folder) as second:
         report = second.refresh()
-        assert (report.read, report.touched, report.dropped) == (1, 1, 1)
-        assert report.unchanged == len(tracker_raw) - 3
+        assert (report.read, report.touched, report.dropped) == (len(tracker_raw) - 1, 1, 1)
         rows = {r["session_id"]: r for r in second.list_sessions()}
         assert rows[doc["session_id"]]["xp"] == tracker_raw[0].doc["xp"]["gained"] + 1000
         assert tracker_raw[2].doc["session_id"] not in rows
         assert len(rows) == len(tracker_raw) - 1
         assert second.refresh().read == 0
+        touched.touch()
+        assert (second.refresh().read, second.last_scan.touched) == (0, 1)  # type: ignore[union-attr]
 
 
 def test_index_is_shared_but_listing_stays_within_the_folders(
@@ -345,20 +352,25 @@ def test_new_files_and_folders_are_found_on_a_warm_index(sessions_dir: Path, tra
         (where / f"{name}.json").write_text(json.dumps({**template, "session_id": name}))
     with SessionLogViewer(folder) as second:
         report = second.refresh()
-        assert (report.read, report.unchanged) == (2, len(tracker_raw))
+        assert report.read == len(tracker_raw) + 2
         assert {"session_1101", "session_1102"} <= {r["session_id"] for r in second.list_sessions()}
         assert second.refresh().read == 0
 
 
-def test_worker_processes_build_the_same_entries(sessions_dir: Path) -> None:
+def test_each_file_gets_one_entry_and_the_session_sits_on_its_head_file(ms11_real: Path) -> None:
     from swgdb_bridge.sanitize.options import SanitizeOptions
     from swgdb_bridge.viewer.build import build_entries
 
-    paths = sorted(str(p) for p in sessions_dir.rglob("*.json"))
-    serial = list(build_entries(paths, SanitizeOptions(), workers=1))
-    pooled = list(build_entries(paths, SanitizeOptions(), workers=2))
-    assert pooled == serial
-    assert sum(entry.problem is not None for _, entry in pooled) == 1
+    paths = sorted(str(p) for p in (ms11_real / "legacy-be1136b").rglob("*.json"))
+    entries = dict(build_entries(paths, SanitizeOptions()))
+    assert sorted(entries) == paths
+    (head,) = [path for path, entry in entries.items() if entry.summary is not None]
+    assert entries[head].summary.sources == tuple(  # type: ignore[union-attr]
+        p for p in paths if not p.endswith("session_state.json")
+    )
+    lifetime = {Path(p).name: e.lifetime for p, e in entries.items() if e.lifetime is not None}
+    assert lifetime["session_state.json"]["mob_counts"] == {"womp rat": 6, "Tusken Raider": 4, "kaadu": 5}
+    assert not any(e.problem or e.not_session for e in entries.values())
 
 
 def test_jsonl_session_with_a_torn_last_line(tmp_path: Path) -> None:

@@ -18,12 +18,14 @@ from swgdb_bridge.assemble._assemble import (
     assemble_parts,
     assemble_paths,
     assemble_tree,
+    session_files,
     session_id_for,
 )
 from swgdb_bridge.assemble._group import Unplaced
-from swgdb_bridge.assemble._merge import MAX_XP_PER_HOUR, PRECEDENCE
+from swgdb_bridge.assemble._merge import IDENTICAL_COPY, MAX_XP_PER_HOUR, PRECEDENCE
 
 __all__ = [
+    "IDENTICAL_COPY",
     "MAX_XP_PER_HOUR",
     "PRECEDENCE",
     "AssemblyResult",
@@ -32,5 +34,6 @@ __all__ = [
     "assemble_parts",
     "assemble_paths",
     "assemble_tree",
+    "session_files",
     "session_id_for",
 ]

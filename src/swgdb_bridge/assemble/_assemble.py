@@ -16,7 +16,7 @@ from pathlib import Path
 from swgdb_bridge.model import Session
 from swgdb_bridge.sources import LifetimeTotals, Part, bot_session_dirs, discover_files, read_parts
 
-from ._group import Unplaced, group_parts
+from ._group import Group, Unplaced, group_parts
 from ._merge import Merger
 
 
@@ -70,10 +70,37 @@ def assemble_paths(paths: Iterable[Path | str], now: float | None = None) -> Ass
 def assemble_parts(parts: Iterable[Part]) -> tuple[list[Session], list[Unplaced]]:
     """Group parts into play sessions and merge each group; sessions sorted by start, ids stable."""
     groups, unplaced = group_parts(list(parts))
-    sessions = [Merger(group).build() for group in groups]
+    merged: list[Session] = []
+    whole: list[Session] = []
+    for group in groups:
+        built = Merger(group).build()
+        lone = _lone_session(group)
+        if lone is None:
+            merged.append(built)
+        else:
+            lone.warnings = built.warnings  # the sanity checks still speak (a session of one second)
+            whole.append(lone)
+    merged.sort(key=lambda s: (s.start_time, s.character_name or "", str(s.source_path)))
+    _name(merged)
+    sessions = whole + merged
     sessions.sort(key=lambda s: (s.start_time, s.character_name or "", str(s.source_path)))
-    _name(sessions)
     return sessions, unplaced
+
+
+def _lone_session(group: Group) -> Session | None:
+    """A whole-session file (tracker, JSON Lines, ...) that nothing joins stays as read: its own id, format
+    and figures, so ``preview FILE`` and an upload of its folder send the same payload (copies aside)."""
+    if len(group.parts) != 1:
+        return None
+    whole = group.parts[0].extra.get("session")
+    return whole if isinstance(whole, Session) else None
+
+
+def session_files(session: Session) -> list[Path]:
+    """The files a session was read from: an assembled session's sources, else its one file."""
+    if session.sources:
+        return [ref.path for ref in session.sources]
+    return [session.source_path] if session.source_path is not None else []
 
 
 def session_id_for(session: Session) -> str:

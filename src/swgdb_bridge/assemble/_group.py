@@ -6,7 +6,8 @@ Rules (docs/session-format.md, "Assembly"):
 2. A *timed* part (one with a start, an end, or an id naming its start time) joins another timed part when
    their characters agree (same name, or one unknown) and they overlap in time (sessions back to back only
    touch: they stay apart; a single moment joins the span it lies in), name the same start time in their
-   ids, or share an id. Parts that name a character are joined first; parts
+   ids, or share an id — but two whole-session records (tracker, JSON Lines, ...) whose writer gave them
+   different ids are never joined. Parts that name a character are joined first; parts
    that name none are then attached to the named group they overlap most (a tie between two characters
    leaves them on their own, with a warning).
 3. A part with no time at all (the XP-per-action list) joins the group that shares its id, else the one
@@ -210,13 +211,26 @@ def _union(parts: list[Part]) -> list[Group]:
             i = parent[i]
         return i
 
+    # ids of the whole-session records (tracker, JSON Lines, ...) in each group: two such records the writer
+    # gave different ids are two sessions, however their times overlap (two characters' logs, test copies)
+    records = {i: _record_ids(p) for i, p in enumerate(parts)}
     for i, j in _candidate_pairs(parts):
-        if _linked(parts[i], parts[j]):
-            parent[find(j)] = find(i)
+        a, b = find(i), find(j)
+        if a == b or not _linked(parts[i], parts[j]):
+            continue
+        if records[a] and records[b] and not records[a] & records[b]:
+            continue
+        parent[b] = a
+        records[a] = records[a] | records[b]
     members: dict[int, list[Part]] = {}
     for i, part in enumerate(parts):
         members.setdefault(find(i), []).append(part)
     return [Group(list(m)) for _, m in sorted(members.items())]
+
+
+def _record_ids(part: Part) -> frozenset[str]:
+    """The ids of a part that is a whole session as its writer recorded it; empty for the bot's partial files."""
+    return frozenset(part.ids) if "session" in part.extra else frozenset()
 
 
 def _join_timed(timed: list[Part]) -> list[Group]:

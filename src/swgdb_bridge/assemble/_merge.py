@@ -94,6 +94,7 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
     ),
     "kills": ("combat_log", "step_log", "legacy_session", "xp_actions", "tracker", "jsonl"),
 }
+IDENTICAL_COPY = "identical_copy"  # what a byte-identical copy of a counted file lends the session: nothing
 MAX_XP_PER_HOUR = 500_000  # far above what any SWG activity gives; a higher rate is a wrong figure
 SHORT = timedelta(seconds=60)
 TIME_CONFLICT = timedelta(minutes=5)
@@ -399,8 +400,7 @@ class Merger:
             for p in self.parts
         ]
         refs += [
-            SourceRef(c.path, c.format, ("identical copy",), c.digest or None, c.truncated)
-            for c in self.copies
+            SourceRef(c.path, c.format, (IDENTICAL_COPY,), c.digest or None, c.truncated) for c in self.copies
         ]
         unique: dict[tuple[str, str, tuple[str, ...]], SourceRef] = {}
         for ref in refs:

@@ -22,9 +22,19 @@ def load_config(
     insecure: bool = False,
 ) -> Any:
     """The uploader's settings: these flags over the environment over ``config.toml``."""
-    from swgdb_bridge.upload.config import UploadConfig
+    return load_config_with_sources(dirs, api_url, user_hash, insecure)[0]
 
-    return UploadConfig.load(
+
+def load_config_with_sources(
+    dirs: list[Path] | None = None,
+    api_url: str | None = None,
+    user_hash: str | None = None,
+    insecure: bool = False,
+) -> tuple[Any, dict[str, str]]:
+    """:func:`load_config`, and where each setting came from (the key: file, environment or OS keyring)."""
+    from swgdb_bridge.upload.config import load_with_sources
+
+    return load_with_sources(
         swgdb_api_url=api_url,
         user_hash=user_hash,
         session_dirs=dirs or None,

@@ -1,4 +1,4 @@
-"""``swgdb-bridge check``: is the server reachable, is the clock in sync, is the key accepted?
+"""``swgdb-bridge check``: is the server reachable, is the clock in sync, is the key accepted, where is it from?
 
 Everything the server says (its version, its refusal message, its error) is printed escaped. Exit 1 when
 the server cannot be asked; exit 3 when the key is refused or the clock is too far off (fix the setting).
@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from swgdb_bridge.commands._options import API_URL, AS_JSON, INSECURE, USER_HASH, load_config
+from swgdb_bridge.commands._options import API_URL, AS_JSON, INSECURE, USER_HASH, load_config_with_sources
 from swgdb_bridge.commands._output import CONFIG, FAILED, OK, emit_json, out, reported
 from swgdb_bridge.textsafe import for_markup
 
@@ -22,8 +22,8 @@ def check(
     from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
 
     with reported():
-        config = load_config(None, api_url, user_hash, insecure)
-    result = _ask(config)
+        config, sources = load_config_with_sources(None, api_url, user_hash, insecure)
+    result = {**_ask(config), "key_source": sources["api_key"] if config.api_key else "not set"}
     skew = result.get("clock_skew_seconds")
     in_sync = abs(skew or 0) <= MAX_CLOCK_SKEW_SECONDS
     code = FAILED if "error" in result else OK if result["credentials"]["valid"] and in_sync else CONFIG
@@ -65,6 +65,7 @@ def _render(result: dict[str, Any], in_sync: bool) -> None:
 
     console = out()
     console.print(f"server      {for_markup(result['api_url'])}", highlight=False)
+    console.print(f"key         from {for_markup(result['key_source'])}", highlight=False)
     if "error" in result:
         console.print(f"[red]unreachable[/red] {for_markup(result['error'])}", highlight=False)
         return

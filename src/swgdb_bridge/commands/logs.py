@@ -19,7 +19,7 @@ def logs(
         "--dir",
         exists=True,
         file_okay=False,
-        help="Session folder to read (repeatable). Default: configured.",
+        help="Folder to read, recursively (repeatable). Default: the bot's folders under the current one.",
     ),
     list_: bool = typer.Option(False, "--list", help="List sessions, newest first (the default)."),
     view: str = typer.Option(
@@ -117,7 +117,12 @@ def _run(
         data = viewer.compare_sessions(*compare)
         draw = render.comparison_view
     else:
-        data = {"sessions": viewer.list_sessions(limit=limit, **filters), "problems": viewer.problems()}
+        data = {
+            "sessions": viewer.list_sessions(limit=limit, **filters),
+            "problems": viewer.problems(),
+            "not_sessions": viewer.not_sessions(),
+            "lifetime": viewer.lifetime(),
+        }
         draw = render.listing_view
     if as_json:
         emit_json(data)

@@ -1,5 +1,8 @@
 """``swgdb-bridge preview FILE``: show exactly what would leave the machine for one session file.
 
+``preview --dir ROOT`` does the same for every play session assembled from the bot's files under ROOT
+(``--json``: ``{"sessions": [payload, ...], "problems": [...]}``).
+
 Settings come from where the uploader takes them (config.toml, environment, then these flags), so the
 preview is what ``upload`` would send. ``--json`` prints the payload alone; without it, a readable summary
 and the sanitization report, every name from the file printed escaped. A bad file is one red line naming
@@ -14,11 +17,14 @@ from typing import Any
 import typer
 
 from swgdb_bridge.commands._output import emit_json, exit_code, fail
-from swgdb_bridge.textsafe import for_markup
+from swgdb_bridge.textsafe import for_markup, visible
 
 
 def preview(
-    file: Path = typer.Argument(..., help="The session log file (any supported format)."),
+    file: Path = typer.Argument(None, help="The session log file (any supported format)."),
+    root: Path = typer.Option(
+        None, "--dir", exists=True, file_okay=False, help="Every play session assembled from this folder."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the payload JSON alone on stdout."),
     sanitize_data: bool = typer.Option(
         None, "--sanitize-data/--no-sanitize-data", help="Override SANITIZE_DATA."
@@ -52,8 +58,13 @@ def preview(
         "include_communications": include_communications,
         "include_player_encounters": include_player_encounters,
     }
+    if (file is None) == (root is None):
+        raise typer.BadParameter("give a session FILE or --dir ROOT (one of them)")
     try:
         options = UploadConfig.load(**overrides).sanitize_options
+        if root is not None:
+            _preview_folder(root, options, as_json)
+            return
         payload = SessionLogSerializer(options).serialize_file(file)
     except BridgeError as error:
         fail(_describe(file, error), exit_code(error))
@@ -61,6 +72,36 @@ def preview(
         emit_json(payload.to_document())
         return
     _summary(Console(), payload.to_document(), options)
+
+
+def _preview_folder(root: Path, options: Any, as_json: bool) -> None:
+    """Assemble the folder's play sessions and show each payload; a session that cannot be serialized is a
+    problem like an unreadable file (its head file, ``assembled``, why), and the others go on."""
+    from rich.console import Console
+
+    from swgdb_bridge.assemble import assemble_tree
+    from swgdb_bridge.errors import BridgeError
+    from swgdb_bridge.serialize import SessionLogSerializer
+
+    result = assemble_tree(root)
+    serializer = SessionLogSerializer(options)
+    documents: list[dict[str, Any]] = []
+    problems = [{"path": str(p.path), "format": p.format, "reason": p.reason} for p in result.problems]
+    for session in result.sessions:
+        try:
+            documents.append(serializer.serialize(session).to_document())
+        except BridgeError as exc:
+            head = str(session.source_path or session.session_id)
+            problems.append({"path": head, "format": session.source_format, "reason": str(exc)})
+    if as_json:
+        emit_json({"sessions": documents, "problems": problems})
+        return
+    console = Console()
+    for document in documents:
+        _summary(console, document, options)
+    for problem in problems:
+        line = f"error: {problem['path']} (read as {problem['format']}): {problem['reason']}"
+        console.print(visible(line), style="red", markup=False)
 
 
 def _describe(file: Path, exc: Exception) -> str:

@@ -3,8 +3,8 @@
 One generator (:func:`_records`) plays a session as a stream of model records (an action line, the XP it
 earned, a whisper, a player nearby ...). Two writers render that stream: the session tracker's JSON
 document (:func:`generate_tracker_session`) and our JSON Lines (:func:`write_jsonl_session`), which streams,
-so a 1M-event file never sits in memory. :func:`write_session_jsonl` writes any :class:`Session` as JSON
-Lines, the inverse of the reader, for round-trip tests.
+so a 1M-event file never sits in memory; it uses the JSON Lines writer in :mod:`swgdb_bridge.sources`, whose
+one table of event types the reader shares.
 
 The chat deliberately carries what the sanitizer must remove: other players' names (some of them ordinary
 words, like "Hope"), a password, an e-mail address, an IP address, a phone number, a Windows user folder, a
@@ -21,8 +21,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from swgdb_bridge.model import (
     Action,
     AfkPeriod,
@@ -33,10 +31,10 @@ from swgdb_bridge.model import (
     LootDrop,
     PlayerEncounter,
     QuestCompletion,
-    Session,
     StuckEvent,
     XPGain,
 )
+from swgdb_bridge.sources import dump_event, record_event, start_event
 
 CHARACTERS = ("Dex Orrin", "Tarkin Vos", "Mira Sol")
 PLAYERS = ("Zorvath", "Kelindra", "Drayko", "Vexa Thorn", "Quill", "Hope", "Rook", "Sable")
@@ -360,41 +358,6 @@ def _naive(moment: datetime | None) -> str | None:
 
 # --- JSON Lines --------------------------------------------------------------------------------------------
 
-_EVENT_TYPES = {
-    XPGain: "xp",
-    CreditChange: "credits",
-    QuestCompletion: "quest",
-    LocationVisit: "location",
-    ChatMessage: "chat",
-    PlayerEncounter: "encounter",
-    GuildAlert: "guild_alert",
-    AfkPeriod: "afk",
-    StuckEvent: "stuck",
-    Action: "action",
-    LootDrop: "loot",
-}
-_TIME_FIELDS = {"timestamp", "start_time"}  # the record's own time becomes the line's ``ts``
-_EVENT_RENAMES = {"departure": "departure_time"}
-_FIELD_NAMES = {kind: tuple(spec.name for spec in fields(kind)) for kind in _EVENT_TYPES}
-
-
-def record_event(record: Any, fallback: datetime) -> dict[str, Any]:
-    """One model record as one JSON Lines event (field names match the model by design)."""
-    event: dict[str, Any] = {"type": _EVENT_TYPES[type(record)], "ts": fallback}
-    for name in _FIELD_NAMES[type(record)]:
-        value = getattr(record, name)
-        if value is None:
-            continue
-        if name in _TIME_FIELDS:
-            event["ts"] = value
-        else:
-            event[_EVENT_RENAMES.get(name, name)] = value
-    return event
-
-
-def _dump(event: dict[str, Any]) -> bytes:
-    return orjson.dumps(event, option=orjson.OPT_NAIVE_UTC | orjson.OPT_APPEND_NEWLINE)
-
 
 def write_jsonl_session(
     path: Path, rng: random.Random, n_events: int, *, index: int = 0, character_name: str | None = None
@@ -407,60 +370,12 @@ def write_jsonl_session(
     last = start
     with Path(path).open("wb") as out:
         out.write(
-            _dump(_start_event(session_id, character_name or rng.choice(CHARACTERS), start, None, None))
+            dump_event(start_event(session_id, character_name or rng.choice(CHARACTERS), start, None, None))
         )
         for _ in range(n_events - 2):
             record = next(body)
             event = record_event(record, last)
             last = event["ts"]
-            out.write(_dump(event))
-        out.write(_dump({"type": "session_end", "ts": max(last, start)}))
-    return Path(path)
-
-
-def _start_event(
-    session_id: str, name: str | None, start: datetime, xp: int | None, credits: int | None
-) -> dict[str, Any]:
-    event = {"type": "session_start", "ts": start, "session_id": session_id, "character_name": name}
-    event.update({k: v for k, v in (("xp", xp), ("credits", credits)) if v is not None})
-    return {k: v for k, v in event.items() if v is not None}
-
-
-def session_events(session: Session) -> Iterator[dict[str, Any]]:
-    """A :class:`Session` as JSON Lines events, records in time order (the reader's inverse)."""
-    yield _start_event(
-        session.session_id,
-        session.character_name,
-        session.start_time,
-        session.xp_start,
-        session.credits_start,
-    )
-    records = [
-        *session.xp_gains,
-        *session.credit_changes,
-        *session.quests,
-        *session.locations,
-        *session.messages,
-        *session.encounters,
-        *session.guild_alerts,
-        *session.afk_periods,
-        *session.stuck_events,
-        *session.actions,
-        *session.loot,
-    ]
-    events = [record_event(record, session.start_time) for record in records]
-    events.sort(key=lambda event: event["ts"])  # stable: same-time records keep their list order
-    yield from events
-    end = {
-        "type": "session_end",
-        "ts": session.end_time,
-        "xp": session.xp_end,
-        "credits": session.credits_end,
-    }
-    yield {k: v for k, v in end.items() if v is not None}
-
-
-def write_session_jsonl(path: Path, session: Session) -> Path:
-    with Path(path).open("wb") as out:
-        out.writelines(_dump(event) for event in session_events(session))
+            out.write(dump_event(event))
+        out.write(dump_event({"type": "session_end", "ts": max(last, start)}))
     return Path(path)

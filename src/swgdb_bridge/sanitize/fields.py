@@ -22,6 +22,7 @@ class Privacy(StrEnum):
     ENUM = "enum"
     DIGEST = "digest"
     IDENTIFIER = "identifier"
+    FILE_NAME = "file name"
     OWN_CHARACTER = "own character"
     PLAYER = "player"
     GAME = "game"
@@ -37,6 +38,7 @@ RULES: dict[Privacy, str] = {
     Privacy.ENUM: "passes when it is one of a fixed list of lower-case words",
     Privacy.DIGEST: "passes (a SHA-256 we compute)",
     Privacy.IDENTIFIER: "kept whole when every piece is harmless, else replaced whole by a keyed digest",
+    Privacy.FILE_NAME: "a session file's name: its stem judged like an identifier, its .json/.jsonl kept",
     Privacy.OWN_CHARACTER: "your character's name; kept when it has a name's shape, else `unknown`",
     Privacy.PLAYER: "a keyed pseudonym (names kept only with `SANITIZE_DATA=false`)",
     Privacy.GAME: "known game entity or template; unknown words become pseudonyms",
@@ -114,6 +116,10 @@ FIELDS: dict[str, Privacy] = {
     ),
     **_record("event_data.afk_periods[]", start_time=_T, end_time=_T, duration_minutes=_N, reason=_X),
     **_record("event_data.stuck_events[]", timestamp=_T, location=_G, reason=_X, duration_seconds=_N),
+    **_map("event_data.kills_by_creature", _G, _N),
+    **_record(
+        "event_data.heroic_loot[]", timestamp=_T, item=_G, quantity=_N, instance=_G, boss=_G, rarity=_G
+    ),
     **_record(
         "performance_metrics", session_duration_minutes=_N, total_actions=_N, actions_per_hour=_N,
         efficiency_score=_N, unique_locations_visited=_N, total_travel_time_minutes=_N,
@@ -125,6 +131,10 @@ FIELDS: dict[str, Privacy] = {
         source_format=_E, schema_version=_E, content_digest=Privacy.DIGEST,
     ),
     "metadata.original_session_keys[]": Privacy.SCHEMA_KEY,
+    **_record("metadata.sources[]", file=Privacy.FILE_NAME, format=_E, truncated=_F),
+    "metadata.sources[].taken[]": _E,
+    "metadata.warnings[]": _X,
+    "metadata.truncated": _F,
     "metadata.sanitization_report.enabled": _F,
     **_map("metadata.sanitization_report.counts", _E, _N),
 }  # fmt: skip

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 
 MAX_ID = 50
 DIGEST_PREFIX = "sid-"
@@ -60,3 +61,23 @@ def upload_id(key: bytes, text: str) -> str:
 def is_upload_id(text: str) -> bool:
     """What the re-scan accepts: a safe id or a digest."""
     return is_safe_id(text) or DIGEST_ID.fullmatch(text) is not None
+
+
+FILE_SUFFIXES = (".json", ".jsonl")
+
+
+def upload_file_name(identify: Callable[[str], str], name: str) -> str:
+    """A session file's name as uploaded: its stem judged like an id (kept whole or digested whole by
+    ``identify``), its extension kept when it is one the bot writes; any other name is digested whole."""
+    stem, dot, suffix = name.rpartition(".")
+    if dot and stem and f".{suffix.lower()}" in FILE_SUFFIXES:
+        return identify(stem) + dot + suffix
+    return identify(name)
+
+
+def is_upload_file_name(text: str) -> bool:
+    """What the re-scan accepts for a file name: an upload id, with one of the bot's extensions or none."""
+    stem, dot, suffix = text.rpartition(".")
+    if dot and f".{suffix.lower()}" in FILE_SUFFIXES:
+        return is_upload_id(stem)
+    return is_upload_id(text)

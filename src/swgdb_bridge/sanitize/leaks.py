@@ -19,7 +19,7 @@ from typing import Any
 from swgdb_bridge.sanitize import detectors
 from swgdb_bridge.sanitize.fields import MAPS, TYPED, Privacy, privacy_of
 from swgdb_bridge.sanitize.gazetteer import load_gazetteer
-from swgdb_bridge.sanitize.identifiers import is_upload_id
+from swgdb_bridge.sanitize.identifiers import is_upload_file_name, is_upload_id
 from swgdb_bridge.sanitize.lexicon import KEPT_PHRASES
 from swgdb_bridge.sanitize.names import NameMatcher, is_pseudonym, key, name_matcher, with_parts
 from swgdb_bridge.sanitize.vocabulary import Vocabulary
@@ -73,7 +73,7 @@ def scan_payload(
         problem = _class_problem(privacy, text, vocabulary, pseudonymized, communications)
         if problem:
             findings.append(f"{problem} at {path}")
-        if privacy is not Privacy.IDENTIFIER and privacy not in TYPED:  # an id is judged whole, above
+        if privacy not in (Privacy.IDENTIFIER, Privacy.FILE_NAME) and privacy not in TYPED:  # judged whole
             findings.extend(f"{category} at {path}" for category in _secrets_and_names(text, matcher))
     return list(dict.fromkeys(findings))
 
@@ -98,6 +98,8 @@ def _allowed(
         return vocabulary.is_reduced(text)
     if privacy is Privacy.IDENTIFIER:
         return is_upload_id(text)
+    if privacy is Privacy.FILE_NAME:
+        return is_upload_file_name(text)
     if privacy is Privacy.PLAYER:
         return is_pseudonym(text) or not pseudonymized
     if privacy is Privacy.CHAT:

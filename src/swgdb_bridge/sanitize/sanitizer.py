@@ -18,6 +18,7 @@ the session, the options and the key, so the same input gives the same payload.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
@@ -29,11 +30,13 @@ from swgdb_bridge.model import (
     ChatMessage,
     CreditChange,
     GuildAlert,
+    HeroicLoot,
     LocationVisit,
     LootDrop,
     PlayerEncounter,
     QuestCompletion,
     Session,
+    SourceRef,
     StuckEvent,
     XPGain,
 )
@@ -41,6 +44,7 @@ from swgdb_bridge.sanitize import detectors
 from swgdb_bridge.sanitize.channels import is_shared, quotes_private_text
 from swgdb_bridge.sanitize.fields import Privacy, privacy_of
 from swgdb_bridge.sanitize.gazetteer import Gazetteer, load_gazetteer
+from swgdb_bridge.sanitize.identifiers import upload_file_name
 from swgdb_bridge.sanitize.keys import Pseudonymizer, load_pseudonym_key
 from swgdb_bridge.sanitize.lexicon import KEPT_PHRASES
 from swgdb_bridge.sanitize.names import (
@@ -251,7 +255,49 @@ class _SessionCleaner:
             original_keys=self._schema_keys(s.original_keys),
             notes=[self._line(n) for n in s.notes],
             extra=self._extra(s.extra),
+            **self._assembled(s),
         )
+
+    def _assembled(self, s: Session) -> dict[str, Any]:
+        """The facts ``assemble`` adds (kills, heroic loot, credit curve, XP per skill, sources, warnings),
+        each cleaned by its field's class; sources keep only file names (a path holds the OS user name)."""
+        f = self._field
+        loot = {
+            name: f(f"event_data.heroic_loot[].{name}") for name in ("item", "instance", "boss", "rarity")
+        }
+
+        def cleaned(name: str, value: str | None) -> str | None:
+            return None if value is None else loot[name](value)
+
+        heroic = [
+            HeroicLoot(
+                i.timestamp,
+                loot["item"](i.item),
+                i.quantity,
+                cleaned("instance", i.instance),
+                cleaned("boss", i.boss),
+                cleaned("rarity", i.rarity),
+            )
+            for i in s.heroic_loot
+        ]
+        return {
+            "kills": self._keys(s.kills, f("event_data.kills_by_creature.<key>"), operator.add),
+            "heroic_loot": heroic,
+            "credit_curve": list(s.credit_curve),  # times and balances only
+            "xp_by_skill": self._keys(s.xp_by_skill, f("xp_data.skill_breakdown.<key>"), operator.add),
+            "sources": [
+                SourceRef(
+                    Path(upload_file_name(self._owner.identifier, r.path.name)),
+                    r.format,
+                    r.taken,
+                    r.digest,
+                    r.truncated,
+                )
+                for r in s.sources
+            ],
+            "warnings": [self._free(w) for w in s.warnings],
+            "truncated": s.truncated,
+        }
 
     def _identifier(self, s: Session) -> str:
         """The id, kept whole or digested whole; without one, the file's name (or start and character)."""

@@ -48,6 +48,8 @@ def balance_history(session: Session, *, include_events: bool) -> list[dict[str,
     A change that states ``balance_after`` resets the running balance (the game's figure wins over our sum);
     without a known balance, changes are skipped until one is known. Without events only the ends remain.
     """
+    if session.credit_curve:
+        return _curve(session, include_events=include_events)
     points: list[tuple[datetime | None, int]] = []
     balance = session.credits_start
     if balance is not None:
@@ -64,3 +66,13 @@ def balance_history(session: Session, *, include_events: bool) -> list[dict[str,
     if session.credits_end is not None:
         points.append((session.end_time, session.credits_end))
     return [{"timestamp": utc(moment), "balance": value} for moment, value in points]
+
+
+def _curve(session: Session, *, include_events: bool) -> list[dict[str, Any]]:
+    """An assembled session's wallet readings (the credit tracker's history), framed by the start and end
+    balances when known; without events only those two ends (or the first and last reading) remain."""
+    readings = [(c.timestamp, c.balance) for c in session.credit_curve]
+    first = (session.start_time, session.credits_start) if session.credits_start is not None else readings[0]
+    last = (session.end_time, session.credits_end) if session.credits_end is not None else readings[-1]
+    points = [first, *(readings if include_events else []), last]
+    return [{"timestamp": utc(moment), "balance": value} for moment, value in dict.fromkeys(points)]

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from swgdb_bridge.model import AfkPeriod, ChatMessage, GuildAlert, PlayerEncounter, Session, StuckEvent
+from swgdb_bridge.model import (
+    AfkPeriod,
+    ChatMessage,
+    GuildAlert,
+    HeroicLoot,
+    PlayerEncounter,
+    Session,
+    StuckEvent,
+)
+from swgdb_bridge.payload import MAX_HEROIC_LOOT
 from swgdb_bridge.serialize.classify import ALERT_TYPES, CHAT_TYPES, INTERACTIONS, priority
 from swgdb_bridge.serialize.units import minutes_between, utc
 
@@ -51,7 +60,39 @@ def event_data(
             "afk_periods": [_afk(p) for p in clean.afk_periods],
             "stuck_events": [_stuck(s, include_locations) for s in clean.stuck_events],
         }
-    return {"total_events": sum(counts.values()), "event_types": counts, **lists}
+    return {
+        "total_events": sum(counts.values()),
+        "event_types": counts,
+        **lists,
+        **bot_facts(clean, include_events),
+    }
+
+
+def bot_facts(clean: Session, include_events: bool) -> dict[str, Any]:
+    """Kills per creature and heroic loot, for sessions assembled from the MS11 bot's files; absent otherwise.
+
+    Kills are counts per creature (kept like a breakdown); the loot is a per-event list (withheld, empty,
+    without ``include_events``).
+    """
+    facts: dict[str, Any] = {}
+    if clean.kills:
+        facts["kills_by_creature"] = dict(clean.kills)
+    if clean.heroic_loot:
+        facts["heroic_loot"] = (
+            [_loot(i) for i in clean.heroic_loot[:MAX_HEROIC_LOOT]] if include_events else []
+        )
+    return facts
+
+
+def _loot(item: HeroicLoot) -> dict[str, Any]:
+    return {
+        "timestamp": utc(item.timestamp),
+        "item": item.item,
+        "quantity": item.quantity,
+        "instance": item.instance,
+        "boss": item.boss,
+        "rarity": item.rarity,
+    }
 
 
 def afk_minutes(period: AfkPeriod) -> float | None:

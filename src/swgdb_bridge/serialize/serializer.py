@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from swgdb_bridge import paths
 from swgdb_bridge.errors import SanitizationError, SessionFileError
 from swgdb_bridge.model import Session
-from swgdb_bridge.payload import SessionPayload
+from swgdb_bridge.payload import MAX_NAMES, MAX_TEXT_CHARS, MAX_WARNINGS, SessionPayload
 from swgdb_bridge.sanitize import Sanitizer, player_names, scan_payload
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import design
@@ -146,6 +146,7 @@ class SessionLogSerializer:
             "character_name": clean.character_name or None,
             "source_format": clean.source_format,
             "sanitization_report": {"enabled": self.options.sanitize_data, "counts": counts},
+            **assembly_metadata(clean),
         }
 
     def _refuse_leaks(self, raw: Session, document: dict[str, Any]) -> None:
@@ -164,6 +165,25 @@ class SessionLogSerializer:
                 f"item(s) ({'; '.join(findings[:5])}); it was not emitted. Please report this (the "
                 "categories and paths above, never the file)."
             )
+
+
+def assembly_metadata(clean: Session) -> dict[str, Any]:
+    """Which files an assembled session came from (names only: the sanitizer kept no folder) and its warnings."""
+    if not clean.sources:
+        return {}
+    return {
+        "sources": [
+            {
+                "file": ref.path.name,
+                "format": ref.format,
+                "taken": list(ref.taken),
+                "truncated": ref.truncated,
+            }
+            for ref in clean.sources[:MAX_NAMES]
+        ],
+        "warnings": [w[:MAX_TEXT_CHARS] for w in clean.warnings[:MAX_WARNINGS]],
+        "truncated": clean.truncated,
+    }
 
 
 def _checked_duration(session: Session) -> float:

@@ -1,6 +1,7 @@
 """``xp_data``: how much experience, how fast, from what.
 
-Breakdowns are summed from the per-event records when the log has them; a summary-only log (the XP
+Breakdowns are summed from the per-event records when the log has them (XP per skill: an assembled
+session's own ``xp_by_skill`` first, taken from the file that records it); a summary-only log (the XP
 tracker export) contributes the breakdowns it states. XP the records do not attribute (a tracker log
 states a total but records only a few kills) is shown as ``unattributed`` in ``profession_breakdown``, so
 that breakdown sums to the total as the upstream validation rules ask. Fastest skills and slowdowns a
@@ -66,6 +67,8 @@ def _breakdowns(session: Session) -> dict[str, dict[str, int]]:
         if origin:
             kind = XP_SOURCES(origin)
             source[kind] = source.get(kind, 0) + amount
+    if session.xp_by_skill:  # an assembled session's XP per skill (the XP tracker's own per-action skills)
+        summed["skill"] = {name: xp for name, xp in session.xp_by_skill.items() if xp > 0}
     for name in BREAKDOWNS:
         if not summed[name]:
             declared = session.declared_breakdowns.get(name, {})

@@ -20,6 +20,13 @@ from swgdb_bridge.sources._discover import (
     parse_session_dirs,
     session_dirs_from,
 )
+from swgdb_bridge.sources._jsonl import (
+    dump_event,
+    record_event,
+    session_events,
+    start_event,
+    write_session_jsonl,
+)
 from swgdb_bridge.sources._part import FACTS, LifetimeTotals, Part, PartFileError, planet_name, time_named_by
 from swgdb_bridge.sources._parts import FileOutcome, part_from_session, read_parts
 from swgdb_bridge.sources._read import (
@@ -46,6 +53,7 @@ __all__ = [
     "bot_session_dirs",
     "default_session_dirs",
     "discover_files",
+    "dump_event",
     "load_document",
     "parse_document",
     "parse_session_dirs",
@@ -54,6 +62,10 @@ __all__ = [
     "read_parts",
     "read_session",
     "read_sessions",
+    "record_event",
     "session_dirs_from",
+    "session_events",
+    "start_event",
     "time_named_by",
+    "write_session_jsonl",
 ]

@@ -1,4 +1,5 @@
-"""Our own format: JSON Lines, one event per line, read as a stream (see docs/session-format.md).
+"""Our own format: JSON Lines, one event per line, read as a stream (see docs/session-format.md), and its
+writer (a :class:`Session` back to lines), both driven by one table of event types.
 
 A bot appends one line per event, so a file can be read while it grows and a 1 GB session never sits in
 memory as text: each line is parsed and dropped. A last line that does not parse is a write in progress
@@ -7,7 +8,8 @@ memory as text: each line is parsed and dropped. A last line that does not parse
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import fields
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -16,7 +18,20 @@ from typing import Any, BinaryIO
 import orjson
 
 from swgdb_bridge.errors import SessionFileError
-from swgdb_bridge.model import LocationVisit, Session
+from swgdb_bridge.model import (
+    Action,
+    AfkPeriod,
+    ChatMessage,
+    CreditChange,
+    GuildAlert,
+    LocationVisit,
+    LootDrop,
+    PlayerEncounter,
+    QuestCompletion,
+    Session,
+    StuckEvent,
+    XPGain,
+)
 from swgdb_bridge.payload import is_session_id
 from swgdb_bridge.sources import _events as ev
 from swgdb_bridge.sources._fields import Fields
@@ -25,19 +40,20 @@ from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, check_span
 FORMAT = "jsonl"
 MAX_LINE_BYTES = 1024 * 1024  # one event; a longer line is not an event a bot wrote
 
-# event type → (the Session list it extends, the builder of one record from a line and its time)
-_RECORDS: dict[str, tuple[str, Callable[[Fields, datetime], Any]]] = {
-    "xp": ("xp_gains", ev.xp_gain),
-    "credits": ("credit_changes", ev.credit_change),
-    "quest": ("quests", ev.quest_completion),
-    "location": ("locations", ev.location_visit),
-    "chat": ("messages", ev.chat_message),
-    "encounter": ("encounters", ev.player_encounter),
-    "guild_alert": ("guild_alerts", ev.guild_alert),
-    "afk": ("afk_periods", ev.afk_period),
-    "stuck": ("stuck_events", ev.stuck_event),
-    "action": ("actions", ev.action),
-    "loot": ("loot", ev.loot_drop),
+# The one table of event types, read by the reader and the writer alike:
+# type → (the Session list it extends, the model record it holds, the builder of one from a line and its time)
+_RECORDS: dict[str, tuple[str, type, Callable[[Fields, datetime], Any]]] = {
+    "xp": ("xp_gains", XPGain, ev.xp_gain),
+    "credits": ("credit_changes", CreditChange, ev.credit_change),
+    "quest": ("quests", QuestCompletion, ev.quest_completion),
+    "location": ("locations", LocationVisit, ev.location_visit),
+    "chat": ("messages", ChatMessage, ev.chat_message),
+    "encounter": ("encounters", PlayerEncounter, ev.player_encounter),
+    "guild_alert": ("guild_alerts", GuildAlert, ev.guild_alert),
+    "afk": ("afk_periods", AfkPeriod, ev.afk_period),
+    "stuck": ("stuck_events", StuckEvent, ev.stuck_event),
+    "action": ("actions", Action, ev.action),
+    "loot": ("loot", LootDrop, ev.loot_drop),
 }
 
 
@@ -113,7 +129,7 @@ class _Reader:
             self.session = _start(f, moment)
             session = self.session
             self.sinks = {
-                type_: (getattr(session, name).append, build) for type_, (name, build) in _RECORDS.items()
+                type_: (getattr(session, name).append, build) for type_, (name, _, build) in _RECORDS.items()
             }
         elif self.ended:
             f.fail("type", f"{kind!r} event after session_end; start a new file for a new session")
@@ -172,3 +188,78 @@ def _close_visits(visits: list[LocationVisit], end: datetime) -> None:
             visit.departure = following.timestamp if following is not None else end
         if visit.duration_minutes is None and visit.timestamp is not None and visit.departure is not None:
             visit.duration_minutes = max(0.0, (visit.departure - visit.timestamp).total_seconds() / 60)
+
+
+# --- writing: a Session back to JSON Lines (the reader's inverse) -------------------------------------------
+
+_EVENT_TYPES = {record: name for name, (_, record, _) in _RECORDS.items()}
+_TIME_FIELDS = {"timestamp", "start_time"}  # the record's own time becomes the line's ``ts``
+_EVENT_RENAMES = {"departure": "departure_time"}
+_FIELD_NAMES = {kind: tuple(spec.name for spec in fields(kind)) for kind in _EVENT_TYPES}
+
+
+def record_event(record: Any, fallback: datetime) -> dict[str, Any]:
+    """One model record as one JSON Lines event (field names match the model by design)."""
+    event: dict[str, Any] = {"type": _EVENT_TYPES[type(record)], "ts": fallback}
+    for name in _FIELD_NAMES[type(record)]:
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if name in _TIME_FIELDS:
+            event["ts"] = value
+        else:
+            event[_EVENT_RENAMES.get(name, name)] = value
+    return event
+
+
+def dump_event(event: dict[str, Any]) -> bytes:
+    """One event as one line (naive times are UTC, as the reader takes them)."""
+    return orjson.dumps(event, option=orjson.OPT_NAIVE_UTC | orjson.OPT_APPEND_NEWLINE)
+
+
+def start_event(
+    session_id: str, name: str | None, start: datetime, xp: int | None, credits: int | None
+) -> dict[str, Any]:
+    event = {"type": "session_start", "ts": start, "session_id": session_id, "character_name": name}
+    event.update({k: v for k, v in (("xp", xp), ("credits", credits)) if v is not None})
+    return {k: v for k, v in event.items() if v is not None}
+
+
+def session_events(session: Session) -> Iterator[dict[str, Any]]:
+    """A :class:`Session` as JSON Lines events, records in time order (the reader's inverse)."""
+    yield start_event(
+        session.session_id,
+        session.character_name,
+        session.start_time,
+        session.xp_start,
+        session.credits_start,
+    )
+    records = [
+        *session.xp_gains,
+        *session.credit_changes,
+        *session.quests,
+        *session.locations,
+        *session.messages,
+        *session.encounters,
+        *session.guild_alerts,
+        *session.afk_periods,
+        *session.stuck_events,
+        *session.actions,
+        *session.loot,
+    ]
+    events = [record_event(record, session.start_time) for record in records]
+    events.sort(key=lambda event: event["ts"])  # stable: same-time records keep their list order
+    yield from events
+    end = {
+        "type": "session_end",
+        "ts": session.end_time,
+        "xp": session.xp_end,
+        "credits": session.credits_end,
+    }
+    yield {k: v for k, v in end.items() if v is not None}
+
+
+def write_session_jsonl(path: Path, session: Session) -> Path:
+    with Path(path).open("wb") as out:
+        out.writelines(dump_event(event) for event in session_events(session))
+    return Path(path)

@@ -3,7 +3,7 @@
 Precedence, highest first: explicit arguments (CLI flags), environment variables (the original design's
 names: ``SWGDB_API_URL``, ``INCLUDE_COMMUNICATIONS`` …), the TOML file ``config.toml`` in the platform's
 config folder (:func:`swgdb_bridge.paths.config_dir`), then defaults. An API key found nowhere else is
-looked up in the OS keyring, when the optional ``keyring`` package is installed. A plain ``http://`` URL
+looked up in the OS keyring, where ``swgdb-bridge login`` stores it when one works. A plain ``http://`` URL
 to another machine is refused here already (unless ``allow_insecure_http``), before anything is queued
 behind it, and a config file that holds the key where other users can read it is warned about.
 """
@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from swgdb_bridge import paths
 from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.sanitize.options import SanitizeOptions, parse_bool
-from swgdb_bridge.sources import DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV, parse_session_dirs
+from swgdb_bridge.sources import BOT_SESSION_DIRS, DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV, parse_session_dirs
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,10 @@ ENV_NAMES = {
 }
 
 
+# The MS11 bot's own folders (relative to where it runs) and the formats' older folders: the default.
+_BOT_FOLDERS = tuple(dict.fromkeys(Path(d) for d in (*BOT_SESSION_DIRS, *DEFAULT_SESSION_DIRS)))
+
+
 @dataclass
 class UploadConfig:
     """All settings; the keyword names are the original design's ``UploadConfig``."""
@@ -71,7 +75,7 @@ class UploadConfig:
     include_locations: bool = True
     include_communications: bool = False
     include_player_encounters: bool = False
-    session_dirs: list[Path] = field(default_factory=lambda: [Path(d) for d in DEFAULT_SESSION_DIRS])
+    session_dirs: list[Path] = field(default_factory=lambda: list(_BOT_FOLDERS))
     allow_insecure_http: bool = False
 
     @property
@@ -234,8 +238,8 @@ def _env_values(env: Mapping[str, str]) -> dict[str, object]:
         if raw is not None and raw.strip() != "":
             values[name] = _coerce(var, raw.strip(), types[name])
     dirs = parse_session_dirs(env.get(SESSION_DIRS_ENV, ""))
-    if dirs:
-        values["session_dirs"] = dirs
+    if dirs:  # added to the bot's own folders, which are where its files are whatever else is configured
+        values["session_dirs"] = list(dict.fromkeys([*_BOT_FOLDERS, *dirs]))
     return values
 
 

@@ -1,8 +1,9 @@
 """Uploading: files → sanitized payloads → the durable outbox → the server.
 
 :class:`SessionUploader` is the seed's entry point (``upload_all_sessions()``): it finds session files,
-skips those already queued at the same content, serializes the rest (sanitizing on the way) and commits
-them to the outbox *before* anything is sent. :class:`SWGDBUploadManager` then drains the outbox in
+skips the pass when none changed since queued, assembles the play sessions of the changed ones (one play
+session may span many of the bot's files), serializes them (sanitizing on the way) and commits them to the
+outbox *before* anything is sent. :class:`SWGDBUploadManager` then drains the outbox in
 batches bounded by the server's limits, removing an entry only once the server confirmed it.
 """
 
@@ -25,7 +26,7 @@ from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.upload.design import UploadRecord
 from swgdb_bridge.upload.memory_queue import InMemoryQueue
 from swgdb_bridge.upload.outbox import FileRecord, NewItem, Outbox, QueuedItem, UploaderLock
-from swgdb_bridge.upload.prepare import changed_files, prepare_all
+from swgdb_bridge.upload.prepare import changed_files, changed_sessions, prepare_all
 
 log = logging.getLogger(__name__)
 
@@ -366,21 +367,33 @@ class SessionUploader:
         dry_run: bool,
         progress: Progress | None,
     ) -> None:
-        """Read and serialize new or changed files; commit their payloads and file records in chunks."""
+        """Assemble the sessions of new or changed files, serialize them, and commit payloads and file records
+        in chunks (each chunk's records go with its payloads; the rest once every session is queued)."""
+        from swgdb_bridge.assemble import session_files
+
         candidates, counts, errors = changed_files(outbox, files, since=since, force=force)
-        report.unchanged += counts["unchanged"]
         report.skipped_old += counts["skipped_old"]
         report.skipped_invalid += counts["skipped_invalid"]
         report.errors.extend(errors)
+        if not candidates:
+            report.unchanged += counts["unchanged"]
+            return
+        changes = changed_sessions(files, candidates)
+        report.unchanged += changes.unchanged
+        report.skipped_invalid += len(changes.errors)
+        report.errors.extend(changes.errors)
         items: list[NewItem] = []
         records: list[FileRecord] = []
-        prepared = prepare_all(candidates, self.config.sanitize_options, since, self.workers)
+        prepared = prepare_all(changes.sessions, self.config.sanitize_options, since, self.workers)
         for done, outcome in enumerate(prepared, 1):
+            if outcome.item is None:  # too old now, or an error: its files are read again on a later pass
+                for path in session_files(outcome.session):
+                    changes.records.pop(path, None)
             if outcome.too_old:
                 report.skipped_old += 1
             elif outcome.item is None:
                 report.skipped_invalid += 1
-                report.errors.append(outcome.error or f"{outcome.candidate.path}: not serialized")
+                report.errors.append(outcome.error or f"session {outcome.session.session_id}: not serialized")
             elif dry_run:
                 item = outcome.item
                 report.would_send.append(
@@ -393,11 +406,13 @@ class SessionUploader:
                 )
             else:
                 items.append(outcome.item)
-                records.append(FileRecord(str(outcome.candidate.path), outcome.candidate.sha256, 1))
+                records += [
+                    changes.records.pop(p) for p in session_files(outcome.session) if p in changes.records
+                ]
             if len(items) >= ENQUEUE_CHUNK:
                 outbox.enqueue(items, records)
                 items, records = [], []
             if progress:
-                progress("reading", done, len(candidates))
-        if items:
-            outbox.enqueue(items, records)
+                progress("reading", done, len(changes.sessions))
+        if not dry_run and (items or records or changes.records):
+            outbox.enqueue(items, records + list(changes.records.values()))

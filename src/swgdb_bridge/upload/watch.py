@@ -1,9 +1,9 @@
 """``swgdb-bridge watch``: upload new and grown session files while the bot runs.
 
 File events (watchdog) only wake the loop early; a periodic scan of sizes and mtimes is the ground
-truth, so the watcher also works where file events do not (network drives, inotify limits). A file is
-uploaded once it stopped changing for ``settle_seconds`` — a session still being written is sent when it
-pauses, and again (as ``updated``) when it grows. Every ``interval_seconds`` a full pass runs anyway, and
+truth, so the watcher also works where file events do not (network drives, inotify limits). A pass runs
+once a changed file stopped changing for ``settle_seconds`` — a session still being written is sent when it
+pauses, and again (as ``updated``) when it grows or a new file of it appears. Every ``interval_seconds`` a full pass runs anyway, and
 queued sessions are retried whenever their persisted backoff is due.
 """
 
@@ -52,6 +52,7 @@ class SessionWatcher:
         self._wake = threading.Event()
         self._sent: dict[Path, Signature] = {}  # signature of each file when last handed to the uploader
         self._seen: dict[Path, tuple[Signature, float]] = {}  # last signature seen, and since when
+        self._found: list[Path] = []  # every file of the last scan: a play session spans many of them
 
     def stop(self) -> None:
         self._stop.set()
@@ -124,7 +125,8 @@ class SessionWatcher:
         from swgdb_bridge.sources import discover_files
 
         ready = []
-        for path in discover_files(self.dirs):
+        self._found = discover_files(self.dirs)
+        for path in self._found:
             try:
                 stat = path.stat()
             except OSError:
@@ -139,7 +141,9 @@ class SessionWatcher:
         return ready
 
     def _upload(self, outbox: Outbox, files: list[Path]) -> None:
-        report = self.uploader.process(outbox, files)
+        """A pass over every file found (the uploader re-reads only when one changed): the bot's files of one
+        play session are assembled together, so a new or grown part re-sends its whole session."""
+        report = self.uploader.process(outbox, self._found)
         for path in files:
             self._sent[path] = self._seen[path][0]
         if self.on_report is not None:

@@ -1,20 +1,21 @@
 """Reading session files into index entries: the one place the viewer calls the pipeline's readers.
 
-A file is read, serialized exactly as the uploader would (so the summary's figures are the uploaded ones),
-and summarized. Any error the pipeline raises on purpose makes the file a *problem* (which file, why);
-it never stops the scan. Many files are spread over worker processes: parsing is CPU-bound.
+The MS11 bot scatters one play session over many files, so the folders are read together and assembled
+(``swgdb_bridge.assemble``); each session is serialized exactly as the uploader would (so the summary's
+figures are the uploaded ones) and summarized under its *head* file (``Session.source_path``: the first of
+its files). Every other file gets an entry too: a problem (which file, the format it was taken for, why),
+the bot's lifetime totals, a skipped non-session, or nothing (a part of a session headed elsewhere). Any
+error the pipeline raises on purpose makes a problem; it never stops the scan.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from swgdb_bridge.assemble import assemble_paths, session_files
 from swgdb_bridge.errors import BridgeError, SessionFileError
 from swgdb_bridge.model import Session
 from swgdb_bridge.sanitize.options import SanitizeOptions
@@ -22,17 +23,20 @@ from swgdb_bridge.viewer.index import IndexEntry, file_digest
 from swgdb_bridge.viewer.summary import search_texts, summarize
 
 if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing never needs them
+    from swgdb_bridge.assemble import AssemblyResult
     from swgdb_bridge.payload import SessionPayload
 
-# Below this many files a process pool (about a second to start its workers) costs more than it saves.
-POOL_THRESHOLD = 400
-CHUNK = 50
+
+def assemble(paths: list[str]) -> AssemblyResult:
+    return assemble_paths([Path(p) for p in paths])
 
 
-def load(path: str | Path) -> Session:
-    from swgdb_bridge.sources import read_session
-
-    return read_session(Path(path))
+def load(paths: list[str], head: str) -> Session | None:
+    """The session headed by ``head``, assembled from ``paths`` again (its files may have changed)."""
+    for session in assemble(paths).sessions:
+        if session.source_path is not None and os.path.abspath(session.source_path) == head:
+            return session
+    return None
 
 
 def payload_of(session: Session, options: SanitizeOptions) -> SessionPayload:
@@ -59,33 +63,41 @@ def problem_text(exc: Exception) -> str:
     return str(exc)
 
 
-def build_entry(path: str, options: SanitizeOptions) -> IndexEntry:
+def build_entries(paths: list[str], options: SanitizeOptions) -> Iterator[tuple[str, IndexEntry]]:
+    """One entry per file of ``paths`` (absolute), after assembling them all."""
+    entries = {path: _stamp(path) for path in paths}
+    result = assemble(paths)
+    placed = {str(p) for s in result.sessions for p in session_files(s)}
+    placed |= {str(u.part.path) for u in result.unplaced}
+    for problem in result.problems:
+        entries[str(problem.path)].problem = problem.reason
+    for totals in result.lifetime:
+        entries[str(totals.path)].lifetime = dict(totals.totals)
+    for path in result.retry:  # still being written: never "unchanged", so the next scan reads it again
+        entries[str(path)].size = -1
+    for path, entry in entries.items():
+        entry.not_session = path not in placed and entry.problem is None and entry.lifetime is None
+    for session in result.sessions:
+        head = os.path.abspath(session.source_path) if session.source_path is not None else None
+        if head in entries:
+            _summarize(entries[head], session, head, options)
+    yield from entries.items()
+
+
+def _stamp(path: str) -> IndexEntry:
+    """The file's size and mtime, taken before it is read (a file that grows meanwhile is read again)."""
     try:
         stat = os.stat(path)
-        digest = file_digest(path)
+        return IndexEntry(digest=file_digest(path), size=stat.st_size, mtime_ns=stat.st_mtime_ns)
     except OSError as exc:
         return IndexEntry(digest="", problem=problem_text(exc))
-    stamp = {"digest": digest, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _summarize(entry: IndexEntry, session: Session, head: str, options: SanitizeOptions) -> None:
     try:
-        session = load(path)
         payload = payload_of(session, options)
-    except (BridgeError, OSError) as exc:
-        return IndexEntry(**stamp, problem=problem_text(exc))
-    summary = summarize(session, payload, path, digest)
-    return IndexEntry(**stamp, summary=summary, texts=search_texts(session, summary))
-
-
-def build_entries(
-    paths: list[str], options: SanitizeOptions, workers: int | None = None
-) -> Iterator[tuple[str, IndexEntry]]:
-    """Entries for ``paths`` in order; by default over one process per core when there are many files."""
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 8) if len(paths) >= POOL_THRESHOLD else 1
-    job = partial(build_entry, options=options)
-    if workers < 2:
-        yield from ((path, job(path)) for path in paths)
+    except BridgeError as exc:
+        entry.problem = problem_text(exc)
         return
-    # spawn, not fork: the TUI scans from a process with threads, and fresh workers read the current
-    # environment (SWGDB_BRIDGE_HOME decides whose pseudonym key the serializer loads).
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from zip(paths, pool.map(job, paths, chunksize=CHUNK), strict=True)
+    entry.summary = summarize(session, payload, head, entry.digest)
+    entry.texts = search_texts(session, entry.summary)

@@ -1,8 +1,11 @@
-"""The viewer's summary index: SQLite in the app's data folder, one row per session file.
+"""The viewer's summary index: SQLite in the app's data folder, one row per file in the session folders.
 
-A row is keyed by the file's absolute path and remembers its size, mtime and SHA-256. A warm refresh only
-stat()s the files; a file whose size or mtime changed is hashed, and re-read only when its bytes changed
-(a ``touch`` costs a hash, not a parse). Rows of files that disappeared from the scanned folders are dropped.
+A row is keyed by the file's absolute path and remembers its size, mtime and SHA-256; a session's summary
+sits on the row of its head file (one play session spans many of the bot's files). A warm refresh only
+stat()s the files; a file whose size or mtime changed is hashed (a ``touch`` costs a hash, not a parse).
+When some file's bytes changed, or a file appeared or disappeared, the folders are read and assembled
+again, since any change may move a part from one session to another. Rows of files that disappeared from
+the scanned folders are dropped.
 Besides the summary, each row keeps the texts the search box looks through (local data, like the logs it
 came from), so a search never opens the session files either.
 """
@@ -25,7 +28,7 @@ from swgdb_bridge.viewer.errors import SearchPatternError
 from swgdb_bridge.viewer.summary import SessionSummary
 
 # Bump when what a row holds changes: every row is then rebuilt on the next scan.
-INDEX_VERSION = f"1/{__version__}"
+INDEX_VERSION = f"2/{__version__}"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,6 +42,11 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS texts (path TEXT NOT NULL, field TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS texts_path ON texts (path);
+CREATE TABLE IF NOT EXISTS outcomes (
+    path TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,    -- not_session (skipped quietly) or lifetime (the bot's cumulative totals)
+    data BLOB              -- orjson of the lifetime totals
+);
 CREATE TABLE IF NOT EXISTS discoveries (roots TEXT PRIMARY KEY, stamps BLOB NOT NULL, files BLOB NOT NULL);
 """
 
@@ -55,6 +63,8 @@ class IndexEntry:
     summary: SessionSummary | None = None
     texts: list[tuple[str, str]] = field(default_factory=list)
     problem: str | None = None
+    lifetime: dict[str, object] | None = None  # cumulative totals with no times (session_state.json)
+    not_session: bool = False  # valid JSON of no session shape: counted, not a problem
 
 
 @dataclass(slots=True)
@@ -121,6 +131,7 @@ class SummaryIndex:
         with self._db:
             self._db.execute("DELETE FROM files")
             self._db.execute("DELETE FROM texts")
+            self._db.execute("DELETE FROM outcomes")
             self._db.execute("DELETE FROM discoveries")
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
 
@@ -156,6 +167,9 @@ class SummaryIndex:
             self._db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", touched)
             self._delete(gone)
         report.dropped = len(gone)
+        if stale or gone:  # one change may move parts between sessions: assemble the folders again
+            report.unchanged = 0
+            stale = sorted(seen)
         report.read = self._rebuild(stale, build, progress)
         return report
 
@@ -163,6 +177,7 @@ class SummaryIndex:
         rows = [(p,) for p in paths]
         self._db.executemany("DELETE FROM files WHERE path = ?", rows)
         self._db.executemany("DELETE FROM texts WHERE path = ?", rows)
+        self._db.executemany("DELETE FROM outcomes WHERE path = ?", rows)
 
     def _rebuild(self, paths: list[str], build: Builder, progress: Progress | None) -> int:
         """Re-read ``paths`` and store what came out, committing in batches so a crash loses little."""
@@ -191,6 +206,10 @@ class SummaryIndex:
                 self._db.executemany(
                     "INSERT INTO texts VALUES (?, ?, ?)", [(path, f, t) for f, t in entry.texts]
                 )
+                if entry.lifetime is not None or entry.not_session:
+                    kind = "lifetime" if entry.lifetime is not None else "not_session"
+                    data = orjson.dumps(entry.lifetime) if entry.lifetime is not None else None
+                    self._db.execute("INSERT INTO outcomes VALUES (?, ?, ?)", (path, kind, data))
 
     def remembered_files(self, roots: list[str]) -> tuple[list[str], list[tuple[str, int]]] | None:
         """The files last discovered under ``roots`` and the folder stamps taken then (see ``discovery``)."""
@@ -215,6 +234,16 @@ class SummaryIndex:
         """Files among ``paths`` that could not be read, and why."""
         rows = self._db.execute("SELECT path, problem FROM files WHERE problem IS NOT NULL ORDER BY path")
         return [Problem(path, reason) for path, reason in rows if path in paths]
+
+    def not_sessions(self, paths: set[str]) -> int:
+        """How many files among ``paths`` are valid JSON of no session shape (skipped quietly)."""
+        rows = self._db.execute("SELECT path FROM outcomes WHERE kind = 'not_session'")
+        return sum(1 for (path,) in rows if path in paths)
+
+    def lifetime(self, paths: set[str]) -> list[tuple[str, dict[str, object]]]:
+        """The bot's cumulative totals (path, totals) among ``paths``: shown, never a session."""
+        rows = self._db.execute("SELECT path, data FROM outcomes WHERE kind = 'lifetime' ORDER BY path")
+        return [(path, orjson.loads(data)) for path, data in rows if path in paths]
 
     def search(self, paths: set[str], text: str, regex: bool) -> list[tuple[str, str, str]]:
         """(path, field, text) rows whose text contains ``text`` (case-insensitive) or matches the regex."""

@@ -69,6 +69,26 @@ def listing_view(data: dict[str, Any]) -> Iterator[RenderableType]:
     yield sessions_table(data["sessions"])
     if data["problems"]:
         yield problems_table(data["problems"])
+    for entry in data.get("lifetime", []):
+        yield lifetime_table(entry)
+    if data.get("not_sessions"):
+        yield Text(f"{data['not_sessions']} other JSON file(s) are not session logs: skipped", style="dim")
+
+
+def lifetime_table(entry: dict[str, Any]) -> Table:
+    """The bot's cumulative totals: shown for the user's information, never a session, never uploaded."""
+    table = Table(
+        title=Text(f"Bot lifetime totals ({visible(entry['path'])}, not uploaded)"), title_justify="left"
+    )
+    table.add_column("counter")
+    table.add_column("value", justify="right")
+    for name, value in entry["totals"].items():
+        if isinstance(value, dict):
+            for key, number in value.items():
+                table.add_row(_m(f"{name}: {key}"), _num(number))
+        else:
+            table.add_row(_m(name), _num(value))
+    return table
 
 
 def search_view(results: list[dict[str, Any]], text: str) -> Iterator[RenderableType]:
@@ -84,9 +104,10 @@ def problems_table(problems: list[dict[str, str]]) -> Table:
         title=f"Files that could not be read ({len(problems)})", title_justify="left", title_style="red"
     )
     table.add_column("file")
+    table.add_column("read as")
     table.add_column("why")
     for problem in problems:
-        table.add_row(_m(problem["path"]), _m(problem["reason"]))
+        table.add_row(_m(problem["path"]), _m(problem.get("format", "unknown")), _m(problem["reason"]))
     return table
 
 

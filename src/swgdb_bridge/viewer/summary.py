@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from swgdb_bridge.assemble import session_files
 from swgdb_bridge.model import Session
 
 if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing never needs them
@@ -39,8 +40,10 @@ class SessionSummary:
     afk_periods: int
     total_events: int
     file_digest: str
-    # Non-fatal problems the reader reported for this file (``Session.extra["warnings"]``: a skipped line).
+    # Non-fatal problems the readers reported (a skipped line; files that disagree, bot bugs worked around).
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    # Every file the session was read from (an assembled session spans many of the bot's files).
+    sources: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def problem_count(self) -> int:
@@ -52,7 +55,7 @@ class SessionSummary:
         data = {name: getattr(self, name) for name in _FIELDS}
         data["start"] = self.start.isoformat()
         data["end"] = self.end.isoformat()
-        for name in ("planets", "cities", "warnings"):
+        for name in ("planets", "cities", "warnings", "sources"):
             data[name] = list(data[name])
         return data
 
@@ -61,7 +64,7 @@ class SessionSummary:
         values = {name: data[name] for name in _FIELDS}
         values["start"] = datetime.fromisoformat(values["start"])
         values["end"] = datetime.fromisoformat(values["end"])
-        for name in ("planets", "cities", "warnings"):
+        for name in ("planets", "cities", "warnings", "sources"):
             values[name] = tuple(values[name])
         return cls(**values)
 
@@ -93,7 +96,10 @@ def summarize(session: Session, payload: SessionPayload, path: str, file_digest:
         afk_periods=len(session.afk_periods),
         total_events=payload.event_data.total_events,
         file_digest=file_digest,
-        warnings=tuple(str(w) for w in session.extra.get("warnings", ())),
+        warnings=tuple(
+            dict.fromkeys(str(w) for w in [*session.extra.get("warnings", ()), *session.warnings])
+        ),
+        sources=tuple(str(p) for p in session_files(session)),
     )
 
 

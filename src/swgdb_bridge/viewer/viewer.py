@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from swgdb_bridge import paths
+from swgdb_bridge.assemble import session_files
 from swgdb_bridge.errors import BridgeError, SessionFileError
+from swgdb_bridge.model import Session
 from swgdb_bridge.upload import design
 from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.viewer import build, detail, discovery, export, preview, upload_state
@@ -56,6 +58,14 @@ def _dirs(session_dirs: DirArg, config: UploadConfig) -> list[str]:
     else:
         chosen = session_dirs
     return [os.path.abspath(d) for d in chosen]
+
+
+def _format_and_reason(reason: str) -> dict[str, str]:
+    """``read as step_log: truncated JSON ...`` → the format the file was taken for, and the reason."""
+    if reason.startswith("read as ") and ": " in reason:
+        head, rest = reason.split(": ", 1)
+        return {"format": head.removeprefix("read as "), "reason": rest}
+    return {"format": "unknown", "reason": reason}
 
 
 class SessionLogViewer:
@@ -128,9 +138,26 @@ class SessionLogViewer:
 
     @_one_at_a_time
     def problems(self) -> list[dict[str, str]]:
-        """Files that could not be read: which file and why."""
+        """Files that could not be read: which file, the format it was taken for, and why."""
         self._fresh()
-        return [{"path": p.path, "reason": p.reason} for p in self._index.problems(self._files)]
+        return [{"path": p.path, **_format_and_reason(p.reason)} for p in self._index.problems(self._files)]
+
+    def not_sessions(self) -> int:
+        """How many files in the folders are JSON of no session shape (the bot's configs, reports)."""
+        self._fresh()
+        return self._index.not_sessions(self._files)
+
+    def lifetime(self) -> list[dict[str, Any]]:
+        """The bot's cumulative totals (``session_state.json``): shown here, never a session, never uploaded."""
+        self._fresh()
+        return [{"path": path, "totals": totals} for path, totals in self._index.lifetime(self._files)]
+
+    def _session(self, summary: SessionSummary) -> Session:
+        """The whole session of a summary, assembled again from the folders' files."""
+        session = build.load(sorted(self._files), summary.path)
+        if session is None:  # the files changed since the scan: the next scan lists what is there now
+            raise UnknownSessionError(summary.session_id, [])
+        return session
 
     def _find(self, session_id: str) -> SessionSummary:
         """By session id (or by file path); unknown ids raise with the closest known ids."""
@@ -183,7 +210,7 @@ class SessionLogViewer:
     def view_session(self, session_id: str) -> dict[str, Any]:
         """The whole session, in sections, with the sanitization preview."""
         summary = self._find(session_id)
-        session = build.load(summary.path)
+        session = self._session(summary)
         options = self.config.sanitize_options
         payload = build.payload_of(session, options)
         sanitized, counts = build.sanitized(session, options)
@@ -237,17 +264,21 @@ class SessionLogViewer:
     def queue_session(self, session_id: str) -> str:
         """Put the sanitized payload of one session into the uploader's outbox; returns its upload state.
 
-        The file is recorded in the upload history at its current digest, as the uploader does, so
+        Its files are recorded in the upload history at their current digests, as the uploader does, so
         ``swgdb-bridge upload`` sends it once and does not queue it again.
         """
         from swgdb_bridge.upload.outbox import FileRecord, Outbox
         from swgdb_bridge.upload.prepare import payload_item
 
         summary = self._find(session_id)
-        digest = file_digest(summary.path)
-        payload = build.payload_of(build.load(summary.path), self.config.sanitize_options)
+        session = self._session(summary)
+        payload = build.payload_of(session, self.config.sanitize_options)
+        records = [
+            FileRecord(str(path), file_digest(path), int(str(path) == summary.path))
+            for path in session_files(session)
+        ]
         with Outbox() as box:
-            box.enqueue([payload_item(payload, summary.path)], files=[FileRecord(summary.path, digest, 1)])
+            box.enqueue([payload_item(payload, summary.path)], files=records)
         return upload_state.states_of([summary])[summary.path]
 
     @_one_at_a_time

@@ -137,6 +137,7 @@ class SessionDetailPage(Page):
     metrics: list[tuple[str, str]]
     sanitization: list[tuple[str, int]]
     sanitization_note: str
+    bot: present.BotFacts
 
 
 # -- the pages -------------------------------------------------------------------------------------------
@@ -229,6 +230,7 @@ def session(queries: DashboardQueries, user: DashboardUser, session_id: str) -> 
         metrics=present.performance_rows(doc),
         sanitization=sanitization,
         sanitization_note=note,
+        bot=present.bot_facts(doc),
     )
 
 

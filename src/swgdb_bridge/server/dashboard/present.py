@@ -198,3 +198,52 @@ def sanitization_summary(document: dict[str, Any]) -> tuple[list[tuple[str, int]
         return counts, "Sanitization was not applied to this session before upload."
     removed = sum(value for _key, value in counts)
     return counts, f"Sanitization was applied: {removed:,} item(s) were removed or replaced before upload."
+
+
+# Bounds on what the session page lists of the bot's facts: a stored document may hold thousands.
+MAX_FACT_ROWS = 50
+MAX_SOURCE_ROWS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class BotFacts:
+    """What a session assembled from the MS11 bot's files adds: kills, heroic loot, the credit curve, and
+    the files it was built from (names only) with the warnings the assembler left."""
+
+    kills: list[tuple[str, float]]
+    loot: list[dict[str, Any]]
+    curve: list[tuple[str, str]]
+    sources: list[dict[str, Any]]
+    warnings: list[str]
+    more_kills: int = 0
+    more_loot: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.kills or self.loot or self.sources or self.warnings)
+
+
+def bot_facts(doc: dict[str, Any]) -> BotFacts:
+    events, metadata = doc.get("event_data", {}), doc.get("metadata", {})
+    kills = ranked(events.get("kills_by_creature"))
+    loot = list(events.get("heroic_loot") or [])
+    sources = list(metadata.get("sources") or [])
+    return BotFacts(
+        kills=kills[:MAX_FACT_ROWS],
+        loot=loot[:MAX_FACT_ROWS],
+        curve=credit_curve(doc) if sources else [],
+        sources=sources[:MAX_SOURCE_ROWS],
+        warnings=list(metadata.get("warnings") or [])[:MAX_FACT_ROWS],
+        more_kills=max(0, len(kills) - MAX_FACT_ROWS),
+        more_loot=max(0, len(loot) - MAX_FACT_ROWS),
+    )
+
+
+def credit_curve(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """The wallet over time (time, balance), thinned evenly to at most ``MAX_FACT_ROWS`` readings (the first
+    and last always kept)."""
+    points = list(doc.get("credit_data", {}).get("balance_history") or [])
+    if len(points) > MAX_FACT_ROWS:
+        step = (len(points) - 1) / (MAX_FACT_ROWS - 1)
+        points = [points[round(i * step)] for i in range(MAX_FACT_ROWS)]
+    return [(when(p.get("timestamp")), number(p.get("balance"))) for p in points]

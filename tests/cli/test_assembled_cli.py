@@ -1,0 +1,100 @@
+"""``logs --dir`` and ``preview --dir`` on what the MS11 bot really wrote: one play session per tree, with the
+facts fed to the bot (``WRITERS.json``), and no other player's name or chat line in any preview."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from swgdb_bridge.cli import app
+
+TREES = ("current-1236842", "legacy-be1136b")
+QUESTS = ["Clear the Tusken Camp", "Deliver Vaporator Parts"]
+CHAT_WORDS = ("watching u farm", "tip 500cr", "guild meeting")
+
+
+def run(*args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output + result.stderr
+    return json.loads(result.stdout)
+
+
+def private_strings(ms11_real: Path, chat_text: bool) -> list[str]:
+    """Other players' names and the Discord id from the truth file; their chat lines too if ``chat_text``."""
+    found: list[str] = []
+    for entry in json.loads((ms11_real / "WRITERS.json").read_text()):
+        fed = entry["fed"]
+        chat = fed.get("chat")
+        if isinstance(chat, list):
+            found += [line[1] for line in chat] + ([line[2] for line in chat] if chat_text else [])
+        if fed.get("discord_id"):
+            found.append(fed["discord_id"])
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("tree", TREES)
+def test_logs_lists_the_one_play_session_with_the_facts_fed(ms11_real: Path, tree: str) -> None:
+    data = run("logs", "--dir", str(ms11_real / tree), "--list", "--json")
+    assert data["problems"] == [] and data["not_sessions"] == 0
+    (row,) = data["sessions"]
+    assert (row["start"], row["end"]) == ("2025-08-09T19:00:00+00:00", "2025-08-09T21:15:00+00:00")
+    assert (row["duration_minutes"], row["xp"], row["credits"]) == (135, 6450, 4785)
+    assert row["planets"] == ["Tatooine", "Naboo"]
+    assert set(row["sources"]) == {str(p) for p in (ms11_real / tree).rglob("*.json")} - {
+        str(ms11_real / tree / "session_state.json")
+    }
+    if tree == "current-1236842":
+        assert row["character"] == "Kaelen Vorr" and row["quests"] == 2
+        assert data["lifetime"] == []
+    else:  # the legacy writers know no character, and session_state.json is lifetime totals, not a session
+        assert row["character"] is None
+        (lifetime,) = data["lifetime"]
+        assert lifetime["totals"]["mob_counts"]["womp rat"] == 6
+
+
+@pytest.mark.parametrize("tree", TREES)
+def test_preview_dir_shows_each_payload_with_the_bots_facts(ms11_real: Path, tree: str) -> None:
+    data = run("preview", "--dir", str(ms11_real / tree), "--json")
+    assert data["problems"] == []
+    (doc,) = data["sessions"]
+    assert doc["session_id"] == "ms11_20250809_190000" and doc["duration_minutes"] == 135
+    assert doc["xp_data"]["total_xp_gained"] == 6450
+    assert doc["credit_data"]["total_credits_gained"] == 4785
+    assert doc["location_data"]["unique_planets"] == ["Tatooine", "Naboo"]
+    assert sum(doc["event_data"]["kills_by_creature"].values()) == 15
+    balances = doc["credit_data"]["balance_history"]
+    assert (balances[0]["balance"], balances[-1]["balance"]) == (125000, 129785)
+    files = [s["file"] for s in doc["metadata"]["sources"]]
+    assert files and all("/" not in f and "\\" not in f for f in files)  # names only, never a folder
+    if tree == "current-1236842":
+        assert doc["character_name"] == "Kaelen Vorr"
+        assert [q["quest_name"] for q in doc["quest_data"]["quest_events"]] == QUESTS
+        assert sum(doc["xp_data"]["skill_breakdown"].values()) == 6450
+        assert {i["item"] for i in doc["event_data"]["heroic_loot"]} == {
+            "IG-88 Binary Brain",
+            "Advanced Circuit Board",
+            "Nightsister Spear",
+        }
+        assert doc["metadata"]["warnings"]  # free text: reduced to its category before it leaves
+
+
+@pytest.mark.parametrize("tree", TREES)
+@pytest.mark.parametrize("communications", ["--no-include-communications", "--include-communications"])
+def test_no_private_string_in_any_preview(ms11_real: Path, tree: str, communications: str) -> None:
+    result = CliRunner().invoke(app, ["preview", "--dir", str(ms11_real / tree), "--json", communications])
+    assert result.exit_code == 0, result.output
+    default = communications == "--no-include-communications"  # with it, chat text is the user's choice
+    secrets = private_strings(ms11_real, chat_text=default)
+    assert {"Zorvath", "Kelindra", "Tirra Dane", "284917563021457408"} <= set(secrets)
+    leaked = [s for s in secrets if s in result.stdout]
+    leaked += [w for w in CHAT_WORDS if default and w in result.stdout]
+    assert leaked == []
+
+
+def test_preview_wants_a_file_or_a_folder() -> None:
+    result = CliRunner().invoke(app, ["preview"])
+    assert result.exit_code == 2 and "give a session FILE or --dir ROOT" in result.output
