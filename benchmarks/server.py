@@ -9,7 +9,9 @@
 
 Cases per database: one session per request ("single") and 100 per request ("batch"), next to the server's
 floor: the same number of *unsigned* POSTs of the same bytes to a no-op route that only this benchmark mounts
-(same app, middleware and uvicorn; no verification, parsing or storage). Every client is its own user with
+(same app, middleware and uvicorn; no verification, parsing or storage). "server CPU ms/request" is the
+process's CPU time less the client threads' own (so SQLite's work counts, a PostgreSQL server's does not):
+compare it with the no-op row of the same run, since the shared machine's load moves the absolute figures. Every client is its own user with
 its own HTTP connection; every session id is new, so every upload really creates a row. The server runs
 in-process (uvicorn on a thread, our runner) on loopback, so client and server share the 2 cores.
 Not a test: the figures go to BENCHMARKS.md ("## server").
@@ -60,6 +62,8 @@ class Result:
     sessions: int
     seconds: float
     latencies: list[float]
+    server_cpu: float | None = None
+    """Seconds of CPU the server spent on the run (all its threads, not the client threads'), if measured."""
 
     def row(self) -> str:
         cuts = (
@@ -71,8 +75,13 @@ class Result:
         unit = "sessions" if self.sessions else "requests"
         return (
             f"| {self.database} | {self.case} | {self.clients} | {self.requests:,} | {self.seconds:.2f} | "
-            f"{rate:,.0f} {unit}/s | {cuts[49] * 1000:.1f} | {cuts[98] * 1000:.1f} |"
+            f"{rate:,.0f} {unit}/s | {cuts[49] * 1000:.1f} | {cuts[98] * 1000:.1f} |{self._cpu_cell()}"
         )
+
+    def _cpu_cell(self) -> str:
+        if self.server_cpu is None:
+            return ""
+        return f" {self.server_cpu * 1000 / self.requests:.2f} |"
 
 
 class Bench:
@@ -99,6 +108,7 @@ class Bench:
         self.runs += 1
         per_client = requests // clients
         latencies: list[float] = []
+        client_cpu: list[float] = []
         lock = threading.Lock()
         start = threading.Barrier(clients + 1)
 
@@ -110,23 +120,29 @@ class Bench:
             with httpx.Client(base_url=self.served.url, timeout=120) as http:
                 _expect(http.get("/v1/info"), 200)  # open the connection before the clock starts
                 start.wait()
+                cpu_began = time.thread_time()
                 for body in bodies:
                     began = time.perf_counter()
                     send(http, body)
                     mine.append(time.perf_counter() - began)
+                cpu = time.thread_time() - cpu_began
             with lock:
                 latencies.extend(mine)
+                client_cpu.append(cpu)
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
         for thread in threads:
             thread.start()
         start.wait()
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         for thread in threads:
             thread.join()
         seconds = time.perf_counter() - began
+        server_cpu = time.process_time() - cpu_began - sum(client_cpu)
         sessions = {"single": 1, "batch": BATCH, "noop": 0}[case] * per_client * clients
-        return Result(self.label, case, clients, per_client * clients, sessions, seconds, latencies)
+        return Result(
+            self.label, case, clients, per_client * clients, sessions, seconds, latencies, server_cpu
+        )
 
     @staticmethod
     def _body(case: str, prefix: str) -> bytes:
@@ -265,9 +281,15 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _load_average() -> str:
+    """The machine's 1/5/15-minute load: the 2 cores are shared, so every figure needs it beside it."""
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def run_workers_mode(args: argparse.Namespace) -> None:
     counts = [int(n) for n in args.workers.split(",")]
     single, batch = (192, 32) if args.quick else (960, 96)
+    print(f"load average {_load_average()}")
     print(
         "| server | case | clients | requests | wall s | throughput | p50 ms | p99 ms | server CPU ms/request |"
     )
@@ -301,8 +323,11 @@ def main() -> None:
         run_workers_mode(args)
         return
     single, batch = (192, 32) if args.quick else (960, 96)
-    print("| database | case | clients | requests | wall s | throughput | p50 ms | p99 ms |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print(f"load average {_load_average()}")
+    print(
+        "| database | case | clients | requests | wall s | throughput | p50 ms | p99 ms | server CPU ms/request |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     with databases(args) as targets:
         for label, url in targets:
             bench = Bench(url, label)
@@ -312,6 +337,7 @@ def main() -> None:
                         print(bench.run(case, clients, requests).row(), flush=True)
             finally:
                 bench.close()
+    print(f"load average {_load_average()}")
 
 
 if __name__ == "__main__":

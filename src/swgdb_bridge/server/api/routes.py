@@ -1,5 +1,9 @@
 """The ``/v1`` endpoints. Handlers are thin: verify (dependency) → decode → validate → one storage call.
 
+Uploads spend their claim (nonce, rate-limit hit) in the transaction that stores their sessions. A request
+refused before it gets there (bad JSON, invalid payload) still spends its claim, in a transaction of its
+own, so every signed request costs its nonce and one hit exactly once, whatever the answer.
+
 Bodies are never declared as FastAPI body parameters: FastAPI would read and parse them before any
 dependency runs, i.e. before the signature and size checks. The request schemas are added to the
 OpenAPI document by hand instead (see :mod:`swgdb_bridge.server.api.openapi`).
@@ -27,11 +31,18 @@ from swgdb_bridge.protocol import VERSION
 from swgdb_bridge.server.api.body import check_json_budget, decode_body, parse_json
 from swgdb_bridge.server.api.errors import ApiProblem, invalid_payload
 from swgdb_bridge.server.api.openapi import SIGNED_HEADER_PARAMETERS, json_request_body
-from swgdb_bridge.server.api.verify import ClientAddressLimit, VerifiedRequest, Verifier
+from swgdb_bridge.server.api.verify import (
+    ClientAddressLimit,
+    VerifiedRequest,
+    Verifier,
+    admitted,
+    rate_limit_headers,
+)
+from swgdb_bridge.server.db.storage import NewSession, new_session
 from swgdb_bridge.server.settings import ServerSettings
 
 if TYPE_CHECKING:
-    from swgdb_bridge.server.db.storage import Storage
+    from swgdb_bridge.server.db.storage import RateLimitDecision, Storage
 
 
 class FieldProblem(BaseModel):
@@ -132,14 +143,67 @@ class Ingest:
         check_json_budget(body, self.settings.max_json_values)
         return parse_json(body)
 
-    def one(self, user_hash: str, document: Any) -> UploadResult:
-        return self._store(user_hash, self._validated(document, "The session payload"))
+    def one(self, request: VerifiedRequest) -> tuple[UploadResult, "RateLimitDecision"]:
+        try:
+            session = self._prepared(self.document(request), "The session payload")
+        except ApiProblem:
+            self._spend(request)
+            raise
+        try:
+            admission, statuses = self.storage.admit(request.claim, [session])
+        except (
+            DataError
+        ) as exc:  # SQL "data exception": a value the column cannot hold, i.e. the client's data
+            self._spend(request)
+            raise _unstorable(session.session_id, exc) from None
+        decision = admitted(admission, self.settings, request.request_id)
+        return UploadResult(
+            session_id=session.session_id, status=statuses[0], digest=session.digest
+        ), decision
 
-    def batch(self, user_hash: str, document: Any) -> BatchResult:
-        items = self._batch_items(document)
-        return BatchResult(
-            results=[self._batch_item(user_hash, index, item) for index, item in enumerate(items)]
-        )
+    def batch(self, request: VerifiedRequest) -> tuple[BatchResult, "RateLimitDecision"]:
+        try:
+            items = self._batch_items(self.document(request))
+        except ApiProblem:
+            self._spend(request)
+            raise
+        results: list[BatchItem | None] = []
+        valid: list[tuple[int, NewSession]] = []
+        for index, item in enumerate(items):
+            try:
+                valid.append((index, self._prepared(item, f"Session {index} of the batch")))
+                results.append(None)
+            except ApiProblem as problem:
+                results.append(_rejected(index, _claimed_id(item), problem))
+        sessions = [session for _, session in valid]
+        try:
+            admission, statuses = self.storage.admit(request.claim, sessions)
+            decision = admitted(admission, self.settings, request.request_id)
+            outcomes: list[BatchItem | str] = list(statuses)
+        except DataError:  # some session cannot be stored: find which, one transaction each
+            decision = self._spend(request)
+            outcomes = [self._store_alone(request, index, session) for index, session in valid]
+        for (index, session), outcome in zip(valid, outcomes, strict=True):
+            results[index] = (
+                outcome
+                if isinstance(outcome, BatchItem)
+                else BatchItem(
+                    index=index, session_id=session.session_id, status=outcome, digest=session.digest
+                )
+            )
+        return BatchResult(results=[item for item in results if item is not None]), decision
+
+    def _spend(self, request: VerifiedRequest) -> "RateLimitDecision":
+        """Spend the claim of a request that stores nothing; a replay or a user over budget is refused."""
+        admission, _ = self.storage.admit(request.claim)
+        return admitted(admission, self.settings, request.request_id)
+
+    def _store_alone(self, request: VerifiedRequest, index: int, session: NewSession) -> BatchItem | str:
+        try:
+            [status] = self.storage.store_sessions(request.user_hash, [session], request.claim.now)
+        except DataError as exc:
+            return _rejected(index, session.session_id, _unstorable(session.session_id, exc))
+        return status
 
     def _batch_items(self, document: Any) -> list[Any]:
         if (
@@ -165,38 +229,23 @@ class Ingest:
             )
         return items
 
-    def _batch_item(self, user_hash: str, index: int, item: Any) -> BatchItem:
+    def _prepared(self, document: Any, what: str) -> NewSession:
+        """The payload model's checks (its bounds keep every number within what the database can sum),
+        then the row; the digest is the server's own, never the client's claim."""
         try:
-            result = self._store(user_hash, self._validated(item, f"Session {index} of the batch"))
-        except ApiProblem as problem:
-            error = ErrorBody(error=problem.code, message=problem.message, fields=problem.fields)
-            return BatchItem(index=index, session_id=_claimed_id(item), status="rejected", error=error)
-        return BatchItem(
-            index=index, session_id=result.session_id, status=result.status, digest=result.digest
-        )
-
-    def _validated(self, document: Any, what: str) -> SessionPayload:
-        """The payload model's checks; its bounds keep every number within what the database can sum."""
-        try:
-            return SessionPayload.model_validate(document)
+            payload = SessionPayload.model_validate(document)
         except ValidationError as exc:
             raise invalid_payload(exc, what, self.settings.max_error_fields) from None
-
-    def _store(self, user_hash: str, payload: SessionPayload) -> UploadResult:
-        """Keyed by (user, session_id); the digest is the server's own, never the client's claim."""
-        document = payload.to_document()
-        digest = content_digest(document)
+        stored = payload.to_document()
         try:
-            result = self.storage.upsert_session(
-                user_hash, payload.session_id, digest, document, self.settings.utcnow()
-            )
+            return new_session(payload.session_id, content_digest(stored), stored)
         except ValueError as exc:  # storage's "valid but cannot be kept" (its message names the field)
             raise ApiProblem(422, "unstorable_session", str(exc)) from None
-        except (
-            DataError
-        ) as exc:  # SQL "data exception": a value the column cannot hold, i.e. the client's data
-            raise _unstorable(payload.session_id, exc) from None
-        return UploadResult(session_id=payload.session_id, status=result.status, digest=digest)
+
+
+def _rejected(index: int, session_id: str | None, problem: ApiProblem) -> BatchItem:
+    error = ErrorBody(error=problem.code, message=problem.message, fields=problem.fields)
+    return BatchItem(index=index, session_id=session_id, status="rejected", error=error)
 
 
 def _unstorable(session_id: str, exc: DataError) -> ApiProblem:
@@ -225,6 +274,7 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
     """All ``/v1`` routes, closed over one storage and one settings object."""
     router = APIRouter()
     verified = Depends(Verifier(storage, settings))
+    ingesting = Depends(Verifier(storage, settings, admit=False))  # Ingest spends the claim as it stores
     validate_budget = Depends(
         ClientAddressLimit(storage, settings, "validate-ip", settings.validate_per_ip_requests)
     )
@@ -264,12 +314,10 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
             {200: {"model": UploadResult, "description": "Already stored: unchanged, or updated"}},
         ),
     )
-    async def upload(request: Annotated[VerifiedRequest, verified], response: Response) -> UploadResult:
-        def work() -> UploadResult:
-            return ingest.one(request.user_hash, ingest.document(request))
-
-        result = await run_in_threadpool(work)
+    async def upload(request: Annotated[VerifiedRequest, ingesting], response: Response) -> UploadResult:
+        result, decision = await run_in_threadpool(ingest.one, request)
         response.status_code = 201 if result.status == "created" else 200
+        response.headers.update(rate_limit_headers(decision, settings.rate_limit_window_seconds))
         return result
 
     @router.post(
@@ -278,8 +326,10 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
         response_model_exclude_none=True,
         **signed_route("Upload several sessions; each item succeeds or fails on its own", "BatchUpload"),
     )
-    async def batch_upload(request: Annotated[VerifiedRequest, verified]) -> BatchResult:
-        return await run_in_threadpool(lambda: ingest.batch(request.user_hash, ingest.document(request)))
+    async def batch_upload(request: Annotated[VerifiedRequest, ingesting], response: Response) -> BatchResult:
+        result, decision = await run_in_threadpool(ingest.batch, request)
+        response.headers.update(rate_limit_headers(decision, settings.rate_limit_window_seconds))
+        return result
 
     @router.get(
         "/sessions/{session_id}/status",

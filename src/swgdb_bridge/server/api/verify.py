@@ -11,6 +11,14 @@ Order matters and is part of the contract (docs/protocol.md):
    seen before is a replay;
 6. the user's rate limit is charged last, so forged or replayed requests cannot spend a victim's budget.
 
+Steps 5 and 6 are one database transaction (:meth:`Storage.admit`). The upload routes take them over
+(``Verifier(admit=False)``): they validate the payload first and then spend the claim and store the
+sessions in that same transaction, so an upload costs one transaction, not three.
+
+Keys come from the worker's :class:`~swgdb_bridge.server.db.keys.KeyCache` when it has a fresh entry; a
+signature that fails against cached keys is checked again against the database's, so a key issued a moment
+ago (rotation, pairing) works at once, and failures cost the same steps for known and unknown users.
+
 Nothing here parses JSON: that happens after, on bytes already proven to be the ones that were signed.
 """
 
@@ -18,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,21 +44,28 @@ from swgdb_bridge.protocol import (
 )
 from swgdb_bridge.server.api.body import content_encoding, read_capped
 from swgdb_bridge.server.api.errors import ApiProblem, unauthorized
+from swgdb_bridge.server.db.storage import RequestClaim
 from swgdb_bridge.server.settings import ServerSettings, at
 
 if TYPE_CHECKING:
-    from swgdb_bridge.server.db.storage import RateLimitDecision, Storage
+    from swgdb_bridge.server.db.storage import Admission, RateLimitDecision, Storage
 
 log = logging.getLogger("swgdb_bridge.server")
 
 
 @dataclass(frozen=True, slots=True)
 class VerifiedRequest:
-    """A request whose sender and raw bytes are proven; ``body`` is still encoded as sent."""
+    """A request whose sender and raw bytes are proven; ``body`` is still encoded as sent.
+
+    ``claim`` is what the request spends; it is already spent unless the verifier was made with
+    ``admit=False``, in which case the route must pass it to :meth:`Storage.admit` itself.
+    """
 
     user_hash: str
     body: bytes
     content_encoding: str
+    claim: RequestClaim
+    request_id: Any
 
 
 def signed_target(request: Request) -> str:
@@ -74,6 +90,16 @@ def rate_limit_headers(decision: RateLimitDecision, window_seconds: int) -> dict
     }
 
 
+def admitted(admission: Admission, settings: ServerSettings, request_id: Any) -> RateLimitDecision:
+    """The rate-limit decision of an admitted claim; a replay is refused (401), a user over budget 429."""
+    if admission.decision is None:
+        log.info("request %s refused: %s", request_id, "nonce already used (replay)")
+        raise unauthorized()
+    if not admission.decision.allowed:
+        raise rate_limited(admission.decision, settings.rate_limit_window_seconds, "user")
+    return admission.decision
+
+
 def rate_limited(decision: RateLimitDecision, window_seconds: int, who: str) -> ApiProblem:
     retry_after = max(int(decision.reset_seconds), 1)
     return ApiProblem(
@@ -88,9 +114,10 @@ def rate_limited(decision: RateLimitDecision, window_seconds: int, who: str) -> 
 class Verifier:
     """FastAPI dependency that authenticates a signed request; see the module docstring for the order."""
 
-    def __init__(self, storage: Storage, settings: ServerSettings) -> None:
+    def __init__(self, storage: Storage, settings: ServerSettings, *, admit: bool = True) -> None:
         self.storage = storage
         self.settings = settings
+        self.admit = admit
         # Stands in for an unknown user's key: same work, certain mismatch, nothing to learn from timing.
         self._decoy_keys = [secrets.token_urlsafe(32)]
 
@@ -108,10 +135,24 @@ class Verifier:
             check_body(headers, body)
         except SignatureRejected as exc:
             raise self._refuse(request, exc.reason) from None
-        await self._claim_nonce(request, headers)
-        decision = await self._charge(headers.user_hash)
-        response.headers.update(rate_limit_headers(decision, self.settings.rate_limit_window_seconds))
-        return VerifiedRequest(headers.user_hash, body, encoding)
+        claim = self._claim(headers)
+        if self.admit:
+            admission, _ = await run_in_threadpool(self.storage.admit, claim)
+            decision = admitted(admission, self.settings, _request_id(request))
+            response.headers.update(rate_limit_headers(decision, self.settings.rate_limit_window_seconds))
+        return VerifiedRequest(headers.user_hash, body, encoding, claim, _request_id(request))
+
+    def _claim(self, headers: SignedHeaders) -> RequestClaim:
+        """The nonce is kept until the clock check alone refuses its timestamp."""
+        s = self.settings
+        return RequestClaim(
+            user_hash=headers.user_hash,
+            nonce=headers.nonce,
+            nonce_expires_at=at(headers.timestamp + s.max_clock_skew_seconds),
+            limit=s.rate_limit_requests,
+            window_seconds=s.rate_limit_window_seconds,
+            now=s.utcnow(),
+        )
 
     def _check_clock(self, request: Request, headers: SignedHeaders) -> None:
         now = self.settings.now()
@@ -128,31 +169,19 @@ class Verifier:
             ) from None
 
     async def _check_signature(self, request: Request, headers: SignedHeaders, target: str) -> None:
+        """Cached keys first; on a miss or a mismatch, the database's (see the module docstring)."""
+        cache, now = self.storage.key_cache, self.settings.now()
+        cached = cache.get(headers.user_hash, now)
+        if cached is not None and self._matches(cached, headers, request.method, target):
+            return
         keys = await run_in_threadpool(self.storage.active_keys, headers.user_hash, self.settings.utcnow())
-        matched = signature_matches(keys or self._decoy_keys, headers, request.method, target)
-        if not (matched and keys):
+        cache.put(headers.user_hash, keys, now)
+        if not self._matches(keys, headers, request.method, target):
             raise self._refuse(request, "signature does not verify (or unknown user)")
 
-    async def _claim_nonce(self, request: Request, headers: SignedHeaders) -> None:
-        expires_at = at(headers.timestamp + self.settings.max_clock_skew_seconds)
-        fresh = await run_in_threadpool(
-            self.storage.remember_nonce, headers.user_hash, headers.nonce, expires_at
-        )
-        if not fresh:
-            raise self._refuse(request, "nonce already used (replay)")
-
-    async def _charge(self, user_hash: str) -> RateLimitDecision:
-        s = self.settings
-        decision = await run_in_threadpool(
-            self.storage.hit_rate_limit,
-            f"user:{user_hash}",
-            s.rate_limit_requests,
-            s.rate_limit_window_seconds,
-            s.utcnow(),
-        )
-        if not decision.allowed:
-            raise rate_limited(decision, s.rate_limit_window_seconds, "user")
-        return decision
+    def _matches(self, keys: Sequence[str], headers: SignedHeaders, method: str, target: str) -> bool:
+        """An unknown user's (empty) keys cost one HMAC against the decoy key, a known user's the same."""
+        return signature_matches(keys or self._decoy_keys, headers, method, target) and bool(keys)
 
     def _refuse(self, request: Request, reason: str) -> ApiProblem:
         _log_refusal(request, reason)

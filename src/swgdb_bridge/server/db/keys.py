@@ -8,6 +8,9 @@ recomputes a user's keys to check signatures; without it, key ids are useless, a
 
 An unknown user hash gets the same work as a known one (:data:`DECOY_KEY`: one derivation, one verifier
 check, then a signature check that cannot succeed), so response times do not tell which users exist.
+
+:class:`KeyCache` keeps each worker from asking the database for the same user's keys on every request; a
+revoked or rotated-out key keeps working on *other* workers for at most :data:`KEY_CACHE_SECONDS`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,6 +34,10 @@ SECRET_ENV = "SWGDB_SERVER_SECRET"
 SECRET_FILE = "server-secret"
 MIN_SECRET_CHARS = 32
 _KEY_CONTEXT = b"swgdb-bridge api key v1\x00"
+KEY_CACHE_SECONDS = 5.0
+"""How long a worker trusts the keys it read: a key revoked elsewhere works at most this long here."""
+KEY_CACHE_USERS = 4096
+"""Users whose keys one worker remembers; past that the oldest entry goes (memory stays bounded)."""
 
 
 class StoredKey(NamedTuple):
@@ -107,3 +116,39 @@ def _create_secret_file(path: Path) -> None:
             os.link(temp, path)
     finally:
         temp.unlink(missing_ok=True)
+
+
+class KeyCache:
+    """A user's working keys as one worker last read them, each entry trusted for ``ttl`` seconds.
+
+    An entry's age counts from the database read and is never extended by use, so a key revoked on another
+    worker stops working here at most ``ttl`` seconds later, however busy its user is. Unknown users are
+    remembered too (as no keys), so whether a hash is cached says only that someone sent it lately, never
+    whether it exists. Thread-safe; ``now`` is the caller's clock (seconds), injected by tests.
+    """
+
+    def __init__(self, ttl: float = KEY_CACHE_SECONDS, size: int = KEY_CACHE_USERS) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._entries: dict[str, tuple[float, tuple[str, ...]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, user_hash: str, now: float) -> tuple[str, ...] | None:
+        """The cached keys (possibly none), or ``None`` when there is no fresh entry."""
+        with self._lock:
+            entry = self._entries.get(user_hash)
+        if entry is None or not entry[0] <= now < entry[0] + self.ttl:  # a clock stepping back ends it too
+            return None
+        return entry[1]
+
+    def put(self, user_hash: str, keys: Sequence[str], now: float) -> None:
+        with self._lock:
+            self._entries.pop(user_hash, None)
+            if len(self._entries) >= self.size:
+                del self._entries[next(iter(self._entries))]  # the oldest read
+            self._entries[user_hash] = (now, tuple(keys))
+
+    def forget(self, user_hash: str) -> None:
+        """Drop one user's entry: this worker just changed their keys."""
+        with self._lock:
+            self._entries.pop(user_hash, None)

@@ -3,6 +3,9 @@
 One class, :class:`Storage`, over SQLAlchemy Core on SQLite or PostgreSQL. Every rule that must hold across
 workers and hosts — a nonce accepted once, one rate limit per user, one row per session — is a single
 atomic ``INSERT … ON CONFLICT`` in the database, never a read-then-write in Python or state in one process.
+A signed request spends its nonce and its rate-limit hit and stores its sessions in one transaction
+(:meth:`Storage.admit`; one round trip on PostgreSQL). The one thing a worker keeps for itself is a
+short-lived copy of users' keys (:class:`~swgdb_bridge.server.db.keys.KeyCache`).
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ import logging
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+import orjson
 from sqlalchemy import (
     Connection,
+    Dialect,
     and_,
     delete,
     func,
@@ -78,9 +83,12 @@ class InvalidCursorError(StorageError, ValueError):
     """A pagination cursor this server did not hand out."""
 
 
+UpsertStatus = Literal["created", "updated", "unchanged"]
+
+
 @dataclass(frozen=True, slots=True)
 class UpsertResult:
-    status: Literal["created", "updated", "unchanged"]
+    status: UpsertStatus
     received_at: datetime
     updated_at: datetime
 
@@ -101,6 +109,56 @@ class RateLimitDecision:
     limit: int
     remaining: int
     reset_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class RequestClaim:
+    """What one signed request spends, once: its nonce, and one hit of its user's rate limit."""
+
+    user_hash: str
+    nonce: str
+    nonce_expires_at: datetime
+    limit: int
+    window_seconds: int
+    now: datetime
+
+    @property
+    def bucket(self) -> str:
+        return f"user:{self.user_hash}"
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """How the database answered a claim: a replay (nothing counted), or the rate-limit decision."""
+
+    replay: bool
+    decision: RateLimitDecision | None
+    """``None`` for a replay: its hit was not counted."""
+
+    @property
+    def admitted(self) -> bool:
+        return self.decision is not None and self.decision.allowed
+
+
+@dataclass(frozen=True, slots=True)
+class NewSession:
+    """One validated session, ready to store (see :func:`new_session`)."""
+
+    session_id: str
+    digest: str
+    row: dict[str, Any]
+    """The values of :data:`statements.ROW_COLUMNS` by name, the document NUL-free."""
+
+
+def new_session(session_id: str, digest: str, document: dict[str, Any]) -> NewSession:
+    """Check and unpack a validated payload document; ``ValueError`` names a field that cannot be stored."""
+    if document.get("session_id") != session_id:
+        raise StorageError(
+            f"session {session_id!r}: the document's session_id differs; store it under its own id"
+        )
+    stored = without_nul(document)
+    row = {"session_id": session_id, "digest": digest, "document": stored, **session_columns(stored)}
+    return NewSession(session_id, digest, row)
 
 
 def default_database_url() -> str:
@@ -132,6 +190,9 @@ class Storage:
         self._secret = server_secret
         self._calls = itertools.count(1)
         self._warned_secret = False
+        self.key_cache = keys.KeyCache()
+        """This worker's copy of users' keys, for the request verifier; changed keys are forgotten here."""
+        self._row_binds = _row_binds(self.engine.dialect)
         if migrate:
             self._reachable(lambda: migrations.upgrade(self.engine))
 
@@ -197,7 +258,9 @@ class Storage:
             newest = connection.execute(select(func.max(api_keys.c.id)).where(live)).scalar()
             connection.execute(update(api_keys).where(live, api_keys.c.id != newest).values(expires_at=now))
             connection.execute(update(api_keys).where(api_keys.c.id == newest).values(expires_at=now + grace))
-            return self._issue_key(connection, user_id, now)
+            api_key = self._issue_key(connection, user_id, now)
+        self.key_cache.forget(user_hash)
+        return api_key
 
     def revoke(self, user_hash: str, *, now: datetime | None = None) -> None:
         """End every key of the user at once, for good."""
@@ -206,6 +269,7 @@ class Storage:
             user_id = self._lock_user(connection, user_hash, allow_revoked=True)
             connection.execute(update(users).where(users.c.id == user_id).values(revoked_at=now))
             connection.execute(update(api_keys).where(_live_keys(user_id, now)).values(expires_at=now))
+        self.key_cache.forget(user_hash)
 
     def expire_keys(self, user_hash: str, *, now: datetime | None = None) -> None:
         """End every key of the user now, but keep the user: a new pairing can issue a fresh key."""
@@ -213,6 +277,7 @@ class Storage:
         with self._writer.begin() as connection:
             user_id = self._lock_user(connection, user_hash, allow_revoked=True)
             connection.execute(update(api_keys).where(_live_keys(user_id, now)).values(expires_at=now))
+        self.key_cache.forget(user_hash)
 
     def active_keys(self, user_hash: str, now: datetime) -> list[str]:
         """The user's working keys, newest first; ``[]`` for unknown or revoked users.
@@ -301,7 +366,6 @@ class Storage:
             parameters = {"user_hash": user_hash, "nonce": nonce, "expires_at": expires_at}
             fresh = connection.execute(statements.claim_nonce(self._dialect), parameters).first() is not None
         if self._purge_due():
-            # expires_at is at most server time + 2 x skew, so older rows have expired on any sane clock
             self._delete(delete(nonces).where(nonces.c.expires_at < expires_at - NONCE_HORIZON))
         return fresh
 
@@ -309,19 +373,90 @@ class Storage:
         self, bucket: str, limit: int, window_seconds: int, now: datetime
     ) -> RateLimitDecision:
         """Count one hit in ``bucket``'s fixed window and say whether it is within ``limit``."""
-        epoch = now.timestamp()
-        window_ends_at = (math.floor(epoch) // window_seconds + 1) * window_seconds
         with self._writer.begin() as connection:
-            parameters = {"bucket": bucket, "window_ends_at": window_ends_at, "hits": 1}
-            hits, ends_at = connection.execute(statements.count_hit(self._dialect), parameters).one()
+            decision = self._count_hit(connection, bucket, limit, window_seconds, now)
         if self._purge_due():
-            self._delete(delete(rate_limits).where(rate_limits.c.window_ends_at <= math.floor(epoch)))
-        return RateLimitDecision(
-            allowed=hits <= limit,
-            limit=limit,
-            remaining=max(0, limit - hits),
-            reset_seconds=max(1, math.ceil(ends_at - epoch)),
-        )
+            self._delete(
+                delete(rate_limits).where(rate_limits.c.window_ends_at <= math.floor(now.timestamp()))
+            )
+        return decision
+
+    def _count_hit(
+        self, connection: Connection, bucket: str, limit: int, window_seconds: int, now: datetime
+    ) -> RateLimitDecision:
+        parameters = {"bucket": bucket, "window_ends_at": _window_end(now, window_seconds), "hits": 1}
+        hits, ends_at = connection.execute(statements.count_hit(self._dialect), parameters).one()
+        return _decision(hits, ends_at, limit, now)
+
+    def admit(
+        self, claim: RequestClaim, new_sessions: Sequence[NewSession] = ()
+    ) -> tuple[Admission, list[UpsertStatus]]:
+        """Spend the claim and, if it is admitted, store ``new_sessions``: all in one transaction.
+
+        A replayed nonce counts no hit; a hit over the limit is counted; either way nothing is stored and
+        the statuses are ``[]``. Otherwise each session's status, in order. On PostgreSQL this is one
+        statement (one round trip), unless the batch repeats a session id (each repeat: one more).
+        """
+        rounds = _distinct_rounds(new_sessions)
+        first = _pick(new_sessions, rounds[0])
+        with self._writer.begin() as connection:
+            if self._dialect == "postgresql":
+                admission, changed = self._admit_in_one_statement(connection, claim, first)
+            else:
+                admission, changed = self._admit_step_by_step(connection, claim, first)
+            if not admission.admitted:
+                statuses: list[UpsertStatus] = []
+            else:
+                statuses = self._statuses(
+                    connection, claim.user_hash, new_sessions, rounds, changed, claim.now
+                )
+        self._purge_if_due(claim)
+        return admission, statuses
+
+    def _admit_in_one_statement(
+        self, connection: Connection, claim: RequestClaim, batch: Sequence[NewSession]
+    ) -> tuple[Admission, dict[str, str]]:
+        parameters = {
+            **self._upsert_parameters(claim.user_hash, batch, claim.now),
+            "nonce": claim.nonce,
+            "nonce_expires_at": claim.nonce_expires_at,
+            "bucket": claim.bucket,
+            "window_ends_at": _window_end(claim.now, claim.window_seconds),
+            "limit": claim.limit,
+        }
+        row = connection.execute(statements.admit_and_store(), parameters).one()
+        if not row.known:
+            raise UnknownUserError(claim.user_hash)
+        if not row.fresh:
+            return Admission(replay=True, decision=None), {}
+        decision = _decision(row.hits, row.window_ends_at, claim.limit, claim.now)
+        return Admission(replay=False, decision=decision), dict(row.changed)
+
+    def _admit_step_by_step(
+        self, connection: Connection, claim: RequestClaim, batch: Sequence[NewSession]
+    ) -> tuple[Admission, dict[str, str]]:
+        """SQLite: the same steps as separate statements in one ``BEGIN IMMEDIATE`` transaction."""
+        parameters = {
+            "user_hash": claim.user_hash,
+            "nonce": claim.nonce,
+            "expires_at": claim.nonce_expires_at,
+        }
+        if connection.execute(statements.claim_nonce(self._dialect), parameters).first() is None:
+            return Admission(replay=True, decision=None), {}
+        decision = self._count_hit(connection, claim.bucket, claim.limit, claim.window_seconds, claim.now)
+        changed = self._upsert(connection, claim.user_hash, batch, claim.now) if decision.allowed else {}
+        return Admission(replay=False, decision=decision), changed
+
+    def _purge_if_due(self, claim: RequestClaim) -> None:
+        """Expired nonces and windows, as the single-purpose calls purge them.
+
+        A nonce expires at most server time + 2 x skew, so older rows have expired on any sane clock.
+        """
+        if self._purge_due():
+            self._delete(delete(nonces).where(nonces.c.expires_at < claim.nonce_expires_at - NONCE_HORIZON))
+            self._delete(
+                delete(rate_limits).where(rate_limits.c.window_ends_at <= math.floor(claim.now.timestamp()))
+            )
 
     def _purge_due(self) -> bool:
         return next(self._calls) % PURGE_EVERY == 0
@@ -336,33 +471,74 @@ class Storage:
         self, user_hash: str, session_id: str, digest: str, document: dict[str, Any], now: datetime
     ) -> UpsertResult:
         """Store a session once per (user, session_id): created, updated (new digest) or unchanged."""
-        if document.get("session_id") != session_id:
-            raise StorageError(
-                f"session {session_id!r}: the document's session_id differs; store it under its own id"
-            )
-        stored = without_nul(document)
-        values = {
-            "session_id": session_id,
-            "digest": digest,
-            "last_status": "created",
-            "document": stored,
-            **session_columns(stored),
-            "received_at": now,
-            "updated_at": now,
-        }
+        session = new_session(session_id, digest, document)
         with self._writer.begin() as connection:
-            user_id = self._user_id(connection, user_hash)
-            row = connection.execute(
-                statements.upsert_session(self._dialect), {**values, "user_id": user_id}
-            ).first()
+            row = self._upsert(connection, user_hash, [session], now, rows=True).get(session_id)
             if row is None:
                 row = connection.execute(
-                    select(sessions.c.received_at, sessions.c.updated_at).where(
-                        sessions.c.user_id == user_id, sessions.c.session_id == session_id
-                    )
+                    select(sessions.c.received_at, sessions.c.updated_at)
+                    .join(users, users.c.id == sessions.c.user_id)
+                    .where(users.c.user_hash == user_hash, sessions.c.session_id == session_id)
                 ).one()
                 return UpsertResult("unchanged", row.received_at, row.updated_at)
         return UpsertResult(row.last_status, row.received_at, row.updated_at)
+
+    def store_sessions(
+        self, user_hash: str, new_sessions: Sequence[NewSession], now: datetime
+    ) -> list[UpsertStatus]:
+        """Store sessions without spending a claim (one transaction); each session's status, in order."""
+        rounds = _distinct_rounds(new_sessions)
+        with self._writer.begin() as connection:
+            changed = self._upsert(connection, user_hash, _pick(new_sessions, rounds[0]), now)
+            return self._statuses(connection, user_hash, new_sessions, rounds, changed, now)
+
+    def _statuses(
+        self,
+        connection: Connection,
+        user_hash: str,
+        new_sessions: Sequence[NewSession],
+        rounds: list[list[int]],
+        changed: dict[str, Any],
+        now: datetime,
+    ) -> list[UpsertStatus]:
+        """The status of every session, given what the first round ``changed``; later rounds stored here."""
+        statuses: list[UpsertStatus] = ["unchanged"] * len(new_sessions)
+        for n, indexes in enumerate(rounds):
+            found = (
+                changed if n == 0 else self._upsert(connection, user_hash, _pick(new_sessions, indexes), now)
+            )
+            for index in indexes:
+                statuses[index] = found.get(new_sessions[index].session_id, "unchanged")
+        return statuses
+
+    def _upsert(
+        self,
+        connection: Connection,
+        user_hash: str,
+        batch: Sequence[NewSession],
+        now: datetime,
+        *,
+        rows: bool = False,
+    ) -> dict[str, Any]:
+        """One statement for sessions with distinct ids: session_id → last_status (or the whole returned row)
+        of each one created or updated. An unknown user is an error, not "unchanged"."""
+        if not batch:
+            return {}
+        parameters = self._upsert_parameters(user_hash, batch, now)
+        returned = connection.execute(statements.upsert_sessions(self._dialect), parameters).all()
+        if len(returned) < len(batch):
+            self._user_id(connection, user_hash)
+        return {row.session_id: row if rows else row.last_status for row in returned}
+
+    def _upsert_parameters(
+        self, user_hash: str, batch: Sequence[NewSession], now: datetime
+    ) -> dict[str, Any]:
+        binds = self._row_binds
+        rows = [
+            {name: binds[name](value) if name in binds else value for name, value in s.row.items()}
+            for s in batch
+        ]
+        return {"user_hash": user_hash, "now": now, "sessions": orjson.dumps(rows).decode()}
 
     def session_status(self, user_hash: str, session_id: str) -> SessionStatus | None:
         """The session's status, or ``None`` if this user has no such session (whoever else does)."""
@@ -404,6 +580,48 @@ class Storage:
         if user_id is None:
             raise UnknownUserError(user_hash)
         return int(user_id)
+
+
+def _row_binds(dialect: Dialect) -> dict[str, Callable[[Any], Any]]:
+    """What the columns' types do to a value before the driver sees it (SQLite keeps datetimes as text of
+    one fixed format, for instance): applied by hand to the values sent inside the ``sessions`` JSON."""
+    binds = {}
+    for column in statements.ROW_COLUMNS:
+        processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None and column.name != "document":  # the document travels as JSON itself
+            binds[column.name] = processor
+    return binds
+
+
+def _window_end(now: datetime, window_seconds: int) -> int:
+    return (math.floor(now.timestamp()) // window_seconds + 1) * window_seconds
+
+
+def _decision(hits: int, ends_at: int, limit: int, now: datetime) -> RateLimitDecision:
+    return RateLimitDecision(
+        allowed=hits <= limit,
+        limit=limit,
+        remaining=max(0, limit - hits),
+        reset_seconds=max(1, math.ceil(ends_at - now.timestamp())),
+    )
+
+
+def _distinct_rounds(new_sessions: Sequence[NewSession]) -> list[list[int]]:
+    """Indexes of the batch in rounds with distinct session ids (PostgreSQL refuses to upsert one row twice
+    in one statement): the n-th occurrence of an id goes to round n, so repeats apply in order."""
+    rounds: list[list[int]] = [[]]
+    seen: dict[str, int] = {}
+    for index, session in enumerate(new_sessions):
+        n = seen.get(session.session_id, 0)
+        seen[session.session_id] = n + 1
+        if n == len(rounds):
+            rounds.append([])
+        rounds[n].append(index)
+    return rounds
+
+
+def _pick(new_sessions: Sequence[NewSession], indexes: list[int]) -> list[NewSession]:
+    return [new_sessions[index] for index in indexes]
 
 
 def _has_nul(*texts: str) -> bool:
