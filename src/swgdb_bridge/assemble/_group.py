@@ -21,6 +21,7 @@ Everything is computed from sorted inputs, so the groups do not depend on the or
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -288,27 +289,27 @@ def _home_for_timeless(part: Part, groups: list[Group], index: _ContentIndex) ->
     by_id = {g for ident in part.ids for g in index.ids.get(ident, ())}
     if len(by_id) == 1:
         return groups[next(iter(by_id))]
-    candidates = {g for name in part.quest_names for g in index.quests.get(name, ())}
-    candidates |= (
-        set(index.counters.get((part.xp_start, part.xp_end), ())) if part.xp_start is not None else set()
-    )
-    candidates |= set(index.totals.get(part.xp_total, ())) if part.xp_total else set()
-    candidates |= {g for name in part.kills for g in index.creatures.get(name, ())}
-    scored = sorted(((_content_match(part, groups[i]), i) for i in candidates), reverse=True)
-    if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    scores = index.scores(part)
+    ranked = sorted(((score, number) for number, score in scores.items()), reverse=True)
+    if not ranked or ranked[0][0] <= 0 or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
         return None
-    return groups[scored[0][1]]
+    return groups[ranked[0][1]]
 
 
 @dataclass(slots=True)
 class _ContentIndex:
-    """Where to look for a timeless part's session: by id, quest name, XP counter readings, XP total."""
+    """Where a timeless part may belong, and how well it matches each session, read off postings.
 
-    ids: dict[str, list[int]] = field(default_factory=dict)
-    quests: dict[str, list[int]] = field(default_factory=dict)
-    counters: dict[tuple[int | None, int | None], list[int]] = field(default_factory=dict)
-    totals: dict[int, list[int]] = field(default_factory=dict)
-    creatures: dict[str, list[int]] = field(default_factory=dict)
+    Scores: 2 per part of the session naming each of the part's quests, 3 per part with the same XP counter
+    readings, 1 when a part has the same XP total, 1 per creature both killed. Summing postings keeps the
+    cost at the number of matches, not sessions × parts, when many sessions share quests and creatures.
+    """
+
+    ids: dict[str, set[int]] = field(default_factory=dict)
+    quests: dict[str, Counter[int]] = field(default_factory=dict)
+    counters: dict[tuple[int | None, int | None], Counter[int]] = field(default_factory=dict)
+    totals: dict[int, set[int]] = field(default_factory=dict)
+    creatures: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, groups: list[Group]) -> _ContentIndex:
@@ -316,31 +317,28 @@ class _ContentIndex:
         for number, group in enumerate(groups):
             for part in group.parts:
                 for ident in part.ids:
-                    index.ids.setdefault(ident, []).append(number)
+                    index.ids.setdefault(ident, set()).add(number)
                 for name in part.quest_names:
-                    index.quests.setdefault(name, []).append(number)
+                    index.quests.setdefault(name, Counter())[number] += 1
                 if part.xp_start is not None:
-                    index.counters.setdefault((part.xp_start, part.xp_end), []).append(number)
+                    index.counters.setdefault((part.xp_start, part.xp_end), Counter())[number] += 1
                 if part.xp_total:
-                    index.totals.setdefault(part.xp_total, []).append(number)
+                    index.totals.setdefault(part.xp_total, set()).add(number)
                 for name in part.kills:
-                    index.creatures.setdefault(name, []).append(number)
-        for table in (index.ids, index.quests, index.counters, index.totals, index.creatures):
-            for key, numbers in table.items():
-                table[key] = sorted(set(numbers))  # type: ignore[index]
+                    index.creatures.setdefault(name, set()).add(number)
         return index
 
-
-def _content_match(part: Part, group: Group) -> int:
-    score = 0
-    names = part.quest_names
-    for other in group.parts:
-        score += 2 * len(names & other.quest_names)
-        if part.xp_start is not None and (part.xp_start, part.xp_end) == (other.xp_start, other.xp_end):
-            score += 3
-    totals = {p.xp_total for p in group.parts if p.xp_total}
-    if part.xp_total and part.xp_total in totals:
-        score += 1
-    creatures = {name for p in group.parts for name in p.kills}
-    score += len(set(part.kills) & creatures)
-    return score
+    def scores(self, part: Part) -> Counter[int]:
+        """How well ``part`` matches each session it shares anything with."""
+        scores: Counter[int] = Counter()
+        for name in part.quest_names:
+            for number, count in self.quests.get(name, {}).items():
+                scores[number] += 2 * count
+        if part.xp_start is not None:
+            for number, count in self.counters.get((part.xp_start, part.xp_end), {}).items():
+                scores[number] += 3 * count
+        if part.xp_total:
+            scores.update(self.totals.get(part.xp_total, ()))
+        for name in set(part.kills):
+            scores.update(self.creatures.get(name, ()))
+        return scores
