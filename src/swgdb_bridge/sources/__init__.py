@@ -28,7 +28,7 @@ from swgdb_bridge.sources._jsonl import (
     write_session_jsonl,
 )
 from swgdb_bridge.sources._part import FACTS, LifetimeTotals, Part, PartFileError, planet_name, time_named_by
-from swgdb_bridge.sources._parts import FileOutcome, part_from_session, read_parts
+from swgdb_bridge.sources._parts import FileOutcome, file_digest, part_from_session, read_parts
 from swgdb_bridge.sources._read import (
     MAX_DOCUMENT_BYTES,
     ReadResult,
@@ -54,6 +54,7 @@ __all__ = [
     "default_session_dirs",
     "discover_files",
     "dump_event",
+    "file_digest",
     "load_document",
     "parse_document",
     "parse_session_dirs",

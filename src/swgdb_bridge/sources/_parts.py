@@ -221,15 +221,17 @@ def _from_jsonl(path: Path, stream: Any) -> FileOutcome:
         session = _jsonl.parse(path, stream)
     except SessionFileError as exc:
         raise PartFileError.wrap(exc, _jsonl.FORMAT) from None
-    digest = _file_digest(path)
+    digest = file_digest(path)
     part = part_from_session(session)
     part.digest = digest
     return FileOutcome(path, "parts", _jsonl.FORMAT, parts=[part], digest=digest)
 
 
-def _file_digest(path: Path) -> str:
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks so a huge log never sits in memory: the one file digest
+    (byte-identical copies, the uploader's "changed since sent", the viewer's index)."""
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with open(path, "rb") as stream:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

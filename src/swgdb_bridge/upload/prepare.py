@@ -16,7 +16,6 @@ Elsewhere the files are prepared in this process. Nothing here sends anything.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -30,6 +29,7 @@ from swgdb_bridge.errors import BridgeError, SessionFileError
 from swgdb_bridge.model import Session
 from swgdb_bridge.payload import SessionPayload, content_digest
 from swgdb_bridge.sanitize.options import SanitizeOptions
+from swgdb_bridge.sources import file_digest
 from swgdb_bridge.upload.outbox import FileRecord, NewItem, Outbox
 
 # Below this many sessions, starting worker processes costs more than it saves.
@@ -94,14 +94,6 @@ def changed_sessions(files: Sequence[Path], candidates: Sequence[Candidate]) -> 
     return changes
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def payload_item(payload: SessionPayload, source: str | None = None) -> NewItem:
     body = payload.to_json_bytes()
     digest = payload.metadata.content_digest or content_digest(payload.to_document())
@@ -155,7 +147,7 @@ def changed_files(
             if since is not None and path.stat().st_mtime < since.timestamp():
                 counts["skipped_old"] += 1
                 continue
-            sha = file_sha256(path)
+            sha = file_digest(path)
         except OSError as exc:
             counts["skipped_invalid"] += 1
             errors.append(f"{path}: cannot be read ({exc.strerror or exc}); check permissions")

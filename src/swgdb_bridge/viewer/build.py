@@ -19,7 +19,8 @@ from swgdb_bridge.assemble import assemble_paths, session_files
 from swgdb_bridge.errors import BridgeError, SessionFileError
 from swgdb_bridge.model import Session
 from swgdb_bridge.sanitize.options import SanitizeOptions
-from swgdb_bridge.viewer.index import IndexEntry, file_digest
+from swgdb_bridge.sources import file_digest
+from swgdb_bridge.viewer.index import IndexEntry
 from swgdb_bridge.viewer.summary import search_texts, summarize
 
 if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing never needs them

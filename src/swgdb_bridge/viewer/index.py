@@ -12,7 +12,6 @@ came from), so a search never opens the session files either.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sqlite3
@@ -24,6 +23,7 @@ import orjson
 
 from swgdb_bridge import __version__
 from swgdb_bridge.errors import StateError
+from swgdb_bridge.sources import file_digest
 from swgdb_bridge.viewer.errors import SearchPatternError
 from swgdb_bridge.viewer.summary import SessionSummary
 
@@ -87,15 +87,6 @@ class ScanReport:
 # Builds entries for files that must be (re)read; given the list so it may spread the work over processes.
 Builder = Callable[[list[str]], Iterator[tuple[str, IndexEntry]]]
 Progress = Callable[[int, int], None]
-
-
-def file_digest(path: str | Path) -> str:
-    """SHA-256 of the file's bytes, read in chunks so a huge log does not sit in memory."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _under(path: str, roots: tuple[str, ...]) -> bool:

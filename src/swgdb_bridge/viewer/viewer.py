@@ -22,6 +22,7 @@ from swgdb_bridge import paths
 from swgdb_bridge.assemble import session_files
 from swgdb_bridge.errors import BridgeError, SessionFileError
 from swgdb_bridge.model import Session
+from swgdb_bridge.sources import file_digest
 from swgdb_bridge.upload import design
 from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.viewer import build, detail, discovery, export, preview, upload_state
@@ -29,7 +30,7 @@ from swgdb_bridge.viewer.analyze import analyze
 from swgdb_bridge.viewer.compare import compare, side_by_side
 from swgdb_bridge.viewer.errors import UnknownSessionError
 from swgdb_bridge.viewer.filters import SessionFilter
-from swgdb_bridge.viewer.index import Progress, ScanReport, SummaryIndex, file_digest
+from swgdb_bridge.viewer.index import Progress, ScanReport, SummaryIndex
 from swgdb_bridge.viewer.summary import SessionSummary
 
 log = logging.getLogger(__name__)
