@@ -181,13 +181,11 @@ def _print_counts(console: Any, title: str, label: str, counts: dict[str, int]) 
 
 
 def _included(options: Any) -> str:
-    flags = (
-        "sanitize_data",
-        "include_events",
-        "include_locations",
-        "include_communications",
-        "include_player_encounters",
-    )
+    from dataclasses import fields
+
+    from swgdb_bridge.sanitize.options import SanitizeOptions
+
+    flags = (option.name for option in fields(SanitizeOptions))
     return "settings: " + ", ".join(f"{name}={'yes' if getattr(options, name) else 'no'}" for name in flags)
 
 

@@ -47,11 +47,7 @@ ENV_NAMES = {
     "upload_interval_minutes": "UPLOAD_INTERVAL_MINUTES",
     "max_retries": "MAX_RETRIES",
     "retry_delay_seconds": "RETRY_DELAY_SECONDS",
-    "sanitize_data": "SANITIZE_DATA",
-    "include_events": "INCLUDE_EVENTS",
-    "include_locations": "INCLUDE_LOCATIONS",
-    "include_communications": "INCLUDE_COMMUNICATIONS",
-    "include_player_encounters": "INCLUDE_PLAYER_ENCOUNTERS",
+    **{option.name: option.name.upper() for option in fields(SanitizeOptions)},  # SANITIZE_DATA, ...
     "allow_insecure_http": "SWGDB_ALLOW_INSECURE_HTTP",
 }
 
@@ -61,8 +57,12 @@ _BOT_FOLDERS = tuple(dict.fromkeys(Path(d) for d in (*BOT_SESSION_DIRS, *DEFAULT
 
 
 @dataclass
-class UploadConfig:
-    """All settings; the keyword names are the original design's ``UploadConfig``."""
+class UploadConfig(SanitizeOptions):
+    """All settings; the keyword names are the original design's ``UploadConfig``.
+
+    The privacy options (``sanitize_data``, ``include_events``, …) are inherited from
+    :class:`SanitizeOptions`, where the sanitizer defines them: one list of names and defaults.
+    """
 
     swgdb_api_url: str = DEFAULT_API_URL
     api_key: str = field(default="", repr=False)
@@ -70,11 +70,6 @@ class UploadConfig:
     upload_interval_minutes: float = 5.0
     max_retries: int = 3
     retry_delay_seconds: float = 30.0
-    sanitize_data: bool = True
-    include_events: bool = True
-    include_locations: bool = True
-    include_communications: bool = False
-    include_player_encounters: bool = False
     session_dirs: list[Path] = field(default_factory=lambda: list(_BOT_FOLDERS))
     allow_insecure_http: bool = False
 
