@@ -104,14 +104,18 @@ def summarize(session: Session, payload: SessionPayload, path: str, file_digest:
 
 
 def search_texts(session: Session, summary: SessionSummary) -> list[tuple[str, str]]:
-    """(field, text) pairs the search box looks through: ids, names, places, quests and event text."""
+    """(field, text) pairs the search box looks through: ids, names, places, quests and event text.
+
+    The user's own text as the files hold it (the index is local, like the files): a place the sanitizer
+    would pseudonymize in the upload is still found under the name the user knows.
+    """
     pairs: list[tuple[str, str]] = [("session_id", summary.session_id)]
     if session.character_name:
         pairs.append(("character", session.character_name))
     if session.mode:
         pairs.append(("mode", session.mode))
-    pairs += [("planet", p) for p in summary.planets]
-    pairs += [("city", c) for c in summary.cities]
+    pairs += [("planet", p) for p in dict.fromkeys(v.planet for v in session.locations)]
+    pairs += [("city", c) for c in dict.fromkeys(v.city for v in session.locations if v.city)]
     pairs += [("quest", q.quest_name) for q in session.quests]
     pairs += [("action", a.text) for a in session.actions]
     pairs += [("message", m.message) for m in session.messages]
