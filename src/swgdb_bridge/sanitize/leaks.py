@@ -4,7 +4,8 @@
 sound secret, and looks for the session's player names. ``scan_payload`` does that for a payload document
 and also checks every string against its field's privacy class (``fields.FIELDS``): a string at a path the
 table does not classify, free text that was not reduced, game text with an unknown word, an id that is
-neither safe nor a digest, chat text the settings do not allow — each is a finding. Findings read
+neither safe nor a digest, chat text the settings do not allow or that still holds a word that could name a
+player (``chat.ChatRule``, the rule the sanitizer replaced by) — each is a finding. Findings read
 "category at $.json.path", never the value, and the serializer refuses to emit a document with any.
 """
 
@@ -17,6 +18,7 @@ from pathlib import PurePath
 from typing import Any
 
 from swgdb_bridge.sanitize import detectors
+from swgdb_bridge.sanitize.chat import chat_rule
 from swgdb_bridge.sanitize.fields import MAPS, TYPED, Privacy, privacy_of
 from swgdb_bridge.sanitize.gazetteer import load_gazetteer
 from swgdb_bridge.sanitize.identifiers import is_upload_file_name, is_upload_id
@@ -84,9 +86,13 @@ def _class_problem(
     """The finding for a string its class does not allow, else None."""
     if privacy is None:
         return "unclassified_field"
-    if privacy in TYPED or _allowed(privacy, text, vocabulary, pseudonymized, communications):
+    if privacy in TYPED:
         return None
-    return f"{privacy.value.replace(' ', '_')}_field"
+    if not _allowed(privacy, text, vocabulary, pseudonymized, communications):
+        return f"{privacy.value.replace(' ', '_')}_field"
+    if privacy is Privacy.CHAT and pseudonymized and text and chat_rule().name_spans(text):
+        return "player_names"  # a word that could name a player the sanitizer did not replace
+    return None
 
 
 def _allowed(

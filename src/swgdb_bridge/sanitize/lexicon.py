@@ -1155,3 +1155,16 @@ GAME_TEXT_WORDS: frozenset[str] = frozenset(
         "hall's",
     ]
 )
+
+# Chat shorthand and game slang that no dictionary lists: a chat word in this list is ordinary, not a name.
+_CHAT = """
+    afaik afk aggro aoe asap atm bbiab bbl bbs bc bday bh bio brb btw buff buffs cc cl cls congrats congratz
+    coz cred creds cu cuz cya dc dcs def dm dms dmg doc docs dps ding dinged dunno ent ents exp ez fyi gank
+    ganked ganker gankers gcw gg gl gonna gotta grats gratz grz gtg gz haha hah hai hax hehe heya hiya hmm
+    howdy hp hq hrs hru i'd i'll i'm i've idk ikr imho imo inc inv irl kk lata lemme lf lfg lfm lmao lmfao
+    lmk lol lolol lolz lvl lvls mando mil mob mobs nah naw nerf newb nge ngl noob np npc npcs nvm obv ofc
+    okey omfg omg omw otw pm pms pls plz poi ppl pst pug pve pvp rdy res respawn rez rls rofl soo sooo sry
+    srsly sup tbh tef thanx thnx tho tka tmr tmrw tonite ttyl tx ty tyty tyvm ugh vet wb wbu woot wp wps
+    wtb wtf wts wtt wyd xp ya yall yeah yep yo yup
+"""
+CHAT_WORDS: frozenset[str] = frozenset(_CHAT.split())

@@ -41,11 +41,11 @@ _CUE_BEFORE = re.compile(
     r"(?i)(?:\b(?:with|from|to|by|for|player|invited|invite|grouped|traded|trade|dueled|duel|whispered|told"
     r"|tell|thanked|helped|healed|buffed|followed|follow|met|saw|greeted|killed\s+player|pinged|via)\s+|@)$"
 )
-_CUE_AFTER = re.compile(
+CUE_AFTER = re.compile(
     r"(?:['’]s\b|\s*:|\s+(?:says|said|whispers|whispered|tells|told|joined|left|invited|asked|wants|wrote"
     r"|shouts|yells|emotes|waves|trades|traded|grouped|is|was|has|had|needs|will|sells|selling|sent)\b)"
 )
-_SENTENCE_BREAKS = frozenset(".!?:;\"'(\n-–—[")
+SENTENCE_BREAKS = frozenset(".!?:;\"'(\n-–—[")
 _WORD_CHAR = re.compile(r"[\w'’-]")
 _ONLY_SPACE = re.compile(r"\s*\Z")
 _FIRST_WORD = re.compile(r"\s+(\w)")
@@ -132,7 +132,7 @@ def in_name_position(text: str, start: int, end: int) -> bool:
     first = text[start]
     if first.isalpha() and not first.isupper():
         return False
-    if _CUE_BEFORE.search(text, max(0, start - 30), start) or _CUE_AFTER.match(text, end):
+    if _CUE_BEFORE.search(text, max(0, start - 30), start) or CUE_AFTER.match(text, end):
         return True
     return _isolated_capital(text, last, end)
 
@@ -142,7 +142,7 @@ def _isolated_capital(text: str, last: int, end: int) -> bool:
 
     ``last`` is the index of the last non-space character before the word (-1 at the start).
     """
-    if last < 0 or text[last] in _SENTENCE_BREAKS:
+    if last < 0 or text[last] in SENTENCE_BREAKS:
         return False
     word_start = last
     while word_start > 0 and _WORD_CHAR.match(text[word_start - 1]):

@@ -8,7 +8,8 @@ Rules (docs/privacy.md says them to users):
 * privately addressed text (whispers, tells, officer alerts, "[Tell] From X: …" action lines) never
   leaves; shared-channel text leaves only with ``include_communications`` (``channels.py``);
 * encounters are dropped (and counted) unless ``include_player_encounters``;
-* other players' names become keyed pseudonyms in every field and free text (``sanitize_data``);
+* other players' names become keyed pseudonyms in every field and free text (``sanitize_data``); in chat
+  text, so does every word that could name a player no list knows (``chat.py``);
 * secrets and PII are replaced by markers in every string, always: ``sanitize_data=False`` is the user's
   choice to show player names, never a choice to upload a password.
 
@@ -42,6 +43,7 @@ from swgdb_bridge.model import (
 )
 from swgdb_bridge.sanitize import detectors
 from swgdb_bridge.sanitize.channels import is_shared, quotes_private_text
+from swgdb_bridge.sanitize.chat import ChatRule, chat_rule
 from swgdb_bridge.sanitize.fields import Privacy, privacy_of
 from swgdb_bridge.sanitize.gazetteer import Gazetteer, load_gazetteer
 from swgdb_bridge.sanitize.identifiers import upload_file_name
@@ -205,6 +207,12 @@ class _SessionCleaner:
             lambda t, found: _reduce(vocabulary, t, step(t, found), found), counts
         ).clean
         self._line = CachedCleaner(lambda t, found: _line(step, t, found), counts).clean
+        self._talk = self._s
+        if self._options.sanitize_data:
+            mentions, pseudonym = chat_rule(), owner.pseudonym
+            self._talk = CachedCleaner(
+                lambda t, found: _talk(mentions, pseudonym, step(t, found), found), counts
+            ).clean
 
     def _count(self, category: str, number: int = 1) -> None:
         self._counts[category] = self._counts.get(category, 0) + number
@@ -417,7 +425,7 @@ class _SessionCleaner:
     def _chat(self, shared: bool, text: str | None) -> str:
         """Shared-channel text with ``include_communications``, cleaned; otherwise nothing."""
         if text and shared and self._options.include_communications:
-            return self._s(text)
+            return self._talk(text)
         return ""
 
     def _sender(self, name: str | None, shared: bool = True) -> str | None:
@@ -495,6 +503,14 @@ def _game(vocabulary: Vocabulary, text: str, found: dict[str, int]) -> str:
     result = vocabulary.game(text)
     if result != text:
         found["unknown_words"] = found.get("unknown_words", 0) + 1
+    return result
+
+
+def _talk(rule: ChatRule, pseudonym: Callable[[str], str], text: str, found: dict[str, int]) -> str:
+    """Chat text: the players it only mentions become pseudonyms too (``chat.py``)."""
+    result, hits = rule.replace(text, pseudonym)
+    if hits:
+        found["player_names"] = found.get("player_names", 0) + hits
     return result
 
 

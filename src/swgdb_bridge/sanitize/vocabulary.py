@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterator
 from swgdb_bridge.sanitize.gazetteer import KINDS, Gazetteer
 from swgdb_bridge.sanitize.lexicon import GAME_TEXT_WORDS, ORDINARY_WORDS
 
-# Pseudonyms and detector markers: already clean, kept as they are.
-_CLEAN = re.compile(r"Player-[0-9a-f]{12}|\[[a-z-]{2,20}\]")
+# Pseudonyms and detector markers: already clean, kept as they are (here and in chat.py).
+CLEAN = re.compile(r"Player-[0-9a-f]{12}|\[[a-z-]{2,20}\]")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _COORDINATES = re.compile(r"(?<![\w.])-?\d{1,5}(?:\.\d+)?(?:\s*,\s*|\s+)-?\d{1,5}(?:\.\d+)?(?:(?:\s*,\s*|\s+)-?\d{1,5}"
                           r"(?:\.\d+)?)?(?![\w.])")  # fmt: skip
@@ -98,7 +98,7 @@ class Vocabulary:
 
     def _unknown_words(self, text: str) -> Iterator[tuple[int, int, str]]:
         safe = [(m.start, m.end) for m in self._gazetteer.find(text)]
-        safe += [m.span() for m in _CLEAN.finditer(text)]
+        safe += [m.span() for m in CLEAN.finditer(text)]
         for match in _WORD.finditer(text):
             start, end = match.span()
             bare_end = end - 2 if match.group(0).endswith("'s") else end  # "Player-…'s" is a pseudonym's
@@ -128,7 +128,7 @@ class Vocabulary:
     def reduce(self, text: str) -> str:
         """``category`` or ``category: known; things`` (see the module docstring)."""
         items = [m.canonical for m in self._gazetteer.find(text)]
-        items += [m.group(0) for m in _CLEAN.finditer(text) if m.group(0).startswith("Player-")]
+        items += [m.group(0) for m in CLEAN.finditer(text) if m.group(0).startswith("Player-")]
         items += [self._pseudonym(word) for word in self._named_players(text)]
         items += [" ".join(m.group(0).replace(",", " ").split()) for m in _COORDINATES.finditer(text)]
         found = list(dict.fromkeys(items))
@@ -155,7 +155,7 @@ class Vocabulary:
     def _reduced_item(self, item: str) -> bool:
         return (
             self._gazetteer.kind_of(item) is not None
-            or _CLEAN.fullmatch(item) is not None
+            or CLEAN.fullmatch(item) is not None
             or _COORDINATES.fullmatch(item) is not None
         )
 
