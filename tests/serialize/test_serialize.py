@@ -29,6 +29,7 @@ from swgdb_bridge.sanitize import Sanitizer, scan_for_leaks
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer
 from swgdb_bridge.serialize.scan_view import scan_view
+from swgdb_bridge.serialize.serializer import MAX_KEPT_EVENTS
 
 KEY = bytes(range(32))
 START = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
@@ -254,6 +255,37 @@ def test_balance_history_runs_from_start_to_end() -> None:
     assert [p["balance"] for p in credits["balance_history"]] == [100, 150, 130, 90, 90]
     assert [e["transaction_type"] for e in credits["credit_events"]] == ["gain", "loss", "transfer"]
     assert credits["total_credits_gained"] == 0  # net −10, floored
+
+
+def test_a_long_list_keeps_its_ends_and_counts_the_rest_while_totals_count_every_event() -> None:
+    extra = 37
+    n = MAX_KEPT_EVENTS + extra
+    gains = [XPGain(at(i * 100 / n), 1 + i % 7, "marksman", "rifle", "combat") for i in range(n)]
+    changes = [CreditChange(at(i * 100 / n), 2, "quest") for i in range(n)]
+    doc = serialize(make_session(credits_start=0, credits_end=2 * n, xp_gains=gains, credit_changes=changes))
+    xp, credits = doc["xp_data"], doc["credit_data"]
+    half = MAX_KEPT_EVENTS // 2
+    assert len(xp["xp_events"]) == len(credits["credit_events"]) == MAX_KEPT_EVENTS
+    kept = [*gains[:half], *gains[-half:]]
+    assert [e["amount"] for e in xp["xp_events"]] == [g.amount for g in kept]
+    assert xp["total_xp_gained"] == sum(g.amount for g in gains)
+    assert xp["profession_breakdown"] == {"marksman": sum(g.amount for g in gains)}
+    assert credits["total_credits_gained"] == 2 * n
+    history = credits["balance_history"]  # start, n running balances, end: the running sum spans the middle
+    assert [p["balance"] for p in history[-2:]] == [2 * n, 2 * n]
+    counts = doc["metadata"]["sanitization_report"]["counts"]
+    assert {k: v for k, v in counts.items() if k.endswith("_omitted")} == {
+        "xp_events_omitted": extra,
+        "credit_events_omitted": extra,
+        "balance_history_omitted": extra + 2,
+    }
+
+
+def test_a_list_at_the_cap_is_whole_and_nothing_is_counted_as_omitted() -> None:
+    gains = [XPGain(at(i / 100), 1, "marksman", "rifle", "combat") for i in range(MAX_KEPT_EVENTS)]
+    doc = serialize(make_session(xp_gains=gains))
+    assert len(doc["xp_data"]["xp_events"]) == MAX_KEPT_EVENTS
+    assert not any(k.endswith("_omitted") for k in doc["metadata"]["sanitization_report"]["counts"])
 
 
 def test_locations_time_travel_and_zone_efficiency() -> None:

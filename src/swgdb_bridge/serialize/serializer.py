@@ -38,6 +38,25 @@ from swgdb_bridge.sources import read_session
 
 SERIALIZER_VERSION = "1.0.0"
 MAX_DURATION_MINUTES = 1440.0
+MAX_KEPT_EVENTS = 10_000
+"""Most items one per-event list of a payload keeps: a longer list keeps its first and last 5,000 items, and
+the number left out is counted as ``<list>_omitted`` in ``metadata.sanitization_report.counts`` (docs/payload.md,
+"Long sessions"). Totals, counts and breakdowns are always computed from every event."""
+# the per-event lists, the ones that grow with the session's length (every other list is bounded by names)
+EVENT_LISTS = frozenset(
+    {
+        "xp_events",
+        "credit_events",
+        "balance_history",
+        "quest_events",
+        "location_events",
+        "communication_events",
+        "player_encounters",
+        "guild_alerts",
+        "afk_periods",
+        "stuck_events",
+    }
+)
 
 
 @contextmanager
@@ -115,13 +134,21 @@ class SessionLogSerializer:
     ) -> dict[str, Any]:
         opts = self.options
         events, places = opts.include_events, opts.include_locations
+        # each section is cut as soon as it is built, so at most one section's full lists exist at a time
         sections: dict[str, dict[str, Any]] = {
-            "xp_data": xp_data(clean, minutes, include_events=events, include_locations=places),
-            "credit_data": credit_data(clean, minutes, include_events=events),
-            "quest_data": quest_data(clean, minutes, include_events=events, include_locations=places),
-            "location_data": location_data(clean, include_locations=places),
-            "event_data": event_data(
-                raw, clean, sanitized=opts.sanitize_data, include_events=events, include_locations=places
+            "xp_data": keep_ends(
+                xp_data(clean, minutes, include_events=events, include_locations=places), counts
+            ),
+            "credit_data": keep_ends(credit_data(clean, minutes, include_events=events), counts),
+            "quest_data": keep_ends(
+                quest_data(clean, minutes, include_events=events, include_locations=places), counts
+            ),
+            "location_data": keep_ends(location_data(clean, include_locations=places), counts),
+            "event_data": keep_ends(
+                event_data(
+                    raw, clean, sanitized=opts.sanitize_data, include_events=events, include_locations=places
+                ),
+                counts,
             ),
         }
         return {
@@ -165,6 +192,18 @@ class SessionLogSerializer:
                 f"item(s) ({'; '.join(findings[:5])}); it was not emitted. Please report this (the "
                 "categories and paths above, never the file)."
             )
+
+
+def keep_ends(section: dict[str, Any], omitted: dict[str, int]) -> dict[str, Any]:
+    """``section`` with each per-event list longer than :data:`MAX_KEPT_EVENTS` cut to its first and last
+    halves (in place); how many items a cut list left out goes to ``omitted`` as ``<list>_omitted``."""
+    half = MAX_KEPT_EVENTS // 2
+    for name in EVENT_LISTS.intersection(section):
+        items = section[name]
+        if len(items) > MAX_KEPT_EVENTS:
+            omitted[f"{name}_omitted"] = len(items) - 2 * half
+            section[name] = [*items[:half], *items[-half:]]
+    return section
 
 
 def assembly_metadata(clean: Session) -> dict[str, Any]:
