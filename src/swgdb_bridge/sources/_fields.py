@@ -60,22 +60,53 @@ def parse_timestamp(value: object) -> datetime:
     raise ValueError(f"expected an ISO 8601 timestamp, got {json_type(value)}")
 
 
+class Shared:
+    """The texts and times one file has already given, handed out again instead of equal new copies.
+
+    A bot log repeats itself — a million JSON Lines events name a handful of skills and zones, a few
+    thousand action lines, and many lines carry the previous line's timestamp — but parsing makes a new
+    string and a new datetime for every value. Both are immutable, so the reader keeps one of each: a
+    memo per file, emptied whenever it holds :attr:`LIMIT` values, so a file of unique texts costs
+    nothing more than that. Its figures are in BENCHMARKS.md ("## pipeline").
+    """
+
+    __slots__ = ("texts", "times")
+    LIMIT = 65_536
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.times: dict[str, datetime] = {}
+
+
+def _remember(memo: dict[str, Any], text: str, value: Any) -> None:
+    if len(memo) >= Shared.LIMIT:
+        memo.clear()
+    memo[text] = value
+
+
 class Fields:
     """One JSON object of a session file, plus where it sits (for error messages).
 
-    A plain slotted class, not a dataclass: JSON Lines makes one per line, a million per big file.
+    A plain slotted class, not a dataclass: JSON Lines makes one per line, a million per big file. Every
+    object of one file shares one :class:`Shared` memo.
     """
 
-    __slots__ = ("data", "line", "path", "prefix")
+    __slots__ = ("data", "line", "path", "prefix", "shared")
 
     def __init__(
-        self, path: Path, data: dict[str, Any], prefix: str | tuple[str, int] = "", line: int | None = None
+        self,
+        path: Path,
+        data: dict[str, Any],
+        prefix: str | tuple[str, int] = "",
+        line: int | None = None,
+        shared: Shared | None = None,
     ) -> None:
         self.path = path
         self.data = data
         # "xp." inside an object; ("actions[", 3) for a list item, joined only if an error needs it
         self.prefix = prefix
         self.line = line  # JSON Lines: the 1-based line number
+        self.shared = shared if shared is not None else Shared()
 
     def where(self) -> str:
         """The dotted position of this object in the file (``communication_events[2].``)."""
@@ -84,11 +115,12 @@ class Fields:
         return f"{self.prefix[0]}{self.prefix[1]}]."
 
     @classmethod
-    def root(cls, path: Path, data: object, line: int | None = None) -> Fields:
+    def root(cls, path: Path, data: object, line: int | None = None, shared: Shared | None = None) -> Fields:
+        """The top object of a file, or of one line of it (JSON Lines: pass every line the same ``shared``)."""
         if not isinstance(data, dict):
             where = f"line {line}: " if line else ""
             raise SessionFileError(path, f"{where}expected a JSON object, got {json_type(data)}")
-        return cls(path, data, "", line)
+        return cls(path, data, "", line, shared)
 
     def fail(self, key: str, reason: str) -> NoReturn:
         where = f"line {self.line}: " if self.line else ""
@@ -105,8 +137,14 @@ class Fields:
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.data.get(key)
-        if type(value) is str or (value is None and not required):
-            return value
+        if type(value) is str:  # inlined Shared lookup: three texts per event, millions per big file
+            seen = self.shared.texts.get(value)
+            if seen is None:
+                _remember(self.shared.texts, value, value)
+                return value
+            return seen
+        if value is None and not required:
+            return None
         if value is None:
             self.fail(key, "missing; this format needs it")
         self.fail(key, f"expected text, got {json_type(value)}")
@@ -163,10 +201,16 @@ class Fields:
     def time(self, key: str, required: bool = False) -> datetime | None:
         value = self._value(key, required)
         if type(value) is str:  # the common case first: one timestamp per event, a million per big file
+            seen = self.shared.times.get(value)
+            if seen is not None:
+                return seen
             try:
-                return parse_iso(value)
+                moment = parse_iso(value)
             except ValueError:
                 pass
+            else:
+                _remember(self.shared.times, value, moment)
+                return moment
         elif value is None:
             return None
         try:
@@ -207,7 +251,7 @@ class Fields:
         for index, value in enumerate(self._list(key, required)):
             if type(value) is not dict:
                 self.fail(f"{key}[{index}]", f"expected an object, got {json_type(value)}")
-            yield Fields(self.path, value, (base, index), self.line)
+            yield Fields(self.path, value, (base, index), self.line, self.shared)
 
     def child(self, key: str, required: bool = False) -> Fields | None:
         value = self._value(key, required)
@@ -215,7 +259,7 @@ class Fields:
             return None
         if not isinstance(value, dict):
             self.fail(key, f"expected an object, got {json_type(value)}")
-        return Fields(self.path, value, f"{self.where()}{key}.", self.line)
+        return Fields(self.path, value, f"{self.where()}{key}.", self.line, self.shared)
 
     def need_child(self, key: str) -> Fields:
         value = self.child(key, required=True)

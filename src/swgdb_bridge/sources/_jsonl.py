@@ -34,7 +34,7 @@ from swgdb_bridge.model import (
 )
 from swgdb_bridge.payload import is_session_id
 from swgdb_bridge.sources import _events as ev
-from swgdb_bridge.sources._fields import Fields
+from swgdb_bridge.sources._fields import Fields, Shared
 from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, check_span
 
 FORMAT = "jsonl"
@@ -68,6 +68,7 @@ def looks_like_event(line: bytes) -> bool:
 
 def parse(path: Path, stream: BinaryIO) -> Session:
     reader = _Reader(path)
+    shared = Shared()  # one memo for every line: equal texts and times are kept once
     pending: tuple[int, str] | None = None  # a line that did not parse; fatal unless it is the last
     for number, raw in enumerate(iter(partial(stream.readline, MAX_LINE_BYTES + 1), b""), start=1):
         if len(raw) > MAX_LINE_BYTES:
@@ -83,7 +84,7 @@ def parse(path: Path, stream: BinaryIO) -> Session:
         except orjson.JSONDecodeError as exc:
             pending = (number, exc.msg)
             continue
-        reader.event(Fields.root(path, data, number))
+        reader.event(Fields.root(path, data, number, shared))
     if pending is not None:
         reader.warnings.append(f"line {pending[0]}: incomplete last line skipped (still being written?)")
     return reader.finish()
