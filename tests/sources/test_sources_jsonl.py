@@ -230,6 +230,15 @@ def test_reading_streams_in_constant_memory(tmp_path: Path) -> None:
     assert peak < 1_000_000
 
 
+def test_repeated_texts_and_times_are_kept_once(tmp_path: Path) -> None:
+    """A long session repeats its skills, zones and timestamps: one object per distinct value, not per line."""
+    session = read_session(write_jsonl_session(tmp_path / "s.jsonl", Random(3), 3_000))
+    skills = [g.skill for g in session.xp_gains if g.skill]
+    times = [r.timestamp for r in (*session.actions, *session.xp_gains)]  # a kill's action and its XP
+    assert len({id(s) for s in skills}) == len(set(skills)) < len(skills)
+    assert len({id(t) for t in times}) == len(set(times)) < len(times)
+
+
 # --- round trip: Session → JSON Lines (samples) → Session ---------------------------------------------------
 
 BASE = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
