@@ -3,6 +3,8 @@
 
     .venv/bin/python benchmarks/pipeline.py            # 10k, 100k and 1M events, tracker JSON and JSONL
     .venv/bin/python benchmarks/pipeline.py --quick    # 10k only
+    .venv/bin/python benchmarks/pipeline.py --sizes 1000000 --shapes jsonl   # one row
+    .venv/bin/python benchmarks/pipeline.py --preview  # `preview --json` of a ~17 MB tracker file, whole process
 
 orjson parsing and re-dumping the file is the practical speed limit: every pipeline must at least parse the
 input and write the output. Each case runs in a fresh child process, so its peak RSS (``ru_maxrss``) is that
@@ -127,11 +129,14 @@ WRITERS = {"tracker": write_tracker, "jsonl": write_jsonl}
 SUFFIX = {"tracker": ".json", "jsonl": ".jsonl"}
 
 
+def _env() -> dict[str, str]:
+    return {**os.environ, "SWGDB_BRIDGE_HOME": str(Path(tempfile.gettempdir()) / "swgdb-bench-home")}
+
+
 def run_child(*args: str | int | Path) -> dict[str, float]:
     """Run one job in a fresh interpreter; returns its figures and peak RSS in MiB."""
-    env = {**os.environ, "SWGDB_BRIDGE_HOME": str(Path(tempfile.gettempdir()) / "swgdb-bench-home")}
     command = [sys.executable, __file__, "--child", *map(str, args)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, env=_env(), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, args))} failed:\n{done.stderr[-3000:]}")
     return orjson.loads(done.stdout.strip().splitlines()[-1])
@@ -150,9 +155,9 @@ def _child_main(args: list[str]) -> None:
 # --- the table ----------------------------------------------------------------------------------------
 
 
-def measure(sizes: tuple[int, ...], folder: Path) -> None:
+def measure(sizes: tuple[int, ...], shapes: tuple[str, ...], folder: Path) -> None:
     for count in sizes:
-        for shape in ("tracker", "jsonl"):
+        for shape in shapes:
             path = folder / f"{shape}-{count}{SUFFIX[shape]}"
             events = int(run_child("write", shape, count, path)["events"])
             pipe, read, limit = (
@@ -184,18 +189,49 @@ def _row(shape: str, events: int, mib: float, pipe: dict[str, float], limit: dic
     )
 
 
+PREVIEW_EVENTS = 200_000  # a ~17 MB tracker session, the size issue 15's preview goal names
+
+
+def _process_cpu(command: list[str]) -> float:
+    """CPU seconds (user + system) of one whole child process, start-up and imports included."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, env=_env(), stdout=subprocess.DEVNULL, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def measure_preview(folder: Path, runs: int = 3) -> None:
+    """``swgdb-bridge preview --json FILE`` against a python process that orjson-parses and dumps FILE."""
+    path = folder / "tracker-preview.json"
+    run_child("write", "tracker", PREVIEW_EVENTS, path)
+    cli = str(Path(sys.executable).with_name("swgdb-bridge"))
+    dump = "import orjson, sys; sys.stdout.buffer.write(orjson.dumps(orjson.loads(open(sys.argv[1], 'rb').read())))"
+    pipe = min(_process_cpu([cli, "preview", "--json", str(path)]) for _ in range(runs))
+    limit = min(_process_cpu([sys.executable, "-c", dump, str(path)]) for _ in range(runs))
+    print(
+        "| file MiB | preview --json CPU s | orjson parse+dump CPU s | preview / orjson |\n|---:|---:|---:|---:|"
+    )
+    print(f"| {path.stat().st_size / 2**20:.1f} | {pipe:.2f} | {limit:.2f} | {pipe / limit:.1f}× |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k events only")
+    parser.add_argument("--sizes", help="comma-separated event counts (default: 10k, 100k, 1M)")
+    parser.add_argument("--shapes", default="tracker,jsonl", help="comma-separated: tracker, jsonl")
+    parser.add_argument("--preview", action="store_true", help="the whole-process preview --json case only")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child_main(args.child)
         return
-    sizes = SIZES[:1] if args.quick else SIZES
-    print(HEADER, flush=True)
+    sizes = tuple(int(n) for n in args.sizes.split(",")) if args.sizes else SIZES[:1] if args.quick else SIZES
     with tempfile.TemporaryDirectory(prefix="swgdb-bench-") as folder:
-        measure(sizes, Path(folder))
+        if args.preview:
+            measure_preview(Path(folder))
+            return
+        print(HEADER, flush=True)
+        measure(sizes, tuple(args.shapes.split(",")), Path(folder))
 
 
 if __name__ == "__main__":
