@@ -7,6 +7,7 @@ a session that lost money gained nothing, and its losses stay visible in ``credi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ def credit_data(session: Session, minutes: float, *, include_events: bool) -> di
     return {
         "total_credits_gained": gained,
         "credits_per_hour": per_hour(gained, minutes),
-        "credit_events": [_event(c) for c in session.credit_changes] if include_events else [],
+        "credit_events": (_event(c) for c in session.credit_changes) if include_events else [],
         "balance_history": balance_history(session, include_events=include_events),
     }
 
@@ -42,7 +43,7 @@ def _event(change: CreditChange) -> dict[str, Any]:
     }
 
 
-def balance_history(session: Session, *, include_events: bool) -> list[dict[str, Any]]:
+def balance_history(session: Session, *, include_events: bool) -> Iterable[dict[str, Any]]:
     """Start balance, the running balance after each change, end balance — whatever the log lets us know.
 
     A change that states ``balance_after`` resets the running balance (the game's figure wins over our sum);
@@ -65,7 +66,7 @@ def balance_history(session: Session, *, include_events: bool) -> list[dict[str,
             points.append((change.timestamp, balance))
     if session.credits_end is not None:
         points.append((session.end_time, session.credits_end))
-    return [{"timestamp": utc(moment), "balance": value} for moment, value in points]
+    return ({"timestamp": utc(moment), "balance": value} for moment, value in points)
 
 
 def _curve(session: Session, *, include_events: bool) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ message or an encounter the user did not allow, but "you got 3 tells" is a count
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from swgdb_bridge.model import (
@@ -45,7 +46,7 @@ def event_data(
     raw: Session, clean: Session, *, sanitized: bool, include_events: bool, include_locations: bool
 ) -> dict[str, Any]:
     counts = event_counts(raw)
-    lists: dict[str, list[dict[str, Any]]] = {
+    lists: dict[str, Iterable[dict[str, Any]]] = {
         "communication_events": [],
         "player_encounters": [],
         "guild_alerts": [],
@@ -54,11 +55,11 @@ def event_data(
     }
     if include_events:
         lists = {
-            "communication_events": [_message(m, sanitized) for m in clean.messages],
-            "player_encounters": [_encounter(e, sanitized, include_locations) for e in clean.encounters],
-            "guild_alerts": [_alert(a, sanitized) for a in clean.guild_alerts],
-            "afk_periods": [_afk(p) for p in clean.afk_periods],
-            "stuck_events": [_stuck(s, include_locations) for s in clean.stuck_events],
+            "communication_events": (_message(m, sanitized) for m in clean.messages),
+            "player_encounters": (_encounter(e, sanitized, include_locations) for e in clean.encounters),
+            "guild_alerts": (_alert(a, sanitized) for a in clean.guild_alerts),
+            "afk_periods": (_afk(p) for p in clean.afk_periods),
+            "stuck_events": (_stuck(s, include_locations) for s in clean.stuck_events),
         }
     return {
         "total_events": sum(counts.values()),

@@ -40,7 +40,7 @@ def location_data(session: Session, *, include_locations: bool) -> dict[str, Any
         **summary,
         "unique_planets": _unique(v.planet for v in visits),
         "unique_cities": _unique(v.city for v in visits),
-        "location_events": [_event(v, m, p) for v, m, p in zip(visits, minutes, purposes, strict=True)],
+        "location_events": (_event(v, m, p) for v, m, p in zip(visits, minutes, purposes, strict=True)),
         "zone_efficiency": zone_efficiency(session.xp_gains, per_place),
         "time_per_planet_minutes": _rounded(_minutes_per(visits, minutes, by_city=False)),
     }

@@ -8,10 +8,12 @@ finished document is scanned once more; if the scanner still finds something pri
 from __future__ import annotations
 
 import gc
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -125,16 +127,19 @@ class SessionLogSerializer:
             return payload.with_content_digest(final)
 
     def _validated_payload(self, session: Session, minutes: float) -> SessionPayload:
-        # A function of its own so the sanitized copy and the plain document are freed before the scan.
+        # A function of its own so the plain document is freed before the scan.
+        return _validated(session, self._sanitized_document(session, minutes))
+
+    def _sanitized_document(self, session: Session, minutes: float) -> dict[str, Any]:
+        # A function of its own so the sanitized copy (a second session) is freed before validation.
         clean, report = self.sanitizer.sanitize_session(session)
-        return _validated(session, self._document(session, clean, minutes, dict(report.counts)))
+        return self._document(session, clean, minutes, dict(report.counts))
 
     def _document(
         self, raw: Session, clean: Session, minutes: float, counts: dict[str, int]
     ) -> dict[str, Any]:
         opts = self.options
         events, places = opts.include_events, opts.include_locations
-        # each section is cut as soon as it is built, so at most one section's full lists exist at a time
         sections: dict[str, dict[str, Any]] = {
             "xp_data": keep_ends(
                 xp_data(clean, minutes, include_events=events, include_locations=places), counts
@@ -195,14 +200,24 @@ class SessionLogSerializer:
 
 
 def keep_ends(section: dict[str, Any], omitted: dict[str, int]) -> dict[str, Any]:
-    """``section`` with each per-event list longer than :data:`MAX_KEPT_EVENTS` cut to its first and last
-    halves (in place); how many items a cut list left out goes to ``omitted`` as ``<list>_omitted``."""
+    """``section`` with each per-event list (built lazily by the section) made a list of at most
+    :data:`MAX_KEPT_EVENTS` items: the first and last halves of a longer one, so no more than that many
+    event dicts exist at once. How many items a cut list left out goes to ``omitted`` as ``<list>_omitted``.
+    """
     half = MAX_KEPT_EVENTS // 2
     for name in EVENT_LISTS.intersection(section):
-        items = section[name]
-        if len(items) > MAX_KEPT_EVENTS:
-            omitted[f"{name}_omitted"] = len(items) - 2 * half
-            section[name] = [*items[:half], *items[-half:]]
+        items = iter(section[name])
+        first = list(islice(items, MAX_KEPT_EVENTS + 1))
+        if len(first) <= MAX_KEPT_EVENTS:
+            section[name] = first
+            continue
+        last = deque(first[half:], maxlen=half)
+        total = len(first)
+        for item in items:
+            last.append(item)
+            total += 1
+        omitted[f"{name}_omitted"] = total - 2 * half
+        section[name] = [*first[:half], *last]
     return section
 
 

@@ -31,7 +31,7 @@ def xp_data(
     return {
         "total_xp_gained": total,
         "xp_per_hour": per_hour(total, minutes),
-        "xp_events": [_event(g, include_locations) for g in session.xp_gains] if include_events else [],
+        "xp_events": (_event(g, include_locations) for g in session.xp_gains) if include_events else [],
         "profession_breakdown": breakdowns["profession"],
         "skill_breakdown": breakdowns["skill"],
         "source_breakdown": breakdowns["source"],
