@@ -31,7 +31,8 @@ from swgdb_bridge.model import (
     StuckEvent,
     XPGain,
 )
-from swgdb_bridge.sources import read_session, write_session_jsonl
+from swgdb_bridge.sources import _jsonl, read_session, write_session_jsonl
+from swgdb_bridge.sources._fields import parse_iso
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "session-format.md"
@@ -237,6 +238,78 @@ def test_repeated_texts_and_times_are_kept_once(tmp_path: Path) -> None:
     times = [r.timestamp for r in (*session.actions, *session.xp_gains)]  # a kill's action and its XP
     assert len({id(s) for s in skills}) == len(set(skills)) < len(skills)
     assert len({id(t) for t in times}) == len(set(times)) < len(times)
+
+
+# --- the fast path (msgspec) and the general path (Fields + builders) read every line alike --------------
+
+_any_value = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from([0, 1, 12.0, 12.5, -1, 2**31, 10**12, 10**13, 2**63, float("1e300")]),
+    st.text(max_size=8),
+    st.sampled_from(["marksman", "Combat", " quest ", "bank transfer", ""]),
+)
+_times = st.sampled_from(
+    [
+        "2026-11-02T19:00:00+00:00",
+        "2026-11-02T19:00:00Z",
+        "2026-11-02T21:00:00.5+02:00",
+        "2026-11-02T19:00:00",
+        "2026-11-02 19:00:01",
+        "2026-11-02",
+        "19:00",
+        "not a time",
+        "2026-11-02T18:00:00+00:00",
+    ]
+) | st.sampled_from([1793646000, 1793646000.5, None, True])
+_END = {"type": "session_end", "ts": "2026-11-02T23:00:00"}
+_fields = {
+    "action": ("text",),
+    "xp": ("amount", "profession", "skill", "source", "quest_name", "zone", "level_before", "level_after"),
+    "credits": ("amount", "source", "balance_after"),
+}
+
+
+@st.composite
+def _lines(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(sorted(_fields)))
+    line: dict[str, Any] = {"type": kind, "ts": draw(_times)}
+    for key in draw(st.lists(st.sampled_from(_fields[kind]), unique=True)):
+        line[key] = draw(_any_value)
+    return line
+
+
+def _outcome(path: Path) -> Session | str:
+    try:
+        return read_session(path)
+    except SessionFileError as exc:
+        return str(exc)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(_lines(), min_size=1, max_size=6))
+def test_the_fast_path_reads_every_line_as_the_general_path_does(tmp_path: Path, lines: list[Any]) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in [START, *lines, _END]) + "\n")
+    fast = _outcome(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_jsonl._Reader, "fast", lambda _reader, _raw, _number: False)
+        general = _outcome(path)
+    assert fast == general
+
+
+def test_the_fast_path_reads_a_generated_session_as_the_general_path_does(tmp_path: Path) -> None:
+    path = write_jsonl_session(tmp_path / "s.jsonl", Random(5), 3_000)
+    fast = read_session(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_jsonl._Reader, "fast", lambda _reader, _raw, _number: False)
+        assert read_session(path) == fast
+    assert len(fast.actions) + len(fast.xp_gains) + len(fast.credit_changes) > 2_000
+
+
+def test_a_bare_date_is_midnight_utc() -> None:
+    assert parse_iso("2026-11-02") == datetime(2026, 11, 2, tzinfo=UTC)
 
 
 # --- round trip: Session → JSON Lines (samples) → Session ---------------------------------------------------

@@ -44,7 +44,7 @@ INTERACTIONS = {name: name for name in ("detected", "whispered", "grouped", "oth
 T = TypeVar("T")
 
 
-def _fold(value: str | None, allowed: dict[str, str]) -> str | None:
+def fold(value: str | None, allowed: dict[str, str]) -> str | None:
     if value is None:
         return None
     return allowed.get(value) or allowed.get(value.strip().lower(), "other")
@@ -60,7 +60,7 @@ def xp_gain(f: Fields, when: datetime | None) -> XPGain:
         amount=f.need_int("amount", minimum=0, maximum=MAX_XP),
         profession=f.text("profession"),
         skill=f.text("skill"),
-        source=_fold(f.text("source"), XP_SOURCES),
+        source=fold(f.text("source"), XP_SOURCES),
         quest_name=f.text("quest_name"),
         zone=f.text("zone"),
         level_before=f.integer("level_before", minimum=0),
@@ -72,7 +72,7 @@ def credit_change(f: Fields, when: datetime | None) -> CreditChange:
     return CreditChange(
         timestamp=when,
         amount=f.need_int("amount", minimum=-MAX_TOTAL, maximum=MAX_TOTAL),
-        source=_fold(f.text("source"), CREDIT_SOURCES),
+        source=fold(f.text("source"), CREDIT_SOURCES),
         balance_after=f.integer("balance_after", minimum=-MAX_TOTAL, maximum=MAX_TOTAL),
     )
 
@@ -116,7 +116,7 @@ def player_encounter(f: Fields, when: datetime | None) -> PlayerEncounter:
         player_name=f.need_text("player_name"),
         location=f.text("location"),
         distance=f.number("distance", minimum=0),
-        interaction_type=_fold(f.text("interaction_type"), INTERACTIONS),
+        interaction_type=fold(f.text("interaction_type"), INTERACTIONS),
     )
 
 

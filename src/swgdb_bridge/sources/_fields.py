@@ -7,6 +7,7 @@ instead of a ``TypeError`` traceback deep inside a reader.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,14 +35,14 @@ def parse_iso(text: str) -> datetime:
     """ISO 8601 → aware UTC. Naive times are taken as UTC (docs/session-format.md); others are converted.
 
     On Python 3.11 ``datetime.replace`` costs five parses, so a naive time is parsed again with an explicit
-    offset; forms that will not take one (a bare date) fall back to ``replace``.
+    offset; forms that will not take one fall back to ``replace`` (a bare date takes the offset and drops
+    it, giving a naive time again: that too falls back).
     """
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        try:
-            return datetime.fromisoformat(text + "+00:00")
-        except ValueError:
-            return moment.replace(tzinfo=UTC)
+        with contextlib.suppress(ValueError):
+            moment = datetime.fromisoformat(text + "+00:00")
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
@@ -60,28 +61,50 @@ def parse_timestamp(value: object) -> datetime:
     raise ValueError(f"expected an ISO 8601 timestamp, got {json_type(value)}")
 
 
+MEMO_LIMIT = 65_536
+"""Most values one :class:`Shared` memo holds; a full memo is emptied and fills again."""
+
+
+class _Texts(dict[str | None, str | None]):
+    """``texts[t]`` is ``t``, the first equal string seen (None stays None): one C lookup when seen before."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str | None) -> str | None:
+        if len(self) >= MEMO_LIMIT:
+            self.clear()
+        self[text] = text
+        return text
+
+
+class _Times(dict[str, datetime]):
+    """``times[t]`` is :func:`parse_iso` of ``t``, parsed once; raises its ``ValueError``."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> datetime:
+        moment = parse_iso(text)
+        if len(self) >= MEMO_LIMIT:
+            self.clear()
+        self[text] = moment
+        return moment
+
+
 class Shared:
     """The texts and times one file has already given, handed out again instead of equal new copies.
 
     A bot log repeats itself — a million JSON Lines events name a handful of skills and zones, a few
     thousand action lines, and many lines carry the previous line's timestamp — but parsing makes a new
     string and a new datetime for every value. Both are immutable, so the reader keeps one of each: a
-    memo per file, emptied whenever it holds :attr:`LIMIT` values, so a file of unique texts costs
+    memo per file, emptied whenever it holds :data:`MEMO_LIMIT` values, so a file of unique texts costs
     nothing more than that. Its figures are in BENCHMARKS.md ("## pipeline").
     """
 
     __slots__ = ("texts", "times")
-    LIMIT = 65_536
 
     def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-        self.times: dict[str, datetime] = {}
-
-
-def _remember(memo: dict[str, Any], text: str, value: Any) -> None:
-    if len(memo) >= Shared.LIMIT:
-        memo.clear()
-    memo[text] = value
+        self.texts = _Texts()
+        self.times = _Times()
 
 
 class Fields:
@@ -137,12 +160,8 @@ class Fields:
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.data.get(key)
-        if type(value) is str:  # inlined Shared lookup: three texts per event, millions per big file
-            seen = self.shared.texts.get(value)
-            if seen is None:
-                _remember(self.shared.texts, value, value)
-                return value
-            return seen
+        if type(value) is str:
+            return self.shared.texts[value]
         if value is None and not required:
             return None
         if value is None:
@@ -201,16 +220,10 @@ class Fields:
     def time(self, key: str, required: bool = False) -> datetime | None:
         value = self._value(key, required)
         if type(value) is str:  # the common case first: one timestamp per event, a million per big file
-            seen = self.shared.times.get(value)
-            if seen is not None:
-                return seen
             try:
-                moment = parse_iso(value)
+                return self.shared.times[value]
             except ValueError:
                 pass
-            else:
-                _remember(self.shared.times, value, moment)
-                return moment
         elif value is None:
             return None
         try:
