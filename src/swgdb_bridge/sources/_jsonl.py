@@ -2,12 +2,14 @@
 writer (a :class:`Session` back to lines), both driven by one table of event types.
 
 A bot appends one line per event, so a file can be read while it grows and a 1 GB session never sits in
-memory as text: each line is parsed and dropped. The three commonest line types (``action``, ``xp``,
-``credits``: 85% of a bot's lines) are first offered to a msgspec decoder that checks and reads them in one
-call (ten times faster than the general path, BENCHMARKS.md "## decode"); whatever it refuses — another type,
-a naive or numeric time, a float amount, a value out of range — takes the general path, which reads it by
-the same rules or names the error. A test holds both paths to the same records. A last line that does not parse is a write in progress
+memory as text: each line is parsed and dropped. A last line that does not parse is a write in progress
 (or cut short by a crash): it is skipped with a warning in ``Session.extra["warnings"]``, not an error.
+
+The three commonest line types (``action``, ``xp``, ``credits``: 85% of a bot's lines) are first offered to a
+msgspec decoder that parses, types and range-checks them in one call (a tenth of the general path's cost per
+line, BENCHMARKS.md "## decode"); whatever it refuses — another type, a naive or numeric time, a float
+amount, a value out of range — takes the general path (orjson, ``Fields``, the builders), which reads it by
+the same rules or names the error. A property test holds both paths to the same sessions and errors.
 """
 
 from __future__ import annotations
