@@ -7,13 +7,12 @@ a session that lost money gained nothing, and its losses stay visible in ``credi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from swgdb_bridge.model import CreditChange, Session
 from swgdb_bridge.serialize.classify import CREDIT_SOURCES, Classifier
-from swgdb_bridge.serialize.units import per_hour, utc
+from swgdb_bridge.serialize.units import Lazy, per_hour, utc
 
 _TRANSFERS = Classifier((("transfer", ("transfer", "bank")),))
 
@@ -23,7 +22,7 @@ def credit_data(session: Session, minutes: float, *, include_events: bool) -> di
     return {
         "total_credits_gained": gained,
         "credits_per_hour": per_hour(gained, minutes),
-        "credit_events": (_event(c) for c in session.credit_changes) if include_events else [],
+        "credit_events": Lazy(session.credit_changes, _event) if include_events else [],
         "balance_history": balance_history(session, include_events=include_events),
     }
 
@@ -43,7 +42,7 @@ def _event(change: CreditChange) -> dict[str, Any]:
     }
 
 
-def balance_history(session: Session, *, include_events: bool) -> Iterable[dict[str, Any]]:
+def balance_history(session: Session, *, include_events: bool) -> Lazy[tuple[datetime | None, int]]:
     """Start balance, the running balance after each change, end balance — whatever the log lets us know.
 
     A change that states ``balance_after`` resets the running balance (the game's figure wins over our sum);
@@ -66,7 +65,11 @@ def balance_history(session: Session, *, include_events: bool) -> Iterable[dict[
             points.append((change.timestamp, balance))
     if session.credits_end is not None:
         points.append((session.end_time, session.credits_end))
-    return ({"timestamp": utc(moment), "balance": value} for moment, value in points)
+    return Lazy(points, _point)
+
+
+def _point(point: tuple[datetime | None, int]) -> dict[str, Any]:
+    return {"timestamp": utc(point[0]), "balance": point[1]}
 
 
 def _curve(session: Session, *, include_events: bool) -> list[dict[str, Any]]:

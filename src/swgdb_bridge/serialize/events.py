@@ -7,7 +7,7 @@ message or an encounter the user did not allow, but "you got 3 tells" is a count
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from swgdb_bridge.model import (
@@ -21,7 +21,7 @@ from swgdb_bridge.model import (
 )
 from swgdb_bridge.payload import MAX_HEROIC_LOOT
 from swgdb_bridge.serialize.classify import ALERT_TYPES, CHAT_TYPES, INTERACTIONS, priority
-from swgdb_bridge.serialize.units import minutes_between, utc
+from swgdb_bridge.serialize.units import Lazy, minutes_between, utc
 
 CHANNELS = ("whisper", "tell", "group_chat", "guild_chat", "other")
 
@@ -46,7 +46,7 @@ def event_data(
     raw: Session, clean: Session, *, sanitized: bool, include_events: bool, include_locations: bool
 ) -> dict[str, Any]:
     counts = event_counts(raw)
-    lists: dict[str, Iterable[dict[str, Any]]] = {
+    lists: dict[str, list[Any] | Lazy[Any]] = {
         "communication_events": [],
         "player_encounters": [],
         "guild_alerts": [],
@@ -55,11 +55,14 @@ def event_data(
     }
     if include_events:
         lists = {
-            "communication_events": (_message(m, sanitized) for m in clean.messages),
-            "player_encounters": (_encounter(e, sanitized, include_locations) for e in clean.encounters),
-            "guild_alerts": (_alert(a, sanitized) for a in clean.guild_alerts),
-            "afk_periods": (_afk(p) for p in clean.afk_periods),
-            "stuck_events": (_stuck(s, include_locations) for s in clean.stuck_events),
+            "communication_events": Lazy(clean.messages, partial(_message, sanitized=sanitized)),
+            "player_encounters": Lazy(
+                clean.encounters,
+                partial(_encounter, sanitized=sanitized, include_locations=include_locations),
+            ),
+            "guild_alerts": Lazy(clean.guild_alerts, partial(_alert, sanitized=sanitized)),
+            "afk_periods": Lazy(clean.afk_periods, _afk),
+            "stuck_events": Lazy(clean.stuck_events, partial(_stuck, include_locations=include_locations)),
         }
     return {
         "total_events": sum(counts.values()),

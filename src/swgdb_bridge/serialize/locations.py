@@ -15,7 +15,7 @@ from typing import Any
 
 from swgdb_bridge.model import LocationVisit, Session, XPGain
 from swgdb_bridge.serialize.classify import PURPOSES
-from swgdb_bridge.serialize.units import RATE_DIGITS, minutes_between, utc
+from swgdb_bridge.serialize.units import RATE_DIGITS, Lazy, minutes_between, utc
 
 
 def location_data(session: Session, *, include_locations: bool) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def location_data(session: Session, *, include_locations: bool) -> dict[str, Any
         **summary,
         "unique_planets": _unique(v.planet for v in visits),
         "unique_cities": _unique(v.city for v in visits),
-        "location_events": (_event(v, m, p) for v, m, p in zip(visits, minutes, purposes, strict=True)),
+        "location_events": Lazy(list(zip(visits, minutes, purposes, strict=True)), lambda row: _event(*row)),
         "zone_efficiency": zone_efficiency(session.xp_gains, per_place),
         "time_per_planet_minutes": _rounded(_minutes_per(visits, minutes, by_city=False)),
     }

@@ -8,12 +8,10 @@ finished document is scanned once more; if the scanner still finds something pri
 from __future__ import annotations
 
 import gc
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +32,7 @@ from swgdb_bridge.serialize.locations import location_data
 from swgdb_bridge.serialize.performance import performance_metrics
 from swgdb_bridge.serialize.quests import quest_data
 from swgdb_bridge.serialize.scan_view import scan_view
-from swgdb_bridge.serialize.units import utc
+from swgdb_bridge.serialize.units import Lazy, utc
 from swgdb_bridge.serialize.xp import xp_data
 from swgdb_bridge.sources import read_session
 
@@ -200,24 +198,21 @@ class SessionLogSerializer:
 
 
 def keep_ends(section: dict[str, Any], omitted: dict[str, int]) -> dict[str, Any]:
-    """``section`` with each per-event list (built lazily by the section) made a list of at most
-    :data:`MAX_KEPT_EVENTS` items: the first and last halves of a longer one, so no more than that many
-    event dicts exist at once. How many items a cut list left out goes to ``omitted`` as ``<list>_omitted``.
+    """``section`` with each per-event list (a list, or a :class:`Lazy` one) made a list of at most
+    :data:`MAX_KEPT_EVENTS` entries: the first and last halves of a longer one, whose entries in between are
+    never made. How many entries a cut list left out goes to ``omitted`` as ``<list>_omitted``.
     """
     half = MAX_KEPT_EVENTS // 2
     for name in EVENT_LISTS.intersection(section):
-        items = iter(section[name])
-        first = list(islice(items, MAX_KEPT_EVENTS + 1))
-        if len(first) <= MAX_KEPT_EVENTS:
-            section[name] = first
-            continue
-        last = deque(first[half:], maxlen=half)
-        total = len(first)
-        for item in items:
-            last.append(item)
-            total += 1
-        omitted[f"{name}_omitted"] = total - 2 * half
-        section[name] = [*first[:half], *last]
+        items = section[name]
+        size = len(items)
+        ends = ((0, size),) if size <= MAX_KEPT_EVENTS else ((0, half), (size - half, size))
+        if isinstance(items, Lazy):
+            section[name] = [entry for start, stop in ends for entry in items.build(start, stop)]
+        else:
+            section[name] = [entry for start, stop in ends for entry in items[start:stop]]
+        if size > MAX_KEPT_EVENTS:
+            omitted[f"{name}_omitted"] = size - 2 * half
     return section
 
 

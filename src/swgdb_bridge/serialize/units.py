@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 RATE_DIGITS = 2
+T = TypeVar("T")
+
+
+class Lazy(Generic[T]):
+    """A per-event list of a payload, not built yet: the records and how one entry is made of each.
+
+    The serializer keeps only the two ends of a long list (``serializer.keep_ends``); entries for the
+    records in between are never made.
+    """
+
+    __slots__ = ("make", "records")
+
+    def __init__(self, records: Sequence[T], make: Callable[[T], dict[str, Any]]) -> None:
+        self.records = records
+        self.make = make
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def build(self, start: int, stop: int) -> list[dict[str, Any]]:
+        return [self.make(record) for record in self.records[start:stop]]
 
 
 def utc(moment: datetime | None) -> datetime | None:

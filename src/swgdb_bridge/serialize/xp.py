@@ -10,11 +10,12 @@ summary states win over the ones computed here (the tracker saw more than this o
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from swgdb_bridge.model import Session, XPGain
 from swgdb_bridge.serialize.classify import XP_SOURCES
-from swgdb_bridge.serialize.units import minutes_between, per_hour, utc
+from swgdb_bridge.serialize.units import Lazy, minutes_between, per_hour, utc
 
 FASTEST_SKILLS = 5
 SLOWDOWN_GAP_MINUTES = 20.0
@@ -31,7 +32,9 @@ def xp_data(
     return {
         "total_xp_gained": total,
         "xp_per_hour": per_hour(total, minutes),
-        "xp_events": (_event(g, include_locations) for g in session.xp_gains) if include_events else [],
+        "xp_events": Lazy(session.xp_gains, partial(_event, include_locations=include_locations))
+        if include_events
+        else [],
         "profession_breakdown": breakdowns["profession"],
         "skill_breakdown": breakdowns["skill"],
         "source_breakdown": breakdowns["source"],
