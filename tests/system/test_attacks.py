@@ -22,7 +22,7 @@ import httpx
 import orjson
 import pytest
 
-from fixtures.live_server import Account, Api, FrozenClock
+from fixtures.live_server import Account, Api, FrozenClock, launch
 from fixtures.payloads import make_document, make_payload
 from fixtures.postgres import TEST_SERVER_SECRET
 from swgdb_bridge import protocol
@@ -93,14 +93,30 @@ def test_rate_limits_are_shared_by_workers_on_one_database(server_factory) -> No
     assert statuses == [200, 200, 200, 429]
 
 
+@pytest.fixture(scope="module")
+def _clocked_server(backend_url: str, server_secret: bytes) -> Iterator[tuple[Api, FrozenClock]]:
+    clock = FrozenClock()
+    api = launch(backend_url, ServerSettings(clock=clock, rate_limit_requests=1000), server_secret)
+    yield api, clock
+    api.close()
+
+
+@pytest.fixture
+def clocked_api(_clocked_server: tuple[Api, FrozenClock]) -> tuple[Api, FrozenClock]:
+    """A server on a frozen clock, one per module and backend (a server start per test was most of these
+    tests' time); the clock is set back to its start before each test, and each test uses its own user."""
+    api, clock = _clocked_server
+    clock.now = FrozenClock().now
+    return api, clock
+
+
 @pytest.mark.parametrize(
     ("offset", "accepted"), [(-301, False), (-300, True), (0, True), (300, True), (301, False)]
 )
 def test_timestamps_are_accepted_within_300_seconds_either_way(
-    server_factory, offset: int, accepted: bool
+    clocked_api: tuple[Api, FrozenClock], offset: int, accepted: bool
 ) -> None:
-    clock = FrozenClock()
-    api = server_factory(ServerSettings(clock=clock, rate_limit_requests=1000))
+    api, clock = clocked_api
     account = api.account()
     body = make_payload("clock-1").to_json_bytes()
     response = api.signed(account, "POST", UPLOAD, body, timestamp=int(clock.now) + offset)
@@ -114,9 +130,10 @@ def test_timestamps_are_accepted_within_300_seconds_either_way(
         assert api.stored(account) == []
 
 
-def test_a_nonce_is_remembered_as_long_as_its_timestamp_is_acceptable(server_factory) -> None:
-    clock = FrozenClock()
-    api = server_factory(ServerSettings(clock=clock, rate_limit_requests=1000))
+def test_a_nonce_is_remembered_as_long_as_its_timestamp_is_acceptable(
+    clocked_api: tuple[Api, FrozenClock],
+) -> None:
+    api, clock = clocked_api
     account = api.account()
     headers = api.sign(account, "GET", "/v1/auth/validate", timestamp=int(clock.now))
     assert api.http.get("/v1/auth/validate", headers=headers).status_code == 200
