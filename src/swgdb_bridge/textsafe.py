@@ -16,14 +16,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rich.markup import escape
-
 # C0 controls, DEL, C1 controls (CSI, OSC, ... have 8-bit forms), and the bidirectional overrides that
 # reorder what a terminal shows ("Trojan Source").
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # OWASP CSV injection: a cell starting with one of these is a formula (or may become one) in a spreadsheet.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What Rich's markup parser reads as a tag (with the backslashes before it), and a backslash run before "[".
+_MARKUP_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+_BACKSLASHED_BRACKET = re.compile(r"(\\+)\[")
 
 
 def _escape_one(match: re.Match[str]) -> str:
@@ -40,8 +41,24 @@ def visible(text: object) -> str:
 
 
 def for_markup(text: object) -> str:
-    """``text`` ready to sit inside a Rich markup string: controls shown, ``[...]`` printed literally."""
-    return escape(visible(text))
+    """``text`` ready to sit inside a Rich markup string: controls shown, ``[...]`` printed literally.
+
+    Rich's own ``escape`` covers tag-like ``[word...]`` only; its renderer also turns a backslash before any
+    other ``[`` into nothing, and a trailing backslash escapes whatever tag the caller writes next. So:
+    backslashes before a tag-like bracket are doubled and the bracket escaped, one more backslash goes before
+    any other bracket they precede, and a trailing run of backslashes is doubled.
+    """
+    shown = visible(text)
+    parts, position = [], 0
+    for match in _MARKUP_TAG.finditer(shown):
+        parts.append(_BACKSLASHED_BRACKET.sub(r"\\\1[", shown[position : match.start()]))
+        backslashes, tag = match.groups()
+        parts.append(f"{backslashes}{backslashes}\\{tag}")
+        position = match.end()
+    parts.append(_BACKSLASHED_BRACKET.sub(r"\\\1[", shown[position:]))
+    escaped = "".join(parts)
+    trailing = len(escaped) - len(escaped.rstrip("\\"))
+    return escaped + "\\" * trailing
 
 
 def spreadsheet_safe(value: Any) -> Any:
