@@ -8,6 +8,8 @@ at once, whatever the timeout, when another connection wrote in between.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +78,7 @@ def _sqlite_engine(url: URL, json_kwargs: dict[str, Any]) -> Engine:
         dbapi_connection.isolation_level = None  # the driver must not BEGIN on its own: we do, below
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")  # durable across app crashes in WAL mode
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -87,3 +89,20 @@ def _sqlite_engine(url: URL, json_kwargs: dict[str, Any]) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """``PRAGMA journal_mode = WAL``, retried while another process holds the lock for the same switch.
+
+    SQLite does not apply ``busy_timeout`` to this pragma: when several workers open a new database file at
+    once, all but one get "database is locked" at once. Retry for as long as the busy timeout would wait.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
