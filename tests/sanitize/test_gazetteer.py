@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import unicodedata
 from pathlib import Path
 
@@ -332,9 +331,7 @@ def test_counts_and_loading(gaz: Gazetteer) -> None:
     assert counts["planet"] >= 10 and counts["city"] >= 20 and counts["creature"] >= 500
     assert counts["npc"] >= 500 and counts["item"] >= 500 and counts["skill"] >= 500
     assert load_gazetteer() is gaz  # cached
-    t0 = time.perf_counter()
-    build_gazetteer()
-    assert time.perf_counter() - t0 < 1.0  # ~20 ms here; generous for a loaded CI machine
+    assert build_gazetteer().counts() == counts  # a fresh build reads the same data (its time: benchmarks/)
 
 
 # --------------------------------------------------------------------------- the corpus
