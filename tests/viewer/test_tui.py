@@ -15,13 +15,17 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from swgdb_bridge import SessionLogViewer
+from swgdb_bridge.textsafe import visible
 from swgdb_bridge.upload.outbox import Outbox
-from swgdb_bridge.viewer.tui import ComparePicker, ViewerApp
+from swgdb_bridge.viewer.tui import ComparePicker, ViewerApp, plain_text
 
 
 def drive(
@@ -207,3 +211,15 @@ def test_scans_run_in_workers_never_on_the_ui_thread(
     drive(viewer, script)
     assert len(scanned_on) > 5
     assert threading.main_thread() not in scanned_on
+
+
+@given(
+    st.one_of(
+        st.text(), st.sampled_from(["[ @click=app.quit]x", "[ link='https://evil']x", "[$accent]x", "\\[b]"])
+    )
+)
+def test_session_text_in_widgets_is_never_read_as_textual_markup(text: str) -> None:
+    """Textual's markup takes tag shapes Rich's does not (``[ @click=…]``, ``[$accent]``): the TUI hands
+    widgets plain Text, so a click action or link hidden in a log stays literal text."""
+    assert Content.from_rich_text(plain_text(text)).plain == visible(text)
+    assert not Content.from_rich_text(plain_text(text)).spans

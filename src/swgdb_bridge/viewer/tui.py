@@ -27,13 +27,18 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from swgdb_bridge.errors import BridgeError
-from swgdb_bridge.textsafe import for_markup as _m
 from swgdb_bridge.textsafe import visible
 from swgdb_bridge.viewer import render
 from swgdb_bridge.viewer.viewer import SessionLogViewer
 
 FILTERS = ("character", "planet", "mode", "since", "until", "min_xp")
 COLUMNS = ("id", "character", "start", "XP", "XP/h", "credits", "planets", "problems", "upload")
+
+
+def plain_text(text: str) -> Text:
+    """Text from a session file as a widget shows it: controls visible, never read as markup (Textual's
+    markup takes more tag shapes than Rich's, so escaping for Rich is not enough here)."""
+    return Text(visible(text))
 
 
 class ComparePicker(ModalScreen[str | None]):
@@ -48,10 +53,11 @@ class ComparePicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
-            yield Label(f"Compare {_m(self.first)} with:")
+            yield Label(plain_text(f"Compare {self.first} with:"))
             options = [
                 Option(
-                    _m(f"{r['session_id']}  {r['character'] or '-'}  {r['start'][:16]}"), id=r["session_id"]
+                    plain_text(f"{r['session_id']}  {r['character'] or '-'}  {r['start'][:16]}"),
+                    id=r["session_id"],
                 )
                 for r in self.rows
             ]
@@ -173,15 +179,15 @@ class ViewerApp(App[None]):
         table.clear()
         for row in self.rows:
             table.add_row(
-                _m(row["session_id"]),
-                _m(row["character"] or "-"),
-                _m(row["start"][:16].replace("T", " ")),
+                plain_text(row["session_id"]),
+                plain_text(row["character"] or "-"),
+                plain_text(row["start"][:16].replace("T", " ")),
                 f"{row['xp']:,}",
                 f"{row['xp_per_hour']:,.0f}",
                 f"{row['credits']:,}",
-                _m(", ".join(row["planets"])),
+                plain_text(", ".join(row["planets"])),
                 str(row["problems"]),
-                _m(row["upload_state"]),
+                plain_text(row["upload_state"]),
                 key=row["session_id"],
             )
         ids = [row["session_id"] for row in self.rows]
@@ -285,6 +291,8 @@ class ViewerApp(App[None]):
 
         def queued(_state: str) -> None:
             self.reload()
-            self.notify(f"{_m(session_id)} queued; `swgdb-bridge upload` or `watch` sends it")
+            self.notify(
+                f"{visible(session_id)} queued; `swgdb-bridge upload` or `watch` sends it", markup=False
+            )
 
         self.in_worker(lambda: self.viewer.queue_session(session_id), queued, "queue")
