@@ -11,10 +11,12 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from fixtures.live_server import Account, Api
 from swgdb_bridge.pairing import ALPHABET, check_symbol, format_code, normalize_code
 from swgdb_bridge.server.db.pairings import Pairings
+from swgdb_bridge.server.db.tables import pairings
 from swgdb_bridge.server.settings import at
 
 
@@ -166,3 +168,20 @@ def test_a_signed_in_browser_approves_a_device_on_the_pair_page(live_api: Api) -
     paired = redeem(live_api, device_code=started["device_code"]).json()
     Api.secrets.add(paired["api_key"])
     assert paired["user_hash"] == account.user_hash
+
+
+def test_a_code_whose_key_cannot_be_issued_is_not_spent(live_api: Api) -> None:
+    """Claiming the code and issuing the key are one transaction: when issuing fails (here the account
+    was revoked after the invite), the claim rolls back instead of burning the code for nothing."""
+    user_hash, code = invite(live_api, "Revoked Later")
+    live_api.storage.revoke(user_hash)
+    before = _unredeemed(live_api)
+    answer = redeem(live_api.from_address("127.0.0.25"), code=code)
+    assert answer.status_code == 400 and "revoked" in answer.json()["message"]
+    assert _unredeemed(live_api) == before
+
+
+def _unredeemed(api: Api) -> int:
+    query = select(func.count()).select_from(pairings).where(pairings.c.redeemed_at.is_(None))
+    with api.storage.engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())

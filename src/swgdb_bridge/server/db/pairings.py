@@ -26,6 +26,7 @@ from sqlalchemy import and_, delete, insert, select, update
 
 from swgdb_bridge.pairing import PairingCodeError, new_pairing_code, normalize_code
 from swgdb_bridge.server.db.engine import writer
+from swgdb_bridge.server.db.storage import StorageError
 from swgdb_bridge.server.db.tables import pairings, users
 
 if TYPE_CHECKING:
@@ -143,14 +144,14 @@ class Pairings:
                 "invalid_code",
                 "This pairing code is unknown, used or expired: ask the server's operator for a new invite.",
             )
-        return self._credentials(claimed, now)
+        return claimed
 
     def redeem_device(self, device_code: str, now: datetime) -> Credentials:
         """The credentials of an approved device pairing, once; pending or dead ones raise."""
         device_hash = self._hash(device_code)
         claimed = self._claim(pairings.c.device_hash == device_hash, now)
         if claimed is not None:
-            return self._credentials(claimed, now)
+            return claimed
         with self.storage.engine.connect() as connection:
             row = connection.execute(
                 select(pairings.c.approved_at, pairings.c.expires_at).where(
@@ -161,10 +162,11 @@ class Pairings:
             raise PairingRefused("authorization_pending", "Not approved yet: keep polling.")
         raise PairingRefused("expired_token", "This pairing expired or was used; start again.")
 
-    def _claim(self, which: object, now: datetime) -> int | None:
-        """Mark one live, approved pairing redeemed, atomically; its user id, or ``None``."""
+    def _claim(self, which: object, now: datetime) -> Credentials | None:
+        """Mark one live, approved pairing redeemed and rotate its user's key, in ONE transaction: a failure
+        (a revoked user, a locked database) rolls the claim back, so a code is never spent without a key."""
         with writer(self.storage.engine).begin() as connection:
-            return connection.execute(
+            user_id = connection.execute(
                 update(pairings)
                 .where(
                     which,  # type: ignore[arg-type]
@@ -175,13 +177,16 @@ class Pairings:
                 .values(redeemed_at=now)
                 .returning(pairings.c.user_id)
             ).scalar()
-
-    def _credentials(self, user_id: int, now: datetime) -> Credentials:
-        with self.storage.engine.connect() as connection:
+            if user_id is None:
+                return None
             row = connection.execute(
                 select(users.c.user_hash, users.c.name).where(users.c.id == user_id)
             ).one()
-        api_key = self.storage.rotate_key(row.user_hash, timedelta(0), now=now)
+            try:
+                api_key = self.storage.rotate_key_on(connection, row.user_hash, timedelta(0), now)
+            except StorageError:
+                raise PairingRefused("invalid_code", "This account is revoked; ask the operator.") from None
+        self.storage.key_cache.forget(row.user_hash)
         return Credentials(user_hash=row.user_hash, name=row.name, api_key=api_key)
 
     def _hash(self, value: str) -> str:

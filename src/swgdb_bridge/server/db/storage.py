@@ -253,14 +253,19 @@ class Storage:
             raise StorageError(f"grace period {grace} is negative: use 0 to end the old key at once")
         now = now or _utcnow()
         with self._writer.begin() as connection:
-            user_id = self._lock_user(connection, user_hash, allow_revoked=False)
-            live = _live_keys(user_id, now)
-            newest = connection.execute(select(func.max(api_keys.c.id)).where(live)).scalar()
-            connection.execute(update(api_keys).where(live, api_keys.c.id != newest).values(expires_at=now))
-            connection.execute(update(api_keys).where(api_keys.c.id == newest).values(expires_at=now + grace))
-            api_key = self._issue_key(connection, user_id, now)
+            api_key = self.rotate_key_on(connection, user_hash, grace, now)
         self.key_cache.forget(user_hash)
         return api_key
+
+    def rotate_key_on(self, connection: Connection, user_hash: str, grace: timedelta, now: datetime) -> str:
+        """:meth:`rotate_key` inside the caller's transaction, so another change can commit or fail with it
+        (a pairing claims its code and issues the key in one transaction). The caller forgets the cache."""
+        user_id = self._lock_user(connection, user_hash, allow_revoked=False)
+        live = _live_keys(user_id, now)
+        newest = connection.execute(select(func.max(api_keys.c.id)).where(live)).scalar()
+        connection.execute(update(api_keys).where(live, api_keys.c.id != newest).values(expires_at=now))
+        connection.execute(update(api_keys).where(api_keys.c.id == newest).values(expires_at=now + grace))
+        return self._issue_key(connection, user_id, now)
 
     def revoke(self, user_hash: str, *, now: datetime | None = None) -> None:
         """End every key of the user at once, for good."""
