@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import typer
 
+from swgdb_bridge.commands._options import INSECURE
 from swgdb_bridge.commands._output import USAGE, emit_json, fail, reported
 from swgdb_bridge.textsafe import visible
 
@@ -43,14 +44,20 @@ def login(
     ),
     server: str = SERVER,
     as_json: bool = AS_JSON,
+    insecure: bool = INSECURE,
 ) -> None:
     """Pair this computer with your SWGDB account; the API key goes to the OS keyring, never the screen."""
     from swgdb_bridge.pairing import normalize_code
+    from swgdb_bridge.upload.config import default_config_file, read_config_file
     from swgdb_bridge.upload.credentials import save_credentials
 
     with _reported():
+        read_config_file(
+            default_config_file()
+        )  # a broken config.toml is named now, not after the code is spent
         api_url, code = _login_target(server, code)
-        with _client(api_url) as client:
+        # no retries: redeeming spends the code, and a lost answer would spend it for nothing twice over
+        with _client(api_url, insecure=insecure, retries=0) as client:
             if code is not None:
                 paired = client.redeem_pairing(code=normalize_code(code))
             else:
@@ -76,7 +83,9 @@ def dashboard(
 
     with _reported():
         config = UploadConfig.load()
-        with _client(config.swgdb_api_url, config.api_key, config.user_hash) as client:
+        with _client(
+            config.swgdb_api_url, config.api_key, config.user_hash, insecure=config.allow_insecure_http
+        ) as client:
             link = client.dashboard_link()
         _same_server(link, config.swgdb_api_url)
     if print_only or not webbrowser.open(link):
@@ -95,7 +104,9 @@ def logout(
     with _reported():
         if revoke:
             config = UploadConfig.load()
-            with _client(config.swgdb_api_url, config.api_key, config.user_hash) as client:
+            with _client(
+                config.swgdb_api_url, config.api_key, config.user_hash, insecure=config.allow_insecure_http
+            ) as client:
                 client.revoke_keys()
         forgot = forget_credentials()
     done = "Revoked your keys on the server and forgot" if revoke else "Forgot"
@@ -124,6 +135,7 @@ def _login_target(server: str | None, code: str | None) -> tuple[str, str | None
 def _device_flow(client: Any, *, quiet: bool, sleep: Any = time.sleep) -> dict[str, Any]:
     """Ask for a pairing, show where to approve it, and poll until it is approved or expires."""
     from swgdb_bridge.errors import UploadError
+    from swgdb_bridge.upload.client import TransientAPIError
 
     started = client.start_device_pairing()
     _console(stderr=True).print(  # the address and code are the server's words: shown, never obeyed
@@ -140,8 +152,8 @@ def _device_flow(client: Any, *, quiet: bool, sleep: Any = time.sleep) -> dict[s
         sleep(interval)
         try:
             return client.redeem_pairing(device_code=started["device_code"])
-        except UploadError as error:
-            if error.code != "authorization_pending":
+        except UploadError as error:  # not approved yet, or a passing network or server fault: poll again
+            if error.code != "authorization_pending" and not isinstance(error, TransientAPIError):
                 raise
     raise UploadError("the pairing was not approved in time; run `swgdb-bridge login` again", code="expired")
 
@@ -157,10 +169,20 @@ def _same_server(link: str, api_url: str) -> None:
         )
 
 
-def _client(api_url: str, api_key: str = "", user_hash: str = "") -> Any:
+def _client(
+    api_url: str, api_key: str = "", user_hash: str = "", *, insecure: bool = False, retries: int = 2
+) -> Any:
     from swgdb_bridge.upload.client import SWGDBAPIClient
 
-    return SWGDBAPIClient(api_url, api_key, user_hash, max_retries=2, retry_delay_seconds=0.5, timeout=15)
+    return SWGDBAPIClient(
+        api_url,
+        api_key,
+        user_hash,
+        max_retries=retries,
+        retry_delay_seconds=0.5,
+        timeout=15,
+        allow_insecure_http=insecure,
+    )
 
 
 def _console(stderr: bool = False) -> Any:
