@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from swgdb_bridge import protocol
 from swgdb_bridge.cli import app
+from swgdb_bridge.commands.account import login_target
 from swgdb_bridge.demo.run import write_sample_sessions
 from swgdb_bridge.server.db.storage import Storage
 from swgdb_bridge.server.runner import RunningServer, start_server
@@ -154,3 +155,15 @@ def test_check_says_the_key_comes_from_the_environment(
     monkeypatch.setenv("SWGDB_API_KEY", stored["api_key"])
     code, out, err = run("check", "--json")
     assert code == 0 and orjson.loads(out)["key_source"] == "environment", err
+
+
+@pytest.mark.parametrize(
+    ("link", "api_url"),
+    [
+        ("https://swgdb.example.org/pair#K7QF-M2XD-9", "https://swgdb.example.org/v1"),
+        ("https://example.org/swgdb/pair#K7QF-M2XD-9", "https://example.org/swgdb/v1"),  # behind a prefix
+        ("http://127.0.0.1:8765/pair/#K7QF-M2XD-9", "http://127.0.0.1:8765/v1"),
+    ],
+)
+def test_a_pairing_link_names_its_server_and_code(link: str, api_url: str) -> None:
+    assert login_target(None, link) == (api_url, "K7QF-M2XD-9")

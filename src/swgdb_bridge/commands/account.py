@@ -55,7 +55,7 @@ def login(
         read_config_file(
             default_config_file()
         )  # a broken config.toml is named now, not after the code is spent
-        api_url, code = _login_target(server, code)
+        api_url, code = login_target(server, code)
         # no retries: redeeming spends the code, and a lost answer would spend it for nothing twice over
         with _client(api_url, insecure=insecure, retries=0) as client:
             if code is not None:
@@ -114,7 +114,7 @@ def logout(
     _console().print(message, markup=False)
 
 
-def _login_target(server: str | None, code: str | None) -> tuple[str, str | None]:
+def login_target(server: str | None, code: str | None) -> tuple[str, str | None]:
     """The API URL and code, from ``--server`` and CODE, or both from a pairing link (``…/pair#CODE``)."""
     from swgdb_bridge.errors import UsageError
     from swgdb_bridge.upload.config import UploadConfig
@@ -123,7 +123,8 @@ def _login_target(server: str | None, code: str | None) -> tuple[str, str | None
         link = urlsplit(code)
         if not link.fragment:
             raise UsageError(f"the pairing link {code!r} has no code after '#'; paste the whole link")
-        server, code = server or f"{link.scheme}://{link.netloc}", link.fragment
+        base = f"{link.scheme}://{link.netloc}{link.path.removesuffix('/').removesuffix('/pair')}"
+        server, code = server or base, link.fragment  # a server behind a path prefix keeps it
     base = server or UploadConfig.load().swgdb_api_url
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.hostname:

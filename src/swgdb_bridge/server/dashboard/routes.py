@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "dashboard"
 LOGIN_COMMAND = "swgdb-bridge server dashboard-link YOUR_USER_HASH --base-url URL_OF_THIS_SERVER"
 
+FORM_LIMIT = 4096
+
 Handler = Callable[["Dashboard", Request, DashboardUser], Awaitable[Response]]
 Endpoint = Callable[["Dashboard", Request], Awaitable[Response]]
 
@@ -226,8 +228,14 @@ class Dashboard:
         self, request: Request, user: DashboardUser, action: str
     ) -> dict[str, str] | Response:
         """A POSTed form's fields, or the refusal page when its CSRF token is not this login's."""
-        body = (await request.body())[:4096].decode("utf-8", "replace")
-        form = {key: values[0] for key, values in parse_qs(body).items()}
+        body = bytearray()
+        async for chunk in request.stream():  # a form here is a token and a code: read 4 KiB at most
+            body += chunk
+            if len(body) >= FORM_LIMIT:
+                break
+        form = {
+            key: values[0] for key, values in parse_qs(body[:FORM_LIMIT].decode("utf-8", "replace")).items()
+        }
         if not self.auth.csrf_ok(user, form.get("csrf_token")):
             return self.message(
                 request,
