@@ -31,8 +31,7 @@ def parse(f: Fields) -> list[Part]:
     for reading in f.items("credit_history"):
         balance = reading.need_int("credits", minimum=-MAX_TOTAL, maximum=MAX_TOTAL)
         part.credit_curve.append(CreditBalance(reading.time("timestamp"), balance))
-    if part.credit_curve:
-        part.carry("credit_curve")
+    part.carry_present("credit_curve")
     _totals(f, part)
     return [part]
 

@@ -89,5 +89,4 @@ def _shared(part: Part, f: Fields) -> None:
                 message.time("timestamp"), chat_channel(message.text("type")), message.text("sender"), text
             )
         )
-    if part.messages:
-        part.carry("messages")
+    part.carry_present("messages")

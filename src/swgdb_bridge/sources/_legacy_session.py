@@ -50,16 +50,10 @@ def parse(f: Fields) -> list[Part]:
     for entry in f.items("actions"):
         _take(part, entry, entry.time("time"))
     _counters(f, part)
-    if part.kills:
-        part.carry("kills")
-    if part.locations:
-        part.carry("places")
-    if part.quests:
-        part.carry("quests")
+    part.carry_present("kills", "places", "quests")
     part.quest_count = len(part.quests) + int(part.metrics.pop("unnamed_quests", 0))
     part.carry("quest_count", "actions")
-    if part.messages:
-        part.carry("messages")
+    part.carry_present("messages")
     return [part]
 
 
@@ -122,5 +116,4 @@ def _counters(f: Fields, part: Part) -> None:
         elif (cr0, cr1) != (0, 0):
             part.credits_start, part.credits_end, part.credits_total = cr0, cr1, cr1 - cr0
             part.carry("credit_counter", "credits_total")
-    if part.xp_events:
-        part.carry("xp_events")
+    part.carry_present("xp_events")

@@ -66,6 +66,10 @@ class PartFileError(SessionFileError):
         return cls(exc.path, exc.reason, exc.field, format)
 
 
+# A fact whose Part field has another name (the rest are held in the field of their own name).
+_HELD_IN = {"places": "locations"}
+
+
 @dataclass(slots=True)
 class Part:
     """The facts one file holds about one play session. Empty fields are facts the file does not have."""
@@ -113,6 +117,10 @@ class Part:
         for name in names:
             assert name in FACTS, name
         self.facts.update(names)
+
+    def carry_present(self, *names: str) -> None:
+        """:meth:`carry` each of ``names`` whose list or mapping the reader actually filled."""
+        self.carry(*(name for name in names if getattr(self, _HELD_IN.get(name, name))))
 
     @property
     def window(self) -> tuple[datetime, datetime] | None:

@@ -293,8 +293,7 @@ def _fill_from_session(part: Part, session: Session) -> None:
         for planet in dict.fromkeys(z for z in zones if z):
             first = next(e.timestamp for e in session.xp_gains if planet_name(e.zone) == planet)
             part.locations.append(LocationVisit(first, planet))
-        if part.locations:
-            part.carry("places")
+        part.carry_present("places")
     if part.quests:
         part.quest_count = len(part.quests)
         part.carry("quest_count")

@@ -90,11 +90,4 @@ def _totals(f: Fields, part: Part) -> None:
     counted = f.integer("quests_completed", minimum=0, maximum=100_000)
     part.quest_count = max(counted or 0, len(part.quests))
     part.carry("xp_total", "quest_count")
-    if part.xp_events:
-        part.carry("xp_events")
-    if part.quests:
-        part.carry("quests")
-    if part.locations:
-        part.carry("places")
-    if part.kills:
-        part.carry("kills")
+    part.carry_present("xp_events", "quests", "places", "kills")

@@ -45,8 +45,7 @@ def parse(f: Fields) -> list[Part]:
     if part.quests:
         part.carry("quests", "quest_count")
         part.quest_count = len(part.quests)
-    if part.kills:
-        part.carry("kills")
+    part.carry_present("kills")
     return [part]
 
 

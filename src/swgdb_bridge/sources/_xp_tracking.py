@@ -40,8 +40,7 @@ def matches(doc: object) -> bool:
 def parse(f: Fields) -> list[Part]:
     part = Part(f.path, FORMAT, start=f.need_time("session_start"), character=_name(f))
     part.carry("start")
-    if part.character:
-        part.carry("character")
+    part.carry_present("character")
     for action in f.items("actions"):
         kind = action.text("type") or "other"
         xp = action.need_int("xp", minimum=0, maximum=MAX_XP)
@@ -51,10 +50,7 @@ def parse(f: Fields) -> list[Part]:
         if _SOURCES.get(kind) == "combat":
             part.metrics["kills"] = part.metrics.get("kills", 0) + 1
     part.xp_by_skill = f.counts("skills", MAX_XP) or _by_skill(part.xp_events)
-    if part.xp_events:
-        part.carry("xp_events")
-    if part.xp_by_skill:
-        part.carry("xp_by_skill")
+    part.carry_present("xp_events", "xp_by_skill")
     _counters(f, part)
     return [part]
 
