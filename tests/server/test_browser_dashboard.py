@@ -123,6 +123,12 @@ def _charts_loaded(page: Any) -> bool:
     )
 
 
+def _shown_after_navigation(locator: Any) -> bool:
+    """``is_visible()`` does not wait: right after a click the next page may still be loading (seen once)."""
+    locator.wait_for()
+    return bool(locator.is_visible())
+
+
 def _first_column(page: Any, column: int) -> list[str]:
     return page.locator(f"table.sessions tbody tr td:nth-child({column})").all_inner_texts()
 
@@ -151,7 +157,7 @@ def test_a_user_logs_in_reads_sorts_searches_opens_sees_live_updates_and_logs_ou
     assert page.evaluate("document.activeElement.id") == "main"
 
     page.get_by_role("link", name="Sessions", exact=True).click()
-    assert page.get_by_text(f"{SESSIONS} sessions found, page 1 of 2").is_visible()
+    assert _shown_after_navigation(page.get_by_text(f"{SESSIONS} sessions found, page 1 of 2"))
     page.locator("th a[data-sort=xp]").click()
     page.wait_for_url(re.compile(r"sort=xp&dir=desc"))
     assert _first_column(page, 6)[0] == f"{max(site.xp):,}"
@@ -167,7 +173,7 @@ def test_a_user_logs_in_reads_sorts_searches_opens_sees_live_updates_and_logs_ou
     page.screenshot(path=str(screenshots / "sessions.png"), full_page=True)
 
     page.locator("table.sessions tbody tr").first.get_by_role("link").click()
-    assert page.get_by_role("heading", name="Timeline").is_visible()
+    assert _shown_after_navigation(page.get_by_role("heading", name="Timeline"))
     assert page.locator("svg.timeline rect.span-afk").count() == 1
     assert page.get_by_role("heading", name="Upload status").is_visible()
     page.screenshot(path=str(screenshots / "session.png"), full_page=True)
