@@ -46,6 +46,7 @@ def test_code_to_dashboard_in_the_browser(chromium: Any, tmp_path: Path, screens
         assert page.url == f"{running.url}/dashboard/"
         assert page.locator(".card", has_text="Sessions").locator(".value").inner_text() == "3"
         page.get_by_role("link", name="Sessions", exact=True).click()
+        page.wait_for_url(f"{running.url}/dashboard/sessions")  # count() does not wait for the new page
         assert page.locator("table.sessions tbody tr").count() == 3
         page.screenshot(path=str(screenshots / "paired-user-sessions.png"), full_page=True)
         assert key not in page.content()
