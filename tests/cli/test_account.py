@@ -19,6 +19,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from typer.testing import CliRunner
 
+from helpers.http import http_client
 from swgdb_bridge import protocol
 from swgdb_bridge.cli import app
 from swgdb_bridge.commands.account import login_target
@@ -80,7 +81,7 @@ def test_a_new_user_pairs_uploads_and_sees_the_dashboard_without_seeing_a_key(
     assert code == 0, err
     link = out.strip()
     assert link.startswith(f"{running.url}/dashboard/login?token=") and key not in out
-    with httpx.Client(follow_redirects=True) as browser:
+    with http_client(follow_redirects=True) as browser:
         sessions = browser.get(link) and browser.get(f"{running.url}/dashboard/sessions")
         assert sessions.status_code == 200 and sessions.text.count("/dashboard/sessions/") >= 3
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 
 from helpers.cli import run
+from helpers.http import http_client
 from swgdb_bridge.server.db.storage import Storage
 from swgdb_bridge.server.runner import start_server
 
@@ -25,7 +26,7 @@ def test_the_printed_link_logs_into_the_running_server_once(tmp_path: Path) -> N
             assert result.returncode == 0, result.stderr
             link = result.stdout.strip()
             assert link.startswith(f"{running.url}/dashboard/login?token=") and "\n" not in link
-            with httpx.Client(follow_redirects=True) as browser:
+            with http_client(follow_redirects=True) as browser:
                 assert browser.get(link).url.path == "/dashboard/"
                 assert "Overview" in browser.get(f"{running.url}/dashboard/").text
             assert httpx.get(link).status_code == 403

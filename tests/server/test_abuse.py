@@ -25,6 +25,7 @@ import pytest
 
 from fixtures.live_server import ROOMY, Account, Api
 from fixtures.payloads import make_document
+from helpers.http import http_client
 from swgdb_bridge import protocol
 from swgdb_bridge.payload import content_digest
 from swgdb_bridge.server import dashboard_link
@@ -219,7 +220,7 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 15.0) -> None:
 @contextmanager
 def _dashboard_client(api: Api, account: Account) -> Iterator[httpx.Client]:
     """A browser logged in to ``account``'s dashboard."""
-    with httpx.Client(base_url=api.url, timeout=15) as client:
+    with http_client(base_url=api.url, timeout=15) as client:
         assert client.get(dashboard_link(api.storage, account.user_hash, api.url)).status_code == 303
         yield client
 

@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from fixtures.browser import BASE_TIME, dashboard_document, store
+from helpers.http import http_client
 from swgdb_bridge.errors import BridgeError
 from swgdb_bridge.server import dashboard_link
 from swgdb_bridge.server.dashboard.auth import COOKIE_NAME
@@ -84,7 +85,7 @@ class Dash:
         self._clients: list[httpx.Client] = []
 
     def client(self, **options: Any) -> httpx.Client:
-        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=30, **options)
+        client = http_client(base_url=self.url, follow_redirects=False, timeout=30, **options)
         self._clients.append(client)
         return client
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import httpx
-
 from fixtures.postgres import TEST_SERVER_SECRET, PostgresCluster, require_pg_bin
+from helpers.http import http_client
 from helpers.ports import refused_port
 from swgdb_bridge.server.db import migrate
 from swgdb_bridge.server.db.storage import Storage
@@ -12,7 +11,7 @@ from swgdb_bridge.server.runner import start_server
 
 
 def test_ready_on_a_migrated_database(database_url: str) -> None:
-    with start_server(database_url) as server, httpx.Client(base_url=server.url) as http:
+    with start_server(database_url) as server, http_client(base_url=server.url) as http:
         assert http.get("/healthz").json() == {"status": "ok"}
         ready = http.get("/readyz")
         assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
@@ -20,7 +19,7 @@ def test_ready_on_a_migrated_database(database_url: str) -> None:
 
 def test_not_ready_while_the_schema_is_behind_then_ready_after_the_upgrade(database_url: str) -> None:
     storage = Storage(database_url, server_secret=TEST_SERVER_SECRET, migrate=False)
-    with start_server(storage=storage) as server, httpx.Client(base_url=server.url) as http:
+    with start_server(storage=storage) as server, http_client(base_url=server.url) as http:
         behind = http.get("/readyz")
         assert behind.status_code == 503
         assert "migration head" in behind.json()["problems"][0]
@@ -35,7 +34,7 @@ def test_not_ready_when_postgres_stops_and_ready_when_it_is_back() -> None:
     cluster = PostgresCluster(require_pg_bin())
     cluster.start()
     try:
-        with start_server(cluster.new_database()) as server, httpx.Client(base_url=server.url) as http:
+        with start_server(cluster.new_database()) as server, http_client(base_url=server.url) as http:
             assert http.get("/readyz").status_code == 200
             cluster._run("pg_ctl", "-D", str(cluster.data), "-m", "fast", "-w", "stop")
             down = http.get("/readyz")
@@ -55,7 +54,7 @@ def test_not_ready_on_a_dead_port_and_the_password_stays_hidden() -> None:
     with refused_port() as port:
         url = f"postgresql://swgdb:hunter2-secret@127.0.0.1:{port}/swgdb"
         storage = Storage(url, server_secret=TEST_SERVER_SECRET, migrate=False)
-        with start_server(storage=storage) as server, httpx.Client(base_url=server.url) as http:
+        with start_server(storage=storage) as server, http_client(base_url=server.url) as http:
             down = http.get("/readyz")
         storage.close()
     assert down.status_code == 503

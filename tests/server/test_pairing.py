@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fixtures.live_server import Account, Api
+from helpers.http import http_client
 from swgdb_bridge.pairing import ALPHABET, check_symbol, format_code, normalize_code
 from swgdb_bridge.server.db.pairings import Pairings
 from swgdb_bridge.server.db.tables import pairings
@@ -119,7 +120,7 @@ def test_the_signed_account_endpoints_link_the_dashboard_and_revoke(live_api: Ap
     assert answer.status_code == 200, answer.text
     link = answer.json()["url"]
     assert link.startswith(f"{live_api.url}/dashboard/login?token=")
-    with httpx.Client(follow_redirects=True) as browser:
+    with http_client(follow_redirects=True) as browser:
         assert browser.get(link).url.path == "/dashboard/"
     assert live_api.signed(account, "POST", "/v1/auth/revoke").json() == {"revoked": True}
     assert not validates(live_api, account.user_hash, account.api_key)
@@ -151,7 +152,7 @@ def test_a_signed_in_browser_approves_a_device_on_the_pair_page(live_api: Api) -
     account = live_api.account("Zorn")
     started = live_api.http.post("/v1/pairing/device").json()
     link = live_api.signed(account, "POST", "/v1/auth/dashboard-link").json()["url"]
-    with httpx.Client(follow_redirects=True) as browser:
+    with http_client(follow_redirects=True) as browser:
         browser.get(link)
         page = browser.get(started["verification_uri_complete"])
         assert page.status_code == 200 and f'value="{started["user_code"]}"' in page.text

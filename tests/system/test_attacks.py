@@ -25,6 +25,7 @@ import pytest
 from fixtures.live_server import Account, Api, FrozenClock, launch
 from fixtures.payloads import make_document, make_payload
 from fixtures.postgres import TEST_SERVER_SECRET
+from helpers.http import http_client
 from swgdb_bridge import protocol
 from swgdb_bridge.server.db.storage import Storage
 from swgdb_bridge.server.settings import MIB, ServerSettings
@@ -457,7 +458,7 @@ def test_concurrent_copies_of_one_signed_request_succeed_exactly_once(live_api: 
     statuses: list[int] = []
 
     def send() -> None:
-        with httpx.Client(base_url=live_api.url, timeout=30) as client:
+        with http_client(base_url=live_api.url, timeout=30) as client:
             barrier.wait()
             statuses.append(client.post(UPLOAD, content=body, headers=headers).status_code)
 

@@ -11,9 +11,11 @@ never reads or writes local state: the durable queue is :mod:`swgdb_bridge.uploa
 
 from __future__ import annotations
 
+import functools
 import gzip
 import logging
 import math
+import ssl
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -52,6 +54,16 @@ DEFAULT_MAX_INLINE_WAIT = 10.0
 _FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 PayloadLike = SessionPayload | dict[str, Any] | bytes
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The CA store httpx would load (``SSL_CERT_FILE``/``SSL_CERT_DIR`` honoured), built once per process.
+
+    Loading it costs ~20 ms; without sharing, a process that makes a client per command, per folder or
+    per test pays that every time. An ``SSLContext`` is safe to share between clients and threads.
+    """
+    return httpx.create_ssl_context()
 
 
 class TransientAPIError(UploadError):
@@ -174,6 +186,7 @@ class SWGDBAPIClient:
         self._sleep = sleep
         self._http = httpx.Client(
             transport=transport,
+            verify=tls_context(),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
             headers={

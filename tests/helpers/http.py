@@ -1,0 +1,19 @@
+"""Plain HTTP clients for tests that talk to a server on loopback the way a browser or a script would.
+
+``httpx.Client()`` loads the CA store each time (~20 ms); hundreds of tests made one each. They share the
+client's own :func:`~swgdb_bridge.upload.client.tls_context` instead, so this costs nothing per client and
+nothing about the requests changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from swgdb_bridge.upload.client import tls_context
+
+
+def http_client(**options: Any) -> httpx.Client:
+    """``httpx.Client(**options)`` with the process's shared TLS context."""
+    return httpx.Client(verify=tls_context(), **options)
