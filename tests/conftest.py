@@ -8,6 +8,7 @@ can take seconds for reasons that have nothing to do with the code under test.
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -24,6 +25,23 @@ pytest_plugins = sorted(
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", settings.get_profile("dev"), derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+LONG_RUNNING = ("slow", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules made of long-running tests first; each module stays whole and in its own order.
+
+    pytest-xdist hands out tests one at a time as workers free up, in collection order. The system tests
+    (crash loops, soak, scale-out, the design's demo) are collected last, so they used to start at the end
+    and leave the other worker idle while the last of them ran; started first, they overlap the short
+    ones. Modules are moved whole (by their share of long tests) because module-scoped fixtures expect it.
+    """
+    long_share: dict[str, float] = {}
+    for path, tests in itertools.groupby(items, key=lambda item: item.path):
+        flags = [any(test.get_closest_marker(name) for name in LONG_RUNNING) for test in tests]
+        long_share[str(path)] = sum(flags) / len(flags)
+    items.sort(key=lambda item: -long_share[str(item.path)])
 
 
 def shared_dir() -> Path:
