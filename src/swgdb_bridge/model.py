@@ -1,7 +1,8 @@
 """The one internal shape of a play session, whatever file format it came from.
 
-Readers (``sources``) build a :class:`Session`; ``sanitize`` returns a cleaned copy; ``serialize`` turns it
-into the upload payload. Plain slotted dataclasses, not pydantic: a 1M-event session is built here, and
+Readers (``sources``) build a :class:`Session`; ``sanitize`` returns a cleaned copy (read-only: some of its
+lists are views cleaned on read, and records cleaning left unchanged are shared with the input); ``serialize``
+turns it into the upload payload. Plain slotted dataclasses, not pydantic: a 1M-event session is built here, and
 validation belongs at the edges (file parsing, the payload), not on every event.
 
 All timestamps are timezone-aware UTC. Naive timestamps in bot logs are taken as UTC (documented in

@@ -6,7 +6,7 @@ import copy
 import dataclasses
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ def strings_in(value: Any) -> Iterator[str]:
         for name, item in value.items():
             yield from strings_in(name)
             yield from strings_in(item)
-    elif isinstance(value, list | tuple):
+    elif isinstance(value, Sequence):  # lists, tuples and a sanitized session's views (``Cleaned``)
         for item in value:
             yield from strings_in(item)
 
@@ -167,6 +167,45 @@ def test_the_input_session_is_not_changed() -> None:
     cleaned, _ = Sanitizer(SanitizeOptions(include_communications=True), KEY).sanitize_session(session)
     assert session == before
     assert cleaned is not session and cleaned.actions is not session.actions
+
+
+def test_a_player_named_only_at_the_end_is_replaced_in_the_first_records_read_in_any_order() -> None:
+    """The sanitized lists clean a record when it is read, under the names the whole session gave."""
+    early = [
+        Action(T0, "Velkar waves"),
+        *[Action(T0, f"Killed womp rat (+{n} XP)") for n in range(50)],
+        Action(T0, "Traded with Velkar"),  # the only line that names Velkar a player, last
+    ]
+    session = make_session(
+        actions=early, stuck_events=[StuckEvent(T0, "Near Velkar's house", "path_blocked", 30.0)]
+    )
+    sanitizer = Sanitizer(SanitizeOptions(), KEY)
+    cleaned, report = sanitizer.sanitize_session(session)
+    counts = dict(report.counts)
+    backwards = [cleaned.actions[i] for i in reversed(range(len(cleaned.actions)))]
+    assert backwards[::-1] == list(cleaned.actions) == cleaned.actions[:] == cleaned.actions
+    assert cleaned.actions[0].text == f"{sanitizer.pseudonym('Velkar')} waves"
+    assert cleaned.stuck_events[0].location == f"Near {sanitizer.pseudonym('Velkar')}'s house"
+    assert report.counts == counts  # reading records counts nothing: every record was counted up front
+
+
+def test_each_repeated_record_is_counted_as_often_as_it_occurs() -> None:
+    """Counts are what cleaning every record one by one would count, though only the records read are."""
+    session = make_session()
+    _, once = Sanitizer(SanitizeOptions(), KEY).sanitize_session(session)
+    thrice = dataclasses.replace(
+        session,
+        actions=session.actions * 3,
+        messages=session.messages * 3,
+        guild_alerts=session.guild_alerts * 3,
+        stuck_events=session.stuck_events * 3,
+    )
+    _, report = Sanitizer(SanitizeOptions(), KEY).sanitize_session(thrice)
+    assert once.counts["player_names"] == 7  # 2 senders, 1 alert sender, 2 actions, 1 stuck location, 1 note
+    assert report.counts["player_names"] == 3 * 6 + 1  # all but the note, three times
+    assert report.counts["messages_removed"] == 3 * once.counts["messages_removed"]
+    assert report.counts["guild_alerts_removed"] == 3 * once.counts["guild_alerts_removed"]
+    assert (once.counts["path_users"], report.counts["path_users"]) == (2, 4)  # the file's path + 1 per copy
 
 
 def test_the_report_never_holds_a_removed_value() -> None:

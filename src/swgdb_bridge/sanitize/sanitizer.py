@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any, overload
 
@@ -44,6 +46,7 @@ from swgdb_bridge.model import (
 from swgdb_bridge.sanitize import detectors
 from swgdb_bridge.sanitize.channels import is_shared, quotes_private_text
 from swgdb_bridge.sanitize.chat import ChatRule, chat_rule
+from swgdb_bridge.sanitize.cleaned import Cleaned
 from swgdb_bridge.sanitize.fields import Privacy, privacy_of
 from swgdb_bridge.sanitize.gazetteer import Gazetteer, load_gazetteer
 from swgdb_bridge.sanitize.identifiers import upload_file_name
@@ -74,7 +77,8 @@ Step = Callable[[str, dict[str, int]], str]
 class CachedCleaner:
     """One cleaning step over strings, its results cached by exact string (logs repeat the same lines).
 
-    Counts of what the step replaced go to ``counts``, cache hits included.
+    Counts of what the step replaced go to ``counts``, cache hits included. A string the step leaves as it
+    was comes back as itself (the same object), so a record none of whose strings changed can be kept whole.
     """
 
     def __init__(self, step: Step, counts: MutableMapping[str, int]) -> None:
@@ -90,18 +94,31 @@ class CachedCleaner:
     def clean(self, text: str | None) -> str | None:
         if text is None:
             return None
-        hit = self._cache.get(text)
-        if hit is None:
-            found: dict[str, int] = {}
-            hit = (self._step(text, found), tuple(found.items()))
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[text] = hit
+        hit = self._cache.get(text) or self._miss(text)
         if hit[1]:
             counts = self._counts
             for category, number in hit[1]:
                 counts[category] = counts.get(category, 0) + number
         return hit[0]
+
+    def tally(self, texts: Iterable[str | None]) -> None:
+        """Count what cleaning each of ``texts`` would count, without cleaning them: each distinct string
+        once, its counts times its occurrences (what :meth:`clean` adds per call, as the cache is exact)."""
+        counts = self._counts
+        for text, times in Counter(texts).items():
+            if text is None:
+                continue
+            for category, number in (self._cache.get(text) or self._miss(text))[1]:
+                counts[category] = counts.get(category, 0) + number * times
+
+    def _miss(self, text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+        found: dict[str, int] = {}
+        result = self._step(text, found)
+        hit = (text if result == text else result, tuple(found.items()))
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[text] = hit
+        return hit
 
 
 def text_step(names: NameMatcher | None, gazetteer: Gazetteer) -> Step:
@@ -154,7 +171,13 @@ class Sanitizer:
         return self._text.clean(text)
 
     def sanitize_session(self, session: Session) -> tuple[Session, SanitizeReport]:
-        """A new, cleaned Session (the input is not changed) and the counts of what was removed."""
+        """A new, cleaned Session (the input is not changed) and the counts of what was removed.
+
+        The cleaned session shares what cleaning leaves as it was: its messages, encounters, alerts, AFK
+        and stuck periods, actions and loot are read-only views that clean a record when it is read
+        (``cleaned.Cleaned``), and an unchanged XP gain or credit change is the input's own record. The
+        counts are complete when this returns. Treat both sessions as read-only from here on.
+        """
         report = SanitizeReport(enabled=self.options.sanitize_data)
         names = self._known_names | player_names(session) if self.options.sanitize_data else frozenset()
         matcher = self._matcher(names, kept_phrases(session))
@@ -198,33 +221,42 @@ class _SessionCleaner:
         self._options = owner.options
         self._owner = owner
         self._own = key(session.character_name or "")
+        self._names = names
         self._counts = counts
         step = text_step(names, owner.gazetteer)
         vocabulary = owner.vocabulary
-        self._c = self._s = CachedCleaner(step, counts).clean  # _s for strings, _c for optional ones
-        self._game = CachedCleaner(lambda t, found: _game(vocabulary, step(t, found), found), counts).clean
-        self._free = CachedCleaner(
-            lambda t, found: _reduce(vocabulary, t, step(t, found), found), counts
-        ).clean
-        self._line = CachedCleaner(lambda t, found: _line(step, t, found), counts).clean
+        self._strings = CachedCleaner(step, counts)
+        self._games = CachedCleaner(lambda t, found: _game(vocabulary, step(t, found), found), counts)
+        self._texts = CachedCleaner(lambda t, found: _reduce(vocabulary, t, step(t, found), found), counts)
+        self._lines = CachedCleaner(lambda t, found: _line(step, t, found), counts)
+        self._c = self._s = self._strings.clean  # _s for strings, _c for optional ones
+        self._game, self._free, self._line = self._games.clean, self._texts.clean, self._lines.clean
         self._talk = self._s
         if self._options.sanitize_data:
             mentions, pseudonym = chat_rule(), owner.pseudonym
             self._talk = CachedCleaner(
                 lambda t, found: _talk(mentions, pseudonym, step(t, found), found), counts
             ).clean
+        f = self._field
+        self._afk_reason = f("event_data.afk_periods[].reason")
+        self._stuck_location = f("event_data.stuck_events[].location")
+        self._stuck_reason = f("event_data.stuck_events[].reason")
+        self._met_at = f("event_data.player_encounters[].location")
 
     def _count(self, category: str, number: int = 1) -> None:
         self._counts[category] = self._counts.get(category, 0) + number
 
-    def _field(self, path: str) -> Callable[[Any], Any]:
+    def _cleaner(self, path: str) -> CachedCleaner:
         """The cleaner ``fields.FIELDS`` names for a payload field; unclassified fields are free text."""
         privacy = privacy_of(path) or Privacy.FREE_TEXT
         if privacy is Privacy.GAME:
-            return self._game
+            return self._games
         if privacy is Privacy.FREE_TEXT:
-            return self._free
-        return self._c
+            return self._texts
+        return self._strings
+
+    def _field(self, path: str) -> Callable[[Any], Any]:
+        return self._cleaner(path).clean
 
     def _player(self, name: str | None) -> str | None:
         """A name field (sender, encounter): always a pseudonym, unless it is the user's own character."""
@@ -249,10 +281,7 @@ class _SessionCleaner:
             credits_end=s.credits_end,
             credits_gained=s.credits_gained,
             **self._progress(s),
-            messages=[self._message(m) for m in s.messages],
-            encounters=self._encounters(s.encounters),
-            guild_alerts=[self._alert(a) for a in s.guild_alerts],
-            **self._happenings(s),
+            **self._views(s),
             declared_breakdowns={
                 self._s(name): self._keys(
                     breakdown, self._field(f"xp_data.{name}_breakdown.<key>"), lambda old, new: old + new
@@ -325,32 +354,43 @@ class _SessionCleaner:
         return clean if _CHARACTER.fullmatch(clean) else None
 
     def _progress(self, s: Session) -> dict[str, list[Any]]:
-        """XP, credits, quests and places: strings cleaned by their field's class, every number as it was."""
+        """XP, credits, quests and places: strings cleaned by their field's class, every number as it was.
+
+        The serializer reads these lists whole (sums, breakdowns, rates). An XP gain or credit change whose
+        strings all come out of cleaning as they went in is kept, not copied: bot logs repeat a few skill,
+        zone and source names that are game vocabulary, so most records need no second copy.
+        """
         c, f = self._c, self._field
         xp_profession, xp_skill = f("xp_data.xp_events[].profession"), f("xp_data.xp_events[].skill")
         xp_quest, xp_zone = f("xp_data.xp_events[].quest_name"), f("xp_data.xp_events[].zone")
+
+        def xp(g: XPGain) -> XPGain:
+            profession, skill, source = xp_profession(g.profession), xp_skill(g.skill), c(g.source)
+            quest, zone = xp_quest(g.quest_name), xp_zone(g.zone)
+            if (
+                profession is g.profession
+                and skill is g.skill
+                and source is g.source
+                and quest is g.quest_name
+                and zone is g.zone
+            ):
+                return g
+            return XPGain(
+                g.timestamp, g.amount, profession, skill, source, quest, zone, g.level_before, g.level_after
+            )
+
         quest_name, quest_zone = (
             f("quest_data.quest_events[].quest_name"),
             f("quest_data.quest_events[].zone"),
         )
         planet, city = f("location_data.location_events[].planet"), f("location_data.location_events[].city")
         return {
-            "xp_gains": [
-                XPGain(
-                    g.timestamp,
-                    g.amount,
-                    xp_profession(g.profession),
-                    xp_skill(g.skill),
-                    c(g.source),
-                    xp_quest(g.quest_name),
-                    xp_zone(g.zone),
-                    g.level_before,
-                    g.level_after,
-                )
-                for g in s.xp_gains
-            ],
+            "xp_gains": [xp(g) for g in s.xp_gains],
             "credit_changes": [
-                CreditChange(x.timestamp, x.amount, c(x.source), x.balance_after) for x in s.credit_changes
+                x
+                if (source := c(x.source)) is x.source
+                else CreditChange(x.timestamp, x.amount, source, x.balance_after)
+                for x in s.credit_changes
             ],
             "quests": [
                 QuestCompletion(
@@ -377,28 +417,47 @@ class _SessionCleaner:
             ],
         }
 
-    def _happenings(self, s: Session) -> dict[str, list[Any]]:
-        """AFK periods, stuck events, action lines and loot."""
-        f = self._field
-        afk_reason = f("event_data.afk_periods[].reason")
-        stuck_location, stuck_reason = (
-            f("event_data.stuck_events[].location"),
-            f("event_data.stuck_events[].reason"),
-        )
+    def _views(self, s: Session) -> dict[str, Sequence[Any]]:
+        """The lists the serializer reads only in part (a payload keeps the ends of a long one) or only
+        counts (action lines, loot), as views that clean a record when it is read (``cleaned.py``).
+
+        What cleaning every record would count is counted here: action lines and loot by distinct string
+        (the cleaners are exact per string), the other records one by one, their cleaned copies dropped.
+        """
+        read = _SessionCleaner(self._owner, s, self._names, {})  # counts nothing: that is done here
+        self._lines.tally(a.text for a in s.actions)
+        self._games.tally(chain.from_iterable((d.item, d.zone) for d in s.loot))
+        for count, records in (
+            (self._message, s.messages),
+            (self._alert, s.guild_alerts),
+            (self._afk, s.afk_periods),
+            (self._stuck, s.stuck_events),
+        ):
+            for record in records:
+                count(record)
         return {
-            "afk_periods": [
-                AfkPeriod(p.start_time, p.end_time, p.duration_minutes, afk_reason(p.reason))
-                for p in s.afk_periods
-            ],
-            "stuck_events": [
-                StuckEvent(
-                    e.timestamp, stuck_location(e.location), stuck_reason(e.reason), e.duration_seconds
-                )
-                for e in s.stuck_events
-            ],
-            "actions": [Action(a.timestamp, self._line(a.text)) for a in s.actions],
-            "loot": [LootDrop(d.timestamp, self._game(d.item), self._game(d.zone)) for d in s.loot],
+            "messages": Cleaned(s.messages, read._message),
+            "encounters": self._encounters(s.encounters, read),
+            "guild_alerts": Cleaned(s.guild_alerts, read._alert),
+            "afk_periods": Cleaned(s.afk_periods, read._afk),
+            "stuck_events": Cleaned(s.stuck_events, read._stuck),
+            "actions": Cleaned(s.actions, read._action),
+            "loot": Cleaned(s.loot, read._drop),
         }
+
+    def _action(self, a: Action) -> Action:
+        return Action(a.timestamp, self._line(a.text))
+
+    def _drop(self, d: LootDrop) -> LootDrop:
+        return LootDrop(d.timestamp, self._game(d.item), self._game(d.zone))
+
+    def _afk(self, p: AfkPeriod) -> AfkPeriod:
+        return AfkPeriod(p.start_time, p.end_time, p.duration_minutes, self._afk_reason(p.reason))
+
+    def _stuck(self, e: StuckEvent) -> StuckEvent:
+        return StuckEvent(
+            e.timestamp, self._stuck_location(e.location), self._stuck_reason(e.reason), e.duration_seconds
+        )
 
     def _message(self, m: ChatMessage) -> ChatMessage:
         shared = is_shared(m.channel)
@@ -432,21 +491,22 @@ class _SessionCleaner:
         """A pseudonym; a shared channel's sender keeps the name only when ``sanitize_data`` is off."""
         return self._player(name) if self._options.sanitize_data or not shared else self._c(name)
 
-    def _encounters(self, encounters: list[PlayerEncounter]) -> list[PlayerEncounter]:
+    def _encounters(self, encounters: list[PlayerEncounter], read: _SessionCleaner) -> Sequence[Any]:
         if not self._options.include_player_encounters:
             self._count("encounters_removed", len(encounters))
             return []
-        location = self._field("event_data.player_encounters[].location")
-        return [
-            PlayerEncounter(
-                e.timestamp,
-                self._sender(e.player_name) or "",
-                location(e.location),
-                e.distance,
-                self._c(e.interaction_type),
-            )
-            for e in encounters
-        ]
+        for encounter in encounters:
+            self._encounter(encounter)
+        return Cleaned(encounters, read._encounter)
+
+    def _encounter(self, e: PlayerEncounter) -> PlayerEncounter:
+        return PlayerEncounter(
+            e.timestamp,
+            self._sender(e.player_name) or "",
+            self._met_at(e.location),
+            e.distance,
+            self._c(e.interaction_type),
+        )
 
     def _keys(
         self, mapping: Mapping[str, Any], clean: Callable[[Any], Any], combine: Callable[[Any, Any], Any]
