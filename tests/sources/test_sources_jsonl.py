@@ -288,13 +288,17 @@ def _outcome(path: Path) -> Session | str:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lines=st.lists(_lines(), min_size=1, max_size=6))
-def test_the_fast_path_reads_every_line_as_the_general_path_does(tmp_path: Path, lines: list[Any]) -> None:
+@given(lines=st.lists(_lines(), min_size=1, max_size=6), ended=st.booleans())
+def test_the_fast_path_reads_every_line_as_the_general_path_does(
+    tmp_path: Path, lines: list[Any], ended: bool
+) -> None:
+    """Without ``session_end`` the session ends at its latest line, whichever path read it."""
     path = tmp_path / "s.jsonl"
-    path.write_text("\n".join(json.dumps(line) for line in [START, *lines, _END]) + "\n")
+    events = [START, *lines, *([_END] if ended else [])]
+    path.write_text("\n".join(json.dumps(line) for line in events) + "\n")
     fast = _outcome(path)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_jsonl._Reader, "fast", lambda _reader, _raw, _number: False)
+        patch.setattr(_jsonl, "_FAST_RECORDS", {})  # every line by the general path
         general = _outcome(path)
     assert fast == general
 
@@ -303,7 +307,7 @@ def test_the_fast_path_reads_a_generated_session_as_the_general_path_does(tmp_pa
     path = write_jsonl_session(tmp_path / "s.jsonl", Random(5), 3_000)
     fast = read_session(path)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_jsonl._Reader, "fast", lambda _reader, _raw, _number: False)
+        patch.setattr(_jsonl, "_FAST_RECORDS", {})  # every line by the general path
         assert read_session(path) == fast
     assert len(fast.actions) + len(fast.xp_gains) + len(fast.credit_changes) > 2_000
 

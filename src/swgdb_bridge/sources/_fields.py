@@ -83,7 +83,9 @@ class _Times(dict[str, datetime]):
     __slots__ = ()
 
     def __missing__(self, text: str) -> datetime:
-        moment = parse_iso(text)
+        moment = datetime.fromisoformat(text)  # a bot's usual UTC time is read here, in one call
+        if moment.tzinfo is not UTC:
+            moment = parse_iso(text)  # naive, or another offset
         if len(self) >= MEMO_LIMIT:
             self.clear()
         self[text] = moment

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import fields
 from datetime import datetime
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any, BinaryIO
 
@@ -45,6 +46,7 @@ from swgdb_bridge.sources._fields import Fields, Shared
 from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, check_span
 
 FORMAT = "jsonl"
+_TIMESTAMP = attrgetter("timestamp")
 MAX_LINE_BYTES = 1024 * 1024  # one event; a longer line is not an event a bot wrote
 
 # The one table of event types, read by the reader and the writer alike:
@@ -98,26 +100,34 @@ class _CreditsLine(msgspec.Struct, tag_field="type", tag="credits"):
 _FAST = msgspec.json.Decoder(_ActionLine | _XpLine | _CreditsLine)
 
 
-def _fast_record(line: Any, when: datetime, s: Shared) -> tuple[str, Any]:
-    """The event type and record of a line the fast decoder accepted (what ``_events`` builds from it)."""
-    t = s.texts
-    if type(line) is _ActionLine:
-        return "action", Action(when, t[line.text])
-    if type(line) is _XpLine:
-        return "xp", XPGain(
-            when,
-            line.amount,
-            t[line.profession],
-            t[line.skill],
-            ev.fold(t[line.source], ev.XP_SOURCES),
-            t[line.quest_name],
-            t[line.zone],
-            line.level_before,
-            line.level_after,
-        )
-    return "credits", CreditChange(
-        when, line.amount, ev.fold(t[line.source], ev.CREDIT_SOURCES), line.balance_after
+def _action(line: _ActionLine, when: datetime, t: dict[Any, Any]) -> Action:
+    return Action(when, t[line.text])
+
+
+def _xp(line: _XpLine, when: datetime, t: dict[Any, Any]) -> XPGain:
+    return XPGain(
+        when,
+        line.amount,
+        t[line.profession],
+        t[line.skill],
+        ev.fold(t[line.source], ev.XP_SOURCES),
+        t[line.quest_name],
+        t[line.zone],
+        line.level_before,
+        line.level_after,
     )
+
+
+def _credits(line: _CreditsLine, when: datetime, t: dict[Any, Any]) -> CreditChange:
+    return CreditChange(when, line.amount, ev.fold(t[line.source], ev.CREDIT_SOURCES), line.balance_after)
+
+
+# decoded line → (its event type, the model record ``_events`` builds from it, given the time and texts)
+_FAST_RECORDS: dict[type, tuple[str, Callable[[Any, datetime, dict[Any, Any]], Any]]] = {
+    _ActionLine: ("action", _action),
+    _XpLine: ("xp", _xp),
+    _CreditsLine: ("credits", _credits),
+}
 
 
 def looks_like_event(line: bytes) -> bool:
@@ -130,29 +140,40 @@ def looks_like_event(line: bytes) -> bool:
 
 
 def parse(path: Path, stream: BinaryIO) -> Session:
+    """The session in ``stream``: one line at a time, the commonest by the fast path (module docstring)."""
     reader = _Reader(path)
     shared = reader.shared
+    decode, fast, times, texts = _FAST.decode, reader.fast_sinks, shared.times, shared.texts
     pending: tuple[int, str] | None = None  # a line that did not parse; fatal unless it is the last
+    last_raw, last_number = b"", 0  # the last event's line, re-read if an error names it
     for number, raw in enumerate(iter(partial(stream.readline, MAX_LINE_BYTES + 1), b""), start=1):
         if len(raw) > MAX_LINE_BYTES:
             raise SessionFileError(path, f"line {number}: longer than {MAX_LINE_BYTES:,} bytes; not an event")
+        if pending is None:
+            try:  # a line the fast decoder refuses, or one out of place, is left to the general path
+                line = decode(raw)
+                append, build = fast[type(line)]
+                append(build(line, times[line.ts], texts))
+                last_raw, last_number = raw, number
+                continue
+            except (msgspec.MsgspecError, ValueError, KeyError):
+                pass
         if not raw.strip():
             continue
         if pending is not None:
             raise SessionFileError(
                 path, f"line {pending[0]}: not valid JSON ({pending[1]}); the file is corrupt"
             )
-        if reader.fast(raw, number):
-            continue
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             pending = (number, exc.msg)
             continue
         reader.event(Fields.root(path, data, number, shared), raw)
+        last_raw, last_number = raw, number
     if pending is not None:
         reader.warnings.append(f"line {pending[0]}: incomplete last line skipped (still being written?)")
-    return reader.finish()
+    return reader.finish(last_raw, last_number)
 
 
 class _Reader:
@@ -162,29 +183,15 @@ class _Reader:
         self.path = path
         self.session: Session | None = None
         self.ended = False
-        self.last_time: datetime | None = None
-        self.last: tuple[bytes, int] | None = None  # the last event's line, re-read if an error names it
+        self.last_time: datetime | None = None  # of the lines read by the general path (see ``finish``)
         self.shared = Shared()  # one memo for every line: equal texts and times are kept once
         self.warnings: list[str] = []
         self.unknown: dict[str, int] = {}
         self.kinds: set[str] = set()
         # type → (the list's append, the builder); filled by session_start, emptied by session_end
         self.sinks: dict[str, tuple[Callable[[Any], None], Callable[[Fields, datetime], Any]]] = {}
-
-    def fast(self, raw: bytes, number: int) -> bool:
-        """Read ``raw`` by the fast path if it can; False leaves the line to :meth:`event`."""
-        try:
-            line = _FAST.decode(raw)
-            moment = self.shared.times[line.ts]
-        except (msgspec.MsgspecError, ValueError):
-            return False
-        kind, record = _fast_record(line, moment, self.shared)
-        sink = self.sinks.get(kind)
-        if sink is None:  # before session_start or after session_end: the general path names the problem
-            return False
-        sink[0](record)
-        self._seen(kind, moment, raw, number)
-        return True
+        # the fast path's: decoded line type → (the list's append, the builder); filled and emptied in place
+        self.fast_sinks: dict[type, tuple[Callable[[Any], None], Callable[..., Any]]] = {}
 
     def event(self, f: Fields, raw: bytes) -> None:
         kind = f.data.get("type")
@@ -197,14 +204,9 @@ class _Reader:
             append(build(f, moment))
         else:
             self._control(f, kind, moment)
-        self._seen(kind, moment, raw, f.line or 0)
-
-    def _seen(self, kind: str, moment: datetime, raw: bytes, number: int) -> None:
-        if kind not in self.kinds:
-            self.kinds.add(kind)
+        self.kinds.add(kind)
         if self.last_time is None or moment > self.last_time:
             self.last_time = moment
-        self.last = (raw, number)
 
     def _control(self, f: Fields, kind: str, moment: datetime) -> None:
         """Everything but an ordinary record: start, end, and lines out of place or of unknown type."""
@@ -216,21 +218,35 @@ class _Reader:
             self.sinks = {
                 type_: (getattr(session, name).append, build) for type_, (name, _, build) in _RECORDS.items()
             }
+            self.fast_sinks.update(
+                (line, (self.sinks[kind][0], build)) for line, (kind, build) in _FAST_RECORDS.items()
+            )
         elif self.ended:
             f.fail("type", f"{kind!r} event after session_end; start a new file for a new session")
         elif kind == "session_end":
             _end(f, self.session, moment)
             self.ended, self.sinks = True, {}
+            self.fast_sinks.clear()
         elif kind == "session_start":
             f.fail("type", "a second session_start; start a new file for a new session")
         else:
             self.unknown[kind] = self.unknown.get(kind, 0) + 1
 
-    def finish(self) -> Session:
+    def finish(self, last_raw: bytes, last_number: int) -> Session:
+        """The session read; ``last_raw`` and ``last_number``: the last event's line, for error messages.
+
+        Which types the fast path's lines had and their latest time are taken from their records' lists
+        here, once, instead of per line.
+        """
         session = self.session
-        if session is None or self.last is None or self.last_time is None:
+        if session is None or not last_number or self.last_time is None:
             raise SessionFileError(self.path, "no events; the first line must be a session_start event")
-        last = Fields.root(self.path, orjson.loads(self.last[0]), self.last[1], self.shared)
+        last = Fields.root(self.path, orjson.loads(last_raw), last_number, self.shared)
+        for kind, _ in _FAST_RECORDS.values():
+            records = getattr(session, _RECORDS[kind][0])
+            if records:
+                self.kinds.add(kind)
+                self.last_time = max(self.last_time, max(map(_TIMESTAMP, records)))
         if not self.ended:
             session.end_time = self.last_time
             self.warnings.append("no session_end event: the session is still running or the bot stopped")
