@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -38,12 +39,24 @@ T0 = datetime(2026, 10, 1, 20, 0, tzinfo=UTC)
 OWN = "Dex Orrin"
 
 
+def plain(value: Any) -> Any:
+    """A session as dicts, lists and values — records (dataclasses, msgspec Structs) and a sanitized
+    session's views (``sanitize.cleaned.Cleaned``) included, every record read — for walks and scans."""
+    if isinstance(value, msgspec.Struct):
+        return {name: plain(getattr(value, name)) for name in value.__struct_fields__}
+    if dataclasses.is_dataclass(value):
+        return {spec.name: plain(getattr(value, spec.name)) for spec in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {name: plain(item) for name, item in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [plain(item) for item in value]
+    return value
+
+
 def strings_in(value: Any) -> Iterator[str]:
     """Every string anywhere in a Session (fields, nested events, dict keys, paths)."""
-    if dataclasses.is_dataclass(value):
-        for item in dataclasses.fields(value):
-            yield from strings_in(getattr(value, item.name))
-    elif isinstance(value, str):
+    value = plain(value)
+    if isinstance(value, str):
         yield value
     elif isinstance(value, Path):
         yield str(value)
@@ -51,20 +64,9 @@ def strings_in(value: Any) -> Iterator[str]:
         for name, item in value.items():
             yield from strings_in(name)
             yield from strings_in(item)
-    elif isinstance(value, Sequence):  # lists, tuples and a sanitized session's views (``Cleaned``)
+    elif isinstance(value, list):
         for item in value:
             yield from strings_in(item)
-
-
-def document_of(session: Session) -> dict[str, Any]:
-    """``dataclasses.asdict`` of a session whose lists may be views (``sanitize.cleaned.Cleaned``), which
-    ``asdict`` would copy as they are: every record read, so a scan sees them all."""
-    views = {
-        spec.name: list(value)
-        for spec in dataclasses.fields(session)
-        if isinstance(value := getattr(session, spec.name), Sequence) and not isinstance(value, str | list)
-    }
-    return dataclasses.asdict(dataclasses.replace(session, **views))
 
 
 def mentions(text: str, name: str) -> bool:
@@ -307,7 +309,7 @@ def test_totals_are_unchanged(session: Session, chosen: SanitizeOptions) -> None
 @given(sessions())
 def test_no_player_name_survives_default_options_and_the_scan_agrees(session: Session) -> None:
     cleaned, _ = Sanitizer(SanitizeOptions(), KEY).sanitize_session(session)
-    document = document_of(cleaned)
+    document = plain(cleaned)
     assert scan_for_leaks(document, known_names=player_names(session)) == []
     known = " ".join(player_names(session))
     distinctive = [n for n in ("Zorvath", "Kelindra", "Vos", "Drayko", "Mira") if mentions(known, n)]
@@ -341,7 +343,7 @@ def test_no_corpus_tracker_session_keeps_a_player_name(corpus_dir: Path, chosen:
         leaks = [(name, text) for text in strings_in(cleaned) for name in found if mentions(text, name)]
         assert leaks == [], path.name
         assert report.counts["player_names"] >= len(session.messages)
-        assert scan_for_leaks(document_of(cleaned), known_names=found) == []
+        assert scan_for_leaks(plain(cleaned), known_names=found) == []
 
 
 def test_name_fields_are_pseudonymized_even_when_the_name_is_also_a_place_but_never_the_users_own() -> None:
@@ -377,7 +379,7 @@ def test_generated_samples_keep_no_player_name_even_with_chat_included(tmp_path:
     session = read_session(path)
     everything = SanitizeOptions(include_communications=True, include_player_encounters=True)
     cleaned, report = Sanitizer(everything, KEY).sanitize_session(session)
-    assert scan_for_leaks(document_of(cleaned), known_names=PLAYERS) == []
+    assert scan_for_leaks(plain(cleaned), known_names=PLAYERS) == []
     distinctive = ("Zorvath", "Kelindra", "Drayko", "Vexa", "Thorn")
     assert [t for t in strings_in(cleaned) for n in distinctive if mentions(t, n)] == []
     assert [t for t in strings_in(cleaned) if re.search(r"[\w.]+@example\.com|203\.0\.113\.|ghp_", t)] == []

@@ -16,10 +16,12 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from swgdb_bridge.model import (
     Action,
@@ -328,7 +330,7 @@ _TRACKER_KEYS = {"channel": "event_type", "departure": "departure_time"}
 def _tracker_item(record: Any) -> dict[str, Any]:
     """A record under the tracker's key names (``arrival_time`` for a visit's time, ``event_type`` ...)."""
     item = {}
-    for spec in fields(record):
+    for spec in msgspec.structs.fields(record):
         value = getattr(record, spec.name)
         key = _TRACKER_KEYS.get(spec.name, spec.name)
         if isinstance(record, LocationVisit) and key == "timestamp":

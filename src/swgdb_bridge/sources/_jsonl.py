@@ -15,7 +15,6 @@ the same rules or names the error. A property test holds both paths to the same 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import fields
 from datetime import datetime
 from functools import partial
 from operator import attrgetter
@@ -297,7 +296,7 @@ def _close_visits(visits: list[LocationVisit], end: datetime) -> None:
 _EVENT_TYPES = {record: name for name, (_, record, _) in _RECORDS.items()}
 _TIME_FIELDS = {"timestamp", "start_time"}  # the record's own time becomes the line's ``ts``
 _EVENT_RENAMES = {"departure": "departure_time"}
-_FIELD_NAMES = {kind: tuple(spec.name for spec in fields(kind)) for kind in _EVENT_TYPES}
+_FIELD_NAMES = {kind: kind.__struct_fields__ for kind in _EVENT_TYPES}
 
 
 def record_event(record: Any, fallback: datetime) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 import orjson
 
 from swgdb_bridge.model import Session
@@ -19,11 +20,13 @@ if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing n
 
 
 def plain(value: Any) -> Any:
-    """JSON-ready copy of dataclasses, datetimes and paths (orjson knows the first two natively)."""
+    """JSON-ready copy of records, dataclasses, datetimes and paths (orjson knows the middle two natively)."""
     return orjson.loads(orjson.dumps(value, default=_fallback, option=orjson.OPT_NON_STR_KEYS))
 
 
 def _fallback(value: Any) -> Any:
+    if isinstance(value, msgspec.Struct):  # the model's records
+        return msgspec.structs.asdict(value)
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, set | frozenset):
