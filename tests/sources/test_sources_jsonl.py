@@ -268,6 +268,10 @@ _fields = {
     "action": ("text",),
     "xp": ("amount", "profession", "skill", "source", "quest_name", "zone", "level_before", "level_after"),
     "credits": ("amount", "source", "balance_after"),
+    "loot": ("item", "zone"),
+    "quest": ("quest_name", "quest_type", "reward_type", "reward_amount", "zone"),
+    "chat": ("channel", "sender", "message", "response_sent"),
+    "encounter": ("player_name", "location", "distance", "interaction_type"),
 }
 
 

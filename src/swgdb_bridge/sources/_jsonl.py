@@ -5,8 +5,8 @@ A bot appends one line per event, so a file can be read while it grows and a 1 G
 memory as text: each line is parsed and dropped. A last line that does not parse is a write in progress
 (or cut short by a crash): it is skipped with a warning in ``Session.extra["warnings"]``, not an error.
 
-The three commonest line types (``action``, ``xp``, ``credits``: 85% of a bot's lines) are first offered to a
-msgspec decoder that parses, types and range-checks them in one call (a tenth of the general path's cost per
+The commonest line types (``action``, ``xp``, ``credits``, ``loot``, ``quest``, ``chat``, ``encounter``: 95% of a
+bot's lines) are first offered to a msgspec decoder that parses, types and range-checks them in one call (a tenth of the general path's cost per
 line, BENCHMARKS.md "## decode"); whatever it refuses — another type, a naive or numeric time, a float
 amount, a value out of range — takes the general path (orjson, ``Fields``, the builders), which reads it by
 the same rules or names the error. A property test holds both paths to the same sessions and errors.
@@ -96,7 +96,40 @@ class _CreditsLine(msgspec.Struct, tag_field="type", tag="credits"):
     balance_after: _Total | None = None
 
 
-_FAST = msgspec.json.Decoder(_ActionLine | _XpLine | _CreditsLine)
+class _LootLine(msgspec.Struct, tag_field="type", tag="loot"):
+    ts: str
+    item: str
+    zone: str | None = None
+
+
+class _QuestLine(msgspec.Struct, tag_field="type", tag="quest"):
+    ts: str
+    quest_name: str
+    quest_type: str | None = None
+    reward_type: str | None = None
+    reward_amount: Annotated[int, msgspec.Meta(ge=0, le=MAX_TOTAL)] | None = None
+    zone: str | None = None
+
+
+class _ChatLine(msgspec.Struct, tag_field="type", tag="chat"):
+    ts: str
+    channel: str | None = None
+    sender: str | None = None
+    message: str | None = None
+    response_sent: bool | None = None
+
+
+class _EncounterLine(msgspec.Struct, tag_field="type", tag="encounter"):
+    ts: str
+    player_name: str
+    location: str | None = None
+    distance: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    interaction_type: str | None = None
+
+
+_FAST = msgspec.json.Decoder(
+    _ActionLine | _XpLine | _CreditsLine | _LootLine | _QuestLine | _ChatLine | _EncounterLine
+)
 
 
 def _action(line: _ActionLine, when: datetime, t: dict[Any, Any]) -> Action:
@@ -121,11 +154,41 @@ def _credits(line: _CreditsLine, when: datetime, t: dict[Any, Any]) -> CreditCha
     return CreditChange(when, line.amount, ev.fold(t[line.source], ev.CREDIT_SOURCES), line.balance_after)
 
 
+def _loot(line: _LootLine, when: datetime, t: dict[Any, Any]) -> LootDrop:
+    return LootDrop(when, t[line.item], t[line.zone])
+
+
+def _quest(line: _QuestLine, when: datetime, t: dict[Any, Any]) -> QuestCompletion:
+    return QuestCompletion(
+        when, t[line.quest_name], t[line.quest_type], t[line.reward_type], line.reward_amount, t[line.zone]
+    )
+
+
+def _chat(line: _ChatLine, when: datetime, t: dict[Any, Any]) -> ChatMessage:
+    return ChatMessage(
+        when, ev.chat_channel(line.channel), t[line.sender], t[line.message] or "", line.response_sent
+    )
+
+
+def _encounter(line: _EncounterLine, when: datetime, t: dict[Any, Any]) -> PlayerEncounter:
+    return PlayerEncounter(
+        when,
+        t[line.player_name],
+        t[line.location],
+        line.distance,
+        ev.fold(t[line.interaction_type], ev.INTERACTIONS),
+    )
+
+
 # decoded line → (its event type, the model record ``_events`` builds from it, given the time and texts)
 _FAST_RECORDS: dict[type, tuple[str, Callable[[Any, datetime, dict[Any, Any]], Any]]] = {
     _ActionLine: ("action", _action),
     _XpLine: ("xp", _xp),
     _CreditsLine: ("credits", _credits),
+    _LootLine: ("loot", _loot),
+    _QuestLine: ("quest", _quest),
+    _ChatLine: ("chat", _chat),
+    _EncounterLine: ("encounter", _encounter),
 }
 
 
