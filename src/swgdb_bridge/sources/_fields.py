@@ -39,11 +39,13 @@ def parse_iso(text: str) -> datetime:
     it, giving a naive time again: that too falls back).
     """
     moment = datetime.fromisoformat(text)
+    if moment.tzinfo is UTC:  # a bot's usual time, done in one parse
+        return moment
     if moment.tzinfo is None:
         with contextlib.suppress(ValueError):
             moment = datetime.fromisoformat(text + "+00:00")
         return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    return moment.astimezone(UTC)
 
 
 def parse_timestamp(value: object) -> datetime:
@@ -83,9 +85,7 @@ class _Times(dict[str, datetime]):
     __slots__ = ()
 
     def __missing__(self, text: str) -> datetime:
-        moment = datetime.fromisoformat(text)  # a bot's usual UTC time is read here, in one call
-        if moment.tzinfo is not UTC:
-            moment = parse_iso(text)  # naive, or another offset
+        moment = parse_iso(text)
         if len(self) >= MEMO_LIMIT:
             self.clear()
         self[text] = moment
@@ -262,11 +262,14 @@ class Fields:
 
     def items(self, key: str, required: bool = False) -> Iterator[Fields]:
         """The objects of a list, each able to report its own position (``actions[3].time``)."""
-        base = f"{self.where()}{key}["
         for index, value in enumerate(self._list(key, required)):
-            if type(value) is not dict:
-                self.fail(f"{key}[{index}]", f"expected an object, got {json_type(value)}")
-            yield Fields(self.path, value, (base, index), self.line, self.shared)
+            yield self.item(key, index, value)
+
+    def item(self, key: str, index: int, value: Any) -> Fields:
+        """``value``, the object at ``key[index]``, able to report its own position; fails if not an object."""
+        if type(value) is not dict:
+            self.fail(f"{key}[{index}]", f"expected an object, got {json_type(value)}")
+        return Fields(self.path, value, (f"{self.where()}{key}[", index), self.line, self.shared)
 
     def child(self, key: str, required: bool = False) -> Fields | None:
         value = self._value(key, required)

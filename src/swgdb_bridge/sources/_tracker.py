@@ -50,10 +50,37 @@ def parse(f: Fields) -> Session:
     session.guild_alerts = ev.records(f, "guild_alerts", ev.guild_alert, "timestamp")
     session.afk_periods = ev.records(f, "afk_periods", ev.afk_period, "start_time")
     session.stuck_events = ev.records(f, "stuck_events", ev.stuck_event, "timestamp")
-    session.actions = ev.records(f, "actions", ev.action, "time", "action")
+    session.actions = actions(f)
     session.quests = _quests(f, session.actions)
     _derive_from_actions(session)
     return session
+
+
+def actions(f: Fields) -> list[Action]:
+    """The action log, most of a tracker file. An item with text and a time in text is read right here,
+    one memo lookup per value; any other goes through ``Fields`` like every other list's items, which
+    reads it alike or names the error (``actions[3].time: ...``)."""
+    items = f.data.get("actions")
+    if type(items) is not list:
+        return ev.records(f, "actions", ev.action, "time", "action")
+    texts, times = f.shared.texts, f.shared.times
+    result = []
+    for index, value in enumerate(items):
+        if (
+            type(value) is dict
+            and type(text := value.get("action")) is str
+            and type(at := value.get("time")) is str
+        ):
+            try:
+                moment = times[at]
+            except ValueError:  # not an ISO time: the general rules below name it
+                pass
+            else:
+                result.append(Action(moment, texts[text]))
+                continue
+        item = f.item("actions", index, value)
+        result.append(ev.action(item, item.time("time"), "action"))
+    return result
 
 
 def _read_totals(f: Fields, session: Session) -> None:
