@@ -12,7 +12,7 @@ from datetime import datetime
 
 from swgdb_bridge.model import Action, CreditChange, QuestCompletion, Session, XPGain
 from swgdb_bridge.sources import _events as ev
-from swgdb_bridge.sources._fields import Fields
+from swgdb_bridge.sources._fields import MEMO_LIMIT, Fields
 from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, declared_duration, session_id, session_span
 
 FORMAT = "tracker"
@@ -112,18 +112,35 @@ def _quests(f: Fields, actions: list[Action]) -> list[QuestCompletion]:
 
 
 def _derive_from_actions(session: Session) -> None:
+    seen: dict[str, tuple[bool, int] | None] = {}  # text → (XP?, amount): a log repeats a few thousand lines
     for act in session.actions:
-        text = act.text  # the prefix tests spare the regexes most lines ("Healed self")
-        kill = _KILL.fullmatch(text) if text.startswith("Killed ") else None
-        loot = _LOOT_CREDITS.match(text) if text.startswith("Looted ") else None
-        if kill and (xp := _amount(kill)) <= MAX_XP:
-            session.xp_gains.append(XPGain(timestamp=act.timestamp, amount=xp, source="combat"))
-        elif loot and (credits := _amount(loot)) <= MAX_TOTAL:
+        text = act.text
+        if text not in seen:
+            if len(seen) >= MEMO_LIMIT:
+                seen.clear()
+            seen[text] = _gain(text)
+        gain = seen[text]
+        if gain is None:
+            continue
+        if gain[0]:
+            session.xp_gains.append(XPGain(timestamp=act.timestamp, amount=gain[1], source="combat"))
+        else:
             session.credit_changes.append(
-                CreditChange(timestamp=act.timestamp, amount=credits, source="other")
+                CreditChange(timestamp=act.timestamp, amount=gain[1], source="other")
             )
     if session.xp_gains or session.credit_changes:
         session.extra["events_derived_from_actions"] = True
+
+
+def _gain(text: str) -> tuple[bool, int] | None:
+    """(True, XP) for a kill, (False, credits) for looted credits, within the sane ranges; else None."""
+    kill = _KILL.fullmatch(text) if text.startswith("Killed ") else None  # the prefix tests spare the
+    loot = _LOOT_CREDITS.match(text) if text.startswith("Looted ") else None  # regexes most lines
+    if kill and (xp := _amount(kill)) <= MAX_XP:
+        return True, xp
+    if loot and (credits := _amount(loot)) <= MAX_TOTAL:
+        return False, credits
+    return None
 
 
 def _amount(found: re.Match[str]) -> int:
