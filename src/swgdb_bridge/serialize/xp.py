@@ -61,6 +61,7 @@ def _breakdowns(session: Session) -> dict[str, dict[str, int]]:
     """Per-event sums where the events carry the attribute, else what the summary declares."""
     summed: dict[str, dict[str, int]] = {name: {} for name in BREAKDOWNS}
     profession, skill, source = summed["profession"], summed["skill"], summed["source"]
+    origins: dict[str, int] = {}  # per label as logged; classified once per label below, in the same order
     for gain in session.xp_gains:  # inlined adds: this loop runs once per XP event
         amount, name, trained, origin = gain.amount, gain.profession, gain.skill, gain.source
         if name:
@@ -68,8 +69,10 @@ def _breakdowns(session: Session) -> dict[str, dict[str, int]]:
         if trained:
             skill[trained] = skill.get(trained, 0) + amount
         if origin:
-            kind = XP_SOURCES(origin)
-            source[kind] = source.get(kind, 0) + amount
+            origins[origin] = origins.get(origin, 0) + amount
+    for origin, amount in origins.items():
+        kind = XP_SOURCES(origin)
+        source[kind] = source.get(kind, 0) + amount
     if session.xp_by_skill:  # an assembled session's XP per skill (the XP tracker's own per-action skills)
         summed["skill"] = {name: xp for name, xp in session.xp_by_skill.items() if xp > 0}
     for name in BREAKDOWNS:

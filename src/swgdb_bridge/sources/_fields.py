@@ -37,7 +37,11 @@ def parse_iso(text: str) -> datetime:
     offset; forms that will not take one fall back to ``replace`` (a bare date takes the offset and drops
     it, giving a naive time again: that too falls back).
     """
-    moment = datetime.fromisoformat(text)
+    return _in_utc(text, datetime.fromisoformat(text))
+
+
+def _in_utc(text: str, moment: datetime) -> datetime:
+    """``moment``, parsed from ``text``, as :func:`parse_iso` answers it."""
     if moment.tzinfo is UTC:  # a bot's usual time, done in one parse
         return moment
     if moment.tzinfo is None:
@@ -86,7 +90,9 @@ class _Times(dict[str, datetime]):
     __slots__ = ()
 
     def __missing__(self, text: str) -> datetime:
-        moment = parse_iso(text)
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is not UTC:  # a bot's usual UTC time costs the one call above
+            moment = _in_utc(text, moment)
         if len(self) >= MEMO_LIMIT:
             self.clear()
         self[text] = moment
