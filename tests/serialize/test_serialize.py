@@ -125,6 +125,16 @@ def test_a_value_the_schema_refuses_names_its_field() -> None:
     assert caught.value.field == "xp_data.xp_events.1.amount"
 
 
+def test_the_first_refused_field_is_named_even_when_a_section_after_it_is_refused_too() -> None:
+    """The error named is the first in the payload's field order, wherever else the schema refuses."""
+    early = datetime(1999, 12, 31, 23, 0, tzinfo=UTC)  # before the payload's era
+    with pytest.raises(SessionFileError) as caught:
+        serialize(
+            make_session(start_time=early, end_time=early + timedelta(hours=2), xp_gains=[XPGain(early, -5)])
+        )
+    assert caught.value.field == "start_time"
+
+
 def test_fail_closed_when_the_sanitizer_left_a_name_in() -> None:
     """A sanitizer set not to pseudonymize, under a serializer that promises it: nothing may be emitted."""
     session = make_session(encounters=[PlayerEncounter(at(5), "Zorvath", "Theed", 4.0, "detected")])
