@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from itertools import chain
 from pathlib import Path
@@ -72,6 +72,7 @@ _LABEL = re.compile(r"[a-z][a-z0-9_]{0,39}")
 PRIVATE_LINE = "[private message]"
 
 Step = Callable[[str, dict[str, int]], str]
+_Cache = dict[str, tuple[str, tuple[tuple[str, int], ...]]]
 
 
 class CachedCleaner:
@@ -81,10 +82,11 @@ class CachedCleaner:
     was comes back as itself (the same object), so a record none of whose strings changed can be kept whole.
     """
 
-    def __init__(self, step: Step, counts: MutableMapping[str, int]) -> None:
+    def __init__(self, step: Step, counts: MutableMapping[str, int], cache: _Cache | None = None) -> None:
+        """``cache``: another cleaner's, when this one cleans by the same step (the same results)."""
         self._step = step
         self._counts = counts
-        self._cache: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
+        self._cache: _Cache = cache if cache is not None else {}
 
     @overload
     def clean(self, text: str) -> str: ...
@@ -216,26 +218,37 @@ class _SessionCleaner:
     """One pass over one Session. Constructors are called positionally: 1M events must stay cheap."""
 
     def __init__(
-        self, owner: Sanitizer, session: Session, names: NameMatcher | None, counts: MutableMapping[str, int]
+        self,
+        owner: Sanitizer,
+        session: Session,
+        names: NameMatcher | None,
+        counts: MutableMapping[str, int],
+        caches: defaultdict[str, _Cache] | None = None,
     ) -> None:
+        """``caches``: another cleaner's of the same session and names, shared (see :meth:`_views`)."""
         self._options = owner.options
         self._owner = owner
         self._own = key(session.character_name or "")
         self._names = names
         self._counts = counts
+        self._caches = caches = caches if caches is not None else defaultdict(dict)
         step = text_step(names, owner.gazetteer)
         vocabulary = owner.vocabulary
-        self._strings = CachedCleaner(step, counts)
-        self._games = CachedCleaner(lambda t, found: _game(vocabulary, step(t, found), found), counts)
-        self._texts = CachedCleaner(lambda t, found: _reduce(vocabulary, t, step(t, found), found), counts)
-        self._lines = CachedCleaner(lambda t, found: _line(step, t, found), counts)
+        self._strings = CachedCleaner(step, counts, caches["strings"])
+        self._games = CachedCleaner(
+            lambda t, found: _game(vocabulary, step(t, found), found), counts, caches["games"]
+        )
+        self._texts = CachedCleaner(
+            lambda t, found: _reduce(vocabulary, t, step(t, found), found), counts, caches["texts"]
+        )
+        self._lines = CachedCleaner(lambda t, found: _line(step, t, found), counts, caches["lines"])
         self._c = self._s = self._strings.clean  # _s for strings, _c for optional ones
         self._game, self._free, self._line = self._games.clean, self._texts.clean, self._lines.clean
         self._talk = self._s
         if self._options.sanitize_data:
             mentions, pseudonym = chat_rule(), owner.pseudonym
             self._talk = CachedCleaner(
-                lambda t, found: _talk(mentions, pseudonym, step(t, found), found), counts
+                lambda t, found: _talk(mentions, pseudonym, step(t, found), found), counts, caches["talk"]
             ).clean
         f = self._field
         self._afk_reason = f("event_data.afk_periods[].reason")
@@ -424,7 +437,8 @@ class _SessionCleaner:
         What cleaning every record would count is counted here: action lines and loot by distinct string
         (the cleaners are exact per string), the other records one by one, their cleaned copies dropped.
         """
-        read = _SessionCleaner(self._owner, s, self._names, {})  # counts nothing: that is done here
+        # cleans as this one does, from the same caches, and counts nothing: the counting is done here
+        read = _SessionCleaner(self._owner, s, self._names, {}, self._caches)
         self._lines.tally(a.text for a in s.actions)
         self._games.tally(chain.from_iterable((d.item, d.zone) for d in s.loot))
         for count, records in (
