@@ -5,11 +5,12 @@ A bot appends one line per event, so a file can be read while it grows and a 1 G
 memory as text: each line is parsed and dropped. A last line that does not parse is a write in progress
 (or cut short by a crash): it is skipped with a warning in ``Session.extra["warnings"]``, not an error.
 
-The commonest line types (``action``, ``xp``, ``credits``, ``loot``, ``quest``, ``chat``, ``encounter``: 95% of a
-bot's lines) are first offered to a msgspec decoder that parses, types and range-checks them in one call (a tenth of the general path's cost per
-line, BENCHMARKS.md "## decode"); whatever it refuses — another type, a naive or numeric time, a float
-amount, a value out of range — takes the general path (orjson, ``Fields``, the builders), which reads it by
-the same rules or names the error. A property test holds both paths to the same sessions and errors.
+The commonest line types (``action``, ``xp``, ``credits``, ``loot``, ``quest``, ``chat``, ``encounter``: 95% of
+a bot's lines) are first offered to a msgspec decoder that parses, types and range-checks them in one call
+(a tenth of the general path's cost per line, BENCHMARKS.md "## decode"); a naive time is taken as UTC, as
+the general path takes it. Whatever it refuses — another type, a numeric time, a float amount, a value out
+of range — takes the general path (orjson, ``Fields``, the builders), which reads it by the same rules or
+names the error. A property test holds both paths to the same sessions and errors.
 """
 
 from __future__ import annotations
