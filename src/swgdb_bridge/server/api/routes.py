@@ -1,4 +1,4 @@
-"""The ``/v1`` endpoints. Handlers are thin: verify (dependency) → decode → validate → one storage call.
+"""The ``/v1`` endpoints. Handlers are thin: verify → decode → validate → one storage call.
 
 Uploads spend their claim (nonce, rate-limit hit) in the transaction that stores their sessions. A request
 refused before it gets there (bad JSON, invalid payload) still spends its claim, in a transaction of its
@@ -8,6 +8,13 @@ Bodies are never declared as FastAPI body parameters: FastAPI would read and par
 dependency runs, i.e. before the signature and size checks. The request schemas are added to the
 OpenAPI document by hand instead (see :mod:`swgdb_bridge.server.api.openapi`).
 
+The two upload routes are the hot path, so they skip FastAPI's machinery where it only adds cost: they
+take the bare request and verify it in one call (no dependency to solve), do all their blocking work in
+one worker-thread call, and answer with the bytes of their response model (``response_model`` still
+documents them; FastAPI would otherwise validate and re-encode the object it is handed). Payloads are
+checked by :func:`~swgdb_bridge.server.api.fastpayload.canonical_document` first, and by the payload
+model whenever that shortcut cannot vouch for a document.
+
 No ``from __future__ import annotations`` here: FastAPI must see the dependency objects that the route
 signatures close over, not strings naming them.
 """
@@ -15,7 +22,7 @@ signatures close over, not strings naming them.
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
@@ -30,6 +37,7 @@ from swgdb_bridge.payload import (
 from swgdb_bridge.protocol import VERSION
 from swgdb_bridge.server.api.body import check_json_budget, decode_body, parse_json
 from swgdb_bridge.server.api.errors import ApiProblem, invalid_payload
+from swgdb_bridge.server.api.fastpayload import canonical_document
 from swgdb_bridge.server.api.openapi import SIGNED_HEADER_PARAMETERS, json_request_body
 from swgdb_bridge.server.api.verify import (
     ClientAddressLimit,
@@ -132,7 +140,7 @@ def signed_route(
 
 
 class Ingest:
-    """Turns verified bytes into stored sessions; runs in a worker thread (gunzip, JSON, pydantic, SQL)."""
+    """Turns verified bytes into stored sessions; runs in a worker thread (gunzip, JSON, validation, SQL)."""
 
     def __init__(self, storage: "Storage", settings: ServerSettings) -> None:
         self.storage = storage
@@ -232,15 +240,19 @@ class Ingest:
     def _prepared(self, document: Any, what: str) -> NewSession:
         """The payload model's checks (its bounds keep every number within what the database can sum),
         then the row; the digest is the server's own, never the client's claim."""
+        stored = canonical_document(document)
+        if stored is None:  # not one the shortcut can vouch for: the model refuses it or normalizes it
+            stored = self._validated(document, what)
         try:
-            payload = SessionPayload.model_validate(document)
-        except ValidationError as exc:
-            raise invalid_payload(exc, what, self.settings.max_error_fields) from None
-        stored = payload.to_document()
-        try:
-            return new_session(payload.session_id, content_digest(stored), stored)
+            return new_session(stored["session_id"], content_digest(stored), stored)
         except ValueError as exc:  # storage's "valid but cannot be kept" (its message names the field)
             raise ApiProblem(422, "unstorable_session", str(exc)) from None
+
+    def _validated(self, document: Any, what: str) -> dict[str, Any]:
+        try:
+            return SessionPayload.model_validate(document).to_document()
+        except ValidationError as exc:
+            raise invalid_payload(exc, what, self.settings.max_error_fields) from None
 
 
 def _rejected(index: int, session_id: str | None, problem: ApiProblem) -> BatchItem:
@@ -259,6 +271,18 @@ def _unstorable(session_id: str, exc: DataError) -> ApiProblem:
     )
 
 
+def _answer(
+    result: BaseModel, status: int, decision: "RateLimitDecision", settings: ServerSettings
+) -> Response:
+    """The upload's JSON answer as its response model dumps it (no nulls: a batch item has optional fields)."""
+    return Response(
+        result.model_dump_json(exclude_none=True),
+        status_code=status,
+        media_type="application/json",
+        headers=rate_limit_headers(decision, settings.rate_limit_window_seconds),
+    )
+
+
 def _claimed_id(item: Any) -> str | None:
     """The rejected item's session id, echoed only when it is a well-formed id (never arbitrary text)."""
     claimed = item.get("session_id") if isinstance(item, dict) else None
@@ -273,8 +297,8 @@ def _state(status: Any) -> SessionState:
 def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
     """All ``/v1`` routes, closed over one storage and one settings object."""
     router = APIRouter()
-    verified = Depends(Verifier(storage, settings))
-    ingesting = Depends(Verifier(storage, settings, admit=False))  # Ingest spends the claim as it stores
+    verifier = Verifier(storage, settings)
+    verified = Depends(verifier)
     validate_budget = Depends(
         ClientAddressLimit(storage, settings, "validate-ip", settings.validate_per_ip_requests)
     )
@@ -314,11 +338,10 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
             {200: {"model": UploadResult, "description": "Already stored: unchanged, or updated"}},
         ),
     )
-    async def upload(request: Annotated[VerifiedRequest, ingesting], response: Response) -> UploadResult:
-        result, decision = await run_in_threadpool(ingest.one, request)
-        response.status_code = 201 if result.status == "created" else 200
-        response.headers.update(rate_limit_headers(decision, settings.rate_limit_window_seconds))
-        return result
+    async def upload(request: Request) -> Response:
+        result, decision = await run_in_threadpool(ingest.one, await verifier.verify(request))
+        status = 201 if result.status == "created" else 200
+        return _answer(result, status, decision, settings)
 
     @router.post(
         "/sessions/batch-upload",
@@ -326,10 +349,9 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
         response_model_exclude_none=True,
         **signed_route("Upload several sessions; each item succeeds or fails on its own", "BatchUpload"),
     )
-    async def batch_upload(request: Annotated[VerifiedRequest, ingesting], response: Response) -> BatchResult:
-        result, decision = await run_in_threadpool(ingest.batch, request)
-        response.headers.update(rate_limit_headers(decision, settings.rate_limit_window_seconds))
-        return result
+    async def batch_upload(request: Request) -> Response:
+        result, decision = await run_in_threadpool(ingest.batch, await verifier.verify(request))
+        return _answer(result, 200, decision, settings)
 
     @router.get(
         "/sessions/{session_id}/status",

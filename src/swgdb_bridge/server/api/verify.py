@@ -12,8 +12,9 @@ Order matters and is part of the contract (docs/protocol.md):
 6. the user's rate limit is charged last, so forged or replayed requests cannot spend a victim's budget.
 
 Steps 5 and 6 are one database transaction (:meth:`Storage.admit`). The upload routes take them over
-(``Verifier(admit=False)``): they validate the payload first and then spend the claim and store the
-sessions in that same transaction, so an upload costs one transaction, not three.
+(they call :meth:`Verifier.verify` instead of using the verifier as a dependency): they validate the
+payload first and then spend the claim and store the sessions in that same transaction, so an upload
+costs one transaction, not three.
 
 Keys come from the worker's :class:`~swgdb_bridge.server.db.keys.KeyCache` when it has a fresh entry; a
 signature that fails against cached keys is checked again against the database's, so a key issued a moment
@@ -57,8 +58,8 @@ log = logging.getLogger("swgdb_bridge.server")
 class VerifiedRequest:
     """A request whose sender and raw bytes are proven; ``body`` is still encoded as sent.
 
-    ``claim`` is what the request spends; it is already spent unless the verifier was made with
-    ``admit=False``, in which case the route must pass it to :meth:`Storage.admit` itself.
+    ``claim`` is what the request spends: already spent when the verifier ran as a dependency, still to
+    be passed to :meth:`Storage.admit` after :meth:`Verifier.verify`.
     """
 
     user_hash: str
@@ -114,14 +115,26 @@ def rate_limited(decision: RateLimitDecision, window_seconds: int, who: str) -> 
 class Verifier:
     """FastAPI dependency that authenticates a signed request; see the module docstring for the order."""
 
-    def __init__(self, storage: Storage, settings: ServerSettings, *, admit: bool = True) -> None:
+    def __init__(self, storage: Storage, settings: ServerSettings) -> None:
         self.storage = storage
         self.settings = settings
-        self.admit = admit
         # Stands in for an unknown user's key: same work, certain mismatch, nothing to learn from timing.
         self._decoy_keys = [secrets.token_urlsafe(32)]
 
     async def __call__(self, request: Request, response: Response) -> VerifiedRequest:
+        """As a dependency: verify, then spend the claim and set the rate-limit headers."""
+        verified = await self.verify(request)
+        admission, _ = await run_in_threadpool(self.storage.admit, verified.claim)
+        decision = admitted(admission, self.settings, verified.request_id)
+        response.headers.update(rate_limit_headers(decision, self.settings.rate_limit_window_seconds))
+        return verified
+
+    async def verify(self, request: Request) -> VerifiedRequest:
+        """Steps 1-4 of the module docstring; the claim is left for the caller to spend.
+
+        The upload routes call this directly instead of declaring a dependency: one step that reads and
+        verifies, no dependency solving, and the claim is spent in the transaction that stores.
+        """
         try:
             headers = parse_signed_headers(request.scope["headers"])
             target = signed_target(request)
@@ -135,12 +148,7 @@ class Verifier:
             check_body(headers, body)
         except SignatureRejected as exc:
             raise self._refuse(request, exc.reason) from None
-        claim = self._claim(headers)
-        if self.admit:
-            admission, _ = await run_in_threadpool(self.storage.admit, claim)
-            decision = admitted(admission, self.settings, _request_id(request))
-            response.headers.update(rate_limit_headers(decision, self.settings.rate_limit_window_seconds))
-        return VerifiedRequest(headers.user_hash, body, encoding, claim, _request_id(request))
+        return VerifiedRequest(headers.user_hash, body, encoding, self._claim(headers), _request_id(request))
 
     def _claim(self, headers: SignedHeaders) -> RequestClaim:
         """The nonce is kept until the clock check alone refuses its timestamp."""
