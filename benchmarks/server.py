@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -42,6 +43,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]  # a script: the imports
 
 from fixtures.payloads import make_document  # noqa: E402
 from swgdb_bridge import protocol  # noqa: E402
+from swgdb_bridge.payload import SessionPayload  # noqa: E402
 from swgdb_bridge.server.app import create_app  # noqa: E402
 from swgdb_bridge.server.db.storage import Storage  # noqa: E402
 from swgdb_bridge.server.runner import serve  # noqa: E402
@@ -146,9 +148,11 @@ class Bench:
 
     @staticmethod
     def _body(case: str, prefix: str) -> bytes:
+        """What the client sends: each payload as the model dumps it (``to_json_bytes``: sorted keys)."""
         if case == "batch":
-            return orjson.dumps({"sessions": [make_document(f"{prefix}-{i}") for i in range(BATCH)]})
-        return orjson.dumps(make_document(prefix))
+            sessions = [_sent(f"{prefix}-{i}") for i in range(BATCH)]
+            return orjson.dumps({"sessions": sessions}, option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps(_sent(prefix), option=orjson.OPT_SORT_KEYS)
 
     @staticmethod
     def _sender(case: str, user_hash: str, api_key: str) -> Callable[[httpx.Client, bytes], None]:
@@ -166,6 +170,10 @@ class Bench:
             _expect(http.post(path, content=body, headers=headers), status)
 
         return signed
+
+
+def _sent(session_id: str) -> dict[str, Any]:
+    return SessionPayload.model_validate(make_document(session_id)).to_document()
 
 
 def _expect(response: httpx.Response, status: int) -> None:
