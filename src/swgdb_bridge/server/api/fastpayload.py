@@ -75,7 +75,7 @@ class _Mirror:
         for name, info in model.model_fields.items():
             where = f"{model.__name__}.{name}"
             hint, dated = self.type_of(info.annotation, info.metadata, cap, where)
-            default = self._default(info, hint, where)
+            default = self._default(info, where)
             fields.append(self._field(name, info, hint, default))
             if dated:
                 timestamps.append(name)
@@ -92,7 +92,7 @@ class _Mirror:
         return (name, hint, msgspec.field(name=encoded, default=default))
 
     @staticmethod
-    def _default(info: FieldInfo, hint: Any, where: str) -> Any:
+    def _default(info: FieldInfo, where: str) -> Any:
         if info.is_required():
             return _REQUIRED
         if info.default_factory is not None:
@@ -165,7 +165,7 @@ def _constraints(metadata: list[Any], where: str) -> tuple[dict[str, Any], bool]
         if isinstance(item, _PASSIVE):
             continue
         if isinstance(item, AllowInfNan) and not item.allow_inf_nan:
-            continue  # JSON has no inf/nan literal, and every such float of the model has finite bounds
+            continue  # parsed JSON holds no inf or nan (orjson refuses both), so there is nothing to refuse
         if isinstance(item, AfterValidator) and item.func is _in_era:
             era = True
         elif type(item) in _BOUNDS:
