@@ -11,7 +11,9 @@ OpenAPI document by hand instead (see :mod:`swgdb_bridge.server.api.openapi`).
 The two upload routes are the hot path, so they skip FastAPI's machinery where it only adds cost: they
 take the bare request and verify it in one call (no dependency to solve), do all their blocking work in
 one worker-thread call, and answer with the bytes of their response model (``response_model`` still
-documents them; FastAPI would otherwise validate and re-encode the object it is handed). Payloads are
+documents them; FastAPI would otherwise validate and re-encode the object it is handed). At most
+``Storage.writers`` ingests run at once per process: more threads would only queue on the database's
+lock or pool, and pay for every hand-over of the GIL and the lock while they wait. Payloads are
 checked by :func:`~swgdb_bridge.server.api.fastpayload.canonical_document` first, and by the payload
 model whenever that shortcut cannot vouch for a document.
 
@@ -19,9 +21,11 @@ No ``from __future__ import annotations`` here: FastAPI must see the dependency 
 signatures close over, not strings naming them.
 """
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DataError
@@ -139,12 +143,20 @@ def signed_route(
     return {"summary": summary, "responses": {**_ERRORS, **(responses or {})}, "openapi_extra": extra}
 
 
+_Result = TypeVar("_Result")
+
+
 class Ingest:
     """Turns verified bytes into stored sessions; runs in a worker thread (gunzip, JSON, validation, SQL)."""
 
     def __init__(self, storage: "Storage", settings: ServerSettings) -> None:
         self.storage = storage
         self.settings = settings
+        self._writers = CapacityLimiter(storage.writers)
+
+    async def run(self, work: Callable[[VerifiedRequest], _Result], request: VerifiedRequest) -> _Result:
+        """``work(request)`` in a worker thread, at most ``storage.writers`` at a time (module docstring)."""
+        return await to_thread.run_sync(work, request, limiter=self._writers)
 
     def document(self, verified: VerifiedRequest) -> Any:
         body = decode_body(verified.body, verified.content_encoding, self.settings.max_decompressed_bytes)
@@ -339,7 +351,7 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
         ),
     )
     async def upload(request: Request) -> Response:
-        result, decision = await run_in_threadpool(ingest.one, await verifier.verify(request))
+        result, decision = await ingest.run(ingest.one, await verifier.verify(request))
         status = 201 if result.status == "created" else 200
         return _answer(result, status, decision, settings)
 
@@ -350,7 +362,7 @@ def build_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
         **signed_route("Upload several sessions; each item succeeds or fails on its own", "BatchUpload"),
     )
     async def batch_upload(request: Request) -> Response:
-        result, decision = await run_in_threadpool(ingest.batch, await verifier.verify(request))
+        result, decision = await ingest.run(ingest.batch, await verifier.verify(request))
         return _answer(result, 200, decision, settings)
 
     @router.get(
