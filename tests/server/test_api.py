@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import random
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import orjson
 import pytest
@@ -12,6 +15,8 @@ import pytest
 from fixtures.live_server import ROOMY, Api, FrozenClock
 from fixtures.payloads import make_document, make_payload
 from swgdb_bridge.payload import content_digest
+from swgdb_bridge.server.db.storage import Storage
+from swgdb_bridge.server.runner import start_server
 from swgdb_bridge.server.settings import ServerSettings
 
 
@@ -249,3 +254,45 @@ def test_runner_sockets_are_tcp_so_responses_are_not_delayed_by_nagle(live_api: 
 
     [listener] = live_api.running._server.servers[0].sockets
     assert listener.proto == socket.IPPROTO_TCP
+
+
+class _OverlapProbe(Storage):
+    """Storage whose ``admit`` records how many run at once. Each one waits (10 s at most) until as many
+    as ``writers`` run together, so the most seen is exactly the server's concurrency whenever that is
+    at least ``writers``, on however slow a machine."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.changed = threading.Condition()
+        self.running = self.most = 0
+        self.reached = False
+
+    def admit(self, claim: Any, new_sessions: Any = ()) -> Any:
+        with self.changed:
+            self.running += 1
+            self.most = max(self.most, self.running)
+            self.reached = self.reached or self.running >= self.writers
+            self.changed.notify_all()
+            self.changed.wait_for(lambda: self.reached, timeout=10)
+        try:
+            return super().admit(claim, new_sessions)
+        finally:
+            with self.changed:
+                self.running -= 1
+
+
+def test_one_process_stores_at_most_storage_writers_uploads_at_once(
+    backend_url: str, server_secret: bytes
+) -> None:
+    """More ingest threads than the database can use would only queue on its lock or pool."""
+    storage = _OverlapProbe(backend_url, server_secret=server_secret)
+    api = Api(start_server(storage=storage, settings=ROOMY), storage)
+    try:
+        account = api.account()
+        payloads = [make_payload(f"overlap-{n}") for n in range(3 * storage.writers + 2)]
+        with ThreadPoolExecutor(len(payloads)) as senders:
+            statuses = list(senders.map(lambda payload: api.upload(account, payload).status_code, payloads))
+    finally:
+        api.close()
+    assert statuses == [201] * len(payloads)
+    assert storage.most == storage.writers

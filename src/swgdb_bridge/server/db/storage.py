@@ -193,10 +193,11 @@ class Storage:
         self.key_cache = keys.KeyCache()
         """This worker's copy of users' keys, for the request verifier; changed keys are forgotten here."""
         self._row_binds = _row_binds(self.engine.dialect)
-        self.writers = 1 if self._dialect == "sqlite" else getattr(self.engine.pool, "size", lambda: 1)()
-        """How many threads of one process can write at once to any use: SQLite has one writer at a time (a
-        second thread would only wait for the file lock), elsewhere a thread beyond the pool waits for a
-        connection. The upload routes run at most this many ingests at once (BENCHMARKS.md, issue 15)."""
+        self.writers = 2 if self._dialect == "sqlite" else getattr(self.engine.pool, "size", lambda: 1)()
+        """How many threads of one process should write at once. SQLite has one writer at a time: two threads
+        let one parse and check its payload while the other stores, a third would only wait for the file
+        lock. Elsewhere a thread beyond the pool would wait for a connection. The upload routes run at most
+        this many ingests at once (BENCHMARKS.md, issue 15)."""
         if migrate:
             self._reachable(lambda: migrations.upgrade(self.engine))
 
