@@ -59,7 +59,7 @@ def read_tests(out: Path) -> list[dict[str, object]]:
 
 
 def print_run(index: int, totals: dict[str, float], tests: list[dict[str, object]]) -> None:
-    per_worker: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    per_worker: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for row in tests:
         sums = per_worker[str(row["worker"])]
         sums[0] += float(row["wall"])  # type: ignore[arg-type]
@@ -70,7 +70,7 @@ def print_run(index: int, totals: dict[str, float], tests: list[dict[str, object
     )
     print("| worker | busy in tests s | CPU in tests s | idle in tests s |")
     print("|---|---:|---:|---:|")
-    for worker, (wall, cpu, _) in sorted(per_worker.items()):
+    for worker, (wall, cpu) in sorted(per_worker.items()):
         print(f"| {worker} | {wall:.1f} | {cpu:.1f} | {wall - cpu:.1f} |")
 
 
