@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from swgdb_bridge import __version__
@@ -55,17 +55,25 @@ def create_app(
     )
     app.state.storage = storage
     app.state.settings = settings
-    app.include_router(build_router(storage, settings), prefix="/v1")
-    app.include_router(build_pairing_router(storage, settings))
+    included = [
+        *_include(app, build_router(storage, settings), prefix="/v1"),
+        *_include(app, build_pairing_router(storage, settings)),
+    ]
     install_error_handlers(app)
     install_openapi(app, settings.max_batch_sessions)
     if dashboard:
         from swgdb_bridge.server.dashboard import mount_dashboard
 
         mount_dashboard(app, storage, settings, **(dashboard_options or {}))
-    install_operations(app, storage)  # /healthz, /readyz, /metrics; inside RequestContext
+    install_operations(app, storage, included)  # /healthz, /readyz, /metrics; inside RequestContext
     app.add_middleware(RequestContext)
     return app
+
+
+def _include(app: FastAPI, router: APIRouter, prefix: str = "") -> list[str]:
+    """Include ``router`` under ``prefix``; returns its routes' full path templates (for the metrics)."""
+    app.include_router(router, prefix=prefix)
+    return [prefix + route.path_format for route in router.routes if hasattr(route, "path_format")]
 
 
 class RequestContext:

@@ -8,6 +8,7 @@ keep ``/metrics`` to the monitoring network (docs/deploy.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from swgdb_bridge.server.ops.health import health_endpoints
@@ -20,8 +21,12 @@ if TYPE_CHECKING:
     from swgdb_bridge.server.db.storage import Storage
 
 
-def install_operations(app: FastAPI, storage: Storage) -> ServerMetrics:
-    """Mount the three endpoints and the two middlewares on ``app``; returns the app's metrics."""
+def install_operations(app: FastAPI, storage: Storage, included: Iterable[str] = ()) -> ServerMetrics:
+    """Mount the three endpoints and the two middlewares on ``app``; returns the app's metrics.
+
+    ``included`` are the full path templates of the routes of the routers ``app`` includes: the
+    metrics label each request by its template.
+    """
     metrics = ServerMetrics()
     healthz, readyz = health_endpoints(storage)
     for path, endpoint in (
@@ -30,7 +35,7 @@ def install_operations(app: FastAPI, storage: Storage) -> ServerMetrics:
         ("/metrics", metrics_endpoint(metrics)),
     ):
         app.add_route(path, endpoint, methods=["GET"], include_in_schema=False)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(MetricsMiddleware, metrics=metrics, included=tuple(included))
     app.add_middleware(RequestIdContext)
     app.state.metrics = metrics
     return metrics
