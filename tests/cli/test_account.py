@@ -12,13 +12,13 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import keyring
 import orjson
 import pytest
 from keyring.backend import KeyringBackend
 from typer.testing import CliRunner
 
+from helpers import http
 from helpers.http import http_client
 from swgdb_bridge import protocol
 from swgdb_bridge.cli import app
@@ -97,7 +97,7 @@ def test_logout_forgets_the_key_and_revoke_ends_it_on_the_server(server: tuple[s
     assert code == 0 and "Revoked" in out
     assert {"api_key", "user_hash"}.isdisjoint(tomllib.loads(default_config_file().read_text()))
     signed = protocol.sign_request(stored["api_key"], stored["user_hash"], "GET", "/v1/auth/validate", b"")
-    assert httpx.get(f"{running.url}/v1/auth/validate", headers=signed).status_code == 401
+    assert http.get(f"{running.url}/v1/auth/validate", headers=signed).status_code == 401
     code, out, _ = run("logout")
     assert code == 0 and "No stored key" in out
 

@@ -13,6 +13,7 @@ import httpx
 import orjson
 
 from fixtures.payloads import make_payload
+from helpers import http
 from helpers.ports import on_free_port, raise_if_port_taken
 from swgdb_bridge import protocol
 
@@ -35,7 +36,7 @@ def _serve(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], str
             raise_if_port_taken(output, port)
             raise AssertionError(f"server run exited early:\n{output}")
         try:
-            if httpx.get(f"{url}/v1/info", timeout=1).status_code == 200:
+            if http.get(f"{url}/v1/info", timeout=1).status_code == 200:
                 return server, url
         except httpx.TransportError:
             time.sleep(0.1)
@@ -56,7 +57,7 @@ def test_server_run_serves_signed_uploads_and_logs_no_secrets(bridge_home: Path,
         headers = protocol.sign_request(
             account["api_key"], account["user_hash"], "POST", "/v1/sessions/upload", body
         )
-        response = httpx.post(f"{url}/v1/sessions/upload", content=body, headers=headers)
+        response = http.post(f"{url}/v1/sessions/upload", content=body, headers=headers)
         assert response.status_code == 201, response.text
     finally:
         server.send_signal(signal.SIGINT)

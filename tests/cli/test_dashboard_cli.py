@@ -5,8 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import httpx
-
+from helpers import http
 from helpers.cli import run
 from helpers.http import http_client
 from swgdb_bridge.server.db.storage import Storage
@@ -29,7 +28,7 @@ def test_the_printed_link_logs_into_the_running_server_once(tmp_path: Path) -> N
             with http_client(follow_redirects=True) as browser:
                 assert browser.get(link).url.path == "/dashboard/"
                 assert "Overview" in browser.get(f"{running.url}/dashboard/").text
-            assert httpx.get(link).status_code == 403
+            assert http.get(link).status_code == 403
 
 
 def test_unknown_users_and_bad_base_urls_are_named(tmp_path: Path) -> None:

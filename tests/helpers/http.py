@@ -17,3 +17,13 @@ from swgdb_bridge.upload.client import tls_context
 def http_client(**options: Any) -> httpx.Client:
     """``httpx.Client(**options)`` with the process's shared TLS context."""
     return httpx.Client(verify=tls_context(), **options)
+
+
+def get(url: str, **options: Any) -> httpx.Response:
+    """``httpx.get`` with the shared TLS context: for a one-off request (a readiness poll, a page)."""
+    return httpx.get(url, verify=tls_context(), **options)
+
+
+def post(url: str, **options: Any) -> httpx.Response:
+    """``httpx.post`` with the shared TLS context."""
+    return httpx.post(url, verify=tls_context(), **options)

@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from fixtures.browser import BASE_TIME, dashboard_document, store
+from helpers import http
 from swgdb_bridge import protocol
 from swgdb_bridge.server import dashboard_link
 from swgdb_bridge.server.db.storage import Storage
@@ -52,7 +53,7 @@ class Site:
         """A real signed upload, as the bridge's client would send it (built on protocol.sign_request)."""
         body = httpx.Request("POST", "/", json=document).content
         headers = protocol.sign_request(self.api_key, self.user_hash, "POST", "/v1/sessions/upload", body)
-        return httpx.post(
+        return http.post(
             f"{self.url}/v1/sessions/upload",
             content=body,
             headers={**headers, "Content-Type": "application/json"},

@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from fixtures.browser import BASE_TIME, dashboard_document, store
+from helpers import http
 from helpers.http import http_client
 from swgdb_bridge.errors import BridgeError
 from swgdb_bridge.server import dashboard_link
@@ -212,8 +213,8 @@ def test_a_dashboard_page_as_a_fresh_servers_first_request_crashes_nothing(
     storage = Storage(f"sqlite:///{tmp_path / 'fresh.db'}", server_secret=os.urandom(32))
     try:
         with start_server(storage=storage) as running:
-            assert httpx.get(f"{running.url}/dashboard/login").status_code == 200
-            assert httpx.get(f"{running.url}/v1/info").status_code == 200
+            assert http.get(f"{running.url}/dashboard/login").status_code == 200
+            assert http.get(f"{running.url}/v1/info").status_code == 200
             deadline = time.monotonic() + 10
             while "/v1/info -> 200" not in caplog.text and time.monotonic() < deadline:
                 time.sleep(0.02)  # access lines trail their responses

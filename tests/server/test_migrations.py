@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from fixtures.payloads import make_document
 from fixtures.postgres import TEST_SERVER_SECRET
+from helpers import http
 from swgdb_bridge.cli import app
 from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.payload import SessionPayload, content_digest
@@ -77,13 +78,12 @@ def test_server_run_on_a_newer_database_exits_with_the_reason(tmp_path) -> None:
 
 def test_an_old_worker_on_an_upgraded_database_reports_not_ready(database_url: str) -> None:
     """Mid rolling upgrade: workers of the old release stop taking traffic (docs/deploy.md, section 6)."""
-    import httpx
 
     from swgdb_bridge.server.runner import start_server
 
     stamp_future_revision(database_url)
     storage = Storage(database_url, server_secret=TEST_SERVER_SECRET, migrate=False)
     with start_server(storage=storage) as server:
-        ready = httpx.get(f"{server.url}/readyz")
+        ready = http.get(f"{server.url}/readyz")
     storage.close()
     assert ready.status_code == 503 and "a newer release" in ready.json()["problems"][0]

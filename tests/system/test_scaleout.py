@@ -24,6 +24,7 @@ import pytest
 from fixtures.live_server import Account
 from fixtures.payloads import make_document, make_payload
 from fixtures.postgres import TEST_SERVER_SECRET
+from helpers import http
 from helpers.ports import free_port, on_free_port, raise_if_port_taken
 from swgdb_bridge import protocol
 from swgdb_bridge.server.db.storage import Storage
@@ -96,7 +97,7 @@ class ServerProcess:
                 raise_if_port_taken(self.log_tail(), self.port)
                 raise AssertionError(f"server on {self.url} exited early\n{self.log_tail()}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=5).status_code == 200:
+                if http.get(f"{self.url}/readyz", timeout=5).status_code == 200:
                     self.started = True
                     return
             except httpx.TransportError:
@@ -175,8 +176,8 @@ def test_a_request_replayed_to_the_other_process_is_refused(pair: list[ServerPro
     user = account(db, "replay")
     body = make_payload("replayed").to_json_bytes()
     headers = signed_upload(user, body)
-    first = httpx.post(f"{pair[0].url}/v1/sessions/upload", content=body, headers=headers)
-    replay = httpx.post(f"{pair[1].url}/v1/sessions/upload", content=body, headers=headers)
+    first = http.post(f"{pair[0].url}/v1/sessions/upload", content=body, headers=headers)
+    replay = http.post(f"{pair[1].url}/v1/sessions/upload", content=body, headers=headers)
     assert first.status_code == 201
     assert (replay.status_code, replay.json()["error"]) == (401, "unauthorized")
     assert [row.session_id for row in db.list_sessions(user.user_hash, 10, None)[0]] == ["replayed"]
@@ -187,14 +188,14 @@ def test_one_users_burst_across_both_processes_is_limited_as_one(
 ) -> None:
     user = account(db, "burst")
     statuses = [
-        httpx.get(f"{pair[i % 2].url}/v1/sessions", headers=signed_get(user, "/v1/sessions")).status_code
+        http.get(f"{pair[i % 2].url}/v1/sessions", headers=signed_get(user, "/v1/sessions")).status_code
         for i in range(2 * RATE_LIMIT)
     ]
     assert statuses.count(200) == RATE_LIMIT and statuses.count(429) == RATE_LIMIT
     assert set(statuses[:RATE_LIMIT]) == {200}  # the budget is spent in order, whichever process answers
     other = account(db, "bystander")  # a limit per user, not per server
     assert (
-        httpx.get(f"{pair[1].url}/v1/sessions", headers=signed_get(other, "/v1/sessions")).status_code == 200
+        http.get(f"{pair[1].url}/v1/sessions", headers=signed_get(other, "/v1/sessions")).status_code == 200
     )
 
 
@@ -205,10 +206,10 @@ def test_sessions_sent_through_both_processes_land_once(pair: list[ServerProcess
     batch_headers = protocol.sign_request(
         user.api_key, user.user_hash, "POST", "/v1/sessions/batch-upload", batch
     )
-    created = httpx.post(f"{pair[0].url}/v1/sessions/batch-upload", content=batch, headers=batch_headers)
+    created = http.post(f"{pair[0].url}/v1/sessions/batch-upload", content=batch, headers=batch_headers)
     assert [item["status"] for item in created.json()["results"]] == ["created"] * 5
     again = [
-        httpx.post(f"{pair[1].url}/v1/sessions/upload", content=body, headers=signed_upload(user, body))
+        http.post(f"{pair[1].url}/v1/sessions/upload", content=body, headers=signed_upload(user, body))
         for body in (orjson.dumps(document) for document in documents[:4])
     ]
     assert [(r.status_code, r.json()["status"]) for r in again] == [(200, "unchanged")] * 4
@@ -217,7 +218,7 @@ def test_sessions_sent_through_both_processes_land_once(pair: list[ServerProcess
     with ThreadPoolExecutor(2) as pool:
         raced = list(
             pool.map(
-                lambda server: httpx.post(
+                lambda server: http.post(
                     f"{server.url}/v1/sessions/upload", content=fresh, headers=signed_upload(user, fresh)
                 ),
                 pair,
@@ -253,13 +254,13 @@ def test_workers_share_the_database_metrics_and_write_json_logs(
     try:
         server.start("--log-format", "json")
         body = make_payload("via-workers").to_json_bytes()
-        upload = httpx.post(
+        upload = http.post(
             f"{server.url}/v1/sessions/upload", content=body, headers=signed_upload(user, body)
         )
         assert upload.status_code == 201
         for _ in range(24):  # a new connection each time, so the kernel spreads them over the workers
-            assert httpx.get(f"{server.url}/v1/info").status_code == 200
-        scrapes = [httpx.get(f"{server.url}/metrics").text for _ in range(6)]
+            assert http.get(f"{server.url}/v1/info").status_code == 200
+        scrapes = [http.get(f"{server.url}/metrics").text for _ in range(6)]
     finally:
         server.stop()
     pids = {path.stem.rsplit("_", 1)[1] for path in metrics_dir.glob("*.db")}

@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from fixtures.payloads import make_payload
+from swgdb_bridge.upload.client import tls_context
 
 if TYPE_CHECKING:
     from fixtures.live_server import Account
@@ -40,7 +41,7 @@ class RecordingTransport(httpx.HTTPTransport):
     """The real HTTP transport, noting each response's status (or the failure) with the wall time."""
 
     def __init__(self, log: list[dict[str, Any]]) -> None:
-        super().__init__()
+        super().__init__(verify=tls_context())
         self.log = log
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
