@@ -48,8 +48,8 @@ def ensure_venv() -> None:
     STAMP.write_text(wanted)
 
 
-def run(argv: list[str]) -> int:
-    return subprocess.call(argv, cwd=ROOT)
+def run(argv: list[str], env: dict[str, str] | None = None) -> int:
+    return subprocess.call(argv, cwd=ROOT, env=env)
 
 
 def demo(args: list[str]) -> int:
@@ -57,9 +57,16 @@ def demo(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
+    """The suite on two workers.
+
+    Bytecode caching is switched back on if the environment turned it off (PYTHONDONTWRITEBYTECODE, set on
+    some CI images): the suite starts about a hundred server and CLI subprocesses, and without the cache each
+    compiles the whole package again, as each worker recompiles every test module's assertion rewrite.
+    """
     quick = ["-m", "not slow"] if "--quick" in args else []
     rest = [arg for arg in args if arg != "--quick"]
-    return run([str(PYTHON), "-m", "pytest", "-n", "2", "--dist", "loadgroup", *quick, *rest])
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return run([str(PYTHON), "-m", "pytest", "-n", "2", "--dist", "loadgroup", *quick, *rest], env)
 
 
 LINTED = ["src", "tests", "benchmarks", "scripts", "tasks.py"]

@@ -32,8 +32,9 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 
 def run_suite(workers: int, extra: list[str], out: Path) -> dict[str, float]:
     """One suite run; returns its wall time, CPU (with children) and exit status."""
-    env = {
-        **os.environ,
+    inherited = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    env = {  # as `python3 tasks.py test` runs it: bytecode cached even where the environment turns that off
+        **inherited,
         "CI": "1",
         "SWGDB_REQUIRE_POSTGRES": "1",
         "SWGDB_REQUIRE_BROWSER": "1",
