@@ -7,6 +7,7 @@ the schema current.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -31,6 +32,14 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to ``revision``; a schema already at the head is left alone after one read.
+
+    That read is every start but the first after a release: it skips the lock and Alembic's migration
+    environment, which costs several times the read. A worker that reads an older schema while another
+    migrates takes the lock and finds nothing left to do.
+    """
+    if revision == "head" and current_revisions(engine) == head_revisions():
+        return
     with writer(engine).begin() as connection:
         _lock(connection)
         _refuse_unknown_revisions(connection)
@@ -44,8 +53,14 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(_config(connection), revision)
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts, read once per process: they ship inside the package and do not change."""
+    return ScriptDirectory.from_config(_config())
+
+
 def head_revisions() -> set[str]:
-    return set(ScriptDirectory.from_config(_config()).get_heads())
+    return set(_scripts().get_heads())
 
 
 def current_revisions(engine: Engine) -> set[str]:
@@ -55,7 +70,7 @@ def current_revisions(engine: Engine) -> set[str]:
 
 def _refuse_unknown_revisions(connection: Connection) -> None:
     """A schema migrated by a newer release: say so, instead of Alembic's "Can't locate revision"."""
-    known = {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+    known = {script.revision for script in _scripts().walk_revisions()}
     unknown = sorted(set(MigrationContext.configure(connection).get_current_heads()) - known)
     if unknown:
         raise ConfigError(
