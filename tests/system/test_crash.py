@@ -44,7 +44,7 @@ def start_uploader(url: str, server: LiveServer, folder: Path, home: Path) -> su
 def kill_when(process: subprocess.Popen, ready: Callable[[], bool], deadline_seconds: float = 20.0) -> None:
     deadline = time.monotonic() + deadline_seconds
     while process.poll() is None and not ready() and time.monotonic() < deadline:
-        time.sleep(0.005)
+        time.sleep(0.02)  # well inside one request cycle (the proxy lags each POST 0.1 s each way)
     process.send_signal(signal.SIGKILL)
     process.communicate()
 
