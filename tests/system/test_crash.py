@@ -21,6 +21,7 @@ from swgdb_bridge.upload.outbox import Outbox
 
 SESSIONS = 40
 KILLS = 12
+LAG_SECONDS = 0.05  # each POST, each way: one request cycle is twice this
 pytestmark = pytest.mark.slow
 
 
@@ -44,7 +45,7 @@ def start_uploader(url: str, server: LiveServer, folder: Path, home: Path) -> su
 def kill_when(process: subprocess.Popen, ready: Callable[[], bool], deadline_seconds: float = 20.0) -> None:
     deadline = time.monotonic() + deadline_seconds
     while process.poll() is None and not ready() and time.monotonic() < deadline:
-        time.sleep(0.02)  # well inside one request cycle (the proxy lags each POST 0.1 s each way)
+        time.sleep(0.02)  # a fifth of one request cycle: fine enough, and the polling costs little CPU
     process.send_signal(signal.SIGKILL)
     process.communicate()
 
@@ -73,7 +74,9 @@ def test_sigkill_at_random_points_never_loses_or_duplicates_a_session(
     write_sample_sessions(folder, SESSIONS - 1, seed=5)
     # every upload delayed on the way in and out, so kills land before the server sees a request, after it
     # stored one but before we heard, and between requests
-    proxy = fault_proxy(lambda _n, method, _p: "lag" if method == "POST" else "pass", slow_seconds=0.1)
+    proxy = fault_proxy(
+        lambda _n, method, _p: "lag" if method == "POST" else "pass", slow_seconds=LAG_SECONDS
+    )
     url = f"{proxy.url}/v1"
     rng = random.Random(2026)
     stored_after_kill = []
@@ -83,7 +86,7 @@ def test_sigkill_at_random_points_never_loses_or_duplicates_a_session(
             kill_when(process, after_pause(rng.uniform(0.0, 2.0)))
         else:  # mid-sending: a few sessions after this run's first, plus a jitter across one request cycle
             target = len(live_server.stored_sessions()) + rng.randint(1, 5)
-            kill_when(process, after_stored(live_server, target, rng.uniform(0.0, 0.25)))
+            kill_when(process, after_stored(live_server, target, rng.uniform(0.0, 2.5 * LAG_SECONDS)))
         stored_after_kill.append(len(live_server.stored_sessions()))
 
     final = start_uploader(url, live_server, folder, bridge_home)

@@ -14,6 +14,8 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ DESELECTED = (
     "and not test_prepare_headers and not test_generate_signature and not test_upload_all_sessions"
 )
 SELECTED = 30  # 40 tests, 10 deselected
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("origin")]  # one worker runs both, side by side
 
 
 def closed_port() -> int:
@@ -33,9 +36,7 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def suite_copy(origin_suite_dir: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "origin-suite"
+def copy_of(origin_suite_dir: Path, copy: Path) -> Path:
     shutil.copytree(origin_suite_dir, copy, ignore=shutil.ignore_patterns("__pycache__"))
     for folder, _dirs, files in os.walk(copy):  # the seed is read-only; the demo writes into its copy
         os.chmod(folder, 0o755)
@@ -44,43 +45,71 @@ def suite_copy(origin_suite_dir: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def run(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
-    # The demo builds a real client for https://api.swgdb.com/v1 (its mock patches a name it never calls):
-    # a proxy on a closed loopback port makes every such request fail at once, without leaving the machine.
-    proxy = f"http://127.0.0.1:{closed_port()}"
-    env = {
-        **os.environ,
-        "SWGDB_BRIDGE_HOME": str(home),
-        "HTTPS_PROXY": proxy,
-        "HTTP_PROXY": proxy,
-        "ALL_PROXY": proxy,
-        "NO_PROXY": "",
-        "PYTHONDONTWRITEBYTECODE": "1",
+@dataclass
+class Run:
+    """One of the design's scripts running in its own copy of the seed, its output going to files."""
+
+    process: subprocess.Popen[bytes]
+    folder: Path
+
+    @classmethod
+    def start(cls, args: list[str], origin_suite_dir: Path, folder: Path) -> Run:
+        # The demo builds a real client for https://api.swgdb.com/v1 (its mock patches a name it never
+        # calls): a proxy on a closed loopback port makes every such request fail at once, without leaving
+        # the machine.
+        proxy = f"http://127.0.0.1:{closed_port()}"
+        env = {
+            **os.environ,
+            "SWGDB_BRIDGE_HOME": str(folder / "home"),
+            "HTTPS_PROXY": proxy,
+            "HTTP_PROXY": proxy,
+            "ALL_PROXY": proxy,
+            "NO_PROXY": "",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        cwd = copy_of(origin_suite_dir, folder / "origin-suite")
+        with (folder / "out").open("wb") as out, (folder / "err").open("wb") as err:
+            process = subprocess.Popen([sys.executable, *args], cwd=cwd, env=env, stdout=out, stderr=err)
+        return cls(process, folder)
+
+    def finish(self) -> tuple[int, str, str]:
+        """Exit status, standard output and standard error, once the script has ended."""
+        returncode = self.process.wait(timeout=240)
+        out, err = ((self.folder / name).read_text(errors="replace") for name in ("out", "err"))
+        return returncode, out, err
+
+
+@pytest.fixture(scope="module")
+def runs(origin_suite_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
+    """The design's suite and demo, started together: the demo spends most of its run waiting in its
+    client's backoff (every request fails), time in which the suite can use the CPU."""
+    started = {
+        "suite": Run.start(
+            ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", SUITE, "-k", DESELECTED],
+            origin_suite_dir,
+            tmp_path_factory.mktemp("origin-suite"),
+        ),
+        "demo": Run.start([DEMO], origin_suite_dir, tmp_path_factory.mktemp("origin-demo")),
     }
-    return subprocess.run(
-        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=240, check=False
-    )
+    yield started
+    for run in started.values():
+        if run.process.poll() is None:
+            run.process.kill()
+            run.process.wait()
 
 
-@pytest.mark.slow
-def test_the_designs_suite_passes(suite_copy: Path, tmp_path: Path) -> None:
-    result = run(
-        ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", SUITE, "-k", DESELECTED],
-        suite_copy,
-        tmp_path / "home",
-    )
-    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:]
-    assert result.returncode == 0, f"the origin suite failed: {summary}\n{result.stdout[-6000:]}"
+def test_the_designs_suite_passes(runs: dict[str, Run]) -> None:
+    returncode, stdout, stderr = runs["suite"].finish()
+    summary = stdout.strip().splitlines()[-1] if stdout.strip() else stderr[-2000:]
+    assert returncode == 0, f"the origin suite failed: {summary}\n{stdout[-6000:]}"
     passed = re.search(r"(\d+) passed", summary)
     assert passed and int(passed.group(1)) >= SELECTED, summary
     assert "failed" not in summary and "error" not in summary
 
 
-@pytest.mark.slow
-def test_the_designs_demo_runs_to_the_end(suite_copy: Path, tmp_path: Path) -> None:
-    result = run([DEMO], suite_copy, tmp_path / "home")
-    assert result.returncode == 0, f"the demo failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    out = result.stdout
+def test_the_designs_demo_runs_to_the_end(runs: dict[str, Run]) -> None:
+    returncode, out, err = runs["demo"].finish()
+    assert returncode == 0, f"the demo failed:\n{out[-3000:]}\n{err[-3000:]}"
     assert "Batch 118 Demo Complete!" in out
     assert "XP gained: 25,000" in out and "[SENSITIVE_MESSAGE_REMOVED]" in out  # serialized and sanitized
     assert "Processed: 3" in out and "Successful: 3" in out  # the in-memory queue

@@ -102,7 +102,7 @@ class ServerProcess:
                     return
             except httpx.TransportError:
                 pass
-            time.sleep(0.2)
+            time.sleep(0.05)
         raise AssertionError(
             f"server on {self.url} not ready in {START_TIMEOUT_SECONDS} s\n{self.log_tail()}"
         )
