@@ -13,7 +13,7 @@ model stays the one contract; this is only a shortcut, and it is sound as long a
 what the model refuses. They are built to be at least as strict: a construct of the model they do not know
 (a new validator, constraint or type) stops the import instead of being skipped, patterns are anchored to
 the very end of the text, strings have the model's length cap everywhere, ``null`` is never accepted, and
-numbers are strict (no ``"5"`` or ``true`` for an int). ``tests/server/test_fastpayload.py`` checks the
+numbers are strict (no ``"5"`` or ``true`` for an int). ``tests/test_payload_fast.py`` checks the
 agreement with the model on generated documents, valid and broken.
 """
 
@@ -49,8 +49,8 @@ class UnsupportedConstruct(TypeError):
 
 def _unsupported(what: object, where: str) -> UnsupportedConstruct:
     return UnsupportedConstruct(
-        f"{where}: {what!r} has no strict msgspec mirror in swgdb_bridge.server.api.fastpayload; teach "
-        "_Mirror about it (and extend tests/server/test_fastpayload.py) before changing the payload model."
+        f"{where}: {what!r} has no strict msgspec mirror in swgdb_bridge.payload_fast; teach "
+        "_Mirror about it (and extend tests/test_payload_fast.py) before changing the payload model."
     )
 
 

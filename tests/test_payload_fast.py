@@ -21,7 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from fixtures.payloads import make_document
 from swgdb_bridge.payload import SessionPayload
-from swgdb_bridge.server.api.fastpayload import UnsupportedConstruct, canonical_document, strict_mirror
+from swgdb_bridge.payload_fast import UnsupportedConstruct, canonical_document, strict_mirror
 
 STAMP = "2026-11-20T18:05:00Z"
 
