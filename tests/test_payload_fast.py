@@ -306,7 +306,8 @@ def test_a_python_document_takes_the_mirror_with_its_nulls_dropped() -> None:
 
 
 def test_a_timestamp_as_text_is_left_to_the_model() -> None:
-    """msgspec and the model read some texts differently (7 fraction digits): only datetimes are vouched for."""
+    """msgspec and the model read some texts differently (7 fraction digits): only datetimes are vouched
+    for."""
     document = python_document(full_document())
     document["start_time"] = "2026-11-20T18:05:00Z"
     assert checked_payload(document) is None

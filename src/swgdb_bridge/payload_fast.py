@@ -82,6 +82,7 @@ class _Mirror:
         cap = config.get("str_max_length")
         fields: list[tuple[str, Any, Any]] = []
         timestamps: list[str] = []
+        nullable: list[str] = []
         for name, info in model.model_fields.items():
             where = f"{model.__name__}.{name}"
             hint, dated = self.type_of(info.annotation, info.metadata, cap, where)
@@ -89,7 +90,9 @@ class _Mirror:
             fields.append(self._field(name, info, hint, default))
             if dated:
                 timestamps.append(name)
-        namespace = {"__post_init__": _era_check(timestamps)} if timestamps else None
+            if type(None) in typing.get_args(hint):
+                nullable.append(name)
+        namespace = {"__post_init__": _post_init(timestamps, nullable)} if timestamps or nullable else None
         return msgspec.defstruct(
             f"{'Built' if self.nullable else 'Fast'}{model.__name__}",
             fields,
@@ -235,14 +238,18 @@ def _scalar(hint: Any, constraints: dict[str, Any], cap: int | None, where: str)
     raise _unsupported((hint, constraints), where)
 
 
-def _era_check(names: list[str]) -> Callable[[Any], None]:
-    """A Struct's ``__post_init__``: every timestamp it holds passes the model's era validator."""
+def _post_init(timestamps: list[str], nullable: list[str]) -> Callable[[Any], None]:
+    """A Struct's ``__post_init__``: every timestamp it holds passes the model's era validator, and a
+    ``None`` (nullable mirrors) becomes UNSET, left out of the document as the model's dump leaves it out."""
 
     def check(self: Any) -> None:
-        for name in names:
+        for name in timestamps:
             moment = getattr(self, name)
             if isinstance(moment, datetime):  # else UNSET, or None in a nullable mirror
                 _in_era(moment)  # ValueError → msgspec.ValidationError
+        for name in nullable:
+            if getattr(self, name) is None:
+                setattr(self, name, msgspec.UNSET)
 
     return check
 
@@ -282,7 +289,8 @@ def checked_payload(document: Mapping[str, Any]) -> msgspec.Struct | None:
     Nothing the model would refuse gets through (the Structs are at least as strict), and what gets through
     has the values the model's validation gives it (an int for a float is made a float, as by the model).
     """
-    try:  # a timestamp must be a datetime already: a string would be parsed by msgspec's rules, not the model's
+    # A timestamp must be a datetime already: msgspec would parse a string by its own rules, not the model's.
+    try:
         return msgspec.convert(document, BuiltSessionPayload, builtin_types=(datetime,))
     except msgspec.ValidationError:
         return None
@@ -290,20 +298,9 @@ def checked_payload(document: Mapping[str, Any]) -> msgspec.Struct | None:
 
 def payload_document(payload: msgspec.Struct) -> dict[str, Any]:
     """The model's ``to_document()`` of what :func:`checked_payload` accepted: same values, JSON types and
-    key order; a ``None`` is left out, as the model's dump leaves it out."""
+    key order (a ``None`` it was given is left out, as the model's dump leaves it out)."""
     document: dict[str, Any] = msgspec.to_builtins(payload)
-    _drop_nulls(document)
     return document
-
-
-def _drop_nulls(value: dict[str, Any] | list[Any]) -> None:
-    """Remove every ``None`` field of the objects in ``value``, in place (only optional fields hold one)."""
-    if type(value) is dict:
-        for key in [key for key, item in value.items() if item is None]:
-            del value[key]
-    for item in value.values() if type(value) is dict else value:
-        if type(item) is dict or type(item) is list:
-            _drop_nulls(item)
 
 
 class SealedPayload:
@@ -316,14 +313,23 @@ class SealedPayload:
     ``metadata.content_digest``); :attr:`model` is that model.
     """
 
-    __slots__ = ("_json_bytes", "_model", "content_digest", "session_id")
+    __slots__ = ("_digest", "_json_bytes", "_model", "_session_id")
     __hash__ = None  # type: ignore[assignment]  # like the model: lists inside
 
     def __init__(self, document: dict[str, Any]) -> None:
         """``document``: a payload's ``to_document()``; the digest is set on the way to the bytes."""
-        self.content_digest, self._json_bytes = sealed_json_bytes(document)
-        self.session_id: str = document["session_id"]
+        self._digest, self._json_bytes = sealed_json_bytes(document)
+        self._session_id: str = document["session_id"]
         self._model: SessionPayload | None = None
+
+    @property
+    def session_id(self) -> str:
+        return self._session_id
+
+    @property
+    def content_digest(self) -> str:
+        """``metadata.content_digest``."""
+        return self._digest
 
     def to_json_bytes(self) -> bytes:
         """Canonical bytes (sorted keys, no nulls), ``content_digest`` included."""
@@ -333,7 +339,7 @@ class SealedPayload:
         """A new copy of the JSON document, keys in the model's order (as ``SessionPayload.to_document``)."""
         try:
             return msgspec.to_builtins(msgspec.json.decode(self._json_bytes, type=FastSessionPayload))
-        except msgspec.ValidationError:  # bytes the model normalized beyond the mirror's reach
+        except msgspec.ValidationError:  # a dump the mirror does not take (it is the stricter): the model's
             return self.model.to_document()
 
     @property
