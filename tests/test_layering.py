@@ -1,8 +1,9 @@
 """The package's import direction, checked on the source: the folders draw the pipeline, the imports obey it.
 
 Order (a module may import its own stage and any stage to its left):
-contract (``model``, ``payload``, ``protocol``, ``pairing``, ``errors``, ``paths``, ``textsafe``) → ``sources`` → ``assemble`` →
-``sanitize`` → ``serialize`` → ``upload`` → ``viewer`` → ``commands`` / ``cli`` / ``demo`` / ``__main__``. ``server`` stands beside the client: it may import only the
+contract (``model``, ``payload``, ``payload_fast``, ``protocol``, ``pairing``, ``errors``, ``paths``,
+``textsafe``) → ``sources`` → ``assemble`` → ``sanitize`` → ``serialize`` → ``upload`` → ``viewer`` →
+``commands`` / ``cli`` / ``demo`` / ``__main__``. ``server`` stands beside the client: it may import only the
 contract and itself, and no client module imports it except ``commands`` and ``demo``, which drive both.
 
 Every ``import`` counts, wherever it is written: inside functions and under ``TYPE_CHECKING`` too, since a
@@ -23,7 +24,9 @@ from pathlib import Path
 
 PACKAGE = "swgdb_bridge"
 ROOT = Path(__file__).resolve().parents[1] / "src" / PACKAGE
-CONTRACT = frozenset({"model", "payload", "protocol", "pairing", "errors", "paths", "textsafe"})
+CONTRACT = frozenset(
+    {"model", "payload", "payload_fast", "protocol", "pairing", "errors", "paths", "textsafe"}
+)
 CLIENT_ORDER = ("contract", "sources", "assemble", "sanitize", "serialize", "upload", "viewer", "top")
 TOP = frozenset({"commands", "cli", "demo", "__main__"})
 LAZY_EXPORTS: dict[str, str] = importlib.import_module(PACKAGE)._EXPORTS

@@ -362,20 +362,11 @@ class SessionPayload(_Strict):
         copy._json_bytes = None  # a copy with changes must not answer with the original's bytes
         return copy
 
-    def with_content_digest(self, document: dict[str, Any]) -> SessionPayload:
-        """This payload with ``metadata.content_digest`` set, given its own ``to_document()``.
 
-        The serializer already holds the document (it scanned it), so the digest and the final bytes are
-        made from it instead of dumping a million events twice more.
-        """
-        digest = content_digest(document)
-        sealed = self.model_copy(
-            update={"metadata": self.metadata.model_copy(update={"content_digest": digest})}
-        )
-        sealed._json_bytes = _canonical(
-            {**document, "metadata": {**document["metadata"], "content_digest": digest}}
-        )
-        return sealed
+def sealed_json_bytes(document: dict[str, Any]) -> tuple[str, bytes]:
+    """The content digest of a payload's ``to_document()``, and the payload's canonical bytes with it set."""
+    digest = content_digest(document)
+    return digest, _canonical({**document, "metadata": {**document["metadata"], "content_digest": digest}})
 
 
 def _canonical(document: dict[str, Any]) -> bytes:

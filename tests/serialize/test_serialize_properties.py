@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from swgdb_bridge.demo.samples import generate_tracker_session, write_jsonl_session
+from swgdb_bridge.payload import SessionPayload, sealed_json_bytes
+from swgdb_bridge.payload_fast import checked_payload, payload_document
 from swgdb_bridge.sanitize import Sanitizer
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer, serializer
@@ -51,6 +53,28 @@ def test_generated_sessions_serialize_consistently(
     assert serializer.serialize(read_session(path)).metadata.content_digest == payload.metadata.content_digest
     if not options.include_locations:
         assert "coordinates" not in orjson.dumps(doc).decode()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), size=st.integers(2, 120), jsonl=st.booleans(), options=options_strategy)
+def test_generated_sessions_take_the_mirror_and_give_the_models_bytes(
+    tmp_path: Path, seed: int, size: int, jsonl: bool, options: SanitizeOptions
+) -> None:
+    """The serializer's document is one the model's msgspec mirror vouches for (else every payload would be
+    validated by pydantic again), and the sealed bytes are those of the model's own validation and dump."""
+    path = tmp_path / f"s-{seed}-{size}.{'jsonl' if jsonl else 'json'}"
+    if jsonl:
+        write_jsonl_session(path, random.Random(seed), size)
+    else:
+        path.write_bytes(orjson.dumps(generate_tracker_session(random.Random(seed), n_actions=size)))
+    session = read_session(path)
+    serializer = SessionLogSerializer(options, Sanitizer(options, KEY), clock=lambda: CLOCK)
+    document = serializer._sanitized_document(session, session.duration_minutes)
+    checked = checked_payload(document)
+    assert checked is not None
+    model = SessionPayload.model_validate(document)
+    assert orjson.dumps(payload_document(checked)) == orjson.dumps(model.to_document())
+    assert serializer.serialize(session).to_json_bytes() == sealed_json_bytes(model.to_document())[1]
 
 
 @given(

@@ -1,4 +1,5 @@
-"""Serialize: a normalized, sanitized session → the upload payload (``SessionPayload``).
+"""Serialize: a normalized, sanitized session → the upload payload (a ``SealedPayload``: its bytes, read as
+the ``SessionPayload`` model).
 
 One module per payload section (``xp``, ``credits``, ``quests``, ``locations``, ``events``,
 ``performance``), the enum mappings in ``classify``, ids in ``identity``; ``serializer`` runs them in order.

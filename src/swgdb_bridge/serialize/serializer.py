@@ -21,6 +21,7 @@ from swgdb_bridge import paths
 from swgdb_bridge.errors import SanitizationError, SessionFileError
 from swgdb_bridge.model import Session
 from swgdb_bridge.payload import MAX_NAMES, MAX_TEXT_CHARS, MAX_WARNINGS, SessionPayload
+from swgdb_bridge.payload_fast import SealedPayload, checked_payload, payload_document
 from swgdb_bridge.sanitize import Sanitizer, player_names, scan_payload
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import design
@@ -81,7 +82,7 @@ def _now() -> datetime:
 
 
 class SessionLogSerializer:
-    """Turns :class:`~swgdb_bridge.model.Session` objects into validated, sanitized :class:`SessionPayload`.
+    """Turns :class:`~swgdb_bridge.model.Session` objects into validated, sanitized payloads.
 
     ``options`` default to the sanitizer's, else the environment's (``SanitizeOptions.from_env()``);
     ``sanitizer`` defaults to one keyed with this install's pseudonym key; ``clock`` gives the serialization
@@ -102,7 +103,7 @@ class SessionLogSerializer:
         self.sanitizer = sanitizer if sanitizer is not None else Sanitizer(options)
         self.clock = clock
 
-    def serialize_file(self, path: Path | str) -> SessionPayload:
+    def serialize_file(self, path: Path | str) -> SealedPayload:
         """Read one session file and serialize it; raises ``SessionFileError`` or ``SanitizationError``."""
         with gc_paused():
             return self.serialize(read_session(Path(path)))
@@ -115,18 +116,28 @@ class SessionLogSerializer:
         """
         return design.serialize_session(self, session)
 
-    def serialize(self, session: Session) -> SessionPayload:
-        """Sanitize, compute every section, validate against the payload model, then scan for leaks."""
+    def serialize(self, session: Session) -> SealedPayload:
+        """Sanitize, compute every section, validate against the payload model, then scan for leaks.
+
+        The payload comes back as its bytes, reading like the model (:class:`SealedPayload`): the model's
+        pydantic objects (~1 KB per event kept) are built only if a caller asks for them.
+        """
         minutes = _checked_duration(session)
         with gc_paused():
-            payload = self._validated_payload(session, minutes)
-            final = payload.to_document()
+            final = self._final_document(session, minutes)
             self._refuse_leaks(session, final)
-            return payload.with_content_digest(final)
+            return SealedPayload(final)
 
-    def _validated_payload(self, session: Session, minutes: float) -> SessionPayload:
-        # A function of its own so the plain document is freed before the scan.
-        return _validated(session, self._sanitized_document(session, minutes))
+    def _final_document(self, session: Session, minutes: float) -> dict[str, Any]:
+        """What ``SessionPayload.model_validate(document).to_document()`` gives, checked by the model's
+        msgspec mirror (:mod:`swgdb_bridge.payload_fast`); the model itself validates only a document the
+        mirror cannot vouch for, and then answers as ever, errors included."""
+        document = self._sanitized_document(session, minutes)
+        checked = checked_payload(document)
+        if checked is None:
+            return _validated(session, document).to_document()
+        del document  # its dicts are freed for the final document's
+        return payload_document(checked)
 
     def _sanitized_document(self, session: Session, minutes: float) -> dict[str, Any]:
         # A function of its own so the sanitized copy (a second session) is freed before validation.

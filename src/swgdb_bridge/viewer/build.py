@@ -25,7 +25,7 @@ from swgdb_bridge.viewer.summary import search_texts, summarize
 
 if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing never needs them
     from swgdb_bridge.assemble import AssemblyResult
-    from swgdb_bridge.payload import SessionPayload
+    from swgdb_bridge.payload_fast import SealedPayload
 
 
 def assemble(paths: list[str]) -> AssemblyResult:
@@ -40,7 +40,7 @@ def load(paths: list[str], head: str) -> Session | None:
     return None
 
 
-def payload_of(session: Session, options: SanitizeOptions) -> SessionPayload:
+def payload_of(session: Session, options: SanitizeOptions) -> SealedPayload:
     """The payload exactly as the uploader would build it."""
     from swgdb_bridge.serialize import shared_serializer
 

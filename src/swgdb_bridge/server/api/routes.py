@@ -14,7 +14,7 @@ one worker-thread call, and answer with the bytes of their response model (``res
 documents them; FastAPI would otherwise validate and re-encode the object it is handed). At most
 ``Storage.writers`` ingests run at once per process: more threads would only queue on the database's
 lock or pool, and pay for every hand-over of the GIL and the lock while they wait. Payloads are
-checked by :func:`~swgdb_bridge.server.api.fastpayload.canonical_document` first, and by the payload
+checked by :func:`~swgdb_bridge.payload_fast.canonical_document` first, and by the payload
 model whenever that shortcut cannot vouch for a document.
 
 No ``from __future__ import annotations`` here: FastAPI must see the dependency objects that the route
@@ -38,10 +38,10 @@ from swgdb_bridge.payload import (
     content_digest,
     is_session_id,
 )
+from swgdb_bridge.payload_fast import canonical_document
 from swgdb_bridge.protocol import VERSION
 from swgdb_bridge.server.api.body import check_json_budget, decode_body, parse_json
 from swgdb_bridge.server.api.errors import ApiProblem, invalid_payload
-from swgdb_bridge.server.api.fastpayload import canonical_document
 from swgdb_bridge.server.api.openapi import SIGNED_HEADER_PARAMETERS, json_request_body
 from swgdb_bridge.server.api.verify import (
     ClientAddressLimit,

@@ -11,6 +11,8 @@ vouching for one the model refuses, or storing anything but the model's document
 from __future__ import annotations
 
 import copy
+import pickle
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any
 
 import orjson
@@ -20,8 +22,15 @@ from hypothesis import strategies as st
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from fixtures.payloads import make_document
-from swgdb_bridge.payload import SessionPayload
-from swgdb_bridge.server.api.fastpayload import UnsupportedConstruct, canonical_document, strict_mirror
+from swgdb_bridge.payload import SessionPayload, content_digest
+from swgdb_bridge.payload_fast import (
+    SealedPayload,
+    UnsupportedConstruct,
+    canonical_document,
+    checked_payload,
+    payload_document,
+    strict_mirror,
+)
 
 STAMP = "2026-11-20T18:05:00Z"
 
@@ -212,3 +221,122 @@ def test_a_model_rule_without_a_strict_mirror_stops_the_build(model: type[BaseMo
     """A new rule in the payload model fails loudly here instead of being skipped by the shortcut."""
     with pytest.raises(UnsupportedConstruct):
         strict_mirror(model)
+
+
+class _Unbounded(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rate: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def test_a_python_mirror_needs_both_bounds_on_a_float() -> None:
+    """A Python document may hold nan or inf: only a float's two bounds make msgspec refuse them."""
+    strict_mirror(_Unbounded)  # JSON holds neither
+    with pytest.raises(UnsupportedConstruct):
+        strict_mirror(_Unbounded, nullable=True)
+
+
+# --- documents built in Python, as the serializer builds them ------------------------------------------
+
+TIMESTAMP_KEYS = {"timestamp", "start_time", "end_time", "serialization_timestamp"}
+
+
+def python_document(value: Any, key: object = None) -> Any:
+    """``value`` as the serializer holds it: timestamps as aware datetimes, absent optional fields as None."""
+    if isinstance(value, dict):
+        built = {k: python_document(v, k) for k, v in value.items()}
+        return {**built, "skill": None} if "amount" in built and "profession" in built else built
+    if isinstance(value, list):
+        return [python_document(item) for item in value]
+    return datetime.fromisoformat(value) if key in TIMESTAMP_KEYS else value
+
+
+PYTHON_EDGE_VALUES = [
+    *EDGE_VALUES, datetime(2026, 11, 20, 18, 5, tzinfo=UTC), datetime(2026, 11, 20, 18, 5),
+    datetime(2026, 11, 20, 18, 5, 0, 123456, tzinfo=UTC), datetime(1999, 12, 31, 23, 59, tzinfo=UTC),
+    datetime(2100, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-5))),
+    datetime(2101, 1, 1, tzinfo=UTC), datetime(2026, 11, 20, 18, 5, tzinfo=timezone(timedelta(hours=5.5))),
+    float("nan"), float("inf"), float("-inf"), (1, 2), (1, 2, 3), ("x",), 10**30, 1.0 + 2**-52,
+]  # fmt: skip
+python_values = st.one_of(
+    st.sampled_from(PYTHON_EDGE_VALUES),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(),
+    st.text(max_size=60),
+)
+
+
+@st.composite
+def broken_python_documents(draw: st.DrawFn) -> dict[str, Any]:
+    document = python_document(full_document())
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        *parents, last = draw(st.sampled_from(paths(document)))
+        holder = document
+        for key in parents:
+            holder = holder[key]
+        if draw(st.booleans()) or not isinstance(holder, dict):
+            holder[last] = draw(python_values)
+        else:
+            del holder[last]
+    return document
+
+
+def assert_python_agrees(document: dict[str, Any]) -> None:
+    """If the Python mirror takes ``document``, the model takes it too and dumps what the mirror gives."""
+    sent = copy.deepcopy(document)
+    checked = checked_payload(document)
+    assert document == sent or document != document, "the mirror must not change the document"  # nan != nan
+    if checked is None:
+        return
+    expected = model_document(document)
+    assert expected is not None, "the Python mirror accepted a document that the payload model refuses"
+    assert orjson.dumps(payload_document(checked)) == orjson.dumps(expected)  # key order included
+
+
+@given(broken_python_documents())
+def test_the_python_mirror_never_accepts_or_gives_what_the_model_would_not(document: dict[str, Any]) -> None:
+    assert_python_agrees(document)
+
+
+def test_a_python_document_takes_the_mirror_with_its_nulls_dropped() -> None:
+    document = python_document(full_document())
+    checked = checked_payload(document)
+    assert checked is not None
+    assert "skill" not in payload_document(checked)["xp_data"]["xp_events"][0]
+    assert_python_agrees(document)
+
+
+def test_a_timestamp_as_text_is_left_to_the_model() -> None:
+    """msgspec and the model read some texts differently (7 fraction digits): only datetimes are vouched
+    for."""
+    document = python_document(full_document())
+    document["start_time"] = "2026-11-20T18:05:00Z"
+    assert checked_payload(document) is None
+    assert model_document(document) is not None
+
+
+# --- the sealed payload -------------------------------------------------------------------------------
+
+
+def test_a_sealed_payload_reads_like_its_model() -> None:
+    document = full_document()
+    sealed = SealedPayload(document)
+    model = SessionPayload.model_validate(document)
+    assert sealed._model is None
+    assert sealed.session_id == model.session_id
+    assert sealed.content_digest == content_digest(document)
+    assert orjson.dumps(sealed.to_document()) == orjson.dumps(sealed.model.to_document())  # order too
+    assert sealed.to_document() is not sealed.to_document()  # a new copy each time, as the model's
+    assert sealed.model.metadata.content_digest == sealed.content_digest
+    assert sealed.model.to_json_bytes() == sealed.to_json_bytes()
+    assert sealed.xp_data == model.xp_data and sealed.metadata.content_digest == sealed.content_digest
+    assert dict(sealed) == dict(sealed.model)
+    assert sealed == SealedPayload(document) and sealed == sealed.model and sealed.model == sealed
+    assert sealed != SealedPayload({**document, "session_id": "other"})
+    renamed = sealed.model_copy(update={"character_name": "Mira Sol"})
+    assert isinstance(renamed, SessionPayload) and renamed.character_name == "Mira Sol"
+
+
+def test_a_sealed_payload_copies_and_pickles() -> None:
+    sealed = SealedPayload(full_document())
+    for twin in (copy.copy(sealed), copy.deepcopy(sealed), pickle.loads(pickle.dumps(sealed))):
+        assert twin == sealed and twin.to_json_bytes() == sealed.to_json_bytes()

@@ -13,15 +13,20 @@ model stays the one contract; this is only a shortcut, and it is sound as long a
 what the model refuses. They are built to be at least as strict: a construct of the model they do not know
 (a new validator, constraint or type) stops the import instead of being skipped, patterns are anchored to
 the very end of the text, strings have the model's length cap everywhere, ``null`` is never accepted, and
-numbers are strict (no ``"5"`` or ``true`` for an int). ``tests/server/test_fastpayload.py`` checks the
+numbers are strict (no ``"5"`` or ``true`` for an int). ``tests/test_payload_fast.py`` checks the
 agreement with the model on generated documents, valid and broken.
+
+The serializer asks the same question of the document it builds in Python (:func:`checked_payload`, a
+mirror where ``None`` marks an absent optional field), so the pydantic model's ~1 KB per event is spent only
+when a caller wants the model: :class:`SealedPayload` holds the bytes and builds it on demand. One rule,
+written once, for both sides (this module is contract: the server and the client import it).
 """
 
 from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal, Union
 
@@ -31,7 +36,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel
 from pydantic.fields import FieldInfo
 from pydantic.types import AllowInfNan, FailFast
 
-from swgdb_bridge.payload import SessionPayload, _in_era
+from swgdb_bridge.payload import SessionPayload, _in_era, sealed_json_bytes
 
 _PASSIVE = (FailFast,)
 """Metadata that changes how errors are reported, never what is accepted: ignored here."""
@@ -49,16 +54,21 @@ class UnsupportedConstruct(TypeError):
 
 def _unsupported(what: object, where: str) -> UnsupportedConstruct:
     return UnsupportedConstruct(
-        f"{where}: {what!r} has no strict msgspec mirror in swgdb_bridge.server.api.fastpayload; teach "
-        "_Mirror about it (and extend tests/server/test_fastpayload.py) before changing the payload model."
+        f"{where}: {what!r} has no strict msgspec mirror in swgdb_bridge.payload_fast; teach "
+        "_Mirror about it (and extend tests/test_payload_fast.py) before changing the payload model."
     )
 
 
 class _Mirror:
-    """Translates pydantic models into msgspec Structs, one Struct per model (built once, reused)."""
+    """Translates pydantic models into msgspec Structs, one Struct per model (built once, reused).
 
-    def __init__(self) -> None:
+    ``nullable`` mirrors read Python documents, where an optional field may hold ``None`` (the model accepts
+    it there, and leaves it out when it dumps); other mirrors read JSON documents and never accept ``null``.
+    """
+
+    def __init__(self, nullable: bool = False) -> None:
         self.structs: dict[type[BaseModel], type[msgspec.Struct]] = {}
+        self.nullable = nullable
 
     def struct(self, model: type[BaseModel]) -> type[msgspec.Struct]:
         if model not in self.structs:
@@ -72,6 +82,7 @@ class _Mirror:
         cap = config.get("str_max_length")
         fields: list[tuple[str, Any, Any]] = []
         timestamps: list[str] = []
+        nullable: list[str] = []
         for name, info in model.model_fields.items():
             where = f"{model.__name__}.{name}"
             hint, dated = self.type_of(info.annotation, info.metadata, cap, where)
@@ -79,9 +90,15 @@ class _Mirror:
             fields.append(self._field(name, info, hint, default))
             if dated:
                 timestamps.append(name)
-        namespace = {"__post_init__": _era_check(timestamps)} if timestamps else None
+            if type(None) in typing.get_args(hint):
+                nullable.append(name)
+        namespace = {"__post_init__": _post_init(timestamps, nullable)} if timestamps or nullable else None
         return msgspec.defstruct(
-            f"Fast{model.__name__}", fields, namespace=namespace, forbid_unknown_fields=True, kw_only=True
+            f"{'Built' if self.nullable else 'Fast'}{model.__name__}",
+            fields,
+            namespace=namespace,
+            forbid_unknown_fields=True,
+            kw_only=True,
         )
 
     @staticmethod
@@ -129,14 +146,19 @@ class _Mirror:
             key_type, _ = self._no_era(key, cap, where)
             value_type, _ = self._no_era(value, cap, where)
             return _constrained(dict[key_type, value_type], constraints, where), False  # type: ignore[valid-type]
+        if hint is float and self.nullable and not {"ge", "le"} <= constraints.keys():
+            raise _unsupported(hint, f"{where} float without both bounds (they refuse nan and inf)")
         return _scalar(hint, constraints, cap, where), False
 
     def _optional(self, hint: Any, metadata: list[Any], cap: int | None, where: str) -> tuple[Any, bool]:
-        """``X | None``: the field may be absent (UNSET), never ``null`` (that goes to the model)."""
+        """``X | None``: the field may be absent (UNSET); ``null`` only in a nullable mirror (else the model
+        decides)."""
         members = [member for member in typing.get_args(hint) if member is not type(None)]
         if len(members) != 1 or len(typing.get_args(hint)) != 2:
             raise _unsupported(hint, where)
         inner, era = self.type_of(members[0], metadata, cap, where)
+        if self.nullable:
+            return inner | None | msgspec.UnsetType, era
         return inner | msgspec.UnsetType, era
 
     def _no_era(self, hint: Any, cap: int | None, where: str) -> tuple[Any, bool]:
@@ -165,7 +187,7 @@ def _constraints(metadata: list[Any], where: str) -> tuple[dict[str, Any], bool]
         if isinstance(item, _PASSIVE):
             continue
         if isinstance(item, AllowInfNan) and not item.allow_inf_nan:
-            continue  # parsed JSON holds no inf or nan (orjson refuses both), so there is nothing to refuse
+            continue  # parsed JSON holds no inf or nan (orjson refuses both); nullable mirrors need bounds
         if isinstance(item, AfterValidator) and item.func is _in_era:
             era = True
         elif type(item) in _BOUNDS:
@@ -216,21 +238,28 @@ def _scalar(hint: Any, constraints: dict[str, Any], cap: int | None, where: str)
     raise _unsupported((hint, constraints), where)
 
 
-def _era_check(names: list[str]) -> Callable[[Any], None]:
-    """A Struct's ``__post_init__``: every timestamp it holds passes the model's era validator."""
+def _post_init(timestamps: list[str], nullable: list[str]) -> Callable[[Any], None]:
+    """A Struct's ``__post_init__``: every timestamp it holds passes the model's era validator, and a
+    ``None`` (nullable mirrors) becomes UNSET, left out of the document as the model's dump leaves it out."""
 
     def check(self: Any) -> None:
-        for name in names:
+        for name in timestamps:
             moment = getattr(self, name)
-            if moment is not msgspec.UNSET:
+            if isinstance(moment, datetime):  # else UNSET, or None in a nullable mirror
                 _in_era(moment)  # ValueError → msgspec.ValidationError
+        for name in nullable:
+            if getattr(self, name) is None:
+                setattr(self, name, msgspec.UNSET)
 
     return check
 
 
-def strict_mirror(model: type[BaseModel]) -> type[msgspec.Struct]:
-    """A msgspec Struct (tree) accepting no document that ``model`` refuses; raises UnsupportedConstruct."""
-    return _Mirror().struct(model)
+def strict_mirror(model: type[BaseModel], nullable: bool = False) -> type[msgspec.Struct]:
+    """A msgspec Struct (tree) accepting no document that ``model`` refuses; raises UnsupportedConstruct.
+
+    ``nullable``: for Python documents, where ``None`` stands for an absent optional field (see _Mirror).
+    """
+    return _Mirror(nullable).struct(model)
 
 
 FastSessionPayload = strict_mirror(SessionPayload)
@@ -248,3 +277,94 @@ def canonical_document(document: Any) -> dict[str, Any] | None:
     stored: dict[str, Any] = msgspec.to_builtins(payload)
     # Equal here lets an int stand for a float (5 == 5.0): ``stored`` then holds the float, as the model's does.
     return stored if stored == document else None
+
+
+BuiltSessionPayload = strict_mirror(SessionPayload, nullable=True)
+
+
+def checked_payload(document: Mapping[str, Any]) -> msgspec.Struct | None:
+    """A document built in Python (aware datetimes, ``None`` for an absent optional field) as the mirror's
+    Structs, if the model accepts it; else None: then the model decides, with its own errors.
+
+    Nothing the model would refuse gets through (the Structs are at least as strict), and what gets through
+    has the values the model's validation gives it (an int for a float is made a float, as by the model).
+    """
+    # A timestamp must be a datetime already: msgspec would parse a string by its own rules, not the model's.
+    try:
+        return msgspec.convert(document, BuiltSessionPayload, builtin_types=(datetime,))
+    except msgspec.ValidationError:
+        return None
+
+
+def payload_document(payload: msgspec.Struct) -> dict[str, Any]:
+    """The model's ``to_document()`` of what :func:`checked_payload` accepted: same values, JSON types and
+    key order (a ``None`` it was given is left out, as the model's dump leaves it out)."""
+    document: dict[str, Any] = msgspec.to_builtins(payload)
+    return document
+
+
+class SealedPayload:
+    """A finished payload held as its canonical bytes: what the serializer returns.
+
+    It reads like the :class:`~swgdb_bridge.payload.SessionPayload` those bytes hold: attributes, methods,
+    iteration and equality are the model's. But the model costs about 1 KB per event kept, so it is built
+    from the bytes only when a caller first asks for more than the bytes (:meth:`to_json_bytes`), the
+    document (:meth:`to_document`), :attr:`session_id` or the digest (:attr:`content_digest`, the model's
+    ``metadata.content_digest``); :attr:`model` is that model.
+    """
+
+    __slots__ = ("_digest", "_json_bytes", "_model", "_session_id")
+    __hash__ = None  # type: ignore[assignment]  # like the model: lists inside
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        """``document``: a payload's ``to_document()``; the digest is set on the way to the bytes."""
+        self._digest, self._json_bytes = sealed_json_bytes(document)
+        self._session_id: str = document["session_id"]
+        self._model: SessionPayload | None = None
+
+    @property
+    def session_id(self) -> str:
+        return self._session_id
+
+    @property
+    def content_digest(self) -> str:
+        """``metadata.content_digest``."""
+        return self._digest
+
+    def to_json_bytes(self) -> bytes:
+        """Canonical bytes (sorted keys, no nulls), ``content_digest`` included."""
+        return self._json_bytes
+
+    def to_document(self) -> dict[str, Any]:
+        """A new copy of the JSON document, keys in the model's order (as ``SessionPayload.to_document``)."""
+        try:
+            return msgspec.to_builtins(msgspec.json.decode(self._json_bytes, type=FastSessionPayload))
+        except msgspec.ValidationError:  # a dump the mirror does not take (it is the stricter): the model's
+            return self.model.to_document()
+
+    @property
+    def model(self) -> SessionPayload:
+        """The pydantic model of these bytes, built on first use."""
+        if self._model is None:
+            model = SessionPayload.model_validate_json(self._json_bytes)
+            model._json_bytes = self._json_bytes
+            self._model = model
+        return self._model
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # a slot not set yet (copying, unpickling): never the model's
+            raise AttributeError(name)
+        return getattr(self.model, name)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        return iter(self.model)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SealedPayload):
+            return self._json_bytes == other._json_bytes or self.model == other.model
+        if isinstance(other, SessionPayload):
+            return self.model == other
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"SealedPayload({len(self._json_bytes)} bytes, content_digest={self.content_digest!r})"
