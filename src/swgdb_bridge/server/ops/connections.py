@@ -31,6 +31,9 @@ log = logging.getLogger("swgdb_bridge.server")
 
 ACCEPT_ERROR_LOG_SECONDS = 60.0
 _ACCEPT_ERROR = "socket.accept() out of system resource"
+# After an accept error asyncio stops accepting for a second and then resumes with this callback; a server
+# shut down meanwhile has closed its socket, and the resume fails with ValueError (fd -1).
+_RESUME_ACCEPTING = "BaseSelectorEventLoop._start_serving"
 _BUSY_BODY = orjson.dumps(
     {
         "error": "server_busy",
@@ -109,6 +112,11 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.close()
 
 
+def _resumed_after_close(context: dict[str, Any]) -> bool:
+    message = context.get("message") or ""
+    return isinstance(context.get("exception"), ValueError) and _RESUME_ACCEPTING in message
+
+
 class AcceptErrorLog:
     """Event-loop exception handler: ``accept()`` failures (out of file descriptors) become one log line a
     minute with a count, never a traceback each; every other error goes to asyncio's default handler."""
@@ -119,6 +127,9 @@ class AcceptErrorLog:
         self.last_logged: float | None = None
 
     def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if _resumed_after_close(context):
+            log.debug("the paused accept loop found its socket closed (shutting down)")
+            return
         if context.get("message") != _ACCEPT_ERROR:
             loop.default_exception_handler(context)
             return
