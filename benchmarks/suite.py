@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/suite.py                 # the whole suite as CI runs it (-n 2), once
     .venv/bin/python benchmarks/suite.py --runs 3 -n 3   # three runs with three workers
     .venv/bin/python benchmarks/suite.py -- -m "not slow"  # arguments after -- go to pytest
+    .venv/bin/python benchmarks/suite.py --only FILE       # only the test ids in FILE (same_tests.py)
 
 Each run is ``pytest -n N --dist loadgroup`` with CI's environment (PostgreSQL and the browser required,
 Hypothesis derandomized) and a small plugin (``benchmarks/_plugins/suite_timing.py``) that notes, per test, its wall
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
-def run_suite(workers: int, extra: list[str], out: Path) -> dict[str, float]:
+def run_suite(workers: int, extra: list[str], out: Path, only: Path | None) -> dict[str, float]:
     """One suite run; returns its wall time, CPU (with children) and exit status."""
     inherited = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     env = {  # as `python3 tasks.py test` runs it: bytecode cached even where the environment turns that off
@@ -39,11 +40,14 @@ def run_suite(workers: int, extra: list[str], out: Path) -> dict[str, float]:
         "SWGDB_REQUIRE_POSTGRES": "1",
         "SWGDB_REQUIRE_BROWSER": "1",
         "SWGDB_SUITE_TIMING_DIR": str(out),
+        "SWGDB_SUITE_ONLY": str(only or ""),
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(ROOT / "benchmarks" / "_plugins"), os.environ.get("PYTHONPATH")])
         ),
     }
     command = [str(PYTHON), "-m", "pytest", "-n", str(workers), "--dist", "loadgroup", "-q"]
+    if only is not None:
+        command += ["-p", "only_listed"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     status = subprocess.call(
@@ -96,13 +100,14 @@ def main() -> int:
     parser.add_argument("-n", "--workers", type=int, default=2, help="pytest-xdist workers (CI: 2)")
     parser.add_argument("--runs", type=int, default=1, help="how many runs, one after another")
     parser.add_argument("--most", type=int, default=15, help="rows in the module table")
+    parser.add_argument("--only", type=Path, help="run only the test ids listed in this file")
     parser.add_argument("pytest_args", nargs="*", help="after --: passed to pytest")
     args = parser.parse_args()
     every: list[dict[str, object]] = []
     walls = []
     for index in range(1, args.runs + 1):
         with tempfile.TemporaryDirectory(prefix="swgdb-suite-") as folder:
-            totals = run_suite(args.workers, args.pytest_args, Path(folder))
+            totals = run_suite(args.workers, args.pytest_args, Path(folder), args.only)
             tests = read_tests(Path(folder))
         print_run(index, totals, tests)
         every.extend(tests)
