@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from swgdb_bridge.demo.samples import generate_tracker_session, write_jsonl_session
+from swgdb_bridge.model import Session
 from swgdb_bridge.payload import SessionPayload, sealed_json_bytes
 from swgdb_bridge.payload_fast import checked_payload, payload_document
 from swgdb_bridge.sanitize import Sanitizer
@@ -31,6 +32,16 @@ options_strategy = st.builds(
     include_communications=st.booleans(),
     include_player_encounters=st.booleans(),
 )
+
+
+def generated_session(folder: Path, seed: int, size: int, jsonl: bool) -> Session:
+    """A generated session of about ``size`` events, written as JSON Lines or as a tracker file, read back."""
+    path = folder / f"s-{seed}-{size}.{'jsonl' if jsonl else 'json'}"
+    if jsonl:
+        write_jsonl_session(path, random.Random(seed), size)
+    else:
+        path.write_bytes(orjson.dumps(generate_tracker_session(random.Random(seed), n_actions=size)))
+    return read_session(path)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -62,12 +73,7 @@ def test_generated_sessions_take_the_mirror_and_give_the_models_bytes(
 ) -> None:
     """The serializer's document is one the model's msgspec mirror vouches for (else every payload would be
     validated by pydantic again), and the sealed bytes are those of the model's own validation and dump."""
-    path = tmp_path / f"s-{seed}-{size}.{'jsonl' if jsonl else 'json'}"
-    if jsonl:
-        write_jsonl_session(path, random.Random(seed), size)
-    else:
-        path.write_bytes(orjson.dumps(generate_tracker_session(random.Random(seed), n_actions=size)))
-    session = read_session(path)
+    session = generated_session(tmp_path, seed, size, jsonl)
     serializer = SessionLogSerializer(options, Sanitizer(options, KEY), clock=lambda: CLOCK)
     document = serializer._sanitized_document(session, session.duration_minutes)
     checked = checked_payload(document)
@@ -121,12 +127,7 @@ def test_a_cut_keeps_the_ends_of_the_whole_list_and_every_count_whatever_was_rea
     """The sanitized session cleans a record only when the serializer reads it (``sanitize.cleaned``):
     cutting lists to their ends must not change a kept entry, a total or a sanitization count."""
     options.sanitize_data = sanitize
-    path = tmp_path / f"s-{seed}-{size}.{'jsonl' if jsonl else 'json'}"
-    if jsonl:
-        write_jsonl_session(path, random.Random(seed), size)
-    else:
-        path.write_bytes(orjson.dumps(generate_tracker_session(random.Random(seed), n_actions=size)))
-    session = read_session(path)
+    session = generated_session(tmp_path, seed, size, jsonl)
     serialize = SessionLogSerializer(options, Sanitizer(options, KEY), clock=lambda: CLOCK).serialize
     whole, whole_lists = _without_event_lists(serialize(session).to_document())
     with pytest.MonkeyPatch.context() as patch:
