@@ -94,7 +94,8 @@ def main() -> None:
         path.write_bytes(path.read_bytes().replace(b'"mode"', b'"mode" ', 1))
     with SessionLogViewer(folder, max_age=0) as viewer:
         rescan, report = timed(viewer.refresh)
-    row(f"rescan after {len(changed)} files changed", rescan, report.read)  # type: ignore[attr-defined]
+    read, reused = report.read, report.reused  # type: ignore[attr-defined]
+    row(f"rescan after {len(changed)} files changed ({reused} summaries reused)", rescan, read)
 
     cli = [sys.executable, "-m", "swgdb_bridge", "logs", "--dir", str(folder), "--list", "--json"]
     best = min(timed(lambda: subprocess.run(cli, capture_output=True, check=True))[0] for _ in range(3))

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
@@ -307,6 +308,7 @@ def test_index_warm_path_reads_nothing_unless_bytes_changed(sessions_dir: Path, 
     with SessionLogViewer(folder) as second:
         report = second.refresh()
         assert (report.read, report.touched, report.dropped) == (len(tracker_raw) - 1, 1, 1)
+        assert report.reused == len(tracker_raw) - 2  # every session but the changed and the deleted one
         rows = {r["session_id"]: r for r in second.list_sessions()}
         assert rows[doc["session_id"]]["xp"] == tracker_raw[0].doc["xp"]["gained"] + 1000
         assert tracker_raw[2].doc["session_id"] not in rows
@@ -357,12 +359,43 @@ def test_new_files_and_folders_are_found_on_a_warm_index(sessions_dir: Path, tra
         assert second.refresh().read == 0
 
 
+def test_a_rescan_serializes_only_changed_sessions_and_lists_what_a_fresh_index_lists(
+    sessions_dir: Path, ms11_real: Path, tmp_path: Path
+) -> None:
+    """After a change every file is assembled again, but a session of unchanged files keeps its summary;
+    the listing, search and problems are then exactly those of an index built from nothing."""
+    shutil.copytree(ms11_real / "current-1236842", sessions_dir / "bot")
+    (sessions_dir / "broken.json").write_text('{"session_id": "half", "xp": {')
+
+    def seen(viewer: SessionLogViewer) -> tuple[object, ...]:
+        return (viewer.list_sessions(), viewer.search_sessions("a"), viewer.problems())
+
+    with SessionLogViewer(sessions_dir, index_path=tmp_path / "kept.db") as kept:
+        first = kept.refresh()
+        sessions = len(kept.list_sessions())
+        assert first.reused == 0 and sessions > 3
+        credits = next((sessions_dir / "bot").rglob("credits_*.json"))  # a part of the bot's evening
+        credits.write_text(credits.read_text() + "\n")
+        tracker = sorted((sessions_dir / "tracker").glob("*.json"))[0]
+        doc = json.loads(tracker.read_text())
+        doc["xp"]["gained"] += 7
+        tracker.write_text(json.dumps(doc))
+        again = kept.refresh()
+        assert again.read == first.read and again.reused == sessions - 2
+        with SessionLogViewer(sessions_dir, index_path=tmp_path / "fresh.db") as fresh:
+            assert fresh.refresh().reused == 0
+            assert seen(kept) == seen(fresh)
+            assert {r["session_id"]: r["xp"] for r in kept.list_sessions()}[doc["session_id"]] == doc["xp"][
+                "gained"
+            ]
+
+
 def test_each_file_gets_one_entry_and_the_session_sits_on_its_head_file(ms11_real: Path) -> None:
     from swgdb_bridge.sanitize.options import SanitizeOptions
     from swgdb_bridge.viewer.build import build_entries
 
     paths = sorted(str(p) for p in (ms11_real / "legacy-be1136b").rglob("*.json"))
-    entries = dict(build_entries(paths, SanitizeOptions()))
+    entries = dict(build_entries(paths, SanitizeOptions(), lambda _head, _members: None))
     assert sorted(entries) == paths
     (head,) = [path for path, entry in entries.items() if entry.summary is not None]
     assert entries[head].summary.sources == tuple(  # type: ignore[union-attr]

@@ -10,17 +10,20 @@ error the pipeline raises on purpose makes a problem; it never stops the scan.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import orjson
 
 from swgdb_bridge.assemble import assemble_paths, session_files
 from swgdb_bridge.errors import BridgeError, SessionFileError
 from swgdb_bridge.model import Session
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.sources import file_digest
-from swgdb_bridge.viewer.index import IndexEntry
+from swgdb_bridge.viewer.index import IndexEntry, Reuse
 from swgdb_bridge.viewer.summary import search_texts, summarize
 
 if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing never needs them
@@ -64,8 +67,15 @@ def problem_text(exc: Exception) -> str:
     return str(exc)
 
 
-def build_entries(paths: list[str], options: SanitizeOptions) -> Iterator[tuple[str, IndexEntry]]:
-    """One entry per file of ``paths`` (absolute), after assembling them all."""
+def build_entries(
+    paths: list[str], options: SanitizeOptions, reuse: Reuse
+) -> Iterator[tuple[str, IndexEntry]]:
+    """One entry per file of ``paths`` (absolute), after assembling them all.
+
+    One changed file makes the index assemble all of them again (it may move parts between sessions), but
+    a session made of the same files with the same bytes, under the same options, has the same summary:
+    ``reuse`` gives it back, and only new or changed sessions are serialized.
+    """
     entries = {path: _stamp(path) for path in paths}
     result = assemble(paths)
     placed = {str(p) for s in result.sessions for p in session_files(s)}
@@ -81,8 +91,27 @@ def build_entries(paths: list[str], options: SanitizeOptions) -> Iterator[tuple[
     for session in result.sessions:
         head = os.path.abspath(session.source_path) if session.source_path is not None else None
         if head in entries:
-            _summarize(entries[head], session, head, options)
+            entry = entries[head]
+            entry.members = _members(session, entries, options)
+            kept = reuse(head, entry.members) if entry.members is not None else None
+            if kept is not None:
+                entry.summary, entry.texts = kept
+                entry.reused = True
+            else:
+                _summarize(entry, session, head, options)
     yield from entries.items()
+
+
+def _members(session: Session, entries: dict[str, IndexEntry], options: SanitizeOptions) -> str | None:
+    """What a session's summary is made from: its files' paths and digests, and the options; None when a
+    file's bytes are unknown (unreadable or still being written), so the session is summarized again."""
+    files = []
+    for path in sorted(str(p) for p in session_files(session)):
+        entry = entries.get(path)
+        if entry is None or not entry.digest or entry.size < 0:
+            return None
+        files.append((path, entry.digest))
+    return hashlib.sha256(orjson.dumps([files, repr(options)])).hexdigest()
 
 
 def _stamp(path: str) -> IndexEntry:

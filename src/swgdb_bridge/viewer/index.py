@@ -28,7 +28,7 @@ from swgdb_bridge.viewer.errors import SearchPatternError
 from swgdb_bridge.viewer.summary import SessionSummary
 
 # Bump when what a row holds changes: every row is then rebuilt on the next scan.
-INDEX_VERSION = f"2/{__version__}"
+INDEX_VERSION = f"3/{__version__}"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS files (
     mtime_ns INTEGER NOT NULL,
     digest TEXT NOT NULL,
     summary BLOB,          -- orjson of SessionSummary.to_dict(); NULL when the file is a problem
-    problem TEXT           -- why the file could not be read; NULL when it could
+    problem TEXT,          -- why the file could not be read; NULL when it could
+    members TEXT           -- a session's head: what its summary was made from (see IndexEntry.members)
 );
 CREATE TABLE IF NOT EXISTS texts (path TEXT NOT NULL, field TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS texts_path ON texts (path);
@@ -65,6 +66,10 @@ class IndexEntry:
     problem: str | None = None
     lifetime: dict[str, object] | None = None  # cumulative totals with no times (session_state.json)
     not_session: bool = False  # valid JSON of no session shape: counted, not a problem
+    # A session's head file: a fingerprint of the session's files (paths and bytes) and of the options its
+    # summary was made with. The same fingerprint on the next scan means the same summary: it is reused.
+    members: str | None = None
+    reused: bool = False
 
 
 @dataclass(slots=True)
@@ -75,17 +80,21 @@ class Problem:
 
 @dataclass(slots=True)
 class ScanReport:
-    """What one refresh did; ``read`` is the number of files parsed, the expensive part."""
+    """What one refresh did; ``read`` is the number of files parsed, ``reused`` the sessions among them whose
+    files were all unchanged, so their summaries were kept instead of serialized again (the expensive part)."""
 
     files: int = 0
     unchanged: int = 0
     touched: int = 0
     read: int = 0
     dropped: int = 0
+    reused: int = 0
 
 
+# The summary and search texts last made for a session's head file from the same ``members``, if any.
+Reuse = Callable[[str, str], tuple[SessionSummary, list[tuple[str, str]]] | None]
 # Builds entries for files that must be (re)read; given the list so it may spread the work over processes.
-Builder = Callable[[list[str]], Iterator[tuple[str, IndexEntry]]]
+Builder = Callable[[list[str], Reuse], Iterator[tuple[str, IndexEntry]]]
 Progress = Callable[[int, int], None]
 
 
@@ -161,7 +170,7 @@ class SummaryIndex:
         if stale or gone:  # one change may move parts between sessions: assemble the folders again
             report.unchanged = 0
             stale = sorted(seen)
-        report.read = self._rebuild(stale, build, progress)
+        report.read, report.reused = self._rebuild(stale, build, progress)
         return report
 
     def _delete(self, paths: list[str]) -> None:
@@ -170,20 +179,32 @@ class SummaryIndex:
         self._db.executemany("DELETE FROM texts WHERE path = ?", rows)
         self._db.executemany("DELETE FROM outcomes WHERE path = ?", rows)
 
-    def _rebuild(self, paths: list[str], build: Builder, progress: Progress | None) -> int:
-        """Re-read ``paths`` and store what came out, committing in batches so a crash loses little."""
-        done = 0
+    def _rebuild(self, paths: list[str], build: Builder, progress: Progress | None) -> tuple[int, int]:
+        """Re-read ``paths`` and store what came out, committing in batches so a crash loses little;
+        returns how many files were read and how many sessions' summaries were reused."""
+        done = reused = 0
         batch: list[tuple[str, IndexEntry]] = []
-        for item in build(paths) if paths else ():
+        for item in build(paths, self._reusable) if paths else ():
             batch.append(item)
             done += 1
+            reused += item[1].reused
             if len(batch) >= 500:
                 self._store(batch)
                 batch = []
             if progress:
                 progress(done, len(paths))
         self._store(batch)
-        return done
+        return done, reused
+
+    def _reusable(self, head: str, members: str) -> tuple[SessionSummary, list[tuple[str, str]]] | None:
+        row = self._db.execute(
+            "SELECT summary FROM files WHERE path = ? AND members = ? AND summary IS NOT NULL",
+            (head, members),
+        ).fetchone()
+        if row is None:
+            return None
+        texts = self._db.execute("SELECT field, text FROM texts WHERE path = ?", (head,)).fetchall()
+        return SessionSummary.from_dict(orjson.loads(row[0])), [(field, text) for field, text in texts]
 
     def _store(self, entries: list[tuple[str, IndexEntry]]) -> None:
         with self._db:
@@ -191,8 +212,8 @@ class SummaryIndex:
             for path, entry in entries:
                 blob = orjson.dumps(entry.summary.to_dict()) if entry.summary else None
                 self._db.execute(
-                    "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                    (path, entry.size, entry.mtime_ns, entry.digest, blob, entry.problem),
+                    "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (path, entry.size, entry.mtime_ns, entry.digest, blob, entry.problem, entry.members),
                 )
                 self._db.executemany(
                     "INSERT INTO texts VALUES (?, ?, ?)", [(path, f, t) for f, t in entry.texts]

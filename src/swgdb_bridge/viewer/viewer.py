@@ -110,7 +110,10 @@ class SessionLogViewer:
         files = self._discover()
         options = self.config.sanitize_options
         self.last_scan = self._index.refresh(
-            files, self.session_dirs, lambda todo: build.build_entries(todo, options), self.progress
+            files,
+            self.session_dirs,
+            lambda todo, reuse: build.build_entries(todo, options, reuse),
+            self.progress,
         )
         self._files = set(files)
         self._loaded = None
