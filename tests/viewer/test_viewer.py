@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
@@ -336,6 +337,24 @@ def test_corrupt_index_is_a_readable_error(sessions_dir: Path, tmp_path: Path) -
     index.write_bytes(b"this is not a database" * 100)
     with pytest.raises(BridgeError, match="delete it and it is rebuilt"):
         SessionLogViewer(sessions_dir / "tracker", index_path=index)
+
+
+def test_an_index_of_an_older_version_with_other_columns_is_rebuilt(
+    sessions_dir: Path, tmp_path: Path
+) -> None:
+    index = tmp_path / "index.sqlite"
+    with sqlite3.connect(index) as old:  # what version 2 wrote: no column for a session's files
+        old.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO meta VALUES ('version', '2/0.9.0');"
+            "CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+            " digest TEXT NOT NULL, summary BLOB, problem TEXT);"
+            "INSERT INTO files VALUES ('/gone.json', 1, 1, 'x', NULL, 'old');"
+        )
+    old.close()
+    with SessionLogViewer(sessions_dir / "tracker", index_path=index) as viewer:
+        assert viewer.refresh().read == len(list((sessions_dir / "tracker").glob("*.json")))
+        assert viewer.list_sessions() and viewer.problems() == []
 
 
 def test_analysis_dates_are_iso(tracker_viewer: SessionLogViewer, tracker_raw) -> None:

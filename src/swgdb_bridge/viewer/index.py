@@ -128,12 +128,11 @@ class SummaryIndex:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         if row and row[0] == INDEX_VERSION:
             return
-        with self._db:
-            self._db.execute("DELETE FROM files")
-            self._db.execute("DELETE FROM texts")
-            self._db.execute("DELETE FROM outcomes")
-            self._db.execute("DELETE FROM discoveries")
+        with self._db:  # an index of another version may have other columns: made again, empty
+            for table in ("files", "texts", "outcomes", "discoveries"):
+                self._db.execute(f"DROP TABLE IF EXISTS {table}")
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
+        self._db.executescript(_SCHEMA)
 
     def refresh(
         self, files: Iterable[str], roots: Iterable[str], build: Builder, progress: Progress | None = None
