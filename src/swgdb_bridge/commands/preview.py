@@ -61,7 +61,7 @@ def preview(
     if (file is None) == (root is None):
         raise typer.BadParameter("give a session FILE or --dir ROOT (one of them)")
     try:
-        options = UploadConfig.load(**overrides).sanitize_options
+        options = UploadConfig.load(use_keyring=False, **overrides).sanitize_options
         if root is not None:
             _preview_folder(root, options, as_json)
             return

@@ -90,10 +90,16 @@ class UploadConfig(SanitizeOptions):
         cls,
         environ: Mapping[str, str] | None = None,
         config_file: Path | None = None,
+        *,
+        use_keyring: bool = True,
         **overrides: object,
     ) -> UploadConfig:
-        """Defaults, then ``config.toml``, then the environment, then ``overrides`` (CLI flags), then keyring."""
-        return load_with_sources(environ, config_file, **overrides)[0]
+        """Defaults, then ``config.toml``, then the environment, then ``overrides`` (CLI flags), then keyring.
+
+        ``use_keyring=False`` is for commands that send nothing (``preview``, the viewer): they never touch
+        the OS keyring, which costs a backend probe and, on a locked desktop keyring, an unlock prompt.
+        """
+        return load_with_sources(environ, config_file, use_keyring=use_keyring, **overrides)[0]
 
 
 def default_config_file() -> Path:
@@ -101,7 +107,11 @@ def default_config_file() -> Path:
 
 
 def load_with_sources(
-    environ: Mapping[str, str] | None = None, config_file: Path | None = None, **overrides: object
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+    *,
+    use_keyring: bool = True,
+    **overrides: object,
 ) -> tuple[UploadConfig, dict[str, str]]:
     """The effective config and, per setting, where it came from (for ``swgdb-bridge config``)."""
     file = config_file or default_config_file()
@@ -115,7 +125,7 @@ def load_with_sources(
     for origin, layer in layers:
         values.update(layer)
         sources.update(dict.fromkeys(layer, origin))
-    if not values.get("api_key"):
+    if use_keyring and not values.get("api_key"):
         key = _keyring_key(str(values.get("user_hash") or ""))
         if key:
             values["api_key"] = key

@@ -80,7 +80,7 @@ class SessionLogViewer:
         progress: Progress | None = None,
         max_age: float = 2.0,
     ) -> None:
-        self.config = config or UploadConfig.load()
+        self.config = config or UploadConfig.load(use_keyring=False)  # it sends nothing
         self.session_dirs = _dirs(session_dirs, self.config)
         self.index_path = Path(index_path) if index_path else paths.data_dir() / INDEX_FILE
         self.progress = progress
