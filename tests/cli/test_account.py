@@ -12,14 +12,13 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import orjson
 import pytest
-from keyring.backend import KeyringBackend
 from typer.testing import CliRunner
 
 from helpers import http
 from helpers.http import http_client
+from helpers.keyrings import memory_keyring
 from swgdb_bridge import protocol
 from swgdb_bridge.cli import app
 from swgdb_bridge.commands.account import login_target
@@ -109,30 +108,9 @@ def test_typos_are_caught_before_any_request(bridge_home: Path) -> None:
     assert code == 2 and "not an http(s) address" in err
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in this process: stands in for Windows Credential Manager or a Keychain."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[service, username] = password
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username))
-
-
 def test_with_a_keyring_the_key_never_touches_the_disk(server: tuple[str, RunningServer]) -> None:
     database_url, running = server
-    memory, previous = MemoryKeyring(), keyring.get_keyring()
-    keyring.set_keyring(memory)
-    try:
+    with memory_keyring() as memory:
         invited = invite(database_url, running.url)
         code, out, err = run("login", invited["url"])
         assert code == 0 and "OS keyring (MemoryKeyring)" in out, err
@@ -143,8 +121,6 @@ def test_with_a_keyring_the_key_never_touches_the_disk(server: tuple[str, Runnin
         assert code == 0 and checked["credentials"]["valid"] and checked["key_source"] == "OS keyring", err
         run("logout")
         assert memory.items == {}
-    finally:
-        keyring.set_keyring(previous)
 
 
 def test_check_says_the_key_comes_from_the_environment(

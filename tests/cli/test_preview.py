@@ -6,12 +6,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import keyring
 import orjson
 import pytest
-from keyring.backend import KeyringBackend
 
 from helpers.cli import run
+from helpers.keyrings import memory_keyring
 from swgdb_bridge.payload import SessionPayload
 from swgdb_bridge.upload.config import KEYRING_SERVICE, UploadConfig
 
@@ -118,35 +117,11 @@ def test_names_from_the_log_are_shown_as_text_not_markup(corpus_dir: Path, tmp_p
     assert "[/]Naboo" in done.stdout and "[/red]Dex[bold]" not in done.stdout
 
 
-class WatchedKeyring(KeyringBackend):
-    """A keyring that only notes who asked it for a key (and has none)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.asked: list[tuple[str, str]] = []
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.asked.append((service, username))
-        return None
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise AssertionError("nothing here stores a key")
-
-    def delete_password(self, service: str, username: str) -> None:
-        raise AssertionError("nothing here deletes a key")
-
-
 def test_preview_and_the_viewer_never_ask_the_os_keyring(corpus_dir: Path) -> None:
     """They send nothing, so they need no key: no backend probe, no unlock prompt on a locked desktop."""
-    watched, previous = WatchedKeyring(), keyring.get_keyring()
-    keyring.set_keyring(watched)
-    try:
+    with memory_keyring() as memory:
         assert preview(corpus_dir / ONE_PER_FORMAT[0], "--json").returncode == 0
         assert run("logs", "--dir", str(corpus_dir / "tracker"), "--list", "--json").returncode == 0
-        assert watched.asked == []
-        UploadConfig.load()  # what upload and check do: the watcher does see that
-        assert watched.asked == [(KEYRING_SERVICE, "api_key")]
-    finally:
-        keyring.set_keyring(previous)
+        assert memory.asked == []
+        UploadConfig.load()  # what upload and check do: the keyring does see that
+        assert memory.asked == [(KEYRING_SERVICE, "api_key")]
