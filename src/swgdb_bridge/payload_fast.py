@@ -368,3 +368,7 @@ class SealedPayload:
 
     def __repr__(self) -> str:
         return f"SealedPayload({len(self._json_bytes)} bytes, content_digest={self.content_digest!r})"
+
+
+AnyPayload = SessionPayload | SealedPayload
+"""A finished payload either way: the model, or the serializer's sealed bytes that read like it."""

@@ -28,8 +28,8 @@ import orjson
 
 from swgdb_bridge import __version__
 from swgdb_bridge.errors import APIError, AuthError, UploadError
-from swgdb_bridge.payload import SessionPayload, is_session_id
-from swgdb_bridge.payload_fast import SealedPayload
+from swgdb_bridge.payload import is_session_id
+from swgdb_bridge.payload_fast import AnyPayload
 from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
 from swgdb_bridge.upload import results as design_results
 from swgdb_bridge.upload._auth import SignedAuth
@@ -54,7 +54,7 @@ DEFAULT_MAX_INLINE_WAIT = 10.0
 # An answer rebuilt from the capped, decompressed body no longer has these framing headers.
 _FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
-PayloadLike = SessionPayload | SealedPayload | dict[str, Any] | bytes
+PayloadLike = AnyPayload | dict[str, Any] | bytes
 
 
 @functools.cache
@@ -100,7 +100,7 @@ def encode_payload(payload: PayloadLike) -> bytes:
     """Canonical JSON bytes of a payload (a model, a document dict, or bytes already encoded)."""
     if isinstance(payload, bytes):
         return payload
-    if isinstance(payload, SessionPayload | SealedPayload):
+    if isinstance(payload, AnyPayload):
         return payload.to_json_bytes()
     return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
 

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from swgdb_bridge.errors import BridgeError, SessionFileError
 from swgdb_bridge.model import Session
-from swgdb_bridge.payload import SessionPayload, content_digest
-from swgdb_bridge.payload_fast import SealedPayload
+from swgdb_bridge.payload import content_digest
+from swgdb_bridge.payload_fast import AnyPayload, SealedPayload
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.sources import file_digest
 from swgdb_bridge.upload.outbox import FileRecord, NewItem, Outbox
@@ -95,7 +95,7 @@ def changed_sessions(files: Sequence[Path], candidates: Sequence[Candidate]) -> 
     return changes
 
 
-def payload_item(payload: SessionPayload | SealedPayload, source: str | None = None) -> NewItem:
+def payload_item(payload: AnyPayload, source: str | None = None) -> NewItem:
     body = payload.to_json_bytes()
     if isinstance(payload, SealedPayload):  # the digest it holds, without building the model
         digest = payload.content_digest

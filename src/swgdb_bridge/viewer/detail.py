@@ -16,8 +16,7 @@ import orjson
 from swgdb_bridge.model import Session
 
 if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing never needs them
-    from swgdb_bridge.payload import SessionPayload
-    from swgdb_bridge.payload_fast import SealedPayload
+    from swgdb_bridge.payload_fast import AnyPayload
 
 
 def plain(value: Any) -> Any:
@@ -35,7 +34,7 @@ def _fallback(value: Any) -> Any:
     raise TypeError(f"cannot show a {type(value).__name__}")
 
 
-def sections(session: Session, payload: SessionPayload | SealedPayload) -> dict[str, Any]:
+def sections(session: Session, payload: AnyPayload) -> dict[str, Any]:
     xp, credits, quests = payload.xp_data, payload.credit_data, payload.quest_data
     locations, events = payload.location_data, payload.event_data
     return plain(

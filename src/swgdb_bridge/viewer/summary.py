@@ -15,8 +15,7 @@ from swgdb_bridge.assemble import session_files
 from swgdb_bridge.model import Session
 
 if TYPE_CHECKING:  # pydantic models cost a second to import; the warm listing never needs them
-    from swgdb_bridge.payload import SessionPayload
-    from swgdb_bridge.payload_fast import SealedPayload
+    from swgdb_bridge.payload_fast import AnyPayload
 
 
 @dataclass(slots=True, frozen=True)
@@ -73,9 +72,7 @@ class SessionSummary:
 _FIELDS = tuple(f.name for f in fields(SessionSummary))
 
 
-def summarize(
-    session: Session, payload: SessionPayload | SealedPayload, path: str, file_digest: str
-) -> SessionSummary:
+def summarize(session: Session, payload: AnyPayload, path: str, file_digest: str) -> SessionSummary:
     """Summary of one session; ids and times are the payload's, so they match what gets uploaded."""
     location = payload.location_data
     return SessionSummary(
