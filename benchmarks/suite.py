@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/suite.py --runs 3 -n 3   # three runs with three workers
     .venv/bin/python benchmarks/suite.py -- -m "not slow"  # arguments after -- go to pytest
     .venv/bin/python benchmarks/suite.py --only FILE       # only the test ids in FILE (same_tests.py)
+    .venv/bin/python benchmarks/suite.py --save tests.json # and every test's figures, for a closer look
 
 Each run is ``pytest -n N --dist loadgroup`` with CI's environment (PostgreSQL and the browser required,
 Hypothesis derandomized) and a small plugin (``benchmarks/_plugins/suite_timing.py``) that notes, per test, its wall
@@ -101,6 +102,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1, help="how many runs, one after another")
     parser.add_argument("--most", type=int, default=15, help="rows in the module table")
     parser.add_argument("--only", type=Path, help="run only the test ids listed in this file")
+    parser.add_argument("--save", type=Path, help="write every test's figures (all runs) to this JSON file")
     parser.add_argument("pytest_args", nargs="*", help="after --: passed to pytest")
     args = parser.parse_args()
     every: list[dict[str, object]] = []
@@ -113,6 +115,8 @@ def main() -> int:
         every.extend(tests)
         walls.append(totals["wall"])
     print_top(every, args.most)
+    if args.save is not None:
+        args.save.write_text(json.dumps(every, indent=1))
     print(f"\nwall s per run: {', '.join(f'{w:.1f}' for w in walls)}")
     return 0
 
