@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from helpers.busy_proxy import BusyServerProxy
 
 SUITE = "test_batch_118_session_upload.py"
 DEMO = "demo_batch_118_session_upload.py"
@@ -28,12 +29,6 @@ DESELECTED = (
 )
 SELECTED = 30  # 40 tests, 10 deselected
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("origin")]  # one worker runs both, side by side
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def copy_of(origin_suite_dir: Path, copy: Path) -> Path:
@@ -53,18 +48,14 @@ class Run:
     folder: Path
 
     @classmethod
-    def start(cls, args: list[str], origin_suite_dir: Path, folder: Path) -> Run:
+    def start(cls, args: list[str], origin_suite_dir: Path, folder: Path, proxy: BusyServerProxy) -> Run:
         # The demo builds a real client for https://api.swgdb.com/v1 (its mock patches a name it never
-        # calls): a proxy on a closed loopback port makes every such request fail at once, without leaving
-        # the machine.
-        proxy = f"http://127.0.0.1:{closed_port()}"
+        # calls): through the proxy, "that server" answers every request at once, over TLS, with a 503 and
+        # an hour's Retry-After, so the client gives up on the first answer, without leaving the machine.
         env = {
             **os.environ,
+            **proxy.env,
             "SWGDB_BRIDGE_HOME": str(folder / "home"),
-            "HTTPS_PROXY": proxy,
-            "HTTP_PROXY": proxy,
-            "ALL_PROXY": proxy,
-            "NO_PROXY": "",
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         cwd = copy_of(origin_suite_dir, folder / "origin-suite")
@@ -80,16 +71,25 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def runs(origin_suite_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
-    """The design's suite and demo, started together: the demo spends most of its run waiting in its
-    client's backoff (every request fails), time in which the suite can use the CPU."""
+def busy_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BusyServerProxy]:
+    with BusyServerProxy(tmp_path_factory.mktemp("proxy"), "api.swgdb.com") as proxy:
+        yield proxy
+
+
+@pytest.fixture(scope="module")
+def runs(
+    origin_suite_dir: Path, tmp_path_factory: pytest.TempPathFactory, busy_proxy: BusyServerProxy
+) -> Iterator[dict[str, Run]]:
+    """The design's suite and demo, started together on one worker: each waits on the other's CPU less
+    than either would wait alone."""
     started = {
         "suite": Run.start(
             ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", SUITE, "-k", DESELECTED],
             origin_suite_dir,
             tmp_path_factory.mktemp("origin-suite"),
+            busy_proxy,
         ),
-        "demo": Run.start([DEMO], origin_suite_dir, tmp_path_factory.mktemp("origin-demo")),
+        "demo": Run.start([DEMO], origin_suite_dir, tmp_path_factory.mktemp("origin-demo"), busy_proxy),
     }
     yield started
     for run in started.values():
@@ -107,8 +107,9 @@ def test_the_designs_suite_passes(runs: dict[str, Run]) -> None:
     assert "failed" not in summary and "error" not in summary
 
 
-def test_the_designs_demo_runs_to_the_end(runs: dict[str, Run]) -> None:
+def test_the_designs_demo_runs_to_the_end(runs: dict[str, Run], busy_proxy: BusyServerProxy) -> None:
     returncode, out, err = runs["demo"].finish()
+    assert busy_proxy.answered >= 3, "the demo's requests never reached the stand-in server over TLS"
     assert returncode == 0, f"the demo failed:\n{out[-3000:]}\n{err[-3000:]}"
     assert "Batch 118 Demo Complete!" in out
     assert "XP gained: 25,000" in out and "[SENSITIVE_MESSAGE_REMOVED]" in out  # serialized and sanitized
