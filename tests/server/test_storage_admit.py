@@ -95,10 +95,10 @@ def test_statuses_come_back_per_session_in_order_also_for_repeated_ids(storage: 
     assert storage.admit(claim(user, "c" * 32), [])[1] == []  # nothing to store: only the claim
 
 
-def test_a_nonce_raced_through_two_workers_is_spent_once_and_stores_once(database_url: str) -> None:
+def test_a_nonce_raced_through_two_workers_is_spent_once_and_stores_once(migrated_database_url: str) -> None:
     with (
-        Storage(database_url, server_secret=TEST_SERVER_SECRET) as first,
-        Storage(database_url, server_secret=TEST_SERVER_SECRET, migrate=False) as second,
+        Storage(migrated_database_url, server_secret=TEST_SERVER_SECRET) as first,
+        Storage(migrated_database_url, server_secret=TEST_SERVER_SECRET, migrate=False) as second,
     ):
         user, _key = first.add_user("two workers")
         raced = race(

@@ -81,13 +81,13 @@ def test_a_user_name_must_be_sensible(storage: Storage) -> None:
             storage.add_user(name)
 
 
-def test_database_without_the_server_secret_gives_no_working_key(database_url: str) -> None:
+def test_database_without_the_server_secret_gives_no_working_key(migrated_database_url: str) -> None:
     """Opening the same rows under another secret is what a stolen copy of the database amounts to."""
-    with Storage(database_url, server_secret=TEST_SERVER_SECRET) as original:
+    with Storage(migrated_database_url, server_secret=TEST_SERVER_SECRET) as original:
         user, api_key = original.add_user("alice", now=T0)
         with original.engine.connect() as connection:
             key_ids = connection.execute(select(api_keys.c.key_id)).scalars().all()
-    with Storage(database_url, server_secret=OTHER_SECRET) as stolen:
+    with Storage(migrated_database_url, server_secret=OTHER_SECRET) as stolen:
         assert stolen.active_keys(user, T0) == []
     assert [keys.derive_api_key(OTHER_SECRET, key_id) for key_id in key_ids] != [api_key]
     assert keys.derive_api_key(TEST_SERVER_SECRET, key_ids[0]) == api_key
@@ -161,8 +161,8 @@ def test_derived_keys_are_per_purpose_and_per_secret(tmp_path: Path) -> None:
     assert TEST_SERVER_SECRET not in derived["first"]
 
 
-def test_racing_rotations_still_leave_at_most_two_keys(database_url: str) -> None:
-    workers = [Storage(database_url, server_secret=TEST_SERVER_SECRET) for _ in range(2)]
+def test_racing_rotations_still_leave_at_most_two_keys(migrated_database_url: str) -> None:
+    workers = [Storage(migrated_database_url, server_secret=TEST_SERVER_SECRET) for _ in range(2)]
     try:
         user, _ = workers[0].add_user("alice", now=T0)
         issued = race([lambda w=w: w.rotate_key(user, now=T0) for w in workers * 2])

@@ -15,10 +15,10 @@ T0 = datetime(2026, 11, 24, 12, 0, 30, tzinfo=UTC)  # 30 s into a minute window
 USER = "a" * 32
 
 
-def two_workers(database_url: str) -> tuple[Storage, Storage]:
+def two_workers(migrated_database_url: str) -> tuple[Storage, Storage]:
     return (
-        Storage(database_url, server_secret=TEST_SERVER_SECRET),
-        Storage(database_url, server_secret=TEST_SERVER_SECRET, migrate=False),
+        Storage(migrated_database_url, server_secret=TEST_SERVER_SECRET),
+        Storage(migrated_database_url, server_secret=TEST_SERVER_SECRET, migrate=False),
     )
 
 
@@ -29,8 +29,8 @@ def test_a_nonce_is_accepted_once_per_user(storage: Storage) -> None:
     assert storage.remember_nonce("b" * 32, "0" * 32, expires) is True
 
 
-def test_racing_workers_accept_a_nonce_exactly_once(database_url: str) -> None:
-    first, second = two_workers(database_url)
+def test_racing_workers_accept_a_nonce_exactly_once(migrated_database_url: str) -> None:
+    first, second = two_workers(migrated_database_url)
     try:
         for round_ in range(10):
             nonce = f"{round_:032x}"
@@ -70,8 +70,8 @@ def test_buckets_are_independent(storage: Storage) -> None:
     assert storage.hit_rate_limit("ip:127.0.0.1", 1, 60, T0).allowed is True
 
 
-def test_two_workers_share_one_limit(database_url: str) -> None:
-    first, second = two_workers(database_url)
+def test_two_workers_share_one_limit(migrated_database_url: str) -> None:
+    first, second = two_workers(migrated_database_url)
     try:
         alternating = [(first, second)[i % 2].hit_rate_limit("user:a", 4, 60, T0) for i in range(6)]
         assert [d.allowed for d in alternating] == [True] * 4 + [False] * 2

@@ -72,9 +72,11 @@ def test_dashboard_columns_follow_the_document(storage: Storage) -> None:
     assert row.document == {**doc, "duration_minutes": 120.0}
 
 
-def test_concurrent_duplicates_land_as_one_row(database_url: str) -> None:
-    workers = [Storage(database_url, server_secret=TEST_SERVER_SECRET, migrate=False) for _ in range(2)]
-    with Storage(database_url, server_secret=TEST_SERVER_SECRET) as setup:
+def test_concurrent_duplicates_land_as_one_row(migrated_database_url: str) -> None:
+    workers = [
+        Storage(migrated_database_url, server_secret=TEST_SERVER_SECRET, migrate=False) for _ in range(2)
+    ]
+    with Storage(migrated_database_url, server_secret=TEST_SERVER_SECRET) as setup:
         user, _ = setup.add_user("alice")
     try:
         for index in range(5):
