@@ -192,7 +192,7 @@ def test_a_trickling_server_cannot_hold_the_client_past_its_deadline(phase: str)
     """Each byte arrives well within the 30 s read timeout; only the overall deadline stops the wait."""
     with Trickle(phase) as server:
         client = SWGDBAPIClient(server.url, KEY, USER, timeout=30, deadline_seconds=0.3, max_retries=0)
-        with client, pytest.raises(TransientAPIError, match="0.3 s deadline per request"):
+        with client, pytest.raises(TransientAPIError, match=r"0\.3 s deadline per request"):
             client.get_api_info()
         sent = server.sent
     assert sent < server.total / 2  # it gave up long before the 2 s trickle ended
