@@ -669,6 +669,25 @@ def test_event_stream_ends_when_its_login_does(dash: Dash) -> None:
     assert client.get("/dashboard/events").status_code == 401
 
 
+def test_a_stopping_server_ends_its_event_streams_instead_of_waiting_for_them(
+    dash: Dash, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A live-update stream never ends by itself: a restart that waited for it would wait out its whole
+    grace period (and then cancel it) for every open dashboard tab."""
+    running = start_server(storage=dash.storage, dashboard_options={"poll_seconds": 0.1})
+    client = http_client(base_url=running.url, follow_redirects=False, timeout=30)
+    link = dashboard_link(dash.storage, dash.alice, running.url)
+    with client, caplog.at_level(logging.WARNING, logger="swgdb_bridge.server"):
+        assert client.get(link).status_code == 303
+        with client.stream("GET", "/dashboard/events", timeout=httpx.Timeout(10.0)) as stream:
+            events = _sse_events(stream.iter_lines())
+            assert next(events)["event"] == "version"
+            running.stop()
+            with pytest.raises(httpx.RemoteProtocolError):  # cut mid-stream; a read timeout would differ
+                list(events)
+    assert [r.getMessage() for r in caplog.records if "still running" in r.getMessage()] == []
+
+
 def _sse_events(lines: Iterator[str]) -> Iterator[dict[str, str]]:
     """Parse a text/event-stream into events (comments and ``retry`` lines skipped)."""
     event: dict[str, str] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 import threading
 import time
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 _START_TIMEOUT_SECONDS = 15.0
 _TICK_SECONDS = 0.1  # uvicorn's own housekeeping period (date header, request limit)
 _DRAIN_POLL_SECONDS = 0.005
+log = logging.getLogger("swgdb_bridge.server")
 
 
 class ThreadServer(uvicorn.Server):
@@ -79,6 +81,10 @@ class ThreadServer(uvicorn.Server):
         state = self.server_state
         while (state.connections or state.tasks) and loop.time() < deadline:
             await asyncio.sleep(_DRAIN_POLL_SECONDS)
+        if state.tasks:
+            log.warning(
+                "stopping with %d request(s) still running after %g s: cancelled", len(state.tasks), timeout
+            )
         for task in state.tasks:
             task.cancel(msg="graceful shutdown time exceeded")
 

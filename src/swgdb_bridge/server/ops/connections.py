@@ -10,7 +10,8 @@ of megabytes a minute). :class:`ServingConfig` is the uvicorn configuration of e
 - a connection beyond ``max_connections`` of this process is answered ``503`` with ``Retry-After`` and closed
   at once, so held connections stay bounded and file descriptors never run out;
 - accept errors are logged as one line without traceback, at most once per :data:`ACCEPT_ERROR_LOG_SECONDS`;
-- ``X-Forwarded-For`` is read only from ``trusted_proxies`` (none by default: uvicorn would trust loopback).
+- ``X-Forwarded-For`` is read only from ``trusted_proxies`` (none by default: uvicorn would trust loopback);
+- a stop cuts responses already streaming (live updates) instead of waiting out the grace period for them.
 """
 
 from __future__ import annotations
@@ -97,6 +98,18 @@ class GuardedH11Protocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_deadline()
         super().connection_lost(exc)
+
+    def shutdown(self) -> None:
+        """The server is stopping: as uvicorn does (an idle connection closes, a request being handled may
+        finish), except that a response already streaming is cut now. Such a response is the dashboard's
+        live updates, which never end by themselves: it would hold every stop for the whole grace period
+        (a restart, a deploy), and its EventSource reconnects by itself, to another worker or the restarted
+        server. Closing the connection tells the app its client left, and the stream ends."""
+        cycle = self.cycle
+        if cycle is not None and cycle.response_started and not cycle.response_complete:
+            self.transport.close()
+            return
+        super().shutdown()
 
     def _arm_head_deadline(self) -> None:
         self._head_deadline = self.loop.call_later(self.config.header_timeout, self._head_too_slow)
