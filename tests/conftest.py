@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, settings
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 
+pytest.register_assert_rewrite("fixtures")  # before any import: fixture modules may import each other
 pytest_plugins = sorted(
     f"fixtures.{path.stem}" for path in (TESTS / "fixtures").glob("*.py") if path.stem != "__init__"
 )

@@ -35,17 +35,11 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def server(
-    request: pytest.FixtureRequest, tmp_path: Path, bridge_home: Path
-) -> Iterator[tuple[str, RunningServer]]:
+@pytest.fixture
+def server(migrated_database_url: str, bridge_home: Path) -> Iterator[tuple[str, RunningServer]]:
     """A server whose database URL the ``server`` commands are given, as an operator would."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'server.db'}"
-    else:
-        url = request.getfixturevalue("postgres_cluster").new_database()
-    with Storage(url) as storage, start_server(storage=storage) as running:
-        yield url, running
+    with Storage(migrated_database_url) as storage, start_server(storage=storage) as running:
+        yield migrated_database_url, running
 
 
 def invite(database_url: str, base_url: str) -> dict[str, str]:

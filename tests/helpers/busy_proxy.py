@@ -60,9 +60,12 @@ class _Tunnel(socketserver.BaseRequestHandler):
 
 class _ProxyServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
-    tls: ssl.SSLContext
-    answered = 0
-    lock = threading.Lock()
+
+    def __init__(self, tls: ssl.SSLContext) -> None:
+        super().__init__(("127.0.0.1", 0), _Tunnel)
+        self.tls = tls
+        self.answered = 0
+        self.lock = threading.Lock()
 
 
 class BusyServerProxy:
@@ -74,8 +77,7 @@ class BusyServerProxy:
         authority.cert_pem.write_to_path(str(self.ca_file))
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         authority.issue_cert(*hosts).configure_cert(tls)
-        self._server = _ProxyServer(("127.0.0.1", 0), _Tunnel)
-        self._server.tls = tls
+        self._server = _ProxyServer(tls)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

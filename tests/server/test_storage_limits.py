@@ -15,10 +15,10 @@ T0 = datetime(2026, 11, 24, 12, 0, 30, tzinfo=UTC)  # 30 s into a minute window
 USER = "a" * 32
 
 
-def two_workers(migrated_database_url: str) -> tuple[Storage, Storage]:
+def two_workers(url: str) -> tuple[Storage, Storage]:
     return (
-        Storage(migrated_database_url, server_secret=TEST_SERVER_SECRET),
-        Storage(migrated_database_url, server_secret=TEST_SERVER_SECRET, migrate=False),
+        Storage(url, server_secret=TEST_SERVER_SECRET),
+        Storage(url, server_secret=TEST_SERVER_SECRET, migrate=False),
     )
 
 
