@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 
 from fixtures.fault_proxy import LiveServer
 from fixtures.fault_proxy import run_cli as cli
@@ -22,6 +23,24 @@ def test_check_reports_server_clock_and_credentials(live_server: LiveServer, bri
     assert bad_key.returncode == 3 and "refused" in bad_key.stdout
     down = cli("check", server=live_server, home=bridge_home, SWGDB_API_URL="http://127.0.0.1:9/v1")
     assert down.returncode == 1 and "unreachable" in down.stdout and "Traceback" not in down.stderr
+
+
+@pytest.mark.parametrize(("max_retries", "asked"), [("0", 1), ("1", 2), ("5", 2)])
+def test_check_and_status_retry_once_at_most_and_never_when_max_retries_is_0(
+    live_server: LiveServer, fault_proxy, bridge_home: Path, max_retries: str, asked: int
+) -> None:
+    """Someone waits for these answers: a second try, not the upload's whole budget; MAX_RETRIES=0 is none."""
+    for command in (["check"], ["status", "s-1"]):
+        proxy = fault_proxy(lambda _n, _method, _path: "503")
+        done = cli(
+            *command,
+            server=live_server,
+            home=bridge_home,
+            SWGDB_API_URL=f"{proxy.url}/v1",
+            MAX_RETRIES=max_retries,
+        )
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert proxy.injected["503"] == asked, command
 
 
 def test_status_queue_and_stats(live_server: LiveServer, tmp_path: Path, bridge_home: Path) -> None:

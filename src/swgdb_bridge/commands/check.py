@@ -45,7 +45,7 @@ def _ask(config: Any) -> dict[str, Any]:
         config.swgdb_api_url,
         config.api_key,
         config.user_hash,
-        max_retries=1,
+        max_retries=min(1, config.max_retries),  # someone waits for this: one retry at most, none if 0
         retry_delay_seconds=0.5,
         timeout=10,
         allow_insecure_http=config.allow_insecure_http,

@@ -39,7 +39,7 @@ def status(
             config.swgdb_api_url,
             config.api_key,
             config.user_hash,
-            max_retries=1,
+            max_retries=min(1, config.max_retries),  # someone waits for this: one retry at most, none if 0
             allow_insecure_http=config.allow_insecure_http,
         ) as client:
             try:
