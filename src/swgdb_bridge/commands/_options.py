@@ -40,3 +40,20 @@ def load_config_with_sources(
         session_dirs=dirs or None,
         allow_insecure_http=insecure or None,
     )
+
+
+def prompt_client(config: Any) -> Any:
+    """The client of a command someone is waiting on (``check``, ``status``): one retry at most, after at
+    most 0.5 s, within the configured budget (``MAX_RETRIES=0``: none; a smaller ``RETRY_DELAY_SECONDS``
+    is used), instead of the minutes of backoff an upload may spend."""
+    from swgdb_bridge.upload.client import SWGDBAPIClient
+
+    return SWGDBAPIClient(
+        config.swgdb_api_url,
+        config.api_key,
+        config.user_hash,
+        max_retries=min(1, config.max_retries),
+        retry_delay_seconds=min(0.5, config.retry_delay_seconds),
+        timeout=10,
+        allow_insecure_http=config.allow_insecure_http,
+    )

@@ -10,7 +10,14 @@ from typing import Any
 
 import typer
 
-from swgdb_bridge.commands._options import API_URL, AS_JSON, INSECURE, USER_HASH, load_config_with_sources
+from swgdb_bridge.commands._options import (
+    API_URL,
+    AS_JSON,
+    INSECURE,
+    USER_HASH,
+    load_config_with_sources,
+    prompt_client,
+)
 from swgdb_bridge.commands._output import CONFIG, FAILED, OK, emit_json, out, reported
 from swgdb_bridge.textsafe import for_markup
 
@@ -38,18 +45,9 @@ def check(
 def _ask(config: Any) -> dict[str, Any]:
     """The server's info, the clock skew and the credentials check; ``error`` when it cannot be asked."""
     from swgdb_bridge.errors import APIError
-    from swgdb_bridge.upload.client import SWGDBAPIClient
 
     result: dict[str, Any] = {"api_url": config.swgdb_api_url, "user_hash": config.user_hash}
-    with SWGDBAPIClient(
-        config.swgdb_api_url,
-        config.api_key,
-        config.user_hash,
-        max_retries=min(1, config.max_retries),  # someone waits for this: one retry at most, none if 0
-        retry_delay_seconds=0.5,
-        timeout=10,
-        allow_insecure_http=config.allow_insecure_http,
-    ) as client:
+    with prompt_client(config) as client:
         try:
             result["server"] = client.get_api_info()
             result["clock_skew_seconds"] = round(client.clock_skew(), 1)

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from swgdb_bridge.commands._options import AS_JSON, INSECURE, load_config
+from swgdb_bridge.commands._options import AS_JSON, INSECURE, load_config, prompt_client
 from swgdb_bridge.commands._output import FAILED, emit_json, out, reported
 from swgdb_bridge.textsafe import for_markup
 
@@ -22,7 +22,6 @@ def status(
 ) -> None:
     """Where one session stands: on the server, in the local queue, or in the dead letters."""
     from swgdb_bridge.errors import APIError
-    from swgdb_bridge.upload.client import SWGDBAPIClient
     from swgdb_bridge.upload.outbox import Outbox
 
     with reported():
@@ -35,13 +34,7 @@ def status(
             "queued": queued is not None,
             "dead_letter": dead.reason if dead else None,
         }
-        with SWGDBAPIClient(
-            config.swgdb_api_url,
-            config.api_key,
-            config.user_hash,
-            max_retries=min(1, config.max_retries),  # someone waits for this: one retry at most, none if 0
-            allow_insecure_http=config.allow_insecure_http,
-        ) as client:
+        with prompt_client(config) as client:
             try:
                 result["server"] = client.get_upload_status(session_id)
             except APIError as exc:
