@@ -105,8 +105,8 @@ class GuardedH11Protocol(H11Protocol):
         live updates, which never end by themselves: it would hold every stop for the whole grace period
         (a restart, a deploy), and its EventSource reconnects by itself, to another worker or the restarted
         server. Closing the connection tells the app its client left, and the stream ends. An ordinary
-        response is never caught half-sent here: its head and body are handed to the transport without
-        yielding to the event loop, and closing the transport still delivers what it buffered."""
+        response reaches the transport whole, head and body back to back (only a client still not reading
+        an earlier answer could pause it in between), and closing the transport delivers what it buffered."""
         cycle = self.cycle
         if cycle is not None and cycle.response_started and not cycle.response_complete:
             self.transport.close()
