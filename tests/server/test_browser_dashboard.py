@@ -180,9 +180,8 @@ def test_a_user_logs_in_reads_sorts_searches_opens_sees_live_updates_and_logs_ou
     page.screenshot(path=str(screenshots / "session.png"), full_page=True)
 
     page.get_by_role("link", name="Overview").click()
-    page.wait_for_url(
-        f"{site.url}/dashboard/"
-    )  # every signed-in page carries data-version: wait for this one
+    # every signed-in page carries data-version, so wait for this page itself
+    page.wait_for_url(f"{site.url}/dashboard/")
     assert _shown_after_navigation(page.get_by_role("heading", name="Overview"))
     before = page.locator("img[data-chart=xp-rate]").get_attribute("src")
     live = dashboard_document(
