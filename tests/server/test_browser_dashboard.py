@@ -189,7 +189,7 @@ def test_a_user_logs_in_reads_sorts_searches_opens_sees_live_updates_and_logs_ou
     )
     assert site.upload(live).status_code == 201
     page.wait_for_function(
-        "n => document.querySelector('.card .value').textContent === String(n)", arg=SESSIONS + 1
+        "n => document.querySelector('.card .value')?.textContent === String(n)", arg=SESSIONS + 1
     )
     assert "Updated with new session data" in page.locator("#live-status").inner_text()
     assert (
