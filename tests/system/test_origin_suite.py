@@ -80,8 +80,8 @@ def busy_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BusyServerP
 def runs(
     origin_suite_dir: Path, tmp_path_factory: pytest.TempPathFactory, busy_proxy: BusyServerProxy
 ) -> Iterator[dict[str, Run]]:
-    """The design's suite and demo, started together on one worker: each waits on the other's CPU less
-    than either would wait alone."""
+    """The design's suite and demo, started together: two processes that overlap on this worker instead of
+    running one after the other."""
     started = {
         "suite": Run.start(
             ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", SUITE, "-k", DESELECTED],
