@@ -272,6 +272,18 @@ _fields = {
     "quest": ("quest_name", "quest_type", "reward_type", "reward_amount", "zone"),
     "chat": ("channel", "sender", "message", "response_sent"),
     "encounter": ("player_name", "location", "distance", "interaction_type"),
+    "location": ("planet", "city", "coordinates", "departure_time", "duration_minutes", "purpose"),
+    "guild_alert": ("sender", "message", "alert_type", "priority", "auto_reply_sent", "reply_message"),
+    "afk": ("end_time", "duration_minutes", "reason"),
+    "stuck": ("location", "reason", "duration_seconds"),
+}
+_special_values = {  # keys whose values are not scalars (a time, a point), or that a line needs
+    "planet": st.sampled_from(["Tatooine", "naboo "]) | _any_value,
+    "departure_time": _times | _any_value,
+    "end_time": _times | _any_value,
+    "coordinates": st.lists(_any_value | st.floats(allow_nan=False), max_size=3) | _any_value,
+    "duration_minutes": st.sampled_from([0, 90.5, 1440, 1440.0, 1441, -0.5]) | _any_value,
+    "duration_seconds": st.sampled_from([0, 30, 86_400, 86_401, -1]) | _any_value,
 }
 
 
@@ -280,7 +292,7 @@ def _lines(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(sorted(_fields)))
     line: dict[str, Any] = {"type": kind, "ts": draw(_times)}
     for key in draw(st.lists(st.sampled_from(_fields[kind]), unique=True)):
-        line[key] = draw(_any_value)
+        line[key] = draw(_special_values.get(key, _any_value))
     return line
 
 

@@ -5,12 +5,13 @@ A bot appends one line per event, so a file can be read while it grows and a 1 G
 memory as text: each line is parsed and dropped. A last line that does not parse is a write in progress
 (or cut short by a crash): it is skipped with a warning in ``Session.extra["warnings"]``, not an error.
 
-The commonest line types (``action``, ``xp``, ``credits``, ``loot``, ``quest``, ``chat``, ``encounter``: 95% of
-a bot's lines) are first offered to a msgspec decoder that parses, types and range-checks them in one call
-(a tenth of the general path's cost per line, BENCHMARKS.md "## decode"); a naive time is taken as UTC, as
-the general path takes it. Whatever it refuses — another type, a numeric time, a float amount, a value out
-of range — takes the general path (orjson, ``Fields``, the builders), which reads it by the same rules or
-names the error. A property test holds both paths to the same sessions and errors.
+Every record line type (``action``, ``xp``, ``credits``, ``loot``, ``quest``, ``chat``, ``encounter``,
+``location``, ``guild_alert``, ``afk``, ``stuck``: all but a session's first and last line) is first offered to
+a msgspec decoder that parses, types and range-checks it in one call (a tenth of the general path's cost per
+line, BENCHMARKS.md "## decode"); a naive time is taken as UTC, as the general path takes it, and a time equal
+to the previous line's is not parsed again. Whatever it refuses — another type, a numeric time, a float
+amount, a value out of range — takes the general path (orjson, ``Fields``, the builders), which reads it by
+the same rules or names the error. A property test holds both paths to the same sessions and errors.
 """
 
 from __future__ import annotations
@@ -42,11 +43,10 @@ from swgdb_bridge.model import (
 )
 from swgdb_bridge.payload import is_session_id
 from swgdb_bridge.sources import _events as ev
-from swgdb_bridge.sources._fields import Fields, Shared
-from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, check_span
+from swgdb_bridge.sources._fields import Fields, Shared, parse_iso
+from swgdb_bridge.sources._sanity import MAX_SESSION_MINUTES, MAX_TOTAL, MAX_XP, check_span
 
 FORMAT = "jsonl"
-_TIMESTAMP = attrgetter("timestamp")
 MAX_LINE_BYTES = 1024 * 1024  # one event; a longer line is not an event a bot wrote
 
 # The one table of event types, read by the reader and the writer alike:
@@ -73,12 +73,12 @@ _Total = Annotated[int, msgspec.Meta(ge=-MAX_TOTAL, le=MAX_TOTAL)]
 _Level = Annotated[int, msgspec.Meta(ge=0)]
 
 
-class _ActionLine(msgspec.Struct, tag_field="type", tag="action"):
+class _ActionLine(msgspec.Struct, tag_field="type", tag="action", gc=False):
     ts: str
     text: str
 
 
-class _XpLine(msgspec.Struct, tag_field="type", tag="xp"):
+class _XpLine(msgspec.Struct, tag_field="type", tag="xp", gc=False):
     ts: str
     amount: _Xp
     profession: str | None = None
@@ -90,20 +90,20 @@ class _XpLine(msgspec.Struct, tag_field="type", tag="xp"):
     level_after: _Level | None = None
 
 
-class _CreditsLine(msgspec.Struct, tag_field="type", tag="credits"):
+class _CreditsLine(msgspec.Struct, tag_field="type", tag="credits", gc=False):
     ts: str
     amount: _Total
     source: str | None = None
     balance_after: _Total | None = None
 
 
-class _LootLine(msgspec.Struct, tag_field="type", tag="loot"):
+class _LootLine(msgspec.Struct, tag_field="type", tag="loot", gc=False):
     ts: str
     item: str
     zone: str | None = None
 
 
-class _QuestLine(msgspec.Struct, tag_field="type", tag="quest"):
+class _QuestLine(msgspec.Struct, tag_field="type", tag="quest", gc=False):
     ts: str
     quest_name: str
     quest_type: str | None = None
@@ -112,7 +112,7 @@ class _QuestLine(msgspec.Struct, tag_field="type", tag="quest"):
     zone: str | None = None
 
 
-class _ChatLine(msgspec.Struct, tag_field="type", tag="chat"):
+class _ChatLine(msgspec.Struct, tag_field="type", tag="chat", gc=False):
     ts: str
     channel: str | None = None
     sender: str | None = None
@@ -120,7 +120,7 @@ class _ChatLine(msgspec.Struct, tag_field="type", tag="chat"):
     response_sent: bool | None = None
 
 
-class _EncounterLine(msgspec.Struct, tag_field="type", tag="encounter"):
+class _EncounterLine(msgspec.Struct, tag_field="type", tag="encounter", gc=False):
     ts: str
     player_name: str
     location: str | None = None
@@ -128,16 +128,68 @@ class _EncounterLine(msgspec.Struct, tag_field="type", tag="encounter"):
     interaction_type: str | None = None
 
 
+_Minutes = Annotated[float, msgspec.Meta(ge=0, le=MAX_SESSION_MINUTES)]
+_Seconds = Annotated[float, msgspec.Meta(ge=0, le=MAX_SESSION_MINUTES * 60)]
+
+
+class _LocationLine(msgspec.Struct, tag_field="type", tag="location", gc=False):
+    ts: str
+    planet: str
+    city: str | None = None
+    coordinates: tuple[float, float] | None = None  # a longer list is the general path's
+    departure_time: str | None = None  # a Unix time is the general path's
+    duration_minutes: _Minutes | None = None
+    purpose: str | None = None
+
+
+class _GuildAlertLine(msgspec.Struct, tag_field="type", tag="guild_alert", gc=False):
+    ts: str
+    sender: str | None = None
+    message: str | None = None
+    alert_type: str | None = None
+    priority: str | None = None
+    auto_reply_sent: bool | None = None
+    reply_message: str | None = None
+
+
+class _AfkLine(msgspec.Struct, tag_field="type", tag="afk", gc=False):
+    ts: str
+    end_time: str | None = None
+    duration_minutes: _Minutes | None = None
+    reason: str | None = None
+
+
+class _StuckLine(msgspec.Struct, tag_field="type", tag="stuck", gc=False):
+    ts: str
+    location: str | None = None
+    reason: str | None = None
+    duration_seconds: _Seconds | None = None
+
+
 _FAST = msgspec.json.Decoder(
-    _ActionLine | _XpLine | _CreditsLine | _LootLine | _QuestLine | _ChatLine | _EncounterLine
+    _ActionLine
+    | _XpLine
+    | _CreditsLine
+    | _LootLine
+    | _QuestLine
+    | _ChatLine
+    | _EncounterLine
+    | _LocationLine
+    | _GuildAlertLine
+    | _AfkLine
+    | _StuckLine
 )
 
+# A builder takes the decoded line, its time and the file's memos of texts and times (``Shared``); a value
+# the general path would refuse raises ``ValueError`` or ``KeyError``, which sends the line there.
+_Memo = dict[Any, Any]
 
-def _action(line: _ActionLine, when: datetime, t: dict[Any, Any]) -> Action:
+
+def _action(line: _ActionLine, when: datetime, t: _Memo, _times: _Memo) -> Action:
     return Action(when, t[line.text])
 
 
-def _xp(line: _XpLine, when: datetime, t: dict[Any, Any]) -> XPGain:
+def _xp(line: _XpLine, when: datetime, t: _Memo, _times: _Memo) -> XPGain:
     return XPGain(
         when,
         line.amount,
@@ -151,27 +203,27 @@ def _xp(line: _XpLine, when: datetime, t: dict[Any, Any]) -> XPGain:
     )
 
 
-def _credits(line: _CreditsLine, when: datetime, t: dict[Any, Any]) -> CreditChange:
+def _credits(line: _CreditsLine, when: datetime, t: _Memo, _times: _Memo) -> CreditChange:
     return CreditChange(when, line.amount, ev.fold(t[line.source], ev.CREDIT_SOURCES), line.balance_after)
 
 
-def _loot(line: _LootLine, when: datetime, t: dict[Any, Any]) -> LootDrop:
+def _loot(line: _LootLine, when: datetime, t: _Memo, _times: _Memo) -> LootDrop:
     return LootDrop(when, t[line.item], t[line.zone])
 
 
-def _quest(line: _QuestLine, when: datetime, t: dict[Any, Any]) -> QuestCompletion:
+def _quest(line: _QuestLine, when: datetime, t: _Memo, _times: _Memo) -> QuestCompletion:
     return QuestCompletion(
         when, t[line.quest_name], t[line.quest_type], t[line.reward_type], line.reward_amount, t[line.zone]
     )
 
 
-def _chat(line: _ChatLine, when: datetime, t: dict[Any, Any]) -> ChatMessage:
+def _chat(line: _ChatLine, when: datetime, t: _Memo, _times: _Memo) -> ChatMessage:
     return ChatMessage(
         when, ev.chat_channel(line.channel), t[line.sender], t[line.message] or "", line.response_sent
     )
 
 
-def _encounter(line: _EncounterLine, when: datetime, t: dict[Any, Any]) -> PlayerEncounter:
+def _encounter(line: _EncounterLine, when: datetime, t: _Memo, _times: _Memo) -> PlayerEncounter:
     return PlayerEncounter(
         when,
         t[line.player_name],
@@ -181,8 +233,47 @@ def _encounter(line: _EncounterLine, when: datetime, t: dict[Any, Any]) -> Playe
     )
 
 
+def _location(line: _LocationLine, when: datetime, t: _Memo, times: _Memo) -> LocationVisit:
+    departure = None if line.departure_time is None else times[line.departure_time]
+    return LocationVisit(
+        when,
+        t[line.planet],
+        t[line.city],
+        line.coordinates,
+        departure,
+        line.duration_minutes,
+        t[line.purpose],
+    )
+
+
+def _guild_alert(line: _GuildAlertLine, when: datetime, t: _Memo, _times: _Memo) -> GuildAlert:
+    return GuildAlert(
+        when,
+        t[line.sender],
+        t[line.message] or "",
+        t[line.alert_type],
+        t[line.priority],
+        line.auto_reply_sent,
+        t[line.reply_message],
+    )
+
+
+def _afk(line: _AfkLine, when: datetime, t: _Memo, times: _Memo) -> AfkPeriod:
+    end = None if line.end_time is None else times[line.end_time]
+    if end is not None and end < when:
+        raise ValueError("ends before it starts")  # the general path names the field
+    return AfkPeriod(when, end, line.duration_minutes, t[line.reason])
+
+
+def _stuck(line: _StuckLine, when: datetime, t: _Memo, _times: _Memo) -> StuckEvent:
+    return StuckEvent(when, t[line.location], t[line.reason], line.duration_seconds)
+
+
+# event type → its record's time (every record's first field: ``timestamp``, or an AFK period's ``start_time``)
+_TIME_OF = {kind: attrgetter(record.__struct_fields__[0]) for kind, (_, record, _) in _RECORDS.items()}
+
 # decoded line → (its event type, the model record ``_events`` builds from it, given the time and texts)
-_FAST_RECORDS: dict[type, tuple[str, Callable[[Any, datetime, dict[Any, Any]], Any]]] = {
+_FAST_RECORDS: dict[type, tuple[str, Callable[[Any, datetime, _Memo, _Memo], Any]]] = {
     _ActionLine: ("action", _action),
     _XpLine: ("xp", _xp),
     _CreditsLine: ("credits", _credits),
@@ -190,6 +281,10 @@ _FAST_RECORDS: dict[type, tuple[str, Callable[[Any, datetime, dict[Any, Any]], A
     _QuestLine: ("quest", _quest),
     _ChatLine: ("chat", _chat),
     _EncounterLine: ("encounter", _encounter),
+    _LocationLine: ("location", _location),
+    _GuildAlertLine: ("guild_alert", _guild_alert),
+    _AfkLine: ("afk", _afk),
+    _StuckLine: ("stuck", _stuck),
 }
 
 
@@ -206,7 +301,8 @@ def parse(path: Path, stream: BinaryIO) -> Session:
     """The session in ``stream``: one line at a time, the commonest by the fast path (module docstring)."""
     reader = _Reader(path)
     shared = reader.shared
-    decode, fast, times, texts = _FAST.decode, reader.fast_sinks, shared.times, shared.texts
+    decode, fast, texts, times = _FAST.decode, reader.fast_sinks, shared.texts, shared.times
+    last_ts, when = "", datetime.min  # lines often repeat the previous line's time: parsed once
     pending: tuple[int, str] | None = None  # a line that did not parse; fatal unless it is the last
     last_raw, last_number = b"", 0  # the last event's line, re-read if an error names it
     for number, raw in enumerate(iter(partial(stream.readline, MAX_LINE_BYTES + 1), b""), start=1):
@@ -216,7 +312,9 @@ def parse(path: Path, stream: BinaryIO) -> Session:
             try:  # a line the fast decoder refuses, or one out of place, is left to the general path
                 line = decode(raw)
                 append, build = fast[type(line)]
-                append(build(line, times[line.ts], texts))
+                if line.ts != last_ts:
+                    when, last_ts = parse_iso(line.ts), line.ts
+                append(build(line, when, texts, times))
                 last_raw, last_number = raw, number
                 continue
             except (msgspec.MsgspecError, ValueError, KeyError):
@@ -309,7 +407,7 @@ class _Reader:
             records = getattr(session, _RECORDS[kind][0])
             if records:
                 self.kinds.add(kind)
-                self.last_time = max(self.last_time, max(map(_TIMESTAMP, records)))
+                self.last_time = max(self.last_time, max(map(_TIME_OF[kind], records)))
         if not self.ended:
             session.end_time = self.last_time
             self.warnings.append("no session_end event: the session is still running or the bot stopped")
