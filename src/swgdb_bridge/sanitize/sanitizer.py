@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, Generic, TypeVar, overload
 
 from swgdb_bridge.model import (
     Action,
@@ -73,6 +73,8 @@ PRIVATE_LINE = "[private message]"
 
 Step = Callable[[str, dict[str, int]], str]
 _Cache = dict[str, tuple[str, tuple[tuple[str, int], ...]]]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class CachedCleaner:
@@ -121,6 +123,33 @@ class CachedCleaner:
             self._cache.clear()
         self._cache[text] = hit
         return hit
+
+
+class Replaying(Generic[K, V]):
+    """``clean`` once per distinct key, the counts it added replayed on every later call with that key.
+
+    For a record's several strings at once: one lookup instead of one per string, counts as if each call
+    had cleaned them (every cleaner here is exact per string, so its result and counts never vary).
+    """
+
+    def __init__(self, clean: Callable[[K], V], counts: MutableMapping[str, int]) -> None:
+        self._clean = clean
+        self._counts = counts
+        self._memo: dict[K, tuple[V, tuple[tuple[str, int], ...]]] = {}
+
+    def clean(self, key: K) -> V:
+        hit = self._memo.get(key)
+        if hit is None:
+            before = dict(self._counts)
+            result = self._clean(key)
+            added = tuple((c, n - before.get(c, 0)) for c, n in self._counts.items() if n != before.get(c, 0))
+            if len(self._memo) >= _CACHE_LIMIT:
+                self._memo.clear()
+            hit = self._memo[key] = (result, added)
+        elif hit[1]:
+            for category, number in hit[1]:
+                self._counts[category] = self._counts.get(category, 0) + number
+        return hit[0]
 
 
 def text_step(names: NameMatcher | None, gazetteer: Gazetteer) -> Step:
@@ -377,17 +406,19 @@ class _SessionCleaner:
         xp_profession, xp_skill = f("xp_data.xp_events[].profession"), f("xp_data.xp_events[].skill")
         xp_quest, xp_zone = f("xp_data.xp_events[].quest_name"), f("xp_data.xp_events[].zone")
 
+        def xp_strings(strings: tuple[str | None, ...]) -> tuple[str | None, ...]:
+            profession, skill, source, quest, zone = strings
+            return xp_profession(profession), xp_skill(skill), c(source), xp_quest(quest), xp_zone(zone)
+
+        # a bot names a few skills, zones and sources: each combination is cleaned once
+        xp_cleaned = Replaying(xp_strings, self._counts).clean
+
         def xp(g: XPGain) -> XPGain:
-            profession, skill, source = xp_profession(g.profession), xp_skill(g.skill), c(g.source)
-            quest, zone = xp_quest(g.quest_name), xp_zone(g.zone)
-            if (
-                profession is g.profession
-                and skill is g.skill
-                and source is g.source
-                and quest is g.quest_name
-                and zone is g.zone
-            ):
+            strings = (g.profession, g.skill, g.source, g.quest_name, g.zone)
+            cleaned = xp_cleaned(strings)
+            if cleaned == strings:  # the same objects: cleaning returns an unchanged string itself
                 return g
+            profession, skill, source, quest, zone = cleaned
             return XPGain(
                 g.timestamp, g.amount, profession, skill, source, quest, zone, g.level_before, g.level_after
             )
