@@ -649,6 +649,20 @@ def normalized(text: str) -> str:
 
 def scrub(text: str, counts: MutableMapping[str, int]) -> str:
     """``text`` normalized, every secret in it replaced by its marker; one per replacement added to ``counts``."""
+    if len(text) > _MEMO_LENGTH:
+        return _scrub(text, counts)
+    result, found = _memo_scrub(text)
+    for category, number in found:
+        counts[category] = counts.get(category, 0) + number
+    return result
+
+
+def _scrubbed(text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+    found: dict[str, int] = {}
+    return _scrub(text, found), tuple(found.items())
+
+
+def _scrub(text: str, counts: MutableMapping[str, int]) -> str:
     text = normalized(text)
     lowered = text.lower()
     if not might_hold_secret(text, lowered):
@@ -700,6 +714,9 @@ def _findings(text: str) -> tuple[str, ...]:
 # rarely repeated and would make the memo big, so they are scanned each time.
 _MEMO_LENGTH = 200
 _memo_findings = lru_cache(maxsize=16_384)(_findings)  # at most a few MB
+# Scrubbing too: a user's sessions repeat the same keys, zones and action lines, and each session cleans
+# its strings afresh (its cleaners' caches depend on its player names; the secrets part does not).
+_memo_scrub = lru_cache(maxsize=16_384)(_scrubbed)
 
 
 SENSITIVE_KEY = re.compile(
