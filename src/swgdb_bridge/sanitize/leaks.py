@@ -64,10 +64,29 @@ def scan_payload(
 ) -> list[str]:
     """Findings in a payload document (or its ``scan_view``): :func:`scan_for_leaks`, plus every string
     checked against its field's class. ``pseudonymized``: player fields must hold pseudonyms
-    (``sanitize_data``); ``communications``: chat text may be present (``include_communications``)."""
-    strings: list[tuple[str, str, str | None]] = []
+    (``sanitize_data``); ``communications``: chat text may be present (``include_communications``).
+
+    The first pass names no paths (building one per string is a good part of the scan's cost, and almost
+    every payload has no finding); only a payload with findings is walked again to say where they are.
+    """
+    names = tuple(known_names)  # read twice when there are findings
+    if not _payload_findings(document, None, names, pseudonymized, communications):
+        return []
+    return _payload_findings(document, "$", names, pseudonymized, communications)
+
+
+def _payload_findings(
+    document: Mapping[str, Any],
+    root: str | None,
+    known_names: Iterable[str],
+    pseudonymized: bool,
+    communications: bool,
+) -> list[str]:
+    """:func:`scan_payload`'s findings, each at its path from ``root`` (``root=None``: "at None", for a
+    yes-or-no answer)."""
+    strings: list[tuple[str | None, str, str | None]] = []
     classes: list[Privacy | None] = []
-    _walk_fields(document, "", "$", strings, classes)
+    _walk_fields(document, "", root, strings, classes)
     matcher = _names(strings, known_names, ())
     vocabulary = _vocabulary()
     findings: list[str] = []
@@ -117,7 +136,7 @@ def _allowed(
 
 
 def _names(
-    strings: list[tuple[str, str, str | None]], known_names: Iterable[str], kept: Iterable[str]
+    strings: list[tuple[str | None, str, str | None]], known_names: Iterable[str], kept: Iterable[str]
 ) -> NameMatcher | None:
     """A matcher for the session's other players, or None; the document's own kept phrases stay."""
     kept_all = [*KEPT_PHRASES, *kept, *(text for _path, text, field in strings if field in _KEPT_KEYS)]
@@ -150,11 +169,12 @@ def _no_pseudonyms(name: str) -> str:
 def _walk_fields(
     value: Any,
     table_path: str,
-    path: str,
-    strings: list[tuple[str, str, str | None]],
+    path: str | None,
+    strings: list[tuple[str | None, str, str | None]],
     classes: list[Privacy | None],
 ) -> None:
-    """Every string of a payload document with its path and its class (the key of a map has its own)."""
+    """Every string of a payload document with its path (None throughout when ``path`` is None) and its
+    class (the key of a map has its own)."""
     if isinstance(value, str):
         strings.append((path, value, table_path.rsplit(".", 1)[-1]))
         classes.append(privacy_of(table_path))
@@ -162,16 +182,16 @@ def _walk_fields(
         is_map = table_path in MAPS
         for index, (name, item) in enumerate(value.items()):
             name = str(name)
-            where = f"{path}.{_segment(name, index)}"
+            where = None if path is None else f"{path}.{_segment(name, index)}"
             if is_map:
-                strings.append((f"{where} (key)", name, None))
+                strings.append((None if where is None else f"{where} (key)", name, None))
                 classes.append(privacy_of(f"{table_path}.<key>"))
                 _walk_fields(item, f"{table_path}.*", where, strings, classes)
             else:
                 _walk_fields(item, f"{table_path}.{name}" if table_path else name, where, strings, classes)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            _walk_fields(item, table_path, f"{path}[{index}]", strings, classes)
+            _walk_fields(item, table_path, None if path is None else f"{path}[{index}]", strings, classes)
 
 
 def _walk(
