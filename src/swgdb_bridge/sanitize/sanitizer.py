@@ -201,16 +201,22 @@ class Sanitizer:
         """``text`` normalized, with secrets, PII and the known player names replaced."""
         return self._text.clean(text)
 
-    def sanitize_session(self, session: Session) -> tuple[Session, SanitizeReport]:
+    def sanitize_session(
+        self, session: Session, players: frozenset[str] | None = None
+    ) -> tuple[Session, SanitizeReport]:
         """A new, cleaned Session (the input is not changed) and the counts of what was removed.
 
         The cleaned session shares what cleaning leaves as it was: its messages, encounters, alerts, AFK
         and stuck periods, actions and loot are read-only views that clean a record when it is read
         (``cleaned.Cleaned``), and an unchanged XP gain or credit change is the input's own record. The
         counts are complete when this returns. Treat both sessions as read-only from here on.
+
+        ``players``: :func:`player_names` of ``session``, when the caller needs them too and has them.
         """
         report = SanitizeReport(enabled=self.options.sanitize_data)
-        names = self._known_names | player_names(session) if self.options.sanitize_data else frozenset()
+        names = frozenset()
+        if self.options.sanitize_data:
+            names = self._known_names | (player_names(session) if players is None else players)
         matcher = self._matcher(names, kept_phrases(session))
         cleaned = _SessionCleaner(self, session, matcher, report.counts).session(session)
         return cleaned, report

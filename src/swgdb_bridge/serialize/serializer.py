@@ -123,25 +123,29 @@ class SessionLogSerializer:
         pydantic objects (~1 KB per event kept) are built only if a caller asks for them.
         """
         minutes = _checked_duration(session)
+        # the session's other players: what the sanitizer replaces and the re-scan looks for
+        players = player_names(session) if self.options.sanitize_data else frozenset()
         with gc_paused():
-            final = self._final_document(session, minutes)
-            self._refuse_leaks(session, final)
+            final = self._final_document(session, minutes, players)
+            self._refuse_leaks(session, final, players)
             return SealedPayload(final)
 
-    def _final_document(self, session: Session, minutes: float) -> dict[str, Any]:
+    def _final_document(self, session: Session, minutes: float, players: frozenset[str]) -> dict[str, Any]:
         """What ``SessionPayload.model_validate(document).to_document()`` gives, checked by the model's
         msgspec mirror (:mod:`swgdb_bridge.payload_fast`); the model itself validates only a document the
         mirror cannot vouch for, and then answers as ever, errors included."""
-        document = self._sanitized_document(session, minutes)
+        document = self._sanitized_document(session, minutes, players)
         checked = checked_payload(document)
         if checked is None:
             return _validated(session, document).to_document()
         del document  # its dicts are freed for the final document's
         return payload_document(checked)
 
-    def _sanitized_document(self, session: Session, minutes: float) -> dict[str, Any]:
+    def _sanitized_document(
+        self, session: Session, minutes: float, players: frozenset[str] | None = None
+    ) -> dict[str, Any]:
         # A function of its own so the sanitized copy (a second session) is freed before validation.
-        clean, report = self.sanitizer.sanitize_session(session)
+        clean, report = self.sanitizer.sanitize_session(session, players)
         return self._document(session, clean, minutes, dict(report.counts))
 
     def _document(
@@ -190,12 +194,13 @@ class SessionLogSerializer:
             **assembly_metadata(clean),
         }
 
-    def _refuse_leaks(self, raw: Session, document: dict[str, Any]) -> None:
-        """The fail-closed re-scan. Player names are leaks only if ``sanitize_data`` asked to replace them."""
+    def _refuse_leaks(self, raw: Session, document: dict[str, Any], players: frozenset[str]) -> None:
+        """The fail-closed re-scan. Player names are leaks only if ``sanitize_data`` asked to replace them
+        (``players`` is empty otherwise)."""
         opts = self.options
         findings = scan_payload(
             scan_view(document),
-            known_names=player_names(raw) if opts.sanitize_data else frozenset(),
+            known_names=players,
             pseudonymized=opts.sanitize_data,
             communications=opts.include_communications,
         )
