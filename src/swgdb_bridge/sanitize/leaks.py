@@ -91,12 +91,25 @@ def _payload_findings(
     vocabulary = _vocabulary()
     findings: list[str] = []
     for (path, text, _field), privacy in zip(strings, classes, strict=True):
-        problem = _class_problem(privacy, text, vocabulary, pseudonymized, communications)
+        if len(text) <= _MEMO_LENGTH:
+            problem = _remembered_class_problem(privacy, text, pseudonymized, communications)
+        else:
+            problem = _class_problem(privacy, text, vocabulary, pseudonymized, communications)
         if problem:
             findings.append(f"{problem} at {path}")
         if privacy not in (Privacy.IDENTIFIER, Privacy.FILE_NAME) and privacy not in TYPED:  # judged whole
             findings.extend(f"{category} at {path}" for category in _secrets_and_names(text, matcher))
     return list(dict.fromkeys(findings))
+
+
+_MEMO_LENGTH = 200  # a payload's keys, zones, skills and enum words recur in every session: judged once
+
+
+@functools.lru_cache(maxsize=16_384)
+def _remembered_class_problem(
+    privacy: Privacy | None, text: str, pseudonymized: bool, communications: bool
+) -> str | None:
+    return _class_problem(privacy, text, _vocabulary(), pseudonymized, communications)
 
 
 def _class_problem(
