@@ -649,7 +649,7 @@ def normalized(text: str) -> str:
 
 def scrub(text: str, counts: MutableMapping[str, int]) -> str:
     """``text`` normalized, every secret in it replaced by its marker; one per replacement added to ``counts``."""
-    if len(text) > _MEMO_LENGTH:
+    if len(text) > MEMO_LENGTH:
         return _scrub(text, counts)
     result, found = _memo_scrub(text)
     for category, number in found:
@@ -698,7 +698,7 @@ def _replace(text: str, spans: list[tuple[int, int]], marker: str) -> str:
 
 def find_secrets(text: str) -> list[str]:
     """Categories of every secret left in ``text``: every detector, no shortcut (the fail-closed check)."""
-    if len(text) <= _MEMO_LENGTH:
+    if len(text) <= MEMO_LENGTH:
         return list(_memo_findings(text))
     return list(_findings(text))
 
@@ -712,7 +712,7 @@ def _findings(text: str) -> tuple[str, ...]:
 # The re-scan sees the same keys, zones, skills and ids in every payload (every key of a small file is also
 # one of every other file's): the full scan of an exact string is remembered. Long strings (chat text) are
 # rarely repeated and would make the memo big, so they are scanned each time.
-_MEMO_LENGTH = 200
+MEMO_LENGTH = 200  # the longest string a memo here (or the re-scan's class check) remembers
 _memo_findings = lru_cache(maxsize=16_384)(_findings)  # at most a few MB
 # Scrubbing too: a user's sessions repeat the same keys, zones and action lines, and each session cleans
 # its strings afresh (its cleaners' caches depend on its player names; the secrets part does not).

@@ -91,7 +91,7 @@ def _payload_findings(
     vocabulary = _vocabulary()
     findings: list[str] = []
     for (path, text, _field), privacy in zip(strings, classes, strict=True):
-        if len(text) <= _MEMO_LENGTH:
+        if len(text) <= detectors.MEMO_LENGTH:
             problem = _remembered_class_problem(privacy, text, pseudonymized, communications)
         else:
             problem = _class_problem(privacy, text, vocabulary, pseudonymized, communications)
@@ -102,9 +102,7 @@ def _payload_findings(
     return list(dict.fromkeys(findings))
 
 
-_MEMO_LENGTH = 200  # a payload's keys, zones, skills and enum words recur in every session: judged once
-
-
+# A payload's keys, zones, skills and enum words recur in every session: each short string judged once.
 @functools.lru_cache(maxsize=16_384)
 def _remembered_class_problem(
     privacy: Privacy | None, text: str, pseudonymized: bool, communications: bool
