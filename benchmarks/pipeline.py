@@ -8,7 +8,8 @@
 
 orjson parsing and re-dumping the file is the practical speed limit: every pipeline must at least parse the
 input and write the output. Each case runs in a fresh child process, so its peak RSS (``ru_maxrss``) is that
-case's alone; the pipeline and orjson take turns ``--runs`` times and each keeps its least CPU. Not a test: figures go to BENCHMARKS.md ("## pipeline").
+case's alone; the pipeline and orjson take turns ``--runs`` times and each keeps its least CPU. Not a test:
+figures go to BENCHMARKS.md ("## pipeline").
 """
 
 from __future__ import annotations
@@ -156,7 +157,8 @@ def _child_main(args: list[str]) -> None:
 
 
 def best_of(runs: int, *jobs: tuple[str, Path]) -> list[dict[str, float]]:
-    """Each job's run with the least CPU, the jobs taking turns: a shared machine slows runs, never speeds them."""
+    """Each job's run with the least CPU, the jobs taking turns (a shared machine slows runs, never speeds
+    them up)."""
     results: list[list[dict[str, float]]] = [[] for _ in jobs]
     for _ in range(runs):
         for done, job in zip(results, jobs, strict=True):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from swgdb_bridge.sanitize.sanitizer import Replaying
 
 
-def _clean(counts: dict[str, int]):
+def _clean(counts: dict[str, int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
     """Upper-cases each string; counts one "digits" per string holding a digit, one "long" per long one."""
 
     def clean(strings: tuple[str, ...]) -> tuple[str, ...]:

@@ -6,12 +6,12 @@ memory as text: each line is parsed and dropped. A last line that does not parse
 (or cut short by a crash): it is skipped with a warning in ``Session.extra["warnings"]``, not an error.
 
 Every record line type (``action``, ``xp``, ``credits``, ``loot``, ``quest``, ``chat``, ``encounter``,
-``location``, ``guild_alert``, ``afk``, ``stuck``: all but a session's first and last line) is first offered to
-a msgspec decoder that parses, types and range-checks it in one call (a tenth of the general path's cost per
-line, BENCHMARKS.md "## decode"); a naive time is taken as UTC, as the general path takes it, and a time equal
-to the previous line's is not parsed again. Whatever it refuses — another type, a numeric time, a float
-amount, a value out of range — takes the general path (orjson, ``Fields``, the builders), which reads it by
-the same rules or names the error. A property test holds both paths to the same sessions and errors.
+``location``, ``guild_alert``, ``afk``, ``stuck``: all but a session's first and last line) is first offered
+to a msgspec decoder that parses, types and range-checks it in one call (a tenth of the general path's cost
+per line, BENCHMARKS.md "## decode"); a naive time is taken as UTC, as the general path takes it, and a time
+equal to the previous line's is not parsed again. Whatever it refuses — another type, a numeric time, a
+float amount, a value out of range — takes the general path (orjson, ``Fields``, the builders), which reads
+it by the same rules or names the error. A property test holds both paths to the same sessions and errors.
 """
 
 from __future__ import annotations
@@ -269,7 +269,7 @@ def _stuck(line: _StuckLine, when: datetime, t: _Memo, _times: _Memo) -> StuckEv
     return StuckEvent(when, t[line.location], t[line.reason], line.duration_seconds)
 
 
-# event type → its record's time (every record's first field: ``timestamp``, or an AFK period's ``start_time``)
+# event type → its record's time: every record's first field (``timestamp``, an AFK period's ``start_time``)
 _TIME_OF = {kind: attrgetter(record.__struct_fields__[0]) for kind, (_, record, _) in _RECORDS.items()}
 
 # decoded line → (its event type, the model record ``_events`` builds from it, given the time and texts)
