@@ -11,7 +11,11 @@ is divided by N. Workloads:
 
 * ``small``: preparing one small session for upload (read is done first; then sanitize, serialize and
   canonical bytes with the uploader's shared serializer), over 200 sessions like ``upload.py``'s;
-* ``jsonl-read``: reading one line of a 100k-line JSON Lines session (``sources`` only).
+* ``jsonl-read``: reading one line of a 100k-line JSON Lines session (``sources`` only);
+* ``jsonl-pipeline``: one line of that session through the whole pipeline (read, sanitize, serialize,
+  canonical bytes: what ``pipeline.py`` times at 1M lines);
+* ``tracker-pipeline``: one event of a 50k-event tracker session through the whole pipeline (what
+  ``preview --json`` does with it, imports left out).
 
 Needs ``valgrind`` (Debian's package). Counts compare commits on one machine and Python build, not
 machines; callgrind runs ~50x slower than the real thing. Not a test: figures go to BENCHMARKS.md.
@@ -33,10 +37,10 @@ import orjson
 
 SMALL_SESSIONS = 200
 JSONL_LINES = 100_000
-WORKLOADS = ("small", "jsonl-read")
+TRACKER_ACTIONS = 42_735  # ~50k events with the other lists
 
 
-def write_small(folder: Path) -> None:
+def write_small(folder: Path) -> int:
     """One warm-up session plus ``SMALL_SESSIONS`` (20 action lines each, chat and encounters)."""
     from swgdb_bridge.demo.samples import generate_tracker_session
 
@@ -45,13 +49,34 @@ def write_small(folder: Path) -> None:
     for index in range(SMALL_SESSIONS + 1):
         session = generate_tracker_session(rng, index=index, n_actions=20)
         (folder / f"session_{index:05d}.json").write_bytes(orjson.dumps(session))
+    return SMALL_SESSIONS
 
 
-def write_jsonl(folder: Path) -> None:
+def write_jsonl(folder: Path) -> int:
     from swgdb_bridge.demo.samples import write_jsonl_session
 
+    _write_warm_up(folder)
+    write_jsonl_session(folder / "session", random.Random(JSONL_LINES), JSONL_LINES)
+    return JSONL_LINES
+
+
+def write_tracker(folder: Path) -> int:
+    """One tracker session; its unit is one event (an item of any of its lists)."""
+    from swgdb_bridge.demo.samples import generate_tracker_session
+
+    _write_warm_up(folder)
+    doc = generate_tracker_session(random.Random(TRACKER_ACTIONS), n_actions=TRACKER_ACTIONS)
+    (folder / "session").write_bytes(orjson.dumps(doc))
+    return sum(len(value) for value in doc.values() if isinstance(value, list))
+
+
+def _write_warm_up(folder: Path) -> None:
+    """A small session the pipeline workloads serialize first, with units or without (see ``count``)."""
+    from swgdb_bridge.demo.samples import generate_tracker_session
+
     folder.mkdir()
-    write_jsonl_session(folder / "session.jsonl", random.Random(JSONL_LINES), JSONL_LINES)
+    doc = generate_tracker_session(random.Random(1), n_actions=20)
+    (folder / "warm-up").write_bytes(orjson.dumps(doc))
 
 
 def run_small(folder: Path, units: int) -> None:
@@ -66,16 +91,30 @@ def run_small(folder: Path, units: int) -> None:
         serializer.serialize(session).to_json_bytes()
 
 
-def run_jsonl(folder: Path, units: int) -> None:
+def run_read(folder: Path, units: int) -> None:
     from swgdb_bridge.sources import read_session
 
     if units:
-        read_session(folder / "session.jsonl")
+        read_session(folder / "session")
 
 
-WRITE = {"small": write_small, "jsonl-read": write_jsonl}
-RUN = {"small": run_small, "jsonl-read": run_jsonl}
-UNITS = {"small": SMALL_SESSIONS, "jsonl-read": JSONL_LINES}
+def run_pipeline(folder: Path, units: int) -> None:
+    """The whole file through the pipeline, after a small one (set-up: gazetteer, detectors, key)."""
+    from swgdb_bridge.sanitize.options import SanitizeOptions
+    from swgdb_bridge.serialize import SessionLogSerializer
+
+    serializer = SessionLogSerializer(SanitizeOptions())
+    serializer.serialize_file(folder / "warm-up").to_json_bytes()
+    if units:
+        serializer.serialize_file(folder / "session").to_json_bytes()
+
+
+WORKLOADS = {  # name → (writer, runner, the unit's name)
+    "small": (write_small, run_small, "session prepared"),
+    "jsonl-read": (write_jsonl, run_read, "line read"),
+    "jsonl-pipeline": (write_jsonl, run_pipeline, "line through the pipeline"),
+    "tracker-pipeline": (write_tracker, run_pipeline, "event through the pipeline"),
+}
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 
@@ -99,7 +138,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         workload, folder, units = args.child
-        RUN[workload](Path(folder), int(units))
+        WORKLOADS[workload][1](Path(folder), int(units))
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind not found: apt-get install valgrind")
@@ -108,10 +147,9 @@ def main() -> None:
         os.environ["SWGDB_BRIDGE_HOME"] = str(Path(tmp) / "home")
         for workload in [args.only] if args.only else WORKLOADS:
             folder = Path(tmp) / workload
-            WRITE[workload](folder)
-            units = UNITS[workload]
+            write, _, unit = WORKLOADS[workload]
+            units = write(folder)
             per_unit = (count(workload, folder, units) - count(workload, folder, 0)) / units
-            unit = "session prepared" if workload == "small" else "line read"
             print(f"| {workload} | {unit} | {per_unit:,.0f} |", flush=True)
 
 
