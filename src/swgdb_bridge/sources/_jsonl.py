@@ -17,9 +17,8 @@ it by the same rules or names the error. A property test holds both paths to the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
-from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any, BinaryIO
 
@@ -166,6 +165,8 @@ class _StuckLine(msgspec.Struct, tag_field="type", tag="stuck", gc=False):
     duration_seconds: _Seconds | None = None
 
 
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
 _FAST = msgspec.json.Decoder(
     _ActionLine
     | _XpLine
@@ -269,9 +270,6 @@ def _stuck(line: _StuckLine, when: datetime, t: _Memo, _times: _Memo) -> StuckEv
     return StuckEvent(when, t[line.location], t[line.reason], line.duration_seconds)
 
 
-# event type → its record's time: every record's first field (``timestamp``, an AFK period's ``start_time``)
-_TIME_OF = {kind: attrgetter(record.__struct_fields__[0]) for kind, (_, record, _) in _RECORDS.items()}
-
 # decoded line → (its event type, the model record ``_events`` builds from it, given the time and texts)
 _FAST_RECORDS: dict[type, tuple[str, Callable[[Any, datetime, _Memo, _Memo], Any]]] = {
     _ActionLine: ("action", _action),
@@ -303,6 +301,7 @@ def parse(path: Path, stream: BinaryIO) -> Session:
     shared = reader.shared
     decode, fast, texts, times = _FAST.decode, reader.fast_sinks, shared.texts, shared.times
     last_ts, when = "", datetime.min  # lines often repeat the previous line's time: parsed once
+    latest = _EARLIEST  # of the fast path's times (a line's time is its record's)
     pending: tuple[int, str] | None = None  # a line that did not parse; fatal unless it is the last
     last_raw, last_number = b"", 0  # the last event's line, re-read if an error names it
     for number, raw in enumerate(iter(partial(stream.readline, MAX_LINE_BYTES + 1), b""), start=1):
@@ -314,6 +313,8 @@ def parse(path: Path, stream: BinaryIO) -> Session:
                 append, build = fast[type(line)]
                 if line.ts != last_ts:
                     when, last_ts = parse_iso(line.ts), line.ts
+                    if when > latest:  # counted even if the builder refuses the line: the general
+                        latest = when  # path then reads it with this time, or fails the file
                 append(build(line, when, texts, times))
                 last_raw, last_number = raw, number
                 continue
@@ -334,7 +335,7 @@ def parse(path: Path, stream: BinaryIO) -> Session:
         last_raw, last_number = raw, number
     if pending is not None:
         reader.warnings.append(f"line {pending[0]}: incomplete last line skipped (still being written?)")
-    return reader.finish(last_raw, last_number)
+    return reader.finish(last_raw, last_number, latest)
 
 
 class _Reader:
@@ -393,21 +394,19 @@ class _Reader:
         else:
             self.unknown[kind] = self.unknown.get(kind, 0) + 1
 
-    def finish(self, last_raw: bytes, last_number: int) -> Session:
-        """The session read; ``last_raw`` and ``last_number``: the last event's line, for error messages.
+    def finish(self, last_raw: bytes, last_number: int, fast_latest: datetime) -> Session:
+        """The session read; ``last_raw`` and ``last_number``: the last event's line, for error messages;
+        ``fast_latest``: the latest time of the fast path's lines.
 
-        Which types the fast path's lines had and their latest time are taken from their records' lists
-        here, once, instead of per line.
+        Which types the fast path's lines had is taken from their records' lists here, once, instead of
+        per line.
         """
         session = self.session
         if session is None or not last_number or self.last_time is None:
             raise SessionFileError(self.path, "no events; the first line must be a session_start event")
         last = Fields.root(self.path, orjson.loads(last_raw), last_number, self.shared)
-        for kind, _ in _FAST_RECORDS.values():
-            records = getattr(session, _RECORDS[kind][0])
-            if records:
-                self.kinds.add(kind)
-                self.last_time = max(self.last_time, max(map(_TIME_OF[kind], records)))
+        self.last_time = max(self.last_time, fast_latest)
+        self.kinds.update(kind for kind, _ in _FAST_RECORDS.values() if getattr(session, _RECORDS[kind][0]))
         if not self.ended:
             session.end_time = self.last_time
             self.warnings.append("no session_end event: the session is still running or the bot stopped")
