@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,9 @@ class SourceRef(Record):
     truncated: bool = False
 
 
+_AMOUNT = attrgetter("amount")  # summed over every XP gain or credit change of a session
+
+
 @dataclass(slots=True)
 class Session:
     """A normalized session. Fields a format lacks stay empty; totals a format states are kept as declared."""
@@ -206,10 +210,10 @@ class Session:
 
     @property
     def total_xp(self) -> int:
-        return self.xp_gained if self.xp_gained is not None else sum(g.amount for g in self.xp_gains)
+        return self.xp_gained if self.xp_gained is not None else sum(map(_AMOUNT, self.xp_gains))
 
     @property
     def total_credits(self) -> int:
         if self.credits_gained is not None:
             return self.credits_gained
-        return sum(c.amount for c in self.credit_changes)
+        return sum(map(_AMOUNT, self.credit_changes))

@@ -9,6 +9,7 @@ do not recognise is private: the rule is default-deny, so a new channel name nev
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 PRIVATE_WORDS = frozenset(
     {"whisper", "whispers", "tell", "tells", "pm", "pms", "private", "direct", "dm", "officer", "officers"}
@@ -26,6 +27,7 @@ PRIVATE_LINE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # asked once per chat line and guild alert; a log names a few channels
 def is_shared(channel: str | None) -> bool:
     """True only for a channel everyone nearby or in the guild/group sees; unknown channels are private."""
     words = set(_WORDS.findall((channel or "").lower().replace("_", " ")))

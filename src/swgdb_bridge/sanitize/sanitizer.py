@@ -69,6 +69,7 @@ _CHARACTER = re.compile(r"[^\W\d_][\w'-]{0,59}(?: [^\W\d_][\w'-]{0,30}){0,2}")
 MAX_CHARACTER = 50
 _SCHEMA_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _LABEL = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_TEXT = operator.attrgetter("text")  # an action line's: read for every line of a session
 PRIVATE_LINE = "[private message]"
 
 Step = Callable[[str, dict[str, int]], str]
@@ -242,7 +243,7 @@ def player_names(session: Session) -> frozenset[str]:
     found = {e.player_name for e in session.encounters}
     found.update(m.sender for m in session.messages if m.sender)
     found.update(a.sender for a in session.guild_alerts if a.sender)
-    found.update(names_in_actions({a.text for a in session.actions}))
+    found.update(names_in_actions(set(map(_TEXT, session.actions))))
     not_players = {key(p) for p in kept_phrases(session)}
     return frozenset(
         n for n in found if n.strip() and key(n) not in not_players and not is_pseudonym(n.strip())
@@ -476,7 +477,7 @@ class _SessionCleaner:
         """
         # cleans as this one does, from the same caches, and counts nothing: the counting is done here
         read = _SessionCleaner(self._owner, s, self._names, {}, self._caches)
-        self._lines.tally(a.text for a in s.actions)
+        self._lines.tally(map(_TEXT, s.actions))
         self._games.tally(chain.from_iterable((d.item, d.zone) for d in s.loot))
         for count, records in (
             (self._message, s.messages),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 RATE_DIGITS = 2
@@ -43,7 +43,12 @@ def minutes_between(start: datetime | None, end: datetime | None) -> float | Non
     """Minutes from ``start`` to ``end``; ``None`` if either is unknown or the order is reversed."""
     if start is None or end is None or end < start:
         return None
-    return (end - start).total_seconds() / 60.0
+    return minutes(end - start)
+
+
+def minutes(span: timedelta) -> float:
+    """A time span in (fractional) minutes."""
+    return span.total_seconds() / 60.0
 
 
 def per_hour(amount: float, minutes: float) -> float:

@@ -10,15 +10,17 @@ summary states win over the ones computed here (the tracker saw more than this o
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from swgdb_bridge.model import Session, XPGain
 from swgdb_bridge.serialize.classify import XP_SOURCES
-from swgdb_bridge.serialize.units import Lazy, minutes_between, per_hour, utc
+from swgdb_bridge.serialize.units import Lazy, minutes, per_hour, utc
 
 FASTEST_SKILLS = 5
 SLOWDOWN_GAP_MINUTES = 20.0
+_SLOWDOWN_GAP, _NO_GAP = timedelta(minutes=SLOWDOWN_GAP_MINUTES), timedelta(0)
 UNATTRIBUTED = "unattributed"
 BREAKDOWNS = ("profession", "skill", "source")
 
@@ -100,15 +102,20 @@ def slowdowns(gains: list[XPGain]) -> list[dict[str, Any]]:
     The longest such gap per skill is reported: a bot stuck on a trainer, a spawn camp gone dry.
     """
     last_seen: dict[str, Any] = {}
-    longest: dict[str, float] = {}
+    longest: dict[str, timedelta] = {}  # timedeltas compared, minutes made once per skill at the end
     for gain in gains:
-        if not gain.skill or gain.timestamp is None:
+        skill, moment = gain.skill, gain.timestamp
+        if not skill or moment is None:
             continue
-        gap = minutes_between(last_seen.get(gain.skill), gain.timestamp)
-        if gap is not None and gap >= SLOWDOWN_GAP_MINUTES and gap > longest.get(gain.skill, 0.0):
-            longest[gain.skill] = gap
-        last_seen[gain.skill] = gain.timestamp
+        before = last_seen.get(skill)
+        last_seen[skill] = moment
+        if (
+            before is not None
+            and (gap := moment - before) >= _SLOWDOWN_GAP
+            and gap > longest.get(skill, _NO_GAP)
+        ):
+            longest[skill] = gap
     return [
-        {"skill": skill, "reason": "no_xp_gain", "duration_minutes": round(gap, 2)}
+        {"skill": skill, "reason": "no_xp_gain", "duration_minutes": round(minutes(gap), 2)}
         for skill, gap in sorted(longest.items())
     ]
