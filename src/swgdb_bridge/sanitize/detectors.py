@@ -647,17 +647,28 @@ def normalized(text: str) -> str:
     return normalize_text(text)
 
 
+Found = tuple[tuple[str, int], ...]
+"""What one cleaning counted, per category: a memo keeps it beside the result and adds it on every hit."""
+
+
+def add_found(counts: MutableMapping[str, int], found: Found, times: int = 1) -> None:
+    """``found`` added ``times`` over to ``counts``: a remembered cleaning counts as if it ran again (every
+    memo of a cleaning here and in the sanitizer replays its counts this way)."""
+    for category, number in found:
+        counts[category] = counts.get(category, 0) + number * times
+
+
 def scrub(text: str, counts: MutableMapping[str, int]) -> str:
     """``text`` normalized, every secret in it replaced by its marker; one per replacement added to ``counts``."""
     if len(text) > MEMO_LENGTH:
         return _scrub(text, counts)
     result, found = _memo_scrub(text)
-    for category, number in found:
-        counts[category] = counts.get(category, 0) + number
+    if found:
+        add_found(counts, found)
     return result
 
 
-def _scrubbed(text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+def _scrubbed(text: str) -> tuple[str, Found]:
     found: dict[str, int] = {}
     return _scrub(text, found), tuple(found.items())
 

@@ -47,6 +47,7 @@ from swgdb_bridge.sanitize import detectors
 from swgdb_bridge.sanitize.channels import is_shared, quotes_private_text
 from swgdb_bridge.sanitize.chat import ChatRule, chat_rule
 from swgdb_bridge.sanitize.cleaned import Cleaned
+from swgdb_bridge.sanitize.detectors import Found, add_found
 from swgdb_bridge.sanitize.fields import Privacy, privacy_of
 from swgdb_bridge.sanitize.gazetteer import Gazetteer, load_gazetteer
 from swgdb_bridge.sanitize.identifiers import upload_file_name
@@ -73,7 +74,7 @@ _TEXT = operator.attrgetter("text")  # an action line's: read for every line of 
 PRIVATE_LINE = "[private message]"
 
 Step = Callable[[str, dict[str, int]], str]
-_Cache = dict[str, tuple[str, tuple[tuple[str, int], ...]]]
+_Cache = dict[str, tuple[str, Found]]
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -101,22 +102,17 @@ class CachedCleaner:
             return None
         hit = self._cache.get(text) or self._miss(text)
         if hit[1]:
-            counts = self._counts
-            for category, number in hit[1]:
-                counts[category] = counts.get(category, 0) + number
+            add_found(self._counts, hit[1])
         return hit[0]
 
     def tally(self, texts: Iterable[str | None]) -> None:
         """Count what cleaning each of ``texts`` would count, without cleaning them: each distinct string
         once, its counts times its occurrences (what :meth:`clean` adds per call, as the cache is exact)."""
-        counts = self._counts
         for text, times in Counter(texts).items():
-            if text is None:
-                continue
-            for category, number in (self._cache.get(text) or self._miss(text))[1]:
-                counts[category] = counts.get(category, 0) + number * times
+            if text is not None:
+                add_found(self._counts, (self._cache.get(text) or self._miss(text))[1], times)
 
-    def _miss(self, text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+    def _miss(self, text: str) -> tuple[str, Found]:
         found: dict[str, int] = {}
         result = self._step(text, found)
         hit = (text if result == text else result, tuple(found.items()))
@@ -136,7 +132,7 @@ class Replaying(Generic[K, V]):
     def __init__(self, clean: Callable[[K], V], counts: MutableMapping[str, int]) -> None:
         self._clean = clean
         self._counts = counts
-        self._memo: dict[K, tuple[V, tuple[tuple[str, int], ...]]] = {}
+        self._memo: dict[K, tuple[V, Found]] = {}
 
     def clean(self, key: K) -> V:
         hit = self._memo.get(key)
@@ -148,8 +144,7 @@ class Replaying(Generic[K, V]):
                 self._memo.clear()
             hit = self._memo[key] = (result, added)
         elif hit[1]:
-            for category, number in hit[1]:
-                self._counts[category] = self._counts.get(category, 0) + number
+            add_found(self._counts, hit[1])
         return hit[0]
 
 
