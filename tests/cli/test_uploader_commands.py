@@ -1,4 +1,5 @@
-"""The small commands around the uploader: check, status, queue (+ retry, export), stats."""
+"""The small commands around the uploader: check, status, queue (+ retry, export), stats; how the account
+commands (dashboard, logout) retry."""
 
 from __future__ import annotations
 
@@ -26,11 +27,11 @@ def test_check_reports_server_clock_and_credentials(live_server: LiveServer, bri
 
 
 @pytest.mark.parametrize(("max_retries", "asked"), [("0", 1), ("1", 2), ("5", 2)])
-def test_check_and_status_retry_once_at_most_and_never_when_max_retries_is_0(
+def test_commands_someone_waits_on_retry_once_at_most_and_never_when_max_retries_is_0(
     live_server: LiveServer, fault_proxy, bridge_home: Path, max_retries: str, asked: int
 ) -> None:
     """Someone waits for these answers: a second try, not the upload's whole budget; MAX_RETRIES=0 is none."""
-    for command in (["check"], ["status", "s-1"]):
+    for command in (["check"], ["status", "s-1"], ["dashboard", "--print"], ["logout", "--revoke"]):
         proxy = fault_proxy(lambda _n, _method, _path: "503")
         done = cli(
             *command,

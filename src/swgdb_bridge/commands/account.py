@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import typer
 
-from swgdb_bridge.commands._options import INSECURE
+from swgdb_bridge.commands._options import INSECURE, prompt_client
 from swgdb_bridge.commands._output import USAGE, emit_json, fail, reported
 from swgdb_bridge.textsafe import visible
 
@@ -57,7 +57,7 @@ def login(
         )  # a broken config.toml is named now, not after the code is spent
         api_url, code = login_target(server, code)
         # no retries: redeeming spends the code, and a lost answer would spend it for nothing twice over
-        with _client(api_url, insecure=insecure, retries=0) as client:
+        with _login_client(api_url, insecure) as client:
             if code is not None:
                 paired = client.redeem_pairing(code=normalize_code(code))
             else:
@@ -83,9 +83,7 @@ def dashboard(
 
     with _reported():
         config = UploadConfig.load()
-        with _client(
-            config.swgdb_api_url, config.api_key, config.user_hash, insecure=config.allow_insecure_http
-        ) as client:
+        with prompt_client(config) as client:
             link = client.dashboard_link()
         _same_server(link, config.swgdb_api_url)
     if print_only or not webbrowser.open(link):
@@ -104,9 +102,7 @@ def logout(
     with _reported():
         if revoke:
             config = UploadConfig.load()
-            with _client(
-                config.swgdb_api_url, config.api_key, config.user_hash, insecure=config.allow_insecure_http
-            ) as client:
+            with prompt_client(config) as client:
                 client.revoke_keys()
         forgot = forget_credentials()
     done = "Revoked your keys on the server and forgot" if revoke else "Forgot"
@@ -170,20 +166,12 @@ def _same_server(link: str, api_url: str) -> None:
         )
 
 
-def _client(
-    api_url: str, api_key: str = "", user_hash: str = "", *, insecure: bool = False, retries: int = 2
-) -> Any:
+def _login_client(api_url: str, insecure: bool) -> Any:
+    """A client with no key yet (there may be no config before a login) that never retries: a code is good
+    once, so a redeem retried after a lost answer spends it for nothing (the device flow polls on its own)."""
     from swgdb_bridge.upload.client import SWGDBAPIClient
 
-    return SWGDBAPIClient(
-        api_url,
-        api_key,
-        user_hash,
-        max_retries=retries,
-        retry_delay_seconds=0.5,
-        timeout=15,
-        allow_insecure_http=insecure,
-    )
+    return SWGDBAPIClient(api_url, "", "", max_retries=0, timeout=15, allow_insecure_http=insecure)
 
 
 def _console(stderr: bool = False) -> Any:
