@@ -167,8 +167,8 @@ def _same_server(link: str, api_url: str) -> None:
 
 
 def _login_client(api_url: str, insecure: bool) -> Any:
-    """A client with no key yet (there may be no config before a login) that never retries: a code is good
-    once, so a redeem retried after a lost answer spends it for nothing (the device flow polls on its own)."""
+    """A client with no key yet (there may be no config before a login) that never retries (see ``login``;
+    the device flow polls on its own)."""
     from swgdb_bridge.upload.client import SWGDBAPIClient
 
     return SWGDBAPIClient(api_url, "", "", max_retries=0, timeout=15, allow_insecure_http=insecure)

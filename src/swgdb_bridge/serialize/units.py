@@ -43,10 +43,10 @@ def minutes_between(start: datetime | None, end: datetime | None) -> float | Non
     """Minutes from ``start`` to ``end``; ``None`` if either is unknown or the order is reversed."""
     if start is None or end is None or end < start:
         return None
-    return minutes(end - start)
+    return in_minutes(end - start)
 
 
-def minutes(span: timedelta) -> float:
+def in_minutes(span: timedelta) -> float:
     """A time span in (fractional) minutes."""
     return span.total_seconds() / 60.0
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from swgdb_bridge.model import Session, XPGain
 from swgdb_bridge.serialize.classify import XP_SOURCES
-from swgdb_bridge.serialize.units import Lazy, minutes, per_hour, utc
+from swgdb_bridge.serialize.units import Lazy, in_minutes, per_hour, utc
 
 FASTEST_SKILLS = 5
 SLOWDOWN_GAP_MINUTES = 20.0
@@ -116,6 +116,6 @@ def slowdowns(gains: list[XPGain]) -> list[dict[str, Any]]:
         ):
             longest[skill] = gap
     return [
-        {"skill": skill, "reason": "no_xp_gain", "duration_minutes": round(minutes(gap), 2)}
+        {"skill": skill, "reason": "no_xp_gain", "duration_minutes": round(in_minutes(gap), 2)}
         for skill, gap in sorted(longest.items())
     ]
