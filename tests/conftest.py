@@ -19,9 +19,18 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 
 pytest.register_assert_rewrite("fixtures")  # before any import: fixture modules may import each other
-pytest_plugins = sorted(
+FIXTURE_MODULES = sorted(
     f"fixtures.{path.stem}" for path in (TESTS / "fixtures").glob("*.py") if path.stem != "__init__"
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the fixture modules as plugins, except in pytest-xdist's controller: it runs no test, and they
+    import the whole server stack (~1 s of CPU before the controller starts its workers)."""
+    if config.getoption("numprocesses", None) and not hasattr(config, "workerinput"):
+        return
+    for name in FIXTURE_MODULES:
+        config.pluginmanager.import_plugin(name)
 
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", settings.get_profile("dev"), derandomize=True)
