@@ -33,6 +33,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("s
 
 START_TIMEOUT_SECONDS = 90.0  # generous: a loaded 2-core CI box takes seconds to import a worker
 RATE_LIMIT = 8
+RATE_WINDOW_SECONDS = 60  # windows start at multiples of it (Unix time): a burst may span two
 
 
 class ServerProcess:
@@ -135,7 +136,12 @@ def pair(shared_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     """Two server processes on one PostgreSQL database, with a small per-user rate limit."""
     folder = tmp_path_factory.mktemp("pair")
     servers = [
-        ServerProcess(shared_database, folder / f"server-{name}.log", SWGDB_RATE_LIMIT=str(RATE_LIMIT))
+        ServerProcess(
+            shared_database,
+            folder / f"server-{name}.log",
+            SWGDB_RATE_LIMIT=str(RATE_LIMIT),
+            SWGDB_RATE_LIMIT_WINDOW=str(RATE_WINDOW_SECONDS),
+        )
         for name in "ab"
     ]
     try:
@@ -186,11 +192,15 @@ def test_a_request_replayed_to_the_other_process_is_refused(pair: list[ServerPro
 def test_one_users_burst_across_both_processes_is_limited_as_one(
     pair: list[ServerProcess], db: Storage
 ) -> None:
-    user = account(db, "burst")
-    statuses = [
-        http.get(f"{pair[i % 2].url}/v1/sessions", headers=signed_get(user, "/v1/sessions")).status_code
-        for i in range(2 * RATE_LIMIT)
-    ]
+    for attempt in range(3):  # a burst across a window's end has two budgets: then again, as a new user
+        user = account(db, f"burst-{attempt}")
+        started = time.time()
+        statuses = [
+            http.get(f"{pair[i % 2].url}/v1/sessions", headers=signed_get(user, "/v1/sessions")).status_code
+            for i in range(2 * RATE_LIMIT)
+        ]
+        if int(started) // RATE_WINDOW_SECONDS == int(time.time()) // RATE_WINDOW_SECONDS:
+            break
     assert statuses.count(200) == RATE_LIMIT and statuses.count(429) == RATE_LIMIT
     assert set(statuses[:RATE_LIMIT]) == {200}  # the budget is spent in order, whichever process answers
     other = account(db, "bystander")  # a limit per user, not per server
