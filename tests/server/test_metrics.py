@@ -5,14 +5,16 @@ In-process server (one process, plain registry); the multi-worker case is in tes
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from fixtures.live_server import Api, launch
+from fixtures.live_server import Api, FrozenClock, launch
 from fixtures.payloads import make_document, make_payload
 from swgdb_bridge.server.settings import ServerSettings
 
@@ -33,7 +35,8 @@ def samples(api: Api) -> dict[tuple[str, frozenset], float]:
 
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
-    served = launch(f"sqlite:///{tmp_path / 'server.db'}", SMALL_BUDGET)
+    one_window = replace(SMALL_BUDGET, clock=FrozenClock(time.time()))  # the budget's counts never reset
+    served = launch(f"sqlite:///{tmp_path / 'server.db'}", one_window)
     yield served
     served.close()
 
