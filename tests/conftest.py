@@ -32,6 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in FIXTURE_MODULES:
         config.pluginmanager.import_plugin(name)
 
+
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", settings.get_profile("dev"), derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

@@ -64,12 +64,12 @@ def test_expired_typoed_and_unknown_codes_are_refused_alike(live_api: Api) -> No
 
 
 def test_guessing_is_cut_off_per_address(server_factory: Callable[..., Api]) -> None:
-    live_api = server_factory(replace(ROOMY, clock=FrozenClock(time.time())))  # one window: no reset mid-test
-    guesser = live_api.from_address("127.0.0.22")
+    api = server_factory(replace(ROOMY, clock=FrozenClock(time.time())))  # one window: no reset mid-test
+    guesser = api.from_address("127.0.0.22")
     answers = [redeem(guesser, code=_random_code()).status_code for _ in range(12)]
     assert answers[:10] == [400] * 10 and answers[10:] == [429, 429]
-    _, code = invite(live_api)
-    assert redeem(live_api.from_address("127.0.0.23"), code=code).status_code == 200
+    _, code = invite(api)
+    assert redeem(api.from_address("127.0.0.23"), code=code).status_code == 200
 
 
 def test_a_code_redeemed_on_one_worker_is_dead_on_another(
