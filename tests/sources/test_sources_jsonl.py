@@ -136,6 +136,23 @@ def test_cut_off_last_line_is_skipped_with_a_warning(tmp_path: Path) -> None:
     )  # an open session ends at its last event
 
 
+@pytest.mark.parametrize("latest_by", ["fast path", "general path"])
+def test_an_open_session_ends_at_its_latest_event_not_its_last_line(tmp_path: Path, latest_by: str) -> None:
+    """Lines out of time order: the end is the latest time, whichever reading path took that line (a Unix
+    time sends a line to the general path)."""
+    latest = 1_793_646_300 if latest_by == "general path" else "2026-11-02T19:05:00"  # 19:05 UTC
+    lines = [
+        START,
+        {"type": "xp", "ts": "2026-11-02T19:01:00", "amount": 100},
+        {"type": "action", "ts": latest, "text": "Killed a womp rat"},
+        {"type": "action", "ts": "2026-11-02T19:03:00", "text": "Looted a bantha hide"},
+        {"type": "xp", "ts": "2026-11-02T19:02:00", "amount": 50},
+    ]
+    session = read_session(write_lines(tmp_path / "open.jsonl", lines))
+    assert session.extra["complete"] is False
+    assert session.end_time == datetime(2026, 11, 2, 19, 5, tzinfo=UTC)
+
+
 def test_a_bad_line_before_the_end_is_corruption(tmp_path: Path) -> None:
     lines = [
         START,
