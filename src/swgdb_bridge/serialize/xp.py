@@ -10,7 +10,7 @@ summary states win over the ones computed here (the tracker saw more than this o
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -101,7 +101,7 @@ def slowdowns(gains: list[XPGain]) -> list[dict[str, Any]]:
 
     The longest such gap per skill is reported: a bot stuck on a trainer, a spawn camp gone dry.
     """
-    last_seen: dict[str, Any] = {}
+    last_seen: dict[str, datetime] = {}
     longest: dict[str, timedelta] = {}  # timedeltas compared, minutes made once per skill at the end
     for gain in gains:
         skill, moment = gain.skill, gain.timestamp
