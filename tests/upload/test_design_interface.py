@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from fixtures.fault_proxy import LiveServer
+from fixtures.live_server import FrozenClock
 from fixtures.payloads import make_document
 from swgdb_bridge import SessionUploader, SWGDBAPIClient, SWGDBUploadManager, UploadConfig
 from swgdb_bridge.errors import StateError
@@ -51,7 +53,10 @@ def test_the_servers_rate_limit_reads_rate_limit_exceeded(tmp_path: Path) -> Non
     from swgdb_bridge.server.runner import start_server
     from swgdb_bridge.server.settings import ServerSettings
 
-    settings = ServerSettings(rate_limit_requests=1, rate_limit_window_seconds=600)
+    # a frozen clock: both requests fall in one rate-limit window, even if the real one ends between them
+    settings = ServerSettings(
+        rate_limit_requests=1, rate_limit_window_seconds=600, clock=FrozenClock(time.time())
+    )
     with start_server(f"sqlite:///{tmp_path / 's.db'}", settings=settings) as running:
         user_hash, key = running.storage.add_user("hasty")
         # max_inline_wait=0: the Retry-After goes back to the caller instead of being slept through
