@@ -130,6 +130,11 @@ def test_made_up_methods_and_paths_do_not_grow_metrics(live_api: Api) -> None:
 # --- 3. header-read timeout and connection cap ------------------------------------------------------------
 
 
+# The head deadline and the connection cap act in the HTTP layer (server/ops/connections.py), before any route
+# or database is reached: their tests run on one database.
+http_layer_only = pytest.mark.parametrize("backend_url", ["sqlite"], indirect=True)
+
+
 def _connect(api: Api) -> socket.socket:
     host, port = api.url.removeprefix("http://").rsplit(":", 1)
     return socket.create_connection((host, int(port)), timeout=15)
@@ -155,6 +160,7 @@ def _one_response(sock: socket.socket) -> bytes:
     return received
 
 
+@http_layer_only
 def test_a_request_head_that_never_completes_is_closed(server_factory: Callable[..., Api]) -> None:
     """Was: partial-header connections stayed open > 75 s."""
     api = server_factory(_with(header_timeout_seconds=0.5))
@@ -164,6 +170,7 @@ def test_a_request_head_that_never_completes_is_closed(server_factory: Callable[
     assert api.healthy()
 
 
+@http_layer_only
 def test_trickling_the_head_does_not_extend_its_deadline(server_factory: Callable[..., Api]) -> None:
     api = server_factory(_with(header_timeout_seconds=0.5))
     with _connect(api) as slow:
@@ -178,6 +185,7 @@ def test_trickling_the_head_does_not_extend_its_deadline(server_factory: Callabl
     assert sent < 200
 
 
+@http_layer_only
 def test_keepalive_connections_get_their_next_request_head_deadline_too(
     server_factory: Callable[..., Api],
 ) -> None:
@@ -189,6 +197,7 @@ def test_keepalive_connections_get_their_next_request_head_deadline_too(
         assert _closed_by_server(sock) == b""
 
 
+@http_layer_only
 def test_connections_beyond_the_cap_get_a_503_and_the_server_recovers(
     server_factory: Callable[..., Api],
 ) -> None:
