@@ -66,6 +66,12 @@ def normalize(name: str) -> str:
     return normalize_text(name)
 
 
+@lru_cache(maxsize=65_536)  # every matcher splits the same kept phrases again
+def _lower_words(phrase: str) -> frozenset[str]:
+    """The words of a kept phrase, lower case: a name made only of such words is an ordinary one."""
+    return frozenset(w.lower() for w in _WORD.findall(phrase))
+
+
 def fold(text: str) -> str:
     """``text`` without accents, one character for one (so offsets into it are offsets into ``text``)."""
     if text.isascii():
@@ -174,7 +180,7 @@ class NameMatcher:
     def __init__(self, pseudonyms: Mapping[str, str], kept: Iterable[str]) -> None:
         """``pseudonyms``: player name → pseudonym; ``kept``: phrases never to touch."""
         kept = [phrase for phrase in dict.fromkeys(normalize(k) for k in kept) if phrase]
-        kept_words = frozenset(w.lower() for phrase in kept for w in _WORD.findall(phrase))
+        kept_words = frozenset().union(*map(_lower_words, kept))
         self._pseudonyms = {key(name): value for name, value in pseudonyms.items() if key(name)}
         self._weak = frozenset(k for k in self._pseudonyms if is_ordinary(k, kept_words))
         self._regex = self._compile(kept) if self._pseudonyms else None
