@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 
 def trie_pattern(words: Iterable[str]) -> str:
@@ -12,6 +13,12 @@ def trie_pattern(words: Iterable[str]) -> str:
 
     A space in a word matches any run of whitespace ("Kelindra  Vos" is "Kelindra Vos" too).
     """
+    return _trie_pattern(frozenset(words))
+
+
+@lru_cache(maxsize=1024)  # a session's sanitizer and its leak re-scan ask for the same names
+def _trie_pattern(words: frozenset[str]) -> str:
+    """The pattern depends on the set of words only: branches are emitted in sorted order."""
     trie: dict[str, dict] = {}
     for word in words:
         node = trie
