@@ -88,7 +88,7 @@ def test_sigkill_at_random_points_never_loses_or_duplicates_a_session(
             target = len(live_server.stored_sessions()) + rng.randint(1, 5)
             kill_when(process, after_stored(live_server, target, rng.uniform(0.0, 2.5 * LAG_SECONDS)))
         stored_after_kill.append(len(live_server.stored_sessions()))
-        if process.returncode == 0:  # it finished before its kill: later rounds would only repeat the final run
+        if process.returncode == 0:  # done before its kill: more rounds would only repeat the final run
             break
 
     final = start_uploader(url, live_server, folder, bridge_home)
