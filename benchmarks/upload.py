@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/upload.py                   # 1,000 small sessions per case
     .venv/bin/python benchmarks/upload.py --sessions 200    # quicker
+    .venv/bin/python benchmarks/upload.py --latency-ms 50   # as if the server were 50 ms away
 
 Cases: one request per session vs batches of 100, each uncompressed and gzip-compressed, next to two floors
 on the same server: a raw loop of *unsigned* POSTs of the same bytes (the server refuses them at the
@@ -50,8 +51,11 @@ def write_sessions(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def serve(database_url: str, port: int) -> None:
-    """Child process: the reference app on ``port``, rate limit lifted, until terminated."""
+def serve(database_url: str, port: int, latency: float) -> None:
+    """Child process: the reference app on ``port``, rate limit lifted, until terminated; each request is
+    answered ``latency`` seconds late (a network round trip, without a network)."""
+    import asyncio
+
     import uvicorn
 
     from swgdb_bridge.server.app import create_app
@@ -60,7 +64,13 @@ def serve(database_url: str, port: int) -> None:
 
     settings = ServerSettings(rate_limit_requests=10**9, max_batch_sessions=100)
     app = create_app(Storage(database_url), settings, dashboard=False)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+    async def late(scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http":
+            await asyncio.sleep(latency)
+        await app(scope, receive, send)
+
+    uvicorn.run(late if latency else app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 def free_port() -> int:
@@ -70,7 +80,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def fresh_server(workdir: Path, name: str) -> Iterator[tuple[str, str, str]]:
+def fresh_server(workdir: Path, name: str, latency: float) -> Iterator[tuple[str, str, str]]:
     """A server process on its own database, a user, and a bridge home of its own; yields (api_url, hash, key)."""
     import httpx
 
@@ -83,7 +93,7 @@ def fresh_server(workdir: Path, name: str) -> Iterator[tuple[str, str, str]]:
     with Storage(database_url) as storage:
         user_hash, api_key = storage.add_user("bench")
     port = free_port()
-    child = subprocess.Popen([sys.executable, __file__, "--serve", database_url, str(port)])
+    child = subprocess.Popen([sys.executable, __file__, "--serve", database_url, str(port), str(latency)])
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 30
@@ -108,21 +118,22 @@ def timed(action: Callable[[], int]) -> tuple[float, int]:
 
 
 def end_to_end(
-    workdir: Path, folder: Path, name: str, *, batch: bool, compress: bool
+    workdir: Path, folder: Path, name: str, *, batch: bool, compress: bool, latency: float
 ) -> tuple[float, int, float]:
-    """Seconds and sessions for the whole run, and the seconds spent sending (outbox → server → confirmed)."""
-    with fresh_server(workdir, name) as (api_url, user_hash, api_key):
+    """Seconds and sessions for the whole run, and the seconds left after the last session was read (whole
+    batches travel while later files are still being read: what is left is the last of the sending)."""
+    with fresh_server(workdir, name, latency) as (api_url, user_hash, api_key):
         config = UploadConfig(
             swgdb_api_url=api_url, api_key=api_key, user_hash=user_hash, session_dirs=[folder]
         )
         uploader = SessionUploader(
             config, batch=batch, workers=None, compress_threshold=0 if compress else None
         )
-        queued_at: list[float] = []
+        read_at: list[float] = []
 
-        def progress(phase: str, done: int, _total: int) -> None:
-            if phase == "sending" and done == 0:
-                queued_at.append(time.perf_counter())
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase == "reading" and done == total:
+                read_at.append(time.perf_counter())
 
         def run() -> int:
             report = uploader.run(progress=progress)
@@ -133,7 +144,7 @@ def end_to_end(
             seconds, count = timed(run)
         finally:
             uploader.close()
-        return seconds, count, time.perf_counter() - queued_at[-1]
+        return seconds, count, time.perf_counter() - read_at[-1]
 
 
 def serialized_bodies(folder: Path) -> list[bytes]:
@@ -144,10 +155,10 @@ def serialized_bodies(folder: Path) -> list[bytes]:
     return [serializer.serialize(read_session(p)).to_json_bytes() for p in sorted(folder.iterdir())]
 
 
-def raw_unsigned(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
+def raw_unsigned(workdir: Path, bodies: list[bytes], latency: float) -> tuple[float, int]:
     import httpx
 
-    with fresh_server(workdir, "raw-unsigned") as (api_url, _hash, _key), httpx.Client() as http:
+    with fresh_server(workdir, "raw-unsigned", latency) as (api_url, _hash, _key), httpx.Client() as http:
         url = f"{api_url}/sessions/upload"
         headers = {"Content-Type": "application/json"}
 
@@ -159,11 +170,11 @@ def raw_unsigned(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
         return timed(run)
 
 
-def signed_loop(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
+def signed_loop(workdir: Path, bodies: list[bytes], latency: float) -> tuple[float, int]:
     from swgdb_bridge.upload.client import SWGDBAPIClient
 
     with (
-        fresh_server(workdir, "signed-loop") as (api_url, user_hash, api_key),
+        fresh_server(workdir, "signed-loop", latency) as (api_url, user_hash, api_key),
         SWGDBAPIClient(api_url, api_key, user_hash, compress_threshold=None) as client,
     ):
 
@@ -175,45 +186,73 @@ def signed_loop(workdir: Path, bodies: list[bytes]) -> tuple[float, int]:
         return timed(run)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=1000)
-    parser.add_argument("--serve", nargs=2, metavar=("DATABASE_URL", "PORT"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve:
-        serve(args.serve[0], int(args.serve[1]))
-        return
+Row = tuple[str, float, int, float | None]  # case, seconds, sessions, seconds after the last file was read
+
+
+def measure(sessions: int, latency: float, batches_only: bool) -> tuple[float, list[Row]]:
+    """The average payload size, and one row per case."""
     with tempfile.TemporaryDirectory(prefix="swgdb-bench-") as tmp:
         workdir = Path(tmp)
         folder = workdir / "sessions"
-        write_sessions(folder, args.sessions)
+        write_sessions(folder, sessions)
         os.environ[HOME_ENV] = str(workdir / "serializer-home")
         bodies = serialized_bodies(folder)
-        size = sum(map(len, bodies)) / len(bodies)
-        rows = [
-            ("raw unsigned POST loop (HTTP floor, nothing stored)", *raw_unsigned(workdir, bodies), None),
-            ("signed upload loop, pre-serialized (no files, no outbox)", *signed_loop(workdir, bodies), None),
-        ]
-        for batch in (False, True):
+        rows: list[Row] = []
+        if not batches_only:
+            rows.append(
+                (
+                    "raw unsigned POST loop (HTTP floor, nothing stored)",
+                    *raw_unsigned(workdir, bodies, latency),
+                    None,
+                )
+            )
+            rows.append(
+                (
+                    "signed upload loop, pre-serialized (no files, no outbox)",
+                    *signed_loop(workdir, bodies, latency),
+                    None,
+                )
+            )
+        for batch in (True,) if batches_only else (False, True):
             for compress in (False, True):
                 label = f"end to end, {'batches of 100' if batch else 'one request per session'}, " + (
                     "gzip" if compress else "uncompressed"
                 )
                 name = f"e2e-{'batch' if batch else 'single'}-{'gzip' if compress else 'plain'}"
-                rows.append((label, *end_to_end(workdir, folder, name, batch=batch, compress=compress)))
-    floor = rows[0][2] / rows[0][1]
+                run = end_to_end(workdir, folder, name, batch=batch, compress=compress, latency=latency)
+                rows.append((label, *run))
+        return sum(map(len, bodies)) / len(bodies), rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=1000)
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="answer each request this late (a distant server)"
+    )
+    parser.add_argument(
+        "--batches-only", action="store_true", help="only the batched cases (no floors: no ratio column)"
+    )
+    parser.add_argument(
+        "--serve", nargs=3, metavar=("DATABASE_URL", "PORT", "LATENCY"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve[0], int(args.serve[1]), float(args.serve[2]))
+        return
+    size, rows = measure(args.sessions, args.latency_ms / 1000, args.batches_only)
+    floor = None if args.batches_only else rows[0][2] / rows[0][1]
     print(
         f"{args.sessions} sessions, {size / 1024:.1f} KiB average payload, Python {sys.version.split()[0]}, "
-        f"{os.cpu_count()} CPUs\n"
+        f"{os.cpu_count()} CPUs, {args.latency_ms:g} ms added to each request\n"
     )
-    print("| case | seconds | sessions/s | vs raw loop | of which sending (outbox → server) |")
+    print("| case | seconds | sessions/s | vs raw loop | of which after the last file was read |")
     print("|---|---:|---:|---:|---:|")
-    for label, seconds, count, sending in rows:
+    for label, seconds, count, after_reading in rows:
         rate = count / seconds
-        send = (
-            f"{sending:.2f} s = {count / sending:,.0f}/s ({count / sending / floor:.0%})" if sending else ""
-        )
-        print(f"| {label} | {seconds:.2f} | {rate:,.0f} | {rate / floor:.0%} | {send} |")
+        ratio = f"{rate / floor:.0%}" if floor else "–"
+        left = f"{after_reading:.2f} s" if after_reading is not None else ""
+        print(f"| {label} | {seconds:.2f} | {rate:,.0f} | {ratio} | {left} |")
 
 
 if __name__ == "__main__":

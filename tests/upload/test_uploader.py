@@ -175,6 +175,59 @@ def test_outage_keeps_sessions_queued_and_backoff_survives_restarts(
     assert (third.uploaded, third.queued, third.ok) == (3, 0, True)
 
 
+def test_whole_batches_travel_while_later_files_are_still_read(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    from swgdb_bridge.upload.uploader import ENQUEUE_CHUNK
+
+    folder = tmp_path / "sessions"
+    paths = write_sample_sessions(folder, ENQUEUE_CHUNK + 9)
+    events: list[tuple[str, int, int]] = []
+    uploader = SessionUploader(config_for(live_server, folder), max_batch_sessions=10)
+    report = uploader.run(progress=lambda phase, done, total: events.append((phase, done, total)))
+    assert (report.uploaded, report.queued, report.ok) == (len(paths), 0, True)
+    phases = [phase for phase, _, _ in events]
+    last_read = len(phases) - 1 - phases[::-1].index("reading")
+    assert phases.index("sending") < last_read, "nothing was sent before the last file was read"
+    sent = [(done, total) for phase, done, total in events if phase == "sending"]
+    assert [done for done, _ in sent] == sorted(done for done, _ in sent) and sent[-1] == (len(paths),) * 2
+    stored = live_server.stored_sessions()
+    assert len(stored) == len(paths) == len({s.session_id for s in stored})
+
+
+def test_a_server_failing_mid_run_stops_the_sending_and_loses_nothing(
+    live_server: LiveServer, tmp_path: Path, fault_proxy
+) -> None:
+    from swgdb_bridge.upload.uploader import ENQUEUE_CHUNK
+
+    folder = tmp_path / "sessions"
+    paths = write_sample_sessions(folder, ENQUEUE_CHUNK + 9)
+    uploads: list[str] = []
+
+    def third_upload_fails(_n: int, method: str, path: str) -> str:
+        if method != "POST" or "upload" not in path:
+            return "pass"
+        uploads.append(path)
+        return "503" if len(uploads) == 3 else "pass"
+
+    proxy = fault_proxy(third_upload_fails)
+    config = config_for(live_server, folder, f"{proxy.url}/v1", retry_delay_seconds=3600, max_retries=0)
+    report = SessionUploader(config, max_batch_sessions=10).run()
+    assert len(uploads) == 3, "the run kept sending after the server failed"
+    [error] = report.errors
+    assert "503" in error and not report.ok
+    assert len(live_server.stored_sessions()) == 20  # the two batches before the failure
+    assert report.queued == len(paths) - 20  # the failed batch and everything read after it
+    with Outbox() as box:
+        assert len(box.pending()) == len(paths) - 20
+        for item in box.pending():
+            box.reschedule(item, 0, "made due by the test")
+    again = SessionUploader(config_for(live_server, folder)).run()
+    assert (again.uploaded, again.queued, again.ok) == (len(paths) - 20, 0, True)
+    stored = live_server.stored_sessions()
+    assert len(stored) == len(paths) == len({s.session_id for s in stored})
+
+
 def test_upload_command_exit_status_and_json(
     live_server: LiveServer, tmp_path: Path, bridge_home: Path
 ) -> None:

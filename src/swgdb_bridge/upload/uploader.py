@@ -2,9 +2,10 @@
 
 :class:`SessionUploader` is the seed's entry point (``upload_all_sessions()``): it finds session files,
 skips the pass when none changed since queued, assembles the play sessions of the changed ones (one play
-session may span many of the bot's files), serializes them (sanitizing on the way) and commits them to the
-outbox *before* anything is sent. :class:`SWGDBUploadManager` then drains the outbox in
-batches bounded by the server's limits, removing an entry only once the server confirmed it.
+session may span many of the bot's files), serializes them (sanitizing on the way) and commits each to the
+outbox *before* it is sent. :class:`SWGDBUploadManager` drains the outbox in batches bounded by the server's
+limits, removing an entry only once the server confirmed it: whole batches as soon as they wait, while later
+files are still being read and serialized, and the rest at the end.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ class SWGDBUploadManager(InMemoryQueue):
         self.max_batch_sessions = max_batch_sessions
         self.max_batch_bytes = max_batch_bytes
         self._configured = False
+        self.sent = 0  # sessions this manager has sent, over every flush: the "sending" progress counts on
+        self.stopped = False  # a flush met an unhappy server: sending again in this run would only repeat it
         super().__init__()
 
     def configure_from_server(self) -> None:
@@ -129,31 +132,44 @@ class SWGDBUploadManager(InMemoryQueue):
             self.client.rate_limiter = TokenBucket.for_server_hint(limits.get("rate_limit"))
         self._configured = True
 
-    def flush(self, report: UploadReport | None = None, progress: Progress | None = None) -> UploadReport:
-        """Send everything that is due. Stops early, leaving the rest queued, when the server is unhappy."""
+    def flush(
+        self,
+        report: UploadReport | None = None,
+        progress: Progress | None = None,
+        *,
+        whole_batches: bool = False,
+    ) -> UploadReport:
+        """Send everything that is due. Stops early, leaving the rest queued (and :attr:`stopped` set), when
+        the server is unhappy.
+
+        With ``whole_batches`` it sends only while a whole batch is due: the uploader flushes so after each
+        chunk it queues, so that batches travel while later sessions are still being prepared.
+        """
         if self.outbox is None:
             raise StateError(
                 "SWGDBUploadManager.flush drains the durable outbox, and this manager has none; pass "
                 "outbox=Outbox() (or use process_queue for sessions added with add_to_queue)"
             )
         report = report or UploadReport()
-        total = self.outbox.count_due()
-        done = 0
-        if progress:
-            progress("sending", 0, total)
+        total = self.sent + self.outbox.count_due()
+        if progress and not whole_batches:
+            progress("sending", self.sent, total)
         try:
             if not self._configured:
                 self.configure_from_server()
-            while items := self.outbox.due(
-                limit=self.max_batch_sessions if self.batch else 1, max_bytes=self.max_batch_bytes
+            size = self.max_batch_sessions if self.batch else 1
+            while (not whole_batches or self.outbox.count_due() >= size) and (
+                items := self.outbox.due(limit=size, max_bytes=self.max_batch_bytes)
             ):
                 self._send(items, report)
-                done += len(items)
+                self.sent += len(items)
                 if progress:
-                    progress("sending", done, max(total, done))
+                    progress("sending", self.sent, max(total, self.sent))
         except TransientAPIError as exc:
+            self.stopped = True
             report.errors.append(f"{exc} — queued sessions will be retried later")
         except APIError as exc:
+            self.stopped = True
             report.errors.append(str(exc))
         report.queued = self.outbox.count()
         return report
@@ -342,8 +358,25 @@ class SessionUploader:
         if force:  # read every file again, and send what waits even if a server asked us to wait
             outbox.forget_files()
             outbox.make_all_due()
-        self._queue_files(outbox, files, report, since=since, force=force, dry_run=False, progress=progress)
-        self.manager(outbox).flush(report, progress)
+        manager = self.manager(outbox)
+
+        def send_whole_batches() -> None:
+            if not manager.stopped:
+                manager.flush(report, progress, whole_batches=True)
+
+        self._queue_files(
+            outbox,
+            files,
+            report,
+            since=since,
+            force=force,
+            dry_run=False,
+            progress=progress,
+            queued=send_whole_batches,
+        )
+        if not manager.stopped:
+            manager.flush(report, progress)
+        report.queued = outbox.count()
         self.uploaded_sessions.extend(report.records)
         return report
 
@@ -366,9 +399,11 @@ class SessionUploader:
         force: bool,
         dry_run: bool,
         progress: Progress | None,
+        queued: Callable[[], None] | None = None,
     ) -> None:
         """Assemble the sessions of new or changed files, serialize them, and commit payloads and file records
-        in chunks (each chunk's records go with its payloads; the rest once every session is queued)."""
+        in chunks (each chunk's records go with its payloads; the rest once every session is queued).
+        ``queued`` is called after each chunk is committed."""
         from swgdb_bridge.assemble import session_files
 
         candidates, counts, errors = changed_files(outbox, files, since=since, force=force)
@@ -412,6 +447,8 @@ class SessionUploader:
             if len(items) >= ENQUEUE_CHUNK:
                 outbox.enqueue(items, records)
                 items, records = [], []
+                if queued:
+                    queued()
             if progress:
                 progress("reading", done, len(changes.sessions))
         if not dry_run and (items or records or changes.records):
