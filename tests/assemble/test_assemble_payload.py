@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from swgdb_bridge.assemble import assemble_tree
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import shared_serializer
@@ -12,18 +14,26 @@ from swgdb_bridge.serialize import shared_serializer
 PRIVATE_A = ["Zorvath", "Kelindra", "Tirra Dane", "284917563021457408", "watching u farm", "tip 500cr"]
 
 
-def private_b(evening_b: Path) -> list[str]:
-    scenario = json.loads((evening_b / "scenario_b.json").read_text())
+EVENINGS = ["evening-b", "evening-c"]
+# what a user may let out: chat text and encounters (sanitize_data stays on: other players are pseudonymized)
+OPEN = SanitizeOptions(include_communications=True, include_player_encounters=True)
+
+
+def private(evening: Path, options: SanitizeOptions) -> list[str]:
+    """What the scenario fed the bot that must not leave: other players' names and the Discord id always,
+    the chat lines and notes too unless the user lets chat out."""
+    [path] = evening.glob("scenario_*.json")
     found = []
-    for spec in scenario["sessions"]:
-        found += [e["sender"] for e in spec["events"] if e["kind"] == "chat"]
-        found += [e["message"] for e in spec["events"] if e["kind"] == "chat"]
-        found += [spec["extras"]["ingest"]["discord_id"], spec["extras"]["ingest"]["notes"]]
+    for spec in json.loads(path.read_text())["sessions"]:
+        chat = [e for e in spec["events"] if e["kind"] == "chat"]
+        found += [e["sender"] for e in chat] + [spec["extras"]["ingest"]["discord_id"]]
+        if not options.include_communications:
+            found += [e["message"] for e in chat] + [spec["extras"]["ingest"]["notes"]]
     return found
 
 
-def bodies(root: Path) -> list[str]:
-    serializer = shared_serializer(SanitizeOptions())
+def bodies(root: Path, options: SanitizeOptions | None = None) -> list[str]:
+    serializer = shared_serializer(options or SanitizeOptions())
     return [serializer.serialize(s).to_json_bytes().decode() for s in assemble_tree(root, now=4e9).sessions]
 
 
@@ -34,9 +44,14 @@ def test_corpus_sessions_serialize_without_private_strings(ms11_real: Path) -> N
         assert [s for s in PRIVATE_A if s in body] == []
 
 
-def test_second_evening_serializes_without_private_strings(evening_b: Path) -> None:
-    secrets = private_b(evening_b)
-    found = bodies(evening_b)
+@pytest.mark.parametrize("options", [SanitizeOptions(), OPEN], ids=["defaults", "chat-allowed"])
+@pytest.mark.parametrize("name", EVENINGS)
+def test_more_evenings_serialize_without_private_strings(
+    evening_b: Path, name: str, options: SanitizeOptions
+) -> None:
+    evening = evening_b.parent / name
+    secrets = private(evening, options)
+    found = bodies(evening, options)
     assert len(found) == 3
     for body in found:
         assert [s for s in secrets if s in body] == []
