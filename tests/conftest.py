@@ -109,7 +109,16 @@ def ms11_real() -> Path:
     return path
 
 
+MS11_EVENINGS = TESTS / "data" / "ms11"
+
+
 @pytest.fixture(scope="session")
 def evening_b() -> Path:
     """A second evening (3 sessions, 2 characters) written by the same bot code with the MS11 drivers."""
-    return TESTS / "data" / "ms11" / "evening-b"
+    return MS11_EVENINGS / "evening-b"
+
+
+@pytest.fixture(params=sorted(p.name for p in MS11_EVENINGS.glob("evening-*")))
+def evening(request: pytest.FixtureRequest) -> Path:
+    """Each evening the MS11 drivers made the bot write (tests/data/ms11/README.md), with its scenario."""
+    return MS11_EVENINGS / request.param

@@ -1,6 +1,7 @@
 """More evenings written by the same bot code (tests/data/ms11/README.md), each compared with what its scenario
-fed the bot: ``evening-b`` (three sessions, two characters) and ``evening-c`` (a session across midnight, the
-same character back after a short break, three planets in one session)."""
+fed the bot: ``evening-b`` (three sessions, two characters), ``evening-c`` (a session across midnight, the same
+character back after a short break, three planets in one session) and ``evening-d`` (an accented and a
+one-word character name, a six-and-a-half-hour session, contact details and a key in chat)."""
 
 from __future__ import annotations
 
@@ -11,22 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from helpers.scenarios import scenario_of
 from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_tree
 
 LONG_AGO = 4e9
-
-
-EVENINGS = ["evening-b", "evening-c"]
-
-
-@pytest.fixture(params=EVENINGS)
-def evening(request: pytest.FixtureRequest, evening_b: Path) -> Path:
-    return evening_b.parent / request.param
-
-
-def scenario_of(evening: Path) -> dict:
-    [path] = evening.glob("scenario_*.json")
-    return json.loads(path.read_text())
 
 
 def truth(evening: Path) -> dict[str, dict]:

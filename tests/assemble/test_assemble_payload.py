@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from helpers.scenarios import scenario_of
 from swgdb_bridge.assemble import assemble_tree
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import shared_serializer
@@ -14,22 +14,22 @@ from swgdb_bridge.serialize import shared_serializer
 PRIVATE_A = ["Zorvath", "Kelindra", "Tirra Dane", "284917563021457408", "watching u farm", "tip 500cr"]
 
 
-EVENINGS = ["evening-b", "evening-c"]
 # what a user may let out: chat text and encounters (sanitize_data stays on: other players are pseudonymized)
 OPEN = SanitizeOptions(include_communications=True, include_player_encounters=True)
 
 
 def private(evening: Path, options: SanitizeOptions) -> list[str]:
-    """What the scenario fed the bot that must not leave: other players' names and the Discord id always,
-    the chat lines and notes too unless the user lets chat out."""
-    [path] = evening.glob("scenario_*.json")
+    """What the scenario fed the bot that must not leave: other players' names, the Discord id and the
+    secrets and contact details inside chat (``sensitive_extra``) always, the chat lines and notes too unless
+    the user lets chat out."""
     found = []
-    for spec in json.loads(path.read_text())["sessions"]:
+    for spec in scenario_of(evening)["sessions"]:
         chat = [e for e in spec["events"] if e["kind"] == "chat"]
         found += [e["sender"] for e in chat] + [spec["extras"]["ingest"]["discord_id"]]
+        found += spec["extras"]["sensitive_extra"]
         if not options.include_communications:
             found += [e["message"] for e in chat] + [spec["extras"]["ingest"]["notes"]]
-    return found
+    return [text for text in found if text]
 
 
 def bodies(root: Path, options: SanitizeOptions | None = None) -> list[str]:
@@ -45,13 +45,9 @@ def test_corpus_sessions_serialize_without_private_strings(ms11_real: Path) -> N
 
 
 @pytest.mark.parametrize("options", [SanitizeOptions(), OPEN], ids=["defaults", "chat-allowed"])
-@pytest.mark.parametrize("name", EVENINGS)
-def test_more_evenings_serialize_without_private_strings(
-    evening_b: Path, name: str, options: SanitizeOptions
-) -> None:
-    evening = evening_b.parent / name
+def test_more_evenings_serialize_without_private_strings(evening: Path, options: SanitizeOptions) -> None:
     secrets = private(evening, options)
     found = bodies(evening, options)
-    assert len(found) == 3
+    assert len(found) == len(scenario_of(evening)["sessions"])
     for body in found:
         assert [s for s in secrets if s in body] == []
