@@ -14,6 +14,7 @@ import pytest
 
 from helpers.scenarios import scenario_of
 from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_tree
+from swgdb_bridge.sources._part import planet_of_city
 
 LONG_AGO = 4e9
 
@@ -38,6 +39,7 @@ def truth(evening: Path) -> dict[str, dict]:
             "credits": sum(b["credits"] * b["count"] for b in blocks) + sum(q["credits"] for q in quests),
             "quests": [q["name"] for q in quests],
             "planets": list(dict.fromkeys(loc[0] for loc in spec["locations"])),
+            "cities": [loc[1] for loc in spec["locations"]],
             "kills": dict(kills),
         }
     return fed
@@ -70,6 +72,9 @@ def test_each_play_session_has_the_facts_fed(evening: Path, tree: str) -> None:
         else:
             # a legacy step log states its quest count; none is declared when there were none
             assert session.declared_metrics.get("quests_completed", 0) == len(want["quests"]), key
+            # it names the cities it travels between, not their planets: placed when the city is known
+            if len(want["cities"]) > 1 and all(map(planet_of_city, want["cities"])):
+                assert list(dict.fromkeys(v.planet for v in session.locations)) == want["planets"], key
 
 
 def test_copies_and_reused_loot_are_counted_once(evening_b: Path) -> None:

@@ -165,3 +165,31 @@ def test_whole_session_formats_are_read_as_parts_too(corpus_dir: Path) -> None:
     outcome = read_parts(next((corpus_dir / "morningstar").glob("*xp*")), now=LONG_AGO)
     assert outcome.kind == "parts" and outcome.format == "xp_export"
     assert outcome.parts[0].has("start") and outcome.parts[0].has("xp_total")
+
+
+@pytest.mark.parametrize(
+    ("city", "planet"),
+    [
+        ("Theed", "Naboo"),
+        ("mos eisley", "Tatooine"),
+        ("Aurilia", "Dathomir"),
+        (" Kachirho ", "Kashyyyk"),
+        ("Mensix Mining Facility", "Mustafar"),
+        ("Mining Outpost", None),  # Dantooine and Yavin 4 both have one
+        ("Imperial Outpost", None),  # Talus and Dantooine
+        ("Atlantis", None),
+        ("", None),
+    ],
+)
+def test_a_legacy_city_is_placed_only_when_one_planet_has_it(city: str, planet: str | None) -> None:
+    from swgdb_bridge.sources._part import planet_of_city
+
+    assert planet_of_city(city) == planet
+
+
+def test_the_evenings_legacy_logs_place_every_city_but_a_shared_one(evening: Path) -> None:
+    from swgdb_bridge.assemble import assemble_tree
+
+    for session in assemble_tree(evening / "legacy", now=LONG_AGO).sessions:
+        unplaced = [w for w in session.warnings if "cannot place" in w]
+        assert all("Mining Outpost" in w for w in unplaced), unplaced  # the one shared name in our evenings

@@ -203,9 +203,11 @@ _CITIES = {
     "Rori": ("Narmle", "Restuss", "Rebel Outpost"),
     "Dantooine": ("Mining Outpost", "Agro Outpost", "Imperial Outpost"),
     "Lok": ("Nym's Stronghold",),
-    "Dathomir": ("Trade Outpost", "Science Outpost"),
+    "Dathomir": ("Trade Outpost", "Science Outpost", "Aurilia", "Nightsister Stronghold"),
     "Endor": ("Smuggler Outpost", "Research Outpost"),
     "Yavin 4": ("Labor Outpost", "Mining Outpost"),
+    "Kashyyyk": ("Kachirho",),
+    "Mustafar": ("Mensix Mining Facility",),
 }
 _CITY_COUNTS: dict[str, int] = {}
 for _cities in _CITIES.values():
