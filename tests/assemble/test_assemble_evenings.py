@@ -1,7 +1,8 @@
 """More evenings written by the same bot code (tests/data/ms11/README.md), each compared with what its scenario
 fed the bot: ``evening-b`` (three sessions, two characters), ``evening-c`` (a session across midnight, the same
-character back after a short break, three planets in one session) and ``evening-d`` (an accented and a
-one-word character name, a six-and-a-half-hour session, contact details and a key in chat)."""
+character back after a short break, three planets in one session), ``evening-d`` (an accented and a
+one-word character name, a six-and-a-half-hour session, contact details and a key in chat) and
+``evening-e`` (a session in which nothing happens, and one of quests only)."""
 
 from __future__ import annotations
 
