@@ -108,7 +108,7 @@ class SWGDBUploadManager(InMemoryQueue):
         self.max_batch_sessions = max_batch_sessions
         self.max_batch_bytes = max_batch_bytes
         self._configured = False
-        self.sent = 0  # sessions this manager has sent, over every flush: the "sending" progress counts on
+        self.sent = 0  # sessions sent by its flushes so far: the "sending" progress goes on from it
         self.stopped = False  # a flush met an unhappy server: sending again in this run would only repeat it
         super().__init__()
 
