@@ -22,6 +22,7 @@ from swgdb_bridge.model import (
     ChatMessage,
     GuildAlert,
     LocationVisit,
+    PlayerEncounter,
     QuestCompletion,
     Session,
     StuckEvent,
@@ -166,6 +167,24 @@ def test_unknown_proper_nouns_in_game_templates_become_pseudonyms() -> None:
         f"{sanitizer.pseudonym('Kelyra')}'s Guild Hall",
         "Theed",
     ]
+
+
+@pytest.mark.parametrize("spelling", ["Kessa Drevin", "kessa drevin", "KESSA DREVIN"])
+def test_a_known_players_name_in_the_logs_own_quest_and_place_names_is_replaced(spelling: str) -> None:
+    """The log's own quest names and places are not known to be safe: a bounty or a player city names a
+    player. Lower case too, which the game-text rule would otherwise let through."""
+    sanitizer = Sanitizer(SanitizeOptions(), KEY)
+    session = make_session(
+        encounters=[PlayerEncounter(T0, "Kessa Drevin", "Theed", 5.0, "detected")],
+        quests=[QuestCompletion(T0, f"bounty: {spelling}")],
+        locations=[LocationVisit(T0, "Naboo", f"{spelling}'s rest", (10.0, 20.0))],
+    )
+    document = serialize(session)
+    texts = " ".join(every_string(document)).lower()
+    assert "kessa" not in texts and "drevin" not in texts
+    pseudonym = sanitizer.pseudonym("Kessa Drevin")
+    assert document["quest_data"]["quest_events"][0]["quest_name"] == f"bounty: {pseudonym}"
+    assert document["location_data"]["unique_cities"] == [f"{pseudonym}'s rest"]
 
 
 def test_a_multi_word_game_entity_wins_over_a_players_name() -> None:

@@ -130,6 +130,14 @@ def test_the_scan_keeps_the_documents_own_character_and_quest_names() -> None:
     assert scan_for_leaks({"note": "Grouped with Dex"}, known_names=["Dex"]) == ["player_names at $.note"]
 
 
+@pytest.mark.parametrize("field", ["quest_name", "city", "planet"])
+def test_the_scan_finds_a_distinctive_name_in_the_documents_own_quest_and_place_names(field: str) -> None:
+    for spelling in ("bounty: kessa drevin", "Bounty: Kessa Drevin"):
+        document = {"character_name": "Dex Orrin", "events": [{field: spelling}]}
+        found = scan_for_leaks(document, known_names=["Kessa Drevin", "Dex"])
+        assert found == [f"player_names at $.events[0].{field}"], spelling
+
+
 def test_without_sanitize_data_names_stay_but_secrets_still_go() -> None:
     sanitizer = Sanitizer(SanitizeOptions(sanitize_data=False), KEY, known_names=PLAYERS)
     cleaned = sanitizer.clean_text("Grouped with Zorvath, mail z@example.com")

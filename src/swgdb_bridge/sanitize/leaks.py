@@ -28,7 +28,9 @@ from swgdb_bridge.sanitize.vocabulary import Vocabulary
 
 # Values under these keys are names that are not other players' (kept, like the sanitizer keeps them).
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-_KEPT_KEYS = frozenset({"character_name", "quest_name", "planet", "city", "unique_planets", "unique_cities"})
+# the user's own character: kept whole; the log's quest names and places: kept only for ordinary-word names
+_OWN_KEYS = frozenset({"character_name"})
+_LOGGED_KEYS = frozenset({"quest_name", "planet", "city", "unique_planets", "unique_cities"})
 _ENUM = re.compile(r"[a-z0-9][a-z0-9_.-]{0,39}")
 _CHARACTER = re.compile(r"[^\W\d_][\w'-]{0,59}(?: [^\W\d_][\w'-]{0,30}){0,2}")
 
@@ -42,7 +44,8 @@ def scan_for_leaks(
     """Findings ("emails at $.notes[0]") left in ``document``; empty means it may be emitted.
 
     ``known_names``: the session's other players (``swgdb_bridge.sanitize.player_names(raw_session)``);
-    ``kept``: extra phrases that are not player names (the document's character and quest names already are).
+    ``kept``: extra phrases that are not player names (the document's character name already is; its quest
+    names and places are only where every name in them is an ordinary-word name).
     """
     strings: list[tuple[str, str, str | None]] = []
     sensitive: list[str] = []
@@ -149,12 +152,14 @@ def _allowed(
 def _names(
     strings: list[tuple[str | None, str, str | None]], known_names: Iterable[str], kept: Iterable[str]
 ) -> NameMatcher | None:
-    """A matcher for the session's other players, or None; the document's own kept phrases stay."""
-    kept_all = [*KEPT_PHRASES, *kept, *(text for _path, text, field in strings if field in _KEPT_KEYS)]
+    """A matcher for the session's other players, or None; the document's own character stays, and its
+    quest names and places stay where only ordinary-word names are in them (as the sanitizer keeps them)."""
+    kept_all = [*KEPT_PHRASES, *kept, *(text for _path, text, field in strings if field in _OWN_KEYS)]
+    logged = [text for _path, text, field in strings if field in _LOGGED_KEYS]
     own = {key(text) for _path, text, field in strings if field == "character_name"}
     wanted = with_parts(n for n in known_names if n and n.strip() and not is_pseudonym(n.strip()))
     names = {n: "" for n in wanted if key(n) not in own}
-    return name_matcher(names, kept_all) if names else None
+    return name_matcher(names, kept_all, logged) if names else None
 
 
 def _secrets_and_names(text: str, matcher: NameMatcher | None) -> list[str]:

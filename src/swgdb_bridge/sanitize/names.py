@@ -7,16 +7,19 @@ string is scanned once whatever the number of names, and the longest name wins (
 Two kinds of names:
 
 * distinctive names ("Zorvath") are replaced wherever they occur, in any case;
-* *ordinary-word* names ("Rat", "Healed", "The", anything of two letters or less, or a word of an NPC, place
-  or quest name) are replaced only where the text uses them as a name: capitalised AND in a name position
+* *ordinary-word* names ("Rat", "Healed", "The", anything of two letters or less, or a word of a well-known
+  NPC or place or of the user's own character name) are replaced only where the text uses them as a name:
+  capitalised AND in a name position
   (after "with", "from", "to", "by", "player", "invited"…, before "'s", ":" or "says"/"is"/"needs"…, as
   the whole string, or capitalised inside a sentence on its own, not in a Title Case run like
   "Rare Crystal").
   So "Killed womp rat", "Healed self" and "Looted Rare Crystal" stay; "Grouped with Rat", "Rat: hi" and
   "ask Rat about it" do not.
 
-Kept phrases (the user's own character name, NPCs, places, quest names, pseudonyms) are matched first and left
-alone, so a player called "Nyax" does not turn "Lord Nyax" into "Lord Player-…".
+Kept phrases (the user's own character name, well-known NPCs and places, pseudonyms) are matched first and left
+alone, so a player called "Nyax" does not turn "Lord Nyax" into "Lord Player-…". Phrases the log itself gives
+as game text (its quest names, planets and cities) are not known to be safe: they are kept only where every
+name in them is an ordinary-word name, so "Talk to Dex" stays but "bounty: kessa drevin" loses the name.
 """
 
 from __future__ import annotations
@@ -70,6 +73,11 @@ def normalize(name: str) -> str:
 def _lower_words(phrase: str) -> frozenset[str]:
     """The words of a kept phrase, lower case: a name made only of such words is an ordinary one."""
     return frozenset(w.lower() for w in _WORD.findall(phrase))
+
+
+def _normalized(phrases: Iterable[str]) -> list[str]:
+    """Each distinct phrase normalized once, in order; empty ones dropped."""
+    return [phrase for phrase in dict.fromkeys(normalize(p) for p in phrases) if phrase]
 
 
 def fold(text: str) -> str:
@@ -159,40 +167,54 @@ def _isolated_capital(text: str, last: int, end: int) -> bool:
     return not (following and following.group(1)[0].isupper())
 
 
-def name_matcher(pseudonyms: Mapping[str, str], kept: Iterable[str]) -> NameMatcher:
-    """A :class:`NameMatcher` for these names and kept phrases, shared with earlier calls for the same ones.
+def name_matcher(
+    pseudonyms: Mapping[str, str], kept: Iterable[str], logged: Iterable[str] = ()
+) -> NameMatcher:
+    """A :class:`NameMatcher` for these names and phrases, shared with earlier calls for the same ones.
 
     Building one (normalizing every kept phrase, two regex compiles) costs more than cleaning a small
     session, and an install's sessions name the same players again and again. A matcher never changes once
     built, so sharing it changes no result.
     """
-    return _shared_matcher(tuple(pseudonyms.items()), tuple(kept))
+    return _shared_matcher(tuple(pseudonyms.items()), tuple(kept), tuple(logged))
 
 
 @lru_cache(maxsize=256)
-def _shared_matcher(pseudonyms: tuple[tuple[str, str], ...], kept: tuple[str, ...]) -> NameMatcher:
-    return NameMatcher(dict(pseudonyms), kept)
+def _shared_matcher(
+    pseudonyms: tuple[tuple[str, str], ...], kept: tuple[str, ...], logged: tuple[str, ...]
+) -> NameMatcher:
+    return NameMatcher(dict(pseudonyms), kept, logged)
 
 
 class NameMatcher:
     """Replaces the given player names in free text by their pseudonyms, or counts those left (immutable)."""
 
-    def __init__(self, pseudonyms: Mapping[str, str], kept: Iterable[str]) -> None:
-        """``pseudonyms``: player name → pseudonym; ``kept``: phrases never to touch."""
-        kept = [phrase for phrase in dict.fromkeys(normalize(k) for k in kept) if phrase]
+    def __init__(
+        self, pseudonyms: Mapping[str, str], kept: Iterable[str], logged: Iterable[str] = ()
+    ) -> None:
+        """``pseudonyms``: player name → pseudonym; ``kept``: phrases never to touch (known NPCs and places,
+        the user's own character); ``logged``: game text the log gives (its quest names, planets, cities),
+        kept only where every name in it is an ordinary-word name (module docstring)."""
+        kept = _normalized(kept)
         kept_words = frozenset().union(*map(_lower_words, kept))
         self._pseudonyms = {key(name): value for name, value in pseudonyms.items() if key(name)}
         self._weak = frozenset(k for k in self._pseudonyms if is_ordinary(k, kept_words))
-        self._regex = self._compile(kept) if self._pseudonyms else None
+        self._regex = self._compile(kept, _normalized(logged)) if self._pseudonyms else None
 
-    def _compile(self, kept: list[str]) -> re.Pattern[str]:
+    def _compile(self, kept: list[str], logged: list[str]) -> re.Pattern[str]:
         names = trie_pattern(self._pseudonyms)
         names_regex = re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.IGNORECASE)
         # Only kept phrases that contain a name can change a result: the others would only slow the scan.
         relevant = {fold(k).lower() for k in kept if names_regex.search(fold(k))}
+        relevant.update(fold(k).lower() for k in logged if self._only_ordinary_names(names_regex, fold(k)))
         keep = PSEUDONYM.pattern + (f"|(?i:{trie_pattern(relevant)})" if relevant else "")
         pattern = rf"(?<!\w)(?:(?P<keep>{keep})|(?P<name>(?i:{names})))(?!\w)"
         return re.compile(pattern)
+
+    def _only_ordinary_names(self, names: re.Pattern[str], phrase: str) -> bool:
+        """Whether ``phrase`` names someone, and only by ordinary-word names."""
+        found = [key(match.group(0)) for match in names.finditer(phrase)]
+        return bool(found) and all(name in self._weak for name in found)
 
     def replace(self, text: str, protect: Protector | None = None) -> tuple[str, int]:
         """``text`` with names replaced, and how many were.

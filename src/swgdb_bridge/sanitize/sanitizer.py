@@ -213,33 +213,42 @@ class Sanitizer:
         names = frozenset()
         if self.options.sanitize_data:
             names = self._known_names | (player_names(session) if players is None else players)
-        matcher = self._matcher(names, kept_phrases(session))
+        matcher = self._matcher(names, kept_phrases(session), logged_phrases(session))
         cleaned = _SessionCleaner(self, session, matcher, report.counts).session(session)
         return cleaned, report
 
-    def _matcher(self, names: Iterable[str], kept: Iterable[str]) -> NameMatcher | None:
+    def _matcher(
+        self, names: Iterable[str], kept: Iterable[str], logged: Iterable[str] = ()
+    ) -> NameMatcher | None:
         if not self.options.sanitize_data:
             return None
         wanted = (name for name in with_parts(names) if not is_pseudonym(name.strip()))
         mapping = {name: self._pseudonymize(name) for name in wanted}
-        return name_matcher(mapping, kept) if mapping else None
+        return name_matcher(mapping, kept, logged) if mapping else None
 
 
 def kept_phrases(session: Session) -> list[str]:
-    """Phrases that are never player names: NPCs and places we know, plus this session's own."""
+    """Phrases that are never player names: NPCs and places we know, and the user's own character."""
     own = [session.character_name] if session.character_name else []
+    return list(dict.fromkeys([*KEPT_PHRASES, *own]))
+
+
+def logged_phrases(session: Session) -> list[str]:
+    """The game text this session's log gives: its quest names, planets and cities. Not known to be safe (a
+    bounty or a player city names a player), so a distinctive player name in one is still replaced."""
     quests = [q.quest_name for q in session.quests]
     places = [p for visit in session.locations for p in (visit.planet, visit.city) if p]
-    return list(dict.fromkeys([*KEPT_PHRASES, *own, *quests, *places]))  # 1M visits name a few places
+    return list(dict.fromkeys([*quests, *places]))  # 1M visits name a few places
 
 
 def player_names(session: Session) -> frozenset[str]:
-    """Other players named in a raw session: encounters, senders, group/trade/duel/tell action lines."""
+    """Other players named in a raw session: encounters, senders, group/trade/duel/tell action lines.
+    A "player" called like a kept phrase or one of the log's quests or places is taken for that instead."""
     found = {e.player_name for e in session.encounters}
     found.update(m.sender for m in session.messages if m.sender)
     found.update(a.sender for a in session.guild_alerts if a.sender)
     found.update(names_in_actions(set(map(_TEXT, session.actions))))
-    not_players = {key(p) for p in kept_phrases(session)}
+    not_players = {key(p) for p in (*kept_phrases(session), *logged_phrases(session))}
     return frozenset(
         n for n in found if n.strip() and key(n) not in not_players and not is_pseudonym(n.strip())
     )
