@@ -187,6 +187,19 @@ def test_a_known_players_name_in_the_logs_own_quest_and_place_names_is_replaced(
     assert document["location_data"]["unique_cities"] == [f"{pseudonym}'s rest"]
 
 
+def test_a_player_called_like_the_logs_own_place_is_still_a_player() -> None:
+    """A name is taken for a place only when the place is known (a kept phrase), not because the log says so."""
+    sanitizer = Sanitizer(SanitizeOptions(), KEY)
+    session = make_session(
+        encounters=[PlayerEncounter(T0, "Ti'ana Vell", "Theed", 5.0, "detected")],
+        locations=[LocationVisit(T0, "Naboo", "ti'ana vell", (10.0, 20.0))],
+        actions=[Action(T0, "Grouped with Ti'ana Vell")],
+    )
+    document = serialize(session)
+    assert "vell" not in " ".join(every_string(document)).lower()
+    assert document["location_data"]["unique_cities"] == [sanitizer.pseudonym("Ti'ana Vell")]
+
+
 def test_a_multi_word_game_entity_wins_over_a_players_name() -> None:
     sanitizer = Sanitizer(SanitizeOptions(), KEY)
     session = make_session(

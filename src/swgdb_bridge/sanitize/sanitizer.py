@@ -243,12 +243,13 @@ def logged_phrases(session: Session) -> list[str]:
 
 def player_names(session: Session) -> frozenset[str]:
     """Other players named in a raw session: encounters, senders, group/trade/duel/tell action lines.
-    A "player" called like a kept phrase or one of the log's quests or places is taken for that instead."""
+    A "player" called like a kept phrase (a known NPC or place, the user's own character) is taken for that
+    instead; one called like the log's own quest or place is still a player (that text is not known safe)."""
     found = {e.player_name for e in session.encounters}
     found.update(m.sender for m in session.messages if m.sender)
     found.update(a.sender for a in session.guild_alerts if a.sender)
     found.update(names_in_actions(set(map(_TEXT, session.actions))))
-    not_players = {key(p) for p in (*kept_phrases(session), *logged_phrases(session))}
+    not_players = {key(p) for p in kept_phrases(session)}
     return frozenset(
         n for n in found if n.strip() and key(n) not in not_players and not is_pseudonym(n.strip())
     )
