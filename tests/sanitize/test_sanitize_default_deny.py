@@ -187,6 +187,16 @@ def test_a_known_players_name_in_the_logs_own_quest_and_place_names_is_replaced(
     assert document["location_data"]["unique_cities"] == [f"{pseudonym}'s rest"]
 
 
+def test_a_name_written_with_an_underscore_in_game_text_is_replaced_and_the_payload_emitted() -> None:
+    session = make_session(
+        encounters=[PlayerEncounter(T0, "Kessa Drevin", "Theed", 5.0, "detected")],
+        quests=[QuestCompletion(T0, "loot from Kessa_Drevin")],
+        stuck_events=[StuckEvent(T0, "Kessa_Drevin", "stuck", 9.0)],
+    )
+    texts = " ".join(every_string(serialize(session))).lower()  # refused before: "Player-…_Player-…"
+    assert "kessa" not in texts and "drevin" not in texts
+
+
 def test_a_player_called_like_the_logs_own_place_is_still_a_player() -> None:
     """A name is taken for a place only when the place is known (a kept phrase), not because the log says so."""
     sanitizer = Sanitizer(SanitizeOptions(), KEY)

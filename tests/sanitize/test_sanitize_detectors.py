@@ -198,3 +198,12 @@ def test_a_bare_string_or_list_can_be_scanned() -> None:
     assert scan_for_leaks("mail bob@example.com") == ["emails at $"]
     assert scan_for_leaks(["ok", ["call 555-123-4567"]]) == ["phones at $[1][0]"]
     assert scan_for_leaks({"source": Path("/home/alice/log.json")}) == ["path_users at $.source"]
+
+
+def test_pseudonyms_joined_into_one_token_are_not_a_random_token() -> None:
+    """A name written "Kessa_Drevin" becomes two pseudonyms joined by "_": this tool's own output, not a
+    secret. Random characters around a pseudonym still are one."""
+    pseudonyms = "Player-d6099d53b48a_Player-39ab18168274"
+    assert detectors.find_secrets(f"loot from {pseudonyms}") == []
+    assert detectors.find_secrets("[handle]-Player-34b1542f93d9") == []
+    assert detectors.find_secrets("x9Kq2LmZ7rT4vW8n_Player-d6099d53b48a") == ["high_entropy"]

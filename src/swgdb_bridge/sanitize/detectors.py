@@ -231,8 +231,10 @@ def entropy_bits(text: str) -> float:
 
 
 def _looks_random(match: re.Match[str]) -> bool:
-    token = match.group(0).rstrip("=")
-    if _PSEUDONYM_LIKE.fullmatch(token) or all(p.isalpha() or p.isdigit() for p in _PIECES.split(token) if p):
+    # A pseudonym is this tool's own keyed output, never a secret: "Player-…_Player-…" (a name written with
+    # an underscore, each part replaced) is judged by what is left around the pseudonyms, as a plain word.
+    token = _PSEUDONYM_LIKE.sub("Player", match.group(0).rstrip("="))
+    if len(token) < MIN_RANDOM_LENGTH or all(p.isalpha() or p.isdigit() for p in _PIECES.split(token) if p):
         return False
     digits = sum(c.isdigit() for c in token)
     upper = sum(c.isupper() for c in token)
