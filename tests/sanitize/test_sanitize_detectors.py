@@ -24,6 +24,8 @@ SECRETS = [
     ("phones", "uk +44 20 7946 0958", "7946 0958", "[phone]"),
     ("cards", "card 4111 1111 1111 1111 exp", "4111 1111 1111 1111", "[card]"),
     ("cards", "pay 5500-0000-0000-0004", "5500-0000-0000-0004", "[card]"),
+    ("national_ids", "my ssn is 123-45-6789 lol", "123-45-6789", "[id-number]"),
+    ("national_ids", "id:078-05-1120.", "078-05-1120", "[id-number]"),
     ("passwords", "password=hunter2 then logged in", "hunter2", "[password]"),
     ("passwords", "my password is Tr0ub4dor&3", "Tr0ub4dor&3", "[password]"),
     ("passwords", "pw: s3cret!", "s3cret!", "[password]"),
@@ -86,6 +88,8 @@ HARMLESS = [
     "Player-3f9a1c2b7d4e",
     "Trained skill at Nym's Stronghold trainer",
     "efficiency 98.5% over 208 minutes",
+    "waypoint 000-12-3456 and batch 900-12-3456",  # never issued as social security numbers
+    "version 1.2.3-45-6789abc",
 ]
 
 

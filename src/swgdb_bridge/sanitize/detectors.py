@@ -197,6 +197,12 @@ def _phone_ok(match: re.Match[str]) -> bool:
     return digits >= 10 and ("(" in text or any(c in text for c in " .-"))
 
 
+def _ssn_ok(match: re.Match[str]) -> bool:
+    """A US social security number as issued: no area 000, 666 or 900-999, no group 00, no serial 0000."""
+    area, group, serial = match.group("area", "group", "serial")
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
 def _ipv6_ok(match: re.Match[str]) -> bool:
     candidate = match.group("addr")
     if not any(c not in ":" for c in candidate):
@@ -574,6 +580,13 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{2,5}(?:[ .-]?\d{2,8}){1,4}(?!\w)"),
         trigger=_DIGIT_RUN,
         validate=_phone_ok,
+    ),
+    Detector(
+        "national_ids",
+        "[id-number]",
+        _compile(r"(?<![\w-])(?P<area>\d{3})-(?P<group>\d{2})-(?P<serial>\d{4})(?![\w-])"),
+        trigger=re.compile(r"\d{3}-\d{2}-\d{4}"),
+        validate=_ssn_ok,
     ),
     Detector(
         "street_addresses",
