@@ -49,9 +49,14 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """One session's outcome: an entry to queue, or why there is none (``old`` or an error message)."""
+    """One session's outcome: an entry to queue, or why there is none (``old`` or an error message).
 
-    session: Session
+    It names the session and its files rather than holding it: a worker sends this back to the caller, and
+    the session itself (several times the payload's size, pickled) is not needed there any more.
+    """
+
+    session_id: str
+    files: tuple[Path, ...]
     item: NewItem | None = None
     too_old: bool = False
     error: str | None = None
@@ -106,18 +111,20 @@ def payload_item(payload: AnyPayload, source: str | None = None) -> NewItem:
 
 def prepare_session(session: Session, options: SanitizeOptions, since: datetime | None) -> Prepared:
     """Sanitize and serialize one session; bad input becomes an error message, never an exception."""
+    from swgdb_bridge.assemble import session_files
     from swgdb_bridge.serialize import shared_serializer
 
+    named = (session.session_id, tuple(session_files(session)))
     if since is not None and session.start_time < since:
-        return Prepared(session, too_old=True)
+        return Prepared(*named, too_old=True)
     try:
         payload = shared_serializer(options).serialize(session)
     except SessionFileError as exc:
-        return Prepared(session, error=str(exc))
+        return Prepared(*named, error=str(exc))
     except BridgeError as exc:
-        return Prepared(session, error=f"session {session.session_id} ({session.source_path}): {exc}")
+        return Prepared(*named, error=f"session {session.session_id} ({session.source_path}): {exc}")
     source = str(session.source_path) if session.source_path is not None else None
-    return Prepared(session, item=payload_item(payload, source))
+    return Prepared(*named, item=payload_item(payload, source))
 
 
 def prepare_all(

@@ -404,7 +404,6 @@ class SessionUploader:
         """Assemble the sessions of new or changed files, serialize them, and commit payloads and file records
         in chunks (each chunk's records go with its payloads; the rest once every session is queued).
         ``queued`` is called after each chunk is committed."""
-        from swgdb_bridge.assemble import session_files
 
         candidates, counts, errors = changed_files(outbox, files, since=since, force=force)
         report.skipped_old += counts["skipped_old"]
@@ -422,13 +421,13 @@ class SessionUploader:
         prepared = prepare_all(changes.sessions, self.config.sanitize_options, since, self.workers)
         for done, outcome in enumerate(prepared, 1):
             if outcome.item is None:  # too old now, or an error: its files are read again on a later pass
-                for path in session_files(outcome.session):
+                for path in outcome.files:
                     changes.records.pop(path, None)
             if outcome.too_old:
                 report.skipped_old += 1
             elif outcome.item is None:
                 report.skipped_invalid += 1
-                report.errors.append(outcome.error or f"session {outcome.session.session_id}: not serialized")
+                report.errors.append(outcome.error or f"session {outcome.session_id}: not serialized")
             elif dry_run:
                 item = outcome.item
                 report.would_send.append(
@@ -441,9 +440,7 @@ class SessionUploader:
                 )
             else:
                 items.append(outcome.item)
-                records += [
-                    changes.records.pop(p) for p in session_files(outcome.session) if p in changes.records
-                ]
+                records += [changes.records.pop(p) for p in outcome.files if p in changes.records]
             if len(items) >= ENQUEUE_CHUNK:
                 outbox.enqueue(items, records)
                 items, records = [], []
