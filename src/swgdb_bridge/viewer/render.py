@@ -40,7 +40,10 @@ def _minutes(value: float) -> str:
 
 def sessions_table(rows: list[dict[str, Any]], title: str = "Sessions") -> Table:
     table = Table(title=f"{title} ({len(rows)})", title_justify="left")
-    for name in ("id", "character", "start"):
+    # The id is what `--view ID` asks for: never cut, whatever the terminal's width; the others give way.
+    longest = max((len(row["session_id"]) for row in rows), default=2)
+    table.add_column("id", no_wrap=True, min_width=min(longest, 50))
+    for name in ("character", "start"):
         table.add_column(name)
     for name in ("duration", "XP", "XP/h", "credits", "credits/h"):
         table.add_column(name, justify="right")
