@@ -98,3 +98,21 @@ def test_no_private_string_in_any_preview(ms11_real: Path, tree: str, communicat
 def test_preview_wants_a_file_or_a_folder() -> None:
     result = CliRunner().invoke(app, ["preview"])
     assert result.exit_code == 2 and "give a session FILE or --dir ROOT" in result.output
+
+
+def test_preview_of_one_bot_file_shows_that_part_alone_and_points_at_dir(evening_b: Path) -> None:
+    step_log = next((evening_b / "current" / "logs").glob("session_*.json"))
+    result = CliRunner().invoke(app, ["preview", "--json", str(step_log)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output + result.stderr
+    payload = json.loads(result.stdout)  # stdout holds the payload alone; the note is on stderr
+    assert payload["metadata"]["source_format"] == "assembled"
+    assert payload["xp_data"]["total_xp_gained"] > 0
+    assert "one part of an MS11 play session (step_log)" in result.stderr and "--dir" in result.stderr
+
+
+def test_preview_of_a_bot_file_that_says_nothing_alone_names_dir(evening_b: Path) -> None:
+    store = evening_b / "current" / "data" / "character_sessions" / "sessions.json"
+    result = CliRunner().invoke(app, ["preview", str(store)], env={"COLUMNS": "400"})
+    assert result.exit_code == 1
+    assert "holds parts of 3 MS11 play sessions (ingest_store)" in result.stderr
+    assert "preview --dir FOLDER" in result.stderr

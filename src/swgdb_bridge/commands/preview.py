@@ -1,7 +1,9 @@
 """``swgdb-bridge preview FILE``: show exactly what would leave the machine for one session file.
 
 ``preview --dir ROOT`` does the same for every play session assembled from the bot's files under ROOT
-(``--json``: ``{"sessions": [payload, ...], "problems": [...]}``).
+(``--json``: ``{"sessions": [payload, ...], "problems": [...]}``). FILE may also be one of the MS11 bot's
+own files, which hold only part of a play session: that part is previewed alone, with a note that ``--dir``
+shows the whole session.
 
 Settings come from where the uploader takes them (config.toml, environment, then these flags), so the
 preview is what ``upload`` would send. ``--json`` prints the payload alone; without it, a readable summary
@@ -16,7 +18,7 @@ from typing import Any
 
 import typer
 
-from swgdb_bridge.commands._output import emit_json, exit_code, fail
+from swgdb_bridge.commands._output import emit_json, err, exit_code, fail
 from swgdb_bridge.textsafe import for_markup, visible
 
 
@@ -65,13 +67,46 @@ def preview(
         if root is not None:
             _preview_folder(root, options, as_json)
             return
-        payload = SessionLogSerializer(options).serialize_file(file)
+        payload = _file_payload(file, SessionLogSerializer(options))
     except BridgeError as error:
         fail(_describe(file, error), exit_code(error))
     if as_json:
         emit_json(payload.to_document())
         return
     _summary(Console(), payload.to_document(), options)
+
+
+def _file_payload(file: Path, serializer: Any) -> Any:
+    """FILE as a whole session; else, when it is one part of an MS11 play session (the step log, the credit
+    log…), that part assembled on its own, with a note on stderr that ``--dir`` shows the whole session."""
+    from swgdb_bridge.assemble import assemble_paths
+    from swgdb_bridge.errors import SessionFileError
+    from swgdb_bridge.sources import read_parts
+
+    try:
+        return serializer.serialize_file(file)
+    except SessionFileError:
+        part = read_parts(file)
+        if part.kind != "parts":
+            raise
+        assembled = assemble_paths([file])
+        if len(assembled.sessions) != 1:
+            what = (
+                f"holds parts of {len(assembled.sessions)} MS11 play sessions"
+                if assembled.sessions
+                else "is a part of an MS11 play session that says nothing on its own"
+            )
+            raise SessionFileError(
+                file,
+                f"{what} ({part.format}); preview the bot's folder with `swgdb-bridge preview --dir FOLDER`",
+            ) from None
+    err().print(
+        f"note: {for_markup(file.name)} is one part of an MS11 play session ({for_markup(part.format)}), "
+        "previewed alone; `swgdb-bridge preview --dir FOLDER` assembles the whole session from the bot's folder",
+        style="yellow",
+        highlight=False,
+    )
+    return serializer.serialize(assembled.sessions[0])
 
 
 def _preview_folder(root: Path, options: Any, as_json: bool) -> None:
