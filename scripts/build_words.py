@@ -20,7 +20,7 @@ import json
 import re
 from pathlib import Path
 
-from swgdb_bridge.sanitize.chat import WORDS_DIR
+from swgdb_bridge.sanitize.lexicon import WORDS_DIR
 
 _ENTRY = re.compile(r"[a-z]{3,}(?:'(?!s\Z)[a-z]+)?")
 DEFAULT_SOURCE = Path("/usr/share/dict/american-english-small")

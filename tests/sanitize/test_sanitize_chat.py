@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from swgdb_bridge.model import ChatMessage, GuildAlert, Session
 from swgdb_bridge.sanitize import Sanitizer, scan_payload
-from swgdb_bridge.sanitize.chat import WORDS_DIR, chat_rule, english_words
+from swgdb_bridge.sanitize.chat import chat_rule
 from swgdb_bridge.sanitize.gazetteer import load_gazetteer, match_key, normalize_text
+from swgdb_bridge.sanitize.lexicon import WORDS_DIR, english_words
 from swgdb_bridge.sanitize.names import PSEUDONYM, key
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer

@@ -210,6 +210,16 @@ def test_a_player_called_like_the_logs_own_place_is_still_a_player() -> None:
     assert document["location_data"]["unique_cities"] == [sanitizer.pseudonym("Ti'ana Vell")]
 
 
+def test_quest_titles_of_common_english_words_stay_as_written() -> None:
+    """Capitalised common English words are game text ("Recover the Stolen Datapad"); a common first name
+    or surname in a template is still a possible player ("Bounty: Mark")."""
+    sanitizer = Sanitizer(SanitizeOptions(), KEY)
+    titles = ["Recover the Stolen Datapad", "Temple Scouting Report", "Nym's Courier Run", "Militia Orders"]
+    session = make_session(quests=[QuestCompletion(T0, t) for t in [*titles, "Bounty: Mark"]])
+    quests = [q["quest_name"] for q in serialize(session)["quest_data"]["quest_events"]]
+    assert quests == [*titles, f"Bounty: {sanitizer.pseudonym('Mark')}"]
+
+
 def test_a_multi_word_game_entity_wins_over_a_players_name() -> None:
     sanitizer = Sanitizer(SanitizeOptions(), KEY)
     session = make_session(

@@ -37,15 +37,18 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from swgdb_bridge.sanitize.detectors import normalized
 from swgdb_bridge.sanitize.gazetteer import Gazetteer, load_gazetteer
-from swgdb_bridge.sanitize.lexicon import CHAT_WORDS, GAME_TEXT_WORDS, KEPT_PHRASES, ORDINARY_WORDS
+from swgdb_bridge.sanitize.lexicon import (
+    CHAT_WORDS,
+    GAME_TEXT_WORDS,
+    KEPT_PHRASES,
+    ORDINARY_WORDS,
+    english_words,
+)
 from swgdb_bridge.sanitize.names import CUE_AFTER, SENTENCE_BREAKS, fold
 from swgdb_bridge.sanitize.vocabulary import CLEAN, entity_words
-
-WORDS_DIR = Path(__file__).resolve().parent / "data" / "words"
 
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 # A number or a code: "LF2M", "x12", "3rd", "500k", "1.5m" (its pieces), "ms11". Player names have no digits.
@@ -57,13 +60,6 @@ _ADDRESS = re.compile(
     r"[\s,!.:]{1,3}|@)$"
 )
 _ROUNDS = 3  # replacing is repeated until the rule finds nothing (one round always does; bounded anyway)
-
-
-@functools.cache
-def english_words() -> frozenset[str]:
-    """The shipped list of common English words (lower case; see ``scripts/build_words.py``)."""
-    text = (WORDS_DIR / "english.txt").read_text(encoding="utf-8")
-    return frozenset(text.split())
 
 
 @functools.cache

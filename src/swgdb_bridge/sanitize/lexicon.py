@@ -4,11 +4,28 @@
 replaced only where the text uses the word *as a name* (see ``names.py``), so "Killed womp rat" survives.
 
 ``KEPT_PHRASES``: well-known NPCs and places of Star Wars Galaxies. They are never player names, and a
-player whose name is a word of one ("Nyax", "Theed") is treated like an ordinary word. A session adds its
-own quest names, planets, cities and the user's character name to these.
+player whose name is a word of one ("Nyax", "Theed") is treated like an ordinary word. A session adds the
+user's character name to these (its own quest names and places count only for ordinary-word names:
+``names.py``).
+
+``english_words()``: SCOWL's common English words (``data/words/english.txt``, built by
+``scripts/build_words.py``), for chat and for the capitalised words of game text.
 """
 
 from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+WORDS_DIR = Path(__file__).resolve().parent / "data" / "words"
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The shipped list of common English words (lower case; see ``scripts/build_words.py``)."""
+    text = (WORDS_DIR / "english.txt").read_text(encoding="utf-8")
+    return frozenset(text.split())
+
 
 _ENGLISH = [
     "a",

@@ -4,10 +4,12 @@ Two rules, one for each text class of ``fields.py``:
 
 * **game** (planet, city, zone, quest, skill, profession, item names): a value passes when the gazetteer
   knows it whole, or it has the shape of a known quest title, or every word of it is known — part of a
-  gazetteer entity, a word of the game or of plain English (``lexicon.ORDINARY_WORDS`` and the gazetteer's
-  own vocabulary), written in lower case, a number or short code, a pseudonym or a marker. Any other word
-  is an unknown proper noun in a template ("Bounty: X", "X's Guild Hall") and becomes a keyed pseudonym;
-  the rest stays. (The session's known player names are replaced before, in any case.)
+  gazetteer entity, a word of the game or of plain English (``lexicon.ORDINARY_WORDS``, the gazetteer's
+  own vocabulary, and SCOWL's common English words but the common first names and surnames, so "Recover
+  the Stolen Datapad" stays and "Bounty: Mark" does not), written in lower case, a number or short code, a
+  pseudonym or a marker. Any other word is an unknown proper noun in a template ("Bounty: X", "X's Guild
+  Hall") and becomes a keyed pseudonym; the rest stays. (The session's known player names are replaced
+  before, in any case.)
 * **free text** (AFK and stuck reasons, error messages, anything unclassified): never verbatim. It becomes
   a category ("break", "waiting", "terrain"…) followed by what is known in it: the gazetteer entities it
   names, coordinates, and pseudonyms of the players it mentions ("Waiting for Zorvath at the Dune Sea" →
@@ -24,7 +26,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from swgdb_bridge.sanitize.gazetteer import KINDS, Gazetteer
-from swgdb_bridge.sanitize.lexicon import GAME_TEXT_WORDS, ORDINARY_WORDS
+from swgdb_bridge.sanitize.lexicon import GAME_TEXT_WORDS, ORDINARY_WORDS, english_words
 
 # Pseudonyms and detector markers: already clean, kept as they are (here and in chat.py).
 CLEAN = re.compile(r"Player-[0-9a-f]{12}|\[[a-z-]{2,20}\]")
@@ -65,7 +67,7 @@ class Vocabulary:
     def __init__(self, gazetteer: Gazetteer, pseudonym: Callable[[str], str]) -> None:
         self._gazetteer = gazetteer
         self._pseudonym = pseudonym
-        self._words = ORDINARY_WORDS | GAME_TEXT_WORDS | entity_words(gazetteer)
+        self._words = game_words(gazetteer)
         self._checked: dict[str, bool] = {}
         gazetteer.template_kind("Hunt the Krayt Dragon")  # the gazetteer builds its title words now, once
 
@@ -161,6 +163,14 @@ class Vocabulary:
 
 
 @functools.lru_cache(maxsize=4)  # one gazetteer per process; every Sanitizer asks again
+@functools.lru_cache(maxsize=4)
+def game_words(gazetteer: Gazetteer) -> frozenset[str]:
+    """Words game text may hold capitalised: English and game words, but no common first name or surname
+    (a player called "Mark" in "Bounty: Mark"). One set per gazetteer: it is built from 40,000 words."""
+    english = english_words() - gazetteer.common_names
+    return ORDINARY_WORDS | GAME_TEXT_WORDS | entity_words(gazetteer) | english
+
+
 def entity_words(gazetteer: Gazetteer) -> frozenset[str]:
     """Words of the gazetteer's entries, but of NPC names and the common first names and surnames."""
     words = {
