@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,15 @@ def test_more_evenings_serialize_without_private_strings(evening: Path, options:
     assert len(found) == len(scenario_of(evening)["sessions"])
     for body in found:
         assert [s for s in secrets if s in body] == []
+
+
+def test_the_evenings_quest_names_reach_the_payload_as_written(evening: Path) -> None:
+    """Quest titles of plain words, game words and species ("Recover the Stolen Datapad", "Scout the Drall
+    Ruins") are game text, not names: the dashboard shows them as the bot logged them."""
+    fed = {e["name"] for s in scenario_of(evening)["sessions"] for e in s["events"] if e["kind"] == "quest"}
+    shown = {
+        quest["quest_name"]
+        for body in bodies(evening / "current")
+        for quest in json.loads(body)["quest_data"]["quest_events"]
+    }
+    assert shown == fed

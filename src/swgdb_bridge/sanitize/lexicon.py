@@ -994,6 +994,21 @@ KEPT_PHRASES: tuple[str, ...] = (
 # gazetteer's own vocabulary leaves them out): game text made of them is not a name.
 GAME_TEXT_WORDS: frozenset[str] = frozenset(
     [
+        # species the game names in quests and NPCs ("Scout the Drall Ruins"); none is a common name
+        "drall",
+        "gran",
+        "devaronian",
+        "selonian",
+        "chiss",
+        "toydarian",
+        "nikto",
+        "quarren",
+        "ishi",
+        "duros",
+        "kubaz",
+        "talz",
+        "sarkan",
+        "ortolan",
         "cantina",
         "camp",
         "outpost",
