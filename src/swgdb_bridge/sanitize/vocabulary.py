@@ -163,7 +163,6 @@ class Vocabulary:
 
 
 @functools.lru_cache(maxsize=4)  # one gazetteer per process; every Sanitizer asks again
-@functools.lru_cache(maxsize=4)
 def game_words(gazetteer: Gazetteer) -> frozenset[str]:
     """Words game text may hold capitalised: English and game words, but no common first name or surname
     (a player called "Mark" in "Bounty: Mark"). One set per gazetteer: it is built from 40,000 words."""
@@ -171,6 +170,7 @@ def game_words(gazetteer: Gazetteer) -> frozenset[str]:
     return ORDINARY_WORDS | GAME_TEXT_WORDS | entity_words(gazetteer) | english
 
 
+@functools.lru_cache(maxsize=4)  # one gazetteer per process; game_words and every ChatRule ask again
 def entity_words(gazetteer: Gazetteer) -> frozenset[str]:
     """Words of the gazetteer's entries, but of NPC names and the common first names and surnames."""
     words = {
