@@ -156,7 +156,7 @@ def _names(
     quest names and places stay where only ordinary-word names are in them (as the sanitizer keeps them)."""
     kept_all = [*KEPT_PHRASES, *kept, *(text for _path, text, field in strings if field in _OWN_KEYS)]
     logged = [text for _path, text, field in strings if field in _LOGGED_KEYS]
-    own = {key(text) for _path, text, field in strings if field == "character_name"}
+    own = {key(text) for _path, text, field in strings if field in _OWN_KEYS}
     wanted = with_parts(n for n in known_names if n and n.strip() and not is_pseudonym(n.strip()))
     names = {n: "" for n in wanted if key(n) not in own}
     return name_matcher(names, kept_all, logged) if names else None

@@ -114,17 +114,17 @@ def prepare_session(session: Session, options: SanitizeOptions, since: datetime 
     from swgdb_bridge.assemble import session_files
     from swgdb_bridge.serialize import shared_serializer
 
-    named = (session.session_id, tuple(session_files(session)))
+    session_id, files = session.session_id, tuple(session_files(session))
     if since is not None and session.start_time < since:
-        return Prepared(*named, too_old=True)
+        return Prepared(session_id, files, too_old=True)
     try:
         payload = shared_serializer(options).serialize(session)
     except SessionFileError as exc:
-        return Prepared(*named, error=str(exc))
+        return Prepared(session_id, files, error=str(exc))
     except BridgeError as exc:
-        return Prepared(*named, error=f"session {session.session_id} ({session.source_path}): {exc}")
+        return Prepared(session_id, files, error=f"session {session_id} ({session.source_path}): {exc}")
     source = str(session.source_path) if session.source_path is not None else None
-    return Prepared(*named, item=payload_item(payload, source))
+    return Prepared(session_id, files, item=payload_item(payload, source))
 
 
 def prepare_all(
