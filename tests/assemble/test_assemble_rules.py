@@ -109,3 +109,53 @@ def test_back_to_back_sessions_of_one_character_keep_their_own_nameless_files() 
     sessions, unplaced = assemble_parts([credits2, starts_second, first, ends_first, second, credits1])
     assert unplaced == []
     assert [(s.total_xp, s.total_credits, len(s.sources)) for s in sessions] == [(100, 10, 3), (200, 20, 3)]
+
+
+def test_two_characters_playing_at_once_keep_their_own_nameless_files() -> None:
+    """One session inside another's time (two game clients): the nameless files overlap both sessions, and
+    each goes to the character whose files started with it, not to the one that overlaps it most."""
+    long_end, short_start, short_end = (
+        T0 + timedelta(hours=2),
+        T0 + timedelta(minutes=30),
+        T0 + timedelta(hours=1),
+    )
+    first = part("xp_tracking", "x1", T0, long_end, character="Ærin Þórsdóttir", xp_total=4240)
+    second = part("xp_tracking", "x2", short_start, short_end, character="Синяя Птица", xp_total=1700)
+    steps1 = part("step_log", "s1", T0, long_end, xp_total=4240)
+    steps2 = part("step_log", "s2", short_start, short_end, xp_total=1700)
+    credits1 = part("credit_log", "c1", None, long_end, credits_total=960)
+    credits1.id_time = T0
+    credits2 = part("credit_log", "c2", None, short_end, credits_total=950)
+    credits2.id_time = short_start
+    combat2 = part("combat_log", "k2", short_start, short_end)
+    combat2.id_time, combat2.kills = short_start, {"gurrcat": 10}
+    combat2.carry("kills")
+    parts = [steps2, credits1, first, combat2, credits2, second, steps1]
+    sessions, unplaced = assemble_parts(parts)
+    assert unplaced == []
+    assert [(s.character_name, s.total_xp, s.total_credits, s.kills) for s in sessions] == [
+        ("Ærin Þórsdóttir", 4240, 960, {}),
+        ("Синяя Птица", 1700, 950, {"gurrcat": 10}),
+    ]
+    assert [len(s.sources) for s in sessions] == [3, 4]
+    assert not any(s.warnings for s in sessions)
+
+
+def test_overlapping_runs_of_a_one_file_per_run_writer_stay_two_sessions() -> None:
+    """No file names a character (the legacy logs): two session logs with their own ids that overlap are two
+    sessions, and the lifetime log's end-of-session entry joins the session it ends with."""
+    long_end, short_start, short_end = (
+        T0 + timedelta(hours=2),
+        T0 + timedelta(minutes=30),
+        T0 + timedelta(hours=1),
+    )
+    first = part("legacy_session", "session_3d648f8f", T0, long_end, xp_total=4240)
+    first.ids = ("3d648f8f",)
+    second = part("legacy_session", "session_e8cab3bd", short_start, short_end, xp_total=1700)
+    second.ids = ("e8cab3bd",)
+    ends_second = part("xp_history", "h2", None, short_end, xp_total=1700)
+    ends_first = part("xp_history", "h1", None, long_end, xp_total=4240)
+    sessions, unplaced = assemble_parts([ends_second, second, ends_first, first])
+    assert unplaced == []
+    assert [(s.total_xp, len(s.sources)) for s in sessions] == [(4240, 2), (1700, 2)]
+    assert not any(s.warnings for s in sessions)

@@ -7,9 +7,11 @@ Rules (docs/session-format.md, "Assembly"):
    their characters agree (same name, or one unknown) and they overlap in time (sessions back to back only
    touch: they stay apart; a single moment joins the span it lies in), name the same start time in their
    ids, or share an id — but two whole-session records (tracker, JSON Lines, ...) whose writer gave them
-   different ids are never joined. Parts that name a character are joined first; parts
-   that name none are then attached to the named group they overlap most (a tie between two characters
-   leaves them on their own, with a warning).
+   different ids are never joined, nor two ids of a writer that starts one file per bot run. Parts that
+   name a character are joined first; parts that name none are joined to each other only by an id or a
+   named start, then attached to the named group they fit best (an id, the same start, then overlap; a tie
+   between two characters leaves them on their own, with a warning); what no named group overlaps is then
+   joined by overlap as well.
 3. A part with no time at all (the XP-per-action list) joins the group that shares its id, else the one
    group its content points to (same quest names, same XP counter readings, same XP total); otherwise it is
    left unplaced.
@@ -22,7 +24,7 @@ Everything is computed from sorted inputs, so the groups do not depend on the or
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -119,11 +121,7 @@ def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:
 
 def _linked(a: Part, b: Part) -> bool:
     """Same session, for two parts whose characters agree: a shared id, the same named start, or overlap."""
-    if set(a.ids) & set(b.ids):
-        return True
-    if a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START:
-        return True
-    return _touch(a, b) is not None
+    return _same_run(a, b) or _touch(a, b) is not None
 
 
 def _kind(part: Part) -> str:
@@ -169,12 +167,35 @@ def _overlap(a: Part, group: Group) -> float:
     for b in group.parts:
         if set(a.ids) & set(b.ids):
             score += 1e9
-        if a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START:
+        if _same_start(a, b):
             score += 1e8
         shared = _touch(a, b)
         if shared is not None:
             score += 1 + shared
     return score
+
+
+def _strongest_first(parts: list[Part], pairs: Iterator[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pairs sharing an id or a start time, then those starting or ending together, then mere overlap: a
+    part that fits two sessions which may not join (an end inside both) goes to the one it ends with."""
+
+    def strength(pair: tuple[int, int]) -> tuple[int, int, int]:
+        a, b = parts[pair[0]], parts[pair[1]]
+        rank = 0 if _same_run(a, b) else 1 if _same_start(a, b) or _same_end(a, b) else 2
+        return rank, *pair
+
+    return sorted(set(pairs), key=strength)
+
+
+def _same_end(a: Part, b: Part) -> bool:
+    return a.end is not None and b.end is not None and abs(a.end - b.end) <= SAME_START
+
+
+def _same_start(a: Part, b: Part) -> bool:
+    """Both start within 90 s of each other, by an id's time or a stated start: one bot run's files are
+    started together, so this tells two overlapping sessions' files apart where overlap cannot."""
+    first, second = a.id_time or a.start, b.id_time or b.start
+    return first is not None and second is not None and abs(first - second) <= SAME_START
 
 
 def _candidate_pairs(parts: list[Part]) -> Iterator[tuple[int, int]]:
@@ -203,7 +224,7 @@ def _candidate_pairs(parts: list[Part]) -> Iterator[tuple[int, int]]:
             yield (i, j)
 
 
-def _union(parts: list[Part]) -> list[Group]:
+def _union(parts: list[Part], linked: Callable[[Part, Part], bool] = _linked) -> list[Group]:
     parent = list(range(len(parts)))
 
     def find(i: int) -> int:
@@ -212,26 +233,44 @@ def _union(parts: list[Part]) -> list[Group]:
             i = parent[i]
         return i
 
-    # ids of the whole-session records (tracker, JSON Lines, ...) in each group: two such records the writer
-    # gave different ids are two sessions, however their times overlap (two characters' logs, test copies)
-    records = {i: _record_ids(p) for i, p in enumerate(parts)}
-    for i, j in _candidate_pairs(parts):
+    # the ids each group holds of each writer that writes one file per bot run: two groups holding different
+    # ids of the same such writer are two sessions, however their times overlap (two characters at once)
+    runs = {i: _run_ids(p) for i, p in enumerate(parts)}
+    for i, j in _strongest_first(parts, _candidate_pairs(parts)):
         a, b = find(i), find(j)
-        if a == b or not _linked(parts[i], parts[j]):
-            continue
-        if records[a] and records[b] and not records[a] & records[b]:
+        if a == b or not linked(parts[i], parts[j]) or _other_runs(runs[a], runs[b]):
             continue
         parent[b] = a
-        records[a] = records[a] | records[b]
+        runs[a] = {k: runs[a].get(k, frozenset()) | runs[b].get(k, frozenset()) for k in runs[a] | runs[b]}
     members: dict[int, list[Part]] = {}
     for i, part in enumerate(parts):
         members.setdefault(find(i), []).append(part)
     return [Group(list(m)) for _, m in sorted(members.items())]
 
 
-def _record_ids(part: Part) -> frozenset[str]:
-    """The ids of a part that is a whole session as its writer recorded it; empty for the bot's partial files."""
-    return frozenset(part.ids) if "session" in part.extra else frozenset()
+# Writers that start one file, under a new id, each time the bot starts (a play session); a whole-session
+# record (tracker, JSON Lines, ...) is one too, whatever its format.
+ONE_PER_RUN = frozenset({"legacy_session", "credit_log", "dual_session", "ingest_store"})
+
+
+def _run_ids(part: Part) -> dict[str, frozenset[str]]:
+    """``{writer: ids}`` for a part whose writer names one play session per id; empty for the others."""
+    if not part.ids:
+        return {}
+    if "session" in part.extra:
+        return {"session": frozenset(part.ids)}
+    return {part.format: frozenset(part.ids)} if part.format in ONE_PER_RUN else {}
+
+
+def _other_runs(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> bool:
+    return any(not a[writer] & b[writer] for writer in a.keys() & b.keys())
+
+
+def _same_run(a: Part, b: Part) -> bool:
+    """Certainly one session: a shared id, or the same start named in both ids (overlap alone is not)."""
+    if set(a.ids) & set(b.ids):
+        return True
+    return a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START
 
 
 def _join_timed(timed: list[Part]) -> list[Group]:
@@ -240,9 +279,14 @@ def _join_timed(timed: list[Part]) -> list[Group]:
         if part.character:
             by_character.setdefault(part.character, []).append(part)
     named = [group for name in sorted(by_character) for group in _union(by_character[name])]
-    anonymous = _union([p for p in timed if not p.character])
-    for group, candidates in _candidates(anonymous, named):
-        _attach(group, candidates, named)
+    # Nameless parts are first joined only where they certainly belong together: joined by overlap, two
+    # characters playing at once would chain each other's files into one group, which one of them then got.
+    cores = _union([p for p in timed if not p.character], _same_run)
+    unclaimed: list[Part] = []
+    for group, candidates in _candidates(cores, named):
+        if not _attach(group, candidates, named):
+            unclaimed.extend(group.parts)
+    named.extend(_union(unclaimed))  # what no character's session claims: joined by overlap too
     return sorted(named, key=lambda g: sort_key(g.parts[0]))
 
 
@@ -264,15 +308,15 @@ def _candidates(anonymous: list[Group], named: list[Group]) -> list[tuple[Group,
     return [(group, sorted(links[index])) for index, group in enumerate(anonymous)]
 
 
-def _attach(anonymous: Group, candidates: list[int], named: list[Group]) -> None:
+def _attach(anonymous: Group, candidates: list[int], named: list[Group]) -> bool:
+    """Add a nameless group to the named group it fits best; False when it overlaps none."""
     scores = sorted(
         ((sum(_overlap(p, named[i]) for p in anonymous.parts), i) for i in candidates),
         reverse=True,
     )
     scores = [(s, i) for s, i in scores if s > 0]
     if not scores:
-        named.append(anonymous)
-        return
+        return False
     best, index = scores[0]
     rivals = [i for s, i in scores[1:] if s == best and named[i].character != named[index].character]
     if rivals:
@@ -280,9 +324,10 @@ def _attach(anonymous: Group, candidates: list[int], named: list[Group]) -> None
             "files naming no character overlap sessions of several characters equally; kept apart"
         )
         named.append(anonymous)
-        return
+        return True
     named[index].parts.extend(anonymous.parts)
     named[index].warnings.extend(anonymous.warnings)
+    return True
 
 
 def _home_for_timeless(part: Part, groups: list[Group], index: _ContentIndex) -> Group | None:
