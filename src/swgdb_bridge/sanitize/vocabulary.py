@@ -31,8 +31,10 @@ from swgdb_bridge.sanitize.lexicon import GAME_TEXT_WORDS, ORDINARY_WORDS, engli
 # Pseudonyms and detector markers: already clean, kept as they are (here and in chat.py).
 CLEAN = re.compile(r"Player-[0-9a-f]{12}|\[[a-z-]{2,20}\]")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_COORDINATES = re.compile(r"(?<![\w.])-?\d{1,5}(?:\.\d+)?(?:\s*,\s*|\s+)-?\d{1,5}(?:\.\d+)?(?:(?:\s*,\s*|\s+)-?\d{1,5}"
-                          r"(?:\.\d+)?)?(?![\w.])")  # fmt: skip
+_NUMBER = r"-?(?:0|[1-9]\d{0,3})"  # a whole metre on a planet: within ±8192, no leading zero
+_COORDINATES = re.compile(rf"(?<![\w.-]){_NUMBER}(?:(?:\s*,\s*|\s+){_NUMBER}){{1,2}}(?![\w.])")
+_COORDINATE_SEPARATOR = re.compile(r"\s*,\s*|\s+")
+PLANET_HALF_WIDTH = 8192
 _SHORT_CODE = re.compile(r"(?=[a-z]*\d)[a-z0-9]{1,5}")  # "x12", "e11", "mk2", "3rd": item and level codes
 # A capitalised word after these is a player in free text: "waiting for X", "grouped with X", "Bounty: X".
 _NAME_CUE = re.compile(
@@ -132,7 +134,7 @@ class Vocabulary:
         items = [m.canonical for m in self._gazetteer.find(text)]
         items += [m.group(0) for m in CLEAN.finditer(text) if m.group(0).startswith("Player-")]
         items += [self._pseudonym(word) for word in self._named_players(text)]
-        items += [" ".join(m.group(0).replace(",", " ").split()) for m in _COORDINATES.finditer(text)]
+        items += coordinates(text)
         found = list(dict.fromkeys(items))
         category = category_of(text)
         return f"{category}: {_SEPARATOR.join(found)}" if found else category
@@ -158,8 +160,22 @@ class Vocabulary:
         return (
             self._gazetteer.kind_of(item) is not None
             or CLEAN.fullmatch(item) is not None
-            or _COORDINATES.fullmatch(item) is not None
+            or coordinates(item) == [item]
         )
+
+
+def coordinates(text: str) -> list[str]:
+    """Game positions in free text ("stuck near 3520, -4800"), as ``"3520, -4800"``: two or three whole
+    numbers within a planet, written with a comma or a minus sign. Digits spaced like a phone or an id
+    number ("call 555 1234", "123 45 6789") or a real-world position (decimals) are never kept."""
+    found = []
+    for match in _COORDINATES.finditer(text):
+        written = match.group(0)
+        numbers = _COORDINATE_SEPARATOR.split(written)
+        signed = "," in written or any(number.startswith("-") for number in numbers)
+        if signed and all(abs(int(number)) <= PLANET_HALF_WIDTH for number in numbers):
+            found.append(", ".join(numbers))
+    return found
 
 
 @functools.lru_cache(maxsize=4)  # one gazetteer per process; every Sanitizer asks again
