@@ -438,3 +438,24 @@ def test_private_text_never_leaves_whatever_the_settings(options: dict[str, bool
     assert events["guild_alerts"][0]["sender"].startswith("Player-")
     shared = events["communication_events"][1].get("message")
     assert shared == ("anyone at the Dune Sea?" if options.get("include_communications") else None)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "ms11-4111-1111-1111-1111",  # a card number
+        "session-123-45-6789",  # a US social security number
+        "ms11-555-123-4567",  # a phone number
+        "ms11-555-0142",
+        "session_07700900123",
+        "ms11_192_168_1_10",  # an IP address
+    ],
+)
+def test_ids_whose_digits_name_no_time_are_digested_whole(raw: str) -> None:
+    """Digits in an id are kept only as bots write them: a time, then a short counter at most."""
+    assert DIGEST_ID.fullmatch(serialize(make_session(session_id=raw))["session_id"])
+
+
+@pytest.mark.parametrize("raw", ["ms11_20260210_200000_2", "session_1", "space_session_1770753600"])
+def test_timed_and_counted_ids_are_kept(raw: str) -> None:
+    assert serialize(make_session(session_id=raw))["session_id"] == raw

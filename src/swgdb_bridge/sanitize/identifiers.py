@@ -2,7 +2,7 @@
 
 An id is the server's key for a session: rewriting part of it (a detector turning ``ms11-20261107-1915``
 into ``ms11-[phone]``) made two sessions one. So an id is either kept exactly, when every piece of it is
-known to be harmless (digits, hex, and a short list of words bots put in ids), or replaced as a whole by
+known to be harmless (times, short counters, hex, and a short list of words bots put in ids), or replaced as a whole by
 ``sid-`` and 32 hex digits of HMAC-SHA256 under the install's pseudonym key. A host name, a user name or
 anything else we do not know inside an id is therefore never uploaded, and two different ids never become
 one: kept ids stay distinct, digests of distinct ids differ (128 bits), and no kept id has the digest shape.
@@ -14,6 +14,8 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
+from itertools import groupby
 
 MAX_ID = 50
 DIGEST_PREFIX = "sid-"
@@ -21,7 +23,9 @@ DIGEST_ID = re.compile(r"sid-[0-9a-f]{32}")
 _ID_CHARS = re.compile(r"[A-Za-z0-9_-]{1,50}")
 _PIECES = re.compile(r"[-_]")
 _HEX = re.compile(r"[0-9a-f]{6,40}")
-MAX_DIGIT_RUN = 14  # yyyymmddHHMMSS; a longer run may be a phone number or a Discord/Steam id
+MAX_COUNTER = 4  # digits of a counter after a time ("_2", "_0000"), or of an id that is a counter alone
+# Unix times of the bot's era (2017-2040), in seconds or milliseconds
+_EPOCH_SECONDS = (datetime(2017, 1, 1, tzinfo=UTC).timestamp(), datetime(2040, 1, 1, tzinfo=UTC).timestamp())
 # Words bots put in their ids: formats, modes and stages, never a person's or a machine's name.
 SAFE_ID_WORDS = frozenset(
     {"session", "sessions", "ms11", "bot", "tracker", "jsonl", "json", "log", "logs", "loot", "farming", "rls",
@@ -35,12 +39,47 @@ def is_safe_id(text: str) -> bool:
     """Whether ``text`` may be uploaded as it is (see the module docstring)."""
     if not _ID_CHARS.fullmatch(text) or DIGEST_ID.fullmatch(text):
         return False
-    return all(_safe_piece(piece) for piece in _PIECES.split(text) if piece)
+    pieces = [piece for piece in _PIECES.split(text) if piece]
+    runs = [(digits, list(run)) for digits, run in groupby(pieces, key=str.isdigit)]
+    return all(_safe_digits(run) if digits else all(map(_safe_piece, run)) for digits, run in runs)
+
+
+def _safe_digits(run: list[str]) -> bool:
+    """Digits between separators, as bots time-stamp their ids: a date with its clock (``20261107_1915``,
+    ``20261001_200100``), a stamp (``20261001200100``) or Unix seconds or milliseconds of the bot's era, then
+    at most one short counter (``_2``); or one short counter alone. Digits that name no time (a phone, card
+    or id number however it is split, an IP address) make the id digested whole."""
+    taken = _time_pieces(run)
+    if taken == 0:
+        return len(run) == 1 and len(run[0]) <= MAX_COUNTER
+    return len(run) == taken or (len(run) == taken + 1 and len(run[-1]) <= MAX_COUNTER)
+
+
+def _time_pieces(run: list[str]) -> int:
+    """How many of ``run``'s first pieces make one time: 2 (a date and its clock), 1, or 0 (no time)."""
+    first = run[0]
+    if len(first) == 8 and _parses(first, "%Y%m%d"):
+        clock = run[1] if len(run) > 1 else ""
+        return 2 if _parses(clock, "%H%M%S" if len(clock) == 6 else "%H%M" if len(clock) == 4 else "") else 1
+    if len(first) == 14:
+        return int(_parses(first, "%Y%m%d%H%M%S"))
+    if len(first) in (10, 13):
+        seconds = int(first) / (1000 if len(first) == 13 else 1)
+        return int(_EPOCH_SECONDS[0] <= seconds <= _EPOCH_SECONDS[1])
+    return 0
+
+
+def _parses(text: str, layout: str) -> bool:
+    if not layout:
+        return False
+    try:
+        datetime.strptime(text, layout)
+    except ValueError:
+        return False
+    return True
 
 
 def _safe_piece(piece: str) -> bool:
-    if piece.isdigit():
-        return len(piece) <= MAX_DIGIT_RUN
     lowered = piece.lower()
     if lowered in SAFE_ID_WORDS:
         return True
