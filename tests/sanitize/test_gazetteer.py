@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -57,6 +58,14 @@ def test_normalize_text_folds_variants() -> None:
     assert normalize_text("\uff2d\uff4f\uff53\u00a0Eisley") == "Mos Eisley"  # fullwidth letters, NBSP
     assert normalize_text("IG\u201088 \u2014 Axkva\u2009Min") == "IG-88 - Axkva Min"
     assert normalize_text("Tati\u00adne\ufeff") == "Tatine"  # soft hyphen, BOM
+
+
+def test_every_invisible_format_character_is_removed() -> None:
+    """Every character of Unicode category Cf (this Python's Unicode), and the tag characters, variation
+    selectors and fillers a name can be hidden with: "Zor<tag a>vath" must read as "Zorvath"."""
+    format_characters = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    hidden = "".join(format_characters) + "\U000e0061\U000e0100\u180f\u3164"
+    assert normalize_text(f"Zor{hidden}vath") == "Zorvath"
     assert normalize_text("Theed  \t\n Palace ") == "Theed Palace"
     assert normalize_text("Mos E\u0301isley") == "Mos \u00c9isley"  # NFKC composes; accents are kept
 

@@ -43,17 +43,18 @@ KINDS: tuple[str, ...] = (
     "item",
 )
 
-# Zero-width and invisible formatting characters removed before matching.
-_ZERO_WIDTH = dict.fromkeys(
-    map(
-        ord,
-        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d\u200e\u200f"
-        "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b"
-        "\u206c\u206d\u206e\u206f\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a"
-        "\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0",
-    ),
-    None,
-)
+# Invisible characters removed before matching: every format character (Unicode category Cf: zero-width
+# spaces and joiners, direction marks, tag characters, interlinear annotation, ...), variation selectors,
+# and the fillers and joiners that draw nothing. A test checks the Cf ranges against this Python's Unicode.
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
+    (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F),
+    (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001), (0xE0020, 0xE007F), (0xE0100, 0xE01EF),
+)  # fmt: skip
+_ZERO_WIDTH = dict.fromkeys((c for low, high in _INVISIBLE_RANGES for c in range(low, high + 1)), None)
 # Apostrophe and dash variants folded to ASCII ' and - (after NFKC, which already maps fullwidth forms).
 _FOLD = str.maketrans(
     {
