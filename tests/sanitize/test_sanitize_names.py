@@ -28,6 +28,17 @@ def test_a_distinctive_name_goes_in_any_case_and_keeps_its_possessive(sanitizer:
     assert sanitizer.clean_text(other_words) == other_words
 
 
+def test_a_name_joined_to_other_words_by_underscore_or_dash_still_goes(sanitizer: Sanitizer) -> None:
+    """Bots and players write names into identifiers: "_" and "-" end a name as a space does, and may join
+    its words; a letter or digit right after it still makes another word ("xZorvath" above)."""
+    zorvath, kelindra = sanitizer.pseudonym("Zorvath"), sanitizer.pseudonym("Kelindra Vos")
+    assert sanitizer.clean_text("hunt zorvath_99") == f"hunt {zorvath}_99"
+    assert sanitizer.clean_text("bounty_zorvath") == f"bounty_{zorvath}"
+    assert sanitizer.clean_text("bounty kelindra_vos") == f"bounty {kelindra}"
+    assert sanitizer.clean_text("Kelindra-Vos was here") == f"{kelindra} was here"
+    assert sanitizer.clean_text("combat_marksman_novice") == "combat_marksman_novice"
+
+
 def test_a_two_word_name_goes_whole_and_its_first_name_alone(sanitizer: Sanitizer) -> None:
     text = sanitizer.clean_text("Traded with Kelindra Vos, then Kelindra left")
     assert "Kelindra" not in text and "Vos" not in text

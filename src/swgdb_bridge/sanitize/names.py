@@ -186,6 +186,13 @@ def _shared_matcher(
     return NameMatcher(dict(pseudonyms), kept, logged)
 
 
+# A name ends where a letter or digit does not follow: "_" and "-" end it as a space does ("hunt_zorvath_99"),
+# and the words of a name may be joined by them ("kessa_drevin", "Kessa-Drevin").
+_BEFORE, _AFTER = r"(?<![^\W_])", r"(?![^\W_])"
+_NAME_SPACE = r"[\s_-]+"
+_NAME_SEPARATORS = re.compile(_NAME_SPACE)
+
+
 class NameMatcher:
     """Replaces the given player names in free text by their pseudonyms, or counts those left (immutable)."""
 
@@ -202,13 +209,13 @@ class NameMatcher:
         self._regex = self._compile(kept, _normalized(logged)) if self._pseudonyms else None
 
     def _compile(self, kept: list[str], logged: list[str]) -> re.Pattern[str]:
-        names = trie_pattern(self._pseudonyms)
-        names_regex = re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.IGNORECASE)
+        names = trie_pattern(self._pseudonyms, _NAME_SPACE)
+        names_regex = re.compile(rf"{_BEFORE}(?:{names}){_AFTER}", re.IGNORECASE)
         # Only kept phrases that contain a name can change a result: the others would only slow the scan.
         relevant = {fold(k).lower() for k in kept if names_regex.search(fold(k))}
         relevant.update(fold(k).lower() for k in logged if self._only_ordinary_names(names_regex, fold(k)))
-        keep = PSEUDONYM.pattern + (f"|(?i:{trie_pattern(relevant)})" if relevant else "")
-        pattern = rf"(?<!\w)(?:(?P<keep>{keep})|(?P<name>(?i:{names})))(?!\w)"
+        keep = PSEUDONYM.pattern + (f"|(?i:{trie_pattern(relevant, _NAME_SPACE)})" if relevant else "")
+        pattern = rf"{_BEFORE}(?:(?P<keep>{keep})|(?P<name>(?i:{names}))){_AFTER}"
         return re.compile(pattern)
 
     def _only_ordinary_names(self, names: re.Pattern[str], phrase: str) -> bool:
@@ -228,7 +235,7 @@ class NameMatcher:
         parts: list[str] = []
         last = 0
         for start, end in hits:
-            parts += [text[last:start], self._pseudonyms.get(key(text[start:end]), UNKNOWN_PSEUDONYM)]
+            parts += [text[last:start], self._pseudonyms.get(self._key(text[start:end]), UNKNOWN_PSEUDONYM)]
             last = end
         return "".join(parts) + text[last:], len(hits)
 
@@ -248,5 +255,10 @@ class NameMatcher:
     def _is_hit(self, match: re.Match[str]) -> bool:
         if match.lastgroup == "keep":
             return False
-        found = key(match.group(0))
+        found = self._key(match.group(0))
         return found not in self._weak or in_name_position(match.string, match.start(), match.end())
+
+    def _key(self, matched: str) -> str:
+        """The name a match stands for: "kessa_drevin" is "Kessa Drevin" written with "_"."""
+        found = key(matched)
+        return found if found in self._pseudonyms else _NAME_SEPARATORS.sub(" ", found)

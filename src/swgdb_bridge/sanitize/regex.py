@@ -8,16 +8,17 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 
-def trie_pattern(words: Iterable[str]) -> str:
+def trie_pattern(words: Iterable[str], space: str = r"\s+") -> str:
     """A regex alternation of ``words`` with shared prefixes factored out; longer words are tried first.
 
-    A space in a word matches any run of whitespace ("Kelindra  Vos" is "Kelindra Vos" too).
+    A space in a word matches ``space``: by default any run of whitespace ("Kelindra  Vos" is "Kelindra
+    Vos" too).
     """
-    return _trie_pattern(frozenset(words))
+    return _trie_pattern(frozenset(words), space)
 
 
 @lru_cache(maxsize=1024)  # a session's sanitizer and its leak re-scan ask for the same names
-def _trie_pattern(words: frozenset[str]) -> str:
+def _trie_pattern(words: frozenset[str], space: str) -> str:
     """The pattern depends on the set of words only: branches are emitted in sorted order."""
     trie: dict[str, dict] = {}
     for word in words:
@@ -25,15 +26,15 @@ def _trie_pattern(words: frozenset[str]) -> str:
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
-    return _emit(trie)
+    return _emit(trie, space)
 
 
-def _char(char: str) -> str:
-    return r"\s+" if char == " " else re.escape(char)
-
-
-def _emit(node: dict[str, dict]) -> str:
-    branches = [_char(ch) + _emit(child) for ch, child in sorted(node.items()) if ch]
+def _emit(node: dict[str, dict], space: str) -> str:
+    branches = [
+        (space if ch == " " else re.escape(ch)) + _emit(child, space)
+        for ch, child in sorted(node.items())
+        if ch
+    ]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
