@@ -125,6 +125,14 @@ def test_bad_xp_export_fields_are_named(
     assert refused(mutated(xp_export_doc, change, tmp_path)).field == field
 
 
+def test_xp_export_sources_fold_to_the_fixed_list(xp_export_doc: Doc, tmp_path: Path) -> None:
+    """The declared XP per source is folded as each event's source is: a capitalised source is that source,
+    and one the list does not have (an e-mail, a phone number) is "other", never a key of its own."""
+    sources = {"Combat": 100, "combat": 5, "Quest ": 20, "alice.smith": 7, "07700900123": 3}
+    path = mutated(xp_export_doc, lambda d: d["session_summary"].update(source_breakdown=sources), tmp_path)
+    assert read_session(path).declared_breakdowns["source"] == {"combat": 105, "quest": 20, "other": 10}
+
+
 def test_loot_file_without_session_info_times(tmp_path: Path) -> None:
     path = tmp_path / "loot.json"
     path.write_text(json.dumps({"session_info": {"end_time": "2025-08-04T10:58:00"}, "loot_log": []}))

@@ -36,6 +36,8 @@ def parse(f: Fields) -> Session:
         declared_breakdowns={n: b for n, key in _BREAKDOWNS.items() if (b := summary.counts(key, MAX_XP))},
         original_keys=list(f.data),
     )
+    if "source" in session.declared_breakdowns:
+        session.declared_breakdowns["source"] = _by_source(session.declared_breakdowns["source"])
     totals = f.child("summary")
     if totals is not None and totals.has("xp_by_zone"):
         session.declared_breakdowns["zone"] = totals.counts("xp_by_zone", MAX_XP)
@@ -44,6 +46,16 @@ def parse(f: Fields) -> Session:
         session.declared_metrics["xp_per_hour"] = rate
     session.extra.update(_insights(f, summary))
     return session
+
+
+def _by_source(amounts: dict[str, int]) -> dict[str, int]:
+    """XP per source folded to the payload's fixed list, as each event's source is: "Combat" is combat, and a
+    source the list does not have is "other" (never a free-form key)."""
+    folded: dict[str, int] = {}
+    for name, amount in amounts.items():
+        source = ev.fold(name, ev.XP_SOURCES) or "other"
+        folded[source] = folded.get(source, 0) + amount
+    return folded
 
 
 def _insights(f: Fields, summary: Fields) -> dict[str, Any]:
