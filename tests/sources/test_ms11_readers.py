@@ -106,12 +106,46 @@ def test_heroic_loot_items_and_character_never_the_raw_chat_line(ms11_real: Path
     )
     assert fmt == "heroic_loot"
     assert part.character == "Kaelen Vorr" and part.id_time == START
-    assert {i.item for i in part.heroic_loot} == {
-        "IG-88 Binary Brain",
-        "Advanced Circuit Board",
-        "Nightsister Spear",
-    }
+    # the bot listed each of the three loot lines under both boss lines near them: each counts once
+    assert [(i.item, i.quantity, i.boss) for i in part.heroic_loot] == [
+        ("IG-88 Binary Brain", 1, "IG-88"),
+        ("Advanced Circuit Board", 2, "IG-88"),
+        ("Nightsister Spear", 1, "IG-88"),
+    ]
     assert "destroyed by your group" not in repr(part)
+
+
+def _loot_entry(line: str, item: str, quantity: int = 1) -> dict:
+    return {"timestamp": line[1:20], "boss_name": line[22:30], "item_name": item, "quantity": quantity,
+            "rarity": "rare", "session_id": "ms11_20260301_060000", "source_log": "ms11.log",
+            "raw_log_line": line, "player_name": "Ro-Kel Dunstan"}  # fmt: skip
+
+
+def test_heroic_loot_listed_under_two_boss_lines_counts_once_and_real_repeats_stay(tmp_path: Path) -> None:
+    first, second = (
+        "[2026-03-01 12:15:00] Axkva Min defeated",
+        "[2026-03-01 12:40:00] Geonosian Queen defeated",
+    )
+    entries = [
+        _loot_entry(first, "Nightsister Crystal", 5),
+        _loot_entry(first, "Nightsister Crystal", 5),  # two drops of five: both real
+        _loot_entry(first, "Nightsister Lance"),
+        _loot_entry(second, "Nightsister Lance"),  # the same line again, in the queen's window
+        _loot_entry(second, "Queen's Carapace"),
+        _loot_entry(
+            second, "Nightsister Crystal", 5
+        ),  # a drop after the queen: not the end of the first list
+    ]
+    path = tmp_path / "heroic_loot_logs_20260301_193000.json"
+    path.write_text(json.dumps({"metadata": {"total_entries": len(entries)}, "loot_entries": entries}))
+    _, part = read_one(path)
+    assert [(i.item, i.quantity) for i in part.heroic_loot] == [
+        ("Nightsister Crystal", 5),
+        ("Nightsister Crystal", 5),
+        ("Nightsister Lance", 1),
+        ("Queen's Carapace", 1),
+        ("Nightsister Crystal", 5),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,20 @@
 ``session_id`` (from the chat log's ``Session ID:`` line), ``source_log`` and ``raw_log_line``. A file holds
 the recent loot of several sessions (each store re-writes the last day's entries), so entries are grouped
 by session into parts, and assembly drops entries it has already seen. ``raw_log_line`` is a line of the
-game's chat log (other players' names, tells): never taken.
+game's chat log (other players' names, tells): never taken, only compared to tell the boss lines apart.
+
+The bot lists every loot line within 10 lines before and 20 after each line naming a heroic boss
+(``_parse_session_block``), under that line's time and boss, so a loot line near two boss lines is listed
+twice. Two consecutive boss lines' windows overlap at the end of the first and the start of the second: the
+longest run of entries that ends one list and starts the next is the same loot lines, kept once (under the
+first boss: the log does not say which line was nearer). Repeats inside one list are real drops and stay.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from typing import Any
 
 from swgdb_bridge.model import HeroicLoot
 from swgdb_bridge.sources._fields import Fields
@@ -27,10 +35,44 @@ def matches(doc: object) -> bool:
 
 def parse(f: Fields) -> list[Part]:
     groups: dict[str, list[tuple[HeroicLoot, str | None]]] = {}
-    for entry in f.items("loot_entries"):
+    for entry in _listed_once(f.items("loot_entries")):
         key = entry.text("session_id") or entry.text("source_log") or ""
         groups.setdefault(key, []).append((_item(entry), _player(entry)))
     return [_part(f, key, items) for key, items in groups.items()]
+
+
+def _listed_once(entries: Iterable[Fields]) -> list[Fields]:
+    """The entries without the loot lines the bot listed again under the next boss line (module docstring)."""
+    kept: list[Fields] = []
+    previous: list[tuple[Any, ...]] = []
+    for run in _by_boss_line(entries):
+        drops = [_drop(entry) for entry in run]
+        shared = next(
+            (n for n in range(min(len(previous), len(drops)), 0, -1) if previous[-n:] == drops[:n]), 0
+        )
+        kept += run[shared:]
+        previous = drops
+    return kept
+
+
+def _by_boss_line(entries: Iterable[Fields]) -> list[list[Fields]]:
+    """Consecutive entries listed under the same boss line of the same session's log."""
+    runs: list[list[Fields]] = []
+    last: tuple[Any, ...] | None = None
+    for entry in entries:
+        line = tuple(entry.data.get(k) for k in ("source_log", "session_id", "timestamp", "raw_log_line"))
+        if line != last:
+            runs.append([])
+            last = line
+        runs[-1].append(entry)
+    return runs
+
+
+def _drop(entry: Fields) -> tuple[Any, ...]:
+    """What the bot read from the loot line itself, with its session: equal for the same line listed twice."""
+    data = entry.data
+    keys = ("source_log", "session_id", "item_name", "item_type", "rarity", "quantity", "stats")
+    return tuple(repr(data.get(k)) for k in keys)
 
 
 def _item(entry: Fields) -> HeroicLoot:
