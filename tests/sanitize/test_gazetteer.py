@@ -23,6 +23,7 @@ from swgdb_bridge.sanitize.gazetteer import (
     match_key,
     normalize_text,
 )
+from swgdb_bridge.sources import CITY_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -333,6 +334,14 @@ def test_find_on_any_text_keeps_its_invariants(gaz: Gazetteer, text: str) -> Non
         last_end = m.end
     hit = gaz.lookup(text)
     assert hit is None or (gaz.kind_of(text) == hit.kind and match_key(text) == match_key(hit.canonical))
+
+
+def test_every_city_the_readers_place_is_game_vocabulary(gaz: Gazetteer) -> None:
+    """A legacy log's city the readers put on its planet ("Kachirho", Kashyyyk) must not leave as a
+    pseudonym: the readers' table and the gazetteer name the same places."""
+    unknown = [city for city in CITY_NAMES if gaz.kind_of(city) is None]
+    assert unknown == []
+    assert gaz.kind_of("Kachirho") == gaz.kind_of("Mensix Mining Facility") == "city"
 
 
 def test_counts_and_loading(gaz: Gazetteer) -> None:

@@ -28,6 +28,8 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
+from swgdb_bridge.sources import CITY_NAMES
+
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 
 #: Kinds, in priority order: a name listed under several kinds is reported as the first.
@@ -359,6 +361,10 @@ def build_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
                 entries[key] = (kind, name)
     names_path = data_dir / "common_names.txt"
     names = frozenset(_read_lines(names_path)) if names_path.exists() else frozenset()
+    for city in CITY_NAMES:  # the places the readers put on planets are game vocabulary too
+        key = match_key(city)
+        if key not in entries and admits_entry("city", key, names):
+            entries[key] = ("city", city)
     templates_path = data_dir / "templates.json"
     templates = json.loads(templates_path.read_text(encoding="utf-8")) if templates_path.exists() else {}
     return Gazetteer(

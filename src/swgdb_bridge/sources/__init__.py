@@ -27,7 +27,15 @@ from swgdb_bridge.sources._jsonl import (
     start_event,
     write_session_jsonl,
 )
-from swgdb_bridge.sources._part import FACTS, LifetimeTotals, Part, PartFileError, planet_name, time_named_by
+from swgdb_bridge.sources._part import (
+    CITY_NAMES,
+    FACTS,
+    LifetimeTotals,
+    Part,
+    PartFileError,
+    planet_name,
+    time_named_by,
+)
 from swgdb_bridge.sources._parts import FileOutcome, file_digest, part_from_session, read_parts
 from swgdb_bridge.sources._read import (
     MAX_DOCUMENT_BYTES,
@@ -40,6 +48,7 @@ from swgdb_bridge.sources._read import (
 
 __all__ = [
     "BOT_SESSION_DIRS",
+    "CITY_NAMES",
     "DEFAULT_SESSION_DIRS",
     "FACTS",
     "MAX_DOCUMENT_BYTES",

@@ -209,6 +209,8 @@ _CITIES = {
     "Kashyyyk": ("Kachirho",),
     "Mustafar": ("Mensix Mining Facility",),
 }
+CITY_NAMES = tuple(dict.fromkeys(city for cities in _CITIES.values() for city in cities))
+"""Every city above: game vocabulary the sanitizer keeps too (``sanitize.gazetteer`` adds them)."""
 _CITY_COUNTS: dict[str, int] = {}
 for _cities in _CITIES.values():
     for _city in _cities:
