@@ -39,6 +39,14 @@ def test_a_name_joined_to_other_words_by_underscore_or_dash_still_goes(sanitizer
     assert sanitizer.clean_text("combat_marksman_novice") == "combat_marksman_novice"
 
 
+@pytest.mark.parametrize("spelled", ["z\u043ervath", "Z\u03bfrvath", "\u0417orvath", "zorv\u0430th"])
+def test_a_name_spelled_with_lookalike_letters_still_goes(sanitizer: Sanitizer, spelled: str) -> None:
+    """Cyrillic or Greek letters drawn like Latin ones ("о", "ο") do not hide a name; "З" (ze) is not an "O"
+    and does not count."""
+    cleaned = sanitizer.clean_text(f"hunt {spelled}")
+    assert (cleaned == f"hunt {sanitizer.pseudonym('Zorvath')}") is (spelled != "\u0417orvath")
+
+
 def test_a_two_word_name_goes_whole_and_its_first_name_alone(sanitizer: Sanitizer) -> None:
     text = sanitizer.clean_text("Traded with Kelindra Vos, then Kelindra left")
     assert "Kelindra" not in text and "Vos" not in text

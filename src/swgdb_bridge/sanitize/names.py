@@ -81,16 +81,25 @@ def _normalized(phrases: Iterable[str]) -> list[str]:
 
 
 def fold(text: str) -> str:
-    """``text`` without accents, one character for one (so offsets into it are offsets into ``text``)."""
+    """``text`` without accents, and with Cyrillic and Greek letters that look Latin made Latin, one
+    character for one (so offsets into it are offsets into ``text``): "zоrvath" with a Cyrillic "о" is
+    "zorvath"."""
     if text.isascii():
         return text
     return "".join(_fold_char(c) for c in text)
 
 
+# Cyrillic and Greek letters drawn like a Latin one (Unicode's confusables, the unambiguous ones)
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁһԛԝүАВЕКМНОРСТХІЈЅ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιοκνρ",
+    "aeopcyxijsdhqwyABEKMHOPCTXIJS" "ABEZHIKMNOPTYXaiokvp",
+)  # fmt: skip
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    return bare if len(bare) == 1 else char
+    return bare.translate(_LOOKALIKES) if len(bare) == 1 else char
 
 
 def key(name: str) -> str:
