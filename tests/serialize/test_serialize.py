@@ -426,3 +426,14 @@ def test_a_chatty_generated_session_uploads_none_of_its_planted_secrets(tmp_path
     assert [kind for kind, values in planted.items() if not any(v in raw for v in values)] == []  # all there
     leaked = [value for values in planted.values() for value in values if value in text]
     assert leaked == []
+
+
+def test_a_chat_line_longer_than_the_payload_allows_is_cut_not_the_session_refused() -> None:
+    """A pasted wall of text in group chat: the message is cut to the limit, marked, and the session sent."""
+    wall = "wts krayt dragon pearl, pst " * 200
+    everything = SanitizeOptions(include_communications=True)
+    session = make_session(messages=[ChatMessage(at(30), "group", None, wall)])
+    payload = SessionLogSerializer(everything, Sanitizer(everything, KEY)).serialize(session)
+    (message,) = payload.event_data.communication_events
+    assert message.message is not None and len(message.message) == 2000
+    assert message.message.endswith("…") and message.message.startswith("wts krayt dragon pearl")
