@@ -409,7 +409,9 @@ def test_a_token_hidden_by_zero_width_or_fullwidth_characters_is_found() -> None
 
 CHANNELS = [("whisper", False), ("tell", False), ("pm", False), ("private", False), ("guild_officer", False),
             ("officer_message", False), ("guild_whisper", False), ("something_new", False),
-            ("guild_chat", True), ("group_chat", True), ("say", True), ("spatial", True), ("general", True)]  # fmt: skip
+            ("guild_chat", True), ("group_chat", True), ("say", True), ("spatial", True), ("general", True),
+            ("guild_pvt", False), ("guild_personal", False), ("leader_1on1", False), ("guild_privmsg", False),
+            ("leader_message", True), ("Guild Chat", True)]  # fmt: skip
 
 
 @pytest.mark.parametrize(("channel", "shared"), CHANNELS)

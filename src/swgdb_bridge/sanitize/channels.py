@@ -18,6 +18,8 @@ SHARED_WORDS = frozenset(
     {"guild", "group", "party", "say", "spatial", "general", "planet", "region", "trade", "auction", "system",
      "combat", "shout", "yell", "emote", "ooc", "lfg", "newbie", "chat", "leader", "leaders"}
 )  # fmt: skip
+# Words that say nothing of who hears: a channel is shared only when all its other words are shared words.
+NEUTRAL_WORDS = frozenset({"chat", "channel", "message", "messages", "msg", "alert", "alerts"})
 _WORDS = re.compile(r"[a-z]+")
 
 # An action-log line that quotes a private message: "[Tell] From X: …", "Whisper from X: …", "PM to X: …".
@@ -29,9 +31,10 @@ PRIVATE_LINE = re.compile(
 
 @lru_cache(maxsize=4096)  # asked once per chat line and guild alert; a log names a few channels
 def is_shared(channel: str | None) -> bool:
-    """True only for a channel everyone nearby or in the guild/group sees; unknown channels are private."""
+    """True only for a channel everyone nearby or in the guild/group sees; unknown channels are private, and
+    so is a channel with any word we do not know ("guild_pvt", "leader_1on1", "guild_personal")."""
     words = set(_WORDS.findall((channel or "").lower().replace("_", " ")))
-    return not words & PRIVATE_WORDS and bool(words & SHARED_WORDS)
+    return bool(words & SHARED_WORDS) and words <= SHARED_WORDS | NEUTRAL_WORDS
 
 
 _HINTS = ("tell", "whisper", "pm", "private", "officer", "direct", "dm")  # one is in every PRIVATE_LINE
