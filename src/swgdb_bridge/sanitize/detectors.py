@@ -194,6 +194,8 @@ def _phone_ok(match: re.Match[str]) -> bool:
         return digits >= 8  # "+1 555-0142": a country code makes even a short number a phone number
     if _LOCAL_PHONE.fullmatch(text):
         return True  # "555-0142"
+    if text.isdigit():
+        return text[0] == "0" and 10 <= digits <= 11  # "07700900123": a national number, trunk prefix first
     return digits >= 10 and ("(" in text or any(c in text for c in " .-"))
 
 
@@ -291,6 +293,15 @@ _STREET = (
 # " street", " st" …: a street word after a space, as needles (cheaper than a regex on every line).
 _STREET_NEEDLES = tuple(f" {word}" for word in _STREET.split("|"))
 _NAME_WORD = r"[A-Z][\w'-]{1,30}"
+_AT = r"\s+at\s+|[(\[{<]\s*at\s*[)\]}>]"
+_DOT = r"\.|\s+dot\s+|[(\[{<]\s*dot\s*[)\]}>]"
+_TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
+# "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990"
+_BIRTH_DATE = (
+    r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}"
+    r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?:19|20)\d{2}"
+)
 
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -478,10 +489,20 @@ DETECTORS: tuple[Detector, ...] = (
         "emails",
         "[email]",
         _compile(
-            r"(?<![\w.+%-])[\w.+%-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-            r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}"
+            # any letters in the domain ("exämple.de"); spaces around the @ ("bob.smith @ gmail.com")
+            r"(?<![\w.+%-])[\w.+%-]+ ?@ ?[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.[^\W\d_]{2,}"
         ),
         needles=("@",),
+    ),
+    Detector(
+        "emails",
+        "[email]",
+        # written out to get past filters: "bob at example dot com", "bob(at)example.com", "bob [at] x [dot] de"
+        _compile(
+            rf"(?i)(?<![\w.+%-])[\w.+%-]+\s*(?:{_AT})\s*[\w-]+(?:\s*(?:{_DOT})\s*[\w-]+)*?"
+            rf"\s*(?:{_DOT})\s*(?:{_TLDS})\b"
+        ),
+        needles=(" at ", "(at)", "[at]", "{at}", "<at>"),
     ),
     Detector(
         "logins",
@@ -537,14 +558,14 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "ibans",
         "[iban]",
-        _compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"),
+        _compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", flags=re.IGNORECASE),
         trigger=_DIGIT_RUN,  # every IBAN holds a run of 8+ digits and spaces
         validate=_iban_ok,
     ),
     Detector(
         "cards",
         "[card]",
-        _compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?!\d)"),
+        _compile(r"(?<![\d.-])(?:\d[ .-]?){12,18}\d(?![\d.])"),
         trigger=_DIGIT_RUN,
         validate=_luhn_ok,
     ),
@@ -570,9 +591,12 @@ DETECTORS: tuple[Detector, ...] = (
         "[ip]",
         _compile(
             r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-            r"(?::\d{1,5})?(?!\w|\.\d)"
+            r"(?::\d{1,5})?(?!\w|\.\d)",
+            # defanged, as security write-ups and cautious players write them: 203[.]0[.]113[.]5
+            r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)[\[(]\.[\])]){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+            r"(?::\d{1,5})?(?!\w)",
         ),
-        trigger=re.compile(r"\d\.\d+\.\d"),
+        trigger=re.compile(r"\d\.\d+\.\d|\d[\[(]\.[\])]\d"),
     ),
     Detector(
         "phones",
@@ -587,6 +611,39 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(r"(?<![\w-])(?P<area>\d{3})-(?P<group>\d{2})-(?P<serial>\d{4})(?![\w-])"),
         trigger=re.compile(r"\d{3}-\d{2}-\d{4}"),
         validate=_ssn_ok,
+    ),
+    Detector(
+        "national_ids",
+        "[id-number]",
+        # Named, in any country's shape: "SIN 046 454 286", "NI number AB 12 34 56 C", "passport X1234567"
+        _compile(
+            r"(?i:\b(?:ssn|social\s+security(?:\s+(?:number|no\.?|#))?|sin|nin|ni\s+(?:number|no\.?)"
+            r"|national\s+(?:insurance|id)(?:\s+(?:number|no\.?))?|tax\s+id|tin|passport(?:\s+(?:number|no\.?|#))?"
+            r"|id\s+(?:number|no\.?)|bsn|personnummer|steuer-?id))\s*(?:is\s+|[:#=]\s*)?"
+            r"((?:[A-Z]{1,2}[ -]?)?\d[\d -]{4,14}\d(?:[ -]?[A-Z])?)(?![\w-])",
+            group=1,
+        ),
+        needles=(
+            "social security",
+            "national",
+            "tax id",
+            "passport",
+            "personnummer",
+            "steuer",
+            "id n",
+            "ni n",
+        ),
+        trigger=re.compile(r"(?i)\b(?:ssn|sin|nin|tin|bsn)\b"),
+    ),
+    Detector(
+        "birth_dates",
+        "[birth-date]",
+        _compile(
+            rf"(?i)\b(?:born(?:\s+on)?|dob|d\.o\.b\.?|birth\s*day(?:\s+is)?|date\s+of\s+birth|birth\s*date)"
+            rf"\s*(?:is\s+|[:=]\s*)?({_BIRTH_DATE})\b",
+            group=1,
+        ),
+        needles=("born", "dob", "d.o.b", "birth"),
     ),
     Detector(
         "street_addresses",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from calendar import monthrange
 from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import groupby
@@ -58,25 +59,27 @@ def _safe_digits(run: list[str]) -> bool:
 def _time_pieces(run: list[str]) -> int:
     """How many of ``run``'s first pieces make one time: 2 (a date and its clock), 1, or 0 (no time)."""
     first = run[0]
-    if len(first) == 8 and _parses(first, "%Y%m%d"):
+    if len(first) == 8 and _is_date(first):
         clock = run[1] if len(run) > 1 else ""
-        return 2 if _parses(clock, "%H%M%S" if len(clock) == 6 else "%H%M" if len(clock) == 4 else "") else 1
+        return 2 if len(clock) in (4, 6) and _is_clock(clock) else 1
     if len(first) == 14:
-        return int(_parses(first, "%Y%m%d%H%M%S"))
+        return int(_is_date(first[:8]) and _is_clock(first[8:]))
     if len(first) in (10, 13):
         seconds = int(first) / (1000 if len(first) == 13 else 1)
         return int(_EPOCH_SECONDS[0] <= seconds <= _EPOCH_SECONDS[1])
     return 0
 
 
-def _parses(text: str, layout: str) -> bool:
-    if not layout:
-        return False
-    try:
-        datetime.strptime(text, layout)
-    except ValueError:
-        return False
-    return True
+def _is_date(digits: str) -> bool:
+    """``yyyymmdd``, a real day of 2000-2099."""
+    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
+    return 2000 <= year <= 2099 and 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1]
+
+
+def _is_clock(digits: str) -> bool:
+    """``HHMM`` or ``HHMMSS``."""
+    hours, minutes, seconds = int(digits[:2]), int(digits[2:4]), int(digits[4:] or 0)
+    return hours < 24 and minutes < 60 and seconds < 60
 
 
 def _safe_piece(piece: str) -> bool:
