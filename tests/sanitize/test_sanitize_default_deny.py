@@ -159,6 +159,16 @@ def test_afk_and_stuck_reasons_leave_only_category_and_known_things(
         assert all(f.lower() in reduced.lower() for f in facts), reduced
 
 
+def test_a_game_word_written_with_its_apostrophe_stays_game_text() -> None:
+    """The gazetteer joins inner apostrophes ("Dee'ja Peak" is "deeja peak"): "Dee'ja's Lost Shipment" is
+    game text, and a name of the same shape the gazetteer does not know is still a pseudonym."""
+    session = make_session(
+        quests=[QuestCompletion(T0, "Dee'ja's Lost Shipment"), QuestCompletion(T0, "Kessa'Drevin")]
+    )
+    quests = [q["quest_name"] for q in serialize(session)["quest_data"]["quest_events"]]
+    assert quests[0] == "Dee'ja's Lost Shipment" and quests[1].startswith("Player-")
+
+
 def test_unknown_proper_nouns_in_game_templates_become_pseudonyms() -> None:
     sanitizer = Sanitizer(SanitizeOptions(), KEY)
     session = make_session(

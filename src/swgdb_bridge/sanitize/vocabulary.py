@@ -122,6 +122,7 @@ class Vocabulary:
             len(lowered) <= 2  # too short to name anyone
             or lowered.isdigit()
             or lowered in words
+            or lowered.replace("'", "") in words  # the gazetteer joins inner apostrophes: "Dee'ja" is "deeja"
             or (lowered.endswith("s") and lowered[:-1] in words)
             or _SHORT_CODE.fullmatch(lowered) is not None
             or (word.isupper() and len(word) <= 4)  # "DE-10", "AT-ST": model codes
