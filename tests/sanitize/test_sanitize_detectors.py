@@ -47,6 +47,11 @@ SECRETS = [
     ("passwords", "pw: s3cret!", "s3cret!", "[password]"),
     ("passwords", '"db_pass": "correct horse"', "correct horse", "[password]"),
     ("passwords", "the pin is 4821", "4821", "[password]"),
+    ("passwords", "the pw for the guild bank alt is sunshine", "sunshine", "[password]"),
+    ("passwords", "pw -> sunshine", "sunshine", "[password]"),
+    ("passwords", "mein Passwort ist hunter2", "hunter2", "[password]"),
+    ("passwords", "mot de passe: soleil42", "soleil42", "[password]"),
+    ("passwords", "contraseña es sol123", "sol123", "[password]"),
     ("url_credentials", "clone ssh://bob:pa55w0rd@example.com/x", "bob:pa55w0rd", "[url]"),
     ("urls", "https://bob:pa55w0rd@example.com/x", "bob:pa55w0rd", "[url]"),
     (
@@ -109,6 +114,8 @@ HARMLESS = [
     "meet at theed at 8, bring 2 stims",
     "killed 12 womp rats at mos eisley dot marker",
     "a sin 2 do that in a cantina",
+    "password reset done, forgot my password for the bank",
+    "the password protected chest is on the note",
     "born in the Dune Sea, reborn at Anchorhead",
     "Looted 1234567890 credits",
 ]

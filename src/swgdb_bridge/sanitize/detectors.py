@@ -293,6 +293,13 @@ _STREET = (
 # " street", " st" …: a street word after a space, as needles (cheaper than a regex on every line).
 _STREET_NEEDLES = tuple(f" {word}" for word in _STREET.split("|"))
 _NAME_WORD = r"[A-Z][\w'-]{1,30}"
+_PASSWORD_WORDS = (
+    r"password|passwd|passphrase|pwd|pw|passwort|kennwort|mot de passe|contraseña|contrasena|clave|senha"
+    r"|wachtwoord|hasło|haslo|lösenord|losenord|passord|salasana|heslo|parola"
+)
+_IS = r"(?:is|was|ist|war|est|es|é|jest|är|er|on)\b"  # "is" in the languages of _PASSWORD_WORDS
+# Words that follow a password's name without being it: "the pw for the bank", "password reset".
+_NOT_A_VALUE = r"for|to|of|on|in|at|the|my|your|his|her|their|our|a|an|and|or|reset|change|changed|protected"
 _AT = r"\s+at\s+|[(\[{<]\s*at\s*[)\]}>]"
 _DOT = r"\.|\s+dot\s+|[(\[{<]\s*dot\s*[)\]}>]"
 _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
@@ -424,9 +431,13 @@ DETECTORS: tuple[Detector, ...] = (
         "passwords",
         "[password]",
         _compile(
-            # "password hunter2", "pw: x", "my password is x": the word itself says what follows.
-            r"(?<![\w-])(?:password|passwd|passphrase|pwd|pw)(?:'s)?(?>\s*[:=]\s*|\s+(?:is\s+|was\s+)?)"
-            r"[\"'`]?((?!\[)[^\s\"'`,;]+)",
+            # "password hunter2", "pw: x", "pw -> x", "my password is x": the word itself says what follows
+            # (in the languages players write: Passwort ist x, mot de passe: x, contraseña es x, hasło: x).
+            rf"(?<![\w-])(?:{_PASSWORD_WORDS})(?:'s)?(?>\s*(?:[:=]|->|=>|-)\s*|\s+(?:(?:{_IS})\s+)?)"
+            rf"[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]+)",
+            # "the pw for the guild bank alt is x": the value after a later "is", in the same clause.
+            rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+(?:{_NOT_A_VALUE})\b[^.!?\n:=]{{0,40}}?\s(?:{_IS})\s+"
+            rf"[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]+)",
             # "pin is 1234", "secret: x", "api key = x": ordinary words, so only with "is", ":" or "=".
             r"(?<![\w-])(?:pass|passcode|pin|secret|token|api[ _-]?key|access[ _-]?token|auth[ _-]?token"
             r"|client[ _-]?secret|private[ _-]?key)(?>\s*[:=]\s*|\s+is\s+)[\"'`]?((?!\[)[^\s\"'`,;]+)",
@@ -436,7 +447,27 @@ DETECTORS: tuple[Detector, ...] = (
             flags=re.IGNORECASE,
             group=1,
         ),
-        needles=("pass", "pw", "pin", "secret", "token", "key", "code", "combo"),
+        needles=(
+            "pass",
+            "pw",
+            "pin",
+            "secret",
+            "token",
+            "key",
+            "code",
+            "combo",
+            "kennwort",
+            "mot de passe",
+            "contrase",
+            "clave",
+            "senha",
+            "wachtwoord",
+            "hasło",
+            "lösenord",
+            "salasana",
+            "heslo",
+            "parola",
+        ),
     ),
     Detector(
         "secret_values",
