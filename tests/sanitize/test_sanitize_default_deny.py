@@ -169,6 +169,14 @@ def test_a_game_word_written_with_its_apostrophe_stays_game_text() -> None:
     assert quests[0] == "Dee'ja's Lost Shipment" and quests[1].startswith("Player-")
 
 
+def test_two_known_names_joined_by_an_apostrophe_become_two_pseudonyms_not_a_refusal() -> None:
+    sanitizer = Sanitizer(SanitizeOptions(), KEY, known_names=["Kessa Drevin"])
+    session = make_session(quests=[QuestCompletion(T0, "Kessa'Drevin")])
+    document = SessionLogSerializer(SanitizeOptions(), sanitizer).serialize(session).to_document()
+    kessa, drevin = sanitizer.pseudonym("Kessa"), sanitizer.pseudonym("Drevin")
+    assert document["quest_data"]["quest_events"][0]["quest_name"] == f"{kessa}'{drevin}"
+
+
 def test_unknown_proper_nouns_in_game_templates_become_pseudonyms() -> None:
     sanitizer = Sanitizer(SanitizeOptions(), KEY)
     session = make_session(

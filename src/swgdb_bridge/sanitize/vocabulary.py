@@ -102,7 +102,7 @@ class Vocabulary:
 
     def _unknown_words(self, text: str) -> Iterator[tuple[int, int, str]]:
         safe = [(m.start, m.end) for m in self._gazetteer.find(text)]
-        safe += [m.span() for m in CLEAN.finditer(text)]
+        safe += _joined(text, [m.span() for m in CLEAN.finditer(text)])
         for match in _WORD.finditer(text):
             start, end = match.span()
             bare_end = end - 2 if match.group(0).endswith("'s") else end  # "Player-…'s" is a pseudonym's
@@ -163,6 +163,18 @@ class Vocabulary:
             or CLEAN.fullmatch(item) is not None
             or coordinates(item) == [item]
         )
+
+
+def _joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pseudonyms and markers with only ``'``, ``_`` or ``-`` between them as one span: a name written
+    "Kessa'Drevin" becomes two pseudonyms joined by "'", which is this tool's output, not a word to judge."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and 0 < start - merged[-1][1] <= 2 and not text[merged[-1][1] : start].strip("'_-"):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def coordinates(text: str) -> list[str]:
