@@ -4,6 +4,7 @@ facts fed to the bot (``WRITERS.json``), and no other player's name or chat line
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +117,15 @@ def test_preview_of_a_bot_file_that_says_nothing_alone_names_dir(evening_b: Path
     assert result.exit_code == 1
     assert "holds parts of 3 MS11 play sessions (ingest_store)" in result.stderr
     assert "preview --dir FOLDER" in result.stderr
+
+
+def test_preview_dir_names_a_file_still_being_written(ms11_real: Path, tmp_path: Path) -> None:
+    """A file cut short and changed a moment ago is being written: left out, and said, never silently."""
+    tree = tmp_path / "bot"
+    shutil.copytree(ms11_real / "current-1236842", tree)
+    writing = tree / "logs" / "credits_20250809_190000.json"
+    writing.write_text(writing.read_text()[:40])  # the bot is half-way through rewriting it, right now
+    data = run("preview", "--dir", str(tree), "--json")
+    assert data["still_being_written"] == [str(writing)] and data["problems"] == []
+    result = CliRunner().invoke(app, ["preview", "--dir", str(tree)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0 and "still being written" in result.output and writing.name in result.output

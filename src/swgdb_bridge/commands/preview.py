@@ -1,7 +1,7 @@
 """``swgdb-bridge preview FILE``: show exactly what would leave the machine for one session file.
 
 ``preview --dir ROOT`` does the same for every play session assembled from the bot's files under ROOT
-(``--json``: ``{"sessions": [payload, ...], "problems": [...]}``). FILE may also be one of the MS11 bot's
+(``--json``: ``{"sessions": [payload, ...], "problems": [...], "still_being_written": [path, ...]}``). FILE may also be one of the MS11 bot's
 own files, which hold only part of a play session: that part is previewed alone, with a note that ``--dir``
 shows the whole session.
 
@@ -128,8 +128,9 @@ def _preview_folder(root: Path, options: Any, as_json: bool) -> None:
         except BridgeError as exc:
             head = str(session.source_path or session.session_id)
             problems.append({"path": head, "format": session.source_format, "reason": str(exc)})
+    writing = [str(path) for path in result.retry]  # cut short and changed in the last seconds
     if as_json:
-        emit_json({"sessions": documents, "problems": problems})
+        emit_json({"sessions": documents, "problems": problems, "still_being_written": writing})
         return
     console = Console()
     for document in documents:
@@ -137,6 +138,9 @@ def _preview_folder(root: Path, options: Any, as_json: bool) -> None:
     for problem in problems:
         line = f"error: {problem['path']} (read as {problem['format']}): {problem['reason']}"
         console.print(visible(line), style="red", markup=False)
+    for path in writing:
+        line = f"note: {path} is still being written (it does not parse yet); left out, run preview again"
+        console.print(visible(line), style="yellow", markup=False)
 
 
 def _describe(file: Path, exc: Exception) -> str:
