@@ -293,6 +293,10 @@ _STREET = (
 # " street", " st" …: a street word after a space, as needles (cheaper than a regex on every line).
 _STREET_NEEDLES = tuple(f" {word}" for word in _STREET.split("|"))
 _NAME_WORD = r"[A-Z][\w'-]{1,30}"
+_US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND"
+    "|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
+)
 _PASSWORD_WORDS = (
     r"password|passwd|passphrase|pwd|pw|passwort|kennwort|mot de passe|contraseña|contrasena|clave|senha"
     r"|wachtwoord|hasło|haslo|lösenord|losenord|passord|salasana|heslo|parola"
@@ -702,6 +706,22 @@ DETECTORS: tuple[Detector, ...] = (
             "gatan",
             *_STREET_NEEDLES,
         ),
+    ),
+    Detector(
+        "street_addresses",
+        "[address]",
+        _compile(
+            # UK and Canadian postcodes, upper case as written on mail: SW1A 2AA, M1 1AE, K1A 0B1
+            r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b",
+            # a US state and its ZIP code: IL 62704, NY 10001-1234
+            rf"\b(?:{_US_STATES}),? \d{{5}}(?:-\d{{4}})?\b",
+            # named: "postcode 1017 GC", "zip: 90210", "PLZ 80331", "PO Box 1234"
+            r"(?i:\b(?:post\s*code|postal\s*code|zip(?:\s*code)?|plz)\s*(?:is\s+|[:#]\s*)?"
+            r"(?:\d{4,5}(?:-\d{4})?(?: ?[a-z]{2})?|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}|[a-z]\d[a-z] ?\d[a-z]\d)\b"
+            r"|\bp\.? ?o\.? box \d{1,6}\b)",
+        ),
+        needles=("post", "zip", "plz", " box"),
+        trigger=re.compile(rf"[A-Z]\d[A-Z\d]? ?\d[A-Z]|\b(?:{_US_STATES}),? \d{{5}}"),
     ),
     Detector(
         "real_names",
