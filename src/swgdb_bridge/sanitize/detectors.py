@@ -720,8 +720,8 @@ DETECTORS: tuple[Detector, ...] = (
             r"(?:\d{4,5}(?:-\d{4})?(?: ?[a-z]{2})?|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}|[a-z]\d[a-z] ?\d[a-z]\d)\b"
             r"|\bp\.? ?o\.? box \d{1,6}\b)",
         ),
-        needles=("post", "zip", "plz", " box"),
-        trigger=re.compile(rf"[A-Z]\d[A-Z\d]? ?\d[A-Z]|\b(?:{_US_STATES}),? \d{{5}}"),
+        needles=("postcode", "post code", "postal", "zip", "plz", " box"),
+        trigger=re.compile(r"\d[A-Z]|[A-Z],? \d{5}"),  # in every postcode shape above
     ),
     Detector(
         "real_names",
