@@ -89,10 +89,12 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
-# Cyrillic and Greek letters drawn like a Latin one (Unicode's confusables, the unambiguous ones)
+# Cyrillic and Greek letters drawn like a Latin one in both cases (Unicode's confusables): a letter whose
+# other case looks like nothing Latin (Н/н, Т/т, Ν/ν) is left, so folding and lower-casing commute and a
+# name matches in any case.
 _LOOKALIKES = str.maketrans(
-    "аеорсухіјѕԁһԛԝүАВЕКМНОРСТХІЈЅ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιοκνρ",
-    "aeopcyxijsdhqwyABEKMHOPCTXIJS" "ABEZHIKMNOPTYXaiokvp",
+    "аеорсухіјѕАЕОРСУХІЈЅ" "αικορχΑΙΚΟΡΧ",
+    "aeopcyxijsAEOPCYXIJS" "aikopxAIKOPX",
 )  # fmt: skip
 
 
