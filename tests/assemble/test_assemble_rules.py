@@ -159,3 +159,18 @@ def test_overlapping_runs_of_a_one_file_per_run_writer_stay_two_sessions() -> No
     assert unplaced == []
     assert [(s.total_xp, len(s.sources)) for s in sessions] == [(4240, 2), (1700, 2)]
     assert not any(s.warnings for s in sessions)
+
+
+def test_a_nameless_file_overlapping_only_another_nameless_file_still_joins_the_session() -> None:
+    """The loot names the character at one moment; the credit log spans it; the step log overlaps only the
+    credit log: all three are one session, as the credit log joins the character's first."""
+    loot = part(
+        "heroic_loot", "loot", T0 + timedelta(minutes=10), T0 + timedelta(minutes=10), character="Dax Telmar"
+    )
+    loot.extra["times_inside"] = True
+    credits = part("credit_log", "credits", None, T0 + timedelta(hours=2), credits_total=50)
+    credits.id_time = T0
+    steps = part("step_log", "steps", T0 + timedelta(minutes=30), T0 + timedelta(hours=2), xp_total=900)
+    sessions, unplaced = assemble_parts([steps, credits, loot])
+    assert unplaced == []
+    assert [(s.character_name, s.total_xp, s.total_credits) for s in sessions] == [("Dax Telmar", 900, 50)]

@@ -281,12 +281,13 @@ def _join_timed(timed: list[Part]) -> list[Group]:
     named = [group for name in sorted(by_character) for group in _union(by_character[name])]
     # Nameless parts are first joined only where they certainly belong together: joined by overlap, two
     # characters playing at once would chain each other's files into one group, which one of them then got.
-    cores = _union([p for p in timed if not p.character], _same_run)
-    unclaimed: list[Part] = []
-    for group, candidates in _candidates(cores, named):
-        if not _attach(group, candidates, named):
-            unclaimed.extend(group.parts)
-    named.extend(_union(unclaimed))  # what no character's session claims: joined by overlap too
+    pending = _union([p for p in timed if not p.character], _same_run)
+    while pending:  # a bundle may overlap only another that a session took: ask again until none is taken
+        unclaimed = [g for g, candidates in _candidates(pending, named) if not _attach(g, candidates, named)]
+        if len(unclaimed) == len(pending):
+            break
+        pending = unclaimed
+    named.extend(_union([p for g in pending for p in g.parts]))  # what no session claims: joined by overlap
     return sorted(named, key=lambda g: sort_key(g.parts[0]))
 
 
