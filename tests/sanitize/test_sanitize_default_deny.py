@@ -469,6 +469,7 @@ def test_private_text_never_leaves_whatever_the_settings(options: dict[str, bool
         "ms11-555-0142",
         "session_07700900123",
         "ms11_192_168_1_10",  # an IP address
+        "bot_2125550142",  # a phone number with its area code, not a Unix time of the bot's era
     ],
 )
 def test_ids_whose_digits_name_no_time_are_digested_whole(raw: str) -> None:
@@ -476,6 +477,15 @@ def test_ids_whose_digits_name_no_time_are_digested_whole(raw: str) -> None:
     assert DIGEST_ID.fullmatch(serialize(make_session(session_id=raw))["session_id"])
 
 
-@pytest.mark.parametrize("raw", ["ms11_20260210_200000_2", "session_1", "space_session_1770753600"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "ms11_20260210_200000_2",
+        "session_1",
+        "space_session_1770753600",
+        "ms11_2026-02-10_20-00-00",
+        "session-2026-02-10",
+    ],
+)
 def test_timed_and_counted_ids_are_kept(raw: str) -> None:
     assert serialize(make_session(session_id=raw))["session_id"] == raw

@@ -205,6 +205,13 @@ def _ssn_ok(match: re.Match[str]) -> bool:
     return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
 
 
+def _named_id_ok(match: re.Match[str]) -> bool:
+    """An id number has 7+ digits, or 6 after a letter prefix (a UK NI number): "sin 100 000" is Spanish."""
+    value = match.group(1)
+    digits = sum(c.isdigit() for c in value)
+    return digits >= 7 or (value[0].isalpha() and digits >= 6)
+
+
 def _ipv6_ok(match: re.Match[str]) -> bool:
     candidate = match.group("addr")
     if not any(c not in ":" for c in candidate):
@@ -301,11 +308,16 @@ _PASSWORD_WORDS = (
     r"password|passwd|passphrase|pwd|pw|passwort|kennwort|mot de passe|contraseña|contrasena|clave|senha"
     r"|wachtwoord|hasło|haslo|lösenord|losenord|passord|salasana|heslo|parola"
 )
-_IS = r"(?:is|was|ist|war|est|es|é|jest|är|er|on)\b"  # "is" in the languages of _PASSWORD_WORDS
+_IS = r"(?:is|was|ist|war|est|es|é|jest|är|er)\b"  # "is" in the languages of _PASSWORD_WORDS
 # Words that follow a password's name without being it: "the pw for the bank", "password reset".
-_NOT_A_VALUE = r"for|to|of|on|in|at|the|my|your|his|her|their|our|a|an|and|or|reset|change|changed|protected"
-_AT = r"\s+at\s+|[(\[{<]\s*at\s*[)\]}>]"
-_DOT = r"\.|\s+dot\s+|[(\[{<]\s*dot\s*[)\]}>]"
+_NOT_A_VALUE = (
+    r"for|to|of|on|in|at|the|my|your|his|her|their|our|a|an|and|or|is|was|reset|change|changed|protected"
+    r"|needed|required|needs|chiave"
+)
+# Written-out e-mail separators, spaces included: a bare "." has none ("at Anchorhead. No luck" is a sentence),
+# and a bracketed word none inside (the needles are "(at)", "[at]"...).
+_AT = r"\s+at\s+|\s*[(\[{<]at[)\]}>]\s*"
+_DOT = r"\.|\s+dot\s+|\s*[(\[{<]dot[)\]}>]\s*"
 _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
 # "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990"
 _BIRTH_DATE = (
@@ -467,6 +479,8 @@ DETECTORS: tuple[Detector, ...] = (
             "senha",
             "wachtwoord",
             "hasło",
+            "haslo",
+            "losenord",
             "lösenord",
             "salasana",
             "heslo",
@@ -533,10 +547,7 @@ DETECTORS: tuple[Detector, ...] = (
         "emails",
         "[email]",
         # written out to get past filters: "bob at example dot com", "bob(at)example.com", "bob [at] x [dot] de"
-        _compile(
-            rf"(?i)(?<![\w.+%-])[\w.+%-]+\s*(?:{_AT})\s*[\w-]+(?:\s*(?:{_DOT})\s*[\w-]+)*?"
-            rf"\s*(?:{_DOT})\s*(?:{_TLDS})\b"
-        ),
+        _compile(rf"(?i)(?<![\w.+%-])[\w.+%-]+(?:{_AT})[\w-]+(?:(?:{_DOT})[\w-]+)*?(?:{_DOT})(?:{_TLDS})\b"),
         needles=(" at ", "(at)", "[at]", "{at}", "<at>"),
     ),
     Detector(
@@ -593,7 +604,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "ibans",
         "[iban]",
-        _compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", flags=re.IGNORECASE),
+        _compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"),
         trigger=_DIGIT_RUN,  # every IBAN holds a run of 8+ digits and spaces
         validate=_iban_ok,
     ),
@@ -654,7 +665,7 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(
             r"(?i:\b(?:ssn|social\s+security(?:\s+(?:number|no\.?|#))?|sin|nin|ni\s+(?:number|no\.?)"
             r"|national\s+(?:insurance|id)(?:\s+(?:number|no\.?))?|tax\s+id|tin|passport(?:\s+(?:number|no\.?|#))?"
-            r"|id\s+(?:number|no\.?)|bsn|personnummer|steuer-?id))\s*(?:is\s+|[:#=]\s*)?"
+            r"|id\s+(?:number|no\.?)|bsn|personnummer|steuer-?id)(?!\w))\s*(?:is\s+|[:#=]\s*)?"
             r"((?:[A-Z]{1,2}[ -]?)?\d[\d -]{4,14}\d(?:[ -]?[A-Z])?)(?![\w-])",
             group=1,
         ),
@@ -669,6 +680,7 @@ DETECTORS: tuple[Detector, ...] = (
             "ni n",
         ),
         trigger=re.compile(r"(?i)\b(?:ssn|sin|nin|tin|bsn)\b"),
+        validate=_named_id_ok,
     ),
     Detector(
         "birth_dates",
@@ -713,8 +725,8 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(
             # UK and Canadian postcodes, upper case as written on mail: SW1A 2AA, M1 1AE, K1A 0B1
             r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b",
-            # a US state and its ZIP code: IL 62704, NY 10001-1234
-            rf"\b(?:{_US_STATES}),? \d{{5}}(?:-\d{{4}})?\b",
+            # a US state and its ZIP code after the town: Springfield, IL 62704
+            rf"(?:(?<=, )|(?<=,))(?:{_US_STATES}) \d{{5}}(?:-\d{{4}})?\b",
             # named: "postcode 1017 GC", "zip: 90210", "PLZ 80331", "PO Box 1234"
             r"(?i:\b(?:post\s*code|postal\s*code|zip(?:\s*code)?|plz)\s*(?:is\s+|[:#]\s*)?"
             r"(?:\d{4,5}(?:-\d{4})?(?: ?[a-z]{2})?|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}|[a-z]\d[a-z] ?\d[a-z]\d)\b"

@@ -25,8 +25,9 @@ _ID_CHARS = re.compile(r"[A-Za-z0-9_-]{1,50}")
 _PIECES = re.compile(r"[-_]")
 _HEX = re.compile(r"[0-9a-f]{6,40}")
 MAX_COUNTER = 4  # digits of a counter after a time ("_2", "_0000"), or of an id that is a counter alone
-# Unix times of the bot's era (2017-2040), in seconds or milliseconds
-_EPOCH_SECONDS = (datetime(2017, 1, 1, tzinfo=UTC).timestamp(), datetime(2040, 1, 1, tzinfo=UTC).timestamp())
+# Unix times of the bot's era, in seconds or milliseconds: from 2017 up to 2,000,000,000 (May 2033), so a
+# 10-digit number starts with 1, and a North American phone number (area code 2-9) is never taken for one.
+_EPOCH_SECONDS = (datetime(2017, 1, 1, tzinfo=UTC).timestamp(), 2_000_000_000)
 # Words bots put in their ids: formats, modes and stages, never a person's or a machine's name.
 SAFE_ID_WORDS = frozenset(
     {"session", "sessions", "ms11", "bot", "tracker", "jsonl", "json", "log", "logs", "loot", "farming", "rls",
@@ -59,6 +60,8 @@ def _safe_digits(run: list[str]) -> bool:
 def _time_pieces(run: list[str]) -> int:
     """How many of ``run``'s first pieces make one time: 2 (a date and its clock), 1, or 0 (no time)."""
     first = run[0]
+    if len(first) == 4 and [len(p) for p in run[1:3]] == [2, 2] and _is_date("".join(run[:3])):
+        return 3 + _clock_pieces(run[3:6])  # 2026-02-10, then 20-00-00 or 20-00
     if len(first) == 8 and _is_date(first):
         clock = run[1] if len(run) > 1 else ""
         return 2 if len(clock) in (4, 6) and _is_clock(clock) else 1
@@ -67,6 +70,15 @@ def _time_pieces(run: list[str]) -> int:
     if len(first) in (10, 13):
         seconds = int(first) / (1000 if len(first) == 13 else 1)
         return int(_EPOCH_SECONDS[0] <= seconds <= _EPOCH_SECONDS[1])
+    return 0
+
+
+def _clock_pieces(run: list[str]) -> int:
+    """How many of ``run``'s pieces make a clock written ``HH-MM-SS`` or ``HH-MM``: 3, 2 or 0."""
+    for count in (3, 2):
+        pieces = run[:count]
+        if len(pieces) == count and all(len(p) == 2 for p in pieces) and _is_clock("".join(pieces)):
+            return count
     return 0
 
 
