@@ -28,8 +28,6 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
-from swgdb_bridge.sources import CITY_NAMES
-
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 
 #: Kinds, in priority order: a name listed under several kinds is reported as the first.
@@ -350,6 +348,10 @@ def _read_lines(path: Path) -> list[str]:
 
 def build_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
     """Load a gazetteer from ``data_dir`` (uncached; ``load_gazetteer`` is the cached one)."""
+    # Imported here, when the data loads: the readers' package costs ~0.1 s to import, which importing the
+    # sanitizer alone need not pay.
+    from swgdb_bridge.sources import CITY_NAMES
+
     entries: dict[str, tuple[str, str]] = {}
     for kind in KINDS:
         path = data_dir / f"{kind}.txt"
