@@ -1,9 +1,9 @@
 """``swgdb-bridge preview FILE``: show exactly what would leave the machine for one session file.
 
 ``preview --dir ROOT`` does the same for every play session assembled from the bot's files under ROOT
-(``--json``: ``{"sessions": [payload, ...], "problems": [...], "still_being_written": [path, ...]}``). FILE may also be one of the MS11 bot's
-own files, which hold only part of a play session: that part is previewed alone, with a note that ``--dir``
-shows the whole session.
+(``--json``: ``{"sessions": [payload, ...], "problems": [...], "still_being_written": [path, ...]}``).
+FILE may also be one of the MS11 bot's own files, which hold only part of a play session: that part is
+previewed alone, with a note that ``--dir`` shows the whole session.
 
 Settings come from where the uploader takes them (config.toml, environment, then these flags), so the
 preview is what ``upload`` would send. ``--json`` prints the payload alone; without it, a readable summary

@@ -2,10 +2,11 @@
 
 An id is the server's key for a session: rewriting part of it (a detector turning ``ms11-20261107-1915``
 into ``ms11-[phone]``) made two sessions one. So an id is either kept exactly, when every piece of it is
-known to be harmless (times, short counters, hex, and a short list of words bots put in ids), or replaced as a whole by
-``sid-`` and 32 hex digits of HMAC-SHA256 under the install's pseudonym key. A host name, a user name or
-anything else we do not know inside an id is therefore never uploaded, and two different ids never become
-one: kept ids stay distinct, digests of distinct ids differ (128 bits), and no kept id has the digest shape.
+known to be harmless (times, short counters, hex, and a short list of words bots put in ids), or replaced
+as a whole by ``sid-`` and 32 hex digits of HMAC-SHA256 under the install's pseudonym key. A host name, a
+user name or anything else we do not know inside an id is therefore never uploaded, and two different ids
+never become one: kept ids stay distinct, digests of distinct ids differ (128 bits), and no kept id has the
+digest shape.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def _safe_digits(run: list[str]) -> bool:
 
 
 def _time_pieces(run: list[str]) -> int:
-    """How many of ``run``'s first pieces make one time: 2 (a date and its clock), 1, or 0 (no time)."""
+    """How many of ``run``'s first pieces make one time: a date in one piece (1) or three (3, ``2026-02-10``),
+    with its clock if it follows (1 more piece, or 2-3 for ``20-00-00``); a stamp or Unix time (1); else 0."""
     first = run[0]
     if len(first) == 4 and [len(p) for p in run[1:3]] == [2, 2] and _is_date("".join(run[:3])):
         return 3 + _clock_pieces(run[3:6])  # 2026-02-10, then 20-00-00 or 20-00
