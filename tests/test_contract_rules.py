@@ -17,7 +17,18 @@ from swgdb_bridge.payload import SessionId, is_session_id
 from swgdb_bridge.server.api.openapi import SIGNED_HEADER_PARAMETERS
 
 SESSION_IDS = TypeAdapter(SessionId)
-OPENAPI_PATTERNS = {p["name"]: re.compile(p["schema"]["pattern"]) for p in SIGNED_HEADER_PARAMETERS}
+
+
+def _as_json_schema_reads(pattern: str) -> re.Pattern[str]:
+    """JSON Schema reads patterns as ECMA-262 does, where a final ``$`` is the end of the input. Python's
+    ``$`` also matches before a trailing newline, so read as written it would accept ``"0\n"``."""
+    assert pattern.endswith("$")
+    return re.compile(pattern[:-1] + r"\Z")
+
+
+OPENAPI_PATTERNS = {
+    p["name"]: _as_json_schema_reads(p["schema"]["pattern"]) for p in SIGNED_HEADER_PARAMETERS
+}
 ID_LIKE = st.from_regex(r"[a-zA-Z0-9_\-\n é/]{0,55}", fullmatch=True)
 
 
