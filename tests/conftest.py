@@ -8,6 +8,7 @@ can take seconds for reasons that have nothing to do with the code under test.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 from pathlib import Path
@@ -53,6 +54,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         flags = [any(test.get_closest_marker(name) for name in LONG_RUNNING) for test in tests]
         long_share[str(path)] = sum(flags) / len(flags)
     items.sort(key=lambda item: -long_share[str(item.path)])
+
+
+@pytest.hookimpl(trylast=True)  # after the module's fixtures are torn down
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After each test module, move every object still tracked to the collector's permanent generation.
+
+    A worker's full collections traversed everything earlier modules left alive (imported libraries,
+    caches, Hypothesis' state): about 5 s of CPU per worker per run, 7 % of its time (measured with
+    ``gc.callbacks``). Frozen, they are skipped; later full collections see only newer objects. The price:
+    cyclic garbage not yet collected at a module's end stays until the worker exits.
+    """
+    if nextitem is None or nextitem.path != item.path:
+        gc.freeze()
 
 
 def shared_dir() -> Path:
