@@ -3,7 +3,8 @@ fed the bot: ``evening-b`` (three sessions, two characters), ``evening-c`` (a se
 character back after a short break, three planets in one session), ``evening-d`` (an accented and a
 one-word character name, a six-and-a-half-hour session, contact details and a key in chat) and
 ``evening-e`` (a session in which nothing happens, and one of quests only) and ``evening-f`` (two characters
-playing at once, one session inside the other's time)."""
+playing at once, one session inside the other's time), ``evening-g`` (one character's two runs starting 90 s
+apart)."""
 
 from __future__ import annotations
 

@@ -174,3 +174,20 @@ def test_a_nameless_file_overlapping_only_another_nameless_file_still_joins_the_
     sessions, unplaced = assemble_parts([steps, credits, loot])
     assert unplaced == []
     assert [(s.character_name, s.total_xp, s.total_credits) for s in sessions] == [("Dax Telmar", 900, 50)]
+
+
+def test_nameless_files_go_to_the_run_they_start_nearest_not_to_the_bigger_group() -> None:
+    """Two runs of one character 90 s apart: every start is "the same start" as both; the nearest decides,
+    and a group holding another credit log's id is another session."""
+    later = T0 + timedelta(seconds=90)
+    one = part("xp_tracking", "xp1", T0, T0 + timedelta(minutes=1), character="Quell Marr")
+    two = part("xp_tracking", "xp2", later, T0 + timedelta(minutes=7), character="Quell Marr")
+    credits = []
+    for name, begun, ended, gained in (("c1", T0, one.end, 0), ("c2", later, two.end, 200)):
+        log = part("credit_log", name, None, ended, credits_total=gained)
+        log.id_time, log.ids = begun, (name,)
+        credits.append(log)
+    steps = [part("step_log", f"s{i}", T0, T0 + timedelta(minutes=1), xp_total=0) for i in range(3)]
+    quest = part("step_log", "quest", later, T0 + timedelta(minutes=7), xp_total=400)
+    sessions, _ = assemble_parts([one, two, *credits, *steps, quest])
+    assert [(s.start_time, s.total_xp, s.total_credits) for s in sessions] == [(T0, 0, 0), (later, 400, 200)]

@@ -9,7 +9,7 @@ Rules (docs/session-format.md, "Assembly"):
    ids, or share an id — but two whole-session records (tracker, JSON Lines, ...) whose writer gave them
    different ids are never joined, nor two ids of a writer that starts one file per bot run. Parts that
    name a character are joined first; parts that name none are joined to each other only by an id or a
-   named start, then attached to the named group they fit best (an id, the same start, then overlap; a tie
+   named start, then attached to the named group they fit best (an id, the nearest same start, then overlap; a tie
    between two characters leaves them on their own, with a warning); what no named group overlaps is then
    joined by overlap as well.
 3. A part with no time at all (the XP-per-action list) joins the group that shares its id, else the one
@@ -161,28 +161,40 @@ def _touch(a: Part, b: Part) -> float | None:
     return shared if shared > 0 else None
 
 
-def _overlap(a: Part, group: Group) -> float:
-    """How strongly ``a`` belongs to ``group``: shared ids, then the same start or end, then seconds of overlap."""
-    score = 0.0
+def _fit(a: Part, group: Group) -> tuple[int, float, float]:
+    """How strongly ``a`` belongs to ``group``: a shared id, then how close a start or end it shares (within
+    90 s), then the most seconds it overlaps one part. Each is the best single pair, never a sum over the
+    group's parts: summing would pull a bundle to the group with more files, not to the one it belongs to."""
+    shares_id, closest, overlap = 0, -1.0, -1.0
     for b in group.parts:
-        if set(a.ids) & set(b.ids):
-            score += 1e9
-        if _same_start(a, b) or _same_end(a, b):
-            score += 1e8
+        shares_id = shares_id or int(bool(set(a.ids) & set(b.ids)))
+        closest = max(closest, _closeness(a, b))
         shared = _touch(a, b)
         if shared is not None:
-            score += 1 + shared
-    return score
+            overlap = max(overlap, shared)
+    return shares_id, closest, overlap
+
+
+def _closeness(a: Part, b: Part) -> float:
+    """90 s minus the gap between the two starts (or ends) within 90 s of each other; -1 when none are."""
+    gaps = [abs(x - y) for x, y in (_start_of(a, b), (a.end, b.end)) if x is not None and y is not None]
+    near = [gap for gap in gaps if gap <= SAME_START]
+    return (SAME_START - min(near)).total_seconds() if near else -1.0
+
+
+def _start_of(a: Part, b: Part) -> tuple[datetime | None, datetime | None]:
+    return a.id_time or a.start, b.id_time or b.start
 
 
 def _strongest_first(parts: list[Part], pairs: Iterator[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Pairs sharing an id or a start time, then those starting or ending together, then mere overlap: a
-    part that fits two sessions which may not join (an end inside both) goes to the one it ends with."""
+    """Pairs sharing an id or a start time, then those starting or ending together, then mere overlap, the
+    closest starts first within each: a part that fits two sessions which may not join (an end inside both,
+    a start within 90 s of both) goes to the one it ends with, or starts nearest to."""
 
-    def strength(pair: tuple[int, int]) -> tuple[int, int, int]:
+    def strength(pair: tuple[int, int]) -> tuple[int, float, int, int]:
         a, b = parts[pair[0]], parts[pair[1]]
         rank = 0 if _same_run(a, b) else 1 if _same_start(a, b) or _same_end(a, b) else 2
-        return rank, *pair
+        return rank, -_closeness(a, b), *pair
 
     return sorted(set(pairs), key=strength)
 
@@ -194,7 +206,7 @@ def _same_end(a: Part, b: Part) -> bool:
 def _same_start(a: Part, b: Part) -> bool:
     """Both start within 90 s of each other, by an id's time or a stated start: one bot run's files are
     started together, so this tells two overlapping sessions' files apart where overlap cannot."""
-    first, second = a.id_time or a.start, b.id_time or b.start
+    first, second = _start_of(a, b)
     return first is not None and second is not None and abs(first - second) <= SAME_START
 
 
@@ -310,12 +322,18 @@ def _candidates(anonymous: list[Group], named: list[Group]) -> list[tuple[Group,
 
 
 def _attach(anonymous: Group, candidates: list[int], named: list[Group]) -> bool:
-    """Add a nameless group to the named group it fits best; False when it overlaps none."""
-    scores = sorted(
-        ((sum(_overlap(p, named[i]) for p in anonymous.parts), i) for i in candidates),
-        reverse=True,
-    )
-    scores = [(s, i) for s, i in scores if s > 0]
+    """Add a nameless group to the named group it fits best; False when it overlaps none.
+
+    A named group holding another id of a writer that starts one file per bot run is another session: it is
+    no candidate, as in :func:`_union`.
+    """
+    runs = _group_runs(anonymous)
+    fits = [
+        (_best_fit(anonymous, named[i]), i)
+        for i in candidates
+        if not _other_runs(runs, _group_runs(named[i]))
+    ]
+    scores = sorted(((fit, i) for fit, i in fits if fit > _NO_FIT), reverse=True)
     if not scores:
         return False
     best, index = scores[0]
@@ -329,6 +347,21 @@ def _attach(anonymous: Group, candidates: list[int], named: list[Group]) -> bool
     named[index].parts.extend(anonymous.parts)
     named[index].warnings.extend(anonymous.warnings)
     return True
+
+
+_NO_FIT = (0, -1.0, -1.0)
+
+
+def _best_fit(anonymous: Group, group: Group) -> tuple[int, float, float]:
+    return max((_fit(p, group) for p in anonymous.parts), default=_NO_FIT)
+
+
+def _group_runs(group: Group) -> dict[str, frozenset[str]]:
+    runs: dict[str, frozenset[str]] = {}
+    for part in group.parts:
+        for writer, ids in _run_ids(part).items():
+            runs[writer] = runs.get(writer, frozenset()) | ids
+    return runs
 
 
 def _home_for_timeless(part: Part, groups: list[Group], index: _ContentIndex) -> Group | None:
