@@ -129,3 +129,21 @@ def test_preview_dir_names_a_file_still_being_written(ms11_real: Path, tmp_path:
     assert data["still_being_written"] == [str(writing)] and data["problems"] == []
     result = CliRunner().invoke(app, ["preview", "--dir", str(tree)], env={"COLUMNS": "400"})
     assert result.exit_code == 0 and "still being written" in result.output and writing.name in result.output
+
+
+def test_a_bad_field_in_a_bot_file_is_named_by_preview_dir_and_preview_file(tmp_path: Path) -> None:
+    """The credit tracker's file with text where a balance goes: the problem names the file, the format
+    assumed, the field and why, in ``--dir`` output and for the file alone (not "no known format")."""
+    logs = tmp_path / "bot" / "logs"
+    logs.mkdir(parents=True)
+    bad = logs / "credits_20260115_230000.json"
+    bad.write_text(
+        '{"session_id": "20260115_230000", "start_credits": 100, "end_credits": "lots", "credit_history": []}'
+    )
+    data = run("preview", "--dir", str(tmp_path / "bot"), "--json")
+    (problem,) = data["problems"]
+    assert (problem["path"], problem["format"], problem["field"]) == (str(bad), "credit_log", "end_credits")
+    result = CliRunner().invoke(app, ["preview", str(bad)], env={"COLUMNS": "400"})
+    assert result.exit_code == 1
+    assert "read as credit_log" in result.stderr and "end_credits" in result.stderr
+    assert "not a known session format" not in result.stderr

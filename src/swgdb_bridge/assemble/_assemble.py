@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from swgdb_bridge.errors import SessionFileError
 from swgdb_bridge.model import Session
 from swgdb_bridge.sources import LifetimeTotals, Part, bot_session_dirs, discover_files, read_parts
 
@@ -22,11 +23,17 @@ from ._merge import Merger
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A session file that could not be read: the file, the format it was taken for, and why."""
+    """A session file that could not be read: the file, the format it was taken for, the field (when one
+    field is to blame) and why, so every report can name all four."""
 
     path: Path
     format: str
     reason: str
+    field: str | None = None
+
+    def __str__(self) -> str:
+        """As a :class:`SessionFileError` reads: the file, the field if any, and why."""
+        return str(SessionFileError(self.path, self.reason, self.field))
 
 
 @dataclass(slots=True)
@@ -61,7 +68,8 @@ def assemble_paths(paths: Iterable[Path | str], now: float | None = None) -> Ass
         elif outcome.kind == "lifetime" and outcome.lifetime is not None:
             result.lifetime.append(outcome.lifetime)
         elif outcome.error is not None:
-            result.problems.append(Problem(path, outcome.format or "unknown", outcome.error.reason))
+            error = outcome.error
+            result.problems.append(Problem(path, outcome.format or "unknown", error.reason, error.field))
     sessions, unplaced = assemble_parts(parts)
     result.sessions, result.unplaced = sessions, unplaced
     return result

@@ -1,7 +1,9 @@
 """``swgdb-bridge preview FILE``: show exactly what would leave the machine for one session file.
 
 ``preview --dir ROOT`` does the same for every play session assembled from the bot's files under ROOT
-(``--json``: ``{"sessions": [payload, ...], "problems": [...], "still_being_written": [path, ...]}``).
+(``--json``: ``{"sessions": [payload, ...], "problems": [{path, format, field, reason}, ...],
+"still_being_written": [path, ...]}``). A bot file of a known format that does not read gives its own error
+(file, format, field, reason) under ``preview FILE`` too.
 FILE may also be one of the MS11 bot's own files, which hold only part of a play session: that part is
 previewed alone, with a note that ``--dir`` shows the whole session.
 
@@ -87,6 +89,8 @@ def _file_payload(file: Path, serializer: Any) -> Any:
         return serializer.serialize_file(file)
     except SessionFileError:
         part = read_parts(file)
+        if part.kind == "problem" and part.error is not None:
+            raise part.error from None  # a bot file of a known format: its own error, not "no known format"
         if part.kind != "parts":
             raise
         assembled = assemble_paths([file])
@@ -121,13 +125,18 @@ def _preview_folder(root: Path, options: Any, as_json: bool) -> None:
     result = assemble_tree(root)
     serializer = SessionLogSerializer(options)
     documents: list[dict[str, Any]] = []
-    problems = [{"path": str(p.path), "format": p.format, "reason": p.reason} for p in result.problems]
+    problems = [
+        {"path": str(p.path), "format": p.format, "field": p.field, "reason": p.reason}
+        for p in result.problems
+    ]
     for session in result.sessions:
         try:
             documents.append(serializer.serialize(session).to_document())
         except BridgeError as exc:
             head = str(session.source_path or session.session_id)
-            problems.append({"path": head, "format": session.source_format, "reason": str(exc)})
+            problems.append(
+                {"path": head, "format": session.source_format, "field": None, "reason": str(exc)}
+            )
     writing = [str(path) for path in result.retry]  # cut short and changed in the last seconds
     if as_json:
         emit_json({"sessions": documents, "problems": problems, "still_being_written": writing})
@@ -136,7 +145,8 @@ def _preview_folder(root: Path, options: Any, as_json: bool) -> None:
     for document in documents:
         _summary(console, document, options)
     for problem in problems:
-        line = f"error: {problem['path']} (read as {problem['format']}): {problem['reason']}"
+        where = f", field {problem['field']!r}" if problem["field"] else ""
+        line = f"error: {problem['path']} (read as {problem['format']}{where}): {problem['reason']}"
         console.print(visible(line), style="red", markup=False)
     for path in writing:
         line = f"note: {path} is still being written (it does not parse yet); left out, run preview again"

@@ -83,7 +83,7 @@ def changed_sessions(files: Sequence[Path], candidates: Sequence[Candidate]) -> 
 
     result = assemble_paths(files)
     changed = {c.path: c.sha256 for c in candidates}
-    changes = Changes(errors=[f"{p.path}: {p.reason}" for p in result.problems if p.path in changed])
+    changes = Changes(errors=[str(p) for p in result.problems if p.path in changed])
     skip = {p.path for p in result.problems} | set(result.retry)
     changes.records = {
         path: FileRecord(str(path), sha, 0) for path, sha in changed.items() if path not in skip
