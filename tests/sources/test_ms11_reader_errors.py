@@ -174,7 +174,49 @@ def test_a_bad_file_does_not_stop_the_batch(tmp_path: Path) -> None:
 
 def test_prefix_recovery_keeps_only_complete_values() -> None:
     assert recover_prefix(b'{"id": "dual_1", "start_time": ') == {"id": "dual_1"}
-    assert recover_prefix(b'{"a": [1, 2, {"b": "x,y"') == {"a": [1, 2, {}]}
+    assert recover_prefix(b'{"a": [1, 2, {"b": "x,y"') == {"a": [1, 2]}  # an open entry is dropped whole
+    assert recover_prefix(b'{"a": [{"t": 1, "xp": 2}, {"t": 3') == {"a": [{"t": 1, "xp": 2}]}
     assert recover_prefix(b'{"a": "unterminated, string') == {}
     assert recover_prefix(b"[") == []
     assert recover_prefix(b"garbage") is None
+
+
+def _session_files(root: Path) -> list[Path]:
+    """Every JSON document under ``root`` that reads as parts of a play session, whole."""
+    return [p for p in sorted(root.rglob("*.json")) if read_parts(p, now=LONG_AGO).kind == "parts"]
+
+
+def test_a_bot_file_cut_anywhere_is_read_as_far_as_it_goes_or_reported(tmp_path: Path) -> None:
+    """The bot killed mid-write: each of the evening's session documents cut at 40 places (every byte of a
+    small file) is either read as far as its complete part goes or a problem with a reason; never skipped
+    as no session, never an exception."""
+    evening = Path(__file__).parents[1] / "data" / "ms11" / "evening-b"
+    for source in _session_files(evening / "current") + _session_files(evening / "legacy"):
+        data = source.read_bytes()
+        target = tmp_path / source.name
+        for cut in sorted({len(data) * i // 40 for i in range(1, 40)}):
+            target.write_bytes(data[:cut])
+            outcome = read_parts(target, now=LONG_AGO)
+            assert outcome.kind in ("parts", "problem"), (source.name, cut, outcome.kind)
+            if outcome.kind == "problem":
+                assert outcome.error is not None and outcome.error.reason, (source.name, cut)
+
+
+def test_a_cut_inside_a_list_entry_keeps_the_complete_entries(tmp_path: Path) -> None:
+    xp = tmp_path / "Backups" / "jan15" / "evening2.json"  # no session word in the path: content decides
+    xp.parent.mkdir(parents=True)
+    doc = {
+        "character": "Tae-yang Ko",
+        "session_start": "2026-01-01T10:00:00",
+        "xp_start": 1767261600,
+        "xp_end": None,
+        "xp_gain": None,
+        "actions": [{"timestamp": f"2026-01-01T10:0{i}:00", "type": "mob_kill", "xp": 200} for i in range(4)],
+    }
+    text = json.dumps(doc, indent=2)
+    xp.write_text(text[: text.rindex('"xp": 200')])  # the last action is open: no "xp" yet
+    outcome = read_parts(xp, now=LONG_AGO)
+    assert outcome.kind == "parts" and outcome.format == "xp_tracking"
+    assert outcome.parts[0].truncated and outcome.parts[0].xp_total == 600
+    xp.write_text(text[:30])  # nothing complete but the start of an object: reported, not dropped
+    assert read_parts(xp, now=LONG_AGO).kind == "problem"

@@ -23,7 +23,14 @@ def matches(doc: object) -> bool:
     return (
         isinstance(doc, dict)
         and isinstance(doc.get("events"), list)
-        and ("total_damage_dealt" in doc or "abilities_used" in doc or "targets_engaged" in doc)
+        and (
+            "total_damage_dealt" in doc
+            or "abilities_used" in doc
+            or "targets_engaged" in doc
+            or str(doc.get("session_id", "")).startswith(
+                "combat_session_"
+            )  # its totals come after the events:
+        )  # a file cut off in the events is still known by the id the logger gives every session
     )
 
 

@@ -8,7 +8,8 @@ One entry point, :func:`read_parts`, with five outcomes per file (:class:`FileOu
 - ``retry``: the JSON does not parse and the file changed seconds ago: still being written, look again later;
 - ``problem``: a session file we cannot read; the error names the file, the format assumed and the reason.
 
-A file cut off mid-document and left so (the dual logs) is read as far as its complete part goes and its
+A file cut off mid-document and left so (the dual logs, a killed bot) is read as far as its complete part goes (an
+open list entry dropped whole) and its
 parts are flagged ``truncated``. Shapes are tried most specific first; the folder decides only where a
 cut-off file's content is ambiguous (:mod:`._dual_session`). The whole-session formats of
 :func:`~swgdb_bridge.sources.read_session` (tracker, character_sessions, loot_farming, xp_export, jsonl) are
@@ -180,8 +181,22 @@ def _has_times(module: Any, doc: dict[str, Any]) -> bool:
     return True
 
 
-# Folder and file-name words of the places the bot writes sessions to: an unparseable JSON file elsewhere
-# (a config with comments, a cut-off cache) is not a session file, not a problem.
+# Keys some session writer puts first (or early) in its document. A cut-off document whose complete part
+# holds none of them, at any depth of its first entries, is some other file the bot left half-written (the
+# rare-loot mode always leaves ``src/config/rls_locations.json`` so): skipped quietly, like a whole config.
+_SESSION_KEYS = frozenset(
+    {
+        "session_id", "session_start", "start_time", "end_time", "character", "character_name",
+        "character_id", "session", "session_info", "session_summary", "metadata", "loot_entries", "steps",
+        "actions", "events", "xp_start", "xp_gain", "start_credits", "credit_history", "dual_mode_type",
+        "primary_session", "shared_activities", "window_title", "sessions", "discord_id", "timestamp", "action",
+        "xp",
+    }
+)  # fmt: skip
+
+
+# Folder and file-name words of the places the bot writes sessions to: a malformed (not cut-off) JSON file
+# elsewhere (a config with comments) is not a session file, not a problem. A cut-off one is judged by content.
 _SESSION_WORDS = ("session", "log", "credit", "xp", "combat", "loot", "quest", "dual")
 
 
@@ -190,14 +205,40 @@ def _looks_like_session_file(path: Path) -> bool:
     return any(word in where for word in _SESSION_WORDS)
 
 
+def _says_session(doc: Any, depth: int = 0) -> bool:
+    if isinstance(doc, list):
+        return depth < 3 and any(_says_session(item, depth + 1) for item in doc[:5])
+    if not isinstance(doc, dict):
+        return False
+    if doc.keys() & _SESSION_KEYS:
+        return True
+    return depth < 3 and any(_says_session(value, depth + 1) for value in list(doc.values())[:5])
+
+
+def _holds_value(doc: Any) -> bool:
+    """Anything but empty containers: a cut that leaves only ``{"user_1": {}}`` left nothing to judge by."""
+    if isinstance(doc, dict):
+        return any(_holds_value(value) for value in doc.values())
+    if isinstance(doc, list):
+        return any(_holds_value(value) for value in doc)
+    return doc is not None
+
+
 def _cut_off(path: Path, data: bytes, exc: orjson.JSONDecodeError, digest: str) -> FileOutcome:
-    """A document that stops mid-way and is not being written: read what is complete, or say why not."""
+    """A document that stops mid-way and is not being written: read what is complete, or say why not.
+
+    The content decides, never the file's name: what is complete is read if it has a session shape; a
+    complete part with no key any session writer uses is another file left half-written (not a session);
+    anything else, a cut before any complete value included, is reported with the reason.
+    """
     from swgdb_bridge.sources._prefix import recover_prefix
 
     reason = _why_not_json(data, exc)
-    if not _looks_like_session_file(path):
-        return FileOutcome(path, "not_session", digest=digest)
-    if not exc.msg.startswith("unexpected end of data") or len(data) > MAX_RECOVER_BYTES:
+    if not exc.msg.startswith("unexpected end of data"):
+        if not _looks_like_session_file(path):  # not cut off but malformed (a config with comments)
+            return FileOutcome(path, "not_session", digest=digest)
+        raise PartFileError(path, reason)
+    if len(data) > MAX_RECOVER_BYTES:
         raise PartFileError(path, reason)
     doc = recover_prefix(data)
     try:
@@ -207,8 +248,10 @@ def _cut_off(path: Path, data: bytes, exc: orjson.JSONDecodeError, digest: str) 
         raise PartFileError(
             path, f"{reason}; what is complete does not read: {why}", error.field, error.format
         ) from None
+    if outcome is not None and outcome.kind == "not_session" and _holds_value(doc) and not _says_session(doc):
+        return FileOutcome(path, "not_session", digest=digest)
     if outcome is None or outcome.kind != "parts":
-        raise PartFileError(path, f"{reason}; no complete session data before the cut")
+        raise PartFileError(path, f"{reason}; no complete session data before the cut (format unknown)")
     outcome.digest = digest
     for part in outcome.parts:
         part.digest = digest

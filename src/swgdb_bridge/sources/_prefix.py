@@ -19,13 +19,20 @@ _CLOSERS = {ord("{"): b"}", ord("["): b"]"}
 
 
 def recover_prefix(data: bytes) -> Any | None:
-    """The longest complete prefix of ``data`` as a parsed JSON value, or ``None`` if nothing is complete."""
+    """The longest complete prefix of ``data`` as a parsed JSON value, or ``None`` if nothing is complete.
+
+    An entry of a list that the cut left open is dropped whole, never closed as it stands: a half-written
+    action (``{}``, or one without its ``xp``) is not a fact the bot wrote, and a reader would refuse the
+    whole file for the field it lacks.
+    """
     cuts = _cut_points(data)
     for position, stack in reversed(cuts):
+        position, stack = _without_open_entry(position, stack)
         text = data[:position].rstrip()
         if text.endswith(b":"):  # a key with no value yet: drop the key too
             continue
-        candidate = text + b"".join(_CLOSERS[opener] for opener in reversed(stack))
+        text = text[:-1].rstrip() if text.endswith(b",") else text
+        candidate = text + b"".join(_CLOSERS[opener] for opener, _ in reversed(stack))
         try:
             return orjson.loads(candidate)
         except orjson.JSONDecodeError:
@@ -33,10 +40,21 @@ def recover_prefix(data: bytes) -> Any | None:
     return None
 
 
-def _cut_points(data: bytes) -> deque[tuple[int, tuple[int, ...]]]:
+Opened = tuple[int, int]  # (the bracket, its index in the text)
+
+
+def _without_open_entry(position: int, stack: tuple[Opened, ...]) -> tuple[int, tuple[Opened, ...]]:
+    """Cut back to before the outermost container that is an entry of a list and is still open."""
+    for depth in range(1, len(stack)):
+        if stack[depth - 1][0] == ord("["):
+            return stack[depth][1], stack[:depth]
+    return position, stack
+
+
+def _cut_points(data: bytes) -> deque[tuple[int, tuple[Opened, ...]]]:
     """The last positions where everything before is complete values, with the brackets open there."""
-    cuts: deque[tuple[int, tuple[int, ...]]] = deque(maxlen=MAX_ATTEMPTS)
-    stack: list[int] = []
+    cuts: deque[tuple[int, tuple[Opened, ...]]] = deque(maxlen=MAX_ATTEMPTS)
+    stack: list[Opened] = []
     in_string = escaped = False
     for index, byte in enumerate(data):
         if in_string:
@@ -50,7 +68,7 @@ def _cut_points(data: bytes) -> deque[tuple[int, tuple[int, ...]]]:
         if byte == 0x22:
             in_string = True
         elif byte in (0x7B, 0x5B):  # { [
-            stack.append(byte)
+            stack.append((byte, index))
             cuts.append((index + 1, tuple(stack)))
         elif byte in (0x7D, 0x5D):  # } ]
             if stack:
