@@ -169,6 +169,15 @@ def test_a_game_word_written_with_its_apostrophe_stays_game_text() -> None:
     assert quests[0] == "Dee'ja's Lost Shipment" and quests[1].startswith("Player-")
 
 
+@pytest.mark.parametrize(
+    "quest",
+    ["Mon Calamari Engineer", "Myyydril Caverns", "Avatar Platform", "Kenobi's Hut", "Pikeman Patrol"],
+)
+def test_game_places_and_species_the_gazetteer_lacks_stay_game_text(quest: str) -> None:
+    session = make_session(quests=[QuestCompletion(T0, quest)])
+    assert serialize(session)["quest_data"]["quest_events"][0]["quest_name"] == quest
+
+
 def test_two_known_names_joined_by_an_apostrophe_become_two_pseudonyms_not_a_refusal() -> None:
     sanitizer = Sanitizer(SanitizeOptions(), KEY, known_names=["Kessa Drevin"])
     session = make_session(quests=[QuestCompletion(T0, "Kessa'Drevin")])

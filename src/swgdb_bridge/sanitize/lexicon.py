@@ -1009,6 +1009,14 @@ GAME_TEXT_WORDS: frozenset[str] = frozenset(
         "talz",
         "sarkan",
         "ortolan",
+        "mon",  # Mon Calamari, a playable species ("Mon Calamari Engineer")
+        "calamari",
+        # places the gazetteer's sources do not name (Kashyyyk's Myyydril Caverns and Avatar Platform,
+        # Kenobi's hut on Tatooine), and "pikeman", an English word the word list lacks
+        "myyydril",
+        "avatar",
+        "kenobi",
+        "pikeman",
         "cantina",
         "camp",
         "outpost",
