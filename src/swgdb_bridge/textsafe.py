@@ -6,7 +6,8 @@ clear the screen, retitle the window, plant hyperlinks or forge lines, and Rich 
 them as markup; written raw into a CSV, ``=HYPERLINK(…)`` becomes a live formula. Every such string goes
 through this module on its way out (the CLI commands, the viewer's renderings and TUI, the CSV export):
 
-- :func:`visible` shows control characters as escapes (``\\x1b``, ``\\n``), for plain text and ``rich.Text``;
+- :func:`visible` shows control characters, line separators, bidi controls and invisible characters as
+  escapes (``\\x1b``, ``\\n``, ``\\u2028``, ``\\u202e``), for plain text and ``rich.Text``;
 - :func:`for_markup` is :func:`visible` plus Rich markup escaped, for strings Rich or Textual parse as markup;
 - :func:`spreadsheet_safe` neutralizes a CSV cell by the OWASP rule (a leading ``'``).
 """
@@ -16,9 +17,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# C0 controls, DEL, C1 controls (CSI, OSC, ... have 8-bit forms), and the bidirectional overrides that
-# reorder what a terminal shows ("Trojan Source").
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls, DEL, C1 controls (CSI, OSC, ... have 8-bit forms); the line and paragraph separators, which
+# Rich (str.splitlines) breaks lines at, so a name could forge a table row; the bidirectional marks and
+# overrides that reorder what a terminal shows ("Trojan Source", U+061C included); and the invisible
+# characters that make two different ids or names look alike (zero width space, word joiner and invisible
+# operators, BOM, interlinear annotation, tag characters). Joiners (U+200C, U+200D) stay: scripts and emoji
+# need them.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # OWASP CSV injection: a cell starting with one of these is a formula (or may become one) in a spreadsheet.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,7 +40,9 @@ def _escape_one(match: re.Match[str]) -> str:
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def visible(text: object) -> str:

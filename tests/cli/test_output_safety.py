@@ -61,6 +61,35 @@ def test_names_from_a_session_file_are_shown_not_obeyed(hostile: tuple[Path, str
     assert FORMULA in listing.stdout
 
 
+FORGED_ROW = "Bob\u2028│ session_x │ Admin │ sent"
+"""A name whose line separator Rich (str.splitlines) breaks at: a forged row in any table it is printed in."""
+LOOKALIKES = ("\u061c", "\u200b", "\u2029", "\u2060", "\ufeff", "\U000e0041")
+"""A bidi mark Trojan Source uses, and invisible characters that make two names look alike."""
+
+
+def test_line_separators_and_invisible_characters_are_shown_not_obeyed(
+    hostile: tuple[Path, str], tmp_path: Path
+) -> None:
+    """Was: U+2028 in a character name broke the row of ``logs --list`` in two; U+061C, U+200B... raw."""
+    folder, session_id = hostile
+    doc = json.loads((folder / "session.json").read_text())
+    doc["character_name"] = FORGED_ROW + "".join(LOOKALIKES)
+    (folder / "session.json").write_text(json.dumps(doc))
+    listing = run("logs", "--dir", str(folder), "--list", env={"COLUMNS": "400"})
+    view = run("logs", "--dir", str(folder), "--view", session_id, env={"COLUMNS": "400"})
+    for done in (listing, view):
+        assert done.returncode == 0, done.stderr
+        raw = [char for char in (*LOOKALIKES, "\u2028") if char in done.stdout]
+        assert not raw, raw
+        assert "Bob\\u2028│ session_x" in done.stdout
+
+
+@pytest.mark.parametrize("char", ["\u2028", *LOOKALIKES, "\u202e"])
+def test_visible_writes_each_unsafe_character_as_an_escape(char: str) -> None:
+    shown = visible(f"a{char}b")
+    assert char not in shown and shown.startswith("a\\") and shown.endswith("b")
+
+
 def test_csv_exports_hold_no_live_formulas(hostile: tuple[Path, str]) -> None:
     folder, session_id = hostile
     listing = run("logs", "--dir", str(folder), "--export", "all", "--format", "csv")
