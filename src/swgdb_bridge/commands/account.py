@@ -87,7 +87,7 @@ def dashboard(
             link = client.dashboard_link()
         _same_server(link, config.swgdb_api_url)
     if print_only or not webbrowser.open(link):
-        typer.echo(link)
+        typer.echo(visible(link))  # a token already (the client checks it); escaped all the same
     else:
         _console(stderr=True).print("Opened your dashboard in the browser.", markup=False)
 

@@ -15,6 +15,7 @@ import functools
 import gzip
 import logging
 import math
+import re
 import ssl
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -30,7 +31,8 @@ from swgdb_bridge import __version__
 from swgdb_bridge.errors import APIError, AuthError, UploadError
 from swgdb_bridge.payload import is_session_id
 from swgdb_bridge.payload_fast import AnyPayload
-from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
+from swgdb_bridge.protocol import HEADER_PATTERNS, MAX_CLOCK_SKEW_SECONDS, USER_HASH_HEADER
+from swgdb_bridge.upload import _answers as answers
 from swgdb_bridge.upload import results as design_results
 from swgdb_bridge.upload._auth import SignedAuth
 from swgdb_bridge.upload._limits import (
@@ -47,6 +49,8 @@ log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 STORED_STATUSES = frozenset({"created", "updated", "unchanged"})
+_USER_HASH = re.compile(HEADER_PATTERNS[USER_HASH_HEADER])
+_MAX_NAME_CHARS = 200
 DEFAULT_COMPRESS_THRESHOLD = 16 * 1024
 # Waits longer than this are not slept through inside one call: the error goes up with its
 # ``retry_after`` and the outbox schedules the session for later, which survives restarts.
@@ -355,7 +359,7 @@ class SWGDBAPIClient:
             return UploadResult(None, "rejected", error=code or str(response.status_code), message=message)
         self._raise_for_error("POST", "/sessions/upload", response)
         data = _answer_object(response, "POST /sessions/upload")
-        return UploadResult(data.get("session_id"), data.get("status", "created"), data.get("digest"))
+        return UploadResult(data.get("session_id"), _stored_status(data), data.get("digest"))
 
     def send_batch(self, bodies: Sequence[bytes]) -> list[UploadResult]:
         """Upload encoded payloads in one request; a 413 splits the batch in halves, down to one session."""
@@ -421,17 +425,41 @@ class SWGDBAPIClient:
     # -- account -----------------------------------------------------------------------------------
 
     def redeem_pairing(self, *, code: str | None = None, device_code: str | None = None) -> dict[str, Any]:
-        """``POST /v1/pairing/redeem`` (unsigned): ``user_hash``, ``name`` and ``api_key``, once per code."""
+        """``POST /v1/pairing/redeem`` (unsigned): ``user_hash``, ``name`` and ``api_key``, once per code.
+
+        The user hash and key go into the config file and every later request's headers: an answer without
+        them in the protocol's shape is an :class:`APIError` here, not a config no command can read later.
+        """
         body = orjson.dumps({"code": code} if code is not None else {"device_code": device_code})
-        return self._json("POST", "/pairing/redeem", body=body, signed=False)
+        answer = self._json("POST", "/pairing/redeem", body=body, signed=False)
+        what = "POST /pairing/redeem"
+        name = answer.get("name")
+        return {
+            "user_hash": answers.token(answer, "user_hash", what, _USER_HASH),
+            "api_key": answers.token(answer, "api_key", what),
+            "name": name[:_MAX_NAME_CHARS] if isinstance(name, str) else None,
+        }
 
     def start_device_pairing(self) -> dict[str, Any]:
-        """``POST /v1/pairing/device`` (unsigned): a user code to approve in a browser and a device code."""
-        return self._json("POST", "/pairing/device", signed=False)
+        """``POST /v1/pairing/device`` (unsigned): a user code to approve in a browser and a device code.
+
+        Codes and address must be tokens (no spaces or control characters), the times finite and bounded:
+        the command prints them and polls by them.
+        """
+        answer = self._json("POST", "/pairing/device", signed=False)
+        what = "POST /pairing/device"
+        return {
+            "device_code": answers.token(answer, "device_code", what),
+            "user_code": answers.token(answer, "user_code", what),
+            "verification_uri_complete": answers.token(answer, "verification_uri_complete", what),
+            "expires_in": answers.seconds(answer, "expires_in", 600.0, 1.0, 3600.0),
+            "interval": answers.seconds(answer, "interval", 5.0, 1.0, 60.0),
+        }
 
     def dashboard_link(self) -> str:
-        """A one-time login link to this user's dashboard (signed ``POST /v1/auth/dashboard-link``)."""
-        return str(self._json("POST", "/auth/dashboard-link").get("url", ""))
+        """A one-time login link to this user's dashboard (signed ``POST /v1/auth/dashboard-link``); a token
+        (no spaces or control characters), since the command prints it or hands it to a browser."""
+        return answers.token(self._json("POST", "/auth/dashboard-link"), "url", "POST /auth/dashboard-link")
 
     def revoke_keys(self) -> None:
         """End every API key of this user on the server (signed ``POST /v1/auth/revoke``)."""
@@ -441,13 +469,27 @@ class SWGDBAPIClient:
 def _item_result(item: dict[str, Any]) -> UploadResult:
     error = item.get("error")
     if not error:
-        return UploadResult(item.get("session_id"), item.get("status", "created"), item.get("digest"))
+        return UploadResult(item.get("session_id"), _stored_status(item), item.get("digest"))
     # an item's error is either a code with a sibling message, or a whole error body
     code, message = (
         _describe_error(error) if isinstance(error, dict) else (str(error), item.get("message") or "")
     )
     status = "too_large" if code in ("too_large", "payload_too_large") else "rejected"
     return UploadResult(item.get("session_id"), status, error=code, message=message)
+
+
+def _stored_status(answer: dict[str, Any]) -> str:
+    """The status of an answer that refused nothing: one of :data:`STORED_STATUSES`, or the session stays
+    queued. A 2xx without one is no proof of storage (a proxy, a captive portal, another service at the
+    URL), and confirming on it would drop the session from the outbox for good."""
+    status = answer.get("status")
+    if isinstance(status, str) and status in STORED_STATUSES:
+        return status
+    raise TransientAPIError(
+        f"the server's answer does not say the session was stored (status {str(status)[:40]!r}); "
+        "check SWGDB_API_URL",
+        code="bad_answer",
+    )
 
 
 def clock_skew_message(skew: float) -> str:

@@ -1,0 +1,46 @@
+"""A server's answer, checked before the client stores, prints, opens or acts on any of it.
+
+Whatever answers at the configured address is untrusted: a hostile or broken server, a proxy, a captive
+portal, another service on a mistyped URL. A value the client goes on to use must have the shape the
+protocol gives it, or the command stops with a clear :class:`~swgdb_bridge.errors.APIError` instead of a
+traceback, a config file that no later command can read, or control characters on the user's terminal.
+Refusals never show the refused value: it may be (part of) an API key.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from swgdb_bridge.errors import APIError
+from swgdb_bridge.upload._retry import bounded_hint
+
+TOKEN = re.compile(r"[!-~]{1,2048}")
+"""Printable ASCII without spaces, at most 2 KiB: what keys, codes and URLs are made of."""
+
+
+def _described(value: object) -> str:
+    """What was there instead, without the value itself."""
+    if value is None:
+        return "missing"
+    if isinstance(value, str):
+        return f"a string of {len(value)} characters not of the expected shape"
+    return f"a JSON {type(value).__name__}, not a string"
+
+
+def token(answer: dict[str, Any], name: str, what: str, shape: re.Pattern[str] = TOKEN) -> str:
+    """``answer[name]`` when it is a string matching ``shape`` whole; otherwise an :class:`APIError`."""
+    value = answer.get(name)
+    if isinstance(value, str) and shape.fullmatch(value):
+        return value
+    raise APIError(
+        f"{what}: the server's answer has no usable {name!r} ({_described(value)})", code="bad_answer"
+    )
+
+
+def seconds(answer: dict[str, Any], name: str, default: float, low: float, high: float) -> float:
+    """A duration the server suggests, kept within ``[low, high]``; ``default`` when absent or not a number."""
+    if name not in answer:
+        return default
+    hint = bounded_hint(name, answer[name], low, high)
+    return default if hint is None else hint
