@@ -156,3 +156,16 @@ def test_an_upload_answer_that_does_not_say_stored_keeps_the_session_queued(
             report = uploader.process(box, [])
             assert (report.uploaded, report.failed, box.count()) == (0, 0, len(ids)), report
             assert box.dead_letters() == []
+
+
+@pytest.mark.parametrize(
+    "answer", [{}, {"status": "created", "digest": 5, "updated_at": None}, {"status": ["x"], "digest": None}]
+)
+def test_a_status_answer_of_the_wrong_shape_is_shown_not_a_traceback(
+    scripted: Scripted, answer: dict
+) -> None:
+    """Was: ``{}`` was a KeyError, a number for the digest a TypeError, both tracebacks."""
+    scripted.answers["/v1/sessions/s-1/status"] = (200, answer)
+    done = run("status", "s-1", env={"SWGDB_API_URL": scripted.url, **CREDENTIALS})
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    assert "server:" in done.stdout

@@ -51,6 +51,7 @@ RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 STORED_STATUSES = frozenset({"created", "updated", "unchanged"})
 _USER_HASH = re.compile(HEADER_PATTERNS[USER_HASH_HEADER])
 _MAX_NAME_CHARS = 200
+_STATUS_FIELDS = ("status", "digest", "updated_at")
 DEFAULT_COMPRESS_THRESHOLD = 16 * 1024
 # Waits longer than this are not slept through inside one call: the error goes up with its
 # ``retry_after`` and the outbox schedules the session for later, which survives restarts.
@@ -399,13 +400,20 @@ class SWGDBAPIClient:
             return design_results.batch_failure(exc, len(sessions))
 
     def get_upload_status(self, session_id: str) -> dict[str, Any]:
-        """``GET /v1/sessions/{id}/status``: status, digest, received_at, updated_at (404 → UploadError)."""
+        """``GET /v1/sessions/{id}/status``: status, digest, received_at, updated_at (404 → UploadError; a 200
+        whose status, digest or updated_at is not a string without spaces → APIError, as ``status`` prints them)."""
         if not is_session_id(session_id):  # it goes into the URL path unescaped
             raise UploadError(
                 f"{session_id!r} is not a session id: ids are letters, digits, '-' or '_'",
                 code="invalid_session_id",
             )
-        return self._json("GET", f"/sessions/{session_id}/status")
+        answer = self._json("GET", f"/sessions/{session_id}/status")
+        what = f"GET /sessions/{session_id}/status"
+        for (
+            name
+        ) in _STATUS_FIELDS:  # the command prints them: strings without spaces or controls, or an error
+            answers.token(answer, name, what)
+        return answer
 
     def list_sessions(self, limit: int = 100, cursor: str | None = None) -> dict[str, Any]:
         """One page of the user's remote sessions: ``{"sessions": [...], "next_cursor": ...}``."""
