@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,52 @@ def test_pseudonyms_joined_into_one_token_are_not_a_random_token() -> None:
     assert detectors.find_secrets(f"loot from {pseudonyms}") == []
     assert detectors.find_secrets("[handle]-Player-34b1542f93d9") == []
     assert detectors.find_secrets("x9Kq2LmZ7rT4vW8n_Player-d6099d53b48a") == ["high_entropy"]
+
+
+# Secrets a joiner ("_", as in a snake_case label, or "-" after a word) glues to a word: still secrets.
+JOINED = [
+    ("ipv4", "192.168.1.10"),
+    ("ipv4", "203.0.113.5"),
+    ("ipv6", "2001:db8::1"),
+    ("mac_addresses", "00:1a:2b:3c:4d:5e"),
+    ("mac_addresses", "00-1A-2B-3C-4D-5E"),
+    ("national_ids", "123-45-6789"),
+    ("phones", "555-123-4567"),
+    ("phones", "+44 20 7946 0958"),
+]
+
+
+@given(
+    st.sampled_from(JOINED),
+    st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+    st.sampled_from(["_", "__"]),
+    st.sampled_from(["", "_", "_x", "_lan"]),
+)
+def test_a_joiner_is_a_boundary_for_address_and_number_detectors(
+    case: tuple[str, str], word: str, joiner: str, tail: str
+) -> None:
+    category, secret = case
+    text = f"{word}{joiner}{secret}{tail}"
+    cleaned = detectors.scrub(text, {})
+    assert secret not in cleaned
+    assert re.search(r"\d\d", cleaned) is None, cleaned  # no part of it left either
+    assert category in detectors.find_secrets(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("lan_192.168.1.10", "192.168.1.10"),
+        ("mac_00:1a:2b:3c:4d:5e", "00:1a:2b:3c:4d:5e"),
+        ("ssn_123-45-6789", "6789"),
+        ("ip_2001:db8::1", "2001:db8::1"),
+        ("srv_203.0.113.5", "203.0.113.5"),
+        ("call_555-123-4567", "555"),
+        ("ssn_123456789", "123456789"),
+        ("mac-00:1a:2b:3c:4d:5e", "00:1a"),
+        ("ssn-123-45-6789", "6789"),
+    ],
+)
+def test_joined_secrets_are_replaced_and_found_by_the_rescan(text: str, secret: str) -> None:
+    assert secret not in detectors.scrub(text, {})
+    assert detectors.find_secrets(text)

@@ -63,6 +63,12 @@ _TOKEN_CHARS = re.compile(r"[A-Za-z0-9_\-+/=.]")
 # A token's start holds no "=" or "/": those belong to "t=" or "url/" before it.
 _TOKEN_HEAD = re.compile(r"[A-Za-z0-9_\-]")
 _SEP = r"(?:\\+|/|%5[cC]|%2[fF])"
+# No letter or digit right before or after: "_" joins words in labels ("lan_192.168.1.10", "ssn_123-45-6789")
+# as a space does, so it is a boundary for the address and number detectors, as it is for names.
+_NO_ALNUM_BEFORE = r"(?<![^\W_])"
+_NO_ALNUM_AFTER = r"(?![^\W_])"
+# A "-" after a letter joins a label too ("mac-00:1a:…", "ssn-123-45-6789"); after a digit it continues a number.
+_NO_NUMBER_BEFORE = rf"{_NO_ALNUM_BEFORE}(?<![\d:.]-)"
 _NOT_AFTER_SEP = r"(?<![\\/])(?<!%5[cC])(?<!%2[fF])"  # start at a run of separators, never inside one
 
 
@@ -598,7 +604,10 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "mac_addresses",
         "[mac]",
-        _compile(r"(?<![\w:-])[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}(?![\w:-])"),
+        _compile(
+            rf"{_NO_NUMBER_BEFORE}(?<!:)[0-9A-Fa-f]{{2}}([:-])[0-9A-Fa-f]{{2}}(?:\1[0-9A-Fa-f]{{2}}){{4}}"
+            rf"{_NO_ALNUM_AFTER}(?![:-]\w)"
+        ),
         trigger=re.compile(r"[:-][0-9A-Fa-f]{2}[:-]"),
     ),
     Detector(
@@ -626,8 +635,9 @@ DETECTORS: tuple[Detector, ...] = (
         "ipv6",
         "[ip]",
         _compile(
-            r"(?<![\w:.])\[?(?P<addr>(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?)"
-            r"(?:%\w+)?\]?(?::\d{1,5})?(?![\w:])"
+            rf"{_NO_ALNUM_BEFORE}(?<![:.])\[?(?P<addr>(?:[0-9A-Fa-f]{{0,4}}:){{2,7}}"
+            r"(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?)"
+            rf"(?:%\w+)?\]?(?::\d{{1,5}})?{_NO_ALNUM_AFTER}(?!:)"
         ),
         trigger=re.compile(r":[0-9A-Fa-f]*:"),
         validate=_ipv6_ok,
@@ -636,25 +646,30 @@ DETECTORS: tuple[Detector, ...] = (
         "ipv4",
         "[ip]",
         _compile(
-            r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-            r"(?::\d{1,5})?(?!\w|\.\d)",
+            rf"{_NO_ALNUM_BEFORE}(?<!\.)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){{3}}"
+            rf"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?::\d{{1,5}})?{_NO_ALNUM_AFTER}(?!\.\d)",
             # defanged, as security write-ups and cautious players write them: 203[.]0[.]113[.]5
-            r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)[\[(]\.[\])]){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-            r"(?::\d{1,5})?(?!\w)",
+            rf"{_NO_ALNUM_BEFORE}(?<!\.)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)[\[(]\.[\])]){{3}}"
+            rf"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?::\d{{1,5}})?{_NO_ALNUM_AFTER}",
         ),
         trigger=re.compile(r"\d\.\d+\.\d|\d[\[(]\.[\])]\d"),
     ),
     Detector(
         "phones",
         "[phone]",
-        _compile(r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{2,5}(?:[ .-]?\d{2,8}){1,4}(?!\w)"),
+        _compile(
+            rf"{_NO_ALNUM_BEFORE}(?<!\+)(?:\+\d{{1,3}}[ .-]?)?(?:\(\d{{1,5}}\)[ .-]?)?\d{{2,5}}(?:[ .-]?\d{{2,8}}){{1,4}}"
+            rf"{_NO_ALNUM_AFTER}"
+        ),
         trigger=_DIGIT_RUN,
         validate=_phone_ok,
     ),
     Detector(
         "national_ids",
         "[id-number]",
-        _compile(r"(?<![\w-])(?P<area>\d{3})-(?P<group>\d{2})-(?P<serial>\d{4})(?![\w-])"),
+        _compile(
+            rf"{_NO_NUMBER_BEFORE}(?P<area>\d{{3}})-(?P<group>\d{{2}})-(?P<serial>\d{{4}}){_NO_ALNUM_AFTER}(?!-)"
+        ),
         trigger=re.compile(r"\d{3}-\d{2}-\d{4}"),
         validate=_ssn_ok,
     ),
@@ -663,10 +678,10 @@ DETECTORS: tuple[Detector, ...] = (
         "[id-number]",
         # Named, in any country's shape: "SIN 046 454 286", "NI number AB 12 34 56 C", "passport X1234567"
         _compile(
-            r"(?i:\b(?:ssn|social\s+security(?:\s+(?:number|no\.?|#))?|sin|nin|ni\s+(?:number|no\.?)"
+            r"(?i:(?<![^\W_])(?:ssn|social\s+security(?:\s+(?:number|no\.?|#))?|sin|nin|ni\s+(?:number|no\.?)"
             r"|national\s+(?:insurance|id)(?:\s+(?:number|no\.?))?|tax\s+id|tin|passport(?:\s+(?:number|no\.?|#))?"
-            r"|id\s+(?:number|no\.?)|bsn|personnummer|steuer-?id)(?!\w))\s*(?:is\s+|[:#=]\s*)?"
-            r"((?:[A-Z]{1,2}[ -]?)?\d[\d -]{4,14}\d(?:[ -]?[A-Z])?)(?![\w-])",
+            r"|id\s+(?:number|no\.?)|bsn|personnummer|steuer-?id)(?![^\W_]))[\s_]*(?:is[\s_]+|[:#=]\s*)?"
+            r"((?:[A-Z]{1,2}[ -]?)?\d[\d -]{4,14}\d(?:[ -]?[A-Z])?)(?![^\W_])(?!-)",
             group=1,
         ),
         needles=(
@@ -679,7 +694,7 @@ DETECTORS: tuple[Detector, ...] = (
             "id n",
             "ni n",
         ),
-        trigger=re.compile(r"(?i)\b(?:ssn|sin|nin|tin|bsn)\b"),
+        trigger=re.compile(r"(?i)(?<![^\W_])(?:ssn|sin|nin|tin|bsn)(?![^\W_])"),
         validate=_named_id_ok,
     ),
     Detector(
