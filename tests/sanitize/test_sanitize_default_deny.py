@@ -31,7 +31,14 @@ from swgdb_bridge.model import (
 from swgdb_bridge.payload import SessionPayload
 from swgdb_bridge.sanitize import Sanitizer, detectors, scan_payload
 from swgdb_bridge.sanitize.channels import is_shared
-from swgdb_bridge.sanitize.fields import FIELDS, Privacy, canonical, markdown_table, privacy_of
+from swgdb_bridge.sanitize.fields import (
+    FIELDS,
+    SLOWDOWN_REASONS,
+    Privacy,
+    canonical,
+    markdown_table,
+    privacy_of,
+)
 from swgdb_bridge.sanitize.identifiers import DIGEST_ID, is_safe_id, upload_id
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer
@@ -498,3 +505,27 @@ def test_ids_whose_digits_name_no_time_are_digested_whole(raw: str) -> None:
 )
 def test_timed_and_counted_ids_are_kept(raw: str) -> None:
     assert serialize(make_session(session_id=raw))["session_id"] == raw
+
+
+@given(st.text(max_size=30) | st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True))
+def test_a_slowdown_reason_leaves_only_as_a_word_of_its_fixed_list(reason: str) -> None:
+    """The XP export's ``slowdowns_detected[].reason`` is an enum: a label the list lacks ("pw_hunter2",
+    "ssn_123456789", "call_5551234567") is written as "other", whatever its shape."""
+    session = make_session(extra={"slowdowns": [{"skill": "combat_marksman_novice", "reason": reason}]})
+    (slowdown,) = serialize(session)["xp_data"]["slowdowns_detected"]
+    assert slowdown["reason"] == (reason if reason in SLOWDOWN_REASONS else "other")
+
+
+@pytest.mark.parametrize("reason", ["no_xp_gain", "unspecified", "other"])
+def test_the_slowdown_reasons_of_the_list_pass(reason: str) -> None:
+    session = make_session(extra={"slowdowns": [{"skill": "combat_marksman_novice", "reason": reason}]})
+    assert serialize(session)["xp_data"]["slowdowns_detected"][0]["reason"] == reason
+
+
+@pytest.mark.parametrize("reason", ["pw_hunter2", "discord_bobsmith", "call_5551234567"])
+def test_the_rescan_refuses_a_slowdown_reason_off_the_list(reason: str) -> None:
+    document = {"xp_data": {"slowdowns_detected": [{"skill": "combat", "reason": reason}]}}
+    assert scan_payload(document) == ["enum_field at $.xp_data.slowdowns_detected[0].reason"]
+    assert (
+        scan_payload({"xp_data": {"slowdowns_detected": [{"skill": "combat", "reason": "no_xp_gain"}]}}) == []
+    )

@@ -150,12 +150,22 @@ def canonical(path: str) -> str:
 
 _BY_PATH = {canonical(path): privacy for path, privacy in FIELDS.items()}
 MAPS = frozenset(path.removesuffix(".<key>") for path in _BY_PATH if path.endswith(".<key>"))
+# Slowdown reasons: the one enum field the payload model types as a plain string, so its words are listed
+# here ("no_xp_gain" is what the serializer writes, "unspecified" what the reader gives a reason-less one).
+SLOWDOWN_REASONS = frozenset({"no_xp_gain", "unspecified", "other"})
+_FIXED_WORDS = {canonical("xp_data.slowdowns_detected[].reason"): SLOWDOWN_REASONS}
 
 
 @functools.lru_cache(maxsize=1024)  # the re-scan asks for the same few hundred paths again and again
 def privacy_of(path: str) -> Privacy | None:
     """The class of a field, given its table path or a concrete document path; None when unclassified."""
     return _BY_PATH.get(canonical(path))
+
+
+@functools.lru_cache(maxsize=1024)
+def fixed_words(path: str) -> frozenset[str] | None:
+    """The only words an enum field may hold when the payload model does not fix them, else None."""
+    return _FIXED_WORDS.get(canonical(path))
 
 
 def typed_names() -> frozenset[str]:

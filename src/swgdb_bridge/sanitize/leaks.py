@@ -19,7 +19,7 @@ from typing import Any
 
 from swgdb_bridge.sanitize import detectors
 from swgdb_bridge.sanitize.chat import chat_rule
-from swgdb_bridge.sanitize.fields import MAPS, TYPED, Privacy, privacy_of
+from swgdb_bridge.sanitize.fields import MAPS, TYPED, Privacy, fixed_words, privacy_of
 from swgdb_bridge.sanitize.gazetteer import load_gazetteer
 from swgdb_bridge.sanitize.identifiers import is_upload_file_name, is_upload_id
 from swgdb_bridge.sanitize.lexicon import KEPT_PHRASES
@@ -33,6 +33,7 @@ _OWN_KEYS = frozenset({"character_name"})
 _LOGGED_KEYS = frozenset({"quest_name", "planet", "city", "unique_planets", "unique_cities"})
 _ENUM = re.compile(r"[a-z0-9][a-z0-9_.-]{0,39}")
 _CHARACTER = re.compile(r"[^\W\d_][\w'-]{0,59}(?: [^\W\d_][\w'-]{0,30}){0,2}")
+Class = tuple[Privacy | None, frozenset[str] | None]  # a field's class, and its fixed words if it has them
 
 
 def scan_for_leaks(
@@ -88,16 +89,16 @@ def _payload_findings(
     """:func:`scan_payload`'s findings, each at its path from ``root`` (``root=None``: "at None", for a
     yes-or-no answer)."""
     strings: list[tuple[str | None, str, str | None]] = []
-    classes: list[Privacy | None] = []
+    classes: list[Class] = []
     _walk_fields(document, "", root, strings, classes)
     matcher = _names(strings, known_names, ())
     vocabulary = _vocabulary()
     findings: list[str] = []
-    for (path, text, _field), privacy in zip(strings, classes, strict=True):
+    for (path, text, _field), (privacy, words) in zip(strings, classes, strict=True):
         if len(text) <= detectors.MEMO_LENGTH:
-            problem = _remembered_class_problem(privacy, text, pseudonymized, communications)
+            problem = _remembered_class_problem(privacy, words, text, pseudonymized, communications)
         else:
-            problem = _class_problem(privacy, text, vocabulary, pseudonymized, communications)
+            problem = _class_problem(privacy, words, text, vocabulary, pseudonymized, communications)
         if problem:
             findings.append(f"{problem} at {path}")
         if privacy not in (Privacy.IDENTIFIER, Privacy.FILE_NAME) and privacy not in TYPED:  # judged whole
@@ -108,19 +109,30 @@ def _payload_findings(
 # A payload's keys, zones, skills and enum words recur in every session: each short string judged once.
 @functools.lru_cache(maxsize=16_384)
 def _remembered_class_problem(
-    privacy: Privacy | None, text: str, pseudonymized: bool, communications: bool
+    privacy: Privacy | None,
+    words: frozenset[str] | None,
+    text: str,
+    pseudonymized: bool,
+    communications: bool,
 ) -> str | None:
-    return _class_problem(privacy, text, _vocabulary(), pseudonymized, communications)
+    return _class_problem(privacy, words, text, _vocabulary(), pseudonymized, communications)
 
 
 def _class_problem(
-    privacy: Privacy | None, text: str, vocabulary: Vocabulary, pseudonymized: bool, communications: bool
+    privacy: Privacy | None,
+    words: frozenset[str] | None,
+    text: str,
+    vocabulary: Vocabulary,
+    pseudonymized: bool,
+    communications: bool,
 ) -> str | None:
-    """The finding for a string its class does not allow, else None."""
+    """The finding for a string its class (and, for an enum with a fixed list, ``words``) does not allow."""
     if privacy is None:
         return "unclassified_field"
     if privacy in TYPED:
         return None
+    if words is not None and text not in words:
+        return f"{privacy.value.replace(' ', '_')}_field"
     if not _allowed(privacy, text, vocabulary, pseudonymized, communications):
         return f"{privacy.value.replace(' ', '_')}_field"
     if privacy is Privacy.CHAT and pseudonymized and text and chat_rule().name_spans(text):
@@ -187,13 +199,13 @@ def _walk_fields(
     table_path: str,
     path: str | None,
     strings: list[tuple[str | None, str, str | None]],
-    classes: list[Privacy | None],
+    classes: list[Class],
 ) -> None:
     """Every string of a payload document with its path (None throughout when ``path`` is None) and its
-    class (the key of a map has its own)."""
+    class (the key of a map has its own), with the fixed words of an enum the payload model leaves open."""
     if isinstance(value, str):
         strings.append((path, value, table_path.rsplit(".", 1)[-1]))
-        classes.append(privacy_of(table_path))
+        classes.append((privacy_of(table_path), fixed_words(table_path)))
     elif isinstance(value, Mapping):
         is_map = table_path in MAPS
         for index, (name, item) in enumerate(value.items()):
@@ -201,7 +213,7 @@ def _walk_fields(
             where = None if path is None else f"{path}.{_segment(name, index)}"
             if is_map:
                 strings.append((None if where is None else f"{where} (key)", name, None))
-                classes.append(privacy_of(f"{table_path}.<key>"))
+                classes.append((privacy_of(f"{table_path}.<key>"), None))
                 _walk_fields(item, f"{table_path}.*", where, strings, classes)
             else:
                 _walk_fields(item, f"{table_path}.{name}" if table_path else name, where, strings, classes)

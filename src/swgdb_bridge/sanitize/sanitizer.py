@@ -48,7 +48,7 @@ from swgdb_bridge.sanitize.channels import is_shared, quotes_private_text
 from swgdb_bridge.sanitize.chat import ChatRule, chat_rule
 from swgdb_bridge.sanitize.cleaned import Cleaned
 from swgdb_bridge.sanitize.detectors import Found, add_found
-from swgdb_bridge.sanitize.fields import Privacy, privacy_of
+from swgdb_bridge.sanitize.fields import SLOWDOWN_REASONS, Privacy, privacy_of
 from swgdb_bridge.sanitize.gazetteer import Gazetteer, load_gazetteer
 from swgdb_bridge.sanitize.identifiers import upload_file_name
 from swgdb_bridge.sanitize.keys import Pseudonymizer, load_pseudonym_key
@@ -69,7 +69,6 @@ _CACHE_LIMIT = 200_000  # distinct strings remembered per cleaner (bot logs repe
 _CHARACTER = re.compile(r"[^\W\d_][\w'-]{0,59}(?: [^\W\d_][\w'-]{0,30}){0,2}")
 MAX_CHARACTER = 50
 _SCHEMA_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-_LABEL = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _TEXT = operator.attrgetter("text")  # an action line's: read for every line of a session
 PRIVATE_LINE = "[private message]"
 
@@ -595,11 +594,13 @@ class _SessionCleaner:
         return result
 
     def _slowdown(self, slowdown: Mapping[str, Any]) -> dict[str, Any]:
+        """A declared slowdown: its skill is game text, its reason a word of the fixed list or "other" (a
+        label's shape says nothing: "pw_hunter2" is one)."""
         reason = slowdown.get("reason")
         return {
             **slowdown,
             "skill": self._field("xp_data.slowdowns_detected[].skill")(str(slowdown.get("skill", ""))),
-            "reason": reason if isinstance(reason, str) and _LABEL.fullmatch(reason) else "other",
+            "reason": reason if isinstance(reason, str) and reason in SLOWDOWN_REASONS else "other",
         }
 
     def _value(self, value: Any, name: str | None = None) -> Any:
