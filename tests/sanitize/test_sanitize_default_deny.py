@@ -33,6 +33,7 @@ from swgdb_bridge.sanitize import Sanitizer, detectors, scan_payload
 from swgdb_bridge.sanitize.channels import is_shared
 from swgdb_bridge.sanitize.fields import (
     FIELDS,
+    INPUT_KEYS,
     SLOWDOWN_REASONS,
     Privacy,
     canonical,
@@ -529,3 +530,23 @@ def test_the_rescan_refuses_a_slowdown_reason_off_the_list(reason: str) -> None:
     assert (
         scan_payload({"xp_data": {"slowdowns_detected": [{"skill": "combat", "reason": "no_xp_gain"}]}}) == []
     )
+
+
+@given(st.from_regex(r"[a-z][a-z0-9_]{0,30}", fullmatch=True))
+def test_only_the_formats_own_key_names_leave_in_original_session_keys(name: str) -> None:
+    """A top-level key the formats do not define is the user's ("pw_hunter2", "discord_bobsmith",
+    "windows_user_bob", "lan_192_168_1_10"): it is dropped and counted, whatever its shape."""
+    keys = ["session_id", "xp", "communication_events", name]
+    cleaned, report = Sanitizer(SanitizeOptions(), KEY).sanitize_session(make_session(original_keys=keys))
+    expected = [k for k in keys if k in INPUT_KEYS]
+    assert cleaned.original_keys == expected
+    assert report.counts.get("keys_dropped", 0) == len(keys) - len(expected)
+
+
+@pytest.mark.parametrize("name", ["pw_hunter2", "discord_bobsmith", "windows_user_bob", "lan_192_168_1_10"])
+def test_an_unknown_input_key_never_reaches_the_payload(name: str) -> None:
+    document = serialize(make_session(original_keys=["session_id", name]))
+    assert document["metadata"]["original_session_keys"] == ["session_id"]
+    assert document["metadata"]["sanitization_report"]["counts"]["keys_dropped"] == 1
+    refused = {"metadata": {"original_session_keys": [name]}}
+    assert scan_payload(refused) == ["schema_key_field at $.metadata.original_session_keys[0]"]

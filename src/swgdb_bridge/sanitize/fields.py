@@ -44,7 +44,7 @@ RULES: dict[Privacy, str] = {
     Privacy.GAME: "known game entity or template; unknown words become pseudonyms",
     Privacy.FREE_TEXT: "never verbatim: a category and the known game entities, coordinates, pseudonyms",
     Privacy.CHAT: "only shared channels, only with `INCLUDE_COMMUNICATIONS=true`, after the full sanitizer",
-    Privacy.SCHEMA_KEY: "a key name of the input file; kept when it is a plain identifier, else dropped",
+    Privacy.SCHEMA_KEY: "a key name the input formats define; any other key name is dropped (counted)",
 }
 
 # Classes whose values the serializer writes from typed data: the re-scan never needs to read them.
@@ -153,7 +153,31 @@ MAPS = frozenset(path.removesuffix(".<key>") for path in _BY_PATH if path.endswi
 # Slowdown reasons: the one enum field the payload model types as a plain string, so its words are listed
 # here ("no_xp_gain" is what the serializer writes, "unspecified" what the reader gives a reason-less one).
 SLOWDOWN_REASONS = frozenset({"no_xp_gain", "unspecified", "other"})
-_FIXED_WORDS = {canonical("xp_data.slowdowns_detected[].reason"): SLOWDOWN_REASONS}
+# The key names the input formats define (docs/session-format.md): top-level keys of the tracker,
+# character_sessions, loot_farming and xp_export files and the JSON Lines event types. A key the user or
+# another tool added can be anything ("pw_hunter2", "discord_bobsmith"), so no other name leaves as written.
+INPUT_KEYS = frozenset(
+    {"session_id", "character_name", "character_id", "start_time", "end_time", "duration_minutes", "mode",
+     # tracker
+     "xp", "credits", "quests_completed", "locations_visited", "communication_events", "player_encounters",
+     "guild_alerts", "afk_periods", "stuck_events", "performance_metrics", "actions",
+     # character_sessions
+     "xp_gained", "credits_earned", "activities", "notes", "planet_start", "planet_end", "location_start",
+     "location_end", "coordinates_start", "coordinates_end",
+     # loot_farming
+     "session_info", "loot_log", "combat_log", "total_loot", "enemies_defeated", "target_items_found",
+     "zones_visited",
+     # xp_export
+     "export_timestamp", "session_summary", "xp_events", "skill_progress", "hourly_rates", "daily_totals",
+     "summary",
+     # JSON Lines event types
+     "session_start", "session_end", "quest", "location", "chat", "encounter", "guild_alert", "afk", "stuck",
+     "action", "loot"}
+)  # fmt: skip
+_FIXED_WORDS = {
+    canonical("xp_data.slowdowns_detected[].reason"): SLOWDOWN_REASONS,
+    canonical("metadata.original_session_keys[]"): INPUT_KEYS,
+}
 
 
 @functools.lru_cache(maxsize=1024)  # the re-scan asks for the same few hundred paths again and again
@@ -164,7 +188,8 @@ def privacy_of(path: str) -> Privacy | None:
 
 @functools.lru_cache(maxsize=1024)
 def fixed_words(path: str) -> frozenset[str] | None:
-    """The only words an enum field may hold when the payload model does not fix them, else None."""
+    """The only words a field may hold where the payload model does not fix them (an enum typed as a plain
+    string, the input's key names), else None."""
     return _FIXED_WORDS.get(canonical(path))
 
 

@@ -48,7 +48,7 @@ from swgdb_bridge.sanitize.channels import is_shared, quotes_private_text
 from swgdb_bridge.sanitize.chat import ChatRule, chat_rule
 from swgdb_bridge.sanitize.cleaned import Cleaned
 from swgdb_bridge.sanitize.detectors import Found, add_found
-from swgdb_bridge.sanitize.fields import SLOWDOWN_REASONS, Privacy, privacy_of
+from swgdb_bridge.sanitize.fields import INPUT_KEYS, SLOWDOWN_REASONS, Privacy, privacy_of
 from swgdb_bridge.sanitize.gazetteer import Gazetteer, load_gazetteer
 from swgdb_bridge.sanitize.identifiers import upload_file_name
 from swgdb_bridge.sanitize.keys import Pseudonymizer, load_pseudonym_key
@@ -68,7 +68,6 @@ from swgdb_bridge.sanitize.vocabulary import Vocabulary
 _CACHE_LIMIT = 200_000  # distinct strings remembered per cleaner (bot logs repeat lines a lot)
 _CHARACTER = re.compile(r"[^\W\d_][\w'-]{0,59}(?: [^\W\d_][\w'-]{0,30}){0,2}")
 MAX_CHARACTER = 50
-_SCHEMA_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _TEXT = operator.attrgetter("text")  # an action line's: read for every line of a session
 PRIVATE_LINE = "[private message]"
 
@@ -575,8 +574,8 @@ class _SessionCleaner:
         return result
 
     def _schema_keys(self, names: list[str]) -> list[str]:
-        """Key names of the input file: plain identifiers with nothing private in them; others dropped."""
-        kept = [n for n in names if _SCHEMA_KEY.fullmatch(n) and self._s(n) == n]
+        """Key names of the input file that its format defines; others (anything a user added) dropped."""
+        kept = [n for n in names if n in INPUT_KEYS]
         if len(kept) < len(names):
             self._count("keys_dropped", len(names) - len(kept))
         return kept
