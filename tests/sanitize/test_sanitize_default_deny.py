@@ -6,6 +6,7 @@ put them (AFK and stuck reasons, quest and place names, chat), and game facts th
 
 from __future__ import annotations
 
+import re
 import typing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -550,3 +551,49 @@ def test_an_unknown_input_key_never_reaches_the_payload(name: str) -> None:
     assert document["metadata"]["sanitization_report"]["counts"]["keys_dropped"] == 1
     refused = {"metadata": {"original_session_keys": [name]}}
     assert scan_payload(refused) == ["schema_key_field at $.metadata.original_session_keys[0]"]
+
+
+_MS11_DATA = Path(__file__).resolve().parents[1] / "data" / "ms11"
+_SESSION_ID = re.compile(r'"session_id"\s*:\s*"([^"]{1,50})"')
+
+
+def _bot_ids() -> list[str]:
+    """The session ids the bot wrote in the recorded evenings (tests/data/ms11)."""
+    found = {
+        m.group(1) for path in _MS11_DATA.rglob("*.json*") for m in _SESSION_ID.finditer(path.read_text())
+    }
+    return sorted(found)
+
+
+def test_the_bots_recorded_ids_are_kept_as_they_are() -> None:
+    """Server keys must not change: times, Unix seconds and 8-digit hex run ids pass the detectors."""
+    ids = _bot_ids()
+    assert len(ids) > 20
+    assert [raw for raw in ids if upload_id(KEY, raw) != raw] == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "AC0123456789abcdef0123456789abcdef",  # a Twilio account SID (tokens, high entropy)
+        "SK0123456789abcdef0123456789abcdef",
+        "6ba7b8109dad11d180b4001a2b3c4d5e",  # a uuid1: its last 12 digits are the host's MAC address
+        "session_6ba7b8109dad11d180b4001a2b3c4d5e",
+        "run_ac0123456789abcdef0123456789abcdef_2",
+    ],
+)
+def test_an_id_a_detector_finds_something_in_is_digested(raw: str) -> None:
+    document = serialize(make_session(session_id=raw))
+    assert DIGEST_ID.fullmatch(document["session_id"])
+    assert document["metadata"]["sanitization_report"]["counts"]["ids_digested"] == 1
+    assert scan_payload({"session_id": raw}) == ["identifier_field at $.session_id"]
+
+
+_HEX_PIECE = st.from_regex(r"[0-9a-f]{6,40}", fullmatch=True).filter(lambda p: not p.isdigit())
+
+
+@given(st.lists(_HEX_PIECE, min_size=1, max_size=3).map("_".join).filter(lambda raw: len(raw) <= 50))
+def test_a_hex_id_is_kept_only_when_no_detector_finds_a_secret_in_it(raw: str) -> None:
+    pieces = raw.split("_")
+    secret = any(detectors.find_secrets(piece) for piece in pieces)
+    assert is_safe_id(raw) is (not secret and all(any(c.isdigit() for c in p) for p in pieces))

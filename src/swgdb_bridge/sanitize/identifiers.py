@@ -2,7 +2,8 @@
 
 An id is the server's key for a session: rewriting part of it (a detector turning ``ms11-20261107-1915``
 into ``ms11-[phone]``) made two sessions one. So an id is either kept exactly, when every piece of it is
-known to be harmless (times, short counters, hex, and a short list of words bots put in ids), or replaced
+known to be harmless (times, short counters, hex, and a short list of words bots put in ids, with nothing a
+secret detector finds in them: a Twilio SID or a uuid1 is hex too), or replaced
 as a whole by ``sid-`` and 32 hex digits of HMAC-SHA256 under the install's pseudonym key. A host name, a
 user name or anything else we do not know inside an id is therefore never uploaded, and two different ids
 never become one: kept ids stay distinct, digests of distinct ids differ (128 bits), and no kept id has the
@@ -18,6 +19,8 @@ from calendar import monthrange
 from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import groupby
+
+from swgdb_bridge.sanitize.detectors import find_secrets
 
 MAX_ID = 50
 DIGEST_PREFIX = "sid-"
@@ -45,6 +48,13 @@ def is_safe_id(text: str) -> bool:
     pieces = [piece for piece in _PIECES.split(text) if piece]
     runs = [(digits, list(run)) for digits, run in groupby(pieces, key=str.isdigit)]
     return all(_safe_digits(run) if digits else all(map(_safe_piece, run)) for digits, run in runs)
+
+
+def _safe_piece(piece: str) -> bool:
+    """A word bots put in ids, or a hex run id; either with nothing a detector finds in it (32 hex digits are a
+    key or a uuid1 holding the host's MAC address, "AC" and 32 hex a Twilio SID). Digit runs are judged as
+    times instead: a 14-digit stamp can pass a card's Luhn check, and a bot's id must not change with it."""
+    return _known_piece(piece) and not find_secrets(piece)
 
 
 def _safe_digits(run: list[str]) -> bool:
@@ -96,7 +106,7 @@ def _is_clock(digits: str) -> bool:
     return hours < 24 and minutes < 60 and seconds < 60
 
 
-def _safe_piece(piece: str) -> bool:
+def _known_piece(piece: str) -> bool:
     lowered = piece.lower()
     if lowered in SAFE_ID_WORDS:
         return True
