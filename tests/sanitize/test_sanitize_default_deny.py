@@ -36,6 +36,7 @@ from swgdb_bridge.sanitize.fields import (
     FIELDS,
     INPUT_KEYS,
     SLOWDOWN_REASONS,
+    SOURCE_FORMATS,
     Privacy,
     canonical,
     markdown_table,
@@ -597,3 +598,43 @@ def test_a_hex_id_is_kept_only_when_no_detector_finds_a_secret_in_it(raw: str) -
     pieces = raw.split("_")
     secret = any(detectors.find_secrets(piece) for piece in pieces)
     assert is_safe_id(raw) is (not secret and all(any(c.isdigit() for c in p) for p in pieces))
+
+
+# Players named like a word of the payload's own vocabulary: its report categories, enum values, formats.
+SCHEMA_WORD_NAMES = [
+    "Mac", "Bot", "Entropy", "Unc", "Ids", "Ipv4", "Webhooks", "Digested", "Alerts", "Grinding", "Jsonl", "Ms11",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SCHEMA_WORD_NAMES)
+def test_a_player_named_like_a_schema_word_does_not_refuse_the_session(name: str) -> None:
+    """The re-scan looks for player names in every value that could hold one, not in the payload's own keys
+    and fixed words ("mac_addresses", "ms11_bot", "combat_grinding", "jsonl")."""
+    session = make_session(
+        source_format="jsonl",
+        messages=[ChatMessage(T0, "guild_chat", name, f"{name} here, grats")],
+        locations=[LocationVisit(T0, "Tatooine", "Mos Eisley", None, purpose="combat_grinding")],
+    )
+    document = serialize(session, include_communications=True)
+    (message,) = document["event_data"]["communication_events"]
+    assert name.lower() not in message["message"].lower() and message["sender"].startswith("Player-")
+
+
+@pytest.mark.parametrize("name", SCHEMA_WORD_NAMES)
+def test_the_rescan_still_finds_a_schema_word_name_in_text(name: str) -> None:
+    document = {"xp_data": {"xp_events": [{"zone": f"{name.lower()} camp"}]}}
+    assert scan_payload(document, known_names=[name]) == ["player_names at $.xp_data.xp_events[0].zone"]
+
+
+def test_every_readers_format_name_is_a_schema_word() -> None:
+    import importlib
+    import pkgutil
+
+    import swgdb_bridge.sources as sources
+
+    modules = (
+        importlib.import_module(f"{sources.__name__}.{m.name}")
+        for m in pkgutil.iter_modules(sources.__path__)
+    )
+    formats = {module.FORMAT for module in modules if isinstance(getattr(module, "FORMAT", None), str)}
+    assert formats and formats <= SOURCE_FORMATS

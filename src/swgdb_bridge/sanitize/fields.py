@@ -174,6 +174,13 @@ INPUT_KEYS = frozenset(
      "session_start", "session_end", "quest", "location", "chat", "encounter", "guild_alert", "afk", "stuck",
      "action", "loot"}
 )  # fmt: skip
+# The readers' format names (``FORMAT`` of each ``sources`` module, and "assembled"): ``source_format`` and
+# ``metadata.sources[].format`` hold one of them.
+SOURCE_FORMATS = frozenset(
+    {"jsonl", "tracker", "character_sessions", "loot_farming", "xp_export", "assembled", "lifetime_state",
+     "space_quest", "combat_log", "credit_log", "xp_history", "ingest_store", "xp_tracking", "step_log",
+     "xp_actions", "legacy_session", "dual_session", "heroic_loot"}
+)  # fmt: skip
 _FIXED_WORDS = {
     canonical("xp_data.slowdowns_detected[].reason"): SLOWDOWN_REASONS,
     canonical("metadata.original_session_keys[]"): INPUT_KEYS,

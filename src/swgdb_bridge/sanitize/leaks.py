@@ -15,15 +15,26 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
+from swgdb_bridge import payload
 from swgdb_bridge.sanitize import detectors
 from swgdb_bridge.sanitize.chat import chat_rule
-from swgdb_bridge.sanitize.fields import MAPS, TYPED, Privacy, fixed_words, privacy_of
+from swgdb_bridge.sanitize.fields import (
+    INPUT_KEYS,
+    MAPS,
+    SLOWDOWN_REASONS,
+    SOURCE_FORMATS,
+    TYPED,
+    Privacy,
+    fixed_words,
+    privacy_of,
+)
 from swgdb_bridge.sanitize.gazetteer import load_gazetteer
 from swgdb_bridge.sanitize.identifiers import is_upload_file_name, is_upload_id
 from swgdb_bridge.sanitize.lexicon import KEPT_PHRASES
 from swgdb_bridge.sanitize.names import NameMatcher, is_pseudonym, key, name_matcher, with_parts
+from swgdb_bridge.sanitize.report import CATEGORIES
 from swgdb_bridge.sanitize.vocabulary import Vocabulary
 
 # Values under these keys are names that are not other players' (kept, like the sanitizer keeps them).
@@ -102,7 +113,8 @@ def _payload_findings(
         if problem:
             findings.append(f"{problem} at {path}")
         if privacy not in (Privacy.IDENTIFIER, Privacy.FILE_NAME) and privacy not in TYPED:  # judged whole
-            findings.extend(f"{category} at {path}" for category in _secrets_and_names(text, matcher))
+            names = None if privacy in _WORD_CLASSES and text in _schema_words() else matcher
+            findings.extend(f"{category} at {path}" for category in _secrets_and_names(text, names))
     return list(dict.fromkeys(findings))
 
 
@@ -179,6 +191,18 @@ def _secrets_and_names(text: str, matcher: NameMatcher | None) -> list[str]:
     if matcher is not None and matcher.count(text, _multi_word_entities):
         found.append("player_names")
     return found
+
+
+_WORD_CLASSES = frozenset({Privacy.ENUM, Privacy.SCHEMA_KEY})
+
+
+@functools.cache
+def _schema_words() -> frozenset[str]:
+    """The payload's own vocabulary: its enum values, report categories, formats and input key names. A player
+    called "Mac" or "Grinding" is not named by "mac_addresses" or "combat_grinding", so enum and key strings
+    that are such words are not searched for player names (every other string is); detectors still run."""
+    literals = (get_args(v) for v in vars(payload).values() if get_origin(v) is Literal)
+    return frozenset().union(*literals, CATEGORIES, SLOWDOWN_REASONS, SOURCE_FORMATS, INPUT_KEYS)
 
 
 def _multi_word_entities(text: str) -> list[tuple[int, int]]:
