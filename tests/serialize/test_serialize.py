@@ -26,8 +26,10 @@ from swgdb_bridge.model import (
     XPGain,
 )
 from swgdb_bridge.sanitize import Sanitizer, scan_for_leaks
+from swgdb_bridge.sanitize.channels import is_shared
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer
+from swgdb_bridge.serialize.classify import ALERT_TYPES
 from swgdb_bridge.serialize.scan_view import scan_view
 from swgdb_bridge.serialize.serializer import MAX_KEPT_EVENTS
 
@@ -437,3 +439,22 @@ def test_a_chat_line_longer_than_the_payload_allows_is_cut_not_the_session_refus
     (message,) = payload.event_data.communication_events
     assert message.message is not None and len(message.message) == 2000
     assert message.message.endswith("…") and message.message.startswith("wts krayt dragon pearl")
+
+
+@pytest.mark.parametrize(
+    ("label", "alert_type"),
+    [
+        ("guild", "other"),
+        ("guild_chat", "other"),
+        ("Guild", "other"),
+        ("guild_whisper", "guild_whisper"),
+        ("whisper", "guild_whisper"),
+        ("guild_tell", "guild_whisper"),
+        ("officer", "officer_message"),
+        ("leader", "leader_message"),
+    ],
+)
+def test_an_alert_type_reads_as_private_only_when_its_channel_is(label: str, alert_type: str) -> None:
+    """A shared guild alert ("guild") is not a whisper: uploaded as one it would read as private text."""
+    assert ALERT_TYPES(label) == alert_type
+    assert is_shared(label) is (alert_type in ("other", "leader_message"))

@@ -106,11 +106,13 @@ INTERACTIONS = Classifier(
     )
 )
 
+# "guild_whisper" is a privately addressed alert: a shared guild alert ("guild", "guild_chat") is "other", so
+# the payload never shows shared text under a private type (the sanitizer's channels.py draws the same line).
 ALERT_TYPES = Classifier(
     (
         ("leader_message", ("leader",)),
         ("officer_message", ("officer",)),
-        ("guild_whisper", ("guild", "whisper")),
+        ("guild_whisper", ("whisper", "tell", "private")),
     )
 )
 
