@@ -297,3 +297,55 @@ def test_a_joiner_is_a_boundary_for_address_and_number_detectors(
 def test_joined_secrets_are_replaced_and_found_by_the_rescan(text: str, secret: str) -> None:
     assert secret not in detectors.scrub(text, {})
     assert detectors.find_secrets(text)
+
+
+# (text, what must not be left of it)
+MORE_SHAPES = [
+    ("call +33 6 12 34 56 78 tonight", "12 34 56"),
+    ("+61 4 1234 5678", "1234 5678"),
+    ("+49 30 1234 5678", "1234 5678"),
+    ("tel: 5551234567", "5551234567"),
+    ("Tel:5551234567", "5551234567"),
+    ("phone 555 123 4567", "123 4567"),
+    ("ring 030/1234567", "1234567"),
+    ("mobile 0171/12345678", "12345678"),
+    ("shpat_0123456789abcdef0123456789abcdef", "0123456789abcdef"),
+    ("shpss_0123456789ABCDEF0123456789abcdef ok", "0123456789ABCDEF"),
+    ("dop_v1_" + "a1" * 32, "a1a1a1a1"),
+    ("mysql -u root -phunter2 -h db", "hunter2"),
+    ("mysqldump -uroot -p'hunter 2' x", "hunter"),
+    ("ssh bob@203.0.113.5", "bob"),
+    ("scp x alice.w@[2001:db8::1]:/tmp", "alice.w"),
+    ("bob:hunter2@db.example.com", "bob"),
+    ("connect bob:hunter2@10.0.0.5:3306", "hunter2"),
+    ("linktr.ee/bobsmith", "bobsmith"),
+    ("see vk.ru/bobsmith!", "bobsmith"),
+    ("bobsmith.carrd.co", "bobsmith"),
+    ("my blog bob.smith.blogspot.com", "bob.smith"),
+    ("api.example.eu/v1?key=abcdef", "abcdef"),
+]
+HARMLESS_SHAPES = [
+    "Mos Eisley v1.2 patch",
+    "IG-88 and AT-ST at 1234, -567",
+    "session.jsonl and xp_data.json",
+    "see e.g. the guide, i.e. this one",
+    "Done.Next.Go",
+    "half 1/2 of 12/15 stacks, 3/4 hp",
+    "+145 XP and +12 12 credits",
+    "hotel telemetry on Tatooine",
+    "patch 1.2.3 notes",
+]
+
+
+@pytest.mark.parametrize(("text", "secret"), MORE_SHAPES)
+def test_more_phone_token_login_and_link_shapes_are_replaced(text: str, secret: str) -> None:
+    cleaned = detectors.scrub(text, {})
+    assert secret not in cleaned, cleaned
+    assert detectors.find_secrets(text)
+    assert detectors.find_secrets(cleaned) == []
+
+
+@pytest.mark.parametrize("text", HARMLESS_SHAPES)
+def test_game_text_near_those_shapes_is_left_alone(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+    assert detectors.find_secrets(text) == []

@@ -57,12 +57,15 @@ _TOKEN_FORMATS = (
     r"(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,}",  # Hugging Face
     r"(?i:oauth):[a-z0-9]{20,}",  # Twitch chat token
     r"(?<![A-Za-z0-9])(?:ya29|1//)[A-Za-z0-9_.-]{20,}",  # Google OAuth
+    r"(?<![A-Za-z0-9])shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}",  # Shopify
+    r"(?<![A-Za-z0-9])do[opr]_v1_[a-f0-9]{64}",  # DigitalOcean
     r"(?<![A-Za-z0-9])swgdb_(?=[A-Za-z0-9_-]*[A-Z0-9])[A-Za-z0-9_-]{20,}",  # this project's own API keys
 )
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9_\-+/=.]")
 # A token's start holds no "=" or "/": those belong to "t=" or "url/" before it.
 _TOKEN_HEAD = re.compile(r"[A-Za-z0-9_\-]")
 _SEP = r"(?:\\+|/|%5[cC]|%2[fF])"
+_HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 # No letter or digit right before or after: "_" joins words in labels ("lan_192.168.1.10", "ssn_123-45-6789")
 # as a space does, so it is a boundary for the address and number detectors, as it is for names.
 _NO_ALNUM_BEFORE = r"(?<![^\W_])"
@@ -187,6 +190,7 @@ def _iban_ok(match: re.Match[str]) -> bool:
 
 _LONG_RUN = re.compile(r"\S{20}")  # every token format is 20+ characters without a space, or has a needle
 _DIGIT_RUN = re.compile(r"\d[\d .()+\-]{6,}\d")  # phones and cards: 8+ characters of digits and separators
+_PHONE_RUN = re.compile(r"\d[\d .()+/\-]{6,}\d")  # _DIGIT_RUN, and "030/1234567"
 _LOCAL_PHONE = re.compile(r"\d{3}[-.]\d{4}")
 _DATE_LIKE = re.compile(r"(?:19|20)\d\d[-./ ]\d\d?[-./ ]\d\d?")
 
@@ -202,7 +206,7 @@ def _phone_ok(match: re.Match[str]) -> bool:
         return True  # "555-0142"
     if text.isdigit():
         return text[0] == "0" and 10 <= digits <= 11  # "07700900123": a national number, trunk prefix first
-    return digits >= 10 and ("(" in text or any(c in text for c in " .-"))
+    return digits >= 10 and ("(" in text or any(c in text for c in " .-/"))
 
 
 def _ssn_ok(match: re.Match[str]) -> bool:
@@ -365,6 +369,13 @@ DETECTORS: tuple[Detector, ...] = (
         needles=("://",),
     ),
     Detector(
+        "url_credentials",
+        "[credentials]",
+        # "bob:hunter2@db.example.com", "bob:pw@10.0.0.5:3306": a login and password before a host, no scheme.
+        _compile(r"(?<![^\s\"'(<=,;])([^\s/?#@:\[\]\"']+:[^\s/?#@\[\]\"']+)@(?=[A-Za-z0-9\[])", group=1),
+        needles=("@",),
+    ),
+    Detector(
         "urls",
         "[url]",
         # Every link, whole: query tokens, key paths and profile ids live in URLs of every service.
@@ -374,6 +385,12 @@ DETECTORS: tuple[Detector, ...] = (
             r"|info|xyz)/[^\s<>\"'`]*",
             r"(?<![\w.@/-])www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+[^\s<>\"'`]*",
             flags=re.IGNORECASE,
+        )
+        # Any other top-level domain: a lower-case host with a path ("linktr.ee/x", "api.example.eu/v1?key=…"),
+        # or with three or more labels ("bobsmith.carrd.co"). A bare "a.b" stays: file names, "e.g.", "v1.2".
+        + _compile(
+            rf"(?<![\w.@/-]){_HOST_LABEL}(?:\.{_HOST_LABEL})*\.[a-z]{{2,24}}/[^\s<>\"'`]*",
+            rf"(?<![\w.@/-]){_HOST_LABEL}(?:\.{_HOST_LABEL}){{1,8}}\.[a-z]{{2,24}}(?![\w.@-]|\.\w)[^\s<>\"'`]*",
         ),
         needles=(
             "://",
@@ -396,6 +413,7 @@ DETECTORS: tuple[Detector, ...] = (
             ".info/",
             ".xyz/",
         ),
+        trigger=re.compile(r"\.[a-z]{2,24}[./]"),
     ),
     Detector(
         "tokens",
@@ -447,6 +465,18 @@ DETECTORS: tuple[Detector, ...] = (
             group=_VALUE,
         ),
         needles=("pass", "pwd", "secret", "contrase", "key", "token"),
+        validate=_secret_value_ok,
+    ),
+    Detector(
+        "passwords",
+        "[password]",
+        # mysql and its tools take the password glued to -p: "mysql -u root -phunter2", "-p'x y'".
+        _compile(
+            r"(?i:\b(?:mysql\w*|mariadb\w*)\b)[^\n]*?\s-p(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,200})(?P=q)"
+            r"|(?P<value>[^\s\"'\[][^\s]*))",
+            group=_VALUE,
+        ),
+        needles=("mysql", "mariadb"),
         validate=_secret_value_ok,
     ),
     Detector(
@@ -561,6 +591,8 @@ DETECTORS: tuple[Detector, ...] = (
         "[login]",
         # user@host (ssh, scp, a machine login): no top-level domain needed.
         _compile(r"(?<![\w.+%@-])[A-Za-z0-9._-]+@[A-Za-z0-9][A-Za-z0-9-]{0,62}(?![\w.@-])")
+        # user@ before an IP address, bracketed or already a marker ("ssh bob@203.0.113.5"): the user.
+        + _compile(r"(?<![\w.+%@-])([A-Za-z0-9._-]+)@(?=\[|\d{1,3}(?:\.\d{1,3}){3}(?![\d.]))", group=1)
         # "my login is x", "username: x", "acct x", "IGN: x": the value only.
         + _compile(
             r"(?i)(?<![\w-])(?:login|log-in|user(?:[ _-]?name)?|account|acct|ign|steam(?:[ _-]?(?:id|name))?"
@@ -659,10 +691,26 @@ DETECTORS: tuple[Detector, ...] = (
         "[phone]",
         _compile(
             rf"{_NO_ALNUM_BEFORE}(?<!\+)(?:\+\d{{1,3}}[ .-]?)?(?:\(\d{{1,5}}\)[ .-]?)?\d{{2,5}}(?:[ .-]?\d{{2,8}}){{1,4}}"
-            rf"{_NO_ALNUM_AFTER}"
+            rf"{_NO_ALNUM_AFTER}",
+            # a country code, then groups of 1-4 digits: "+33 6 12 34 56 78", "+61 4 1234 5678"
+            rf"{_NO_ALNUM_BEFORE}(?<!\+)\+\d{{1,3}}(?:[ .-]\d{{1,4}}){{2,6}}{_NO_ALNUM_AFTER}",
+            # an area code, a slash, the number: "030/1234567" (a trunk 0 first)
+            rf"{_NO_ALNUM_BEFORE}(?<![/.])0\d{{2,5}}/\d{{5,9}}{_NO_ALNUM_AFTER}(?![/.]\d)",
         ),
-        trigger=_DIGIT_RUN,
+        trigger=_PHONE_RUN,
         validate=_phone_ok,
+    ),
+    Detector(
+        "phones",
+        "[phone]",
+        # a number after its name, however written: "tel: 5551234567", "mobile 0171/12345678"
+        _compile(
+            r"(?i:(?<![^\W_])(?:tel|phone|mobile|cell|fax|whatsapp|sms)(?:\s*(?:no\.?|number|#))?(?![^\W_]))"
+            r"\s*[:=#]?\s*(\+?\d[\d .()/-]{5,18}\d)(?![^\W_])",
+            group=1,
+        ),
+        needles=("tel", "phone", "mobile", "cell", "fax", "whatsapp", "sms"),
+        validate=lambda m: sum(c.isdigit() for c in m.group(1)) >= 7,
     ),
     Detector(
         "national_ids",
