@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from swgdb_bridge.errors import SessionFileError
 from swgdb_bridge.model import (
     Action,
     AfkPeriod,
@@ -45,6 +46,7 @@ from swgdb_bridge.sanitize.fields import (
 from swgdb_bridge.sanitize.identifiers import DIGEST_ID, is_safe_id, upload_id
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer
+from swgdb_bridge.sources import read_session
 
 KEY = bytes(range(32))
 T0 = datetime(2026, 11, 7, 19, 15, tzinfo=UTC)
@@ -543,6 +545,19 @@ def test_only_the_formats_own_key_names_leave_in_original_session_keys(name: str
     expected = [k for k in keys if k in INPUT_KEYS]
     assert cleaned.original_keys == expected
     assert report.counts.get("keys_dropped", 0) == len(keys) - len(expected)
+
+
+def test_every_key_the_readers_report_from_real_files_is_a_format_key(corpus_dir: Path) -> None:
+    """The list is written by hand: each top-level key of the corpus' and the recorded evenings' whole-session
+    files (the readers' ``original_keys``) must be on it, or a real file's key would be dropped."""
+    files = [*corpus_dir.rglob("*.json"), *_MS11_DATA.rglob("*.json"), *corpus_dir.rglob("*.jsonl")]
+    reported: set[str] = set()
+    for path in files:
+        try:
+            reported.update(read_session(path).original_keys)
+        except SessionFileError:
+            continue  # a bot part, a schema or a broken file: not a whole-session format
+    assert reported and sorted(reported - INPUT_KEYS) == []
 
 
 @pytest.mark.parametrize("name", ["pw_hunter2", "discord_bobsmith", "windows_user_bob", "lan_192_168_1_10"])

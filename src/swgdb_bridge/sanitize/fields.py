@@ -163,13 +163,14 @@ INPUT_KEYS = frozenset(
      "guild_alerts", "afk_periods", "stuck_events", "performance_metrics", "actions",
      # character_sessions
      "xp_gained", "credits_earned", "activities", "notes", "planet_start", "planet_end", "location_start",
-     "location_end", "coordinates_start", "coordinates_end",
+     "location_end", "coordinates_start", "coordinates_end", "start_credits", "end_credits", "start_xp",
+     "end_xp",
      # loot_farming
      "session_info", "loot_log", "combat_log", "total_loot", "enemies_defeated", "target_items_found",
      "zones_visited",
      # xp_export
      "export_timestamp", "session_summary", "xp_events", "skill_progress", "hourly_rates", "daily_totals",
-     "summary",
+     "summary", "zone_efficiency",
      # JSON Lines event types
      "session_start", "session_end", "quest", "location", "chat", "encounter", "guild_alert", "afk", "stuck",
      "action", "loot"}
