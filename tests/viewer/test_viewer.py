@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
+import orjson
 import pytest
 
 from swgdb_bridge import BridgeError, SessionLogViewer
@@ -83,6 +84,19 @@ def test_unreadable_files_are_listed_as_problems(
     with pytest.raises(BridgeError, match=r"broken\.json: read as unknown: truncated"):
         viewer.view_session(str(sessions_dir / "tracker" / "broken.json"))
     assert len(viewer.list_sessions()) == len(all_raw)
+
+
+def test_a_bad_field_in_a_bot_file_is_named_in_the_problem_list(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[1] / "data" / "ms11" / "evening-b" / "current" / "logs"
+    document = orjson.loads((source / "credits_20250912_183000.json").read_bytes())
+    broken = tmp_path / "logs" / "credits_20250912_183000.json"
+    broken.parent.mkdir()
+    broken.write_bytes(orjson.dumps({**document, "end_credits": "lots"}))
+    os.utime(broken, (1e9, 1e9))  # not a file still being written
+    with SessionLogViewer(tmp_path) as viewer:
+        [problem] = viewer.problems()
+    assert problem["format"] == "credit_log"
+    assert problem["reason"].startswith("field 'end_credits': ") and "lots" in problem["reason"]
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,15 @@ def problem_text(exc: Exception) -> str:
     return str(exc)
 
 
+def _with_field(reason: str, field: str | None) -> str:
+    """The reason naming its field after the ``read as <format>: `` head, which the problem list splits off
+    as the format (``viewer._format_and_reason``)."""
+    if field is None:
+        return reason
+    head, separator, rest = reason.partition(": ") if reason.startswith("read as ") else ("", "", reason)
+    return f"{head}{separator}field {field!r}: {rest}"
+
+
 def build_entries(
     paths: list[str], options: SanitizeOptions, reuse: Reuse
 ) -> Iterator[tuple[str, IndexEntry]]:
@@ -81,7 +90,7 @@ def build_entries(
     placed = {str(p) for s in result.sessions for p in session_files(s)}
     placed |= {str(u.part.path) for u in result.unplaced}
     for problem in result.problems:
-        entries[str(problem.path)].problem = problem.reason
+        entries[str(problem.path)].problem = _with_field(problem.reason, problem.field)
     for totals in result.lifetime:
         entries[str(totals.path)].lifetime = dict(totals.totals)
     for path in result.retry:  # still being written: never "unchanged", so the next scan reads it again
