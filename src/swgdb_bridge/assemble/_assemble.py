@@ -17,6 +17,7 @@ from swgdb_bridge.errors import SessionFileError
 from swgdb_bridge.model import Session
 from swgdb_bridge.sources import LifetimeTotals, Part, bot_session_dirs, discover_files, read_parts
 
+from ._clock import on_local_clock
 from ._group import Group, Unplaced, group_parts
 from ._merge import Merger
 
@@ -77,7 +78,7 @@ def assemble_paths(paths: Iterable[Path | str], now: float | None = None) -> Ass
 
 def assemble_parts(parts: Iterable[Part]) -> tuple[list[Session], list[Unplaced]]:
     """Group parts into play sessions and merge each group; sessions sorted by start, ids stable."""
-    groups, unplaced = group_parts(list(parts))
+    groups, unplaced = group_parts(on_local_clock(list(parts)))
     merged: list[Session] = []
     whole: list[Session] = []
     for group in groups:

@@ -33,6 +33,7 @@ from swgdb_bridge.sources._part import (
     LifetimeTotals,
     Part,
     PartFileError,
+    names_unix_time,
     planet_name,
     time_named_by,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "dump_event",
     "file_digest",
     "load_document",
+    "names_unix_time",
     "parse_document",
     "parse_session_dirs",
     "part_from_session",

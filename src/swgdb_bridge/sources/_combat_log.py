@@ -12,7 +12,7 @@ kept as a metric and never taken for the session total.
 from __future__ import annotations
 
 from swgdb_bridge.sources._fields import Fields
-from swgdb_bridge.sources._part import Part, time_named_by
+from swgdb_bridge.sources._part import Part, names_unix_time, time_named_by
 from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, check_span
 
 FORMAT = "combat_log"
@@ -39,6 +39,8 @@ def parse(f: Fields) -> list[Part]:
     part = Part(f.path, FORMAT, ids=(sid,), id_time=time_named_by(sid), start=f.need_time("start_time"))
     part.end = f.time("end_time")
     part.carry("start")
+    if part.id_time is not None and part.start is not None and names_unix_time(sid):
+        part.clock_offset = part.start - part.id_time  # the logger stamps both at start: local and Unix
     last = part.start
     for event in f.items("events"):
         when = event.time("timestamp")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from swgdb_bridge.errors import SessionFileError
@@ -107,6 +107,12 @@ class Part:
     facts: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     truncated: bool = False
+    # The bot's files hold the machine's naive local time, except a few writers' Unix times (``time.time()``,
+    # ``utcnow()``): ``unix_clock`` marks a part whose start, end and XP events are such true UTC times;
+    # ``clock_offset`` is local time minus UTC where a file holds both clocks for one moment. Assembly moves
+    # Unix times onto the local clock with it (``assemble._clock``).
+    unix_clock: bool = False
+    clock_offset: timedelta | None = None
     index_in_file: int = 0  # position among the parts of one file (a file can hold several sessions)
 
     def has(self, fact: str) -> bool:
@@ -169,6 +175,12 @@ def time_named_by(identifier: str) -> datetime | None:
         if _MIN_EPOCH <= seconds <= _MAX_EPOCH:
             return datetime.fromtimestamp(seconds, UTC)
     return None
+
+
+def names_unix_time(identifier: str) -> bool:
+    """Whether the time :func:`time_named_by` reads from ``identifier`` is Unix time (true UTC), not a
+    local ``%Y%m%d_%H%M%S`` stamp."""
+    return _STAMP.search(identifier) is None and _EPOCH.search(identifier) is not None
 
 
 def looks_like_epoch(value: float | None) -> bool:

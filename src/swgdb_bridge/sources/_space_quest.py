@@ -26,7 +26,8 @@ def matches(doc: object) -> bool:
 def parse(f: Fields) -> list[Part]:
     session = f.need_child("session")
     sid = session.need_text("session_id")
-    part = Part(f.path, FORMAT, ids=(sid,), id_time=time_named_by(sid), start=session.time("start_time"))
+    start = session.time("start_time")  # Unix seconds: true UTC, not the machine's local clock
+    part = Part(f.path, FORMAT, ids=(sid,), id_time=time_named_by(sid), start=start, unix_clock=True)
     if part.start is not None:
         part.carry("start")
     location = session.text("current_location")

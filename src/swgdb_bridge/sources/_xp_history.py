@@ -1,10 +1,11 @@
 """The XP estimator's history ``data/session_logs/xp_history.json`` (``core/xp_estimator.py``).
 
 One JSON list for the bot's whole life, appended to by ``XPEstimator.log_action``: ``timestamp``
-(``datetime.utcnow()``, so UTC even where the other files hold local time), ``action`` and ``xp``. The legacy
-session manager logs one ``"session"`` entry per session at its end (the session's XP keyed by its end
-time); the current code logs every action. So the file holds many sessions: each ``"session"`` entry is
-a part ending at its timestamp, and other entries are cut into parts wherever 30 minutes pass without one.
+(``datetime.utcnow()``, so UTC even where the other files hold local time: its parts are ``unix_clock``, which
+assembly moves onto the local clock), ``action`` and ``xp``. The legacy session manager logs one ``"session"``
+entry per session at its end (the session's XP keyed by its end time); the current code logs every action. So
+the file holds many sessions: each ``"session"`` entry is a part ending at its timestamp, and other entries
+are cut into parts wherever 30 minutes pass without one.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def parse(f: Fields) -> list[Part]:
             parts.append(_whole_session(f, when, xp))
             continue
         if run is None or run.end is None or when - run.end > GAP or when < run.end:
-            run = Part(f.path, FORMAT, start=when, end=when)
+            run = Part(f.path, FORMAT, start=when, end=when, unix_clock=True)
             parts.append(run)
         run.end = when
         run.xp_events.append(XPGain(when, xp, source="other"))
@@ -53,7 +54,7 @@ def parse(f: Fields) -> list[Part]:
 
 
 def _whole_session(f: Fields, end, xp: int) -> Part:  # type: ignore[no-untyped-def]
-    part = Part(f.path, FORMAT, end=end, xp_total=xp)
+    part = Part(f.path, FORMAT, end=end, xp_total=xp, unix_clock=True)
     part.carry("end", "xp_total")
     part.extra["keyed_by_end"] = True
     return part

@@ -10,7 +10,7 @@ the actions, with a warning. ``mob_kill`` actions count kills (of an unnamed cre
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from swgdb_bridge.model import XPGain
 from swgdb_bridge.sources._fields import Fields
@@ -84,8 +84,10 @@ def _counters(f: Fields, part: Part) -> None:
             f"{f.path.name}: xp_start/xp_end are Unix timestamps (a bot bug), so xp_gain {gain} is seconds, "
             f"not XP; XP taken from its {len(part.xp_events)} actions ({summed:,})"
         )
-        if end is not None:
-            part.end = datetime.fromtimestamp(end, UTC)
+        if part.start is not None:  # the counters are Unix times, session_start the machine's local time
+            part.clock_offset = part.start - datetime.fromtimestamp(start, UTC)
+        if end is not None:  # on the start's clock: the counters' span after session_start
+            part.end = datetime.fromtimestamp(end, UTC) + (part.clock_offset or timedelta(0))
     else:
         if start is not None and end is not None:
             part.xp_start, part.xp_end = int(start), int(end)

@@ -1,0 +1,80 @@
+"""One clock for all parts: the bot machine's local time, as most of the bot's files hold it.
+
+The MS11 bot writes naive local times (``datetime.now()``), which the readers take as UTC. A few writers use
+Unix time instead (``time.time()`` ids such as ``combat_session_<n>``, the space quest's start, the XP
+tracker's counters, the XP history's ``utcnow()``). On a machine at UTC the two agree; elsewhere they differ by
+the machine's offset, and behind UTC the Unix-time parts fall hours after their session, where they would
+join a later one. Files that hold both clocks for one moment (``Part.clock_offset``: the XP tracker's
+``session_start`` and its first counter, the combat log's ``start_time`` and its id) tell the offset; the
+Unix-time parts are moved by it before grouping.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
+
+import msgspec
+
+from swgdb_bridge.model import XPGain
+from swgdb_bridge.sources import Part, names_unix_time
+
+_QUARTER = timedelta(minutes=15)
+_SLACK = timedelta(minutes=2)  # the two stamps of one moment may be taken a little apart
+_WIDEST = timedelta(hours=14)  # UTC-12 to UTC+14
+
+
+def machine_offset(parts: list[Part]) -> timedelta:
+    """Local time minus UTC, as most files that hold both clocks say; zero when none does.
+
+    Offsets are whole quarter hours: a sample further from one than :data:`_SLACK` compares two moments,
+    not two clocks, and is left out. A machine that changed zones (or summer time) between sessions gives
+    several: the commonest wins.
+    """
+    samples: Counter[timedelta] = Counter()
+    for sample in [*(p.clock_offset for p in parts if p.clock_offset is not None), *_session_ends(parts)]:
+        offset = round(sample / _QUARTER) * _QUARTER
+        if abs(sample - offset) <= _SLACK and abs(offset) <= _WIDEST:
+            samples[offset] += 1
+    return max(samples, key=lambda offset: (samples[offset], -abs(offset)), default=timedelta(0))
+
+
+def _session_ends(parts: list[Part]) -> list[timedelta]:
+    """Local end minus Unix end of one session, where the XP history logged a session's XP at its end
+    (``utcnow()``) and exactly one local part ends with that XP: the legacy tree's only pair of clocks."""
+    local = [p for p in parts if not p.unix_clock and p.end is not None and p.xp_total]
+    samples = []
+    for entry in parts:
+        if entry.unix_clock and entry.extra.get("keyed_by_end") and entry.end and entry.xp_total:
+            same = [p.end - entry.end for p in local if p.xp_total == entry.xp_total and p.end]
+            if len(same) == 1:
+                samples.append(same[0])
+    return samples
+
+
+def on_local_clock(parts: list[Part]) -> list[Part]:
+    """``parts`` with every Unix time moved onto the machine's local clock (the module's docstring)."""
+    offset = machine_offset(parts)
+    if not offset:
+        return parts
+    return [_moved(part, offset) for part in parts]
+
+
+def _moved(part: Part, offset: timedelta) -> Part:
+    unix_id = part.id_time is not None and any(names_unix_time(ident) for ident in part.ids)
+    if not part.unix_clock and not unix_id:
+        return part
+    moved = replace(part, id_time=part.id_time + offset if unix_id and part.id_time else part.id_time)
+    if part.unix_clock:  # these readers hold times only in the start, the end and the XP events
+        moved.start = part.start + offset if part.start else None
+        moved.end = part.end + offset if part.end else None
+        moved.xp_events = [_later(event, offset) for event in part.xp_events]
+        moved.warnings = [*part.warnings, f"{part.path.name}: Unix times moved onto the machine's clock"]
+    return moved
+
+
+def _later(event: XPGain, offset: timedelta) -> XPGain:
+    if event.timestamp is None:
+        return event
+    return msgspec.structs.replace(event, timestamp=event.timestamp + offset)

@@ -1,0 +1,89 @@
+"""Unix times onto the bot machine's local clock (``assemble/_clock.py``), before grouping.
+
+The recorded evening ``evening-h`` (New York, five hours behind UTC) checks the whole trees; these check the
+rule on parts made here, for offsets of any sign and size.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from swgdb_bridge.assemble._clock import machine_offset, on_local_clock
+from swgdb_bridge.model import XPGain
+from swgdb_bridge.sources import Part
+
+LOCAL_START = datetime(2026, 1, 15, 17, 0, tzinfo=UTC)  # the machine's wall clock, read as UTC
+OFFSETS = st.integers(min_value=-12 * 4, max_value=14 * 4).map(
+    lambda quarters: quarters * timedelta(minutes=15)
+)
+
+
+def combat_log(offset: timedelta, seconds_apart: float = 0.0) -> Part:
+    """A combat log: a local ``start_time`` and an id holding the Unix time of the same moment."""
+    unix = LOCAL_START - offset + timedelta(seconds=seconds_apart)
+    ident = f"combat_session_{int(unix.timestamp())}"
+    return Part(Path("/bot/combat.json"), "combat_log", ids=(ident,), id_time=unix, start=LOCAL_START,
+                clock_offset=LOCAL_START - unix)  # fmt: skip
+
+
+def space_quest(offset: timedelta) -> Part:
+    unix = LOCAL_START - offset
+    ident = f"space_session_{int(unix.timestamp())}"
+    return Part(
+        Path("/bot/space.json"), "space_quest", ids=(ident,), id_time=unix, start=unix, unix_clock=True
+    )
+
+
+@given(OFFSETS)
+def test_unix_times_land_on_the_local_clock_the_other_files_keep(offset: timedelta) -> None:
+    history = Part(Path("/bot/xp_history.json"), "xp_history", start=LOCAL_START - offset, unix_clock=True,
+                   xp_events=[XPGain(LOCAL_START - offset, 10)])  # fmt: skip
+    moved = on_local_clock([combat_log(offset), space_quest(offset), history])
+    combat, space, history = moved
+    assert combat.start == combat.id_time == LOCAL_START  # its id's Unix time moved, its local start kept
+    assert space.start == space.id_time == LOCAL_START
+    assert history.start == history.xp_events[0].timestamp == LOCAL_START
+
+
+@given(OFFSETS, st.floats(min_value=-90, max_value=90))
+def test_the_offset_is_a_whole_number_of_quarter_hours(offset: timedelta, seconds_apart: float) -> None:
+    """The two stamps of one moment may be taken a second or a minute apart."""
+    assert machine_offset([combat_log(offset, seconds_apart)]) == offset
+
+
+def test_two_stamps_far_from_a_quarter_hour_apart_are_not_two_clocks() -> None:
+    assert machine_offset([combat_log(timedelta(hours=-5), seconds_apart=400)]) == timedelta(0)
+
+
+def test_the_commonest_offset_wins_and_no_sample_means_utc() -> None:
+    five, four = timedelta(hours=-5), timedelta(hours=-4)
+    assert machine_offset([combat_log(five), combat_log(five), combat_log(four)]) == five
+    assert machine_offset([space_quest(five)]) == timedelta(0)
+
+
+def test_parts_on_a_utc_machine_are_left_as_they_are() -> None:
+    parts = [combat_log(timedelta(0)), space_quest(timedelta(0))]
+    assert on_local_clock(parts) == parts
+
+
+@pytest.mark.parametrize("offset", [timedelta(hours=-5), timedelta(hours=5, minutes=30)])
+def test_the_legacy_tree_pairs_the_xp_historys_session_entry_with_the_log_of_the_same_xp(
+    offset: timedelta,
+) -> None:
+    """The legacy tree has no file with both clocks: the XP history logs each session's XP at its end in
+    UTC, and the session log with that XP ends then on the local clock."""
+    end = LOCAL_START + timedelta(hours=1)
+    log = Part(
+        Path("/bot/session_3a874afa.json"), "legacy_session", start=LOCAL_START, end=end, xp_total=2300
+    )
+    entry = Part(Path("/bot/xp_history.json"), "xp_history", end=end - offset, xp_total=2300, unix_clock=True,
+                 extra={"keyed_by_end": True})  # fmt: skip
+    other = Part(Path("/bot/session_a5812657.json"), "legacy_session", start=end, end=end + timedelta(hours=2),
+                 xp_total=1600)  # fmt: skip
+    assert machine_offset([log, entry, other]) == offset
+    assert on_local_clock([log, entry, other])[1].end == end
