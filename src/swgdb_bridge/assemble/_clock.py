@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import msgspec
 
@@ -43,13 +43,16 @@ def machine_offset(parts: list[Part]) -> timedelta:
 def _session_ends(parts: list[Part]) -> list[timedelta]:
     """Local end minus Unix end of one session, where the XP history logged a session's XP at its end
     (``utcnow()``) and exactly one local part ends with that XP: the legacy tree's only pair of clocks."""
-    local = [p for p in parts if not p.unix_clock and p.end is not None and p.xp_total]
+    ends_by_xp: dict[int, list[datetime]] = {}
+    for part in parts:
+        if not part.unix_clock and part.end is not None and part.xp_total:
+            ends_by_xp.setdefault(part.xp_total, []).append(part.end)
     samples = []
     for entry in parts:
         if entry.unix_clock and entry.extra.get("keyed_by_end") and entry.end and entry.xp_total:
-            same = [p.end - entry.end for p in local if p.xp_total == entry.xp_total and p.end]
-            if len(same) == 1:
-                samples.append(same[0])
+            ends = ends_by_xp.get(entry.xp_total, [])
+            if len(ends) == 1:
+                samples.append(ends[0] - entry.end)
     return samples
 
 
