@@ -42,17 +42,18 @@ def machine_offset(parts: list[Part]) -> timedelta:
 
 def _session_ends(parts: list[Part]) -> list[timedelta]:
     """Local end minus Unix end of one session, where the XP history logged a session's XP at its end
-    (``utcnow()``) and exactly one local part ends with that XP: the legacy tree's only pair of clocks."""
-    ends_by_xp: dict[int, list[datetime]] = {}
+    (``utcnow()``) and the local parts with that XP all end at one time (copies of one log agree): the
+    legacy tree's only pair of clocks."""
+    ends_by_xp: dict[int, set[datetime]] = {}
     for part in parts:
         if not part.unix_clock and part.end is not None and part.xp_total:
-            ends_by_xp.setdefault(part.xp_total, []).append(part.end)
+            ends_by_xp.setdefault(part.xp_total, set()).add(part.end)
     samples = []
     for entry in parts:
         if entry.unix_clock and entry.extra.get("keyed_by_end") and entry.end and entry.xp_total:
-            ends = ends_by_xp.get(entry.xp_total, [])
+            ends = ends_by_xp.get(entry.xp_total, set())
             if len(ends) == 1:
-                samples.append(ends[0] - entry.end)
+                samples.append(next(iter(ends)) - entry.end)
     return samples
 
 
