@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from swgdb_bridge.sanitize.gazetteer import normalize_text
 from swgdb_bridge.sanitize.lexicon import ORDINARY_WORDS
@@ -83,7 +83,8 @@ def _normalized(phrases: Iterable[str]) -> list[str]:
 def fold(text: str) -> str:
     """``text`` without accents, and with Cyrillic and Greek letters that look Latin made Latin, one
     character for one (so offsets into it are offsets into ``text``): "zоrvath" with a Cyrillic "о" is
-    "zorvath"."""
+    "zorvath". Every combining mark left after NFKC (one that composes with nothing: "Z̶" strikes "Z"
+    through) becomes ``MARK``, which name patterns let follow any letter."""
     if text.isascii():
         return text
     return "".join(_fold_char(c) for c in text)
@@ -98,15 +99,29 @@ _LOOKALIKES = str.maketrans(
 )  # fmt: skip
 
 
+# Marks drawn over or under the character before them (nonspacing, enclosing): they make no other letter.
+MARK = "\u0300"
+_MARK_CATEGORIES = frozenset({"Mn", "Me"})
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
+    if unicodedata.category(char) in _MARK_CATEGORIES:
+        return MARK
     bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
     return bare.translate(_LOOKALIKES) if len(bare) == 1 else char
 
 
 def key(name: str) -> str:
-    """The form a name is looked up and pseudonymized by: normalized, accents removed, lower case."""
-    return fold(normalize(name)).lower()
+    """The form a name is looked up and pseudonymized by: normalized, accents and combining marks removed,
+    lower case ("Z̶o̶r̶v̶a̶t̶h̶" is "zorvath", so it gets Zorvath's pseudonym)."""
+    return fold(normalize(name)).replace(MARK, "").lower()
+
+
+def _matching_form(phrase: str) -> str:
+    """A kept phrase as name patterns hold it: folded, lower case, without marks (they may follow any
+    letter)."""
+    return fold(phrase).replace(MARK, "").lower()
 
 
 def is_pseudonym(name: str) -> bool:
@@ -200,6 +215,10 @@ def _shared_matcher(
 # A name ends where a letter or digit does not follow: "_" and "-" end it as a space does ("hunt_zorvath_99"),
 # and the words of a name may be joined by them ("kessa_drevin", "Kessa-Drevin").
 _BEFORE, _AFTER = r"(?<![^\W_])", r"(?![^\W_])"
+# In text that is not all ASCII a letter may carry marks (``fold`` makes each one ``MARK``): any run of them
+# may follow each letter of a name, and a letter with its marks before a name still joins it to a word.
+_MARKS = MARK + "*"
+_BEFORE_MARKED = rf"(?<![^\W_]|{MARK})"
 _NAME_SPACE = r"[\s_-]+"
 _NAME_SEPARATORS = re.compile(_NAME_SPACE)
 
@@ -217,17 +236,31 @@ class NameMatcher:
         kept_words = frozenset().union(*map(_lower_words, kept))
         self._pseudonyms = {key(name): value for name, value in pseudonyms.items() if key(name)}
         self._weak = frozenset(k for k in self._pseudonyms if is_ordinary(k, kept_words))
-        self._regex = self._compile(kept, _normalized(logged)) if self._pseudonyms else None
+        self._keep = self._relevant(kept, _normalized(logged)) if self._pseudonyms else frozenset()
+        self._regex = self._compile(marked=False) if self._pseudonyms else None
 
-    def _compile(self, kept: list[str], logged: list[str]) -> re.Pattern[str]:
-        names = trie_pattern(self._pseudonyms, _NAME_SPACE)
-        names_regex = re.compile(rf"{_BEFORE}(?:{names}){_AFTER}", re.IGNORECASE)
-        # Only kept phrases that contain a name can change a result: the others would only slow the scan.
-        relevant = {fold(k).lower() for k in kept if names_regex.search(fold(k))}
-        relevant.update(fold(k).lower() for k in logged if self._only_ordinary_names(names_regex, fold(k)))
-        keep = PSEUDONYM.pattern + (f"|(?i:{trie_pattern(relevant, _NAME_SPACE)})" if relevant else "")
-        pattern = rf"{_BEFORE}(?:(?P<keep>{keep})|(?P<name>(?i:{names}))){_AFTER}"
-        return re.compile(pattern)
+    def _relevant(self, kept: list[str], logged: list[str]) -> frozenset[str]:
+        """The kept and logged phrases that can change a result, in their matching form: only those that
+        contain a name (the others would only slow the scan)."""
+        names = trie_pattern(self._pseudonyms, _NAME_SPACE, _MARKS)
+        names_regex = re.compile(rf"{_BEFORE_MARKED}(?:{names}){_AFTER}", re.IGNORECASE)
+        relevant = {_matching_form(k) for k in kept if names_regex.search(fold(k))}
+        relevant.update(_matching_form(k) for k in logged if self._only_ordinary_names(names_regex, fold(k)))
+        return frozenset(relevant)
+
+    @cached_property
+    def _marked_regex(self) -> re.Pattern[str]:
+        """The pattern for text that is not all ASCII; compiled on first use (most sessions never need it)."""
+        return self._compile(marked=True)
+
+    def _compile(self, marked: bool) -> re.Pattern[str]:
+        """The scan: kept phrases and pseudonyms first (left alone), then names; ``marked``: let combining
+        marks follow every letter (ASCII text has none, so its pattern stays plain and fast)."""
+        after, before = (_MARKS, _BEFORE_MARKED) if marked else ("", _BEFORE)
+        names = trie_pattern(self._pseudonyms, _NAME_SPACE, after)
+        kept = trie_pattern(self._keep, _NAME_SPACE, after)
+        keep = PSEUDONYM.pattern + (f"|(?i:{kept})" if self._keep else "")
+        return re.compile(rf"{before}(?:(?P<keep>{keep})|(?P<name>(?i:{names}))){_AFTER}")
 
     def _only_ordinary_names(self, names: re.Pattern[str], phrase: str) -> bool:
         """Whether ``phrase`` names someone, and only by ordinary-word names."""
@@ -257,7 +290,8 @@ class NameMatcher:
     def _hits(self, text: str, protect: Protector | None) -> list[tuple[int, int]]:
         if self._regex is None:
             return []
-        hits = [m.span() for m in self._regex.finditer(fold(text)) if self._is_hit(m)]
+        regex = self._regex if text.isascii() else self._marked_regex
+        hits = [m.span() for m in regex.finditer(fold(text)) if self._is_hit(m)]
         if hits and protect is not None:
             kept = protect(text)
             hits = [(s, e) for s, e in hits if not any(a <= s and e <= b for a, b in kept)]

@@ -8,17 +8,18 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 
-def trie_pattern(words: Iterable[str], space: str = r"\s+") -> str:
+def trie_pattern(words: Iterable[str], space: str = r"\s+", after: str = "") -> str:
     """A regex alternation of ``words`` with shared prefixes factored out; longer words are tried first.
 
     A space in a word matches ``space``: by default any run of whitespace ("Kelindra  Vos" is "Kelindra
-    Vos" too).
+    Vos" too). ``after`` is matched after every character: what may be written over a letter without
+    making it another (combining marks over a name).
     """
-    return _trie_pattern(frozenset(words), space)
+    return _trie_pattern(frozenset(words), space, after)
 
 
 @lru_cache(maxsize=1024)  # a session's sanitizer and its leak re-scan ask for the same names
-def _trie_pattern(words: frozenset[str], space: str) -> str:
+def _trie_pattern(words: frozenset[str], space: str, after: str) -> str:
     """The pattern depends on the set of words only: branches are emitted in sorted order."""
     trie: dict[str, dict] = {}
     for word in words:
@@ -26,12 +27,12 @@ def _trie_pattern(words: frozenset[str], space: str) -> str:
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
-    return _emit(trie, space)
+    return _emit(trie, space, after)
 
 
-def _emit(node: dict[str, dict], space: str) -> str:
+def _emit(node: dict[str, dict], space: str, after: str) -> str:
     branches = [
-        (space if ch == " " else re.escape(ch)) + _emit(child, space)
+        (space if ch == " " else re.escape(ch)) + after + _emit(child, space, after)
         for ch, child in sorted(node.items())
         if ch
     ]
