@@ -5,6 +5,7 @@ Each must go in the scrub and be found by the leak re-scan alike, and the text a
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 
 import pytest
@@ -83,3 +84,52 @@ def test_marks_outside_a_name_are_shown_as_they_were(sanitizer: Sanitizer, text:
 
 def test_a_mark_right_before_a_name_does_not_join_it_to_a_word(sanitizer: Sanitizer) -> None:
     assert sanitizer.clean_text("xa\u0336Zorvath") == "xa\u0336Zorvath"
+
+
+def _variants(letter: str) -> list[str]:
+    """``letter`` (a-z) and the letter-like characters it may be written as: fullwidth, circled, squared,
+    negative circled and squared, regional indicator, small capital."""
+    index = ord(letter) - ord("a")
+    forms = [letter, chr(0xFF41 + index), chr(0x24D0 + index), chr(0x24B6 + index)]
+    forms += [chr(base + index) for base in (0x1F130, 0x1F150, 0x1F170, 0x1F1E6)]
+    with contextlib.suppress(KeyError):  # Unicode has no small capital x
+        forms.append(unicodedata.lookup(f"LATIN LETTER SMALL CAPITAL {letter.upper()}"))
+    return forms
+
+
+@given(_latin_names, st.data())
+def test_letter_like_variants_of_a_names_letters_hide_nothing(name: str, data: st.DataObject) -> None:
+    sanitizer = Sanitizer(SanitizeOptions(), KEY, known_names=[name])
+    disguised = "".join(data.draw(st.sampled_from(_variants(c.lower()))) for c in name)
+    cleaned = sanitizer.clean_text(f"bounty: {disguised}'s camp")
+    assert cleaned == f"bounty: {sanitizer.pseudonym(name)}'s camp", disguised
+    assert scan_for_leaks({"note": f"hunt {disguised}"}, known_names=[name]) == ["player_names at $.note"]
+
+
+@pytest.mark.parametrize(
+    "disguised",
+    [
+        "ᴢᴏʀᴠᴀᴛʜ",
+        "🇿🇴🇷🇻🇦🇹🇭",
+        "Ｚｏｒｖａｔｈ",
+        "ⓩⓞⓡⓥⓐⓣⓗ",
+        "ⓏⓄⓇⓋⒶⓉⒽ",
+        "🅩🅞🅡🅥🅐🅣🅗",
+        "🆉🅾🆁🆅🅰🆃🅷",
+        "𝐙𝐨𝐫𝐯𝐚𝐭𝐡",
+        "ᴢ\u0336ᴏ\u0336ʀᴠᴀᴛʜ",
+    ],
+)
+def test_a_name_in_letter_like_characters_goes(sanitizer: Sanitizer, disguised: str) -> None:
+    _assert_replaced(sanitizer, "", disguised, "'s bounty", "Zorvath")
+    _assert_replaced(sanitizer, "hunt ", disguised, " now", "Zorvath")
+
+
+def test_every_small_capital_latin_letter_is_folded() -> None:
+    """The fold's table holds every "LATIN LETTER SMALL CAPITAL x" this Python's Unicode has."""
+    for code in range(0x110000):
+        name = unicodedata.name(chr(code), "")
+        if name.startswith("LATIN LETTER SMALL CAPITAL ") and len(name) == len(
+            "LATIN LETTER SMALL CAPITAL X"
+        ):
+            assert key(chr(code)) == name[-1].lower(), name

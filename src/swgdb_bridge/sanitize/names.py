@@ -81,9 +81,9 @@ def _normalized(phrases: Iterable[str]) -> list[str]:
 
 
 def fold(text: str) -> str:
-    """``text`` without accents, and with Cyrillic and Greek letters that look Latin made Latin, one
-    character for one (so offsets into it are offsets into ``text``): "zоrvath" with a Cyrillic "о" is
-    "zorvath". Every combining mark left after NFKC (one that composes with nothing: "Z̶" strikes "Z"
+    """``text`` without accents, and with Cyrillic and Greek letters, small capitals and emoji letters that
+    look Latin made Latin, one character for one (so offsets into it are offsets into ``text``): "zоrvath"
+    with a Cyrillic "о", "ᴢᴏʀᴠᴀᴛʜ" and "🇿🇴🇷🇻🇦🇹🇭" are "zorvath". Every combining mark left after NFKC (one that composes with nothing: "Z̶" strikes "Z"
     through) becomes ``MARK``, which name patterns let follow any letter."""
     if text.isascii():
         return text
@@ -93,10 +93,17 @@ def fold(text: str) -> str:
 # Cyrillic and Greek letters drawn like a Latin one in both cases (Unicode's confusables): a letter whose
 # other case looks like nothing Latin (Н/н, Т/т, Ν/ν) is left, so folding and lower-casing commute and a
 # name matches in any case.
-_LOOKALIKES = str.maketrans(
+_CONFUSABLES = str.maketrans(
     "аеорсухіјѕАЕОРСУХІЈЅ" "αικορχΑΙΚΟΡΧ",
     "aeopcyxijsAEOPCYXIJS" "aikopxAIKOPX",
 )  # fmt: skip
+# Letter-like characters NFKC leaves as they are, read as the Latin letter they show (lower case: they have
+# no other case): small capitals ("ᴢᴏʀᴠᴀᴛʜ"; Unicode has none for x) and the emoji letters, negative circled
+# "🅩", negative squared "🆉" and regional indicators "🇿", each a run of 26 from A. Fullwidth, circled and
+# mathematical letters need nothing here: NFKC makes them Latin.
+_SMALL_CAPITALS = str.maketrans("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz")
+_EMOJI_LETTERS = {first + i: ord("a") + i for first in (0x1F150, 0x1F170, 0x1F1E6) for i in range(26)}
+_LOOKALIKES = {**_CONFUSABLES, **_SMALL_CAPITALS, **_EMOJI_LETTERS}
 
 
 # Marks drawn over or under the character before them (nonspacing, enclosing): they make no other letter.
