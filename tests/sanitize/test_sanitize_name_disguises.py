@@ -9,7 +9,7 @@ import contextlib
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from swgdb_bridge.sanitize import Sanitizer, scan_for_leaks
@@ -133,3 +133,51 @@ def test_every_small_capital_latin_letter_is_folded() -> None:
             "LATIN LETTER SMALL CAPITAL X"
         ):
             assert key(chr(code)) == name[-1].lower(), name
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("", " camp"),
+        ("grats ", ""),
+        ("", "'s bounty"),
+        ("", "来了"),
+        ("我和", "一起打"),
+        ("Escort ", " home"),
+    ],
+)
+def test_a_short_cjk_name_goes_wherever_it_stands(sanitizer: Sanitizer, before: str, after: str) -> None:
+    """CJK has no case and no spaces: a known player's name in it is replaced inside any run of text."""
+    _assert_replaced(sanitizer, before, "王伟", after, "王伟")
+
+
+_han = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+_kana_or_hangul = st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3) | st.characters(
+    min_codepoint=0x30A1, max_codepoint=0x30FA
+)
+
+
+@given(
+    st.text(_han, min_size=1, max_size=2) | st.text(_kana_or_hangul, min_size=1, max_size=3),
+    st.text(_han | st.sampled_from(",!"), max_size=6),
+    st.text(_han | st.sampled_from(",!"), max_size=6),
+)
+def test_an_unspaced_name_goes_inside_any_text_and_the_rest_stays(name: str, before: str, after: str) -> None:
+    assume(name not in before + name[:-1] and name not in name[1:] + after)
+    sanitizer = Sanitizer(SanitizeOptions(), KEY, known_names=[name])
+    text = f"{before}{name}{after}"
+    cleaned = sanitizer.clean_text(text)
+    assert cleaned == f"{before}{sanitizer.pseudonym(name)}{after}"
+    assert scan_for_leaks({"note": text}, known_names=[name]) == ["player_names at $.note"]
+    assert scan_for_leaks({"note": cleaned}, known_names=[name]) == []
+
+
+@pytest.mark.parametrize("name", ["דן", "민수", "Ли"])
+def test_a_two_letter_name_in_a_script_without_case_is_no_ordinary_word(name: str) -> None:
+    """Capitals tell where a short Latin name is used as one ("ty Al"); a script without case has none, so
+    its short names go wherever they stand as a word; one with case keeps the capital rule."""
+    sanitizer = Sanitizer(SanitizeOptions(), KEY, known_names=[name])
+    replaced = (
+        sanitizer.clean_text(f"grats {name.lower()} again") == f"grats {sanitizer.pseudonym(name)} again"
+    )
+    assert replaced is (name != "Ли")

@@ -6,10 +6,11 @@ string is scanned once whatever the number of names, and the longest name wins (
 
 Two kinds of names:
 
-* distinctive names ("Zorvath") are replaced wherever they occur, in any case;
-* *ordinary-word* names ("Rat", "Healed", "The", anything of two letters or less, or a word of a well-known
-  NPC or place or of the user's own character name) are replaced only where the text uses them as a name:
-  capitalised AND in a name position
+* distinctive names ("Zorvath") are replaced wherever they occur, in any case; one in a script written
+  without spaces ("王伟") also inside a run of its letters ("我和王伟一起打");
+* *ordinary-word* names ("Rat", "Healed", "The", anything of two letters or less written with case, or a
+  word of a well-known NPC or place or of the user's own character name) are replaced only where the text
+  uses them as a name: capitalised AND in a name position
   (after "with", "from", "to", "by", "player", "invited"…, before "'s", ":" or "says"/"is"/"needs"…, as
   the whole string, or capitalised inside a sentence on its own, not in a Title Case run like
   "Rare Crystal").
@@ -158,11 +159,31 @@ def with_parts(names: Iterable[str]) -> set[str]:
 
 
 def is_ordinary(name: str, kept_words: frozenset[str]) -> bool:
-    """True when every word of ``name`` is also an ordinary word, or a word of a kept phrase."""
+    """True when every word of ``name`` is also an ordinary word, or a word of a kept phrase; or when it is
+    two letters or less and written with case. A short name is told from a word by its capital ("ty Al");
+    a script without case ("王伟") has none to tell by, so its short names are distinctive."""
     words = [w.lower() for w in _WORD.findall(name)]
-    if len(key(name)) <= 2 or not words:
+    if not words or (len(key(name)) <= 2 and not _caseless(key(name))):
         return True
     return all(w in ORDINARY_WORDS or w in kept_words for w in words)
+
+
+def _caseless(name: str) -> bool:
+    """Whether ``name`` has letters and none of them has case (Han, kana, Hangul, Hebrew, Arabic…)."""
+    return any(c.isalpha() for c in name) and not any(c.islower() or c.isupper() for c in name)
+
+
+# Scripts written without spaces between words (Han, kana, Thai…) or with particles joined to a name
+# (Hangul "민수야"): a name in one is found inside a run of its letters too. Prefixes of Unicode names.
+_UNSPACED_SCRIPTS = (
+    "CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO",
+    "KHMER", "MYANMAR", "TIBETAN", "YI ", "TANGUT",
+)  # fmt: skip
+
+
+def _unspaced(name: str) -> bool:
+    """Whether every character of ``name`` (a key: no marks) but its spaces is of an unspaced script."""
+    return all(c == " " or unicodedata.name(c, "").startswith(_UNSPACED_SCRIPTS) for c in name)
 
 
 def in_name_position(text: str, start: int, end: int) -> bool:
@@ -243,6 +264,7 @@ class NameMatcher:
         kept_words = frozenset().union(*map(_lower_words, kept))
         self._pseudonyms = {key(name): value for name, value in pseudonyms.items() if key(name)}
         self._weak = frozenset(k for k in self._pseudonyms if is_ordinary(k, kept_words))
+        self._unspaced = frozenset(k for k in self._pseudonyms if _unspaced(k))
         self._keep = self._relevant(kept, _normalized(logged)) if self._pseudonyms else frozenset()
         self._regex = self._compile(marked=False) if self._pseudonyms else None
 
@@ -250,7 +272,8 @@ class NameMatcher:
         """The kept and logged phrases that can change a result, in their matching form: only those that
         contain a name (the others would only slow the scan)."""
         names = trie_pattern(self._pseudonyms, _NAME_SPACE, _MARKS)
-        names_regex = re.compile(rf"{_BEFORE_MARKED}(?:{names}){_AFTER}", re.IGNORECASE)
+        unspaced = self._unspaced_pattern(_MARKS)
+        names_regex = re.compile(rf"{_BEFORE_MARKED}(?:{names}){_AFTER}{unspaced}", re.IGNORECASE)
         relevant = {_matching_form(k) for k in kept if names_regex.search(fold(k))}
         relevant.update(_matching_form(k) for k in logged if self._only_ordinary_names(names_regex, fold(k)))
         return frozenset(relevant)
@@ -267,7 +290,13 @@ class NameMatcher:
         names = trie_pattern(self._pseudonyms, _NAME_SPACE, after)
         kept = trie_pattern(self._keep, _NAME_SPACE, after)
         keep = PSEUDONYM.pattern + (f"|(?i:{kept})" if self._keep else "")
-        return re.compile(rf"{before}(?:(?P<keep>{keep})|(?P<name>(?i:{names}))){_AFTER}")
+        unspaced = self._unspaced_pattern(after) if marked else ""
+        return re.compile(rf"{before}(?:(?P<keep>{keep})|(?P<name>(?i:{names}))){_AFTER}{unspaced}")
+
+    def _unspaced_pattern(self, after: str) -> str:
+        """An alternative for the names in unspaced scripts, without word boundaries ("我和王伟一起打");
+        tried where the bounded names and kept phrases fail. Never needed for ASCII text."""
+        return f"|(?P<unspaced>{trie_pattern(self._unspaced, _NAME_SPACE, after)})" if self._unspaced else ""
 
     def _only_ordinary_names(self, names: re.Pattern[str], phrase: str) -> bool:
         """Whether ``phrase`` names someone, and only by ordinary-word names."""
