@@ -44,7 +44,7 @@ def _assert_replaced(sanitizer: Sanitizer, before: str, disguised: str, after: s
 _latin_names = st.builds(
     lambda head, tail: "Zq" + head + tail,
     st.text(st.sampled_from("aeiou"), min_size=1, max_size=3),
-    st.text(st.sampled_from("bcdfghjklmnprstvwxz"), min_size=1, max_size=5),
+    st.text(st.sampled_from("bcdfghjklmnprtvxz"), min_size=1, max_size=5),  # no "pw", "ssn": detector words
 )
 
 
