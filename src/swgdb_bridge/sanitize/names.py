@@ -271,9 +271,11 @@ class NameMatcher:
     def _relevant(self, kept: list[str], logged: list[str]) -> frozenset[str]:
         """The kept and logged phrases that can change a result, in their matching form: only those that
         contain a name (the others would only slow the scan)."""
-        names = trie_pattern(self._pseudonyms, _NAME_SPACE, _MARKS)
-        unspaced = self._unspaced_pattern(_MARKS)
-        names_regex = re.compile(rf"{_BEFORE_MARKED}(?:{names}){_AFTER}{unspaced}", re.IGNORECASE)
+        marked = any(MARK in fold(phrase) for phrase in (*kept, *logged))  # the plain pattern is faster
+        after, before = (_MARKS, _BEFORE_MARKED) if marked else ("", _BEFORE)
+        names = trie_pattern(self._pseudonyms, _NAME_SPACE, after)
+        unspaced = self._unspaced_pattern(after)
+        names_regex = re.compile(rf"{before}(?:{names}){_AFTER}{unspaced}", re.IGNORECASE)
         relevant = {_matching_form(k) for k in kept if names_regex.search(fold(k))}
         relevant.update(_matching_form(k) for k in logged if self._only_ordinary_names(names_regex, fold(k)))
         return frozenset(relevant)
@@ -326,12 +328,18 @@ class NameMatcher:
     def _hits(self, text: str, protect: Protector | None) -> list[tuple[int, int]]:
         if self._regex is None:
             return []
-        regex = self._regex if text.isascii() else self._marked_regex
-        hits = [m.span() for m in regex.finditer(fold(text)) if self._is_hit(m)]
+        folded = fold(text)
+        regex = self._marked_regex if self._needs_marked(text, folded) else self._regex
+        hits = [m.span() for m in regex.finditer(folded) if self._is_hit(m)]
         if hits and protect is not None:
             kept = protect(text)
             hits = [(s, e) for s, e in hits if not any(a <= s and e <= b for a, b in kept)]
         return hits
+
+    def _needs_marked(self, text: str, folded: str) -> bool:
+        """Whether ``text`` needs the marked pattern: it has marks, or may hold a name in an unspaced script.
+        Other text (all ASCII text, most accented text) keeps the plain one, not compiled again per session."""
+        return not text.isascii() and (MARK in folded or bool(self._unspaced))
 
     def _is_hit(self, match: re.Match[str]) -> bool:
         if match.lastgroup == "keep":
