@@ -6,6 +6,7 @@ rule on parts made here, for offsets of any sign and size.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from swgdb_bridge.assemble._clock import machine_offset, on_local_clock
+from swgdb_bridge.assemble._clock import clock_samples, offset_at, on_local_clock
 from swgdb_bridge.model import XPGain
 from swgdb_bridge.sources import Part
 
@@ -50,20 +51,31 @@ def test_unix_times_land_on_the_local_clock_the_other_files_keep(offset: timedel
     assert history.start == history.xp_events[0].timestamp == LOCAL_START
 
 
+def offset_of(parts: list[Part]) -> timedelta:
+    return offset_at(clock_samples(parts), LOCAL_START)
+
+
 @given(OFFSETS, st.floats(min_value=-90, max_value=90))
 def test_the_offset_is_a_whole_number_of_quarter_hours(offset: timedelta, seconds_apart: float) -> None:
     """The two stamps of one moment may be taken a second or a minute apart."""
-    assert machine_offset([combat_log(offset, seconds_apart)]) == offset
+    assert offset_of([combat_log(offset, seconds_apart)]) == offset
 
 
 def test_two_stamps_far_from_a_quarter_hour_apart_are_not_two_clocks() -> None:
-    assert machine_offset([combat_log(timedelta(hours=-5), seconds_apart=400)]) == timedelta(0)
+    assert offset_of([combat_log(timedelta(hours=-5), seconds_apart=400)]) == timedelta(0)
 
 
-def test_the_commonest_offset_wins_and_no_sample_means_utc() -> None:
-    five, four = timedelta(hours=-5), timedelta(hours=-4)
-    assert machine_offset([combat_log(five), combat_log(five), combat_log(four)]) == five
-    assert machine_offset([space_quest(five)]) == timedelta(0)
+def test_each_part_takes_the_offset_nearest_its_time_and_no_sample_means_utc() -> None:
+    """A tree spans summer time changes: a session in winter and one a month later, in summer time, each
+    take their own offset."""
+    winter, summer = timedelta(hours=-5), timedelta(hours=-4)
+    later = timedelta(days=30)
+    unix_later = LOCAL_START + later - summer
+    combat_later = replace(combat_log(summer), start=LOCAL_START + later, id_time=unix_later)
+    quests = [space_quest(winter), replace(space_quest(summer), start=unix_later, id_time=unix_later)]
+    moved = on_local_clock([combat_log(winter), combat_later, *quests])
+    assert [part.start for part in moved[2:]] == [LOCAL_START, LOCAL_START + later]
+    assert offset_of([space_quest(winter)]) == timedelta(0)
 
 
 def test_parts_on_a_utc_machine_are_left_as_they_are() -> None:
@@ -85,5 +97,5 @@ def test_the_legacy_tree_pairs_the_xp_historys_session_entry_with_the_log_of_the
                  extra={"keyed_by_end": True})  # fmt: skip
     other = Part(Path("/bot/session_a5812657.json"), "legacy_session", start=end, end=end + timedelta(hours=2),
                  xp_total=1600)  # fmt: skip
-    assert machine_offset([log, entry, other]) == offset
+    assert offset_of([log, entry, other]) == offset
     assert on_local_clock([log, entry, other])[1].end == end

@@ -5,13 +5,12 @@ Unix time instead (``time.time()`` ids such as ``combat_session_<n>``, the space
 tracker's counters, the XP history's ``utcnow()``). On a machine at UTC the two agree; elsewhere they differ by
 the machine's offset, and behind UTC the Unix-time parts fall hours after their session, where they would
 join a later one. Files that hold both clocks for one moment (``Part.clock_offset``: the XP tracker's
-``session_start`` and its first counter, the combat log's ``start_time`` and its id) tell the offset; the
-Unix-time parts are moved by it before grouping.
+``session_start`` and its first counter, the combat log's ``start_time`` and its id) tell the offset; each
+Unix-time part is moved by the offset nearest its time, before grouping.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -25,22 +24,35 @@ _SLACK = timedelta(minutes=2)  # the two stamps of one moment may be taken a lit
 _WIDEST = timedelta(hours=14)  # UTC-12 to UTC+14
 
 
-def machine_offset(parts: list[Part]) -> timedelta:
-    """Local time minus UTC, as most files that hold both clocks say; zero when none does.
+Sample = tuple[datetime, timedelta]  # a moment (UTC) and the machine's offset then: local time minus UTC
+
+
+def clock_samples(parts: list[Part]) -> list[Sample]:
+    """Where files hold both clocks for one moment: when, and local time minus UTC then.
 
     Offsets are whole quarter hours: a sample further from one than :data:`_SLACK` compares two moments,
-    not two clocks, and is left out. A machine that changed zones (or summer time) between sessions gives
-    several: the commonest wins.
+    not two clocks, and is left out.
     """
-    samples: Counter[timedelta] = Counter()
-    for sample in [*(p.clock_offset for p in parts if p.clock_offset is not None), *_session_ends(parts)]:
-        offset = round(sample / _QUARTER) * _QUARTER
-        if abs(sample - offset) <= _SLACK and abs(offset) <= _WIDEST:
-            samples[offset] += 1
-    return max(samples, key=lambda offset: (samples[offset], -abs(offset)), default=timedelta(0))
+    found = [
+        (p.start - p.clock_offset, p.clock_offset) for p in parts if p.clock_offset is not None and p.start
+    ]
+    samples = []
+    for moment, raw in [*found, *_session_ends(parts)]:
+        offset = round(raw / _QUARTER) * _QUARTER
+        if abs(raw - offset) <= _SLACK and abs(offset) <= _WIDEST:
+            samples.append((moment, offset))
+    return sorted(samples)
 
 
-def _session_ends(parts: list[Part]) -> list[timedelta]:
+def offset_at(samples: list[Sample], moment: datetime) -> timedelta:
+    """The offset of the sample nearest ``moment``: a tree spans summer time changes, and a machine may
+    move between zones; zero when there is no sample."""
+    if not samples:
+        return timedelta(0)
+    return min(samples, key=lambda sample: (abs(sample[0] - moment), sample[0]))[1]
+
+
+def _session_ends(parts: list[Part]) -> list[Sample]:
     """Local end minus Unix end of one session, where the XP history logged a session's XP at its end
     (``utcnow()``) and the local parts with that XP all end at one time (copies of one log agree): the
     legacy tree's only pair of clocks."""
@@ -53,22 +65,24 @@ def _session_ends(parts: list[Part]) -> list[timedelta]:
         if entry.unix_clock and entry.extra.get("keyed_by_end") and entry.end and entry.xp_total:
             ends = ends_by_xp.get(entry.xp_total, set())
             if len(ends) == 1:
-                samples.append(next(iter(ends)) - entry.end)
+                samples.append((entry.end, next(iter(ends)) - entry.end))
     return samples
 
 
 def on_local_clock(parts: list[Part]) -> list[Part]:
     """``parts`` with every Unix time moved onto the machine's local clock (the module's docstring)."""
-    offset = machine_offset(parts)
-    if not offset:
+    samples = clock_samples(parts)
+    if not any(offset for _, offset in samples):
         return parts
-    return [_moved(part, offset) for part in parts]
+    return [_moved(part, samples) for part in parts]
 
 
-def _moved(part: Part, offset: timedelta) -> Part:
+def _moved(part: Part, samples: list[Sample]) -> Part:
     unix_id = part.id_time is not None and any(names_unix_time(ident) for ident in part.ids)
-    if not part.unix_clock and not unix_id:
+    moment = part.id_time if unix_id else (part.start or part.end) if part.unix_clock else None
+    if moment is None:  # nothing on the Unix clock
         return part
+    offset = offset_at(samples, moment)
     moved = replace(part, id_time=part.id_time + offset if unix_id and part.id_time else part.id_time)
     if part.unix_clock:  # these readers hold times only in the start, the end and the XP events
         moved.start = part.start + offset if part.start else None
