@@ -40,6 +40,19 @@ def test_info_is_unsigned_and_states_the_limits(live_api: Api) -> None:
     assert response.headers["x-request-id"]
 
 
+def test_api_answers_and_its_own_page_forbid_sniffing_framing_and_referrers(live_api: Api) -> None:
+    """The dashboard sets these itself (stricter, tested there); the API's JSON answers, its errors and its
+    ``/pair`` page get them from the request context, once each."""
+    for path in ["/v1/info", "/v1/no-such-route", "/pair"]:
+        response = live_api.http.get(path)
+        headers = response.headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["x-frame-options"] == "DENY" and headers["referrer-policy"] == "no-referrer", path
+    dashboard = live_api.http.get("/dashboard/login").headers
+    assert dashboard.get_list("x-frame-options") == ["DENY"]
+    assert dashboard.get_list("x-content-type-options") == ["nosniff"]
+
+
 def test_validate_names_the_user_and_reports_the_rate_limit(live_api: Api) -> None:
     account = live_api.account()
     response = live_api.signed(account, "GET", "/v1/auth/validate")

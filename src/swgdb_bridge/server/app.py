@@ -11,7 +11,7 @@ import logging
 import time
 import traceback
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
@@ -76,6 +76,22 @@ def _include(app: FastAPI, router: APIRouter, prefix: str = "") -> list[str]:
     return [prefix + route.path_format for route in router.routes if hasattr(route, "path_format")]
 
 
+# Headers every answer carries unless its app set them (the dashboard sets stricter ones): no MIME sniffing of
+# JSON answers, no framing of the API's own pages (``/pair``), no referrer leaving with a link.
+_DEFAULT_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+)
+
+
+def _with_defaults(headers: Iterable[tuple[bytes, bytes]], request_id: str) -> list[tuple[bytes, bytes]]:
+    headers = list(headers)
+    present = {name.lower() for name, _ in headers}
+    missing = [header for header in _DEFAULT_HEADERS if header[0] not in present]
+    return [*headers, *missing, (b"x-request-id", request_id.encode())]
+
+
 class RequestContext:
     """Gives each request an id (``X-Request-ID``), logs one access line, and turns crashes into clean 500s.
 
@@ -99,7 +115,7 @@ class RequestContext:
         async def tagged_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 outcome["status"], outcome["sent"] = message["status"], True
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                message["headers"] = _with_defaults(message.get("headers", []), request_id)
             await send(message)
 
         try:
