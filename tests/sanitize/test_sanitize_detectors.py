@@ -323,9 +323,13 @@ MORE_SHAPES = [
     ("bobsmith.carrd.co", "bobsmith"),
     ("my blog bob.smith.blogspot.com", "bob.smith"),
     ("api.example.eu/v1?key=abcdef", "abcdef"),
+    ("my blog Bob.Smith.Blogspot.com", "Smith"),
+    ("ask at Guild.Example.ORG tonight", "Example"),
 ]
 HARMLESS_SHAPES = [
     "Mos Eisley v1.2 patch",
+    "Mos.Eisley.Cantina then Theed.Palace.Errand",
+    "Dr.Who.Fan",
     "IG-88 and AT-ST at 1234, -567",
     "session.jsonl and xp_data.json",
     "see e.g. the guide, i.e. this one",

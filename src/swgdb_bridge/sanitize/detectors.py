@@ -66,6 +66,7 @@ _TOKEN_CHARS = re.compile(r"[A-Za-z0-9_\-+/=.]")
 _TOKEN_HEAD = re.compile(r"[A-Za-z0-9_\-]")
 _SEP = r"(?:\\+|/|%5[cC]|%2[fF])"
 _HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_COMMON_TLDS = "com|net|org|io|gg|tv|me|co|uk|de|fr|ly|app|dev|link|info|xyz"
 # No letter or digit right before or after: "_" joins words in labels ("lan_192.168.1.10", "ssn_123-45-6789")
 # as a space does, so it is a boundary for the address and number detectors, as it is for names.
 _NO_ALNUM_BEFORE = r"(?<![^\W_])"
@@ -381,9 +382,10 @@ DETECTORS: tuple[Detector, ...] = (
         # Every link, whole: query tokens, key paths and profile ids live in URLs of every service.
         _compile(
             r"\b[a-z][a-z0-9+.-]{1,15}://[^\s<>\"'`]+",
-            r"(?<![\w.@/-])(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|io|gg|tv|me|co|uk|de|fr|ly|app|dev|link"
-            r"|info|xyz)/[^\s<>\"'`]*",
+            rf"(?<![\w.@/-])(?:www\.)?(?:[a-z0-9-]+\.)+(?:{_COMMON_TLDS})/[^\s<>\"'`]*",
             r"(?<![\w.@/-])www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+[^\s<>\"'`]*",
+            # a host of three or more labels under a common top-level domain, in any case ("Bob.Smith.Blogspot.com")
+            rf"(?<![\w.@/-])(?:[a-z0-9-]+\.){{2,8}}(?:{_COMMON_TLDS})(?![\w.@-]|\.\w)",
             flags=re.IGNORECASE,
         )
         # Any other top-level domain: a lower-case host with a path ("linktr.ee/x", "api.example.eu/v1?key=…"),
@@ -413,7 +415,7 @@ DETECTORS: tuple[Detector, ...] = (
             ".info/",
             ".xyz/",
         ),
-        trigger=re.compile(r"\.[a-z]{2,24}[./]"),
+        trigger=re.compile(rf"\.[a-z]{{2,24}}[./]|\.(?i:{_COMMON_TLDS})\b"),
     ),
     Detector(
         "tokens",
