@@ -2,9 +2,9 @@
 
 The MS11 bot writes naive local times (``datetime.now()``), which the readers take as UTC. A few writers use
 Unix time instead (``time.time()`` ids such as ``combat_session_<n>``, the space quest's start, the XP
-tracker's counters, the XP history's ``utcnow()``). On a machine at UTC the two agree; elsewhere they differ by
-the machine's offset, and behind UTC the Unix-time parts fall hours after their session, where they would
-join a later one. Files that hold both clocks for one moment (``Part.clock_offset``: the XP tracker's
+tracker's counters, the XP history's ``utcnow()``). On a machine at UTC the two agree; elsewhere they differ
+by the machine's offset, and behind UTC the Unix-time parts fall hours after their session, where they
+would join a later one. Files that hold both clocks for one moment (``Part.clock_offset``: the XP tracker's
 ``session_start`` and its first counter, the combat log's ``start_time`` and its id) tell the offset; each
 Unix-time part is moved by the offset nearest its time, before grouping.
 """

@@ -384,7 +384,7 @@ DETECTORS: tuple[Detector, ...] = (
             r"\b[a-z][a-z0-9+.-]{1,15}://[^\s<>\"'`]+",
             rf"(?<![\w.@/-])(?:www\.)?(?:[a-z0-9-]+\.)+(?:{_COMMON_TLDS})/[^\s<>\"'`]*",
             r"(?<![\w.@/-])www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+[^\s<>\"'`]*",
-            # a host of three or more labels under a common top-level domain, in any case ("Bob.Smith.Blogspot.com")
+            # three or more labels under a common top-level domain, in any case ("Bob.Smith.Blogspot.com")
             rf"(?<![\w.@/-])(?:[a-z0-9-]+\.){{2,8}}(?:{_COMMON_TLDS})(?![\w.@-]|\.\w)",
             flags=re.IGNORECASE,
         )
@@ -692,8 +692,8 @@ DETECTORS: tuple[Detector, ...] = (
         "phones",
         "[phone]",
         _compile(
-            rf"{_NO_ALNUM_BEFORE}(?<!\+)(?:\+\d{{1,3}}[ .-]?)?(?:\(\d{{1,5}}\)[ .-]?)?\d{{2,5}}(?:[ .-]?\d{{2,8}}){{1,4}}"
-            rf"{_NO_ALNUM_AFTER}",
+            rf"{_NO_ALNUM_BEFORE}(?<!\+)(?:\+\d{{1,3}}[ .-]?)?(?:\(\d{{1,5}}\)[ .-]?)?\d{{2,5}}"
+            rf"(?:[ .-]?\d{{2,8}}){{1,4}}{_NO_ALNUM_AFTER}",
             # a country code, then groups of 1-4 digits: "+33 6 12 34 56 78", "+61 4 1234 5678"
             rf"{_NO_ALNUM_BEFORE}(?<!\+)\+\d{{1,3}}(?:[ .-]\d{{1,4}}){{2,6}}{_NO_ALNUM_AFTER}",
             # an area code, a slash, the number: "030/1234567" (a trunk 0 first)

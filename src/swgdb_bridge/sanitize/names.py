@@ -84,8 +84,9 @@ def _normalized(phrases: Iterable[str]) -> list[str]:
 def fold(text: str) -> str:
     """``text`` without accents, and with Cyrillic and Greek letters, small capitals and emoji letters that
     look Latin made Latin, one character for one (so offsets into it are offsets into ``text``): "zоrvath"
-    with a Cyrillic "о", "ᴢᴏʀᴠᴀᴛʜ" and "🇿🇴🇷🇻🇦🇹🇭" are "zorvath". Every combining mark left after NFKC (one that composes with nothing: "Z̶" strikes "Z"
-    through) becomes ``MARK``, which name patterns let follow any letter."""
+    with a Cyrillic "о", "ᴢᴏʀᴠᴀᴛʜ" and "🇿🇴🇷🇻🇦🇹🇭" are "zorvath". Every combining mark left after NFKC
+    (one that composes with nothing: "Z̶" strikes "Z" through) becomes ``MARK``, which name patterns let
+    follow any letter."""
     if text.isascii():
         return text
     return "".join(_fold_char(c) for c in text)
@@ -98,10 +99,10 @@ _CONFUSABLES = str.maketrans(
     "аеорсухіјѕАЕОРСУХІЈЅ" "αικορχΑΙΚΟΡΧ",
     "aeopcyxijsAEOPCYXIJS" "aikopxAIKOPX",
 )  # fmt: skip
-# Letter-like characters NFKC leaves as they are, read as the Latin letter they show (lower case: they have
-# no other case): small capitals ("ᴢᴏʀᴠᴀᴛʜ"; Unicode has none for x) and the emoji letters, negative circled
-# "🅩", negative squared "🆉" and regional indicators "🇿", each a run of 26 from A. Fullwidth, circled and
-# mathematical letters need nothing here: NFKC makes them Latin.
+# Letter-like characters NFKC leaves as they are, read as the Latin letter they show (lower case: they
+# have no other case): small capitals ("ᴢᴏʀᴠᴀᴛʜ"; Unicode has none for x) and the emoji letters, negative
+# circled "🅩", negative squared "🆉" and regional indicators "🇿", each a run of 26 from A. Fullwidth,
+# circled and mathematical letters need nothing here: NFKC makes them Latin.
 _SMALL_CAPITALS = str.maketrans("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz")
 _EMOJI_LETTERS = {first + i: ord("a") + i for first in (0x1F150, 0x1F170, 0x1F1E6) for i in range(26)}
 _LOOKALIKES = {**_CONFUSABLES, **_SMALL_CAPITALS, **_EMOJI_LETTERS}
@@ -123,7 +124,7 @@ def _fold_char(char: str) -> str:
 def key(name: str) -> str:
     """The form a name is looked up and pseudonymized by: normalized, accents and combining marks removed,
     lower case ("Z̶o̶r̶v̶a̶t̶h̶" is "zorvath", so it gets Zorvath's pseudonym)."""
-    return fold(normalize(name)).replace(MARK, "").lower()
+    return _matching_form(normalize(name))
 
 
 def _matching_form(phrase: str) -> str:
@@ -248,6 +249,13 @@ _BEFORE, _AFTER = r"(?<![^\W_])", r"(?![^\W_])"
 _MARKS = MARK + "*"
 _BEFORE_MARKED = rf"(?<![^\W_]|{MARK})"
 _NAME_SPACE = r"[\s_-]+"
+
+
+def _bounds(marked: bool) -> tuple[str, str]:
+    """What may follow each letter of a name, and what may not come before it, for text with marks or not."""
+    return (_MARKS, _BEFORE_MARKED) if marked else ("", _BEFORE)
+
+
 _NAME_SEPARATORS = re.compile(_NAME_SPACE)
 
 
@@ -272,7 +280,7 @@ class NameMatcher:
         """The kept and logged phrases that can change a result, in their matching form: only those that
         contain a name (the others would only slow the scan)."""
         marked = any(MARK in fold(phrase) for phrase in (*kept, *logged))  # the plain pattern is faster
-        after, before = (_MARKS, _BEFORE_MARKED) if marked else ("", _BEFORE)
+        after, before = _bounds(marked)
         names = trie_pattern(self._pseudonyms, _NAME_SPACE, after)
         unspaced = self._unspaced_pattern(after)
         names_regex = re.compile(rf"{before}(?:{names}){_AFTER}{unspaced}", re.IGNORECASE)
@@ -288,7 +296,7 @@ class NameMatcher:
     def _compile(self, marked: bool) -> re.Pattern[str]:
         """The scan: kept phrases and pseudonyms first (left alone), then names; ``marked``: let combining
         marks follow every letter (ASCII text has none, so its pattern stays plain and fast)."""
-        after, before = (_MARKS, _BEFORE_MARKED) if marked else ("", _BEFORE)
+        after, before = _bounds(marked)
         names = trie_pattern(self._pseudonyms, _NAME_SPACE, after)
         kept = trie_pattern(self._keep, _NAME_SPACE, after)
         keep = PSEUDONYM.pattern + (f"|(?i:{kept})" if self._keep else "")

@@ -20,18 +20,12 @@ _COUNTS = ("total_damage_dealt", "total_xp_gained", "kills", "deaths")
 
 
 def matches(doc: object) -> bool:
-    return (
-        isinstance(doc, dict)
-        and isinstance(doc.get("events"), list)
-        and (
-            "total_damage_dealt" in doc
-            or "abilities_used" in doc
-            or "targets_engaged" in doc
-            or str(doc.get("session_id", "")).startswith(
-                "combat_session_"
-            )  # its totals come after the events:
-        )  # a file cut off in the events is still known by the id the logger gives every session
-    )
+    """Events and a total, or events and the logger's own id: the totals come after the events, so a file
+    cut off in its events is known by the id the logger gives every session."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("events"), list):
+        return False
+    totals = "total_damage_dealt" in doc or "abilities_used" in doc or "targets_engaged" in doc
+    return totals or str(doc.get("session_id", "")).startswith("combat_session_")
 
 
 def parse(f: Fields) -> list[Part]:

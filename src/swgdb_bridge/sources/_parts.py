@@ -9,8 +9,8 @@ One entry point, :func:`read_parts`, with five outcomes per file (:class:`FileOu
 - ``problem``: a session file we cannot read; the error names the file, the format assumed and the reason.
 
 A file cut off mid-document and left so (the dual logs, a killed bot) is read as far as its complete part
-goes (an open list entry dropped whole) and its parts are flagged ``truncated``. Shapes are tried most specific first; the folder decides only where a
-cut-off file's content is ambiguous (:mod:`._dual_session`). The whole-session formats of
+goes (an open list entry dropped whole) and its parts are flagged ``truncated``. Shapes are tried most
+specific first; the folder decides only where a cut-off file's content is ambiguous (:mod:`._dual_session`). The whole-session formats of
 :func:`~swgdb_bridge.sources.read_session` (tracker, character_sessions, loot_farming, xp_export, jsonl) are
 read by their own readers and turned into parts, so every file goes through this one dispatch.
 """
