@@ -400,8 +400,9 @@ class SWGDBAPIClient:
             return design_results.batch_failure(exc, len(sessions))
 
     def get_upload_status(self, session_id: str) -> dict[str, Any]:
-        """``GET /v1/sessions/{id}/status``: status, digest, received_at, updated_at (404 → UploadError; a 200
-        whose status, digest or updated_at is not a string without spaces → APIError, as ``status`` prints them)."""
+        """``GET /v1/sessions/{id}/status``: status, digest, received_at, updated_at (404 → UploadError; a
+        200 whose status, digest or updated_at is not a string without spaces → APIError, as ``status`` prints
+        them)."""
         if not is_session_id(session_id):  # it goes into the URL path unescaped
             raise UploadError(
                 f"{session_id!r} is not a session id: ids are letters, digits, '-' or '_'",
@@ -409,9 +410,8 @@ class SWGDBAPIClient:
             )
         answer = self._json("GET", f"/sessions/{session_id}/status")
         what = f"GET /sessions/{session_id}/status"
-        for (
-            name
-        ) in _STATUS_FIELDS:  # the command prints them: strings without spaces or controls, or an error
+        # the command prints them: strings without spaces or control characters, or an error
+        for name in _STATUS_FIELDS:
             answers.token(answer, name, what)
         return answer
 
