@@ -5,17 +5,21 @@ In-process server (one process, plain registry); the multi-worker case is in tes
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import orjson
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from starlette.types import Message, Receive, Scope, Send
 
 from fixtures.live_server import Api, FrozenClock, launch
 from fixtures.payloads import make_document, make_payload
+from swgdb_bridge.server.ops.metrics import MetricsMiddleware, ServerMetrics
 from swgdb_bridge.server.settings import ServerSettings
 
 SMALL_BUDGET = ServerSettings(rate_limit_requests=12, validate_per_ip_requests=1000)
@@ -110,3 +114,36 @@ def test_a_dashboard_page_as_the_first_request_is_labelled_by_its_mount(api: Api
         dict(labels)["route"] for name, labels in seen if name == "swgdb_request_duration_seconds_count"
     }
     assert routes == {"/dashboard/{path}"}
+
+
+@pytest.mark.parametrize("chunks", [[b"{}"], [b'{"a":', b"1}"]])
+def test_a_request_is_counted_before_its_last_byte_is_sent(chunks: list[bytes]) -> None:
+    """A client that has its whole answer and scrapes next (another worker, perhaps) already sees it counted."""
+
+    async def answer(_scope: Scope, _receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for index, chunk in enumerate(chunks):
+            await send({"type": "http.response.body", "body": chunk, "more_body": index < len(chunks) - 1})
+
+    metrics = ServerMetrics()
+    counted_when_sent: list[float] = []
+
+    def requests_counted() -> float:
+        return (
+            metrics.registry.get_sample_value(
+                "swgdb_request_duration_seconds_count", {"method": "GET", "route": "other"}
+            )
+            or 0.0
+        )
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            counted_when_sent.append(requests_counted())
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    scope = {"type": "http", "method": "GET", "path": "/x", "app": SimpleNamespace(routes=[])}
+    asyncio.run(MetricsMiddleware(answer, metrics)(scope, receive, send))
+    assert counted_when_sent == [0.0] * (len(chunks) - 1) + [1.0]
+    assert requests_counted() == 1.0  # once, not again when the app returns

@@ -175,26 +175,36 @@ class MetricsMiddleware:
             return
         # Read before the request runs: a mount re-points scope["app"] (and may rewrite the path) on its way in.
         app, path, started = scope.get("app"), scope["path"], time.perf_counter()
-        seen: dict[str, Any] = {"status": 500, "inspect": False, "body": bytearray()}
+        seen: dict[str, Any] = {"status": 500, "inspect": False, "body": bytearray(), "counted": False}
 
-        async def observing_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                seen["status"] = message["status"]
-                seen["inspect"] = message["status"] >= 400 or path in UPLOAD_PATHS
-            elif message["type"] == "http.response.body" and seen["inspect"]:
-                seen["body"] += message.get("body", b"")
-                seen["inspect"] = len(seen["body"]) <= MAX_INSPECTED_BODY
-            await send(message)
-
-        try:
-            await self.app(scope, receive, observing_send)
-        finally:
+        def count() -> None:
+            seen["counted"] = True
             method = scope["method"] if scope["method"] in METHODS else OTHER
             self.metrics.latency.labels(method=method, route=self.routes.label(app, path)).observe(
                 time.perf_counter() - started
             )
             body = bytes(seen["body"]) if seen["inspect"] else b""
             self.metrics.count_response(path, seen["status"], body)
+
+        async def observing_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+                seen["inspect"] = message["status"] >= 400 or path in UPLOAD_PATHS
+            elif message["type"] == "http.response.body":
+                if seen["inspect"]:
+                    seen["body"] += message.get("body", b"")
+                    seen["inspect"] = len(seen["body"]) <= MAX_INSPECTED_BODY
+                if not message.get("more_body", False):
+                    # Counted before the last byte leaves: a client that has its answer and scrapes next
+                    # (perhaps from another worker) must already see this request.
+                    count()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observing_send)
+        finally:
+            if not seen["counted"]:
+                count()
 
 
 def metrics_endpoint(metrics: ServerMetrics) -> Any:
