@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from helpers import http
-from helpers.http import http_client
+from helpers.http import http_client, sign_in
 from helpers.keyrings import memory_keyring
 from swgdb_bridge import protocol
 from swgdb_bridge.cli import app
@@ -75,7 +75,7 @@ def test_a_new_user_pairs_uploads_and_sees_the_dashboard_without_seeing_a_key(
     link = out.strip()
     assert link.startswith(f"{running.url}/dashboard/login?token=") and key not in out
     with http_client(follow_redirects=True) as browser:
-        sessions = browser.get(link) and browser.get(f"{running.url}/dashboard/sessions")
+        sessions = sign_in(browser, link) and browser.get(f"{running.url}/dashboard/sessions")
         assert sessions.status_code == 200 and sessions.text.count("/dashboard/sessions/") >= 3
 
     code, _, err = run("login", invited["url"])  # the code works once; the server's refusal is exit 1

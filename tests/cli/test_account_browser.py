@@ -11,6 +11,7 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
+from fixtures.browser import press_sign_in
 from swgdb_bridge.cli import app
 from swgdb_bridge.demo.run import write_sample_sessions
 from swgdb_bridge.server.db.storage import Storage
@@ -42,7 +43,7 @@ def test_code_to_dashboard_in_the_browser(chromium: Any, tmp_path: Path, screens
 
         page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
         page.set_default_timeout(15_000)
-        page.goto(seen[-1].strip())
+        press_sign_in(page, seen[-1].strip())
         assert page.url == f"{running.url}/dashboard/"
         assert page.locator(".card", has_text="Sessions").locator(".value").inner_text() == "3"
         page.get_by_role("link", name="Sessions", exact=True).click()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from helpers import http
 from helpers.cli import run
-from helpers.http import http_client
+from helpers.http import http_client, sign_in
 from swgdb_bridge.server.db.storage import Storage
 from swgdb_bridge.server.runner import start_server
 
@@ -26,7 +26,7 @@ def test_the_printed_link_logs_into_the_running_server_once(tmp_path: Path) -> N
             link = result.stdout.strip()
             assert link.startswith(f"{running.url}/dashboard/login?token=") and "\n" not in link
             with http_client(follow_redirects=True) as browser:
-                assert browser.get(link).url.path == "/dashboard/"
+                assert sign_in(browser, link).url.path == "/dashboard/"
                 assert "Overview" in browser.get(f"{running.url}/dashboard/").text
             assert http.get(link).status_code == 403
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import orjson
 
-from helpers import http
 from helpers.cli import run
+from helpers.http import http_client, sign_in
 from swgdb_bridge.demo.run import demo_environment, run_demo
 from swgdb_bridge.paths import HOME_ENV
 
@@ -30,7 +30,8 @@ def test_demo_uploads_sanitized_sessions_and_links_the_dashboard(bridge_home: Pa
         assert os.environ[HOME_ENV] != str(bridge_home)  # the demo keeps its keys and state in its own folder
         run_demo(run)
         documents = stored_documents(run.server.storage)
-        page = http.get(run.dashboard_url, follow_redirects=True, timeout=30)
+        with http_client(follow_redirects=True, timeout=30) as browser:
+            page = sign_in(browser, run.dashboard_url)
         folder = run.folder
     assert run.report.ok and run.report.uploaded == 4 and len(documents) == 4
     text = orjson.dumps(documents).decode()

@@ -7,6 +7,8 @@ nothing about the requests changes.
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import httpx
@@ -27,3 +29,18 @@ def get(url: str, **options: Any) -> httpx.Response:
 def post(url: str, **options: Any) -> httpx.Response:
     """``httpx.post`` with the shared TLS context."""
     return httpx.post(url, verify=tls_context(), **options)
+
+
+_LOGIN_FORM = re.compile(
+    r'<form class="login" method="post" action="([^"]+)">\s*<input type="hidden" name="token" value="([^"]*)">'
+)
+
+
+def sign_in(client: httpx.Client, link: str) -> httpx.Response:
+    """Open a one-time dashboard link as a person does: load its page, press "Sign in". The POST's answer,
+    or the page itself when it has no sign-in form (a spent or unknown link)."""
+    page = client.get(link)
+    form = _LOGIN_FORM.search(page.text)
+    if form is None:
+        return page
+    return client.post(page.url.join(html.unescape(form[1])), data={"token": html.unescape(form[2])})

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from fixtures.browser import BASE_TIME, dashboard_document, store
+from fixtures.browser import BASE_TIME, dashboard_document, press_sign_in, store
 from helpers import http
 from swgdb_bridge import protocol
 from swgdb_bridge.server import dashboard_link
@@ -142,7 +142,7 @@ def test_a_user_logs_in_reads_sorts_searches_opens_sees_live_updates_and_logs_ou
     page.set_default_timeout(15_000)
     watch = Watch(page, site.url)
 
-    page.goto(site.login_link())
+    press_sign_in(page, site.login_link())
     assert page.url == f"{site.url}/dashboard/"
     assert page.get_by_role("heading", name="Overview").is_visible()
     assert page.locator(".card", has_text="Sessions").locator(".value").inner_text() == str(SESSIONS)
@@ -217,7 +217,7 @@ def test_tables_work_without_javascript_and_pages_fit_a_phone(
     page = context.new_page()
     page.set_default_timeout(15_000)
     watch = Watch(page, site.url)
-    page.goto(site.login_link())
+    press_sign_in(page, site.login_link())
     page.goto(f"{site.url}/dashboard/sessions")
     page.locator("th a[data-sort=character]").click()
     page.wait_for_url(re.compile(r"sort=character&dir=asc"))

@@ -25,7 +25,7 @@ import pytest
 
 from fixtures.browser import BASE_TIME, dashboard_document, store
 from helpers import http
-from helpers.http import http_client
+from helpers.http import http_client, sign_in
 from swgdb_bridge.errors import BridgeError
 from swgdb_bridge.server import dashboard_link
 from swgdb_bridge.server.dashboard.auth import COOKIE_NAME
@@ -95,7 +95,7 @@ class Dash:
 
     def logged_in(self, user_hash: str) -> httpx.Client:
         client = self.client()
-        response = client.get(self.link(user_hash))
+        response = sign_in(client, self.link(user_hash))
         assert response.status_code == 303, response.text
         return client
 
@@ -159,15 +159,51 @@ def test_a_link_logs_in_once(dash: Dash) -> None:
     link = dash.link(dash.alice)
     assert link.startswith(f"{dash.url}/dashboard/login?token=")
     browser = dash.client()
-    first = browser.get(link)
+    first = sign_in(browser, link)
     assert first.status_code == 303 and first.headers["location"] == "/dashboard/"
     overview = browser.get("/dashboard/")
     assert overview.status_code == 200 and "Alice-Main" in overview.text
 
-    again = dash.client().get(link)
+    again = sign_in(dash.client(), link)
     assert again.status_code == 403
     assert "set-cookie" not in again.headers
     assert "already used" in again.text
+    token = link.split("token=", 1)[1]
+    replayed = dash.client().post("/dashboard/login", data={"token": token})
+    assert replayed.status_code == 403 and "set-cookie" not in replayed.headers
+
+
+def test_opening_a_link_spends_nothing_until_sign_in_is_pressed(dash: Dash) -> None:
+    """Chat apps and mail scanners fetch a pasted link to preview it: that must neither use it up nor get
+    them a session. The page they get holds the button; only its POST signs in."""
+    link = dash.link(dash.alice)
+    for _ in range(3):
+        preview = dash.client().get(link)
+        assert preview.status_code == 200 and "set-cookie" not in preview.headers
+        assert 'method="post"' in preview.text and "Sign in" in preview.text
+    assert sign_in(dash.client(), link).status_code == 303
+    assert dash.client().get(link).status_code == 403  # spent: the page says so before any button
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+    ],
+)
+def test_a_sign_in_posted_from_another_site_is_refused_and_spends_nothing(
+    dash: Dash, headers: dict[str, str]
+) -> None:
+    """Another site's form could sign a visitor into the sender's own account (login CSRF)."""
+    link = dash.link(dash.alice)
+    token = link.split("token=", 1)[1]
+    forged = dash.client().post("/dashboard/login", data={"token": token}, headers=headers)
+    assert forged.status_code == 403 and "set-cookie" not in forged.headers
+    same_site = {"Sec-Fetch-Site": "same-origin", "Origin": dash.url}
+    assert dash.client().post("/dashboard/login", data={"token": token}, headers=same_site).status_code == 303
 
 
 def test_an_empty_dashboard_renders_and_the_bare_path_redirects(dash: Dash) -> None:
@@ -184,13 +220,13 @@ def test_an_empty_dashboard_renders_and_the_bare_path_redirects(dash: Dash) -> N
 
 
 def test_tokens_and_cookies_never_reach_our_logs(dash: Dash, caplog: pytest.LogCaptureFixture) -> None:
-    """Our access lines carry paths without query strings. (An access log that kept query strings, such as
-    uvicorn's, which our runners switch off, would only ever show a spent token: it is written after the
-    response, and the request that produced it redeemed the token.)"""
+    """Our access lines carry paths without query strings, and the sign-in POST carries the token in its
+    body. (An access log that kept query strings, such as uvicorn's, which our runners switch off, would
+    show the link's token; only the POST spends it.)"""
     caplog.set_level(logging.INFO, logger="swgdb_bridge")
     link = dash.link(dash.alice)
     client = dash.client()
-    client.get(link)
+    sign_in(client, link)
     client.get("/dashboard/")
     client.get(link)
     token = link.split("token=", 1)[1]
@@ -202,7 +238,7 @@ def test_tokens_and_cookies_never_reach_our_logs(dash: Dash, caplog: pytest.LogC
     deadline = time.monotonic() + 10
     while "GET /dashboard/login -> 403" not in ours() and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert "GET /dashboard/login -> 303" in ours() and "GET /dashboard/login -> 403" in ours()
+    assert "POST /dashboard/login -> 303" in ours() and "GET /dashboard/login -> 403" in ours()
     assert token not in ours() and client.cookies[COOKIE_NAME] not in ours()
 
 
@@ -225,8 +261,13 @@ def test_a_dashboard_page_as_a_fresh_servers_first_request_crashes_nothing(
 
 def test_a_link_opened_many_times_at_once_logs_in_exactly_once(dash: Dash) -> None:
     link = dash.link(dash.alice)
+    token = link.split("token=", 1)[1]
+
+    def press() -> int:
+        return dash.client().post("/dashboard/login", data={"token": token}).status_code
+
     with ThreadPoolExecutor(8) as pool:
-        statuses = sorted(pool.map(lambda _: dash.client().get(link).status_code, range(8)))
+        statuses = sorted(pool.map(lambda _: press(), range(8)))
     assert statuses == [303] + [403] * 7
 
 
@@ -265,12 +306,17 @@ def _login_rows(dash: Dash) -> int:
 
 
 def test_links_expire_after_15_minutes(dash: Dash) -> None:
-    early, late = dash.link(dash.alice), dash.link(dash.alice)
+    early, late, pressed_late = (dash.link(dash.alice) for _ in range(3))
     dash.clock.now = NOW + 15 * 60 - 1
-    assert dash.client().get(early).status_code == 303
+    assert sign_in(dash.client(), early).status_code == 303
+    shown = dash.client().get(pressed_late)
+    assert shown.status_code == 200
     dash.clock.now = NOW + 15 * 60
-    refused = dash.client().get(late)
+    refused = sign_in(dash.client(), late)
     assert refused.status_code == 403 and "set-cookie" not in refused.headers
+    token = pressed_late.split("token=", 1)[1]
+    too_late = dash.client().post("/dashboard/login", data={"token": token})  # page opened in time
+    assert too_late.status_code == 403 and "set-cookie" not in too_late.headers
 
 
 def test_browser_sessions_end_after_12_hours(dash: Dash) -> None:
@@ -290,14 +336,14 @@ def test_unknown_and_malformed_tokens_are_refused(dash: Dash) -> None:
 
 
 def test_session_cookie_flags(dash: Dash) -> None:
-    plain = dash.client().get(dash.link(dash.alice))
+    plain = sign_in(dash.client(), dash.link(dash.alice))
     cookie = plain.headers["set-cookie"]
     assert cookie.startswith(f"{COOKIE_NAME}=")
     flags = {part.strip().lower() for part in cookie.split(";")[1:]}
     assert {"httponly", "samesite=lax", "path=/dashboard"} <= flags
     assert "secure" not in flags
     # Behind a TLS-terminating proxy configured as trusted (its X-Forwarded-Proto counts), the cookie is Secure.
-    secure = dash.client(headers={"X-Forwarded-Proto": "https"}).get(dash.link(dash.alice))
+    secure = sign_in(dash.client(headers={"X-Forwarded-Proto": "https"}), dash.link(dash.alice))
     assert "secure" in {part.strip().lower() for part in secure.headers["set-cookie"].split(";")}
 
 
@@ -678,7 +724,7 @@ def test_a_stopping_server_ends_its_event_streams_instead_of_waiting_for_them(
     client = http_client(base_url=running.url, follow_redirects=False, timeout=30)
     link = dashboard_link(dash.storage, dash.alice, running.url)
     with client, caplog.at_level(logging.WARNING, logger="swgdb_bridge.server"):
-        assert client.get(link).status_code == 303
+        assert sign_in(client, link).status_code == 303
         with client.stream("GET", "/dashboard/events", timeout=httpx.Timeout(10.0)) as stream:
             events = _sse_events(stream.iter_lines())
             assert next(events)["event"] == "version"
@@ -715,7 +761,9 @@ def test_revoked_users_lose_the_dashboard(dash: Dash) -> None:
     link = dash.link(dash.alice)
     dash.storage.revoke(dash.alice)
     assert client.get("/dashboard/").status_code == 303
-    assert dash.client().get(link).status_code == 303  # the link redeems, but the session is refused at once
+    assert (
+        sign_in(dash.client(), link).status_code == 303
+    )  # the link redeems, but the session is refused at once
     with pytest.raises(Exception, match="no active user"):
         dash.link(dash.alice)
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fixtures.live_server import ROOMY, Account, Api, FrozenClock
-from helpers.http import http_client
+from helpers.http import http_client, sign_in
 from swgdb_bridge.pairing import ALPHABET, check_symbol, format_code, normalize_code
 from swgdb_bridge.server.db.pairings import Pairings
 from swgdb_bridge.server.db.tables import pairings
@@ -123,7 +123,7 @@ def test_the_signed_account_endpoints_link_the_dashboard_and_revoke(live_api: Ap
     link = answer.json()["url"]
     assert link.startswith(f"{live_api.url}/dashboard/login?token=")
     with http_client(follow_redirects=True) as browser:
-        assert browser.get(link).url.path == "/dashboard/"
+        assert sign_in(browser, link).url.path == "/dashboard/"
     assert live_api.signed(account, "POST", "/v1/auth/revoke").json() == {"revoked": True}
     assert not validates(live_api, account.user_hash, account.api_key)
     assert live_api.http.post("/v1/auth/dashboard-link").status_code == 401  # unsigned
@@ -155,7 +155,7 @@ def test_a_signed_in_browser_approves_a_device_on_the_pair_page(live_api: Api) -
     started = live_api.http.post("/v1/pairing/device").json()
     link = live_api.signed(account, "POST", "/v1/auth/dashboard-link").json()["url"]
     with http_client(follow_redirects=True) as browser:
-        browser.get(link)
+        sign_in(browser, link)
         page = browser.get(started["verification_uri_complete"])
         assert page.status_code == 200 and f'value="{started["user_code"]}"' in page.text
         csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)

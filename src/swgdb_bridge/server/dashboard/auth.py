@@ -2,9 +2,10 @@
 
 ``dashboard_link`` (the ``server dashboard-link`` command and the demo) stores the SHA-256 of a random
 token and prints ``BASE/dashboard/login?token=TOKEN``. The token travels in the query string because the
-server's access log records paths without query strings. Opening the link redeems it with one conditional
-UPDATE (unused and unexpired → used), so it works once, even with several server processes, and never
-after 15 minutes. Redeeming opens a browser session: a second random token, hashed in the same row, sent
+server's access log records paths without query strings. Opening the link only shows a "Sign in" button:
+chat apps and mail scanners fetch links to preview them, and must neither spend the link nor receive a
+session. The button's POST (token in the body) redeems it with one conditional UPDATE (unused and
+unexpired → used), so it works once, even with several server processes, and never after 15 minutes. Redeeming opens a browser session: a second random token, hashed in the same row, sent
 as a cookie signed with a key derived from the server secret (a forged or tampered cookie is refused
 before the database is asked). Logging out marks the row, so the cookie stops working server-side too.
 """
@@ -38,6 +39,16 @@ COOKIE_NAME = "swgdb_dashboard"
 LOGIN_PATH = "/dashboard/login"
 _COOKIE_PURPOSE = b"dashboard cookie v1"
 _CSRF_CONTEXT = b"csrf\x00"
+
+
+def _plausible(token: str) -> bool:
+    return bool(token) and len(token) <= 200
+
+
+def _open_link(token: str, now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The conditions of a link row that can still sign in: this token's, unused, not expired."""
+    row = dashboard_logins.c
+    return row.link_hash == _token_hash(token), row.used_at.is_(None), row.link_expires_at > now
 
 
 def _token_hash(token: str) -> str:
@@ -121,17 +132,25 @@ class Authenticator:
     def now(self) -> datetime:
         return _utc(self._clock())
 
+    def usable(self, token: str) -> bool:
+        """Whether :meth:`redeem` would accept ``token`` now; spends nothing (the login page asks first)."""
+        if not _plausible(token):
+            return False
+        with self._engine.connect() as conn:
+            return (
+                conn.scalar(select(dashboard_logins.c.id).where(*_open_link(token, self.now()))) is not None
+            )
+
     def redeem(self, token: str) -> str | None:
         """Use a link token once; returns the signed cookie value, or None (unknown, used or expired)."""
-        if not token or len(token) > 200:
+        if not _plausible(token):
             return None
         now = self.now()
         session_token = secrets.token_urlsafe(32)
-        row = dashboard_logins.c
         with writer(self._engine).begin() as conn:
             result = conn.execute(
                 update(dashboard_logins)
-                .where(row.link_hash == _token_hash(token), row.used_at.is_(None), row.link_expires_at > now)
+                .where(*_open_link(token, now))
                 .values(
                     used_at=now,
                     session_hash=_token_hash(session_token),

@@ -14,7 +14,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -59,6 +59,28 @@ def _environment() -> Environment:
         ranked=present.ranked,
     )
     return env
+
+
+async def _read_form(request: Request) -> dict[str, str]:
+    """A POSTed form's first value per field; a dashboard form is a token or two and a code, so at most
+    :data:`FORM_LIMIT` bytes are read."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) >= FORM_LIMIT:
+            break
+    fields = parse_qs(body[:FORM_LIMIT].decode("utf-8", "replace"))
+    return {key: values[0] for key, values in fields.items()}
+
+
+def _same_origin(request: Request) -> bool:
+    """False when the browser says another site sent this request; clients that say nothing pass (a
+    cross-site form post always comes from a browser, and browsers send these headers on POST)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.url.netloc
 
 
 def _cookie_scope(request: Request) -> dict[str, Any]:
@@ -138,7 +160,7 @@ class Dashboard:
                 Route("/sessions/{session_id}", self.session, name="session"),
                 Route("/charts/{name}.svg", self.chart, name="chart"),
                 Route("/events", self.events, name="events"),
-                Route("/login", self.login, name="login"),
+                Route("/login", self.login, methods=["GET", "POST"], name="login"),
                 Route("/logout", self.logout, methods=["POST"], name="logout"),
                 Route("/pair", self.pair, methods=["GET", "POST"], name="pair"),
                 Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
@@ -199,6 +221,14 @@ class Dashboard:
         return await run_in_threadpool(self.auth.user_for, request.cookies.get(COOKIE_NAME))
 
     async def login(self, request: Request) -> Response:
+        """GET: the login help, or a one-time link's "Sign in" page; POST (that page's button): sign in.
+
+        Only the POST spends the link, so a link preview (a chat app fetching the URL) neither uses it up
+        nor gets a session. A POST another site's page sent (``Sec-Fetch-Site``, else ``Origin``) is
+        refused: it could sign a visitor into the sender's account (login CSRF).
+        """
+        if request.method == "POST":
+            return await self.redeem_link(request)
         token = request.query_params.get("token")
         if token is None:
             return self.message(
@@ -208,34 +238,40 @@ class Dashboard:
                 "The dashboard opens with a one-time link, valid for 15 minutes. Ask the server for one:",
                 command=LOGIN_COMMAND,
             )
-        cookie = await run_in_threadpool(self.auth.redeem, token)
-        if cookie is None:
+        if not await run_in_threadpool(self.auth.usable, token):
+            return self.link_spent(request)
+        return self.render(request, "login.html", title="Sign in to your SWGDB dashboard", token=token)
+
+    async def redeem_link(self, request: Request) -> Response:
+        if not _same_origin(request):
             return self.message(
-                request,
-                403,
-                "This login link no longer works",
-                "Login links work once and expire after 15 minutes. This one was already used, has "
-                "expired, or was mistyped. Create a new one:",
-                command=LOGIN_COMMAND,
+                request, 403, "Sign-in refused", "The sign-in form did not come from this dashboard."
             )
+        form = await _read_form(request)
+        cookie = await run_in_threadpool(self.auth.redeem, form.get("token", ""))
+        if cookie is None:
+            return self.link_spent(request)
         response = RedirectResponse(self.url_for(request)("overview"), status_code=303)
         response.set_cookie(
             COOKIE_NAME, cookie, max_age=int(SESSION_LIFETIME.total_seconds()), **_cookie_scope(request)
         )
         return response
 
+    def link_spent(self, request: Request) -> HTMLResponse:
+        return self.message(
+            request,
+            403,
+            "This login link no longer works",
+            "Login links work once and expire after 15 minutes. This one was already used, has "
+            "expired, or was mistyped. Create a new one:",
+            command=LOGIN_COMMAND,
+        )
+
     async def posted_form(
         self, request: Request, user: DashboardUser, action: str
     ) -> dict[str, str] | Response:
         """A POSTed form's fields, or the refusal page when its CSRF token is not this login's."""
-        body = bytearray()
-        async for chunk in request.stream():  # a form here is a token and a code: read 4 KiB at most
-            body += chunk
-            if len(body) >= FORM_LIMIT:
-                break
-        form = {
-            key: values[0] for key, values in parse_qs(body[:FORM_LIMIT].decode("utf-8", "replace")).items()
-        }
+        form = await _read_form(request)
         if not self.auth.csrf_ok(user, form.get("csrf_token")):
             return self.message(
                 request,
