@@ -25,7 +25,7 @@ import pytest
 
 from fixtures.live_server import ROOMY, Account, Api, FrozenClock
 from fixtures.payloads import make_document
-from helpers.http import http_client
+from helpers.http import http_client, sign_in
 from swgdb_bridge import protocol
 from swgdb_bridge.payload import content_digest
 from swgdb_bridge.server import dashboard_link
@@ -230,7 +230,7 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 15.0) -> None:
 def _dashboard_client(api: Api, account: Account) -> Iterator[httpx.Client]:
     """A browser logged in to ``account``'s dashboard."""
     with http_client(base_url=api.url, timeout=15) as client:
-        assert client.get(dashboard_link(api.storage, account.user_hash, api.url)).status_code == 303
+        assert sign_in(client, dashboard_link(api.storage, account.user_hash, api.url)).status_code == 303
         yield client
 
 

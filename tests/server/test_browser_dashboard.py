@@ -238,3 +238,24 @@ def test_tables_work_without_javascript_and_pages_fit_a_phone(
     page.screenshot(path=str(screenshots / "overview-phone.png"), full_page=True)
     assert watch.problems == []
     context.close()
+
+
+def test_the_pairing_help_page_runs_its_own_script_under_its_policy_and_nothing_else(
+    chromium: Any, site: Site
+) -> None:
+    """The API's ``/pair`` page shows the address it was opened with (its code is in the fragment). Its
+    inline script and style are allowed by hash; an injected one would be refused by the same policy."""
+    page = chromium.new_context().new_page()
+    watch = Watch(page, site.url)
+    address = f"{site.url}/pair#K7QF-M2XD-9"
+    answer = page.goto(address)
+    assert answer is not None and "sha256-" in answer.headers["content-security-policy"]
+    assert page.locator("#url").inner_text() == address
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") == "sans-serif"
+    assert watch.problems == []
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.injected = true'; document.body.append(s); }"
+    )
+    assert page.evaluate("window.injected === undefined")
+    page.context.close()

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from fixtures.fault_proxy import LiveServer
-from helpers.http import http_client
+from helpers.http import http_client, sign_in
 from swgdb_bridge.server import dashboard_link
 from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.upload.uploader import SessionUploader
@@ -55,8 +55,8 @@ def test_a_tree_is_one_session_and_a_new_part_updates_it(
 
 def session_page(server: LiveServer, session_id: str) -> str:
     with http_client(base_url=server.url, timeout=30) as client:
-        login = client.get(dashboard_link(server.storage, server.user_hash, server.url))
-        assert login.status_code in (200, 303), login.text
+        login = sign_in(client, dashboard_link(server.storage, server.user_hash, server.url))
+        assert login.status_code == 303, login.text
         response = client.get(f"/dashboard/sessions/{session_id}")
         assert response.status_code == 200, response.text
         return response.text

@@ -6,6 +6,8 @@ work, and only guessable input (an invite code) costs from the small guessing bu
 ``dashboard-link`` hands the key's own user a one-time dashboard login link, ``revoke`` ends the user's keys.
 """
 
+import base64
+import hashlib
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
@@ -61,15 +63,29 @@ class Revoked(BaseModel):
     revoked: bool
 
 
-PAIR_PAGE = """<!doctype html><meta charset="utf-8"><title>Pair swgdb-bridge</title>
-<body style="font-family:sans-serif;max-width:40em;margin:3em auto">
+_PAIR_STYLE = "body{font-family:sans-serif;max-width:40em;margin:3em auto}"
+_PAIR_SCRIPT = 'document.getElementById("url").textContent = location.href'
+PAIR_PAGE = f"""<!doctype html><meta charset="utf-8"><title>Pair swgdb-bridge</title>
+<style>{_PAIR_STYLE}</style>
 <h1>Pair your bridge</h1>
 <p>On the computer that runs your bot, run:</p>
 <pre>swgdb-bridge login <span id="url">THIS-PAGE'S-ADDRESS</span></pre>
 <p>The code after <code>#</code> in this page's address is your one-time pairing code; it never reaches the
 server until your bridge redeems it.</p>
-<script>document.getElementById("url").textContent = location.href</script>
+<script>{_PAIR_SCRIPT}</script>
 """
+
+
+def _csp_hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+PAIR_PAGE_CSP = (
+    f"default-src 'none'; script-src {_csp_hash(_PAIR_SCRIPT)}; style-src {_csp_hash(_PAIR_STYLE)}; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+"""The page's own inline script and style, by hash, and nothing else: the page shows the pairing code from
+its address, so nothing injected into it may run or send it anywhere."""
 
 
 def build_pairing_router(storage: "Storage", settings: ServerSettings) -> APIRouter:
@@ -83,8 +99,8 @@ def build_pairing_router(storage: "Storage", settings: ServerSettings) -> APIRou
     guesses = ClientAddressLimit(storage, settings, "pairing-code-ip", settings.pairing_code_guesses_per_ip)
 
     @router.get("/pair", response_class=HTMLResponse, include_in_schema=False)
-    async def pair_page() -> str:
-        return PAIR_PAGE
+    async def pair_page() -> HTMLResponse:
+        return HTMLResponse(PAIR_PAGE, headers={"Content-Security-Policy": PAIR_PAGE_CSP})
 
     @router.post(
         "/v1/pairing/device",
