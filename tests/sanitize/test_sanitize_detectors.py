@@ -223,6 +223,14 @@ PATHOLOGICAL = [
     "%5C" * 60_000,
     "Rat " * 50_000,
     ("AKIA" + "A" * 16) * 10_000,
+    # A keyword, then a long run a pattern's start or key may sit anywhere in: each start once rescanned the
+    # rest of the run (8,000 dashes after "token" took 7 s, 50,000 would take minutes).
+    "token " + "-" * 50_000,
+    "session " + "." * 50_000,
+    "x-" * 25_000,
+    "1-" * 25_000 + "strasse 5",
+    "mysql " * 8_000,
+    "=" * 50_000 + "a:b@c",
 ]
 
 

@@ -281,8 +281,8 @@ _STRONG_KEYS = (
     r"|client[ _-]?secret|(?:access|auth|refresh|bearer|session|id)[ _-]?token|token"
 )
 _WEAK_KEYS = (
-    r"x-[a-z0-9-]+|auth\w*|session(?:[ _-]?id)?|sess(?:ion)?id|sid|ssid|cookie|set-cookie|credentials?|creds"
-    r"|signature|sig|hmac|csrf\w*|xsrf\w*|otp|2fa|mfa|nonce|key|access[ _-]?key|secret[ _-]?key"
+    r"x-[a-z0-9-]{1,60}|auth\w{0,40}|session(?:[ _-]?id)?|sess(?:ion)?id|sid|ssid|cookie|set-cookie|credentials?"
+    r"|creds|signature|sig|hmac|csrf\w{0,40}|xsrf\w{0,40}|otp|2fa|mfa|nonce|key|access[ _-]?key|secret[ _-]?key"
     r"|licen[cs]e(?:[ _-]?key)?|serial(?:[ _-]?(?:key|number))?|product[ _-]?key|cd[ _-]?key|activation(?:[ _-]?key)?"
 )
 _ASSIGN = r"""["'`\]]{0,2}[ \t]*(?:=>|:=|=|:)[ \t]*"""
@@ -373,7 +373,9 @@ DETECTORS: tuple[Detector, ...] = (
         "url_credentials",
         "[credentials]",
         # "bob:hunter2@db.example.com", "bob:pw@10.0.0.5:3306": a login and password before a host, no scheme.
-        _compile(r"(?<![^\s\"'(<=,;])([^\s/?#@:\[\]\"']+:[^\s/?#@\[\]\"']+)@(?=[A-Za-z0-9\[])", group=1),
+        _compile(
+            r"(?<![^\s\"'(<=,;])([^\s/?#@:\[\]\"']{1,64}:[^\s/?#@\[\]\"']{1,128})@(?=[A-Za-z0-9\[])", group=1
+        ),
         needles=("@",),
     ),
     Detector(
@@ -462,7 +464,7 @@ DETECTORS: tuple[Detector, ...] = (
         "[password]",
         # password=…, "db_pass": "…", secret: …, API_KEY = …: the value, to the end of the line unless quoted.
         _compile(
-            rf"(?i)(?<![a-z])(?:[\w.-]*?[_.-])?(?:{_STRONG_KEYS})(?:[\w-]*)?{_ASSIGN}"
+            rf"(?i)(?<![a-z])(?:{_STRONG_KEYS})[\w-]{{0,60}}{_ASSIGN}"
             rf"(?:{_QUOTED}|(?P<value>(?!\[)[^\s\"'`,;][^\n\"'`]*?))(?=[\"'`]?[ \t]*(?:[,;\n]|$))",
             group=_VALUE,
         ),
@@ -474,7 +476,7 @@ DETECTORS: tuple[Detector, ...] = (
         "[password]",
         # mysql and its tools take the password glued to -p: "mysql -u root -phunter2", "-p'x y'".
         _compile(
-            r"(?i:\b(?:mysql\w*|mariadb\w*)\b)[^\n]*?\s-p(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,200})(?P=q)"
+            r"(?i:\b(?:mysql\w*|mariadb\w*)\b)[^\n]{0,200}?\s-p(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]{1,200})(?P=q)"
             r"|(?P<value>[^\s\"'\[][^\s]*))",
             group=_VALUE,
         ),
@@ -530,7 +532,7 @@ DETECTORS: tuple[Detector, ...] = (
         "[secret]",
         # X-Auth: …, sessionid=…, sig=…, license_key: …: one value, when it could be a secret.
         _compile(
-            rf"(?i)(?<![\w-])(?:[\w.-]*?[_.-])?(?:{_WEAK_KEYS}){_ASSIGN}"
+            rf"(?i)(?<![\w.-])(?:[\w.-]*?[_.-])?(?:{_WEAK_KEYS}){_ASSIGN}"
             rf"(?:{_QUOTED}|(?P<value>(?!\[)[^\s\"'`,;&]{{4,}}))",
             # name=value where the value is a long base64/hex run (cookies, bare tokens).
             r"(?<![\w-])[\w.-]{1,40}=(?P<value>[A-Za-z0-9+/_%-]{16,}={0,2})(?![\w+/=%-])",
@@ -765,7 +767,7 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i)(?<![\w.-])\d{{1,5}}[a-z]?,?\s+(?:[a-z][\w'.-]*\s+){{1,3}}(?:{_STREET})\b\.?"
             r"(?:,?\s*(?:apt|apartment|suite|unit|flat|#)\.?\s*\w{1,6})?",
             # Hauptstraße 5, Kerkstraat 12
-            r"(?i)\b[\w'-]+(?:strasse|straße|gasse|platz|straat|gatan)\s+\d{1,4}[a-z]?\b",
+            r"(?i)\b[\w'-]{1,60}(?:strasse|straße|gasse|platz|straat|gatan)\s+\d{1,4}[a-z]?\b",
         )
         # "I live at …", "my address is …": the rest of the clause.
         + _compile(
