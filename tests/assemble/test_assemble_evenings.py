@@ -4,7 +4,8 @@ character back after a short break, three planets in one session), ``evening-d``
 one-word character name, a six-and-a-half-hour session, contact details and a key in chat) and
 ``evening-e`` (a session in which nothing happens, and one of quests only) and ``evening-f`` (two characters
 playing at once, one session inside the other's time), ``evening-g`` (one character's two runs starting 90 s
-apart)."""
+apart), ``evening-i`` (a repeatable quest done three times, a credits-only session, the same session a day
+later at the same clock time)."""
 
 from __future__ import annotations
 

@@ -295,23 +295,21 @@ class Merger:
     # -- quests, places, kills ---------------------------------------------------------------------
 
     def _quests(self, session: Session) -> None:
-        seen: dict[str, QuestCompletion] = {}
+        """Each part lists every completion it saw, so one name listed three times is a quest done three
+        times (a repeatable bounty), not one; parts repeat each other, so per name the part that saw it most
+        often gives the completions and one that saw it as often fills in missing times."""
+        chosen: dict[str, list[QuestCompletion]] = {}
         for part in carriers("quests", self.parts):
-            added = False
-            for quest in part.quests:
-                key = quest.quest_name.strip().lower()
-                if key and key not in seen:
-                    seen[key] = QuestCompletion(
-                        quest.timestamp, quest.quest_name.strip(), quest.quest_type, quest.reward_type,
-                        quest.reward_amount, quest.zone,
-                    )  # fmt: skip
-                    added = True
-                elif key and seen[key].timestamp is None and quest.timestamp is not None:
-                    seen[key].timestamp = quest.timestamp
-            if added:
-                self.take("quests", part)
+            for key, runs in _by_quest_name(part.quests).items():
+                mine = chosen.get(key, [])
+                if len(runs) > len(mine):
+                    chosen[key] = [_copy_quest(q) for q in runs]
+                    self.take("quests", part)
+                elif len(runs) == len(mine):
+                    _fill_times(mine, runs)
+        quests = [q for runs in chosen.values() for q in runs]
         session.quests = sorted(
-            seen.values(), key=lambda q: (q.timestamp is None, q.timestamp or session.start_time)
+            quests, key=lambda q: (q.timestamp is None, q.timestamp or session.start_time)
         )
         counts = [
             (p.quest_count, p) for p in carriers("quest_count", self.parts) if p.quest_count is not None
@@ -428,6 +426,30 @@ def _copy_gain(gain: XPGain) -> XPGain:
         gain.timestamp, gain.amount, gain.profession, gain.skill, gain.source, gain.quest_name, gain.zone,
         gain.level_before, gain.level_after,
     )  # fmt: skip
+
+
+def _by_quest_name(quests: list[QuestCompletion]) -> dict[str, list[QuestCompletion]]:
+    """A part's completions by name (trimmed, any case), in the part's order; nameless ones are dropped."""
+    runs: dict[str, list[QuestCompletion]] = {}
+    for quest in quests:
+        key = quest.quest_name.strip().lower()
+        if key:
+            runs.setdefault(key, []).append(quest)
+    return runs
+
+
+def _copy_quest(quest: QuestCompletion) -> QuestCompletion:
+    return QuestCompletion(
+        quest.timestamp, quest.quest_name.strip(), quest.quest_type, quest.reward_type, quest.reward_amount,
+        quest.zone,
+    )  # fmt: skip
+
+
+def _fill_times(mine: list[QuestCompletion], theirs: list[QuestCompletion]) -> None:
+    """The n-th completion of a name is the n-th in every part that saw it as often: take its time."""
+    for quest, other in zip(mine, theirs, strict=True):
+        if quest.timestamp is None and other.timestamp is not None:
+            quest.timestamp = other.timestamp
 
 
 def _copy_visit(visit: LocationVisit) -> LocationVisit:
