@@ -5,7 +5,7 @@ one-word character name, a six-and-a-half-hour session, contact details and a ke
 ``evening-e`` (a session in which nothing happens, and one of quests only) and ``evening-f`` (two characters
 playing at once, one session inside the other's time), ``evening-g`` (one character's two runs starting 90 s
 apart), ``evening-i`` (a repeatable quest done three times, a credits-only session, the same session a day
-later at the same clock time)."""
+later at the same clock time), ``evening-j`` (a loot-only session, then the character renamed)."""
 
 from __future__ import annotations
 
@@ -90,6 +90,14 @@ def test_copies_and_reused_loot_are_counted_once(evening_b: Path) -> None:
         ("IG-88 Binary Brain", 1),
     ]  # the later loot logs repeat these entries
     assert sum(1 for s in second.sources if s.taken == (IDENTICAL_COPY,)) == 2
+
+
+def test_the_same_drop_twice_is_two_drops_and_stays_with_its_session(evening_b: Path) -> None:
+    """evening-j: one boss killed twice, the same item each time; the bot lists both drops under each kill
+    and again in the next session's loot log."""
+    result = assemble_tree(evening_b.parent / "evening-j" / "current", now=LONG_AGO)
+    loot = {s.character_name: [(i.item, i.quantity) for i in s.heroic_loot] for s in result.sessions}
+    assert loot == {"Dorn Kessik": [("Krayt Dragon Pearl", 1)] * 2, "Dorn Vaal": []}
 
 
 def test_no_private_string_is_taken_into_facts_that_are_not_chat(evening: Path) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from swgdb_bridge.assemble import assemble_parts, assemble_paths
-from swgdb_bridge.model import QuestCompletion, XPGain
+from swgdb_bridge.model import HeroicLoot, QuestCompletion, XPGain
 from swgdb_bridge.sources import Part
 
 T0 = datetime(2025, 9, 1, 18, 0, tzinfo=UTC)
@@ -206,3 +206,19 @@ def test_a_quest_done_three_times_is_three_completions_not_three_copies() -> Non
         made.carry("quests")
     (session,), _ = assemble_parts([actions, steps])
     assert [(q.timestamp, q.quest_name) for q in session.quests] == [(t, name) for t in times]
+
+
+def test_a_drop_listed_twice_by_one_loot_log_is_two_drops_however_often_logs_repeat_it() -> None:
+    """The bot lists both drops of one item under the first of two kills, and the next store repeats them."""
+    kill = T0 + timedelta(minutes=40)
+    logs = []
+    for name in ("first", "second"):
+        log = part("heroic_loot", name, kill, kill)
+        log.heroic_loot = [
+            HeroicLoot(kill, "Krayt Dragon Pearl", 1, "krayt_dragon", "Ancient Krayt Dragon")
+        ] * 2
+        log.carry("heroic_loot")
+        logs.append(log)
+    steps = part("step_log", "steps", T0, T0 + timedelta(hours=1), xp_total=0)
+    (session,), _ = assemble_parts([steps, *logs])
+    assert [(i.item, i.quantity) for i in session.heroic_loot] == [("Krayt Dragon Pearl", 1)] * 2
