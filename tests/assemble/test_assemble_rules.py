@@ -222,3 +222,13 @@ def test_a_drop_listed_twice_by_one_loot_log_is_two_drops_however_often_logs_rep
     steps = part("step_log", "steps", T0, T0 + timedelta(hours=1), xp_total=0)
     (session,), _ = assemble_parts([steps, *logs])
     assert [(i.item, i.quantity) for i in session.heroic_loot] == [("Krayt Dragon Pearl", 1)] * 2
+
+
+def test_two_xp_tracker_files_of_one_character_are_two_runs_however_they_overlap() -> None:
+    """One file per bot run, named by its start: an end an hour late (a clock change) does not join them."""
+    later = T0 + timedelta(hours=4, minutes=40)
+    first = part("xp_tracking", "xp1", T0, T0 + timedelta(hours=5, minutes=20), character="Brann", xp_total=7)
+    second = part("xp_tracking", "xp2", later, later + timedelta(minutes=50), character="Brann", xp_total=1)
+    steps = part("step_log", "steps", later, later + timedelta(minutes=50), xp_total=1)
+    sessions, _ = assemble_parts([first, second, steps])
+    assert [(s.start_time, s.total_xp) for s in sessions] == [(T0, 7), (later, 1)]
