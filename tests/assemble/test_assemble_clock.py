@@ -99,3 +99,33 @@ def test_the_legacy_tree_pairs_the_xp_historys_session_entry_with_the_log_of_the
                  xp_total=1600)  # fmt: skip
     assert offset_of([log, entry, other]) == offset
     assert on_local_clock([log, entry, other])[1].end == end
+
+
+def test_sessions_of_equal_xp_on_two_days_pair_with_the_xp_history_in_time_order() -> None:
+    """The same routine replayed a day later: two logs and two history entries of one XP, paired in order."""
+    offset = timedelta(hours=5, minutes=30)
+    ends = [LOCAL_START + timedelta(hours=1), LOCAL_START + timedelta(days=1, hours=1)]
+    logs = [
+        Part(
+            Path(f"/bot/session_{n}.json"),
+            "legacy_session",
+            start=e - timedelta(hours=1),
+            end=e,
+            xp_total=3900,
+        )
+        for n, e in enumerate(ends)
+    ]
+    entries = [
+        Part(
+            Path("/bot/xp_history.json"),
+            "xp_history",
+            end=e - offset,
+            xp_total=3900,
+            unix_clock=True,
+            index_in_file=n,
+            extra={"keyed_by_end": True},
+        )
+        for n, e in enumerate(ends)
+    ]
+    assert [sample[1] for sample in clock_samples([*logs, *entries])] == [offset, offset]
+    assert [p.end for p in on_local_clock([*logs, *entries])[2:]] == ends

@@ -4,7 +4,9 @@ character back after a short break, three planets in one session), ``evening-d``
 one-word character name, a six-and-a-half-hour session, contact details and a key in chat) and
 ``evening-e`` (a session in which nothing happens, and one of quests only) and ``evening-f`` (two characters
 playing at once, one session inside the other's time), ``evening-g`` (one character's two runs starting 90 s
-apart)."""
+apart), ``evening-i`` (a repeatable quest done three times, a credits-only session, the same session a day
+later at the same clock time), ``evening-j`` (a loot-only session, then the character renamed), ``evening-k``
+(a night across the autumn clock change in Berlin, the next run 20 minutes after)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from helpers.scenarios import scenario_of
-from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_tree
+from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_paths, assemble_tree
 from swgdb_bridge.sources._part import planet_of_city
 
 LONG_AGO = 4e9
@@ -89,6 +91,27 @@ def test_copies_and_reused_loot_are_counted_once(evening_b: Path) -> None:
         ("IG-88 Binary Brain", 1),
     ]  # the later loot logs repeat these entries
     assert sum(1 for s in second.sources if s.taken == (IDENTICAL_COPY,)) == 2
+
+
+def test_the_same_drop_twice_is_two_drops_and_stays_with_its_session(evening_b: Path) -> None:
+    """evening-j: one boss killed twice, the same item each time; the bot lists both drops under each kill
+    and again in the next session's loot log."""
+    result = assemble_tree(evening_b.parent / "evening-j" / "current", now=LONG_AGO)
+    loot = {s.character_name: [(i.item, i.quantity) for i in s.heroic_loot] for s in result.sessions}
+    assert loot == {"Dorn Kessik": [("Krayt Dragon Pearl", 1)] * 2, "Dorn Vaal": []}
+
+
+def test_a_run_after_the_autumn_clock_change_keeps_its_own_files(evening_b: Path) -> None:
+    """evening-k (Berlin): the XP tracker's end is its Unix end on the start's offset, an hour late after
+    the change, so it overlaps the next run; without the dual-mode files (a player who does not use that
+    mode) nothing else told the two runs apart."""
+    tree = evening_b.parent / "evening-k" / "current"
+    files = [p for p in tree.rglob("*.json") if not p.parent.name.startswith("dual")]
+    result = assemble_paths(files, now=LONG_AGO)
+    assert [(s.start_time.hour, s.character_name, s.total_xp, s.total_credits) for s in result.sessions] == [
+        (23, "Brann Oskarsson", 7000, 1880),
+        (4, "Brann Oskarsson", 1600, 120),
+    ]
 
 
 def test_no_private_string_is_taken_into_facts_that_are_not_chat(evening: Path) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from swgdb_bridge.assemble import assemble_parts, assemble_paths
-from swgdb_bridge.model import XPGain
+from swgdb_bridge.model import HeroicLoot, QuestCompletion, XPGain
 from swgdb_bridge.sources import Part
 
 T0 = datetime(2025, 9, 1, 18, 0, tzinfo=UTC)
@@ -191,3 +191,44 @@ def test_nameless_files_go_to_the_run_they_start_nearest_not_to_the_bigger_group
     quest = part("step_log", "quest", later, T0 + timedelta(minutes=7), xp_total=400)
     sessions, _ = assemble_parts([one, two, *credits, *steps, quest])
     assert [(s.start_time, s.total_xp, s.total_credits) for s in sessions] == [(T0, 0, 0), (later, 400, 200)]
+
+
+def test_a_quest_done_three_times_is_three_completions_not_three_copies() -> None:
+    """A repeatable quest: the step log times each run, the XP-per-action list names them untimed; the
+    files repeat each other, so three completions in all, each with its time."""
+    name = "Bounty: Womp Rat Cull"
+    times = [T0 + timedelta(minutes=m) for m in (20, 50, 75)]
+    steps = part("step_log", "steps", T0, T0 + timedelta(hours=1, minutes=20), xp_total=2400)
+    steps.quests = [QuestCompletion(t, name, reward_amount=800) for t in times]
+    actions = part("xp_actions", "actions", T0, steps.end)
+    actions.quests = [QuestCompletion(None, name.upper()) for _ in times]
+    for made in (steps, actions):
+        made.carry("quests")
+    (session,), _ = assemble_parts([actions, steps])
+    assert [(q.timestamp, q.quest_name) for q in session.quests] == [(t, name) for t in times]
+
+
+def test_a_drop_listed_twice_by_one_loot_log_is_two_drops_however_often_logs_repeat_it() -> None:
+    """The bot lists both drops of one item under the first of two kills, and the next store repeats them."""
+    kill = T0 + timedelta(minutes=40)
+    logs = []
+    for name in ("first", "second"):
+        log = part("heroic_loot", name, kill, kill)
+        log.heroic_loot = [
+            HeroicLoot(kill, "Krayt Dragon Pearl", 1, "krayt_dragon", "Ancient Krayt Dragon")
+        ] * 2
+        log.carry("heroic_loot")
+        logs.append(log)
+    steps = part("step_log", "steps", T0, T0 + timedelta(hours=1), xp_total=0)
+    (session,), _ = assemble_parts([steps, *logs])
+    assert [(i.item, i.quantity) for i in session.heroic_loot] == [("Krayt Dragon Pearl", 1)] * 2
+
+
+def test_two_xp_tracker_files_of_one_character_are_two_runs_however_they_overlap() -> None:
+    """One file per bot run, named by its start: an end an hour late (a clock change) does not join them."""
+    later = T0 + timedelta(hours=4, minutes=40)
+    first = part("xp_tracking", "xp1", T0, T0 + timedelta(hours=5, minutes=20), character="Brann", xp_total=7)
+    second = part("xp_tracking", "xp2", later, later + timedelta(minutes=50), character="Brann", xp_total=1)
+    steps = part("step_log", "steps", later, later + timedelta(minutes=50), xp_total=1)
+    sessions, _ = assemble_parts([first, second, steps])
+    assert [(s.start_time, s.total_xp) for s in sessions] == [(T0, 7), (later, 1)]

@@ -210,6 +210,10 @@ def test_whole_session_formats_are_read_as_parts_too(corpus_dir: Path) -> None:
         (" Kachirho ", "Kashyyyk"),
         ("Mensix Mining Facility", "Mustafar"),
         ("Mining Outpost", None),  # Dantooine and Yavin 4 both have one
+        ("Dantooine Mining Outpost", "Dantooine"),  # named after its planet
+        ("yavin 4 labor outpost", "Yavin 4"),
+        ("Dathomir Trade Outpost", "Dathomir"),
+        ("Lokton Outpost", None),  # a planet's name as a prefix of a word places nothing
         ("Imperial Outpost", None),  # Talus and Dantooine
         ("Atlantis", None),
         ("", None),

@@ -54,18 +54,25 @@ def offset_at(samples: list[Sample], moment: datetime) -> timedelta:
 
 def _session_ends(parts: list[Part]) -> list[Sample]:
     """Local end minus Unix end of one session, where the XP history logged a session's XP at its end
-    (``utcnow()``) and the local parts with that XP all end at one time (copies of one log agree): the
-    legacy tree's only pair of clocks."""
+    (``utcnow()``) and as many sessions of the local logs end with that XP (copies of one log agree on its
+    end): the legacy tree's only pair of clocks. Sessions of equal XP (a routine replayed another day) pair
+    in time order, the n-th entry with the n-th end, as both clocks keep the order of sessions."""
     ends_by_xp: dict[int, set[datetime]] = {}
     for part in parts:
         if not part.unix_clock and part.end is not None and part.xp_total:
             ends_by_xp.setdefault(part.xp_total, set()).add(part.end)
-    samples = []
+    logged: dict[int, set[datetime]] = {}
     for entry in parts:
         if entry.unix_clock and entry.extra.get("keyed_by_end") and entry.end and entry.xp_total:
-            ends = ends_by_xp.get(entry.xp_total, set())
-            if len(ends) == 1:
-                samples.append((entry.end, next(iter(ends)) - entry.end))
+            logged.setdefault(entry.xp_total, set()).add(entry.end)
+    samples = []
+    for xp, unix_ends in logged.items():
+        local_ends = ends_by_xp.get(xp, set())
+        if len(local_ends) == len(unix_ends):
+            samples += [
+                (unix, local - unix)
+                for unix, local in zip(sorted(unix_ends), sorted(local_ends), strict=True)
+            ]
     return samples
 
 

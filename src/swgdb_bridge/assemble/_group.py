@@ -7,8 +7,9 @@ Rules (docs/session-format.md, "Assembly"):
    their characters agree (same name, or one unknown) and they overlap in time (sessions back to back only
    touch: they stay apart; a single moment joins the span it lies in), name the same start time in their
    ids, or share an id — but two whole-session records (tracker, JSON Lines, ...) whose writer gave them
-   different ids are never joined, nor two ids of a writer that starts one file per bot run. Parts that
-   name a character are joined first; parts that name none are joined to each other only by an id or a
+   different ids are never joined, nor two ids (or, for the step log and XP tracker, two starts) of a writer
+   that starts one file per bot run. Parts that name a character are joined first; parts that name none
+   are joined to each other only by an id or a
    named start, then attached to the named group they fit best (an id, the nearest same start, then overlap; a tie
    between two characters leaves them on their own, with a warning); what no named group overlaps is then
    joined by overlap as well.
@@ -265,8 +266,16 @@ def _union(parts: list[Part], linked: Callable[[Part, Part], bool] = _linked) ->
 ONE_PER_RUN = frozenset({"legacy_session", "credit_log", "dual_session", "ingest_store"})
 
 
+# Writers that start one file each time the bot starts and name it by no id but that start (the step log, the
+# XP tracker): two of their files with different starts are two runs, however a clock makes them overlap
+ONE_START_PER_RUN = frozenset({"step_log", "xp_tracking"})
+
+
 def _run_ids(part: Part) -> dict[str, frozenset[str]]:
-    """``{writer: ids}`` for a part whose writer names one play session per id; empty for the others."""
+    """``{writer: ids}`` for a part whose writer names one play session per id (or per start); empty for the
+    others."""
+    if part.format in ONE_START_PER_RUN and part.start is not None:
+        return {part.format: frozenset({part.start.isoformat()})}
     if not part.ids:
         return {}
     if "session" in part.extra:

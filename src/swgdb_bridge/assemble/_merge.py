@@ -3,15 +3,18 @@
 Each fact is taken from ONE part, the first in :data:`PRECEDENCE` that carries it (several files measure the
 same XP: the step log, the XP tracking actions, the XP-per-action list and the export; summing them would
 count it four times). Another part that states a different value does not change the figure: it becomes a
-warning on the session. Only facts that are sets by nature are united across parts (quest names, planets,
-heroic loot items, chat lines), each member once. A value a part states but that cannot be true (XP equal
-to the session's length in seconds, an XP rate no player reaches) is set aside with a warning, and the next
-part in line is used. Every file is listed in ``Session.sources`` with the facts taken from it.
+warning on the session. Only facts that are collections by nature are united across parts: planets and chat
+lines each once; quest completions and heroic loot drops as often as the one part that lists them most often
+(a part lists each it saw, and other parts repeat them). A value a part states but that cannot be true (XP
+equal to the session's length in seconds, an XP rate no player reaches) is set aside with a warning, and the
+next part in line is used. Every file is listed in ``Session.sources`` with the facts taken from it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from swgdb_bridge.model import (
     ChatMessage,
@@ -26,6 +29,8 @@ from swgdb_bridge.model import (
 from swgdb_bridge.sources import Part, planet_name
 
 from ._group import Group
+
+T = TypeVar("T")
 
 _TIMES = (
     "legacy_session",
@@ -295,23 +300,21 @@ class Merger:
     # -- quests, places, kills ---------------------------------------------------------------------
 
     def _quests(self, session: Session) -> None:
-        seen: dict[str, QuestCompletion] = {}
+        """Each part lists every completion it saw, so one name listed three times is a quest done three
+        times (a repeatable bounty), not one; parts repeat each other, so per name the part that saw it most
+        often gives the completions and one that saw it as often fills in missing times."""
+        chosen: dict[Hashable, list[QuestCompletion]] = {}
         for part in carriers("quests", self.parts):
-            added = False
-            for quest in part.quests:
-                key = quest.quest_name.strip().lower()
-                if key and key not in seen:
-                    seen[key] = QuestCompletion(
-                        quest.timestamp, quest.quest_name.strip(), quest.quest_type, quest.reward_type,
-                        quest.reward_amount, quest.zone,
-                    )  # fmt: skip
-                    added = True
-                elif key and seen[key].timestamp is None and quest.timestamp is not None:
-                    seen[key].timestamp = quest.timestamp
-            if added:
-                self.take("quests", part)
+            for key, runs in _same(part.quests, _quest_key).items():
+                mine = chosen.get(key, [])
+                if len(runs) > len(mine):
+                    chosen[key] = [_copy_quest(q) for q in runs]
+                    self.take("quests", part)
+                elif len(runs) == len(mine):
+                    _fill_times(mine, runs)
+        quests = [q for runs in chosen.values() for q in runs]
         session.quests = sorted(
-            seen.values(), key=lambda q: (q.timestamp is None, q.timestamp or session.start_time)
+            quests, key=lambda q: (q.timestamp is None, q.timestamp or session.start_time)
         )
         counts = [
             (p.quest_count, p) for p in carriers("quest_count", self.parts) if p.quest_count is not None
@@ -357,16 +360,16 @@ class Merger:
     # -- facts that are sets -----------------------------------------------------------------------
 
     def _sets(self, session: Session) -> None:
-        loot: dict[tuple[object, ...], HeroicLoot] = {}
+        loot: dict[Hashable, list[HeroicLoot]] = {}
         for part in carriers("heroic_loot", self.parts):
-            for item in part.heroic_loot:
-                key = (item.timestamp, item.item, item.boss, item.instance, item.quantity)
-                if key not in loot:
-                    loot[key] = HeroicLoot(
-                        item.timestamp, item.item, item.quantity, item.instance, item.boss, item.rarity
-                    )
+            for key, drops in _same(part.heroic_loot, _loot_key).items():
+                if len(drops) > len(loot.get(key, [])):  # the same drop twice in one list: two drops
+                    loot[key] = [_copy_loot(item) for item in drops]
                     self.take("heroic_loot", part)
-        session.heroic_loot = sorted(loot.values(), key=lambda i: (i.timestamp or session.start_time, i.item))
+        session.heroic_loot = sorted(
+            (item for drops in loot.values() for item in drops),
+            key=lambda i: (i.timestamp or session.start_time, i.item),
+        )
         messages: dict[tuple[object, ...], ChatMessage] = {}
         for part in carriers("messages", self.parts):
             for message in part.messages:
@@ -428,6 +431,42 @@ def _copy_gain(gain: XPGain) -> XPGain:
         gain.timestamp, gain.amount, gain.profession, gain.skill, gain.source, gain.quest_name, gain.zone,
         gain.level_before, gain.level_after,
     )  # fmt: skip
+
+
+def _same(items: Iterable[T], key: Callable[[T], Hashable]) -> dict[Hashable, list[T]]:
+    """A part's records by what makes two of them the same (falsy keys dropped), in the part's order: a
+    part lists each event it saw, so n equal records there are n events, which other parts may repeat."""
+    found: dict[Hashable, list[T]] = {}
+    for item in items:
+        if k := key(item):
+            found.setdefault(k, []).append(item)
+    return found
+
+
+def _quest_key(quest: QuestCompletion) -> str:
+    return quest.quest_name.strip().lower()
+
+
+def _loot_key(item: HeroicLoot) -> tuple[object, ...]:
+    return (item.timestamp, item.item, item.boss, item.instance, item.quantity)
+
+
+def _copy_quest(quest: QuestCompletion) -> QuestCompletion:
+    return QuestCompletion(
+        quest.timestamp, quest.quest_name.strip(), quest.quest_type, quest.reward_type, quest.reward_amount,
+        quest.zone,
+    )  # fmt: skip
+
+
+def _copy_loot(item: HeroicLoot) -> HeroicLoot:
+    return HeroicLoot(item.timestamp, item.item, item.quantity, item.instance, item.boss, item.rarity)
+
+
+def _fill_times(mine: list[QuestCompletion], theirs: list[QuestCompletion]) -> None:
+    """The n-th completion of a name is the n-th in every part that saw it as often: take its time."""
+    for quest, other in zip(mine, theirs, strict=True):
+        if quest.timestamp is None and other.timestamp is not None:
+            quest.timestamp = other.timestamp
 
 
 def _copy_visit(visit: LocationVisit) -> LocationVisit:

@@ -244,7 +244,18 @@ def planet_name(text: str | None) -> str | None:
 
 
 def planet_of_city(city: str | None) -> str | None:
-    """The planet of a well-known city; ``None`` when the city is unknown or shared by several planets."""
+    """The planet of a well-known city, or of one named after its planet; ``None`` when the city is unknown
+    or shared by several planets."""
     if not city:
         return None
-    return CITY_PLANETS.get(city.strip().lower())
+    key = city.strip().lower()
+    return CITY_PLANETS.get(key) or _named_after_planet(key)
+
+
+def _named_after_planet(city: str) -> str | None:
+    """The game names many outposts after their planet ("Dantooine Mining Outpost", "Yavin 4 Labor Outpost"),
+    which places them even where the bare name ("Mining Outpost") is shared or unknown."""
+    for lower, planet in PLANETS.items():
+        if city.startswith(lower + " "):
+            return planet
+    return None
