@@ -9,10 +9,9 @@ Rules (docs/session-format.md, "Assembly"):
    ids, or share an id — but two whole-session records (tracker, JSON Lines, ...) whose writer gave them
    different ids are never joined, nor two ids (or, for the step log and XP tracker, two starts) of a writer
    that starts one file per bot run. Parts that name a character are joined first; parts that name none
-   are joined to each other only by an id or a
-   named start, then attached to the named group they fit best (an id, the nearest same start, then overlap; a tie
-   between two characters leaves them on their own, with a warning); what no named group overlaps is then
-   joined by overlap as well.
+   are joined to each other only by an id or a named start, then attached to the named group they fit
+   best (an id, the nearest same start, then overlap; a tie between two characters leaves them on their
+   own, with a warning); what no named group overlaps is then joined by overlap as well.
 3. A part with no time at all (the XP-per-action list) joins the group that shares its id, else the one
    group its content points to (same quest names, same XP counter readings, same XP total); otherwise it is
    left unplaced.
@@ -267,7 +266,7 @@ ONE_PER_RUN = frozenset({"legacy_session", "credit_log", "dual_session", "ingest
 
 
 # Writers that start one file each time the bot starts and name it by no id but that start (the step log, the
-# XP tracker): two of their files with different starts are two runs, however a clock makes them overlap
+# XP tracker): two of their files with different starts are two runs, however a clock makes them overlap.
 ONE_START_PER_RUN = frozenset({"step_log", "xp_tracking"})
 
 
