@@ -315,11 +315,20 @@ _US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND"
     "|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
 )
-_PASSWORD_WORDS = (
-    r"password|passwd|passphrase|pwd|pw|passwort|kennwort|mot de passe|contraseña|contrasena|clave|senha"
-    r"|wachtwoord|hasło|haslo|lösenord|losenord|passord|salasana|heslo|parola"
-)
-_IS = r"(?:is|was|ist|war|est|es|é|jest|är|er)\b"  # "is" in the languages of _PASSWORD_WORDS
+# A password's name in the languages players write, with and without accents. Players write the name in
+# their own language, and a game field lets lower-case words through ("пароль: медведь42" would pass whole),
+# so the name is what tells a value is a password: a language missing here is a leak, not a miss.
+_PASSWORD_NAMES = (
+    "password", "passwd", "passphrase", "pwd", "pw", "passwort", "kennwort", "mot de passe", "contraseña",
+    "contrasena", "clave", "senha", "palavra-passe", "wachtwoord", "wagwoord", "hasło", "haslo", "lösenord",
+    "losenord", "passord", "adgangskode", "salasana", "salasõna", "heslo", "parola", "parola d'ordine",
+    "parolă", "jelszó", "jelszo", "şifre", "sifre", "lozinka", "geslo", "slaptažodis", "slaptazodis",
+    "parole", "mật khẩu", "mat khau", "kata sandi", "пароль", "лозинка", "κωδικός", "κωδικος", "סיסמה",
+    "كلمة المرور", "كلمة السر", "पासवर्ड", "รหัสผ่าน", "密码", "密碼", "口令", "パスワード", "暗証番号",
+    "비밀번호", "암호",
+)  # fmt: skip
+_PASSWORD_WORDS = trie_pattern(_PASSWORD_NAMES)  # longer first: "parola d'ordine" before "parola"
+_IS = r"(?:is|was|ist|war|est|es|é|è|jest|je|är|er|это)\b"  # "is" in the languages of _PASSWORD_WORDS
 # Words that follow a password's name without being it: "the pw for the bank", "password reset".
 _NOT_A_VALUE = (
     r"for|to|of|on|in|at|the|my|your|his|her|their|our|a|an|and|or|is|was|reset|change|changed|protected"
@@ -501,29 +510,7 @@ DETECTORS: tuple[Detector, ...] = (
             flags=re.IGNORECASE,
             group=1,
         ),
-        needles=(
-            "pass",
-            "pw",
-            "pin",
-            "secret",
-            "token",
-            "key",
-            "code",
-            "combo",
-            "kennwort",
-            "mot de passe",
-            "contrase",
-            "clave",
-            "senha",
-            "wachtwoord",
-            "hasło",
-            "haslo",
-            "losenord",
-            "lösenord",
-            "salasana",
-            "heslo",
-            "parola",
-        ),
+        needles=("pass", "pw", "pin", "secret", "token", "key", "code", "combo", *_PASSWORD_NAMES),
     ),
     Detector(
         "secret_values",

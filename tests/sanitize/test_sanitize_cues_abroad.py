@@ -1,0 +1,65 @@
+"""A private value named in the player's own language never leaves.
+
+Game fields let lower-case words through (bot logs write "naboo", "womp rat"), so a lower-case value in a
+quest, place or zone name leaves unless a detector finds it; for a password or a birth date only the word
+naming it says what it is. These plant such values, invented here, behind the names of many languages in
+every game field and in shared chat, and check the serialized payload holds none of them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from swgdb_bridge.model import ChatMessage, LocationVisit, QuestCompletion, Session, StuckEvent, XPGain
+from swgdb_bridge.sanitize import Sanitizer
+from swgdb_bridge.sanitize.options import SanitizeOptions
+from swgdb_bridge.serialize import SessionLogSerializer
+
+KEY = bytes(range(32))
+T0 = datetime(2026, 11, 7, 19, 15, tzinfo=UTC)
+OPTIONS = SanitizeOptions(include_communications=True)
+
+
+def payload_with(text: str) -> str:
+    """The serialized payload of a session with ``text`` as its quest, city, zone, stuck place and a group line."""
+    t = lambda minutes: T0 + timedelta(minutes=minutes)  # noqa: E731
+    session = Session("ms11-20261107-1915", "Dex Orrin", T0, t(120), "jsonl")
+    session.quests = [QuestCompletion(t(10), text, "combat", "xp", 100, "naboo")]
+    session.locations = [LocationVisit(t(0), "Naboo", text, (1.0, 2.0), t(30), 30.0, "hunting")]
+    session.xp_gains = [XPGain(t(11), 100, "marksman", "combat_marksman_novice", "quest", text, text)]
+    session.stuck_events = [StuckEvent(t(60), text, "stuck", 30.0)]
+    session.messages = [ChatMessage(t(5), "group_chat", "Kessa Drevin", text)]
+    payload = SessionLogSerializer(OPTIONS, Sanitizer(OPTIONS, KEY)).serialize(session)
+    return payload.to_json_bytes().decode("utf-8").lower()
+
+
+PASSWORD_NAMES = [
+    "пароль: {}",
+    "пароль это {}",
+    "密码: {}",
+    "密碼 {}",
+    "パスワード: {}",
+    "비밀번호: {}",
+    "şifre: {}",
+    "sifre {}",
+    "parola d'ordine: {}",
+    "jelszó: {}",
+    "κωδικός: {}",
+    "palavra-passe: {}",
+    "mật khẩu: {}",
+    "kata sandi: {}",
+    "adgangskode: {}",
+    "lozinka: {}",
+]
+values = st.from_regex(r"[a-z]{4,8}[0-9]{0,4}", fullmatch=True)
+
+
+@pytest.mark.parametrize("template", PASSWORD_NAMES)
+@settings(max_examples=5, deadline=None)
+@given(value=values)
+def test_a_password_named_in_any_language_never_leaves(template: str, value: str) -> None:
+    assert value not in payload_with(template.format(value))
