@@ -8,7 +8,7 @@ every game field and in shared chat, and check the serialized payload holds none
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -63,3 +63,33 @@ values = st.from_regex(r"[a-z]{4,8}[0-9]{0,4}", fullmatch=True)
 @given(value=values)
 def test_a_password_named_in_any_language_never_leaves(template: str, value: str) -> None:
     assert value not in payload_with(template.format(value))
+
+
+BIRTH_NAMES = [
+    "b. {}",
+    "geboren am {}",
+    "geb. {}",
+    "né le {}",
+    "nacida el {}",
+    "nato il {}",
+    "född den {}",
+    "urodzony {}",
+    "родился {}",
+    "doğum tarihi: {}",
+    "bday {}",
+    "出生于{}",
+    "생일 {}",
+]
+DATE_SHAPES = ["{d:02d}.{m:02d}.{y}", "{d}/{m}/{y}", "{y}-{m:02d}-{d:02d}", "{y}/{m}/{d}", "{y}年{m}月{d}日"]
+dates = st.builds(
+    lambda day, shape: shape.format(d=day.day, m=day.month, y=day.year),
+    st.dates(date(1940, 1, 1), date(2015, 12, 31)),
+    st.sampled_from(DATE_SHAPES),
+)
+
+
+@pytest.mark.parametrize("template", BIRTH_NAMES)
+@settings(max_examples=5, deadline=None)
+@given(day=dates)
+def test_a_birth_date_named_in_any_language_never_leaves(template: str, day: str) -> None:
+    assert day.removesuffix("日") not in payload_with(template.format(day))

@@ -339,12 +339,27 @@ _NOT_A_VALUE = (
 _AT = r"\s+at\s+|\s*[(\[{<]at[)\]}>]\s*"
 _DOT = r"\.|\s+dot\s+|\s*[(\[{<]dot[)\]}>]\s*"
 _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
-# "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990"
+# "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990", "1990年3月12日", "1990년 3월 12일"
 _BIRTH_DATE = (
-    r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}"
+    r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
+    r"|(?:19|20)\d{2}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
     r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
     r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?:19|20)\d{2}"
 )
+# What names a birth date, in the languages players write: a bare date is a game's or a log's, but "geboren
+# am 12.03.1990" is a person's, and a game field lets its words through. "b." only before a date's shape.
+_BIRTH_NAMES = (
+    "born", "b.", "dob", "d.o.b", "d.o.b.", "bday", "b-day", "birthday", "birth day", "date of birth",
+    "birthdate", "birth date", "geboren", "geburtstag", "geburtsdatum", "geb.", "né", "née", "date de naissance",
+    "anniversaire", "nacido", "nacida", "fecha de nacimiento", "cumpleaños", "nato", "nata", "data di nascita",
+    "compleanno", "nascido", "nascida", "data de nascimento", "aniversário", "urodzony", "urodzona",
+    "urodziny", "data urodzenia", "född", "födelsedag", "født", "fødselsdag", "syntynyt", "syntymäpäivä",
+    "narozen", "narozena", "rođen", "rođena", "doğum tarihi", "doğum günü", "doğdum", "родился", "родилась",
+    "дата рождения", "день рождения", "出生", "生日", "誕生日", "생일", "생년월일",
+)  # fmt: skip
+_BIRTH_WORDS = trie_pattern(_BIRTH_NAMES)
+# Words between the name and the date: "born on", "geboren am", "né le", "nacido el", "född den".
+_BIRTH_LINKS = r"is|was|on|in|am|le|el|il|em|den|dne|в|は|是|于|於"
 
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -738,11 +753,10 @@ DETECTORS: tuple[Detector, ...] = (
         "birth_dates",
         "[birth-date]",
         _compile(
-            rf"(?i)\b(?:born(?:\s+on)?|dob|d\.o\.b\.?|birth\s*day(?:\s+is)?|date\s+of\s+birth|birth\s*date)"
-            rf"\s*(?:is\s+|[:=]\s*)?({_BIRTH_DATE})\b",
+            rf"(?i)(?<![\w.-])(?:{_BIRTH_WORDS})\s*(?:(?:{_BIRTH_LINKS})\s*|[:=]\s*)?({_BIRTH_DATE})(?!\d)",
             group=1,
         ),
-        needles=("born", "dob", "d.o.b", "birth"),
+        needles=_BIRTH_NAMES,
     ),
     Detector(
         "street_addresses",
