@@ -360,6 +360,23 @@ _BIRTH_NAMES = (
 _BIRTH_WORDS = trie_pattern(_BIRTH_NAMES)
 # Words between the name and the date: "born on", "geboren am", "né le", "nacido el", "född den".
 _BIRTH_LINKS = r"is|was|on|in|am|le|el|il|em|den|dne|в|は|是|于|於"
+# Where players hand out an account: a login there names a person as well as a player name does.
+_PLATFORM_NAMES = (
+    "steam", "steam id", "steam name", "discord", "discord id", "discord tag", "discord name", "battletag",
+    "battle tag", "battle.net", "psn", "xbox", "gamertag", "epic", "epic id", "twitch", "insta", "instagram",
+    "snap", "snapchat", "telegram", "whatsapp", "skype", "kik", "twitter", "reddit", "tiktok", "signal",
+)  # fmt: skip
+_PLATFORMS = trie_pattern(_PLATFORM_NAMES)
+_LOGIN_NAMES = rf"login|log-in|user(?:[ _-]?name)?|account|acct|ign|{_PLATFORMS}"
+_LOGIN_VALUE = r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})"
+# After "add me on discord" a handle is expected; these words end the sentence instead.
+_NOT_A_HANDLE = (
+    r"is|was|later|tonight|tomorrow|now|too|then|pls|please|if|when|and|or|to|for|sometime|instead"
+)
+# After "my discord" or "ign" a plain word is more often the thing than a handle ("my xbox broke", "My Epic
+# Loot"): only a word shaped like a handle (a digit, "_", ".") is one there; a capitalised name is a
+# player's name to the name rules of every text class.
+_HANDLE_SHAPE = r"[^\s,;]*[\d_.]"
 
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -597,14 +614,15 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(r"(?<![\w.+%@-])[A-Za-z0-9._-]+@[A-Za-z0-9][A-Za-z0-9-]{0,62}(?![\w.@-])")
         # user@ before an IP address, bracketed or already a marker ("ssh bob@203.0.113.5"): the user.
         + _compile(r"(?<![\w.+%@-])([A-Za-z0-9._-]+)@(?=\[|\d{1,3}(?:\.\d{1,3}){3}(?![\d.]))", group=1)
-        # "my login is x", "username: x", "acct x", "IGN: x": the value only.
+        # "my login is x", "username: x", "IGN: x", "discord: x": the value only. A platform's name also says
+        # what follows where the speaker hands out their own: "add me on discord x", "my psn x", "ign x".
         + _compile(
-            r"(?i)(?<![\w-])(?:login|log-in|user(?:[ _-]?name)?|account|acct|ign|steam(?:[ _-]?(?:id|name))?"
-            r"|discord(?:[ _-]?(?:id|tag|name))?|battle[ .-]?tag)(?>\s*[:=]\s*|\s+(?:is|was)\s+)"
-            r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})",
+            rf"(?i)(?<![\w-])(?:{_LOGIN_NAMES})(?>\s*[:=]\s*|\s+(?:is|was)\s+){_LOGIN_VALUE}",
+            rf"(?i)(?<![\w-])(?:me|us|hmu)\s+on\s+(?:{_PLATFORMS})\s+(?!(?:{_NOT_A_HANDLE})\b){_LOGIN_VALUE}",
+            rf"(?i)(?<![\w-])(?:my\s+(?:{_PLATFORMS})|ign)\s+(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
             group=1,
         ),
-        needles=("@", "login", "log-in", "user", "account", "acct", "ign", "steam", "discord", "battle"),
+        needles=("@", "login", "log-in", "user", "account", "acct", "ign", *_PLATFORM_NAMES),
     ),
     Detector(
         "handles",

@@ -1,9 +1,9 @@
-"""A private value named in the player's own language never leaves.
+"""A private value named by the words before it never leaves, in whatever language they are written.
 
 Game fields let lower-case words through (bot logs write "naboo", "womp rat"), so a lower-case value in a
-quest, place or zone name leaves unless a detector finds it; for a password or a birth date only the word
-naming it says what it is. These plant such values, invented here, behind the names of many languages in
-every game field and in shared chat, and check the serialized payload holds none of them.
+quest, place or zone name leaves unless a detector finds it; for a password, a birth date or an account
+handed out only the words naming it say what it is. These plant such values, invented here, behind their
+names in every game field and in shared chat, and check the serialized payload holds none of them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from swgdb_bridge.model import ChatMessage, LocationVisit, QuestCompletion, Session, StuckEvent, XPGain
-from swgdb_bridge.sanitize import Sanitizer
+from swgdb_bridge.sanitize import Sanitizer, detectors
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer
 
@@ -93,3 +93,40 @@ dates = st.builds(
 @given(day=dates)
 def test_a_birth_date_named_in_any_language_never_leaves(template: str, day: str) -> None:
     assert day.removesuffix("日") not in payload_with(template.format(day))
+
+
+HANDED_OUT = [
+    "add me on discord {}",
+    "add me on Steam {}",
+    "hmu on telegram {}",
+    "find us on twitch {}",
+    "my psn {}",
+    "my discord {}",
+    "ign {}",
+    "gamertag: {}",
+    "my insta is {}",
+]
+handles = st.from_regex(r"[a-z]{3,8}[_.]?[a-z]{0,6}[0-9]{0,3}", fullmatch=True).filter(
+    lambda h: any(c in h for c in "_.0123456789")
+)
+
+
+@pytest.mark.parametrize("template", HANDED_OUT)
+@settings(max_examples=5, deadline=None)
+@given(handle=handles)
+def test_an_account_handed_out_never_leaves(template: str, handle: str) -> None:
+    assert handle not in payload_with(template.format(handle))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my xbox broke",
+        "join my discord server later",
+        "add me on discord later",
+        "My Epic Loot",
+        "the ign review",
+    ],
+)
+def test_a_platform_named_before_a_plain_word_is_not_a_login(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
