@@ -98,6 +98,9 @@ SECRETS = [
     ("path_users", "/Users/carol/Library", "carol", "[user]"),
     ("urls", "file:///C:/Users/dave/x.json", "dave", "[url]"),
     ("path_users", "C:%5CUsers%5Cerin%5Cx", "erin", "[user]"),
+    ("path_users", "logs in ~gwendolyn/ms11/logs", "gwendolyn", "[user]"),
+    ("path_users", r"cd ~thad.v\ms11", "thad.v", "[user]"),
+    ("path_users", "~Orlaith_M%2Fms11", "Orlaith_M", "[user]"),
 ]
 
 # Strings from real bot logs that hold nothing: they must come out unchanged.
@@ -128,6 +131,7 @@ HARMLESS = [
     "dl44 womp rats camp",
     "born in the Dune Sea, reborn at Anchorhead",
     "Looted 1234567890 credits",
+    "logs in ~/ms11/logs, ~500 credits, killed ~12 womp rats",
 ]
 
 

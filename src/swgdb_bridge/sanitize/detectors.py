@@ -652,8 +652,10 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?!\[user\])((?:[^\\/%\"'<>|:*?\r\n]{{1,64}}?(?={_SEP}))|[^\\/%\s\"'<>|:*?]+)",
             flags=re.IGNORECASE,
             group=1,
-        ),
-        needles=("users", "home", "settings"),
+        )
+        # ~X/…: a shell's short form of X's home folder names X as /home/X does.
+        + _compile(rf"(?<![\w~])~([A-Za-z_][\w.-]{{0,31}})(?={_SEP})", group=1),
+        needles=("users", "home", "settings", "~"),
     ),
     Detector(
         "mac_addresses",
