@@ -8,7 +8,9 @@ names in every game field and in shared chat, and check the serialized payload h
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -35,6 +37,17 @@ def payload_with(text: str) -> str:
     session.messages = [ChatMessage(t(5), "group_chat", "Kessa Drevin", text)]
     payload = SessionLogSerializer(OPTIONS, Sanitizer(OPTIONS, KEY)).serialize(session)
     return payload.to_json_bytes().decode("utf-8").lower()
+
+
+def every_string(value: Any) -> list[str]:
+    """The strings of a JSON document, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [k, *every_string(v)]]
+    if isinstance(value, list):
+        return [s for item in value for s in every_string(item)]
+    return []
 
 
 PASSWORD_NAMES = [
@@ -130,3 +143,22 @@ def test_an_account_handed_out_never_leaves(template: str, handle: str) -> None:
 )
 def test_a_platform_named_before_a_plain_word_is_not_a_login(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+CODE_NAMES = [
+    "cvv {}",
+    "CVC2: {}",
+    "card csc {}",
+    "backup codes {} {}",
+    "recovery codes are {}, {}",
+    "pin codes: {} {}",
+]
+
+
+@pytest.mark.parametrize("template", CODE_NAMES)
+@settings(max_examples=5, deadline=None)
+@given(codes=st.lists(st.integers(100, 99_999_999).map(str), min_size=2, max_size=2))
+def test_every_code_named_as_a_card_or_account_code_never_leaves(template: str, codes: list[str]) -> None:
+    text = template.format(*codes)
+    strings = [s for s in every_string(json.loads(payload_with(text))) if text.split()[0].lower() in s]
+    assert strings and not [s for s in strings for code in codes[: template.count("{}")] if code in s]

@@ -536,13 +536,27 @@ DETECTORS: tuple[Detector, ...] = (
             # "pin is 1234", "secret: x", "api key = x": ordinary words, so only with "is", ":" or "=".
             r"(?<![\w-])(?:pass|passcode|pin|secret|token|api[ _-]?key|access[ _-]?token|auth[ _-]?token"
             r"|client[ _-]?secret|private[ _-]?key)(?>\s*[:=]\s*|\s+is\s+)[\"'`]?((?!\[)[^\s\"'`,;]+)",
-            # PINs and codes: "pin 4821", "my pin's 4821", "bank code: 1234", "combo 0042".
-            r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number|no))?|passcode|code|combo|combination)(?:'s)?"
-            r"(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+)?)(\d{3,8})(?!\d)",
+            # PINs and codes: "pin 4821", "my pin's 4821", "bank code: 1234", "combo 0042", a card's "cvv 123",
+            # and every code of a list: "backup codes 84729163 19283746".
+            r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number|no))?|passcode|code|combo|combination|cvv2?|cvc2?|csc)"
+            r"(?:s|'s)?(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+|are\s+)?)(\d{3,8}(?:(?:,\s*|\s+)\d{3,8})*)(?!\d)",
             flags=re.IGNORECASE,
             group=1,
         ),
-        needles=("pass", "pw", "pin", "secret", "token", "key", "code", "combo", *_PASSWORD_NAMES),
+        needles=(
+            "pass",
+            "pw",
+            "pin",
+            "secret",
+            "token",
+            "key",
+            "code",
+            "combo",
+            "cvv",
+            "cvc",
+            "csc",
+            *_PASSWORD_NAMES,
+        ),
     ),
     Detector(
         "secret_values",
