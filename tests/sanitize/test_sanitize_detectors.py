@@ -357,3 +357,27 @@ def test_more_phone_token_login_and_link_shapes_are_replaced(text: str, secret: 
 def test_game_text_near_those_shapes_is_left_alone(text: str) -> None:
     assert detectors.scrub(text, {}) == text
     assert detectors.find_secrets(text) == []
+
+
+_KEY_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+# A store key's group: five capitals and digits, mixing both (where in the group is drawn too).
+key_group = st.builds(
+    lambda letter, digit, rest, at: rest[:at] + letter + digit + rest[at:],
+    st.sampled_from("ABCDEFGHJKLMNPQRSTUVWXYZ"),
+    st.sampled_from("0123456789"),
+    st.text(_KEY_CHARS, min_size=3, max_size=3),
+    st.integers(0, 3),
+)
+key_groups = st.lists(key_group, min_size=3, max_size=5)
+
+
+@given(key_groups, st.sampled_from([" ", "-"]), st.sampled_from(["steam key {}", "{}", "win: {} ok"]))
+def test_a_store_key_with_spaced_groups_is_a_license_key(groups: list[str], sep: str, template: str) -> None:
+    key = " ".join(groups[:2]) + sep + sep.join(groups[2:])
+    cleaned = detectors.scrub(template.format(key), {})
+    assert not [g for g in groups if g in cleaned], cleaned
+
+
+@pytest.mark.parametrize("text", ["Looted DL44 E11X T21B", "XP 12000 HP 50000 MP 30000", "ZX8WN 9PQ2M"])
+def test_game_codes_and_numbers_in_groups_are_not_store_keys(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

@@ -377,6 +377,7 @@ _NOT_A_HANDLE = (
 # Loot"): only a word shaped like a handle (a digit, "_", ".") is one there; a capitalised name is a
 # player's name to the name rules of every text class.
 _HANDLE_SHAPE = r"[^\s,;]*[\d_.]"
+_MIXED_GROUP = re.compile(r"(?=\w*\d)(?=\w*[A-Z])\w+")  # a key's group: letters and digits
 
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -592,6 +593,19 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         trigger=re.compile(r"=[A-Za-z0-9+/_%-]{16}"),
         validate=_secret_value_ok,
+    ),
+    Detector(
+        "license_keys",
+        "[license-key]",
+        # Store keys printed with spaces, or spaces and dashes ("4HJ7K 9PQ2M ZX8WN": Steam, Windows, Epic):
+        # three or more groups of five capitals and digits, two of them mixing both. Groups of four are
+        # weapon and model codes in game text ("DL44 E11X T21B"), left to the dashed form below. First, so
+        # a dashed tail is not taken alone and its head left.
+        _compile(r"(?<![\w-])[A-Z0-9]{5}(?:[ -][A-Z0-9]{5}){2,7}(?![\w-])"),
+        trigger=re.compile(r"[A-Z0-9]{5}[ -][A-Z0-9]{5}"),
+        validate=lambda m: (
+            sum(_MIXED_GROUP.fullmatch(g) is not None for g in re.split("[ -]", m.group(0))) >= 2
+        ),
     ),
     Detector(
         "license_keys",
