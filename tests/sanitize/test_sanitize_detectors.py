@@ -16,6 +16,9 @@ from swgdb_bridge.sanitize.options import SanitizeOptions
 SECRETS = [
     ("emails", "mail me at bob.smith+swg@gmail.com tonight", "bob.smith+swg@gmail.com", "[email]"),
     ("emails", "contact: j_doe@mail.example.co.uk.", "j_doe@mail.example.co.uk", "[email]"),
+    ("emails", "mail bob_m [@] gmail [.] com pls", "bob_m", "[email]"),
+    ("emails", "gwen.m(@)web(.)de", "gwen.m", "[email]"),
+    ("emails", "x {@} thadmail {.} co", "thadmail", "[email]"),
     ("ipv4", "server 203.0.113.5:2593 is up", "203.0.113.5", "[ip]"),
     ("ipv4", "lan box 192.168.1.10", "192.168.1.10", "[ip]"),
     ("ipv6", "connect [2001:db8::1]:443 now", "2001:db8::1", "[ip]"),

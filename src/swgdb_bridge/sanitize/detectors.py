@@ -336,8 +336,10 @@ _NOT_A_VALUE = (
 )
 # Written-out e-mail separators, spaces included: a bare "." has none ("at Anchorhead. No luck" is a sentence),
 # and a bracketed word none inside (the needles are "(at)", "[at]"...).
-_AT = r"\s+at\s+|\s*[(\[{<]at[)\]}>]\s*"
-_DOT = r"\.|\s+dot\s+|\s*[(\[{<]dot[)\]}>]\s*"
+_AT = (
+    r"\s+at\s+|\s*[(\[{<](?:at|@)[)\]}>]\s*"  # "[@]" and "[.]" too: a defanged address, like "1[.]2[.]3[.]4"
+)
+_DOT = r"\.|\s+dot\s+|\s*[(\[{<](?:dot|\.)[)\]}>]\s*"
 _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
 # "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990", "1990年3月12日", "1990년 3월 12일"
 _BIRTH_DATE = (
@@ -633,7 +635,7 @@ DETECTORS: tuple[Detector, ...] = (
         "[email]",
         # written out to get past filters: "bob at example dot com", "bob(at)example.com", "bob [at] x [dot] de"
         _compile(rf"(?i)(?<![\w.+%-])[\w.+%-]+(?:{_AT})[\w-]+(?:(?:{_DOT})[\w-]+)*?(?:{_DOT})(?:{_TLDS})\b"),
-        needles=(" at ", "(at)", "[at]", "{at}", "<at>"),
+        needles=(" at ", "(at)", "[at]", "{at}", "<at>", "(@)", "[@]", "{@}", "<@>"),
     ),
     Detector(
         "logins",
