@@ -384,3 +384,27 @@ def test_a_store_key_with_spaced_groups_is_a_license_key(groups: list[str], sep:
 @pytest.mark.parametrize("text", ["Looted DL44 E11X T21B", "XP 12000 HP 50000 MP 30000", "ZX8WN 9PQ2M"])
 def test_game_codes_and_numbers_in_groups_are_not_store_keys(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+positions = st.tuples(
+    st.floats(1, 89.9, allow_nan=False).map(lambda x: x if x >= 1 else 1.0),
+    st.floats(-179.9, 179.9, allow_nan=False),
+    st.integers(4, 7),
+    st.booleans(),
+    st.sampled_from(["{}, {}", "{} {}", "{},{}", "lat {} lon {}", "home at {};{}"]),
+)
+
+
+@given(positions)
+def test_a_position_on_earth_with_a_phones_decimals_is_removed(
+    position: tuple[float, float, int, bool, str],
+) -> None:
+    latitude, longitude, decimals, south, template = position
+    lat, lon = f"{-latitude if south else latitude:.{decimals}f}", f"{longitude:.{decimals}f}"
+    cleaned = detectors.scrub(template.format(lat, lon), {})
+    assert lat.lstrip("-") not in cleaned and lon.lstrip("-") not in cleaned, cleaned
+
+
+@pytest.mark.parametrize("text", ["ratio 0.1234, 0.5678", "at -3069.5, 12.25", "at 3528.1234, -4804.5678"])
+def test_ratios_and_game_positions_are_not_positions_on_earth(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

@@ -379,6 +379,9 @@ _NOT_A_HANDLE = (
 # Loot"): only a word shaped like a handle (a digit, "_", ".") is one there; a capitalised name is a
 # player's name to the name rules of every text class.
 _HANDLE_SHAPE = r"[^\s,;]*[\d_.]"
+# Within ±90 with four or more decimals; not 0.x, which ratios and rates are far more often than the equator.
+_LATITUDE = r"-?(?:[1-8]?[1-9]\.\d{4,}|[1-8]0\.\d{4,}|90\.0{4,})"
+_LONGITUDE = r"-?(?:(?:1[0-7]\d|[1-9]?\d)(?:\.\d{4,})|180\.0{4,})"  # within ±180
 _MIXED_GROUP = re.compile(r"(?=\w*\d)(?=\w*[A-Z])\w+")  # a key's group: letters and digits
 
 DETECTORS: tuple[Detector, ...] = (
@@ -739,6 +742,19 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?::\d{{1,5}})?{_NO_ALNUM_AFTER}",
         ),
         trigger=re.compile(r"\d\.\d+\.\d|\d[\[(]\.[\])]\d"),
+    ),
+    Detector(
+        "street_addresses",
+        "[location]",
+        _compile(
+            # A position on Earth: a latitude and longitude pair with the four or more decimals a phone or a
+            # map gives ("52.520008, 13.404954"; game positions carry one or two), or either one named. Before
+            # the phone rule, which reads some such pairs as one number.
+            rf"(?<![\w.-]){_LATITUDE}\s*[,;/ ]\s*{_LONGITUDE}(?![\w.])",
+            r"(?i)\b(?:lat(?:itude)?|lon|lng|long(?:itude)?)\s*[:=]?\s*-?\d{1,3}\.\d{2,}(?![\w.])",
+        ),
+        trigger=re.compile(r"\d\.\d{4}"),
+        needles=("lat", "lon", "lng"),
     ),
     Detector(
         "phones",
