@@ -369,7 +369,7 @@ _PLATFORM_NAMES = (
     "snap", "snapchat", "telegram", "whatsapp", "skype", "kik", "twitter", "reddit", "tiktok", "signal",
 )  # fmt: skip
 _PLATFORMS = trie_pattern(_PLATFORM_NAMES)
-_LOGIN_NAMES = rf"login|log-in|user(?:[ _-]?name)?|account|acct|ign|{_PLATFORMS}"
+_LOGIN_NAMES = rf"login|log-in|user(?:[ _-]?name)?|account(?:[ _-]?(?:name|id))?|acct|ign|{_PLATFORMS}"
 _LOGIN_VALUE = r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})"
 # After "add me on discord" a handle is expected; these words end the sentence instead.
 _NOT_A_HANDLE = (
