@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -43,8 +43,10 @@ from swgdb_bridge.sanitize.fields import (
     markdown_table,
     privacy_of,
 )
+from swgdb_bridge.sanitize.gazetteer import load_gazetteer
 from swgdb_bridge.sanitize.identifiers import DIGEST_ID, is_safe_id, upload_id
 from swgdb_bridge.sanitize.options import SanitizeOptions
+from swgdb_bridge.sanitize.vocabulary import lower_case_names
 from swgdb_bridge.serialize import SessionLogSerializer
 from swgdb_bridge.sources import read_session
 
@@ -653,3 +655,29 @@ def test_every_readers_format_name_is_a_schema_word() -> None:
     )
     formats = {module.FORMAT for module in modules if isinstance(getattr(module, "FORMAT", None), str)}
     assert formats and formats <= SOURCE_FORMATS
+
+
+# First names and surnames of the shipped list that are no English or game word.
+PERSONS_NAMES = ["gwendolyn", "aaliyah", "siobhan", "ingrid", "nguyen", "fitzgerald", "yusuf", "henrike", "dmitri",
+                 "schneider", "svetlana", "lindqvist", "maximilian"]  # fmt: skip
+
+
+def test_the_persons_names_are_names_to_the_rule() -> None:
+    assert set(PERSONS_NAMES) <= lower_case_names(load_gazetteer())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(PERSONS_NAMES),
+    st.sampled_from(["bounty: {}", "hunt {} at the dune sea", "combat_{}_novice", "{}'s camp", "{}"]),
+)
+def test_a_person_s_name_in_lower_case_is_a_name_in_game_text(name: str, template: str) -> None:
+    """Lower-case words pass in game text ("womp rat"), but a first name or surname that is no word is a name."""
+    text = template.format(name)
+    session = make_session(
+        quests=[QuestCompletion(T0, text, "combat", "xp", 100, "naboo")],
+        xp_gains=[XPGain(T0, 100, "marksman", text, "quest", text, text)],
+        stuck_events=[StuckEvent(T0, text, "stuck", 30.0)],
+    )
+    document = serialize(session)
+    assert not [s for s in every_string(document) if re.search(rf"(?<![a-z]){name}(?![a-z])", s.lower())]

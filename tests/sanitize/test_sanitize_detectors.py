@@ -16,6 +16,12 @@ from swgdb_bridge.sanitize.options import SanitizeOptions
 SECRETS = [
     ("emails", "mail me at bob.smith+swg@gmail.com tonight", "bob.smith+swg@gmail.com", "[email]"),
     ("emails", "contact: j_doe@mail.example.co.uk.", "j_doe@mail.example.co.uk", "[email]"),
+    ("emails", "mail bob_m [@] gmail [.] com pls", "bob_m", "[email]"),
+    ("emails", "gwen.m(@)web(.)de", "gwen.m", "[email]"),
+    ("logins", "DefaultEndpointsProtocol=https;AccountName=bobstore;AccountKey=x", "bobstore", "[login]"),
+    ("logins", "account_name=thadstore", "thadstore", "[login]"),
+    ("logins", "Account ID: gwen_m", "gwen_m", "[login]"),
+    ("emails", "x {@} thadmail {.} co", "thadmail", "[email]"),
     ("ipv4", "server 203.0.113.5:2593 is up", "203.0.113.5", "[ip]"),
     ("ipv4", "lan box 192.168.1.10", "192.168.1.10", "[ip]"),
     ("ipv6", "connect [2001:db8::1]:443 now", "2001:db8::1", "[ip]"),
@@ -98,6 +104,9 @@ SECRETS = [
     ("path_users", "/Users/carol/Library", "carol", "[user]"),
     ("urls", "file:///C:/Users/dave/x.json", "dave", "[url]"),
     ("path_users", "C:%5CUsers%5Cerin%5Cx", "erin", "[user]"),
+    ("path_users", "logs in ~gwendolyn/ms11/logs", "gwendolyn", "[user]"),
+    ("path_users", r"cd ~thad.v\ms11", "thad.v", "[user]"),
+    ("path_users", "~Orlaith_M%2Fms11", "Orlaith_M", "[user]"),
 ]
 
 # Strings from real bot logs that hold nothing: they must come out unchanged.
@@ -128,6 +137,7 @@ HARMLESS = [
     "dl44 womp rats camp",
     "born in the Dune Sea, reborn at Anchorhead",
     "Looted 1234567890 credits",
+    "logs in ~/ms11/logs, ~500 credits, killed ~12 womp rats",
 ]
 
 
@@ -361,3 +371,51 @@ def test_more_phone_token_login_and_link_shapes_are_replaced(text: str, secret: 
 def test_game_text_near_those_shapes_is_left_alone(text: str) -> None:
     assert detectors.scrub(text, {}) == text
     assert detectors.find_secrets(text) == []
+
+
+_KEY_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+# A store key's group: five capitals and digits, mixing both (where in the group is drawn too).
+key_group = st.builds(
+    lambda letter, digit, rest, at: rest[:at] + letter + digit + rest[at:],
+    st.sampled_from("ABCDEFGHJKLMNPQRSTUVWXYZ"),
+    st.sampled_from("0123456789"),
+    st.text(_KEY_CHARS, min_size=3, max_size=3),
+    st.integers(0, 3),
+)
+key_groups = st.lists(key_group, min_size=3, max_size=5)
+
+
+@given(key_groups, st.sampled_from([" ", "-"]), st.sampled_from(["steam key {}", "{}", "win: {} ok"]))
+def test_a_store_key_with_spaced_groups_is_a_license_key(groups: list[str], sep: str, template: str) -> None:
+    key = " ".join(groups[:2]) + sep + sep.join(groups[2:])
+    cleaned = detectors.scrub(template.format(key), {})
+    assert not [g for g in groups if g in cleaned], cleaned
+
+
+@pytest.mark.parametrize("text", ["Looted DL44 E11X T21B", "XP 12000 HP 50000 MP 30000", "ZX8WN 9PQ2M"])
+def test_game_codes_and_numbers_in_groups_are_not_store_keys(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+positions = st.tuples(
+    st.floats(1, 89.9, allow_nan=False).map(lambda x: x if x >= 1 else 1.0),
+    st.floats(-179.9, 179.9, allow_nan=False),
+    st.integers(4, 7),
+    st.booleans(),
+    st.sampled_from(["{}, {}", "{} {}", "{},{}", "lat {} lon {}", "home at {};{}"]),
+)
+
+
+@given(positions)
+def test_a_position_on_earth_with_a_phones_decimals_is_removed(
+    position: tuple[float, float, int, bool, str],
+) -> None:
+    latitude, longitude, decimals, south, template = position
+    lat, lon = f"{-latitude if south else latitude:.{decimals}f}", f"{longitude:.{decimals}f}"
+    cleaned = detectors.scrub(template.format(lat, lon), {})
+    assert lat.lstrip("-") not in cleaned and lon.lstrip("-") not in cleaned, cleaned
+
+
+@pytest.mark.parametrize("text", ["ratio 0.1234, 0.5678", "at -3069.5, 12.25", "at 3528.1234, -4804.5678"])
+def test_ratios_and_game_positions_are_not_positions_on_earth(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

@@ -315,11 +315,20 @@ _US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND"
     "|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
 )
-_PASSWORD_WORDS = (
-    r"password|passwd|passphrase|pwd|pw|passwort|kennwort|mot de passe|contraseña|contrasena|clave|senha"
-    r"|wachtwoord|hasło|haslo|lösenord|losenord|passord|salasana|heslo|parola"
-)
-_IS = r"(?:is|was|ist|war|est|es|é|jest|är|er)\b"  # "is" in the languages of _PASSWORD_WORDS
+# A password's name in the languages players write, with and without accents. Players write the name in
+# their own language, and a game field lets lower-case words through ("пароль: медведь42" would pass whole),
+# so the name is what tells a value is a password: a language missing here is a leak, not a miss.
+_PASSWORD_NAMES = (
+    "password", "passwd", "passphrase", "pwd", "pw", "passwort", "kennwort", "mot de passe", "contraseña",
+    "contrasena", "clave", "senha", "palavra-passe", "wachtwoord", "wagwoord", "hasło", "haslo", "lösenord",
+    "losenord", "passord", "adgangskode", "salasana", "salasõna", "heslo", "parola", "parola d'ordine",
+    "parolă", "jelszó", "jelszo", "şifre", "sifre", "lozinka", "geslo", "slaptažodis", "slaptazodis",
+    "parole", "mật khẩu", "mat khau", "kata sandi", "пароль", "лозинка", "κωδικός", "κωδικος", "סיסמה",
+    "كلمة المرور", "كلمة السر", "पासवर्ड", "รหัสผ่าน", "密码", "密碼", "口令", "パスワード", "暗証番号",
+    "비밀번호", "암호",
+)  # fmt: skip
+_PASSWORD_WORDS = trie_pattern(_PASSWORD_NAMES)  # longer first: "parola d'ordine" before "parola"
+_IS = r"(?:is|was|ist|war|est|es|é|è|jest|je|är|er|это)\b"  # "is" in the languages of _PASSWORD_WORDS
 # Words that follow a password's name without being it: "the pw for the bank", "password reset".
 _NOT_A_VALUE = (
     r"for|to|of|on|in|at|the|my|your|his|her|their|our|a|an|and|or|is|was|reset|change|changed|protected"
@@ -327,15 +336,53 @@ _NOT_A_VALUE = (
 )
 # Written-out e-mail separators, spaces included: a bare "." has none ("at Anchorhead. No luck" is a sentence),
 # and a bracketed word none inside (the needles are "(at)", "[at]"...).
-_AT = r"\s+at\s+|\s*[(\[{<]at[)\]}>]\s*"
-_DOT = r"\.|\s+dot\s+|\s*[(\[{<]dot[)\]}>]\s*"
+_AT = (
+    r"\s+at\s+|\s*[(\[{<](?:at|@)[)\]}>]\s*"  # "[@]" and "[.]" too: a defanged address, like "1[.]2[.]3[.]4"
+)
+_DOT = r"\.|\s+dot\s+|\s*[(\[{<](?:dot|\.)[)\]}>]\s*"
 _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
-# "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990"
+# "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990", "1990年3月12日", "1990년 3월 12일"
 _BIRTH_DATE = (
-    r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}"
+    r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
+    r"|(?:19|20)\d{2}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
     r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
     r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?:19|20)\d{2}"
 )
+# What names a birth date, in the languages players write: a bare date is a game's or a log's, but "geboren
+# am 12.03.1990" is a person's, and a game field lets its words through. "b." only before a date's shape.
+_BIRTH_NAMES = (
+    "born", "b.", "dob", "d.o.b", "d.o.b.", "bday", "b-day", "birthday", "birth day", "date of birth",
+    "birthdate", "birth date", "geboren", "geburtstag", "geburtsdatum", "geb.", "né", "née", "date de naissance",
+    "anniversaire", "nacido", "nacida", "fecha de nacimiento", "cumpleaños", "nato", "nata", "data di nascita",
+    "compleanno", "nascido", "nascida", "data de nascimento", "aniversário", "urodzony", "urodzona",
+    "urodziny", "data urodzenia", "född", "födelsedag", "født", "fødselsdag", "syntynyt", "syntymäpäivä",
+    "narozen", "narozena", "rođen", "rođena", "doğum tarihi", "doğum günü", "doğdum", "родился", "родилась",
+    "дата рождения", "день рождения", "出生", "生日", "誕生日", "생일", "생년월일",
+)  # fmt: skip
+_BIRTH_WORDS = trie_pattern(_BIRTH_NAMES)
+# Words between the name and the date: "born on", "geboren am", "né le", "nacido el", "född den".
+_BIRTH_LINKS = r"is|was|on|in|am|le|el|il|em|den|dne|в|は|是|于|於"
+# Where players hand out an account: a login there names a person as well as a player name does.
+_PLATFORM_NAMES = (
+    "steam", "steam id", "steam name", "discord", "discord id", "discord tag", "discord name", "battletag",
+    "battle tag", "battle.net", "psn", "xbox", "gamertag", "epic", "epic id", "twitch", "insta", "instagram",
+    "snap", "snapchat", "telegram", "whatsapp", "skype", "kik", "twitter", "reddit", "tiktok", "signal",
+)  # fmt: skip
+_PLATFORMS = trie_pattern(_PLATFORM_NAMES)
+_LOGIN_NAMES = rf"login|log-in|user(?:[ _-]?name)?|account(?:[ _-]?(?:name|id))?|acct|ign|{_PLATFORMS}"
+_LOGIN_VALUE = r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})"
+# After "add me on discord" a handle is expected; these words end the sentence instead.
+_NOT_A_HANDLE = (
+    r"is|was|later|tonight|tomorrow|now|too|then|pls|please|if|when|and|or|to|for|sometime|instead"
+)
+# After "my discord" or "ign" a plain word is more often the thing than a handle ("my xbox broke", "My Epic
+# Loot"): only a word shaped like a handle (a digit, "_", ".") is one there; a capitalised name is a
+# player's name to the name rules of every text class.
+_HANDLE_SHAPE = r"[^\s,;]*[\d_.]"
+# Within ±90 with four or more decimals; not 0.x, which ratios and rates are far more often than the equator.
+_LATITUDE = r"-?(?:[1-8]?[1-9]\.\d{4,}|[1-8]0\.\d{4,}|90\.0{4,})"
+_LONGITUDE = r"-?(?:(?:1[0-7]\d|[1-9]?\d)(?:\.\d{4,})|180\.0{4,})"  # within ±180
+_MIXED_GROUP = re.compile(r"(?=\w*\d)(?=\w*[A-Z])\w+")  # a key's group: letters and digits
 
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -497,9 +544,10 @@ DETECTORS: tuple[Detector, ...] = (
             # "pin is 1234", "secret: x", "api key = x": ordinary words, so only with "is", ":" or "=".
             r"(?<![\w-])(?:pass|passcode|pin|secret|token|api[ _-]?key|access[ _-]?token|auth[ _-]?token"
             r"|client[ _-]?secret|private[ _-]?key)(?>\s*[:=]\s*|\s+is\s+)[\"'`]?((?!\[)[^\s\"'`,;]+)",
-            # PINs and codes: "pin 4821", "my pin's 4821", "bank code: 1234", "combo 0042".
-            r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number|no))?|passcode|code|combo|combination)(?:'s)?"
-            r"(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+)?)(\d{3,8})(?!\d)",
+            # PINs and codes: "pin 4821", "my pin's 4821", "bank code: 1234", "combo 0042", a card's "cvv 123",
+            # and every code of a list: "backup codes 84729163 19283746".
+            r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number|no))?|passcode|code|combo|combination|cvv2?|cvc2?|csc)"
+            r"(?:s|'s)?(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+|are\s+)?)(\d{3,8}(?:(?:,\s*|\s+)\d{3,8})*)(?!\d)",
             flags=re.IGNORECASE,
             group=1,
         ),
@@ -512,19 +560,10 @@ DETECTORS: tuple[Detector, ...] = (
             "key",
             "code",
             "combo",
-            "kennwort",
-            "mot de passe",
-            "contrase",
-            "clave",
-            "senha",
-            "wachtwoord",
-            "hasło",
-            "haslo",
-            "losenord",
-            "lösenord",
-            "salasana",
-            "heslo",
-            "parola",
+            "cvv",
+            "cvc",
+            "csc",
+            *_PASSWORD_NAMES,
         ),
     ),
     Detector(
@@ -565,6 +604,19 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "license_keys",
         "[license-key]",
+        # Store keys printed with spaces, or spaces and dashes ("4HJ7K 9PQ2M ZX8WN": Steam, Windows, Epic):
+        # three or more groups of five capitals and digits, two of them mixing both. Groups of four are
+        # weapon and model codes in game text ("DL44 E11X T21B"), left to the dashed form below. First, so
+        # a dashed tail is not taken alone and its head left.
+        _compile(r"(?<![\w-])[A-Z0-9]{5}(?:[ -][A-Z0-9]{5}){2,7}(?![\w-])"),
+        trigger=re.compile(r"[A-Z0-9]{5}[ -][A-Z0-9]{5}"),
+        validate=lambda m: (
+            sum(_MIXED_GROUP.fullmatch(g) is not None for g in re.split("[ -]", m.group(0))) >= 2
+        ),
+    ),
+    Detector(
+        "license_keys",
+        "[license-key]",
         _compile(
             r"(?<![\w-])(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{4,8}(?:-[A-Z0-9]{4,8}){3,7}(?![\w-])",
             # Three or more groups mixing letters and digits ("7KQ2-M9XF-3PLA"), any case.
@@ -588,7 +640,7 @@ DETECTORS: tuple[Detector, ...] = (
         "[email]",
         # written out to get past filters: "bob at example dot com", "bob(at)example.com", "bob [at] x [dot] de"
         _compile(rf"(?i)(?<![\w.+%-])[\w.+%-]+(?:{_AT})[\w-]+(?:(?:{_DOT})[\w-]+)*?(?:{_DOT})(?:{_TLDS})\b"),
-        needles=(" at ", "(at)", "[at]", "{at}", "<at>"),
+        needles=(" at ", "(at)", "[at]", "{at}", "<at>", "(@)", "[@]", "{@}", "<@>"),
     ),
     Detector(
         "logins",
@@ -597,14 +649,15 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(r"(?<![\w.+%@-])[A-Za-z0-9._-]+@[A-Za-z0-9][A-Za-z0-9-]{0,62}(?![\w.@-])")
         # user@ before an IP address, bracketed or already a marker ("ssh bob@203.0.113.5"): the user.
         + _compile(r"(?<![\w.+%@-])([A-Za-z0-9._-]+)@(?=\[|\d{1,3}(?:\.\d{1,3}){3}(?![\d.]))", group=1)
-        # "my login is x", "username: x", "acct x", "IGN: x": the value only.
+        # "my login is x", "username: x", "IGN: x", "discord: x": the value only. A platform's name also says
+        # what follows where the speaker hands out their own: "add me on discord x", "my psn x", "ign x".
         + _compile(
-            r"(?i)(?<![\w-])(?:login|log-in|user(?:[ _-]?name)?|account|acct|ign|steam(?:[ _-]?(?:id|name))?"
-            r"|discord(?:[ _-]?(?:id|tag|name))?|battle[ .-]?tag)(?>\s*[:=]\s*|\s+(?:is|was)\s+)"
-            r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})",
+            rf"(?i)(?<![\w-])(?:{_LOGIN_NAMES})(?>\s*[:=]\s*|\s+(?:is|was)\s+){_LOGIN_VALUE}",
+            rf"(?i)(?<![\w-])(?:me|us|hmu)\s+on\s+(?:{_PLATFORMS})\s+(?!(?:{_NOT_A_HANDLE})\b){_LOGIN_VALUE}",
+            rf"(?i)(?<![\w-])(?:my\s+(?:{_PLATFORMS})|ign)\s+(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
             group=1,
         ),
-        needles=("@", "login", "log-in", "user", "account", "acct", "ign", "steam", "discord", "battle"),
+        needles=("@", "login", "log-in", "user", "account", "acct", "ign", *_PLATFORM_NAMES),
     ),
     Detector(
         "handles",
@@ -634,8 +687,10 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?!\[user\])((?:[^\\/%\"'<>|:*?\r\n]{{1,64}}?(?={_SEP}))|[^\\/%\s\"'<>|:*?]+)",
             flags=re.IGNORECASE,
             group=1,
-        ),
-        needles=("users", "home", "settings"),
+        )
+        # ~X/…: a shell's short form of X's home folder names X as /home/X does.
+        + _compile(rf"(?<![\w~])~([A-Za-z_][\w.-]{{0,31}})(?={_SEP})", group=1),
+        needles=("users", "home", "settings", "~"),
     ),
     Detector(
         "mac_addresses",
@@ -689,6 +744,19 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?::\d{{1,5}})?{_NO_ALNUM_AFTER}",
         ),
         trigger=re.compile(r"\d\.\d+\.\d|\d[\[(]\.[\])]\d"),
+    ),
+    Detector(
+        "street_addresses",
+        "[location]",
+        _compile(
+            # A position on Earth: a latitude and longitude pair with the four or more decimals a phone or a
+            # map gives ("52.520008, 13.404954"; game positions carry one or two), or either one named. Before
+            # the phone rule, which reads some such pairs as one number.
+            rf"(?<![\w.-]){_LATITUDE}\s*[,;/ ]\s*{_LONGITUDE}(?![\w.])",
+            r"(?i)\b(?:lat(?:itude)?|lon|lng|long(?:itude)?)\s*[:=]?\s*-?\d{1,3}\.\d{2,}(?![\w.])",
+        ),
+        trigger=re.compile(r"\d\.\d{4}"),
+        needles=("lat", "lon", "lng"),
     ),
     Detector(
         "phones",
@@ -753,11 +821,10 @@ DETECTORS: tuple[Detector, ...] = (
         "birth_dates",
         "[birth-date]",
         _compile(
-            rf"(?i)\b(?:born(?:\s+on)?|dob|d\.o\.b\.?|birth\s*day(?:\s+is)?|date\s+of\s+birth|birth\s*date)"
-            rf"\s*(?:is\s+|[:=]\s*)?({_BIRTH_DATE})\b",
+            rf"(?i)(?<![\w.-])(?:{_BIRTH_WORDS})\s*(?:(?:{_BIRTH_LINKS})\s*|[:=]\s*)?({_BIRTH_DATE})(?!\d)",
             group=1,
         ),
-        needles=("born", "dob", "d.o.b", "birth"),
+        needles=_BIRTH_NAMES,
     ),
     Detector(
         "street_addresses",

@@ -6,8 +6,8 @@ Two rules, one for each text class of ``fields.py``:
   knows it whole, or it has the shape of a known quest title, or every word of it is known — part of a
   gazetteer entity, a word of the game or of plain English (``lexicon.ORDINARY_WORDS``, the gazetteer's
   own vocabulary, and SCOWL's common English words but the common first names and surnames, so "Recover
-  the Stolen Datapad" stays and "Bounty: Mark" does not), written in lower case, a number or short code, a
-  pseudonym or a marker. Any other word is an unknown proper noun in a template ("Bounty: X", "X's Guild
+  the Stolen Datapad" stays and "Bounty: Mark" does not), written in lower case (but a first name or
+  surname that is no such word: "bounty: gwendolyn"), a number or short code, a pseudonym or a marker. Any other word is an unknown proper noun in a template ("Bounty: X", "X's Guild
   Hall") and becomes a keyed pseudonym; the rest stays. (The session's known player names are replaced
   before, in any case.)
 * **free text** (AFK and stuck reasons, error messages, anything unclassified): never verbatim. It becomes
@@ -70,6 +70,7 @@ class Vocabulary:
         self._gazetteer = gazetteer
         self._pseudonym = pseudonym
         self._words = game_words(gazetteer)
+        self._names = lower_case_names(gazetteer)
         self._checked: dict[str, bool] = {}
         gazetteer.template_kind("Hunt the Krayt Dragon")  # the gazetteer builds its title words now, once
 
@@ -112,11 +113,13 @@ class Vocabulary:
                 yield start, end, match.group(0)
 
     def _is_known_word(self, word: str) -> bool:
-        if word.islower():
-            return True  # lower-case words are game or plain words; names and hosts are capitalised
         lowered = word.lower()
         if lowered.endswith("'s"):
             lowered = lowered[:-2]
+        if word.islower():
+            # Lower-case words are game or plain words ("womp rat", "kkorrwrot"), but a person's name is a
+            # name in any case: "bounty: gwendolyn", "combat_thaddeus_novice".
+            return len(lowered) <= 2 or lowered not in self._names
         words = self._words
         return (
             len(lowered) <= 2  # too short to name anyone
@@ -199,17 +202,35 @@ def game_words(gazetteer: Gazetteer) -> frozenset[str]:
     return ORDINARY_WORDS | GAME_TEXT_WORDS | entity_words(gazetteer) | english
 
 
+@functools.lru_cache(maxsize=4)  # one gazetteer per process; every Sanitizer asks again
+def lower_case_names(gazetteer: Gazetteer) -> frozenset[str]:
+    """Common first names and surnames that are no plain or game word: a name even in lower case.
+
+    "mark", "rose", "hunter" are words too and stay lower case (a player called so is told by case and
+    cues, ``names.py``); "gwendolyn" and "thaddeus" name nobody but a person."""
+    return (
+        gazetteer.common_names - english_words() - ORDINARY_WORDS - GAME_TEXT_WORDS - _entry_words(gazetteer)
+    )
+
+
 @functools.lru_cache(maxsize=4)  # one gazetteer per process; game_words and every ChatRule ask again
 def entity_words(gazetteer: Gazetteer) -> frozenset[str]:
     """Words of the gazetteer's entries, but of NPC names and the common first names and surnames."""
-    words = {
+    return frozenset(
+        w for w in _entry_words(gazetteer) if len(w) >= 3 and w.isalpha() and w not in gazetteer.common_names
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _entry_words(gazetteer: Gazetteer) -> frozenset[str]:
+    """Every word of the entries but NPC names, lower case: "Keren", "Lok" are places before names."""
+    return frozenset(
         word.lower()
         for kind in KINDS
         if kind != "npc"
         for entry in gazetteer.entries(kind)
         for word in _WORD.findall(entry)
-    }
-    return frozenset(w for w in words if len(w) >= 3 and w.isalpha() and w not in gazetteer.common_names)
+    )
 
 
 def category_of(text: str) -> str:

@@ -1,0 +1,164 @@
+"""A private value named by the words before it never leaves, in whatever language they are written.
+
+Game fields let lower-case words through (bot logs write "naboo", "womp rat"), so a lower-case value in a
+quest, place or zone name leaves unless a detector finds it; for a password, a birth date or an account
+handed out only the words naming it say what it is. These plant such values, invented here, behind their
+names in every game field and in shared chat, and check the serialized payload holds none of them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from swgdb_bridge.model import ChatMessage, LocationVisit, QuestCompletion, Session, StuckEvent, XPGain
+from swgdb_bridge.sanitize import Sanitizer, detectors
+from swgdb_bridge.sanitize.options import SanitizeOptions
+from swgdb_bridge.serialize import SessionLogSerializer
+
+KEY = bytes(range(32))
+T0 = datetime(2026, 11, 7, 19, 15, tzinfo=UTC)
+OPTIONS = SanitizeOptions(include_communications=True)
+
+
+def payload_with(text: str) -> str:
+    """The serialized payload of a session with ``text`` as its quest, city, zone, stuck place and a group line."""
+    t = lambda minutes: T0 + timedelta(minutes=minutes)  # noqa: E731
+    session = Session("ms11-20261107-1915", "Dex Orrin", T0, t(120), "jsonl")
+    session.quests = [QuestCompletion(t(10), text, "combat", "xp", 100, "naboo")]
+    session.locations = [LocationVisit(t(0), "Naboo", text, (1.0, 2.0), t(30), 30.0, "hunting")]
+    session.xp_gains = [XPGain(t(11), 100, "marksman", "combat_marksman_novice", "quest", text, text)]
+    session.stuck_events = [StuckEvent(t(60), text, "stuck", 30.0)]
+    session.messages = [ChatMessage(t(5), "group_chat", "Kessa Drevin", text)]
+    payload = SessionLogSerializer(OPTIONS, Sanitizer(OPTIONS, KEY)).serialize(session)
+    return payload.to_json_bytes().decode("utf-8").lower()
+
+
+def every_string(value: Any) -> list[str]:
+    """The strings of a JSON document, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [k, *every_string(v)]]
+    if isinstance(value, list):
+        return [s for item in value for s in every_string(item)]
+    return []
+
+
+PASSWORD_NAMES = [
+    "пароль: {}",
+    "пароль это {}",
+    "密码: {}",
+    "密碼 {}",
+    "パスワード: {}",
+    "비밀번호: {}",
+    "şifre: {}",
+    "sifre {}",
+    "parola d'ordine: {}",
+    "jelszó: {}",
+    "κωδικός: {}",
+    "palavra-passe: {}",
+    "mật khẩu: {}",
+    "kata sandi: {}",
+    "adgangskode: {}",
+    "lozinka: {}",
+]
+values = st.from_regex(r"[a-z]{4,8}[0-9]{0,4}", fullmatch=True)
+
+
+@pytest.mark.parametrize("template", PASSWORD_NAMES)
+@settings(max_examples=5, deadline=None)
+@given(value=values)
+def test_a_password_named_in_any_language_never_leaves(template: str, value: str) -> None:
+    assert value not in payload_with(template.format(value))
+
+
+BIRTH_NAMES = [
+    "b. {}",
+    "geboren am {}",
+    "geb. {}",
+    "né le {}",
+    "nacida el {}",
+    "nato il {}",
+    "född den {}",
+    "urodzony {}",
+    "родился {}",
+    "doğum tarihi: {}",
+    "bday {}",
+    "出生于{}",
+    "생일 {}",
+]
+DATE_SHAPES = ["{d:02d}.{m:02d}.{y}", "{d}/{m}/{y}", "{y}-{m:02d}-{d:02d}", "{y}/{m}/{d}", "{y}年{m}月{d}日"]
+dates = st.builds(
+    lambda day, shape: shape.format(d=day.day, m=day.month, y=day.year),
+    st.dates(date(1940, 1, 1), date(2015, 12, 31)),
+    st.sampled_from(DATE_SHAPES),
+)
+
+
+@pytest.mark.parametrize("template", BIRTH_NAMES)
+@settings(max_examples=5, deadline=None)
+@given(day=dates)
+def test_a_birth_date_named_in_any_language_never_leaves(template: str, day: str) -> None:
+    assert day.removesuffix("日") not in payload_with(template.format(day))
+
+
+HANDED_OUT = [
+    "add me on discord {}",
+    "add me on Steam {}",
+    "hmu on telegram {}",
+    "find us on twitch {}",
+    "my psn {}",
+    "my discord {}",
+    "ign {}",
+    "gamertag: {}",
+    "my insta is {}",
+]
+handles = st.from_regex(r"[a-z]{3,8}[_.]?[a-z]{0,6}[0-9]{0,3}", fullmatch=True).filter(
+    lambda h: any(c in h for c in "_.0123456789")
+)
+
+
+@pytest.mark.parametrize("template", HANDED_OUT)
+@settings(max_examples=5, deadline=None)
+@given(handle=handles)
+def test_an_account_handed_out_never_leaves(template: str, handle: str) -> None:
+    assert handle not in payload_with(template.format(handle))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my xbox broke",
+        "join my discord server later",
+        "add me on discord later",
+        "My Epic Loot",
+        "the ign review",
+    ],
+)
+def test_a_platform_named_before_a_plain_word_is_not_a_login(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+CODE_NAMES = [
+    "cvv {}",
+    "CVC2: {}",
+    "card csc {}",
+    "backup codes {} {}",
+    "recovery codes are {}, {}",
+    "pin codes: {} {}",
+]
+
+
+@pytest.mark.parametrize("template", CODE_NAMES)
+@settings(max_examples=5, deadline=None)
+@given(codes=st.lists(st.integers(100, 99_999_999).map(str), min_size=2, max_size=2))
+def test_every_code_named_as_a_card_or_account_code_never_leaves(template: str, codes: list[str]) -> None:
+    text = template.format(*codes)
+    strings = [s for s in every_string(json.loads(payload_with(text))) if text.split()[0].lower() in s]
+    assert strings and not [s for s in strings for code in codes[: template.count("{}")] if code in s]
