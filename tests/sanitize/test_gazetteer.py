@@ -446,3 +446,9 @@ def test_corpus_player_names_are_not_known(gaz: Gazetteer) -> None:
 def test_normalization_matches_unicodedata_nfkc_for_plain_text() -> None:
     s = "Café ﬁnal Ⅳ"
     assert normalize_text(s) == unicodedata.normalize("NFKC", s)
+
+
+def test_a_backtick_is_an_apostrophe_in_plain_ascii_too() -> None:
+    """Found by the property above: the ASCII shortcut skipped the fold that reads "`" as "'"."""
+    assert match_key("0`0") == match_key("0'0") == match_key(normalize_text("0`0")) == "00"
+    assert match_key("Nym`s Stronghold") == match_key("Nym’s Stronghold") == "nyms stronghold"

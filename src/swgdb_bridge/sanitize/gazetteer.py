@@ -94,7 +94,7 @@ def _fold(s: str) -> str:
 
 def match_key(s: str) -> str:
     """The key names are compared by: the tokens of the normalized, folded text, joined by one space."""
-    folded = s.lower() if s.isascii() else _fold(normalize_text(s))
+    folded = s.translate(_FOLD).lower() if s.isascii() else _fold(normalize_text(s))  # "`" is an apostrophe
     return " ".join(t.replace("'", "") for t in _TOKEN.findall(folded))
 
 
