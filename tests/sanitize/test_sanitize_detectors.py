@@ -21,6 +21,13 @@ SECRETS = [
     ("logins", "DefaultEndpointsProtocol=https;AccountName=bobstore;AccountKey=x", "bobstore", "[login]"),
     ("logins", "account_name=thadstore", "thadstore", "[login]"),
     ("logins", "Account ID: gwen_m", "gwen_m", "[login]"),
+    ("logins", "bot runs on gwens-macbook-pro tonight", "gwens", "[login]"),
+    ("logins", "synced from Gwen's MacBook Air", "Gwen", "[login]"),
+    ("logins", "copied to thad-iPhone-12 earlier", "thad", "[login]"),
+    ("logins", "Kessas-Mac-mini.local is up", "Kessas", "[login]"),
+    ("logins", "host DESKTOP-GWEN42 restarted", "GWEN42", "[login]"),
+    ("logins", "laptop-marek7 lost the connection", "marek7", "[login]"),
+    ("logins", "rdp to WIN-4F7K2L9QX0B", "4F7K2L9QX0B", "[login]"),
     ("emails", "x {@} thadmail {.} co", "thadmail", "[email]"),
     ("ipv4", "server 203.0.113.5:2593 is up", "203.0.113.5", "[ip]"),
     ("ipv4", "lan box 192.168.1.10", "192.168.1.10", "[ip]"),
@@ -138,6 +145,8 @@ HARMLESS = [
     "born in the Dune Sea, reborn at Anchorhead",
     "Looted 1234567890 credits",
     "logs in ~/ms11/logs, ~500 credits, killed ~12 womp rats",
+    "a win-win trade, my laptop died, desktop mode, an iphone charger, a macbook is slow",
+    "WIN-STREAK at the arena, laptop-stand",
 ]
 
 

@@ -369,6 +369,8 @@ _PLATFORM_NAMES = (
     "snap", "snapchat", "telegram", "whatsapp", "skype", "kik", "twitter", "reddit", "tiktok", "signal",
 )  # fmt: skip
 _PLATFORMS = trie_pattern(_PLATFORM_NAMES)
+_APPLE_DEVICES = r"macbook|imac|mac[ -]mini|mac[ -]pro|mac[ -]studio|iphone|ipad"
+_DEVICE_NEEDLES = ("mac", "iphone", "ipad", "desktop-", "laptop-", "win-")
 _LOGIN_NAMES = rf"login|log-in|user(?:[ _-]?name)?|account(?:[ _-]?(?:name|id))?|acct|ign|{_PLATFORMS}"
 _LOGIN_VALUE = r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})"
 # After "add me on discord" a handle is expected; these words end the sentence instead.
@@ -656,8 +658,27 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i)(?<![\w-])(?:me|us|hmu)\s+on\s+(?:{_PLATFORMS})\s+(?!(?:{_NOT_A_HANDLE})\b){_LOGIN_VALUE}",
             rf"(?i)(?<![\w-])(?:my\s+(?:{_PLATFORMS})|ign)\s+(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
             group=1,
+        )
+        # A computer's name often carries its owner's: "gwens-macbook-pro", "Gwen's MacBook Air",
+        # "DESKTOP-GWEN42", "LAPTOP-8F3KQ2LM" (the whole name: its random part is a machine id too).
+        + _compile(
+            rf"(?i)(?<![\w'-])[a-z0-9][\w'-]{{0,30}}?(?:'s\s+|s?-)(?:{_APPLE_DEVICES})"
+            r"(?:[ -](?:pro|air|mini|max|\d{1,2}))*(?![\w-])",
+            # the part after "desktop-" is a name's when it has a digit or is in capitals ("laptop-stand" is not)
+            r"(?<![\w-])(?i:desktop|laptop)-(?:(?=[A-Za-z]*\d)[A-Za-z0-9]{3,15}|[A-Z0-9]{3,15})(?![\w-])",
+            r"(?<![\w-])WIN-(?=[A-Z]*\d)[A-Z0-9]{6,15}(?![\w-])",
         ),
-        needles=("@", "login", "log-in", "user", "account", "acct", "ign", *_PLATFORM_NAMES),
+        needles=(
+            "@",
+            "login",
+            "log-in",
+            "user",
+            "account",
+            "acct",
+            "ign",
+            *_PLATFORM_NAMES,
+            *_DEVICE_NEEDLES,
+        ),
     ),
     Detector(
         "handles",
