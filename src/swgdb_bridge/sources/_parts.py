@@ -18,6 +18,7 @@ read by their own readers and turned into parts, so every file goes through this
 from __future__ import annotations
 
 import hashlib
+import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,7 +50,15 @@ from swgdb_bridge.sources import (
 )
 from swgdb_bridge.sources._fields import Fields
 from swgdb_bridge.sources._part import LifetimeTotals, Part, PartFileError, planet_name
-from swgdb_bridge.sources._read import _BOM, _SNIFF_BYTES, MAX_DOCUMENT_BYTES, _why_not_json
+from swgdb_bridge.sources._read import (
+    _BOM,
+    _SNIFF_BYTES,
+    MAX_DOCUMENT_BYTES,
+    _why_not_json,
+    first_line,
+    json_text,
+    why_empty,
+)
 
 Kind = Literal["parts", "not_session", "lifetime", "retry", "problem"]
 STILL_WRITING_SECONDS = 5.0  # a file that does not parse and changed this recently is being written
@@ -109,10 +118,8 @@ def _read(path: Path, now: float) -> FileOutcome:
     recent = now - stat.st_mtime < STILL_WRITING_SECONDS
     with path.open("rb") as stream:
         head = stream.read(_SNIFF_BYTES)
-        skip = len(_BOM) if head.startswith(_BOM) else 0
-        first_line = head[skip:].lstrip().split(b"\n", 1)[0]
-        if _jsonl.looks_like_event(first_line):
-            stream.seek(skip)
+        if _jsonl.looks_like_event(first_line(head)):
+            stream.seek(len(_BOM) if head.startswith(_BOM) else 0)
             return _from_jsonl(path, stream)
         if stat.st_size > MAX_DOCUMENT_BYTES:
             limit = MAX_DOCUMENT_BYTES // 2**20
@@ -120,16 +127,19 @@ def _read(path: Path, now: float) -> FileOutcome:
         stream.seek(0)
         data = stream.read()
     digest = hashlib.sha256(data).hexdigest()
-    if not data[skip:].strip():
+    text = json_text(path, data)
+    if not text.strip():
         if recent:
             return FileOutcome(path, "retry", digest=digest)
-        raise PartFileError(path, "is empty; nothing to read (was the bot stopped before writing?)")
+        raise PartFileError(path, why_empty(path, data))
+    if _jsonl.looks_like_event(first_line(text[:_SNIFF_BYTES])):  # JSON Lines re-saved as UTF-16
+        return _from_jsonl(path, io.BytesIO(text))
     try:
-        doc = orjson.loads(data[skip:])
+        doc = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         if recent:
             return FileOutcome(path, "retry", digest=digest)
-        return _cut_off(path, data[skip:], exc, digest)
+        return _cut_off(path, text, exc, digest)
     outcome = _classify(path, doc)
     outcome.digest = digest
     for part in outcome.parts:

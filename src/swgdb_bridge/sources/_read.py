@@ -7,6 +7,8 @@ so they are capped in size before a byte is read.
 
 from __future__ import annotations
 
+import codecs
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,9 @@ from swgdb_bridge.sources._fields import Fields, json_type
 
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 _SNIFF_BYTES = 64 * 1024
-_BOM = b"\xef\xbb\xbf"
+_BOM = codecs.BOM_UTF8
+_UTF16 = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+_NOT_TEXT = "binary data or not UTF-8 text; session logs are UTF-8 JSON"
 _DOCUMENT_FORMATS = (_xp_export, _loot_farming, _character_sessions, _tracker)  # most specific first
 
 
@@ -63,12 +67,8 @@ def read_session(path: Path) -> Session:
 def _read_stream(path: Path, stream: BinaryIO) -> Session:
     size = path.stat().st_size
     head = stream.read(_SNIFF_BYTES)
-    skip = len(_BOM) if head.startswith(_BOM) else 0
-    if size <= len(head) and not head[skip:].strip():
-        raise SessionFileError(path, "is empty; nothing to read (was the bot stopped before writing?)")
-    first_line = head[skip:].lstrip().split(b"\n", 1)[0]
-    if _jsonl.looks_like_event(first_line):
-        stream.seek(skip)
+    if _jsonl.looks_like_event(first_line(head)):
+        stream.seek(len(_BOM) if head.startswith(_BOM) else 0)
         return _jsonl.parse(path, stream)
     if size > MAX_DOCUMENT_BYTES:
         raise SessionFileError(
@@ -76,8 +76,53 @@ def _read_stream(path: Path, stream: BinaryIO) -> Session:
             f"too large ({size / 2**20:,.0f} MiB, limit {MAX_DOCUMENT_BYTES // 2**20} MiB) to read as one "
             "JSON document; use the JSONL format (docs/session-format.md), which is read as a stream",
         )
-    stream.seek(skip)
-    return _parse_document(path, stream.read())
+    stream.seek(0)
+    data = stream.read()
+    text = json_text(path, data)
+    if not text.strip():
+        raise SessionFileError(path, why_empty(path, data))
+    if _jsonl.looks_like_event(first_line(text[:_SNIFF_BYTES])):  # JSON Lines re-saved as UTF-16
+        return _jsonl.parse(path, io.BytesIO(text))
+    return _parse_document(path, text)
+
+
+def first_line(head: bytes) -> bytes:
+    """The first line of a file's first bytes (UTF-8, BOM skipped): what tells JSON Lines from a document."""
+    return head.removeprefix(_BOM).lstrip().split(b"\n", 1)[0]
+
+
+def json_text(path: Path, data: bytes) -> bytes:
+    """A file's bytes as the UTF-8 JSON text they hold: BOM dropped, UTF-16 transcoded, cut at the first NUL.
+
+    Notepad's "Unicode" and PowerShell's ``>`` re-save a file as UTF-16 with a BOM. NTFS zero-fills what a
+    crash or a power loss kept from reaching the disk, so a file can end in (or hold) NUL bytes; no JSON text
+    holds a raw NUL, so what follows the first one is lost and the document reads as cut off there.
+    """
+    return _decoded(path, data).split(b"\x00", 1)[0]
+
+
+def why_empty(path: Path, data: bytes) -> str:
+    """Why a file holds no JSON text: nothing written, only NUL bytes where the content should be (the
+    write never reached the disk), or binary data that starts with a NUL."""
+    decoded = _decoded(path, data)
+    if b"\x00" not in decoded:
+        return "is empty; nothing to read (was the bot stopped before writing?)"
+    if decoded.strip(b"\x00 \t\r\n"):
+        return _NOT_TEXT
+    return "holds only NUL bytes; its content never reached the disk (a crash or power loss while writing)"
+
+
+def _decoded(path: Path, data: bytes) -> bytes:
+    codec = next((codec for bom, codec in _UTF16.items() if data.startswith(bom)), None)
+    if codec is None:
+        return data.removeprefix(_BOM)
+    body = data[2 : len(data) // 2 * 2]  # a write cut mid code unit leaves an odd byte
+    try:
+        return body.decode(codec).encode("utf-8")
+    except UnicodeError:
+        raise SessionFileError(
+            path, f"{codec.upper()} text (by its byte-order mark) that does not decode"
+        ) from None
 
 
 def _parse_document(path: Path, data: bytes) -> Session:
@@ -103,7 +148,10 @@ def load_document(path: Path) -> object:
         data = path.read_bytes()
     except OSError as exc:
         raise SessionFileError(path, f"cannot be read ({exc.strerror or exc}); check permissions") from None
-    return _loads(path, data.removeprefix(_BOM))
+    text = json_text(path, data)
+    if not text.strip():
+        raise SessionFileError(path, why_empty(path, data))
+    return _loads(path, text)
 
 
 def _loads(path: Path, data: bytes) -> object:
@@ -114,13 +162,11 @@ def _loads(path: Path, data: bytes) -> object:
 
 
 def _why_not_json(data: bytes, exc: orjson.JSONDecodeError) -> str:
-    if b"\x00" in data or not _is_utf8(data):
-        return "binary data or not UTF-8 text; session logs are UTF-8 JSON"
+    if not _is_utf8(data):
+        return _NOT_TEXT
     where = f"line {exc.lineno}, column {exc.colno}"
     if exc.msg.startswith("unexpected end of data"):
         return f"truncated JSON: the file ends mid-document ({where}); was it still being written?"
-    if not data.strip():
-        return "is empty (only whitespace); nothing to read"
     return f"not valid JSON ({exc.msg} at {where})"
 
 

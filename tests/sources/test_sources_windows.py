@@ -1,0 +1,94 @@
+"""The bot's files as they end up on a Windows player's machine: re-saved as UTF-16 (Notepad's "Unicode",
+PowerShell's ``>``), or left with NUL bytes where a crash or a power loss kept a write from the disk."""
+
+from __future__ import annotations
+
+import codecs
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from swgdb_bridge.assemble import assemble_tree
+from swgdb_bridge.model import Session
+from swgdb_bridge.sources import load_document, read_parts, read_session, write_session_jsonl
+
+LONG_AGO = 4e9
+
+
+def utf16_le(data: bytes) -> bytes:
+    return codecs.BOM_UTF16_LE + data.decode("utf-8").encode("utf-16-le")
+
+
+def utf16_be(data: bytes) -> bytes:
+    return codecs.BOM_UTF16_BE + data.decode("utf-8").encode("utf-16-be")
+
+
+def nul_tail(data: bytes) -> bytes:
+    return data + b"\x00" * 4096
+
+
+def facts(sessions: list[Session]) -> list[tuple[object, ...]]:
+    return sorted(
+        (s.start_time, s.end_time, s.character_name, s.total_xp, s.total_credits, sorted(s.kills.items()))
+        for s in sessions
+    )
+
+
+def transformed(tree: Path, into: Path, change: Callable[[bytes], bytes]) -> Path:
+    shutil.copytree(tree, into)
+    for path in into.rglob("*.json"):
+        path.write_bytes(change(path.read_bytes()))
+    return into
+
+
+@pytest.mark.parametrize("change", [utf16_le, utf16_be, nul_tail])
+@pytest.mark.parametrize("tree", ["current", "legacy"])
+def test_every_file_re_saved_on_windows_assembles_to_the_same_sessions(
+    evening_b: Path, tmp_path: Path, tree: str, change: Callable[[bytes], bytes]
+) -> None:
+    want = assemble_tree(evening_b / tree, now=LONG_AGO)
+    got = assemble_tree(transformed(evening_b / tree, tmp_path / tree, change), now=LONG_AGO)
+    assert got.problems == []
+    assert facts(got.sessions) == facts(want.sessions) != []
+
+
+def test_nul_bytes_mid_document_read_as_a_cut_off_document(evening_b: Path, tmp_path: Path) -> None:
+    source = sorted((evening_b / "current" / "logs" / "xp_tracking").glob("*.json"))[0]
+    data = source.read_bytes()
+    path = tmp_path / "logs" / source.name
+    path.parent.mkdir()
+    cut = data.index(b"}", len(data) // 2) + 1
+    path.write_bytes(data[:cut] + b"\x00" * 512 + data[cut + 512 :])
+    outcome = read_parts(path, now=LONG_AGO)
+    assert outcome.kind == "parts" and outcome.parts and all(p.truncated for p in outcome.parts)
+
+
+def test_a_file_of_only_nul_bytes_is_a_problem_that_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "logs" / "credits_20250101_100000.json"
+    path.parent.mkdir()
+    path.write_bytes(b"\x00" * 2048)
+    outcome = read_parts(path, now=LONG_AGO)
+    assert outcome.kind == "problem" and outcome.error is not None
+    assert "NUL" in outcome.error.reason and outcome.error.path == path
+
+
+def test_utf16_that_does_not_decode_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "logs" / "credits_20250101_100000.json"
+    path.parent.mkdir()
+    path.write_bytes(codecs.BOM_UTF16_LE + "{}".encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate
+    outcome = read_parts(path, now=LONG_AGO)
+    assert outcome.kind == "problem" and outcome.error is not None and "UTF-16" in outcome.error.reason
+
+
+def test_whole_session_readers_take_utf16_and_nul_tails(corpus_dir: Path, tmp_path: Path) -> None:
+    tracker = read_session(sorted((corpus_dir / "tracker").glob("*.json"))[0])
+    jsonl = write_session_jsonl(tmp_path / "session.jsonl", tracker)
+    want = read_session(jsonl)
+    jsonl.write_bytes(utf16_le(jsonl.read_bytes()))
+    assert read_session(jsonl).total_xp == want.total_xp
+    assert read_parts(jsonl, now=LONG_AGO).parts[0].xp_total == want.total_xp
+    document = tmp_path / "doc.json"
+    document.write_bytes(nul_tail(utf16_be(b'{"a": 1}')))
+    assert load_document(document) == {"a": 1}
