@@ -1,9 +1,11 @@
 """The bot's files as they end up on a Windows player's machine: re-saved as UTF-16 (Notepad's "Unicode",
-PowerShell's ``>``), or left with NUL bytes where a crash or a power loss kept a write from the disk."""
+PowerShell's ``>``), left with NUL bytes where a crash or a power loss kept a write from the disk, or
+written in the Windows code page (cp1252) by a Python that was not told UTF-8."""
 
 from __future__ import annotations
 
 import codecs
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +31,19 @@ def nul_tail(data: bytes) -> bytes:
     return data + b"\x00" * 4096
 
 
+def cp1252(data: bytes) -> bytes:
+    """Each escaped character cp1252 holds (``\\u00eb``) as its one raw byte, as ``ensure_ascii=False`` writes it."""
+
+    def raw(match: re.Match[bytes]) -> bytes:
+        character = chr(int(match.group(1), 16))
+        try:
+            return character.encode("cp1252")
+        except UnicodeEncodeError:
+            return match.group(0)
+
+    return re.sub(rb"\\u([0-9a-fA-F]{4})", raw, data)
+
+
 def facts(sessions: list[Session]) -> list[tuple[object, ...]]:
     return sorted(
         (s.start_time, s.end_time, s.character_name, s.total_xp, s.total_credits, sorted(s.kills.items()))
@@ -52,6 +67,35 @@ def test_every_file_re_saved_on_windows_assembles_to_the_same_sessions(
     got = assemble_tree(transformed(evening_b / tree, tmp_path / tree, change), now=LONG_AGO)
     assert got.problems == []
     assert facts(got.sessions) == facts(want.sessions) != []
+
+
+@pytest.mark.parametrize("tree", ["current", "legacy"])
+@pytest.mark.parametrize("name", ["evening-d", "evening-f"])
+def test_names_in_the_windows_code_page_read_as_written(
+    evening_b: Path, tmp_path: Path, name: str, tree: str
+) -> None:
+    evening = evening_b.parent / name
+    want = assemble_tree(evening / tree, now=LONG_AGO)
+    got = assemble_tree(transformed(evening / tree, tmp_path / tree, cp1252), now=LONG_AGO)
+    assert got.problems == []
+    assert facts(got.sessions) == facts(want.sessions)
+    assert any(s.character_name and not s.character_name.isascii() for s in got.sessions) == (
+        tree == "current"
+    )
+
+
+def test_a_document_in_the_windows_code_page_loads_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "session.json"
+    path.write_bytes('{"session_id": "café – Zoë", "xp": {}}'.encode("cp1252"))
+    assert load_document(path) == {"session_id": "café – Zoë", "xp": {}}
+
+
+def test_binary_data_is_still_a_problem_named_so(tmp_path: Path) -> None:
+    path = tmp_path / "logs" / "session_20250101_100000.json"
+    path.parent.mkdir()
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    outcome = read_parts(path, now=LONG_AGO)
+    assert outcome.kind == "problem" and outcome.error is not None and "binary" in outcome.error.reason
 
 
 def test_nul_bytes_mid_document_read_as_a_cut_off_document(evening_b: Path, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 _SNIFF_BYTES = 64 * 1024
 _BOM = codecs.BOM_UTF8
 _UTF16 = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # no text holds these raw
 _NOT_TEXT = "binary data or not UTF-8 text; session logs are UTF-8 JSON"
 _DOCUMENT_FORMATS = (_xp_export, _loot_farming, _character_sessions, _tracker)  # most specific first
 
@@ -92,13 +94,30 @@ def first_line(head: bytes) -> bytes:
 
 
 def json_text(path: Path, data: bytes) -> bytes:
-    """A file's bytes as the UTF-8 JSON text they hold: BOM dropped, UTF-16 transcoded, cut at the first NUL.
+    """A file's bytes as the UTF-8 JSON text they hold: BOM dropped, UTF-16 transcoded, cut at the first NUL,
+    and text in the Windows code page transcoded.
 
     Notepad's "Unicode" and PowerShell's ``>`` re-save a file as UTF-16 with a BOM. NTFS zero-fills what a
     crash or a power loss kept from reaching the disk, so a file can end in (or hold) NUL bytes; no JSON text
     holds a raw NUL, so what follows the first one is lost and the document reads as cut off there.
     """
-    return _decoded(path, data).split(b"\x00", 1)[0]
+    text = _decoded(path, data).split(b"\x00", 1)[0]
+    return text if _is_utf8(text) else _from_ansi(text)
+
+
+def _from_ansi(data: bytes) -> bytes:
+    """Text that is not UTF-8, as the Windows code page (cp1252) read it, in UTF-8.
+
+    Python on Windows writes a file in the locale's code page unless told UTF-8, so a name or quest with
+    an accent ("Zoë") can reach us as one cp1252 byte. Bytes that are no text (control characters, which
+    JSON never holds raw, or bytes cp1252 leaves undefined) are binary data and stay as they are.
+    """
+    if _CONTROL.search(data):
+        return data
+    try:
+        return data.decode("cp1252").encode("utf-8")
+    except UnicodeDecodeError:
+        return data
 
 
 def why_empty(path: Path, data: bytes) -> str:
@@ -171,10 +190,11 @@ def _why_not_json(data: bytes, exc: orjson.JSONDecodeError) -> str:
 
 
 def _is_utf8(data: bytes) -> bool:
+    """UTF-8, a character cut in two by a write cut short included (the file is UTF-8, only incomplete)."""
     try:
         data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
+    except UnicodeDecodeError as exc:
+        return exc.reason == "unexpected end of data"
     return True
 
 
