@@ -3,6 +3,8 @@
 Rules (docs/session-format.md, "Assembly"):
 
 1. Byte-identical files count once (same content digest); the copy is listed, nothing is taken from it.
+   A copy that differs (an older snapshot beside the file, :func:`is_copy`) is a part like any other, but
+   the merge takes each fact from the original first.
 2. A *timed* part (one with a start, an end, or an id naming its start time) joins another timed part when
    their characters agree (same name, or one unknown) and they overlap in time (sessions back to back only
    touch: they stay apart; a single moment joins the span it lies in), name the same start time in their
@@ -23,11 +25,13 @@ Everything is computed from sorted inputs, so the groups do not depend on the or
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
 
 from swgdb_bridge.sources import Part
 
@@ -83,11 +87,23 @@ def dedupe(parts: list[Part]) -> tuple[list[Part], dict[int, list[Part]]]:
 
 
 _COPY_FOLDERS = {"dashboard", "backup", "backups", "copies", "sync", "archive"}
+# The names Windows and its sync tools give a copy of a file beside it: Explorer's "x - Copy" and
+# "x - Copy (2)", a download's or OneDrive's "keep both" "x (1)", Dropbox's "x (conflicted copy ...)", an
+# editor's or an atomic-write helper's "x.tmp", "x.bak", "x~". The bot names no file so.
+_COPY_NAME = re.compile(
+    r"(?: - copy(?: \(\d+\))?| \([^()]*\)|[._~-](?:tmp|bak|old|backup)|~)$", re.IGNORECASE
+)
+
+
+def is_copy(path: Path) -> bool:
+    """Whether ``path`` is a copy of a bot file (by its folder or its name), not the file the bot writes:
+    of two files that state the same fact, a copy may be an older snapshot, so the original speaks first."""
+    in_folder = any(folder.lower() in _COPY_FOLDERS for folder in path.parts[:-1])
+    return in_folder or bool(_COPY_NAME.search(path.stem))
 
 
 def _original_first(part: Part) -> tuple[bool, int, str, str, int]:
-    in_copies = any(folder.lower() in _COPY_FOLDERS for folder in part.path.parts[:-1])
-    return (in_copies, len(part.path.parts), str(part.path), part.format, part.index_in_file)
+    return (is_copy(part.path), len(part.path.parts), str(part.path), part.format, part.index_in_file)
 
 
 def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:

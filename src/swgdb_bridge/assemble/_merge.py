@@ -28,7 +28,7 @@ from swgdb_bridge.model import (
 )
 from swgdb_bridge.sources import Part, planet_name
 
-from ._group import Group
+from ._group import Group, is_copy
 
 T = TypeVar("T")
 
@@ -111,9 +111,11 @@ def rank(fact: str, part: Part) -> int:
 
 
 def carriers(fact: str, parts: list[Part]) -> list[Part]:
-    """The parts holding ``fact``, most trusted first (ties: by path, so the order of discovery never matters)."""
+    """The parts holding ``fact``, most trusted first; of one format, the bot's file before a copy of it (an
+    older snapshot must not speak for the session), then by path, so the order of discovery never matters."""
     return sorted(
-        (p for p in parts if p.has(fact)), key=lambda p: (rank(fact, p), str(p.path), p.index_in_file)
+        (p for p in parts if p.has(fact)),
+        key=lambda p: (rank(fact, p), is_copy(p.path), str(p.path), p.index_in_file),
     )
 
 
