@@ -109,6 +109,15 @@ def test_nul_bytes_mid_document_read_as_a_cut_off_document(evening_b: Path, tmp_
     assert outcome.kind == "parts" and outcome.parts and all(p.truncated for p in outcome.parts)
 
 
+def test_a_document_lost_to_nul_bytes_before_any_session_data_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "logs" / "credits_20250101_100000.json"
+    path.parent.mkdir()
+    path.write_bytes(b'{"session_id": "20250101_1' + b"\x00" * 2048)
+    outcome = read_parts(path, now=LONG_AGO)
+    assert outcome.kind == "problem" and outcome.error is not None
+    assert "NUL bytes from line 1" in outcome.error.reason and "power loss" in outcome.error.reason
+
+
 def test_a_file_of_only_nul_bytes_is_a_problem_that_says_so(tmp_path: Path) -> None:
     path = tmp_path / "logs" / "credits_20250101_100000.json"
     path.parent.mkdir()

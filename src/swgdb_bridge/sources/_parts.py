@@ -57,6 +57,7 @@ from swgdb_bridge.sources._read import (
     _why_not_json,
     first_line,
     json_text,
+    stops_at_nul,
     why_empty,
 )
 
@@ -139,7 +140,7 @@ def _read(path: Path, now: float) -> FileOutcome:
     except orjson.JSONDecodeError as exc:
         if recent:
             return FileOutcome(path, "retry", digest=digest)
-        return _cut_off(path, text, exc, digest)
+        return _cut_off(path, text, exc, digest, stops_at_nul(path, data))
     outcome = _classify(path, doc)
     outcome.digest = digest
     for part in outcome.parts:
@@ -233,7 +234,7 @@ def _holds_value(doc: Any) -> bool:
     return doc is not None
 
 
-def _cut_off(path: Path, data: bytes, exc: orjson.JSONDecodeError, digest: str) -> FileOutcome:
+def _cut_off(path: Path, data: bytes, exc: orjson.JSONDecodeError, digest: str, at_nul: bool) -> FileOutcome:
     """A document that stops mid-way and is not being written: read what is complete, or say why not.
 
     The content decides, never the file's name: what is complete is read if it has a session shape; a
@@ -242,7 +243,7 @@ def _cut_off(path: Path, data: bytes, exc: orjson.JSONDecodeError, digest: str) 
     """
     from swgdb_bridge.sources._prefix import recover_prefix
 
-    reason = _why_not_json(data, exc)
+    reason = _why_not_json(data, exc, at_nul)
     if not exc.msg.startswith("unexpected end of data"):
         if not _looks_like_session_file(path):  # not cut off but malformed (a config with comments)
             return FileOutcome(path, "not_session", digest=digest)

@@ -123,12 +123,16 @@ def _from_ansi(data: bytes) -> bytes:
 def why_empty(path: Path, data: bytes) -> str:
     """Why a file holds no JSON text: nothing written, only NUL bytes where the content should be (the
     write never reached the disk), or binary data that starts with a NUL."""
-    decoded = _decoded(path, data)
-    if b"\x00" not in decoded:
+    if not stops_at_nul(path, data):
         return "is empty; nothing to read (was the bot stopped before writing?)"
-    if decoded.strip(b"\x00 \t\r\n"):
+    if _decoded(path, data).strip(b"\x00 \t\r\n"):
         return _NOT_TEXT
     return "holds only NUL bytes; its content never reached the disk (a crash or power loss while writing)"
+
+
+def stops_at_nul(path: Path, data: bytes) -> bool:
+    """Whether :func:`json_text` cut the file at a NUL byte (what follows never reached the disk)."""
+    return b"\x00" in _decoded(path, data)
 
 
 def _decoded(path: Path, data: bytes) -> bytes:
@@ -180,10 +184,12 @@ def _loads(path: Path, data: bytes) -> object:
         raise SessionFileError(path, _why_not_json(data, exc)) from None
 
 
-def _why_not_json(data: bytes, exc: orjson.JSONDecodeError) -> str:
+def _why_not_json(data: bytes, exc: orjson.JSONDecodeError, at_nul: bool = False) -> str:
     if not _is_utf8(data):
         return _NOT_TEXT
     where = f"line {exc.lineno}, column {exc.colno}"
+    if exc.msg.startswith("unexpected end of data") and at_nul:
+        return f"truncated JSON: NUL bytes from {where} on; a crash or power loss kept the rest from the disk"
     if exc.msg.startswith("unexpected end of data"):
         return f"truncated JSON: the file ends mid-document ({where}); was it still being written?"
     return f"not valid JSON ({exc.msg} at {where})"
