@@ -87,18 +87,21 @@ def dedupe(parts: list[Part]) -> tuple[list[Part], dict[int, list[Part]]]:
 
 
 _COPY_FOLDERS = {"dashboard", "backup", "backups", "copies", "sync", "archive"}
-# The names Windows and its sync tools give a copy of a file beside it: Explorer's "x - Copy" and
-# "x - Copy (2)", a download's or OneDrive's "keep both" "x (1)", Dropbox's "x (conflicted copy ...)", an
-# editor's or an atomic-write helper's "x.tmp", "x.bak", "x~". The bot names no file so.
+# The names Windows and its sync tools give a copy of a file or folder beside it: Explorer's "x - Copy" and
+# "x - Copy (2)", a download's or OneDrive's "keep both" "x (1)", Dropbox's "x (conflicted copy ...)",
+# OneDrive's conflict copy "x-<computer>" (Windows names a computer "DESKTOP-…" or "LAPTOP-…" unless told
+# otherwise), an editor's or an atomic-write helper's "x.tmp", "x.bak", "x~". The bot names no file so.
 _COPY_NAME = re.compile(
-    r"(?: - copy(?: \(\d+\))?| \([^()]*\)|[._~-](?:tmp|bak|old|backup)|~)$", re.IGNORECASE
+    r"(?: - copy(?: \(\d+\))?| \([^()]*\)|-(?:desktop|laptop)-[a-z0-9]+|[._~-](?:tmp|bak|old|backup)|~)$",
+    re.IGNORECASE,
 )
 
 
 def is_copy(path: Path) -> bool:
     """Whether ``path`` is a copy of a bot file (by its folder or its name), not the file the bot writes:
     of two files that state the same fact, a copy may be an older snapshot, so the original speaks first."""
-    in_folder = any(folder.lower() in _COPY_FOLDERS for folder in path.parts[:-1])
+    folders = path.parts[:-1]
+    in_folder = any(f.lower() in _COPY_FOLDERS or _COPY_NAME.search(f) for f in folders)
     return in_folder or bool(_COPY_NAME.search(path.stem))
 
 
