@@ -145,3 +145,22 @@ def test_whole_session_readers_take_utf16_and_nul_tails(corpus_dir: Path, tmp_pa
     document = tmp_path / "doc.json"
     document.write_bytes(nul_tail(utf16_be(b'{"a": 1}')))
     assert load_document(document) == {"a": 1}
+
+
+def test_a_file_another_program_holds_while_writing_is_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "logs" / "credits_20250101_100000.json"
+    path.parent.mkdir()
+    path.write_bytes(b"{}")
+    opener = Path.open
+
+    def sharing_violation(self: Path, *args: object, **kwargs: object) -> object:
+        if self == path:
+            raise PermissionError(13, "The process cannot access the file because it is being used")
+        return opener(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", sharing_violation)
+    assert read_parts(path).kind == "retry"
+    stale = read_parts(path, now=LONG_AGO)
+    assert stale.kind == "problem" and stale.error is not None and "cannot be read" in stale.error.reason

@@ -5,7 +5,8 @@ One entry point, :func:`read_parts`, with five outcomes per file (:class:`FileOu
 - ``parts``: the file holds facts about one or more play sessions;
 - ``not_session``: valid JSON of no session shape (the bot's configs and reports): skipped quietly, counted;
 - ``lifetime``: cumulative counters with no times (``session_state.json``): never a session;
-- ``retry``: the JSON does not parse and the file changed seconds ago: still being written, look again later;
+- ``retry``: the JSON does not parse (or Windows will not open it) and the file changed seconds ago: still
+  being written, look again later;
 - ``problem``: a session file we cannot read; the error names the file, the format assumed and the reason.
 
 A file cut off mid-document and left so (the dual logs, a killed bot) is read as far as its complete part
@@ -117,7 +118,13 @@ def _read(path: Path, now: float) -> FileOutcome:
         raise PartFileError(path, "is not a regular file" if path.exists() else "does not exist")
     stat = path.stat()
     recent = now - stat.st_mtime < STILL_WRITING_SECONDS
-    with path.open("rb") as stream:
+    try:
+        opened = path.open("rb")
+    except PermissionError:
+        if recent:  # Windows refuses a file another program (the bot, OneDrive, an antivirus) holds open
+            return FileOutcome(path, "retry")
+        raise
+    with opened as stream:
         head = stream.read(_SNIFF_BYTES)
         if _jsonl.looks_like_event(first_line(head)):
             stream.seek(len(_BOM) if head.startswith(_BOM) else 0)
