@@ -5,6 +5,7 @@ written in the Windows code page (cp1252) by a Python that was not told UTF-8.""
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -164,3 +165,18 @@ def test_a_file_another_program_holds_while_writing_is_retried(
     assert read_parts(path).kind == "retry"
     stale = read_parts(path, now=LONG_AGO)
     assert stale.kind == "problem" and stale.error is not None and "cannot be read" in stale.error.reason
+
+
+def test_a_file_stamped_hours_ahead_is_not_forever_still_being_written(tmp_path: Path) -> None:
+    """FAT and exFAT drives and zip archives keep local times: a copied file can be stamped in the future."""
+    path = tmp_path / "logs" / "credits_20250101_100000.json"
+    path.parent.mkdir()
+    path.write_bytes(b"{}}")
+    now = 1_900_000_000.0
+    os.utime(path, (now + 3600, now + 3600))
+    outcome = read_parts(path, now=now)
+    assert (
+        outcome.kind == "problem" and outcome.error is not None and "not valid JSON" in outcome.error.reason
+    )
+    os.utime(path, (now - 1, now - 1))
+    assert read_parts(path, now=now).kind == "retry"

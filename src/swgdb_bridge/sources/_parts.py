@@ -117,7 +117,7 @@ def _read(path: Path, now: float) -> FileOutcome:
     if not path.is_file():
         raise PartFileError(path, "is not a regular file" if path.exists() else "does not exist")
     stat = path.stat()
-    recent = now - stat.st_mtime < STILL_WRITING_SECONDS
+    recent = _changed_just_now(stat.st_mtime, now)
     try:
         opened = path.open("rb")
     except PermissionError:
@@ -153,6 +153,13 @@ def _read(path: Path, now: float) -> FileOutcome:
     for part in outcome.parts:
         part.digest = digest
     return outcome
+
+
+def _changed_just_now(mtime: float, now: float) -> bool:
+    """Changed in the last seconds, by this machine's clock. A time in the future is not "just now": FAT and
+    exFAT drives and zip archives store local times, so a copied file can be stamped hours ahead, and it
+    must not wait for a write that never comes."""
+    return abs(now - mtime) < STILL_WRITING_SECONDS
 
 
 def _classify(path: Path, doc: Any, truncated: bool = False) -> FileOutcome:
