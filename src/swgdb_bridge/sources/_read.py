@@ -2,7 +2,8 @@
 
 The format is told by content, never by file name: a first line that is a whole JSON event means JSON
 Lines (streamed); anything else is one JSON document, recognised by its keys. Documents are read whole,
-so they are capped in size before a byte is read.
+so they are capped in size before a byte is read. Whatever Windows did to a file's text (UTF-16, the cp1252
+code page, NUL bytes after a crash) is undone once, by :func:`json_text`, for every reader.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ _SNIFF_BYTES = 64 * 1024
 _BOM = codecs.BOM_UTF8
 _UTF16 = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # no text holds these raw
-_NOT_TEXT = "binary data or not UTF-8 text; session logs are UTF-8 JSON"
+_NOT_TEXT = "binary data, not text; session logs are JSON text"
 _DOCUMENT_FORMATS = (_xp_export, _loot_farming, _character_sessions, _tracker)  # most specific first
 
 
@@ -136,6 +137,7 @@ def stops_at_nul(path: Path, data: bytes) -> bool:
 
 
 def _decoded(path: Path, data: bytes) -> bytes:
+    """The bytes as UTF-8 by their byte-order mark (none, UTF-8 or UTF-16); NUL bytes are left in."""
     codec = next((codec for bom, codec in _UTF16.items() if data.startswith(bom)), None)
     if codec is None:
         return data.removeprefix(_BOM)
