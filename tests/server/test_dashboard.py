@@ -219,6 +219,19 @@ def test_an_empty_dashboard_renders_and_the_bare_path_redirects(dash: Dash) -> N
     assert client.get("/dashboard/charts/other.svg").status_code == 404
 
 
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:443", "evil.example/x?"])
+@pytest.mark.parametrize("path", ["/dashboard", "/dashboard/sessions/", "/v1/info/"])
+def test_redirects_stay_on_this_server_whatever_the_host_header(dash: Dash, path: str, host: str) -> None:
+    """Slash redirects were absolute URLs built from ``Host``, which the client chooses: an open redirect,
+    and a poisoned answer for any cache in front of the server."""
+    client = dash.logged_in(dash.alice)
+    response = client.get(path, headers={"Host": host, "X-Forwarded-Host": host})
+    assert response.is_redirect, response.status_code
+    location = response.headers["location"]
+    assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+    assert "evil" not in location
+
+
 def test_tokens_and_cookies_never_reach_our_logs(dash: Dash, caplog: pytest.LogCaptureFixture) -> None:
     """Our access lines carry paths without query strings, and the sign-in POST carries the token in its
     body. (An access log that kept query strings, such as uvicorn's, which our runners switch off, would

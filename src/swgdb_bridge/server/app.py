@@ -13,6 +13,7 @@ import traceback
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -85,8 +86,21 @@ _DEFAULT_HEADERS = (
 )
 
 
+def _own_location(value: bytes) -> bytes:
+    """A redirect's target as a path on this server: Starlette's slash redirects are absolute URLs built
+    from the request's ``Host`` header, which the client chooses (``Host: evil.example`` would send the
+    browser there, and a cache could keep that answer for everyone). The server only ever redirects to
+    itself, so scheme and host are dropped, and leading slashes collapse to one: browsers read ``//evil``
+    and ``/\\evil`` as a host."""
+    parts = urlsplit(value.decode("latin-1"))
+    path = "/" + parts.path.lstrip("/\\")
+    return urlunsplit(("", "", path, parts.query, parts.fragment)).encode("latin-1")
+
+
 def _with_defaults(headers: Iterable[tuple[bytes, bytes]], request_id: str) -> list[tuple[bytes, bytes]]:
-    headers = list(headers)
+    headers = [
+        (name, _own_location(value) if name.lower() == b"location" else value) for name, value in headers
+    ]
     present = {name.lower() for name, _ in headers}
     missing = [header for header in _DEFAULT_HEADERS if header[0] not in present]
     return [*headers, *missing, (b"x-request-id", request_id.encode())]
