@@ -232,6 +232,25 @@ def test_redirects_stay_on_this_server_whatever_the_host_header(dash: Dash, path
     assert "evil" not in location
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", "/dashboard/logout", {"POST"}),
+        ("OPTIONS", "/dashboard/login", {"GET", "HEAD", "POST"}),
+        ("DELETE", "/dashboard/pair", {"GET", "HEAD", "POST"}),
+        ("PUT", "/dashboard/", {"GET", "HEAD"}),
+    ],
+)
+def test_a_wrong_method_is_a_405_that_names_the_allowed_ones(
+    dash: Dash, method: str, path: str, allowed: set[str]
+) -> None:
+    """HTTP requires ``Allow`` on a 405; the dashboard's error page used to drop the exception's headers."""
+    response = dash.logged_in(dash.alice).request(method, path)
+    assert response.status_code == 405
+    assert {name.strip() for name in response.headers["allow"].split(",")} == allowed
+    assert response.headers["cache-control"] == "no-store" and "set-cookie" not in response.headers
+
+
 def test_tokens_and_cookies_never_reach_our_logs(dash: Dash, caplog: pytest.LogCaptureFixture) -> None:
     """Our access lines carry paths without query strings, and the sign-in POST carries the token in its
     body. (An access log that kept query strings, such as uvicorn's, which our runners switch off, would
