@@ -453,6 +453,8 @@ def test_security_headers_on_every_kind_of_response(dash: Dash) -> None:
             )
             assert headers["cache-control"] == "no-store"
             _assert_no_inline_code(response.text, path)
+        elif "/static/" in path:
+            assert headers["cache-control"] == "no-cache" and "etag" in headers, path
 
 
 def _assert_no_inline_code(html: str, path: str) -> None:

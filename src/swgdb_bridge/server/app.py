@@ -78,11 +78,13 @@ def _include(app: FastAPI, router: APIRouter, prefix: str = "") -> list[str]:
 
 
 # Headers every answer carries unless its app set them (the dashboard sets stricter ones): no MIME sniffing of
-# JSON answers, no framing of the API's own pages (``/pair``), no referrer leaving with a link.
+# JSON answers, no framing of the API's own pages (``/pair``), no referrer leaving with a link, and no copy
+# in any cache: answers hold API keys, device codes, login links and users' sessions (RFC 6749 5.1).
 _DEFAULT_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
 )
 
 
