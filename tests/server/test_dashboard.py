@@ -251,6 +251,17 @@ def test_a_wrong_method_is_a_405_that_names_the_allowed_ones(
     assert response.headers["cache-control"] == "no-store" and "set-cookie" not in response.headers
 
 
+def test_every_signed_in_page_names_the_account_escaped(dash: Dash) -> None:
+    """Signed in by someone else's link (login CSRF by phishing), a visitor must see whose account this is
+    before pairing a computer to it; the name is the operator's text, so it is escaped like any other."""
+    user_hash = dash.storage.add_user('<img src=x onerror=alert(1)> "Eve"')[0]
+    client = dash.logged_in(user_hash)
+    for path in ["/dashboard/", "/dashboard/sessions", "/dashboard/pair"]:
+        body = client.get(path).text
+        assert "Signed in as <strong>&lt;img src=x onerror=alert(1)&gt; &#34;Eve&#34;</strong>" in body, path
+        assert "<img src=x" not in body, path
+
+
 def test_tokens_and_cookies_never_reach_our_logs(dash: Dash, caplog: pytest.LogCaptureFixture) -> None:
     """Our access lines carry paths without query strings, and the sign-in POST carries the token in its
     body. (An access log that kept query strings, such as uvicorn's, which our runners switch off, would
@@ -849,5 +860,5 @@ def _planet_rows(storage: Any) -> list[tuple[str, float]]:
 def test_a_users_csrf_token_stays_out_of_its_repr() -> None:
     from swgdb_bridge.server.dashboard.auth import DashboardUser
 
-    user = DashboardUser(user_id=1, user_hash="abc", login_id=2, csrf_token="csrf-secret-value")
+    user = DashboardUser(user_id=1, user_hash="abc", login_id=2, name="alice", csrf_token="csrf-secret-value")
     assert "csrf-secret-value" not in repr(user) and "abc" in repr(user)

@@ -178,6 +178,8 @@ def test_a_signed_in_browser_approves_a_device_on_the_pair_page(live_api: Api) -
         sign_in(browser, link)
         page = browser.get(started["verification_uri_complete"])
         assert page.status_code == 200 and f'value="{started["user_code"]}"' in page.text
+        # A link someone sent pre-fills their code: the page names the account it would hand over, and warns.
+        assert "<strong>Zorn</strong>" in page.text and "someone else sent you" in page.text
         csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
         assert csrf is not None
         pair = f"{live_api.url}/dashboard/pair"
