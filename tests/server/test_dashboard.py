@@ -28,6 +28,7 @@ from helpers import http
 from helpers.http import http_client, sign_in
 from swgdb_bridge.errors import BridgeError
 from swgdb_bridge.server import dashboard_link
+from swgdb_bridge.server.app import _own_location
 from swgdb_bridge.server.dashboard.auth import COOKIE_NAME
 from swgdb_bridge.server.dashboard.routes import create_dashboard, url_builder
 from swgdb_bridge.server.db.storage import Storage
@@ -219,7 +220,9 @@ def test_an_empty_dashboard_renders_and_the_bare_path_redirects(dash: Dash) -> N
     assert client.get("/dashboard/charts/other.svg").status_code == 404
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:443", "evil.example/x?"])
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:443", "evil.example/x?", "[evil.example", "\\evil.example"]
+)
 @pytest.mark.parametrize("path", ["/dashboard", "/dashboard/sessions/", "/v1/info/"])
 def test_redirects_stay_on_this_server_whatever_the_host_header(dash: Dash, path: str, host: str) -> None:
     """Slash redirects were absolute URLs built from ``Host``, which the client chooses: an open redirect,
@@ -230,6 +233,20 @@ def test_redirects_stay_on_this_server_whatever_the_host_header(dash: Dash, path
     location = response.headers["location"]
     assert location.startswith("/") and not location.startswith(("//", "/\\")), location
     assert "evil" not in location
+
+
+@pytest.mark.parametrize(
+    ("location", "path"),
+    [
+        (b"http://[evil/dashboard/", b"/dashboard/"),  # urlsplit raises on it: a 500 instead of a redirect
+        (b"http:\\\\evil/x?q=//evil#f", b"/x?q=//evil#f"),
+        (b"/\\evil/x", b"/x"),
+        (b"///evil/x", b"/evil/x"),
+        (b"/dashboard/sessions", b"/dashboard/sessions"),
+    ],
+)
+def test_every_location_becomes_a_path_on_this_server(location: bytes, path: bytes) -> None:
+    assert _own_location(location) == path
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,12 @@ assets from a CDN); the machine-readable OpenAPI document is at ``/v1/openapi.js
 from __future__ import annotations
 
 import logging
+import re
 import time
 import traceback
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -88,15 +88,18 @@ _DEFAULT_HEADERS = (
 )
 
 
+_SCHEME_AND_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?:[/\\]{2}[^/\\?#]*)?")
+"""What precedes a URL's path: a scheme, then an authority (browsers take a backslash for a slash)."""
+
+
 def _own_location(value: bytes) -> bytes:
     """A redirect's target as a path on this server: Starlette's slash redirects are absolute URLs built
     from the request's ``Host`` header, which the client chooses (``Host: evil.example`` would send the
     browser there, and a cache could keep that answer for everyone). The server only ever redirects to
     itself, so scheme and host are dropped, and leading slashes collapse to one: browsers read ``//evil``
-    and ``/\\evil`` as a host."""
-    parts = urlsplit(value.decode("latin-1"))
-    path = "/" + parts.path.lstrip("/\\")
-    return urlunsplit(("", "", path, parts.query, parts.fragment)).encode("latin-1")
+    and ``/\\evil`` as a host. A pattern, not ``urlsplit``: a ``Host`` such as ``[evil`` makes it raise."""
+    rest = _SCHEME_AND_HOST.sub("", value.decode("latin-1"), count=1)
+    return ("/" + rest.lstrip("/\\")).encode("latin-1")
 
 
 def _with_defaults(headers: Iterable[tuple[bytes, bytes]], request_id: str) -> list[tuple[bytes, bytes]]:
