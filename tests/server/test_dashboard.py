@@ -207,6 +207,32 @@ def test_a_sign_in_posted_from_another_site_is_refused_and_spends_nothing(
     assert dash.client().post("/dashboard/login", data={"token": token}, headers=same_site).status_code == 303
 
 
+def test_odd_sign_in_requests_neither_sign_in_nor_spend_the_link(dash: Dash) -> None:
+    """Previews that send HEAD, a token only in the query, a token after the form's size cap, a cross-site
+    text/plain or multipart post: none signs in, and the link still works after."""
+    link = dash.link(dash.alice)
+    token = link.split("token=", 1)[1]
+    client = dash.client()
+    assert client.head(link).status_code == 200
+    attempts = [
+        client.post(link),
+        client.post("/dashboard/login", content=f"pad={'x' * 5000}&token={token}".encode()),
+        client.post(
+            "/dashboard/login",
+            content=f"token={token}".encode(),
+            headers={"Content-Type": "text/plain", "Sec-Fetch-Site": "cross-site"},
+        ),
+        client.post(
+            "/dashboard/login", files={"token": (None, token)}, headers={"Origin": "https://evil.example"}
+        ),
+    ]
+    for attempt in attempts:
+        assert attempt.status_code == 403 and "set-cookie" not in attempt.headers, attempt.request.content[
+            :40
+        ]
+    assert sign_in(dash.client(), link).status_code == 303
+
+
 def test_an_empty_dashboard_renders_and_the_bare_path_redirects(dash: Dash) -> None:
     client = dash.logged_in(dash.bob)
     assert client.get("/dashboard").headers["location"].endswith("/dashboard/")
