@@ -28,6 +28,7 @@ from helpers import http
 from helpers.http import http_client, sign_in
 from swgdb_bridge.errors import BridgeError
 from swgdb_bridge.server import dashboard_link
+from swgdb_bridge.server.app import _own_location
 from swgdb_bridge.server.dashboard.auth import COOKIE_NAME
 from swgdb_bridge.server.dashboard.routes import create_dashboard, url_builder
 from swgdb_bridge.server.db.storage import Storage
@@ -206,6 +207,32 @@ def test_a_sign_in_posted_from_another_site_is_refused_and_spends_nothing(
     assert dash.client().post("/dashboard/login", data={"token": token}, headers=same_site).status_code == 303
 
 
+def test_odd_sign_in_requests_neither_sign_in_nor_spend_the_link(dash: Dash) -> None:
+    """Previews that send HEAD, a token only in the query, a token after the form's size cap, a cross-site
+    text/plain or multipart post: none signs in, and the link still works after."""
+    link = dash.link(dash.alice)
+    token = link.split("token=", 1)[1]
+    client = dash.client()
+    assert client.head(link).status_code == 200
+    attempts = [
+        client.post(link),
+        client.post("/dashboard/login", content=f"pad={'x' * 5000}&token={token}".encode()),
+        client.post(
+            "/dashboard/login",
+            content=f"token={token}".encode(),
+            headers={"Content-Type": "text/plain", "Sec-Fetch-Site": "cross-site"},
+        ),
+        client.post(
+            "/dashboard/login", files={"token": (None, token)}, headers={"Origin": "https://evil.example"}
+        ),
+    ]
+    for attempt in attempts:
+        assert attempt.status_code == 403 and "set-cookie" not in attempt.headers, attempt.request.content[
+            :40
+        ]
+    assert sign_in(dash.client(), link).status_code == 303
+
+
 def test_an_empty_dashboard_renders_and_the_bare_path_redirects(dash: Dash) -> None:
     client = dash.logged_in(dash.bob)
     assert client.get("/dashboard").headers["location"].endswith("/dashboard/")
@@ -217,6 +244,65 @@ def test_an_empty_dashboard_renders_and_the_bare_path_redirects(dash: Dash) -> N
         chart = client.get(f"/dashboard/charts/{name}.svg")
         assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
     assert client.get("/dashboard/charts/other.svg").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:443", "evil.example/x?", "[evil.example", "\\evil.example"]
+)
+@pytest.mark.parametrize("path", ["/dashboard", "/dashboard/sessions/", "/v1/info/"])
+def test_redirects_stay_on_this_server_whatever_the_host_header(dash: Dash, path: str, host: str) -> None:
+    """Slash redirects were absolute URLs built from ``Host``, which the client chooses: an open redirect,
+    and a poisoned answer for any cache in front of the server."""
+    client = dash.logged_in(dash.alice)
+    response = client.get(path, headers={"Host": host, "X-Forwarded-Host": host})
+    assert response.is_redirect, response.status_code
+    location = response.headers["location"]
+    assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+    assert "evil" not in location
+
+
+@pytest.mark.parametrize(
+    ("location", "path"),
+    [
+        (b"http://[evil/dashboard/", b"/dashboard/"),  # urlsplit raises on it: a 500 instead of a redirect
+        (b"http:\\\\evil/x?q=//evil#f", b"/x?q=//evil#f"),
+        (b"/\\evil/x", b"/x"),
+        (b"///evil/x", b"/evil/x"),
+        (b"/dashboard/sessions", b"/dashboard/sessions"),
+    ],
+)
+def test_every_location_becomes_a_path_on_this_server(location: bytes, path: bytes) -> None:
+    assert _own_location(location) == path
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", "/dashboard/logout", {"POST"}),
+        ("OPTIONS", "/dashboard/login", {"GET", "HEAD", "POST"}),
+        ("DELETE", "/dashboard/pair", {"GET", "HEAD", "POST"}),
+        ("PUT", "/dashboard/", {"GET", "HEAD"}),
+    ],
+)
+def test_a_wrong_method_is_a_405_that_names_the_allowed_ones(
+    dash: Dash, method: str, path: str, allowed: set[str]
+) -> None:
+    """HTTP requires ``Allow`` on a 405; the dashboard's error page used to drop the exception's headers."""
+    response = dash.logged_in(dash.alice).request(method, path)
+    assert response.status_code == 405
+    assert {name.strip() for name in response.headers["allow"].split(",")} == allowed
+    assert response.headers["cache-control"] == "no-store" and "set-cookie" not in response.headers
+
+
+def test_every_signed_in_page_names_the_account_escaped(dash: Dash) -> None:
+    """Signed in by someone else's link (login CSRF by phishing), a visitor must see whose account this is
+    before pairing a computer to it; the name is the operator's text, so it is escaped like any other."""
+    user_hash = dash.storage.add_user('<img src=x onerror=alert(1)> "Eve"')[0]
+    client = dash.logged_in(user_hash)
+    for path in ["/dashboard/", "/dashboard/sessions", "/dashboard/pair"]:
+        body = client.get(path).text
+        assert "Signed in as <strong>&lt;img src=x onerror=alert(1)&gt; &#34;Eve&#34;</strong>" in body, path
+        assert "<img src=x" not in body, path
 
 
 def test_tokens_and_cookies_never_reach_our_logs(dash: Dash, caplog: pytest.LogCaptureFixture) -> None:
@@ -421,6 +507,8 @@ def test_security_headers_on_every_kind_of_response(dash: Dash) -> None:
             )
             assert headers["cache-control"] == "no-store"
             _assert_no_inline_code(response.text, path)
+        elif "/static/" in path:
+            assert headers["cache-control"] == "no-cache" and "etag" in headers, path
 
 
 def _assert_no_inline_code(html: str, path: str) -> None:
@@ -815,5 +903,5 @@ def _planet_rows(storage: Any) -> list[tuple[str, float]]:
 def test_a_users_csrf_token_stays_out_of_its_repr() -> None:
     from swgdb_bridge.server.dashboard.auth import DashboardUser
 
-    user = DashboardUser(user_id=1, user_hash="abc", login_id=2, csrf_token="csrf-secret-value")
+    user = DashboardUser(user_id=1, user_hash="abc", login_id=2, name="alice", csrf_token="csrf-secret-value")
     assert "csrf-secret-value" not in repr(user) and "abc" in repr(user)

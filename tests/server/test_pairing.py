@@ -129,6 +129,26 @@ def test_the_signed_account_endpoints_link_the_dashboard_and_revoke(live_api: Ap
     assert live_api.http.post("/v1/auth/dashboard-link").status_code == 401  # unsigned
 
 
+def test_answers_holding_secrets_are_never_stored_by_a_cache(live_api: Api) -> None:
+    """An API key, a device code and a login link are credentials: like OAuth's token answers (RFC 6749
+    5.1, RFC 8628 3.5) they must say ``no-store``, or a proxy or the client's HTTP cache may keep them."""
+    account = live_api.account()
+    _, code = invite(live_api)
+    started = live_api.http.post("/v1/pairing/device")
+    answers = {
+        "device": started,
+        "pending": redeem(live_api, device_code=started.json()["device_code"]),
+        "invite": redeem(live_api, code=code),
+        "dashboard-link": live_api.signed(account, "POST", "/v1/auth/dashboard-link"),
+        "validate": live_api.signed(account, "GET", "/v1/auth/validate"),
+        "unsigned": live_api.http.get("/v1/sessions"),
+        "pair page": live_api.http.get("/pair"),
+    }
+    Api.secrets.add(answers["invite"].json()["api_key"])
+    for name, answer in answers.items():
+        assert answer.headers.get("cache-control") == "no-store", name
+
+
 @pytest.mark.parametrize("body", [{}, {"code": "A", "device_code": "B"}, {"other": "x"}, {"code": 5}])
 def test_malformed_pairing_requests_are_named(live_api: Api, body: dict[str, object]) -> None:
     answer = live_api.from_address("127.0.0.24").http.post("/v1/pairing/redeem", json=body)
@@ -158,6 +178,8 @@ def test_a_signed_in_browser_approves_a_device_on_the_pair_page(live_api: Api) -
         sign_in(browser, link)
         page = browser.get(started["verification_uri_complete"])
         assert page.status_code == 200 and f'value="{started["user_code"]}"' in page.text
+        # A link someone sent pre-fills their code: the page names the account it would hand over, and warns.
+        assert "<strong>Zorn</strong>" in page.text and "someone else sent you" in page.text
         csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
         assert csrf is not None
         pair = f"{live_api.url}/dashboard/pair"

@@ -8,6 +8,7 @@ assets from a CDN); the machine-readable OpenAPI document is at ``/v1/openapi.js
 from __future__ import annotations
 
 import logging
+import re
 import time
 import traceback
 import uuid
@@ -77,16 +78,34 @@ def _include(app: FastAPI, router: APIRouter, prefix: str = "") -> list[str]:
 
 
 # Headers every answer carries unless its app set them (the dashboard sets stricter ones): no MIME sniffing of
-# JSON answers, no framing of the API's own pages (``/pair``), no referrer leaving with a link.
+# JSON answers, no framing of the API's own pages (``/pair``), no referrer leaving with a link, and no copy
+# in any cache: answers hold API keys, device codes, login links and users' sessions (RFC 6749 5.1).
 _DEFAULT_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
 )
 
 
+_SCHEME_AND_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?:[/\\]{2}[^/\\?#]*)?")
+"""What precedes a URL's path: a scheme, then an authority (browsers take a backslash for a slash)."""
+
+
+def _own_location(value: bytes) -> bytes:
+    """A redirect's target as a path on this server: Starlette's slash redirects are absolute URLs built
+    from the request's ``Host`` header, which the client chooses (``Host: evil.example`` would send the
+    browser there, and a cache could keep that answer for everyone). The server only ever redirects to
+    itself, so scheme and host are dropped, and leading slashes collapse to one: browsers read ``//evil``
+    and ``/\\evil`` as a host. A pattern, not ``urlsplit``: a ``Host`` such as ``[evil`` makes it raise."""
+    rest = _SCHEME_AND_HOST.sub("", value.decode("latin-1"), count=1)
+    return ("/" + rest.lstrip("/\\")).encode("latin-1")
+
+
 def _with_defaults(headers: Iterable[tuple[bytes, bytes]], request_id: str) -> list[tuple[bytes, bytes]]:
-    headers = list(headers)
+    headers = [
+        (name, _own_location(value) if name.lower() == b"location" else value) for name, value in headers
+    ]
     present = {name.lower() for name, _ in headers}
     missing = [header for header in _DEFAULT_HEADERS if header[0] not in present]
     return [*headers, *missing, (b"x-request-id", request_id.encode())]

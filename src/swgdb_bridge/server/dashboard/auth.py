@@ -99,11 +99,15 @@ def _dead(now: datetime) -> ColumnElement[bool]:
 
 @dataclass(frozen=True, slots=True)
 class DashboardUser:
-    """Who is looking at the dashboard. ``user_id`` scopes every query; ``csrf_token`` guards POSTs."""
+    """Who is looking at the dashboard. ``user_id`` scopes every query; ``csrf_token`` guards POSTs.
+
+    ``name`` is shown on every page: someone lured into signing in with another's link (login CSRF by
+    phishing) must see whose account would receive what they do, above all a device pairing."""
 
     user_id: int
     user_hash: str
     login_id: int
+    name: str
     csrf_token: str = field(repr=False)  # a secret of this login: never in a repr or a traceback
 
 
@@ -166,7 +170,7 @@ class Authenticator:
             return None
         row = dashboard_logins.c
         query = (
-            select(row.id, row.user_id, users.c.user_hash)
+            select(row.id, row.user_id, users.c.user_hash, users.c.name)
             .join(users, users.c.id == row.user_id)
             .where(
                 and_(
@@ -181,7 +185,9 @@ class Authenticator:
             found = conn.execute(query).first()
         if found is None:
             return None
-        return DashboardUser(found.user_id, found.user_hash, found.id, self._csrf_for(session_token))
+        return DashboardUser(
+            found.user_id, found.user_hash, found.id, found.name, self._csrf_for(session_token)
+        )
 
     def logout(self, user: DashboardUser) -> None:
         with writer(self._engine).begin() as conn:

@@ -208,12 +208,16 @@ class Dashboard:
         )
 
     async def http_error(self, request: Request, exc: Exception) -> Response:
-        status = exc.status_code if isinstance(exc, HTTPException) else 500
-        if status == 404:
-            return self.message(
+        """The error page, with the exception's headers: a 405 must say which methods are ``Allow``-ed."""
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 404:
+            page = self.message(
                 request, 404, "Not found", "There is no such page or session in your dashboard."
             )
-        return self.message(request, status, "Request refused", str(getattr(exc, "detail", "")))
+        else:
+            page = self.message(request, exc.status_code, "Request refused", str(exc.detail))
+        page.headers.update(exc.headers or {})
+        return page
 
     # -- authentication --------------------------------------------------------------------------------
 

@@ -15,6 +15,9 @@ PAGE_CSP = (
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+STATIC_CACHE = "no-cache"
+"""Stylesheet, script and icon may be kept, but are checked (by ``ETag``) before each use: their URLs carry
+no version, so an upgrade's files must show at once."""
 COMMON = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -26,7 +29,8 @@ COMMON = {
 
 
 class SecurityHeaders:
-    """ASGI middleware: adds the headers; pages and data are ``no-store`` (static files may be cached)."""
+    """ASGI middleware: adds the headers; pages and data are ``no-store``, static files :data:`STATIC_CACHE`
+    (said here, or the server's default ``no-store`` would apply to them too)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -44,8 +48,7 @@ class SecurityHeaders:
                     headers[name] = value
                 is_svg = headers.get("content-type", "").startswith("image/svg+xml")
                 headers["Content-Security-Policy"] = SVG_CSP if is_svg else PAGE_CSP
-                if not static:
-                    headers["Cache-Control"] = "no-store"
+                headers["Cache-Control"] = STATIC_CACHE if static else "no-store"
             await send(message)
 
         await self.app(scope, receive, with_headers)
