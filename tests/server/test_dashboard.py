@@ -192,7 +192,7 @@ def test_opening_a_link_spends_nothing_until_sign_in_is_pressed(dash: Dash) -> N
         {"Sec-Fetch-Site": "cross-site"},
         {"Sec-Fetch-Site": "same-site"},
         {"Origin": "https://evil.example"},
-        {"Origin": "null"},
+        {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
     ],
 )
 def test_a_sign_in_posted_from_another_site_is_refused_and_spends_nothing(
@@ -905,3 +905,11 @@ def test_a_users_csrf_token_stays_out_of_its_repr() -> None:
 
     user = DashboardUser(user_id=1, user_hash="abc", login_id=2, name="alice", csrf_token="csrf-secret-value")
     assert "csrf-secret-value" not in repr(user) and "abc" in repr(user)
+
+
+def test_a_browser_without_sec_fetch_site_signs_in_from_the_dashboards_own_page(dash: Dash) -> None:
+    """Under ``Referrer-Policy: no-referrer`` a browser's same-origin POST says ``Origin: null``; one that
+    sends no ``Sec-Fetch-Site`` (Safari before 16.4) must still sign in from the page's button."""
+    token = dash.link(dash.alice).split("token=", 1)[1]
+    pressed = dash.client().post("/dashboard/login", data={"token": token}, headers={"Origin": "null"})
+    assert pressed.status_code == 303 and COOKIE_NAME in pressed.headers["set-cookie"]

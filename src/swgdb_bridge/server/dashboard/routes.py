@@ -75,12 +75,16 @@ async def _read_form(request: Request) -> dict[str, str]:
 
 def _same_origin(request: Request) -> bool:
     """False when the browser says another site sent this request; clients that say nothing pass (a
-    cross-site form post always comes from a browser, and browsers send these headers on POST)."""
+    cross-site form post always comes from a browser, and browsers send these headers on POST).
+
+    ``Origin: null`` says nothing either: under the dashboard's ``no-referrer`` policy a browser sends it
+    on its own same-origin POSTs, and a browser without ``Sec-Fetch-Site`` (Safari before 16.4) would be
+    locked out. Such browsers get only the other checks; every current one sends ``Sec-Fetch-Site``."""
     site = request.headers.get("sec-fetch-site")
     if site is not None:
         return site in ("same-origin", "none")
     origin = request.headers.get("origin")
-    return origin is None or urlsplit(origin).netloc == request.url.netloc
+    return origin in (None, "null") or urlsplit(origin).netloc == request.url.netloc
 
 
 def _cookie_scope(request: Request) -> dict[str, Any]:
