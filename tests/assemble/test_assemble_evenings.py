@@ -6,7 +6,8 @@ one-word character name, a six-and-a-half-hour session, contact details and a ke
 playing at once, one session inside the other's time), ``evening-g`` (one character's two runs starting 90 s
 apart), ``evening-i`` (a repeatable quest done three times, a credits-only session, the same session a day
 later at the same clock time), ``evening-j`` (a loot-only session, then the character renamed), ``evening-k``
-(a night across the autumn clock change in Berlin, the next run 20 minutes after)."""
+(a night across the autumn clock change in Berlin, the next run 20 minutes after), ``evening-l`` (two bots in
+two folders started in the same second)."""
 
 from __future__ import annotations
 
@@ -63,11 +64,11 @@ def test_each_play_session_has_the_facts_fed(evening: Path, tree: str) -> None:
     fed = truth(evening)
     result = assemble_tree(evening / tree, now=LONG_AGO)
     assert result.problems == []
-    by_start = {s.start_time: s for s in result.sessions}
-    assert sorted(by_start) == sorted(f["start"] for f in fed.values())
+    windows = sorted((s.start_time, s.end_time) for s in result.sessions)
+    assert windows == sorted((f["start"], f["end"]) for f in fed.values())  # evening-l: two start together
+    by_window = {(s.start_time, s.end_time): s for s in result.sessions}
     for key, want in fed.items():
-        session = by_start[want["start"]]
-        assert session.end_time == want["end"], key
+        session = by_window[want["start"], want["end"]]
         assert (session.total_xp, session.total_credits) == (want["xp"], want["credits"]), key
         assert session.kills == want["kills"], key
         if tree == "current":
@@ -112,6 +113,21 @@ def test_a_run_after_the_autumn_clock_change_keeps_its_own_files(evening_b: Path
         (23, "Brann Oskarsson", 7000, 1880),
         (4, "Brann Oskarsson", 1600, 120),
     ]
+
+
+def test_two_bots_started_together_in_two_folders_keep_their_own_files(evening_b: Path) -> None:
+    """evening-l: both bots name their files by the same start time (``credits_20260704_140000``,
+    ``dual_1783173600``); the ids say "same run" only inside one bot folder."""
+    tree = evening_b.parent / "evening-l" / "current"
+    result = assemble_tree(tree, now=LONG_AGO)
+    assert sorted((s.character_name, s.total_xp, s.total_credits) for s in result.sessions) == [
+        ("Lio Vantt", 800, 100),
+        ("Ren Adaeus", 5835, 1922),
+    ]
+    for session in result.sessions:
+        read = [ref for ref in session.sources if ref.taken != (IDENTICAL_COPY,)]  # byte-identical: either's
+        folders = {Path(ref.path).relative_to(tree).parts[0] for ref in read}
+        assert folders == {"bot_" + session.character_name.split()[0].lower()}
 
 
 def test_no_private_string_is_taken_into_facts_that_are_not_chat(evening: Path) -> None:

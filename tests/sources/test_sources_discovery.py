@@ -10,6 +10,7 @@ import pytest
 from swgdb_bridge.sources import (
     DEFAULT_SESSION_DIRS,
     SESSION_DIRS_ENV,
+    bot_tree,
     default_session_dirs,
     discover_files,
     session_dirs_from,
@@ -87,3 +88,19 @@ def test_defaults_are_the_bot_folders_under_the_working_directory(
     touch(tmp_path / "logs" / "sessions" / "s1.json")
     touch(tmp_path / "data" / "character_sessions" / "char_001" / "session_a.json")
     assert [p.name for p in discover_files(session_dirs_from([], {}))] == ["session_a.json", "s1.json"]
+
+
+@pytest.mark.parametrize(
+    ("path", "tree"),
+    [
+        ("/d/bot/logs/credits_20260704_140000.json", "/d/bot"),
+        ("/d/bot/logs/dual_sessions/shared_dual_1.json", "/d/bot"),
+        ("/d/bot/data/session_logs/xp_data_1.json", "/d/bot"),  # not data/ as the tree of session_logs/
+        ("/d/bot/dashboard/sessions/session_1.json", "/d/bot"),
+        ("/data/games/bot/data/space_quests/s.json", "/data/games/bot"),  # the innermost bot folder
+        ("/d/bot/backup_0612/logs/credits_1.json", "/d/bot/backup_0612"),
+        ("/d/somewhere/session.json", None),
+    ],
+)
+def test_the_bot_folder_of_a_file_is_where_the_bots_own_folders_start(path: str, tree: str | None) -> None:
+    assert bot_tree(Path(path)) == (None if tree is None else Path(tree))

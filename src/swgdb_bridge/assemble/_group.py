@@ -8,11 +8,12 @@ Rules (docs/session-format.md, "Assembly"):
 2. A *timed* part (one with a start, an end, or an id naming its start time) joins another timed part when
    their characters agree (same name, or one unknown) and they overlap in time (sessions back to back only
    touch: they stay apart; a single moment joins the span it lies in), name the same start time in their
-   ids, or share an id — but two whole-session records (tracker, JSON Lines, ...) whose writer gave them
+   ids, or share an id (ids link only inside one bot folder, :func:`~swgdb_bridge.sources.bot_tree`: they
+   name a run's start time, which two bots started together share) — but two whole-session records (tracker, JSON Lines, ...) whose writer gave them
    different ids are never joined, nor two ids (or, for the step log and XP tracker, two starts) of a writer
    that starts one file per bot run. Parts that name a character are joined first; parts that name none
    are joined to each other only by an id or a named start, then attached to the named group they fit
-   best (an id, the nearest same start, then overlap; a tie between two characters leaves them on their
+   best (an id, the nearest same start, then overlap, then its own bot folder; a tie between two characters leaves them on their
    own, with a warning); what no named group overlaps is then joined by overlap as well.
 3. A part with no time at all (the XP-per-action list) joins the group that shares its id, else the one
    group its content points to (same quest names, same XP counter readings, same XP total); otherwise it is
@@ -33,7 +34,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
-from swgdb_bridge.sources import Part
+from swgdb_bridge.sources import Part, bot_tree
 
 SLACK = timedelta(minutes=1)
 SAME_START = timedelta(seconds=90)
@@ -180,25 +181,32 @@ def _touch(a: Part, b: Part) -> float | None:
     return shared if shared > 0 else None
 
 
-def _fit(a: Part, group: Group) -> tuple[int, float, float]:
-    """How strongly ``a`` belongs to ``group``: a shared id, then how close a start or end it shares (within
-    90 s), then the most seconds it overlaps one part. Each is the best single pair, never a sum over the
-    group's parts: summing would pull a bundle to the group with more files, not to the one it belongs to."""
+def _fit(a: Part, group: Group) -> tuple[int, float, float, int]:
+    """How strongly ``a`` belongs to ``group``: a shared id, then how close the start and end it shares are
+    (within 90 s), then the most seconds it overlaps one part, then whether the group holds a file of ``a``'s own bot
+    folder (two bots started together in two folders tie on everything else). Each is the best single pair,
+    never a sum over the group's parts: summing would pull a bundle to the group with more files, not to the
+    one it belongs to."""
     shares_id, closest, overlap = 0, -1.0, -1.0
+    tree = bot_tree(a.path)
+    own_tree = 0
     for b in group.parts:
-        shares_id = shares_id or int(bool(set(a.ids) & set(b.ids)))
+        shares_id = shares_id or int(_shares_id(a, b))
         closest = max(closest, _closeness(a, b))
         shared = _touch(a, b)
         if shared is not None:
             overlap = max(overlap, shared)
-    return shares_id, closest, overlap
+        own_tree = own_tree or int(tree is not None and bot_tree(b.path) == tree)
+    return shares_id, closest, overlap, own_tree
 
 
 def _closeness(a: Part, b: Part) -> float:
-    """90 s minus the gap between the two starts (or ends) within 90 s of each other; -1 when none are."""
+    """90 s minus the gap, summed over the two starts and the two ends within 90 s of each other; -1 when
+    neither are. Summed, as two files that start and end together are closer than two that only start
+    together: two bots started in the same second end apart."""
     gaps = [abs(x - y) for x, y in (_start_of(a, b), (a.end, b.end)) if x is not None and y is not None]
     near = [gap for gap in gaps if gap <= SAME_START]
-    return (SAME_START - min(near)).total_seconds() if near else -1.0
+    return sum((SAME_START - gap).total_seconds() for gap in near) if near else -1.0
 
 
 def _start_of(a: Part, b: Part) -> tuple[datetime | None, datetime | None]:
@@ -307,9 +315,22 @@ def _other_runs(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> b
 
 def _same_run(a: Part, b: Part) -> bool:
     """Certainly one session: a shared id, or the same start named in both ids (overlap alone is not)."""
-    if set(a.ids) & set(b.ids):
+    if _shares_id(a, b):
         return True
-    return a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START
+    named_start = a.id_time is not None and b.id_time is not None and abs(a.id_time - b.id_time) <= SAME_START
+    return named_start and _same_tree(a, b)
+
+
+def _shares_id(a: Part, b: Part) -> bool:
+    return bool(set(a.ids) & set(b.ids)) and _same_tree(a, b)
+
+
+def _same_tree(a: Part, b: Part) -> bool:
+    """Whether the two may be one bot's files (:func:`~swgdb_bridge.sources.bot_tree`): ids name a run's start
+    time, which two bots started together in two folders share; a file whose path shows no bot folder may be
+    either's."""
+    tree_a, tree_b = bot_tree(a.path), bot_tree(b.path)
+    return tree_a is None or tree_b is None or tree_a == tree_b
 
 
 def _join_timed(timed: list[Part]) -> list[Group]:
@@ -360,7 +381,7 @@ def _attach(anonymous: Group, candidates: list[int], named: list[Group]) -> bool
         for i in candidates
         if not _other_runs(runs, _group_runs(named[i]))
     ]
-    scores = sorted(((fit, i) for fit, i in fits if fit > _NO_FIT), reverse=True)
+    scores = sorted(((fit, i) for fit, i in fits if fit[:3] > _NO_LINK), reverse=True)
     if not scores:
         return False
     best, index = scores[0]
@@ -376,11 +397,11 @@ def _attach(anonymous: Group, candidates: list[int], named: list[Group]) -> bool
     return True
 
 
-_NO_FIT = (0, -1.0, -1.0)
+_NO_LINK = (0, -1.0, -1.0)  # no id, start, end or time shared: the bot folder alone links nothing
 
 
-def _best_fit(anonymous: Group, group: Group) -> tuple[int, float, float]:
-    return max((_fit(p, group) for p in anonymous.parts), default=_NO_FIT)
+def _best_fit(anonymous: Group, group: Group) -> tuple[int, float, float, int]:
+    return max((_fit(p, group) for p in anonymous.parts), default=(*_NO_LINK, 0))
 
 
 def _group_runs(group: Group) -> dict[str, frozenset[str]]:

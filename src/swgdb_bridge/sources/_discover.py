@@ -29,6 +29,35 @@ BOT_SESSION_DIRS = (
 )
 
 
+# Every folder the bot writes a session file to, as path parts: where one of these starts, the bot's own
+# folder (its working directory) ends. ``dashboard/sessions`` holds its dashboard sync's copies.
+_BOT_FOLDERS = tuple(
+    tuple(Path(name).parts)
+    for name in dict.fromkeys((*BOT_SESSION_DIRS, *DEFAULT_SESSION_DIRS, "dashboard/sessions"))
+    if not name.endswith(".json")
+)
+
+
+def bot_tree(path: Path) -> Path | None:
+    """The bot folder a session file lies in (``<tree>/logs/...``, ``<tree>/data/session_logs/...``), or
+    ``None`` when its path shows none.
+
+    The bot names files by the time a run started (``credits_20260704_140000``, ``dual_1783173600``), so two
+    bots started in the same second, in two folders, write the same ids: an id says "same run" only inside
+    one bot folder. Of nested bot folders (a backup inside the tree) the innermost counts; a known folder
+    inside a longer one (``session_logs`` of ``data/session_logs``) is not a new tree.
+    """
+    parts = Path(path).parts[:-1]
+    starts = [
+        (i, i + len(folder))
+        for i in range(len(parts))
+        for folder in _BOT_FOLDERS
+        if parts[i : i + len(folder)] == folder
+    ]
+    outer = [(i, end) for i, end in starts if not any(j < i < e and end <= e for j, e in starts)]
+    return Path(*parts[: max(outer)[0]]) if outer else None
+
+
 def default_session_dirs(cwd: Path | None = None) -> list[Path]:
     """The MS11 bot's own folders, relative to the working directory (where the bot runs)."""
     base = Path.cwd() if cwd is None else cwd
