@@ -104,3 +104,10 @@ def test_defaults_are_the_bot_folders_under_the_working_directory(
 )
 def test_the_bot_folder_of_a_file_is_where_the_bots_own_folders_start(path: str, tree: str | None) -> None:
     assert bot_tree(Path(path)) == (None if tree is None else Path(tree))
+
+
+def test_a_file_named_relative_to_the_bot_folder_is_in_the_same_bot_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert bot_tree(Path("logs/credits_1.json")) == bot_tree(tmp_path / "data" / "session_logs" / "x.json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 
 SUFFIXES = (".json", ".jsonl")
@@ -38,6 +39,7 @@ _BOT_FOLDERS = tuple(
 )
 
 
+@cache  # asked for every pair of parts the grouping weighs
 def bot_tree(path: Path) -> Path | None:
     """The bot folder a session file lies in (``<tree>/logs/...``, ``<tree>/data/session_logs/...``), or
     ``None`` when its path shows none.
@@ -45,9 +47,10 @@ def bot_tree(path: Path) -> Path | None:
     The bot names files by the time a run started (``credits_20260704_140000``, ``dual_1783173600``), so two
     bots started in the same second, in two folders, write the same ids: an id says "same run" only inside
     one bot folder. Of nested bot folders (a backup inside the tree) the innermost counts; a known folder
-    inside a longer one (``session_logs`` of ``data/session_logs``) is not a new tree.
+    inside a longer one (``session_logs`` of ``data/session_logs``) is not a new tree. Judged on the absolute
+    path, so a file named relative to the bot's folder and one named in full agree.
     """
-    parts = Path(path).parts[:-1]
+    parts = Path(path).absolute().parts[:-1]
     starts = [
         (i, i + len(folder))
         for i in range(len(parts))
