@@ -23,6 +23,7 @@ from swgdb_bridge.model import (
     AfkPeriod,
     ChatMessage,
     GuildAlert,
+    HeroicLoot,
     LocationVisit,
     PlayerEncounter,
     QuestCompletion,
@@ -46,7 +47,7 @@ from swgdb_bridge.sanitize.fields import (
 from swgdb_bridge.sanitize.gazetteer import load_gazetteer
 from swgdb_bridge.sanitize.identifiers import DIGEST_ID, is_safe_id, upload_id
 from swgdb_bridge.sanitize.options import SanitizeOptions
-from swgdb_bridge.sanitize.vocabulary import lower_case_names
+from swgdb_bridge.sanitize.vocabulary import game_words, lower_case_names
 from swgdb_bridge.serialize import SessionLogSerializer
 from swgdb_bridge.sources import read_session
 
@@ -295,6 +296,14 @@ GAME_FACTS = [
     "Imperial Outpost",
     "Anchorhead Cantina",
     "Tatooine 3520 -4800",
+    "DLT-20A Rifle",
+    "4-LOM",
+    "YT-1300",
+    "CDEF Carbine",
+    "GCW Base",
+    "BARC Speeder",
+    "TIE Fighter",
+    "NPC",
 ]
 
 
@@ -681,3 +690,31 @@ def test_a_person_s_name_in_lower_case_is_a_name_in_game_text(name: str, templat
     )
     document = serialize(session)
     assert not [s for s in every_string(document) if re.search(rf"(?<![a-z]){name}(?![a-z])", s.lower())]
+
+
+def _unknown_capitals(word: str) -> bool:
+    gazetteer = load_gazetteer()
+    return word.lower() not in game_words(gazetteer) and gazetteer.kind_of(word) is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.from_regex(r"[A-Z]{3,4}", fullmatch=True).filter(_unknown_capitals),
+    st.sampled_from(["{}", "<{}>", "[{}] Armor Shop", "<{}> Guild Hall", "Knights of {}", "Bounty: {}"]),
+)
+def test_a_guild_tag_or_name_in_capitals_is_a_name_in_game_text(tag: str, template: str) -> None:
+    """Players write guild tags and names in capitals ("<GWEN>", "KESS"); capitals alone are no model code, so
+    an unknown all-caps word becomes a pseudonym like any unknown proper noun."""
+    text = template.format(tag)
+    session = make_session(
+        quests=[QuestCompletion(T0, text, "combat", "xp", 100, text)],
+        xp_gains=[XPGain(T0, 100, "Marksman", text, "quest", text, text)],
+        locations=[LocationVisit(T0, "Tatooine", text)],
+        stuck_events=[StuckEvent(T0, text, "stuck", 30.0)],
+        heroic_loot=[HeroicLoot(T0, text, 1, text, text, text)],
+        kills={text: 2},
+    )
+    document = serialize(session)
+    assert not [
+        s for s in every_string(document) if re.search(rf"(?<![a-z0-9]){tag.lower()}(?![a-z0-9])", s.lower())
+    ]

@@ -1193,6 +1193,23 @@ GAME_TEXT_WORDS: frozenset[str] = frozenset(
         "cantina's",
         "guild's",
         "hall's",
+        # the game's and the bot's acronyms, written in capitals in titles and labels ("GCW Base", "BARC
+        # Speeder", "NPC"): an unknown all-caps word is a guild tag or a name, so only these pass
+        "npc",
+        "dps",
+        "swg",
+        "swgr",
+        "gcw",
+        "nge",
+        "tka",
+        "poi",
+        "pve",
+        "tef",
+        "aoe",
+        "barc",
+        "itv",
+        "csr",
+        "vip",
     ]
 )
 

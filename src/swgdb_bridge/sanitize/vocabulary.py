@@ -7,7 +7,7 @@ Two rules, one for each text class of ``fields.py``:
   gazetteer entity, a word of the game or of plain English (``lexicon.ORDINARY_WORDS``, the gazetteer's
   own vocabulary, and SCOWL's common English words but the common first names and surnames, so "Recover
   the Stolen Datapad" stays and "Bounty: Mark" does not), written in lower case (but a first name or
-  surname that is no such word: "bounty: gwendolyn"), a number or short code, a pseudonym or a marker. Any other word is an unknown proper noun in a template ("Bounty: X", "X's Guild
+  surname that is no such word: "bounty: gwendolyn"), a number, short code or model code ("DLT-20A"; capitals alone are a name or guild tag), a pseudonym or a marker. Any other word is an unknown proper noun in a template ("Bounty: X", "X's Guild
   Hall") and becomes a keyed pseudonym; the rest stays. (The session's known player names are replaced
   before, in any case.)
 * **free text** (AFK and stuck reasons, error messages, anything unclassified): never verbatim. It becomes
@@ -36,6 +36,9 @@ _COORDINATES = re.compile(rf"(?<![\w.-]){_NUMBER}(?:(?:\s*,\s*|\s+){_NUMBER}){{1
 _COORDINATE_SEPARATOR = re.compile(r"\s*,\s*|\s+")
 PLANET_HALF_WIDTH = 8192
 _SHORT_CODE = re.compile(r"(?=[a-z]*\d)[a-z0-9]{1,5}")  # "x12", "e11", "mk2", "3rd": item and level codes
+# A model code: short capital or digit pieces joined by "-", one with a digit ("DLT-20A", "4-LOM", "YT-1300").
+# Its letters are a designation, not a word; capitals alone ("GWEN", "<KESS>") are a name or a guild tag.
+_MODEL_CODE = re.compile(r"(?<![\w'-])(?=[A-Z\d-]*\d)[A-Z\d]{1,4}(?:-[A-Z\d]{1,4})+(?![\w'-])")
 # A capitalised word after these is a player in free text: "waiting for X", "grouped with X", "Bounty: X".
 _NAME_CUE = re.compile(
     r"(?i)(?:\b(?:for|with|from|by|to|meet|meeting|ask|tell|told|help|helping|invite|invited|group|follow"
@@ -104,6 +107,7 @@ class Vocabulary:
     def _unknown_words(self, text: str) -> Iterator[tuple[int, int, str]]:
         safe = [(m.start, m.end) for m in self._gazetteer.find(text)]
         safe += _joined(text, [m.span() for m in CLEAN.finditer(text)])
+        safe += [m.span() for m in _MODEL_CODE.finditer(text)]
         for match in _WORD.finditer(text):
             start, end = match.span()
             bare_end = end - 2 if match.group(0).endswith("'s") else end  # "Player-…'s" is a pseudonym's
@@ -128,7 +132,6 @@ class Vocabulary:
             or lowered.replace("'", "") in words  # the gazetteer joins inner apostrophes: "Dee'ja" is "deeja"
             or (lowered.endswith("s") and lowered[:-1] in words)
             or _SHORT_CODE.fullmatch(lowered) is not None
-            or (word.isupper() and len(word) <= 4)  # "DE-10", "AT-ST": model codes
         )
 
     # ---- free text -----------------------------------------------------------------------------------
