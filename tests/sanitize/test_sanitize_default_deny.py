@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -46,6 +46,7 @@ from swgdb_bridge.sanitize.fields import (
 )
 from swgdb_bridge.sanitize.gazetteer import load_gazetteer
 from swgdb_bridge.sanitize.identifiers import DIGEST_ID, is_safe_id, upload_id
+from swgdb_bridge.sanitize.lexicon import english_words
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.sanitize.vocabulary import game_words, lower_case_names
 from swgdb_bridge.serialize import SessionLogSerializer
@@ -304,6 +305,10 @@ GAME_FACTS = [
     "BARC Speeder",
     "TIE Fighter",
     "NPC",
+    "Mk2 Rifle",
+    "E11 Carbine",
+    "Tier3 Armor",
+    "R2D2",
 ]
 
 
@@ -718,3 +723,37 @@ def test_a_guild_tag_or_name_in_capitals_is_a_name_in_game_text(tag: str, templa
     assert not [
         s for s in every_string(document) if re.search(rf"(?<![a-z0-9]){tag.lower()}(?![a-z0-9])", s.lower())
     ]
+
+
+def _unknown_name(word: str) -> bool:
+    return _unknown_capitals(word) and word.lower() not in english_words()
+
+
+_NAMES_WITH_DIGITS = st.one_of(
+    st.from_regex(r"[A-Z][a-z]{3}", fullmatch=True).filter(_unknown_name),
+    st.sampled_from(["Tom", "Ann", "Kim", "Amy", "Ian", "Joe", "Gwendolyn", "Dmitri"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    _NAMES_WITH_DIGITS,
+    st.from_regex(r"[0-9]{1,2}", fullmatch=True),
+    st.sampled_from(["{}", "Bounty: {}", "<{}>", "Killed {} (PvP)", "{}'s Armor Shop", "bounty: {}"]),
+)
+def test_a_name_with_digits_is_a_name_in_game_text(name: str, digits: str, template: str) -> None:
+    """A short code ("x12", "dxr6") passes game text; a name with digits ("Gwen1", "Tom12") is no code. In lower
+    case only a person's name is a name ("womp rat" passes), so with digits too."""
+    assume(not template.islower() or name.lower() in lower_case_names(load_gazetteer()))
+    written = name + digits
+    text = template.format(written.lower() if template.islower() else written)
+    session = make_session(
+        quests=[QuestCompletion(T0, text, "combat", "xp", 100, text)],
+        xp_gains=[XPGain(T0, 100, "Marksman", text, "quest", text, text)],
+        locations=[LocationVisit(T0, "Tatooine", text)],
+        heroic_loot=[HeroicLoot(T0, text, 1, text, text, text)],
+        kills={text: 2},
+    )
+    document = serialize(session)
+    pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
+    assert not [s for s in every_string(document) if re.search(pattern, s.lower())]

@@ -36,6 +36,7 @@ _COORDINATES = re.compile(rf"(?<![\w.-]){_NUMBER}(?:(?:\s*,\s*|\s+){_NUMBER}){{1
 _COORDINATE_SEPARATOR = re.compile(r"\s*,\s*|\s+")
 PLANET_HALF_WIDTH = 8192
 _SHORT_CODE = re.compile(r"(?=[a-z]*\d)[a-z0-9]{1,5}")  # "x12", "e11", "mk2", "3rd": item and level codes
+_LETTERS = re.compile(r"[^\W\d_]+")
 # A model code: short capital or digit pieces joined by "-", one with a digit ("DLT-20A", "4-LOM", "YT-1300").
 # Its letters are a designation, not a word; capitals alone ("GWEN", "<KESS>") are a name or a guild tag.
 _MODEL_CODE = re.compile(r"(?<![\w'-])(?=[A-Z\d-]*\d)[A-Z\d]{1,4}(?:-[A-Z\d]{1,4})+(?![\w'-])")
@@ -123,7 +124,7 @@ class Vocabulary:
         if word.islower():
             # Lower-case words are game or plain words ("womp rat", "kkorrwrot"), but a person's name is a
             # name in any case: "bounty: gwendolyn", "combat_thaddeus_novice".
-            return len(lowered) <= 2 or lowered not in self._names
+            return len(lowered) <= 2 or not any(run in self._names for run in _LETTERS.findall(lowered))
         words = self._words
         return (
             len(lowered) <= 2  # too short to name anyone
@@ -131,7 +132,18 @@ class Vocabulary:
             or lowered in words
             or lowered.replace("'", "") in words  # the gazetteer joins inner apostrophes: "Dee'ja" is "deeja"
             or (lowered.endswith("s") and lowered[:-1] in words)
-            or _SHORT_CODE.fullmatch(lowered) is not None
+            or self._is_code(lowered)
+        )
+
+    def _is_code(self, lowered: str) -> bool:
+        """A short item or level code ("x12", "dxr6", "room2"): its letters designate and name nobody, each
+        run of them a word (English or the game's) or at most three letters and no first name or surname. A
+        name with digits ("Gwen1", "Tom12") is still a name."""
+        return _SHORT_CODE.fullmatch(lowered) is not None and all(
+            run in self._words
+            or run in english_words()
+            or (len(run) <= 3 and run not in self._gazetteer.common_names)
+            for run in _LETTERS.findall(lowered)
         )
 
     # ---- free text -----------------------------------------------------------------------------------
