@@ -757,3 +757,39 @@ def test_a_name_with_digits_is_a_name_in_game_text(name: str, digits: str, templ
     document = serialize(session)
     pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
     assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
+
+
+_TITLES = [
+    "Jedi Knight",
+    "Master Bounty Hunter",
+    "Captain",
+    "Sergeant",
+    "Elder",
+    "Dr.",
+    "Master Smuggler",
+    "Lord",
+]
+_ACTIONS = ["Grouped with {}", "Traded with {}", "Killed player {}", "Dueled {}", "Invited {} to group"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(_TITLES),
+    st.from_regex(r"[A-Z][a-z]{3,7}", fullmatch=True).filter(_unknown_name),
+    st.sampled_from(_ACTIONS),
+)
+def test_a_player_named_with_a_title_in_an_action_line_is_the_name_not_the_title(
+    title: str, name: str, action: str
+) -> None:
+    """ "Grouped with Jedi Knight Gwen" names Gwen: she is replaced wherever the log writes her, in lower case
+    too ("gwen's camp"), and the title stays a word of the game ("Sergeant" is still a quest's)."""
+    session = make_session(
+        actions=[Action(T0, action.format(f"{title} {name}"))],
+        quests=[QuestCompletion(T0, f"{name.lower()}'s camp", "combat", "xp", 100, "tatooine")],
+        locations=[LocationVisit(T0, "Tatooine", name.lower())],
+        xp_gains=[XPGain(T0, 100, "Marksman", title, "quest", None, "tatooine")],
+    )
+    document = serialize(session)
+    pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
+    assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
+    assert document["xp_data"]["xp_events"][0]["skill"] == title
