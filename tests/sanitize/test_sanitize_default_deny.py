@@ -740,12 +740,15 @@ _NAMES_WITH_DIGITS = st.one_of(
     _NAMES_WITH_DIGITS,
     st.from_regex(r"[0-9]{1,2}", fullmatch=True),
     st.sampled_from(["{}", "Bounty: {}", "<{}>", "Killed {} (PvP)", "{}'s Armor Shop", "bounty: {}"]),
+    st.booleans(),
 )
-def test_a_name_with_digits_is_a_name_in_game_text(name: str, digits: str, template: str) -> None:
-    """A short code ("x12", "dxr6") passes game text; a name with digits ("Gwen1", "Tom12") is no code. In lower
-    case only a person's name is a name ("womp rat" passes), so with digits too."""
+def test_a_name_with_digits_is_a_name_in_game_text(
+    name: str, digits: str, template: str, coded: bool
+) -> None:
+    """A code ("x12", "dxr6", "DLT-20A") passes game text; a name with digits ("Gwen1", "Tom12", "GWEN-1") is
+    no code. In lower case only a person's name is a name ("womp rat" passes), so with digits too."""
     assume(not template.islower() or name.lower() in lower_case_names(load_gazetteer()))
-    written = name + digits
+    written = f"{name.upper()}-{digits}" if coded else name + digits
     text = template.format(written.lower() if template.islower() else written)
     session = make_session(
         quests=[QuestCompletion(T0, text, "combat", "xp", 100, text)],

@@ -108,7 +108,7 @@ class Vocabulary:
     def _unknown_words(self, text: str) -> Iterator[tuple[int, int, str]]:
         safe = [(m.start, m.end) for m in self._gazetteer.find(text)]
         safe += _joined(text, [m.span() for m in CLEAN.finditer(text)])
-        safe += [m.span() for m in _MODEL_CODE.finditer(text)]
+        safe += [m.span() for m in _MODEL_CODE.finditer(text) if self._designates(m.group(0).lower())]
         for match in _WORD.finditer(text):
             start, end = match.span()
             bare_end = end - 2 if match.group(0).endswith("'s") else end  # "Player-…'s" is a pseudonym's
@@ -136,14 +136,18 @@ class Vocabulary:
         )
 
     def _is_code(self, lowered: str) -> bool:
-        """A short item or level code ("x12", "dxr6", "room2"): its letters designate and name nobody, each
-        run of them a word (English or the game's) or at most three letters and no first name or surname. A
-        name with digits ("Gwen1", "Tom12") is still a name."""
-        return _SHORT_CODE.fullmatch(lowered) is not None and all(
+        """A short item or level code ("x12", "dxr6", "room2") whose letters designate."""
+        return _SHORT_CODE.fullmatch(lowered) is not None and self._designates(lowered)
+
+    def _designates(self, code: str) -> bool:
+        """Whether the letters of a code (lower case) name nobody: each run of them a word (English or the
+        game's) or at most three letters and no first name or surname. A name with digits ("Gwen1", "Tom12",
+        "GWEN-1") is still a name."""
+        return all(
             run in self._words
             or run in english_words()
             or (len(run) <= 3 and run not in self._gazetteer.common_names)
-            for run in _LETTERS.findall(lowered)
+            for run in _LETTERS.findall(code)
         )
 
     # ---- free text -----------------------------------------------------------------------------------
