@@ -796,3 +796,25 @@ def test_a_player_named_with_a_title_in_an_action_line_is_the_name_not_the_title
     pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
     assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
     assert document["xp_data"]["xp_events"][0]["skill"] == title
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(PERSONS_NAMES), st.sampled_from(["[{}]", "[{}] Armor Shop", "Guild Hall of [{}]"]))
+def test_a_name_in_square_brackets_is_no_marker(name: str, template: str) -> None:
+    """Only the detectors' own markers ("[email]") are clean as written; a guild tag or a name in brackets
+    ("[gwendolyn]") is judged like any word, in game text and in kept chat."""
+    text = template.format(name)
+    session = make_session(
+        quests=[QuestCompletion(T0, text, "combat", "xp", 100, text)],
+        locations=[LocationVisit(T0, "Tatooine", text)],
+        messages=[ChatMessage(T0, "guild", "Pel Orran", f"recruiting for {text} tonight")],
+    )
+    document = serialize(session, include_communications=True)
+    pattern = rf"(?<![a-z0-9]){name}(?![a-z])"
+    assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
+    assert (
+        serialize(make_session(quests=[QuestCompletion(T0, "[email] Armor Shop")]))["quest_data"][
+            "quest_events"
+        ][0]["quest_name"]
+        == "[email] Armor Shop"
+    )

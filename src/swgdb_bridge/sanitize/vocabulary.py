@@ -25,11 +25,13 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 
+from swgdb_bridge.sanitize.detectors import MARKERS
 from swgdb_bridge.sanitize.gazetteer import KINDS, Gazetteer
 from swgdb_bridge.sanitize.lexicon import GAME_TEXT_WORDS, ORDINARY_WORDS, english_words
 
-# Pseudonyms and detector markers: already clean, kept as they are (here and in chat.py).
-CLEAN = re.compile(r"Player-[0-9a-f]{12}|\[[a-z-]{2,20}\]")
+# Pseudonyms and detector markers: already clean, kept as they are (here and in chat.py). Only the markers
+# the detectors write: any other bracketed word ("[gwendolyn]", a guild tag) is judged like any word.
+CLEAN = re.compile(r"Player-[0-9a-f]{12}|" + "|".join(map(re.escape, sorted(MARKERS))))
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _NUMBER = r"-?(?:0|[1-9]\d{0,3})"  # a whole metre on a planet: within ±8192, no leading zero
 _COORDINATES = re.compile(rf"(?<![\w.-]){_NUMBER}(?:(?:\s*,\s*|\s+){_NUMBER}){{1,2}}(?![\w.])")
