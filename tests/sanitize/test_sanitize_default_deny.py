@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -23,6 +23,7 @@ from swgdb_bridge.model import (
     AfkPeriod,
     ChatMessage,
     GuildAlert,
+    HeroicLoot,
     LocationVisit,
     PlayerEncounter,
     QuestCompletion,
@@ -45,8 +46,9 @@ from swgdb_bridge.sanitize.fields import (
 )
 from swgdb_bridge.sanitize.gazetteer import load_gazetteer
 from swgdb_bridge.sanitize.identifiers import DIGEST_ID, is_safe_id, upload_id
+from swgdb_bridge.sanitize.lexicon import english_words
 from swgdb_bridge.sanitize.options import SanitizeOptions
-from swgdb_bridge.sanitize.vocabulary import lower_case_names
+from swgdb_bridge.sanitize.vocabulary import game_words, lower_case_names
 from swgdb_bridge.serialize import SessionLogSerializer
 from swgdb_bridge.sources import read_session
 
@@ -295,6 +297,18 @@ GAME_FACTS = [
     "Imperial Outpost",
     "Anchorhead Cantina",
     "Tatooine 3520 -4800",
+    "DLT-20A Rifle",
+    "4-LOM",
+    "YT-1300",
+    "CDEF Carbine",
+    "GCW Base",
+    "BARC Speeder",
+    "TIE Fighter",
+    "NPC",
+    "Mk2 Rifle",
+    "E11 Carbine",
+    "Tier3 Armor",
+    "R2D2",
 ]
 
 
@@ -681,3 +695,126 @@ def test_a_person_s_name_in_lower_case_is_a_name_in_game_text(name: str, templat
     )
     document = serialize(session)
     assert not [s for s in every_string(document) if re.search(rf"(?<![a-z]){name}(?![a-z])", s.lower())]
+
+
+def _unknown_capitals(word: str) -> bool:
+    gazetteer = load_gazetteer()
+    return word.lower() not in game_words(gazetteer) and gazetteer.kind_of(word) is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.from_regex(r"[A-Z]{3,4}", fullmatch=True).filter(_unknown_capitals),
+    st.sampled_from(["{}", "<{}>", "[{}] Armor Shop", "<{}> Guild Hall", "Knights of {}", "Bounty: {}"]),
+)
+def test_a_guild_tag_or_name_in_capitals_is_a_name_in_game_text(tag: str, template: str) -> None:
+    """Players write guild tags and names in capitals ("<GWEN>", "KESS"); capitals alone are no model code, so
+    an unknown all-caps word becomes a pseudonym like any unknown proper noun."""
+    text = template.format(tag)
+    session = make_session(
+        quests=[QuestCompletion(T0, text, "combat", "xp", 100, text)],
+        xp_gains=[XPGain(T0, 100, "Marksman", text, "quest", text, text)],
+        locations=[LocationVisit(T0, "Tatooine", text)],
+        stuck_events=[StuckEvent(T0, text, "stuck", 30.0)],
+        heroic_loot=[HeroicLoot(T0, text, 1, text, text, text)],
+        kills={text: 2},
+    )
+    document = serialize(session)
+    assert not [
+        s for s in every_string(document) if re.search(rf"(?<![a-z0-9]){tag.lower()}(?![a-z0-9])", s.lower())
+    ]
+
+
+def _unknown_name(word: str) -> bool:
+    return _unknown_capitals(word) and word.lower() not in english_words()
+
+
+_NAMES_WITH_DIGITS = st.one_of(
+    st.from_regex(r"[A-Z][a-z]{3}", fullmatch=True).filter(_unknown_name),
+    st.sampled_from(["Tom", "Ann", "Kim", "Amy", "Ian", "Joe", "Gwendolyn", "Dmitri"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    _NAMES_WITH_DIGITS,
+    st.from_regex(r"[0-9]{1,2}", fullmatch=True),
+    st.sampled_from(["{}", "Bounty: {}", "<{}>", "Killed {} (PvP)", "{}'s Armor Shop", "bounty: {}"]),
+    st.booleans(),
+)
+def test_a_name_with_digits_is_a_name_in_game_text(
+    name: str, digits: str, template: str, coded: bool
+) -> None:
+    """A code ("x12", "dxr6", "DLT-20A") passes game text; a name with digits ("Gwen1", "Tom12", "GWEN-1") is
+    no code. In lower case only a person's name is a name ("womp rat" passes), so with digits too."""
+    assume(not template.islower() or name.lower() in lower_case_names(load_gazetteer()))
+    written = f"{name.upper()}-{digits}" if coded else name + digits
+    text = template.format(written.lower() if template.islower() else written)
+    session = make_session(
+        quests=[QuestCompletion(T0, text, "combat", "xp", 100, text)],
+        xp_gains=[XPGain(T0, 100, "Marksman", text, "quest", text, text)],
+        locations=[LocationVisit(T0, "Tatooine", text)],
+        heroic_loot=[HeroicLoot(T0, text, 1, text, text, text)],
+        kills={text: 2},
+    )
+    document = serialize(session)
+    pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
+    assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
+
+
+_TITLES = [
+    "Jedi Knight",
+    "Master Bounty Hunter",
+    "Captain",
+    "Sergeant",
+    "Elder",
+    "Dr.",
+    "Master Smuggler",
+    "Lord",
+]
+_ACTIONS = ["Grouped with {}", "Traded with {}", "Killed player {}", "Dueled {}", "Invited {} to group"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(_TITLES),
+    st.from_regex(r"[A-Z][a-z]{3,7}", fullmatch=True).filter(_unknown_name),
+    st.sampled_from(_ACTIONS),
+)
+def test_a_player_named_with_a_title_in_an_action_line_is_the_name_not_the_title(
+    title: str, name: str, action: str
+) -> None:
+    """ "Grouped with Jedi Knight Gwen" names Gwen: she is replaced wherever the log writes her, in lower case
+    too ("gwen's camp"), and the title stays a word of the game ("Sergeant" is still a quest's)."""
+    session = make_session(
+        actions=[Action(T0, action.format(f"{title} {name}"))],
+        quests=[QuestCompletion(T0, f"{name.lower()}'s camp", "combat", "xp", 100, "tatooine")],
+        locations=[LocationVisit(T0, "Tatooine", name.lower())],
+        xp_gains=[XPGain(T0, 100, "Marksman", title, "quest", None, "tatooine")],
+    )
+    document = serialize(session)
+    pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
+    assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
+    assert document["xp_data"]["xp_events"][0]["skill"] == title
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(PERSONS_NAMES), st.sampled_from(["[{}]", "[{}] Armor Shop", "Guild Hall of [{}]"]))
+def test_a_name_in_square_brackets_is_no_marker(name: str, template: str) -> None:
+    """Only the detectors' own markers ("[email]") are clean as written; a guild tag or a name in brackets
+    ("[gwendolyn]") is judged like any word, in game text and in kept chat."""
+    text = template.format(name)
+    session = make_session(
+        quests=[QuestCompletion(T0, text, "combat", "xp", 100, text)],
+        locations=[LocationVisit(T0, "Tatooine", text)],
+        messages=[ChatMessage(T0, "guild", "Pel Orran", f"recruiting for {text} tonight")],
+    )
+    document = serialize(session, include_communications=True)
+    pattern = rf"(?<![a-z0-9]){name}(?![a-z])"
+    assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
+    assert (
+        serialize(make_session(quests=[QuestCompletion(T0, "[email] Armor Shop")]))["quest_data"][
+            "quest_events"
+        ][0]["quest_name"]
+        == "[email] Armor Shop"
+    )

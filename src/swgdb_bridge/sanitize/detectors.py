@@ -912,7 +912,6 @@ DETECTORS: tuple[Detector, ...] = (
     ),
 )
 
-
 # The fast path: a string none of these hit cannot hold a secret, and skips every detector.
 _ALL_NEEDLES = tuple(sorted({n for d in DETECTORS for n in d.needles}))
 _TRIGGERS = tuple({d.trigger.pattern: d.trigger for d in DETECTORS if d.trigger is not None}.values())
@@ -1027,6 +1026,8 @@ SENSITIVE_KEY = re.compile(
     r"|ip_?address|user_?name|username|login)$"
 )
 REDACTED = "[redacted]"
+# Every marker this module writes: the only bracketed words later rules may take for already clean.
+MARKERS: frozenset[str] = frozenset({d.marker for d in DETECTORS} | {REDACTED})
 
 
 def is_sensitive_value(name: str, value: object) -> bool:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property, lru_cache
 
 from swgdb_bridge.sanitize.gazetteer import normalize_text
-from swgdb_bridge.sanitize.lexicon import ORDINARY_WORDS
+from swgdb_bridge.sanitize.lexicon import ORDINARY_WORDS, TITLES
 from swgdb_bridge.sanitize.regex import trie_pattern
 
 Protector = Callable[[str], Sequence[tuple[int, int]]]
@@ -54,11 +54,13 @@ _WORD_CHAR = re.compile(r"[\w'’-]")
 _ONLY_SPACE = re.compile(r"\s*\Z")
 _FIRST_WORD = re.compile(r"\s+(\w)")
 
-# Action lines that name another player: group, trade, duel/PvP-kill and tell lines.
+# Action lines that name another player: group, trade, duel/PvP-kill and tell lines. Titles before the name
+# are skipped ("Grouped with Jedi Knight Gwen" names Gwen), unless the title is all there is ("Invited Major").
 _ACTION_NAME = re.compile(
     r"(?i:\b(?:grouped with|joined group with|group invite (?:from|to)|invited|traded with"
     r"|trade (?:request )?(?:from|with)|dueled|duel (?:with|request from)|killed by player|killed player"
     r"|defeated player|whisper(?:ed)? (?:from|to)|tell (?:from|to)|received tell from)\s+)"
+    rf"(?:(?i:{'|'.join(sorted(TITLES, key=len, reverse=True))})\.? )*"
     r"([A-Z][\w'’\-]*(?: [A-Z][\w'’\-]*)?)"
 )
 

@@ -7,7 +7,7 @@ Two rules, one for each text class of ``fields.py``:
   gazetteer entity, a word of the game or of plain English (``lexicon.ORDINARY_WORDS``, the gazetteer's
   own vocabulary, and SCOWL's common English words but the common first names and surnames, so "Recover
   the Stolen Datapad" stays and "Bounty: Mark" does not), written in lower case (but a first name or
-  surname that is no such word: "bounty: gwendolyn"), a number or short code, a pseudonym or a marker. Any other word is an unknown proper noun in a template ("Bounty: X", "X's Guild
+  surname that is no such word: "bounty: gwendolyn"), a number, short code or model code ("DLT-20A"; capitals alone are a name or guild tag), a pseudonym or a marker. Any other word is an unknown proper noun in a template ("Bounty: X", "X's Guild
   Hall") and becomes a keyed pseudonym; the rest stays. (The session's known player names are replaced
   before, in any case.)
 * **free text** (AFK and stuck reasons, error messages, anything unclassified): never verbatim. It becomes
@@ -25,17 +25,23 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 
+from swgdb_bridge.sanitize.detectors import MARKERS
 from swgdb_bridge.sanitize.gazetteer import KINDS, Gazetteer
 from swgdb_bridge.sanitize.lexicon import GAME_TEXT_WORDS, ORDINARY_WORDS, english_words
 
-# Pseudonyms and detector markers: already clean, kept as they are (here and in chat.py).
-CLEAN = re.compile(r"Player-[0-9a-f]{12}|\[[a-z-]{2,20}\]")
+# Pseudonyms and detector markers: already clean, kept as they are (here and in chat.py). Only the markers
+# the detectors write: any other bracketed word ("[gwendolyn]", a guild tag) is judged like any word.
+CLEAN = re.compile(r"Player-[0-9a-f]{12}|" + "|".join(map(re.escape, sorted(MARKERS))))
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _NUMBER = r"-?(?:0|[1-9]\d{0,3})"  # a whole metre on a planet: within ±8192, no leading zero
 _COORDINATES = re.compile(rf"(?<![\w.-]){_NUMBER}(?:(?:\s*,\s*|\s+){_NUMBER}){{1,2}}(?![\w.])")
 _COORDINATE_SEPARATOR = re.compile(r"\s*,\s*|\s+")
 PLANET_HALF_WIDTH = 8192
 _SHORT_CODE = re.compile(r"(?=[a-z]*\d)[a-z0-9]{1,5}")  # "x12", "e11", "mk2", "3rd": item and level codes
+_LETTERS = re.compile(r"[^\W\d_]+")
+# A model code: short capital or digit pieces joined by "-", one with a digit ("DLT-20A", "4-LOM", "YT-1300").
+# Its letters are a designation, not a word; capitals alone ("GWEN", "<KESS>") are a name or a guild tag.
+_MODEL_CODE = re.compile(r"(?<![\w'-])(?=[A-Z\d-]*\d)[A-Z\d]{1,4}(?:-[A-Z\d]{1,4})+(?![\w'-])")
 # A capitalised word after these is a player in free text: "waiting for X", "grouped with X", "Bounty: X".
 _NAME_CUE = re.compile(
     r"(?i)(?:\b(?:for|with|from|by|to|meet|meeting|ask|tell|told|help|helping|invite|invited|group|follow"
@@ -104,6 +110,7 @@ class Vocabulary:
     def _unknown_words(self, text: str) -> Iterator[tuple[int, int, str]]:
         safe = [(m.start, m.end) for m in self._gazetteer.find(text)]
         safe += _joined(text, [m.span() for m in CLEAN.finditer(text)])
+        safe += [m.span() for m in _MODEL_CODE.finditer(text) if self._designates(m.group(0).lower())]
         for match in _WORD.finditer(text):
             start, end = match.span()
             bare_end = end - 2 if match.group(0).endswith("'s") else end  # "Player-…'s" is a pseudonym's
@@ -119,7 +126,7 @@ class Vocabulary:
         if word.islower():
             # Lower-case words are game or plain words ("womp rat", "kkorrwrot"), but a person's name is a
             # name in any case: "bounty: gwendolyn", "combat_thaddeus_novice".
-            return len(lowered) <= 2 or lowered not in self._names
+            return len(lowered) <= 2 or not any(run in self._names for run in _LETTERS.findall(lowered))
         words = self._words
         return (
             len(lowered) <= 2  # too short to name anyone
@@ -127,8 +134,22 @@ class Vocabulary:
             or lowered in words
             or lowered.replace("'", "") in words  # the gazetteer joins inner apostrophes: "Dee'ja" is "deeja"
             or (lowered.endswith("s") and lowered[:-1] in words)
-            or _SHORT_CODE.fullmatch(lowered) is not None
-            or (word.isupper() and len(word) <= 4)  # "DE-10", "AT-ST": model codes
+            or self._is_code(lowered)
+        )
+
+    def _is_code(self, lowered: str) -> bool:
+        """A short item or level code ("x12", "dxr6", "room2") whose letters designate."""
+        return _SHORT_CODE.fullmatch(lowered) is not None and self._designates(lowered)
+
+    def _designates(self, code: str) -> bool:
+        """Whether the letters of a code (lower case) name nobody: each run of them a word (English or the
+        game's) or at most three letters and no first name or surname. A name with digits ("Gwen1", "Tom12",
+        "GWEN-1") is still a name."""
+        return all(
+            run in self._words
+            or run in english_words()
+            or (len(run) <= 3 and run not in self._gazetteer.common_names)
+            for run in _LETTERS.findall(code)
         )
 
     # ---- free text -----------------------------------------------------------------------------------
