@@ -17,6 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from helpers.documents import every_string
 from swgdb_bridge.errors import SessionFileError
 from swgdb_bridge.model import (
     Action,
@@ -71,16 +72,6 @@ def make_session(**fields: Any) -> Session:
         "source_format": "jsonl",
     }
     return Session(**{**values, **fields})
-
-
-def every_string(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in [k, *every_string(v)]]
-    if isinstance(value, list):
-        return [s for item in value for s in every_string(item)]
-    return []
 
 
 # --- the field table -------------------------------------------------------------------------------------

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.documents import every_string
 from swgdb_bridge.model import ChatMessage, LocationVisit, QuestCompletion, Session, StuckEvent, XPGain
 from swgdb_bridge.sanitize import Sanitizer, detectors
 from swgdb_bridge.sanitize.options import SanitizeOptions
@@ -37,17 +37,6 @@ def payload_with(text: str) -> str:
     session.messages = [ChatMessage(t(5), "group_chat", "Kessa Drevin", text)]
     payload = SessionLogSerializer(OPTIONS, Sanitizer(OPTIONS, KEY)).serialize(session)
     return payload.to_json_bytes().decode("utf-8").lower()
-
-
-def every_string(value: Any) -> list[str]:
-    """The strings of a JSON document, keys included."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in [k, *every_string(v)]]
-    if isinstance(value, list):
-        return [s for item in value for s in every_string(item)]
-    return []
 
 
 PASSWORD_NAMES = [
