@@ -56,8 +56,8 @@ from swgdb_bridge.sources._read import (
     _SNIFF_BYTES,
     MAX_DOCUMENT_BYTES,
     _why_not_json,
-    first_line,
     json_text,
+    starts_as_jsonl,
     stops_at_nul,
     why_empty,
 )
@@ -126,7 +126,7 @@ def _read(path: Path, now: float) -> FileOutcome:
         raise
     with opened as stream:
         head = stream.read(_SNIFF_BYTES)
-        if _jsonl.looks_like_event(first_line(head)):
+        if starts_as_jsonl(head):
             stream.seek(len(_BOM) if head.startswith(_BOM) else 0)
             return _from_jsonl(path, stream)
         if stat.st_size > MAX_DOCUMENT_BYTES:
@@ -140,7 +140,7 @@ def _read(path: Path, now: float) -> FileOutcome:
         if recent:
             return FileOutcome(path, "retry", digest=digest)
         raise PartFileError(path, why_empty(path, data))
-    if _jsonl.looks_like_event(first_line(text[:_SNIFF_BYTES])):  # JSON Lines re-saved as UTF-16
+    if starts_as_jsonl(text):  # JSON Lines re-saved as UTF-16
         return _from_jsonl(path, io.BytesIO(text))
     try:
         doc = orjson.loads(text)

@@ -70,7 +70,7 @@ def read_session(path: Path) -> Session:
 def _read_stream(path: Path, stream: BinaryIO) -> Session:
     size = path.stat().st_size
     head = stream.read(_SNIFF_BYTES)
-    if _jsonl.looks_like_event(first_line(head)):
+    if starts_as_jsonl(head):
         stream.seek(len(_BOM) if head.startswith(_BOM) else 0)
         return _jsonl.parse(path, stream)
     if size > MAX_DOCUMENT_BYTES:
@@ -84,14 +84,16 @@ def _read_stream(path: Path, stream: BinaryIO) -> Session:
     text = json_text(path, data)
     if not text.strip():
         raise SessionFileError(path, why_empty(path, data))
-    if _jsonl.looks_like_event(first_line(text[:_SNIFF_BYTES])):  # JSON Lines re-saved as UTF-16
+    if starts_as_jsonl(text):  # JSON Lines re-saved as UTF-16
         return _jsonl.parse(path, io.BytesIO(text))
     return _parse_document(path, text)
 
 
-def first_line(head: bytes) -> bytes:
-    """The first line of a file's first bytes (UTF-8, BOM skipped): what tells JSON Lines from a document."""
-    return head.removeprefix(_BOM).lstrip().split(b"\n", 1)[0]
+def starts_as_jsonl(head: bytes) -> bool:
+    """Whether a file's first bytes (UTF-8, BOM skipped) open with a whole JSON event: what tells JSON Lines
+    from a document."""
+    first_line = head[:_SNIFF_BYTES].removeprefix(_BOM).lstrip().split(b"\n", 1)[0]
+    return _jsonl.looks_like_event(first_line)
 
 
 def json_text(path: Path, data: bytes) -> bytes:
@@ -190,9 +192,9 @@ def _why_not_json(data: bytes, exc: orjson.JSONDecodeError, at_nul: bool = False
     if not _is_utf8(data):
         return _NOT_TEXT
     where = f"line {exc.lineno}, column {exc.colno}"
-    if exc.msg.startswith("unexpected end of data") and at_nul:
-        return f"truncated JSON: NUL bytes from {where} on; a crash or power loss kept the rest from the disk"
     if exc.msg.startswith("unexpected end of data"):
+        if at_nul:
+            return f"truncated JSON: NUL bytes from {where} on; a crash or power loss kept the rest from the disk"
         return f"truncated JSON: the file ends mid-document ({where}); was it still being written?"
     return f"not valid JSON ({exc.msg} at {where})"
 
