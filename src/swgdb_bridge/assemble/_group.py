@@ -9,12 +9,13 @@ Rules (docs/session-format.md, "Assembly"):
    their characters agree (same name, or one unknown) and they overlap in time (sessions back to back only
    touch: they stay apart; a single moment joins the span it lies in), name the same start time in their
    ids, or share an id (ids link only inside one bot folder, :func:`~swgdb_bridge.sources.bot_tree`: they
-   name a run's start time, which two bots started together share) — but two whole-session records (tracker, JSON Lines, ...) whose writer gave them
-   different ids are never joined, nor two ids (or, for the step log and XP tracker, two starts) of a writer
-   that starts one file per bot run. Parts that name a character are joined first; parts that name none
-   are joined to each other only by an id or a named start, then attached to the named group they fit
-   best (an id, the nearest same start, then overlap, then its own bot folder; a tie between two characters leaves them on their
-   own, with a warning); what no named group overlaps is then joined by overlap as well.
+   name a run's start time, which two bots started together share) — but two whole-session records
+   (tracker, JSON Lines, ...) whose writer gave them different ids are never joined, nor two ids (or, for
+   the step log and XP tracker, two starts) of a writer that starts one file per bot run. Parts that name a
+   character are joined first; parts that name none are joined to each other only by an id or a named
+   start, then attached to the named group they fit best (an id, the nearest same start, then overlap,
+   then its own bot folder; a tie between two characters leaves them on their own, with a warning); what
+   no named group overlaps is then joined by overlap as well.
 3. A part with no time at all (the XP-per-action list) joins the group that shares its id, else the one
    group its content points to (same quest names, same XP counter readings, same XP total); otherwise it is
    left unplaced.
@@ -183,10 +184,10 @@ def _touch(a: Part, b: Part) -> float | None:
 
 def _fit(a: Part, group: Group) -> tuple[int, float, float, int]:
     """How strongly ``a`` belongs to ``group``: a shared id, then how close the start and end it shares are
-    (within 90 s), then the most seconds it overlaps one part, then whether the group holds a file of ``a``'s own bot
-    folder (two bots started together in two folders tie on everything else). Each is the best single pair,
-    never a sum over the group's parts: summing would pull a bundle to the group with more files, not to the
-    one it belongs to."""
+    (within 90 s), then the most seconds it overlaps one part, then whether the group holds a file of
+    ``a``'s own bot folder (two bots started together in two folders tie on everything else). Each is the
+    best single pair, never a sum over the group's parts: summing would pull a bundle to the group with
+    more files, not to the one it belongs to."""
     shares_id, closest, overlap = 0, -1.0, -1.0
     tree = bot_tree(a.path)
     own_tree = 0

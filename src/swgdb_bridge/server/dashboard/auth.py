@@ -5,9 +5,10 @@ token and prints ``BASE/dashboard/login?token=TOKEN``. The token travels in the 
 server's access log records paths without query strings. Opening the link only shows a "Sign in" button:
 chat apps and mail scanners fetch links to preview them, and must neither spend the link nor receive a
 session. The button's POST (token in the body) redeems it with one conditional UPDATE (unused and
-unexpired → used), so it works once, even with several server processes, and never after 15 minutes. Redeeming opens a browser session: a second random token, hashed in the same row, sent
-as a cookie signed with a key derived from the server secret (a forged or tampered cookie is refused
-before the database is asked). Logging out marks the row, so the cookie stops working server-side too.
+unexpired → used), so it works once, even with several server processes, and never after 15 minutes.
+Redeeming opens a browser session: a second random token, hashed in the same row, sent as a cookie signed
+with a key derived from the server secret (a forged or tampered cookie is refused before the database is
+asked). Logging out marks the row, so the cookie stops working server-side too.
 """
 
 from __future__ import annotations
