@@ -9,8 +9,8 @@ Two rules, one for each text class of ``fields.py``:
   the Stolen Datapad" stays and "Bounty: Mark" does not), written in lower case (but a first name or
   surname that is no such word: "bounty: gwendolyn"), a number, short code or model code ("DLT-20A";
   capitals alone are a name or guild tag), a pseudonym or a marker. Any other word is an unknown proper
-  noun in a template ("Bounty: X", "X's Guild Hall") and becomes a keyed pseudonym; the rest stays. (The session's known player names are replaced
-  before, in any case.)
+  noun in a template ("Bounty: X", "X's Guild Hall") and becomes a keyed pseudonym; the rest stays. (The
+  session's known player names are replaced before, in any case.)
 * **free text** (AFK and stuck reasons, error messages, anything unclassified): never verbatim. It becomes
   a category ("break", "waiting", "terrain"…) followed by what is known in it: the gazetteer entities it
   names, coordinates, and pseudonyms of the players it mentions ("Waiting for Zorvath at the Dune Sea" →
