@@ -228,8 +228,9 @@ def _walk_fields(
     """Every string of a payload document with its path (None throughout when ``path`` is None) and its
     class (the key of a map has its own), with the fixed words of an enum the payload model leaves open."""
     if isinstance(value, str):
-        strings.append((path, value, table_path.rsplit(".", 1)[-1]))
-        classes.append((privacy_of(table_path), fixed_words(table_path)))
+        field, privacy, words = _field_class(table_path)
+        strings.append((path, value, field))
+        classes.append((privacy, words))
     elif isinstance(value, Mapping):
         is_map = table_path in MAPS
         for index, (name, item) in enumerate(value.items()):
@@ -237,13 +238,20 @@ def _walk_fields(
             where = None if path is None else f"{path}.{_segment(name, index)}"
             if is_map:
                 strings.append((None if where is None else f"{where} (key)", name, None))
-                classes.append((privacy_of(f"{table_path}.<key>"), None))
+                classes.append((_field_class(f"{table_path}.<key>")[1], None))
                 _walk_fields(item, f"{table_path}.*", where, strings, classes)
             else:
                 _walk_fields(item, f"{table_path}.{name}" if table_path else name, where, strings, classes)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             _walk_fields(item, table_path, None if path is None else f"{path}[{index}]", strings, classes)
+
+
+@functools.lru_cache(maxsize=1024)
+def _field_class(table_path: str) -> tuple[str, Privacy | None, frozenset[str] | None]:
+    """A table path's field name, class and fixed words: a payload has a few dozen table paths and
+    thousands of strings, so each path is looked up once per process."""
+    return table_path.rsplit(".", 1)[-1], privacy_of(table_path), fixed_words(table_path)
 
 
 def _walk(
