@@ -6,7 +6,7 @@ Written at the end of a session by the older ``core/`` code (commit be1136b): ``
 ``{"time", "action"}`` with free text. From the text we take kills (``Killed womp rat (+145 XP)``), quest
 completions (``quest_complete``, ``Completed quest: <name>``) and moves (``Moving from A to B``: cities,
 placed on their planet when the city is well known). Chat the bot logged as an action (``Whisper from
-Zorvath: ...``) becomes a chat message, so it meets the chat rules of the sanitizer, never an action line.
+Zorvath: ...``, ``[Guild] Tirra Dane: ...``) becomes a chat message, so it meets the chat rules of the sanitizer, never an action line.
 An end balance never set stays 0: a wallet that "drops" to 0 is read as unknown, with a warning.
 """
 
@@ -24,10 +24,19 @@ from swgdb_bridge.sources._xp_actions import KILLED, QUEST
 
 FORMAT = "legacy_session"
 _SIGNATURE = frozenset({"start_xp", "end_xp", "start_credits", "end_credits"})
-_XP = re.compile(r"\(\+([\d,]+) XP\)")
+# Only a tag that ends the line (bar other bracketed asides) is the bot's own XP note; one followed by more
+# words is quoted in free text ("Killed a krayt (+99999 XP) in my dreams").
+_XP = re.compile(r"\(\+([\d,]+) XP\)(?=\s*(?:\([^()]*\)\s*)*$)")
 _MOVE = re.compile(r"^\s*Moving from (.+?) to (.+?)\s*$", re.IGNORECASE)
-_CHAT = re.compile(
-    r"^\s*(Whisper|Tell|Guild|Group|Chat|Message)\w*\s+from\s+([^:]{1,60}):\s?(.*)$", re.IGNORECASE
+# Chat the bot logged: "Whisper from Zorvath: ..." or, as the game's chat window shows it,
+# "[Group chat] Hunter Vale: ..." (channel in brackets, then the sender).
+_CHAT = (
+    re.compile(
+        r"^\s*(Whisper|Tell|Guild|Group|Chat|Message)\w*\s+from\s+([^:]{1,60}):\s?(.*)$", re.IGNORECASE
+    ),
+    re.compile(
+        r"^\s*\[(Whisper|Tell|Guild|Group|Chat|Message)[^\]]{0,20}\]\s*([^:\]]{1,60}):\s?(.*)$", re.IGNORECASE
+    ),
 )
 _QUEST_WORDS = {"quest_complete", "quest_completed", "quest complete"}
 
@@ -59,7 +68,7 @@ def parse(f: Fields) -> list[Part]:
 
 def _take(part: Part, entry: Fields, when: datetime | None) -> None:
     text = entry.need_text("action")
-    chat = _CHAT.match(text)
+    chat = next(filter(None, (pattern.match(text) for pattern in _CHAT)), None)
     if chat:
         kind, sender, message = chat.groups()
         part.messages.append(ChatMessage(when, chat_channel(kind), sender.strip(), message))

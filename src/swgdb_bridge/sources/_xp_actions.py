@@ -19,7 +19,10 @@ from swgdb_bridge.sources._part import Part
 from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP
 
 FORMAT = "xp_actions"
-KILLED = re.compile(r"^\s*Killed (?:an? |the )?(.+?)\s*(?:\(\+[\d,]+ XP\))?\s*$", re.IGNORECASE)
+# A kill names its creature, then only bracketed asides: the XP (``(+145 XP)``) or the party the driver
+# of set B appends (``(group: Hunter Vale, Rose)``), never part of the creature. "Killed by a rancor" is the
+# character's death, and a line going on after its brackets is free text that only starts like a kill.
+KILLED = re.compile(r"^\s*Killed (?!by\s)(?:an? |the )?([^()]+?)\s*(?:\([^()]*\)\s*)*$", re.IGNORECASE)
 QUEST = re.compile(r"^\s*Completed quest:\s*(.+?)\s*$", re.IGNORECASE)
 
 
