@@ -6,7 +6,8 @@ Written at the end of a session by the older ``core/`` code (commit be1136b): ``
 ``{"time", "action"}`` with free text. From the text we take kills (``Killed womp rat (+145 XP)``), quest
 completions (``quest_complete``, ``Completed quest: <name>``) and moves (``Moving from A to B``: cities,
 placed on their planet when the city is well known). Chat the bot logged as an action (``Whisper from
-Zorvath: ...``, ``[Guild] Tirra Dane: ...``) becomes a chat message, so it meets the chat rules of the sanitizer, never an action line.
+Zorvath: ...``, ``[Guild] Tirra Dane: ...``) becomes a chat message, so it meets the chat rules of the
+sanitizer, never an action line.
 An end balance never set stays 0: a wallet that "drops" to 0 is read as unknown, with a warning.
 """
 
