@@ -7,7 +7,8 @@ playing at once, one session inside the other's time), ``evening-g`` (one charac
 apart), ``evening-i`` (a repeatable quest done three times, a credits-only session, the same session a day
 later at the same clock time), ``evening-j`` (a loot-only session, then the character renamed), ``evening-k``
 (a night across the autumn clock change in Berlin, the next run 20 minutes after), ``evening-l`` (two bots in
-two folders started in the same second)."""
+two folders started in the same second), ``evening-m`` (a wallet starting at 0, grouped kills, a death and
+bracketed chat in the old bot's action lines)."""
 
 from __future__ import annotations
 

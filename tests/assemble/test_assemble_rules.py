@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -232,3 +233,21 @@ def test_two_xp_tracker_files_of_one_character_are_two_runs_however_they_overlap
     steps = part("step_log", "steps", later, later + timedelta(minutes=50), xp_total=1)
     sessions, _ = assemble_parts([first, second, steps])
     assert [(s.start_time, s.total_xp) for s in sessions] == [(T0, 7), (later, 1)]
+
+
+def test_a_wallet_that_starts_at_zero_takes_the_total_another_file_states(tmp_path: Path) -> None:
+    """A new character's credit log starts at 0 and first reads 25 after a kill, as a log whose start the
+    bot never set would: its last-minus-first guess (75) gives way to the server's stated 100."""
+    readings = [{"timestamp": f"2026-02-14T10:{m:02d}:00", "credits": c, "source": "ocr"}
+                for m, c in ((5, 25), (13, 50), (21, 75), (29, 100))]  # fmt: skip
+    credit_log = {"session_id": "20260214_100000", "start_credits": 0, "end_credits": 100,
+                  "credits_earned": 100, "credit_history": readings, "session_duration": None,
+                  "created_at": "2026-02-14T10:40:00"}  # fmt: skip
+    ingest = {"session_id": "ms11_20260214_100000", "timestamp": "2026-02-14T10:00:00", "duration_minutes": 40,
+              "xp_gained": 500, "credits_earned": 100, "location": "Corellia - Coronet",
+              "activity_type": "crafting", "notes": "", "ingested_at": "2026-02-14T10:43:00+00:00"}  # fmt: skip
+    (tmp_path / "credits_20260214_100000.json").write_text(json.dumps(credit_log))
+    (tmp_path / "sessions.json").write_text(json.dumps({"user_1": {"sessions": [ingest]}}))
+    (session,) = assemble_paths(sorted(tmp_path.iterdir()), now=4e9).sessions
+    assert (session.credits_start, session.credits_end, session.total_credits) == (0, 100, 100)
+    assert any("100 from ingest_store" in w and "75 from credit_log" in w for w in session.warnings)

@@ -231,3 +231,26 @@ def test_the_evenings_legacy_logs_place_every_city_but_a_shared_one(evening: Pat
     for session in assemble_tree(evening / "legacy", now=LONG_AGO).sessions:
         unplaced = [w for w in session.warnings if "cannot place" in w]
         assert all("Mining Outpost" in w for w in unplaced), unplaced  # the one shared name in our evenings
+
+
+def test_legacy_free_text_that_only_starts_like_a_kill_or_holds_chat_is_no_kill(tmp_path: Path) -> None:
+    """Notes and chat the old bot logged as actions: a death, a kill in a daydream, chat in the game's
+    bracketed form; only the plain kill counts, and chat is a message."""
+    actions = [
+        "Killed womp rat (+145 XP)",
+        "Killed by a rancor",
+        "Killed a krayt dragon (+99999 XP) in my dreams",
+        "[Group chat] Hunter Vale: Killed a womp rat (+50 XP)",
+        "Killed Tusken Raider (+350 XP) (group: Hunter Vale, Rose)",
+    ]
+    log = {"session_id": "0deb34de", "mode": "quest", "start_time": "2026-08-21T20:00:00",
+           "end_time": "2026-08-21T21:10:00", "start_xp": 900000, "end_xp": 900495, "xp_gained": 495,
+           "start_credits": 100, "end_credits": 160, "credits_earned": 60,
+           "actions": [{"time": "2026-08-21T20:05:00", "action": text} for text in actions]}  # fmt: skip
+    path = tmp_path / "session_0deb34de.json"
+    path.write_text(json.dumps(log))
+    fmt, part = read_one(path)
+    assert fmt == "legacy_session"
+    assert part.kills == {"womp rat": 1, "Tusken Raider": 1}
+    assert [e.amount for e in part.xp_events] == [145, 350]
+    assert [(m.channel, m.sender) for m in part.messages] == [("group_chat", "Hunter Vale")]

@@ -111,11 +111,12 @@ def rank(fact: str, part: Part) -> int:
 
 
 def carriers(fact: str, parts: list[Part]) -> list[Part]:
-    """The parts holding ``fact``, most trusted first; of one format, the bot's file before a copy of it (an
+    """The parts holding ``fact``, most trusted first: a figure a file states before one its reader had to
+    guess (``Part.guessed``), whatever the formats; of one format, the bot's file before a copy of it (an
     older snapshot must not speak for the session), then by path, so the order of discovery never matters."""
     return sorted(
         (p for p in parts if p.has(fact)),
-        key=lambda p: (rank(fact, p), is_copy(p.path), str(p.path), p.index_in_file),
+        key=lambda p: (fact in p.guessed, rank(fact, p), is_copy(p.path), str(p.path), p.index_in_file),
     )
 
 
@@ -290,6 +291,9 @@ class Merger:
         counter = self._first("credit_counter")
         if counter is not None:
             session.credits_start, session.credits_end = counter.credits_start, counter.credits_end
+            if "credit_counter" in counter.guessed and chosen is not None and chosen is not counter:
+                # the end balance was read; the start was guessed, the total another file states
+                session.credits_start = counter.credits_end - chosen.credits_total
         curve = self._first("credit_curve")
         if curve is not None:
             session.credit_curve = [CreditBalance(c.timestamp, c.balance) for c in curve.credit_curve]

@@ -4,8 +4,10 @@
 ``max(0, end - start)`` (a loss reads as 0, so we take ``end - start`` ourselves), ``credit_history`` is the
 curve of readings (``timestamp``, ``credits``, ``source``), ``created_at`` the moment the log was saved (the
 end of the session) and ``session_id`` defaults to the clock at start (``%Y%m%d_%H%M%S``). When the bot
-never set a start balance (``start_credits`` 0 with readings far above it) the total would be the whole
-wallet: we take last minus first reading instead and say so.
+never set a start balance (``start_credits`` 0 with readings above it) the total would be the whole
+wallet: we take last minus first reading instead and say so. That is a guess: the bot sets no start
+balance in its own code, but a new character's wallet does start at 0 and its first reading is already
+a gain. So the guessed total and counter give way to any other file's figure (``Part.guessed``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def _totals(f: Fields, part: Part) -> None:
             "credits taken as last minus first reading"
         )
         start = curve[0].balance
+        part.guessed.update(("credits_total", "credit_counter"))
     if start is not None and end is not None and (start, end) != (0, 0):
         part.credits_start, part.credits_end = start, end
         part.credits_total = end - start

@@ -6,7 +6,8 @@ Written at the end of a session by the older ``core/`` code (commit be1136b): ``
 ``{"time", "action"}`` with free text. From the text we take kills (``Killed womp rat (+145 XP)``), quest
 completions (``quest_complete``, ``Completed quest: <name>``) and moves (``Moving from A to B``: cities,
 placed on their planet when the city is well known). Chat the bot logged as an action (``Whisper from
-Zorvath: ...``) becomes a chat message, so it meets the chat rules of the sanitizer, never an action line.
+Zorvath: ...``, ``[Guild] Tirra Dane: ...``) becomes a chat message, so it meets the chat rules of the
+sanitizer, never an action line.
 An end balance never set stays 0: a wallet that "drops" to 0 is read as unknown, with a warning.
 """
 
@@ -16,18 +17,23 @@ import re
 from datetime import datetime
 
 from swgdb_bridge.model import Action, ChatMessage, LocationVisit, QuestCompletion, XPGain
+from swgdb_bridge.sources._action_text import killed, moved, quest_done, xp_noted
 from swgdb_bridge.sources._events import chat_channel
 from swgdb_bridge.sources._fields import Fields
 from swgdb_bridge.sources._part import Part, planet_of_city
 from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, declared_duration, session_id, session_span
-from swgdb_bridge.sources._xp_actions import KILLED, QUEST
 
 FORMAT = "legacy_session"
 _SIGNATURE = frozenset({"start_xp", "end_xp", "start_credits", "end_credits"})
-_XP = re.compile(r"\(\+([\d,]+) XP\)")
-_MOVE = re.compile(r"^\s*Moving from (.+?) to (.+?)\s*$", re.IGNORECASE)
-_CHAT = re.compile(
-    r"^\s*(Whisper|Tell|Guild|Group|Chat|Message)\w*\s+from\s+([^:]{1,60}):\s?(.*)$", re.IGNORECASE
+# Chat the bot logged: "Whisper from Zorvath: ..." or, as the game's chat window shows it,
+# "[Group chat] Hunter Vale: ..." (channel in brackets, then the sender).
+_CHAT = (
+    re.compile(
+        r"^\s*(Whisper|Tell|Guild|Group|Chat|Message)\w*\s+from\s+([^:]{1,60}):\s?(.*)$", re.IGNORECASE
+    ),
+    re.compile(
+        r"^\s*\[(Whisper|Tell|Guild|Group|Chat|Message)[^\]]{0,20}\]\s*([^:\]]{1,60}):\s?(.*)$", re.IGNORECASE
+    ),
 )
 _QUEST_WORDS = {"quest_complete", "quest_completed", "quest complete"}
 
@@ -59,25 +65,24 @@ def parse(f: Fields) -> list[Part]:
 
 def _take(part: Part, entry: Fields, when: datetime | None) -> None:
     text = entry.need_text("action")
-    chat = _CHAT.match(text)
+    chat = next(filter(None, (pattern.match(text) for pattern in _CHAT)), None)
     if chat:
         kind, sender, message = chat.groups()
         part.messages.append(ChatMessage(when, chat_channel(kind), sender.strip(), message))
         return
     part.actions.append(Action(when, text))
-    killed, quest, move = KILLED.match(text), QUEST.match(text), _MOVE.match(text)
-    if killed:
-        part.kills[killed.group(1)] = part.kills.get(killed.group(1), 0) + 1
+    creature, quest, move = killed(text), quest_done(text), moved(text)
+    if creature:
+        part.kills[creature] = part.kills.get(creature, 0) + 1
     elif quest:
-        part.quests.append(QuestCompletion(when, quest.group(1)))
+        part.quests.append(QuestCompletion(when, quest))
     elif text.strip().lower() in _QUEST_WORDS:
         part.metrics["unnamed_quests"] = part.metrics.get("unnamed_quests", 0) + 1
     elif move:
-        _moved(part, when, move.group(1), move.group(2))
-    xp = _XP.search(text)
-    if xp:
-        amount = int(xp.group(1).replace(",", ""))
-        part.xp_events.append(XPGain(when, min(amount, MAX_XP), source="combat" if killed else "other"))
+        _moved(part, when, *move)
+    amount = xp_noted(text)
+    if amount is not None:
+        part.xp_events.append(XPGain(when, min(amount, MAX_XP), source="combat" if creature else "other"))
 
 
 def _moved(part: Part, when: datetime | None, origin: str, destination: str) -> None:

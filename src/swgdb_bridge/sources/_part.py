@@ -105,6 +105,9 @@ class Part:
     metrics: dict[str, float] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
     facts: set[str] = field(default_factory=set)
+    # Facts the reader worked out from a file that leaves them open (a credit log with no start balance):
+    # assembly takes a figure another file states before them.
+    guessed: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     truncated: bool = False
     # The bot's files hold the machine's naive local time, except a few writers' Unix times (``time.time()``,

@@ -11,16 +11,13 @@ quest names, never kept.
 
 from __future__ import annotations
 
-import re
-
 from swgdb_bridge.model import QuestCompletion, XPGain
+from swgdb_bridge.sources._action_text import killed, quest_done
 from swgdb_bridge.sources._fields import Fields
 from swgdb_bridge.sources._part import Part
 from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP
 
 FORMAT = "xp_actions"
-KILLED = re.compile(r"^\s*Killed (?:an? |the )?(.+?)\s*(?:\(\+[\d,]+ XP\))?\s*$", re.IGNORECASE)
-QUEST = re.compile(r"^\s*Completed quest:\s*(.+?)\s*$", re.IGNORECASE)
 
 
 def matches(doc: object) -> bool:
@@ -60,11 +57,10 @@ def _take(part: Part, entry: Fields) -> None:
         part.xp_end = end
     if text.strip().lower() == "session":
         part.extra["whole_session"] = True
-    quest = QUEST.match(text)
-    killed = KILLED.match(text)
+    quest, creature = quest_done(text), killed(text)
     if quest:
-        part.quests.append(QuestCompletion(None, quest.group(1), reward_amount=gain))
-    elif killed:
-        part.kills[killed.group(1)] = part.kills.get(killed.group(1), 0) + 1
-    source = "quest" if quest else "combat" if killed else "other"
-    part.xp_events.append(XPGain(None, gain, source=source, quest_name=quest.group(1) if quest else None))
+        part.quests.append(QuestCompletion(None, quest, reward_amount=gain))
+    elif creature:
+        part.kills[creature] = part.kills.get(creature, 0) + 1
+    source = "quest" if quest else "combat" if creature else "other"
+    part.xp_events.append(XPGain(None, gain, source=source, quest_name=quest))
