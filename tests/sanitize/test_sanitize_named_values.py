@@ -151,3 +151,56 @@ def test_every_code_named_as_a_card_or_account_code_never_leaves(template: str, 
     text = template.format(*codes)
     strings = [s for s in every_string(json.loads(payload_with(text))) if text.split()[0].lower() in s]
     assert strings and not [s for s in strings for code in codes[: template.count("{}")] if code in s]
+
+
+PHRASE_NAMES = [
+    "my password is {}",
+    "pw = {}",
+    "the password's {}",
+    "pass phrase: {}",
+    "the pw for the guild bank is {}",
+    "Passwort ist {}",
+    "seed phrase: {}",
+    "security answer: {}",
+    "mother's maiden name is {}",
+    "my first pet's name was {}",
+]
+phrases = st.lists(
+    st.sampled_from(["purple", "monkey", "lantern", "gravel", "otter", "velvet"]), min_size=2, max_size=6
+)
+
+
+@pytest.mark.parametrize("template", PHRASE_NAMES)
+@settings(max_examples=5, deadline=None)
+@given(words=phrases)
+def test_a_passphrase_or_a_security_answer_never_leaves_word_by_word(template: str, words: list[str]) -> None:
+    """Said with "is", ":" or "=", a password may be words ("purple monkey dishwasher"), a recovery phrase
+    twelve of them; a security question's answer opens the account as well. None of the words may leave."""
+    payload = payload_with(template.format(" ".join(words)) + ". Theed")
+    assert not [word for word in words if word in payload]
+    assert "theed" in payload
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["steam guard code {}", "2fa code is {}", "verification code: {}", "auth code {}", "OTP code {}"],
+)
+@settings(max_examples=5, deadline=None)
+@given(code=st.from_regex(r"[A-Z]{1,3}[0-9][A-Z0-9]{2,5}", fullmatch=True))
+def test_a_one_time_code_with_letters_never_leaves(template: str, code: str) -> None:
+    assert code.lower() not in payload_with(template.format(code))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password reset needed",
+        "Recovery Code Fragment",
+        "recover the backup code",
+        "security code door",
+        "Theed",
+    ],
+)
+def test_words_near_a_password_or_code_name_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+

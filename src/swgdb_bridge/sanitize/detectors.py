@@ -319,9 +319,9 @@ _US_STATES = (
 # their own language, and a game field lets lower-case words through ("пароль: медведь42" would pass whole),
 # so the name is what tells a value is a password: a language missing here is a leak, not a miss.
 _PASSWORD_NAMES = (
-    "password", "passwd", "passphrase", "pwd", "pw", "passwort", "kennwort", "mot de passe", "contraseña",
-    "contrasena", "clave", "senha", "palavra-passe", "wachtwoord", "wagwoord", "hasło", "haslo", "lösenord",
-    "losenord", "passord", "adgangskode", "salasana", "salasõna", "heslo", "parola", "parola d'ordine",
+    "password", "passwd", "passphrase", "pass phrase", "pwd", "pw", "passwort", "kennwort", "mot de passe",
+    "contraseña", "contrasena", "clave", "senha", "palavra-passe", "wachtwoord", "wagwoord", "hasło", "haslo",
+    "lösenord", "losenord", "passord", "adgangskode", "salasana", "salasõna", "heslo", "parola", "parola d'ordine",
     "parolă", "jelszó", "jelszo", "şifre", "sifre", "lozinka", "geslo", "slaptažodis", "slaptazodis",
     "parole", "mật khẩu", "mat khau", "kata sandi", "пароль", "лозинка", "κωδικός", "κωδικος", "סיסמה",
     "كلمة المرور", "كلمة السر", "पासवर्ड", "รหัสผ่าน", "密码", "密碼", "口令", "パスワード", "暗証番号",
@@ -333,6 +333,14 @@ _IS = r"(?:is|was|ist|war|est|es|é|è|jest|je|är|er|это)\b"  # "is" in the 
 _NOT_A_VALUE = (
     r"for|to|of|on|in|at|the|my|your|his|her|their|our|a|an|and|or|is|was|reset|change|changed|protected"
     r"|needed|required|needs|chiave"
+)
+# A value said after "is", ":" or "=": its first word, and the words after it to the end of the clause, as a
+# passphrase ("purple monkey dishwasher") or a recovery phrase (12 or 24 words) is written.
+_PHRASE = rf"[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]*[^\s\"'`,;.!?](?:[ \t]+(?!\[)[^\s\"'`,;.!?]+){{0,23}})"
+# Names of the answers that recover an account: each is a password by another name.
+_SECURITY_ANSWERS = (
+    r"security\s+(?:question|answer)|secret\s+(?:question|answer)|(?:mother'?s\s+)?maiden\s+name"
+    r"|memorable\s+(?:word|answer)|first\s+pet(?:'s\s+name)?|recovery\s+(?:phrase|answer)|seed\s+phrase"
 )
 # Written-out e-mail separators, spaces included: a bare "." has none ("at Anchorhead. No luck" is a sentence),
 # and a bracketed word none inside (the needles are "(at)", "[at]"...).
@@ -538,11 +546,17 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(
             # "password hunter2", "pw: x", "pw -> x", "my password is x": the word itself says what follows
             # (in the languages players write: Passwort ist x, mot de passe: x, contraseña es x, hasło: x).
-            rf"(?<![\w-])(?:{_PASSWORD_WORDS})(?:'s)?(?>\s*(?:[:=]|->|=>|-)\s*|\s+(?:(?:{_IS})\s+)?)"
-            rf"[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]+)",
+            # Said with "is", ":" or "=", the value may be a passphrase of words: the rest of the clause.
+            rf"(?<![\w-])(?:{_PASSWORD_WORDS})(?>'s\s+|\s*(?:[:=]|->|=>|-)\s*|\s+(?:{_IS})\s+){_PHRASE}",
+            rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]+)",
             # "the pw for the guild bank alt is x": the value after a later "is", in the same clause.
-            rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+(?:{_NOT_A_VALUE})\b[^.!?\n:=]{{0,40}}?\s(?:{_IS})\s+"
-            rf"[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]+)",
+            rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+(?:{_NOT_A_VALUE})\b[^.!?\n:=]{{0,40}}?\s(?:{_IS})\s+{_PHRASE}",
+            # A security question's answer opens the account as a password does: "maiden name: kowalczyk".
+            rf"(?<![\w-])(?:{_SECURITY_ANSWERS})(?:\s+answer)?(?>\s*[:=]\s*|\s+(?:is|was)\s+){_PHRASE}",
+            # A one-time or recovery code with letters: "steam guard code 7XK2P", "2fa code is 38kd9".
+            r"(?<![\w-])(?:verification|verify|auth(?:entication|enticator)?|security|confirmation|log-?in|sign-?in"
+            r"|2fa|mfa|otp|one-time|guard|recovery|backup|reset)\s+codes?(?:'s)?(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+)?)"
+            r"((?=[A-Za-z]{0,11}\d)[A-Za-z0-9]{4,12})(?![\w-])",
             # "pin is 1234", "secret: x", "api key = x": ordinary words, so only with "is", ":" or "=".
             r"(?<![\w-])(?:pass|passcode|pin|secret|token|api[ _-]?key|access[ _-]?token|auth[ _-]?token"
             r"|client[ _-]?secret|private[ _-]?key)(?>\s*[:=]\s*|\s+is\s+)[\"'`]?((?!\[)[^\s\"'`,;]+)",
@@ -565,6 +579,12 @@ DETECTORS: tuple[Detector, ...] = (
             "cvv",
             "cvc",
             "csc",
+            "security",
+            "maiden",
+            "memorable",
+            "first pet",
+            "recovery",
+            "seed phrase",
             *_PASSWORD_NAMES,
         ),
     ),
