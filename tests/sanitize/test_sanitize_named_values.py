@@ -204,3 +204,27 @@ def test_a_one_time_code_with_letters_never_leaves(template: str, code: str) -> 
 def test_words_near_a_password_or_code_name_stay(text: str) -> None:
     assert detectors.scrub(text, {}) == text
 
+
+LOGINS_NAMED = [
+    "Server=db01;Database=swg;User Id={};Password=Sp1nach7;",
+    "Uid={};Pwd=Sp1nach7",
+    "user id: {}",
+    "login {}",
+    "username {}",
+    "my email is {} at yahoo",
+    "e-mail: {}",
+    "email address is {}(at)proton",
+]
+
+
+@pytest.mark.parametrize("template", LOGINS_NAMED)
+@settings(max_examples=5, deadline=None)
+@given(handle=handles)
+def test_a_login_or_mailbox_named_by_its_key_never_leaves(template: str, handle: str) -> None:
+    """A connection string's "User Id=", a bare "login x", an e-mail named but written without its domain."""
+    assert handle not in payload_with(template.format(handle))
+
+
+@pytest.mark.parametrize("text", ["my email is down", "Login 3 failed", "login screen", "user 42 joined"])
+def test_a_login_or_email_word_before_a_plain_word_or_number_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

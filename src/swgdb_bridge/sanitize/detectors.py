@@ -379,7 +379,10 @@ _PLATFORM_NAMES = (
 _PLATFORMS = trie_pattern(_PLATFORM_NAMES)
 _APPLE_DEVICES = r"macbook|imac|mac[ -]mini|mac[ -]pro|mac[ -]studio|iphone|ipad"
 _DEVICE_NEEDLES = ("mac", "iphone", "ipad", "desktop-", "laptop-", "win-")
-_LOGIN_NAMES = rf"login|log-in|user(?:[ _-]?name)?|account(?:[ _-]?(?:name|id))?|acct|ign|{_PLATFORMS}"
+# "User Id=x;" and "Uid=x" name the login of a database connection string.
+_LOGIN_NAMES = (
+    rf"login|log-in|user(?:[ _-]?(?:name|id))?|uid|account(?:[ _-]?(?:name|id))?|acct|ign|{_PLATFORMS}"
+)
 _LOGIN_VALUE = r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})"
 # After "add me on discord" a handle is expected; these words end the sentence instead.
 _NOT_A_HANDLE = (
@@ -665,6 +668,18 @@ DETECTORS: tuple[Detector, ...] = (
         needles=(" at ", "(at)", "[at]", "{at}", "<at>", "(@)", "[@]", "{@}", "<@>"),
     ),
     Detector(
+        "emails",
+        "[email]",
+        # after its name, in whatever shape: "my email is gwen at yahoo", "e-mail: gwen_k": no domain needed
+        _compile(
+            rf"(?i)(?<![\w-])e-?mail(?:\s+(?:address|addy))?(?>\s*[:=]\s*|\s+(?:is|was)\s+)((?!\[)"
+            r"(?:[\w.+-]{1,64}\s*(?:@|\(at\)|\[at\]|\bat\b)\s*[\w-]{2,40}(?:\.[\w-]{2,20}){0,3}"
+            rf"|(?={_HANDLE_SHAPE})[^\s,;]{{3,64}}))",
+            group=1,
+        ),
+        needles=("mail",),
+    ),
+    Detector(
         "logins",
         "[login]",
         # user@host (ssh, scp, a machine login): no top-level domain needed.
@@ -677,6 +692,8 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i)(?<![\w-])(?:{_LOGIN_NAMES})(?>\s*[:=]\s*|\s+(?:is|was)\s+){_LOGIN_VALUE}",
             rf"(?i)(?<![\w-])(?:me|us|hmu)\s+on\s+(?:{_PLATFORMS})\s+(?!(?:{_NOT_A_HANDLE})\b){_LOGIN_VALUE}",
             rf"(?i)(?<![\w-])(?:my\s+(?:{_PLATFORMS})|ign)\s+(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
+            # "login tgreen80", "username gwen_k": a handle with a letter ("login 3 failed" is no login).
+            rf"(?i)(?<![\w-])(?:login|user(?:[ _-]?name)?)\s+(?=[^\s,;]*[^\W\d_])(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
             group=1,
         )
         # A computer's name often carries its owner's: "gwens-macbook-pro", "Gwen's MacBook Air",
@@ -695,6 +712,7 @@ DETECTORS: tuple[Detector, ...] = (
             "user",
             "account",
             "acct",
+            "uid",
             "ign",
             *_PLATFORM_NAMES,
             *_DEVICE_NEEDLES,
