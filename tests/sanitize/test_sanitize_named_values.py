@@ -228,3 +228,35 @@ def test_a_login_or_mailbox_named_by_its_key_never_leaves(template: str, handle:
 @pytest.mark.parametrize("text", ["my email is down", "Login 3 failed", "login screen", "user 42 joined"])
 def test_a_login_or_email_word_before_a_plain_word_or_number_stays(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+PHONE_NAMED = [
+    "call me on {}",
+    "text me {} tomorrow",
+    "whatsapp me {}",
+    "phone is {}",
+    "my number is {}",
+    "ring me at {}",
+    "Handy {}",
+    "teléfono: {}",
+]
+# Nine digits in groups of three, or seven run together: too short or too plain for a number on its own.
+local_numbers = st.one_of(
+    st.from_regex(r"[6-9][0-9]{2} [0-9]{3} [0-9]{3}", fullmatch=True),
+    st.from_regex(r"[2-9][0-9]{6}", fullmatch=True),
+)
+
+
+@pytest.mark.parametrize("template", PHONE_NAMED)
+@settings(max_examples=5, deadline=None)
+@given(number=local_numbers)
+def test_a_number_after_a_phones_name_or_a_call_asked_for_never_leaves(template: str, number: str) -> None:
+    assert number not in payload_with(template.format(number))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["call at 3520 -4800 waypoint", "reach 3520 -4800", "call 3 times", "Ring of Power 1200000 credits"],
+)
+def test_a_game_position_or_count_after_a_call_word_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

@@ -210,6 +210,18 @@ def _phone_ok(match: re.Match[str]) -> bool:
     return digits >= 10 and ("(" in text or any(c in text for c in " .-/"))
 
 
+# A game position: two or three numbers of up to four digits, one negative ("call at 3520 -4800").
+_GAME_POSITION = re.compile(r"\d{1,4}(?: -?\d{1,4}){1,2}")
+
+
+def _named_phone_ok(match: re.Match[str]) -> bool:
+    """Seven digits or more, and not a game position written after "call at" or "reach"."""
+    value = match.group(1)
+    if " -" in value and _GAME_POSITION.fullmatch(value):
+        return False
+    return sum(c.isdigit() for c in value) >= 7
+
+
 def _ssn_ok(match: re.Match[str]) -> bool:
     """A US social security number as issued: no area 000, 666 or 900-999, no group 00, no serial 0000."""
     area, group, serial = match.group("area", "group", "serial")
@@ -370,6 +382,13 @@ _BIRTH_NAMES = (
 _BIRTH_WORDS = trie_pattern(_BIRTH_NAMES)
 # Words between the name and the date: "born on", "geboren am", "né le", "nacido el", "född den".
 _BIRTH_LINKS = r"is|was|on|in|am|le|el|il|em|den|dne|в|は|是|于|於"
+# A phone's name in the languages players write, and the words that ask for a call: the digits after them
+# are a phone number however they are grouped ("612 345 678" is too short for a number on its own).
+_PHONE_NAMES = (
+    "tel", "phone", "mobile", "cell", "fax", "whatsapp", "sms", "telefon", "telefono", "teléfono", "telefone",
+    "téléphone", "handy", "móvil", "movil", "portable", "cellulare", "tlf", "mob",
+)  # fmt: skip
+_PHONE_WORDS = "|".join((*_PHONE_NAMES, "call", "text", "ring", "reach", "number", "num"))
 # Where players hand out an account: a login there names a person as well as a player name does.
 _PLATFORM_NAMES = (
     "steam", "steam id", "steam name", "discord", "discord id", "discord tag", "discord name", "battletag",
@@ -834,14 +853,16 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "phones",
         "[phone]",
-        # a number after its name, however written: "tel: 5551234567", "mobile 0171/12345678"
+        # a number after its name or a word asking to be called, however written: "tel: 5551234567", "mobile
+        # 0171/12345678", "phone is 555 0123", "call me on 612 345 678", "text me 4155550199", "Handy 0171 234567"
         _compile(
-            r"(?i:(?<![^\W_])(?:tel|phone|mobile|cell|fax|whatsapp|sms)(?:\s*(?:no\.?|number|#))?(?![^\W_]))"
-            r"\s*[:=#]?\s*(\+?\d[\d .()/-]{5,18}\d)(?![^\W_])",
+            rf"(?i:(?<![^\W_])(?:{_PHONE_WORDS})(?![^\W_])(?>\s*(?:no\.?|number|nr\.?|#))?(?>\s+me)?"
+            r"(?>\s+(?:on|at|is|was)(?![^\W_]))?)"
+            r"(?>\s*[:=#]?\s*)(\+?\d[\d .()/-]{5,18}\d)(?![^\W_])",
             group=1,
         ),
-        needles=("tel", "phone", "mobile", "cell", "fax", "whatsapp", "sms"),
-        validate=lambda m: sum(c.isdigit() for c in m.group(1)) >= 7,
+        needles=(*_PHONE_NAMES, "call", "text", "ring", "reach", "num"),
+        validate=_named_phone_ok,
     ),
     Detector(
         "national_ids",
@@ -936,7 +957,9 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i:\b(?:irl|in\s+real\s+life|real\s+name|rl\s+name|my\s+name)\b[^\n.!?]{{0,24}}?"
             r"(?:\bi\s*['’]?\s*m|\bi\s+am|\bis|['’]s|:|=|\bcalled))\s+((?i:[a-z][\w'-]{1,30})"
             rf"(?:\s+{_NAME_WORD}){{0,2}})",
-            rf"(?i:\bcall\s+me)\s+((?i:[a-z][\w'-]{{1,30}})(?:\s+{_NAME_WORD}){{0,2}})",
+            # "call me on 555…", "call me back": a phone call asked for, no name
+            rf"(?i:\bcall\s+me)\s+(?!(?i:on|at|back|later|tonight|tomorrow)\b)((?i:[a-z][\w'-]{{1,30}})"
+            rf"(?:\s+{_NAME_WORD}){{0,2}})",
             group=1,
         ),
         needles=("irl", "real life", "real name", "rl name", "my name", "call me"),
