@@ -260,3 +260,27 @@ def test_a_number_after_a_phones_name_or_a_call_asked_for_never_leaves(template:
 )
 def test_a_game_position_or_count_after_a_call_word_stays(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+_MONTHS = ["January", "March", "May", "July", "September", "December"]
+_ORDINAL = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
+PROSE_DATES = [
+    "born on the {d}{o} of {m} {y}",
+    "birthday {d}{o} of {m}, {y}",
+    "I was born in {y}",
+    "birth year {y}",
+    "born {m} the {d}{o}, {y}",
+]
+
+
+@pytest.mark.parametrize("template", PROSE_DATES)
+@settings(max_examples=5, deadline=None)
+@given(day=st.integers(1, 28), month=st.sampled_from(_MONTHS), year=st.integers(1950, 2012))
+def test_a_birth_date_or_year_in_prose_never_leaves(template: str, day: int, month: str, year: int) -> None:
+    text = template.format(d=day, o=_ORDINAL.get(day, "th"), m=month, y=year)
+    assert str(year) not in payload_with(text + ". Theed")
+
+
+@pytest.mark.parametrize("text", ["Reborn in 1990", "born to be wild", "Born in the Jundland Wastes 2000 XP"])
+def test_a_year_without_a_birth_named_before_it_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

@@ -361,12 +361,16 @@ _AT = (
 )
 _DOT = r"\.|\s+dot\s+|\s*[(\[{<](?:dot|\.)[)\]}>]\s*"
 _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
-# "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990", "1990年3月12日", "1990년 3월 12일"
+# "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990", "1990年3月12日", "1990년 3월 12일";
+# in prose, "born on the 4th of July 1990", "birthday March the 3rd"; or the year alone, "born in 1987".
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
 _BIRTH_DATE = (
     r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
     r"|(?:19|20)\d{2}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
-    r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-    r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?:19|20)\d{2}"
+    rf"|(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:19|20)\d{{2}})?"
+    rf"|{_MONTH}(?:\s+(?:the\s+)?{_DAY})?,?\s+(?:19|20)\d{{2}}|{_MONTH}\s+(?:the\s+)?{_DAY}"
+    r"|(?:19|20)\d{2}"
 )
 # What names a birth date, in the languages players write: a bare date is a game's or a log's, but "geboren
 # am 12.03.1990" is a person's, and a game field lets its words through. "b." only before a date's shape.
@@ -377,7 +381,8 @@ _BIRTH_NAMES = (
     "compleanno", "nascido", "nascida", "data de nascimento", "aniversário", "urodzony", "urodzona",
     "urodziny", "data urodzenia", "född", "födelsedag", "født", "fødselsdag", "syntynyt", "syntymäpäivä",
     "narozen", "narozena", "rođen", "rođena", "doğum tarihi", "doğum günü", "doğdum", "родился", "родилась",
-    "дата рождения", "день рождения", "出生", "生日", "誕生日", "생일", "생년월일",
+    "дата рождения", "день рождения", "出生", "生日", "誕生日", "생일", "생년월일", "birth year", "year of birth",
+    "geburtsjahr", "jahrgang", "année de naissance", "año de nacimiento", "anno di nascita",
 )  # fmt: skip
 _BIRTH_WORDS = trie_pattern(_BIRTH_NAMES)
 # Words between the name and the date: "born on", "geboren am", "né le", "nacido el", "född den".
