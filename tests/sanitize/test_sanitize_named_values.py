@@ -284,3 +284,36 @@ def test_a_birth_date_or_year_in_prose_never_leaves(template: str, day: int, mon
 @pytest.mark.parametrize("text", ["Reborn in 1990", "born to be wild", "Born in the Jundland Wastes 2000 XP"])
 def test_a_year_without_a_birth_named_before_it_stays(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+ADDRESS_SHAPES = [
+    "Calle {name} {number}, {code} Madrid",
+    "Via {name} {number}, {code} Roma",
+    "{number} rue des {name}, {code} Lyon",
+    "ul. {name} {number}, 00-950 Warszawa",
+    "Rua da {name} {number}",
+    "{name}weg {number}, {code} Berlin",
+    "{name}allee {number}",
+]
+
+
+@pytest.mark.parametrize("template", ADDRESS_SHAPES)
+@settings(max_examples=5, deadline=None)
+@given(
+    name=st.from_regex(r"[A-Z][a-z]{4,9}", fullmatch=True),
+    number=st.integers(1, 999),
+    code=st.from_regex(r"[1-9][0-9]{4}", fullmatch=True),
+)
+def test_an_address_written_street_word_first_or_with_a_postcode_and_town_never_leaves(
+    template: str, name: str, number: int, code: str
+) -> None:
+    payload = payload_with(template.format(name=name, number=number, code=code))
+    assert name.lower() not in payload
+    assert code not in payload
+
+
+@pytest.mark.parametrize(
+    "text", ["travel via Theed", "via the shuttle 3", "rue the day", "level 12, 2500 XP"]
+)
+def test_game_text_near_a_street_word_or_a_comma_and_number_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

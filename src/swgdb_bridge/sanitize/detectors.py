@@ -320,6 +320,15 @@ _STREET = (
     r"street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close"
     r"|crescent|parkway|pkwy|highway|hwy|circle|cir|square|sq|trail|row|alley|grove|gardens"
 )
+# Street words written before the street's name (Spanish, Catalan, Portuguese, Italian, French, Polish), and
+# the particles between it and the name ("Rua da Prata", "rue des Lilas").
+_STREET_FIRST = (
+    r"calle|carrer|avenida|avda|rua|travessa|via|viale|piazza|corso|rue|chemin|allée|impasse|quai|ulica|ul"
+    r"|aleja|plac"
+)
+_PARTICLES = r"de|del|de la|des|du|di|della|da|do|dos|das|la|le|les|el"
+# Street words written joined to the street's name (German, Dutch, Swedish, Danish): "Musterweg 17".
+_STREET_SUFFIXES = "strasse|straße|gasse|platz|straat|gatan|weg|allee|damm|laan|gracht|vej"
 # " street", " st" …: a street word after a space, as needles (cheaper than a regex on every line).
 _STREET_NEEDLES = tuple(f" {word}" for word in _STREET.split("|"))
 _NAME_WORD = r"[A-Z][\w'-]{1,30}"
@@ -918,8 +927,8 @@ DETECTORS: tuple[Detector, ...] = (
             # 221B Baker Street, 12 north main st. apt 4
             rf"(?i)(?<![\w.-])\d{{1,5}}[a-z]?,?\s+(?:[a-z][\w'.-]*\s+){{1,3}}(?:{_STREET})\b\.?"
             r"(?:,?\s*(?:apt|apartment|suite|unit|flat|#)\.?\s*\w{1,6})?",
-            # Hauptstraße 5, Kerkstraat 12
-            r"(?i)\b[\w'-]{1,60}(?:strasse|straße|gasse|platz|straat|gatan)\s+\d{1,4}[a-z]?\b",
+            # Hauptstraße 5, Kerkstraat 12, Musterweg 17, Lindenallee 3
+            rf"(?i)\b[\w'-]{{1,60}}(?:{_STREET_SUFFIXES})\s+\d{{1,4}}[a-z]?\b",
         )
         # "I live at …", "my address is …": the rest of the clause.
         + _compile(
@@ -929,14 +938,25 @@ DETECTORS: tuple[Detector, ...] = (
         needles=(
             "i live",
             "address",
-            "strasse",
-            "straße",
-            "gasse",
-            "platz",
-            "straat",
-            "gatan",
+            *_STREET_SUFFIXES.split("|"),
             *_STREET_NEEDLES,
         ),
+    ),
+    Detector(
+        "street_addresses",
+        "[address]",
+        # Addresses as most of Europe and Latin America write them: the street's word first, the house number
+        # after its name ("Calle Mayor 23", "Via Roma 10", "ul. Kwiatowa 5"), or the number before the word
+        # ("12 rue des Lilas"); then a postcode and a town after the number's comma (", 10115 Berlin").
+        _compile(
+            rf"(?<![\w.-])(?i:{_STREET_FIRST})\.?\s+(?:(?i:{_PARTICLES})\s+){{0,2}}[A-Z][\w'-]{{1,30}}"
+            r"(?:\s+[A-Z][\w'-]{1,30}){0,2}\s+\d{1,4}[a-z]?(?![\w-])",
+            rf"(?<![\w.-])\d{{1,4}}[a-z]?,?\s+(?i:{_STREET_FIRST})\s+(?:(?i:{_PARTICLES})\s+){{0,2}}"
+            r"[A-Z][\w'-]{1,30}(?:\s+[A-Z][\w'-]{1,30}){0,2}",
+            r"(?:(?<=\d)|(?<=\d[a-z])|(?<=\[address\])),\s*(?:[A-Z]{1,2}-)?(?:\d{5}|\d{4}(?: ?[A-Z]{2}|-\d{3})?|\d{2}-\d{3})"
+            r"\s+[A-Z][^\W\d_]{2,30}",
+        ),
+        trigger=re.compile(rf"(?i:\b(?:{_STREET_FIRST})\b)|[\d\]], ?(?:[A-Z]{{1,2}}-)?\d{{2}}"),
     ),
     Detector(
         "street_addresses",
