@@ -827,7 +827,13 @@ def test_a_player_named_by_another_bots_social_line_is_replaced_everywhere(name:
 
 @pytest.mark.parametrize(
     "line",
-    ["Added Rancor Hide to inventory", "Kimogila attacks you", "Looted Krayt Dragon Pearl from corpse"],
+    [
+        "Added Rancor Hide to inventory",
+        "Kimogila attacks you",
+        "Looted Krayt Dragon Pearl from corpse",
+        "[2026-03-04 05:06:07] Session ID: ms11_20260304_050607",
+        "[INFO] Character: Dex Orrin",
+    ],
 )
 def test_game_lines_name_no_player(line: str) -> None:
     assert player_names(make_session(actions=[Action(T0, line)])) == frozenset()

@@ -78,7 +78,14 @@ _ACTION_NAME_FIRST = re.compile(
     r"|whispers(?: to)? you|(?:has )?(?:joined|left) (?:the|your) group|is now (?:the )?group leader"
     r"|is now your friend|has (?:come|gone) (?:online|offline)|has logged (?:on|off|in|out))\b"
 )
-_TAGGED_SPEAKER = re.compile(r"^\[[^\]\n]{1,20}\] " + _LINE_NAME + r":\s")  # "[GLD] X: hi", a chat line
+# "[GLD] X: hi", "[Guild] X: hi": a chat line, its tag a channel's name or a guild's in capitals; a log's own
+# "[2025-09-12 18:30:00] Player: …" or "[INFO] Session ID: …" names a field, not a speaker.
+_TAGGED_SPEAKER = re.compile(
+    r"(?:^|(?<=\] ))\[(?!(?:INFO|WARN|WARNING|DEBUG|ERROR|TRACE|FATAL|CRIT|LOG|SYS)\])"
+    r"(?:[A-Z]{2,5}|(?i:guild|group|party|say|spatial|general|planet|region|trade|ooc|lfg))\] "
+    + _LINE_NAME
+    + r":\s"
+)
 _FRIEND_ADDED = re.compile(r"(?i:\badded )" + _LINE_NAME + r"(?i: to (?:your )?friends?\b)")
 _ACTION_NAMES = (_ACTION_NAME, _ACTION_NAME_FIRST, _TAGGED_SPEAKER, _FRIEND_ADDED)
 
