@@ -33,7 +33,7 @@ from swgdb_bridge.model import (
     XPGain,
 )
 from swgdb_bridge.payload import SessionPayload
-from swgdb_bridge.sanitize import Sanitizer, detectors, scan_payload
+from swgdb_bridge.sanitize import Sanitizer, detectors, player_names, scan_payload
 from swgdb_bridge.sanitize.channels import is_shared
 from swgdb_bridge.sanitize.fields import (
     FIELDS,
@@ -787,6 +787,56 @@ def test_a_player_named_with_a_title_in_an_action_line_is_the_name_not_the_title
     pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
     assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
     assert document["xp_data"]["xp_events"][0]["skill"] == title
+
+
+_SOCIAL_LINES = [
+    "{} invites you to join a group",
+    "{} has left the group",
+    "{} wants to trade",
+    "{} challenges you to a duel",
+    "[12:04:55] {} tells you: omw",
+    "[GLD] {}: anyone up for a run?",
+    "Mail from {}: your order is ready",
+    "/tell {} meet at the bank",
+    "You tell {}, 'on my way'",
+    "Group invitation from {}",
+    "You have been invited to a group by {}",
+    "Secure trade with {} accepted",
+    "Friend request from {}",
+    "Added {} to your friends list",
+    "You are now following {}",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.from_regex(r"[A-Z][a-z]{3,7}", fullmatch=True).filter(_unknown_name), st.sampled_from(_SOCIAL_LINES)
+)
+def test_a_player_named_by_another_bots_social_line_is_replaced_everywhere(name: str, line: str) -> None:
+    """Bots word group, trade, tell, mail and friend lines differently, the name before or after the cue:
+    a player any of them names is a player, replaced where the log writes the name in lower case too."""
+    session = make_session(
+        actions=[Action(T0, line.format(name))],
+        quests=[QuestCompletion(T0, f"bounty: {name.lower()}", "combat", "xp", 100, "tatooine")],
+        locations=[LocationVisit(T0, "Tatooine", f"{name.lower()} camp")],
+    )
+    document = serialize(session)
+    pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
+    assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Added Rancor Hide to inventory",
+        "Kimogila attacks you",
+        "Looted Krayt Dragon Pearl from corpse",
+        "[2026-03-04 05:06:07] Session ID: ms11_20260304_050607",
+        "[INFO] Character: Dex Orrin",
+    ],
+)
+def test_game_lines_name_no_player(line: str) -> None:
+    assert player_names(make_session(actions=[Action(T0, line)])) == frozenset()
 
 
 @settings(max_examples=30, deadline=None)

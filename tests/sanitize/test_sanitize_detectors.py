@@ -250,6 +250,12 @@ PATHOLOGICAL = [
     "1-" * 25_000 + "strasse 5",
     "mysql " * 8_000,
     "=" * 50_000 + "a:b@c",
+    # a named value that runs on to the end of its clause, and words naming a phone, an e-mail, a birth
+    "pw is " + "a." * 50_000,
+    "maiden name is " * 10_000,
+    "call me on " * 10_000,
+    "email is x at " * 10_000,
+    "born on the " * 10_000,
 ]
 
 

@@ -151,3 +151,169 @@ def test_every_code_named_as_a_card_or_account_code_never_leaves(template: str, 
     text = template.format(*codes)
     strings = [s for s in every_string(json.loads(payload_with(text))) if text.split()[0].lower() in s]
     assert strings and not [s for s in strings for code in codes[: template.count("{}")] if code in s]
+
+
+PHRASE_NAMES = [
+    "my password is {}",
+    "pw = {}",
+    "the password's {}",
+    "pass phrase: {}",
+    "the pw for the guild bank is {}",
+    "Passwort ist {}",
+    "seed phrase: {}",
+    "security answer: {}",
+    "mother's maiden name is {}",
+    "my first pet's name was {}",
+]
+phrases = st.lists(
+    st.sampled_from(["purple", "monkey", "lantern", "gravel", "otter", "velvet"]), min_size=2, max_size=6
+)
+
+
+@pytest.mark.parametrize("template", PHRASE_NAMES)
+@settings(max_examples=5, deadline=None)
+@given(words=phrases)
+def test_a_passphrase_or_a_security_answer_never_leaves_word_by_word(template: str, words: list[str]) -> None:
+    """Said with "is", ":" or "=", a password may be words ("purple monkey dishwasher"), a recovery phrase
+    twelve of them; a security question's answer opens the account as well. None of the words may leave."""
+    payload = payload_with(template.format(" ".join(words)) + ". Theed")
+    assert not [word for word in words if word in payload]
+    assert "theed" in payload
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["steam guard code {}", "2fa code is {}", "verification code: {}", "auth code {}", "OTP code {}"],
+)
+@settings(max_examples=5, deadline=None)
+@given(code=st.from_regex(r"[A-Z]{1,3}[0-9][A-Z0-9]{2,5}", fullmatch=True))
+def test_a_one_time_code_with_letters_never_leaves(template: str, code: str) -> None:
+    assert code.lower() not in payload_with(template.format(code))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password reset needed",
+        "Recovery Code Fragment",
+        "recover the backup code",
+        "security code door",
+        "Theed",
+    ],
+)
+def test_words_near_a_password_or_code_name_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+LOGINS_NAMED = [
+    "Server=db01;Database=swg;User Id={};Password=Sp1nach7;",
+    "Uid={};Pwd=Sp1nach7",
+    "user id: {}",
+    "login {}",
+    "username {}",
+    "my email is {} at yahoo",
+    "e-mail: {}",
+    "email address is {}(at)proton",
+]
+
+
+@pytest.mark.parametrize("template", LOGINS_NAMED)
+@settings(max_examples=5, deadline=None)
+@given(handle=handles)
+def test_a_login_or_mailbox_named_by_its_key_never_leaves(template: str, handle: str) -> None:
+    """A connection string's "User Id=", a bare "login x", an e-mail named but written without its domain."""
+    assert handle not in payload_with(template.format(handle))
+
+
+@pytest.mark.parametrize("text", ["my email is down", "Login 3 failed", "login screen", "user 42 joined"])
+def test_a_login_or_email_word_before_a_plain_word_or_number_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+PHONE_NAMED = [
+    "call me on {}",
+    "text me {} tomorrow",
+    "whatsapp me {}",
+    "phone is {}",
+    "my number is {}",
+    "ring me at {}",
+    "Handy {}",
+    "teléfono: {}",
+]
+# Nine digits in groups of three, or seven run together: too short or too plain for a number on its own.
+local_numbers = st.one_of(
+    st.from_regex(r"[6-9][0-9]{2} [0-9]{3} [0-9]{3}", fullmatch=True),
+    st.from_regex(r"[2-9][0-9]{6}", fullmatch=True),
+)
+
+
+@pytest.mark.parametrize("template", PHONE_NAMED)
+@settings(max_examples=5, deadline=None)
+@given(number=local_numbers)
+def test_a_number_after_a_phones_name_or_a_call_asked_for_never_leaves(template: str, number: str) -> None:
+    assert number not in payload_with(template.format(number))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["call at 3520 -4800 waypoint", "reach 3520 -4800", "call 3 times", "Ring of Power 1200000 credits"],
+)
+def test_a_game_position_or_count_after_a_call_word_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+_MONTHS = ["January", "March", "May", "July", "September", "December"]
+_ORDINAL = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
+PROSE_DATES = [
+    "born on the {d}{o} of {m} {y}",
+    "birthday {d}{o} of {m}, {y}",
+    "I was born in {y}",
+    "birth year {y}",
+    "born {m} the {d}{o}, {y}",
+]
+
+
+@pytest.mark.parametrize("template", PROSE_DATES)
+@settings(max_examples=5, deadline=None)
+@given(day=st.integers(1, 28), month=st.sampled_from(_MONTHS), year=st.integers(1950, 2012))
+def test_a_birth_date_or_year_in_prose_never_leaves(template: str, day: int, month: str, year: int) -> None:
+    text = template.format(d=day, o=_ORDINAL.get(day, "th"), m=month, y=year)
+    assert str(year) not in payload_with(text + ". Theed")
+
+
+@pytest.mark.parametrize("text", ["Reborn in 1990", "born to be wild", "Born in the Jundland Wastes 2000 XP"])
+def test_a_year_without_a_birth_named_before_it_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+ADDRESS_SHAPES = [
+    "Calle {name} {number}, {code} Madrid",
+    "Via {name} {number}, {code} Roma",
+    "{number} rue des {name}, {code} Lyon",
+    "ul. {name} {number}, 00-950 Warszawa",
+    "Rua da {name} {number}",
+    "{name}weg {number}, {code} Berlin",
+    "{name}allee {number}",
+]
+
+
+@pytest.mark.parametrize("template", ADDRESS_SHAPES)
+@settings(max_examples=5, deadline=None)
+@given(
+    name=st.from_regex(r"[A-Z][a-z]{4,9}", fullmatch=True),
+    number=st.integers(1, 999),
+    code=st.from_regex(r"[1-9][0-9]{4}", fullmatch=True),
+)
+def test_an_address_written_street_word_first_or_with_a_postcode_and_town_never_leaves(
+    template: str, name: str, number: int, code: str
+) -> None:
+    payload = payload_with(template.format(name=name, number=number, code=code))
+    assert name.lower() not in payload
+    assert code not in payload
+
+
+@pytest.mark.parametrize(
+    "text", ["travel via Theed", "via the shuttle 3", "rue the day", "level 12, 2500 XP"]
+)
+def test_game_text_near_a_street_word_or_a_comma_and_number_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

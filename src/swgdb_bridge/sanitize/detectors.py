@@ -210,6 +210,18 @@ def _phone_ok(match: re.Match[str]) -> bool:
     return digits >= 10 and ("(" in text or any(c in text for c in " .-/"))
 
 
+# A game position: two or three numbers of up to four digits, one negative ("call at 3520 -4800").
+_GAME_POSITION = re.compile(r"\d{1,4}(?: -?\d{1,4}){1,2}")
+
+
+def _named_phone_ok(match: re.Match[str]) -> bool:
+    """Seven digits or more, and not a game position written after "call at" or "reach"."""
+    value = match.group(1)
+    if " -" in value and _GAME_POSITION.fullmatch(value):
+        return False
+    return sum(c.isdigit() for c in value) >= 7
+
+
 def _ssn_ok(match: re.Match[str]) -> bool:
     """A US social security number as issued: no area 000, 666 or 900-999, no group 00, no serial 0000."""
     area, group, serial = match.group("area", "group", "serial")
@@ -308,6 +320,15 @@ _STREET = (
     r"street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close"
     r"|crescent|parkway|pkwy|highway|hwy|circle|cir|square|sq|trail|row|alley|grove|gardens"
 )
+# Street words written before the street's name (Spanish, Catalan, Portuguese, Italian, French, Polish), and
+# the particles between it and the name ("Rua da Prata", "rue des Lilas").
+_STREET_FIRST = (
+    r"calle|carrer|avenida|avda|rua|travessa|via|viale|piazza|corso|rue|chemin|allée|impasse|quai|ulica|ul"
+    r"|aleja|plac"
+)
+_PARTICLES = r"de|del|de la|des|du|di|della|da|do|dos|das|la|le|les|el"
+# Street words written joined to the street's name (German, Dutch, Swedish, Danish): "Musterweg 17".
+_STREET_SUFFIXES = "strasse|straße|gasse|platz|straat|gatan|weg|allee|damm|laan|gracht|vej"
 # " street", " st" …: a street word after a space, as needles (cheaper than a regex on every line).
 _STREET_NEEDLES = tuple(f" {word}" for word in _STREET.split("|"))
 _NAME_WORD = r"[A-Z][\w'-]{1,30}"
@@ -319,9 +340,9 @@ _US_STATES = (
 # their own language, and a game field lets lower-case words through ("пароль: медведь42" would pass whole),
 # so the name is what tells a value is a password: a language missing here is a leak, not a miss.
 _PASSWORD_NAMES = (
-    "password", "passwd", "passphrase", "pwd", "pw", "passwort", "kennwort", "mot de passe", "contraseña",
-    "contrasena", "clave", "senha", "palavra-passe", "wachtwoord", "wagwoord", "hasło", "haslo", "lösenord",
-    "losenord", "passord", "adgangskode", "salasana", "salasõna", "heslo", "parola", "parola d'ordine",
+    "password", "passwd", "passphrase", "pass phrase", "pwd", "pw", "passwort", "kennwort", "mot de passe",
+    "contraseña", "contrasena", "clave", "senha", "palavra-passe", "wachtwoord", "wagwoord", "hasło", "haslo",
+    "lösenord", "losenord", "passord", "adgangskode", "salasana", "salasõna", "heslo", "parola", "parola d'ordine",
     "parolă", "jelszó", "jelszo", "şifre", "sifre", "lozinka", "geslo", "slaptažodis", "slaptazodis",
     "parole", "mật khẩu", "mat khau", "kata sandi", "пароль", "лозинка", "κωδικός", "κωδικος", "סיסמה",
     "كلمة المرور", "كلمة السر", "पासवर्ड", "รหัสผ่าน", "密码", "密碼", "口令", "パスワード", "暗証番号",
@@ -334,6 +355,14 @@ _NOT_A_VALUE = (
     r"for|to|of|on|in|at|the|my|your|his|her|their|our|a|an|and|or|is|was|reset|change|changed|protected"
     r"|needed|required|needs|chiave"
 )
+# A value said after "is", ":" or "=": its first word, and the words after it to the end of the clause, as a
+# passphrase ("purple monkey dishwasher") or a recovery phrase (12 or 24 words) is written.
+_PHRASE = rf"[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]*[^\s\"'`,;.!?](?:[ \t]+(?!\[)[^\s\"'`,;.!?]+){{0,23}})"
+# Names of the answers that recover an account: each is a password by another name.
+_SECURITY_ANSWERS = (
+    r"security\s+(?:question|answer)|secret\s+(?:question|answer)|(?:mother'?s\s+)?maiden\s+name"
+    r"|memorable\s+(?:word|answer)|first\s+pet(?:'s\s+name)?|recovery\s+(?:phrase|answer)|seed\s+phrase"
+)
 # Written-out e-mail separators, spaces included: a bare "." has none ("at Anchorhead. No luck" is a sentence),
 # and a bracketed word none inside (the needles are "(at)", "[at]"...).
 _AT = (
@@ -341,12 +370,16 @@ _AT = (
 )
 _DOT = r"\.|\s+dot\s+|\s*[(\[{<](?:dot|\.)[)\]}>]\s*"
 _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
-# "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990", "1990年3月12日", "1990년 3월 12일"
+# "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990", "1990年3月12日", "1990년 3월 12일";
+# in prose, "born on the 4th of July 1990", "birthday March the 3rd"; or the year alone, "born in 1987".
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
 _BIRTH_DATE = (
     r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
     r"|(?:19|20)\d{2}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
-    r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-    r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?:19|20)\d{2}"
+    rf"|(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:19|20)\d{{2}})?"
+    rf"|{_MONTH}(?:\s+(?:the\s+)?{_DAY})?,?\s+(?:19|20)\d{{2}}|{_MONTH}\s+(?:the\s+)?{_DAY}"
+    r"|(?:19|20)\d{2}"
 )
 # What names a birth date, in the languages players write: a bare date is a game's or a log's, but "geboren
 # am 12.03.1990" is a person's, and a game field lets its words through. "b." only before a date's shape.
@@ -357,11 +390,19 @@ _BIRTH_NAMES = (
     "compleanno", "nascido", "nascida", "data de nascimento", "aniversário", "urodzony", "urodzona",
     "urodziny", "data urodzenia", "född", "födelsedag", "født", "fødselsdag", "syntynyt", "syntymäpäivä",
     "narozen", "narozena", "rođen", "rođena", "doğum tarihi", "doğum günü", "doğdum", "родился", "родилась",
-    "дата рождения", "день рождения", "出生", "生日", "誕生日", "생일", "생년월일",
+    "дата рождения", "день рождения", "出生", "生日", "誕生日", "생일", "생년월일", "birth year", "year of birth",
+    "geburtsjahr", "jahrgang", "année de naissance", "año de nacimiento", "anno di nascita",
 )  # fmt: skip
 _BIRTH_WORDS = trie_pattern(_BIRTH_NAMES)
 # Words between the name and the date: "born on", "geboren am", "né le", "nacido el", "född den".
 _BIRTH_LINKS = r"is|was|on|in|am|le|el|il|em|den|dne|в|は|是|于|於"
+# A phone's name in the languages players write, and the words that ask for a call: the digits after them
+# are a phone number however they are grouped ("612 345 678" is too short for a number on its own).
+_PHONE_NAMES = (
+    "tel", "phone", "mobile", "cell", "fax", "whatsapp", "sms", "telefon", "telefono", "teléfono", "telefone",
+    "téléphone", "handy", "móvil", "movil", "portable", "cellulare", "tlf", "mob",
+)  # fmt: skip
+_PHONE_WORDS = "|".join((*_PHONE_NAMES, "call", "text", "ring", "reach", "number", "num"))
 # Where players hand out an account: a login there names a person as well as a player name does.
 _PLATFORM_NAMES = (
     "steam", "steam id", "steam name", "discord", "discord id", "discord tag", "discord name", "battletag",
@@ -371,7 +412,10 @@ _PLATFORM_NAMES = (
 _PLATFORMS = trie_pattern(_PLATFORM_NAMES)
 _APPLE_DEVICES = r"macbook|imac|mac[ -]mini|mac[ -]pro|mac[ -]studio|iphone|ipad"
 _DEVICE_NEEDLES = ("mac", "iphone", "ipad", "desktop-", "laptop-", "win-")
-_LOGIN_NAMES = rf"login|log-in|user(?:[ _-]?name)?|account(?:[ _-]?(?:name|id))?|acct|ign|{_PLATFORMS}"
+# "User Id=x;" and "Uid=x" name the login of a database connection string.
+_LOGIN_NAMES = (
+    rf"login|log-in|user(?:[ _-]?(?:name|id))?|uid|account(?:[ _-]?(?:name|id))?|acct|ign|{_PLATFORMS}"
+)
 _LOGIN_VALUE = r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})"
 # After "add me on discord" a handle is expected; these words end the sentence instead.
 _NOT_A_HANDLE = (
@@ -538,11 +582,17 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(
             # "password hunter2", "pw: x", "pw -> x", "my password is x": the word itself says what follows
             # (in the languages players write: Passwort ist x, mot de passe: x, contraseña es x, hasło: x).
-            rf"(?<![\w-])(?:{_PASSWORD_WORDS})(?:'s)?(?>\s*(?:[:=]|->|=>|-)\s*|\s+(?:(?:{_IS})\s+)?)"
-            rf"[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]+)",
+            # Said with "is", ":" or "=", the value may be a passphrase of words: the rest of the clause.
+            rf"(?<![\w-])(?:{_PASSWORD_WORDS})(?>'s\s+|\s*(?:[:=]|->|=>|-)\s*|\s+(?:{_IS})\s+){_PHRASE}",
+            rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]+)",
             # "the pw for the guild bank alt is x": the value after a later "is", in the same clause.
-            rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+(?:{_NOT_A_VALUE})\b[^.!?\n:=]{{0,40}}?\s(?:{_IS})\s+"
-            rf"[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]+)",
+            rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+(?:{_NOT_A_VALUE})\b[^.!?\n:=]{{0,40}}?\s(?:{_IS})\s+{_PHRASE}",
+            # A security question's answer opens the account as a password does: "maiden name: kowalczyk".
+            rf"(?<![\w-])(?:{_SECURITY_ANSWERS})(?:\s+answer)?(?>\s*[:=]\s*|\s+(?:is|was)\s+){_PHRASE}",
+            # A one-time or recovery code with letters: "steam guard code 7XK2P", "2fa code is 38kd9".
+            r"(?<![\w-])(?:verification|verify|auth(?:entication|enticator)?|security|confirmation|log-?in|sign-?in"
+            r"|2fa|mfa|otp|one-time|guard|recovery|backup|reset)\s+codes?(?:'s)?(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+)?)"
+            r"((?=[A-Za-z]{0,11}\d)[A-Za-z0-9]{4,12})(?![\w-])",
             # "pin is 1234", "secret: x", "api key = x": ordinary words, so only with "is", ":" or "=".
             r"(?<![\w-])(?:pass|passcode|pin|secret|token|api[ _-]?key|access[ _-]?token|auth[ _-]?token"
             r"|client[ _-]?secret|private[ _-]?key)(?>\s*[:=]\s*|\s+is\s+)[\"'`]?((?!\[)[^\s\"'`,;]+)",
@@ -565,6 +615,12 @@ DETECTORS: tuple[Detector, ...] = (
             "cvv",
             "cvc",
             "csc",
+            "security",
+            "maiden",
+            "memorable",
+            "first pet",
+            "recovery",
+            "seed phrase",
             *_PASSWORD_NAMES,
         ),
     ),
@@ -645,6 +701,18 @@ DETECTORS: tuple[Detector, ...] = (
         needles=(" at ", "(at)", "[at]", "{at}", "<at>", "(@)", "[@]", "{@}", "<@>"),
     ),
     Detector(
+        "emails",
+        "[email]",
+        # after its name, in whatever shape: "my email is gwen at yahoo", "e-mail: gwen_k": no domain needed
+        _compile(
+            rf"(?i)(?<![\w-])e-?mail(?:\s+(?:address|addy))?(?>\s*[:=]\s*|\s+(?:is|was)\s+)((?!\[)"
+            r"(?:[\w.+-]{1,64}\s*(?:@|\(at\)|\[at\]|\bat\b)\s*[\w-]{2,40}(?:\.[\w-]{2,20}){0,3}"
+            rf"|(?={_HANDLE_SHAPE})[^\s,;]{{3,64}}))",
+            group=1,
+        ),
+        needles=("mail",),
+    ),
+    Detector(
         "logins",
         "[login]",
         # user@host (ssh, scp, a machine login): no top-level domain needed.
@@ -657,6 +725,8 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i)(?<![\w-])(?:{_LOGIN_NAMES})(?>\s*[:=]\s*|\s+(?:is|was)\s+){_LOGIN_VALUE}",
             rf"(?i)(?<![\w-])(?:me|us|hmu)\s+on\s+(?:{_PLATFORMS})\s+(?!(?:{_NOT_A_HANDLE})\b){_LOGIN_VALUE}",
             rf"(?i)(?<![\w-])(?:my\s+(?:{_PLATFORMS})|ign)\s+(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
+            # "login tgreen80", "username gwen_k": a handle with a letter ("login 3 failed" is no login).
+            rf"(?i)(?<![\w-])(?:login|user(?:[ _-]?name)?)\s+(?=[^\s,;]*[^\W\d_])(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
             group=1,
         )
         # A computer's name often carries its owner's: "gwens-macbook-pro", "Gwen's MacBook Air",
@@ -675,6 +745,7 @@ DETECTORS: tuple[Detector, ...] = (
             "user",
             "account",
             "acct",
+            "uid",
             "ign",
             *_PLATFORM_NAMES,
             *_DEVICE_NEEDLES,
@@ -796,14 +867,16 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "phones",
         "[phone]",
-        # a number after its name, however written: "tel: 5551234567", "mobile 0171/12345678"
+        # a number after its name or a word asking to be called, however written: "tel: 5551234567", "mobile
+        # 0171/12345678", "phone is 555 0123", "call me on 612 345 678", "text me 4155550199", "Handy 0171 234567"
         _compile(
-            r"(?i:(?<![^\W_])(?:tel|phone|mobile|cell|fax|whatsapp|sms)(?:\s*(?:no\.?|number|#))?(?![^\W_]))"
-            r"\s*[:=#]?\s*(\+?\d[\d .()/-]{5,18}\d)(?![^\W_])",
+            rf"(?i:(?<![^\W_])(?:{_PHONE_WORDS})(?![^\W_])(?>\s*(?:no\.?|number|nr\.?|#))?(?>\s+me)?"
+            r"(?>\s+(?:on|at|is|was)(?![^\W_]))?)"
+            r"(?>\s*[:=#]?\s*)(\+?\d[\d .()/-]{5,18}\d)(?![^\W_])",
             group=1,
         ),
-        needles=("tel", "phone", "mobile", "cell", "fax", "whatsapp", "sms"),
-        validate=lambda m: sum(c.isdigit() for c in m.group(1)) >= 7,
+        needles=(*_PHONE_NAMES, "call", "text", "ring", "reach", "num"),
+        validate=_named_phone_ok,
     ),
     Detector(
         "national_ids",
@@ -854,8 +927,8 @@ DETECTORS: tuple[Detector, ...] = (
             # 221B Baker Street, 12 north main st. apt 4
             rf"(?i)(?<![\w.-])\d{{1,5}}[a-z]?,?\s+(?:[a-z][\w'.-]*\s+){{1,3}}(?:{_STREET})\b\.?"
             r"(?:,?\s*(?:apt|apartment|suite|unit|flat|#)\.?\s*\w{1,6})?",
-            # Hauptstraße 5, Kerkstraat 12
-            r"(?i)\b[\w'-]{1,60}(?:strasse|straße|gasse|platz|straat|gatan)\s+\d{1,4}[a-z]?\b",
+            # Hauptstraße 5, Kerkstraat 12, Musterweg 17, Lindenallee 3
+            rf"(?i)\b[\w'-]{{1,60}}(?:{_STREET_SUFFIXES})\s+\d{{1,4}}[a-z]?\b",
         )
         # "I live at …", "my address is …": the rest of the clause.
         + _compile(
@@ -865,14 +938,25 @@ DETECTORS: tuple[Detector, ...] = (
         needles=(
             "i live",
             "address",
-            "strasse",
-            "straße",
-            "gasse",
-            "platz",
-            "straat",
-            "gatan",
+            *_STREET_SUFFIXES.split("|"),
             *_STREET_NEEDLES,
         ),
+    ),
+    Detector(
+        "street_addresses",
+        "[address]",
+        # Addresses as most of Europe and Latin America write them: the street's word first, the house number
+        # after its name ("Calle Mayor 23", "Via Roma 10", "ul. Kwiatowa 5"), or the number before the word
+        # ("12 rue des Lilas"); then a postcode and a town after the number's comma (", 10115 Berlin").
+        _compile(
+            rf"(?<![\w.-])(?i:{_STREET_FIRST})\.?\s+(?:(?i:{_PARTICLES})\s+){{0,2}}[A-Z][\w'-]{{1,30}}"
+            r"(?:\s+[A-Z][\w'-]{1,30}){0,2}\s+\d{1,4}[a-z]?(?![\w-])",
+            rf"(?<![\w.-])\d{{1,4}}[a-z]?,?\s+(?i:{_STREET_FIRST})\s+(?:(?i:{_PARTICLES})\s+){{0,2}}"
+            r"[A-Z][\w'-]{1,30}(?:\s+[A-Z][\w'-]{1,30}){0,2}",
+            r"(?:(?<=\d)|(?<=\d[a-z])|(?<=\[address\])),\s*(?:[A-Z]{1,2}-)?(?:\d{5}|\d{4}(?: ?[A-Z]{2}|-\d{3})?|\d{2}-\d{3})"
+            r"\s+[A-Z][^\W\d_]{2,30}",
+        ),
+        trigger=re.compile(rf"(?i:\b(?:{_STREET_FIRST})\b)|[\d\]], ?(?:[A-Z]{{1,2}}-)?\d{{2}}"),
     ),
     Detector(
         "street_addresses",
@@ -898,7 +982,9 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i:\b(?:irl|in\s+real\s+life|real\s+name|rl\s+name|my\s+name)\b[^\n.!?]{{0,24}}?"
             r"(?:\bi\s*['’]?\s*m|\bi\s+am|\bis|['’]s|:|=|\bcalled))\s+((?i:[a-z][\w'-]{1,30})"
             rf"(?:\s+{_NAME_WORD}){{0,2}})",
-            rf"(?i:\bcall\s+me)\s+((?i:[a-z][\w'-]{{1,30}})(?:\s+{_NAME_WORD}){{0,2}})",
+            # "call me on 555…", "call me back": a phone call asked for, no name
+            rf"(?i:\bcall\s+me)\s+(?!(?i:on|at|back|later|tonight|tomorrow)\b)((?i:[a-z][\w'-]{{1,30}})"
+            rf"(?:\s+{_NAME_WORD}){{0,2}})",
             group=1,
         ),
         needles=("irl", "real life", "real name", "rl name", "my name", "call me"),

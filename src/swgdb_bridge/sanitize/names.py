@@ -54,15 +54,40 @@ _WORD_CHAR = re.compile(r"[\w'’-]")
 _ONLY_SPACE = re.compile(r"\s*\Z")
 _FIRST_WORD = re.compile(r"\s+(\w)")
 
-# Action lines that name another player: group, trade, duel/PvP-kill and tell lines. Titles before the name
-# are skipped ("Grouped with Jedi Knight Gwen" names Gwen), unless the title is all there is ("Invited Major").
+# Action lines that name another player: group, trade, duel/PvP-kill, tell, mail, friend and guild lines.
+# Bots word them differently, so both orders are read: a cue before the name ("Grouped with X", "Mail from
+# X", "/tell X", "Group invitation from X", "invited to a group by X") or after it, the name starting the
+# line or following a bracketed tag ("X invites you to join a group", "X has left the group", "[GLD] X: hi"),
+# or around it ("Added X to your friends list").
+# Titles before the name are skipped ("Grouped with Jedi Knight Gwen" names Gwen), unless the title is all
+# there is ("Invited Major").
+_LINE_NAME = r"([A-Z][\w'’\-]*(?: [A-Z][\w'’\-]*)?)"
 _ACTION_NAME = re.compile(
-    r"(?i:\b(?:grouped with|joined group with|group invite (?:from|to)|invited|traded with"
-    r"|trade (?:request )?(?:from|with)|dueled|duel (?:with|request from)|killed by player|killed player"
-    r"|defeated player|whisper(?:ed)? (?:from|to)|tell (?:from|to)|received tell from)\s+)"
-    rf"(?:(?i:{'|'.join(sorted(TITLES, key=len, reverse=True))})\.? )*"
-    r"([A-Z][\w'’\-]*(?: [A-Z][\w'’\-]*)?)"
+    r"(?i:(?:\b(?:grouped with|joined group with|group invit(?:e|ation) (?:from|to)|invited|traded with"
+    r"|(?:secure )?trade (?:request |complete |completed |accepted |cancell?ed )?(?:from|with)|dueled"
+    r"|duel (?:with|request from)|killed by player|killed player|defeated player|whisper(?:ed)? (?:from|to)"
+    r"|tell (?:from|to)|received tell from|you tell|tell|mail from"
+    r"|(?:guild|friend) (?:invit(?:e|ation)|request) from|now following"
+    r"|(?:invited|healed|buffed|revived|resurrected)(?: you)?(?: to (?:a|the|join a) \w+)? by)|/tell)\s+)"
+    rf"(?:(?i:{'|'.join(sorted(TITLES, key=len, reverse=True))})\.? )*" + _LINE_NAME
 )
+_ACTION_NAME_FIRST = re.compile(
+    r"(?:^|(?<=\] ))"
+    + _LINE_NAME
+    + r" (?i:invites you|has invited you|wants to trade|challenges you|has challenged you|tells you"
+    r"|whispers(?: to)? you|(?:has )?(?:joined|left) (?:the|your) group|is now (?:the )?group leader"
+    r"|is now your friend|has (?:come|gone) (?:online|offline)|has logged (?:on|off|in|out))\b"
+)
+# "[GLD] X: hi", "[Guild] X: hi": a chat line, its tag a channel's name or a guild's in capitals; a log's own
+# "[2025-09-12 18:30:00] Player: …" or "[INFO] Session ID: …" names a field, not a speaker.
+_TAGGED_SPEAKER = re.compile(
+    r"(?:^|(?<=\] ))\[(?!(?:INFO|WARN|WARNING|DEBUG|ERROR|TRACE|FATAL|CRIT|LOG|SYS)\])"
+    r"(?:[A-Z]{2,5}|(?i:guild|group|party|say|spatial|general|planet|region|trade|ooc|lfg))\] "
+    + _LINE_NAME
+    + r":\s"
+)
+_FRIEND_ADDED = re.compile(r"(?i:\badded )" + _LINE_NAME + r"(?i: to (?:your )?friends?\b)")
+_ACTION_NAMES = (_ACTION_NAME, _ACTION_NAME_FIRST, _TAGGED_SPEAKER, _FRIEND_ADDED)
 
 
 @lru_cache(maxsize=65_536)  # every matcher normalizes the same kept phrases and names again
@@ -143,7 +168,7 @@ def names_in_actions(texts: Iterable[str]) -> set[str]:
     """Player names stated by action lines ("Grouped with Zorvath", "Traded with Kelindra Vos")."""
     found: set[str] = set()
     for text in texts:
-        for match in _ACTION_NAME.finditer(text):
+        for match in (m for pattern in _ACTION_NAMES for m in pattern.finditer(text)):
             name = re.sub(r"['’]s$", "", match.group(1))
             if not PSEUDONYM.match(name):  # "Grouped with Player-…" is already clean
                 found.add(name)
