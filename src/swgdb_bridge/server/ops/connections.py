@@ -24,6 +24,7 @@ from typing import Any
 import h11
 import orjson
 import uvicorn
+from starlette.types import Scope
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from swgdb_bridge.server.settings import ServerSettings
@@ -31,6 +32,10 @@ from swgdb_bridge.server.settings import ServerSettings
 log = logging.getLogger("swgdb_bridge.server")
 
 ACCEPT_ERROR_LOG_SECONDS = 60.0
+CLIENT_LEFT = 499
+"""The status logged and counted for a request whose client hung up before its answer began (nginx's
+"client closed request"), whatever the app then tried to answer (Starlette sends a 500 when reading the
+body fails): it is the client's doing, not a server error, so no stack trace and no 5xx alarm."""
 _ACCEPT_ERROR = "socket.accept() out of system resource"
 # After an accept error asyncio stops accepting for a second and then resumes with this callback; a server
 # shut down meanwhile has closed its socket, and the resume fails with ValueError (fd -1).
@@ -45,6 +50,17 @@ BUSY_RESPONSE = (
     b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\n"
     b"connection: close\r\ncontent-length: " + str(len(_BUSY_BODY)).encode() + b"\r\n\r\n" + _BUSY_BODY
 )
+
+
+def mark_client_left(scope: Scope) -> None:
+    """Note on the request that its client hung up before any answer began (``RequestContext`` does)."""
+    scope.setdefault("state", {})["client_left"] = True
+
+
+def client_left(scope: Scope) -> bool:
+    """Whether :func:`mark_client_left` was called: the access line and the metrics then say
+    :data:`CLIENT_LEFT`."""
+    return bool(scope.get("state", {}).get("client_left"))
 
 
 class ServingConfig(uvicorn.Config):
