@@ -25,7 +25,7 @@ import orjson
 import pytest
 
 from fixtures.live_server import ROOMY, Account, Api, FrozenClock
-from fixtures.payloads import make_document
+from fixtures.payloads import make_document, make_payload
 from helpers.http import http_client, sign_in
 from swgdb_bridge import protocol
 from swgdb_bridge.payload import content_digest
@@ -434,8 +434,8 @@ def _unfinished_bodies(api: Api) -> dict[str, bytes]:
     body = orjson.dumps(make_document("left-early"))
     signed = api.sign(api.account(), "POST", UPLOAD, body)
     return {
-        "/dashboard/login": _head("/dashboard/login", 100) + b"token=abc",
-        "/v1/pairing/redeem": _head("/v1/pairing/redeem", 100) + b'{"code": ',
+        "/dashboard/login": _head("/dashboard/login", 1000) + b"token=abc",
+        "/v1/pairing/redeem": _head("/v1/pairing/redeem", 1000) + b'{"code": ',
         UPLOAD: _head(UPLOAD, len(body), signed) + body[: len(body) // 2],
     }
 
@@ -464,3 +464,25 @@ def _server_errors(api: Api) -> float:
         for line in lines
         if re.search(r'^swgdb_rejects_total\{.*status="5', line)
     )
+
+
+@http_layer_only
+@pytest.mark.parametrize("target", ["/dashboard/login", "/v1/pairing/redeem", UPLOAD])
+def test_trickling_a_body_does_not_hold_the_connection_past_its_deadline(
+    server_factory: Callable[..., Api], target: str
+) -> None:
+    """Was: a complete head, then one body byte a second, held a connection for as long as the declared
+    length lasted (forever, chunked): 500 such clients, no key needed (login, pairing), filled a worker."""
+    api = server_factory(_with(body_timeout_seconds=1.0))
+    partial = _unfinished_bodies(api)[target]
+    with _connect(api) as slow:
+        slow.sendall(partial)
+        sent = 0
+        with pytest.raises(OSError):  # broken pipe or reset, once the server has closed
+            for _ in range(100):  # 100 x 0.1 s = 10 s of trickle, far past the 1 s deadline
+                slow.sendall(b" ")
+                sent += 1
+                time.sleep(0.1)
+            raise AssertionError("the server kept a trickling request body open for 10 s")
+    assert sent < 100
+    assert api.upload(api.account(), make_payload("after-trickle")).status_code == 201
