@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import re
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ import orjson
 import pytest
 
 from fixtures.live_server import ROOMY, Account, Api, FrozenClock
-from fixtures.payloads import make_document
+from fixtures.payloads import make_document, make_payload
 from helpers.http import http_client, sign_in
 from swgdb_bridge import protocol
 from swgdb_bridge.payload import content_digest
@@ -417,3 +418,71 @@ def test_forwarded_for_names_the_client_when_the_peer_is_a_trusted_proxy(
 ) -> None:
     api = server_factory(_with(validate_per_ip_requests=3, trusted_proxies=("127.0.0.22",)))
     assert _validate_statuses(api, "127.0.0.22", 5) == [401] * 5
+
+
+# --- 9. request bodies that never finish ------------------------------------------------------------------
+
+
+def _head(target: str, length: int, headers: dict[str, str] | None = None) -> bytes:
+    lines = [f"POST {target} HTTP/1.1", "Host: x", f"Content-Length: {length}"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    return "\r\n".join(lines).encode() + b"\r\n\r\n"
+
+
+def _unfinished_bodies(api: Api) -> dict[str, bytes]:
+    """A request head and the first half of its body, for each kind of route that reads a body."""
+    body = orjson.dumps(make_document("left-early"))
+    signed = api.sign(api.account(), "POST", UPLOAD, body)
+    return {
+        "/dashboard/login": _head("/dashboard/login", 1000) + b"token=abc",
+        "/v1/pairing/redeem": _head("/v1/pairing/redeem", 1000) + b'{"code": ',
+        UPLOAD: _head(UPLOAD, len(body), signed) + body[: len(body) // 2],
+    }
+
+
+def test_a_client_leaving_mid_body_is_logged_as_such_not_as_a_crash(
+    live_api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Was: every client that hung up mid-body left an ERROR "crashed with ClientDisconnect" and a stack
+    trace in the log: anyone could write tracebacks into it, one per connection."""
+    caplog.set_level(logging.INFO, logger="swgdb_bridge.server")
+    server_errors = _server_errors(live_api)
+    for target, partial in _unfinished_bodies(live_api).items():
+        with _connect(live_api) as sock:
+            sock.sendall(partial)
+        _wait_for(lambda target=target: any(f"POST {target} ->" in r.getMessage() for r in caplog.records))
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert _server_errors(live_api) == server_errors  # nor a 5xx in the metrics, which may page someone
+    assert live_api.healthy()
+
+
+def _server_errors(api: Api) -> float:
+    """The server's 5xx answers so far, from its own /metrics."""
+    lines = api.http.get("/metrics").text.splitlines()
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in lines
+        if re.search(r'^swgdb_rejects_total\{.*status="5', line)
+    )
+
+
+@http_layer_only
+@pytest.mark.parametrize("target", ["/dashboard/login", "/v1/pairing/redeem", UPLOAD])
+def test_trickling_a_body_does_not_hold_the_connection_past_its_deadline(
+    server_factory: Callable[..., Api], target: str
+) -> None:
+    """Was: a complete head, then one body byte a second, held a connection for as long as the declared
+    length lasted (forever, chunked): 500 such clients, no key needed (login, pairing), filled a worker."""
+    api = server_factory(_with(body_timeout_seconds=1.0))
+    partial = _unfinished_bodies(api)[target]
+    with _connect(api) as slow:
+        slow.sendall(partial)
+        sent = 0
+        with pytest.raises(OSError):  # broken pipe or reset, once the server has closed
+            for _ in range(100):  # 100 x 0.1 s = 10 s of trickle, far past the 1 s deadline
+                slow.sendall(b" ")
+                sent += 1
+                time.sleep(0.1)
+            raise AssertionError("the server kept a trickling request body open for 10 s")
+    assert sent < 100
+    assert api.upload(api.account(), make_payload("after-trickle")).status_code == 201

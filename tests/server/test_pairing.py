@@ -210,3 +210,27 @@ def _unredeemed(api: Api) -> int:
     query = select(func.count()).select_from(pairings).where(pairings.c.redeemed_at.is_(None))
     with api.storage.engine.connect() as connection:
         return int(connection.execute(query).scalar_one())
+
+
+def test_revoking_the_keys_ends_what_a_leaked_key_opened(live_api: Api) -> None:
+    """Whoever holds a leaked key can mint dashboard links, sign in and approve a device of their own;
+    ``logout --revoke`` (``/v1/auth/revoke``) must end all of it, or the thief's browser approves a new
+    device and so gets a new key after the old one ended."""
+    account = live_api.account("Leaky")
+    spare_link = live_api.signed(account, "POST", "/v1/auth/dashboard-link").json()["url"]
+    started = live_api.http.post("/v1/pairing/device").json()
+    with http_client(base_url=live_api.url) as thief:
+        sign_in(thief, live_api.signed(account, "POST", "/v1/auth/dashboard-link").json()["url"])
+        assert thief.get("/dashboard/").status_code == 200
+        assert Pairings(live_api.storage).approve_device(account.user_hash, started["user_code"], _now())
+        assert live_api.signed(account, "POST", "/v1/auth/revoke").json() == {"revoked": True}
+        assert thief.get("/dashboard/").status_code == 303  # back to the sign-in help
+        with http_client(base_url=live_api.url) as later:
+            assert sign_in(later, spare_link).status_code == 403
+    answer = redeem(live_api, device_code=started["device_code"])
+    assert answer.status_code == 400 and answer.json()["error"] == "expired_token"
+    fresh = live_api.http.post("/v1/pairing/device").json()  # the owner pairs again: that still works
+    assert Pairings(live_api.storage).approve_device(account.user_hash, fresh["user_code"], _now())
+    paired = redeem(live_api, device_code=fresh["device_code"]).json()
+    Api.secrets.add(paired["api_key"])
+    assert validates(live_api, account.user_hash, paired["api_key"])

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from swgdb_bridge import __version__
@@ -23,6 +24,7 @@ from swgdb_bridge.server.api.errors import ApiProblem, install_error_handlers, p
 from swgdb_bridge.server.api.openapi import install_openapi
 from swgdb_bridge.server.api.pairing import build_pairing_router
 from swgdb_bridge.server.api.routes import build_router
+from swgdb_bridge.server.ops.connections import CLIENT_LEFT, client_left, mark_client_left
 from swgdb_bridge.server.ops.install import install_operations
 from swgdb_bridge.server.ops.logging import loggable
 from swgdb_bridge.server.settings import ServerSettings
@@ -116,7 +118,9 @@ class RequestContext:
 
     The access line holds method, path (no query string, escaped: :func:`loggable`), status and time —
     never headers or bodies, so keys, signatures and session content cannot reach the log. Crashes are logged as type and stack frames
-    only: an exception's message may quote SQL parameters, i.e. a session's content.
+    only: an exception's message may quote SQL parameters, i.e. a session's content. A client that hangs
+    up before its body is complete is no crash (:data:`CLIENT_LEFT`): else anyone could write a stack
+    trace into the log with every connection.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -137,8 +141,16 @@ class RequestContext:
                 message["headers"] = _with_defaults(message.get("headers", []), request_id)
             await send(message)
 
+        async def watched_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.disconnect" and not outcome["sent"]:
+                mark_client_left(scope)
+            return message
+
         try:
-            await self.app(scope, receive, tagged_send)
+            await self.app(scope, watched_receive, tagged_send)
+        except ClientDisconnect:
+            log.info("request %s ended: the client left before its body was complete", request_id)
         except Exception as exc:
             frames = "".join(traceback.format_tb(exc.__traceback__))
             log.error("request %s crashed with %s\n%s", request_id, type(exc).__name__, frames)
@@ -156,6 +168,6 @@ class RequestContext:
                 request_id,
                 loggable(scope["method"]),
                 loggable(scope["path"]),
-                outcome["status"],
+                CLIENT_LEFT if client_left(scope) else outcome["status"],
                 elapsed_ms,
             )

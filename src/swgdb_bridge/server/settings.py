@@ -45,6 +45,9 @@ class ServerSettings:
     Keep ``workers x max_connections`` well below the process's open-file limit (``ulimit -n``)."""
     header_timeout_seconds: float = 10.0
     """Time a client has to send a complete request head once it connects (or starts its next request)."""
+    body_timeout_seconds: float = 60.0
+    """Time a client has to send the whole request body once its head is in: a body that trickles in (one
+    byte a second) would otherwise hold its connection for as long as its declared length lasts."""
     keepalive_timeout_seconds: float = 5.0
     """Time an idle keep-alive connection is kept open after a response."""
     max_streams_per_login: int = 4

@@ -73,6 +73,7 @@ SETTINGS_ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "SWGDB_MAX_ERROR_FIELDS": ("max_error_fields", _positive_int),
     "SWGDB_MAX_CONNECTIONS": ("max_connections", _positive_int),
     "SWGDB_HEADER_TIMEOUT": ("header_timeout_seconds", _positive_seconds),
+    "SWGDB_BODY_TIMEOUT": ("body_timeout_seconds", _positive_seconds),
     "SWGDB_KEEPALIVE_TIMEOUT": ("keepalive_timeout_seconds", _positive_seconds),
     "SWGDB_MAX_STREAMS_PER_LOGIN": ("max_streams_per_login", _positive_int),
     "SWGDB_MAX_STREAMS": ("max_streams", _positive_int),

@@ -8,7 +8,7 @@ work, and only guessable input (an invite code) costs from the small guessing bu
 
 import base64
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,7 +21,8 @@ from swgdb_bridge.server.api.body import parse_json, read_capped
 from swgdb_bridge.server.api.errors import ApiProblem, invalid_payload
 from swgdb_bridge.server.api.routes import ErrorBody, signed_route
 from swgdb_bridge.server.api.verify import ClientAddressLimit, VerifiedRequest, Verifier
-from swgdb_bridge.server.dashboard.auth import LINK_LIFETIME, dashboard_link
+from swgdb_bridge.server.dashboard.auth import LINK_LIFETIME, dashboard_link, end_logins_on
+from swgdb_bridge.server.db.engine import writer
 from swgdb_bridge.server.db.pairings import DEVICE_POLL_SECONDS, Credentials, PairingRefused, Pairings
 from swgdb_bridge.server.settings import ServerSettings
 
@@ -156,10 +157,23 @@ def build_pairing_router(storage: "Storage", settings: ServerSettings) -> APIRou
     @router.post("/v1/auth/revoke", response_model=Revoked, **signed_route("End the user's API keys"))
     async def revoke(signed: Annotated[VerifiedRequest, verified]) -> Revoked:
         """End every API key of the signing user now (the user stays: pair again for a new key)."""
-        await run_in_threadpool(lambda: storage.expire_keys(signed.user_hash, now=settings.utcnow()))
+        await run_in_threadpool(_revoke_access, pairing, signed.user_hash, settings.utcnow())
         return Revoked(revoked=True)
 
     return router
+
+
+def _revoke_access(pairing: Pairings, user_hash: str, now: datetime) -> None:
+    """End the user's keys and, in the same transaction, everything a key could open without the owner:
+    dashboard logins and links (a key asks for links) and unredeemed pairings (a dashboard approves
+    devices). Otherwise whoever held a leaked key keeps a browser that approves a device of theirs, which
+    then receives a fresh key: the revocation would undo itself."""
+    storage = pairing.storage
+    with writer(storage.engine).begin() as connection:
+        user_id = storage.expire_keys_on(connection, user_hash, now)
+        end_logins_on(connection, user_id, now)
+        pairing.cancel_on(connection, user_id, now)
+    storage.key_cache.forget(user_hash)
 
 
 def _json_body(model: type[BaseModel]) -> dict[str, Any]:

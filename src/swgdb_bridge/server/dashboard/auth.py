@@ -32,6 +32,8 @@ from swgdb_bridge.server.db.tables import users
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from sqlalchemy import Connection
+
     from swgdb_bridge.server.db.storage import Storage
 
 LINK_LIFETIME = timedelta(minutes=15)
@@ -47,9 +49,27 @@ def _plausible(token: str) -> bool:
 
 
 def _open_link(token: str, now: datetime) -> tuple[ColumnElement[bool], ...]:
-    """The conditions of a link row that can still sign in: this token's, unused, not expired."""
+    """The conditions of a link row that can still sign in: this token's, unused, not expired, not ended
+    (:func:`end_logins_on` ends links not yet used too)."""
     row = dashboard_logins.c
-    return row.link_hash == _token_hash(token), row.used_at.is_(None), row.link_expires_at > now
+    return (
+        row.link_hash == _token_hash(token),
+        row.used_at.is_(None),
+        row.link_expires_at > now,
+        row.logged_out_at.is_(None),
+    )
+
+
+def end_logins_on(connection: Connection, user_id: int, now: datetime) -> None:
+    """Log the user out of every browser and void every login link not yet used, in the caller's
+    transaction: when the user's API keys are revoked, what a leaked key opened (a link it asked for,
+    a browser signed in with that link) must end with the key."""
+    row = dashboard_logins.c
+    connection.execute(
+        update(dashboard_logins)
+        .where(row.user_id == user_id, row.logged_out_at.is_(None))
+        .values(logged_out_at=now)
+    )
 
 
 def _token_hash(token: str) -> str:

@@ -30,6 +30,8 @@ from swgdb_bridge.server.db.storage import StorageError
 from swgdb_bridge.server.db.tables import pairings, users
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from swgdb_bridge.server.db.storage import Storage
 
 INVITE_LIFETIME = timedelta(hours=24)
@@ -161,6 +163,18 @@ class Pairings:
         if row is not None and row.approved_at is None and row.expires_at > now:
             raise PairingRefused("authorization_pending", "Not approved yet: keep polling.")
         raise PairingRefused("expired_token", "This pairing expired or was used; start again.")
+
+    def cancel_on(self, connection: Connection, user_id: int, now: datetime) -> None:
+        """End the user's unredeemed pairings (approved devices, invites), in the caller's transaction:
+        when the user's keys are revoked, a device approved before (perhaps by whoever held a leaked key)
+        must not receive a new key after."""
+        connection.execute(
+            update(pairings)
+            .where(
+                pairings.c.user_id == user_id, pairings.c.redeemed_at.is_(None), pairings.c.expires_at > now
+            )
+            .values(expires_at=now)
+        )
 
     def _claim(self, which: object, now: datetime) -> Credentials | None:
         """Mark one live, approved pairing redeemed and rotate its user's key, in ONE transaction: a failure

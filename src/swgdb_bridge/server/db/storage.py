@@ -281,13 +281,14 @@ class Storage:
             connection.execute(update(api_keys).where(_live_keys(user_id, now)).values(expires_at=now))
         self.key_cache.forget(user_hash)
 
-    def expire_keys(self, user_hash: str, *, now: datetime | None = None) -> None:
-        """End every key of the user now, but keep the user: a new pairing can issue a fresh key."""
-        now = now or _utcnow()
-        with self._writer.begin() as connection:
-            user_id = self._lock_user(connection, user_hash, allow_revoked=True)
-            connection.execute(update(api_keys).where(_live_keys(user_id, now)).values(expires_at=now))
-        self.key_cache.forget(user_hash)
+    def expire_keys_on(self, connection: Connection, user_hash: str, now: datetime) -> int:
+        """End every key of the user now, but keep the user: a new pairing can issue a fresh key.
+
+        Inside the caller's transaction (as :meth:`rotate_key_on`), so what the keys opened can end with
+        them; returns the user's row id. The caller forgets the cache."""
+        user_id = self._lock_user(connection, user_hash, allow_revoked=True)
+        connection.execute(update(api_keys).where(_live_keys(user_id, now)).values(expires_at=now))
+        return user_id
 
     def active_keys(self, user_hash: str, now: datetime) -> list[str]:
         """The user's working keys, newest first; ``[]`` for unknown or revoked users.

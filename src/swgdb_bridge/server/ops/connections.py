@@ -6,7 +6,8 @@ of megabytes a minute). :class:`ServingConfig` is the uvicorn configuration of e
 (``server run``, its workers, the in-process runner), built from :class:`ServerSettings`:
 
 - :class:`GuardedH11Protocol` closes a connection whose request head is not complete within
-  ``header_timeout_seconds`` of its first byte (or of connecting): trickling bytes does not extend it;
+  ``header_timeout_seconds`` of its first byte (or of connecting), or whose body is not complete within
+  ``body_timeout_seconds`` of its head: trickling bytes does not extend either;
 - a connection beyond ``max_connections`` of this process is answered ``503`` with ``Retry-After`` and closed
   at once, so held connections stay bounded and file descriptors never run out;
 - accept errors are logged as one line without traceback, at most once per :data:`ACCEPT_ERROR_LOG_SECONDS`;
@@ -24,6 +25,7 @@ from typing import Any
 import h11
 import orjson
 import uvicorn
+from starlette.types import Scope
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from swgdb_bridge.server.settings import ServerSettings
@@ -31,6 +33,10 @@ from swgdb_bridge.server.settings import ServerSettings
 log = logging.getLogger("swgdb_bridge.server")
 
 ACCEPT_ERROR_LOG_SECONDS = 60.0
+CLIENT_LEFT = 499
+"""The status logged and counted for a request whose client hung up before its answer began (nginx's
+"client closed request"), whatever the app then tried to answer (Starlette sends a 500 when reading the
+body fails): it is the client's doing, not a server error, so no stack trace and no 5xx alarm."""
 _ACCEPT_ERROR = "socket.accept() out of system resource"
 # After an accept error asyncio stops accepting for a second and then resumes with this callback; a server
 # shut down meanwhile has closed its socket, and the resume fails with ValueError (fd -1).
@@ -47,6 +53,17 @@ BUSY_RESPONSE = (
 )
 
 
+def mark_client_left(scope: Scope) -> None:
+    """Note on the request that its client hung up before any answer began (``RequestContext`` does)."""
+    scope.setdefault("state", {})["client_left"] = True
+
+
+def client_left(scope: Scope) -> bool:
+    """Whether :func:`mark_client_left` was called: the access line and the metrics then say
+    :data:`CLIENT_LEFT`."""
+    return bool(scope.get("state", {}).get("client_left"))
+
+
 class ServingConfig(uvicorn.Config):
     """``uvicorn.Config`` with the server's connection limits; picklable, so workers get it as it is."""
 
@@ -61,6 +78,7 @@ class ServingConfig(uvicorn.Config):
         )
         self.max_connections = settings.max_connections
         self.header_timeout = settings.header_timeout_seconds
+        self.body_timeout = settings.body_timeout_seconds
 
     def load(self) -> None:
         """Uvicorn calls this inside the event loop of each worker, before it listens: the one place where
@@ -74,29 +92,28 @@ class ServingConfig(uvicorn.Config):
 
 
 class GuardedH11Protocol(H11Protocol):
-    """Uvicorn's HTTP/1.1 protocol with a request-head deadline and a per-process connection cap."""
+    """Uvicorn's HTTP/1.1 protocol with request-head and request-body deadlines and a per-process
+    connection cap. One deadline runs at a time: the head's while h11 waits for a head (``IDLE``), the
+    body's while it waits for the rest of a body (``SEND_BODY``); a complete request has none."""
 
     config: ServingConfig
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._head_deadline: asyncio.TimerHandle | None = None
+        self._deadline: asyncio.TimerHandle | None = None
+        self._deadline_state: object = None  # the h11 state the deadline is for
         if len(self.connections) > self.config.max_connections:
             transport.write(BUSY_RESPONSE)
             transport.close()
             return
-        self._arm_head_deadline()
+        self._watch()
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self.conn.their_state is h11.IDLE:  # still waiting for (the rest of) a request head
-            if self._head_deadline is None:
-                self._arm_head_deadline()
-        else:
-            self._cancel_head_deadline()
+        self._watch()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_head_deadline()
+        self._cancel_deadline()
         super().connection_lost(exc)
 
     def shutdown(self) -> None:
@@ -113,17 +130,26 @@ class GuardedH11Protocol(H11Protocol):
             return
         super().shutdown()
 
-    def _arm_head_deadline(self) -> None:
-        self._head_deadline = self.loop.call_later(self.config.header_timeout, self._head_too_slow)
+    def _watch(self) -> None:
+        """Arm the deadline of what the client owes now (a head, the rest of a body), once per part: bytes
+        arriving do not move it. Nothing owed (a request complete), no deadline."""
+        state = self.conn.their_state
+        if state is self._deadline_state:
+            return
+        self._cancel_deadline()
+        seconds = {h11.IDLE: self.config.header_timeout, h11.SEND_BODY: self.config.body_timeout}.get(state)
+        if seconds is not None:
+            self._deadline_state = state
+            self._deadline = self.loop.call_later(seconds, self._too_slow, state)
 
-    def _cancel_head_deadline(self) -> None:
-        if self._head_deadline is not None:
-            self._head_deadline.cancel()
-            self._head_deadline = None
+    def _cancel_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline, self._deadline_state = None, None
 
-    def _head_too_slow(self) -> None:
-        self._head_deadline = None
-        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+    def _too_slow(self, state: object) -> None:
+        self._deadline, self._deadline_state = None, None
+        if self.conn.their_state is state and not self.transport.is_closing():
             self.transport.close()
 
 

@@ -32,6 +32,8 @@ from starlette.responses import Response
 from starlette.routing import Mount, compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from swgdb_bridge.server.ops.connections import CLIENT_LEFT, client_left
+
 if TYPE_CHECKING:
     from starlette.requests import Request
 
@@ -184,7 +186,8 @@ class MetricsMiddleware:
                 time.perf_counter() - started
             )
             body = bytes(seen["body"]) if seen["inspect"] else b""
-            self.metrics.count_response(path, seen["status"], body)
+            status = CLIENT_LEFT if client_left(scope) else seen["status"]
+            self.metrics.count_response(path, status, body)
 
         async def observing_send(message: Message) -> None:
             if message["type"] == "http.response.start":
