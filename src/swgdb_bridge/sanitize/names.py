@@ -168,11 +168,26 @@ def names_in_actions(texts: Iterable[str]) -> set[str]:
     """Player names stated by action lines ("Grouped with Zorvath", "Traded with Kelindra Vos")."""
     found: set[str] = set()
     for text in texts:
-        for match in (m for pattern in _ACTION_NAMES for m in pattern.finditer(text)):
-            name = re.sub(r"['’]s$", "", match.group(1))
-            if not PSEUDONYM.match(name):  # "Grouped with Player-…" is already clean
-                found.add(name)
+        found.update(_names_in_line(text) if len(text) <= _LINE_MEMO_LENGTH else _scan_line(text))
     return found
+
+
+_LINE_MEMO_LENGTH = 200  # a bot repeats its short action lines ("Looted Rare Crystal") in every session
+
+
+@lru_cache(maxsize=16_384)
+def _names_in_line(text: str) -> tuple[str, ...]:
+    """:func:`_scan_line`, remembered: four patterns run over each line, and most lines recur."""
+    return _scan_line(text)
+
+
+def _scan_line(text: str) -> tuple[str, ...]:
+    names = []
+    for match in (m for pattern in _ACTION_NAMES for m in pattern.finditer(text)):
+        name = re.sub(r"['’]s$", "", match.group(1))
+        if not PSEUDONYM.match(name):  # "Grouped with Player-…" is already clean
+            names.append(name)
+    return tuple(names)
 
 
 def with_parts(names: Iterable[str]) -> set[str]:
