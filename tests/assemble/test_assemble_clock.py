@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from swgdb_bridge.assemble import assemble_parts
 from swgdb_bridge.assemble._clock import clock_samples, offset_at, on_local_clock
 from swgdb_bridge.model import XPGain
 from swgdb_bridge.sources import Part
@@ -129,3 +130,20 @@ def test_sessions_of_equal_xp_on_two_days_pair_with_the_xp_history_in_time_order
     ]
     assert [sample[1] for sample in clock_samples([*logs, *entries])] == [offset, offset]
     assert [p.end for p in on_local_clock([*logs, *entries])[2:]] == ends
+
+
+@given(st.integers(min_value=0, max_value=14 * 4).map(lambda quarters: quarters * timedelta(minutes=15)))
+def test_a_start_named_on_the_local_clock_beats_one_named_in_unix_time(offset: timedelta) -> None:
+    """A credit log (named by its local start) and a dual-mode log (named ``dual_<Unix start>``, stamped with
+    the local end) and no file holding both clocks: the session starts at the local name. East of UTC (a
+    machine in Kolkata, 5:30 ahead) the Unix name falls hours before it and used to start the session."""
+    end = LOCAL_START + timedelta(hours=2)
+    credits = Part(Path("/bot/logs/credits_20260115_170000.json"), "credit_log", ids=("20260115_170000",),
+                   id_time=LOCAL_START, end=end, credits_total=300)  # fmt: skip
+    credits.carry("end", "credits_total")
+    unix = LOCAL_START - offset
+    dual = Part(Path("/bot/logs/dual_mode_sessions/d.json"), "dual_session",
+                ids=(f"dual_{int(unix.timestamp())}",), id_time=unix, end=end)  # fmt: skip
+    dual.carry("end")
+    (session,), _ = assemble_parts([dual, credits])
+    assert (session.start_time, session.end_time) == (LOCAL_START, end)

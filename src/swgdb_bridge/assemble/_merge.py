@@ -26,7 +26,7 @@ from swgdb_bridge.model import (
     SourceRef,
     XPGain,
 )
-from swgdb_bridge.sources import Part, planet_name
+from swgdb_bridge.sources import Part, names_unix_time, planet_name
 
 from ._group import Group, is_copy
 
@@ -168,11 +168,7 @@ class Merger:
         start = self._moment("start")
         end = self._moment("end")
         window = [w for p in self.parts if (w := p.window) is not None]
-        start = (
-            start
-            or min((p.id_time for p in self.parts if p.id_time), default=None)
-            or min(w[0] for w in window)
-        )
+        start = start or _named_start(self.parts) or min(w[0] for w in window)
         end = end or max(w[1] for w in window)
         if end < start:
             self.warn(
@@ -417,6 +413,19 @@ class Merger:
             if key not in unique:
                 unique[key] = ref
         return _merge_refs(list(unique.values()))
+
+
+def _named_start(parts: list[Part]) -> datetime | None:
+    """The start the files' names give, on the machine's clock when any name is.
+
+    The bot names files by the start: ``credits_<%Y%m%d_%H%M%S>`` on the machine's local clock, like every
+    other time we keep, and ``dual_<n>`` in Unix time. With no file that holds both clocks (``_clock``), a
+    Unix name stays off by the machine's offset: east of UTC, hours before the session's local start, and
+    the earliest name would start the session there. On a UTC machine the two agree.
+    """
+    named = [(p.id_time, p) for p in parts if p.id_time is not None]
+    local = [time for time, p in named if not any(names_unix_time(ident) for ident in p.ids)]
+    return min(local or [time for time, _ in named], default=None)
 
 
 def _merge_refs(refs: list[SourceRef]) -> list[SourceRef]:
