@@ -171,19 +171,24 @@ def test_a_request_head_that_never_completes_is_closed(server_factory: Callable[
     assert api.healthy()
 
 
+def _trickle_until_closed(
+    connection: socket.socket, byte: bytes, tries: int, pause: float, what: str
+) -> None:
+    """Send ``byte`` every ``pause`` seconds; the server must close the connection (an ``OSError`` here:
+    broken pipe or reset) before ``tries`` are sent."""
+    with pytest.raises(OSError):
+        for _ in range(tries):
+            connection.sendall(byte)
+            time.sleep(pause)
+        raise AssertionError(f"the server kept a trickling {what} open for {tries * pause:.0f} s")
+
+
 @http_layer_only
 def test_trickling_the_head_does_not_extend_its_deadline(server_factory: Callable[..., Api]) -> None:
     api = server_factory(_with(header_timeout_seconds=0.5))
     with _connect(api) as slow:
         slow.sendall(b"GET /v1/info HTTP/1.1\r\n")
-        sent = 0
-        with pytest.raises(OSError):  # broken pipe or reset, once the server has closed
-            for _ in range(200):  # 200 x 0.05 s = 10 s of trickle, far past the 0.5 s deadline
-                slow.sendall(b"X")
-                sent += 1
-                time.sleep(0.05)
-            raise AssertionError("the server kept a trickling request head open for 10 s")
-    assert sent < 200
+        _trickle_until_closed(slow, b"X", tries=200, pause=0.05, what="request head")  # 10 s >> 0.5 s
 
 
 @http_layer_only
@@ -477,12 +482,5 @@ def test_trickling_a_body_does_not_hold_the_connection_past_its_deadline(
     partial = _unfinished_bodies(api)[target]
     with _connect(api) as slow:
         slow.sendall(partial)
-        sent = 0
-        with pytest.raises(OSError):  # broken pipe or reset, once the server has closed
-            for _ in range(100):  # 100 x 0.1 s = 10 s of trickle, far past the 1 s deadline
-                slow.sendall(b" ")
-                sent += 1
-                time.sleep(0.1)
-            raise AssertionError("the server kept a trickling request body open for 10 s")
-    assert sent < 100
+        _trickle_until_closed(slow, b" ", tries=100, pause=0.1, what="request body")  # 10 s >> 1 s
     assert api.upload(api.account(), make_payload("after-trickle")).status_code == 201
