@@ -255,6 +255,11 @@ PATHOLOGICAL = [
     "maiden name is " * 10_000,
     "call me on " * 10_000,
     "email is x at " * 10_000,
+    # spaced "@" and ".", and a mail service without its domain
+    "x @ a . " * 20_000,
+    "a . " * 50_000 + "@",
+    "x @ gmai" * 20_000,
+    "x" + " " * 100_000 + "@ gmail",
     "born on the " * 10_000,
 ]
 

@@ -317,3 +317,30 @@ def test_an_address_written_street_word_first_or_with_a_postcode_and_town_never_
 )
 def test_game_text_near_a_street_word_or_a_comma_and_number_stays(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+LOOSE_EMAILS = [
+    "{} @ gmail . com",
+    "{} @ web . de",
+    "{} at protonmail",
+    "{} @ yahoo",
+    "{}@hotmail",
+    "{} (at) gmx",
+]
+mailboxes = st.from_regex(r"[a-z]{3,8}[._]?[a-z]{0,5}[0-9]{0,3}", fullmatch=True)
+
+
+@pytest.mark.parametrize("template", LOOSE_EMAILS)
+@settings(max_examples=5, deadline=None)
+@given(mailbox=mailboxes)
+def test_an_email_spaced_or_without_its_domain_never_leaves(template: str, mailbox: str) -> None:
+    """Spaces around "@" and "." on both sides, or a free mail service named without its top-level domain:
+    the local part is a mailbox as well as in "gwen@gmail.com"."""
+    assert mailbox not in payload_with(template.format(mailbox))
+
+
+@pytest.mark.parametrize(
+    "text", ["meet @ Theed. It was fun", "look at the outlook", "meet at theed. com", "Kill 3 @ Mos Eisley"]
+)
+def test_a_sentence_with_at_and_a_full_stop_is_no_email(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

@@ -365,10 +365,18 @@ _SECURITY_ANSWERS = (
 )
 # Written-out e-mail separators, spaces included: a bare "." has none ("at Anchorhead. No luck" is a sentence),
 # and a bracketed word none inside (the needles are "(at)", "[at]"...).
-_AT = (
-    r"\s+at\s+|\s*[(\[{<](?:at|@)[)\]}>]\s*"  # "[@]" and "[.]" too: a defanged address, like "1[.]2[.]3[.]4"
+# "[@]" and "[.]" too: a defanged address, like "1[.]2[.]3[.]4"; "@" and "." spaced on both sides
+# ("gwen @ gmail . com"), as a sentence's full stop never is.
+_AT = r"\s+at\s+|\s+@\s+|\s*[(\[{<](?:at|@)[)\]}>]\s*"
+_DOT = r"\.|\s+\.\s+|\s+dot\s+|\s*[(\[{<](?:dot|\.)[)\]}>]\s*"
+# Free mail services, named without their top-level domain by players who write "gwen at protonmail": the
+# service's name says the word before "at" is a mailbox. Words that are also a plain English word or a
+# game's (orange, mailbox, proton) are left out.
+_MAIL_SERVICES = (
+    "gmail|googlemail|yahoo|ymail|hotmail|outlook|protonmail|icloud|aol|gmx|yandex|zoho|tutanota|fastmail"
+    "|hushmail|mailfence|posteo|naver|hanmail|wanadoo|libero|seznam|onet|interia|laposte|freenet|btinternet"
+    "|comcast|rediffmail|mailru"
 )
-_DOT = r"\.|\s+dot\s+|\s*[(\[{<](?:dot|\.)[)\]}>]\s*"
 _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
 # "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990", "1990年3月12日", "1990년 3월 12일";
 # in prose, "born on the 4th of July 1990", "birthday March the 3rd"; or the year alone, "born in 1987".
@@ -697,8 +705,12 @@ DETECTORS: tuple[Detector, ...] = (
         "emails",
         "[email]",
         # written out to get past filters: "bob at example dot com", "bob(at)example.com", "bob [at] x [dot] de"
-        _compile(rf"(?i)(?<![\w.+%-])[\w.+%-]+(?:{_AT})[\w-]+(?:(?:{_DOT})[\w-]+)*?(?:{_DOT})(?:{_TLDS})\b"),
-        needles=(" at ", "(at)", "[at]", "{at}", "<at>", "(@)", "[@]", "{@}", "<@>"),
+        _compile(
+            rf"(?i)(?<![\w.+%-])[\w.+%-]+(?:{_AT})[\w-]+(?:(?:{_DOT})[\w-]+)*?(?:{_DOT})(?:{_TLDS})\b",
+            # a free mail service named without its domain: "gwen at protonmail", "gwen @ gmail"
+            rf"(?i)(?<![\w.+%-])[\w.+%-]{{1,64}}(?:{_AT}|@)(?:{_MAIL_SERVICES})(?![\w-])",
+        ),
+        needles=(" at ", "@", "(at)", "[at]", "{at}", "<at>", "(@)", "[@]", "{@}", "<@>"),
     ),
     Detector(
         "emails",
