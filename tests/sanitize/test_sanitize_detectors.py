@@ -260,6 +260,10 @@ PATHOLOGICAL = [
     "a . " * 50_000 + "@",
     "x @ gmai" * 20_000,
     "x" + " " * 100_000 + "@ gmail",
+    # an id's name, then digits grouped on and on, or a name repeated
+    "passport " + "1/" * 50_000,
+    "my social is " * 10_000,
+    "tax number " + "A1" * 50_000,
     "born on the " * 10_000,
 ]
 

@@ -9,6 +9,7 @@ names in every game field and in shared chat, and check the serialized payload h
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -343,4 +344,38 @@ def test_an_email_spaced_or_without_its_domain_never_leaves(template: str, mailb
     "text", ["meet @ Theed. It was fun", "look at the outlook", "meet at theed. com", "Kill 3 @ Mos Eisley"]
 )
 def test_a_sentence_with_at_and_a_full_stop_is_no_email(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+ID_NAMES = [
+    "my social is {}",
+    "steuernummer {}",
+    "tax number: {}",
+    "nif {}",
+    "codice fiscale {}",
+    "dni: {}",
+    "pesel {}",
+    "passport no {}",
+    "driving licence is {}",
+]
+id_values = st.one_of(
+    st.from_regex(r"[1-8][0-9]{2} [0-9]{2} [0-9]{4}", fullmatch=True),
+    st.from_regex(r"[0-9]{2}/[0-9]{3}/[0-9]{5}", fullmatch=True),
+    st.from_regex(r"[0-9]{8}-?[a-z]", fullmatch=True),
+    st.from_regex(r"[a-z]{6}[0-9]{2}[a-z][0-9]{2}[a-z][0-9]{3}[a-z]", fullmatch=True),
+)
+
+
+@pytest.mark.parametrize("template", ID_NAMES)
+@settings(max_examples=5, deadline=None)
+@given(value=id_values)
+def test_a_national_or_tax_id_after_its_name_never_leaves(template: str, value: str) -> None:
+    """Any case, digits grouped by spaces or slashes, or letters and digits in one run: the name says what
+    the number is, in the languages players write."""
+    payload = payload_with(template.format(value))
+    assert not [group for group in re.split(r"[ /-]", value) if len(group) > 3 and group in payload]
+
+
+@pytest.mark.parametrize("text", ["tin can 1234567", "social 12 friends", "tax 5% on 1200000 credits"])
+def test_a_word_naming_an_id_before_a_count_stays(text: str) -> None:
     assert detectors.scrub(text, {}) == text

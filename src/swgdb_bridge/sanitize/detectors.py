@@ -436,6 +436,25 @@ _HANDLE_SHAPE = r"[^\s,;]*[\d_.]"
 # Within ±90 with four or more decimals; not 0.x, which ratios and rates are far more often than the equator.
 _LATITUDE = r"-?(?:[1-8]?[1-9]\.\d{4,}|[1-8]0\.\d{4,}|90\.0{4,})"
 _LONGITUDE = r"-?(?:(?:1[0-7]\d|[1-9]?\d)(?:\.\d{4,})|180\.0{4,})"  # within ±180
+# What names a number that identifies one person, in the languages players write: social security, national,
+# tax and personal numbers, passports, identity cards, driving licences. Several are words elsewhere ("sin",
+# "social", "nie"), so the value must be an id's: 7+ digits, or 6 after a letter (:func:`_named_id_ok`).
+_ID_NAMES = (
+    "ssn", "sin", "nin", "tin", "bsn", "nif", "nie", "dni", "cpf", "curp", "pesel", "hetu", "cpr", "social",
+    "social security", "national insurance", "national id", "tax id", "tax code", "taxpayer id", "passport",
+    "id card", "identity card", "personal id", "personal code", "personnummer", "steuer-id", "steuerid",
+    "steuernummer", "steuer-nr", "codice fiscale", "fiscal code", "aadhaar", "driver's license",
+    "drivers license", "driver license", "driving licence", "driving license",
+)  # fmt: skip
+# Words that name such a number only with "number" after them: "tax number", "id no.", "licence #".
+_ID_NUMBER = r"\s*(?:number|no\.?|nr\.?|#)"
+_ID_WORDS = (
+    rf"(?:{trie_pattern(_ID_NAMES)})(?:{_ID_NUMBER})?|(?:id|ni|tax|identity|personal|licen[cs]e){_ID_NUMBER}"
+)
+# Digits grouped by spaces, dots, dashes or slashes, a letter or two before or one after ("AB 12 34 56 C",
+# "12/345/67890", "12345678-Z"; letters apart from the digits only in capitals: in "tin can 1234567" they
+# are a word); or one run of letters and digits ("RSSMRA85T10A562S", "X1234567").
+_ID_VALUE = r"(?:[A-Z]{1,3}[ -]?|[a-z]{1,3})?\d[\d ./-]{4,16}\d(?:[ -]?[A-Za-z])?|(?=[A-Za-z]{0,8}\d)[A-Za-z0-9]{6,20}"
 _MIXED_GROUP = re.compile(r"(?=\w*\d)(?=\w*[A-Z])\w+")  # a key's group: letters and digits
 
 DETECTORS: tuple[Detector, ...] = (
@@ -902,25 +921,24 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "national_ids",
         "[id-number]",
-        # Named, in any country's shape: "SIN 046 454 286", "NI number AB 12 34 56 C", "passport X1234567"
+        # Named, in any country's shape: "SIN 046 454 286", "NI number AB 12 34 56 C", "passport X1234567",
+        # "steuernummer 12/345/67890", "codice fiscale RSSMRA85T10A562S", "my social is 321 54 9877"
         _compile(
-            r"(?i:(?<![^\W_])(?:ssn|social\s+security(?:\s+(?:number|no\.?|#))?|sin|nin|ni\s+(?:number|no\.?)"
-            r"|national\s+(?:insurance|id)(?:\s+(?:number|no\.?))?|tax\s+id|tin|passport(?:\s+(?:number|no\.?|#))?"
-            r"|id\s+(?:number|no\.?)|bsn|personnummer|steuer-?id)(?![^\W_]))[\s_]*(?:is[\s_]+|[:#=]\s*)?"
-            r"((?:[A-Z]{1,2}[ -]?)?\d[\d -]{4,14}\d(?:[ -]?[A-Z])?)(?![^\W_])(?!-)",
+            rf"(?i:(?<![^\W_])(?:{_ID_WORDS})(?![^\W_]))[\s_]*(?:is[\s_]+|[:#=]\s*)?"
+            rf"({_ID_VALUE})(?![^\W_])(?!-)",
             group=1,
         ),
         needles=(
-            "social security",
-            "national",
-            "tax id",
-            "passport",
-            "personnummer",
-            "steuer",
+            *(name for name in _ID_NAMES if len(name) > 4),
             "id n",
+            "id #",
             "ni n",
+            "tax n",
+            "identity n",
+            "personal n",
+            "licen",
         ),
-        trigger=re.compile(r"(?i)(?<![^\W_])(?:ssn|sin|nin|tin|bsn)(?![^\W_])"),
+        trigger=re.compile(rf"(?i)(?<![^\W_])(?:{'|'.join(n for n in _ID_NAMES if len(n) <= 4)})(?![^\W_])"),
         validate=_named_id_ok,
     ),
     Detector(
