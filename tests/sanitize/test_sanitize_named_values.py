@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from helpers.documents import every_string
 from swgdb_bridge.model import ChatMessage, LocationVisit, QuestCompletion, Session, StuckEvent, XPGain
 from swgdb_bridge.sanitize import Sanitizer, detectors
+from swgdb_bridge.sanitize.names import PSEUDONYM
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import SessionLogSerializer
 
@@ -28,7 +29,10 @@ OPTIONS = SanitizeOptions(include_communications=True)
 
 
 def payload_with(text: str) -> str:
-    """The serialized payload of a session with ``text`` as its quest, city, zone, stuck place and a group line."""
+    """The serialized payload of a session with ``text`` as its quest, city, zone, stuck place and a group line.
+
+    Without its content digest and with pseudonyms as one word: their hex digits are ours and hold a planted
+    number ("1987") by chance now and then."""
     t = lambda minutes: T0 + timedelta(minutes=minutes)  # noqa: E731
     session = Session("ms11-20261107-1915", "Dex Orrin", T0, t(120), "jsonl")
     session.quests = [QuestCompletion(t(10), text, "combat", "xp", 100, "naboo")]
@@ -37,7 +41,9 @@ def payload_with(text: str) -> str:
     session.stuck_events = [StuckEvent(t(60), text, "stuck", 30.0)]
     session.messages = [ChatMessage(t(5), "group_chat", "Kessa Drevin", text)]
     payload = SessionLogSerializer(OPTIONS, Sanitizer(OPTIONS, KEY)).serialize(session)
-    return payload.to_json_bytes().decode("utf-8").lower()
+    document = json.loads(payload.to_json_bytes())
+    del document["metadata"]["content_digest"]
+    return PSEUDONYM.sub("player", json.dumps(document, ensure_ascii=False)).lower()
 
 
 PASSWORD_NAMES = [
@@ -378,4 +384,27 @@ def test_a_national_or_tax_id_after_its_name_never_leaves(template: str, value: 
 
 @pytest.mark.parametrize("text", ["tin can 1234567", "social 12 friends", "tax 5% on 1200000 credits"])
 def test_a_word_naming_an_id_before_a_count_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+BANK_NAMES = ["iban: {}", "my iban is {}", "kontonummer {}", "account number {}", "routing no. {}", "rib {}"]
+accounts = st.one_of(
+    st.from_regex(r"[a-z]{2}[0-9]{2}[a-z]{4}[0-9]{14}", fullmatch=True),
+    st.from_regex(r"[a-z]{2}[0-9]{2} [a-z]{4} [0-9]{4} [0-9]{4} [0-9]{4} [0-9]{2}", fullmatch=True),
+    st.from_regex(r"[0-9]{6,12}", fullmatch=True),
+)
+
+
+@pytest.mark.parametrize("template", BANK_NAMES)
+@settings(max_examples=5, deadline=None)
+@given(account=accounts)
+def test_a_bank_account_after_its_name_never_leaves(template: str, account: str) -> None:
+    """An IBAN in lower case fails no checksum a capital one would pass; after its name the number is the
+    account whatever its shape."""
+    payload = payload_with(template.format(account))
+    assert not [group for group in account.split() if len(group) > 3 and group in payload]
+
+
+@pytest.mark.parametrize("text", ["account number 3 is locked", "Swift Strike 1234567", "a rib roast 2"])
+def test_a_word_naming_an_account_before_a_count_stays(text: str) -> None:
     assert detectors.scrub(text, {}) == text

@@ -235,6 +235,13 @@ def _named_id_ok(match: re.Match[str]) -> bool:
     return digits >= 7 or (value[0].isalpha() and digits >= 6)
 
 
+def _account_ok(match: re.Match[str]) -> bool:
+    """A bank code (BIC) by its shape; an account number has 6+ digits ("sort code 12-34-56" has six), so
+    "account number 3 is locked" is no account."""
+    account = match.groupdict().get("account")
+    return account is None or sum(c.isdigit() for c in account) >= 6
+
+
 def _ipv6_ok(match: re.Match[str]) -> bool:
     candidate = match.group("addr")
     if not any(c not in ":" for c in candidate):
@@ -455,6 +462,15 @@ _ID_WORDS = (
 # "12/345/67890", "12345678-Z"; letters apart from the digits only in capitals: in "tin can 1234567" they
 # are a word); or one run of letters and digits ("RSSMRA85T10A562S", "X1234567").
 _ID_VALUE = r"(?:[A-Z]{1,3}[ -]?|[a-z]{1,3})?\d[\d ./-]{4,16}\d(?:[ -]?[A-Za-z])?|(?=[A-Za-z]{0,8}\d)[A-Za-z0-9]{6,20}"
+# What names a bank account, in the languages players write; the number after it is the account's in any
+# case, with or without a valid checksum.
+_BANK_WORDS = (
+    r"iban|(?:bank\s+)?account\s*(?:number|no\.?|nr\.?|#)|acct\s*(?:number|no\.?|nr\.?|#)|sort\s*code|routing"
+    r"(?:\s*(?:number|no\.?))?|aba|bsb|konto(?:nummer|nr\.?)?|clabe|rekeningnummer|numéro\s+de\s+compte|rib"
+)
+# A run of letters and digits, then groups that hold a digit or a group of four letters before digits
+# ("GB82 WEST 1234 5698 7654 32", "12-34-56"): "12345678 sort code" ends at the number.
+_BANK_VALUE = r"[A-Za-z0-9]{2,34}(?:[ ./-](?:[A-Za-z]{0,4}\d[A-Za-z0-9]{0,30}|[A-Za-z]{4}(?=[ ./-]\d))){0,10}"
 _MIXED_GROUP = re.compile(r"(?=\w*\d)(?=\w*[A-Z])\w+")  # a key's group: letters and digits
 
 DETECTORS: tuple[Detector, ...] = (
@@ -820,9 +836,19 @@ DETECTORS: tuple[Detector, ...] = (
         "[mac]",
         _compile(
             rf"{_NO_NUMBER_BEFORE}(?<!:)[0-9A-Fa-f]{{2}}([:-])[0-9A-Fa-f]{{2}}(?:\1[0-9A-Fa-f]{{2}}){{4}}"
-            rf"{_NO_ALNUM_AFTER}(?![:-]\w)"
+            rf"{_NO_ALNUM_AFTER}(?![:-]\w)",
+            # Cisco's form, three dotted groups of four: "3c22.fb9a.110f" (with a letter: "2024.0101.1200" is
+            # a date or a version)
+            rf"{_NO_NUMBER_BEFORE}(?<!\.)(?=[\d.]*[A-Fa-f])[0-9A-Fa-f]{{4}}(?:\.[0-9A-Fa-f]{{4}}){{2}}"
+            rf"{_NO_ALNUM_AFTER}(?!\.\w)",
+        )
+        # after its name, twelve hex digits with no separator: "my mac is 3c22fb9a110f"
+        + _compile(
+            r"(?i:(?<![^\W_])mac(?:\s+address)?(?:\s+(?:is|was)\s+|\s*[:=]\s*|\s+))([0-9A-Fa-f]{12})(?![^\W_])",
+            group=1,
         ),
-        trigger=re.compile(r"[:-][0-9A-Fa-f]{2}[:-]"),
+        needles=("mac",),
+        trigger=re.compile(r"[:-][0-9A-Fa-f]{2}[:-]|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\."),
     ),
     Detector(
         "ibans",
@@ -830,6 +856,34 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"),
         trigger=_DIGIT_RUN,  # every IBAN holds a run of 8+ digits and spaces
         validate=_iban_ok,
+    ),
+    Detector(
+        "ibans",
+        "[iban]",
+        # After its name a bank account needs no checksum or capitals: "iban: gb82west12345698765432",
+        # "kontonummer 1234567890", "sort code 12-34-56", "bic is deutdeff".
+        _compile(
+            rf"(?i:(?<![^\W_])(?:{_BANK_WORDS})(?![^\W_])(?:\s+(?:is|was)\s+|\s*[:#=]\s*|\s+))(?P<account>{_BANK_VALUE})"
+            r"(?![^\W_])",
+            r"(?i:(?<![^\W_])(?:bic|swift)(?:[ -]?code)?(?:\s+(?:is|was)\s+|\s*[:=]\s*))"
+            r"(?P<bic>[A-Za-z]{6}[A-Za-z0-9]{2}(?:[A-Za-z0-9]{3})?)(?![^\W_])",
+            group=("account", "bic"),
+        ),
+        needles=(
+            "iban",
+            "bic",
+            "swift",
+            "account",
+            "acct",
+            "sort",
+            "routing",
+            "konto",
+            "clabe",
+            "rekening",
+            "compte",
+        ),
+        trigger=re.compile(r"(?i)(?<![^\W_])(?:rib|aba|bsb)(?![^\W_])"),
+        validate=_account_ok,
     ),
     Detector(
         "cards",
