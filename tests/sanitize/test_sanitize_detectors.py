@@ -268,6 +268,8 @@ PATHOLOGICAL = [
     "account number " + "abcd " * 20_000,
     "3c22." * 30_000,
     "mac is " * 10_000,
+    "I turn 35 on " * 10_000,
+    "birthday is on " * 10_000,
     "born on the " * 10_000,
 ]
 

@@ -408,3 +408,29 @@ def test_a_bank_account_after_its_name_never_leaves(template: str, account: str)
 @pytest.mark.parametrize("text", ["account number 3 is locked", "Swift Strike 1234567", "a rib roast 2"])
 def test_a_word_naming_an_account_before_a_count_stays(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+AGE_DAYS = ["I turn {a} on {m} {d}{o}", "I'll be {a} on the {d}{o} of {m}", "turned {a} on {d} {m} {y}"]
+
+
+@pytest.mark.parametrize("template", AGE_DAYS)
+@settings(max_examples=5, deadline=None)
+@given(
+    age=st.integers(13, 90),
+    day=st.integers(1, 28),
+    month=st.sampled_from(_MONTHS),
+    year=st.integers(1950, 2012),
+)
+def test_an_age_and_the_day_it_is_reached_never_leave(
+    template: str, age: int, day: int, month: str, year: int
+) -> None:
+    """The day one turns an age is a birthday, and the age gives its year."""
+    text = template.format(a=age, d=day, o=_ORDINAL.get(day, "th"), m=month, y=year)
+    assert f"{month} {day}".lower() not in payload_with(text + ". Theed")
+    assert f"{day}{_ORDINAL.get(day, 'th')} of {month}".lower() not in payload_with(text + ". Theed")
+    assert f" {age} on" not in payload_with(text + ". Theed")
+
+
+@pytest.mark.parametrize("text", ["turn 3 on the lever", "be 5 in the cantina", "be back in 2020"])
+def test_a_number_after_turn_or_be_without_a_date_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

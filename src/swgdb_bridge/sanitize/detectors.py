@@ -999,10 +999,12 @@ DETECTORS: tuple[Detector, ...] = (
         "birth_dates",
         "[birth-date]",
         _compile(
-            rf"(?i)(?<![\w.-])(?:{_BIRTH_WORDS})\s*(?:(?:{_BIRTH_LINKS})\s*|[:=]\s*)?({_BIRTH_DATE})(?!\d)",
+            rf"(?i)(?<![\w.-])(?:{_BIRTH_WORDS})\s*(?:(?:{_BIRTH_LINKS})\s*|[:=]\s*){{0,2}}({_BIRTH_DATE})(?!\d)",
+            # an age and the day it is reached: "I turn 35 on march 3rd", "I'll be 40 on 3 May" (both go)
+            rf"(?i)(?<![\w.-])(?:turn(?:s|ing|ed)?|be)\s+(\d{{1,3}}\s+(?:on|in)\s+(?:{_BIRTH_DATE}))(?!\d)",
             group=1,
         ),
-        needles=_BIRTH_NAMES,
+        needles=(*_BIRTH_NAMES, "turn", "be "),
     ),
     Detector(
         "street_addresses",
