@@ -255,6 +255,21 @@ PATHOLOGICAL = [
     "maiden name is " * 10_000,
     "call me on " * 10_000,
     "email is x at " * 10_000,
+    # spaced "@" and ".", and a mail service without its domain
+    "x @ a . " * 20_000,
+    "a . " * 50_000 + "@",
+    "x @ gmai" * 20_000,
+    "x" + " " * 100_000 + "@ gmail",
+    # an id's name, then digits grouped on and on, or a name repeated
+    "passport " + "1/" * 50_000,
+    "my social is " * 10_000,
+    "tax number " + "A1" * 50_000,
+    "iban " + "1 " * 50_000,
+    "account number " + "abcd " * 20_000,
+    "3c22." * 30_000,
+    "mac is " * 10_000,
+    "I turn 35 on " * 10_000,
+    "birthday is on " * 10_000,
     "born on the " * 10_000,
 ]
 
@@ -358,6 +373,10 @@ MORE_SHAPES = [
     ("api.example.eu/v1?key=abcdef", "abcdef"),
     ("my blog Bob.Smith.Blogspot.com", "Smith"),
     ("ask at Guild.Example.ORG tonight", "Example"),
+    ("router mac 3c22.fb9a.110f", "fb9a"),
+    ("3C22.FB9A.110F", "FB9A"),
+    ("my mac is 3c22fb9a110f", "3c22fb9a110f"),
+    ("mac address: 00005e0053af", "00005e0053af"),
 ]
 HARMLESS_SHAPES = [
     "Mos Eisley v1.2 patch",
@@ -371,6 +390,8 @@ HARMLESS_SHAPES = [
     "+145 XP and +12 12 credits",
     "hotel telemetry on Tatooine",
     "patch 1.2.3 notes",
+    "build v2024.0101.1200",
+    "mac and cheese 123456789012",
 ]
 
 

@@ -235,6 +235,13 @@ def _named_id_ok(match: re.Match[str]) -> bool:
     return digits >= 7 or (value[0].isalpha() and digits >= 6)
 
 
+def _account_ok(match: re.Match[str]) -> bool:
+    """A bank code (BIC) by its shape; an account number has 6+ digits ("sort code 12-34-56" has six), so
+    "account number 3 is locked" is no account."""
+    account = match.groupdict().get("account")
+    return account is None or sum(c.isdigit() for c in account) >= 6
+
+
 def _ipv6_ok(match: re.Match[str]) -> bool:
     candidate = match.group("addr")
     if not any(c not in ":" for c in candidate):
@@ -365,10 +372,18 @@ _SECURITY_ANSWERS = (
 )
 # Written-out e-mail separators, spaces included: a bare "." has none ("at Anchorhead. No luck" is a sentence),
 # and a bracketed word none inside (the needles are "(at)", "[at]"...).
-_AT = (
-    r"\s+at\s+|\s*[(\[{<](?:at|@)[)\]}>]\s*"  # "[@]" and "[.]" too: a defanged address, like "1[.]2[.]3[.]4"
+# "[@]" and "[.]" too: a defanged address, like "1[.]2[.]3[.]4"; "@" and "." spaced on both sides
+# ("gwen @ gmail . com"), as a sentence's full stop never is.
+_AT = r"\s+at\s+|\s+@\s+|\s*[(\[{<](?:at|@)[)\]}>]\s*"
+_DOT = r"\.|\s+\.\s+|\s+dot\s+|\s*[(\[{<](?:dot|\.)[)\]}>]\s*"
+# Free mail services, named without their top-level domain by players who write "gwen at protonmail": the
+# service's name says the word before "at" is a mailbox. Words that are also a plain English word or a
+# game's (orange, mailbox, proton) are left out.
+_MAIL_SERVICES = (
+    "gmail|googlemail|yahoo|ymail|hotmail|outlook|protonmail|icloud|aol|gmx|yandex|zoho|tutanota|fastmail"
+    "|hushmail|mailfence|posteo|naver|hanmail|wanadoo|libero|seznam|onet|interia|laposte|freenet|btinternet"
+    "|comcast|rediffmail|mailru"
 )
-_DOT = r"\.|\s+dot\s+|\s*[(\[{<](?:dot|\.)[)\]}>]\s*"
 _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
 # "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990", "1990年3月12日", "1990년 3월 12일";
 # in prose, "born on the 4th of July 1990", "birthday March the 3rd"; or the year alone, "born in 1987".
@@ -428,6 +443,34 @@ _HANDLE_SHAPE = r"[^\s,;]*[\d_.]"
 # Within ±90 with four or more decimals; not 0.x, which ratios and rates are far more often than the equator.
 _LATITUDE = r"-?(?:[1-8]?[1-9]\.\d{4,}|[1-8]0\.\d{4,}|90\.0{4,})"
 _LONGITUDE = r"-?(?:(?:1[0-7]\d|[1-9]?\d)(?:\.\d{4,})|180\.0{4,})"  # within ±180
+# What names a number that identifies one person, in the languages players write: social security, national,
+# tax and personal numbers, passports, identity cards, driving licences. Several are words elsewhere ("sin",
+# "social", "nie"), so the value must be an id's: 7+ digits, or 6 after a letter (:func:`_named_id_ok`).
+_ID_NAMES = (
+    "ssn", "sin", "nin", "tin", "bsn", "nif", "nie", "dni", "cpf", "curp", "pesel", "hetu", "cpr", "social",
+    "social security", "national insurance", "national id", "tax id", "tax code", "taxpayer id", "passport",
+    "id card", "identity card", "personal id", "personal code", "personnummer", "steuer-id", "steuerid",
+    "steuernummer", "steuer-nr", "codice fiscale", "fiscal code", "aadhaar", "driver's license",
+    "drivers license", "driver license", "driving licence", "driving license",
+)  # fmt: skip
+# Words that name such a number only with "number" after them: "tax number", "id no.", "licence #".
+_ID_NUMBER = r"\s*(?:number|no\.?|nr\.?|#)"
+_ID_WORDS = (
+    rf"(?:{trie_pattern(_ID_NAMES)})(?:{_ID_NUMBER})?|(?:id|ni|tax|identity|personal|licen[cs]e){_ID_NUMBER}"
+)
+# Digits grouped by spaces, dots, dashes or slashes, a letter or two before or one after ("AB 12 34 56 C",
+# "12/345/67890", "12345678-Z"; letters apart from the digits only in capitals: in "tin can 1234567" they
+# are a word); or one run of letters and digits ("RSSMRA85T10A562S", "X1234567").
+_ID_VALUE = r"(?:[A-Z]{1,3}[ -]?|[a-z]{1,3})?\d[\d ./-]{4,16}\d(?:[ -]?[A-Za-z])?|(?=[A-Za-z]{0,8}\d)[A-Za-z0-9]{6,20}"
+# What names a bank account, in the languages players write; the number after it is the account's in any
+# case, with or without a valid checksum.
+_BANK_WORDS = (
+    r"iban|(?:bank\s+)?account\s*(?:number|no\.?|nr\.?|#)|acct\s*(?:number|no\.?|nr\.?|#)|sort\s*code|routing"
+    r"(?:\s*(?:number|no\.?))?|aba|bsb|konto(?:nummer|nr\.?)?|clabe|rekeningnummer|numéro\s+de\s+compte|rib"
+)
+# A run of letters and digits, then groups that hold a digit or a group of four letters before digits
+# ("GB82 WEST 1234 5698 7654 32", "12-34-56"): "12345678 sort code" ends at the number.
+_BANK_VALUE = r"[A-Za-z0-9]{2,34}(?:[ ./-](?:[A-Za-z]{0,4}\d[A-Za-z0-9]{0,30}|[A-Za-z]{4}(?=[ ./-]\d))){0,10}"
 _MIXED_GROUP = re.compile(r"(?=\w*\d)(?=\w*[A-Z])\w+")  # a key's group: letters and digits
 
 DETECTORS: tuple[Detector, ...] = (
@@ -697,8 +740,12 @@ DETECTORS: tuple[Detector, ...] = (
         "emails",
         "[email]",
         # written out to get past filters: "bob at example dot com", "bob(at)example.com", "bob [at] x [dot] de"
-        _compile(rf"(?i)(?<![\w.+%-])[\w.+%-]+(?:{_AT})[\w-]+(?:(?:{_DOT})[\w-]+)*?(?:{_DOT})(?:{_TLDS})\b"),
-        needles=(" at ", "(at)", "[at]", "{at}", "<at>", "(@)", "[@]", "{@}", "<@>"),
+        _compile(
+            rf"(?i)(?<![\w.+%-])[\w.+%-]+(?:{_AT})[\w-]+(?:(?:{_DOT})[\w-]+)*?(?:{_DOT})(?:{_TLDS})\b",
+            # a free mail service named without its domain: "gwen at protonmail", "gwen @ gmail"
+            rf"(?i)(?<![\w.+%-])[\w.+%-]{{1,64}}(?:{_AT}|@)(?:{_MAIL_SERVICES})(?![\w-])",
+        ),
+        needles=(" at ", "@", "(at)", "[at]", "{at}", "<at>", "(@)", "[@]", "{@}", "<@>"),
     ),
     Detector(
         "emails",
@@ -789,9 +836,19 @@ DETECTORS: tuple[Detector, ...] = (
         "[mac]",
         _compile(
             rf"{_NO_NUMBER_BEFORE}(?<!:)[0-9A-Fa-f]{{2}}([:-])[0-9A-Fa-f]{{2}}(?:\1[0-9A-Fa-f]{{2}}){{4}}"
-            rf"{_NO_ALNUM_AFTER}(?![:-]\w)"
+            rf"{_NO_ALNUM_AFTER}(?![:-]\w)",
+            # Cisco's form, three dotted groups of four: "3c22.fb9a.110f" (with a letter: "2024.0101.1200" is
+            # a date or a version)
+            rf"{_NO_NUMBER_BEFORE}(?<!\.)(?=[\d.]*[A-Fa-f])[0-9A-Fa-f]{{4}}(?:\.[0-9A-Fa-f]{{4}}){{2}}"
+            rf"{_NO_ALNUM_AFTER}(?!\.\w)",
+        )
+        # after its name, twelve hex digits with no separator: "my mac is 3c22fb9a110f"
+        + _compile(
+            r"(?i:(?<![^\W_])mac(?:\s+address)?(?:\s+(?:is|was)\s+|\s*[:=]\s*|\s+))([0-9A-Fa-f]{12})(?![^\W_])",
+            group=1,
         ),
-        trigger=re.compile(r"[:-][0-9A-Fa-f]{2}[:-]"),
+        needles=("mac",),
+        trigger=re.compile(r"[:-][0-9A-Fa-f]{2}[:-]|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\."),
     ),
     Detector(
         "ibans",
@@ -799,6 +856,34 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"),
         trigger=_DIGIT_RUN,  # every IBAN holds a run of 8+ digits and spaces
         validate=_iban_ok,
+    ),
+    Detector(
+        "ibans",
+        "[iban]",
+        # After its name a bank account needs no checksum or capitals: "iban: gb82west12345698765432",
+        # "kontonummer 1234567890", "sort code 12-34-56", "bic is deutdeff".
+        _compile(
+            rf"(?i:(?<![^\W_])(?:{_BANK_WORDS})(?![^\W_])(?:\s+(?:is|was)\s+|\s*[:#=]\s*|\s+))(?P<account>{_BANK_VALUE})"
+            r"(?![^\W_])",
+            r"(?i:(?<![^\W_])(?:bic|swift)(?:[ -]?code)?(?:\s+(?:is|was)\s+|\s*[:=]\s*))"
+            r"(?P<bic>[A-Za-z]{6}[A-Za-z0-9]{2}(?:[A-Za-z0-9]{3})?)(?![^\W_])",
+            group=("account", "bic"),
+        ),
+        needles=(
+            "iban",
+            "bic",
+            "swift",
+            "account",
+            "acct",
+            "sort",
+            "routing",
+            "konto",
+            "clabe",
+            "rekening",
+            "compte",
+        ),
+        trigger=re.compile(r"(?i)(?<![^\W_])(?:rib|aba|bsb)(?![^\W_])"),
+        validate=_account_ok,
     ),
     Detector(
         "cards",
@@ -890,35 +975,36 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "national_ids",
         "[id-number]",
-        # Named, in any country's shape: "SIN 046 454 286", "NI number AB 12 34 56 C", "passport X1234567"
+        # Named, in any country's shape: "SIN 046 454 286", "NI number AB 12 34 56 C", "passport X1234567",
+        # "steuernummer 12/345/67890", "codice fiscale RSSMRA85T10A562S", "my social is 321 54 9877"
         _compile(
-            r"(?i:(?<![^\W_])(?:ssn|social\s+security(?:\s+(?:number|no\.?|#))?|sin|nin|ni\s+(?:number|no\.?)"
-            r"|national\s+(?:insurance|id)(?:\s+(?:number|no\.?))?|tax\s+id|tin|passport(?:\s+(?:number|no\.?|#))?"
-            r"|id\s+(?:number|no\.?)|bsn|personnummer|steuer-?id)(?![^\W_]))[\s_]*(?:is[\s_]+|[:#=]\s*)?"
-            r"((?:[A-Z]{1,2}[ -]?)?\d[\d -]{4,14}\d(?:[ -]?[A-Z])?)(?![^\W_])(?!-)",
+            rf"(?i:(?<![^\W_])(?:{_ID_WORDS})(?![^\W_]))[\s_]*(?:is[\s_]+|[:#=]\s*)?"
+            rf"({_ID_VALUE})(?![^\W_])(?!-)",
             group=1,
         ),
         needles=(
-            "social security",
-            "national",
-            "tax id",
-            "passport",
-            "personnummer",
-            "steuer",
+            *(name for name in _ID_NAMES if len(name) > 4),
             "id n",
+            "id #",
             "ni n",
+            "tax n",
+            "identity n",
+            "personal n",
+            "licen",
         ),
-        trigger=re.compile(r"(?i)(?<![^\W_])(?:ssn|sin|nin|tin|bsn)(?![^\W_])"),
+        trigger=re.compile(rf"(?i)(?<![^\W_])(?:{'|'.join(n for n in _ID_NAMES if len(n) <= 4)})(?![^\W_])"),
         validate=_named_id_ok,
     ),
     Detector(
         "birth_dates",
         "[birth-date]",
         _compile(
-            rf"(?i)(?<![\w.-])(?:{_BIRTH_WORDS})\s*(?:(?:{_BIRTH_LINKS})\s*|[:=]\s*)?({_BIRTH_DATE})(?!\d)",
+            rf"(?i)(?<![\w.-])(?:{_BIRTH_WORDS})\s*(?:(?:{_BIRTH_LINKS})\s*|[:=]\s*){{0,2}}({_BIRTH_DATE})(?!\d)",
+            # an age and the day it is reached: "I turn 35 on march 3rd", "I'll be 40 on 3 May" (both go)
+            rf"(?i)(?<![\w.-])(?:turn(?:s|ing|ed)?|be)\s+(\d{{1,3}}\s+(?:on|in)\s+(?:{_BIRTH_DATE}))(?!\d)",
             group=1,
         ),
-        needles=_BIRTH_NAMES,
+        needles=(*_BIRTH_NAMES, "turn", "be "),
     ),
     Detector(
         "street_addresses",
