@@ -211,7 +211,7 @@ def test_runs_that_disagree_on_the_offset_are_left_as_written() -> None:
 
 def test_runs_at_a_fixed_step_are_left_as_written() -> None:
     """Runs every four hours, the first run's local file and the last run's Unix files missing: the Unix
-    starts lie on local starts at the true offset (two runs) and at the offset four hours later (all three)."""
+    starts lie on local starts at the true offset (two runs) and at the offset 4 hours later (all three)."""
     offset, step = timedelta(hours=5, minutes=30), timedelta(hours=4)
     runs = [run_files(LOCAL_START + n * step, offset) for n in range(4)]
     parts = [*runs[0][1:], *runs[1], *runs[2], runs[3][0]]
@@ -219,7 +219,7 @@ def test_runs_at_a_fixed_step_are_left_as_written() -> None:
 
 
 def test_a_folder_with_a_file_holding_both_clocks_keeps_its_samples() -> None:
-    """The combat log says -5 h; the runs' names alone would say the same, and a sample follows summer time."""
+    """The combat log says -5 h; the runs' names alone say the same, and a sample follows summer time."""
     offset = timedelta(hours=-5)
     parts = [*run_files(LOCAL_START, offset), *run_files(LOCAL_START + timedelta(days=1), offset)]
     combat = replace(combat_log(offset), path=Path("/bot/logs/combat/combat_stats.json"))

@@ -8,7 +8,7 @@ apart), ``evening-i`` (a repeatable quest done three times, a credits-only sessi
 later at the same clock time), ``evening-j`` (a loot-only session, then the character renamed), ``evening-k``
 (a night across the autumn clock change in Berlin, the next run 20 minutes after), ``evening-l`` (two bots in
 two folders started in the same second), ``evening-m`` (a wallet starting at 0, grouped kills, a death and
-bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on a Kolkata machine)."""
+bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on a machine in Kolkata)."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ def zone_offset(raw: timedelta) -> timedelta | None:
 
 
 def agreed_offset(parts: list[Part]) -> timedelta | None:
-    """The offset one bot folder's starts on the two clocks agree on (the module's docstring), else ``None``."""
+    """The offset one bot folder's starts on the two clocks agree on (the module's docstring), or ``None``."""
     local = sorted({start for part in parts if (start := _local_start(part)) is not None})
     fits = [offsets for run in _unix_runs(parts) if (offsets := _fitting_offsets(run, local))]
     support = Counter(offset for offsets in fits for offset in offsets)
