@@ -147,3 +147,96 @@ def test_a_start_named_on_the_local_clock_beats_one_named_in_unix_time(offset: t
     dual.carry("end")
     (session,), _ = assemble_parts([dual, credits])
     assert (session.start_time, session.end_time) == (LOCAL_START, end)
+
+
+def run_files(local_start: datetime, offset: timedelta, minutes: int = 60) -> list[Part]:
+    """One bot run with no file holding both clocks: a credit log named by the local start, a shared
+    dual-session log and a space quest named by the Unix start."""
+    unix = local_start - offset
+    stamp = f"{local_start:%Y%m%d_%H%M%S}"
+    credits = Part(Path(f"/bot/logs/credits_{stamp}.json"), "credit_log", ids=(stamp,), id_time=local_start,
+                   end=local_start + timedelta(minutes=minutes), credits_total=100)  # fmt: skip
+    credits.carry("end", "credits_total")
+    dual = Part(Path(f"/bot/logs/dual_sessions/shared_dual_{int(unix.timestamp())}.json"), "dual_session",
+                ids=(f"dual_{int(unix.timestamp())}",), id_time=unix)  # fmt: skip
+    ident = f"space_session_{int(unix.timestamp())}"
+    space = Part(Path(f"/bot/data/space_quests/session_{ident}.json"), "space_quest", ids=(ident,),
+                 id_time=unix, start=unix, unix_clock=True)  # fmt: skip
+    space.carry("start")
+    return [credits, dual, space]
+
+
+# two runs at any times at least 5 minutes apart; more runs over 20 days, over a day apart (within a day,
+# runs at a fixed step are refused: test_runs_at_a_fixed_step_...)
+TWO_RUNS = st.integers(min_value=1, max_value=4 * 24 * 12).map(lambda fives: [0, 5 * fives])
+DAYS_APART = st.lists(st.integers(min_value=27 * 60, max_value=5 * 24 * 60), min_size=1, max_size=4).map(
+    lambda gaps: [sum(gaps[:n]) for n in range(len(gaps) + 1)]
+)
+
+
+@given(OFFSETS, st.one_of(TWO_RUNS, DAYS_APART))
+def test_runs_named_on_both_clocks_agree_on_the_machines_offset(
+    offset: timedelta, minutes: list[int]
+) -> None:
+    """Kolkata (+5:30), Kiritimati (+14), Baker Island (-12), ...: with no file holding both clocks, the
+    Unix-named files of each run used to form zero-length sessions of their own or join another run. Every
+    Unix-named start lies on a local-named start at the machine's offset, and no other offset is found by
+    two runs."""
+    starts = [LOCAL_START + timedelta(minutes=m) for m in minutes]
+    parts = [part for start in starts for part in run_files(start, offset, minutes=3)]
+    sessions, _ = assemble_parts(parts)
+    assert [(s.start_time, s.end_time) for s in sessions] == [
+        (start, start + timedelta(minutes=3)) for start in starts
+    ]
+    assert all(len(s.sources) == 3 for s in sessions)
+
+
+def test_a_single_run_is_no_evidence_of_the_offset() -> None:
+    """One Unix-named start and one local-named start a whole number of quarter hours apart prove nothing
+    (two runs a few hours apart look the same): its Unix times stay as written."""
+    parts = run_files(LOCAL_START, timedelta(hours=5, minutes=30))
+    assert on_local_clock(parts) == parts
+
+
+def test_runs_that_disagree_on_the_offset_are_left_as_written() -> None:
+    """Adelaide's clock change between two runs (+9:30, then +10:30) and no file holding both clocks: the
+    pairs disagree, so no offset is guessed (the summer time rule needs a file holding both clocks)."""
+    later = LOCAL_START + timedelta(hours=4)
+    parts = [
+        *run_files(LOCAL_START, timedelta(hours=9, minutes=30)),
+        *run_files(later, timedelta(hours=10, minutes=30)),
+    ]
+    assert on_local_clock(parts) == parts
+
+
+def test_runs_at_a_fixed_step_are_left_as_written() -> None:
+    """Runs every four hours, the first run's local file and the last run's Unix files missing: the Unix
+    starts lie on local starts at the true offset (two runs) and at the offset 4 hours later (all three)."""
+    offset, step = timedelta(hours=5, minutes=30), timedelta(hours=4)
+    runs = [run_files(LOCAL_START + n * step, offset) for n in range(4)]
+    parts = [*runs[0][1:], *runs[1], *runs[2], runs[3][0]]
+    assert on_local_clock(parts) == parts
+
+
+def test_a_folder_with_a_file_holding_both_clocks_keeps_its_samples() -> None:
+    """The combat log says -5 h; the runs' names alone say the same, and a sample follows summer time."""
+    offset = timedelta(hours=-5)
+    parts = [*run_files(LOCAL_START, offset), *run_files(LOCAL_START + timedelta(days=1), offset)]
+    combat = replace(combat_log(offset), path=Path("/bot/logs/combat/combat_stats.json"))
+    assert [p.id_time for p in on_local_clock([combat, *parts]) if p.format == "space_quest"] == [
+        LOCAL_START,
+        LOCAL_START + timedelta(days=1),
+    ]
+
+
+def test_each_bot_folder_takes_its_own_offset() -> None:
+    """Two bot folders, as from two machines (Kolkata and New York): each folder's runs agree on its own."""
+    east, west = timedelta(hours=5, minutes=30), timedelta(hours=-5)
+    later = LOCAL_START + timedelta(days=1)
+    kolkata = [*run_files(LOCAL_START, east), *run_files(later, east)]
+    new_york = [
+        replace(p, path=Path("/ny") / p.path.relative_to("/bot"))
+        for p in [*run_files(LOCAL_START, west), *run_files(later, west)]
+    ]
+    moved = on_local_clock([*kolkata, *new_york])
+    assert [p.id_time for p in moved if p.format == "space_quest"] == [LOCAL_START, later] * 2

@@ -8,7 +8,7 @@ apart), ``evening-i`` (a repeatable quest done three times, a credits-only sessi
 later at the same clock time), ``evening-j`` (a loot-only session, then the character renamed), ``evening-k``
 (a night across the autumn clock change in Berlin, the next run 20 minutes after), ``evening-l`` (two bots in
 two folders started in the same second), ``evening-m`` (a wallet starting at 0, grouped kills, a death and
-bracketed chat in the old bot's action lines)."""
+bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on a machine in Kolkata)."""
 
 from __future__ import annotations
 
@@ -114,6 +114,25 @@ def test_a_run_after_the_autumn_clock_change_keeps_its_own_files(evening_b: Path
         (23, "Brann Oskarsson", 7000, 1880),
         (4, "Brann Oskarsson", 1600, 120),
     ]
+
+
+def test_unix_named_files_east_of_utc_join_their_runs_with_no_file_holding_both_clocks(
+    evening_b: Path,
+) -> None:
+    """evening-n (Kolkata, +5:30) without the files that hold both clocks (XP tracker, combat log, dual-mode
+    log): the dual-session and space quest files, named by the Unix start, used to form three zero-length
+    sessions 5:30 before their runs; the three runs' starts on the two clocks agree on the offset."""
+    tree = evening_b.parent / "evening-n" / "current"
+    both_clocks = ("xp_tracking", "combat", "dual_mode_sessions")
+    files = [p for p in tree.rglob("*.json") if p.parent.name not in both_clocks]
+    result = assemble_paths(files, now=LONG_AGO)
+    assert [(s.start_time, s.total_xp, s.total_credits) for s in result.sessions] == [
+        (datetime(2026, 12, 31, 22, 30, tzinfo=UTC), 3840, 1160),
+        (datetime(2027, 1, 1, 14, 0, tzinfo=UTC), 0, 0),
+        (datetime(2027, 1, 2, 6, 0, tzinfo=UTC), 1150, 290),
+    ]
+    placed = {Path(ref.path).name for s in result.sessions for ref in s.sources}
+    assert {p.name for p in files if p.parent.name in ("dual_sessions", "space_quests")} <= placed
 
 
 def test_two_bots_started_together_in_two_folders_keep_their_own_files(evening_b: Path) -> None:

@@ -6,23 +6,22 @@ tracker's counters, the XP history's ``utcnow()``). On a machine at UTC the two 
 by the machine's offset, and behind UTC the Unix-time parts fall hours after their session, where they
 would join a later one. Files that hold both clocks for one moment (``Part.clock_offset``: the XP tracker's
 ``session_start`` and its first counter, the combat log's ``start_time`` and its id) tell the offset; each
-Unix-time part is moved by the offset nearest its time, before grouping.
+Unix-time part is moved by the offset nearest its time, before grouping. A bot folder where no file holds
+both clocks takes the offset its starts named on either clock agree on (``assemble._zone``), if they do.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import msgspec
 
 from swgdb_bridge.model import XPGain
-from swgdb_bridge.sources import Part, names_unix_time
+from swgdb_bridge.sources import Part, bot_tree, names_unix_time
 
-_QUARTER = timedelta(minutes=15)
-_SLACK = timedelta(minutes=2)  # the two stamps of one moment may be taken a little apart
-_WIDEST = timedelta(hours=14)  # UTC-12 to UTC+14
-
+from ._zone import agreed_offset, zone_offset
 
 Sample = tuple[datetime, timedelta]  # a moment (UTC) and the machine's offset then: local time minus UTC
 
@@ -30,16 +29,16 @@ Sample = tuple[datetime, timedelta]  # a moment (UTC) and the machine's offset t
 def clock_samples(parts: list[Part]) -> list[Sample]:
     """Where files hold both clocks for one moment: when, and local time minus UTC then.
 
-    Offsets are whole quarter hours: a sample further from one than :data:`_SLACK` compares two moments,
-    not two clocks, and is left out.
+    Offsets are zone offsets (:func:`~swgdb_bridge.assemble._zone.zone_offset`): a sample further from a
+    whole quarter hour than two minutes compares two moments, not two clocks, and is left out.
     """
     found = [
         (p.start - p.clock_offset, p.clock_offset) for p in parts if p.clock_offset is not None and p.start
     ]
     samples = []
     for moment, raw in [*found, *_session_ends(parts)]:
-        offset = round(raw / _QUARTER) * _QUARTER
-        if abs(raw - offset) <= _SLACK and abs(offset) <= _WIDEST:
+        offset = zone_offset(raw)
+        if offset is not None:
             samples.append((moment, offset))
     return sorted(samples)
 
@@ -79,17 +78,42 @@ def _session_ends(parts: list[Part]) -> list[Sample]:
 def on_local_clock(parts: list[Part]) -> list[Part]:
     """``parts`` with every Unix time moved onto the machine's local clock (the module's docstring)."""
     samples = clock_samples(parts)
-    if not any(offset for _, offset in samples):
+    guessed = _guessed_offsets(parts)
+    if not any(offset for _, offset in samples) and not any(guessed.values()):
         return parts
-    return [_moved(part, samples) for part in parts]
+    moved = []
+    for part in parts:
+        moment, folder = _unix_moment(part), bot_tree(part.path)
+        offset = guessed.get(folder, offset_at(samples, moment)) if moment is not None else None
+        moved.append(_moved(part, offset) if offset else part)
+    return moved
 
 
-def _moved(part: Part, samples: list[Sample]) -> Part:
+def _guessed_offsets(parts: list[Part]) -> dict[Path | None, timedelta]:
+    """``{bot folder: offset}`` where no file of the folder holds both clocks and its starts named on either
+    clock agree on one (:func:`~swgdb_bridge.assemble._zone.agreed_offset`). A folder with such a file keeps
+    the samples, which follow summer time."""
+    folders: dict[Path | None, list[Part]] = {}
+    for part in parts:
+        folders.setdefault(bot_tree(part.path), []).append(part)
+    guessed = {}
+    for folder, members in folders.items():
+        offset = None if clock_samples(members) else agreed_offset(members)
+        if offset is not None:
+            guessed[folder] = offset
+    return guessed
+
+
+def _unix_moment(part: Part) -> datetime | None:
+    """The time by which a part's offset is looked up: its Unix-named id's, else its start or end when the
+    reader holds them on the Unix clock; ``None`` for a part all on the local clock."""
+    if part.id_time is not None and any(names_unix_time(ident) for ident in part.ids):
+        return part.id_time
+    return (part.start or part.end) if part.unix_clock else None
+
+
+def _moved(part: Part, offset: timedelta) -> Part:
     unix_id = part.id_time is not None and any(names_unix_time(ident) for ident in part.ids)
-    moment = part.id_time if unix_id else (part.start or part.end) if part.unix_clock else None
-    if moment is None:  # nothing on the Unix clock
-        return part
-    offset = offset_at(samples, moment)
     moved = replace(part, id_time=part.id_time + offset if unix_id and part.id_time else part.id_time)
     if part.unix_clock:  # these readers hold times only in the start, the end and the XP events
         moved.start = part.start + offset if part.start else None

@@ -1,0 +1,72 @@
+"""The bot machine's zone offset, where no file holds both clocks for one moment.
+
+Most of the bot's files are named by the machine's local start (``credits_<%Y%m%d_%H%M%S>``), a few by its
+Unix start (``dual_<n>``, ``space_session_<n>``). Without a file holding both (``assemble._clock``), a
+Unix-named file stays off by the machine's offset: east of UTC (Kolkata, Kiritimati) it falls hours before
+its session, where it forms a session of its own or lies inside an earlier one.
+
+One bot run names both starts within a minute or two, so where Unix-named starts lie on local-named starts
+at one offset, that offset is the machine's. Two times a whole number of quarter hours apart always look like
+a zone, though: a single run proves nothing, and where runs repeat at a fixed step (every four hours), the
+step moved onto the next run fits as well, all the more where one run's files of one kind are missing. The
+offset is therefore taken only when at least two Unix-named starts find a local-named start at it, every
+Unix-named start that finds any local-named start finds one at it, and no other offset is found by two.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from datetime import datetime, timedelta
+
+from swgdb_bridge.sources import Part, names_unix_time
+
+QUARTER = timedelta(minutes=15)
+SLACK = timedelta(minutes=2)  # the two stamps of one moment may be taken a little apart
+WIDEST_EAST = timedelta(hours=14)  # UTC+14 (Kiritimati)
+WIDEST_WEST = timedelta(hours=-12)  # UTC-12
+_ONE_RUN = timedelta(seconds=90)  # Unix starts this close name one run (its files are started together)
+
+
+def zone_offset(raw: timedelta) -> timedelta | None:
+    """``raw`` (local time minus UTC) as a zone offset: a whole number of quarter hours within
+    :data:`SLACK`, from UTC-12 to UTC+14; ``None`` when it is no such offset (two moments, not two clocks)."""
+    offset = round(raw / QUARTER) * QUARTER
+    if abs(raw - offset) <= SLACK and WIDEST_WEST <= offset <= WIDEST_EAST:
+        return offset
+    return None
+
+
+def agreed_offset(parts: list[Part]) -> timedelta | None:
+    """The offset one bot folder's starts on the two clocks agree on (the module's docstring), or ``None``."""
+    local = sorted({start for part in parts if (start := _local_start(part)) is not None})
+    fits = [offsets for run in _unix_runs(parts) if (offsets := _fitting_offsets(run, local))]
+    support = Counter(offset for offsets in fits for offset in offsets)
+    agreed = [offset for offset, runs in support.items() if runs == len(fits) >= 2]
+    contested = [offset for offset, runs in support.items() if runs >= 2]
+    return agreed[0] if len(agreed) == 1 and len(contested) == 1 else None
+
+
+def _unix_runs(parts: list[Part]) -> list[datetime]:
+    """The first Unix-named start of each run: starts within 90 s of the previous one are one run's."""
+    starts = sorted(
+        part.id_time
+        for part in parts
+        if part.id_time is not None and any(names_unix_time(ident) for ident in part.ids)
+    )
+    return [start for i, start in enumerate(starts) if i == 0 or start - starts[i - 1] > _ONE_RUN]
+
+
+def _local_start(part: Part) -> datetime | None:
+    """The start a part states on the machine's clock only: a part naming a Unix time, or holding both clocks
+    (whose offset ``assemble._clock`` reads directly), states none here."""
+    if part.unix_clock or part.clock_offset is not None or any(names_unix_time(i) for i in part.ids):
+        return None
+    return part.id_time or part.start
+
+
+def _fitting_offsets(unix: datetime, local: list[datetime]) -> set[timedelta]:
+    """Each zone offset at which ``unix`` falls on one of the (sorted) ``local`` starts."""
+    low = bisect_left(local, unix + WIDEST_WEST - SLACK)
+    high = bisect_right(local, unix + WIDEST_EAST + SLACK)
+    return {offset for start in local[low:high] if (offset := zone_offset(start - unix)) is not None}
