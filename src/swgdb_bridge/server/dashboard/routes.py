@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, Stream
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from swgdb_bridge.server.api.verify import ClientAddressLimit
 from swgdb_bridge.server.dashboard import pages, present
 from swgdb_bridge.server.dashboard.auth import COOKIE_NAME, SESSION_LIFETIME, Authenticator, DashboardUser
 from swgdb_bridge.server.dashboard.live import version_events
@@ -152,6 +153,9 @@ class Dashboard:
         self.queries = DashboardQueries(storage.engine)
         self.auth = Authenticator(storage, settings.clock)
         self.pairings = Pairings(storage)
+        self.sign_ins = ClientAddressLimit(
+            storage, settings, "dashboard-sign-in-ip", settings.dashboard_sign_ins_per_ip
+        )
         self.settings = settings
         self.env = _environment()
         self.poll_seconds = poll_seconds
@@ -251,6 +255,14 @@ class Dashboard:
         return self.render(request, "login.html", title="Sign in to your SWGDB dashboard", token=token)
 
     async def redeem_link(self, request: Request) -> Response:
+        """The sign-in button's POST. Anyone may send one, and each tries a database write, so each is
+        charged to its client address first (``dashboard_sign_ins_per_ip``), like the API's other
+        unauthenticated guesses."""
+        refused = await self.sign_ins.spend(request)
+        if refused is not None:
+            page = self.message(request, 429, "Too many sign-in attempts", refused.message)
+            page.headers.update(refused.headers)
+            return page
         if not _same_origin(request):
             return self.message(
                 request, 403, "Sign-in refused", "The sign-in form did not come from this dashboard."
