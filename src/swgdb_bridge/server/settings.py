@@ -59,6 +59,10 @@ class ServerSettings:
     trusted_proxies: tuple[str, ...] = ()
     """Peer addresses (or networks, ``10.0.0.0/8``) whose ``X-Forwarded-For`` names the client; by default
     none, so the client address is always the connection's own."""
+    public_url: str | None = None
+    """``scheme://host[:port]`` that users reach the server at (``SWGDB_PUBLIC_URL``): the start of every
+    link an answer holds. None: links only for requests sent to the server's own address
+    (:mod:`swgdb_bridge.server.api.public_url`), never to whatever ``Host`` a request names."""
     clock: Callable[[], float] = field(default=time.time)
     """Seconds since the epoch; injected by tests."""
 
