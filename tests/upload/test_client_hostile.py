@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from fixtures.payloads import make_document
+from helpers.cli import run
 from helpers.servers import serving_thread
 from swgdb_bridge.errors import APIError
 from swgdb_bridge.protocol import SIGNATURE_HEADER, USER_HASH_HEADER
@@ -29,6 +30,7 @@ from swgdb_bridge.upload.outbox import NewItem, Outbox
 from swgdb_bridge.upload.uploader import SessionUploader
 
 KEY, USER = "k" * 40, "u" * 32
+CREDENTIALS = {"SWGDB_API_KEY": KEY, "SWGDB_USER_HASH": USER}
 INFO = {"api_version": "v1", "server_time": time.time(), "limits": {"max_batch_sessions": 10}}
 Answer = tuple[int, dict[str, str], Any]
 ESCAPES = "\x1b]0;owned\x07\x1b[2J\u202e\u2028"
@@ -246,3 +248,26 @@ def test_a_transient_failure_after_a_redirect_is_still_no_proof(hostile: Hostile
     with hostile.client() as client, pytest.raises(APIError) as refused:
         client.send_session(encode_payload(make_document("r-3")))
     assert not isinstance(refused.value, TransientAPIError) and hostile.paths() == ["/v1/sessions/upload"]
+
+
+# -- a claim the user is told about must be made in so many words ------------------------------------
+
+
+@pytest.mark.parametrize("answer", [{}, {"revoked": "yes"}, {"revoked": 1}, {"revoked": False}])
+def test_keys_are_revoked_only_when_the_server_says_so_in_json_true(
+    hostile: Hostile, bridge_home: Path, answer: dict[str, Any]
+) -> None:
+    """Was: any 200 object (a proxy's ``{}``) printed "Revoked your keys on the server": a user with a
+    leaked key would stop worrying while the key still worked."""
+    hostile.script["/v1/auth/revoke"] = [(200, {}, answer)]
+    with hostile.client() as client, pytest.raises(APIError, match="does not say 'revoked'"):
+        client.revoke_keys()
+    done = run("logout", "--revoke", env={"SWGDB_API_URL": hostile.url, **CREDENTIALS})
+    assert done.returncode == 1 and "Revoked" not in done.stdout, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("valid", ["false", 1, [True], None])
+def test_credentials_are_valid_only_when_the_server_says_json_true(hostile: Hostile, valid: Any) -> None:
+    hostile.script["/v1/auth/validate"] = [(200, {}, {"valid": valid, "user_hash": USER})]
+    with hostile.client() as client:
+        assert client.validate_credentials()["valid"] is False

@@ -68,3 +68,19 @@ def seconds(answer: dict[str, Any], name: str, default: float, low: float, high:
         return default
     hint = bounded_hint(name, answer[name], low, high)
     return default if hint is None else hint
+
+
+def confirmed(answer: dict[str, Any], name: str, what: str) -> None:
+    """``answer[name]`` must be JSON ``true``: a claim the user is told about (keys revoked) holds only
+    when the server makes it. A 200 of another shape (``{}``, ``"yes"``: a proxy, a captive portal,
+    another service) is an :class:`APIError`, not a success."""
+    if answer.get(name) is not True:
+        raise APIError(
+            f"{what}: the server's answer does not say {name!r} ({_described_flag(answer.get(name))}); "
+            "check SWGDB_API_URL and try again",
+            code="bad_answer",
+        )
+
+
+def _described_flag(value: object) -> str:
+    return "missing" if value is None else f"a JSON {type(value).__name__}, not true"

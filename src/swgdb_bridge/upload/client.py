@@ -520,8 +520,9 @@ class SWGDBAPIClient:
         return answers.token(self._json("POST", "/auth/dashboard-link"), "url", "POST /auth/dashboard-link")
 
     def revoke_keys(self) -> None:
-        """End every API key of this user on the server (signed ``POST /v1/auth/revoke``)."""
-        self._json("POST", "/auth/revoke")
+        """End every API key of this user on the server (signed ``POST /v1/auth/revoke``); an answer that
+        does not say ``"revoked": true`` is an :class:`APIError`, as the user is told the keys ended."""
+        answers.confirmed(self._json("POST", "/auth/revoke"), "revoked", "POST /auth/revoke")
 
 
 def _item_result(item: dict[str, Any]) -> UploadResult:
