@@ -4,8 +4,9 @@ Each test scripts a hostile or broken server's answers and plays the client, the
 against it. Was: a server's error text (escape sequences, a megabyte of message, a field path of
 invisible characters) reached the exception, the log and the outbox's dead letters raw and whole; an
 answer saying ``created`` for another session id confirmed the session sent, which left the outbox for
-good; a pagination cursor that led back to itself made ``iter_sessions`` ask for ever. Checked and
-unchanged: a redirect is not followed, so nothing (no signature, no user hash) reaches the other host.
+good; a pagination cursor that led back to itself made ``iter_sessions`` ask for ever; any 200 to
+``/v1/auth/revoke`` told the user the keys were revoked. Checked and unchanged: a redirect is not followed,
+so nothing (no signature, no user hash) reaches the other host; absurd limits in ``/v1/info`` are bounded.
 """
 
 from __future__ import annotations
@@ -271,3 +272,35 @@ def test_credentials_are_valid_only_when_the_server_says_json_true(hostile: Host
     hostile.script["/v1/auth/validate"] = [(200, {}, {"valid": valid, "user_hash": USER})]
     with hostile.client() as client:
         assert client.validate_credentials()["valid"] is False
+
+
+# -- absurd limits in /v1/info (checked: bounded) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        {
+            "max_batch_sessions": 10**9,
+            "max_body_bytes": 10**18,
+            "rate_limit": {"requests": 0, "window_seconds": 0},
+        },
+        {
+            "max_batch_sessions": 0,
+            "max_body_bytes": 1,
+            "rate_limit": {"requests": 10**9, "window_seconds": 10**9},
+        },
+    ],
+)
+def test_absurd_limits_in_info_are_bounded_and_uploads_go_on(
+    hostile: Hostile, tmp_path: Path, limits: dict[str, Any]
+) -> None:
+    hostile.script["/v1/info"] = [(200, {}, {**INFO, "limits": limits})]
+    hostile.script["/v1/sessions/upload"] = [(200, {}, created("l-1"))]
+    uploader = uploader_on(hostile, tmp_path, batch=True)
+    with Outbox(tmp_path / "outbox-True.db") as box:
+        queue(box, "l-1")
+        report = uploader.process(box, [])
+        assert report.uploaded == 1 and box.count() == 0, report
+    bucket = uploader.client.rate_limiter
+    assert bucket is not None and 1 / 60 <= bucket.rate <= 1_000_000
