@@ -237,8 +237,9 @@ def test_revoking_the_keys_ends_what_a_leaked_key_opened(live_api: Api) -> None:
 
 
 def _link_answers(api: Api, host: str) -> tuple[httpx.Response, httpx.Response]:
-    """A device pairing and a dashboard link (signed by a fresh user) asked for with ``Host: host``."""
-    headers = {"Host": host}
+    """A device pairing and a dashboard link (signed by a fresh user) asked for with ``Host: host`` (and
+    forwarding headers naming another host, which count for nothing)."""
+    headers = {"Host": host, "X-Forwarded-Host": "evil.example", "Forwarded": "host=evil.example"}
     device = api.http.post("/v1/pairing/device", headers=headers)
     return device, api.signed(api.account(), "POST", "/v1/auth/dashboard-link", headers=headers)
 
