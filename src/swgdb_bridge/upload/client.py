@@ -156,10 +156,10 @@ def _describe_error(body: dict[str, Any], fallback: str = "") -> tuple[str | Non
     """``(code, message)`` from an error body, escaped and bounded; validation errors name their first
     few field paths."""
     message = body.get("message") or body.get("detail")
-    if message is None or isinstance(message, str):
-        message = answers.text(message) if message else fallback
+    if not message:
+        message = fallback
     else:
-        message = answers.text(orjson.dumps(message).decode())
+        message = answers.text(message if isinstance(message, str) else orjson.dumps(message).decode())
     fields = body.get("fields")
     if isinstance(fields, list) and fields:
         shown = [
