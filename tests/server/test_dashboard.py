@@ -441,6 +441,27 @@ def test_sign_in_posts_are_budgeted_per_address_and_a_refused_one_spends_nothing
                 assert sign_in(other, f"{running.url}/dashboard/login?token={token}").status_code == 303
 
 
+def test_codes_tried_on_the_pair_page_cost_from_the_addresss_guessing_budget(dash: Dash) -> None:
+    """Was: a signed-in stranger could try device codes without end (each a database write); a hit
+    approves someone else's computer into the stranger's account. Now 10 a window per address, shared
+    with invite codes at ``/v1/pairing/redeem``."""
+    client = dash.logged_in(dash.alice)
+    page = client.get("/dashboard/pair")
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+    assert csrf is not None
+    guesser = {"X-Forwarded-For": "10.77.0.1"}  # the module's server trusts its local proxy
+    tries = [
+        client.post(
+            "/dashboard/pair", data={"code": f"AAAA-AAA{i % 10}-0", "csrf_token": csrf[1]}, headers=guesser
+        )
+        for i in range(12)
+    ]
+    assert [t.status_code for t in tries] == [400] * 10 + [429, 429]
+    assert "Too many pairing codes tried" in tries[-1].text and int(tries[-1].headers["Retry-After"]) >= 1
+    other = client.post("/dashboard/pair", data={"code": "AAAA-AAAA-0", "csrf_token": csrf[1]})
+    assert other.status_code == 400  # another address has its own budget
+
+
 def from_address(url: str, address: str) -> httpx.Client:
     """A client of ``url`` connecting from ``address`` (the module's other tests sign in from 127.0.0.1)."""
     transport = httpx.HTTPTransport(local_address=address)
