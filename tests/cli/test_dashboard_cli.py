@@ -38,3 +38,15 @@ def test_unknown_users_and_bad_base_urls_are_named(tmp_path: Path) -> None:
     assert "no active user with hash 'no-such-user'" in unknown.stderr
     bad = cli("dashboard-link", "whoever", "--database-url", url, "--base-url", "localhost:8765")
     assert bad.returncode == 2 and "--base-url 'localhost:8765' must start with http://" in bad.stderr
+
+
+def test_links_start_with_the_servers_public_url_by_default(tmp_path: Path) -> None:
+    """The operator set ``SWGDB_PUBLIC_URL`` for the server: the link commands use it too."""
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    with Storage(url) as storage:
+        user_hash, _ = storage.add_user("alice")
+    public = {"SWGDB_PUBLIC_URL": "https://swgdb.example.org"}
+    link = run("server", "dashboard-link", user_hash, "--database-url", url, env=public)
+    invite = run("server", "invite", "bob", "--database-url", url, "--json", env=public)
+    assert link.stdout.startswith("https://swgdb.example.org/dashboard/login?token="), link.stderr
+    assert '"url":"https://swgdb.example.org/pair#' in invite.stdout, invite.stderr

@@ -65,7 +65,9 @@ class Served:
 def served(backend_url: str) -> Iterator[Served]:
     clock = Clock()
     storage = Storage(backend_url, server_secret=os.urandom(32))
-    settings = ServerSettings(clock=clock, trusted_proxies=("127.0.0.1",))  # as if behind a local proxy
+    settings = ServerSettings(  # as if behind a local proxy; the module signs in far more than a person
+        clock=clock, trusted_proxies=("127.0.0.1",), dashboard_sign_ins_per_ip=100_000
+    )
     running = start_server(
         storage=storage, settings=settings, dashboard_options={"poll_seconds": 0.1, "recheck_seconds": 0.2}
     )
@@ -419,6 +421,51 @@ def test_unknown_and_malformed_tokens_are_refused(dash: Dash) -> None:
         response = client.get("/dashboard/login", params={"token": token})
         assert response.status_code == 403, token
         assert COOKIE_NAME not in response.headers.get("set-cookie", "")
+
+
+def test_sign_in_posts_are_budgeted_per_address_and_a_refused_one_spends_nothing(backend_url: str) -> None:
+    """Each sign-in POST is an unauthenticated database write: past the address's budget it is a 429 page
+    with ``Retry-After``, the link it carried stays usable, and other addresses keep their own budget."""
+    settings = ServerSettings(clock=Clock(), dashboard_sign_ins_per_ip=3)
+    with Storage(backend_url, server_secret=os.urandom(32)) as storage:
+        user = storage.add_user("carol")[0]
+        token = dashboard_link(storage, user, "http://x", now=NOW).split("token=", 1)[1]
+        with start_server(storage=storage, settings=settings) as running:
+            guesser, other = (from_address(running.url, address) for address in ("127.0.0.32", "127.0.0.33"))
+            with guesser, other:
+                guesses = [guesser.post("/dashboard/login", data={"token": f"guess-{i}"}) for i in range(5)]
+                refused = guesser.post("/dashboard/login", data={"token": token})
+                assert [g.status_code for g in guesses] == [403, 403, 403, 429, 429]
+                assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+                assert "Too many sign-in attempts" in refused.text and "set-cookie" not in refused.headers
+                assert sign_in(other, f"{running.url}/dashboard/login?token={token}").status_code == 303
+
+
+def test_codes_tried_on_the_pair_page_cost_from_the_addresss_guessing_budget(dash: Dash) -> None:
+    """Was: a signed-in stranger could try device codes without end (each a database write); a hit
+    approves someone else's computer into the stranger's account. Now 10 a window per address, shared
+    with invite codes at ``/v1/pairing/redeem``."""
+    client = dash.logged_in(dash.alice)
+    page = client.get("/dashboard/pair")
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+    assert csrf is not None
+    guesser = {"X-Forwarded-For": "10.77.0.1"}  # the module's server trusts its local proxy
+    tries = [
+        client.post(
+            "/dashboard/pair", data={"code": f"AAAA-AAA{i % 10}-0", "csrf_token": csrf[1]}, headers=guesser
+        )
+        for i in range(12)
+    ]
+    assert [t.status_code for t in tries] == [400] * 10 + [429, 429]
+    assert "Too many pairing codes tried" in tries[-1].text and int(tries[-1].headers["Retry-After"]) >= 1
+    other = client.post("/dashboard/pair", data={"code": "AAAA-AAAA-0", "csrf_token": csrf[1]})
+    assert other.status_code == 400  # another address has its own budget
+
+
+def from_address(url: str, address: str) -> httpx.Client:
+    """A client of ``url`` connecting from ``address`` (the module's other tests sign in from 127.0.0.1)."""
+    transport = httpx.HTTPTransport(local_address=address)
+    return http_client(base_url=url, follow_redirects=False, timeout=30, transport=transport)
 
 
 def test_session_cookie_flags(dash: Dash) -> None:

@@ -234,3 +234,43 @@ def test_revoking_the_keys_ends_what_a_leaked_key_opened(live_api: Api) -> None:
     paired = redeem(live_api, device_code=fresh["device_code"]).json()
     Api.secrets.add(paired["api_key"])
     assert validates(live_api, account.user_hash, paired["api_key"])
+
+
+def _link_answers(api: Api, host: str) -> tuple[httpx.Response, httpx.Response]:
+    """A device pairing and a dashboard link (signed by a fresh user) asked for with ``Host: host`` (and
+    forwarding headers naming another host, which count for nothing)."""
+    headers = {"Host": host, "X-Forwarded-Host": "evil.example", "Forwarded": "host=evil.example"}
+    device = api.http.post("/v1/pairing/device", headers=headers)
+    return device, api.signed(api.account(), "POST", "/v1/auth/dashboard-link", headers=headers)
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:443", "127.0.0.1", "[::1]", "localhost:1"])
+def test_links_are_never_built_from_a_host_that_is_not_the_servers_own(live_api: Api, host: str) -> None:
+    """Was: both answers pointed at whatever ``Host`` said, a login token included. Now a ``Host`` other
+    than the socket's own address (and port) gets 421 and no pairing or link is made for it."""
+    before = _unredeemed(live_api)
+    for answer in _link_answers(live_api, host):
+        assert answer.status_code == 421 and answer.json()["error"] == "misdirected_request", answer.text
+        assert "SWGDB_PUBLIC_URL" in answer.json()["message"] and "evil" not in answer.text
+    assert _unredeemed(live_api) == before
+
+
+def test_links_use_the_servers_own_address_or_localhost_on_loopback(live_api: Api) -> None:
+    port = live_api.url.rsplit(":", 1)[1]
+    for host in (f"127.0.0.1:{port}", f"LOCALHOST:{port}"):
+        device, link = _link_answers(live_api, host)
+        base = f"http://{host.lower()}"
+        assert device.json()["verification_uri"] == f"{base}/dashboard/pair"
+        assert link.json()["url"].startswith(f"{base}/dashboard/login?token=")
+
+
+def test_a_configured_public_url_starts_every_link_whatever_the_host(
+    server_factory: Callable[..., Api],
+) -> None:
+    api = server_factory(replace(ROOMY, public_url="https://swgdb.example.org"))
+    for host in ("evil.example", api.url.removeprefix("http://")):
+        device, link = _link_answers(api, host)
+        assert device.json()["verification_uri_complete"].startswith(
+            "https://swgdb.example.org/dashboard/pair?"
+        )
+        assert link.json()["url"].startswith("https://swgdb.example.org/dashboard/login?token=")

@@ -112,3 +112,38 @@ def test_server_run_refuses_a_short_secret_once(tmp_path: Path, monkeypatch: pyt
     assert result.exit_code == 3  # configuration (the exit-code policy in commands/_output.py)
     assert "SWGDB_SERVER_SECRET is shorter than 32 characters" in result.output
     assert "too-short" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://swgdb.example.org", "https://swgdb.example.org"),
+        ("https://SWGDB.example.org:8443/", "https://swgdb.example.org:8443"),
+        ("http://[2001:db8::1]:8765", "http://[2001:db8::1]:8765"),
+    ],
+)
+def test_the_public_url_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: str
+) -> None:
+    assert settings_from_env().public_url is None
+    monkeypatch.setenv("SWGDB_PUBLIC_URL", value)
+    assert settings_from_env().public_url == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "swgdb.example.org",
+        "ftp://swgdb.example.org",
+        "https://user:pw@swgdb.example.org",
+        "https://swgdb.example.org/sub",
+        "https://swgdb.example.org/?x=1",
+        "https://swgdb.example.org:99999",
+        "https://swgdb.example.org\x1b[2J",
+        "https:///nohost",
+    ],
+)
+def test_a_bad_public_url_is_refused_by_name(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SWGDB_PUBLIC_URL", value)
+    with pytest.raises(ConfigError, match=r"SWGDB_PUBLIC_URL=.* is no public address"):
+        settings_from_env()

@@ -81,7 +81,7 @@ def test_transient_answers_are_retried_each_attempt_signed_anew() -> None:
     script = Script(answer(503), answer(500), httpx.ConnectError("refused"), answer(408), created)
     sleeps: list[float] = []
     with client_for(script, sleeps, max_retries=5) as client:
-        result = client.push_session_data(make_document("r-1"))
+        result = client.push_session_data(make_document("s-1"))
     assert result["success"] is True and result["status"] == "created"
     assert len(sleeps) == 4 and len(script.requests) == 5
     assert all(verifies(r) for r in script.requests)
@@ -118,7 +118,7 @@ def test_retry_after_is_honoured() -> None:
     script = Script(answer(429, **{"Retry-After": "2"}), created)
     sleeps: list[float] = []
     with client_for(script, sleeps) as client:
-        assert client.push_session_data(make_document("ra-1"))["status"] == "created"
+        assert client.push_session_data(make_document("s-1"))["status"] == "created"
     assert sleeps == [2.0]
 
 

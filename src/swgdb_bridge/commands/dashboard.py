@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from swgdb_bridge.commands._output import USAGE, fail
-from swgdb_bridge.commands.server import database_url_option, opened_storage, server_app
+from swgdb_bridge.commands.server import BASE_URL_ENV, database_url_option, opened_storage, server_app
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 
@@ -23,7 +23,7 @@ def dashboard_link(
     base_url: str = typer.Option(
         DEFAULT_BASE_URL,
         "--base-url",
-        envvar="SWGDB_DASHBOARD_BASE_URL",
+        envvar=BASE_URL_ENV,
         help="The server's address as the browser reaches it (scheme, host and port).",
     ),
     database_url: str | None = database_url_option(),

@@ -32,6 +32,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(server_app, name="server")
 
 
+BASE_URL_ENV = ["SWGDB_DASHBOARD_BASE_URL", "SWGDB_PUBLIC_URL"]
+"""Where the operator commands' links start by default: the server's own public address
+(``SWGDB_PUBLIC_URL``, docs/deploy.md) unless ``SWGDB_DASHBOARD_BASE_URL`` says otherwise."""
+
+
 def database_url_option() -> Any:
     """The ``--database-url`` option every ``server`` command shares (its value is never echoed)."""
     return typer.Option(
@@ -88,7 +93,7 @@ def invite(
     base_url: str = typer.Option(
         "http://127.0.0.1:8765",
         "--base-url",
-        envvar="SWGDB_DASHBOARD_BASE_URL",
+        envvar=BASE_URL_ENV,
         help="The server's address as the user's computer reaches it (scheme, host and port).",
     ),
     as_json: bool = typer.Option(

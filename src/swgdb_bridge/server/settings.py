@@ -37,6 +37,8 @@ class ServerSettings:
     """``/v1/pairing/*`` calls per client address per window (a device polls every 5 s)."""
     pairing_code_guesses_per_ip: int = 10
     """Invite codes tried per client address per window: 40-bit codes stay out of reach of guessing."""
+    dashboard_sign_ins_per_ip: int = 30
+    """Dashboard sign-in POSTs per client address per window: each is an unauthenticated database write."""
     max_clock_skew_seconds: int = MAX_CLOCK_SKEW_SECONDS
     list_default_limit: int = 50
     list_max_limit: int = 200
@@ -57,6 +59,10 @@ class ServerSettings:
     trusted_proxies: tuple[str, ...] = ()
     """Peer addresses (or networks, ``10.0.0.0/8``) whose ``X-Forwarded-For`` names the client; by default
     none, so the client address is always the connection's own."""
+    public_url: str | None = None
+    """``scheme://host[:port]`` that users reach the server at (``SWGDB_PUBLIC_URL``): the start of every
+    link an answer holds. None: links only for requests sent to the server's own address
+    (:mod:`swgdb_bridge.server.api.public_url`), never to whatever ``Host`` a request names."""
     clock: Callable[[], float] = field(default=time.time)
     """Seconds since the epoch; injected by tests."""
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.server.api.public_url import PUBLIC_URL_ENV, parse_public_url
 from swgdb_bridge.server.db.storage import DATABASE_URL_ENV, default_database_url
 from swgdb_bridge.server.ops.connections import ServingConfig
 from swgdb_bridge.server.ops.logging import LogFormat, log_config
@@ -66,6 +67,13 @@ def _addresses(_name: str, raw: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())
 
 
+def _public_url(name: str, raw: str) -> str:
+    try:
+        return parse_public_url(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is no public address: {exc}") from None
+
+
 SETTINGS_ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     RATE_LIMIT_ENV: ("rate_limit_requests", _positive_int),
     RATE_WINDOW_ENV: ("rate_limit_window_seconds", _positive_int),
@@ -78,6 +86,7 @@ SETTINGS_ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "SWGDB_MAX_STREAMS_PER_LOGIN": ("max_streams_per_login", _positive_int),
     "SWGDB_MAX_STREAMS": ("max_streams", _positive_int),
     TRUSTED_PROXIES_ENV: ("trusted_proxies", _addresses),
+    PUBLIC_URL_ENV: ("public_url", _public_url),
 }
 """Environment variable → (:class:`ServerSettings` field, parser taking the name and the raw value)."""
 

@@ -101,6 +101,32 @@ class UploadResult:
         return self.status in STORED_STATUSES
 
 
+def check_answered_for(session_ids: Sequence[str | None], results: Sequence[UploadResult]) -> None:
+    """Each result must be about the session sent in its place: a stored status proves storage only of the
+    id it names. An answer naming another id (a broken or hostile server, a proxy mixing up answers) would
+    drop the session sent from the outbox for good, so the whole answer proves nothing: a
+    :class:`TransientAPIError`, and everything sent stays queued. A refusal may name no id (a single
+    upload's 422 names none), but not another one; an id of None (bytes sent as given) is not checked."""
+    for sent, result in zip(session_ids, results, strict=True):
+        if (
+            sent is not None
+            and result.session_id != sent
+            and (result.stored or result.session_id is not None)
+        ):
+            raise TransientAPIError(
+                f"the server's answer about session {sent} names another session "
+                f"({answers.text(result.session_id, 80)}); check SWGDB_API_URL",
+                code="bad_answer",
+            )
+
+
+def _session_id_of(payload: PayloadLike) -> str | None:
+    if isinstance(payload, dict):
+        value = payload.get("session_id")
+        return value if isinstance(value, str) else None
+    return None if isinstance(payload, bytes) else payload.session_id
+
+
 def encode_payload(payload: PayloadLike) -> bytes:
     """Canonical JSON bytes of a payload (a model, a document dict, or bytes already encoded)."""
     if isinstance(payload, bytes):
@@ -111,28 +137,39 @@ def encode_payload(payload: PayloadLike) -> bytes:
 
 
 def _server_message(response: httpx.Response) -> tuple[str | None, str]:
-    """The server's ``{"error", "message"}`` pair, tolerating other shapes (proxies, FastAPI defaults)."""
+    """The server's ``{"error", "message"}`` pair, tolerating other shapes (proxies, FastAPI defaults).
+
+    Both are the server's words on their way to the terminal, the log and the outbox's dead letters:
+    escaped and bounded by :mod:`~swgdb_bridge.upload._answers` (the reason phrase too: HTTP allows bytes
+    0x80-0xFF there, and 0x9B is a terminal's CSI)."""
+    reason = answers.text(response.reason_phrase) if response.reason_phrase else ""
     try:
         body = orjson.loads(response.content)
     except ValueError:
         body = None
     if isinstance(body, dict):
-        return _describe_error(body, response.reason_phrase)
-    return None, response.reason_phrase or f"HTTP {response.status_code}"
+        return _describe_error(body, reason)
+    return None, reason or f"HTTP {response.status_code}"
 
 
 def _describe_error(body: dict[str, Any], fallback: str = "") -> tuple[str | None, str]:
-    """``(code, message)`` from an error body; validation errors name their first few field paths."""
-    message = body.get("message") or body.get("detail") or fallback
-    if not isinstance(message, str):
-        message = orjson.dumps(message).decode()
+    """``(code, message)`` from an error body, escaped and bounded; validation errors name their first
+    few field paths."""
+    message = body.get("message") or body.get("detail")
+    if not message:
+        message = fallback
+    else:
+        message = answers.text(message if isinstance(message, str) else orjson.dumps(message).decode())
     fields = body.get("fields")
     if isinstance(fields, list) and fields:
-        shown = [f"{f.get('path')}: {f.get('message')}" for f in fields[:3] if isinstance(f, dict)]
+        shown = [
+            f"{answers.text(f.get('path'), 100)}: {answers.text(f.get('message'), 100)}"
+            for f in fields[:3]
+            if isinstance(f, dict)
+        ]
         more = f" (+{len(fields) - 3} more)" if len(fields) > 3 else ""
         message = f"{message} [{'; '.join(shown)}{more}]"
-    code = body.get("error")
-    return (code if isinstance(code, str) else None), message
+    return answers.code(body.get("error")), message
 
 
 def _parse_server_time(value: Any) -> float:
@@ -280,7 +317,7 @@ class SWGDBAPIClient:
 
     def _unreachable(self, exc: httpx.TransportError) -> TransientAPIError:
         kind = "timed out" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__
-        detail = str(exc) or kind
+        detail = answers.text(exc) if str(exc) else kind  # a protocol error may quote the server's bytes
         return TransientAPIError(
             f"could not reach the SWGDB server at {self.api_url} ({kind}: {detail}); check SWGDB_API_URL "
             "and that the server is running",
@@ -388,14 +425,18 @@ class SWGDBAPIClient:
     def push_session_data(self, session_data: PayloadLike) -> dict[str, Any]:
         """Upload one session; the design's ``{"success", "swgdb_session_id", "message" | "error"}``, never raises."""
         try:
-            return design_results.upload_result(self.send_session(encode_payload(session_data)))
+            result = self.send_session(encode_payload(session_data))
+            check_answered_for([_session_id_of(session_data)], [result])
+            return design_results.upload_result(result)
         except APIError as exc:
             return design_results.failure(exc)
 
     def batch_upload_sessions(self, sessions: Sequence[PayloadLike]) -> dict[str, Any]:
         """Upload many sessions; the design's ``{"success", "uploaded_count", "failed_count", "session_ids"}``."""
         try:
-            return design_results.batch_result(self.send_batch([encode_payload(s) for s in sessions]))
+            results = self.send_batch([encode_payload(s) for s in sessions])
+            check_answered_for([_session_id_of(s) for s in sessions], results)
+            return design_results.batch_result(results)
         except APIError as exc:
             return design_results.batch_failure(exc, len(sessions))
 
@@ -420,15 +461,24 @@ class SWGDBAPIClient:
         return self._json("GET", "/sessions", query={"limit": limit, "cursor": cursor})
 
     def iter_sessions(self, page_size: int = 100) -> Iterator[dict[str, Any]]:
-        """Every remote session of the user, following the pagination cursor."""
+        """Every remote session of the user, following the pagination cursor.
+
+        A server's cursor must lead on: a cursor it gave before, or one after an empty page, would have
+        the client ask for ever (a loop costs no server more than an answer). Either is an :class:`APIError`.
+        """
         cursor: str | None = None
+        seen: set[str] = set()
         while True:
             page = self.list_sessions(page_size, cursor)
             sessions = page.get("sessions")
-            yield from sessions if isinstance(sessions, list) else ()
+            sessions = sessions if isinstance(sessions, list) else []
+            yield from sessions
             cursor = page.get("next_cursor")
             if not cursor or not isinstance(cursor, str):
                 return
+            if cursor in seen or not sessions:
+                raise APIError("GET /sessions: the server's pagination does not advance", code="bad_answer")
+            seen.add(cursor)
 
     # -- account -----------------------------------------------------------------------------------
 
@@ -470,8 +520,9 @@ class SWGDBAPIClient:
         return answers.token(self._json("POST", "/auth/dashboard-link"), "url", "POST /auth/dashboard-link")
 
     def revoke_keys(self) -> None:
-        """End every API key of this user on the server (signed ``POST /v1/auth/revoke``)."""
-        self._json("POST", "/auth/revoke")
+        """End every API key of this user on the server (signed ``POST /v1/auth/revoke``); an answer that
+        does not say ``"revoked": true`` is an :class:`APIError`, as the user is told the keys ended."""
+        answers.confirmed(self._json("POST", "/auth/revoke"), "revoked", "POST /auth/revoke")
 
 
 def _item_result(item: dict[str, Any]) -> UploadResult:
@@ -480,7 +531,9 @@ def _item_result(item: dict[str, Any]) -> UploadResult:
         return UploadResult(item.get("session_id"), _stored_status(item), item.get("digest"))
     # an item's error is either a code with a sibling message, or a whole error body
     code, message = (
-        _describe_error(error) if isinstance(error, dict) else (str(error), item.get("message") or "")
+        _describe_error(error)
+        if isinstance(error, dict)
+        else (answers.code(error), answers.text(item.get("message") or ""))
     )
     status = "too_large" if code in ("too_large", "payload_too_large") else "rejected"
     return UploadResult(item.get("session_id"), status, error=code, message=message)

@@ -93,7 +93,7 @@ def credentials_accepted(answer: dict[str, Any], user_hash: str) -> dict[str, An
     user = answer.get("user_hash", user_hash)
     return {
         "success": True,
-        "valid": bool(answer.get("valid")),
+        "valid": answer.get("valid") is True,  # bool("false") would be True: only JSON true says valid
         "user_hash": user,
         "user_info": {"user_hash": user},
         "message": CREDENTIALS_ACCEPTED,

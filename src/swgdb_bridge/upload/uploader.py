@@ -22,7 +22,7 @@ from swgdb_bridge import paths
 from swgdb_bridge.errors import APIError, ConfigError, StateError
 from swgdb_bridge.upload import design
 from swgdb_bridge.upload._retry import TokenBucket, backoff_delay, bounded_hint
-from swgdb_bridge.upload.client import SWGDBAPIClient, TransientAPIError, UploadResult
+from swgdb_bridge.upload.client import SWGDBAPIClient, TransientAPIError, UploadResult, check_answered_for
 from swgdb_bridge.upload.config import UploadConfig
 from swgdb_bridge.upload.design import UploadRecord
 from swgdb_bridge.upload.memory_queue import InMemoryQueue
@@ -177,6 +177,7 @@ class SWGDBUploadManager(InMemoryQueue):
     def _send(self, items: Sequence[QueuedItem], report: UploadReport) -> None:
         try:
             results = self.client.send_batch([item.body for item in items])
+            check_answered_for([item.session_id for item in items], results)
         except TransientAPIError as exc:
             self.outbox.reschedule_many(
                 ((i, self._next_attempt(i, exc.retry_after)) for i in items), str(exc)

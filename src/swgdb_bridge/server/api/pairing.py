@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse
 
 from swgdb_bridge.server.api.body import parse_json, read_capped
 from swgdb_bridge.server.api.errors import ApiProblem, invalid_payload
+from swgdb_bridge.server.api.public_url import link_base
 from swgdb_bridge.server.api.routes import ErrorBody, signed_route
 from swgdb_bridge.server.api.verify import ClientAddressLimit, VerifiedRequest, Verifier
 from swgdb_bridge.server.dashboard.auth import LINK_LIFETIME, dashboard_link, end_logins_on
@@ -107,12 +108,12 @@ def build_pairing_router(storage: "Storage", settings: ServerSettings) -> APIRou
         "/v1/pairing/device",
         response_model=DevicePairing,
         dependencies=[per_address],
-        responses={429: {"model": ErrorBody}},
+        responses={code: {"model": ErrorBody} for code in (421, 429)},
     )
     async def start_device(request: Request) -> DevicePairing:
         """Ask for a device pairing: approve ``user_code`` on your dashboard, then poll ``redeem``."""
+        page = f"{link_base(request, settings)}/dashboard/pair"
         started = await run_in_threadpool(pairing.start_device, settings.utcnow())
-        page = f"{_public_base(request)}/dashboard/pair"
         return DevicePairing(
             device_code=started.device_code,
             user_code=started.user_code,
@@ -145,12 +146,14 @@ def build_pairing_router(storage: "Storage", settings: ServerSettings) -> APIRou
         return Paired(user_hash=credentials.user_hash, name=credentials.name, api_key=credentials.api_key)
 
     @router.post(
-        "/v1/auth/dashboard-link", response_model=LoginLink, **signed_route("A one-time dashboard login link")
+        "/v1/auth/dashboard-link",
+        response_model=LoginLink,
+        **signed_route("A one-time dashboard login link", responses={421: {"model": ErrorBody}}),
     )
     async def login_link(request: Request, signed: Annotated[VerifiedRequest, verified]) -> LoginLink:
         """A one-time login link to the signing user's own dashboard (valid once, 15 minutes)."""
         url = await run_in_threadpool(
-            dashboard_link, storage, signed.user_hash, _public_base(request), now=settings.now()
+            dashboard_link, storage, signed.user_hash, link_base(request, settings), now=settings.now()
         )
         return LoginLink(url=url, expires_in=int(LINK_LIFETIME / timedelta(seconds=1)))
 
@@ -188,8 +191,3 @@ def _redeem_request(document: Any) -> RedeemRequest:
     if (asked.code is None) == (asked.device_code is None):
         raise ApiProblem(422, "validation_failed", 'Send exactly one of "code" or "device_code".')
     return asked
-
-
-def _public_base(request: Request) -> str:
-    """The server's address as the client reached it (what links it hands out must point to)."""
-    return str(request.base_url).rstrip("/")

@@ -197,7 +197,9 @@ class Verifier:
 
 
 class ClientAddressLimit:
-    """Dependency charging a per-client-address budget before any signature work (``/v1/auth/validate``)."""
+    """A per-client-address budget, charged before any other work on input a stranger can send and
+    guess at (``/v1/auth/validate``, pairing codes, the dashboard's sign-in): as a dependency it answers
+    ``429`` past the budget; :meth:`spend` lets a non-API caller answer in its own way."""
 
     def __init__(self, storage: Storage, settings: ServerSettings, name: str, requests: int) -> None:
         self.storage = storage
@@ -205,7 +207,8 @@ class ClientAddressLimit:
         self.name = name
         self.requests = requests
 
-    async def __call__(self, request: Request) -> None:
+    async def spend(self, request: Request) -> ApiProblem | None:
+        """Charge one request to its client address: None within the budget, else the ``429`` to answer."""
         address = request.client.host if request.client else "unknown"
         window = self.settings.rate_limit_window_seconds
         decision = await run_in_threadpool(
@@ -215,8 +218,12 @@ class ClientAddressLimit:
             window,
             self.settings.utcnow(),
         )
-        if not decision.allowed:
-            raise rate_limited(decision, window, "client address")
+        return None if decision.allowed else rate_limited(decision, window, "client address")
+
+    async def __call__(self, request: Request) -> None:
+        refused = await self.spend(request)
+        if refused is not None:
+            raise refused
 
 
 def _log_refusal(request: Request, reason: str) -> None:

@@ -26,6 +26,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, Stream
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from swgdb_bridge.server.api.errors import ApiProblem
+from swgdb_bridge.server.api.verify import ClientAddressLimit
 from swgdb_bridge.server.dashboard import pages, present
 from swgdb_bridge.server.dashboard.auth import COOKIE_NAME, SESSION_LIFETIME, Authenticator, DashboardUser
 from swgdb_bridge.server.dashboard.live import version_events
@@ -152,6 +154,14 @@ class Dashboard:
         self.queries = DashboardQueries(storage.engine)
         self.auth = Authenticator(storage, settings.clock)
         self.pairings = Pairings(storage)
+        self.sign_ins = ClientAddressLimit(
+            storage, settings, "dashboard-sign-in-ip", settings.dashboard_sign_ins_per_ip
+        )
+        # The API's bucket for invite codes: a user code typed here is the same 40-bit guess, and one budget
+        # for both places keeps a guesser from doubling it.
+        self.code_guesses = ClientAddressLimit(
+            storage, settings, "pairing-code-ip", settings.pairing_code_guesses_per_ip
+        )
         self.settings = settings
         self.env = _environment()
         self.poll_seconds = poll_seconds
@@ -251,6 +261,12 @@ class Dashboard:
         return self.render(request, "login.html", title="Sign in to your SWGDB dashboard", token=token)
 
     async def redeem_link(self, request: Request) -> Response:
+        """The sign-in button's POST. Anyone may send one, and each tries a database write, so each is
+        charged to its client address first (``dashboard_sign_ins_per_ip``), like the API's other
+        unauthenticated guesses."""
+        refused = await self.sign_ins.spend(request)
+        if refused is not None:
+            return self.too_many(request, refused, "Too many sign-in attempts")
         if not _same_origin(request):
             return self.message(
                 request, 403, "Sign-in refused", "The sign-in form did not come from this dashboard."
@@ -264,6 +280,14 @@ class Dashboard:
             COOKIE_NAME, cookie, max_age=int(SESSION_LIFETIME.total_seconds()), **_cookie_scope(request)
         )
         return response
+
+    def too_many(
+        self, request: Request, refused: ApiProblem, title: str, user: DashboardUser | None = None
+    ) -> HTMLResponse:
+        """A per-address budget's refusal (:class:`ClientAddressLimit`) as a page, ``Retry-After`` kept."""
+        page = self.message(request, 429, title, refused.message, user=user)
+        page.headers.update(refused.headers)
+        return page
 
     def link_spent(self, request: Request) -> HTMLResponse:
         return self.message(
@@ -302,13 +326,20 @@ class Dashboard:
 
     @requires_user(redirect="login")
     async def pair(self, request: Request, user: DashboardUser) -> Response:
-        """Approve a device pairing (``swgdb-bridge login`` without a code on another computer)."""
+        """Approve a device pairing (``swgdb-bridge login`` without a code on another computer).
+
+        Every code tried costs from the client address's guessing budget (``pairing_code_guesses_per_ip``),
+        as an invite code does at ``/v1/pairing/redeem``: a signed-in stranger could otherwise try codes
+        without end, and a hit approves someone else's computer into the stranger's account."""
         if request.method == "GET":
             code = request.query_params.get("code", "")[:40]
             return self.render(request, "pair.html", user=user, code=code, version="")
         form = await self.posted_form(request, user, "Pairing")
         if isinstance(form, Response):
             return form
+        refused = await self.code_guesses.spend(request)  # a code is guessable, an account is no limit
+        if refused is not None:
+            return self.too_many(request, refused, "Too many pairing codes tried", user)
         code = form.get("code", "")[:40]
         approved = await run_in_threadpool(
             self.pairings.approve_device, user.user_hash, code, self.settings.utcnow()
