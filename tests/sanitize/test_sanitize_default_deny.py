@@ -850,6 +850,11 @@ _SHARED_LINES = [
     "You have defeated {}",
     "You were killed by {}",
     "{} hits you for 212 points of damage",
+    "{}'s pet attacks you",
+    "{} tips you 500 credits",
+    "You paid 500 credits to {}",
+    "Received 3 Bantha Hides from {}",
+    "You assist {}",
 ]
 
 
@@ -889,6 +894,8 @@ def test_creatures_and_npcs_in_lines_players_share_name_no_player(entity: str, l
         "Jabba says, 'bring me Solo'",
         "You looted a womp rat's corpse",
         "Imperial Officer has been defeated by you",
+        "Anchorhead welcomes you",
+        "Lord Nyax's guard attacks you",
     ],
 )
 def test_shared_lines_naming_the_game_name_no_player(line: str) -> None:

@@ -94,16 +94,19 @@ _ACTION_NAMES = (_ACTION_NAME, _ACTION_NAME_FIRST, _TAGGED_SPEAKER, _FRIEND_ADDE
 # been defeated by you"). A creature comes with an article ("a womp rat's corpse", lower case: no match);
 # a capitalised name here is a player only when the game and English do not know it (``_names_a_player``).
 _SHARED_NAME = re.compile(
-    r"(?i:\b(?:(?:looted|loot|looting)(?: the corpse of)?|credits? from|(?:received?|got) [\d,]{1,15} \w{1,12} from"
-    r"|you (?:have |has )?(?:defeated|killed|slain|incapacitated|gave|give|hit|attack(?:ed)?)"
-    r"|(?:defeated|killed|slain|incapacitated|attacked) by)\s+)" + _LINE_NAME
+    r"(?i:\b(?:(?:looted|loot|looting)(?: the corpse of)?|(?:credits?|cr) (?:from|to)"
+    r"|(?:received?|got|paid|tipped)(?: [\d,]{1,15})?(?: \w{1,15}){1,3} (?:from|by|to)"
+    r"|you (?:have |has )?(?:defeated|killed|slain|incapacitated|gave|give|hit|attack(?:ed)?|pay|paid|tip(?:ped)?"
+    r"|assist(?:ed)?|buff(?:ed)?|heal(?:ed)?|revived?)|(?:defeated|killed|slain|incapacitated|attacked) by)\s+)"
+    + _LINE_NAME
 )
+# The name first, then what it says or does to you: "Zanthor says, '…'", "Brevik's pet attacks you", "Brevik
+# has been defeated by you", "Ostrava tips you 500 credits".
 _SHARED_NAME_FIRST = re.compile(
     r"(?:^|(?<=\] ))"
     + _LINE_NAME
-    + r" (?i:says|said|shouts|yells|emotes|(?:gives|gave|hands|handed|sends|sent) you|(?:hits|heals|attacks) you"
-    r"|(?:has |have )?(?:killed|defeated|incapacitated) you|(?:has been|was|is) (?:defeated|killed|slain"
-    r"|incapacitated))\b"
+    + r"(?i:['’]s \w{1,15})?"
+    + r" (?i:says|said|shouts|yells|emotes|(?:(?:has|have|is|was) )?(?:been )?\w{2,15}(?: (?:at|to|by))? you)\b"
 )
 _SHARED_NAMES = (_SHARED_NAME, _SHARED_NAME_FIRST)
 
