@@ -280,6 +280,10 @@ PATHOLOGICAL = [
     "i live in " * 10_000,
     "u/" * 50_000,
     "35 years " * 10_000,
+    "asl " * 20_000,
+    "1/m/" * 30_000,
+    ", live in " * 10_000,
+    "my youtube channel " * 6_000,
 ]
 
 

@@ -460,9 +460,11 @@ plates = st.one_of(
 @settings(max_examples=5, deadline=None)
 @given(value=plates)
 def test_a_vehicle_plate_after_its_name_never_leaves(template: str, value: str) -> None:
-    """A plate is on record with its owner's name and address, in any case and grouping."""
+    """A plate is on record with its owner's name and address, in any case and grouping. (A group is looked
+    for as a word: the payload's own keys hold "iba", in "ibans".)"""
     payload = payload_with(template.format(value))
-    assert not [group for group in re.split(r"[ -]", value.lower()) if len(group) > 2 and group in payload]
+    groups = [group for group in re.split(r"[ -]", value.lower()) if len(group) > 2]
+    assert not [group for group in groups if re.search(rf"(?<![a-z0-9]){group}(?![a-z0-9])", payload)]
 
 
 HANDLES = [
@@ -475,6 +477,9 @@ HANDLES = [
     "mastodon: {}",
     "reddit u/{}",
     "@{}@mastodon.social",
+    "my discord handle is {}",
+    "my youtube channel is {}",
+    "handle: {}",
 ]
 
 
@@ -500,13 +505,27 @@ def test_a_handle_on_any_platform_never_leaves(template: str, value: str) -> Non
         "level 35 now",
         "35 years ago in the Clone Wars",
         "turning 21 in mayhem",
+        "hp 50/m",
+        "quest based in Theed",
+        "the mob is based in caves",
+        "can't handle it",
     ],
 )
 def test_game_and_chat_words_near_these_names_stay(text: str) -> None:
     assert detectors.scrub(text, {}) == text
 
 
-AGES = ["im {} years old", "a {}-year-old", "{} y/o", "age: {}", "my age is {}", "turning {} in may"]
+AGES = [
+    "im {} years old",
+    "a {}-year-old",
+    "{} y/o",
+    "age: {}",
+    "my age is {}",
+    "turning {} in may",
+    "turning {} next month",
+    "asl {}/f/uk",
+    "{}/m/uk",
+]
 
 
 @pytest.mark.parametrize("template", AGES)
@@ -514,10 +533,19 @@ AGES = ["im {} years old", "a {}-year-old", "{} y/o", "age: {}", "my age is {}",
 @given(age=st.integers(13, 99))
 def test_a_stated_age_never_leaves(template: str, age: int) -> None:
     """An age said as one ("years old", "age:") is a birth year give or take one; a bare "35" is a level."""
-    assert f" {age} " not in detectors.scrub(f" {template.format(age)} ", {})
+    assert not re.search(rf"(?<!\d){age}(?!\d)", detectors.scrub(template.format(age), {}))
 
 
-RESIDENCES = ["I am {a} and live in {p}", "i'm {a} from {p}", "i live in {p} with my cat", "we're from {p}"]
+RESIDENCES = [
+    "I am {a} and live in {p}",
+    "i'm {a} from {p}",
+    "I'm {a}, live near {p}",
+    "i live in {p} with my cat",
+    "we're from {p}",
+    "i'm based in {p}",
+    "born and raised in {p}",
+    "my hometown is {p}",
+]
 
 
 @pytest.mark.parametrize("template", RESIDENCES)

@@ -409,7 +409,9 @@ _MONTH_NAME = (
     r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b"
 )
 # Words that say where one lives, after "I" or "I'm": "I live in leeds", "i'm from leeds", "and live at …".
-_RESIDENCE = r"(?:(?:live|living|reside|residing)\s+(?:at|on|in)|from)"
+_RESIDENCE = (
+    r"(?:(?:live|living|reside|residing|based|raised|grew\s+up)\s+(?:at|on|in|near|outside|around)|from)"
+)
 _BIRTH_DATE = (
     r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
     r"|(?:19|20)\d{2}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
@@ -460,7 +462,8 @@ _APPLE_DEVICES = r"macbook|imac|mac[ -]mini|mac[ -]pro|mac[ -]studio|iphone|ipad
 _DEVICE_NEEDLES = ("mac", "iphone", "ipad", "desktop-", "laptop-", "win-")
 # "User Id=x;" and "Uid=x" name the login of a database connection string.
 _LOGIN_NAMES = (
-    rf"login|log-in|user(?:[ _-]?(?:name|id))?|uid|account(?:[ _-]?(?:name|id))?|acct|ign|{_PLATFORMS}"
+    rf"login|log-in|user(?:[ _-]?(?:name|id))?|uid|account(?:[ _-]?(?:name|id))?|acct|ign|handle"
+    rf"|(?:{_PLATFORMS})(?:[ _-]?(?:handle|name|account|channel|username|user|tag|id))?"
 )
 _LOGIN_VALUE = r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})"
 # After "add me on discord" a handle is expected; these words end the sentence instead.
@@ -852,6 +855,7 @@ DETECTORS: tuple[Detector, ...] = (
             "acct",
             "uid",
             "ign",
+            "handle",
             *_PLATFORM_NEEDLES,
             *_DEVICE_NEEDLES,
             "ssid",
@@ -1092,15 +1096,19 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(
             rf"(?i)(?<![\w.-])(?:{_BIRTH_WORDS})\s*(?:(?:{_BIRTH_LINKS})\s*|[:=]\s*){{0,2}}({_BIRTH_DATE})(?!\d)",
             # an age and the day or month it is reached: "I turn 35 on march 3rd", "turning 21 in may" (both go)
-            rf"(?i)(?<![\w.-])(?:turn(?:s|ing|ed)?|be)\s+(\d{{1,3}}\s+(?:on|in)\s+(?:{_BIRTH_DATE}|{_MONTH_NAME}))(?!\d)",
+            rf"(?i)(?<![\w.-])(?:turn(?:s|ing|ed)?|be)\s+(\d{{1,3}}\s+(?:(?:on|in)\s+(?:{_BIRTH_DATE}|{_MONTH_NAME})"
+            r"|(?:next|this)\s+(?:week|month)|tomorrow|today))(?!\d)",
             # a stated age: "im 35 years old", "a 35-year-old", "35 y/o", "age: 35", "my age is 35"
             r"(?i)(?<![\w.-])(\d{1,2})(?:\s*-?\s*(?:years?|yrs?|yo)[\s-]*old|\s*(?:y/o|y\.o\.|yo))(?![\w/])",
             r"(?i)(?<![\w-])(?:my\s+age(?:'s|\s+is)|age\s*[:=]|aged)\s*(\d{1,2})(?![\d.,:])",
+            # age, sex and place as chat asks them: "asl 35/f/leeds", "35/m/uk"
+            r"(?i)(?<![\w-])(?:asl|a/s/l)\s*[:=?]?\s+(?!\[)([^\s,;.!?]{1,40})",
+            r"(?i)(?<![\w/.])(\d{1,2}\s*/\s*[mf]\s*/\s*[^\s,;.!?/]{2,30})(?![\w/])",
             # an age said with where one lives: "I am 34 and live in leeds", "i'm 34 from leeds"
             rf"(?i)(?<![\w-])(?:i'?m|i\s+am)\s+(\d{{1,2}})(?=\s*(?:,\s*|and\s+|&\s+)?(?:i\s+)?{_RESIDENCE}\s)",
             group=1,
         ),
-        needles=(*_BIRTH_NAMES, "turn", "be ", "old", "y/o", "yo", "y.o.", "age"),
+        needles=(*_BIRTH_NAMES, "turn", "be ", "old", "y/o", "yo", "y.o.", "age", "asl", "a/s/l", "/m", "/f"),
         trigger=re.compile(r"(?i)\bi(?:'?m|\s+am)\s+\d"),
     ),
     Detector(
@@ -1116,8 +1124,9 @@ DETECTORS: tuple[Detector, ...] = (
         # "I live at …", "and live in …", "i'm from …", "my address is …": the rest of the clause. An age
         # said between, "i'm 34 from …", is a birth date's marker by now.
         + _compile(
-            rf"(?i)\b(?:(?:i|we|and|also|still|now)\s+(?!from){_RESIDENCE}|(?:i'?m|i\s+am|we're|we\s+are)"
-            rf"(?:\s+\[birth-date\])?\s+{_RESIDENCE}|my\s+(?:home\s+)?address\s+is|address\s*:)"
+            rf"(?i)(?:(?:\b(?:i|we|and|also|still|now)|,)\s+(?!from){_RESIDENCE}|\b(?:i'?m|i\s+am|we're|we\s+are)"
+            rf"(?:\s+\[birth-date\])?\s+{_RESIDENCE}|\bmy\s+(?:home\s+)?address\s+is|\baddress\s*:"
+            r"|\bmy\s+home\s*town\s+is|\bhome\s*town\s*[:=])"
             r"\s+(?!\[address\])([^.!?\n]{3,60})",
             group=1,
         ),
@@ -1125,6 +1134,11 @@ DETECTORS: tuple[Detector, ...] = (
             "live",
             "living",
             "reside",
+            "based",
+            "raised",
+            "grew up",
+            "hometown",
+            "home town",
             "m from",
             "re from",
             "] from",
