@@ -46,6 +46,12 @@ def payload_with(text: str) -> str:
     return PSEUDONYM.sub("player", json.dumps(document, ensure_ascii=False)).lower()
 
 
+def holds(payload: str, word: str) -> bool:
+    """Whether ``payload`` holds ``word`` as a word: the payload's own keys and the session's id hold short
+    runs by chance ("enco" in "encounters", "0261" in "ms11-20261107-1915")."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", payload) is not None
+
+
 PASSWORD_NAMES = [
     "пароль: {}",
     "пароль это {}",
@@ -71,7 +77,7 @@ values = st.from_regex(r"[a-z]{4,8}[0-9]{0,4}", fullmatch=True)
 @settings(max_examples=5, deadline=None)
 @given(value=values)
 def test_a_password_named_in_any_language_never_leaves(template: str, value: str) -> None:
-    assert value not in payload_with(template.format(value))
+    assert not holds(payload_with(template.format(value)), value)
 
 
 BIRTH_NAMES = [
@@ -379,7 +385,9 @@ def test_a_national_or_tax_id_after_its_name_never_leaves(template: str, value: 
     """Any case, digits grouped by spaces or slashes, or letters and digits in one run: the name says what
     the number is, in the languages players write."""
     payload = payload_with(template.format(value))
-    assert not [group for group in re.split(r"[ /-]", value) if len(group) > 3 and group in payload]
+    assert not [
+        group for group in re.split(r"[ /-]", value) if len(group) > 3 and holds(payload, group.lower())
+    ]
 
 
 @pytest.mark.parametrize("text", ["tin can 1234567", "social 12 friends", "tax 5% on 1200000 credits"])
@@ -460,11 +468,11 @@ plates = st.one_of(
 @settings(max_examples=5, deadline=None)
 @given(value=plates)
 def test_a_vehicle_plate_after_its_name_never_leaves(template: str, value: str) -> None:
-    """A plate is on record with its owner's name and address, in any case and grouping. (A group is looked
-    for as a word: the payload's own keys hold "iba", in "ibans".)"""
+    """A plate is on record with its owner's name and address, in any case and grouping."""
     payload = payload_with(template.format(value))
-    groups = [group for group in re.split(r"[ -]", value.lower()) if len(group) > 2]
-    assert not [group for group in groups if re.search(rf"(?<![a-z0-9]){group}(?![a-z0-9])", payload)]
+    assert not [
+        group for group in re.split(r"[ -]", value.lower()) if len(group) > 2 and holds(payload, group)
+    ]
 
 
 HANDLES = [
