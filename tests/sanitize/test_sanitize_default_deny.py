@@ -839,6 +839,69 @@ def test_game_lines_name_no_player(line: str) -> None:
     assert player_names(make_session(actions=[Action(T0, line)])) == frozenset()
 
 
+_SHARED_LINES = [
+    "You looted {}'s corpse",
+    "You loot the corpse of {}",
+    "You receive 5000 credits from {}",
+    "{} says, 'meet me at the cantina'",
+    "[12:04:55] {} shouts: lfg",
+    "{} gives you a stimpack",
+    "{} has been defeated by you",
+    "You have defeated {}",
+    "You were killed by {}",
+    "{} hits you for 212 points of damage",
+    "{}'s pet attacks you",
+    "{} tips you 500 credits",
+    "You paid 500 credits to {}",
+    "Received 3 Bantha Hides from {}",
+    "You assist {}",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.from_regex(r"[A-Z][a-z]{3,7}", fullmatch=True).filter(_unknown_name), st.sampled_from(_SHARED_LINES)
+)
+def test_a_player_named_by_a_line_npcs_share_is_replaced_everywhere(name: str, line: str) -> None:
+    """Loot, credit, speech, gift and kill lines name NPCs and creatures too; a name there the game and
+    English do not know is a player's, replaced where the log writes it in lower case too."""
+    session = make_session(
+        actions=[Action(T0, line.format(name))],
+        quests=[QuestCompletion(T0, f"bounty: {name.lower()}", "combat", "xp", 100, "tatooine")],
+        locations=[LocationVisit(T0, "Tatooine", f"{name.lower()} camp")],
+    )
+    document = serialize(session)
+    pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
+    assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
+
+
+_SHARED_GAME = sorted(load_gazetteer().entries("creature") + load_gazetteer().entries("npc"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(_SHARED_GAME).flatmap(lambda e: st.sampled_from([e, e.title()])),
+    st.sampled_from(_SHARED_LINES),
+)
+def test_creatures_and_npcs_in_lines_players_share_name_no_player(entity: str, line: str) -> None:
+    """ "Jabba the Hutt says, '…'", "You looted Kai Tok Slayer's corpse": a game name, not a player."""
+    assert player_names(make_session(actions=[Action(T0, line.format(entity))])) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jabba says, 'bring me Solo'",
+        "You looted a womp rat's corpse",
+        "Imperial Officer has been defeated by you",
+        "Anchorhead welcomes you",
+        "Lord Nyax's guard attacks you",
+    ],
+)
+def test_shared_lines_naming_the_game_name_no_player(line: str) -> None:
+    assert player_names(make_session(actions=[Action(T0, line)])) == frozenset()
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.sampled_from(PERSONS_NAMES), st.sampled_from(["[{}]", "[{}] Armor Shop", "Guild Hall of [{}]"]))
 def test_a_name_in_square_brackets_is_no_marker(name: str, template: str) -> None:

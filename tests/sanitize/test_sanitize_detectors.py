@@ -271,6 +271,19 @@ PATHOLOGICAL = [
     "I turn 35 on " * 10_000,
     "birthday is on " * 10_000,
     "born on the " * 10_000,
+    # a Wi-Fi name, a plate, an age, a residence and a Reddit user after their names, repeated
+    "wifi name: " + "a " * 50_000,
+    "ssid " * 20_000,
+    "plate: " + "AB12 " * 20_000,
+    "my reg is " * 10_000,
+    "i'm 34 and " * 10_000,
+    "i live in " * 10_000,
+    "u/" * 50_000,
+    "35 years " * 10_000,
+    "asl " * 20_000,
+    "1/m/" * 30_000,
+    ", live in " * 10_000,
+    "my youtube channel " * 6_000,
 ]
 
 

@@ -46,6 +46,12 @@ def payload_with(text: str) -> str:
     return PSEUDONYM.sub("player", json.dumps(document, ensure_ascii=False)).lower()
 
 
+def holds(payload: str, word: str) -> bool:
+    """Whether ``payload`` holds ``word`` as a word: the payload's own keys and the session's id hold short
+    runs by chance ("enco" in "encounters", "0261" in "ms11-20261107-1915")."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", payload) is not None
+
+
 PASSWORD_NAMES = [
     "пароль: {}",
     "пароль это {}",
@@ -71,7 +77,7 @@ values = st.from_regex(r"[a-z]{4,8}[0-9]{0,4}", fullmatch=True)
 @settings(max_examples=5, deadline=None)
 @given(value=values)
 def test_a_password_named_in_any_language_never_leaves(template: str, value: str) -> None:
-    assert value not in payload_with(template.format(value))
+    assert not holds(payload_with(template.format(value)), value)
 
 
 BIRTH_NAMES = [
@@ -379,7 +385,9 @@ def test_a_national_or_tax_id_after_its_name_never_leaves(template: str, value: 
     """Any case, digits grouped by spaces or slashes, or letters and digits in one run: the name says what
     the number is, in the languages players write."""
     payload = payload_with(template.format(value))
-    assert not [group for group in re.split(r"[ /-]", value) if len(group) > 3 and group in payload]
+    assert not [
+        group for group in re.split(r"[ /-]", value) if len(group) > 3 and holds(payload, group.lower())
+    ]
 
 
 @pytest.mark.parametrize("text", ["tin can 1234567", "social 12 friends", "tax 5% on 1200000 credits"])
@@ -434,3 +442,124 @@ def test_an_age_and_the_day_it_is_reached_never_leave(
 @pytest.mark.parametrize("text", ["turn 3 on the lever", "be 5 in the cantina", "be back in 2020"])
 def test_a_number_after_turn_or_be_without_a_date_stays(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+handles = st.from_regex(r"[a-z]{4,8}[0-9]{1,3}", fullmatch=True)
+WIFI = ["wifi: {}", "ssid {}", "the wifi is {}", "wifi name: {} house", "wlan key {}", "Wi-Fi key is {}"]
+
+
+@pytest.mark.parametrize("template", WIFI)
+@settings(max_examples=5, deadline=None)
+@given(value=handles)
+def test_a_wifi_network_name_or_key_never_leaves(template: str, value: str) -> None:
+    """A network's name places a home on a map of networks (and often names its owner); its key opens it."""
+    assert value not in payload_with(template.format(value))
+
+
+PLATES = ["plate: {}", "my reg is {}", "license plate {}", "number plate is {}", "kennzeichen: {}"]
+plates = st.one_of(
+    st.from_regex(r"[A-Z]{2}-[0-9]{4}-[A-Z]", fullmatch=True),
+    st.from_regex(r"[A-Z]{2}[0-9]{2} [A-Z]{3}", fullmatch=True),
+    st.from_regex(r"[a-z]{3} [0-9]{4}", fullmatch=True),
+)
+
+
+@pytest.mark.parametrize("template", PLATES)
+@settings(max_examples=5, deadline=None)
+@given(value=plates)
+def test_a_vehicle_plate_after_its_name_never_leaves(template: str, value: str) -> None:
+    """A plate is on record with its owner's name and address, in any case and grouping."""
+    payload = payload_with(template.format(value))
+    assert not [
+        group for group in re.split(r"[ -]", value.lower()) if len(group) > 2 and holds(payload, group)
+    ]
+
+
+HANDLES = [
+    "catch me on youtube {}",
+    "my youtube is {}",
+    "yt: {}",
+    "my ig is {}",
+    "fb: {}",
+    "my bluesky is {}",
+    "mastodon: {}",
+    "reddit u/{}",
+    "@{}@mastodon.social",
+    "my discord handle is {}",
+    "my youtube channel is {}",
+    "handle: {}",
+]
+
+
+@pytest.mark.parametrize("template", HANDLES)
+@settings(max_examples=5, deadline=None)
+@given(value=handles)
+def test_a_handle_on_any_platform_never_leaves(template: str, value: str) -> None:
+    assert value not in payload_with(template.format(value))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plate: gold",
+        "Composite Plate Armor 3",
+        "registration 3 done",
+        "registration number 5 of 10",
+        "my wifi is down again",
+        "wifi is acting up",
+        "that was a big fight",
+        "i'm back from hunting",
+        "5000 Credits from Giant Spider",
+        "level 35 now",
+        "35 years ago in the Clone Wars",
+        "turning 21 in mayhem",
+        "hp 50/m",
+        "quest based in Theed",
+        "the mob is based in caves",
+        "can't handle it",
+    ],
+)
+def test_game_and_chat_words_near_these_names_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+AGES = [
+    "im {} years old",
+    "a {}-year-old",
+    "{} y/o",
+    "age: {}",
+    "my age is {}",
+    "turning {} in may",
+    "turning {} next month",
+    "asl {}/f/uk",
+    "{}/m/uk",
+]
+
+
+@pytest.mark.parametrize("template", AGES)
+@settings(max_examples=5, deadline=None)
+@given(age=st.integers(13, 99))
+def test_a_stated_age_never_leaves(template: str, age: int) -> None:
+    """An age said as one ("years old", "age:") is a birth year give or take one; a bare "35" is a level."""
+    assert not re.search(rf"(?<!\d){age}(?!\d)", detectors.scrub(template.format(age), {}))
+
+
+RESIDENCES = [
+    "I am {a} and live in {p}",
+    "i'm {a} from {p}",
+    "I'm {a}, live near {p}",
+    "i live in {p} with my cat",
+    "we're from {p}",
+    "i'm based in {p}",
+    "born and raised in {p}",
+    "my hometown is {p}",
+]
+
+
+@pytest.mark.parametrize("template", RESIDENCES)
+@settings(max_examples=5, deadline=None)
+@given(age=st.integers(13, 99), place=st.from_regex(r"[a-z]{5,9}", fullmatch=True))
+def test_where_one_lives_and_an_age_said_with_it_never_leave(template: str, age: int, place: str) -> None:
+    """A town of residence is coarse alone, but with an age it narrows a person down: both go."""
+    out = detectors.scrub(template.format(a=age, p=place), {})
+    assert place not in out and str(age) not in out

@@ -235,6 +235,18 @@ def _named_id_ok(match: re.Match[str]) -> bool:
     return digits >= 7 or (value[0].isalpha() and digits >= 6)
 
 
+def _plate_ok(match: re.Match[str]) -> bool:
+    """A registration plate has 4 to 10 letters and digits, a digit among them ("plate: gold" is a word),
+    a group of three or more ("number 5 of 10" is a count), and of several groups none a word of four
+    letters or more ("registration 3 done" is no plate)."""
+    value = match.group(1)
+    groups = re.split(r"[ -]", value)
+    characters = sum(map(len, groups))
+    words = len(groups) > 1 and any(g.isalpha() and len(g) > 3 for g in groups)
+    shaped = max(map(len, groups)) >= 3 and any(c.isdigit() for c in value)
+    return 4 <= characters <= 10 and shaped and not words
+
+
 def _account_ok(match: re.Match[str]) -> bool:
     """A bank code (BIC) by its shape; an account number has 6+ digits ("sort code 12-34-56" has six), so
     "account number 3 is locked" is no account."""
@@ -354,6 +366,9 @@ _PASSWORD_NAMES = (
     "parole", "mật khẩu", "mat khau", "kata sandi", "пароль", "лозинка", "κωδικός", "κωδικος", "סיסמה",
     "كلمة المرور", "كلمة السر", "पासवर्ड", "รหัสผ่าน", "密码", "密碼", "口令", "パスワード", "暗証番号",
     "비밀번호", "암호",
+    # a Wi-Fi network's key opens it as a password does
+    "wifi key", "wi-fi key", "wlan key", "wlan-schlüssel", "wlan schlüssel", "wlan-schluessel", "network key",
+    "wpa key", "wpa2 key", "wep key", "wifi code", "wlan code",
 )  # fmt: skip
 _PASSWORD_WORDS = trie_pattern(_PASSWORD_NAMES)  # longer first: "parola d'ordine" before "parola"
 _IS = r"(?:is|was|ist|war|est|es|é|è|jest|je|är|er|это)\b"  # "is" in the languages of _PASSWORD_WORDS
@@ -389,6 +404,14 @@ _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es
 # in prose, "born on the 4th of July 1990", "birthday March the 3rd"; or the year alone, "born in 1987".
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
+_MONTH_NAME = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b"
+)
+# Words that say where one lives, after "I" or "I'm": "I live in leeds", "i'm from leeds", "and live at …".
+_RESIDENCE = (
+    r"(?:(?:live|living|reside|residing|based|raised|grew\s+up)\s+(?:at|on|in|near|outside|around)|from)"
+)
 _BIRTH_DATE = (
     r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
     r"|(?:19|20)\d{2}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
@@ -423,13 +446,24 @@ _PLATFORM_NAMES = (
     "steam", "steam id", "steam name", "discord", "discord id", "discord tag", "discord name", "battletag",
     "battle tag", "battle.net", "psn", "xbox", "gamertag", "epic", "epic id", "twitch", "insta", "instagram",
     "snap", "snapchat", "telegram", "whatsapp", "skype", "kik", "twitter", "reddit", "tiktok", "signal",
+    "youtube", "yt", "facebook", "fb", "ig", "bluesky", "bsky", "mastodon", "linkedin",
 )  # fmt: skip
 _PLATFORMS = trie_pattern(_PLATFORM_NAMES)
+# A two-letter name ("ig", "yt") is inside many words ("big", "anything"): its needles are the ways it names
+# an account, so lines without one still skip the detector.
+_PLATFORM_NEEDLES = tuple(
+    needle
+    for name in _PLATFORM_NAMES
+    for needle in (
+        (name,) if len(name) > 2 else (f"{name}:", f"{name} :", f"{name} is", f"my {name}", f"on {name}")
+    )
+)
 _APPLE_DEVICES = r"macbook|imac|mac[ -]mini|mac[ -]pro|mac[ -]studio|iphone|ipad"
 _DEVICE_NEEDLES = ("mac", "iphone", "ipad", "desktop-", "laptop-", "win-")
 # "User Id=x;" and "Uid=x" name the login of a database connection string.
 _LOGIN_NAMES = (
-    rf"login|log-in|user(?:[ _-]?(?:name|id))?|uid|account(?:[ _-]?(?:name|id))?|acct|ign|{_PLATFORMS}"
+    rf"login|log-in|user(?:[ _-]?(?:name|id))?|uid|account(?:[ _-]?(?:name|id))?|acct|ign|handle"
+    rf"|(?:{_PLATFORMS})(?:[ _-]?(?:handle|name|account|channel|username|user|tag|id))?"
 )
 _LOGIN_VALUE = r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})"
 # After "add me on discord" a handle is expected; these words end the sentence instead.
@@ -440,6 +474,17 @@ _NOT_A_HANDLE = (
 # Loot"): only a word shaped like a handle (a digit, "_", ".") is one there; a capitalised name is a
 # player's name to the name rules of every text class.
 _HANDLE_SHAPE = r"[^\s,;]*[\d_.]"
+# A Wi-Fi network's name: maps of networks place it at a home, and it often holds the owner's name ("gwen
+# house"). Up to four words, to the end of the clause.
+_NETWORK_NAME = (
+    r"(?!\[)([^\s,;.!?\[]{1,32}(?:[ \t](?!\[)(?!(?:and|but|or|so|if|pass\w*|pw|key)\b)[^\s,;.!?]{1,32}){0,3})"
+)
+# After "the wifi is" a state is said more often than a name ("my wifi is down"): these words are no name.
+_NETWORK_STATES = (
+    r"down|up|out|off|on|back|bad|slow|fast|fine|good|great|ok|okay|dead|dying|weak|lagging|laggy|broken"
+    r"|working|not|so|too|really|very|acting|being|dropping|unstable|spotty|flaky|terrible|awful|crap|trash"
+    r"|garbage|gone|fixed|still|just|kinda|pretty|super|the|a|my|your|cutting|having|going|getting|shit"
+)
 # Within ±90 with four or more decimals; not 0.x, which ratios and rates are far more often than the equator.
 _LATITUDE = r"-?(?:[1-8]?[1-9]\.\d{4,}|[1-8]0\.\d{4,}|90\.0{4,})"
 _LONGITUDE = r"-?(?:(?:1[0-7]\d|[1-9]?\d)(?:\.\d{4,})|180\.0{4,})"  # within ±180
@@ -462,6 +507,17 @@ _ID_WORDS = (
 # "12/345/67890", "12345678-Z"; letters apart from the digits only in capitals: in "tin can 1234567" they
 # are a word); or one run of letters and digits ("RSSMRA85T10A562S", "X1234567").
 _ID_VALUE = r"(?:[A-Z]{1,3}[ -]?|[a-z]{1,3})?\d[\d ./-]{4,16}\d(?:[ -]?[A-Za-z])?|(?=[A-Za-z]{0,8}\d)[A-Za-z0-9]{6,20}"
+# What names a vehicle's registration, which its owner's name and address are on record with. "plate" and
+# "reg" alone are words of the game ("Plate Armor") and of chat, so they need "is", ":", "=" or "#".
+_PLATE_NAMES = (
+    r"(?:licen[cs]e|number|reg|registration|vehicle|car)[ _-]?plates?(?:[ _-]?(?:number|no\.?|nr\.?))?"
+    r"|registration(?:[ _-]?(?:number|no\.?|mark))?|rego|vrn|kennzeichen|nummernschild|immatriculation"
+    r"|matr[ií]cula|targa|tablica rejestracyjna|kenteken"
+)
+_PLATE_LINKED = r"plates?(?:[ _-]?(?:number|no\.?|nr\.?))?|reg(?:[ _-]?(?:number|no\.?|nr\.?))?"
+# Its value: letters and digits in up to four groups ("KX-4412-B", "AB12 CDE", "B-MW 1234"), checked by
+# :func:`_plate_ok`.
+_PLATE_VALUE = r"[A-Za-z0-9]{1,8}(?:[ -][A-Za-z0-9]{1,4}){0,3}"
 # What names a bank account, in the languages players write; the number after it is the account's in any
 # case, with or without a valid checksum.
 _BANK_WORDS = (
@@ -774,6 +830,11 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i)(?<![\w-])(?:my\s+(?:{_PLATFORMS})|ign)\s+(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
             # "login tgreen80", "username gwen_k": a handle with a letter ("login 3 failed" is no login).
             rf"(?i)(?<![\w-])(?:login|user(?:[ _-]?name)?)\s+(?=[^\s,;]*[^\W\d_])(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
+            # A Wi-Fi network's name: "ssid gwenhome5g", "wifi name: gwen house", "the wifi is gwenhome5g".
+            rf"(?i)(?<![\w-])(?:ssid|(?:wifi|wi-fi|wlan|network|router|hotspot)[ _-]?name)"
+            rf"(?>\s*[:=]\s*|\s+(?:is|was)\s+|\s+){_NETWORK_NAME}",
+            rf"(?i)(?<![\w-])(?:wifi|wi-fi|wlan|hotspot)(?>\s*[:=]\s*|\s+(?:is|was)\s+)(?!(?:{_NETWORK_STATES})\b)"
+            + _NETWORK_NAME,
             group=1,
         )
         # A computer's name often carries its owner's: "gwens-macbook-pro", "Gwen's MacBook Air",
@@ -794,8 +855,16 @@ DETECTORS: tuple[Detector, ...] = (
             "acct",
             "uid",
             "ign",
-            *_PLATFORM_NAMES,
+            "handle",
+            *_PLATFORM_NEEDLES,
             *_DEVICE_NEEDLES,
+            "ssid",
+            "wifi",
+            "wi-fi",
+            "wlan",
+            "hotspot",
+            "network",
+            "router",
         ),
     ),
     Detector(
@@ -805,9 +874,10 @@ DETECTORS: tuple[Detector, ...] = (
             r"<@[!&]?\d{5,20}>|<#\d{5,20}>",  # Discord mentions
             r"(?<![\w#])[\w.]{2,32}#\d{4}(?!\d)",  # Discord tags name#1234
             r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,31}(?<!\.)",  # @handle
+            r"(?<![\w/.-])/?u/[A-Za-z0-9_-]{3,20}(?![\w/-])",  # a Reddit user, u/gwen
             r"\bSTEAM_[0-5]:[01]:\d{1,12}\b|\[U:1:\d{1,12}\]",  # Steam ids
         ),
-        needles=("@", "#", "steam_", "[u:1:"),
+        needles=("@", "#", "steam_", "[u:1:", "u/"),
     ),
     Detector(
         "unc_paths",
@@ -996,15 +1066,50 @@ DETECTORS: tuple[Detector, ...] = (
         validate=_named_id_ok,
     ),
     Detector(
+        "national_ids",
+        "[id-number]",
+        # A vehicle's plate after its name: "plate: KX-4412-B", "my reg is AB12 CDE", "license plate ABC 1234".
+        _compile(
+            rf"(?i:(?<![^\W_])(?:{_PLATE_NAMES})(?![^\W_]))(?:\s+is\s+|\s*[:#=]\s*|\s+)"
+            rf"({_PLATE_VALUE})(?![^\W_])(?!-)",
+            rf"(?i:(?<![^\W_])(?:{_PLATE_LINKED})(?![^\W_]))(?:\s+is\s+|\s*[:#=]\s*)({_PLATE_VALUE})(?![^\W_])(?!-)",
+            group=1,
+        ),
+        needles=(
+            "plate",
+            "reg",
+            "rego",
+            "vrn",
+            "kennzeichen",
+            "nummernschild",
+            "immatricul",
+            "matr",
+            "targa",
+            "tablica",
+            "kenteken",
+        ),
+        validate=_plate_ok,
+    ),
+    Detector(
         "birth_dates",
         "[birth-date]",
         _compile(
             rf"(?i)(?<![\w.-])(?:{_BIRTH_WORDS})\s*(?:(?:{_BIRTH_LINKS})\s*|[:=]\s*){{0,2}}({_BIRTH_DATE})(?!\d)",
-            # an age and the day it is reached: "I turn 35 on march 3rd", "I'll be 40 on 3 May" (both go)
-            rf"(?i)(?<![\w.-])(?:turn(?:s|ing|ed)?|be)\s+(\d{{1,3}}\s+(?:on|in)\s+(?:{_BIRTH_DATE}))(?!\d)",
+            # an age and the day or month it is reached: "I turn 35 on march 3rd", "turning 21 in may" (both go)
+            rf"(?i)(?<![\w.-])(?:turn(?:s|ing|ed)?|be)\s+(\d{{1,3}}\s+(?:(?:on|in)\s+(?:{_BIRTH_DATE}|{_MONTH_NAME})"
+            r"|(?:next|this)\s+(?:week|month)|tomorrow|today))(?!\d)",
+            # a stated age: "im 35 years old", "a 35-year-old", "35 y/o", "age: 35", "my age is 35"
+            r"(?i)(?<![\w.-])(\d{1,2})(?:\s*-?\s*(?:years?|yrs?|yo)[\s-]*old|\s*(?:y/o|y\.o\.|yo))(?![\w/])",
+            r"(?i)(?<![\w-])(?:my\s+age(?:'s|\s+is)|age\s*[:=]|aged)\s*(\d{1,2})(?![\d.,:])",
+            # age, sex and place as chat asks them: "asl 35/f/leeds", "35/m/uk"
+            r"(?i)(?<![\w-])(?:asl|a/s/l)\s*[:=?]?\s+(?!\[)([^\s,;.!?]{1,40})",
+            r"(?i)(?<![\w/.])(\d{1,2}\s*/\s*[mf]\s*/\s*[^\s,;.!?/]{2,30})(?![\w/])",
+            # an age said with where one lives: "I am 34 and live in leeds", "i'm 34 from leeds"
+            rf"(?i)(?<![\w-])(?:i'?m|i\s+am)\s+(\d{{1,2}})(?=\s*(?:,\s*|and\s+|&\s+)?(?:i\s+)?{_RESIDENCE}\s)",
             group=1,
         ),
-        needles=(*_BIRTH_NAMES, "turn", "be "),
+        needles=(*_BIRTH_NAMES, "turn", "be ", "old", "y/o", "yo", "y.o.", "age", "asl", "a/s/l", "/m", "/f"),
+        trigger=re.compile(r"(?i)\bi(?:'?m|\s+am)\s+\d"),
     ),
     Detector(
         "street_addresses",
@@ -1016,13 +1121,27 @@ DETECTORS: tuple[Detector, ...] = (
             # Hauptstraße 5, Kerkstraat 12, Musterweg 17, Lindenallee 3
             rf"(?i)\b[\w'-]{{1,60}}(?:{_STREET_SUFFIXES})\s+\d{{1,4}}[a-z]?\b",
         )
-        # "I live at …", "my address is …": the rest of the clause.
+        # "I live at …", "and live in …", "i'm from …", "my address is …": the rest of the clause. An age
+        # said between, "i'm 34 from …", is a birth date's marker by now.
         + _compile(
-            r"(?i)\b(?:i\s+live\s+(?:at|on|in)|my\s+(?:home\s+)?address\s+is|address\s*:)\s+(?!\[address\])([^.!?\n]{3,60})",
+            rf"(?i)(?:(?:\b(?:i|we|and|also|still|now)|,)\s+(?!from){_RESIDENCE}|\b(?:i'?m|i\s+am|we're|we\s+are)"
+            rf"(?:\s+\[birth-date\])?\s+{_RESIDENCE}|\bmy\s+(?:home\s+)?address\s+is|\baddress\s*:"
+            r"|\bmy\s+home\s*town\s+is|\bhome\s*town\s*[:=])"
+            r"\s+(?!\[address\])([^.!?\n]{3,60})",
             group=1,
         ),
         needles=(
-            "i live",
+            "live",
+            "living",
+            "reside",
+            "based",
+            "raised",
+            "grew up",
+            "hometown",
+            "home town",
+            "m from",
+            "re from",
+            "] from",
             "address",
             *_STREET_SUFFIXES.split("|"),
             *_STREET_NEEDLES,

@@ -28,11 +28,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
-from swgdb_bridge.sanitize.gazetteer import normalize_text
+from swgdb_bridge.sanitize.gazetteer import load_gazetteer, normalize_text
 from swgdb_bridge.sanitize.lexicon import ORDINARY_WORDS, TITLES
 from swgdb_bridge.sanitize.regex import trie_pattern
+from swgdb_bridge.sanitize.vocabulary import game_words
 
 Protector = Callable[[str], Sequence[tuple[int, int]]]
 PSEUDONYM_PREFIX = "Player-"
@@ -88,6 +89,26 @@ _TAGGED_SPEAKER = re.compile(
 )
 _FRIEND_ADDED = re.compile(r"(?i:\badded )" + _LINE_NAME + r"(?i: to (?:your )?friends?\b)")
 _ACTION_NAMES = (_ACTION_NAME, _ACTION_NAME_FIRST, _TAGGED_SPEAKER, _FRIEND_ADDED)
+# Lines NPCs and creatures share with players: loot, credits, speech, gifts, kills ("You looted Brevik's
+# corpse", "You receive 5000 credits from Ostrava", "Zanthor says, '…'", "Ostrava gives you …", "Brevik has
+# been defeated by you"). A creature comes with an article ("a womp rat's corpse", lower case: no match);
+# a capitalised name here is a player only when the game and English do not know it (``_names_a_player``).
+_SHARED_NAME = re.compile(
+    r"(?i:\b(?:(?:looted|loot|looting)(?: the corpse of)?|(?:credits?|cr) (?:from|to)"
+    r"|(?:received?|got|paid|tipped)(?: [\d,]{1,15})?(?: \w{1,15}){1,3} (?:from|by|to)"
+    r"|you (?:have |has )?(?:defeated|killed|slain|incapacitated|gave|give|hit|attack(?:ed)?|pay|paid|tip(?:ped)?"
+    r"|assist(?:ed)?|buff(?:ed)?|heal(?:ed)?|revived?)|(?:defeated|killed|slain|incapacitated|attacked) by)\s+)"
+    + _LINE_NAME
+)
+# The name first, then what it says or does to you: "Zanthor says, '…'", "Brevik's pet attacks you", "Brevik
+# has been defeated by you", "Ostrava tips you 500 credits".
+_SHARED_NAME_FIRST = re.compile(
+    r"(?:^|(?<=\] ))"
+    + _LINE_NAME
+    + r"(?i:['’]s \w{1,15})?"
+    + r" (?i:says|said|shouts|yells|emotes|(?:(?:has|have|is|was) )?(?:been )?\w{2,15}(?: (?:at|to|by))? you)\b"
+)
+_SHARED_NAMES = (_SHARED_NAME, _SHARED_NAME_FIRST)
 
 
 @lru_cache(maxsize=65_536)  # every matcher normalizes the same kept phrases and names again
@@ -182,12 +203,35 @@ def _names_in_line(text: str) -> tuple[str, ...]:
 
 
 def _scan_line(text: str) -> tuple[str, ...]:
-    names = []
-    for match in (m for pattern in _ACTION_NAMES for m in pattern.finditer(text)):
-        name = re.sub(r"['’]s$", "", match.group(1))
-        if not PSEUDONYM.match(name):  # "Grouped with Player-…" is already clean
-            names.append(name)
-    return tuple(names)
+    names = [_bare(m.group(1)) for pattern in _ACTION_NAMES for m in pattern.finditer(text)]
+    shared = (_bare(m.group(1)) for pattern in _SHARED_NAMES for m in pattern.finditer(text))
+    names.extend(name for name in shared if _names_a_player(name))
+    return tuple(name for name in names if not PSEUDONYM.match(name))  # "Grouped with Player-…" is clean
+
+
+def _bare(name: str) -> str:
+    """``name`` without a possessive "'s" ("Brevik's corpse" names Brevik)."""
+    return re.sub(r"['’]s$", "", name)
+
+
+def _names_a_player(name: str) -> bool:
+    """Whether a capitalised name in a line NPCs and creatures share with players is a player's: neither
+    a known game entity whole ("Jabba the Hutt", "Krayt Dragon") nor made only of game, NPC or English
+    words ("Jabba", "Imperial Officer", "Bandit"). A player called like a word is missed here, but a
+    pseudonym on every "Officer" in chat would cost more than such a rare name."""
+    gazetteer = load_gazetteer()
+    if gazetteer.kind_of(name) is not None:
+        return False
+    return not all(word.lower() in _not_player_words() for word in _WORD.findall(name))
+
+
+@cache
+def _not_player_words() -> frozenset[str]:
+    """Words that name no player in a shared line: game text's words and every word of a gazetteer entry,
+    NPC names and short ones included (a two-word match of "Kai Tok Slayer" is "Kai Tok")."""
+    gazetteer = load_gazetteer()
+    entries = frozenset(word.lower() for entry in gazetteer.entries() for word in _WORD.findall(entry))
+    return game_words(gazetteer) | entries
 
 
 def with_parts(names: Iterable[str]) -> set[str]:
