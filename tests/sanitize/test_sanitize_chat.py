@@ -224,3 +224,13 @@ def test_the_rule_finds_nothing_in_what_it_cleaned(case: tuple[str, list[str], l
         cleaned, _hits = rule.replace(line, sanitizer.pseudonym)
         assert rule.name_spans(cleaned) == []
         assert cleaned == normalize_text(cleaned)
+
+
+def test_a_pseudonym_before_a_comma_and_a_number_is_no_house_number() -> None:
+    """A pseudonym ends in hex digits: "Player-…3f2, 5000 Credits from Giant Spider" once read as a house
+    number, a postcode and a town, and the re-scan refused a payload the cleaning had left right."""
+    names = [f"Bax{letter}" for letter in "abcdefghijklmnopqrst"]
+    ends = [serialize(chat_session(f"{name}, 5000 Credits from Giant Spider")) for name in names]
+    lines = [payload["event_data"]["communication_events"][0]["message"] for payload in ends]
+    assert any(line.split(",")[0][-1].isdigit() for line in lines)  # the case is covered
+    assert all(PSEUDONYM.match(line) and line.endswith(", 5000 Credits from Giant Spider") for line in lines)

@@ -1158,8 +1158,13 @@ DETECTORS: tuple[Detector, ...] = (
             r"(?:\s+[A-Z][\w'-]{1,30}){0,2}\s+\d{1,4}[a-z]?(?![\w-])",
             rf"(?<![\w.-])\d{{1,4}}[a-z]?,?\s+(?i:{_STREET_FIRST})\s+(?:(?i:{_PARTICLES})\s+){{0,2}}"
             r"[A-Z][\w'-]{1,30}(?:\s+[A-Z][\w'-]{1,30}){0,2}",
-            r"(?:(?<=\d)|(?<=\d[a-z])|(?<=\[address\])),\s*(?:[A-Z]{1,2}-)?(?:\d{5}|\d{4}(?: ?[A-Z]{2}|-\d{3})?|\d{2}-\d{3})"
-            r"\s+[A-Z][^\W\d_]{2,30}",
+        )
+        # The number must stand alone (or be an address already replaced): a pseudonym ends in hex digits, and
+        # "Player-…3f2, 5000 Credits from Giant Spider" is no house number, postcode and town.
+        + _compile(
+            r"(?:(?<![\w-])\d{1,4}[a-z]?|\[address\])"
+            r"(,\s*(?:[A-Z]{1,2}-)?(?:\d{5}|\d{4}(?: ?[A-Z]{2}|-\d{3})?|\d{2}-\d{3})\s+[A-Z][^\W\d_]{2,30})",
+            group=1,
         ),
         trigger=re.compile(rf"(?i:\b(?:{_STREET_FIRST})\b)|[\d\]], ?(?:[A-Z]{{1,2}}-)?\d{{2}}"),
     ),
