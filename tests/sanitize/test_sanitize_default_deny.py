@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -698,6 +698,8 @@ def _unknown_capitals(word: str) -> bool:
     st.from_regex(r"[A-Z]{3,4}", fullmatch=True).filter(_unknown_capitals),
     st.sampled_from(["{}", "<{}>", "[{}] Armor Shop", "<{}> Guild Hall", "Knights of {}", "Bounty: {}"]),
 )
+@example(tag="XXVS", template="{}")  # "xxv" is in the word list, but a Roman numeral has no plural
+@example(tag="LXIVS", template="Knights of {}")
 def test_a_guild_tag_or_name_in_capitals_is_a_name_in_game_text(tag: str, template: str) -> None:
     """Players write guild tags and names in capitals ("<GWEN>", "KESS"); capitals alone are no model code, so
     an unknown all-caps word becomes a pseudonym like any unknown proper noun."""

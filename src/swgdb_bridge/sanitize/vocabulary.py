@@ -38,6 +38,9 @@ _NUMBER = r"-?(?:0|[1-9]\d{0,3})"  # a whole metre on a planet: within ±8192, n
 _COORDINATES = re.compile(rf"(?<![\w.-]){_NUMBER}(?:(?:\s*,\s*|\s+){_NUMBER}){{1,2}}(?![\w.])")
 _COORDINATE_SEPARATOR = re.compile(r"\s*,\s*|\s+")
 PLANET_HALF_WIDTH = 8192
+# A Roman numeral ("xxv" is in the word list) has no plural: "XXVS" is a tag, not "XXVs". Only numerals in
+# their standard form: "mill" and "dim" are words of Roman letters with plurals.
+_ROMAN = re.compile(r"(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 _SHORT_CODE = re.compile(r"(?=[a-z]*\d)[a-z0-9]{1,5}")  # "x12", "e11", "mk2", "3rd": item and level codes
 _LETTERS = re.compile(r"[^\W\d_]+")
 # A model code: short capital or digit pieces joined by "-", one with a digit ("DLT-20A", "4-LOM", "YT-1300").
@@ -134,7 +137,7 @@ class Vocabulary:
             or lowered.isdigit()
             or lowered in words
             or lowered.replace("'", "") in words  # the gazetteer joins inner apostrophes: "Dee'ja" is "deeja"
-            or (lowered.endswith("s") and lowered[:-1] in words)
+            or (lowered.endswith("s") and lowered[:-1] in words and not _ROMAN.fullmatch(lowered[:-1]))
             or self._is_code(lowered)
         )
 
