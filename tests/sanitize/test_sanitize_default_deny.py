@@ -722,6 +722,9 @@ def _unknown_name(word: str) -> bool:
     return _unknown_capitals(word) and word.lower() not in english_words()
 
 
+_UNKNOWN_NAMES = st.from_regex(r"[A-Z][a-z]{3,7}", fullmatch=True).filter(_unknown_name)
+
+
 _NAMES_WITH_DIGITS = st.one_of(
     st.from_regex(r"[A-Z][a-z]{3}", fullmatch=True).filter(_unknown_name),
     st.sampled_from(["Tom", "Ann", "Kim", "Amy", "Ian", "Joe", "Gwendolyn", "Dmitri"]),
@@ -771,7 +774,7 @@ _ACTIONS = ["Grouped with {}", "Traded with {}", "Killed player {}", "Dueled {}"
 @settings(max_examples=40, deadline=None)
 @given(
     st.sampled_from(_TITLES),
-    st.from_regex(r"[A-Z][a-z]{3,7}", fullmatch=True).filter(_unknown_name),
+    _UNKNOWN_NAMES,
     st.sampled_from(_ACTIONS),
 )
 def test_a_player_named_with_a_title_in_an_action_line_is_the_name_not_the_title(
@@ -811,20 +814,11 @@ _SOCIAL_LINES = [
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    st.from_regex(r"[A-Z][a-z]{3,7}", fullmatch=True).filter(_unknown_name), st.sampled_from(_SOCIAL_LINES)
-)
+@given(_UNKNOWN_NAMES, st.sampled_from(_SOCIAL_LINES))
 def test_a_player_named_by_another_bots_social_line_is_replaced_everywhere(name: str, line: str) -> None:
     """Bots word group, trade, tell, mail and friend lines differently, the name before or after the cue:
     a player any of them names is a player, replaced where the log writes the name in lower case too."""
-    session = make_session(
-        actions=[Action(T0, line.format(name))],
-        quests=[QuestCompletion(T0, f"bounty: {name.lower()}", "combat", "xp", 100, "tatooine")],
-        locations=[LocationVisit(T0, "Tatooine", f"{name.lower()} camp")],
-    )
-    document = serialize(session)
-    pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
-    assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
+    _assert_replaced_everywhere(name, line)
 
 
 @pytest.mark.parametrize(
@@ -839,6 +833,19 @@ def test_a_player_named_by_another_bots_social_line_is_replaced_everywhere(name:
 )
 def test_game_lines_name_no_player(line: str) -> None:
     assert player_names(make_session(actions=[Action(T0, line)])) == frozenset()
+
+
+def _assert_replaced_everywhere(name: str, line: str) -> None:
+    """An action line names ``name``, and the log writes it in lower case in a quest and a place too: no
+    string of the payload may still hold it."""
+    session = make_session(
+        actions=[Action(T0, line.format(name))],
+        quests=[QuestCompletion(T0, f"bounty: {name.lower()}", "combat", "xp", 100, "tatooine")],
+        locations=[LocationVisit(T0, "Tatooine", f"{name.lower()} camp")],
+    )
+    document = serialize(session)
+    pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
+    assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
 
 
 _SHARED_LINES = [
@@ -861,20 +868,11 @@ _SHARED_LINES = [
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    st.from_regex(r"[A-Z][a-z]{3,7}", fullmatch=True).filter(_unknown_name), st.sampled_from(_SHARED_LINES)
-)
+@given(_UNKNOWN_NAMES, st.sampled_from(_SHARED_LINES))
 def test_a_player_named_by_a_line_npcs_share_is_replaced_everywhere(name: str, line: str) -> None:
     """Loot, credit, speech, gift and kill lines name NPCs and creatures too; a name there the game and
     English do not know is a player's, replaced where the log writes it in lower case too."""
-    session = make_session(
-        actions=[Action(T0, line.format(name))],
-        quests=[QuestCompletion(T0, f"bounty: {name.lower()}", "combat", "xp", 100, "tatooine")],
-        locations=[LocationVisit(T0, "Tatooine", f"{name.lower()} camp")],
-    )
-    document = serialize(session)
-    pattern = rf"(?<![a-z0-9]){name.lower()}(?![a-z])"
-    assert not [s for s in every_string(document) if re.search(pattern, s.lower())]
+    _assert_replaced_everywhere(name, line)
 
 
 _SHARED_GAME = sorted(load_gazetteer().entries("creature") + load_gazetteer().entries("npc"))
