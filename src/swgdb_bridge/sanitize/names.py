@@ -62,6 +62,7 @@ _FIRST_WORD = re.compile(r"\s+(\w)")
 # or around it ("Added X to your friends list").
 # Titles before the name are skipped ("Grouped with Jedi Knight Gwen" names Gwen), unless the title is all
 # there is ("Invited Major").
+_LINE_START = r"(?:^|(?<=\] ))"  # where a line starts, or just after its bracketed time or tag
 _LINE_NAME = r"([A-Z][\w'’\-]*(?: [A-Z][\w'’\-]*)?)"
 _ACTION_NAME = re.compile(
     r"(?i:(?:\b(?:grouped with|joined group with|group invit(?:e|ation) (?:from|to)|invited|traded with"
@@ -73,7 +74,7 @@ _ACTION_NAME = re.compile(
     rf"(?:(?i:{'|'.join(sorted(TITLES, key=len, reverse=True))})\.? )*" + _LINE_NAME
 )
 _ACTION_NAME_FIRST = re.compile(
-    r"(?:^|(?<=\] ))"
+    _LINE_START
     + _LINE_NAME
     + r" (?i:invites you|has invited you|wants to trade|challenges you|has challenged you|tells you"
     r"|whispers(?: to)? you|(?:has )?(?:joined|left) (?:the|your) group|is now (?:the )?group leader"
@@ -82,7 +83,7 @@ _ACTION_NAME_FIRST = re.compile(
 # "[GLD] X: hi", "[Guild] X: hi": a chat line, its tag a channel's name or a guild's in capitals; a log's own
 # "[2025-09-12 18:30:00] Player: …" or "[INFO] Session ID: …" names a field, not a speaker.
 _TAGGED_SPEAKER = re.compile(
-    r"(?:^|(?<=\] ))\[(?!(?:INFO|WARN|WARNING|DEBUG|ERROR|TRACE|FATAL|CRIT|LOG|SYS)\])"
+    _LINE_START + r"\[(?!(?:INFO|WARN|WARNING|DEBUG|ERROR|TRACE|FATAL|CRIT|LOG|SYS)\])"
     r"(?:[A-Z]{2,5}|(?i:guild|group|party|say|spatial|general|planet|region|trade|ooc|lfg))\] "
     + _LINE_NAME
     + r":\s"
@@ -103,7 +104,7 @@ _SHARED_NAME = re.compile(
 # The name first, then what it says or does to you: "Zanthor says, '…'", "Brevik's pet attacks you", "Brevik
 # has been defeated by you", "Ostrava tips you 500 credits".
 _SHARED_NAME_FIRST = re.compile(
-    r"(?:^|(?<=\] ))"
+    _LINE_START
     + _LINE_NAME
     + r"(?i:['’]s \w{1,15})?"
     + r" (?i:says|said|shouts|yells|emotes|(?:(?:has|have|is|was) )?(?:been )?\w{2,15}(?: (?:at|to|by))? you)\b"

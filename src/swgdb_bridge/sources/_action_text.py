@@ -59,8 +59,8 @@ def moved(text: str) -> tuple[str, str] | None:
     rest = text[start.end() :].rstrip() if start else ""
     if not rest or "\n" in rest:
         return None
-    to = _TO.search(rest, 1)  # the place moved from has at least one character
-    if to is None or to.end() == len(rest):
+    to = _TO.search(rest, 1)  # the place moved from has at least one character; ``rest`` ends in one too
+    if to is None:
         return None
     return rest[: to.start()], rest[to.end() :]
 
