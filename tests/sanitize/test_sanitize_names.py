@@ -194,3 +194,36 @@ def test_a_shared_matcher_is_reused_for_the_same_names_and_answers_as_a_new_one(
     text = "Grouped with Rat and zorvath's pet near Rat Cave; Lord Nyax watched"
     assert shared.replace(text) == NameMatcher(names, kept).replace(text)
     assert shared.replace(text)[1] == 2
+
+
+class _NoShortcut(NameMatcher):
+    """The matcher without its first-word shortcut: what the full pattern finds in every string."""
+
+    def _may_name(self, folded: str) -> bool:
+        return True
+
+
+# Letters whose case-insensitive matches are not their lower case ("ı" and "İ" match "i", "ſ" matches "s",
+# the Kelvin sign "k"), an accent, and ASCII: the shortcut must never skip what the pattern would find.
+_letters = st.text(st.sampled_from("aikszIKS" + "ıİſ\u212aßé"), min_size=1, max_size=6)
+_player_names = st.lists(
+    st.builds(" ".join, st.lists(_letters, min_size=1, max_size=2)), min_size=1, max_size=4
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_player_names, st.data())
+def test_the_first_word_shortcut_never_skips_a_name(names: list[str], data: st.DataObject) -> None:
+    spellings = [*names, *(n.upper() for n in names), *(n.swapcase() for n in names)]
+    piece = st.one_of(
+        st.sampled_from(spellings), _letters, st.sampled_from([" ", "_", "-", ", ", "Cave of "])
+    )
+    phrase = st.lists(piece, min_size=1, max_size=5).map("".join)
+    kept, logged, text = (
+        data.draw(st.lists(phrase, max_size=3)),
+        data.draw(st.lists(phrase, max_size=3)),
+        data.draw(phrase),
+    )
+    pseudonyms = {name: f"Player-{index:012x}" for index, name in enumerate(names)}
+    expected = _NoShortcut(pseudonyms, kept, logged).replace(text)
+    assert NameMatcher(pseudonyms, kept, logged).replace(text) == expected

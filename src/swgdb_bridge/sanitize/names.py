@@ -346,6 +346,22 @@ def _bounds(marked: bool) -> tuple[str, str]:
 _NAME_SEPARATORS = re.compile(_NAME_SPACE)
 
 
+@lru_cache(maxsize=256)
+def _ascii_lowered(phrases: tuple[str, ...]) -> str | None:
+    """``phrases`` folded, lower case, one per line (a first word holds no line break, so it is found in
+    the whole only where it stands in one phrase); None unless all ASCII."""
+    joined = "\n".join(map(fold, phrases))
+    return joined.lower() if joined.isascii() else None
+
+
+def _first_words(keys: Iterable[str]) -> frozenset[str] | None:
+    """The first word of every name key, or None if one is not ASCII. The names' pattern writes a key's
+    characters as they are up to its first space, so a name stands in ASCII text only where its first word
+    does; a key not in ASCII has no such test ("ı" matches "i" case-insensitively)."""
+    words = frozenset(k.split(" ", 1)[0] for k in keys)
+    return words if all(word.isascii() for word in words) else None
+
+
 class NameMatcher:
     """Replaces the given player names in free text by their pseudonyms, or counts those left (immutable)."""
 
@@ -360,20 +376,49 @@ class NameMatcher:
         self._pseudonyms = {key(name): value for name, value in pseudonyms.items() if key(name)}
         self._weak = frozenset(k for k in self._pseudonyms if is_ordinary(k, kept_words))
         self._unspaced = frozenset(k for k in self._pseudonyms if _unspaced(k))
+        self._first_words = _first_words(self._pseudonyms)
         self._keep = self._relevant(kept, _normalized(logged)) if self._pseudonyms else frozenset()
-        self._regex = self._compile(marked=False) if self._pseudonyms else None
 
     def _relevant(self, kept: list[str], logged: list[str]) -> frozenset[str]:
         """The kept and logged phrases that can change a result, in their matching form: only those that
-        contain a name (the others would only slow the scan)."""
-        marked = any(MARK in fold(phrase) for phrase in (*kept, *logged))  # the plain pattern is faster
+        contain a name (the others would only slow the scan). Most phrases name nobody, and the first words
+        tell so without the names' pattern, which is compiled only when a phrase may hold one."""
+        kept_folded, logged_folded = self._naming(kept), self._naming(logged)
+        if not kept_folded and not logged_folded:
+            return frozenset()
+        marked = any(MARK in folded for _, folded in (*kept_folded, *logged_folded))  # plain is faster
         after, before = _bounds(marked)
         names = trie_pattern(self._pseudonyms, _NAME_SPACE, after)
         unspaced = self._unspaced_pattern(after)
         names_regex = re.compile(rf"{before}(?:{names}){_AFTER}{unspaced}", re.IGNORECASE)
-        relevant = {_matching_form(k) for k in kept if names_regex.search(fold(k))}
-        relevant.update(_matching_form(k) for k in logged if self._only_ordinary_names(names_regex, fold(k)))
+        relevant = {_matching_form(k) for k, folded in kept_folded if names_regex.search(folded)}
+        relevant.update(
+            _matching_form(k) for k, folded in logged_folded if self._only_ordinary_names(names_regex, folded)
+        )
         return frozenset(relevant)
+
+    def _naming(self, phrases: list[str]) -> list[tuple[str, str]]:
+        """The phrases that may hold a name, each with its folded form. All of them are tested at once first:
+        a session's kept phrases are the same few dozen game phrases, and seldom hold a player's name."""
+        if self._first_words is not None:
+            joined = _ascii_lowered(tuple(phrases))
+            if joined is not None and not any(word in joined for word in self._first_words):
+                return []
+        return [(phrase, folded) for phrase in phrases if self._may_name(folded := fold(phrase))]
+
+    def _may_name(self, folded: str) -> bool:
+        """False only where no name can match: ``folded`` is ASCII and holds no name's first word in any case
+        (in ASCII, matching case-insensitively is comparing lower case)."""
+        if self._first_words is None or not folded.isascii():
+            return True
+        lowered = folded.lower()
+        return any(word in lowered for word in self._first_words)
+
+    @cached_property
+    def _regex(self) -> re.Pattern[str]:
+        """The pattern for ASCII text (and text with no marks); compiled on first use: a re-scan's matcher
+        meets only pseudonymized text, where no name's first word stands, and never needs it."""
+        return self._compile(marked=False)
 
     @cached_property
     def _marked_regex(self) -> re.Pattern[str]:
@@ -421,9 +466,9 @@ class NameMatcher:
         return len(self._hits(text, protect))
 
     def _hits(self, text: str, protect: Protector | None) -> list[tuple[int, int]]:
-        if self._regex is None:
-            return []
         folded = fold(text)
+        if not self._pseudonyms or not self._may_name(folded):
+            return []
         regex = self._marked_regex if self._needs_marked(text, folded) else self._regex
         hits = [m.span() for m in regex.finditer(folded) if self._is_hit(m)]
         if hits and protect is not None:
