@@ -9,7 +9,9 @@ Two layers, both written here (token formats are public facts; no library is imp
 
 Each detector has cheap necessary conditions (``needles``, ``trigger``). Strings that meet none skip every
 detector (the fast path for millions of action lines). :func:`find_secrets`, the fail-closed re-scan,
-ignores those conditions, so one that is too narrow shows up as a refused upload, never as a leak.
+ignores those conditions, so one that is too narrow shows up as a refused upload, never as a leak. Both
+skip a detector whose patterns all need a literal the text lacks (``literals.LiteralGate``): read off the
+patterns themselves, that condition cannot be too narrow.
 Text is normalized (``gazetteer.normalize_text``: NFKC, zero-width characters removed, apostrophe and dash
 variants folded) before any matching, so "ｓｋ＿ｌｉｖｅ" or a zero-width space inside a token hides nothing.
 
@@ -25,10 +27,11 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from swgdb_bridge.sanitize.gazetteer import normalize_text
+from swgdb_bridge.sanitize.literals import LiteralGate
 from swgdb_bridge.sanitize.regex import trie_pattern
 
 Validator = Callable[[re.Match[str]], bool]
@@ -92,12 +95,22 @@ class Detector:
     validate: Validator | None = None
     widen: bool = False  # grow a token match to the whole run of token characters, so no tail is left
     literal_needles: bool = False  # every match contains a needle: even the full re-scan may skip on none
+    gate: LiteralGate = field(init=False, repr=False, compare=False)  # the literals the patterns require
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gate", LiteralGate(pattern for pattern, _ in self.patterns))
 
     def worth_scanning(self, text: str, lowered: str) -> bool:
         """For the full re-scan: False only where a match is impossible, not merely unlikely."""
-        return not self.literal_needles or self.may_match(text, lowered)
+        if self.literal_needles and not self._hinted(text, lowered):
+            return False
+        return self.gate.may_match(text, lowered)
 
     def may_match(self, text: str, lowered: str) -> bool:
+        """For scrubbing: the hand-written hints first (cheap, and usually no), then the patterns' literals."""
+        return self._hinted(text, lowered) and self.gate.may_match(text, lowered)
+
+    def _hinted(self, text: str, lowered: str) -> bool:
         for needle in self.needles:
             if needle in lowered:
                 return True
