@@ -104,11 +104,16 @@ class Detector:
         """For the full re-scan: False only where a match is impossible, not merely unlikely."""
         if self.literal_needles and not self._hinted(text, lowered):
             return False
-        return self.gate.may_match(text, lowered)
+        return self._gated_in(text, lowered)
 
     def may_match(self, text: str, lowered: str) -> bool:
         """For scrubbing: the hand-written hints first (cheap, and usually no), then the patterns' literals."""
-        return self._hinted(text, lowered) and self.gate.may_match(text, lowered)
+        return self._hinted(text, lowered) and self._gated_in(text, lowered)
+
+    def _gated_in(self, text: str, lowered: str) -> bool:
+        """Short text is scanned at once (and remembered): reading the patterns' literals costs a process
+        ~30 ms, repaid only on long text, which is rarely repeated and where every pattern's scan is dear."""
+        return len(text) <= MEMO_LENGTH or self.gate.may_match(text, lowered)
 
     def _hinted(self, text: str, lowered: str) -> bool:
         for needle in self.needles:
