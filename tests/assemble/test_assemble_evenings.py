@@ -8,7 +8,8 @@ apart), ``evening-i`` (a repeatable quest done three times, a credits-only sessi
 later at the same clock time), ``evening-j`` (a loot-only session, then the character renamed), ``evening-k``
 (a night across the autumn clock change in Berlin, the next run 20 minutes after), ``evening-l`` (two bots in
 two folders started in the same second), ``evening-m`` (a wallet starting at 0, grouped kills, a death and
-bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on a machine in Kolkata)."""
+bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on a machine in Kolkata),
+``evening-p`` (one step log of three runs, three bosses whose loot lines the bot listed under each)."""
 
 from __future__ import annotations
 
@@ -161,3 +162,29 @@ def test_no_private_string_is_taken_into_facts_that_are_not_chat(evening: Path) 
         outside_chat = repr((session.character_name, session.quests, session.locations, session.kills,
                              session.heroic_loot, session.notes, session.session_id))  # fmt: skip
         assert not any(secret in outside_chat for secret in secrets)
+
+
+def test_one_step_log_of_three_runs_gives_each_run_its_own_steps(evening_b: Path) -> None:
+    """evening-p: one bot process ran three times (its step log holds them all, from 17:00); the third run
+    began 15 minutes after the second ended, too soon for a gap to show it, but its own files start then."""
+    tree = evening_b.parent / "evening-p" / "current"
+    result = assemble_tree(tree, now=LONG_AGO)
+    step_log = tree / "logs" / "session_20260821_170000.json"
+    got = [
+        (
+            s.character_name,
+            f"{s.start_time:%H:%M}-{s.end_time:%H:%M}",
+            [q.quest_name for q in s.quests],
+            [v.city for v in s.locations],
+        )
+        for s in result.sessions
+    ]
+    assert got == [
+        ("Orin Dask", "17:00-18:10", ["Narmle Militia Patrol"], ["Narmle", "Restuss"]),
+        ("Orin Dask", "19:30-20:40", [], ["Aurilia", "Nightsister Stronghold"]),
+        ("Vell Tamsin", "20:55-21:40", ["Dearic Courier"], ["Dearic"]),
+    ]
+    for session in result.sessions:
+        taken = {ref.taken for ref in session.sources if ref.path == step_log}
+        assert taken and all("places" in t for t in taken), session.session_id
+        assert not any(w.startswith("end:") for w in session.warnings), session.warnings

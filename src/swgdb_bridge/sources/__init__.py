@@ -47,6 +47,9 @@ from swgdb_bridge.sources._read import (
     read_session,
     read_sessions,
 )
+from swgdb_bridge.sources._step_log import FORMAT as STEP_LOG
+from swgdb_bridge.sources._step_log import cut as cut_step_log
+from swgdb_bridge.sources._step_log import fuse as fuse_step_log
 
 __all__ = [
     "BOT_SESSION_DIRS",
@@ -55,6 +58,7 @@ __all__ = [
     "FACTS",
     "MAX_DOCUMENT_BYTES",
     "SESSION_DIRS_ENV",
+    "STEP_LOG",
     "FileOutcome",
     "LifetimeTotals",
     "Part",
@@ -63,10 +67,12 @@ __all__ = [
     "SessionFileError",
     "bot_session_dirs",
     "bot_tree",
+    "cut_step_log",
     "default_session_dirs",
     "discover_files",
     "dump_event",
     "file_digest",
+    "fuse_step_log",
     "load_document",
     "names_unix_time",
     "parse_document",
