@@ -69,6 +69,7 @@ class Group:
 class Unplaced:
     part: Part
     reason: str
+    refused: bool = False  # its session was built but cannot be uploaded (a problem to report, not a mystery)
 
 
 def sort_key(part: Part) -> tuple[str, str, str]:

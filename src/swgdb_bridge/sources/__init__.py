@@ -47,6 +47,7 @@ from swgdb_bridge.sources._read import (
     read_session,
     read_sessions,
 )
+from swgdb_bridge.sources._sanity import MAX_SESSION
 from swgdb_bridge.sources._step_log import FORMAT as STEP_LOG
 from swgdb_bridge.sources._step_log import cut as cut_step_log
 from swgdb_bridge.sources._step_log import fuse as fuse_step_log
@@ -57,6 +58,7 @@ __all__ = [
     "DEFAULT_SESSION_DIRS",
     "FACTS",
     "MAX_DOCUMENT_BYTES",
+    "MAX_SESSION",
     "SESSION_DIRS_ENV",
     "STEP_LOG",
     "FileOutcome",

@@ -36,9 +36,13 @@ def check_span(
         f.fail(end_key, f"session lasts {hours:.1f} h, over the 24 h limit; split the log into sessions")
 
 
-def declared_duration(f: Fields, key: str = "duration_minutes") -> float | None:
-    """A stated duration must be 0–24 h; the span computed from the timestamps stays authoritative."""
-    return f.number(key, minimum=0, maximum=MAX_SESSION_MINUTES)
+def declared_duration(
+    f: Fields, key: str = "duration_minutes", longest: timedelta | None = MAX_SESSION
+) -> float | None:
+    """A stated duration must be 0–24 h (0 or more for a part, see :func:`check_span`); the span computed from
+    the timestamps stays authoritative."""
+    top = longest.total_seconds() / 60 if longest is not None else None
+    return f.number(key, minimum=0, maximum=top)
 
 
 def session_id(f: Fields, key: str = "session_id") -> str:
