@@ -219,3 +219,17 @@ def test_a_run_of_26_hours_is_refused_whole_and_each_file_says_why(evening_b: Pa
     for problem in result.problems:
         assert problem.format != "unknown" and "26.0 h" in problem.reason, problem
     assert result.unplaced == []
+
+
+def test_loot_between_three_bosses_is_each_drop_once(evening_b: Path) -> None:
+    """evening-p: three bosses of the Nightsister stronghold within a few log lines, so the bot listed every
+    loot line under each of the three (and the next run's loot log repeats them all): each drop counts
+    once, under one boss; the two separate drops of 2 shards stay two."""
+    scenario = scenario_of(evening_b.parent / "evening-p")
+    drops = scenario["sessions"][1]["extras"]["heroics"]["drops"]
+    result = assemble_tree(evening_b.parent / "evening-p" / "current", now=LONG_AGO)
+    loot = {s.session_id: s.heroic_loot for s in result.sessions}
+    assert loot["ms11_20260821_170000"] == [] and loot["ms11_20260821_205500"] == []
+    got = loot["ms11_20260821_193000"]
+    assert sorted((i.item, i.quantity) for i in got) == sorted((item, n) for _, item, n in drops)
+    assert {i.boss for i in got} <= {boss for boss, _, _ in drops}
