@@ -40,7 +40,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
-from swgdb_bridge.sources import STEP_LOG, Part, bot_tree, cut_step_log, fuse_step_log
+from swgdb_bridge.sources import STEP_LOG, Part, bot_tree, fuse_step_log, step_log_runs
 
 SLACK = timedelta(minutes=1)
 SAME_START = timedelta(seconds=90)
@@ -149,28 +149,43 @@ def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:
 
 
 def cut_at_restarts(parts: list[Part], copies: dict[int, list[Part]]) -> list[Part]:
-    """``parts`` with each step log part cut at the restarts the per-run files of its bot folder show.
+    """``parts`` with each step log cut again at the restarts the per-run files of its bot folder show.
 
     A bot process writes one step log however often the bot is stopped and started in it; the reader cuts it
     where 30 minutes pass without a step, but a sooner restart shows only in the files the bot starts afresh
-    for every run (credit log, XP tracker, dual logs, ...). A part is cut at the start of another run when
-    every per-run file starting with the part's run (within 90 s) has ended by then: two characters playing
-    at once do not cut each other's step logs, the first one's run is still going. The copies of a cut part
-    go with its first piece.
+    for every run (credit log, XP tracker, dual logs, ...). A step log is cut at the start of another run when
+    every per-run file starting with the run before (within 90 s) has ended by then: two characters playing
+    at once do not cut each other's step logs, the first one's run is still going. The file's pieces are put
+    together first, so a quiet spell the reader cut at does not hide a restart. A copy of a piece goes with
+    the run holding that piece's start.
     """
-    if not any(p.format == STEP_LOG for p in parts):
+    files: dict[tuple[Path, str], list[Part]] = {}
+    for part in parts:
+        if part.format == STEP_LOG and part.start is not None and part.end is not None:
+            files.setdefault((part.path, part.digest), []).append(part)
+    if not files:
         return parts
     runs = _RunStarts([p for p in parts if p.format != STEP_LOG and _run_ids(p)])
-    cut: list[Part] = []
-    for part in parts:
-        if part.format != STEP_LOG or part.start is None or part.end is None:
-            cut.append(part)
-            continue
-        pieces = cut_step_log(part, _restarts(part, runs))
-        if id(part) in copies and pieces[0] is not part:
-            copies[id(pieces[0])] = copies.pop(id(part))
-        cut.extend(pieces)
-    return cut
+    redone: dict[int, list[Part]] = {}
+    for pieces in files.values():
+        pieces.sort(key=lambda p: p.index_in_file)
+        whole = fuse_step_log(pieces) if len(pieces) > 1 else pieces[0]
+        moments = _restarts(whole, runs)
+        if moments:
+            made = step_log_runs(whole, moments)
+            _move_copies(pieces, made, copies)
+            redone[id(pieces[0])] = made
+            redone.update((id(p), []) for p in pieces[1:])
+    return [new for part in parts for new in redone.get(id(part), [part])]
+
+
+def _move_copies(old: list[Part], new: list[Part], copies: dict[int, list[Part]]) -> None:
+    """The copies of each old piece to the new run holding that piece's start (its session lists them)."""
+    for piece in old:
+        moved = copies.pop(id(piece), [])
+        home = next((p for p in reversed(new) if p.start and piece.start and p.start <= piece.start), new[0])
+        if moved:
+            copies.setdefault(id(home), []).extend(moved)
 
 
 @dataclass(slots=True)

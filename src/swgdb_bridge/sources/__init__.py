@@ -49,8 +49,8 @@ from swgdb_bridge.sources._read import (
 )
 from swgdb_bridge.sources._sanity import MAX_SESSION
 from swgdb_bridge.sources._step_log import FORMAT as STEP_LOG
-from swgdb_bridge.sources._step_log import cut as cut_step_log
 from swgdb_bridge.sources._step_log import fuse as fuse_step_log
+from swgdb_bridge.sources._step_log import runs as step_log_runs
 
 __all__ = [
     "BOT_SESSION_DIRS",
@@ -69,7 +69,6 @@ __all__ = [
     "SessionFileError",
     "bot_session_dirs",
     "bot_tree",
-    "cut_step_log",
     "default_session_dirs",
     "discover_files",
     "dump_event",
@@ -88,6 +87,7 @@ __all__ = [
     "session_dirs_from",
     "session_events",
     "start_event",
+    "step_log_runs",
     "time_named_by",
     "write_session_jsonl",
 ]

@@ -11,10 +11,10 @@ step (the bot logs a logout move) or ``start + time_spent``, whichever is later.
 The file's name and ``start_time`` are fixed when the module is first imported, so one bot *process* writes
 one step log: a process left running while the bot is stopped and started again (from its dashboard) appends
 every run to the same file, with nothing in it marking the restart. The file is therefore read as one part per
-run: a new run begins where :data:`RUN_GAP` passes without a step, and assembly cuts a part again where
-another run's own files start inside it (:func:`cut`) and puts back together pieces that one session's files
-span (:func:`fuse`, an idle spell inside one run). Each part keeps its steps (``extra["steps"]``) for that,
-and the file's start (``extra["run_start"]``), which all its parts share.
+run: a new run begins where :data:`RUN_GAP` passes without a step, and assembly cuts the file again where
+another run's own files start inside it (:func:`fuse` the pieces, then :func:`runs`) and puts back together
+pieces that one session's files span (an idle spell inside one run). Each part keeps its steps
+(``extra["steps"]``) for that, and the file's start (``extra["run_start"]``), which all its parts share.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 from swgdb_bridge.model import LocationVisit, QuestCompletion, XPGain
 from swgdb_bridge.sources._fields import Fields
 from swgdb_bridge.sources._part import Part
-from swgdb_bridge.sources._sanity import MAX_XP, RUN_GAP, check_span
+from swgdb_bridge.sources._sanity import MAX_XP, RUN_GAP
 
 FORMAT = "step_log"
 _XP_SOURCES = {"combat": "combat", "quest": "quest", "craft": "crafting", "crafting": "crafting"}
@@ -55,15 +55,10 @@ def parse(f: Fields) -> list[Part]:
     start = f.need_time("start_time")
     steps = [Step(step.time("time"), step) for step in f.items("steps")]
     spent = f.number("time_spent", minimum=0, maximum=_LONGEST_PROCESS_SECONDS)
-    runs = _split_at_gaps(steps)
-    parts: list[Part] = []
-    for number, run in enumerate(runs):
-        first = start if number == 0 else _first_time(run, start)
-        end = _last_time(run, first)
-        if number == len(runs) - 1 and spent is not None:
-            end = max(end, start + timedelta(seconds=spent))
-        check_span(f, "time_spent", first, end, longest=None)
-        parts.append(build(f.path, start, first, end, run))
+    end = _last_time(steps, start)
+    if spent is not None:
+        end = max(end, start + timedelta(seconds=spent))
+    parts = runs(build(f.path, start, start, end, steps))
     if len(parts) == 1:
         _declared_totals(f, parts[0])
     else:
@@ -86,52 +81,48 @@ def build(path: Path, run_start: datetime, start: datetime, end: datetime, steps
     return part
 
 
-def cut(part: Part, moments: Iterable[datetime]) -> list[Part]:
-    """``part`` cut where another run starts at each of ``moments``: the steps from a moment on are its run.
-    A moment with no step before it or none from it on cuts nothing."""
-    pieces = [part]
-    for moment in sorted(moments):
-        last = pieces[-1]
-        steps: tuple[Step, ...] = last.extra["steps"]  # type: ignore[assignment]
-        before = [s for s in steps if s.when is None or s.when < moment]
-        after = steps[len(before) :]
-        if not before or not after or any(s.when is None for s in after):
-            continue
-        assert last.start is not None and last.end is not None
-        run_start: datetime = last.extra["run_start"]  # type: ignore[assignment]
-        head = build(last.path, run_start, last.start, _last_time(before, last.start), before)
-        tail = build(last.path, run_start, moment, last.end, after)
-        pieces[-1:] = [_like(head, last), _like(tail, last)]
-    return pieces
+def runs(part: Part, restarts: Iterable[datetime] = ()) -> list[Part]:
+    """The runs in ``part`` (a whole step log, or its pieces fused): with ``restarts`` (the starts of other
+    runs whose own files show them), a run starts at each that has steps on both sides; without, wherever
+    :data:`RUN_GAP` passes without a step. Not both: a run's quiet spell would cut it a minute before the next
+    run's start, whose files it would then join. A part made by hand (without its steps) is one run."""
+    steps: tuple[Step, ...] | None = part.extra.get("steps")  # type: ignore[assignment]
+    if steps is None or part.start is None or part.end is None:
+        return [part]
+    moments = sorted(restarts)
+    found: list[tuple[datetime, list[Step]]] = [(part.start, [])]
+    previous: datetime | None = None
+    for step in steps:
+        if step.when is not None and previous is not None and found[-1][1]:
+            restart = next((m for m in moments if previous < m <= step.when), None)
+            if restart is not None or (not moments and step.when - previous > RUN_GAP):
+                found.append((restart or step.when, []))
+        found[-1][1].append(step)
+        previous = step.when or previous
+    run_start: datetime = part.extra["run_start"]  # type: ignore[assignment]
+    made = []
+    for number, (start, run) in enumerate(found):
+        end = part.end if number == len(found) - 1 else _last_time(run, start)
+        own = part.warnings if number == 0 else []
+        made.append(_like(build(part.path, run_start, start, end, run), part, own))
+    return made
 
 
 def fuse(pieces: Sequence[Part]) -> Part:
-    """One part again from pieces of one step log that one session's files span (an idle spell in one run)."""
-    pieces = sorted(pieces, key=lambda p: (p.start, p.end))
-    first = pieces[0]
+    """One part again from pieces of one step log (in time order): the file's runs, to cut again, or the
+    pieces of one run that an idle spell cut and one session's files span."""
+    first, last = pieces[0], pieces[-1]
     steps = [step for piece in pieces for step in piece.extra["steps"]]  # type: ignore[attr-defined]
-    end = max(p.end for p in pieces if p.end is not None)
-    assert first.start is not None
-    fused = build(first.path, first.extra["run_start"], first.start, end, steps)  # type: ignore[arg-type]
-    return _like(fused, first, warnings=[w for p in pieces for w in p.warnings])
+    assert first.start is not None and last.end is not None
+    fused = build(first.path, first.extra["run_start"], first.start, last.end, steps)  # type: ignore[arg-type]
+    return _like(fused, first, [w for p in pieces for w in p.warnings])
 
 
-def _like(part: Part, model: Part, warnings: list[str] | None = None) -> Part:
+def _like(part: Part, model: Part, warnings: list[str]) -> Part:
     """``part`` with what the file reader set on ``model`` besides its facts (digest, cut off, position)."""
     part.digest, part.truncated, part.index_in_file = model.digest, model.truncated, model.index_in_file
-    part.warnings = list(model.warnings if warnings is None else dict.fromkeys(warnings))
+    part.warnings = list(dict.fromkeys(warnings))
     return part
-
-
-def _split_at_gaps(steps: list[Step]) -> list[list[Step]]:
-    runs: list[list[Step]] = [[]]
-    previous: datetime | None = None
-    for step in steps:
-        if step.when is not None and previous is not None and step.when - previous > RUN_GAP:
-            runs.append([])
-        runs[-1].append(step)
-        previous = step.when or previous
-    return runs
 
 
 def _first_time(steps: Sequence[Step], default: datetime) -> datetime:
