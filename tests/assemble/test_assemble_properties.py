@@ -217,3 +217,29 @@ def test_one_step_log_of_several_runs_gives_each_run_its_own_steps(runs: list[di
         for s in result.sessions
     ]
     assert got == [(name, start, end, {quest}) for name, start, end, quest in truth]
+
+
+@settings(max_examples=30)
+@given(_runs_of_one_process(), st.data())
+def test_a_run_over_24_hours_is_refused_and_the_others_stay(runs: list[dict], data: st.DataObject) -> None:
+    """Any run made longer than a day is refused whole (its own files are the problems, each saying so);
+    the other runs of the same step log are sessions as before."""
+    long = data.draw(st.sets(st.integers(0, len(runs) - 1)))
+    for index in long:
+        runs[index]["minutes"] = data.draw(st.integers(24 * 60 + 1, 30 * 60))
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "logs" / "xp_tracking").mkdir(parents=True)
+        truth = _write_runs(root, runs)
+        result = assemble_tree(root, now=4e9)
+        reported = sorted(p.path.relative_to(root).as_posix() for p in result.problems)
+    kept = [(start, end) for index, (_, start, end, _) in enumerate(truth) if index not in long]
+    assert [(s.start_time, s.end_time) for s in result.sessions] == kept
+    own = [f"logs/credits_{start:%Y%m%d_%H%M%S}.json" for _, start, _, _ in (truth[i] for i in long)]
+    own += [
+        f"logs/xp_tracking/session_{start:%Y%m%d_%H%M%S}.json" for _, start, _, _ in (truth[i] for i in long)
+    ]
+    if len(long) == len(runs):
+        own.append(f"logs/session_{BASE:%Y%m%d_%H%M%S}.json")  # no other run uses the step log
+    assert reported == sorted(own)
+    assert all("over the 24 h" in p.reason for p in result.problems)
