@@ -109,8 +109,9 @@ def runs(part: Part, restarts: Iterable[datetime] = ()) -> list[Part]:
 
 
 def fuse(pieces: Sequence[Part]) -> Part:
-    """One part again from pieces of one step log (in time order): the file's runs, to cut again, or the
-    pieces of one run that an idle spell cut and one session's files span."""
+    """One part again from pieces of one step log: the file's runs, to cut again, or the pieces of one run
+    that an idle spell cut and one session's files span."""
+    pieces = sorted(pieces, key=lambda p: (p.start, p.end))  # type: ignore[arg-type, return-value]
     first, last = pieces[0], pieces[-1]
     steps = [step for piece in pieces for step in piece.extra["steps"]]  # type: ignore[attr-defined]
     assert first.start is not None and last.end is not None
@@ -123,10 +124,6 @@ def _like(part: Part, model: Part, warnings: list[str]) -> Part:
     part.digest, part.truncated, part.index_in_file = model.digest, model.truncated, model.index_in_file
     part.warnings = list(dict.fromkeys(warnings))
     return part
-
-
-def _first_time(steps: Sequence[Step], default: datetime) -> datetime:
-    return next((s.when for s in steps if s.when is not None), default)
 
 
 def _last_time(steps: Sequence[Step], start: datetime) -> datetime:
