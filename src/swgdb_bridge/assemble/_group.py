@@ -40,7 +40,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
-from swgdb_bridge.sources import STEP_LOG, Part, bot_tree, fuse_step_log, step_log_runs
+from swgdb_bridge.sources import STEP_LOG, Part, bot_tree, fuse_step_log, names_unix_time, step_log_runs
 
 SLACK = timedelta(minutes=1)
 SAME_START = timedelta(seconds=90)
@@ -190,13 +190,18 @@ def _move_copies(old: list[Part], new: list[Part], copies: dict[int, list[Part]]
 
 @dataclass(slots=True)
 class _RunStarts:
-    """Per-run files by start time (an id's, else the stated one), to find those starting in a window."""
+    """Per-run files by their start on the machine's clock, to find those starting in a window.
+
+    A Unix time (``dual_<n>``, the space quest's start) is off by the machine's offset wherever no file told
+    it, and would cut a step log where no run starts: only starts the bot wrote on the local clock count
+    (the credit log's and the ingest store's ids, the XP tracker's, combat log's and legacy log's start).
+    """
 
     files: list[Part]
     starts: list[datetime] = field(init=False)
 
     def __post_init__(self) -> None:
-        timed = [(start, i) for i, p in enumerate(self.files) if (start := p.id_time or p.start) is not None]
+        timed = [(start, i) for i, p in enumerate(self.files) if (start := _local_start(p)) is not None]
         timed.sort()
         self.starts = [start for start, _ in timed]
         self.files = [self.files[i] for _, i in timed]
@@ -207,6 +212,14 @@ class _RunStarts:
         return [
             (self.starts[i], self.files[i]) for i in range(low, high) if _same_tree(tree_of, self.files[i])
         ]
+
+
+def _local_start(part: Part) -> datetime | None:
+    if part.unix_clock:
+        return None
+    if part.id_time is not None and not any(names_unix_time(i) for i in part.ids):
+        return part.id_time
+    return part.start
 
 
 def _restarts(part: Part, runs: _RunStarts) -> list[datetime]:
