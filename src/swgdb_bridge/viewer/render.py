@@ -18,58 +18,17 @@ from rich.text import Text
 
 from swgdb_bridge.textsafe import for_markup as _m
 from swgdb_bridge.textsafe import visible
+from swgdb_bridge.viewer.listing import SessionsListing
+from swgdb_bridge.viewer.listing import minutes as _minutes
+from swgdb_bridge.viewer.listing import number as _num
+from swgdb_bridge.viewer.listing import when as _when
 
 # A first scan of fewer files than this is quick enough not to need a bar.
 PROGRESS_MIN_FILES = 50
 
-STATE_STYLES = {"uploaded": "green", "queued": "yellow", "failed": "red", "changed since upload": "magenta"}
-
-
-def _num(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
-
-
-def _when(iso: str | None) -> str:
-    return iso[:16].replace("T", " ") if iso else "-"
-
-
-def _minutes(value: float) -> str:
-    hours, minutes = divmod(round(value), 60)
-    return f"{hours}h{minutes:02d}" if hours else f"{value:.0f}m" if value >= 1 else f"{value * 60:.0f}s"
-
-
-def sessions_table(rows: list[dict[str, Any]], title: str = "Sessions") -> Table:
-    table = Table(title=f"{title} ({len(rows)})", title_justify="left")
-    # The id is what `--view ID` asks for: never cut, whatever the terminal's width; the others give way.
-    longest = max((len(row["session_id"]) for row in rows), default=2)
-    table.add_column("id", no_wrap=True, min_width=min(longest, 50))
-    for name in ("character", "start"):
-        table.add_column(name)
-    for name in ("duration", "XP", "XP/h", "credits", "credits/h"):
-        table.add_column(name, justify="right")
-    table.add_column("planets")
-    table.add_column("problems", justify="right")
-    table.add_column("upload")
-    for row in rows:
-        state = row["upload_state"]
-        table.add_row(
-            _m(row["session_id"]),
-            _m(row["character"] or "-"),
-            _m(_when(row["start"])),
-            _minutes(row["duration_minutes"]),
-            _num(row["xp"]),
-            _num(row["xp_per_hour"]),
-            _num(row["credits"]),
-            _num(row["credits_per_hour"]),
-            _m(", ".join(row["planets"]) or "-"),
-            Text(str(row["problems"]), style="red" if row["problems"] else ""),
-            Text(visible(state), style=STATE_STYLES.get(state, "dim")),
-        )
-    return table
-
 
 def listing_view(data: dict[str, Any]) -> Iterator[RenderableType]:
-    yield sessions_table(data["sessions"])
+    yield SessionsListing(data["sessions"])
     if data["problems"]:
         yield problems_table(data["problems"])
     for entry in data.get("lifetime", []):
