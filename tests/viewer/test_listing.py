@@ -1,4 +1,4 @@
-"""The session listing at any terminal width: ids, times and numbers whole, columns dropped, never cut."""
+"""The session listing and comparison at any terminal width: ids, times and numbers whole, never cut."""
 
 from __future__ import annotations
 
@@ -72,3 +72,19 @@ def test_where_no_table_fits_each_session_is_a_block_with_every_value() -> None:
 def test_markup_in_a_name_is_printed_as_written() -> None:
     text = shown([_row("s1", "[bold]Kira[/bold]", 10, 10)], 160)
     assert "[bold]Kira[/bold]" in text
+
+
+def test_a_comparison_names_both_sessions_whole_in_a_narrow_terminal() -> None:
+    from swgdb_bridge.viewer.render import comparison_table
+
+    metric = {"metric": "xp", "a": 580, "b": 1_265_000, "delta": 1_264_420, "ratio": 2180.0}
+    result = {
+        "a": {"session_id": "ms11_20260821_205500"},
+        "b": {"session_id": "ms11_20260821_193000"},
+        "metrics": [metric],
+        "planets": {"both": [], "only_a": ["Talus"], "only_b": []},
+    }
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(comparison_table(result))
+    text = " ".join(console.export_text().split())
+    assert "ms11_20260821_205500" in text and "ms11_20260821_193000" in text and "1,265,000" in text

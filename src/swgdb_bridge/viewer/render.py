@@ -208,12 +208,14 @@ def analysis_view(analysis: dict[str, Any]) -> Iterator[RenderableType]:
 
 def comparison_table(result: dict[str, Any]) -> Table:
     a, b = result["a"], result["b"]
-    table = Table(title="Comparison (delta = B - A, ratio = B / A)", title_justify="left")
+    # The ids go in the title, whole: as column headers a narrow terminal cut them to "ms11_20260821_205…"
+    title = (
+        f"Comparison of A {_m(a['session_id'])} and B {_m(b['session_id'])} (delta = B - A, ratio = B / A)"
+    )
+    table = Table(title=title, title_justify="left")
     table.add_column("metric")
-    table.add_column(f"A {_m(a['session_id'])}", justify="right")
-    table.add_column(f"B {_m(b['session_id'])}", justify="right")
-    table.add_column("delta", justify="right")
-    table.add_column("ratio", justify="right")
+    for name in ("A", "B", "delta", "ratio"):
+        table.add_column(name, justify="right", no_wrap=True)
     for row in result["metrics"]:
         ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}×"
         style = "green" if row["delta"] > 0 else "red" if row["delta"] < 0 else ""
