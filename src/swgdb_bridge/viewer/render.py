@@ -18,6 +18,7 @@ from rich.text import Text
 
 from swgdb_bridge.textsafe import for_markup as _m
 from swgdb_bridge.textsafe import visible
+from swgdb_bridge.viewer.analyze import DESIGN_ALIASES
 from swgdb_bridge.viewer.listing import SessionsListing
 from swgdb_bridge.viewer.listing import minutes as _minutes
 from swgdb_bridge.viewer.listing import number as _num
@@ -79,7 +80,7 @@ def _pairs(title: str, values: dict[str, Any]) -> Table:
     table.add_column()
     for key, value in values.items():
         table.add_row(
-            _m(key),
+            _m(key.replace("_", " ")),
             _num(value) if isinstance(value, int | float) and not isinstance(value, bool) else _m(value),
         )
     return table
@@ -197,7 +198,9 @@ def _group_table(title: str, groups: dict[str, dict[str, Any]]) -> Table:
 
 
 def analysis_view(analysis: dict[str, Any]) -> Iterator[RenderableType]:
-    totals = {k: v for k, v in analysis.items() if not isinstance(v, dict | type(None))}
+    totals = {
+        k: v for k, v in analysis.items() if not isinstance(v, dict | type(None)) and k not in DESIGN_ALIASES
+    }
     yield _pairs("Across all sessions", totals)
     yield _group_table("Per character", analysis["by_character"])
     yield _group_table("Per planet (a session on two planets counts under both)", analysis["by_planet"])
