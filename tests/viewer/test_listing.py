@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from swgdb_bridge.viewer.listing import DROPPED_FIRST, SessionsListing
+from swgdb_bridge.viewer.listing import DROPPED_FIRST, sessions_listing
 
 
 def _row(session_id: str, character: str, xp: int, credits: int, state: str = "not sent") -> dict:
@@ -35,7 +35,7 @@ ROWS = [
 
 def shown(rows: list[dict], width: int) -> str:
     console = Console(width=width, record=True, file=io.StringIO())
-    console.print(SessionsListing(rows))
+    console.print(sessions_listing(rows))
     return console.export_text()
 
 
@@ -88,3 +88,25 @@ def test_a_comparison_names_both_sessions_whole_in_a_narrow_terminal() -> None:
     console.print(comparison_table(result))
     text = " ".join(console.export_text().split())
     assert "ms11_20260821_205500" in text and "ms11_20260821_193000" in text and "1,265,000" in text
+
+
+def test_a_sections_events_show_every_value_whole_in_a_narrow_pane() -> None:
+    """The TUI's detail pane is ~55 columns: a table of six event fields cut every cell to 'ti…', 'am…'."""
+    from swgdb_bridge.viewer.listing import records_table
+
+    events = [
+        {"timestamp": "2026-08-21T20:10:00+00:00", "amount": 1_265_000, "skill": "combat_marksman_rifleman"},
+        {"timestamp": "2026-08-21T20:40:00+00:00", "amount": 240, "skill": "outdoors_scout_novice"},
+    ]
+    for width in (55, 200):
+        console = Console(width=width, record=True, file=io.StringIO())
+        console.print(records_table("events (2)", events))
+        text = console.export_text()
+        assert "…" not in text
+        for value in (
+            "2026-08-21T20:10:00+00:00",
+            "1,265,000",
+            "combat_marksman_rifleman",
+            "outdoors_scout_novice",
+        ):
+            assert value in text, (width, text)

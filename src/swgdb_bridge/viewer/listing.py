@@ -1,14 +1,15 @@
-"""The session listing of ``swgdb-bridge logs``, fitted to the terminal it is printed on.
+"""Tables for ``swgdb-bridge logs`` fitted to the terminal (or TUI pane) they are printed in.
 
 Rich shares a narrow terminal out by cutting every cell: "1,265,…" for 1,265,000 XP reads as a number and is
-a wrong one. Here ids, times and numbers are never cut. Where they do not all fit, whole columns go, the least
-needed first (rates, then the problem count, planets and credits), and a caption names them; ``--json`` and a
-wider terminal show everything. Names, planets and upload states may wrap onto a second line.
+a wrong one, and "ti…", "am…" over a session's events says nothing. Here ids, times and numbers are never
+cut. Where they do not all fit, whole columns go, the least needed first, and a caption names them
+(``--json`` and a wider terminal show everything); where even the columns that must stay do not fit, each
+row becomes a block of "name value" pairs. Text with spaces (names, planets, states) may wrap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +22,124 @@ from rich.text import Text
 
 from swgdb_bridge.textsafe import visible
 
-STATE_STYLES = {"uploaded": "green", "queued": "yellow", "failed": "red", "changed since upload": "magenta"}
-DROPPED_FIRST = ("credits/h", "XP/h", "problems", "planets", "credits")
-"""The columns a narrow terminal gives up, in this order; the others always show."""
 _PER_COLUMN = 3  # a cell's padding on both sides and the rule after it
 _LONGEST_WORD_KEPT = 12  # a wrapping column is at least this wide, or as wide as its longest word
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    right: bool = False  # numbers: right-justified
+    wraps: bool = False  # may break across lines at its spaces; the others stay whole
+
+
+class FittedTable:
+    """A Rich renderable: rows of :class:`~rich.text.Text` (never ``str``, which Rich would read as markup),
+    laid out for the width it is given when printed."""
+
+    def __init__(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Text]],
+        *,
+        dropped_first: Sequence[str] = (),
+        caption: str | None = None,
+    ) -> None:
+        self.title, self.columns, self.rows = title, list(columns), rows
+        self.dropped_first, self.caption = dropped_first, caption
+        self.least = {
+            column.header: _least_width(column, [row[i] for row in rows]) for i, column in enumerate(columns)
+        }
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        shown = self.fitting(options.max_width)
+        if self._width(shown) <= options.max_width:
+            yield self.table(shown)
+        else:
+            yield from self.blocks()
+
+    def fitting(self, width: int) -> list[Column]:
+        """Every column, less the next of ``dropped_first`` while the rest cannot fit whole."""
+        shown = list(self.columns)
+        for header in self.dropped_first:
+            if self._width(shown) <= width:
+                break
+            shown = [column for column in shown if column.header != header]
+        return shown
+
+    def table(self, shown: list[Column]) -> Table:
+        hidden = [column.header for column in self.columns if column not in shown]
+        notes = [self.caption] if self.caption else []
+        if hidden:
+            notes.append(f"hidden to fit: {', '.join(hidden)} (a wider terminal or --json shows them)")
+        caption = Text("; ".join(notes)) if notes else None
+        table = Table(title=Text(self.title), title_justify="left", caption=caption, caption_justify="left")
+        kept = [self.columns.index(column) for column in shown]
+        for column in shown:
+            justify = "right" if column.right else "left"
+            table.add_column(
+                column.header, justify=justify, no_wrap=not column.wraps, min_width=self.least[column.header]
+            )
+        for row in self.rows:
+            table.add_row(*(row[i] for i in kept))
+        return table
+
+    def blocks(self) -> Iterator[RenderableType]:
+        """Each row as its first cell on a line, then the others as "name value" pairs, each kept whole and laid
+        out in as many columns as the width holds."""
+        yield Text(self.title, style="italic")
+        for row in self.rows:
+            head = row[0].copy()
+            head.stylize("bold")
+            pairs = [
+                Text.assemble((f"{c.header} ", "dim"), cell)
+                for c, cell in zip(self.columns[1:], row[1:], strict=True)
+            ]
+            yield Group(head, Padding(Columns(pairs, padding=(0, 2)), (0, 0, 0, 2)))
+        if self.caption:
+            yield Text(self.caption, style="dim")
+
+    def _width(self, shown: list[Column]) -> int:
+        return sum(self.least[column.header] + _PER_COLUMN for column in shown) + 1
+
+
+def _least_width(column: Column, cells: list[Text]) -> int:
+    if not column.wraps:
+        return max([cell_len(column.header), *(cell.cell_len for cell in cells)])
+    words = [cell_len(word) for cell in cells for word in cell.plain.split()]
+    return max(cell_len(column.header), min(max(words, default=1), _LONGEST_WORD_KEPT))
+
+
+def records_table(title: str, records: list[dict[str, Any]], caption: str | None = None) -> FittedTable:
+    """A list of flat records (a section's events, quests, visits): a column per key that has a value."""
+    keys = [key for key in records[0] if any(r.get(key) is not None for r in records)] if records else []
+    rows = [[Text(_shown(r.get(key))) for key in keys] for r in records]
+    columns = [
+        Column(visible(key), right=_numeric(records, key), wraps=any(" " in row[i].plain for row in rows))
+        for i, key in enumerate(keys)
+    ]
+    return FittedTable(title, columns, rows, caption=caption)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value)
+    return visible(str(value))
+
+
+def _numeric(records: list[dict[str, Any]], key: str) -> bool:
+    values = [r.get(key) for r in records if r.get(key) is not None]
+    return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+# -- the session listing ------------------------------------------------------------------------------
+
+STATE_STYLES = {"uploaded": "green", "queued": "yellow", "failed": "red", "changed since upload": "magenta"}
+DROPPED_FIRST = ("credits/h", "XP/h", "problems", "planets", "credits")
+"""The listing's columns a narrow terminal gives up, in this order; the others always show."""
 
 
 def number(value: float) -> str:
@@ -41,10 +155,6 @@ def minutes(value: float) -> str:
     return f"{hours}h{rest:02d}" if hours else f"{value:.0f}m" if value >= 1 else f"{value * 60:.0f}s"
 
 
-def _text(value: str | Text) -> Text:
-    return value if isinstance(value, Text) else Text(value)
-
-
 def _state(row: dict[str, Any]) -> Text:
     state = row["upload_state"]
     return Text(visible(state), style=STATE_STYLES.get(state, "dim"))
@@ -54,89 +164,27 @@ def _problems(row: dict[str, Any]) -> Text:
     return Text(str(row["problems"]), style="red" if row["problems"] else "")
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    header: str
-    cell: Callable[[dict[str, Any]], str | Text]
-    right: bool = False  # numbers: right-justified
-    wraps: bool = False  # names, places, states may break across lines; the others stay whole
+def _plain(cell: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]], Text]:
+    return lambda row: Text(visible(cell(row)))
 
 
-COLUMNS = (
-    Column("id", lambda row: visible(row["session_id"])),
-    Column("character", lambda row: visible(row["character"] or "-"), wraps=True),
-    Column("start", lambda row: visible(when(row["start"]))),
-    Column("duration", lambda row: minutes(row["duration_minutes"]), right=True),
-    Column("XP", lambda row: number(row["xp"]), right=True),
-    Column("XP/h", lambda row: number(row["xp_per_hour"]), right=True),
-    Column("credits", lambda row: number(row["credits"]), right=True),
-    Column("credits/h", lambda row: number(row["credits_per_hour"]), right=True),
-    Column("planets", lambda row: visible(", ".join(row["planets"]) or "-"), wraps=True),
-    Column("problems", _problems, right=True),
-    Column("upload", _state, wraps=True),
+LISTING: tuple[tuple[Column, Callable[[dict[str, Any]], Text]], ...] = (
+    (Column("id"), _plain(lambda row: row["session_id"])),
+    (Column("character", wraps=True), _plain(lambda row: row["character"] or "-")),
+    (Column("start"), _plain(lambda row: when(row["start"]))),
+    (Column("duration", right=True), _plain(lambda row: minutes(row["duration_minutes"]))),
+    (Column("XP", right=True), _plain(lambda row: number(row["xp"]))),
+    (Column("XP/h", right=True), _plain(lambda row: number(row["xp_per_hour"]))),
+    (Column("credits", right=True), _plain(lambda row: number(row["credits"]))),
+    (Column("credits/h", right=True), _plain(lambda row: number(row["credits_per_hour"]))),
+    (Column("planets", wraps=True), _plain(lambda row: ", ".join(row["planets"]) or "-")),
+    (Column("problems", right=True), _problems),
+    (Column("upload", wraps=True), _state),
 )
 
 
-class SessionsListing:
-    """A Rich renderable: the table is built for the width it is given when printed; where not even the
-    columns that always show fit (long ids on a narrow terminal), each session is a short block instead."""
-
-    def __init__(self, rows: list[dict[str, Any]], title: str = "Sessions") -> None:
-        self.title = f"{title} ({len(rows)})"
-        # Text, never str: Rich would read a name's "[bold]" as markup
-        self.rows = [{column.header: _text(column.cell(row)) for column in COLUMNS} for row in rows]
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        shown = self.fitting(options.max_width)
-        if self._width(shown) <= options.max_width:
-            yield self.table(shown)
-        else:
-            yield from self.blocks()
-
-    def fitting(self, width: int) -> list[Column]:
-        """Every column, less the first of :data:`DROPPED_FIRST` while the rest cannot fit whole."""
-        shown = list(COLUMNS)
-        for header in DROPPED_FIRST:
-            if self._width(shown) <= width:
-                break
-            shown = [column for column in shown if column.header != header]
-        return shown
-
-    def table(self, shown: list[Column]) -> Table:
-        hidden = [column.header for column in COLUMNS if column not in shown]
-        caption = (
-            f"hidden to fit: {', '.join(hidden)} (a wider terminal or --json shows them)" if hidden else None
-        )
-        table = Table(title=self.title, title_justify="left", caption=caption, caption_justify="left")
-        for column in shown:
-            table.add_column(
-                column.header,
-                justify="right" if column.right else "left",
-                no_wrap=not column.wraps,
-                min_width=self._least_width(column),
-            )
-        for row in self.rows:
-            table.add_row(*(row[column.header] for column in shown))
-        return table
-
-    def blocks(self) -> Iterator[RenderableType]:
-        """Each session as its id on a line, then every other column as "name value" pairs, each kept whole
-        and laid out in as many columns as the width holds."""
-        yield Text(self.title, style="italic")
-        for row in self.rows:
-            head = row["id"].copy()
-            head.stylize("bold")
-            pairs = [
-                Text.assemble((f"{column.header} ", "dim"), row[column.header]) for column in COLUMNS[1:]
-            ]
-            yield Group(head, Padding(Columns(pairs, padding=(0, 2)), (0, 0, 0, 2)))
-
-    def _width(self, shown: list[Column]) -> int:
-        return sum(self._least_width(column) + _PER_COLUMN for column in shown) + 1
-
-    def _least_width(self, column: Column) -> int:
-        texts = [row[column.header].plain for row in self.rows]
-        if not column.wraps:
-            return max([cell_len(column.header), *map(cell_len, texts)])
-        words = [cell_len(word) for text in texts for word in text.split()]
-        return max(cell_len(column.header), min(max(words, default=1), _LONGEST_WORD_KEPT))
+def sessions_listing(rows: list[dict[str, Any]], title: str = "Sessions") -> FittedTable:
+    """The list of sessions: the id, when and how much always show; rates, problems and planets give way."""
+    cells = [[cell(row) for _, cell in LISTING] for row in rows]
+    columns = [column for column, _ in LISTING]
+    return FittedTable(f"{title} ({len(rows)})", columns, cells, dropped_first=DROPPED_FIRST)

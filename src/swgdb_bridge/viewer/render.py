@@ -19,7 +19,7 @@ from rich.text import Text
 from swgdb_bridge.textsafe import for_markup as _m
 from swgdb_bridge.textsafe import visible
 from swgdb_bridge.viewer.analyze import DESIGN_ALIASES
-from swgdb_bridge.viewer.listing import SessionsListing
+from swgdb_bridge.viewer.listing import FittedTable, records_table, sessions_listing
 from swgdb_bridge.viewer.listing import minutes as _minutes
 from swgdb_bridge.viewer.listing import number as _num
 from swgdb_bridge.viewer.listing import when as _when
@@ -29,7 +29,7 @@ PROGRESS_MIN_FILES = 50
 
 
 def listing_view(data: dict[str, Any]) -> Iterator[RenderableType]:
-    yield SessionsListing(data["sessions"])
+    yield sessions_listing(data["sessions"])
     if data["problems"]:
         yield problems_table(data["problems"])
     for entry in data.get("lifetime", []):
@@ -86,26 +86,20 @@ def _pairs(title: str, values: dict[str, Any]) -> Table:
     return table
 
 
-def _records(name: str, records: list[dict[str, Any]], limit: int = 20) -> Table:
-    table = Table(title=f"{name} ({len(records)})", title_justify="left")
-    columns = [key for key in records[0] if any(r.get(key) is not None for r in records)] if records else []
-    for column in columns:
-        table.add_column(_m(column))
-    for record in records[:limit]:
-        table.add_row(*("" if record.get(c) is None else _m(record.get(c)) for c in columns))
-    if len(records) > limit:
-        table.caption = f"first {limit} of {len(records)}; --json or --export for all"
-    return table
+def _records(name: str, records: list[dict[str, Any]], limit: int = 20) -> FittedTable:
+    more = f"first {limit} of {len(records)}; --json or --export for all" if len(records) > limit else None
+    return records_table(f"{name} ({len(records)})", records[:limit], caption=more)
 
 
 def _section(name: str, content: dict[str, Any]) -> Panel:
     scalars = {k: v for k, v in content.items() if not isinstance(v, list | dict)}
     parts: list[RenderableType] = [_pairs("", scalars)] if scalars else []
     for key, value in content.items():
+        title = key.replace("_", " ")  # "profession breakdown" wraps at its space in a narrow pane
         if isinstance(value, dict) and value:
-            parts.append(_pairs(key, value))
+            parts.append(_pairs(title, value))
         elif isinstance(value, list) and value and isinstance(value[0], dict):
-            parts.append(_records(key, value))
+            parts.append(_records(title, value))
         elif isinstance(value, list) and value:
             parts.append(Text(visible(f"{key}: {', '.join(map(str, value))}")))
     return Panel(Group(*parts), title=name, title_align="left")
