@@ -110,3 +110,13 @@ def test_a_sections_events_show_every_value_whole_in_a_narrow_pane() -> None:
             "outdoors_scout_novice",
         ):
             assert value in text, (width, text)
+
+
+def test_a_long_value_in_a_summary_wraps_whole_so_the_file_name_shows() -> None:
+    from swgdb_bridge.viewer.render import summary_panel
+
+    path = "/home/player/bots/ms11/logs/dashboard/sessions/credits_20260821_205500.json"
+    row = {**ROWS[0], "mode": "quest", "end": "2025-11-20T14:30:00Z", "quests": 1, "efficiency_score": 7.5}
+    console = Console(width=50, record=True, file=io.StringIO())
+    console.print(summary_panel({**row, "path": path}))
+    assert "credits_20260821_205500.json" in "".join(console.export_text().replace("│", "").split())

@@ -77,7 +77,7 @@ def problems_table(problems: list[dict[str, str]]) -> Table:
 def _pairs(title: str, values: dict[str, Any]) -> Table:
     table = Table(title=title, title_justify="left", show_header=False, box=None)
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")  # a long value (a file's path) wraps whole, its end included
     for key, value in values.items():
         table.add_row(
             _m(key.replace("_", " ")),
