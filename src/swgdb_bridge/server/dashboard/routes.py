@@ -243,7 +243,9 @@ class Dashboard:
 
         Only the POST spends the link, so a link preview (a chat app fetching the URL) neither uses it up
         nor gets a session. A POST another site's page sent (``Sec-Fetch-Site``, else ``Origin``) is
-        refused: it could sign a visitor into the sender's account (login CSRF).
+        refused: it could sign a visitor into the sender's account (login CSRF). A GET with a token answers
+        whether the token works, so it costs from the same per-address budget as the POST: otherwise GETs
+        would be a free oracle for guessing links.
         """
         if request.method == "POST":
             return await self.redeem_link(request)
@@ -256,6 +258,9 @@ class Dashboard:
                 "The dashboard opens with a one-time link, valid for 15 minutes. Ask the server for one:",
                 command=LOGIN_COMMAND,
             )
+        refused = await self.sign_ins.spend(request)
+        if refused is not None:
+            return self.too_many(request, refused, "Too many sign-in attempts")
         if not await run_in_threadpool(self.auth.usable, token):
             return self.link_spent(request)
         return self.render(request, "login.html", title="Sign in to your SWGDB dashboard", token=token)
