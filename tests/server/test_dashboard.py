@@ -195,6 +195,8 @@ def test_opening_a_link_spends_nothing_until_sign_in_is_pressed(dash: Dash) -> N
         {"Sec-Fetch-Site": "same-site"},
         {"Origin": "https://evil.example"},
         {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+        {"Origin": "http://[::1"},  # no URL at all (was a 500)
+        {"Origin": "http://[not-an-address]"},
     ],
 )
 def test_a_sign_in_posted_from_another_site_is_refused_and_spends_nothing(

@@ -81,12 +81,18 @@ def _same_origin(request: Request) -> bool:
 
     ``Origin: null`` says nothing either: under the dashboard's ``no-referrer`` policy a browser sends it
     on its own same-origin POSTs, and a browser without ``Sec-Fetch-Site`` (Safari before 16.4) would be
-    locked out. Such browsers get only the other checks; every current one sends ``Sec-Fetch-Site``."""
+    locked out. Such browsers get only the other checks; every current one sends ``Sec-Fetch-Site``.
+    An ``Origin`` that is no URL at all (``http://[::1``) names no site we know: refused."""
     site = request.headers.get("sec-fetch-site")
     if site is not None:
         return site in ("same-origin", "none")
     origin = request.headers.get("origin")
-    return origin in (None, "null") or urlsplit(origin).netloc == request.url.netloc
+    if origin in (None, "null"):
+        return True
+    try:
+        return urlsplit(origin).netloc == request.url.netloc
+    except ValueError:
+        return False
 
 
 def _cookie_scope(request: Request) -> dict[str, Any]:
