@@ -12,6 +12,7 @@ from swgdb_bridge.errors import ConfigError
 from swgdb_bridge.upload.config import UploadConfig, default_config_file, load_with_sources, mask_secret
 
 KEY = "sk-test-0123456789abcdefghijklmnop"
+NUMBER_SETTINGS = ("retry_delay_seconds", "upload_interval_minutes", "max_retries")
 
 
 def write_config(text: str) -> Path:
@@ -90,3 +91,39 @@ def test_credentials_in_the_api_url_are_refused_without_echoing_them(url: str) -
 def test_a_bad_number_in_the_environment_says_what_to_use() -> None:
     with pytest.raises(ConfigError, match=r"MAX_RETRIES='abc' is not a number; use a whole number >= 0"):
         load_with_sources({"MAX_RETRIES": "abc"})
+
+
+@pytest.mark.parametrize("raw", ["inf", "-inf", "nan", "NaN", "infinity", "-1", "1e999"])
+@pytest.mark.parametrize("variable", [name.upper() for name in NUMBER_SETTINGS])
+def test_numbers_that_are_no_usable_amount_are_refused_in_the_environment(variable: str, raw: str) -> None:
+    """Was: ``float()`` took ``inf`` and ``nan``, so a retry delay of ``inf`` never ended and ``nan``
+    passed the ``< 0`` check."""
+    with pytest.raises(ConfigError, match=rf"{variable}='{raw}' (cannot be used|is not a number); use a"):
+        load_with_sources({variable: raw})
+
+
+@pytest.mark.parametrize(
+    ("name", "number"),
+    [
+        *((name, number) for name in NUMBER_SETTINGS for number in ("inf", "-inf", "nan", "+nan", "1e999")),
+        ("max_retries", "2.5"),
+    ],
+)
+def test_numbers_that_are_no_usable_amount_are_refused_in_the_config_file(name: str, number: str) -> None:
+    """Was: TOML's ``inf`` and ``nan`` were taken, ``max_retries = inf`` was an OverflowError traceback and
+    ``max_retries = 2.5`` silently became 2."""
+    path = write_config(f"{name} = {number}\n")
+    with pytest.raises(ConfigError, match=rf"{name} = .* should be a (finite|whole) number >= 0") as caught:
+        load_with_sources({})
+    assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "value", ["123456789012345678901234567890", "['sk-live-0123456789']", "{k = 'sk-9876'}"]
+)
+def test_a_config_file_key_of_the_wrong_type_is_never_quoted(value: str) -> None:
+    path = write_config(f"api_key = {value}\n")
+    with pytest.raises(ConfigError, match=r"api_key = .* should be a string") as caught:
+        load_with_sources({})
+    message = str(caught.value).replace(str(path), "")
+    assert "456789" not in message and "sk-" not in message and "9876" not in message

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import os
 import stat
 import tomllib
@@ -34,7 +35,7 @@ KEYRING_SERVICE = "swgdb-bridge"
 _KIND_WORDS = {
     "bool": "true or false",
     "int": "a whole number >= 0",
-    "float": "a number >= 0",
+    "float": "a finite number >= 0",
     "str": "a string",
 }
 INSECURE_HTTP_HINT = "--allow-insecure-http (or SWGDB_ALLOW_INSECURE_HTTP=1, or allow_insecure_http = true)"
@@ -217,7 +218,8 @@ def _warn_if_readable_by_others(path: Path) -> None:
 
 
 def _check_file_value(path: Path, name: str, value: Any, kind: str) -> object:
-    wrong = ConfigError(f"config file {path}: {name} = {value!r} should be {_KIND_WORDS.get(kind, kind)}")
+    shown = "(not shown)" if name == "api_key" else repr(value)  # a mistyped key is still (part of) a key
+    wrong = ConfigError(f"config file {path}: {name} = {shown} should be {_KIND_WORDS.get(kind, kind)}")
     if name == "session_dirs":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise wrong
@@ -227,12 +229,25 @@ def _check_file_value(path: Path, name: str, value: Any, kind: str) -> object:
             raise wrong
         return value
     if kind in ("int", "float"):
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        number = _usable_number(value, kind)
+        if number is None:
             raise wrong
-        return int(value) if kind == "int" else float(value)
+        return number
     if not isinstance(value, str):
         raise wrong
     return value
+
+
+def _usable_number(value: object, kind: str) -> int | float | None:
+    """``value`` as a number setting of ``kind`` (``int`` or ``float``), or None when it cannot be one.
+
+    Finite and not negative, and whole for an ``int``: TOML and ``float()`` both accept ``inf`` and ``nan``,
+    and a retry delay of ``inf`` seconds never ends, while ``nan`` passes every comparison with a bound."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or value < 0 or (kind == "int" and value != int(value)):
+        return None
+    return int(value) if kind == "int" else float(value)
 
 
 def _env_values(env: Mapping[str, str]) -> dict[str, object]:
@@ -278,6 +293,7 @@ def _coerce(name: str, raw: str, type_name: object) -> object:
             return raw
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a number; use {_KIND_WORDS[kind]}") from None
-    if value < 0:
-        raise ConfigError(f"{name}={raw!r} must not be negative")
-    return value
+    number = _usable_number(value, kind)
+    if number is None:
+        raise ConfigError(f"{name}={raw!r} cannot be used; use {_KIND_WORDS[kind]}")
+    return number
