@@ -394,7 +394,13 @@ class SWGDBAPIClient:
             return UploadResult(None, "too_large", error=code or "too_large", message=message)
         if response.status_code in (400, 422):  # this payload is refused; 404 would mean a wrong URL
             code, message = _server_message(response)
-            return UploadResult(None, "rejected", error=code or str(response.status_code), message=message)
+            if code is None:  # not our API's error body: a proxy or gateway said no, not the server
+                raise TransientAPIError(
+                    f"POST /sessions/upload: {response.status_code} {message}, not in the SWGDB API's "
+                    "error format (a proxy or gateway on the way?); the session stays queued",
+                    response.status_code,
+                )
+            return UploadResult(None, "rejected", error=code, message=message)
         self._raise_for_error("POST", "/sessions/upload", response)
         data = _answer_object(response, "POST /sessions/upload")
         return UploadResult(data.get("session_id"), _stored_status(data), data.get("digest"))
