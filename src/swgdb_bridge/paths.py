@@ -11,6 +11,8 @@ from pathlib import Path
 
 import platformdirs
 
+from swgdb_bridge.errors import StateError
+
 APP_NAME = "swgdb-bridge"
 HOME_ENV = "SWGDB_BRIDGE_HOME"
 
@@ -33,6 +35,15 @@ def data_dir() -> Path:
 
 
 def ensure_dir(path: Path) -> Path:
-    """Create ``path`` (owner-only where the OS allows) and return it."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create ``path`` (owner-only where the OS allows) and return it.
+
+    A folder that cannot be made (a file in its place, no permission, a read-only disk) is a
+    :class:`StateError` naming it: every command that keeps state comes here first."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StateError(
+            f"cannot use the folder {path} ({exc.strerror or exc}): make it a folder you can write to, or "
+            f"point {HOME_ENV} at one"
+        ) from None
     return path

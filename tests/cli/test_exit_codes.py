@@ -71,6 +71,47 @@ def test_failed_work_is_1() -> None:
         assert run("status", "s-1", env=env).returncode == 1
 
 
+def _file(path: Path, content: bytes = b"") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+UPLOADER = (["upload"], ["watch", "--dir", "."])
+SERVER = (["server", "add-user", "x"], ["server", "run", "--port", "0"])
+BROKEN_STATE = {  # what is broken → the commands that need it
+    "a file where the data folder goes": (
+        lambda data: _file(data),
+        (*UPLOADER, ["queue"], ["logs", "--list"], ["preview", "--dir", "."], *SERVER),
+    ),
+    "a folder where the lock file goes": (
+        lambda data: (data / "uploader.lock").mkdir(parents=True),
+        UPLOADER,
+    ),
+    "a folder where the server secret goes": (
+        lambda data: (data / "server-secret").mkdir(parents=True),
+        SERVER,
+    ),
+    "a server secret that is not text": (lambda data: _file(data / "server-secret", b"\xbf" * 64), SERVER),
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_STATE)
+def test_a_broken_state_folder_is_one_error_line_not_a_traceback(
+    bridge_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, broken: str
+) -> None:
+    """Was: a file in place of the data folder or a folder in place of the lock file or the server secret
+    was a FileExistsError or IsADirectoryError traceback (and ``preview --dir`` said ``error: None: ...``)."""
+    monkeypatch.chdir(tmp_path)
+    setup, commands = BROKEN_STATE[broken]
+    setup(bridge_home / "data")
+    for args in commands:
+        done = run(*args, env=CREDENTIALS)  # in-process: an exception would propagate, not be printed
+        errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert len(errors) == 1 and "None" not in errors[0] and "Traceback" not in done.stderr, args
+        assert str(bridge_home / "data") in errors[0], (args, errors)
+
+
 def test_help_through_the_installed_entry_point_states_the_policy() -> None:
     script = Path(sys.executable).with_name("swgdb-bridge")
     done = subprocess.run(

@@ -214,7 +214,8 @@ def run(
 
     if log_format not in LOG_FORMATS:
         fail(f"--log-format {log_format!r} is not one of: {', '.join(LOG_FORMATS)}", USAGE)
-    url = database_url or default_database_url()
+    with reported():  # the default database's folder may be unusable: one line, not a traceback
+        url = database_url or default_database_url()
     with opened_storage(url):
         load_server_secret()  # a missing or short secret fails here once, not in every worker
     with reported():

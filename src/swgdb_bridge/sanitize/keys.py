@@ -34,6 +34,8 @@ def load_pseudonym_key(path: Path | None = None) -> bytes:
     if not path.exists():
         try:
             _create_key(path)
+        except StateError as exc:  # its folder cannot be made: that error says what to do
+            raise StateError(f"cannot create the pseudonym key {path}: {exc}") from None
         except OSError as exc:
             raise StateError(
                 f"cannot create the pseudonym key {path}: {exc.strerror or exc}; make that folder writable "

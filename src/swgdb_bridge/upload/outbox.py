@@ -368,7 +368,13 @@ class UploaderLock:
 
     def acquire(self) -> UploaderLock:
         paths.ensure_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:  # a folder in its place, no permission, a read-only disk
+            raise StateError(
+                f"cannot open the uploader's lock file {self.path} ({exc.strerror or exc}); remove whatever "
+                "is in its place or make the folder writable"
+            ) from None
         try:
             _lock_fd(fd)
         except OSError:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import orjson
 
-from swgdb_bridge import __version__
+from swgdb_bridge import __version__, paths
 from swgdb_bridge.errors import StateError
 from swgdb_bridge.sources import file_digest
 from swgdb_bridge.viewer.errors import SearchPatternError
@@ -107,7 +107,7 @@ class SummaryIndex:
 
     def __init__(self, db_path: Path) -> None:
         self.path = db_path
-        db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        paths.ensure_dir(db_path.parent)
         try:
             # Used from whichever thread the viewer is called in (the TUI's workers); the viewer's lock
             # makes those calls one at a time.

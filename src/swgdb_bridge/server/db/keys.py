@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from swgdb_bridge import paths
-from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.errors import ConfigError, StateError
 
 KEY_PREFIX = "swgdb_"
 SECRET_ENV = "SWGDB_SERVER_SECRET"
@@ -92,9 +92,15 @@ def load_server_secret() -> bytes:
 
 
 def _secret_from_file(path: Path) -> bytes:
-    if not path.exists():
-        _create_secret_file(path)
-    value = path.read_text(encoding="utf-8").strip()
+    try:
+        if not path.exists():
+            _create_secret_file(path)
+        value = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:  # a folder in its place, no permission, not text
+        raise StateError(
+            f"server secret file {path} cannot be read ({getattr(exc, 'strerror', None) or exc}): restore "
+            f"it from a backup or set {SECRET_ENV}"
+        ) from None
     if len(value) < MIN_SECRET_CHARS:
         raise ConfigError(
             f"server secret file {path} is empty or shorter than {MIN_SECRET_CHARS} characters: restore it "
