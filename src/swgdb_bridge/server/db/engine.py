@@ -29,13 +29,21 @@ _PG_ALIASES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psyco
 
 
 def parse_database_url(url: str) -> URL:
-    """Parse ``url``; plain ``postgres://`` / ``postgresql://`` mean the psycopg 3 driver we ship."""
+    """Parse ``url``; plain ``postgres://`` / ``postgresql://`` mean the psycopg 3 driver we ship.
+
+    A port that is no TCP port (``:abc``, ``:99999``, an unclosed ``[::1``) is refused here, with the
+    other malformed URLs: SQLAlchemy raises ``ValueError`` for some, and lets others through to a
+    misleading "cannot resolve host" from the driver. The URL is never repeated (it may hold a password).
+    """
     try:
         parsed = make_url(url)
-    except ArgumentError:
+        port = parsed.port
+    except (ArgumentError, ValueError):
+        port = -1
+    if port is not None and not 0 < port <= 65535:
         raise ConfigError(
-            "the database URL is not valid: use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
-            "(--database-url or SWGDB_DATABASE_URL)"
+            "the database URL is not valid: use sqlite:///PATH or postgresql+psycopg://USER@HOST[:PORT]/DB "
+            "with a port from 1 to 65535 (--database-url or SWGDB_DATABASE_URL)"
         ) from None
     if parsed.drivername in _PG_ALIASES:
         return parsed.set(drivername="postgresql+psycopg")
