@@ -71,6 +71,36 @@ def test_failed_work_is_1() -> None:
         assert run("status", "s-1", env=env).returncode == 1
 
 
+BAD_URLS = [
+    "127.0.0.1:8765/v1",  # no scheme
+    "http://127.0.0.1:abc/v1",  # were tracebacks: httpx's InvalidURL, urlsplit's ValueError
+    "http://127.0.0.1:99999/v1",
+    "http://[::1/v1",
+    "http://127.0.0.1:8765/v1\x01",
+    "http://127.0.0.1 /v1",  # was "127.0.0.1 , which is not this machine"
+    "http://127.0.0.1:0/v1",
+]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_a_bad_url_is_one_error_line_in_every_command_that_takes_one(tmp_path: Path, url: str) -> None:
+    """From the setting or an option: a usage or configuration error before anything is sent or stored."""
+    database = f"sqlite:///{tmp_path / 'server.db'}"
+    by_setting = (["check"], ["upload"], ["status", "s-1"], ["dashboard", "--print"], ["logout", "--revoke"])
+    by_option = (
+        ["login", "--server", url, "K7QF-M2XD-9"],
+        ["login", f"{url}/pair#K7QF-M2XD-9"],
+        ["server", "invite", "x", "--base-url", url, "--database-url", database],
+        ["server", "dashboard-link", "0" * 32, "--base-url", url, "--database-url", database],
+    )
+    env = {**CREDENTIALS, "MAX_RETRIES": "0"}
+    runs = [(args, run(*args, env={**env, "SWGDB_API_URL": url})) for args in by_setting]
+    runs += [(args, run(*args, env=env)) for args in by_option]
+    for args, done in runs:
+        errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+        assert done.returncode in (2, 3) and len(errors) == 1, (args, done.returncode, done.stderr)
+
+
 def _file(path: Path, content: bytes = b"") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)

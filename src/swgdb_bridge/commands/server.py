@@ -104,10 +104,12 @@ def invite(
     """Add a user and print a one-time pairing code for `swgdb-bridge login` (no API key to hand over)."""
     from swgdb_bridge.server.db.pairings import Pairings
     from swgdb_bridge.server.settings import at
+    from swgdb_bridge.upload.config import http_url_problem
 
     lifetime = _parse_duration(expires)
-    if not base_url.startswith(("http://", "https://")):
-        fail(f"--base-url {base_url!r} must start with http:// or https://", USAGE)
+    problem = http_url_problem(base_url)
+    if problem:
+        fail(f"--base-url {base_url!r} cannot be used ({problem})", USAGE)
     with opened_storage(database_url) as storage:
         try:
             made = Pairings(storage).invite(name, at(time.time()), lifetime)

@@ -14,6 +14,7 @@ import ipaddress
 import logging
 import math
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Mapping
@@ -139,17 +140,42 @@ def load_with_sources(
 
 def _check_api_url(url: str, origin: str) -> None:
     """Refuse a URL httpx cannot use now, rather than queueing every session behind a doomed request."""
-    parts = urlsplit(url)
-    if parts.username or parts.password:  # it would be echoed in every connection error
+    authority = _AUTHORITY.match(url)
+    if authority and "@" in authority[1]:  # user info: it would be echoed in every connection error
         raise ConfigError(
             f"SWGDB_API_URL (from {origin}) holds a user name or password; remove it: "
             "the API key belongs in SWGDB_API_KEY"
         )
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    problem = http_url_problem(url)
+    if problem:
         raise ConfigError(
-            f"SWGDB_API_URL {url!r} (from {origin}) is not an http(s) URL; "
+            f"SWGDB_API_URL {url!r} (from {origin}) is not an http(s) URL ({problem}); "
             f"set it to the server's API address, e.g. {DEFAULT_API_URL}"
         )
+
+
+_AUTHORITY = re.compile(r"[^:/?#]*://([^/?#]*)")
+"""The part of a URL between ``scheme://`` and the path: where user information would be."""
+
+
+def http_url_problem(url: str) -> str | None:
+    """What makes ``url`` no http(s) address to connect to, or None. One rule for every address a command
+    takes (``SWGDB_API_URL``, ``login --server``, ``--base-url``): a URL that passes it never makes httpx
+    or ``urlsplit`` raise later, in the middle of a command."""
+    if not url.isprintable() or any(char.isspace() for char in url):
+        return "it holds spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # "[::1" unclosed, a port that is not a number from 0 to 65535
+        return (
+            "its host or port cannot be read: a port is a number from 1 to 65535, an IPv6 address goes in []"
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "it must be http:// or https:// and a host"
+    if port == 0:
+        return "port 0 is no port to connect to"
+    return None
 
 
 def is_loopback(host: str) -> bool:
