@@ -62,6 +62,20 @@ def test_unknown_user_is_one_clear_error(url: str) -> None:
     assert "no user with hash '" + "0" * 32 in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("user_hash", ["\udcff" * 32, "\x00" + "0" * 31, "ü" * 32, "٠" * 32, "0" * 100_000])
+@pytest.mark.parametrize("command", ["rotate-key", "revoke", "dashboard-link"])
+def test_a_user_hash_of_another_shape_is_one_clear_error_on_each_database(
+    database_url: str, command: str, user_hash: str
+) -> None:
+    """Was: a hash that was not UTF-8 on the command line (``\\udcff``) was a UnicodeEncodeError traceback
+    on either database, a NUL a DataError traceback on PostgreSQL. A hash that is not ASCII letters,
+    digits, ``_`` or ``-`` (the protocol's rule) names no user and never reaches the database."""
+    result = cli(command, user_hash, "--database-url", database_url)
+    assert result.returncode == 2 and result.stdout == "", result.stderr
+    assert "no active user" in result.stderr or "no user" in result.stderr
+    assert len(result.stderr) < 1_000
+
+
 def test_database_password_never_shown() -> None:
     env = {"SWGDB_DATABASE_URL": "postgresql://swgdb:hunter2-secret@127.0.0.1:9/swgdb"}
     failed = cli("revoke", "0" * 32, env=env)
