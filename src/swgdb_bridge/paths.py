@@ -11,7 +11,7 @@ from pathlib import Path
 
 import platformdirs
 
-from swgdb_bridge.errors import StateError
+from swgdb_bridge.errors import ConfigError, StateError
 
 APP_NAME = "swgdb-bridge"
 HOME_ENV = "SWGDB_BRIDGE_HOME"
@@ -19,7 +19,21 @@ HOME_ENV = "SWGDB_BRIDGE_HOME"
 
 def _home_override() -> Path | None:
     value = os.environ.get(HOME_ENV, "").strip()
-    return Path(value).expanduser() if value else None
+    return expand_user(value, HOME_ENV) if value else None
+
+
+def expand_user(path: str | Path, what: str) -> Path:
+    """``path`` with a leading ``~`` or ``~user`` expanded, as a shell would; ``what`` names the setting.
+
+    ``Path.expanduser`` raises RuntimeError for a user this machine does not have (``~nosuchuser/logs``)
+    or a ``~`` without a home to expand to: here that is a :class:`ConfigError` naming the setting."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        raise ConfigError(
+            f"{what}: {str(path)!r} starts with a ~ this machine cannot expand (no such user, or no home "
+            "folder): write the folder's full path"
+        ) from None
 
 
 def config_dir() -> Path:

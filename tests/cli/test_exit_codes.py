@@ -101,6 +101,35 @@ def test_a_bad_url_is_one_error_line_in_every_command_that_takes_one(tmp_path: P
         assert done.returncode in (2, 3) and len(errors) == 1, (args, done.returncode, done.stderr)
 
 
+UNKNOWN_USER_PATH = "~no-such-user-swgdb/x"
+"""``Path.expanduser`` raises RuntimeError for it: the user does not exist."""
+TILDE_SOURCES = {  # where a path comes from → (environment, arguments)
+    "SWGDB_BRIDGE_HOME": ({"SWGDB_BRIDGE_HOME": UNKNOWN_USER_PATH}, ["queue"]),
+    "SWGDB_SESSION_DIRS": ({"SWGDB_SESSION_DIRS": UNKNOWN_USER_PATH}, ["upload", "--dry-run"]),
+    "config.toml": ({}, ["upload", "--dry-run"]),
+    "--database-url": (
+        {},
+        ["server", "add-user", "x", "--database-url", f"sqlite:///{UNKNOWN_USER_PATH}.db"],
+    ),
+}
+
+
+@pytest.mark.parametrize("source", TILDE_SOURCES)
+def test_a_tilde_of_an_unknown_user_is_a_configuration_error(
+    bridge_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, source: str
+) -> None:
+    """Was: ``Path.expanduser``'s RuntimeError ("Could not determine home directory") as a traceback."""
+    monkeypatch.chdir(tmp_path)
+    (bridge_home / "config").mkdir(parents=True)
+    if source == "config.toml":
+        (bridge_home / "config" / "config.toml").write_text(f'session_dirs = ["{UNKNOWN_USER_PATH}"]\n')
+    env, args = TILDE_SOURCES[source]
+    done = run(*args, env={**CREDENTIALS, **env})
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert done.returncode == 3 and len(errors) == 1, done.stderr
+    assert UNKNOWN_USER_PATH in errors[0] and "full path" in errors[0]
+
+
 def _file(path: Path, content: bytes = b"") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
+from swgdb_bridge.paths import expand_user
+
 SUFFIXES = (".json", ".jsonl")
 DEFAULT_SESSION_DIRS = ("logs/sessions", "data/session_logs", "session_logs", "data/character_sessions")
 SESSION_DIRS_ENV = "SWGDB_SESSION_DIRS"
@@ -14,7 +16,7 @@ SESSION_DIRS_ENV = "SWGDB_SESSION_DIRS"
 
 def parse_session_dirs(raw: str) -> list[Path]:
     """The folders of a ``SWGDB_SESSION_DIRS`` value (``os.pathsep``-separated; blanks ignored)."""
-    return [Path(part.strip()).expanduser() for part in raw.split(os.pathsep) if part.strip()]
+    return [expand_user(part.strip(), SESSION_DIRS_ENV) for part in raw.split(os.pathsep) if part.strip()]
 
 
 # Where the MS11 bot writes session files, relative to its own folder (its working directory), besides
@@ -83,7 +85,7 @@ def session_dirs_from(
 ) -> list[Path]:
     """``--dir`` flags win, then ``SWGDB_SESSION_DIRS`` (``os.pathsep``-separated), then the defaults."""
     if cli_dirs:
-        return [Path(d).expanduser() for d in cli_dirs]
+        return [expand_user(d, "--dir") for d in cli_dirs]
     from_env = parse_session_dirs((os.environ if env is None else env).get(SESSION_DIRS_ENV, ""))
     return from_env or default_session_dirs(cwd)
 

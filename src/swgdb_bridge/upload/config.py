@@ -249,7 +249,7 @@ def _check_file_value(path: Path, name: str, value: Any, kind: str) -> object:
     if name == "session_dirs":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise wrong
-        return [Path(v).expanduser() for v in value]
+        return [paths.expand_user(v, f"config file {path}: session_dirs") for v in value]
     if kind == "bool":
         if not isinstance(value, bool):
             raise wrong

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -19,7 +18,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from swgdb_bridge.errors import ConfigError
-from swgdb_bridge.paths import ensure_dir
+from swgdb_bridge.paths import ensure_dir, expand_user
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "swgdb_write"
@@ -78,7 +77,7 @@ def writer(engine: Engine) -> Engine:
 
 def _sqlite_engine(url: URL, json_kwargs: dict[str, Any]) -> Engine:
     if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
-        ensure_dir(Path(url.database).expanduser().resolve().parent)
+        ensure_dir(expand_user(url.database, "the database URL's file").resolve().parent)
     engine = create_engine(url, **json_kwargs)
 
     @event.listens_for(engine, "connect")
