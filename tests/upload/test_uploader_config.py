@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import orjson
@@ -127,3 +128,36 @@ def test_a_config_file_key_of_the_wrong_type_is_never_quoted(value: str) -> None
         load_with_sources({})
     message = str(caught.value).replace(str(path), "")
     assert "456789" not in message and "sk-" not in message and "9876" not in message
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _too_large(path: Path) -> None:
+    path.write_text("# padding\n" * 120_000 + 'user_hash = "x"\n')
+
+
+def _not_utf8(path: Path) -> None:
+    path.write_bytes(b'user_hash = "\xff\xfe"\n')
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (_fifo, "is not a regular file"),  # was: every command hung at start, waiting for a writer
+        (lambda path: path.symlink_to("/dev/zero"), "is not a regular file"),  # was: memory filled up
+        (lambda path: path.mkdir(), "is not a regular file"),
+        (_too_large, "is larger than 1024 KiB"),
+        (_not_utf8, "is not UTF-8 text"),  # was: a UnicodeDecodeError traceback
+    ],
+)
+def test_only_a_regular_small_utf8_config_file_is_read(make, reason: str) -> None:
+    path = default_config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    make(path)
+    with pytest.raises(ConfigError, match=f"config file .* {reason}; "):
+        load_with_sources({})
+    done = run("config", env={})
+    assert done.returncode == 3 and reason in done.stderr and "Traceback" not in done.stderr

@@ -201,15 +201,53 @@ def require_https(url: str, allow_insecure_http: bool, origin: str = "") -> None
     )
 
 
-def read_config_file(path: Path) -> dict[str, object]:
-    """Settings from a TOML file (same names as :class:`UploadConfig`); a missing file is an empty one."""
+MAX_CONFIG_BYTES = 1 << 20
+"""Largest ``config.toml`` read: a few settings take a few hundred bytes."""
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML document in ``path`` as it is (``{}`` when there is no file); a file that cannot be read
+    or is not TOML is a :class:`ConfigError` naming it."""
     try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
+        data = _config_bytes(path)
     except FileNotFoundError:
         return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(
+            f"config file {path} cannot be read ({exc.strerror or exc}); fix it or remove it"
+        ) from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not UTF-8 text; fix it or remove it") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} cannot be read ({exc}); fix it or remove it") from None
+
+
+def _config_bytes(path: Path) -> bytes:
+    """The file's bytes when it is a regular file of at most :data:`MAX_CONFIG_BYTES`.
+
+    Opened without blocking and checked with ``fstat`` before reading: a FIFO in its place would hang every
+    command at start, and ``/dev/zero`` linked there would fill the memory."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ConfigError(f"config file {path} is not a regular file; replace it with one or remove it")
+        data = b""
+        while len(data) <= MAX_CONFIG_BYTES and (chunk := os.read(fd, MAX_CONFIG_BYTES + 1 - len(data))):
+            data += chunk
+    finally:
+        os.close(fd)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"config file {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB; fix it or remove it"
+        )
+    return data
+
+
+def read_config_file(path: Path) -> dict[str, object]:
+    """Settings from a TOML file (same names as :class:`UploadConfig`); a missing file is an empty one."""
+    raw = read_toml(path)
     if "api_key" in raw:
         _warn_if_readable_by_others(path)
     types = {f.name: str(f.type) for f in fields(UploadConfig)}
