@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from swgdb_bridge.cli import app
 from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.server.api.public_url import PUBLIC_URL_ENV
 from swgdb_bridge.server.ops.logging import JsonFormatter, log_config, request_id_var
 from swgdb_bridge.server.ops.metrics import MULTIPROC_ENV
-from swgdb_bridge.server.workers import metrics_dir, settings_from_env
+from swgdb_bridge.server.workers import SETTINGS_ENV, TRUSTED_PROXIES_ENV, metrics_dir, settings_from_env
 
 
 def test_rate_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,6 +35,28 @@ def test_a_bad_rate_limit_is_named(monkeypatch: pytest.MonkeyPatch, value: str) 
         ConfigError, match=f"SWGDB_RATE_LIMIT_WINDOW='{value}' is not a positive whole number"
     ):
         settings_from_env()
+
+
+NUMBER_LIMITS = [name for name in SETTINGS_ENV if name not in (TRUSTED_PROXIES_ENV, PUBLIC_URL_ENV)]
+
+
+@pytest.mark.parametrize("name", NUMBER_LIMITS)
+@pytest.mark.parametrize(
+    "value", ["²", "١٢٠", "1_000", "1e3", "nan", "inf", "0x10", "9" * 5_000, "+5", "٣.٥"]
+)
+def test_number_limits_take_ascii_digits_only(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    """Was: ``str.isdigit`` and ``float`` took "²" (then ``int()`` raised: a traceback at startup), Arabic-
+    Indic digits, "1_000", "1e3"; 5,000 digits were int()'s ValueError. Now one error naming the variable."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=f"{name}=.* in digits 0-9") as caught:
+        settings_from_env()
+    assert len(str(caught.value)) < 200
+
+
+@pytest.mark.parametrize("name", NUMBER_LIMITS)
+def test_number_limits_in_digits_are_taken(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv(name, "12")
+    assert getattr(settings_from_env(), SETTINGS_ENV[name][0]) == 12
 
 
 def test_an_operator_metrics_folder_is_emptied_and_kept(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -45,21 +46,28 @@ RATE_WINDOW_ENV = "SWGDB_RATE_LIMIT_WINDOW"
 TRUSTED_PROXIES_ENV = "SWGDB_TRUSTED_PROXIES"
 
 
+# ASCII digits only: str.isdigit() and float() also take "²" (then int() raises), Arabic-Indic digits,
+# "1_000", "1e3" and "nan", and int() refuses more than 4,300 digits with a ValueError. 15 digits are far
+# beyond any limit, and a value of this shape always converts.
+_WHOLE = re.compile(r"[0-9]{1,15}")
+_DECIMAL = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,9})?")
+
+
 def _positive_int(name: str, raw: str) -> int:
-    if not raw.isdigit() or int(raw) < 1:
+    if not _WHOLE.fullmatch(raw) or int(raw) < 1:
         raise ConfigError(
-            f"{name}={raw!r} is not a positive whole number: set it like {name}=120 or unset it"
+            f"{name}={raw[:40]!r} is not a positive whole number in digits 0-9: set it like {name}=120 or "
+            "unset it"
         )
     return int(raw)
 
 
 def _positive_seconds(name: str, raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
+    value = float(raw) if _DECIMAL.fullmatch(raw) else 0.0
     if not 0 < value < 86_400:
-        raise ConfigError(f"{name}={raw!r} is not a number of seconds above 0: set it like {name}=10")
+        raise ConfigError(
+            f"{name}={raw[:40]!r} is not a number of seconds above 0 in digits 0-9: set it like {name}=10"
+        )
     return value
 
 
