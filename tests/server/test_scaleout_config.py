@@ -53,6 +53,35 @@ def test_number_limits_take_ascii_digits_only(monkeypatch: pytest.MonkeyPatch, n
     assert len(str(caught.value)) < 200
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("127.0.0.1", ("127.0.0.1",)),
+        (" 10.0.0.0/8 , ::1,192.168.1.7/24", ("10.0.0.0/8", "::1", "192.168.1.0/24")),
+        ("2001:DB8::/32", ("2001:db8::/32",)),
+    ],
+)
+def test_trusted_proxies_are_addresses_and_networks(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv(TRUSTED_PROXIES_ENV, value)
+    assert settings_from_env().trusted_proxies == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["*", "127.0.0.1,*", "127.0.0.l", "10.0.0.0/33", "proxy.internal", "unix:/run/nginx.sock", "::1/x"],
+)
+def test_anything_else_as_a_trusted_proxy_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """Was: passed to uvicorn as is, where ``*`` trusts every peer (anyone could name any client address and
+    escape the per-address limits) and a typo is a name that never matches."""
+    monkeypatch.setenv(TRUSTED_PROXIES_ENV, value)
+    with pytest.raises(ConfigError, match=f"{TRUSTED_PROXIES_ENV}=.* not an IP address or network"):
+        settings_from_env()
+
+
 @pytest.mark.parametrize("name", NUMBER_LIMITS)
 def test_number_limits_in_digits_are_taken(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.setenv(name, "12")

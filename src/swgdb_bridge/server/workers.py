@@ -22,6 +22,7 @@ import socket
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
+from ipaddress import ip_address, ip_network
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,8 +72,21 @@ def _positive_seconds(name: str, raw: str) -> float:
     return value
 
 
-def _addresses(_name: str, raw: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
+def _addresses(name: str, raw: str) -> tuple[str, ...]:
+    """IP addresses and networks, comma-separated, each written the one way uvicorn compares.
+
+    Uvicorn takes anything else silently: ``*`` trusts every peer (anyone could then name any client
+    address and escape the per-address limits), and a typo (``127.0.0.l``, ``10.0.0.1/33``) becomes a name
+    that never matches, so the proxy's requests all seem to come from the proxy."""
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    try:
+        return tuple(str(ip_network(p, strict=False)) if "/" in p else str(ip_address(p)) for p in parts)
+    except ValueError:
+        raise ConfigError(
+            f"{name}={raw[:80]!r} holds something that is not an IP address or network: list the proxies' "
+            f"addresses, comma-separated, like {name}=127.0.0.1 or {name}=10.0.0.0/8,::1 ('*' is not taken: "
+            "trusting every peer would let anyone escape the per-address limits)"
+        ) from None
 
 
 def _public_url(name: str, raw: str) -> str:
