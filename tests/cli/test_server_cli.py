@@ -56,6 +56,14 @@ def test_key_lifecycle_through_the_cli(url: str) -> None:
     assert active_keys(url, user_hash) == []
 
 
+@pytest.mark.parametrize("hours", ["inf", "1e308", "8761", "nan", "-1"])
+def test_a_grace_period_beyond_a_year_is_a_usage_error(url: str, hours: str) -> None:
+    """Was: ``--grace-hours inf`` or ``1e308`` an OverflowError traceback from ``timedelta``."""
+    user_hash = json.loads(cli("add-user", "dave", "--json", "--database-url", url).stdout)["user_hash"]
+    result = cli("rotate-key", user_hash, "--grace-hours", hours, "--database-url", url)
+    assert result.returncode == 2 and "--grace-hours" in result.stderr and result.stdout == ""
+
+
 def test_unknown_user_is_one_clear_error(url: str) -> None:
     result = cli("rotate-key", "0" * 32, "--database-url", url)
     assert result.returncode == 2 and result.stdout == ""

@@ -146,7 +146,11 @@ def _parse_duration(text: str) -> timedelta:
 def rotate_key(
     user_hash: str = typer.Argument(..., help="The user's hash, as printed by add-user."),
     grace_hours: float = typer.Option(
-        24.0, "--grace-hours", min=0, help="How long the previous key keeps working; 0 ends it now."
+        24.0,
+        "--grace-hours",
+        min=0,
+        max=24 * 365,  # more is no rotation, and inf or 1e308 hours overflow timedelta
+        help="How long the previous key keeps working, at most a year (8760); 0 ends it now.",
     ),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     database_url: str | None = database_url_option(),
