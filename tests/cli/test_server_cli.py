@@ -64,6 +64,21 @@ def test_a_grace_period_beyond_a_year_is_a_usage_error(url: str, hours: str) -> 
     assert result.returncode == 2 and "--grace-hours" in result.stderr and result.stdout == ""
 
 
+@pytest.mark.parametrize(
+    "expires", ["inf", "nan", "1e308h", "99999999999999d", "9" * 40 + "m", "١h", "10 h", "", "h", "-1h"]
+)
+def test_an_invite_lifetime_that_is_no_duration_is_a_usage_error(url: str, expires: str) -> None:
+    """Was: ``inf``, ``nan``, ``1e308h`` or 14 digits of days an OverflowError or ValueError traceback from
+    ``timedelta``; Arabic-Indic digits and inner spaces were taken."""
+    result = cli("invite", "erin", "--expires", expires, "--database-url", url)
+    assert result.returncode == 2 and "--expires" in result.stderr and result.stdout == "", result.stderr
+
+
+@pytest.mark.parametrize("expires", ["30m", "1.5h", "24", "7d", "7D"])
+def test_an_invite_lifetime_in_minutes_hours_or_days_is_taken(url: str, expires: str) -> None:
+    assert cli("invite", "erin", "--expires", expires, "--database-url", url).returncode == 0
+
+
 def test_unknown_user_is_one_clear_error(url: str) -> None:
     result = cli("rotate-key", "0" * 32, "--database-url", url)
     assert result.returncode == 2 and result.stdout == ""

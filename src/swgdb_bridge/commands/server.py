@@ -7,6 +7,7 @@ once, on stdout, by the command that made it; nothing else ever shows a key.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -130,16 +131,19 @@ def invite(
     )
 
 
+_DURATION = re.compile(r"([0-9]{1,6}(?:\.[0-9]{1,6})?)([mhdMHD]?)")
+"""A number in digits 0-9 and a unit: ``float()`` alone also takes ``inf``, ``nan`` and ``1e308``, which
+``timedelta`` cannot hold (an OverflowError), and six digits of days are far beyond any invite."""
+
+
 def _parse_duration(text: str) -> timedelta:
     """``30m``, ``24h``, ``7d`` (or a bare number of hours) as a duration; anything else is an error."""
     units = {"m": "minutes", "h": "hours", "d": "days"}
-    unit = units.get(text[-1:].lower())
-    number = text[:-1] if unit else text
-    try:
-        value = float(number)
-    except ValueError:
+    match = _DURATION.fullmatch(text)
+    if match is None:
         fail(f"--expires {text!r} is not a duration; use e.g. 30m, 24h or 7d", USAGE)
-    return timedelta(**{unit or "hours": value})
+    number, unit = match.groups()
+    return timedelta(**{units.get(unit.lower(), "hours"): float(number)})
 
 
 @server_app.command("rotate-key")
