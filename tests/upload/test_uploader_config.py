@@ -161,3 +161,24 @@ def test_only_a_regular_small_utf8_config_file_is_read(make, reason: str) -> Non
         load_with_sources({})
     done = run("config", env={})
     assert done.returncode == 3 and reason in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SWGDB_USER_HASH", "ü" * 32),  # was: UnicodeEncodeError building the header
+        ("SWGDB_USER_HASH", "\udcff" * 32),  # bytes that were not UTF-8 in the environment
+        ("SWGDB_USER_HASH", "abc\r\nX-Evil: 1"),  # was: "cannot reach the server (Illegal header value)"
+        ("SWGDB_API_KEY", "\udcffsecret-part-0123456789"),  # was: UnicodeEncodeError signing the request
+        ("SWGDB_API_KEY", "ключ-secret-part-0123456789"),
+        ("SWGDB_API_KEY", "swgdb_secret-part 0123456789"),
+    ],
+)
+def test_credentials_that_cannot_go_into_a_request_are_refused_by_name(variable: str, value: str) -> None:
+    env = {"SWGDB_USER_HASH": "0" * 32, "SWGDB_API_KEY": KEY, variable: value}
+    with pytest.raises(ConfigError, match=f"{variable} \\(from environment\\) is not") as caught:
+        load_with_sources(env)
+    assert "secret-part" not in str(caught.value)
+    done = run("check", env=env)  # in-process: an exception would propagate here
+    assert done.returncode == 3 and "secret-part" not in done.stdout + done.stderr
+    assert [line for line in done.stderr.splitlines() if line.startswith("error: ")], done.stderr

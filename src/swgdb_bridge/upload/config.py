@@ -25,8 +25,10 @@ from urllib.parse import urlsplit
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.protocol import HEADER_PATTERNS, USER_HASH_HEADER
 from swgdb_bridge.sanitize.options import SanitizeOptions, parse_bool
 from swgdb_bridge.sources import BOT_SESSION_DIRS, DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV, parse_session_dirs
+from swgdb_bridge.upload._answers import TOKEN
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +135,30 @@ def load_with_sources(
             values["api_key"] = key
             sources["api_key"] = "OS keyring"
     config = UploadConfig(**values)  # type: ignore[arg-type]
+    _check_credentials(config, sources)
     _check_api_url(config.swgdb_api_url, sources["swgdb_api_url"])
     require_https(config.swgdb_api_url, config.allow_insecure_http, sources["swgdb_api_url"])
     return config, sources
+
+
+def _check_credentials(config: UploadConfig, sources: Mapping[str, str]) -> None:
+    """Refuse a user hash or key that cannot go into a request: the user hash travels as a header and the
+    key signs as UTF-8, so a non-ASCII hash (``ü``), a line break or bytes that were not UTF-8 would stop
+    every command with an encoding traceback, or a misleading "cannot reach the server". The key itself is
+    never quoted."""
+    if config.user_hash and not _USER_HASH.fullmatch(config.user_hash):
+        raise ConfigError(
+            f"SWGDB_USER_HASH (from {sources['user_hash']}) is not a user hash: it has ASCII letters, digits, "
+            "'_' and '-' only, as the server printed it; set it again, or run `swgdb-bridge login`"
+        )
+    if config.api_key and not TOKEN.fullmatch(config.api_key):
+        raise ConfigError(
+            f"SWGDB_API_KEY (from {sources['api_key']}) is not an API key: a key is printable ASCII without "
+            "spaces; set it again as the server printed it, or run `swgdb-bridge login`"
+        )
+
+
+_USER_HASH = re.compile(HEADER_PATTERNS[USER_HASH_HEADER])
 
 
 def _check_api_url(url: str, origin: str) -> None:
