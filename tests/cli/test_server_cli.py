@@ -112,3 +112,17 @@ def test_database_password_never_shown() -> None:
 def test_add_user_on_postgres(postgres_url: str) -> None:
     created = json.loads(cli("add-user", "carol", "--json", "--database-url", postgres_url).stdout)
     assert active_keys(postgres_url, created["user_hash"]) == [created["api_key"]]
+
+
+def test_settings_and_names_that_were_not_utf8_are_one_error_line(url: str) -> None:
+    """Bytes that were not UTF-8 reach Python as surrogates (``\\udcff``). Were: UnicodeEncodeError
+    tracebacks (a user name, a secret), or ``invite`` blaming ``--expires`` for the name."""
+    runs = [
+        cli("add-user", "\udcff" * 8, "--database-url", url),
+        cli("invite", "\udcff" * 8, "--database-url", url),
+        cli("add-user", "x", "--database-url", url, env={"SWGDB_SERVER_SECRET": "\udcff" * 40}),
+        cli("add-user", "x", env={"SWGDB_DATABASE_URL": "postgresql://u:pw\udcff@127.0.0.1:9/db"}),
+    ]
+    for done in runs:
+        errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+        assert done.returncode in (1, 2, 3) and len(errors) == 1 and "--expires" not in errors[0], done.stderr

@@ -98,6 +98,8 @@ def test_unreachable_database_is_named_without_its_password() -> None:
         "postgresql://u:hunter2@h:0/db",
         "postgresql+psycopg://u:hunter2@[::1/db",
         "postgresql://u:hunter2@h:-1/db",
+        "postgresql://u:hunter2\udcff@h/db",  # bytes that were not UTF-8: was a UnicodeEncodeError traceback
+        "postgresql://u:hunter2@h/db\x00",
     ],
 )
 def test_unsupported_urls_are_refused_with_the_options_to_use(url: str) -> None:

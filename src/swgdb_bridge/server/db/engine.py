@@ -30,11 +30,14 @@ _PG_ALIASES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psyco
 def parse_database_url(url: str) -> URL:
     """Parse ``url``; plain ``postgres://`` / ``postgresql://`` mean the psycopg 3 driver we ship.
 
-    A port that is no TCP port (``:abc``, ``:99999``, an unclosed ``[::1``) is refused here, with the
-    other malformed URLs: SQLAlchemy raises ``ValueError`` for some, and lets others through to a
+    A port that is no TCP port (``:abc``, ``:99999``, an unclosed ``[::1``) or text that is not printable
+    (bytes that were not UTF-8, which the driver cannot encode) is refused here, with the other malformed
+    URLs: SQLAlchemy raises ``ValueError`` for some, and lets others through to a
     misleading "cannot resolve host" from the driver. The URL is never repeated (it may hold a password).
     """
     try:
+        if not url.isprintable():  # a control character, or a surrogate from bytes that were not UTF-8
+            raise ValueError(url)
         parsed = make_url(url)
         port = parsed.port
     except (ArgumentError, ValueError):

@@ -87,7 +87,13 @@ def load_server_secret() -> bytes:
                 f"{SECRET_ENV} is shorter than {MIN_SECRET_CHARS} characters: use a long random value, "
                 f"e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`"
             )
-        return value.encode("utf-8")
+        try:
+            return value.encode("utf-8")
+        except UnicodeEncodeError:  # bytes in the environment that were not UTF-8
+            raise ConfigError(
+                f"{SECRET_ENV} is not UTF-8 text: use a long random value in ASCII, e.g. "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`"
+            ) from None
     return _secret_from_file(paths.ensure_dir(paths.data_dir()) / SECRET_FILE)
 
 

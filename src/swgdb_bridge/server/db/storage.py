@@ -250,7 +250,9 @@ class Storage:
         """A new user and their first key: ``(user_hash, api_key)``. The key is not stored; show it once."""
         name = name.strip()
         if not name or len(name) > 200:
-            raise StorageError(f"user name {name!r} must have 1 to 200 characters")
+            raise StorageError(f"user name {name[:40]!r} must have 1 to 200 characters")
+        if not name.isprintable():  # a control character, or a surrogate from bytes that were not UTF-8
+            raise StorageError(f"user name {name[:40]!r} must be printable text (no control characters)")
         now = now or _utcnow()
         user_hash = keys.new_user_hash()
         with self._writer.begin() as connection:
