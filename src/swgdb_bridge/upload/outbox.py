@@ -22,6 +22,7 @@ from typing import Any
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import StateError
+from swgdb_bridge.payload import is_session_id
 
 STATE_FILE = "uploads.sqlite3"
 LOCK_FILE = "uploader.lock"
@@ -275,13 +276,16 @@ class Outbox:
                 )
 
     def revive(self, session_ids: Iterable[str] | None = None, now: float | None = None) -> int:
-        """Move dead letters (all, or the given session ids) back to the queue, due now."""
+        """Move dead letters (all, or the given session ids) back to the queue, due now.
+
+        Only well-formed session ids are looked up (none other can be queued): a typed argument may hold
+        anything, bytes that were not UTF-8 included, which SQLite cannot take."""
         stamp = time.time() if now is None else now
         with self._tx() as db:
             if session_ids is None:
                 rows = db.execute("SELECT * FROM dead_letters ORDER BY failed_at, session_id").fetchall()
             else:
-                wanted = list(session_ids)
+                wanted = [i for i in session_ids if is_session_id(i)]
                 marks = ",".join("?" * len(wanted))
                 rows = db.execute(
                     f"SELECT * FROM dead_letters WHERE session_id IN ({marks}) ORDER BY failed_at, session_id",
