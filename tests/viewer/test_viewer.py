@@ -207,6 +207,14 @@ def test_unknown_id_offers_close_matches(tracker_viewer: SessionLogViewer, track
         tracker_viewer.compare_sessions(real, "nothing-like-it")
 
 
+@pytest.mark.parametrize("regex", [False, True])
+def test_search_text_that_is_not_utf8_finds_nothing(tracker_viewer: SessionLogViewer, regex: bool) -> None:
+    """Bytes typed on a command line that are not UTF-8 arrive as surrogates. Was: a UnicodeEncodeError
+    traceback from SQLite; now, like any text found nowhere, no results."""
+    assert tracker_viewer.search_sessions("holo\udcffcron", regex=regex) == []
+    assert tracker_viewer.search_sessions("holocron", regex=regex)
+
+
 def test_search_plain_and_regex(tracker_viewer: SessionLogViewer, tracker_raw) -> None:
     with_holocron = {
         r.doc["session_id"] for r in tracker_raw if any("Holocron" in q for q in r.doc["quests_completed"])
