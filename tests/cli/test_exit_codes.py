@@ -51,6 +51,8 @@ def test_usage_errors_are_2_in_every_group(tmp_path: Path) -> None:
         ["queue", "retry", "no-such-id"],
         ["server", "rotate-key", "0" * 32, "--database-url", database],
         ["server", "run", "--log-format", "xml", "--database-url", database],
+        ["server", "run", "--host", "", "--port", "0", "--database-url", database],  # was: every interface
+        ["server", "run", "--host", " ", "--port", "0", "--database-url", database],
         ["preview"],
     ):
         done = run(*args)

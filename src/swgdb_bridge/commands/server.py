@@ -224,6 +224,8 @@ def run(
 
     if log_format not in LOG_FORMATS:
         fail(f"--log-format {log_format!r} is not one of: {', '.join(LOG_FORMATS)}", USAGE)
+    if not host.strip():  # uvicorn binds "" to every interface: an unset `--host "$HOST"` must not do that
+        fail("--host is empty: give 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)", USAGE)
     with reported():  # the default database's folder may be unusable: one line, not a traceback
         url = database_url or default_database_url()
     with opened_storage(url):
