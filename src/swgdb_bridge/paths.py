@@ -6,7 +6,9 @@ platform's own folders are used, so a user finds them where their OS says they s
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
@@ -61,3 +63,23 @@ def ensure_dir(path: Path) -> Path:
             f"point {HOME_ENV} at one"
         ) from None
     return path
+
+
+def read_small_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path`` when it is a regular file of at most ``max_bytes``; ``OSError`` otherwise.
+
+    For the small files we keep or read settings from (``config.toml``, keys, the server secret): it is
+    opened without blocking and checked with ``fstat`` before reading, so a FIFO in its place cannot hang
+    the command, nor ``/dev/zero`` linked there fill the memory. The errors carry a ``strerror`` to show."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        data = b""
+        while len(data) <= max_bytes and (chunk := os.read(fd, max_bytes + 1 - len(data))):
+            data += chunk
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise OSError(errno.EFBIG, f"larger than {max_bytes:,} bytes", str(path))
+    return data

@@ -132,6 +132,13 @@ def test_a_tilde_of_an_unknown_user_is_a_configuration_error(
     assert UNKNOWN_USER_PATH in errors[0] and "full path" in errors[0]
 
 
+def _fifo(path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("FIFOs are POSIX")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+
+
 def _file(path: Path, content: bytes = b"") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
@@ -153,9 +160,17 @@ BROKEN_STATE = {  # what is broken → the commands that need it
         SERVER,
     ),
     "a server secret that is not text": (lambda data: _file(data / "server-secret", b"\xbf" * 64), SERVER),
+    # FIFOs: reading one waits for a writer that never comes (was: a hang), locking one fails oddly
+    "a FIFO where the lock file goes": (lambda data: _fifo(data / "uploader.lock"), UPLOADER),
+    "a FIFO where the server secret goes": (lambda data: _fifo(data / "server-secret"), SERVER),
+    "a FIFO where the pseudonym key goes": (
+        lambda data: _fifo(data / "pseudonym.key"),
+        (["preview", "--dir", "."],),
+    ),
 }
 
 
+@pytest.mark.timeout(60)  # a FIFO read blocked for good before
 @pytest.mark.parametrize("broken", BROKEN_STATE)
 def test_a_broken_state_folder_is_one_error_line_not_a_traceback(
     bridge_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, broken: str

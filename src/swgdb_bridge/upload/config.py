@@ -230,9 +230,10 @@ MAX_CONFIG_BYTES = 1 << 20
 
 def read_toml(path: Path) -> dict[str, Any]:
     """The TOML document in ``path`` as it is (``{}`` when there is no file); a file that cannot be read
-    or is not TOML is a :class:`ConfigError` naming it."""
+    (not a regular file, larger than :data:`MAX_CONFIG_BYTES`: :func:`paths.read_small_file`), or is not
+    UTF-8 TOML, is a :class:`ConfigError` naming it."""
     try:
-        data = _config_bytes(path)
+        data = paths.read_small_file(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return {}
     except OSError as exc:
@@ -245,27 +246,6 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} is not UTF-8 text; fix it or remove it") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} cannot be read ({exc}); fix it or remove it") from None
-
-
-def _config_bytes(path: Path) -> bytes:
-    """The file's bytes when it is a regular file of at most :data:`MAX_CONFIG_BYTES`.
-
-    Opened without blocking and checked with ``fstat`` before reading: a FIFO in its place would hang every
-    command at start, and ``/dev/zero`` linked there would fill the memory."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ConfigError(f"config file {path} is not a regular file; replace it with one or remove it")
-        data = b""
-        while len(data) <= MAX_CONFIG_BYTES and (chunk := os.read(fd, MAX_CONFIG_BYTES + 1 - len(data))):
-            data += chunk
-    finally:
-        os.close(fd)
-    if len(data) > MAX_CONFIG_BYTES:
-        raise ConfigError(
-            f"config file {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB; fix it or remove it"
-        )
-    return data
 
 
 def read_config_file(path: Path) -> dict[str, object]:

@@ -11,8 +11,10 @@ are skipped and a grown file is sent again.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -373,7 +375,10 @@ class UploaderLock:
     def acquire(self) -> UploaderLock:
         paths.ensure_dir(self.path.parent)
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o600)
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device: no lock, no pid to write
+                os.close(fd)
+                raise OSError(errno.EINVAL, "not a regular file")
         except OSError as exc:  # a folder in its place, no permission, a read-only disk
             raise StateError(
                 f"cannot open the uploader's lock file {self.path} ({exc.strerror or exc}); remove whatever "

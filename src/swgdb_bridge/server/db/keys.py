@@ -101,8 +101,8 @@ def _secret_from_file(path: Path) -> bytes:
     try:
         if not path.exists():
             _create_secret_file(path)
-        value = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as exc:  # a folder in its place, no permission, not text
+        value = paths.read_small_file(path, 4096).decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:  # a folder or FIFO in its place, no permission, not text
         raise StateError(
             f"server secret file {path} cannot be read ({getattr(exc, 'strerror', None) or exc}): restore "
             f"it from a backup or set {SECRET_ENV}"
