@@ -313,6 +313,33 @@ def test_export_one_session_round_trips(
     assert not (tmp_path / "one.yaml").exists()
 
 
+_JSON_LEAF = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+_JSON = st.recursive(
+    _JSON_LEAF, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4)
+)
+
+
+@given(document=st.dictionaries(st.text(), _JSON, max_size=6))
+def test_any_document_exports_as_xml_that_parses(document: dict) -> None:
+    """Was: a control character (``\\x01``), a lone surrogate or U+FFFF in a name or a key was written raw
+    and no XML parser could read the file. Now each is shown as an escape, whatever the document holds."""
+    root = ET.fromstring(render({"doc": document}, "xml"))
+    texts = "".join(root.itertext()) + "".join(v for e in root.iter() for v in e.attrib.values())
+    assert not [c for c in texts if c not in "\t\n\r" and (ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF)]
+
+
+def test_a_character_name_with_controls_exports_as_readable_xml(sessions_dir: Path, tracker_raw) -> None:
+    raw = tracker_raw[0]
+    path = sessions_dir / "tracker" / raw.path.name
+    path.write_text(json.dumps({**raw.doc, "character_name": "Kae\x01len\x1b[2J\ufffe"}))
+    with SessionLogViewer(sessions_dir / "tracker") as viewer:
+        listed = ET.fromstring(viewer.export_text("all", format="xml"))
+        one = ET.fromstring(viewer.export_text(raw.doc["session_id"], format="xml"))
+    names = {s.findtext("character") for s in listed.findall("session")}
+    assert "Kae\\x01len\\x1b[2J\\ufffe" in names
+    assert "Kae\\x01len" in ET.tostring(one, encoding="unicode")
+
+
 def test_index_warm_path_reads_nothing_unless_bytes_changed(sessions_dir: Path, tracker_raw) -> None:
     """A touch costs a hash; a change (or a file gone) re-reads the folders, since parts may move between
     sessions; with nothing changed nothing is read."""
@@ -497,30 +524,3 @@ def test_the_listing_shows_every_id_whole_in_a_narrow_terminal() -> None:
     console.print(sessions_table(rows))
     shown = console.export_text()
     assert all(session_id in shown for session_id in ids), shown
-
-
-_JSON_LEAF = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
-_JSON = st.recursive(
-    _JSON_LEAF, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4)
-)
-
-
-@given(document=st.dictionaries(st.text(), _JSON, max_size=6))
-def test_any_document_exports_as_xml_that_parses(document: dict) -> None:
-    """Was: a control character (``\\x01``), a lone surrogate or U+FFFF in a name or a key was written raw
-    and no XML parser could read the file. Now each is shown as an escape, whatever the document holds."""
-    root = ET.fromstring(render({"doc": document}, "xml"))
-    texts = "".join(root.itertext()) + "".join(v for e in root.iter() for v in e.attrib.values())
-    assert not [c for c in texts if c not in "\t\n\r" and (ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF)]
-
-
-def test_a_character_name_with_controls_exports_as_readable_xml(sessions_dir: Path, tracker_raw) -> None:
-    raw = tracker_raw[0]
-    path = sessions_dir / "tracker" / raw.path.name
-    path.write_text(json.dumps({**raw.doc, "character_name": "Kae\x01len\x1b[2J\ufffe"}))
-    with SessionLogViewer(sessions_dir / "tracker") as viewer:
-        listed = ET.fromstring(viewer.export_text("all", format="xml"))
-        one = ET.fromstring(viewer.export_text(raw.doc["session_id"], format="xml"))
-    names = {s.findtext("character") for s in listed.findall("session")}
-    assert "Kae\\x01len\\x1b[2J\\ufffe" in names
-    assert "Kae\\x01len" in ET.tostring(one, encoding="unicode")
