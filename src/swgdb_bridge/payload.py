@@ -78,6 +78,8 @@ Amount = Annotated[int, Field(ge=-MAX_GAME_INT, le=MAX_GAME_INT)]
 Rate = Annotated[float, Field(ge=0, le=MAX_RATE, allow_inf_nan=False)]
 Minutes = Annotated[float, Field(ge=0, le=MAX_EVENT_MINUTES, allow_inf_nan=False)]
 Text = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
+MAX_VERSION_CHARS = 64
+"""Longest version string a payload names (``1.0.0``): the server stores it as sent."""
 Breakdown = Annotated[dict[Text, Count], Field(max_length=MAX_NAMES)]
 Names = Annotated[list[Text], Field(max_length=MAX_NAMES, fail_fast=True)]
 Item = TypeVar("Item")
@@ -304,7 +306,7 @@ class SourceOut(_Strict):
 
 class Metadata(_Strict):
     serialization_timestamp: Timestamp
-    serializer_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+    serializer_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$", max_length=MAX_VERSION_CHARS)]
     data_source: DataSource = "ms11_bot"
     original_session_keys: Names
     sanitization_applied: bool
@@ -313,7 +315,7 @@ class Metadata(_Strict):
     serialization_error: bool | None = None
     error_message: str | None = None
     source_format: str | None = None
-    schema_version: str = SCHEMA_VERSION
+    schema_version: Annotated[str, Field(max_length=MAX_VERSION_CHARS)] = SCHEMA_VERSION
     content_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
     sanitization_report: SanitizationReport | None = None
     # assembled sessions only: the files read and what the reader doubted or worked around

@@ -9,7 +9,8 @@ through this module on its way out (the CLI commands, the viewer's renderings an
 - :func:`visible` shows control characters, line separators, bidi controls and invisible characters as
   escapes (``\\x1b``, ``\\n``, ``\\u2028``, ``\\u202e``), for plain text and ``rich.Text``;
 - :func:`for_markup` is :func:`visible` plus Rich markup escaped, for strings Rich or Textual parse as markup;
-- :func:`spreadsheet_safe` neutralizes a CSV cell by the OWASP rule (a leading ``'``).
+- :func:`spreadsheet_safe` neutralizes a CSV cell by the OWASP rule (a leading ``'``);
+- :func:`xml_safe` shows the characters XML 1.0 forbids as escapes, so an XML export always parses.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
     "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
+# What XML 1.0 cannot carry at all, not even as a character reference: C0 controls but TAB, LF and CR,
+# lone surrogates, U+FFFE and U+FFFF. One of them in a text or attribute makes the whole document unreadable.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # OWASP CSV injection: a cell starting with one of these is a formula (or may become one) in a spreadsheet.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -48,6 +52,12 @@ def _escape_one(match: re.Match[str]) -> str:
 def visible(text: object) -> str:
     """``text`` as a string whose control characters are shown as escapes, never acted on."""
     return _UNSAFE.sub(_escape_one, str(text))
+
+
+def xml_safe(text: object) -> str:
+    """``text`` with the characters XML 1.0 forbids shown as escapes (``\\x01``, ``\\ufffe``); the rest
+    is left to the XML writer, which escapes markup characters itself."""
+    return _NOT_XML.sub(_escape_one, str(text))
 
 
 def for_markup(text: object) -> str:

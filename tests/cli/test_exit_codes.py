@@ -51,6 +51,8 @@ def test_usage_errors_are_2_in_every_group(tmp_path: Path) -> None:
         ["queue", "retry", "no-such-id"],
         ["server", "rotate-key", "0" * 32, "--database-url", database],
         ["server", "run", "--log-format", "xml", "--database-url", database],
+        ["server", "run", "--host", "", "--port", "0", "--database-url", database],  # was: every interface
+        ["server", "run", "--host", " ", "--port", "0", "--database-url", database],
         ["preview"],
     ):
         done = run(*args)
@@ -69,6 +71,121 @@ def test_failed_work_is_1() -> None:
         env = {"SWGDB_API_URL": f"http://127.0.0.1:{port}/v1", "MAX_RETRIES": "0", **CREDENTIALS}
         assert run("check", env=env).returncode == 1
         assert run("status", "s-1", env=env).returncode == 1
+
+
+BAD_URLS = [
+    "127.0.0.1:8765/v1",  # no scheme
+    "http://127.0.0.1:abc/v1",  # were tracebacks: httpx's InvalidURL, urlsplit's ValueError
+    "http://127.0.0.1:99999/v1",
+    "http://[::1/v1",
+    "http://127.0.0.1:8765/v1\x01",
+    "http://127.0.0.1 /v1",  # was "127.0.0.1 , which is not this machine"
+    "http://127.0.0.1:0/v1",
+]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_a_bad_url_is_one_error_line_in_every_command_that_takes_one(tmp_path: Path, url: str) -> None:
+    """From the setting or an option: a usage or configuration error before anything is sent or stored."""
+    database = f"sqlite:///{tmp_path / 'server.db'}"
+    by_setting = (["check"], ["upload"], ["status", "s-1"], ["dashboard", "--print"], ["logout", "--revoke"])
+    by_option = (
+        ["login", "--server", url, "K7QF-M2XD-9"],
+        ["login", f"{url}/pair#K7QF-M2XD-9"],
+        ["server", "invite", "x", "--base-url", url, "--database-url", database],
+        ["server", "dashboard-link", "0" * 32, "--base-url", url, "--database-url", database],
+    )
+    env = {**CREDENTIALS, "MAX_RETRIES": "0"}
+    runs = [(args, run(*args, env={**env, "SWGDB_API_URL": url})) for args in by_setting]
+    runs += [(args, run(*args, env=env)) for args in by_option]
+    for args, done in runs:
+        errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+        assert done.returncode in (2, 3) and len(errors) == 1, (args, done.returncode, done.stderr)
+
+
+UNKNOWN_USER_PATH = "~no-such-user-swgdb/x"
+"""``Path.expanduser`` raises RuntimeError for it: the user does not exist."""
+TILDE_SOURCES = {  # where a path comes from → (environment, arguments)
+    "SWGDB_BRIDGE_HOME": ({"SWGDB_BRIDGE_HOME": UNKNOWN_USER_PATH}, ["queue"]),
+    "SWGDB_SESSION_DIRS": ({"SWGDB_SESSION_DIRS": UNKNOWN_USER_PATH}, ["upload", "--dry-run"]),
+    "config.toml": ({}, ["upload", "--dry-run"]),
+    "--database-url": (
+        {},
+        ["server", "add-user", "x", "--database-url", f"sqlite:///{UNKNOWN_USER_PATH}.db"],
+    ),
+}
+
+
+@pytest.mark.parametrize("source", TILDE_SOURCES)
+def test_a_tilde_of_an_unknown_user_is_a_configuration_error(
+    bridge_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, source: str
+) -> None:
+    """Was: ``Path.expanduser``'s RuntimeError ("Could not determine home directory") as a traceback."""
+    monkeypatch.chdir(tmp_path)
+    (bridge_home / "config").mkdir(parents=True)
+    if source == "config.toml":
+        (bridge_home / "config" / "config.toml").write_text(f'session_dirs = ["{UNKNOWN_USER_PATH}"]\n')
+    env, args = TILDE_SOURCES[source]
+    done = run(*args, env={**CREDENTIALS, **env})
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert done.returncode == 3 and len(errors) == 1, done.stderr
+    assert UNKNOWN_USER_PATH in errors[0] and "full path" in errors[0]
+
+
+def _fifo(path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("FIFOs are POSIX")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+
+
+def _file(path: Path, content: bytes = b"") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+UPLOADER = (["upload"], ["watch", "--dir", "."])
+SERVER = (["server", "add-user", "x"], ["server", "run", "--port", "0"])
+BROKEN_STATE = {  # what is broken → the commands that need it
+    "a file where the data folder goes": (
+        lambda data: _file(data),
+        (*UPLOADER, ["queue"], ["logs", "--list"], ["preview", "--dir", "."], *SERVER),
+    ),
+    "a folder where the lock file goes": (
+        lambda data: (data / "uploader.lock").mkdir(parents=True),
+        UPLOADER,
+    ),
+    "a folder where the server secret goes": (
+        lambda data: (data / "server-secret").mkdir(parents=True),
+        SERVER,
+    ),
+    "a server secret that is not text": (lambda data: _file(data / "server-secret", b"\xbf" * 64), SERVER),
+    # FIFOs: reading one waits for a writer that never comes (was: a hang), locking one fails oddly
+    "a FIFO where the lock file goes": (lambda data: _fifo(data / "uploader.lock"), UPLOADER),
+    "a FIFO where the server secret goes": (lambda data: _fifo(data / "server-secret"), SERVER),
+    "a FIFO where the pseudonym key goes": (
+        lambda data: _fifo(data / "pseudonym.key"),
+        (["preview", "--dir", "."],),
+    ),
+}
+
+
+@pytest.mark.timeout(60)  # a FIFO read blocked for good before
+@pytest.mark.parametrize("broken", BROKEN_STATE)
+def test_a_broken_state_folder_is_one_error_line_not_a_traceback(
+    bridge_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, broken: str
+) -> None:
+    """Was: a file in place of the data folder or a folder in place of the lock file or the server secret
+    was a FileExistsError or IsADirectoryError traceback (and ``preview --dir`` said ``error: None: ...``)."""
+    monkeypatch.chdir(tmp_path)
+    setup, commands = BROKEN_STATE[broken]
+    setup(bridge_home / "data")
+    for args in commands:
+        done = run(*args, env=CREDENTIALS)  # in-process: an exception would propagate, not be printed
+        errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert len(errors) == 1 and "None" not in errors[0] and "Traceback" not in done.stderr, args
+        assert str(bridge_home / "data") in errors[0], (args, errors)
 
 
 def test_help_through_the_installed_entry_point_states_the_policy() -> None:

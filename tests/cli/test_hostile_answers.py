@@ -169,3 +169,19 @@ def test_a_status_answer_of_the_wrong_shape_is_shown_not_a_traceback(
     done = run("status", "s-1", env={"SWGDB_API_URL": scripted.url, **CREDENTIALS})
     assert done.returncode in (0, 1), done.stdout + done.stderr
     assert "server:" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "version", ["v" * 100_000, "\x1b]0;owned\x07" * 5_000, ["v1"] * 20_000, {"v": "1" * 50_000}, None]
+)
+def test_checks_server_version_is_shown_cut_short_and_escaped(scripted: Scripted, version: Any) -> None:
+    """Was: ``check`` printed whatever ``api_version`` the server sent, and ``--json`` repeated the whole
+    ``/v1/info`` (a megabyte of anything). Now at most 64 characters of the version, escaped."""
+    scripted.answers["/v1/info"] = (200, {**INFO, "api_version": version, "padding": "p" * 200_000})
+    env = {**CREDENTIALS, "SWGDB_API_URL": scripted.url}
+    shown = run("check", env=env)
+    assert shown.returncode in (1, 3), shown.stdout + shown.stderr  # the scripted server has no /auth
+    assert_no_raw_controls(shown.stdout + shown.stderr)
+    assert len(shown.stdout + shown.stderr) < 2_000, len(shown.stdout)
+    reported = json.loads(run("check", "--json", env=env).stdout)
+    assert set(reported["server"]) == {"api_version"} and len(reported["server"]["api_version"]) <= 100

@@ -3,6 +3,7 @@ format here; every corpus file is serialized by test_upstream_schema.py."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -125,3 +126,24 @@ def test_preview_and_the_viewer_never_ask_the_os_keyring(corpus_dir: Path) -> No
         assert memory.asked == []
         UploadConfig.load()  # what upload and check do: the keyring does see that
         assert memory.asked == [(KEYRING_SERVICE, "api_key")]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names are bytes on POSIX only")
+def test_a_file_whose_name_is_not_utf8_is_left_out_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Was: a traceback in every command that reads the folder: the upload state and the viewer's index
+    (SQLite) and the JSON output cannot hold a name with bytes that are not UTF-8."""
+    from swgdb_bridge.demo.run import write_sample_sessions
+
+    folder = tmp_path / "logs"
+    write_sample_sessions(folder, 2)
+    (folder / "session_0001.json").rename(os.fsdecode(bytes(folder / "session_") + b"\xff\xfe.json"))
+    listed = run("logs", "--list", "--json", "--dir", str(folder))
+    assert listed.returncode == 0 and len(orjson.loads(listed.stdout)) >= 1, listed.stderr
+    previewed = run("preview", "--dir", str(folder), "--json")
+    assert previewed.returncode == 0 and orjson.loads(previewed.stdout)["sessions"], previewed.stderr
+    env = {"SWGDB_API_KEY": "k" * 40, "SWGDB_USER_HASH": "u" * 32}
+    dry_run = run("upload", "--dry-run", "--dir", str(folder), env=env)
+    assert dry_run.returncode == 0, dry_run.stderr
+    assert "session_\\udcff\\udcfe.json: its name is not UTF-8 text" in caplog.text

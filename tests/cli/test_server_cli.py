@@ -56,10 +56,47 @@ def test_key_lifecycle_through_the_cli(url: str) -> None:
     assert active_keys(url, user_hash) == []
 
 
+@pytest.mark.parametrize("hours", ["inf", "1e308", "8761", "nan", "-1"])
+def test_a_grace_period_beyond_a_year_is_a_usage_error(url: str, hours: str) -> None:
+    """Was: ``--grace-hours inf`` or ``1e308`` an OverflowError traceback from ``timedelta``."""
+    user_hash = json.loads(cli("add-user", "dave", "--json", "--database-url", url).stdout)["user_hash"]
+    result = cli("rotate-key", user_hash, "--grace-hours", hours, "--database-url", url)
+    assert result.returncode == 2 and "--grace-hours" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "expires", ["inf", "nan", "1e308h", "99999999999999d", "9" * 40 + "m", "١h", "10 h", "", "h", "-1h"]
+)
+def test_an_invite_lifetime_that_is_no_duration_is_a_usage_error(url: str, expires: str) -> None:
+    """Was: ``inf``, ``nan``, ``1e308h`` or 14 digits of days an OverflowError or ValueError traceback from
+    ``timedelta``; Arabic-Indic digits and inner spaces were taken."""
+    result = cli("invite", "erin", "--expires", expires, "--database-url", url)
+    assert result.returncode == 2 and "--expires" in result.stderr and result.stdout == "", result.stderr
+
+
+@pytest.mark.parametrize("expires", ["30m", "1.5h", "24", "7d", "7D"])
+def test_an_invite_lifetime_in_minutes_hours_or_days_is_taken(url: str, expires: str) -> None:
+    assert cli("invite", "erin", "--expires", expires, "--database-url", url).returncode == 0
+
+
 def test_unknown_user_is_one_clear_error(url: str) -> None:
     result = cli("rotate-key", "0" * 32, "--database-url", url)
     assert result.returncode == 2 and result.stdout == ""
     assert "no user with hash '" + "0" * 32 in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("user_hash", ["\udcff" * 32, "\x00" + "0" * 31, "ü" * 32, "٠" * 32, "0" * 100_000])
+@pytest.mark.parametrize("command", ["rotate-key", "revoke", "dashboard-link"])
+def test_a_user_hash_of_another_shape_is_one_clear_error_on_each_database(
+    database_url: str, command: str, user_hash: str
+) -> None:
+    """Was: a hash that was not UTF-8 on the command line (``\\udcff``) was a UnicodeEncodeError traceback
+    on either database, a NUL a DataError traceback on PostgreSQL. A hash that is not ASCII letters,
+    digits, ``_`` or ``-`` (the protocol's rule) names no user and never reaches the database."""
+    result = cli(command, user_hash, "--database-url", database_url)
+    assert result.returncode == 2 and result.stdout == "", result.stderr
+    assert "no active user" in result.stderr or "no user" in result.stderr
+    assert len(result.stderr) < 1_000
 
 
 def test_database_password_never_shown() -> None:
@@ -75,3 +112,17 @@ def test_database_password_never_shown() -> None:
 def test_add_user_on_postgres(postgres_url: str) -> None:
     created = json.loads(cli("add-user", "carol", "--json", "--database-url", postgres_url).stdout)
     assert active_keys(postgres_url, created["user_hash"]) == [created["api_key"]]
+
+
+def test_settings_and_names_that_were_not_utf8_are_one_error_line(url: str) -> None:
+    """Bytes that were not UTF-8 reach Python as surrogates (``\\udcff``). Were: UnicodeEncodeError
+    tracebacks (a user name, a secret), or ``invite`` blaming ``--expires`` for the name."""
+    runs = [
+        cli("add-user", "\udcff" * 8, "--database-url", url),
+        cli("invite", "\udcff" * 8, "--database-url", url),
+        cli("add-user", "x", "--database-url", url, env={"SWGDB_SERVER_SECRET": "\udcff" * 40}),
+        cli("add-user", "x", env={"SWGDB_DATABASE_URL": "postgresql://u:pw\udcff@127.0.0.1:9/db"}),
+    ]
+    for done in runs:
+        errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+        assert done.returncode in (1, 2, 3) and len(errors) == 1 and "--expires" not in errors[0], done.stderr

@@ -91,6 +91,10 @@ def test_unknown_ids_and_unwritable_exports_are_named(tmp_path: Path, monkeypatc
     monkeypatch.chdir(tmp_path)  # short relative paths: the error box wraps long ones
     retried = CliRunner().invoke(app, ["queue", "retry", "no-such-id"])
     assert retried.exit_code == 2 and "no dead letter with id 'no-such-id'" in retried.output
+    # ids no session can have; the first was a UnicodeEncodeError traceback from SQLite
+    for odd in ("\udcff", "a\x00b", "../x", "x" * 5_000):
+        refused = CliRunner().invoke(app, ["queue", "retry", odd], catch_exceptions=False)
+        assert refused.exit_code == 2 and "no dead letter with id" in refused.output
     exported = CliRunner().invoke(app, ["queue", "export", "--output", "missing/q.jsonl"])
     assert exported.exit_code == 2 and "cannot write missing/q.jsonl" in exported.output
     assert "Traceback" not in exported.output

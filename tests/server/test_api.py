@@ -170,6 +170,22 @@ def test_validation_errors_name_field_paths_but_never_echo_values(live_api: Api)
     assert live_api.stored(account) == []
 
 
+@pytest.mark.parametrize(
+    ("field", "longest"), [("schema_version", "1." + "0" * 62), ("serializer_version", "1.0." + "9" * 60)]
+)
+def test_version_strings_are_stored_up_to_64_characters(live_api: Api, field: str, longest: str) -> None:
+    """Was: a version string the server stores as sent could be 2,000 characters (any text's cap)."""
+    account = live_api.account()
+    document = make_document("ver-1")
+    document["metadata"][field] = longest + "0"
+    refused = live_api.upload(account, orjson.dumps(document))
+    assert refused.status_code == 422 and [f["path"] for f in refused.json()["fields"]] == [
+        f"metadata.{field}"
+    ]
+    document["metadata"][field] = longest
+    assert live_api.upload(account, orjson.dumps(document)).json()["status"] == "created"
+
+
 def test_sessions_list_pages_through_everything_once(live_api: Api) -> None:
     account = live_api.account()
     for i in range(5):

@@ -195,6 +195,8 @@ def test_opening_a_link_spends_nothing_until_sign_in_is_pressed(dash: Dash) -> N
         {"Sec-Fetch-Site": "same-site"},
         {"Origin": "https://evil.example"},
         {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+        {"Origin": "http://[::1"},  # no URL at all (was a 500)
+        {"Origin": "http://[not-an-address]"},
     ],
 )
 def test_a_sign_in_posted_from_another_site_is_refused_and_spends_nothing(
@@ -439,6 +441,26 @@ def test_sign_in_posts_are_budgeted_per_address_and_a_refused_one_spends_nothing
                 assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
                 assert "Too many sign-in attempts" in refused.text and "set-cookie" not in refused.headers
                 assert sign_in(other, f"{running.url}/dashboard/login?token={token}").status_code == 303
+
+
+def test_login_links_opened_cost_from_the_sign_in_budget_too(backend_url: str) -> None:
+    """Was: only the POST was budgeted, and the GET's page says whether a token works ("Sign in" or "no
+    longer works"), so links could be guessed by GET without limit. Now GETs and POSTs share the budget."""
+    settings = ServerSettings(clock=Clock(), dashboard_sign_ins_per_ip=3)
+    with Storage(backend_url, server_secret=os.urandom(32)) as storage:
+        user = storage.add_user("dave")[0]
+        link = dashboard_link(storage, user, "http://x", now=NOW)
+        with start_server(storage=storage, settings=settings) as running:
+            guesser, other = (from_address(running.url, address) for address in ("127.0.0.34", "127.0.0.35"))
+            with guesser, other:
+                guesses = [guesser.get("/dashboard/login", params={"token": f"guess-{i}"}) for i in range(2)]
+                guesses.append(guesser.post("/dashboard/login", data={"token": "guess-post"}))
+                refused = guesser.get(link.replace("http://x", ""))
+                assert [g.status_code for g in guesses] == [403, 403, 403]
+                assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+                assert "Too many sign-in attempts" in refused.text and 'method="post"' not in refused.text
+                assert guesser.get("/dashboard/login").status_code == 200  # the help page costs nothing
+                assert sign_in(other, link.replace("http://x", running.url)).status_code == 303
 
 
 def test_codes_tried_on_the_pair_page_cost_from_the_addresss_guessing_budget(dash: Dash) -> None:

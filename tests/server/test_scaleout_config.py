@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from swgdb_bridge.cli import app
 from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.server.api.public_url import PUBLIC_URL_ENV
 from swgdb_bridge.server.ops.logging import JsonFormatter, log_config, request_id_var
 from swgdb_bridge.server.ops.metrics import MULTIPROC_ENV
-from swgdb_bridge.server.workers import metrics_dir, settings_from_env
+from swgdb_bridge.server.workers import SETTINGS_ENV, TRUSTED_PROXIES_ENV, metrics_dir, settings_from_env
 
 
 def test_rate_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,6 +35,57 @@ def test_a_bad_rate_limit_is_named(monkeypatch: pytest.MonkeyPatch, value: str) 
         ConfigError, match=f"SWGDB_RATE_LIMIT_WINDOW='{value}' is not a positive whole number"
     ):
         settings_from_env()
+
+
+NUMBER_LIMITS = [name for name in SETTINGS_ENV if name not in (TRUSTED_PROXIES_ENV, PUBLIC_URL_ENV)]
+
+
+@pytest.mark.parametrize("name", NUMBER_LIMITS)
+@pytest.mark.parametrize(
+    "value", ["²", "١٢٠", "1_000", "1e3", "nan", "inf", "0x10", "9" * 5_000, "+5", "٣.٥"]
+)
+def test_number_limits_take_ascii_digits_only(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    """Was: ``str.isdigit`` and ``float`` took "²" (then ``int()`` raised: a traceback at startup), Arabic-
+    Indic digits, "1_000", "1e3"; 5,000 digits were int()'s ValueError. Now one error naming the variable."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=f"{name}=.* in digits 0-9") as caught:
+        settings_from_env()
+    assert len(str(caught.value)) < 200
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("127.0.0.1", ("127.0.0.1",)),
+        (" 10.0.0.0/8 , ::1,192.168.1.7/24", ("10.0.0.0/8", "::1", "192.168.1.0/24")),
+        ("2001:DB8::/32", ("2001:db8::/32",)),
+    ],
+)
+def test_trusted_proxies_are_addresses_and_networks(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv(TRUSTED_PROXIES_ENV, value)
+    assert settings_from_env().trusted_proxies == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["*", "127.0.0.1,*", "127.0.0.l", "10.0.0.0/33", "proxy.internal", "unix:/run/nginx.sock", "::1/x"],
+)
+def test_anything_else_as_a_trusted_proxy_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """Was: passed to uvicorn as is, where ``*`` trusts every peer (anyone could name any client address and
+    escape the per-address limits) and a typo is a name that never matches."""
+    monkeypatch.setenv(TRUSTED_PROXIES_ENV, value)
+    with pytest.raises(ConfigError, match=f"{TRUSTED_PROXIES_ENV}=.* not an IP address or network"):
+        settings_from_env()
+
+
+@pytest.mark.parametrize("name", NUMBER_LIMITS)
+def test_number_limits_in_digits_are_taken(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv(name, "12")
+    assert getattr(settings_from_env(), SETTINGS_ENV[name][0]) == 12
 
 
 def test_an_operator_metrics_folder_is_emptied_and_kept(

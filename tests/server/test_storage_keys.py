@@ -79,6 +79,11 @@ def test_a_user_name_must_be_sensible(storage: Storage) -> None:
     for name in ("", "   ", "x" * 201):
         with pytest.raises(StorageError, match="1 to 200 characters"):
             storage.add_user(name)
+    # was: a UnicodeEncodeError (bytes that were not UTF-8 on the command line) or a NUL DataError on PostgreSQL
+    for name in ("\udcff" * 10, "Kae\x00len", "Kae\x1b[2Jlen", "Kae\nlen"):
+        with pytest.raises(StorageError, match="printable text"):
+            storage.add_user(name)
+    assert storage.add_user("Kaelen Vóss ✨")[0]
 
 
 def test_database_without_the_server_secret_gives_no_working_key(migrated_database_url: str) -> None:

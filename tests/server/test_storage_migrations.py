@@ -87,10 +87,25 @@ def test_unreachable_database_is_named_without_its_password() -> None:
     assert "hunter2" not in message and caught.value.__cause__ is None
 
 
-@pytest.mark.parametrize("url", ["mysql://u@h/db", "not a url"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mysql://u@h/db",
+        "not a url",
+        # no TCP port: was a ValueError traceback, or the driver's "cannot resolve host"
+        "postgresql://u:hunter2@h:abc/db",
+        "postgresql://u:hunter2@h:99999/db",
+        "postgresql://u:hunter2@h:0/db",
+        "postgresql+psycopg://u:hunter2@[::1/db",
+        "postgresql://u:hunter2@h:-1/db",
+        "postgresql://u:hunter2\udcff@h/db",  # bytes that were not UTF-8: was a UnicodeEncodeError traceback
+        "postgresql://u:hunter2@h/db\x00",
+    ],
+)
 def test_unsupported_urls_are_refused_with_the_options_to_use(url: str) -> None:
-    with pytest.raises(ConfigError, match="sqlite:///PATH or postgresql"):
+    with pytest.raises(ConfigError, match="sqlite:///PATH or postgresql") as caught:
         Storage(url)
+    assert "hunter2" not in str(caught.value)
 
 
 def test_default_database_url(bridge_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,3 +49,29 @@ def test_every_session_is_stored_exactly_once_despite_faults(
     assert {s.session_id: s.digest for s in stored} == delivered  # what we sent is what the server holds
     # never overwritten: a re-sent copy of the same digest lands as "unchanged", not as an update
     assert {s.status for s in stored} == {"created"}
+
+
+@pytest.mark.parametrize("fault", ["proxy_400", "proxy_422"])
+def test_a_proxys_own_refusal_keeps_the_session_queued(
+    live_server: LiveServer, fault_proxy, tmp_path: Path, fault: str
+) -> None:
+    """Was: any 400 or 422 to an upload buried the session in the dead letters, even an nginx page or a
+    gateway's JSON: the server never saw the session. Only the API's own error body is a refusal."""
+    folder = tmp_path / "sessions"
+    write_sample_sessions(folder, 1, seed=3)
+    posts = iter([fault])
+    proxy = fault_proxy(lambda _n, method, _path: next(posts, "pass") if method == "POST" else "pass")
+    config = UploadConfig(
+        swgdb_api_url=f"{proxy.url}/v1",
+        api_key=live_server.api_key,
+        user_hash=live_server.user_hash,
+        session_dirs=[folder],
+        retry_delay_seconds=0.001,
+    )
+    uploader = SessionUploader(config, batch=False)
+    first = uploader.run()
+    assert not first.ok and first.failed == 0 and "stays queued" in " ".join(first.errors)
+    with Outbox() as box:
+        assert box.dead_letters() == [] and len(box.pending()) == 2
+    assert uploader.run(force=True).ok
+    assert len(live_server.stored_sessions()) == 2 and proxy.injected[fault] == 1

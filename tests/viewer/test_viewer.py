@@ -14,9 +14,12 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from swgdb_bridge import BridgeError, SessionLogViewer
 from swgdb_bridge.viewer import FilterError, SearchPatternError, UnknownSessionError
+from swgdb_bridge.viewer.export import render
 
 SCHEMA_FILE = "swgdb_api__schemas__session_v1.json"
 
@@ -204,6 +207,14 @@ def test_unknown_id_offers_close_matches(tracker_viewer: SessionLogViewer, track
         tracker_viewer.compare_sessions(real, "nothing-like-it")
 
 
+@pytest.mark.parametrize("regex", [False, True])
+def test_search_text_that_is_not_utf8_finds_nothing(tracker_viewer: SessionLogViewer, regex: bool) -> None:
+    """Bytes typed on a command line that are not UTF-8 arrive as surrogates. Was: a UnicodeEncodeError
+    traceback from SQLite; now, like any text found nowhere, no results."""
+    assert tracker_viewer.search_sessions("holo\udcffcron", regex=regex) == []
+    assert tracker_viewer.search_sessions("holocron", regex=regex)
+
+
 def test_search_plain_and_regex(tracker_viewer: SessionLogViewer, tracker_raw) -> None:
     with_holocron = {
         r.doc["session_id"] for r in tracker_raw if any("Holocron" in q for q in r.doc["quests_completed"])
@@ -300,6 +311,33 @@ def test_export_one_session_round_trips(
         tracker_viewer.export_text(doc["session_id"], format="yaml")
     assert tracker_viewer.export_session(doc["session_id"], tmp_path / "one.yaml", format="yaml") is False
     assert not (tmp_path / "one.yaml").exists()
+
+
+_JSON_LEAF = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+_JSON = st.recursive(
+    _JSON_LEAF, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4)
+)
+
+
+@given(document=st.dictionaries(st.text(), _JSON, max_size=6))
+def test_any_document_exports_as_xml_that_parses(document: dict) -> None:
+    """Was: a control character (``\\x01``), a lone surrogate or U+FFFF in a name or a key was written raw
+    and no XML parser could read the file. Now each is shown as an escape, whatever the document holds."""
+    root = ET.fromstring(render({"doc": document}, "xml"))
+    texts = "".join(root.itertext()) + "".join(v for e in root.iter() for v in e.attrib.values())
+    assert not [c for c in texts if c not in "\t\n\r" and (ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF)]
+
+
+def test_a_character_name_with_controls_exports_as_readable_xml(sessions_dir: Path, tracker_raw) -> None:
+    raw = tracker_raw[0]
+    path = sessions_dir / "tracker" / raw.path.name
+    path.write_text(json.dumps({**raw.doc, "character_name": "Kae\x01len\x1b[2J\ufffe"}))
+    with SessionLogViewer(sessions_dir / "tracker") as viewer:
+        listed = ET.fromstring(viewer.export_text("all", format="xml"))
+        one = ET.fromstring(viewer.export_text(raw.doc["session_id"], format="xml"))
+    names = {s.findtext("character") for s in listed.findall("session")}
+    assert "Kae\\x01len\\x1b[2J\\ufffe" in names
+    assert "Kae\\x01len" in ET.tostring(one, encoding="unicode")
 
 
 def test_index_warm_path_reads_nothing_unless_bytes_changed(sessions_dir: Path, tracker_raw) -> None:

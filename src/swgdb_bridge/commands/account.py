@@ -113,18 +113,24 @@ def logout(
 def login_target(server: str | None, code: str | None) -> tuple[str, str | None]:
     """The API URL and code, from ``--server`` and CODE, or both from a pairing link (``…/pair#CODE``)."""
     from swgdb_bridge.errors import UsageError
-    from swgdb_bridge.upload.config import UploadConfig
+    from swgdb_bridge.upload.config import UploadConfig, http_url_problem
 
     if code and code.startswith(("http://", "https://")):
+        problem = http_url_problem(code)
+        if problem:
+            raise UsageError(f"the pairing link {code!r} cannot be used ({problem}); paste the whole link")
         link = urlsplit(code)
         if not link.fragment:
             raise UsageError(f"the pairing link {code!r} has no code after '#'; paste the whole link")
         base = f"{link.scheme}://{link.netloc}{link.path.removesuffix('/').removesuffix('/pair')}"
         server, code = server or base, link.fragment  # a server behind a path prefix keeps it
     base = server or UploadConfig.load().swgdb_api_url
+    problem = http_url_problem(base)
+    if problem:
+        raise UsageError(
+            f"--server {base!r} is not an http(s) address ({problem}), e.g. https://swgdb.example.org"
+        )
     parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--server {base!r} is not an http(s) address, e.g. https://swgdb.example.org")
     path = parts.path.rstrip("/")
     return f"{parts.scheme}://{parts.netloc}{path if path.endswith('/v1') else path + '/v1'}", code
 

@@ -1,7 +1,8 @@
 """``swgdb-bridge check``: is the server reachable, is the clock in sync, is the key accepted, where is it from?
 
-Everything the server says (its version, its refusal message, its error) is printed escaped. Exit 1 when
-the server cannot be asked; exit 3 when the key is refused or the clock is too far off (fix the setting).
+Everything the server says (its version, its refusal message, its error) is printed escaped, and its
+version cut to 64 characters. Exit 1 when the server cannot be asked; exit 3 when the key is refused or
+the clock is too far off (fix the setting).
 """
 
 from __future__ import annotations
@@ -45,11 +46,13 @@ def check(
 def _ask(config: Any) -> dict[str, Any]:
     """The server's info, the clock skew and the credentials check; ``error`` when it cannot be asked."""
     from swgdb_bridge.errors import APIError
+    from swgdb_bridge.upload.client import shown_api_version
 
     result: dict[str, Any] = {"api_url": config.swgdb_api_url, "user_hash": config.user_hash}
     with prompt_client(config) as client:
         try:
-            result["server"] = client.get_api_info()
+            # the version alone, cut short: the rest of a hostile server's /v1/info is not ours to repeat
+            result["server"] = {"api_version": shown_api_version(client.get_api_info())}
             result["clock_skew_seconds"] = round(client.clock_skew(), 1)
         except APIError as exc:
             result["error"] = str(exc)
@@ -67,7 +70,7 @@ def _render(result: dict[str, Any], in_sync: bool) -> None:
     if "error" in result:
         console.print(f"[red]unreachable[/red] {for_markup(result['error'])}", highlight=False)
         return
-    console.print(f"api         {for_markup(result['server'].get('api_version'))}", highlight=False)
+    console.print(f"api         {for_markup(result['server']['api_version'])}", highlight=False)
     skew = result["clock_skew_seconds"]
     clock = f"in sync ({skew:+.1f} s)" if in_sync else clock_skew_message(skew)
     console.print(f"clock       {for_markup(clock)}", highlight=False)

@@ -30,9 +30,11 @@ def dashboard_link(
 ) -> None:
     """Print a login link for a user's dashboard: it works once, within 15 minutes."""
     from swgdb_bridge.server.dashboard.auth import dashboard_link as make_link
+    from swgdb_bridge.upload.config import http_url_problem
 
-    if not base_url.startswith(("http://", "https://")):
-        fail(f"--base-url {base_url!r} must start with http:// or https://, e.g. {DEFAULT_BASE_URL}", USAGE)
+    problem = http_url_problem(base_url)
+    if problem:
+        fail(f"--base-url {base_url!r} cannot be used ({problem}), e.g. {DEFAULT_BASE_URL}", USAGE)
     with opened_storage(database_url) as storage:
         link = make_link(storage, user_hash, base_url)
     typer.echo(link)

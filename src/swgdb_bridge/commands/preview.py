@@ -153,7 +153,7 @@ def _preview_folder(root: Path, options: Any, as_json: bool) -> None:
         console.print(visible(line), style="yellow", markup=False)
 
 
-def _describe(file: Path, exc: Exception) -> str:
+def _describe(file: Path | None, exc: Exception) -> str:
     """``<file>: <field>: <reason>`` — the field part only where the error names one."""
     from swgdb_bridge.errors import ConfigError, SanitizationError, SessionFileError
 
@@ -164,7 +164,7 @@ def _describe(file: Path, exc: Exception) -> str:
         return str(exc)  # already "<file>: sanitization: <what was found>"
     if isinstance(exc, ConfigError):
         return f"configuration: {exc}"
-    return f"{file}: {exc}"
+    return str(exc) if file is None else f"{file}: {exc}"  # --dir: a state or folder error names its path
 
 
 def _summary(console: Any, doc: dict[str, Any], options: Any) -> None:

@@ -7,6 +7,7 @@ once, on stdout, by the command that made it; nothing else ever shows a key.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -104,10 +105,12 @@ def invite(
     """Add a user and print a one-time pairing code for `swgdb-bridge login` (no API key to hand over)."""
     from swgdb_bridge.server.db.pairings import Pairings
     from swgdb_bridge.server.settings import at
+    from swgdb_bridge.upload.config import http_url_problem
 
     lifetime = _parse_duration(expires)
-    if not base_url.startswith(("http://", "https://")):
-        fail(f"--base-url {base_url!r} must start with http:// or https://", USAGE)
+    problem = http_url_problem(base_url)
+    if problem:
+        fail(f"--base-url {base_url!r} cannot be used ({problem})", USAGE)
     with opened_storage(database_url) as storage:
         try:
             made = Pairings(storage).invite(name, at(time.time()), lifetime)
@@ -128,23 +131,30 @@ def invite(
     )
 
 
+_DURATION = re.compile(r"([0-9]{1,6}(?:\.[0-9]{1,6})?)([mhdMHD]?)")
+"""A number in digits 0-9 and a unit: ``float()`` alone also takes ``inf``, ``nan`` and ``1e308``, which
+``timedelta`` cannot hold (an OverflowError), and six digits of days are far beyond any invite."""
+
+
 def _parse_duration(text: str) -> timedelta:
     """``30m``, ``24h``, ``7d`` (or a bare number of hours) as a duration; anything else is an error."""
     units = {"m": "minutes", "h": "hours", "d": "days"}
-    unit = units.get(text[-1:].lower())
-    number = text[:-1] if unit else text
-    try:
-        value = float(number)
-    except ValueError:
+    match = _DURATION.fullmatch(text)
+    if match is None:
         fail(f"--expires {text!r} is not a duration; use e.g. 30m, 24h or 7d", USAGE)
-    return timedelta(**{unit or "hours": value})
+    number, unit = match.groups()
+    return timedelta(**{units.get(unit.lower(), "hours"): float(number)})
 
 
 @server_app.command("rotate-key")
 def rotate_key(
     user_hash: str = typer.Argument(..., help="The user's hash, as printed by add-user."),
     grace_hours: float = typer.Option(
-        24.0, "--grace-hours", min=0, help="How long the previous key keeps working; 0 ends it now."
+        24.0,
+        "--grace-hours",
+        min=0,
+        max=24 * 365,  # more is no rotation, and inf or 1e308 hours overflow timedelta
+        help="How long the previous key keeps working, at most a year (8760); 0 ends it now.",
     ),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     database_url: str | None = database_url_option(),
@@ -214,7 +224,10 @@ def run(
 
     if log_format not in LOG_FORMATS:
         fail(f"--log-format {log_format!r} is not one of: {', '.join(LOG_FORMATS)}", USAGE)
-    url = database_url or default_database_url()
+    if not host.strip():  # uvicorn binds "" to every interface: an unset `--host "$HOST"` must not do that
+        fail("--host is empty: give 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)", USAGE)
+    with reported():  # the default database's folder may be unusable: one line, not a traceback
+        url = database_url or default_database_url()
     with opened_storage(url):
         load_server_secret()  # a missing or short secret fails here once, not in every worker
     with reported():

@@ -34,15 +34,16 @@ def load_pseudonym_key(path: Path | None = None) -> bytes:
     if not path.exists():
         try:
             _create_key(path)
+        except StateError as exc:  # its folder cannot be made: that error says what to do
+            raise StateError(f"cannot create the pseudonym key {path}: {exc}") from None
         except OSError as exc:
             raise StateError(
                 f"cannot create the pseudonym key {path}: {exc.strerror or exc}; make that folder writable "
                 f"or point {paths.HOME_ENV} at one that is"
             ) from None
     try:
-        text = path.read_text(encoding="ascii").strip()
-        key = bytes.fromhex(text)
-    except (OSError, UnicodeDecodeError, ValueError):
+        key = bytes.fromhex(paths.read_small_file(path, 4 * KEY_BYTES).decode("ascii").strip())
+    except (OSError, UnicodeDecodeError, ValueError):  # a FIFO or device in its place too: never read
         key = b""
     if len(key) != KEY_BYTES:
         raise StateError(

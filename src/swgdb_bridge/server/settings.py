@@ -38,7 +38,8 @@ class ServerSettings:
     pairing_code_guesses_per_ip: int = 10
     """Invite codes tried per client address per window: 40-bit codes stay out of reach of guessing."""
     dashboard_sign_ins_per_ip: int = 30
-    """Dashboard sign-in POSTs per client address per window: each is an unauthenticated database write."""
+    """Dashboard sign-in POSTs, and login-link pages opened, per client address per window: each is an
+    unauthenticated database look-up or write that says whether a guessed link works."""
     max_clock_skew_seconds: int = MAX_CLOCK_SKEW_SECONDS
     list_default_limit: int = 50
     list_max_limit: int = 200

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
+from ipaddress import ip_address, ip_network
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,26 +47,46 @@ RATE_WINDOW_ENV = "SWGDB_RATE_LIMIT_WINDOW"
 TRUSTED_PROXIES_ENV = "SWGDB_TRUSTED_PROXIES"
 
 
+# ASCII digits only: str.isdigit() and float() also take "²" (then int() raises), Arabic-Indic digits,
+# "1_000", "1e3" and "nan", and int() refuses more than 4,300 digits with a ValueError. 15 digits are far
+# beyond any limit, and a value of this shape always converts.
+_WHOLE = re.compile(r"[0-9]{1,15}")
+_DECIMAL = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,9})?")
+
+
 def _positive_int(name: str, raw: str) -> int:
-    if not raw.isdigit() or int(raw) < 1:
+    if not _WHOLE.fullmatch(raw) or int(raw) < 1:
         raise ConfigError(
-            f"{name}={raw!r} is not a positive whole number: set it like {name}=120 or unset it"
+            f"{name}={raw[:40]!r} is not a positive whole number in digits 0-9: set it like {name}=120 or "
+            "unset it"
         )
     return int(raw)
 
 
 def _positive_seconds(name: str, raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
+    value = float(raw) if _DECIMAL.fullmatch(raw) else 0.0
     if not 0 < value < 86_400:
-        raise ConfigError(f"{name}={raw!r} is not a number of seconds above 0: set it like {name}=10")
+        raise ConfigError(
+            f"{name}={raw[:40]!r} is not a number of seconds above 0 in digits 0-9: set it like {name}=10"
+        )
     return value
 
 
-def _addresses(_name: str, raw: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
+def _addresses(name: str, raw: str) -> tuple[str, ...]:
+    """IP addresses and networks, comma-separated, each written the one way uvicorn compares.
+
+    Uvicorn takes anything else silently: ``*`` trusts every peer (anyone could then name any client
+    address and escape the per-address limits), and a typo (``127.0.0.l``, ``10.0.0.1/33``) becomes a name
+    that never matches, so the proxy's requests all seem to come from the proxy."""
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    try:
+        return tuple(str(ip_network(p, strict=False)) if "/" in p else str(ip_address(p)) for p in parts)
+    except ValueError:
+        raise ConfigError(
+            f"{name}={raw[:80]!r} holds something that is not an IP address or network: list the proxies' "
+            f"addresses, comma-separated, like {name}=127.0.0.1 or {name}=10.0.0.0/8,::1 ('*' is not taken: "
+            "trusting every peer would let anyone escape the per-address limits)"
+        ) from None
 
 
 def _public_url(name: str, raw: str) -> str:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
+
+from swgdb_bridge.paths import expand_user
+
+log = logging.getLogger(__name__)
 
 SUFFIXES = (".json", ".jsonl")
 DEFAULT_SESSION_DIRS = ("logs/sessions", "data/session_logs", "session_logs", "data/character_sessions")
@@ -14,7 +19,7 @@ SESSION_DIRS_ENV = "SWGDB_SESSION_DIRS"
 
 def parse_session_dirs(raw: str) -> list[Path]:
     """The folders of a ``SWGDB_SESSION_DIRS`` value (``os.pathsep``-separated; blanks ignored)."""
-    return [Path(part.strip()).expanduser() for part in raw.split(os.pathsep) if part.strip()]
+    return [expand_user(part.strip(), SESSION_DIRS_ENV) for part in raw.split(os.pathsep) if part.strip()]
 
 
 # Where the MS11 bot writes session files, relative to its own folder (its working directory), besides
@@ -83,7 +88,7 @@ def session_dirs_from(
 ) -> list[Path]:
     """``--dir`` flags win, then ``SWGDB_SESSION_DIRS`` (``os.pathsep``-separated), then the defaults."""
     if cli_dirs:
-        return [Path(d).expanduser() for d in cli_dirs]
+        return [expand_user(d, "--dir") for d in cli_dirs]
     from_env = parse_session_dirs((os.environ if env is None else env).get(SESSION_DIRS_ENV, ""))
     return from_env or default_session_dirs(cwd)
 
@@ -93,15 +98,27 @@ def discover_files(dirs: Iterable[Path]) -> list[Path]:
 
     Missing folders are skipped (most default folders do not exist on a given machine); a file given
     instead of a folder is taken as is. Symlinked folders are not followed, so a link loop cannot hang us.
+    A file whose path is not UTF-8 text is left out with a warning: its name is stored in the upload state
+    and the viewer's index, and printed as JSON, and none of them can hold the bytes.
     """
     found: dict[Path, Path] = {}
     for root in dirs:
         root = Path(root)
         candidates = [root] if root.is_file() else _walk(root)
         for path in candidates:
-            if path.suffix.lower() in SUFFIXES and path.is_file():
+            if path.suffix.lower() in SUFFIXES and path.is_file() and _utf8_name(path):
                 found.setdefault(path.resolve(), path.absolute())
     return sorted(found.values())
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8 came in as surrogates
+        shown = str(path).encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+        log.warning("skipped %s: its name is not UTF-8 text; rename the file to read it", shown)
+        return False
+    return True
 
 
 def _walk(root: Path) -> Iterable[Path]:

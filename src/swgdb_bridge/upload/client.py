@@ -52,6 +52,8 @@ STORED_STATUSES = frozenset({"created", "updated", "unchanged"})
 _USER_HASH = re.compile(HEADER_PATTERNS[USER_HASH_HEADER])
 _MAX_NAME_CHARS = 200
 _STATUS_FIELDS = ("status", "digest", "updated_at")
+MAX_VERSION_CHARS = 64
+"""The most of a server's ``api_version`` the client repeats: a version is a short word (``v1``)."""
 DEFAULT_COMPRESS_THRESHOLD = 16 * 1024
 # Waits longer than this are not slept through inside one call: the error goes up with its
 # ``retry_after`` and the outbox schedules the session for later, which survives restarts.
@@ -181,6 +183,12 @@ def _parse_server_time(value: Any) -> float:
     except (ValueError, OverflowError):
         pass
     raise APIError(f"the server's /v1/info has no usable server_time ({str(value)[:40]!r})", code="bad_info")
+
+
+def shown_api_version(info: dict[str, Any]) -> str:
+    """``/v1/info``'s ``api_version`` as the client prints or reports it: escaped, at most
+    :data:`MAX_VERSION_CHARS` characters of it. The server may send anything there, of any size."""
+    return answers.text(info.get("api_version", "(none)"), MAX_VERSION_CHARS)
 
 
 def _answer_object(response: httpx.Response, what: str) -> dict[str, Any]:
@@ -394,7 +402,13 @@ class SWGDBAPIClient:
             return UploadResult(None, "too_large", error=code or "too_large", message=message)
         if response.status_code in (400, 422):  # this payload is refused; 404 would mean a wrong URL
             code, message = _server_message(response)
-            return UploadResult(None, "rejected", error=code or str(response.status_code), message=message)
+            if code is None:  # not our API's error body: a proxy or gateway said no, not the server
+                raise TransientAPIError(
+                    f"POST /sessions/upload: {response.status_code} {message}, not in the SWGDB API's "
+                    "error format (a proxy or gateway on the way?); the session stays queued",
+                    response.status_code,
+                )
+            return UploadResult(None, "rejected", error=code, message=message)
         self._raise_for_error("POST", "/sessions/upload", response)
         data = _answer_object(response, "POST /sessions/upload")
         return UploadResult(data.get("session_id"), _stored_status(data), data.get("digest"))

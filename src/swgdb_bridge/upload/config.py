@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Mapping
@@ -23,8 +25,10 @@ from urllib.parse import urlsplit
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.protocol import HEADER_PATTERNS, USER_HASH_HEADER
 from swgdb_bridge.sanitize.options import SanitizeOptions, parse_bool
 from swgdb_bridge.sources import BOT_SESSION_DIRS, DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV, parse_session_dirs
+from swgdb_bridge.upload._answers import TOKEN
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +38,7 @@ KEYRING_SERVICE = "swgdb-bridge"
 _KIND_WORDS = {
     "bool": "true or false",
     "int": "a whole number >= 0",
-    "float": "a number >= 0",
+    "float": "a finite number >= 0",
     "str": "a string",
 }
 INSECURE_HTTP_HINT = "--allow-insecure-http (or SWGDB_ALLOW_INSECURE_HTTP=1, or allow_insecure_http = true)"
@@ -131,24 +135,70 @@ def load_with_sources(
             values["api_key"] = key
             sources["api_key"] = "OS keyring"
     config = UploadConfig(**values)  # type: ignore[arg-type]
+    _check_credentials(config, sources)
     _check_api_url(config.swgdb_api_url, sources["swgdb_api_url"])
     require_https(config.swgdb_api_url, config.allow_insecure_http, sources["swgdb_api_url"])
     return config, sources
 
 
+def _check_credentials(config: UploadConfig, sources: Mapping[str, str]) -> None:
+    """Refuse a user hash or key that cannot go into a request: the user hash travels as a header and the
+    key signs as UTF-8, so a non-ASCII hash (``ü``), a line break or bytes that were not UTF-8 would stop
+    every command with an encoding traceback, or a misleading "cannot reach the server". The key itself is
+    never quoted."""
+    if config.user_hash and not _USER_HASH.fullmatch(config.user_hash):
+        raise ConfigError(
+            f"SWGDB_USER_HASH (from {sources['user_hash']}) is not a user hash: it has ASCII letters, digits, "
+            "'_' and '-' only, as the server printed it; set it again, or run `swgdb-bridge login`"
+        )
+    if config.api_key and not TOKEN.fullmatch(config.api_key):
+        raise ConfigError(
+            f"SWGDB_API_KEY (from {sources['api_key']}) is not an API key: a key is printable ASCII without "
+            "spaces; set it again as the server printed it, or run `swgdb-bridge login`"
+        )
+
+
+_USER_HASH = re.compile(HEADER_PATTERNS[USER_HASH_HEADER])
+
+
 def _check_api_url(url: str, origin: str) -> None:
     """Refuse a URL httpx cannot use now, rather than queueing every session behind a doomed request."""
-    parts = urlsplit(url)
-    if parts.username or parts.password:  # it would be echoed in every connection error
+    authority = _AUTHORITY.match(url)
+    if authority and "@" in authority[1]:  # user info: it would be echoed in every connection error
         raise ConfigError(
             f"SWGDB_API_URL (from {origin}) holds a user name or password; remove it: "
             "the API key belongs in SWGDB_API_KEY"
         )
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    problem = http_url_problem(url)
+    if problem:
         raise ConfigError(
-            f"SWGDB_API_URL {url!r} (from {origin}) is not an http(s) URL; "
+            f"SWGDB_API_URL {url!r} (from {origin}) is not an http(s) URL ({problem}); "
             f"set it to the server's API address, e.g. {DEFAULT_API_URL}"
         )
+
+
+_AUTHORITY = re.compile(r"[^:/?#]*://([^/?#]*)")
+"""The part of a URL between ``scheme://`` and the path: where user information would be."""
+
+
+def http_url_problem(url: str) -> str | None:
+    """What makes ``url`` no http(s) address to connect to, or None. One rule for every address a command
+    takes (``SWGDB_API_URL``, ``login --server``, ``--base-url``): a URL that passes it never makes httpx
+    or ``urlsplit`` raise later, in the middle of a command."""
+    if not url.isprintable() or any(char.isspace() for char in url):
+        return "it holds spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # "[::1" unclosed, a port that is not a number from 0 to 65535
+        return (
+            "its host or port cannot be read: a port is a number from 1 to 65535, an IPv6 address goes in []"
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "it must be http:// or https:// and a host"
+    if port == 0:
+        return "port 0 is no port to connect to"
+    return None
 
 
 def is_loopback(host: str) -> bool:
@@ -174,15 +224,33 @@ def require_https(url: str, allow_insecure_http: bool, origin: str = "") -> None
     )
 
 
-def read_config_file(path: Path) -> dict[str, object]:
-    """Settings from a TOML file (same names as :class:`UploadConfig`); a missing file is an empty one."""
+MAX_CONFIG_BYTES = 1 << 20
+"""Largest ``config.toml`` read: a few settings take a few hundred bytes."""
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML document in ``path`` as it is (``{}`` when there is no file); a file that cannot be read
+    (not a regular file, larger than :data:`MAX_CONFIG_BYTES`: :func:`paths.read_small_file`), or is not
+    UTF-8 TOML, is a :class:`ConfigError` naming it."""
     try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
+        data = paths.read_small_file(path, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(
+            f"config file {path} cannot be read ({exc.strerror or exc}); fix it or remove it"
+        ) from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not UTF-8 text; fix it or remove it") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} cannot be read ({exc}); fix it or remove it") from None
+
+
+def read_config_file(path: Path) -> dict[str, object]:
+    """Settings from a TOML file (same names as :class:`UploadConfig`); a missing file is an empty one."""
+    raw = read_toml(path)
     if "api_key" in raw:
         _warn_if_readable_by_others(path)
     types = {f.name: str(f.type) for f in fields(UploadConfig)}
@@ -217,22 +285,36 @@ def _warn_if_readable_by_others(path: Path) -> None:
 
 
 def _check_file_value(path: Path, name: str, value: Any, kind: str) -> object:
-    wrong = ConfigError(f"config file {path}: {name} = {value!r} should be {_KIND_WORDS.get(kind, kind)}")
+    shown = "(not shown)" if name == "api_key" else repr(value)  # a mistyped key is still (part of) a key
+    wrong = ConfigError(f"config file {path}: {name} = {shown} should be {_KIND_WORDS.get(kind, kind)}")
     if name == "session_dirs":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise wrong
-        return [Path(v).expanduser() for v in value]
+        return [paths.expand_user(v, f"config file {path}: session_dirs") for v in value]
     if kind == "bool":
         if not isinstance(value, bool):
             raise wrong
         return value
     if kind in ("int", "float"):
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        number = _usable_number(value, kind)
+        if number is None:
             raise wrong
-        return int(value) if kind == "int" else float(value)
+        return number
     if not isinstance(value, str):
         raise wrong
     return value
+
+
+def _usable_number(value: object, kind: str) -> int | float | None:
+    """``value`` as a number setting of ``kind`` (``int`` or ``float``), or None when it cannot be one.
+
+    Finite and not negative, and whole for an ``int``: TOML and ``float()`` both accept ``inf`` and ``nan``,
+    and a retry delay of ``inf`` seconds never ends, while ``nan`` passes every comparison with a bound."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or value < 0 or (kind == "int" and value != int(value)):
+        return None
+    return int(value) if kind == "int" else float(value)
 
 
 def _env_values(env: Mapping[str, str]) -> dict[str, object]:
@@ -278,6 +360,7 @@ def _coerce(name: str, raw: str, type_name: object) -> object:
             return raw
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a number; use {_KIND_WORDS[kind]}") from None
-    if value < 0:
-        raise ConfigError(f"{name}={raw!r} must not be negative")
-    return value
+    number = _usable_number(value, kind)
+    if number is None:
+        raise ConfigError(f"{name}={raw!r} cannot be used; use {_KIND_WORDS[kind]}")
+    return number

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import os
 import secrets
-import tomllib
 from pathlib import Path
 
 import tomli_w
 
-from swgdb_bridge.errors import ConfigError
-from swgdb_bridge.upload.config import KEYRING_SERVICE, default_config_file, read_config_file
+from swgdb_bridge.upload.config import KEYRING_SERVICE, default_config_file, read_config_file, read_toml
 
 
 def save_credentials(
@@ -65,13 +63,7 @@ def write_config(file: Path, settings: dict[str, object]) -> None:
 def _raw_settings(file: Path) -> dict[str, object]:
     """The file's settings as TOML values (checked like any config read, so a broken file is named)."""
     read_config_file(file)  # raises ConfigError naming the file and the setting when it is invalid
-    try:
-        with file.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:  # pragma: no cover - read_config_file saw it first
-        raise ConfigError(f"config file {file} cannot be read ({exc})") from None
+    return read_toml(file)
 
 
 def _store_in_keyring(user_hash: str, api_key: str) -> str | None:

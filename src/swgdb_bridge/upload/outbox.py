@@ -11,8 +11,10 @@ are skipped and a grown file is sent again.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +24,7 @@ from typing import Any
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import StateError
+from swgdb_bridge.payload import is_session_id
 
 STATE_FILE = "uploads.sqlite3"
 LOCK_FILE = "uploader.lock"
@@ -275,13 +278,16 @@ class Outbox:
                 )
 
     def revive(self, session_ids: Iterable[str] | None = None, now: float | None = None) -> int:
-        """Move dead letters (all, or the given session ids) back to the queue, due now."""
+        """Move dead letters (all, or the given session ids) back to the queue, due now.
+
+        Only well-formed session ids are looked up (none other can be queued): a typed argument may hold
+        anything, bytes that were not UTF-8 included, which SQLite cannot take."""
         stamp = time.time() if now is None else now
         with self._tx() as db:
             if session_ids is None:
                 rows = db.execute("SELECT * FROM dead_letters ORDER BY failed_at, session_id").fetchall()
             else:
-                wanted = list(session_ids)
+                wanted = [i for i in session_ids if is_session_id(i)]
                 marks = ",".join("?" * len(wanted))
                 rows = db.execute(
                     f"SELECT * FROM dead_letters WHERE session_id IN ({marks}) ORDER BY failed_at, session_id",
@@ -368,7 +374,16 @@ class UploaderLock:
 
     def acquire(self) -> UploaderLock:
         paths.ensure_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o600)
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device: no lock, no pid to write
+                os.close(fd)
+                raise OSError(errno.EINVAL, "not a regular file")
+        except OSError as exc:  # a folder in its place, no permission, a read-only disk
+            raise StateError(
+                f"cannot open the uploader's lock file {self.path} ({exc.strerror or exc}); remove whatever "
+                "is in its place or make the folder writable"
+            ) from None
         try:
             _lock_fd(fd)
         except OSError:

@@ -6,6 +6,8 @@
   come from session files, so every cell is neutralized the OWASP way (:func:`textsafe.spreadsheet_safe`):
   a character called ``=HYPERLINK(...)`` opens in a spreadsheet as text, not as a formula.
 - XML: the document as elements; a dict key that is not a valid XML name becomes ``<entry key="...">``.
+  Characters XML 1.0 forbids (a ``\x01`` in a name from a session file) are shown as escapes
+  (:func:`textsafe.xml_safe`): written raw, they would make the whole file unreadable to any XML parser.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from typing import Any
 
 import orjson
 
-from swgdb_bridge.textsafe import spreadsheet_safe
+from swgdb_bridge.textsafe import spreadsheet_safe, xml_safe
 from swgdb_bridge.viewer.errors import ExportFormatError, ExportWriteError
 
 FORMATS = ("json", "csv", "xml")
 TIMELINE_COLUMNS = ("section", "list", "timestamp", "amount", "details")
-_XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
 def check_format(fmt: str) -> None:
@@ -113,12 +115,12 @@ def _fill(element: ET.Element, value: Any) -> None:
             key = str(key)
             child = (
                 ET.SubElement(element, key)
-                if _XML_NAME.match(key)
-                else ET.SubElement(element, "entry", key=key)
+                if _XML_NAME.fullmatch(key)
+                else ET.SubElement(element, "entry", key=xml_safe(key))
             )
             _fill(child, item)
     elif isinstance(value, list):
         for item in value:
             _fill(ET.SubElement(element, "item"), item)
     elif value is not None:
-        element.text = str(value).lower() if isinstance(value, bool) else str(value)
+        element.text = str(value).lower() if isinstance(value, bool) else xml_safe(value)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import orjson
 
-from swgdb_bridge import __version__
+from swgdb_bridge import __version__, paths
 from swgdb_bridge.errors import StateError
 from swgdb_bridge.sources import file_digest
 from swgdb_bridge.viewer.errors import SearchPatternError
@@ -107,7 +107,7 @@ class SummaryIndex:
 
     def __init__(self, db_path: Path) -> None:
         self.path = db_path
-        db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        paths.ensure_dir(db_path.parent)
         try:
             # Used from whichever thread the viewer is called in (the TUI's workers); the viewer's lock
             # makes those calls one at a time.
@@ -257,13 +257,26 @@ class SummaryIndex:
         return [(path, orjson.loads(data)) for path, data in rows if path in paths]
 
     def search(self, paths: set[str], text: str, regex: bool) -> list[tuple[str, str, str]]:
-        """(path, field, text) rows whose text contains ``text`` (case-insensitive) or matches the regex."""
+        """(path, field, text) rows whose text contains ``text`` (case-insensitive) or matches the regex.
+
+        Text that is not UTF-8 (a typed argument's undecodable bytes, as surrogates) matches nothing the
+        index holds, and SQLite could not even take it: no rows, as for any other text found nowhere."""
+        if not text.isascii() and not _is_utf8(text):
+            return []
         if regex:
             _compile(text)  # raise our own error before SQLite wraps it in its own
             query = "SELECT path, field, text FROM texts WHERE regexp(?, text)"
         else:
             query = "SELECT path, field, text FROM texts WHERE instr(lower(text), lower(?)) > 0"
         return [row for row in self._db.execute(query, (text,)) if row[0] in paths]
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _key(roots: list[str]) -> str:

@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 from swgdb_bridge.errors import UsageError
 from swgdb_bridge.server.dashboard.tables import dashboard_logins
 from swgdb_bridge.server.db.engine import writer
+from swgdb_bridge.server.db.storage import is_user_hash
 from swgdb_bridge.server.db.tables import users
 
 if TYPE_CHECKING:
@@ -89,13 +90,13 @@ def dashboard_link(storage: Storage, user_hash: str, base_url: str, *, now: floa
     created = _utc(now)
     token = secrets.token_urlsafe(32)
     with writer(storage.engine).begin() as conn:
-        user_id = conn.scalar(
+        user_id = is_user_hash(user_hash) and conn.scalar(
             select(users.c.id).where(users.c.user_hash == user_hash, users.c.revoked_at.is_(None))
         )
-        if user_id is None:
+        if not user_id:
             raise UsageError(
-                f"no active user with hash {user_hash!r}: check it with the output of `swgdb-bridge server "
-                "add-user`, and pass the same --database-url the server uses"
+                f"no active user with hash {user_hash[:80]!r}: check it with the output of `swgdb-bridge "
+                "server add-user`, and pass the same --database-url the server uses"
             )
         conn.execute(delete(dashboard_logins).where(dashboard_logins.c.user_id == user_id, _dead(created)))
         conn.execute(

@@ -81,12 +81,18 @@ def _same_origin(request: Request) -> bool:
 
     ``Origin: null`` says nothing either: under the dashboard's ``no-referrer`` policy a browser sends it
     on its own same-origin POSTs, and a browser without ``Sec-Fetch-Site`` (Safari before 16.4) would be
-    locked out. Such browsers get only the other checks; every current one sends ``Sec-Fetch-Site``."""
+    locked out. Such browsers get only the other checks; every current one sends ``Sec-Fetch-Site``.
+    An ``Origin`` that is no URL at all (``http://[::1``) names no site we know: refused."""
     site = request.headers.get("sec-fetch-site")
     if site is not None:
         return site in ("same-origin", "none")
     origin = request.headers.get("origin")
-    return origin in (None, "null") or urlsplit(origin).netloc == request.url.netloc
+    if origin in (None, "null"):
+        return True
+    try:
+        return urlsplit(origin).netloc == request.url.netloc
+    except ValueError:
+        return False
 
 
 def _cookie_scope(request: Request) -> dict[str, Any]:
@@ -243,7 +249,9 @@ class Dashboard:
 
         Only the POST spends the link, so a link preview (a chat app fetching the URL) neither uses it up
         nor gets a session. A POST another site's page sent (``Sec-Fetch-Site``, else ``Origin``) is
-        refused: it could sign a visitor into the sender's account (login CSRF).
+        refused: it could sign a visitor into the sender's account (login CSRF). A GET with a token answers
+        whether the token works, so it costs from the same per-address budget as the POST: otherwise GETs
+        would be a free oracle for guessing links.
         """
         if request.method == "POST":
             return await self.redeem_link(request)
@@ -256,6 +264,9 @@ class Dashboard:
                 "The dashboard opens with a one-time link, valid for 15 minutes. Ask the server for one:",
                 command=LOGIN_COMMAND,
             )
+        refused = await self.sign_ins.spend(request)
+        if refused is not None:
+            return self.too_many(request, refused, "Too many sign-in attempts")
         if not await run_in_threadpool(self.auth.usable, token):
             return self.link_spent(request)
         return self.render(request, "login.html", title="Sign in to your SWGDB dashboard", token=token)

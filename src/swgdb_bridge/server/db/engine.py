@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -19,7 +18,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from swgdb_bridge.errors import ConfigError
-from swgdb_bridge.paths import ensure_dir
+from swgdb_bridge.paths import ensure_dir, expand_user
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "swgdb_write"
@@ -29,13 +28,24 @@ _PG_ALIASES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psyco
 
 
 def parse_database_url(url: str) -> URL:
-    """Parse ``url``; plain ``postgres://`` / ``postgresql://`` mean the psycopg 3 driver we ship."""
+    """Parse ``url``; plain ``postgres://`` / ``postgresql://`` mean the psycopg 3 driver we ship.
+
+    A port that is no TCP port (``:abc``, ``:99999``, an unclosed ``[::1``) or text that is not printable
+    (bytes that were not UTF-8, which the driver cannot encode) is refused here, with the other malformed
+    URLs: SQLAlchemy raises ``ValueError`` for some, and lets others through to a
+    misleading "cannot resolve host" from the driver. The URL is never repeated (it may hold a password).
+    """
     try:
+        if not url.isprintable():  # a control character, or a surrogate from bytes that were not UTF-8
+            raise ValueError(url)
         parsed = make_url(url)
-    except ArgumentError:
+        port = parsed.port
+    except (ArgumentError, ValueError):
+        port = -1
+    if port is not None and not 0 < port <= 65535:
         raise ConfigError(
-            "the database URL is not valid: use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
-            "(--database-url or SWGDB_DATABASE_URL)"
+            "the database URL is not valid: use sqlite:///PATH or postgresql+psycopg://USER@HOST[:PORT]/DB "
+            "with a port from 1 to 65535 (--database-url or SWGDB_DATABASE_URL)"
         ) from None
     if parsed.drivername in _PG_ALIASES:
         return parsed.set(drivername="postgresql+psycopg")
@@ -70,7 +80,7 @@ def writer(engine: Engine) -> Engine:
 
 def _sqlite_engine(url: URL, json_kwargs: dict[str, Any]) -> Engine:
     if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
-        ensure_dir(Path(url.database).expanduser().resolve().parent)
+        ensure_dir(expand_user(url.database, "the database URL's file").resolve().parent)
     engine = create_engine(url, **json_kwargs)
 
     @event.listens_for(engine, "connect")

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from swgdb_bridge import paths
-from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.errors import ConfigError, StateError
 
 KEY_PREFIX = "swgdb_"
 SECRET_ENV = "SWGDB_SERVER_SECRET"
@@ -87,14 +87,26 @@ def load_server_secret() -> bytes:
                 f"{SECRET_ENV} is shorter than {MIN_SECRET_CHARS} characters: use a long random value, "
                 f"e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`"
             )
-        return value.encode("utf-8")
+        try:
+            return value.encode("utf-8")
+        except UnicodeEncodeError:  # bytes in the environment that were not UTF-8
+            raise ConfigError(
+                f"{SECRET_ENV} is not UTF-8 text: use a long random value in ASCII, e.g. "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`"
+            ) from None
     return _secret_from_file(paths.ensure_dir(paths.data_dir()) / SECRET_FILE)
 
 
 def _secret_from_file(path: Path) -> bytes:
-    if not path.exists():
-        _create_secret_file(path)
-    value = path.read_text(encoding="utf-8").strip()
+    try:
+        if not path.exists():
+            _create_secret_file(path)
+        value = paths.read_small_file(path, 4096).decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:  # a folder or FIFO in its place, no permission, not text
+        raise StateError(
+            f"server secret file {path} cannot be read ({getattr(exc, 'strerror', None) or exc}): restore "
+            f"it from a backup or set {SECRET_ENV}"
+        ) from None
     if len(value) < MIN_SECRET_CHARS:
         raise ConfigError(
             f"server secret file {path} is empty or shorter than {MIN_SECRET_CHARS} characters: restore it "

@@ -43,7 +43,7 @@ from sqlalchemy.exc import OperationalError
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import BridgeError, UsageError
-from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS
+from swgdb_bridge.protocol import HEADER_PATTERNS, MAX_CLOCK_SKEW_SECONDS, USER_HASH_HEADER
 from swgdb_bridge.server.db import keys, statements
 from swgdb_bridge.server.db import migrate as migrations
 from swgdb_bridge.server.db.engine import make_engine, parse_database_url, safe_url, writer
@@ -68,9 +68,19 @@ class UnknownUserError(StorageError, UsageError):
     def __init__(self, user_hash: str) -> None:
         self.user_hash = user_hash
         super().__init__(
-            f"no user with hash {user_hash!r}: check the hash printed by `swgdb-bridge server add-user` "
+            f"no user with hash {user_hash[:80]!r}: check the hash printed by `swgdb-bridge server add-user` "
             "and the --database-url"
         )
+
+
+_USER_HASH = re.compile(HEADER_PATTERNS[USER_HASH_HEADER])
+
+
+def is_user_hash(value: str) -> bool:
+    """Whether ``value`` has the shape of a user hash (the protocol's header rule: ASCII letters, digits,
+    ``_`` and ``-``). Anything else names no user and is never sent to the database: a lone surrogate
+    (an argument that was not UTF-8) cannot be encoded for it, and PostgreSQL refuses a NUL."""
+    return _USER_HASH.fullmatch(value) is not None
 
 
 class RevokedUserError(StorageError, UsageError):
@@ -240,7 +250,9 @@ class Storage:
         """A new user and their first key: ``(user_hash, api_key)``. The key is not stored; show it once."""
         name = name.strip()
         if not name or len(name) > 200:
-            raise StorageError(f"user name {name!r} must have 1 to 200 characters")
+            raise StorageError(f"user name {name[:40]!r} must have 1 to 200 characters")
+        if not name.isprintable():  # a control character, or a surrogate from bytes that were not UTF-8
+            raise StorageError(f"user name {name[:40]!r} must be printable text (no control characters)")
         now = now or _utcnow()
         user_hash = keys.new_user_hash()
         with self._writer.begin() as connection:
@@ -312,7 +324,7 @@ class Storage:
         return matching
 
     def _stored_keys(self, user_hash: str, now: datetime) -> list[keys.StoredKey]:
-        if _has_nul(user_hash):
+        if not is_user_hash(user_hash):
             return []
         query = (
             select(api_keys.c.key_id, api_keys.c.verifier)
@@ -350,6 +362,8 @@ class Storage:
         return api_key
 
     def _lock_user(self, connection: Connection, user_hash: str, *, allow_revoked: bool) -> int:
+        if not is_user_hash(user_hash):
+            raise UnknownUserError(user_hash)
         row = connection.execute(
             select(users.c.id, users.c.revoked_at).where(users.c.user_hash == user_hash).with_for_update()
         ).first()
@@ -553,7 +567,7 @@ class Storage:
 
     def session_status(self, user_hash: str, session_id: str) -> SessionStatus | None:
         """The session's status, or ``None`` if this user has no such session (whoever else does)."""
-        if _has_nul(user_hash, session_id):
+        if not is_user_hash(user_hash) or "\x00" in session_id:
             return None  # nothing stored holds a NUL, and PostgreSQL refuses to even compare one
         query = _status_query(user_hash).where(sessions.c.session_id == session_id)
         with self.engine.connect() as connection:
@@ -570,7 +584,7 @@ class Storage:
         """
         if limit < 1:
             raise StorageError(f"page size {limit} must be at least 1")
-        if _has_nul(user_hash):
+        if not is_user_hash(user_hash):
             return [], None
         query = _status_query(user_hash).order_by(sessions.c.received_at, sessions.c.id).limit(limit + 1)
         if cursor:
@@ -587,6 +601,8 @@ class Storage:
         return [_status(row) for row in page], next_cursor
 
     def _user_id(self, connection: Connection, user_hash: str) -> int:
+        if not is_user_hash(user_hash):
+            raise UnknownUserError(user_hash)
         user_id = connection.execute(select(users.c.id).where(users.c.user_hash == user_hash)).scalar()
         if user_id is None:
             raise UnknownUserError(user_hash)
@@ -633,10 +649,6 @@ def _distinct_rounds(new_sessions: Sequence[NewSession]) -> list[list[int]]:
 
 def _pick(new_sessions: Sequence[NewSession], indexes: list[int]) -> list[NewSession]:
     return [new_sessions[index] for index in indexes]
-
-
-def _has_nul(*texts: str) -> bool:
-    return any("\x00" in text for text in texts)
 
 
 def _live_keys(user_id: int, now: datetime) -> Any:
