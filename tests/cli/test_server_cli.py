@@ -79,6 +79,17 @@ def test_an_invite_lifetime_in_minutes_hours_or_days_is_taken(url: str, expires:
     assert cli("invite", "erin", "--expires", expires, "--database-url", url).returncode == 0
 
 
+@pytest.mark.parametrize("memory", ["sqlite://", "sqlite:///", "sqlite:///:memory:"])
+@pytest.mark.parametrize("command", [("add-user", "alice"), ("invite", "alice")])
+def test_a_database_in_memory_is_refused_before_a_key_is_printed(
+    memory: str, command: tuple[str, ...]
+) -> None:
+    """``sqlite:///`` (a path forgotten) opened an in-memory database: the printed key's user was gone."""
+    result = cli(*command, "--database-url", memory)
+    assert result.returncode == 2 and "in memory" in result.stderr
+    assert "api_key" not in result.stdout and "swgdb_" not in result.stdout
+
+
 def test_unknown_user_is_one_clear_error(url: str) -> None:
     result = cli("rotate-key", "0" * 32, "--database-url", url)
     assert result.returncode == 2 and result.stdout == ""

@@ -51,11 +51,23 @@ def database_url_option() -> Any:
 
 @contextmanager
 def opened_storage(database_url: str | None) -> Iterator[Storage]:
-    """The migrated server database; a :class:`BridgeError` inside becomes one red line and its exit code."""
+    """The migrated server database; a :class:`BridgeError` inside becomes one red line and its exit code.
+
+    A database in memory is refused: a user added, a key rotated or a server run there is lost when the
+    command ends (``sqlite:///`` with no path is one)."""
+    from swgdb_bridge.errors import UsageError
+    from swgdb_bridge.server.db.engine import in_memory, parse_database_url
     from swgdb_bridge.server.db.storage import Storage, default_database_url
 
-    with reported(), Storage(database_url or default_database_url()) as storage:
-        yield storage
+    with reported():
+        url = database_url or default_database_url()
+        if in_memory(parse_database_url(url)):
+            raise UsageError(
+                "--database-url names a database in memory, which is gone when this command ends: give a "
+                "file (sqlite:///PATH) or a PostgreSQL URL"
+            )
+        with Storage(url) as storage:
+            yield storage
 
 
 def _show_key(user_hash: str, api_key: str, as_json: bool, note: str) -> None:

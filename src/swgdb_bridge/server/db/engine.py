@@ -57,6 +57,14 @@ def parse_database_url(url: str) -> URL:
     )
 
 
+def in_memory(url: URL) -> bool:
+    """An SQLite database held in memory (``sqlite://``, ``:memory:``, ``mode=memory``): gone with the process."""
+    database = url.database or ""
+    return url.get_backend_name() == "sqlite" and (
+        not database or ":memory:" in database or "mode=memory" in database
+    )
+
+
 def safe_url(url: URL) -> str:
     """The URL with its password masked, for messages and logs."""
     return url.render_as_string(hide_password=True)
