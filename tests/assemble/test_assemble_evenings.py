@@ -9,8 +9,10 @@ later at the same clock time), ``evening-j`` (a loot-only session, then the char
 (a night across the autumn clock change in Berlin, the next run 20 minutes after), ``evening-l`` (two bots in
 two folders started in the same second), ``evening-m`` (a wallet starting at 0, grouped kills, a death and
 bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on a machine in Kolkata),
-``evening-o`` (a 26-hour run, refused whole; a run with an hour of no steps) and ``evening-p`` (one step log
-of three runs, three bosses whose loot lines the bot listed under each)."""
+``evening-o`` (a 26-hour run, refused whole; a run with an hour of no steps), ``evening-p`` (one step log
+of three runs, three bosses whose loot lines the bot listed under each), ``evening-q`` (a crafting run, a
+40-second run, French and German game text) and ``evening-r`` (runs around the spring clock change in New
+York)."""
 
 from __future__ import annotations
 
@@ -233,3 +235,16 @@ def test_loot_between_three_bosses_is_each_drop_once(evening_b: Path) -> None:
     got = loot["ms11_20260821_193000"]
     assert sorted((i.item, i.quantity) for i in got) == sorted((item, n) for _, item, n in drops)
     assert {i.boss for i in got} <= {boss for boss, _, _ in drops}
+
+
+def test_a_timeless_file_is_matched_with_a_run_s_whole_step_log_not_a_piece(evening_b: Path) -> None:
+    """evening-r: the step log of the run across the spring change has no step in the missing hour, so the
+    reader cut it in two; its first piece holds 2,400 XP, the next run's total, which made that run's
+    XP-per-action list (no time in it) match two sessions equally and stay unplaced."""
+    result = assemble_tree(evening_b.parent / "evening-r" / "current", now=LONG_AGO)
+    assert result.unplaced == []
+    lists = {
+        s.start_time.hour: [ref.path.name for ref in s.sources if ref.format == "xp_actions"]
+        for s in result.sessions
+    }
+    assert all(len(names) == 1 for names in lists.values()), lists
