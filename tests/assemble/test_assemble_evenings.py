@@ -248,3 +248,17 @@ def test_a_timeless_file_is_matched_with_a_run_s_whole_step_log_not_a_piece(even
         for s in result.sessions
     }
     assert all(len(names) == 1 for names in lists.values()), lists
+
+
+def test_a_crafting_run_kills_nothing_without_a_combat_log(evening_b: Path) -> None:
+    """evening-q: the XP-per-action list logs each crafted item as "Killed craft"; the combat log said no kill,
+    but a player who does not run the combat logger has only the step log, whose XP steps are all crafts."""
+    tree = evening_b.parent / "evening-q" / "current"
+    files = [p for p in tree.rglob("*.json") if p.parent.name != "combat"]
+    result = assemble_paths(files, now=LONG_AGO)
+    kills = {(s.character_name, s.start_time.hour): s.kills for s in result.sessions}
+    assert kills == {
+        ("Élodie Marchand", 13): {},
+        ("Élodie Marchand", 14): {},
+        ("Jörg Weißbach", 19): {"Wompratte": 8, "Tusken-Räuber": 4},
+    }
