@@ -191,6 +191,31 @@ def test_runs_named_on_both_clocks_agree_on_the_machines_offset(
     assert all(len(s.sources) == 3 for s in sessions)
 
 
+@given(
+    st.integers(min_value=-11 * 4, max_value=13 * 4).map(lambda quarters: quarters * timedelta(minutes=15)),
+    st.sampled_from([timedelta(hours=1), timedelta(hours=-1)]),
+    DAYS_APART.filter(lambda minutes: len(minutes) >= 3),
+    st.data(),
+)
+def test_runs_on_either_side_of_a_clock_change_each_take_their_offset(
+    offset: timedelta, change: timedelta, minutes: list[int], data: st.DataObject
+) -> None:
+    """A summer-time change between two of three or more runs (evening-r: New York, -5 h, then -4 h): no one
+    offset fits every run, so every Unix-named file used to stay where it was written, hours from its run, a
+    session of its own or inside another run. Each side of the change takes its own offset."""
+    first_after = data.draw(st.integers(min_value=1, max_value=len(minutes) - 1))
+    starts = [LOCAL_START + timedelta(minutes=m) for m in minutes]
+    offsets = [offset if n < first_after else offset + change for n in range(len(starts))]
+    parts = [
+        part for start, at in zip(starts, offsets, strict=True) for part in run_files(start, at, minutes=3)
+    ]
+    sessions, _ = assemble_parts(parts)
+    assert [(s.start_time, s.end_time) for s in sessions] == [
+        (start, start + timedelta(minutes=3)) for start in starts
+    ]
+    assert all(len(s.sources) == 3 for s in sessions)
+
+
 def test_a_single_run_is_no_evidence_of_the_offset() -> None:
     """One Unix-named start and one local-named start a whole number of quarter hours apart prove nothing
     (two runs a few hours apart look the same): its Unix times stay as written."""
@@ -200,7 +225,8 @@ def test_a_single_run_is_no_evidence_of_the_offset() -> None:
 
 def test_runs_that_disagree_on_the_offset_are_left_as_written() -> None:
     """Adelaide's clock change between two runs (+9:30, then +10:30) and no file holding both clocks: the
-    pairs disagree, so no offset is guessed (the summer time rule needs a file holding both clocks)."""
+    pairs disagree and neither offset is found by two runs, so none is guessed (two runs an hour apart in
+    their offsets prove nothing; three runs do: test_runs_on_either_side_of_a_clock_change_...)."""
     later = LOCAL_START + timedelta(hours=4)
     parts = [
         *run_files(LOCAL_START, timedelta(hours=9, minutes=30)),

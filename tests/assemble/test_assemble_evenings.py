@@ -20,6 +20,7 @@ import json
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -262,3 +263,28 @@ def test_a_crafting_run_kills_nothing_without_a_combat_log(evening_b: Path) -> N
         ("Élodie Marchand", 14): {},
         ("Jörg Weißbach", 19): {"Wompratte": 8, "Tusken-Räuber": 4},
     }
+
+
+def test_runs_across_a_spring_clock_change_keep_their_unix_named_files(evening_b: Path) -> None:
+    """evening-r (New York) without the files that hold both clocks: the first two runs' Unix-named files
+    name their starts five hours after the local ones, the third's four. No one offset fit all three, so the
+    first run's dual-session and space quest files joined the second run and the others made two zero-length
+    sessions; each side of the change now takes its own offset."""
+    tree = evening_b.parent / "evening-r" / "current"
+    both_clocks = ("xp_tracking", "combat", "dual_mode_sessions")
+    files = [p for p in tree.rglob("*.json") if p.parent.name not in both_clocks]
+    result = assemble_paths(files, now=LONG_AGO)
+    fed = truth(evening_b.parent / "evening-r")
+    assert [(s.start_time, s.end_time, s.total_xp) for s in result.sessions] == [
+        (want["start"], want["end"], want["xp"]) for want in fed.values()
+    ]
+    assert not any(w.startswith("start:") for s in result.sessions for w in s.warnings)
+    new_york = ZoneInfo("America/New_York")
+    for session in result.sessions:
+        unix = int(session.start_time.replace(tzinfo=new_york).timestamp())
+        unix_named = {
+            ref.path.name
+            for ref in session.sources
+            if ref.path.parent.name in ("dual_sessions", "space_quests")
+        }
+        assert unix_named == {f"shared_dual_{unix}.json", f"session_space_session_{unix}.json"}
