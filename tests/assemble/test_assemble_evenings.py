@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -288,3 +288,12 @@ def test_runs_across_a_spring_clock_change_keep_their_unix_named_files(evening_b
             if ref.path.parent.name in ("dual_sessions", "space_quests")
         }
         assert unix_named == {f"shared_dual_{unix}.json", f"session_space_session_{unix}.json"}
+
+
+def test_a_run_stopped_within_a_minute_is_not_flagged_when_its_writers_agree(evening_b: Path) -> None:
+    """evening-q: Élodie's 40-second run, whose step log, XP tracker and combat log all state 14:45:00 to
+    14:45:40; the "times are probably wrong" flag is for a lone file of a second, not a run stopped at once."""
+    result = assemble_tree(evening_b.parent / "evening-q" / "current", now=LONG_AGO)
+    (short,) = [s for s in result.sessions if s.end_time - s.start_time < timedelta(minutes=1)]
+    assert short.end_time - short.start_time == timedelta(seconds=40)
+    assert not any("probably wrong" in w for w in short.warnings), short.warnings
