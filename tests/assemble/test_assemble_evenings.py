@@ -267,8 +267,8 @@ def test_a_crafting_run_kills_nothing_without_a_combat_log(evening_b: Path) -> N
 
 def test_runs_across_a_spring_clock_change_keep_their_unix_named_files(evening_b: Path) -> None:
     """evening-r (New York) without the files that hold both clocks: the first two runs' Unix-named files
-    name their starts five hours after the local ones, the third's four. No one offset fit all three, so the
-    first run's dual-session and space quest files joined the second run and the others made two zero-length
+    name their starts five hours after the local ones, the last two runs' four. No one offset fit all four, so
+    the first run's dual-session and space quest files joined the second run and the others made zero-length
     sessions; each side of the change now takes its own offset."""
     tree = evening_b.parent / "evening-r" / "current"
     both_clocks = ("xp_tracking", "combat", "dual_mode_sessions")

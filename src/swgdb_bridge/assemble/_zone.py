@@ -14,9 +14,12 @@ Unix-named start that finds any local-named start finds one at it, and no other 
 
 A folder's runs may straddle a summer-time change, after which every Unix-named start finds its local one an
 hour off. Where no one offset fits every run, the runs (in time order) may take offsets that change by an
-hour from one run to the next: taken when exactly one such sequence changes least often, some offset is found by two
-runs, and every offset two runs find is one of its own (two runs an hour apart prove nothing). Each run's start then carries its own offset, and a Unix time takes the nearest
-run's (as ``assemble._clock`` does with the offsets files state).
+hour from one run to the next: taken when exactly one such sequence changes least often, every offset two runs
+find is one of its own, two runs or more take each of its offsets (a single run after a change proves no more
+than a single run does: one whose local file is missing may fit the next run's start an hour off), and no
+local-named start is taken by two runs. Each run's start then carries its own offset, and a Unix time takes
+the nearest run's (as ``assemble._clock`` does with the offsets files state). Like the one-offset rule, it can
+still be fooled where runs start about an hour apart and several of them lack the files of one clock.
 """
 
 from __future__ import annotations
@@ -54,7 +57,18 @@ def agreed_offsets(parts: list[Part]) -> list[tuple[datetime, timedelta]]:
     chosen = _fewest_changes([offsets for _, offsets in runs]) if len(runs) >= 2 else None
     if chosen is None or not contested or not contested <= set(chosen):
         return []
-    return [(run, offset) for (run, _), offset in zip(runs, chosen, strict=True)]
+    agreed = [(run, offset) for (run, _), offset in zip(runs, chosen, strict=True)]
+    if len(set(chosen)) == 1:
+        return agreed
+    each_side_twice = min(Counter(chosen).values()) >= 2
+    return agreed if each_side_twice and _one_run_per_start(agreed, local) else []
+
+
+def _one_run_per_start(agreed: list[tuple[datetime, timedelta]], local: list[datetime]) -> bool:
+    """Whether no local-named start is taken by two runs: a run whose local file is missing may fit another
+    run's start an hour off, which looks like a clock change but names that run twice."""
+    taken = [start for run, offset in agreed for start in local if abs(run + offset - start) <= SLACK]
+    return len(taken) == len(set(taken))
 
 
 def _fewest_changes(fits: list[set[timedelta]]) -> list[timedelta] | None:
