@@ -191,6 +191,51 @@ def test_runs_named_on_both_clocks_agree_on_the_machines_offset(
     assert all(len(s.sources) == 3 for s in sessions)
 
 
+@given(
+    st.integers(min_value=-11 * 4, max_value=13 * 4).map(lambda quarters: quarters * timedelta(minutes=15)),
+    st.sampled_from([timedelta(hours=1), timedelta(hours=-1)]),
+    DAYS_APART.filter(lambda minutes: len(minutes) >= 4),
+    st.data(),
+)
+def test_runs_on_either_side_of_a_clock_change_each_take_their_offset(
+    offset: timedelta, change: timedelta, minutes: list[int], data: st.DataObject
+) -> None:
+    """A summer-time change with two runs or more on either side (evening-r: New York, -5 h, then -4 h): no
+    one offset fits every run, so every Unix-named file used to stay where it was written, hours from its run,
+    a session of its own or inside another run. Each side of the change takes its own offset."""
+    first_after = data.draw(st.integers(min_value=2, max_value=len(minutes) - 2))
+    starts = [LOCAL_START + timedelta(minutes=m) for m in minutes]
+    offsets = [offset if n < first_after else offset + change for n in range(len(starts))]
+    parts = [
+        part for start, at in zip(starts, offsets, strict=True) for part in run_files(start, at, minutes=3)
+    ]
+    sessions, _ = assemble_parts(parts)
+    assert [(s.start_time, s.end_time) for s in sessions] == [
+        (start, start + timedelta(minutes=3)) for start in starts
+    ]
+    assert all(len(s.sources) == 3 for s in sessions)
+
+
+def test_a_single_run_after_a_clock_change_is_no_evidence_of_it() -> None:
+    """Two runs at -5 h, one at -4 h: a run whose local file is missing may fit the next run's start an hour
+    off just as well, so the runs' Unix times stay as written."""
+    days = [LOCAL_START + timedelta(days=n) for n in range(3)]
+    offsets = [timedelta(hours=-5), timedelta(hours=-5), timedelta(hours=-4)]
+    parts = [part for day, offset in zip(days, offsets, strict=True) for part in run_files(day, offset)]
+    assert on_local_clock(parts) == parts
+
+
+def test_a_local_start_is_never_taken_by_two_runs() -> None:
+    """Runs about an hour apart (found by fuzzing), the third without its local file, the last an hour later
+    after a change: the third run's Unix start fits the second's local start an hour off, as the runs after a
+    change would, but that start is the second run's own, so no change is read off them."""
+    parts = []
+    for minutes, hours, kept in [(0, 0, (0, 1)), (55, 0, (0, 1)), (113, 0, (2,)), (168, -1, (0, 1))]:
+        files = run_files(LOCAL_START + timedelta(minutes=minutes, hours=hours), timedelta(hours=hours))
+        parts += [files[n] for n in kept]  # 0 credit log, 1 dual log, 2 space quest
+    assert on_local_clock(parts) == parts
+
+
 def test_a_single_run_is_no_evidence_of_the_offset() -> None:
     """One Unix-named start and one local-named start a whole number of quarter hours apart prove nothing
     (two runs a few hours apart look the same): its Unix times stay as written."""
@@ -200,7 +245,8 @@ def test_a_single_run_is_no_evidence_of_the_offset() -> None:
 
 def test_runs_that_disagree_on_the_offset_are_left_as_written() -> None:
     """Adelaide's clock change between two runs (+9:30, then +10:30) and no file holding both clocks: the
-    pairs disagree, so no offset is guessed (the summer time rule needs a file holding both clocks)."""
+    pairs disagree and neither offset is found by two runs, so none is guessed (two runs an hour apart in
+    their offsets prove nothing; three runs do: test_runs_on_either_side_of_a_clock_change_...)."""
     later = LOCAL_START + timedelta(hours=4)
     parts = [
         *run_files(LOCAL_START, timedelta(hours=9, minutes=30)),

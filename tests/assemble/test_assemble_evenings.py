@@ -9,15 +9,18 @@ later at the same clock time), ``evening-j`` (a loot-only session, then the char
 (a night across the autumn clock change in Berlin, the next run 20 minutes after), ``evening-l`` (two bots in
 two folders started in the same second), ``evening-m`` (a wallet starting at 0, grouped kills, a death and
 bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on a machine in Kolkata),
-``evening-o`` (a 26-hour run, refused whole; a run with an hour of no steps) and ``evening-p`` (one step log
-of three runs, three bosses whose loot lines the bot listed under each)."""
+``evening-o`` (a 26-hour run, refused whole; a run with an hour of no steps), ``evening-p`` (one step log
+of three runs, three bosses whose loot lines the bot listed under each), ``evening-q`` (a crafting run, a
+40-second run, French and German game text) and ``evening-r`` (runs around the spring clock change in New
+York)."""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -233,3 +236,64 @@ def test_loot_between_three_bosses_is_each_drop_once(evening_b: Path) -> None:
     got = loot["ms11_20260821_193000"]
     assert sorted((i.item, i.quantity) for i in got) == sorted((item, n) for _, item, n in drops)
     assert {i.boss for i in got} <= {boss for boss, _, _ in drops}
+
+
+def test_a_timeless_file_is_matched_with_a_run_s_whole_step_log_not_a_piece(evening_b: Path) -> None:
+    """evening-r: the step log of the run across the spring change has no step in the missing hour, so the
+    reader cut it in two; its first piece holds 2,400 XP, the next run's total, which made that run's
+    XP-per-action list (no time in it) match two sessions equally and stay unplaced."""
+    result = assemble_tree(evening_b.parent / "evening-r" / "current", now=LONG_AGO)
+    assert result.unplaced == []
+    lists = {
+        s.start_time.hour: [ref.path.name for ref in s.sources if ref.format == "xp_actions"]
+        for s in result.sessions
+    }
+    assert all(len(names) == 1 for names in lists.values()), lists
+
+
+def test_a_crafting_run_kills_nothing_without_a_combat_log(evening_b: Path) -> None:
+    """evening-q: the XP-per-action list logs each crafted item as "Killed craft"; the combat log said no kill,
+    but a player who does not run the combat logger has only the step log, whose XP steps are all crafts."""
+    tree = evening_b.parent / "evening-q" / "current"
+    files = [p for p in tree.rglob("*.json") if p.parent.name != "combat"]
+    result = assemble_paths(files, now=LONG_AGO)
+    kills = {(s.character_name, s.start_time.hour): s.kills for s in result.sessions}
+    assert kills == {
+        ("Élodie Marchand", 13): {},
+        ("Élodie Marchand", 14): {},
+        ("Jörg Weißbach", 19): {"Wompratte": 8, "Tusken-Räuber": 4},
+    }
+
+
+def test_runs_across_a_spring_clock_change_keep_their_unix_named_files(evening_b: Path) -> None:
+    """evening-r (New York) without the files that hold both clocks: the first two runs' Unix-named files
+    name their starts five hours after the local ones, the last two runs' four. No one offset fit all four, so
+    the first run's dual-session and space quest files joined the second run and the others made zero-length
+    sessions; each side of the change now takes its own offset."""
+    tree = evening_b.parent / "evening-r" / "current"
+    both_clocks = ("xp_tracking", "combat", "dual_mode_sessions")
+    files = [p for p in tree.rglob("*.json") if p.parent.name not in both_clocks]
+    result = assemble_paths(files, now=LONG_AGO)
+    fed = truth(evening_b.parent / "evening-r")
+    assert [(s.start_time, s.end_time, s.total_xp) for s in result.sessions] == [
+        (want["start"], want["end"], want["xp"]) for want in fed.values()
+    ]
+    assert not any(w.startswith("start:") for s in result.sessions for w in s.warnings)
+    new_york = ZoneInfo("America/New_York")
+    for session in result.sessions:
+        unix = int(session.start_time.replace(tzinfo=new_york).timestamp())
+        unix_named = {
+            ref.path.name
+            for ref in session.sources
+            if ref.path.parent.name in ("dual_sessions", "space_quests")
+        }
+        assert unix_named == {f"shared_dual_{unix}.json", f"session_space_session_{unix}.json"}
+
+
+def test_a_run_stopped_within_a_minute_is_not_flagged_when_its_writers_agree(evening_b: Path) -> None:
+    """evening-q: Élodie's 40-second run, whose step log, XP tracker and combat log all state 14:45:00 to
+    14:45:40; the "times are probably wrong" flag is for a lone file of a second, not a run stopped at once."""
+    result = assemble_tree(evening_b.parent / "evening-q" / "current", now=LONG_AGO)
+    (short,) = [s for s in result.sessions if s.end_time - s.start_time < timedelta(minutes=1)]
+    assert short.end_time - short.start_time == timedelta(seconds=40)
+    assert not any("probably wrong" in w for w in short.warnings), short.warnings

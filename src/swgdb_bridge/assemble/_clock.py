@@ -21,7 +21,7 @@ import msgspec
 from swgdb_bridge.model import XPGain
 from swgdb_bridge.sources import Part, bot_tree, names_unix_time
 
-from ._zone import agreed_offset, zone_offset
+from ._zone import agreed_offsets, zone_offset
 
 Sample = tuple[datetime, timedelta]  # a moment (UTC) and the machine's offset then: local time minus UTC
 
@@ -79,28 +79,28 @@ def on_local_clock(parts: list[Part]) -> list[Part]:
     """``parts`` with every Unix time moved onto the machine's local clock (the module's docstring)."""
     samples = clock_samples(parts)
     guessed = _guessed_offsets(parts)
-    if not any(offset for _, offset in samples) and not any(guessed.values()):
+    if not any(offset for group in (samples, *guessed.values()) for _, offset in group):
         return parts
     moved = []
     for part in parts:
         moment, folder = _unix_moment(part), bot_tree(part.path)
-        offset = guessed.get(folder, offset_at(samples, moment)) if moment is not None else None
+        offset = offset_at(guessed.get(folder, samples), moment) if moment is not None else None
         moved.append(_moved(part, offset) if offset else part)
     return moved
 
 
-def _guessed_offsets(parts: list[Part]) -> dict[Path | None, timedelta]:
-    """``{bot folder: offset}`` where no file of the folder holds both clocks and its starts named on either
-    clock agree on one (:func:`~swgdb_bridge.assemble._zone.agreed_offset`). A folder with such a file keeps
-    the samples, which follow summer time."""
+def _guessed_offsets(parts: list[Part]) -> dict[Path | None, list[Sample]]:
+    """``{bot folder: samples}`` where no file of the folder holds both clocks and its starts named on either
+    clock agree on the offsets (:func:`~swgdb_bridge.assemble._zone.agreed_offsets`). A folder with such a
+    file keeps the samples its files state."""
     folders: dict[Path | None, list[Part]] = {}
     for part in parts:
         folders.setdefault(bot_tree(part.path), []).append(part)
     guessed = {}
     for folder, members in folders.items():
-        offset = None if clock_samples(members) else agreed_offset(members)
-        if offset is not None:
-            guessed[folder] = offset
+        agreed = [] if clock_samples(members) else agreed_offsets(members)
+        if agreed:
+            guessed[folder] = agreed
     return guessed
 
 

@@ -124,6 +124,9 @@ def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:
     timed = [p for p in unique if p.window is not None]
     timeless = [p for p in unique if p.window is None]
     groups = _join_timed(timed)
+    for group in groups:
+        _take_copies(group, group.parts, copies)
+        group.parts = fuse_pieces(group.parts)  # a timeless part matches a run's whole step log, not a piece
     unplaced: list[Unplaced] = []
     index = _ContentIndex.of(groups)
     for part in timeless:
@@ -132,6 +135,7 @@ def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:
             unplaced.append(Unplaced(part, "no time in the file and nothing matches it to a session"))
         else:
             target.parts.append(part)
+            _take_copies(target, [part], copies)
     sessions: list[Group] = []
     for group in groups:
         if any(p.has("start") or p.has("end") or p.id_time is not None for p in group.parts):
@@ -141,11 +145,14 @@ def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:
                 Unplaced(p, "only moments inside a session (loot), no session times") for p in group.parts
             )
     for group in sessions:
-        for part in group.parts:
-            group.copies.extend(copies.get(id(part), []))
-        group.parts = fuse_pieces(group.parts)
         group.parts.sort(key=sort_key)
     return sessions, unplaced
+
+
+def _take_copies(group: Group, parts: list[Part], copies: dict[int, list[Part]]) -> None:
+    """Put the byte-identical copies of ``parts`` (set aside by :func:`dedupe`) with ``group``."""
+    for part in parts:
+        group.copies.extend(copies.get(id(part), []))
 
 
 def cut_at_restarts(parts: list[Part], copies: dict[int, list[Part]]) -> list[Part]:

@@ -102,6 +102,7 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
 IDENTICAL_COPY = "identical_copy"  # what a byte-identical copy of a counted file lends the session: nothing
 MAX_XP_PER_HOUR = 500_000  # far above what any SWG activity gives; a higher rate is a wrong figure
 SHORT = timedelta(seconds=60)
+SAME_MOMENT = timedelta(seconds=2)  # two writers stamp one moment a little apart
 TIME_CONFLICT = timedelta(minutes=5)
 
 
@@ -175,9 +176,20 @@ class Merger:
                 f"the files disagree on the times: end {end.isoformat()} before start {start.isoformat()}"
             )
             end = start
-        if end - start < SHORT:
+        if end - start < SHORT and not self._stated_by_two_writers(start, end):
             self.warn(f"session lasts {(end - start).total_seconds():.0f} s: its times are probably wrong")
         return start, end
+
+    def _stated_by_two_writers(self, start: datetime, end: datetime) -> bool:
+        """Files of two writers that each state both ends alike: a run the player stopped at once, not times
+        gone wrong (a lone file of one second, as the committed samples, still is)."""
+        writers = {
+            p.format
+            for p in self.parts
+            if p.has("start") and p.has("end") and p.start and p.end
+            if abs(p.start - start) <= SAME_MOMENT and abs(p.end - end) <= SAME_MOMENT
+        }
+        return len(writers) >= 2
 
     def _moment(self, fact: str) -> datetime | None:
         holders = carriers(fact, self.parts)

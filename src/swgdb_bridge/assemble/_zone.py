@@ -11,6 +11,15 @@ a zone, though: a single run proves nothing, and where runs repeat at a fixed st
 step moved onto the next run fits as well, all the more where one run's files of one kind are missing. The
 offset is therefore taken only when at least two Unix-named starts find a local-named start at it, every
 Unix-named start that finds any local-named start finds one at it, and no other offset is found by two.
+
+A folder's runs may straddle a summer-time change, after which every Unix-named start finds its local one an
+hour off. Where no one offset fits every run, the runs (in time order) may take offsets that change by an
+hour from one run to the next: taken when exactly one such sequence changes least often, every offset two runs
+find is one of its own, two runs or more take each of its offsets (a single run after a change proves no more
+than a single run does: one whose local file is missing may fit the next run's start an hour off), and no
+local-named start is taken by two runs. Each run's start then carries its own offset, and a Unix time takes
+the nearest run's (as ``assemble._clock`` does with the offsets files state). Like the one-offset rule, it can
+still be fooled where runs start about an hour apart and several of them lack the files of one clock.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ QUARTER = timedelta(minutes=15)
 SLACK = timedelta(minutes=2)  # the two stamps of one moment may be taken a little apart
 WIDEST_EAST = timedelta(hours=14)  # UTC+14 (Kiritimati)
 WIDEST_WEST = timedelta(hours=-12)  # UTC-12
+CLOCK_CHANGE = timedelta(hours=1)  # a summer-time change moves the machine's clock by an hour
 _ONE_RUN = timedelta(seconds=90)  # Unix starts this close name one run (its files are started together)
 
 
@@ -37,14 +47,53 @@ def zone_offset(raw: timedelta) -> timedelta | None:
     return None
 
 
-def agreed_offset(parts: list[Part]) -> timedelta | None:
-    """The offset one bot folder's starts on the two clocks agree on (the module's docstring), or ``None``."""
+def agreed_offsets(parts: list[Part]) -> list[tuple[datetime, timedelta]]:
+    """Each Unix-named run's start (UTC) and the offset one bot folder's starts on the two clocks agree on
+    there (the module's docstring); empty when they do not agree."""
     local = sorted({start for part in parts if (start := _local_start(part)) is not None})
-    fits = [offsets for run in _unix_runs(parts) if (offsets := _fitting_offsets(run, local))]
-    support = Counter(offset for offsets in fits for offset in offsets)
-    agreed = [offset for offset, runs in support.items() if runs == len(fits) >= 2]
-    contested = [offset for offset, runs in support.items() if runs >= 2]
-    return agreed[0] if len(agreed) == 1 and len(contested) == 1 else None
+    runs = [(run, offsets) for run in _unix_runs(parts) if (offsets := _fitting_offsets(run, local))]
+    support = Counter(offset for _, offsets in runs for offset in offsets)
+    contested = {offset for offset, count in support.items() if count >= 2}
+    chosen = _fewest_changes([offsets for _, offsets in runs]) if len(runs) >= 2 else None
+    if chosen is None or not contested or not contested <= set(chosen):
+        return []
+    agreed = [(run, offset) for (run, _), offset in zip(runs, chosen, strict=True)]
+    if len(set(chosen)) == 1:
+        return agreed
+    each_side_twice = min(Counter(chosen).values()) >= 2
+    return agreed if each_side_twice and _one_run_per_start(agreed, local) else []
+
+
+def _one_run_per_start(agreed: list[tuple[datetime, timedelta]], local: list[datetime]) -> bool:
+    """Whether no local-named start is taken by two runs: a run whose local file is missing may fit another
+    run's start an hour off, which looks like a clock change but names that run twice."""
+    taken = [start for run, offset in agreed for start in local if abs(run + offset - start) <= SLACK]
+    return len(taken) == len(set(taken))
+
+
+def _fewest_changes(fits: list[set[timedelta]]) -> list[timedelta] | None:
+    """The one offset per run, each from its ``fits``, that changes least often, by a summer-time hour at a
+    time; ``None`` when there is no such sequence or two tie (the starts do not tell the offsets apart)."""
+    # per last offset: (changes so far, how many sequences have that few, capped at 2, one of them)
+    best: dict[timedelta, tuple[int, int, list[timedelta]]] = {offset: (0, 1, [offset]) for offset in fits[0]}
+    for offsets in fits[1:]:
+        step = {}
+        for offset in offsets:
+            ways = [
+                (changes + (before != offset), count, path)
+                for before, (changes, count, path) in best.items()
+                if abs(before - offset) in (timedelta(0), CLOCK_CHANGE)
+            ]
+            if ways:
+                least = min(changes for changes, _, _ in ways)
+                tied = [(count, path) for changes, count, path in ways if changes == least]
+                step[offset] = (least, min(2, sum(count for count, _ in tied)), [*tied[0][1], offset])
+        best = step
+    if not best:
+        return None
+    least = min(changes for changes, _, _ in best.values())
+    ends = [(count, path) for changes, count, path in best.values() if changes == least]
+    return ends[0][1] if len(ends) == 1 and ends[0][0] == 1 else None
 
 
 def _unix_runs(parts: list[Part]) -> list[datetime]:

@@ -5,6 +5,8 @@ The bot rewrites the whole file after every step it executes: ``start_time``, ru
 ``steps`` themselves, each the step dict the bot ran plus its ``time``. Steps are free-form; we take
 ``move`` (``to.planet``/``to.city``, ``coords``), ``combat`` (``target``, ``xp``: one combat step is one
 fight won), ``quest`` with ``action: complete`` (``id`` is the quest's name) and any step's numeric ``xp``.
+A run whose XP steps hold no combat step states that it killed nothing: a crafting run's XP-per-action list
+says "Killed craft" for each item made, which is no creature.
 A vendor waypoint (``to.waypoint``, a player's shop name) is never taken. There is no end time: the last
 step (the bot logs a logout move) or ``start + time_spent``, whichever is later.
 
@@ -78,6 +80,8 @@ def build(path: Path, run_start: datetime, start: datetime, end: datetime, steps
     part.quest_count = len(part.quests)
     part.carry("xp_total", "quest_count")
     part.carry_present("xp_events", "quests", "places", "kills")
+    if part.xp_events:
+        part.carry("kills")  # the steps that earned its XP are all logged: no combat step among them, no kill
     return part
 
 
