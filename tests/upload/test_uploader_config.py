@@ -76,6 +76,18 @@ def test_config_command_masks_the_key_and_names_sources(bridge_home: Path) -> No
     assert "********mnop" in table.stdout
 
 
+@pytest.mark.parametrize("columns", ["60", "80"])
+def test_config_shows_every_value_whole_in_a_narrow_terminal(bridge_home: Path, columns: str) -> None:
+    """A user hash or URL cut to "438fcad9172ab3ad3114f9…" cannot be read back or copied: values fold."""
+    user_hash = "438fcad9172ab3ad3114f9a13963b6db"
+    env = {"SWGDB_BRIDGE_HOME": str(bridge_home), "SWGDB_USER_HASH": user_hash, "COLUMNS": columns}
+    table = run("config", env=env).stdout
+    assert "…" not in table
+    assert user_hash in "".join(part for line in table.splitlines() for part in line.split("│")[2:3]).replace(
+        " ", ""
+    )
+
+
 @pytest.mark.parametrize("url", ["ftp://x", "notaurl", "http://"])
 def test_an_unusable_api_url_is_refused_at_load_naming_its_source(url: str) -> None:
     with pytest.raises(ConfigError, match=r"SWGDB_API_URL .* \(from environment\) is not an http\(s\) URL"):

@@ -33,7 +33,11 @@ def config(as_json: bool = AS_JSON) -> None:
         return
     from rich.table import Table
 
-    table = Table("setting", "value", "from", title=f"Config file: {for_markup(default_config_file())}")
+    table = Table(title=f"Config file: {for_markup(default_config_file())}")
+    # Whole values, folded onto more lines where narrow: a user hash or URL cut with "…" cannot be copied.
+    table.add_column("setting", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    table.add_column("from", overflow="fold")
     for name, value in values.items():
         shown = ", ".join(value) if isinstance(value, list) else str(value)
         table.add_row(name, for_markup(shown), for_markup(sources[name]))

@@ -39,9 +39,9 @@ def queue(ctx: typer.Context, as_json: bool = AS_JSON) -> None:
 
     console = out()
     for title, rows in (("Queued", pending), ("Dead letters", dead)):
-        table = Table(
-            "session id", "source", "attempts", "reason / last error", title=f"{title}: {len(rows)}"
-        )
+        table = Table(title=f"{title}: {len(rows)}")
+        for header in ("session id", "source", "attempts", "reason / last error"):  # ids and paths whole
+            table.add_column(header, overflow="fold", no_wrap=header == "attempts")
         for row in rows:
             table.add_row(
                 for_markup(row["session_id"]),

@@ -94,7 +94,10 @@ def render_report(report: Any, title: str = "Upload") -> None:
 def _render_dry_run(report: Any) -> None:
     from rich.table import Table
 
-    table = Table("file", "session id", "bytes", title=f"Would send {len(report.would_send)} session(s)")
+    table = Table(title=f"Would send {len(report.would_send)} session(s)")
+    table.add_column("file", overflow="fold")  # paths and ids whole, folded where narrow
+    table.add_column("session id", overflow="fold")
+    table.add_column("bytes", justify="right", no_wrap=True)
     for row in report.would_send:
         table.add_row(for_markup(row["file"]), for_markup(row["session_id"]), f"{row['bytes']:,}")
     console = out()
