@@ -493,7 +493,8 @@ def test_a_planted_value_inside_a_digest_is_no_leak_but_one_standing_alone_is() 
     then is chance, not the value leaving (the search above once failed on it)."""
     digest = "sha256:9c04821fe0" + "0" * 54
     assert not holds_word(digest, "4821")
-    assert holds_word("my pin is 4821, ok", "4821") and holds_word("[pin_4821]", "4821")
+    assert holds_word("my pin is 4821, ok", "4821") and holds_word("[4821]", "4821")
+    assert not holds_word("ms11_bot", "bot")
 
 
 @pytest.mark.parametrize(

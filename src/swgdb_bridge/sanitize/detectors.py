@@ -446,8 +446,12 @@ _PLATFORM_NAMES = (
     "steam", "steam id", "steam name", "discord", "discord id", "discord tag", "discord name", "battletag",
     "battle tag", "battle.net", "psn", "xbox", "gamertag", "epic", "epic id", "twitch", "insta", "instagram",
     "snap", "snapchat", "telegram", "whatsapp", "skype", "kik", "twitter", "reddit", "tiktok", "signal",
-    "youtube", "yt", "facebook", "fb", "ig", "bluesky", "bsky", "mastodon", "linkedin",
+    "youtube", "yt", "facebook", "fb", "ig", "bluesky", "bsky", "mastodon", "linkedin", "wechat", "weixin",
+    "playstation", "xbox live", "xbl", "battlenet", "blizzard", "epic games", "riot id", "nintendo", "ubisoft",
+    # where money is sent: the account's name is its owner's as often as a handle is
+    "paypal", "venmo", "cashapp", "cash app", "zelle", "revolut",
 )  # fmt: skip
+_PAYMENT_APPS = "paypal|venmo|cashapp|cash app|zelle|revolut"
 _PLATFORMS = trie_pattern(_PLATFORM_NAMES)
 # A two-letter name ("ig", "yt") is inside many words ("big", "anything"): its needles are the ways it names
 # an account, so lines without one still skip the detector.
@@ -466,6 +470,8 @@ _LOGIN_NAMES = (
     rf"|(?:{_PLATFORMS})(?:[ _-]?(?:handle|name|account|channel|username|user|tag|id))?"
 )
 _LOGIN_VALUE = r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})"
+# Words after a platform's name that say an account follows: "psn id x", "epic games name x", "xbox tag x".
+_ACCOUNT_WORD = r"(?:id|tag|name|handle|username|user|account)"
 # After "add me on discord" a handle is expected; these words end the sentence instead.
 _NOT_A_HANDLE = (
     r"is|was|later|tonight|tomorrow|now|too|then|pls|please|if|when|and|or|to|for|sometime|instead"
@@ -530,6 +536,23 @@ _BANK_VALUE = r"[A-Za-z0-9]{2,34}(?:[ ./-](?:[A-Za-z]{0,4}\d[A-Za-z0-9]{0,30}|[A
 _MIXED_GROUP = re.compile(r"(?=\w*\d)(?=\w*[A-Z])\w+")  # a key's group: letters and digits
 
 DETECTORS: tuple[Detector, ...] = (
+    Detector(
+        "handles",
+        "[id]",
+        # Numbers that find one account, so one person: a Switch friend code ("SW-1234-5678-9012"), any
+        # friend or trainer code after its name, a QQ or ICQ number after its name ("QQ号 12345678", "icq:
+        # 123456789"). First, before "code is 1234" takes the head of a friend code for a PIN and leaves
+        # the rest, and before the phone rule takes the digits for a phone number.
+        _compile(
+            r"(?i)(?<![\w-])(sw-\d{4}[ -]?\d{4}[ -]?\d{4})(?![\w-])",
+            r"(?i)(?<![^\W_])(?:(?:friend|trainer|switch|3ds|ds)[ -]?(?:code|id)|fc)(?![^\W_])"
+            r"(?:\s+(?:is|was)\s+|\s*[:=#]\s*|\s+)((?:sw-)?\d{4}[ -]?\d{4}[ -]?\d{4})(?![\w-])",
+            r"(?i)(?<![a-z0-9])(?:qq|icq)(?:\s*(?:号码?|號碼?|number|no\.?|nr\.?|#|id|uin))?"
+            r"(?:\s+(?:is|was)\s+|\s*[:=#]\s*|\s*)(\d{5,11})(?!\d)",
+            group=1,
+        ),
+        needles=("sw-", "friend", "trainer", "code", "fc", "qq", "icq"),
+    ),
     Detector(
         "private_keys",
         "[private-key]",
@@ -827,7 +850,14 @@ DETECTORS: tuple[Detector, ...] = (
         + _compile(
             rf"(?i)(?<![\w-])(?:{_LOGIN_NAMES})(?>\s*[:=]\s*|\s+(?:is|was)\s+){_LOGIN_VALUE}",
             rf"(?i)(?<![\w-])(?:me|us|hmu)\s+on\s+(?:{_PLATFORMS})\s+(?!(?:{_NOT_A_HANDLE})\b){_LOGIN_VALUE}",
-            rf"(?i)(?<![\w-])(?:my\s+(?:{_PLATFORMS})|ign)\s+(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
+            rf"(?i)(?<![\w-])(?:my\s+(?:{_PLATFORMS})|(?:{_PLATFORMS})[ _-]?{_ACCOUNT_WORD}|ign|battle\s?tag)\s+"
+            rf"(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
+            # "paypal me gwenk", "venmo me at gwen-kowal": the app's name as a verb, then where to send
+            rf"(?i)(?<![\w-])(?:{_PAYMENT_APPS})\s+(?:me|us)\s+(?:(?:at|to)\s+)?(?![$\d@])(?!(?:at|{_NOT_A_HANDLE})\b)"
+            + _LOGIN_VALUE,
+            # an Xbox gamertag may hold spaces: "gamertag Gwen Kowal", "my gamertag is xX Gwen Xx"
+            r"(?i)(?<![\w-])gamer\s?tag(?>\s*[:=]\s*|\s+(?:is|was)\s+|\s+)(?!(?:a|an|the|my|is|was)\b)"
+            r"([A-Za-z0-9]{1,15}(?:[ \t](?-i:[A-Z0-9])[A-Za-z0-9]{0,14}){0,2}(?:#\d{3,6})?)",
             # "login tgreen80", "username gwen_k": a handle with a letter ("login 3 failed" is no login).
             rf"(?i)(?<![\w-])(?:login|user(?:[ _-]?name)?)\s+(?=[^\s,;]*[^\W\d_])(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
             # A Wi-Fi network's name: "ssid gwenhome5g", "wifi name: gwen house", "the wifi is gwenhome5g".
@@ -872,12 +902,14 @@ DETECTORS: tuple[Detector, ...] = (
         "[handle]",
         _compile(
             r"<@[!&]?\d{5,20}>|<#\d{5,20}>",  # Discord mentions
-            r"(?<![\w#])[\w.]{2,32}#\d{4}(?!\d)",  # Discord tags name#1234
-            r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,31}(?<!\.)",  # @handle
+            # Discord's name#1234, Battle.net's, Xbox's and Epic's name#12345 (a game's "Mission #12" is spaced)
+            r"(?<![\w#])[\w.]{2,32}#\d{4,6}(?!\d)",
+            r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.-]{1,31}(?<![.-])",  # @handle, Venmo's with dashes: @gwen-k
+            r"(?<![\w$])\$[A-Za-z][A-Za-z0-9_]{1,19}(?![\w$])",  # a Cash App $cashtag ("$20" is money)
             r"(?<![\w/.-])/?u/[A-Za-z0-9_-]{3,20}(?![\w/-])",  # a Reddit user, u/gwen
             r"\bSTEAM_[0-5]:[01]:\d{1,12}\b|\[U:1:\d{1,12}\]",  # Steam ids
         ),
-        needles=("@", "#", "steam_", "[u:1:", "u/"),
+        needles=("@", "#", "$", "steam_", "[u:1:", "u/"),
     ),
     Detector(
         "unc_paths",

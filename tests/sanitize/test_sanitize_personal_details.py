@@ -1,0 +1,141 @@
+"""Personal details named in chat or planted in game text never leave, even with names kept.
+
+``SANITIZE_DATA=false`` keeps other players' names, but secrets and PII go regardless: these plant values
+invented here (accounts to pay or add, friend codes, a person's and their family's names, a workplace, member
+numbers, a wallet's words, a position in degrees, a lock's combination) in varied sentences and several
+languages, and check the payload holds none of them; ordinary game text near the same words stays.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.documents import holds_word
+from helpers.planting import payload_with
+from swgdb_bridge.sanitize import detectors
+
+
+def leaves(text: str, value: str) -> bool:
+    """Whether ``value`` (a word or words) leaves with ``text`` planted, names kept, in any field."""
+    payload = payload_with(text, sanitize_data=False)
+    return any(holds_word(payload, word) for word in value.lower().split())
+
+
+handles = st.from_regex(r"[a-z]{3,7}[a-z0-9]{0,4}", fullmatch=True)
+
+PAYMENT_AND_GAME_ACCOUNTS = [
+    "my paypal is {}",
+    "venmo: {}",
+    "venmo me at {}",
+    "paypal me {} and i'll send the armor",
+    "my cash app is {}",
+    "send it to ${}",
+    "Cash App ${} pls",
+    "psn id {}7",
+    "epic games name {}_22",
+    "my blizzard is {}",
+    "zelle: {}",
+    "add me on playstation {}",
+    "wechat: {}",
+]
+
+
+@pytest.mark.parametrize("template", PAYMENT_AND_GAME_ACCOUNTS)
+@settings(max_examples=5, deadline=None)
+@given(handle=handles)
+def test_a_payment_or_game_platform_account_never_leaves(template: str, handle: str) -> None:
+    assert not leaves(template.format(handle), handle)
+
+
+TAGS = [
+    "battletag {}#{}",
+    "my battle.net is {}#{}",
+    "epic: {}#{}",
+    "add {}#{} on xbox",
+    "steam {}#{} hmu",
+]
+
+
+@pytest.mark.parametrize("template", TAGS)
+@settings(max_examples=5, deadline=None)
+@given(handle=handles, number=st.integers(1000, 999_999))
+def test_a_platform_tag_with_its_number_never_leaves(template: str, handle: str, number: int) -> None:
+    """Battle.net, Xbox and Epic write a name and four to six digits; Discord four."""
+    assert not leaves(template.format(handle, number), f"{handle} {number}")
+
+
+@pytest.mark.parametrize(
+    "text", ["gamertag Gwen Kowal", "my gamertag is Gwen Kowal#1234", "xbox gamertag: Gwen Kowal"]
+)
+def test_an_xbox_gamertag_with_spaces_goes_whole(text: str) -> None:
+    assert "Gwen" not in detectors.scrub(text, {}) and "Kowal" not in detectors.scrub(text, {})
+
+
+@pytest.mark.parametrize("text", ["venmo @gwen-kowal", "@gwen-kowal sent 500 credits"])
+def test_an_at_handle_goes_with_its_dashes(text: str) -> None:
+    assert "kowal" not in detectors.scrub(text, {})
+
+
+friend_codes = st.from_regex(r"[0-9]{4}-[0-9]{4}-[0-9]{4}", fullmatch=True)
+FRIEND_CODES = [
+    "add me SW-{}",
+    "sw-{} is mine",
+    "friend code {}",
+    "my friend code is {}",
+    "fc: {}",
+    "trainer code {}",
+]
+
+
+@pytest.mark.parametrize("template", FRIEND_CODES)
+@settings(max_examples=5, deadline=None)
+@given(code=friend_codes)
+def test_a_friend_code_never_leaves(template: str, code: str) -> None:
+    """Named, a friend code may be spaced or run together; "SW-" names a Switch's on its own."""
+    for shape in (code, code.replace("-", " "), code.replace("-", "")):
+        out = detectors.scrub(template.format(shape), {})
+        assert not [group for group in code.split("-") if group in out], out
+    assert not leaves(template.format(code), code.replace("-", " "))
+
+
+NUMBERED_ACCOUNTS = [
+    "QQ {}",
+    "my qq is {}",
+    "qq号 {}",
+    "加我QQ：{}",
+    "QQ号码 {}",
+    "ICQ# {}",
+    "icq: {}",
+    "icq number {}",
+]
+
+
+@pytest.mark.parametrize("template", NUMBERED_ACCOUNTS)
+@settings(max_examples=5, deadline=None)
+@given(number=st.integers(10_000, 99_999_999_999).map(str))
+def test_a_qq_or_icq_number_after_its_name_never_leaves(template: str, number: str) -> None:
+    assert number not in payload_with(template.format(number), sanitize_data=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mission #12 complete",
+        "paid $20 for repairs, costs $5 each",
+        "venmo me $20 later",
+        "paypal me later pls",
+        "my xbox broke",
+        "my steam deck is 512gb",
+        "epic games store sale",
+        "blizzard of snow in Jundland Wastes",
+        "Quest: Find the Blizzard Crystal 3",
+        "friend code later",
+        "ICQ is dead, qq lol",
+        "Killed a Rancor @ Dathomir",
+        "Looted 5000 credits from a bandit",
+    ],
+)
+def test_game_and_chat_text_near_account_words_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
