@@ -97,7 +97,7 @@ def test_a_friend_code_never_leaves(template: str, code: str) -> None:
     for shape in (code, code.replace("-", " "), code.replace("-", "")):
         out = detectors.scrub(template.format(shape), {})
         assert not [group for group in code.split("-") if group in out], out
-    assert not leaves(template.format(code), code.replace("-", " "))
+    assert not leaves(template.format(code), code)
 
 
 NUMBERED_ACCOUNTS = [
@@ -138,4 +138,102 @@ def test_a_qq_or_icq_number_after_its_name_never_leaves(template: str, number: s
     ],
 )
 def test_game_and_chat_text_near_account_words_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+FIRST_NAMES = ["john", "sarah", "jean", "hans", "juan", "giovanni", "joão", "marta", "piotr", "emily"]
+SURNAMES = ["smith", "dupont", "müller", "garcía", "rossi", "silva", "kowalski", "jenkins", "nowak"]
+full_names = st.tuples(st.sampled_from(FIRST_NAMES), st.sampled_from(SURNAMES), st.booleans()).map(
+    lambda t: f"{t[0]} {t[1]}".title() if t[2] else f"{t[0]} {t[1]}"
+)
+OWN_NAMES = [
+    "my name is {}",
+    "hi all, my name's {} and i heal",
+    "je m'appelle {}, et toi?",
+    "ich heiße {} und spiele einen Jedi",
+    "ich heisse {}",
+    "mein Name ist {}",
+    "me llamo {} y soy de Madrid",
+    "mi nombre es {}",
+    "mi chiamo {}",
+    "meu nome é {}",
+    "ik heet {}",
+    "jag heter {}",
+    "nazywam się {}",
+]
+
+
+@pytest.mark.parametrize("template", OWN_NAMES)
+@settings(max_examples=8, deadline=None)
+@given(name=full_names)
+def test_ones_own_name_said_in_any_case_and_language_never_leaves(template: str, name: str) -> None:
+    """First name and surname, lower case as chat writes them or capitalised; the words after the name
+    ("and i heal", "und spiele") stay."""
+    text = template.format(name)
+    assert not leaves(text, name)
+    tail = template.split("{}")[1].split()
+    assert all(word in detectors.scrub(text, {}) for word in tail)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("меня зовут Иван Петров", "Иван Петров"),
+        ("我叫王伟，你呢", "王伟"),
+        ("제 이름은 김민수", "김민수"),
+        ("my real name is sam carter lol", "sam carter"),
+    ],
+)
+def test_a_name_in_another_script_never_leaves(text: str, name: str) -> None:
+    out = detectors.scrub(text, {})
+    assert not [part for part in name.split() if part in out], out
+
+
+KIN = [
+    "my wife {} says hi",
+    "my son {} wants to play",
+    "my girlfriend {} is watching",
+    "my brother's name is {}",
+    "my husband is called {}",
+    "mum, {}, is here",
+    "my kid, {}, loves rancors",
+    "meine Frau {} spielt auch",
+    "mi hija se llama {}",
+    "ma femme {} joue aussi",
+    "mia moglie {} gioca",
+]
+kin_names = st.sampled_from(["sarah", "jake", "emily", "tom", "Anna", "Lucas", "Giulia", "Becky", "Mateo"])
+
+
+@pytest.mark.parametrize("template", KIN)
+@settings(max_examples=6, deadline=None)
+@given(name=kin_names)
+def test_a_relatives_name_never_leaves(template: str, name: str) -> None:
+    assert not leaves(template.format(name), name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son plays swg too",
+        "my wife is away this weekend",
+        "my mom made dinner",
+        "my brother in law plays a jedi",
+        "My Brother's Keeper",
+        "Find My Father",
+        "Help my son find the Krayt Dragon Pearl",
+        "Quest: Bring the Father's Ring to Theed",
+        "mum, dad, and me",
+        "dad, can you log in",
+        "my dad rose early",
+        "my baby is sick",
+        "my partner in crime",
+        "meine Frau kocht heute",
+        "mi esposa está cansada",
+        "the Sister of the Order",
+        "a son of Tatooine",
+        "Mother Talzin",
+    ],
+)
+def test_family_words_without_a_name_stay(text: str) -> None:
     assert detectors.scrub(text, {}) == text

@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from swgdb_bridge.sanitize.gazetteer import normalize_text
+from swgdb_bridge.sanitize.gazetteer import load_gazetteer, match_key, normalize_text
+from swgdb_bridge.sanitize.lexicon import CHAT_WORDS, ORDINARY_WORDS, english_words
 from swgdb_bridge.sanitize.regex import trie_pattern
 
 Validator = Callable[[re.Match[str]], bool]
@@ -92,6 +93,9 @@ class Detector:
     validate: Validator | None = None
     widen: bool = False  # grow a token match to the whole run of token characters, so no tail is left
     literal_needles: bool = False  # every match contains a needle: even the full re-scan may skip on none
+    # Where a word list, not the pattern, says how far a value goes ("my name is john smith and i…"): the
+    # span a match stands for, or None when it is no secret. Takes the place of ``patterns``' groups.
+    extent: Callable[[re.Match[str]], tuple[int, int] | None] | None = None
 
     def worth_scanning(self, text: str, lowered: str) -> bool:
         """For the full re-scan: False only where a match is impossible, not merely unlikely."""
@@ -115,7 +119,10 @@ class Detector:
         for pattern, group in self.patterns:
             covered = -1  # end of the last widened span: matches inside it are already replaced
             for match in pattern.finditer(text):
-                start, end = _span(match, group)
+                found = _span(match, group) if self.extent is None else self.extent(match)
+                if found is None:
+                    continue
+                start, end = found
                 if start < covered or (self.validate is not None and not self.validate(match)):
                     continue
                 if self.widen:
@@ -350,7 +357,6 @@ _PARTICLES = r"de|del|de la|des|du|di|della|da|do|dos|das|la|le|les|el"
 _STREET_SUFFIXES = "strasse|straße|gasse|platz|straat|gatan|weg|allee|damm|laan|gracht|vej"
 # " street", " st" …: a street word after a space, as needles (cheaper than a regex on every line).
 _STREET_NEEDLES = tuple(f" {word}" for word in _STREET.split("|"))
-_NAME_WORD = r"[A-Z][\w'-]{1,30}"
 _US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND"
     "|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
@@ -534,6 +540,114 @@ _BANK_WORDS = (
 # ("GB82 WEST 1234 5698 7654 32", "12-34-56"): "12345678 sort code" ends at the number.
 _BANK_VALUE = r"[A-Za-z0-9]{2,34}(?:[ ./-](?:[A-Za-z]{0,4}\d[A-Za-z0-9]{0,30}|[A-Za-z]{4}(?=[ ./-]\d))){0,10}"
 _MIXED_GROUP = re.compile(r"(?=\w*\d)(?=\w*[A-Z])\w+")  # a key's group: letters and digits
+
+# ---- a person's name, said as one --------------------------------------------------------------------
+
+# Phrases after which the speaker's own name follows, in the languages players write. In English "my name
+# is", "irl I'm" and "call me" (below).
+_NAME_IS = (
+    "je m'appelle", "je me nomme", "mon nom est", "mon prénom est", "mon prenom est", "ich heiße", "ich heisse",
+    "mein name ist", "mein vorname ist", "me llamo", "mi nombre es", "mi chiamo", "il mio nome è",
+    "il mio nome e", "me chamo", "meu nome é", "meu nome e", "ik heet", "mijn naam is", "jag heter",
+    "mitt namn är", "jeg heter", "jeg hedder", "mitt navn er", "mit navn er", "nazywam się", "nazywam sie",
+    "mam na imię", "mam na imie", "jmenuji se", "jmenuju se", "volám sa", "меня зовут", "мене звати",
+    "benim adım", "ismim", "nimeni on", "a nevem", "mă numesc", "ma numesc", "numele meu este", "με λένε",
+    "το όνομά μου είναι",
+)  # fmt: skip
+# In scripts written without spaces the name is the next few letters: "我叫王伟", "제 이름은 김민수".
+_NAME_IS_UNSPACED = r"我叫|我的名字(?:是|叫)|私の名前は|僕の名前は|(?:제|내) ?이름은"
+# Family, whose names point to the speaker as surely as their own: "my wife sarah", "meine Frau Anna".
+_KIN_NAMES = (
+    "wife", "husband", "hubby", "wifey", "gf", "bf", "girlfriend", "boyfriend", "partner", "fiance", "fiancee",
+    "fiancé", "fiancée", "son", "daughter", "kid", "child", "baby", "brother", "sister", "bro", "sis", "twin",
+    "mum", "mom", "mother", "mama", "mommy", "mummy", "dad", "father", "papa", "daddy", "grandma", "grandpa",
+    "granny", "gran", "nan", "nana", "grandmother", "grandfather", "grandson", "granddaughter", "uncle", "aunt",
+    "auntie", "cousin", "nephew", "niece", "stepson", "stepdaughter", "stepmom", "stepmum", "stepdad",
+    "mother-in-law", "father-in-law", "brother-in-law", "sister-in-law",
+    "frau", "mann", "freundin", "freund", "sohn", "tochter", "bruder", "schwester", "mutter", "vater", "oma",
+    "opa", "onkel", "tante", "cousine", "neffe", "nichte", "kind", "verlobte", "verlobter",
+    "femme", "mari", "copine", "copain", "fils", "fille", "frère", "frere", "sœur", "soeur", "mère", "mere",
+    "père", "pere", "maman", "grand-mère", "grand-père", "oncle", "neveu", "nièce",
+    "esposa", "esposo", "mujer", "marido", "novia", "novio", "hijo", "hija", "hermano", "hermana", "madre",
+    "padre", "mamá", "papá", "abuela", "abuelo", "tío", "tio", "tía", "tia", "primo", "prima", "sobrino",
+    "sobrina", "moglie", "marito", "ragazza", "ragazzo", "figlio", "figlia", "fratello", "sorella", "mamma",
+    "papà", "nonna", "nonno", "zio", "zia", "cugino", "cugina", "mulher", "namorada", "namorado", "filho",
+    "filha", "irmão", "irmao", "irmã", "irma", "mãe", "mae", "pai", "avó", "avô",
+)  # fmt: skip
+_KIN = trie_pattern(_KIN_NAMES)
+_MY_WORDS = (
+    "my",
+    "mein",
+    "meine",
+    "meinem",
+    "meinen",
+    "meiner",
+    "ma",
+    "mon",
+    "mes",
+    "mi",
+    "mis",
+    "mia",
+    "mio",
+    "minha",
+    "meu",
+)
+_MY = trie_pattern(_MY_WORDS)
+# "my brother's name is tom", "my wife is called mark", "mein Sohn heißt Tim", "mi hija se llama Ana"
+_KIN_CALLED = r"['’]s\s+name\s+is|\s+(?:is\s+)?(?:called|named)|\s+hei(?:ß|ss)t|\s+s['’]appelle|\s+se\s+llama|\s+si\s+chiama|\s+se\s+chama"
+_PERSON_WORD = r"[^\W\d_][\w'’-]{1,30}"
+# Up to two more words after the first, each judged by :func:`_name_goes_on`.
+_MORE_WORDS = rf"(?P<rest>(?:[ \t]{_PERSON_WORD}){{0,2}})"
+# Words that end a name in the languages above without being English words: "je m'appelle jean et toi?"
+_NAME_ENDS = frozenset((
+    "und", "et", "och", "og", "ou", "oder", "aber", "mais", "pero", "mas", "ich", "je", "yo", "io", "eu", "jag",
+    "jeg", "ik", "bin", "suis", "soy", "sono", "sou", "aus",
+))  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _person_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """Common first names and surnames, and the words that are none (English, game and chat words)."""
+    return load_gazetteer().common_names, english_words() | ORDINARY_WORDS | CHAT_WORDS
+
+
+def _name_goes_on(word: str, capitalised: bool) -> bool:
+    """A word after a stated name is more of it when it is a common name ("smith") or no word we know
+    ("kowalski", "müller"), written as the name began: who writes "Tim" capitalised writes his surname so,
+    and "mein Sohn Tim spielt" ends at "Tim". "and", "lol" or an English verb ends it."""
+    if (capitalised and not word[0].isupper()) or word.lower() in _NAME_ENDS:
+        return False
+    names, words = _person_lists()
+    key = match_key(word)
+    return key in names or key not in words
+
+
+def _kin_named(word: str) -> bool:
+    """After "my wife" a word is a name when it is written as one: a common name that is no plain word in
+    any case ("sarah"), or capitalised and no plain word, or a common name ("Rose"). "my wife is away"
+    and "my son plays" name nobody."""
+    names, words = _person_lists()
+    key = match_key(word)
+    if word[0].isupper():
+        return key in names or key not in words
+    return key in names and key not in words
+
+
+def _name_extent(match: re.Match[str]) -> tuple[int, int] | None:
+    """The name after a phrase that says one follows: its first word (after a relative's word, only a word
+    written as a name), then the next words while they go on being a name."""
+    found = match.groupdict()
+    group = "first" if found.get("first") is not None else "kin"
+    if group == "kin" and not _kin_named(found["kin"]):
+        return None
+    end = match.end(group)
+    capitalised = found[group][0].isupper()
+    for word in (found.get("rest") or "").split():
+        if not _name_goes_on(word, capitalised):
+            break
+        end = match.string.index(word, end) + len(word)
+    return match.start(group), end
+
 
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -1220,16 +1334,37 @@ DETECTORS: tuple[Detector, ...] = (
         "real_names",
         "[name]",
         _compile(
-            # "irl I'm Sam Carter", "my real name is sam", "call me Sam irl"
-            rf"(?i:\b(?:irl|in\s+real\s+life|real\s+name|rl\s+name|my\s+name)\b[^\n.!?]{{0,24}}?"
-            r"(?:\bi\s*['’]?\s*m|\bi\s+am|\bis|['’]s|:|=|\bcalled))\s+((?i:[a-z][\w'-]{1,30})"
-            rf"(?:\s+{_NAME_WORD}){{0,2}})",
+            # "irl I'm Sam Carter", "my real name is sam", "my name is john smith", "call me Sam irl"
+            r"(?i:\b(?:irl|in\s+real\s+life|real\s+name|rl\s+name|my\s+name)\b[^\n.!?]{0,24}?"
+            rf"(?:\bi\s*['’]?\s*m|\bi\s+am|\bis|['’]s|:|=|\bcalled))\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "call me on 555…", "call me back": a phone call asked for, no name
-            rf"(?i:\bcall\s+me)\s+(?!(?i:on|at|back|later|tonight|tomorrow)\b)((?i:[a-z][\w'-]{{1,30}})"
-            rf"(?:\s+{_NAME_WORD}){{0,2}})",
-            group=1,
+            rf"(?i:\bcall\s+me)\s+(?!(?i:on|at|back|later|tonight|tomorrow)\b)(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
+            # "je m'appelle jean dupont", "ich heiße hans", "me llamo juan", "mi chiamo giovanni", "меня зовут …"
+            rf"(?i:(?<![^\W_])(?:{trie_pattern(_NAME_IS)}))(?:\s*[:,]\s*|\s+)(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
+            rf"(?:{_NAME_IS_UNSPACED})\s*(?P<first>[^\W\d_]{{1,4}})",
+            # "my brother's name is tom", "my wife is called mark": the next word, whatever it is
+            rf"(?i:(?<![^\W_])(?:{_MY})\s+(?:{_KIN})(?:{_KIN_CALLED}))\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
+            # "my wife sarah", "my son, Jake,", "meine Frau Anna", "mum, Jane, is here": a word written as a name
+            rf"(?i:(?<![^\W_])(?:{_MY})\s+(?:{_KIN}))(?:\s*,)?\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
+            rf"(?i:(?<![^\W_])(?:{_KIN}))\s*,\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}(?=\s*[,)])",
         ),
-        needles=("irl", "real life", "real name", "rl name", "my name", "call me"),
+        needles=(
+            "irl",
+            "real life",
+            "real name",
+            "rl name",
+            "my name",
+            "call me",
+            *_NAME_IS,
+            "我叫",
+            "名字",
+            "名前",
+            "이름",
+            # a relative's word after a possessive, or before a comma
+            *(f"{my} " for my in _MY_WORDS),
+            *(f"{kin}," for kin in _KIN_NAMES),
+        ),
+        extent=_name_extent,
     ),
     Detector(
         "high_entropy",
