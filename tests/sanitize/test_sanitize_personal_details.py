@@ -237,3 +237,101 @@ def test_a_relatives_name_never_leaves(template: str, name: str) -> None:
 )
 def test_family_words_without_a_name_stay(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+WORKPLACES = [
+    "I work at {} in {}",
+    "i work for {}, {} branch",
+    "I study at {} uni in {}",
+    "i go to {} {} college",
+    "I'm a student at {} {}",
+    "i'm a nurse at {} hospital in {}",
+    "I'm at uni in {} {}",
+    "we work in the {} office, {}",
+    "ich arbeite bei {} in {}",
+    "je travaille chez {} à {}",
+    "trabajo en {} de {}",
+    "lavoro presso {} a {}",
+]
+places = st.from_regex(r"[A-Z][a-z]{4,9}", fullmatch=True)
+
+
+@pytest.mark.parametrize("template", WORKPLACES)
+@settings(max_examples=5, deadline=None)
+@given(employer=places, town=places)
+def test_a_workplace_or_school_and_its_town_never_leave(template: str, employer: str, town: str) -> None:
+    """Where one works or studies places a person as where one lives does: both go, as an address."""
+    counts: dict[str, int] = {}
+    out = detectors.scrub(template.format(employer, town), counts)
+    assert employer not in out and town not in out and counts.get("street_addresses")
+    assert not leaves(template.format(employer, town), f"{employer} {town}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I work at night",
+        "i work from home",
+        "i study at home",
+        "I work at the moment",
+        "I'm a jedi at heart",
+        "i go to the cantina",
+        "Work at the Mining Outpost",
+        "Study the Holocron at the Jedi Temple",
+        "Crafting Station: work in progress",
+        "the workers at the factory",
+        "Quest: Go to school",
+    ],
+)
+def test_work_and_study_words_without_a_place_of_ones_own_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+MEMBER_NUMBERS = [
+    "student number {}",
+    "student id: {}",
+    "my employee number is {}",
+    "employee no. {}",
+    "staff id {}",
+    "insurance number {}",
+    "policy number: {}",
+    "policy no. {}",
+    "my badge number is {}",
+    "nhs number {}",
+    "Matrikelnummer {}",
+    "numéro d'étudiant {}",
+    "número de póliza {}",
+    "numero di polizza {}",
+]
+member_values = st.one_of(
+    st.from_regex(r"[1-9][0-9]{4,9}", fullmatch=True),
+    st.from_regex(r"[a-z][0-9]{6,8}", fullmatch=True),
+    st.from_regex(r"[A-Z]{1,3}-[0-9]{5,8}", fullmatch=True),
+    st.from_regex(r"[0-9]{3} [0-9]{3} [0-9]{4}", fullmatch=True),
+)
+
+
+@pytest.mark.parametrize("template", MEMBER_NUMBERS)
+@settings(max_examples=6, deadline=None)
+@given(value=member_values)
+def test_a_student_employee_or_policy_number_after_its_name_never_leaves(template: str, value: str) -> None:
+    """Five digits are enough after the name: a school's or employer's numbers are shorter than a state's."""
+    counts: dict[str, int] = {}
+    out = detectors.scrub(template.format(value), counts)
+    assert not [group for group in value.split() if group in out] and counts.get("national_ids") == 1, out
+    assert not leaves(template.format(value), value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "member number 5 of 10",
+        "policy number 3",
+        "student id card lost",
+        "Customer 4 served",
+        "insurance policy of 12 credits",
+        "Claim your reward: 12500 credits",
+    ],
+)
+def test_a_member_word_before_a_count_stays(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

@@ -242,6 +242,11 @@ def _named_id_ok(match: re.Match[str]) -> bool:
     return digits >= 7 or (value[0].isalpha() and digits >= 6)
 
 
+def _member_number_ok(match: re.Match[str]) -> bool:
+    """A student's, employee's or policy number has five digits or more: "member number 5 of 10" is a count."""
+    return sum(c.isdigit() for c in match.group(1)) >= 5
+
+
 def _plate_ok(match: re.Match[str]) -> bool:
     """A registration plate has 4 to 10 letters and digits, a digit among them ("plate: gold" is a word),
     a group of three or more ("number 5 of 10" is a count), and of several groups none a word of four
@@ -418,6 +423,26 @@ _MONTH_NAME = (
 _RESIDENCE = (
     r"(?:(?:live|living|reside|residing|based|raised|grew\s+up)\s+(?:at|on|in|near|outside|around)|from)"
 )
+# Where one works or studies, which places a person as surely as where they live: "I work at Tesco in Leeds",
+# "I study at Leeds uni", "ich arbeite bei …", "je travaille chez …", "trabajo en …", "lavoro presso …".
+_WORKPLACE = r"(?:work|working|study|studying|teach|teaching|intern|interning|volunteer)\s+(?:at|for|in)"
+# The same in other languages, a verb that says "I" by its own ending: "arbeite bei", "trabajo en".
+_WORKPLACE_ABROAD = (
+    r"arbeite\s+(?:bei|in|an|für)|studiere\s+(?:in|an)|travaille\s+(?:chez|à|a|pour)|[ée]tudie\s+(?:à|a|en)"
+    r"|trabajo\s+(?:en|para)|estudio\s+en|lavoro\s+(?:a|da|per|presso|in)|studio\s+(?:a|presso)"
+    r"|trabalho\s+(?:na|no|em|para)|estudo\s+(?:na|no|em)"
+)
+# Occupations said with where they are done: "I'm a student at Oxford", "i'm a nurse at St James".
+_OCCUPATIONS = (
+    "student", "pupil", "teacher", "lecturer", "professor", "nurse", "doctor", "intern", "engineer", "developer",
+    "manager", "cashier", "clerk", "apprentice", "trainee", "barista", "waiter", "waitress", "chef", "cook",
+    "driver", "mechanic", "paramedic", "officer", "technician", "assistant", "receptionist", "accountant",
+)  # fmt: skip
+# What follows "I work at" without naming a place: a time, a manner, oneself.
+_NOT_A_WORKPLACE = (
+    r"night|nights|weekends?|home|the\s+moment|the\s+weekend|the\s+morning|the\s+evening|morning|evening|it"
+    r"|all|least|most|first|once|times|myself|yourself|free|fun|a\s+living|[\d\[]"
+)
 _BIRTH_DATE = (
     r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
     r"|(?:19|20)\d{2}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
@@ -515,10 +540,31 @@ _ID_NUMBER = r"\s*(?:number|no\.?|nr\.?|#)"
 _ID_WORDS = (
     rf"(?:{trie_pattern(_ID_NAMES)})(?:{_ID_NUMBER})?|(?:id|ni|tax|identity|personal|licen[cs]e){_ID_NUMBER}"
 )
+
+
 # Digits grouped by spaces, dots, dashes or slashes, a letter or two before or one after ("AB 12 34 56 C",
 # "12/345/67890", "12345678-Z"; letters apart from the digits only in capitals: in "tin can 1234567" they
 # are a word); or one run of letters and digits ("RSSMRA85T10A562S", "X1234567").
-_ID_VALUE = r"(?:[A-Z]{1,3}[ -]?|[a-z]{1,3})?\d[\d ./-]{4,16}\d(?:[ -]?[A-Za-z])?|(?=[A-Za-z]{0,8}\d)[A-Za-z0-9]{6,20}"
+def _id_value(least: int) -> str:
+    """An id's value of ``least`` characters or more (digits, a few letters, separators)."""
+    return (
+        rf"(?:[A-Z]{{1,3}}[ -]?|[a-z]{{1,3}})?\d[\d ./-]{{{least - 2},16}}\d(?:[ -]?[A-Za-z])?"
+        rf"|(?=[A-Za-z]{{0,8}}\d)[A-Za-z0-9]{{{least},20}}"
+    )
+
+
+_ID_VALUE = _id_value(6)
+# What names a number that finds one person in a school's, employer's, insurer's or shop's records: "student
+# id", "employee number", "policy no.", "Matrikelnummer", "número de póliza". Said with its name, five digits
+# are enough (:func:`_member_number_ok`): such numbers are shorter than a state's.
+_MEMBER_WORDS = (
+    r"(?:student|employee|staff|payroll|personnel|badge|insurance|insurance\s+policy|policy|membership|member|nhs"
+    r"|medicare|medicaid|claim|customer|client|patient|matriculation)[ _-]?(?:id|number|num|no\.?|nr\.?|#)"
+    r"|matrikel(?:nummer|-?nr\.?)|personalnummer|versicherungsnummer|versichertennummer|kundennummer"
+    r"|mitgliedsnummer|policennummer|num[ée]ro\s+(?:d['’]\s*[ée]tudiant|de\s+(?:police|client|membre|s[ée]curit[ée]"
+    r"\s+sociale))|n[úu]mero\s+de\s+(?:p[óo]liza|estudiante|empleado|socio|cliente|afiliaci[óo]n)"
+    r"|numero\s+di\s+(?:matricola|polizza)|matricola|polizza"
+)
 # What names a vehicle's registration, which its owner's name and address are on record with. "plate" and
 # "reg" alone are words of the game ("Plate Armor") and of chat, so they need "is", ":", "=" or "#".
 _PLATE_NAMES = (
@@ -1152,6 +1198,47 @@ DETECTORS: tuple[Detector, ...] = (
         needles=("lat", "lon", "lng"),
     ),
     Detector(
+        "national_ids",
+        "[id-number]",
+        # A student's, employee's, insurance or policy number after its name: "student id: s1234567", "my
+        # employee number is 99887", "policy no. POL-9988776", "Matrikelnummer 1234567".
+        _compile(
+            rf"(?i:(?<![^\W_])(?:{_MEMBER_WORDS})(?![^\W_]))[\s_]*(?:is[\s_]+|[:#=]\s*)?"
+            rf"({_id_value(5)})(?![^\W_])(?!-)",
+            group=1,
+        ),
+        needles=(
+            "student",
+            "employee",
+            "staff",
+            "payroll",
+            "personnel",
+            "badge",
+            "insurance",
+            "policy",
+            "member",
+            "nhs",
+            "medicare",
+            "medicaid",
+            "claim",
+            "customer",
+            "client",
+            "patient",
+            "matricul",
+            "matrikel",
+            "personalnummer",
+            "versich",
+            "kundennummer",
+            "mitgliedsnummer",
+            "policennummer",
+            "numéro",
+            "numero",
+            "número",
+            "polizza",
+        ),
+        validate=_member_number_ok,
+    ),
+    Detector(
         "phones",
         "[phone]",
         _compile(
@@ -1291,6 +1378,45 @@ DETECTORS: tuple[Detector, ...] = (
             "address",
             *_STREET_SUFFIXES.split("|"),
             *_STREET_NEEDLES,
+        ),
+    ),
+    Detector(
+        "street_addresses",
+        "[address]",
+        # A workplace or school, to the end of the clause: "I work at Tesco in Leeds", "I'm a student at
+        # Oxford", "i go to leeds uni", "je travaille chez …". Not "I work at night", "i study at home".
+        _compile(
+            rf"(?i)(?:\b(?:i|we|and|also|still|now|currently)\s+|,\s+)(?:{_WORKPLACE})\s+"
+            rf"(?!(?:{_NOT_A_WORKPLACE})\b)(?!\[)([^.!?\n]{{2,60}})",
+            rf"(?i)\b(?:{_WORKPLACE_ABROAD})\s+(?!\[)([^.!?\n]{{2,60}})",
+            rf"(?i)\b(?:i'?m|i\s+am|we're|we\s+are)\s+(?:an?\s+)?(?:\w+\s+)?(?:{trie_pattern(_OCCUPATIONS)})s?"
+            rf"\s+(?:at|in|for)\s+(?!(?:{_NOT_A_WORKPLACE})\b)(?!\[)([^.!?\n]{{2,60}})",
+            r"(?i)\b(?:i|we)\s+(?:go|went)\s+to\s+((?:[^\s.!?,]+\s+){1,4}?(?:uni|university|college|school|academy"
+            r"|polytechnic|high)\b)",
+            r"(?i)\b(?:i'?m|i\s+am|we're|we\s+are)\s+at\s+(?:uni|university|college|school)\s+in\s+(?!\[)([^.!?\n]{2,60})",
+            group=1,
+        ),
+        needles=(
+            "work",
+            "study",
+            "studying",
+            "teach",
+            "intern",
+            "volunteer",
+            "arbeite",
+            "studiere",
+            "travaille",
+            "tudie",
+            "trabajo",
+            "estudio",
+            "lavoro",
+            "studio",
+            "trabalho",
+            "estudo",
+            " go to ",
+            "went to ",
+            "m at ",
+            *_OCCUPATIONS,
         ),
     ),
     Detector(
