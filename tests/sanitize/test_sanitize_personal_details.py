@@ -335,3 +335,48 @@ def test_a_student_employee_or_policy_number_after_its_name_never_leaves(templat
 )
 def test_a_member_word_before_a_count_stays(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+SEED_NAMES = [
+    "seed: {}",
+    "my seed is {}",
+    "mnemonic: {}",
+    "mnemonic {}",
+    "my recovery phrase is {}",
+    "wallet seed {} keep it safe",
+    "backup words: {}",
+    "my 24 words: {}",
+    "secret recovery phrase = {}",
+]
+_WALLET_WORDS = ["walnut", "orbit", "lizard", "velvet", "glacier", "puzzle", "mango", "ranch", "tunnel", "frost",
+                 "kidney", "oyster", "pencil", "saddle", "timber", "abandon"]  # fmt: skip
+seed_words = st.sampled_from([12, 15, 18, 24]).flatmap(
+    lambda n: st.lists(st.sampled_from(_WALLET_WORDS), min_size=n, max_size=n)
+)
+
+
+@pytest.mark.parametrize("template", SEED_NAMES)
+@settings(max_examples=5, deadline=None)
+@given(words=seed_words, numbered=st.booleans(), commas=st.booleans())
+def test_a_wallets_recovery_words_never_leave(
+    template: str, words: list[str], numbered: bool, commas: bool
+) -> None:
+    """12 to 24 words after their name, numbered ("1. walnut 2. orbit") or with commas: one leaked word
+    narrows the search for the rest."""
+    shown = [f"{i}. {w}" if numbered else w for i, w in enumerate(words, 1)]
+    text = template.format((", " if commas else " ").join(shown))
+    assert not [word for word in set(words) if leaves(text, word)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seed of the Wroshyr tree",
+        "plant the seed then harvest it and craft a stew with some fresh meat",
+        "seed the field then water every plant daily until they grow tall and green",
+        "backup your character files before you patch the client and restart the launcher",
+        "recovery time is three days after the battle near the ruins of the old city walls",
+    ],
+)
+def test_seed_and_backup_words_in_a_sentence_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

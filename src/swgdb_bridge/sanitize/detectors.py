@@ -391,6 +391,14 @@ _NOT_A_VALUE = (
 # A value said after "is", ":" or "=": its first word, and the words after it to the end of the clause, as a
 # passphrase ("purple monkey dishwasher") or a recovery phrase (12 or 24 words) is written.
 _PHRASE = rf"[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]*[^\s\"'`,;.!?](?:[ \t]+(?!\[)[^\s\"'`,;.!?]+){{0,23}})"
+# A wallet's recovery words (BIP-39: 12 to 24 words of 3-8 letters, numbered or not) after their name: anyone
+# who reads them owns the wallet. "seed" and "backup" alone are words of games too: the words must follow.
+_SEED_NAMES = (
+    r"(?:(?:wallet|secret|backup|recovery|bip-?39)\s+)*(?:seed|mnemonic|recovery|backup)"
+    r"(?:\s+(?:phrase|words?|key|sentence))?|(?:12|24)[ -]words?(?:\s+(?:phrase|seed))?"
+)
+_SEED_WORD = r"(?:\d{1,2}[.):]?\s*)?[a-z]{3,8}"
+_SEED_WORDS = rf"((?:{_SEED_WORD}(?:[ \t]*,[ \t]*|[ \t]+)){{11,23}}{_SEED_WORD})(?![\w-])"
 # Names of the answers that recover an account: each is a password by another name.
 _SECURITY_ANSWERS = (
     r"security\s+(?:question|answer)|secret\s+(?:question|answer)|(?:mother'?s\s+)?maiden\s+name"
@@ -871,6 +879,11 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+(?:{_NOT_A_VALUE})\b[^.!?\n:=]{{0,40}}?\s(?:{_IS})\s+{_PHRASE}",
             # A security question's answer opens the account as a password does: "maiden name: kowalczyk".
             rf"(?<![\w-])(?:{_SECURITY_ANSWERS})(?:\s+answer)?(?>\s*[:=]\s*|\s+(?:is|was)\s+){_PHRASE}",
+            # A wallet's recovery words: "seed: abandon ability …", "mnemonic is …", "my 24 words: 1. x 2. y …".
+            rf"(?<![\w-])(?:{_SEED_NAMES})(?>\s*[:=]\s*|\s+(?:is|was|are)\s*:?\s*){_SEED_WORDS}",
+            # without "is" or ":" only a name no sentence starts with: "seed the field then water every …" stays
+            r"(?<![\w-])(?:mnemonic|wallet\s+seed|(?:seed|recovery|backup)\s+(?:phrase|words|sentence)"
+            rf"|(?:12|24)[ -]words?)\s+{_SEED_WORDS}",
             # A one-time or recovery code with letters: "steam guard code 7XK2P", "2fa code is 38kd9".
             r"(?<![\w-])(?:verification|verify|auth(?:entication|enticator)?|security|confirmation|log-?in|sign-?in"
             r"|2fa|mfa|otp|one-time|guard|recovery|backup|reset)\s+codes?(?:'s)?(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+)?)"
@@ -902,7 +915,11 @@ DETECTORS: tuple[Detector, ...] = (
             "memorable",
             "first pet",
             "recovery",
-            "seed phrase",
+            "seed",
+            "mnemonic",
+            "backup",
+            " words",
+            "word phrase",
             *_PASSWORD_NAMES,
         ),
     ),
