@@ -380,3 +380,63 @@ def test_a_wallets_recovery_words_never_leave(
 )
 def test_seed_and_backup_words_in_a_sentence_stay(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+def _dms(degrees: int, minutes: int, seconds: int | None, hemisphere: str) -> str:
+    arc = f"{degrees}°{minutes}'" + (f'{seconds}"' if seconds is not None else "")
+    return arc + hemisphere
+
+
+POSITIONS = [
+    "meet me at {lat} {lon}",
+    "home is {lat}, {lon}",
+    "{lat} {lon} is where i live",
+]
+positions = st.builds(
+    lambda d1, m1, s1, h1, d2, m2, s2, h2: (_dms(d1, m1, s1, h1), _dms(d2, m2, s2, h2)),
+    st.integers(0, 89), st.integers(0, 59), st.none() | st.integers(0, 59), st.sampled_from("NS"),
+    st.integers(0, 179), st.integers(0, 59), st.none() | st.integers(0, 59), st.sampled_from("EW"),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("template", POSITIONS)
+@settings(max_examples=8, deadline=None)
+@given(position=positions)
+def test_a_position_in_degrees_and_minutes_never_leaves(template: str, position: tuple[str, str]) -> None:
+    lat, lon = position
+    counts: dict[str, int] = {}
+    out = detectors.scrub(template.format(lat=lat, lon=lon), counts)
+    assert "°" not in out and "'" not in out and counts.get("street_addresses"), out
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("51°30′26″N 0°7′39″W", ""),
+        ("51º30'N", ""),
+        ("gps 51 30.5N 0 7.5W", "gps"),
+        ("N 51° 30.445 W 000° 07.649", ""),
+        ("cache at N51 30.500 W000 07.649", "cache at"),
+        ("51.5074 N, 0.1278 W", ""),
+    ],
+)
+def test_a_position_as_gps_units_and_geocaches_write_it_never_leaves(text: str, kept: str) -> None:
+    out = detectors.scrub(text, {})
+    assert not any(c.isdigit() for c in out) and out.startswith(kept), out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "turn 90° to the left",
+        "heading 270°",
+        "the temperature was 21°C",
+        "Waypoint /way -3069 12 Mos Espa",
+        "Level 5 S",
+        "Found 3 N",
+        "Looted E11 12.5 damage rifle",
+        "3520 -4800 Dune Sea",
+    ],
+)
+def test_angles_and_game_positions_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

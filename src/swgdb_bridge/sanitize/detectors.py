@@ -530,6 +530,13 @@ _NETWORK_STATES = (
     r"|working|not|so|too|really|very|acting|being|dropping|unstable|spotty|flaky|terrible|awful|crap|trash"
     r"|garbage|gone|fixed|still|just|kinda|pretty|super|the|a|my|your|cutting|having|going|getting|shit"
 )
+# A position in degrees and minutes (and seconds), as maps, GPS units and geocaches write it: "51°30'N 0°7'W",
+# "51°30'26"N", "N 51° 30.445", "51 30.5N". A degree sign alone ("turn 90°") is an angle: minutes or a
+# hemisphere must follow. "º", which NFKC makes an "o", is a degree sign before minutes.
+_DEGREES = r"\d{1,3}(?:[.,]\d+)?\s?(?:°|o(?=\s?\d{1,2}(?:[.,]\d+)?\s?'))"
+_ARC_MINUTES = r"\d{1,2}(?:[.,]\d+)?\s?'"
+_ARC_SECONDS = r"\d{1,2}(?:[.,]\d+)?\s?(?:\"|''|”|″)"
+_HEMISPHERE = r"[NSEWnsew](?![^\W_])"
 # Within ±90 with four or more decimals; not 0.x, which ratios and rates are far more often than the equator.
 _LATITUDE = r"-?(?:[1-8]?[1-9]\.\d{4,}|[1-8]0\.\d{4,}|90\.0{4,})"
 _LONGITUDE = r"-?(?:(?:1[0-7]\d|[1-9]?\d)(?:\.\d{4,})|180\.0{4,})"  # within ±180
@@ -1254,6 +1261,25 @@ DETECTORS: tuple[Detector, ...] = (
             "polizza",
         ),
         validate=_member_number_ok,
+    ),
+    Detector(
+        "street_addresses",
+        "[location]",
+        _compile(
+            # degrees, minutes and seconds, then or before the hemisphere: "51°30'26"N", "W 000° 07.649"
+            rf"(?<![\w.]){_DEGREES}\s?(?:{_ARC_MINUTES}\s?(?:{_ARC_SECONDS}\s?)?)?{_HEMISPHERE}",
+            rf"(?<![\w.]){_DEGREES}\s?{_ARC_MINUTES}(?:\s?{_ARC_SECONDS})?",
+            rf"(?<![^\W_])[NSEWnsew]\s?{_DEGREES}(?:\s?\d{{1,2}}(?:[.,]\d+)?'?)?",
+            # degrees and decimal minutes without signs, as a GPS writes them: "51 30.5N", "N51 30.500"
+            r"(?<![\w.])\d{1,3}\s\d{1,2}\.\d+\s?[NSEW](?![^\W_])",
+            r"(?<![^\W_])[NS]\s?\d{1,2}\s\d{1,2}\.\d+(?![\w.])",
+            # "W000 07.649": two decimals at least, as "E11 12.5" may be a blaster's and a number
+            r"(?<![^\W_])[EW]\s?\d{1,3}\s\d{1,2}\.\d{2,}(?![\w.])",
+            # decimal degrees with hemispheres, both: "51.5074 N, 0.1278 W"
+            r"(?<![\w.])\d{1,2}\.\d{2,}\s?[NS],?\s\d{1,3}\.\d{2,}\s?[EW](?![^\W_])",
+        ),
+        needles=("°",),
+        trigger=re.compile(r"\d\s?o\s?\d{1,2}(?:[.,]\d+)?\s?'|\d\s?[NSEW](?![^\W_])|(?<![^\W_])[NS]\s?\d"),
     ),
     Detector(
         "phones",
