@@ -440,3 +440,59 @@ def test_a_position_as_gps_units_and_geocaches_write_it_never_leaves(text: str, 
 )
 def test_angles_and_game_positions_stay(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+COMBINATIONS = [
+    "combo is {}",
+    "safe combination {}",
+    "the lock code is {}",
+    "my locker combo is {}",
+    "padlock: {}",
+    "the safe's combo is {}",
+    "bike lock combination {}",
+    "Zahlenschloss {}",
+    "la combinaison du cadenas est {}",
+    "combinación: {}",
+    "the combination for the vault is {}",
+]
+combos = st.one_of(
+    st.lists(st.integers(0, 99).map(str), min_size=3, max_size=4).map("-".join),
+    st.lists(st.integers(0, 99).map(str), min_size=3, max_size=4).map(" ".join),
+    st.lists(st.integers(0, 9).map(str), min_size=4, max_size=4).map(" ".join),
+    st.tuples(st.integers(0, 39), st.integers(0, 39), st.integers(0, 39)).map(
+        lambda t: "L{} R{} L{}".format(*t)
+    ),
+)
+
+
+@pytest.mark.parametrize("template", COMBINATIONS)
+@settings(max_examples=6, deadline=None)
+@given(combo=combos)
+def test_a_locks_combination_never_leaves(template: str, combo: str) -> None:
+    """Numbers in groups after a combination's or a lock's name: each of them opens the lock."""
+    out = detectors.scrub(template.format(combo), {})
+    assert not any(c.isdigit() for c in out), out
+
+
+@pytest.mark.parametrize("text", ["my locker is 4821", "locker code 4821", "the safe is 12 34 56"])
+def test_a_lock_said_with_is_keeps_no_number(text: str) -> None:
+    assert not any(c.isdigit() for c in detectors.scrub(text, {}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Combo 3 hits for 1200 damage",
+        "Door 2 of 3 opened",
+        "the gate is 12 meters away",
+        "Safe House 3",
+        "Locked door at 3520 -4800",
+        "combination attack x3",
+        "stay safe, 3 mobs left",
+        "Vault of the Ancients 2",
+        "the vault is 250 meters north",
+        "the door is 120m away",
+    ],
+)
+def test_lock_words_in_game_text_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

@@ -399,6 +399,17 @@ _SEED_NAMES = (
 )
 _SEED_WORD = r"(?:\d{1,2}[.):]?\s*)?[a-z]{3,8}"
 _SEED_WORDS = rf"((?:{_SEED_WORD}(?:[ \t]*,[ \t]*|[ \t]+)){{11,23}}{_SEED_WORD})(?![\w-])"
+# A lock's combination, which opens a locker, a safe or a door as a PIN opens an account: numbers in groups
+# ("12-34-56", "24 36 12", "L24 R36 L12") after a combination's name, or a lock's said with "is" or ":".
+_LOCKS = (
+    r"lock|locker|padlock|safe|vault|gate|door|bike\s+lock|cadenas|candado|lucchetto|schloss|tresor"
+    r"|spind|casier|taquilla|armadietto|cassaforte|caja\s+fuerte|coffre(?:-fort)?"
+)
+_COMBINATIONS = r"combo|combination(?:\s+lock)?|combi|kombination|zahlenschloss|combinaison|combinaci[óo]n|combinazione|code"
+_COMBO_GROUPS = (
+    r"\d{1,3}(?:\s?[-/.]\s?\d{1,3}){2,5}|\d{1,3}(?:,?\s\d{1,3}){2,5}"
+    r"|(?:(?:l|r|left|right)\s?\d{1,3}(?:[\s,-]{1,2}(?=[lr]))?){2,5}"
+)
 # Names of the answers that recover an account: each is a password by another name.
 _SECURITY_ANSWERS = (
     r"security\s+(?:question|answer)|secret\s+(?:question|answer)|(?:mother'?s\s+)?maiden\s+name"
@@ -898,6 +909,15 @@ DETECTORS: tuple[Detector, ...] = (
             # "pin is 1234", "secret: x", "api key = x": ordinary words, so only with "is", ":" or "=".
             r"(?<![\w-])(?:pass|passcode|pin|secret|token|api[ _-]?key|access[ _-]?token|auth[ _-]?token"
             r"|client[ _-]?secret|private[ _-]?key)(?>\s*[:=]\s*|\s+is\s+)[\"'`]?((?!\[)[^\s\"'`,;]+)",
+            # A lock's combination: "combo is 12-34-56", "safe combination 24 36 12", "my locker is 4821".
+            # ("la combinaison du cadenas est 12 34 56": the lock's name may follow, and "is" in its language)
+            rf"(?<![\w-])(?:(?:{_LOCKS})\s+)?(?:{_COMBINATIONS})(?:s|'s)?"
+            rf"(?:\s+(?:of|for|to|du|de|del|della|des)\s+(?:(?:the|my|la|le|el|il)\s+)?(?:{_LOCKS}))?"
+            rf"(?>\s*[:=#]\s*|\s+(?:(?:{_IS})\s+)?)({_COMBO_GROUPS})(?![\d.-])",
+            rf"(?<![\w-])(?:{_LOCKS})(?:'s)?(?>\s*[:=#]\s*|\s+(?:is|was)\s+)({_COMBO_GROUPS})(?![\d.-])",
+            # one number only after a padlock's name: "the vault is 250 meters north" is a distance
+            r"(?<![\w-])(?:(?:bike\s+|pad)?lock|locker|cadenas|candado|lucchetto)(?:'s)?(?>\s*[:=#]\s*|\s+(?:is|was)\s+)"
+            r"(\d{3,8})(?![\d.-])",
             # PINs and codes: "pin 4821", "my pin's 4821", "bank code: 1234", "combo 0042", a card's "cvv 123",
             # and every code of a list: "backup codes 84729163 19283746".
             r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number|no))?|passcode|code|combo|combination|cvv2?|cvc2?|csc)"
@@ -914,6 +934,25 @@ DETECTORS: tuple[Detector, ...] = (
             "key",
             "code",
             "combo",
+            "combi",
+            "kombi",
+            "lock",
+            "safe",
+            "vault",
+            "gate",
+            "door",
+            "cadenas",
+            "candado",
+            "lucchetto",
+            "schloss",
+            "tresor",
+            "spind",
+            "casier",
+            "taquilla",
+            "armadietto",
+            "cassaforte",
+            "caja fuerte",
+            "coffre",
             "cvv",
             "cvc",
             "csc",
