@@ -25,7 +25,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from swgdb_bridge.sanitize.gazetteer import load_gazetteer, match_key, normalize_text
@@ -77,6 +77,9 @@ _NO_NUMBER_BEFORE = rf"{_NO_ALNUM_BEFORE}(?<![\d:.]-)"
 _NOT_AFTER_SEP = r"(?<![\\/])(?<!%5[cC])(?<!%2[fF])"  # start at a run of separators, never inside one
 
 
+_FEW_NEEDLES = 8  # up to this many, testing each needle with ``in`` is cheaper than one regex search
+
+
 @dataclass(frozen=True, slots=True)
 class Detector:
     """One kind of secret: how to find it, what replaces it, and when it cannot be there.
@@ -96,15 +99,25 @@ class Detector:
     # Where a word list, not the pattern, says how far a value goes ("my name is john smith and i…"): the
     # span a match stands for, or None when it is no secret. Takes the place of ``patterns``' groups.
     extent: Callable[[re.Match[str]], tuple[int, int] | None] | None = None
+    # ``needles`` as one search: a hundred ``in`` tests cost more than one pass of a trie of them.
+    _any_needle: re.Pattern[str] | None = field(init=False, default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.needles) > _FEW_NEEDLES:
+            object.__setattr__(self, "_any_needle", re.compile(trie_pattern(self.needles, space=" ")))
 
     def worth_scanning(self, text: str, lowered: str) -> bool:
         """For the full re-scan: False only where a match is impossible, not merely unlikely."""
         return not self.literal_needles or self.may_match(text, lowered)
 
     def may_match(self, text: str, lowered: str) -> bool:
-        for needle in self.needles:
-            if needle in lowered:
+        if self._any_needle is not None:
+            if self._any_needle.search(lowered) is not None:
                 return True
+        else:
+            for needle in self.needles:
+                if needle in lowered:
+                    return True
         return self.trigger is not None and self.trigger.search(text) is not None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -548,6 +561,10 @@ _DEGREES = r"\d{1,3}(?:[.,]\d+)?\s?(?:°|o(?=\s?\d{1,2}(?:[.,]\d+)?\s?'))"
 _ARC_MINUTES = r"\d{1,2}(?:[.,]\d+)?\s?'"
 _ARC_SECONDS = r"\d{1,2}(?:[.,]\d+)?\s?(?:\"|''|”|″)"
 _HEMISPHERE = r"[NSEWnsew](?![^\W_])"
+# In every position on Earth without a degree sign: four decimals ("52.520008"), decimal minutes ("51 30.5N",
+# "N51 30.500"), decimal degrees with a hemisphere ("51.5074 N") or an "o" for "º" ("51o30'N"). One trigger
+# for both position detectors: one search of every string, not two.
+_EARTH_POSITION = re.compile(r"\d(?:\.\d{4}|\s\d{1,2}\.\d|\.\d{2,}\s?[NS]|\s?o\s?\d{1,2}(?:[.,]\d+)?\s?')")
 # Within ±90 with four or more decimals; not 0.x, which ratios and rates are far more often than the equator.
 _LATITUDE = r"-?(?:[1-8]?[1-9]\.\d{4,}|[1-8]0\.\d{4,}|90\.0{4,})"
 _LONGITUDE = r"-?(?:(?:1[0-7]\d|[1-9]?\d)(?:\.\d{4,})|180\.0{4,})"  # within ±180
@@ -737,7 +754,20 @@ DETECTORS: tuple[Detector, ...] = (
             r"(?:\s+(?:is|was)\s+|\s*[:=#]\s*|\s*)(\d{5,11})(?!\d)",
             group=1,
         ),
-        needles=("sw-", "friend", "trainer", "code", "fc", "qq", "icq"),
+        needles=(
+            "sw-",
+            "friend",
+            "trainer",
+            "switch",
+            "ds id",
+            "ds-id",
+            "dsid",
+            "code",
+            "fc",
+            "qq",
+            "icq",
+        ),
+        literal_needles=True,
     ),
     Detector(
         "private_keys",
@@ -888,27 +918,23 @@ DETECTORS: tuple[Detector, ...] = (
         "passwords",
         "[password]",
         _compile(
-            # "password hunter2", "pw: x", "pw -> x", "my password is x": the word itself says what follows
-            # (in the languages players write: Passwort ist x, mot de passe: x, contraseña es x, hasło: x).
-            # Said with "is", ":" or "=", the value may be a passphrase of words: the rest of the clause.
-            rf"(?<![\w-])(?:{_PASSWORD_WORDS})(?>'s\s+|\s*(?:[:=]|->|=>|-)\s*|\s+(?:{_IS})\s+){_PHRASE}",
-            rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]+)",
-            # "the pw for the guild bank alt is x": the value after a later "is", in the same clause.
-            rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+(?:{_NOT_A_VALUE})\b[^.!?\n:=]{{0,40}}?\s(?:{_IS})\s+{_PHRASE}",
-            # A security question's answer opens the account as a password does: "maiden name: kowalczyk".
-            rf"(?<![\w-])(?:{_SECURITY_ANSWERS})(?:\s+answer)?(?>\s*[:=]\s*|\s+(?:is|was)\s+){_PHRASE}",
             # A wallet's recovery words: "seed: abandon ability …", "mnemonic is …", "my 24 words: 1. x 2. y …".
             rf"(?<![\w-])(?:{_SEED_NAMES})(?>\s*[:=]\s*|\s+(?:is|was|are)\s*:?\s*){_SEED_WORDS}",
             # without "is" or ":" only a name no sentence starts with: "seed the field then water every …" stays
             r"(?<![\w-])(?:mnemonic|wallet\s+seed|(?:seed|recovery|backup)\s+(?:phrase|words|sentence)"
             rf"|(?:12|24)[ -]words?)\s+{_SEED_WORDS}",
-            # A one-time or recovery code with letters: "steam guard code 7XK2P", "2fa code is 38kd9".
-            r"(?<![\w-])(?:verification|verify|auth(?:entication|enticator)?|security|confirmation|log-?in|sign-?in"
-            r"|2fa|mfa|otp|one-time|guard|recovery|backup|reset)\s+codes?(?:'s)?(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+)?)"
-            r"((?=[A-Za-z]{0,11}\d)[A-Za-z0-9]{4,12})(?![\w-])",
-            # "pin is 1234", "secret: x", "api key = x": ordinary words, so only with "is", ":" or "=".
-            r"(?<![\w-])(?:pass|passcode|pin|secret|token|api[ _-]?key|access[ _-]?token|auth[ _-]?token"
-            r"|client[ _-]?secret|private[ _-]?key)(?>\s*[:=]\s*|\s+is\s+)[\"'`]?((?!\[)[^\s\"'`,;]+)",
+            flags=re.IGNORECASE,
+            group=1,
+        ),
+        # "2 word", not "12 word": a first character no needle began with ("1") sends every number to the search
+        needles=("seed", "mnemonic", "recovery", "backup", "2 word", "2-word", "24 word", "24-word"),
+        literal_needles=True,
+    ),
+    Detector(
+        "passwords",
+        "[password]",
+        # Before the PIN rule, which would take "123" of "code 123-456-789" and leave the rest.
+        _compile(
             # A lock's combination: "combo is 12-34-56", "safe combination 24 36 12", "my locker is 4821".
             # ("la combinaison du cadenas est 12 34 56": the lock's name may follow, and "is" in its language)
             rf"(?<![\w-])(?:(?:{_LOCKS})\s+)?(?:{_COMBINATIONS})(?:s|'s)?"
@@ -918,24 +944,15 @@ DETECTORS: tuple[Detector, ...] = (
             # one number only after a padlock's name: "the vault is 250 meters north" is a distance
             r"(?<![\w-])(?:(?:bike\s+|pad)?lock|locker|cadenas|candado|lucchetto)(?:'s)?(?>\s*[:=#]\s*|\s+(?:is|was)\s+)"
             r"(\d{3,8})(?![\d.-])",
-            # PINs and codes: "pin 4821", "my pin's 4821", "bank code: 1234", "combo 0042", a card's "cvv 123",
-            # and every code of a list: "backup codes 84729163 19283746".
-            r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number|no))?|passcode|code|combo|combination|cvv2?|cvc2?|csc)"
-            r"(?:s|'s)?(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+|are\s+)?)(\d{3,8}(?:(?:,\s*|\s+)\d{3,8})*)(?!\d)",
             flags=re.IGNORECASE,
             group=1,
         ),
         needles=(
-            "pass",
-            "pw",
-            "pin",
-            "secret",
-            "token",
-            "key",
-            "code",
             "combo",
             "combi",
             "kombi",
+            "zahlenschloss",
+            "code",
             "lock",
             "safe",
             "vault",
@@ -953,6 +970,45 @@ DETECTORS: tuple[Detector, ...] = (
             "cassaforte",
             "caja fuerte",
             "coffre",
+        ),
+        literal_needles=True,
+    ),
+    Detector(
+        "passwords",
+        "[password]",
+        _compile(
+            # "password hunter2", "pw: x", "pw -> x", "my password is x": the word itself says what follows
+            # (in the languages players write: Passwort ist x, mot de passe: x, contraseña es x, hasło: x).
+            # Said with "is", ":" or "=", the value may be a passphrase of words: the rest of the clause.
+            rf"(?<![\w-])(?:{_PASSWORD_WORDS})(?>'s\s+|\s*(?:[:=]|->|=>|-)\s*|\s+(?:{_IS})\s+){_PHRASE}",
+            rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]+)",
+            # "the pw for the guild bank alt is x": the value after a later "is", in the same clause.
+            rf"(?<![\w-])(?:{_PASSWORD_WORDS})\s+(?:{_NOT_A_VALUE})\b[^.!?\n:=]{{0,40}}?\s(?:{_IS})\s+{_PHRASE}",
+            # A security question's answer opens the account as a password does: "maiden name: kowalczyk".
+            rf"(?<![\w-])(?:{_SECURITY_ANSWERS})(?:\s+answer)?(?>\s*[:=]\s*|\s+(?:is|was)\s+){_PHRASE}",
+            # A one-time or recovery code with letters: "steam guard code 7XK2P", "2fa code is 38kd9".
+            r"(?<![\w-])(?:verification|verify|auth(?:entication|enticator)?|security|confirmation|log-?in|sign-?in"
+            r"|2fa|mfa|otp|one-time|guard|recovery|backup|reset)\s+codes?(?:'s)?(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+)?)"
+            r"((?=[A-Za-z]{0,11}\d)[A-Za-z0-9]{4,12})(?![\w-])",
+            # "pin is 1234", "secret: x", "api key = x": ordinary words, so only with "is", ":" or "=".
+            r"(?<![\w-])(?:pass|passcode|pin|secret|token|api[ _-]?key|access[ _-]?token|auth[ _-]?token"
+            r"|client[ _-]?secret|private[ _-]?key)(?>\s*[:=]\s*|\s+is\s+)[\"'`]?((?!\[)[^\s\"'`,;]+)",
+            # PINs and codes: "pin 4821", "my pin's 4821", "bank code: 1234", "combo 0042", a card's "cvv 123",
+            # and every code of a list: "backup codes 84729163 19283746".
+            r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number|no))?|passcode|code|combo|combination|cvv2?|cvc2?|csc)"
+            r"(?:s|'s)?(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+|are\s+)?)(\d{3,8}(?:(?:,\s*|\s+)\d{3,8})*)(?!\d)",
+            flags=re.IGNORECASE,
+            group=1,
+        ),
+        needles=(
+            "pass",
+            "pw",
+            "pin",
+            "secret",
+            "token",
+            "key",
+            "code",
+            "combo",
             "cvv",
             "cvc",
             "csc",
@@ -961,11 +1017,7 @@ DETECTORS: tuple[Detector, ...] = (
             "memorable",
             "first pet",
             "recovery",
-            "seed",
-            "mnemonic",
-            "backup",
-            " words",
-            "word phrase",
+            "seed phrase",
             *_PASSWORD_NAMES,
         ),
     ),
@@ -1257,7 +1309,7 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?<![\w.-]){_LATITUDE}\s*[,;/ ]\s*{_LONGITUDE}(?![\w.])",
             r"(?i)\b(?:lat(?:itude)?|lon|lng|long(?:itude)?)\s*[:=]?\s*-?\d{1,3}\.\d{2,}(?![\w.])",
         ),
-        trigger=re.compile(r"\d\.\d{4}"),
+        trigger=_EARTH_POSITION,
         needles=("lat", "lon", "lng"),
     ),
     Detector(
@@ -1288,6 +1340,7 @@ DETECTORS: tuple[Detector, ...] = (
             "client",
             "patient",
             "matricul",
+            "matricol",
             "matrikel",
             "personalnummer",
             "versich",
@@ -1299,6 +1352,7 @@ DETECTORS: tuple[Detector, ...] = (
             "número",
             "polizza",
         ),
+        literal_needles=True,
         validate=_member_number_ok,
     ),
     Detector(
@@ -1318,7 +1372,7 @@ DETECTORS: tuple[Detector, ...] = (
             r"(?<![\w.])\d{1,2}\.\d{2,}\s?[NS],?\s\d{1,3}\.\d{2,}\s?[EW](?![^\W_])",
         ),
         needles=("°",),
-        trigger=re.compile(r"\d\s?o\s?\d{1,2}(?:[.,]\d+)?\s?'|\d\s?[NSEW](?![^\W_])|(?<![^\W_])[NS]\s?\d"),
+        trigger=_EARTH_POSITION,
     ),
     Detector(
         "phones",
@@ -1498,8 +1552,10 @@ DETECTORS: tuple[Detector, ...] = (
             " go to ",
             "went to ",
             "m at ",
+            "re at ",
             *_OCCUPATIONS,
         ),
+        literal_needles=True,
     ),
     Detector(
         "street_addresses",
@@ -1554,7 +1610,7 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i:(?<![^\W_])(?:{_MY})\s+(?:{_KIN})(?:{_KIN_CALLED}))\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "my wife sarah", "my son, Jake,", "meine Frau Anna", "mum, Jane, is here": a word written as a name
             rf"(?i:(?<![^\W_])(?:{_MY})\s+(?:{_KIN}))(?:\s*,)?\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
-            rf"(?i:(?<![^\W_])(?:{_KIN}))\s*,\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}(?=\s*[,)])",
+            rf"(?i:(?<![^\W_])(?:{_KIN})),\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}(?=\s*[,)])",
         ),
         needles=(
             "irl",
@@ -1572,6 +1628,7 @@ DETECTORS: tuple[Detector, ...] = (
             *(f"{my} " for my in _MY_WORDS),
             *(f"{kin}," for kin in _KIN_NAMES),
         ),
+        literal_needles=True,
         extent=_name_extent,
     ),
     Detector(
