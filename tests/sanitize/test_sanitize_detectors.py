@@ -114,6 +114,24 @@ SECRETS = [
     ("path_users", "logs in ~gwendolyn/ms11/logs", "gwendolyn", "[user]"),
     ("path_users", r"cd ~thad.v\ms11", "thad.v", "[user]"),
     ("path_users", "~Orlaith_M%2Fms11", "Orlaith_M", "[user]"),
+    ("logins", "my venmo is gwen-kowal7", "gwen-kowal7", "[login]"),
+    ("handles", "send it to $GwenK22 on cash app", "GwenK22", "[handle]"),
+    ("handles", "battle.net Zorv#21934", "21934", "[handle]"),
+    ("handles", "friend code SW-1234-5678-9012", "5678", "[id]"),
+    ("handles", "加我QQ：123456789", "123456789", "[id]"),
+    ("real_names", "my name is john kowalski and i heal", "kowalski", "[name]"),
+    ("real_names", "ich heiße Hans Müller", "Müller", "[name]"),
+    ("real_names", "my wife sarah says hi", "sarah", "[name]"),
+    ("street_addresses", "I work at Tesco in Leeds", "Leeds", "[address]"),
+    ("national_ids", "my employee number is 99887", "99887", "[id-number]"),
+    (
+        "passwords",
+        "seed: walnut orbit lizard velvet glacier puzzle mango ranch tunnel frost kidney oyster",
+        "oyster",
+        "[password]",
+    ),
+    ("street_addresses", "cache at N 51° 30.445 W 000° 07.649", "30.445", "[location]"),
+    ("passwords", "safe combination 24 36 12", "36", "[password]"),
 ]
 
 # Strings from real bot logs that hold nothing: they must come out unchanged.
@@ -133,6 +151,10 @@ HARMLESS = [
     "waypoint 000-12-3456 and batch 900-12-3456",  # never issued as social security numbers
     "version 1.2.3-45-6789abc",
     "meet at theed at 8, bring 2 stims",
+    "my son plays a smuggler, mum, dad, and me",
+    "I work at night, heading 270° with 3 mobs left",
+    "Combo 3 hits for 1200 damage near the Vault of the Ancients",
+    "paid $20 for repairs, member number 5 of 10",
     "killed 12 womp rats at mos eisley dot marker",
     "a sin 2 do that in a cantina",
     "password reset done, forgot my password for the bank",
