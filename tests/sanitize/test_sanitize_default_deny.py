@@ -709,6 +709,7 @@ def _unknown_capitals(word: str) -> bool:
 )
 @example(tag="XXVS", template="{}")  # "xxv" is in the word list, but a Roman numeral has no plural
 @example(tag="LXIVS", template="Knights of {}")
+@example(tag="SOS", template="{}")  # "so" is a word, but a word of two letters has no plural
 def test_a_guild_tag_or_name_in_capitals_is_a_name_in_game_text(tag: str, template: str) -> None:
     """Players write guild tags and names in capitals ("<GWEN>", "KESS"); capitals alone are no model code, so
     an unknown all-caps word becomes a pseudonym like any unknown proper noun."""
