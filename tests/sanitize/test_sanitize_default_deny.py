@@ -748,6 +748,7 @@ _NAMES_WITH_DIGITS = st.one_of(
     st.sampled_from(["{}", "Bounty: {}", "<{}>", "Killed {} (PvP)", "{}'s Armor Shop", "bounty: {}"]),
     st.booleans(),
 )
+@example("Htbb", "00", "{}", True)  # its pseudonym's hex digits are all digits: with "-00", no phone number
 def test_a_name_with_digits_is_a_name_in_game_text(
     name: str, digits: str, template: str, coded: bool
 ) -> None:

@@ -490,3 +490,11 @@ def test_a_position_on_earth_with_a_phones_decimals_is_removed(
 @pytest.mark.parametrize("text", ["ratio 0.1234, 0.5678", "at -3069.5, 12.25", "at 3528.1234, -4804.5678"])
 def test_ratios_and_game_positions_are_not_positions_on_earth(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+def test_a_pseudonyms_digits_start_no_number_but_a_number_after_it_is_found() -> None:
+    """A pseudonym's hex digits are all digits now and then; with a name's "-00" after them they look like a
+    phone number, which made the re-scan refuse the upload."""
+    for text in ("Player-556500513578-00", "Bounty: Player-556500513578-12, 5000 Credits"):
+        assert detectors.find_secrets(text) == [] and detectors.scrub(text, {}) == text
+    assert detectors.scrub("Player-556500513578 +44 20 7946 0958", {}) == "Player-556500513578 [phone]"

@@ -70,7 +70,9 @@ _HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _COMMON_TLDS = "com|net|org|io|gg|tv|me|co|uk|de|fr|ly|app|dev|link|info|xyz"
 # No letter or digit right before or after: "_" joins words in labels ("lan_192.168.1.10", "ssn_123-45-6789")
 # as a space does, so it is a boundary for the address and number detectors, as it is for names.
-_NO_ALNUM_BEFORE = r"(?<![^\W_])"
+_NO_ALNUM_BEFORE = r"(?<![^\W_])(?<!Player-)"
+# A pseudonym's 12 hex digits are this tool's own output, and all digits now and then: after "Player-" no
+# number starts, so "Player-556500513578-00" (a name "HTBB-00" replaced) is no phone number.
 _NO_ALNUM_AFTER = r"(?![^\W_])"
 # A "-" after a letter joins a label too ("mac-00:1a:…", "ssn-123-45-6789"); after a digit it continues a number.
 _NO_NUMBER_BEFORE = rf"{_NO_ALNUM_BEFORE}(?<![\d:.]-)"
