@@ -73,6 +73,19 @@ def test_an_xbox_gamertag_with_spaces_goes_whole(text: str) -> None:
     assert "Gwen" not in detectors.scrub(text, {}) and "Kowal" not in detectors.scrub(text, {})
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("riot id Gwen#EUW", "Gwen"),
+        ("加我微信 gwenk88", "gwenk88"),
+        ("微信号：gwen_k", "gwen_k"),
+        ("steam friend code 123456789", "123456789"),
+    ],
+)
+def test_an_account_in_other_shapes_never_leaves(text: str, value: str) -> None:
+    assert value not in detectors.scrub(text, {})
+
+
 @pytest.mark.parametrize("text", ["venmo @gwen-kowal", "@gwen-kowal sent 500 credits"])
 def test_an_at_handle_goes_with_its_dashes(text: str) -> None:
     assert "kowal" not in detectors.scrub(text, {})
@@ -178,6 +191,11 @@ def test_ones_own_name_said_in_any_case_and_language_never_leaves(template: str,
 @pytest.mark.parametrize(
     ("text", "name"),
     [
+        ("my first name is gwen", "gwen"),
+        ("my surname is kowalski", "kowalski"),
+        ("my last name's nowak", "nowak"),
+        ("I'm called Tom", "Tom"),
+        ("i go by gwen", "gwen"),
         ("меня зовут Иван Петров", "Иван Петров"),
         ("我叫王伟，你呢", "王伟"),
         ("제 이름은 김민수", "김민수"),
@@ -191,6 +209,10 @@ def test_a_name_in_another_script_never_leaves(text: str, name: str) -> None:
 
 KIN = [
     "my wife {} says hi",
+    "my little brother {} is here",
+    "my ex-wife {}",
+    "our son {} plays too",
+    "my son ({}) loves rancors",
     "my son {} wants to play",
     "my girlfriend {} is watching",
     "my brother's name is {}",
@@ -228,6 +250,8 @@ def test_a_relatives_name_never_leaves(template: str, name: str) -> None:
         "my dad rose early",
         "my baby is sick",
         "my partner in crime",
+        "my little brother is annoying",
+        "I'm named after my grandpa",
         "meine Frau kocht heute",
         "mi esposa está cansada",
         "the Sister of the Order",
@@ -241,6 +265,10 @@ def test_family_words_without_a_name_stay(text: str) -> None:
 
 WORKPLACES = [
     "I work at {} in {}",
+    "I'm working at {} in {}",
+    "I work as a nurse at {} in {}",
+    "I attend {} {} University",
+    "I'm at {} {} uni",
     "i work for {}, {} branch",
     "I study at {} uni in {}",
     "i go to {} {} college",
@@ -281,6 +309,9 @@ def test_a_workplace_or_school_and_its_town_never_leave(template: str, employer:
         "Crafting Station: work in progress",
         "the workers at the factory",
         "Quest: Go to school",
+        "i'm at school",
+        "I attend the raid tonight",
+        "I work as a team with my guild",
     ],
 )
 def test_work_and_study_words_without_a_place_of_ones_own_stay(text: str) -> None:
@@ -474,7 +505,16 @@ def test_a_locks_combination_never_leaves(template: str, combo: str) -> None:
     assert not any(c.isdigit() for c in out), out
 
 
-@pytest.mark.parametrize("text", ["my locker is 4821", "locker code 4821", "the safe is 12 34 56"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my locker is 4821",
+        "locker code 4821",
+        "the safe is 12 34 56",
+        "the code to my safe is 4821",
+        "safe combo: 0420",
+    ],
+)
 def test_a_lock_said_with_is_keeps_no_number(text: str) -> None:
     assert not any(c.isdigit() for c in detectors.scrub(text, {}))
 

@@ -512,7 +512,7 @@ _PLATFORM_NAMES = (
     "battle tag", "battle.net", "psn", "xbox", "gamertag", "epic", "epic id", "twitch", "insta", "instagram",
     "snap", "snapchat", "telegram", "whatsapp", "skype", "kik", "twitter", "reddit", "tiktok", "signal",
     "youtube", "yt", "facebook", "fb", "ig", "bluesky", "bsky", "mastodon", "linkedin", "wechat", "weixin",
-    "playstation", "xbox live", "xbl", "battlenet", "blizzard", "epic games", "riot id", "nintendo", "ubisoft",
+    "playstation", "xbox live", "xbl", "battlenet", "blizzard", "epic games", "riot", "nintendo", "ubisoft",
     # where money is sent: the account's name is its owner's as often as a handle is
     "paypal", "venmo", "cashapp", "cash app", "zelle", "revolut",
 )  # fmt: skip
@@ -542,9 +542,9 @@ _NOT_A_HANDLE = (
     r"is|was|later|tonight|tomorrow|now|too|then|pls|please|if|when|and|or|to|for|sometime|instead"
 )
 # After "my discord" or "ign" a plain word is more often the thing than a handle ("my xbox broke", "My Epic
-# Loot"): only a word shaped like a handle (a digit, "_", ".") is one there; a capitalised name is a
-# player's name to the name rules of every text class.
-_HANDLE_SHAPE = r"[^\s,;]*[\d_.]"
+# Loot"): only a word shaped like a handle (a digit, "_", ".", or a tag's "#": "riot id Gwen#EUW") is one
+# there; a capitalised name is a player's name to the name rules of every text class.
+_HANDLE_SHAPE = r"[^\s,;]*[\d_.#]"
 # A Wi-Fi network's name: maps of networks place it at a home, and it often holds the owner's name ("gwen
 # house"). Up to four words, to the end of the clause.
 _NETWORK_NAME = (
@@ -668,6 +668,7 @@ _KIN_NAMES = (
 _KIN = trie_pattern(_KIN_NAMES)
 _MY_WORDS = (
     "my",
+    "our",
     "mein",
     "meine",
     "meinem",
@@ -684,6 +685,11 @@ _MY_WORDS = (
     "meu",
 )
 _MY = trie_pattern(_MY_WORDS)
+# A word between the possessive and the relative: "my little brother tom", "my ex-wife Sarah".
+_KIN_KIND = (
+    r"(?:(?:little|big|older|younger|elder|eldest|oldest|youngest|baby|twin|step|late|ex|kleine[rnm]?|große[rnm]?"
+    r"|grand|grande|petit|petite|pequeñ[oa]|piccol[oa])[ -])?"
+)
 # "my brother's name is tom", "my wife is called mark", "mein Sohn heißt Tim", "mi hija se llama Ana"
 _KIN_CALLED = r"['’]s\s+name\s+is|\s+(?:is\s+)?(?:called|named)|\s+hei(?:ß|ss)t|\s+s['’]appelle|\s+se\s+llama|\s+si\s+chiama|\s+se\s+chama"
 _PERSON_WORD = r"[^\W\d_][\w'’-]{1,30}"
@@ -751,7 +757,8 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(
             r"(?i)(?<![\w-])(sw-\d{4}[ -]?\d{4}[ -]?\d{4})(?![\w-])",
             r"(?i)(?<![^\W_])(?:(?:friend|trainer|switch|3ds|ds)[ -]?(?:code|id)|fc)(?![^\W_])"
-            r"(?:\s+(?:is|was)\s+|\s*[:=#]\s*|\s+)((?:sw-)?\d{4}[ -]?\d{4}[ -]?\d{4})(?![\w-])",
+            # (Steam's friend codes have 8 to 10 digits)
+            r"(?:\s+(?:is|was)\s+|\s*[:=#]\s*|\s+)((?:sw-)?\d{4}[ -]?\d{4}[ -]?\d{4}|\d{6,12})(?![\w-])",
             r"(?i)(?<![a-z0-9])(?:qq|icq)(?:\s*(?:号码?|號碼?|number|no\.?|nr\.?|#|id|uin))?"
             r"(?:\s+(?:is|was)\s+|\s*[:=#]\s*|\s*)(\d{5,11})(?!\d)",
             group=1,
@@ -939,9 +946,12 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(
             # A lock's combination: "combo is 12-34-56", "safe combination 24 36 12", "my locker is 4821".
             # ("la combinaison du cadenas est 12 34 56": the lock's name may follow, and "is" in its language)
-            rf"(?<![\w-])(?:(?:{_LOCKS})\s+)?(?:{_COMBINATIONS})(?:s|'s)?"
-            rf"(?:\s+(?:of|for|to|du|de|del|della|des)\s+(?:(?:the|my|la|le|el|il)\s+)?(?:{_LOCKS}))?"
-            rf"(?>\s*[:=#]\s*|\s+(?:(?:{_IS})\s+)?)({_COMBO_GROUPS})(?![\d.-])",
+            rf"(?<![\w-])(?:{_COMBINATIONS})(?:s|'s)?(?>\s*[:=#]\s*|\s+(?:(?:{_IS})\s+)?)({_COMBO_GROUPS})(?![\d.-])",
+            # with the lock named, before or after, one number is its code too: "locker code 4821", "the code to
+            # my safe is 4821"
+            rf"(?<![\w-])(?:(?:{_LOCKS})\s+(?:{_COMBINATIONS})(?:s|'s)?|(?:{_COMBINATIONS})\s+"
+            rf"(?:of|for|to|du|de|del|della|des)\s+(?:(?:the|my|a|la|le|el|il)\s+)?(?:{_LOCKS}))"
+            rf"(?>\s*[:=#]\s*|\s+(?:(?:{_IS})\s+)?)({_COMBO_GROUPS}|\d{{3,8}})(?![\d.-])",
             rf"(?<![\w-])(?:{_LOCKS})(?:'s)?(?>\s*[:=#]\s*|\s+(?:is|was)\s+)({_COMBO_GROUPS})(?![\d.-])",
             # one number only after a padlock's name: "the vault is 250 meters north" is a distance
             r"(?<![\w-])(?:(?:bike\s+|pad)?lock|locker|cadenas|candado|lucchetto)(?:'s)?(?>\s*[:=#]\s*|\s+(?:is|was)\s+)"
@@ -1137,6 +1147,9 @@ DETECTORS: tuple[Detector, ...] = (
             r"([A-Za-z0-9]{1,15}(?:[ \t](?-i:[A-Z0-9])[A-Za-z0-9]{0,14}){0,2}(?:#\d{3,6})?)",
             # "login tgreen80", "username gwen_k": a handle with a letter ("login 3 failed" is no login).
             rf"(?i)(?<![\w-])(?:login|user(?:[ _-]?name)?)\s+(?=[^\s,;]*[^\W\d_])(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
+            # A WeChat id written in Chinese, with no space to tell its name from the words before:
+            # "加我微信 gwenk88", "微信号：gwen_k"
+            r"(?:微信号?|weixin\s+id)\s*[:=]?\s*([A-Za-z][A-Za-z0-9_-]{5,19})(?![\w-])",
             # A Wi-Fi network's name: "ssid gwenhome5g", "wifi name: gwen house", "the wifi is gwenhome5g".
             rf"(?i)(?<![\w-])(?:ssid|(?:wifi|wi-fi|wlan|network|router|hotspot)[ _-]?name)"
             rf"(?>\s*[:=]\s*|\s+(?:is|was)\s+|\s+){_NETWORK_NAME}",
@@ -1165,6 +1178,7 @@ DETECTORS: tuple[Detector, ...] = (
             "handle",
             *_PLATFORM_NEEDLES,
             *_DEVICE_NEEDLES,
+            "微信",
             "ssid",
             "wifi",
             "wi-fi",
@@ -1524,12 +1538,18 @@ DETECTORS: tuple[Detector, ...] = (
         # A workplace or school, to the end of the clause: "I work at Tesco in Leeds", "I'm a student at
         # Oxford", "i go to leeds uni", "je travaille chez …". Not "I work at night", "i study at home".
         _compile(
-            rf"(?i)(?:\b(?:i|we|and|also|still|now|currently)\s+|,\s+)(?:{_WORKPLACE})\s+"
+            rf"(?i)(?:\b(?:i|we|and|also|still|now|currently|i'?m|i\s+am|we're|we\s+are)\s+|,\s+)(?:{_WORKPLACE})\s+"
+            rf"(?!(?:{_NOT_A_WORKPLACE})\b)(?!\[)([^.!?\n]{{2,60}})",
+            # "I work as a nurse at St James": the work named, then where
+            rf"(?i)\b(?:i|we|i'?m|i\s+am|we're|we\s+are)\s+work(?:ing)?\s+as\s+(?:an?\s+)?(?:\w+\s+){{0,2}}?(?:at|in|for)\s+"
             rf"(?!(?:{_NOT_A_WORKPLACE})\b)(?!\[)([^.!?\n]{{2,60}})",
             rf"(?i)\b(?:{_WORKPLACE_ABROAD})\s+(?!\[)([^.!?\n]{{2,60}})",
             rf"(?i)\b(?:i'?m|i\s+am|we're|we\s+are)\s+(?:an?\s+)?(?:\w+\s+)?(?:{trie_pattern(_OCCUPATIONS)})s?"
             rf"\s+(?:at|in|for)\s+(?!(?:{_NOT_A_WORKPLACE})\b)(?!\[)([^.!?\n]{{2,60}})",
-            r"(?i)\b(?:i|we)\s+(?:go|went)\s+to\s+((?:[^\s.!?,]+\s+){1,4}?(?:uni|university|college|school|academy"
+            # a school named by its kind: "i go to leeds uni", "I attend Leeds Beckett University", "I'm at
+            # Leeds uni" (one word of its name at least: "i'm at school" says nothing)
+            r"(?i)\b(?:(?:i|we)\s+(?:go|went|attend|attended)\s+(?:to\s+)?|(?:i'?m|i\s+am|we're|we\s+are)\s+"
+            r"(?:at|attending)\s+)(?!the\s)((?:[^\s.!?,]+\s+){1,4}?(?:uni|university|college|school|academy"
             r"|polytechnic|high)\b)",
             r"(?i)\b(?:i'?m|i\s+am|we're|we\s+are)\s+at\s+(?:uni|university|college|school)\s+in\s+(?!\[)([^.!?\n]{2,60})",
             group=1,
@@ -1553,6 +1573,7 @@ DETECTORS: tuple[Detector, ...] = (
             "estudo",
             " go to ",
             "went to ",
+            "attend",
             "m at ",
             "re at ",
             *_OCCUPATIONS,
@@ -1601,17 +1622,21 @@ DETECTORS: tuple[Detector, ...] = (
         "[name]",
         _compile(
             # "irl I'm Sam Carter", "my real name is sam", "my name is john smith", "call me Sam irl"
-            r"(?i:\b(?:irl|in\s+real\s+life|real\s+name|rl\s+name|my\s+name)\b[^\n.!?]{0,24}?"
-            rf"(?:\bi\s*['’]?\s*m|\bi\s+am|\bis|['’]s|:|=|\bcalled))\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
+            r"(?i:\b(?:irl|in\s+real\s+life|real\s+name|rl\s+name|my\s+(?:(?:first|last|full|given)\s+|sur)?name)\b"
+            r"[^\n.!?]{0,24}?(?:\bi\s*['’]?\s*m|\bi\s+am|\bis|['’]s|:|=|\bcalled))"
+            rf"\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
+            # "I'm called Tom", "i go by gwen" ("named after my grandpa" names no one here)
+            r"(?i:\b(?:i\s*['’]?\s*m|i\s+am)\s+(?:called|named)|\bi\s+go\s+by)\s+(?!(?i:after|for)\b)"
+            rf"(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "call me on 555…", "call me back": a phone call asked for, no name
             rf"(?i:\bcall\s+me)\s+(?!(?i:on|at|back|later|tonight|tomorrow)\b)(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "je m'appelle jean dupont", "ich heiße hans", "me llamo juan", "mi chiamo giovanni", "меня зовут …"
             rf"(?i:(?<![^\W_])(?:{trie_pattern(_NAME_IS)}))(?:\s*[:,]\s*|\s+)(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             rf"(?:{_NAME_IS_UNSPACED})\s*(?P<first>[^\W\d_]{{1,4}})",
             # "my brother's name is tom", "my wife is called mark": the next word, whatever it is
-            rf"(?i:(?<![^\W_])(?:{_MY})\s+(?:{_KIN})(?:{_KIN_CALLED}))\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
+            rf"(?i:(?<![^\W_])(?:{_MY})\s+{_KIN_KIND}(?:{_KIN})(?:{_KIN_CALLED}))\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "my wife sarah", "my son, Jake,", "meine Frau Anna", "mum, Jane, is here": a word written as a name
-            rf"(?i:(?<![^\W_])(?:{_MY})\s+(?:{_KIN}))(?:\s*,)?\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
+            rf"(?i:(?<![^\W_])(?:{_MY})\s+{_KIN_KIND}(?:{_KIN}))(?:\s*[,(]\s*|\s+)(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
             rf"(?i:(?<![^\W_])(?:{_KIN})),\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}(?=\s*[,)])",
         ),
         needles=(
@@ -1620,6 +1645,16 @@ DETECTORS: tuple[Detector, ...] = (
             "real name",
             "rl name",
             "my name",
+            "my first name",
+            "my last name",
+            "my full name",
+            "my given name",
+            "my surname",
+            "m called",
+            "am called",
+            "m named",
+            "am named",
+            "go by",
             "call me",
             *_NAME_IS,
             "我叫",
