@@ -475,6 +475,7 @@ _OCCUPATIONS = (
 # What follows "I work at" without naming a place: a time, a manner, oneself.
 _NOT_A_WORKPLACE = (
     r"night|nights|weekends?|home|the\s+moment|the\s+weekend|the\s+morning|the\s+evening|morning|evening|it"
+    r"|real\s+life|rl|irl|game|the\s+game"
     r"|all|least|most|first|once|times|myself|yourself|free|fun|a\s+living|[\d\[]"
 )
 _BIRTH_DATE = (
@@ -693,6 +694,11 @@ _KIN_KIND = (
 # "my brother's name is tom", "my wife is called mark", "mein Sohn heißt Tim", "mi hija se llama Ana"
 _KIN_CALLED = r"['’]s\s+name\s+is|\s+(?:is\s+)?(?:called|named)|\s+hei(?:ß|ss)t|\s+s['’]appelle|\s+se\s+llama|\s+si\s+chiama|\s+se\s+chama"
 _PERSON_WORD = r"[^\W\d_][\w'’-]{1,30}"
+# What follows "call me", "I'm called" or "I go by" when no name does: "call me back", "I'm called to duty",
+# "I go by the name of …".
+_NOT_A_NAME = (
+    r"the|a|an|to|on|at|in|up|out|back|away|for|after|by|when|if|later|tonight|tomorrow|now|maybe|please|pls"
+)
 # Up to two more words after the first, each judged by :func:`_name_goes_on`.
 _MORE_WORDS = rf"(?P<rest>(?:[ \t]{_PERSON_WORD}){{0,2}})"
 # Words that end a name in the languages above without being English words: "je m'appelle jean et toi?"
@@ -1626,10 +1632,10 @@ DETECTORS: tuple[Detector, ...] = (
             r"[^\n.!?]{0,24}?(?:\bi\s*['’]?\s*m|\bi\s+am|\bis|['’]s|:|=|\bcalled))"
             rf"\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "I'm called Tom", "i go by gwen" ("named after my grandpa" names no one here)
-            r"(?i:\b(?:i\s*['’]?\s*m|i\s+am)\s+(?:called|named)|\bi\s+go\s+by)\s+(?!(?i:after|for)\b)"
+            rf"(?i:\b(?:i\s*['’]?\s*m|i\s+am)\s+(?:called|named)|\bi\s+go\s+by)\s+(?!(?i:{_NOT_A_NAME})\b)"
             rf"(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "call me on 555…", "call me back": a phone call asked for, no name
-            rf"(?i:\bcall\s+me)\s+(?!(?i:on|at|back|later|tonight|tomorrow)\b)(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
+            rf"(?i:\bcall\s+me)\s+(?!(?i:{_NOT_A_NAME})\b)(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "je m'appelle jean dupont", "ich heiße hans", "me llamo juan", "mi chiamo giovanni", "меня зовут …"
             rf"(?i:(?<![^\W_])(?:{trie_pattern(_NAME_IS)}))(?:\s*[:,]\s*|\s+)(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             rf"(?:{_NAME_IS_UNSPACED})\s*(?P<first>[^\W\d_]{{1,4}})",
