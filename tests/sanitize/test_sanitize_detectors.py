@@ -306,6 +306,27 @@ PATHOLOGICAL = [
     "1/m/" * 30_000,
     ", live in " * 10_000,
     "my youtube channel " * 6_000,
+    # this round's names before their values, repeated, or a value's pieces on and on
+    "i go to " + "x" * 200_000,
+    "i go to x " * 20_000,
+    "I work at " * 10_000,
+    "I'm a student " * 10_000,
+    "my name is " * 10_000,
+    "my wife " * 20_000,
+    "mum, " * 30_000,
+    "je m'appelle " * 10_000,
+    "seed: " + "abc " * 50_000,
+    "mnemonic " * 15_000,
+    "51°" * 40_000,
+    "1.1" * 60_000 + "N",
+    "N 51° " * 20_000,
+    "combo is " + "1-" * 50_000,
+    "L1 " * 50_000,
+    "$a" * 50_000,
+    "qq " * 30_000,
+    "friend code " * 10_000,
+    "student number " * 10_000,
+    "gamertag " * 15_000,
 ]
 
 
