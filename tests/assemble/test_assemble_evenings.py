@@ -8,7 +8,9 @@ apart), ``evening-i`` (a repeatable quest done three times, a credits-only sessi
 later at the same clock time), ``evening-j`` (a loot-only session, then the character renamed), ``evening-k``
 (a night across the autumn clock change in Berlin, the next run 20 minutes after), ``evening-l`` (two bots in
 two folders started in the same second), ``evening-m`` (a wallet starting at 0, grouped kills, a death and
-bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on a machine in Kolkata)."""
+bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on a machine in Kolkata),
+``evening-o`` (a 26-hour run, refused whole; a run with an hour of no steps) and ``evening-p`` (one step log
+of three runs, three bosses whose loot lines the bot listed under each)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import pytest
 from helpers.scenarios import scenario_of
 from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_paths, assemble_tree
 from swgdb_bridge.sources._part import planet_of_city
+from swgdb_bridge.sources._sanity import MAX_SESSION
 
 LONG_AGO = 4e9
 
@@ -62,9 +65,11 @@ def test_the_drivers_record_agrees_with_the_scenario(evening: Path) -> None:
 
 @pytest.mark.parametrize("tree", ["current", "legacy"])
 def test_each_play_session_has_the_facts_fed(evening: Path, tree: str) -> None:
-    fed = truth(evening)
+    fed = {key: want for key, want in truth(evening).items() if want["end"] - want["start"] <= MAX_SESSION}
     result = assemble_tree(evening / tree, now=LONG_AGO)
-    assert result.problems == []
+    refused = len(fed) < len(scenario_of(evening)["sessions"])  # evening-o: a 26-hour run, refused whole
+    assert bool(result.problems) == refused
+    assert all("over the 24 h" in p.reason for p in result.problems)
     windows = sorted((s.start_time, s.end_time) for s in result.sessions)
     assert windows == sorted((f["start"], f["end"]) for f in fed.values())  # evening-l: two start together
     by_window = {(s.start_time, s.end_time): s for s in result.sessions}
@@ -161,3 +166,70 @@ def test_no_private_string_is_taken_into_facts_that_are_not_chat(evening: Path) 
         outside_chat = repr((session.character_name, session.quests, session.locations, session.kills,
                              session.heroic_loot, session.notes, session.session_id))  # fmt: skip
         assert not any(secret in outside_chat for secret in secrets)
+
+
+def test_one_step_log_of_three_runs_gives_each_run_its_own_steps(evening_b: Path) -> None:
+    """evening-p: one bot process ran three times (its step log holds them all, from 17:00); the third run
+    began 15 minutes after the second ended, too soon for a gap to show it, but its own files start then."""
+    tree = evening_b.parent / "evening-p" / "current"
+    result = assemble_tree(tree, now=LONG_AGO)
+    step_log = tree / "logs" / "session_20260821_170000.json"
+    got = [
+        (
+            s.character_name,
+            f"{s.start_time:%H:%M}-{s.end_time:%H:%M}",
+            [q.quest_name for q in s.quests],
+            [v.city for v in s.locations],
+        )
+        for s in result.sessions
+    ]
+    assert got == [
+        ("Orin Dask", "17:00-18:10", ["Narmle Militia Patrol"], ["Narmle", "Restuss"]),
+        ("Orin Dask", "19:30-20:40", [], ["Aurilia", "Nightsister Stronghold"]),
+        ("Vell Tamsin", "20:55-21:40", ["Dearic Courier"], ["Dearic"]),
+    ]
+    for session in result.sessions:
+        taken = {ref.taken for ref in session.sources if ref.path == step_log}
+        assert taken and all("places" in t for t in taken), session.session_id
+        assert not any(w.startswith("end:") for w in session.warnings), session.warnings
+
+
+def test_a_quiet_spell_inside_one_run_keeps_its_step_log_whole(evening_b: Path) -> None:
+    """evening-o's second run: no step for 65 minutes (AFK), so the reader cuts its step log there; the
+    run's other files span the spell, and the session takes both pieces' steps as one file's."""
+    tree = evening_b.parent / "evening-o" / "current"
+    (session,) = assemble_tree(tree, now=LONG_AGO).sessions
+    refs = [ref for ref in session.sources if ref.path.name == "session_20260419_081500.json"]
+    assert len(refs) == 2 and {ref.taken == (IDENTICAL_COPY,) for ref in refs} == {True, False}
+    assert session.quests[0].quest_name == "Abandoned Rebel Base Sweep"  # after the spell
+    assert (session.total_xp, sum(session.kills.values())) == (1800, 6)
+
+
+@pytest.mark.parametrize("tree", ["current", "legacy"])
+def test_a_run_of_26_hours_is_refused_whole_and_each_file_says_why(evening_b: Path, tree: str) -> None:
+    """evening-o: Kestra Vel's marathon, 06:00 to 08:00 the next day. An upload holds at most 24 h (the
+    bot's own ingest server refused it too), so no session is made of it, not even of some of its files
+    (the XP history's entry alone made a 0-second session of 8,500 XP); the next run is untouched."""
+    root = evening_b.parent / "evening-o" / tree
+    result = assemble_tree(root, now=LONG_AGO)
+    assert [(s.start_time.hour, s.total_xp, s.total_credits) for s in result.sessions] == [(8, 1800, 520)]
+    reported = {p.path for p in result.problems}
+    used = {ref.path for s in result.sessions for ref in s.sources}
+    assert reported == {p for p in root.rglob("*.json") if p not in used}  # the marathon's files
+    for problem in result.problems:
+        assert problem.format != "unknown" and "26.0 h" in problem.reason, problem
+    assert result.unplaced == []
+
+
+def test_loot_between_three_bosses_is_each_drop_once(evening_b: Path) -> None:
+    """evening-p: three bosses of the Nightsister stronghold within a few log lines, so the bot listed every
+    loot line under each of the three (and the next run's loot log repeats them all): each drop counts
+    once, under one boss; the two separate drops of 2 shards stay two."""
+    scenario = scenario_of(evening_b.parent / "evening-p")
+    drops = scenario["sessions"][1]["extras"]["heroics"]["drops"]
+    result = assemble_tree(evening_b.parent / "evening-p" / "current", now=LONG_AGO)
+    loot = {s.session_id: s.heroic_loot for s in result.sessions}
+    assert loot["ms11_20260821_170000"] == [] and loot["ms11_20260821_205500"] == []
+    got = loot["ms11_20260821_193000"]
+    assert sorted((i.item, i.quantity) for i in got) == sorted((item, n) for _, item, n in drops)
+    assert {i.boss for i in got} <= {boss for boss, _, _ in drops}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.scenarios import scenario_of
+from helpers.scenarios import scenario_of, sessions_of
 from swgdb_bridge.assemble import assemble_tree
 from swgdb_bridge.sanitize.options import SanitizeOptions
 from swgdb_bridge.serialize import shared_serializer
@@ -49,7 +49,7 @@ def test_corpus_sessions_serialize_without_private_strings(ms11_real: Path) -> N
 def test_more_evenings_serialize_without_private_strings(evening: Path, options: SanitizeOptions) -> None:
     secrets = private(evening, options)
     found = bodies(evening, options)
-    assert len(found) == len(scenario_of(evening)["sessions"])
+    assert len(found) == len(sessions_of(evening))
     for body in found:
         assert [s for s in secrets if s in body] == []
 
@@ -57,7 +57,7 @@ def test_more_evenings_serialize_without_private_strings(evening: Path, options:
 def test_the_evenings_quest_names_reach_the_payload_as_written(evening: Path) -> None:
     """Quest titles of plain words, game words and species ("Recover the Stolen Datapad", "Scout the Drall
     Ruins") are game text, not names: the dashboard shows them as the bot logged them."""
-    fed = {e["name"] for s in scenario_of(evening)["sessions"] for e in s["events"] if e["kind"] == "quest"}
+    fed = {e["name"] for s in sessions_of(evening) for e in s["events"] if e["kind"] == "quest"}
     shown = {
         quest["quest_name"]
         for body in bodies(evening / "current")

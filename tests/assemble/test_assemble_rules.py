@@ -251,3 +251,37 @@ def test_a_wallet_that_starts_at_zero_takes_the_total_another_file_states(tmp_pa
     (session,) = assemble_paths(sorted(tmp_path.iterdir()), now=4e9).sessions
     assert (session.credits_start, session.credits_end, session.total_credits) == (0, 100, 100)
     assert any("100 from ingest_store" in w and "75 from credit_log" in w for w in session.warnings)
+
+
+def test_a_unix_named_start_off_by_the_machine_offset_does_not_cut_a_step_log(tmp_path: Path) -> None:
+    """New York (UTC-5): one bot process's step log of two runs (18:00-18:40, 20:00-21:00, their credit logs
+    named on the local clock) and a dual log of an earlier run named by Unix time, 14:30 local read as 19:30.
+    No file tells the offset; the Unix-named start is no restart, so the second run still starts at 20:00."""
+    logs = tmp_path / "logs"
+    (logs / "dual_sessions").mkdir(parents=True)
+
+    def step(at: str, **fields: object) -> dict[str, object]:
+        return {"time": f"2026-01-15T{at}:00", **fields}
+
+    steps = [step("18:00", type="move", to={"planet": "Naboo", "city": "Theed"}),
+             step("18:40", type="quest", id="Theed Patrol", action="complete", xp=100),
+             step("20:00", type="move", to={"planet": "Naboo", "city": "Keren"}),
+             step("20:25", type="quest", id="Keren Courier", action="complete", xp=50),
+             step("21:00", type="combat", target="kaadu", xp=20)]  # fmt: skip
+    log = {"start_time": "2026-01-15T18:00:00", "total_xp": 170, "time_spent": 10800.0, "steps": steps}
+    (logs / "session_20260115_180000.json").write_text(json.dumps(log | {"activity_breakdown": {}}))
+    for start, end in (("180000", "18:40"), ("200000", "21:00")):
+        credit = {
+            "session_id": f"20260115_{start}",
+            "start_credits": 5,
+            "end_credits": 9,
+            "credit_history": [],
+        }
+        credit["created_at"] = f"2026-01-15T{end}:00"
+        (logs / f"credits_20260115_{start}.json").write_text(json.dumps(credit))
+    unix = int(datetime(2026, 1, 15, 19, 30, tzinfo=UTC).timestamp())  # 14:30 in New York
+    dual = {"session_id": f"dual_{unix}", "dual_mode_type": "quest_medic", "primary_session": {}}
+    (logs / "dual_sessions" / f"shared_dual_{unix}.json").write_text(json.dumps(dual))
+    sessions = assemble_paths(sorted(tmp_path.rglob("*.json")), now=4e9).sessions
+    runs = {(s.start_time.strftime("%H:%M"), tuple(q.quest_name for q in s.quests)) for s in sessions}
+    assert {("18:00", ("Theed Patrol",)), ("20:00", ("Keren Courier",))} <= runs

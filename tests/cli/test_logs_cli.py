@@ -79,7 +79,10 @@ def test_search_analyze_compare(logs, all_raw, tracker_raw) -> None:
     analysis = json.loads(logs("--analyze", "--json").stdout)
     assert analysis["total_xp_gained"] == sum(r.xp for r in all_raw)
     assert analysis["total_credits_gained"] == sum(r.credits for r in all_raw)
-    assert "Per character" in logs("--analyze").stdout
+    assert analysis["total_sessions"] == analysis["sessions"]  # the design's names stay in --json
+    printed = logs("--analyze").stdout
+    assert "Per character" in printed and "total xp gained" in printed
+    assert "total sessions" not in printed and "total_sessions" not in printed  # printed once, as "sessions"
 
     a, b = tracker_raw[4].doc, tracker_raw[5].doc
     compared = json.loads(logs("--compare", a["session_id"], b["session_id"], "--json").stdout)

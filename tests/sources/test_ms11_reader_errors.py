@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from swgdb_bridge.assemble import assemble_paths
+from swgdb_bridge.assemble import assemble_paths, assemble_tree
 from swgdb_bridge.sources import PartFileError, read_parts
 from swgdb_bridge.sources._prefix import recover_prefix
 
@@ -220,3 +222,88 @@ def test_a_cut_inside_a_list_entry_keeps_the_complete_entries(tmp_path: Path) ->
     assert outcome.parts[0].truncated and outcome.parts[0].xp_total == 600
     xp.write_text(text[:30])  # nothing complete but the start of an object: reported, not dropped
     assert read_parts(xp, now=LONG_AGO).kind == "problem"
+
+
+EVENING_P = Path(__file__).parents[1] / "data" / "ms11" / "evening-p"
+
+
+def _facts(path: Path) -> list[tuple[object, ...]]:
+    outcome = read_parts(path, now=LONG_AGO)
+    assert outcome.kind == "parts", (path, outcome.error)
+    keys = ("format", "start", "end", "id_time", "character", "xp_total", "credits_total", "kills", "quests")
+    keys += ("locations", "heroic_loot", "truncated")
+    return [tuple(getattr(p, key) for key in keys) for p in outcome.parts]
+
+
+def _padded(data: bytes) -> bytes:
+    """The document on one line of over a mebibyte (blanks after its first bracket): still the same JSON."""
+    text = json.dumps(json.loads(data), ensure_ascii=False).encode()
+    return text[:1] + b" " * (2**20 + 7) + text[1:]
+
+
+# what editors, Windows tools and sync clients do to a file without changing it: the same facts
+SAME_FILE = {
+    "UTF-8 BOM": lambda data: codecs.BOM_UTF8 + data,
+    "CRLF": lambda data: data.replace(b"\n", b"\r\n"),
+    "UTF-16 LE BOM": lambda data: codecs.BOM_UTF16_LE + data.decode().encode("utf-16-le"),
+    "UTF-16 BE BOM": lambda data: codecs.BOM_UTF16_BE + data.decode().encode("utf-16-be"),
+    "UTF-16 LE": lambda data: data.decode().encode("utf-16-le"),  # .NET's Encoding.Unicode: no BOM
+    "UTF-16 BE": lambda data: data.decode().encode("utf-16-be"),
+    "one huge line": _padded,
+}
+# what a crash, a bad disk or a wrong tool leaves: read as far as it goes, or reported
+BROKEN_FILE = {
+    "cut mid-line": lambda data: data[: data.index(b"\n", len(data) // 2) - 2],
+    "junk bytes": lambda data: data[: len(data) // 2] + b"\xff\xfe\x81" + data[len(data) // 2 :],
+    "NUL tail": lambda data: data[: len(data) // 2] + b"\x00" * (len(data) - len(data) // 2),
+    "not JSON": lambda data: b"\xde\xad\xbe\xef not json at all\r\n",
+}
+
+
+def _bot_files(root: Path) -> list[Path]:
+    """The bot's session files under ``root`` (an evening: both trees), less the dashboard's copies."""
+    trees = [root / "current", root / "legacy"] if (root / "current").is_dir() else [root]
+    return sorted(p for tree in trees for p in tree.rglob("*.json") if p.parent.name != "sessions")
+
+
+@pytest.mark.parametrize("variant", sorted(SAME_FILE))
+def test_a_re_encoded_bot_file_reads_the_same(tmp_path: Path, variant: str) -> None:
+    for source in _bot_files(EVENING_P):
+        data = source.read_bytes()
+        if variant == "one huge line" and source.parent.name.startswith("dual"):
+            continue  # cut off by the bot itself: no whole JSON to put on one line
+        target = tmp_path / source.relative_to(EVENING_P)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(SAME_FILE[variant](data))
+        assert _facts(target) == _facts(source), (variant, source.name)
+
+
+@pytest.mark.parametrize("variant", sorted(BROKEN_FILE))
+def test_a_damaged_bot_file_is_read_as_far_as_it_goes_or_reported(tmp_path: Path, variant: str) -> None:
+    for source in _bot_files(EVENING_P):
+        target = tmp_path / source.relative_to(EVENING_P)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(BROKEN_FILE[variant](source.read_bytes()))
+        outcome = read_parts(target, now=LONG_AGO)
+        if outcome.kind == "parts":
+            assert all(p.truncated for p in outcome.parts), (variant, source.name)
+        else:
+            assert outcome.kind == "problem", (variant, source.name, outcome.kind)
+            error = outcome.error
+            assert isinstance(error, PartFileError) and error.path == target and error.format
+            assert error.reason.startswith(f"read as {error.format}: ")
+
+
+def test_a_file_that_is_not_json_is_reported_and_the_evening_goes_on(tmp_path: Path) -> None:
+    """Each of evening-p's files in turn replaced by bytes that are no JSON: that file is the one problem
+    (named, with the format assumed and why), and the three runs are still three sessions."""
+    tree = tmp_path / "current"
+    shutil.copytree(EVENING_P / "current", tree)
+    for victim in _bot_files(tree):
+        original = victim.read_bytes()
+        victim.write_bytes(BROKEN_FILE["not JSON"](original))
+        result = assemble_tree(tree, now=LONG_AGO)
+        assert [(p.path, p.format) for p in result.problems] == [(victim, "unknown")], victim.name
+        assert "not valid JSON" in str(result.problems[0])
+        assert len(result.sessions) == 3, victim.name
+        victim.write_bytes(original)

@@ -254,3 +254,40 @@ def test_legacy_free_text_that_only_starts_like_a_kill_or_holds_chat_is_no_kill(
     assert part.kills == {"womp rat": 1, "Tusken Raider": 1}
     assert [e.amount for e in part.xp_events] == [145, 350]
     assert [(m.channel, m.sender) for m in part.messages] == [("group_chat", "Hunter Vale")]
+
+
+def test_a_step_log_a_bot_process_kept_for_days_is_one_part_per_run(tmp_path: Path) -> None:
+    """The step log is named and started when the bot's process first imports it; a process left running
+    appends every later run. Three runs on three days are three parts (the file's span, 50 hours, is no
+    session and was refused as one), each with its own steps; the running total is checked against them."""
+
+    def run(day: int, planet: str, city: str, quest: str, xp: int) -> list[dict]:
+        at = f"2026-03-0{day}T20:"
+        return [
+            {"time": at + "00:00", "type": "move", "to": {"planet": planet, "city": city}},
+            {"time": at + "20:00", "type": "combat", "target": "womp rat", "xp": xp},
+            {"time": at + "40:00", "type": "quest", "id": quest, "action": "complete", "xp": xp},
+        ]
+
+    steps = run(1, "Tatooine", "Bestine", "Bestine Census", 100) + run(
+        2, "Naboo", "Moenia", "Moenia Post", 200
+    )
+    steps += run(3, "Talus", "Nashal", "Nashal Sweep", 300)
+    doc = {"start_time": "2026-03-01T20:00:00", "quests_completed": 3, "total_xp": 1250, "steps": steps}
+    path = tmp_path / "logs" / "session_20260301_200000.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(doc | {"time_spent": 50 * 3600.0, "activity_breakdown": {}}))
+    outcome = read_parts(path, now=LONG_AGO)
+    assert outcome.kind == "parts", outcome.error
+    assert [(p.start.day, p.start.hour, p.end.hour, p.end.minute) for p in outcome.parts] == [  # type: ignore[union-attr]
+        (1, 20, 20, 40),
+        (2, 20, 20, 40),
+        (3, 20, 22, 0),  # the last run lasts as long as time_spent says the process did
+    ]
+    assert [(p.xp_total, p.kills, [q.quest_name for q in p.quests]) for p in outcome.parts] == [
+        (200, {"womp rat": 1}, ["Bestine Census"]),
+        (400, {"womp rat": 1}, ["Moenia Post"]),
+        (600, {"womp rat": 1}, ["Nashal Sweep"]),
+    ]
+    assert [v.city for p in outcome.parts for v in p.locations] == ["Bestine", "Moenia", "Nashal"]
+    assert outcome.parts[0].warnings == [f"{path.name}: total_xp 1,250 but its steps sum to 1,200"]

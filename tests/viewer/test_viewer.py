@@ -457,32 +457,3 @@ def test_jsonl_session_with_a_torn_last_line(tmp_path: Path) -> None:
     assert row["xp"] == sum(e["amount"] for e in events if e["type"] == "xp")
     assert row["warnings"] and "incomplete last line" in row["warnings"][0]
     assert row["problems"] == len(row["warnings"]) + sum(e["type"] == "stuck" for e in events)
-
-
-def test_the_listing_shows_every_id_whole_in_a_narrow_terminal() -> None:
-    """The id is what ``--view ID`` needs: on an 80-column terminal the other columns give way, not it."""
-    from rich.console import Console
-
-    from swgdb_bridge.viewer.render import sessions_table
-
-    ids = ["ms11_20251120_080000", "session_20261001_200100_0000-long-name"]
-    rows = [
-        {
-            "session_id": session_id,
-            "character": "Zoë Varr",
-            "start": "2025-11-20T08:00:00Z",
-            "duration_minutes": 390.0,
-            "xp": 26750,
-            "xp_per_hour": 4115.4,
-            "credits": 8100,
-            "credits_per_hour": 1246.2,
-            "planets": ["Dathomir", "Endor"],
-            "problems": 3,
-            "upload_state": "not sent",
-        }
-        for session_id in ids
-    ]
-    console = Console(width=80, record=True, file=io.StringIO())
-    console.print(sessions_table(rows))
-    shown = console.export_text()
-    assert all(session_id in shown for session_id in ids), shown

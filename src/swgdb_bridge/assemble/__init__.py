@@ -7,7 +7,9 @@ Public API::
     assemble_parts(parts) -> (sessions, unplaced)            # parts already read (sources.read_parts)
 
 ``AssemblyResult`` holds ``sessions`` (:class:`~swgdb_bridge.model.Session`, ``source_format ==
-"assembled"``, with ``sources`` and ``warnings``), ``problems`` (file, format assumed, reason),
+"assembled"``, with ``sources`` and ``warnings``), ``problems`` (file, format assumed, reason; also each
+file of a play session over 24 h, refused whole: :func:`assemble_parts` gives its parts as ``unplaced``
+with ``refused`` set),
 ``not_sessions`` (count of skipped non-session JSON), ``retry`` (files still being written), ``lifetime``
 (the bot's cumulative totals) and ``unplaced`` parts. Rules: docs/session-format.md, "Assembly".
 """

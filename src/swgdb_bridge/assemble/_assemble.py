@@ -15,7 +15,14 @@ from pathlib import Path
 
 from swgdb_bridge.errors import SessionFileError
 from swgdb_bridge.model import Session
-from swgdb_bridge.sources import LifetimeTotals, Part, bot_session_dirs, discover_files, read_parts
+from swgdb_bridge.sources import (
+    MAX_SESSION,
+    LifetimeTotals,
+    Part,
+    bot_session_dirs,
+    discover_files,
+    read_parts,
+)
 
 from ._clock import on_local_clock
 from ._group import Group, Unplaced, group_parts
@@ -72,8 +79,22 @@ def assemble_paths(paths: Iterable[Path | str], now: float | None = None) -> Ass
             error = outcome.error
             result.problems.append(Problem(path, outcome.format or "unknown", error.reason, error.field))
     sessions, unplaced = assemble_parts(parts)
-    result.sessions, result.unplaced = sessions, unplaced
+    result.sessions = sessions
+    result.unplaced = [item for item in unplaced if not item.refused]
+    result.problems.extend(_refused_files(sessions, unplaced))
     return result
+
+
+def _refused_files(sessions: list[Session], unplaced: list[Unplaced]) -> list[Problem]:
+    """One problem per file of a refused session that no other session uses (a file shared with sessions
+    that go up, such as the ingest store, is not a bad file)."""
+    used = {path for session in sessions for path in session_files(session)}
+    problems: dict[Path, Problem] = {}
+    for item in unplaced:
+        path = item.part.path
+        if item.refused and path not in used and path not in problems:
+            problems[path] = Problem(path, item.part.format, item.reason, "end_time")
+    return list(problems.values())
 
 
 def assemble_parts(parts: Iterable[Part]) -> tuple[list[Session], list[Unplaced]]:
@@ -83,6 +104,9 @@ def assemble_parts(parts: Iterable[Part]) -> tuple[list[Session], list[Unplaced]
     whole: list[Session] = []
     for group in groups:
         built = Merger(group).build()
+        if built.end_time - built.start_time > MAX_SESSION:
+            unplaced.extend(_too_long(group, built))
+            continue
         lone = _lone_session(group)
         if lone is None:
             merged.append(built)
@@ -94,6 +118,18 @@ def assemble_parts(parts: Iterable[Part]) -> tuple[list[Session], list[Unplaced]
     sessions = whole + merged
     sessions.sort(key=lambda s: (s.start_time, s.character_name or "", str(s.source_path)))
     return sessions, unplaced
+
+
+def _too_long(group: Group, built: Session) -> list[Unplaced]:
+    """A play session over 24 h is refused whole, never clipped or split: an upload holds at most 24 h (as the
+    bot's own ingest server: ``duration_minutes`` ≤ 1440), a clipped span would make every rate wrong, and no
+    file tells where to split a run its other files describe as one. Each of its files says so."""
+    hours = (built.end_time - built.start_time).total_seconds() / 3600
+    reason = (
+        f"belongs to a play session of {hours:.1f} h ({built.start_time:%Y-%m-%d %H:%M} to "
+        f"{built.end_time:%Y-%m-%d %H:%M}), over the 24 h an upload holds; it is not uploaded"
+    )
+    return [Unplaced(part, reason, refused=True) for part in group.parts + group.copies]
 
 
 def _lone_session(group: Group) -> Session | None:

@@ -22,12 +22,17 @@ Rules (docs/session-format.md, "Assembly"):
 4. A group needs a part stating a start, an end or an id time to be a session (loot seen at some moment is
    not a session): the rest is left unplaced.
 
+Before grouping, a step log that one bot process kept across several runs is cut where another run of its bot
+folder starts and the run before has ended (:func:`cut_at_restarts`); after grouping, pieces of one step log
+that one session's files span are one part again (:func:`fuse_pieces`).
+
 Everything is computed from sorted inputs, so the groups do not depend on the order files were found in.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +40,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
-from swgdb_bridge.sources import Part, bot_tree
+from swgdb_bridge.sources import STEP_LOG, Part, bot_tree, fuse_step_log, names_unix_time, step_log_runs
 
 SLACK = timedelta(minutes=1)
 SAME_START = timedelta(seconds=90)
@@ -64,6 +69,7 @@ class Group:
 class Unplaced:
     part: Part
     reason: str
+    refused: bool = False  # its session was built but cannot be uploaded (a problem to report, not a mystery)
 
 
 def sort_key(part: Part) -> tuple[str, str, str]:
@@ -113,6 +119,7 @@ def _original_first(part: Part) -> tuple[bool, int, str, str, int]:
 
 def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:
     unique, copies = dedupe(parts)
+    unique = cut_at_restarts(unique, copies)
     unique.sort(key=sort_key)
     timed = [p for p in unique if p.window is not None]
     timeless = [p for p in unique if p.window is None]
@@ -136,8 +143,110 @@ def group_parts(parts: list[Part]) -> tuple[list[Group], list[Unplaced]]:
     for group in sessions:
         for part in group.parts:
             group.copies.extend(copies.get(id(part), []))
+        group.parts = fuse_pieces(group.parts)
         group.parts.sort(key=sort_key)
     return sessions, unplaced
+
+
+def cut_at_restarts(parts: list[Part], copies: dict[int, list[Part]]) -> list[Part]:
+    """``parts`` with each step log cut again at the restarts the per-run files of its bot folder show.
+
+    A bot process writes one step log however often the bot is stopped and started in it; the reader cuts it
+    where 30 minutes pass without a step, but a sooner restart shows only in the files the bot starts afresh
+    for every run (credit log, XP tracker, dual logs, ...). A step log is cut at the start of another run when
+    every per-run file starting with the run before (within 90 s) has ended by then: two characters playing
+    at once do not cut each other's step logs, the first one's run is still going. The file's pieces are put
+    together first, so a quiet spell the reader cut at does not hide a restart. A copy of a piece goes with
+    the run holding that piece's start.
+    """
+    files: dict[tuple[Path, str], list[Part]] = {}
+    for part in parts:
+        if part.format == STEP_LOG and part.start is not None and part.end is not None:
+            files.setdefault((part.path, part.digest), []).append(part)
+    if not files:
+        return parts
+    runs = _RunStarts([p for p in parts if p.format != STEP_LOG and _run_ids(p)])
+    redone: dict[int, list[Part]] = {}
+    for pieces in files.values():
+        pieces.sort(key=lambda p: p.index_in_file)
+        whole = fuse_step_log(pieces) if len(pieces) > 1 else pieces[0]
+        moments = _restarts(whole, runs)
+        if moments:
+            made = step_log_runs(whole, moments)
+            _move_copies(pieces, made, copies)
+            redone[id(pieces[0])] = made
+            redone.update((id(p), []) for p in pieces[1:])
+    return [new for part in parts for new in redone.get(id(part), [part])]
+
+
+def _move_copies(old: list[Part], new: list[Part], copies: dict[int, list[Part]]) -> None:
+    """The copies of each old piece to the new run holding that piece's start (its session lists them)."""
+    for piece in old:
+        moved = copies.pop(id(piece), [])
+        home = next((p for p in reversed(new) if p.start and piece.start and p.start <= piece.start), new[0])
+        if moved:
+            copies.setdefault(id(home), []).extend(moved)
+
+
+@dataclass(slots=True)
+class _RunStarts:
+    """Per-run files by their start on the machine's clock, to find those starting in a window.
+
+    A Unix time (``dual_<n>``, the space quest's start) is off by the machine's offset wherever no file told
+    it, and would cut a step log where no run starts: only starts the bot wrote on the local clock count
+    (the credit log's and the ingest store's ids, the XP tracker's, combat log's and legacy log's start).
+    """
+
+    files: list[Part]
+    starts: list[datetime] = field(init=False)
+
+    def __post_init__(self) -> None:
+        timed = [(start, i) for i, p in enumerate(self.files) if (start := _local_start(p)) is not None]
+        timed.sort()
+        self.starts = [start for start, _ in timed]
+        self.files = [self.files[i] for _, i in timed]
+
+    def between(self, first: datetime, last: datetime, tree_of: Part) -> list[tuple[datetime, Part]]:
+        """The files starting from ``first`` to ``last`` (inclusive) that may be ``tree_of``'s bot folder's."""
+        low, high = bisect_left(self.starts, first), bisect_right(self.starts, last)
+        return [
+            (self.starts[i], self.files[i]) for i in range(low, high) if _same_tree(tree_of, self.files[i])
+        ]
+
+
+def _local_start(part: Part) -> datetime | None:
+    if part.unix_clock:
+        return None
+    if part.id_time is not None and not any(names_unix_time(i) for i in part.ids):
+        return part.id_time
+    return part.start
+
+
+def _restarts(part: Part, runs: _RunStarts) -> list[datetime]:
+    """The starts of later runs inside ``part`` by which every run file of the run before has ended."""
+    assert part.start is not None and part.end is not None
+    moments: list[datetime] = []
+    current = part.start
+    for begin in sorted({start for start, _ in runs.between(part.start + SAME_START, part.end, part)}):
+        if not current + SAME_START < begin < part.end:
+            continue
+        ends = [r.end for _, r in runs.between(current - SAME_START, current + SAME_START, part) if r.end]
+        if ends and max(ends) <= begin + SLACK:
+            moments.append(begin)
+            current = begin
+    return moments
+
+
+def fuse_pieces(parts: list[Part]) -> list[Part]:
+    """A group's parts with the pieces of each step log in it one part again: an idle spell of over 30
+    minutes inside one run, which the run's other files span, cut the file; the merge must see the run whole."""
+    pieces: dict[tuple[Path, str], list[Part]] = {}
+    for part in parts:
+        if part.format == STEP_LOG:
+            pieces.setdefault((part.path, part.digest), []).append(part)
+    fused = {key: fuse_step_log(group) for key, group in pieces.items() if len(group) > 1}
+    kept: list[Part] = [p for p in parts if p.format != STEP_LOG or (p.path, p.digest) not in fused]
+    return kept + list(fused.values())
 
 
 def _linked(a: Part, b: Part) -> bool:
@@ -302,7 +411,9 @@ def _run_ids(part: Part) -> dict[str, frozenset[str]]:
     """``{writer: ids}`` for a part whose writer names one play session per id (or per start); empty for the
     others."""
     if part.format in ONE_START_PER_RUN and part.start is not None:
-        return {part.format: frozenset({part.start.isoformat()})}
+        # the pieces of one step log share its start: the runs in it are told apart by the other files
+        start = part.extra.get("run_start", part.start)
+        return {part.format: frozenset({start.isoformat() if isinstance(start, datetime) else str(start)})}
     if not part.ids:
         return {}
     if "session" in part.extra:

@@ -9,7 +9,9 @@ Two layers, both written here (token formats are public facts; no library is imp
 
 Each detector has cheap necessary conditions (``needles``, ``trigger``). Strings that meet none skip every
 detector (the fast path for millions of action lines). :func:`find_secrets`, the fail-closed re-scan,
-ignores those conditions, so one that is too narrow shows up as a refused upload, never as a leak.
+ignores those conditions, so one that is too narrow shows up as a refused upload, never as a leak. Both
+skip a detector whose patterns all need a literal the text lacks (``literals.LiteralGate``): read off the
+patterns themselves, that condition cannot be too narrow.
 Text is normalized (``gazetteer.normalize_text``: NFKC, zero-width characters removed, apostrophe and dash
 variants folded) before any matching, so "ｓｋ＿ｌｉｖｅ" or a zero-width space inside a token hides nothing.
 
@@ -30,6 +32,7 @@ from functools import lru_cache
 
 from swgdb_bridge.sanitize.gazetteer import load_gazetteer, match_key, normalize_text
 from swgdb_bridge.sanitize.lexicon import CHAT_WORDS, ORDINARY_WORDS, english_words
+from swgdb_bridge.sanitize.literals import LiteralGate
 from swgdb_bridge.sanitize.regex import trie_pattern
 
 Validator = Callable[[re.Match[str]], bool]
@@ -101,18 +104,31 @@ class Detector:
     # Where a word list, not the pattern, says how far a value goes ("my name is john smith and i…"): the
     # span a match stands for, or None when it is no secret. Takes the place of ``patterns``' groups.
     extent: Callable[[re.Match[str]], tuple[int, int] | None] | None = None
+    gate: LiteralGate = field(init=False, repr=False, compare=False)  # the literals the patterns require
     # ``needles`` as one search: a hundred ``in`` tests cost more than one pass of a trie of them.
     _any_needle: re.Pattern[str] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "gate", LiteralGate(pattern for pattern, _ in self.patterns))
         if len(self.needles) > _FEW_NEEDLES:
             object.__setattr__(self, "_any_needle", re.compile(trie_pattern(self.needles, space=" ")))
 
     def worth_scanning(self, text: str, lowered: str) -> bool:
         """For the full re-scan: False only where a match is impossible, not merely unlikely."""
-        return not self.literal_needles or self.may_match(text, lowered)
+        if self.literal_needles and not self._hinted(text, lowered):
+            return False
+        return self._gated_in(text, lowered)
 
     def may_match(self, text: str, lowered: str) -> bool:
+        """For scrubbing: the hand-written hints first (cheap, and usually no), then the patterns' literals."""
+        return self._hinted(text, lowered) and self._gated_in(text, lowered)
+
+    def _gated_in(self, text: str, lowered: str) -> bool:
+        """Short text is scanned at once (and remembered): reading the patterns' literals costs a process
+        ~30 ms, repaid only on long text, which is rarely repeated and where every pattern's scan is dear."""
+        return len(text) <= MEMO_LENGTH or self.gate.may_match(text, lowered)
+
+    def _hinted(self, text: str, lowered: str) -> bool:
         if self._any_needle is not None:
             if self._any_needle.search(lowered) is not None:
                 return True

@@ -47,6 +47,10 @@ from swgdb_bridge.sources._read import (
     read_session,
     read_sessions,
 )
+from swgdb_bridge.sources._sanity import MAX_SESSION
+from swgdb_bridge.sources._step_log import FORMAT as STEP_LOG
+from swgdb_bridge.sources._step_log import fuse as fuse_step_log
+from swgdb_bridge.sources._step_log import runs as step_log_runs
 
 __all__ = [
     "BOT_SESSION_DIRS",
@@ -54,7 +58,9 @@ __all__ = [
     "DEFAULT_SESSION_DIRS",
     "FACTS",
     "MAX_DOCUMENT_BYTES",
+    "MAX_SESSION",
     "SESSION_DIRS_ENV",
+    "STEP_LOG",
     "FileOutcome",
     "LifetimeTotals",
     "Part",
@@ -67,6 +73,7 @@ __all__ = [
     "discover_files",
     "dump_event",
     "file_digest",
+    "fuse_step_log",
     "load_document",
     "names_unix_time",
     "parse_document",
@@ -80,6 +87,7 @@ __all__ = [
     "session_dirs_from",
     "session_events",
     "start_event",
+    "step_log_runs",
     "time_named_by",
     "write_session_jsonl",
 ]

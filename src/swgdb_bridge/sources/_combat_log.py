@@ -46,7 +46,7 @@ def parse(f: Fields) -> list[Part]:
         part.end = last  # still active when saved: as far as its events go
         part.warnings.append(f"{f.path.name}: combat session has no end_time (still active when saved)")
     if part.start is not None and part.end is not None:
-        check_span(f, "end_time", part.start, part.end)
+        check_span(f, "end_time", part.start, part.end, longest=None)
         part.carry("end")
     for key in _COUNTS:
         value = f.integer(key, minimum=0, maximum=MAX_TOTAL if key == "total_damage_dealt" else MAX_XP)

@@ -21,7 +21,7 @@ from swgdb_bridge.sources._action_text import killed, moved, quest_done, xp_note
 from swgdb_bridge.sources._events import chat_channel
 from swgdb_bridge.sources._fields import Fields
 from swgdb_bridge.sources._part import Part, planet_of_city
-from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, declared_duration, session_id, session_span
+from swgdb_bridge.sources._sanity import MAX_TOTAL, MAX_XP, check_span, declared_duration, session_id
 
 FORMAT = "legacy_session"
 _SIGNATURE = frozenset({"start_xp", "end_xp", "start_credits", "end_credits"})
@@ -48,8 +48,9 @@ def matches(doc: object) -> bool:
 
 
 def parse(f: Fields) -> list[Part]:
-    start, end = session_span(f)
-    declared_duration(f)
+    start, end = f.need_time("start_time"), f.need_time("end_time")
+    check_span(f, "end_time", start, end, longest=None)  # the assembly judges the play session's length
+    declared_duration(f, longest=None)
     sid = session_id(f)
     part = Part(f.path, FORMAT, ids=(sid,), start=start, end=end, mode=f.text("mode"))
     part.carry("start", "end")

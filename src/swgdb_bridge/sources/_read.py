@@ -139,17 +139,36 @@ def stops_at_nul(path: Path, data: bytes) -> bool:
 
 
 def _decoded(path: Path, data: bytes) -> bytes:
-    """The bytes as UTF-8 by their byte-order mark (none, UTF-8 or UTF-16); NUL bytes are left in."""
-    codec = next((codec for bom, codec in _UTF16.items() if data.startswith(bom)), None)
+    """The bytes as UTF-8 by their byte-order mark (none, UTF-8 or UTF-16), or as UTF-16 by the pattern of
+    NUL bytes its first two characters leave; NUL bytes are left in."""
+    bom = next((codec for mark, codec in _UTF16.items() if data.startswith(mark)), None)
+    codec = bom or _utf16_without_bom(data)
     if codec is None:
         return data.removeprefix(_BOM)
-    body = data[2 : len(data) // 2 * 2]  # a write cut mid code unit leaves an odd byte
+    body = data[2 if bom else 0 : len(data) // 2 * 2]  # a write cut mid code unit leaves an odd byte
     try:
         return body.decode(codec).encode("utf-8")
     except UnicodeError:
-        raise SessionFileError(
-            path, f"{codec.upper()} text (by its byte-order mark) that does not decode"
-        ) from None
+        how = "by its byte-order mark" if bom else "by its NUL bytes, without a byte-order mark"
+        raise SessionFileError(path, f"{codec.upper()} text ({how}) that does not decode") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 written without a byte-order mark (.NET's ``Encoding.Unicode.GetBytes``, some editors): JSON
+    text starts with two ASCII characters (RFC 4627, section 3), so one byte of each pair is NUL, the other
+    not. UTF-8 text holds no NUL (what a crash zero-filled is NUL on both sides)."""
+    head = data[:4]
+    if len(head) < 4:
+        return None
+    if head[1] == head[3] == 0 and _ascii_text(head[0], head[2]):
+        return "utf-16-le"
+    if head[0] == head[2] == 0 and _ascii_text(head[1], head[3]):
+        return "utf-16-be"
+    return None
+
+
+def _ascii_text(*codes: int) -> bool:
+    return all(code in b"\t\n\r" or 0x20 <= code < 0x7F for code in codes)
 
 
 def _parse_document(path: Path, data: bytes) -> Session:

@@ -10,6 +10,9 @@ MAX_XP = 10**9  # more XP than this in one session (or one event) is a corrupt f
 MAX_TOTAL = 10**12  # a lifetime XP counter or wallet this big is corrupt (the game caps far lower)
 MAX_SESSION = timedelta(hours=24)  # longer is sessions glued together or a clock jump
 MAX_SESSION_MINUTES = MAX_SESSION.total_seconds() / 60
+# A bot that writes nothing for this long has stopped: its next entry in a file kept across runs (the XP
+# history, a step log of a bot process left running) starts another run.
+RUN_GAP = timedelta(minutes=30)
 
 
 def session_span(
@@ -21,17 +24,25 @@ def session_span(
     return start, end
 
 
-def check_span(f: Fields, end_key: str, start: datetime, end: datetime) -> None:
+def check_span(
+    f: Fields, end_key: str, start: datetime, end: datetime, longest: timedelta | None = MAX_SESSION
+) -> None:
+    """Refuse an end before the start, and a span over ``longest``. The MS11 bot's part files pass ``None``:
+    a part is one file's view of a play session, and the assembly judges the whole session's length."""
     if end < start:
         f.fail(end_key, f"session ends ({end.isoformat()}) before it starts ({start.isoformat()})")
-    if end - start > MAX_SESSION:
+    if longest is not None and end - start > longest:
         hours = (end - start).total_seconds() / 3600
         f.fail(end_key, f"session lasts {hours:.1f} h, over the 24 h limit; split the log into sessions")
 
 
-def declared_duration(f: Fields, key: str = "duration_minutes") -> float | None:
-    """A stated duration must be 0–24 h; the span computed from the timestamps stays authoritative."""
-    return f.number(key, minimum=0, maximum=MAX_SESSION_MINUTES)
+def declared_duration(
+    f: Fields, key: str = "duration_minutes", longest: timedelta | None = MAX_SESSION
+) -> float | None:
+    """A stated duration must be 0–24 h (0 or more for a part, see :func:`check_span`); the span computed from
+    the timestamps stays authoritative."""
+    top = longest.total_seconds() / 60 if longest is not None else None
+    return f.number(key, minimum=0, maximum=top)
 
 
 def session_id(f: Fields, key: str = "session_id") -> str:

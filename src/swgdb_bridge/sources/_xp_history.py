@@ -10,15 +10,12 @@ are cut into parts wherever 30 minutes pass without one.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from swgdb_bridge.model import XPGain
 from swgdb_bridge.sources._fields import Fields
 from swgdb_bridge.sources._part import Part
-from swgdb_bridge.sources._sanity import MAX_XP
+from swgdb_bridge.sources._sanity import MAX_XP, RUN_GAP
 
 FORMAT = "xp_history"
-GAP = timedelta(minutes=30)
 
 
 def matches(doc: object) -> bool:
@@ -41,7 +38,7 @@ def parse(f: Fields) -> list[Part]:
         if entry.need_text("action").strip().lower() == "session":
             parts.append(_whole_session(f, when, xp))
             continue
-        if run is None or run.end is None or when - run.end > GAP or when < run.end:
+        if run is None or run.end is None or when - run.end > RUN_GAP or when < run.end:
             run = Part(f.path, FORMAT, start=when, end=when, unix_clock=True)
             parts.append(run)
         run.end = when

@@ -97,7 +97,7 @@ def _counters(f: Fields, part: Part) -> None:
     part.end = part.end or last_action
     if part.end is not None and part.start is not None:
         part.end = max(part.end, part.start)
-        check_span(f, "xp_end", part.start, part.end)
+        check_span(f, "xp_end", part.start, part.end, longest=None)
         part.carry("end")
     part.xp_total = gain if not bug and gain is not None and gain >= 0 else summed
     part.carry("xp_total")

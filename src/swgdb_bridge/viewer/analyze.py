@@ -69,6 +69,10 @@ def _ranked(sessions: list[SessionSummary]) -> tuple[dict[str, Any] | None, dict
     return _brief(ordered[-1]), _brief(ordered[0])
 
 
+DESIGN_ALIASES = ("total_sessions", "total_duration_hours", "average_session_duration")
+"""Figures the document repeats under the design's names: ``--json`` keeps them, the printed view does not."""
+
+
 def analyze(sessions: list[SessionSummary]) -> dict[str, Any]:
     """The analysis document; ``total_sessions``, ``total_duration_hours`` and ``average_session_duration``
     (minutes) are the design's names for figures of the totals."""

@@ -18,58 +18,18 @@ from rich.text import Text
 
 from swgdb_bridge.textsafe import for_markup as _m
 from swgdb_bridge.textsafe import visible
+from swgdb_bridge.viewer.analyze import DESIGN_ALIASES
+from swgdb_bridge.viewer.listing import SessionsListing
+from swgdb_bridge.viewer.listing import minutes as _minutes
+from swgdb_bridge.viewer.listing import number as _num
+from swgdb_bridge.viewer.listing import when as _when
 
 # A first scan of fewer files than this is quick enough not to need a bar.
 PROGRESS_MIN_FILES = 50
 
-STATE_STYLES = {"uploaded": "green", "queued": "yellow", "failed": "red", "changed since upload": "magenta"}
-
-
-def _num(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
-
-
-def _when(iso: str | None) -> str:
-    return iso[:16].replace("T", " ") if iso else "-"
-
-
-def _minutes(value: float) -> str:
-    hours, minutes = divmod(round(value), 60)
-    return f"{hours}h{minutes:02d}" if hours else f"{value:.0f}m" if value >= 1 else f"{value * 60:.0f}s"
-
-
-def sessions_table(rows: list[dict[str, Any]], title: str = "Sessions") -> Table:
-    table = Table(title=f"{title} ({len(rows)})", title_justify="left")
-    # The id is what `--view ID` asks for: never cut, whatever the terminal's width; the others give way.
-    longest = max((len(row["session_id"]) for row in rows), default=2)
-    table.add_column("id", no_wrap=True, min_width=min(longest, 50))
-    for name in ("character", "start"):
-        table.add_column(name)
-    for name in ("duration", "XP", "XP/h", "credits", "credits/h"):
-        table.add_column(name, justify="right")
-    table.add_column("planets")
-    table.add_column("problems", justify="right")
-    table.add_column("upload")
-    for row in rows:
-        state = row["upload_state"]
-        table.add_row(
-            _m(row["session_id"]),
-            _m(row["character"] or "-"),
-            _m(_when(row["start"])),
-            _minutes(row["duration_minutes"]),
-            _num(row["xp"]),
-            _num(row["xp_per_hour"]),
-            _num(row["credits"]),
-            _num(row["credits_per_hour"]),
-            _m(", ".join(row["planets"]) or "-"),
-            Text(str(row["problems"]), style="red" if row["problems"] else ""),
-            Text(visible(state), style=STATE_STYLES.get(state, "dim")),
-        )
-    return table
-
 
 def listing_view(data: dict[str, Any]) -> Iterator[RenderableType]:
-    yield sessions_table(data["sessions"])
+    yield SessionsListing(data["sessions"])
     if data["problems"]:
         yield problems_table(data["problems"])
     for entry in data.get("lifetime", []):
@@ -120,7 +80,7 @@ def _pairs(title: str, values: dict[str, Any]) -> Table:
     table.add_column()
     for key, value in values.items():
         table.add_row(
-            _m(key),
+            _m(key.replace("_", " ")),
             _num(value) if isinstance(value, int | float) and not isinstance(value, bool) else _m(value),
         )
     return table
@@ -238,7 +198,9 @@ def _group_table(title: str, groups: dict[str, dict[str, Any]]) -> Table:
 
 
 def analysis_view(analysis: dict[str, Any]) -> Iterator[RenderableType]:
-    totals = {k: v for k, v in analysis.items() if not isinstance(v, dict | type(None))}
+    totals = {
+        k: v for k, v in analysis.items() if not isinstance(v, dict | type(None)) and k not in DESIGN_ALIASES
+    }
     yield _pairs("Across all sessions", totals)
     yield _group_table("Per character", analysis["by_character"])
     yield _group_table("Per planet (a session on two planets counts under both)", analysis["by_planet"])
@@ -249,12 +211,14 @@ def analysis_view(analysis: dict[str, Any]) -> Iterator[RenderableType]:
 
 def comparison_table(result: dict[str, Any]) -> Table:
     a, b = result["a"], result["b"]
-    table = Table(title="Comparison (delta = B - A, ratio = B / A)", title_justify="left")
+    # The ids go in the title, whole: as column headers a narrow terminal cut them to "ms11_20260821_205…"
+    title = (
+        f"Comparison of A {_m(a['session_id'])} and B {_m(b['session_id'])} (delta = B - A, ratio = B / A)"
+    )
+    table = Table(title=title, title_justify="left")
     table.add_column("metric")
-    table.add_column(f"A {_m(a['session_id'])}", justify="right")
-    table.add_column(f"B {_m(b['session_id'])}", justify="right")
-    table.add_column("delta", justify="right")
-    table.add_column("ratio", justify="right")
+    for name in ("A", "B", "delta", "ratio"):
+        table.add_column(name, justify="right", no_wrap=True)
     for row in result["metrics"]:
         ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}×"
         style = "green" if row["delta"] > 0 else "red" if row["delta"] < 0 else ""

@@ -68,8 +68,12 @@ def _render(chart: pygal.graph.graph.Graph) -> str:
 
 
 def rate_chart(title: str, labels: Sequence[str], values: Sequence[float | None]) -> str:
-    """A line of a per-hour rate over time buckets (days, weeks or months)."""
-    chart = pygal.Line(**_config(title, show_minor_x_labels=False, x_labels_major_count=8))
+    """A line of a per-hour rate over time buckets (days, weeks or months).
+
+    The axis starts at zero: from the lowest value up, a day at 1,400 XP/h looked a tenth of one at 6,000."""
+    chart = pygal.Line(
+        **_config(title, show_minor_x_labels=False, x_labels_major_count=8, include_x_axis=True)
+    )
     chart.x_labels = list(labels)
     chart.add(title, [None if v is None else round(v, 1) for v in values])
     return _render(chart)

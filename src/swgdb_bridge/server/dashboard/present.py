@@ -190,10 +190,14 @@ def performance_rows(document: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def sanitization_summary(document: dict[str, Any]) -> tuple[list[tuple[str, int]], str]:
-    """The report's counts (never values) and a sentence saying whether sanitizing ran at all."""
+    """The report's counts (never values) and a sentence saying whether sanitizing ran at all.
+
+    Only the categories that found something: the report names every category it looks for, and thirty
+    rows of zeros buried the few that matter."""
     metadata = document.get("metadata", {})
     report = metadata.get("sanitization_report") or {}
-    counts = ranked({key.replace("_", " "): value for key, value in report.get("counts", {}).items()})
+    found = {key.replace("_", " "): value for key, value in report.get("counts", {}).items() if value}
+    counts = ranked(found)
     if not metadata.get("sanitization_applied"):
         return counts, "Sanitization was not applied to this session before upload."
     removed = sum(value for _key, value in counts)
