@@ -540,3 +540,34 @@ def test_a_lock_said_with_is_keeps_no_number(text: str) -> None:
 )
 def test_lock_words_in_game_text_stay(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+_ROUND = [
+    *PAYMENT_AND_GAME_ACCOUNTS,
+    *FRIEND_CODES,
+    *NUMBERED_ACCOUNTS,
+    *OWN_NAMES,
+    *KIN,
+    *WORKPLACES,
+    *MEMBER_NUMBERS,
+    *SEED_NAMES,
+    *POSITIONS,
+    *COMBINATIONS,
+]
+_values = st.one_of(handles, friend_codes, full_names, member_values, combos, positions.map(" ".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_ROUND), _values, st.text(max_size=12))
+def test_a_detector_the_rescan_may_skip_without_its_hints_finds_nothing_there(
+    template: str, value: str, noise: str
+) -> None:
+    """The re-scan skips a detector whose every match holds a needle or its trigger's match when the text
+    holds neither: that must never skip a match, whatever is planted where."""
+    text = detectors.normalized(
+        noise + template.replace("{lat}", "{}").replace("{lon}", "{}").format(value, value)
+    )
+    lowered = text.lower()
+    for detector in detectors.DETECTORS:
+        if detector.spans(text):
+            assert detector.worth_scanning(text, lowered) and detector.may_match(text, lowered), detector

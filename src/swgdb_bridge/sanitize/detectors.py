@@ -100,7 +100,8 @@ class Detector:
     trigger: re.Pattern[str] | None = None
     validate: Validator | None = None
     widen: bool = False  # grow a token match to the whole run of token characters, so no tail is left
-    literal_needles: bool = False  # every match contains a needle: even the full re-scan may skip on none
+    # every match contains a needle or the trigger's match: even the full re-scan may skip on neither
+    literal_needles: bool = False
     # Where a word list, not the pattern, says how far a value goes ("my name is john smith and i…"): the
     # span a match stands for, or None when it is no secret. Takes the place of ``patterns``' groups.
     extent: Callable[[re.Match[str]], tuple[int, int] | None] | None = None
@@ -1397,20 +1398,23 @@ DETECTORS: tuple[Detector, ...] = (
         "street_addresses",
         "[location]",
         _compile(
-            # degrees, minutes and seconds, then or before the hemisphere: "51°30'26"N", "W 000° 07.649"
-            rf"(?<![\w.]){_DEGREES}\s?(?:{_ARC_MINUTES}\s?(?:{_ARC_SECONDS}\s?)?)?{_HEMISPHERE}",
-            rf"(?<![\w.]){_DEGREES}\s?{_ARC_MINUTES}(?:\s?{_ARC_SECONDS})?",
-            rf"(?<![^\W_])[NSEWnsew]\s?{_DEGREES}(?:\s?\d{{1,2}}(?:[.,]\d+)?'?)?",
-            # degrees and decimal minutes without signs, as a GPS writes them: "51 30.5N", "N51 30.500"
-            r"(?<![\w.])\d{1,3}\s\d{1,2}\.\d+\s?[NSEW](?![^\W_])",
-            r"(?<![^\W_])[NS]\s?\d{1,2}\s\d{1,2}\.\d+(?![\w.])",
-            # "W000 07.649": two decimals at least, as "E11 12.5" may be a blaster's and a number
-            r"(?<![^\W_])[EW]\s?\d{1,3}\s\d{1,2}\.\d{2,}(?![\w.])",
-            # decimal degrees with hemispheres, both: "51.5074 N, 0.1278 W"
-            r"(?<![\w.])\d{1,2}\.\d{2,}\s?[NS],?\s\d{1,3}\.\d{2,}\s?[EW](?![^\W_])",
+            # Two patterns, each led by a character class rather than a look-behind, so the search skips
+            # to the digits or the letters at once. Numbers first: degrees, minutes and seconds, then the
+            # hemisphere ("51°30'26"N"; "90°" alone is an angle); a GPS's decimal minutes ("51 30.5N"); or
+            # decimal degrees with both hemispheres ("51.5074 N, 0.1278 W").
+            r"\d(?<![\w.]\d)(?:"
+            rf"\d{{0,2}}(?:[.,]\d+)?\s?(?:°|o(?=\s?{_ARC_MINUTES}))\s?"
+            rf"(?:{_ARC_MINUTES}\s?(?:{_ARC_SECONDS}\s?)?(?:{_HEMISPHERE})?|{_HEMISPHERE})"
+            r"|\d{0,2}\s\d{1,2}\.\d+\s?[NSEW](?![^\W_])"
+            r"|\d?\.\d{2,}\s?[NS],?\s\d{1,3}\.\d{2,}\s?[EW](?![^\W_]))",
+            # The hemisphere first, a capital as maps write it: "N 51° 30.445", "N51 30.500", "W000 07.649"
+            # (two decimals at least after "E" or "W": "E11 12.5" may be a blaster's name and a number)
+            rf"[NSEW](?<![^\W_][NSEW])(?:\s?{_DEGREES}(?:\s?\d{{1,2}}(?:[.,]\d+)?'?)?"
+            r"|(?<=[NS])\s?\d{1,2}\s\d{1,2}\.\d+(?![\w.])|(?<=[EW])\s?\d{1,3}\s\d{1,2}\.\d{2,}(?![\w.]))",
         ),
         needles=("°",),
         trigger=_EARTH_POSITION,
+        literal_needles=True,  # every match holds "°" or one of the trigger's shapes
     ),
     Detector(
         "phones",
