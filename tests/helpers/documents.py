@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -14,3 +15,11 @@ def every_string(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for item in value for s in every_string(item)]
     return []
+
+
+def holds_word(text: str, value: str) -> bool:
+    """Whether ``text`` holds ``value`` as a word of its own, in any case. A planted value counts as leaked
+    only so: a payload's hex runs (its content digest, which changes with the serialization time, and the
+    pseudonyms) and its own words joined by "_" (``ms11_bot``, ``combat_marksman_novice``) hold short runs
+    such as "4821" or "bot" by chance."""
+    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None

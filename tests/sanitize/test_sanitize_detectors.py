@@ -114,6 +114,24 @@ SECRETS = [
     ("path_users", "logs in ~gwendolyn/ms11/logs", "gwendolyn", "[user]"),
     ("path_users", r"cd ~thad.v\ms11", "thad.v", "[user]"),
     ("path_users", "~Orlaith_M%2Fms11", "Orlaith_M", "[user]"),
+    ("logins", "my venmo is gwen-kowal7", "gwen-kowal7", "[login]"),
+    ("handles", "send it to $GwenK22 on cash app", "GwenK22", "[handle]"),
+    ("handles", "battle.net Zorv#21934", "21934", "[handle]"),
+    ("handles", "friend code SW-1234-5678-9012", "5678", "[id]"),
+    ("handles", "加我QQ：123456789", "123456789", "[id]"),
+    ("real_names", "my name is john kowalski and i heal", "kowalski", "[name]"),
+    ("real_names", "ich heiße Hans Müller", "Müller", "[name]"),
+    ("real_names", "my wife sarah says hi", "sarah", "[name]"),
+    ("street_addresses", "I work at Tesco in Leeds", "Leeds", "[address]"),
+    ("national_ids", "my employee number is 99887", "99887", "[id-number]"),
+    (
+        "passwords",
+        "seed: walnut orbit lizard velvet glacier puzzle mango ranch tunnel frost kidney oyster",
+        "oyster",
+        "[password]",
+    ),
+    ("street_addresses", "cache at N 51° 30.445 W 000° 07.649", "30.445", "[location]"),
+    ("passwords", "safe combination 24 36 12", "36", "[password]"),
 ]
 
 # Strings from real bot logs that hold nothing: they must come out unchanged.
@@ -133,6 +151,10 @@ HARMLESS = [
     "waypoint 000-12-3456 and batch 900-12-3456",  # never issued as social security numbers
     "version 1.2.3-45-6789abc",
     "meet at theed at 8, bring 2 stims",
+    "my son plays a smuggler, mum, dad, and me",
+    "I work at night, heading 270° with 3 mobs left",
+    "Combo 3 hits for 1200 damage near the Vault of the Ancients",
+    "paid $20 for repairs, member number 5 of 10",
     "killed 12 womp rats at mos eisley dot marker",
     "a sin 2 do that in a cantina",
     "password reset done, forgot my password for the bank",
@@ -284,6 +306,27 @@ PATHOLOGICAL = [
     "1/m/" * 30_000,
     ", live in " * 10_000,
     "my youtube channel " * 6_000,
+    # this round's names before their values, repeated, or a value's pieces on and on
+    "i go to " + "x" * 200_000,
+    "i go to x " * 20_000,
+    "I work at " * 10_000,
+    "I'm a student " * 10_000,
+    "my name is " * 10_000,
+    "my wife " * 20_000,
+    "mum, " * 30_000,
+    "je m'appelle " * 10_000,
+    "seed: " + "abc " * 50_000,
+    "mnemonic " * 15_000,
+    "51°" * 40_000,
+    "1.1" * 60_000 + "N",
+    "N 51° " * 20_000,
+    "combo is " + "1-" * 50_000,
+    "L1 " * 50_000,
+    "$a" * 50_000,
+    "qq " * 30_000,
+    "friend code " * 10_000,
+    "student number " * 10_000,
+    "gamertag " * 15_000,
 ]
 
 
@@ -468,3 +511,11 @@ def test_a_position_on_earth_with_a_phones_decimals_is_removed(
 @pytest.mark.parametrize("text", ["ratio 0.1234, 0.5678", "at -3069.5, 12.25", "at 3528.1234, -4804.5678"])
 def test_ratios_and_game_positions_are_not_positions_on_earth(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+def test_a_pseudonyms_digits_start_no_number_but_a_number_after_it_is_found() -> None:
+    """A pseudonym's hex digits are all digits now and then; with a name's "-00" after them they look like a
+    phone number, which made the re-scan refuse the upload."""
+    for text in ("Player-556500513578-00", "Bounty: Player-556500513578-12, 5000 Credits"):
+        assert detectors.find_secrets(text) == [] and detectors.scrub(text, {}) == text
+    assert detectors.scrub("Player-556500513578 +44 20 7946 0958", {}) == "Player-556500513578 [phone]"

@@ -10,47 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.documents import every_string
-from swgdb_bridge.model import ChatMessage, LocationVisit, QuestCompletion, Session, StuckEvent, XPGain
-from swgdb_bridge.sanitize import Sanitizer, detectors
-from swgdb_bridge.sanitize.names import PSEUDONYM
-from swgdb_bridge.sanitize.options import SanitizeOptions
-from swgdb_bridge.serialize import SessionLogSerializer
-
-KEY = bytes(range(32))
-T0 = datetime(2026, 11, 7, 19, 15, tzinfo=UTC)
-OPTIONS = SanitizeOptions(include_communications=True)
-
-
-def payload_with(text: str) -> str:
-    """The serialized payload of a session with ``text`` as its quest, city, zone, stuck place and a group line.
-
-    Without its content digest and with pseudonyms as one word: their hex digits are ours and hold a planted
-    number ("1987") by chance now and then."""
-    t = lambda minutes: T0 + timedelta(minutes=minutes)  # noqa: E731
-    session = Session("ms11-20261107-1915", "Dex Orrin", T0, t(120), "jsonl")
-    session.quests = [QuestCompletion(t(10), text, "combat", "xp", 100, "naboo")]
-    session.locations = [LocationVisit(t(0), "Naboo", text, (1.0, 2.0), t(30), 30.0, "hunting")]
-    session.xp_gains = [XPGain(t(11), 100, "marksman", "combat_marksman_novice", "quest", text, text)]
-    session.stuck_events = [StuckEvent(t(60), text, "stuck", 30.0)]
-    session.messages = [ChatMessage(t(5), "group_chat", "Kessa Drevin", text)]
-    payload = SessionLogSerializer(OPTIONS, Sanitizer(OPTIONS, KEY)).serialize(session)
-    document = json.loads(payload.to_json_bytes())
-    del document["metadata"]["content_digest"]
-    return PSEUDONYM.sub("player", json.dumps(document, ensure_ascii=False)).lower()
-
-
-def holds(payload: str, word: str) -> bool:
-    """Whether ``payload`` holds ``word`` as a word: the payload's own keys and the session's id hold short
-    runs by chance ("enco" in "encounters", "0261" in "ms11-20261107-1915")."""
-    return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", payload) is not None
-
+from helpers.documents import every_string, holds_word
+from helpers.planting import payload_with
+from swgdb_bridge.sanitize import detectors
 
 PASSWORD_NAMES = [
     "пароль: {}",
@@ -77,7 +45,7 @@ values = st.from_regex(r"[a-z]{4,8}[0-9]{0,4}", fullmatch=True)
 @settings(max_examples=5, deadline=None)
 @given(value=values)
 def test_a_password_named_in_any_language_never_leaves(template: str, value: str) -> None:
-    assert not holds(payload_with(template.format(value)), value)
+    assert not holds_word(payload_with(template.format(value)), value)
 
 
 BIRTH_NAMES = [
@@ -386,7 +354,7 @@ def test_a_national_or_tax_id_after_its_name_never_leaves(template: str, value: 
     the number is, in the languages players write."""
     payload = payload_with(template.format(value))
     assert not [
-        group for group in re.split(r"[ /-]", value) if len(group) > 3 and holds(payload, group.lower())
+        group for group in re.split(r"[ /-]", value) if len(group) > 3 and holds_word(payload, group.lower())
     ]
 
 
@@ -471,7 +439,7 @@ def test_a_vehicle_plate_after_its_name_never_leaves(template: str, value: str) 
     """A plate is on record with its owner's name and address, in any case and grouping."""
     payload = payload_with(template.format(value))
     assert not [
-        group for group in re.split(r"[ -]", value.lower()) if len(group) > 2 and holds(payload, group)
+        group for group in re.split(r"[ -]", value.lower()) if len(group) > 2 and holds_word(payload, group)
     ]
 
 

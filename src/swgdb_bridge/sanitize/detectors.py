@@ -30,7 +30,8 @@ from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from swgdb_bridge.sanitize.gazetteer import normalize_text
+from swgdb_bridge.sanitize.gazetteer import load_gazetteer, match_key, normalize_text
+from swgdb_bridge.sanitize.lexicon import CHAT_WORDS, ORDINARY_WORDS, english_words
 from swgdb_bridge.sanitize.literals import LiteralGate
 from swgdb_bridge.sanitize.regex import trie_pattern
 
@@ -72,11 +73,16 @@ _HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _COMMON_TLDS = "com|net|org|io|gg|tv|me|co|uk|de|fr|ly|app|dev|link|info|xyz"
 # No letter or digit right before or after: "_" joins words in labels ("lan_192.168.1.10", "ssn_123-45-6789")
 # as a space does, so it is a boundary for the address and number detectors, as it is for names.
-_NO_ALNUM_BEFORE = r"(?<![^\W_])"
+_NO_ALNUM_BEFORE = r"(?<![^\W_])(?<!Player-)"
+# A pseudonym's 12 hex digits are this tool's own output, and all digits now and then: after "Player-" no
+# number starts, so "Player-556500513578-00" (a name "HTBB-00" replaced) is no phone number.
 _NO_ALNUM_AFTER = r"(?![^\W_])"
 # A "-" after a letter joins a label too ("mac-00:1a:…", "ssn-123-45-6789"); after a digit it continues a number.
 _NO_NUMBER_BEFORE = rf"{_NO_ALNUM_BEFORE}(?<![\d:.]-)"
 _NOT_AFTER_SEP = r"(?<![\\/])(?<!%5[cC])(?<!%2[fF])"  # start at a run of separators, never inside one
+
+
+_FEW_NEEDLES = 8  # up to this many, testing each needle with ``in`` is cheaper than one regex search
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +100,19 @@ class Detector:
     trigger: re.Pattern[str] | None = None
     validate: Validator | None = None
     widen: bool = False  # grow a token match to the whole run of token characters, so no tail is left
-    literal_needles: bool = False  # every match contains a needle: even the full re-scan may skip on none
+    # every match contains a needle or the trigger's match: even the full re-scan may skip on neither
+    literal_needles: bool = False
+    # Where a word list, not the pattern, says how far a value goes ("my name is john smith and i…"): the
+    # span a match stands for, or None when it is no secret. Takes the place of ``patterns``' groups.
+    extent: Callable[[re.Match[str]], tuple[int, int] | None] | None = None
     gate: LiteralGate = field(init=False, repr=False, compare=False)  # the literals the patterns require
+    # ``needles`` as one search: a hundred ``in`` tests cost more than one pass of a trie of them.
+    _any_needle: re.Pattern[str] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "gate", LiteralGate(pattern for pattern, _ in self.patterns))
+        if len(self.needles) > _FEW_NEEDLES:
+            object.__setattr__(self, "_any_needle", re.compile(trie_pattern(self.needles, space=" ")))
 
     def worth_scanning(self, text: str, lowered: str) -> bool:
         """For the full re-scan: False only where a match is impossible, not merely unlikely."""
@@ -116,9 +130,13 @@ class Detector:
         return len(text) <= MEMO_LENGTH or self.gate.may_match(text, lowered)
 
     def _hinted(self, text: str, lowered: str) -> bool:
-        for needle in self.needles:
-            if needle in lowered:
+        if self._any_needle is not None:
+            if self._any_needle.search(lowered) is not None:
                 return True
+        else:
+            for needle in self.needles:
+                if needle in lowered:
+                    return True
         return self.trigger is not None and self.trigger.search(text) is not None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -133,7 +151,10 @@ class Detector:
         for pattern, group in self.patterns:
             covered = -1  # end of the last widened span: matches inside it are already replaced
             for match in pattern.finditer(text):
-                start, end = _span(match, group)
+                found = _span(match, group) if self.extent is None else self.extent(match)
+                if found is None:
+                    continue
+                start, end = found
                 if start < covered or (self.validate is not None and not self.validate(match)):
                     continue
                 if self.widen:
@@ -253,6 +274,11 @@ def _named_id_ok(match: re.Match[str]) -> bool:
     return digits >= 7 or (value[0].isalpha() and digits >= 6)
 
 
+def _member_number_ok(match: re.Match[str]) -> bool:
+    """A student's, employee's or policy number has five digits or more: "member number 5 of 10" is a count."""
+    return sum(c.isdigit() for c in match.group(1)) >= 5
+
+
 def _plate_ok(match: re.Match[str]) -> bool:
     """A registration plate has 4 to 10 letters and digits, a digit among them ("plate: gold" is a word),
     a group of three or more ("number 5 of 10" is a count), and of several groups none a word of four
@@ -368,7 +394,6 @@ _PARTICLES = r"de|del|de la|des|du|di|della|da|do|dos|das|la|le|les|el"
 _STREET_SUFFIXES = "strasse|straße|gasse|platz|straat|gatan|weg|allee|damm|laan|gracht|vej"
 # " street", " st" …: a street word after a space, as needles (cheaper than a regex on every line).
 _STREET_NEEDLES = tuple(f" {word}" for word in _STREET.split("|"))
-_NAME_WORD = r"[A-Z][\w'-]{1,30}"
 _US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND"
     "|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
@@ -398,6 +423,25 @@ _NOT_A_VALUE = (
 # A value said after "is", ":" or "=": its first word, and the words after it to the end of the clause, as a
 # passphrase ("purple monkey dishwasher") or a recovery phrase (12 or 24 words) is written.
 _PHRASE = rf"[\"'`]?((?!\[)(?!(?:{_NOT_A_VALUE})\b)[^\s\"'`,;]*[^\s\"'`,;.!?](?:[ \t]+(?!\[)[^\s\"'`,;.!?]+){{0,23}})"
+# A wallet's recovery words (BIP-39: 12 to 24 words of 3-8 letters, numbered or not) after their name: anyone
+# who reads them owns the wallet. "seed" and "backup" alone are words of games too: the words must follow.
+_SEED_NAMES = (
+    r"(?:(?:wallet|secret|backup|recovery|bip-?39)\s+)*(?:seed|mnemonic|recovery|backup)"
+    r"(?:\s+(?:phrase|words?|key|sentence))?|(?:12|24)[ -]words?(?:\s+(?:phrase|seed))?"
+)
+_SEED_WORD = r"(?:\d{1,2}[.):]?\s*)?[a-z]{3,8}"
+_SEED_WORDS = rf"((?:{_SEED_WORD}(?:[ \t]*,[ \t]*|[ \t]+)){{11,23}}{_SEED_WORD})(?![\w-])"
+# A lock's combination, which opens a locker, a safe or a door as a PIN opens an account: numbers in groups
+# ("12-34-56", "24 36 12", "L24 R36 L12") after a combination's name, or a lock's said with "is" or ":".
+_LOCKS = (
+    r"lock|locker|padlock|safe|vault|gate|door|bike\s+lock|cadenas|candado|lucchetto|schloss|tresor"
+    r"|spind|casier|taquilla|armadietto|cassaforte|caja\s+fuerte|coffre(?:-fort)?"
+)
+_COMBINATIONS = r"combo|combination(?:\s+lock)?|combi|kombination|zahlenschloss|combinaison|combinaci[óo]n|combinazione|code"
+_COMBO_GROUPS = (
+    r"\d{1,3}(?:\s?[-/.]\s?\d{1,3}){2,5}|\d{1,3}(?:,?\s\d{1,3}){2,5}"
+    r"|(?:(?:l|r|left|right)\s?\d{1,3}(?:[\s,-]{1,2}(?=[lr]))?){2,5}"
+)
 # Names of the answers that recover an account: each is a password by another name.
 _SECURITY_ANSWERS = (
     r"security\s+(?:question|answer)|secret\s+(?:question|answer)|(?:mother'?s\s+)?maiden\s+name"
@@ -429,6 +473,27 @@ _MONTH_NAME = (
 # Words that say where one lives, after "I" or "I'm": "I live in leeds", "i'm from leeds", "and live at …".
 _RESIDENCE = (
     r"(?:(?:live|living|reside|residing|based|raised|grew\s+up)\s+(?:at|on|in|near|outside|around)|from)"
+)
+# Where one works or studies, which places a person as surely as where they live: "I work at Tesco in Leeds",
+# "I study at Leeds uni", "ich arbeite bei …", "je travaille chez …", "trabajo en …", "lavoro presso …".
+_WORKPLACE = r"(?:work|working|study|studying|teach|teaching|intern|interning|volunteer)\s+(?:at|for|in)"
+# The same in other languages, a verb that says "I" by its own ending: "arbeite bei", "trabajo en".
+_WORKPLACE_ABROAD = (
+    r"arbeite\s+(?:bei|in|an|für)|studiere\s+(?:in|an)|travaille\s+(?:chez|à|a|pour)|[ée]tudie\s+(?:à|a|en)"
+    r"|trabajo\s+(?:en|para)|estudio\s+en|lavoro\s+(?:a|da|per|presso|in)|studio\s+(?:a|presso)"
+    r"|trabalho\s+(?:na|no|em|para)|estudo\s+(?:na|no|em)"
+)
+# Occupations said with where they are done: "I'm a student at Oxford", "i'm a nurse at St James".
+_OCCUPATIONS = (
+    "student", "pupil", "teacher", "lecturer", "professor", "nurse", "doctor", "intern", "engineer", "developer",
+    "manager", "cashier", "clerk", "apprentice", "trainee", "barista", "waiter", "waitress", "chef", "cook",
+    "driver", "mechanic", "paramedic", "officer", "technician", "assistant", "receptionist", "accountant",
+)  # fmt: skip
+# What follows "I work at" without naming a place: a time, a manner, oneself.
+_NOT_A_WORKPLACE = (
+    r"night|nights|weekends?|home|the\s+moment|the\s+weekend|the\s+morning|the\s+evening|morning|evening|it"
+    r"|real\s+life|rl|irl|game|the\s+game"
+    r"|all|least|most|first|once|times|myself|yourself|free|fun|a\s+living|[\d\[]"
 )
 _BIRTH_DATE = (
     r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
@@ -464,8 +529,12 @@ _PLATFORM_NAMES = (
     "steam", "steam id", "steam name", "discord", "discord id", "discord tag", "discord name", "battletag",
     "battle tag", "battle.net", "psn", "xbox", "gamertag", "epic", "epic id", "twitch", "insta", "instagram",
     "snap", "snapchat", "telegram", "whatsapp", "skype", "kik", "twitter", "reddit", "tiktok", "signal",
-    "youtube", "yt", "facebook", "fb", "ig", "bluesky", "bsky", "mastodon", "linkedin",
+    "youtube", "yt", "facebook", "fb", "ig", "bluesky", "bsky", "mastodon", "linkedin", "wechat", "weixin",
+    "playstation", "xbox live", "xbl", "battlenet", "blizzard", "epic games", "riot", "nintendo", "ubisoft",
+    # where money is sent: the account's name is its owner's as often as a handle is
+    "paypal", "venmo", "cashapp", "cash app", "zelle", "revolut",
 )  # fmt: skip
+_PAYMENT_APPS = "paypal|venmo|cashapp|cash app|zelle|revolut"
 _PLATFORMS = trie_pattern(_PLATFORM_NAMES)
 # A two-letter name ("ig", "yt") is inside many words ("big", "anything"): its needles are the ways it names
 # an account, so lines without one still skip the detector.
@@ -484,14 +553,16 @@ _LOGIN_NAMES = (
     rf"|(?:{_PLATFORMS})(?:[ _-]?(?:handle|name|account|channel|username|user|tag|id))?"
 )
 _LOGIN_VALUE = r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})"
+# Words after a platform's name that say an account follows: "psn id x", "epic games name x", "xbox tag x".
+_ACCOUNT_WORD = r"(?:id|tag|name|handle|username|user|account)"
 # After "add me on discord" a handle is expected; these words end the sentence instead.
 _NOT_A_HANDLE = (
     r"is|was|later|tonight|tomorrow|now|too|then|pls|please|if|when|and|or|to|for|sometime|instead"
 )
 # After "my discord" or "ign" a plain word is more often the thing than a handle ("my xbox broke", "My Epic
-# Loot"): only a word shaped like a handle (a digit, "_", ".") is one there; a capitalised name is a
-# player's name to the name rules of every text class.
-_HANDLE_SHAPE = r"[^\s,;]*[\d_.]"
+# Loot"): only a word shaped like a handle (a digit, "_", ".", or a tag's "#": "riot id Gwen#EUW") is one
+# there; a capitalised name is a player's name to the name rules of every text class.
+_HANDLE_SHAPE = r"[^\s,;]*[\d_.#]"
 # A Wi-Fi network's name: maps of networks place it at a home, and it often holds the owner's name ("gwen
 # house"). Up to four words, to the end of the clause.
 _NETWORK_NAME = (
@@ -503,6 +574,17 @@ _NETWORK_STATES = (
     r"|working|not|so|too|really|very|acting|being|dropping|unstable|spotty|flaky|terrible|awful|crap|trash"
     r"|garbage|gone|fixed|still|just|kinda|pretty|super|the|a|my|your|cutting|having|going|getting|shit"
 )
+# A position in degrees and minutes (and seconds), as maps, GPS units and geocaches write it: "51°30'N 0°7'W",
+# "51°30'26"N", "N 51° 30.445", "51 30.5N". A degree sign alone ("turn 90°") is an angle: minutes or a
+# hemisphere must follow. "º", which NFKC makes an "o", is a degree sign before minutes.
+_DEGREES = r"\d{1,3}(?:[.,]\d+)?\s?(?:°|o(?=\s?\d{1,2}(?:[.,]\d+)?\s?'))"
+_ARC_MINUTES = r"\d{1,2}(?:[.,]\d+)?\s?'"
+_ARC_SECONDS = r"\d{1,2}(?:[.,]\d+)?\s?(?:\"|''|”|″)"
+_HEMISPHERE = r"[NSEWnsew](?![^\W_])"
+# In every position on Earth without a degree sign: four decimals ("52.520008"), decimal minutes ("51 30.5N",
+# "N51 30.500"), decimal degrees with a hemisphere ("51.5074 N") or an "o" for "º" ("51o30'N"). One trigger
+# for both position detectors: one search of every string, not two.
+_EARTH_POSITION = re.compile(r"\d(?:\.\d{4}|\s\d{1,2}\.\d|\.\d{2,}\s?[NS]|\s?o\s?\d{1,2}(?:[.,]\d+)?\s?')")
 # Within ±90 with four or more decimals; not 0.x, which ratios and rates are far more often than the equator.
 _LATITUDE = r"-?(?:[1-8]?[1-9]\.\d{4,}|[1-8]0\.\d{4,}|90\.0{4,})"
 _LONGITUDE = r"-?(?:(?:1[0-7]\d|[1-9]?\d)(?:\.\d{4,})|180\.0{4,})"  # within ±180
@@ -521,10 +603,31 @@ _ID_NUMBER = r"\s*(?:number|no\.?|nr\.?|#)"
 _ID_WORDS = (
     rf"(?:{trie_pattern(_ID_NAMES)})(?:{_ID_NUMBER})?|(?:id|ni|tax|identity|personal|licen[cs]e){_ID_NUMBER}"
 )
+
+
 # Digits grouped by spaces, dots, dashes or slashes, a letter or two before or one after ("AB 12 34 56 C",
 # "12/345/67890", "12345678-Z"; letters apart from the digits only in capitals: in "tin can 1234567" they
 # are a word); or one run of letters and digits ("RSSMRA85T10A562S", "X1234567").
-_ID_VALUE = r"(?:[A-Z]{1,3}[ -]?|[a-z]{1,3})?\d[\d ./-]{4,16}\d(?:[ -]?[A-Za-z])?|(?=[A-Za-z]{0,8}\d)[A-Za-z0-9]{6,20}"
+def _id_value(least: int) -> str:
+    """An id's value of ``least`` characters or more (digits, a few letters, separators)."""
+    return (
+        rf"(?:[A-Z]{{1,3}}[ -]?|[a-z]{{1,3}})?\d[\d ./-]{{{least - 2},16}}\d(?:[ -]?[A-Za-z])?"
+        rf"|(?=[A-Za-z]{{0,8}}\d)[A-Za-z0-9]{{{least},20}}"
+    )
+
+
+_ID_VALUE = _id_value(6)
+# What names a number that finds one person in a school's, employer's, insurer's or shop's records: "student
+# id", "employee number", "policy no.", "Matrikelnummer", "número de póliza". Said with its name, five digits
+# are enough (:func:`_member_number_ok`): such numbers are shorter than a state's.
+_MEMBER_WORDS = (
+    r"(?:student|employee|staff|payroll|personnel|badge|insurance|insurance\s+policy|policy|membership|member|nhs"
+    r"|medicare|medicaid|claim|customer|client|patient|matriculation)[ _-]?(?:id|number|num|no\.?|nr\.?|#)"
+    r"|matrikel(?:nummer|-?nr\.?)|personalnummer|versicherungsnummer|versichertennummer|kundennummer"
+    r"|mitgliedsnummer|policennummer|num[ée]ro\s+(?:d['’]\s*[ée]tudiant|de\s+(?:police|client|membre|s[ée]curit[ée]"
+    r"\s+sociale))|n[úu]mero\s+de\s+(?:p[óo]liza|estudiante|empleado|socio|cliente|afiliaci[óo]n)"
+    r"|numero\s+di\s+(?:matricola|polizza)|matricola|polizza"
+)
 # What names a vehicle's registration, which its owner's name and address are on record with. "plate" and
 # "reg" alone are words of the game ("Plate Armor") and of chat, so they need "is", ":", "=" or "#".
 _PLATE_NAMES = (
@@ -547,7 +650,157 @@ _BANK_WORDS = (
 _BANK_VALUE = r"[A-Za-z0-9]{2,34}(?:[ ./-](?:[A-Za-z]{0,4}\d[A-Za-z0-9]{0,30}|[A-Za-z]{4}(?=[ ./-]\d))){0,10}"
 _MIXED_GROUP = re.compile(r"(?=\w*\d)(?=\w*[A-Z])\w+")  # a key's group: letters and digits
 
+# ---- a person's name, said as one --------------------------------------------------------------------
+
+# Phrases after which the speaker's own name follows, in the languages players write. In English "my name
+# is", "irl I'm" and "call me" (below).
+_NAME_IS = (
+    "je m'appelle", "je me nomme", "mon nom est", "mon prénom est", "mon prenom est", "ich heiße", "ich heisse",
+    "mein name ist", "mein vorname ist", "me llamo", "mi nombre es", "mi chiamo", "il mio nome è",
+    "il mio nome e", "me chamo", "meu nome é", "meu nome e", "ik heet", "mijn naam is", "jag heter",
+    "mitt namn är", "jeg heter", "jeg hedder", "mitt navn er", "mit navn er", "nazywam się", "nazywam sie",
+    "mam na imię", "mam na imie", "jmenuji se", "jmenuju se", "volám sa", "меня зовут", "мене звати",
+    "benim adım", "ismim", "nimeni on", "a nevem", "mă numesc", "ma numesc", "numele meu este", "με λένε",
+    "το όνομά μου είναι",
+)  # fmt: skip
+# In scripts written without spaces the name is the next few letters: "我叫王伟", "제 이름은 김민수".
+_NAME_IS_UNSPACED = r"我叫|我的名字(?:是|叫)|私の名前は|僕の名前は|(?:제|내) ?이름은"
+# Family, whose names point to the speaker as surely as their own: "my wife sarah", "meine Frau Anna".
+_KIN_NAMES = (
+    "wife", "husband", "hubby", "wifey", "gf", "bf", "girlfriend", "boyfriend", "partner", "fiance", "fiancee",
+    "fiancé", "fiancée", "son", "daughter", "kid", "child", "baby", "brother", "sister", "bro", "sis", "twin",
+    "mum", "mom", "mother", "mama", "mommy", "mummy", "dad", "father", "papa", "daddy", "grandma", "grandpa",
+    "granny", "gran", "nan", "nana", "grandmother", "grandfather", "grandson", "granddaughter", "uncle", "aunt",
+    "auntie", "cousin", "nephew", "niece", "stepson", "stepdaughter", "stepmom", "stepmum", "stepdad",
+    "mother-in-law", "father-in-law", "brother-in-law", "sister-in-law",
+    "frau", "mann", "freundin", "freund", "sohn", "tochter", "bruder", "schwester", "mutter", "vater", "oma",
+    "opa", "onkel", "tante", "cousine", "neffe", "nichte", "kind", "verlobte", "verlobter",
+    "femme", "mari", "copine", "copain", "fils", "fille", "frère", "frere", "sœur", "soeur", "mère", "mere",
+    "père", "pere", "maman", "grand-mère", "grand-père", "oncle", "neveu", "nièce",
+    "esposa", "esposo", "mujer", "marido", "novia", "novio", "hijo", "hija", "hermano", "hermana", "madre",
+    "padre", "mamá", "papá", "abuela", "abuelo", "tío", "tio", "tía", "tia", "primo", "prima", "sobrino",
+    "sobrina", "moglie", "marito", "ragazza", "ragazzo", "figlio", "figlia", "fratello", "sorella", "mamma",
+    "papà", "nonna", "nonno", "zio", "zia", "cugino", "cugina", "mulher", "namorada", "namorado", "filho",
+    "filha", "irmão", "irmao", "irmã", "irma", "mãe", "mae", "pai", "avó", "avô",
+)  # fmt: skip
+_KIN = trie_pattern(_KIN_NAMES)
+_MY_WORDS = (
+    "my",
+    "our",
+    "mein",
+    "meine",
+    "meinem",
+    "meinen",
+    "meiner",
+    "ma",
+    "mon",
+    "mes",
+    "mi",
+    "mis",
+    "mia",
+    "mio",
+    "minha",
+    "meu",
+)
+_MY = trie_pattern(_MY_WORDS)
+# A word between the possessive and the relative: "my little brother tom", "my ex-wife Sarah".
+_KIN_KIND = (
+    r"(?:(?:little|big|older|younger|elder|eldest|oldest|youngest|baby|twin|step|late|ex|kleine[rnm]?|große[rnm]?"
+    r"|grand|grande|petit|petite|pequeñ[oa]|piccol[oa])[ -])?"
+)
+# "my brother's name is tom", "my wife is called mark", "mein Sohn heißt Tim", "mi hija se llama Ana"
+_KIN_CALLED = r"['’]s\s+name\s+is|\s+(?:is\s+)?(?:called|named)|\s+hei(?:ß|ss)t|\s+s['’]appelle|\s+se\s+llama|\s+si\s+chiama|\s+se\s+chama"
+_PERSON_WORD = r"[^\W\d_][\w'’-]{1,30}"
+# What follows "call me", "I'm called" or "I go by" when no name does: "call me back", "I'm called to duty",
+# "I go by the name of …".
+_NOT_A_NAME = (
+    r"the|a|an|to|on|at|in|up|out|back|away|for|after|by|when|if|later|tonight|tomorrow|now|maybe|please|pls"
+)
+# Up to two more words after the first, each judged by :func:`_name_goes_on`.
+_MORE_WORDS = rf"(?P<rest>(?:[ \t]{_PERSON_WORD}){{0,2}})"
+# Words that end a name in the languages above without being English words: "je m'appelle jean et toi?"
+_NAME_ENDS = frozenset((
+    "und", "et", "och", "og", "ou", "oder", "aber", "mais", "pero", "mas", "ich", "je", "yo", "io", "eu", "jag",
+    "jeg", "ik", "bin", "suis", "soy", "sono", "sou", "aus",
+))  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _person_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """Common first names and surnames, and the words that are none (English, game and chat words)."""
+    return load_gazetteer().common_names, english_words() | ORDINARY_WORDS | CHAT_WORDS
+
+
+def _name_goes_on(word: str, capitalised: bool) -> bool:
+    """A word after a stated name is more of it when it is a common name ("smith") or no word we know
+    ("kowalski", "müller"), written as the name began: who writes "Tim" capitalised writes his surname so,
+    and "mein Sohn Tim spielt" ends at "Tim". "and", "lol" or an English verb ends it."""
+    if (capitalised and not word[0].isupper()) or word.lower() in _NAME_ENDS:
+        return False
+    names, words = _person_lists()
+    key = match_key(word)
+    return key in names or key not in words
+
+
+def _kin_named(word: str) -> bool:
+    """After "my wife" a word is a name when it is written as one: a common name that is no plain word in
+    any case ("sarah"), or capitalised and no plain word, or a common name ("Rose"). "my wife is away"
+    and "my son plays" name nobody."""
+    names, words = _person_lists()
+    key = match_key(word)
+    if word[0].isupper():
+        return key in names or key not in words
+    return key in names and key not in words
+
+
+def _name_extent(match: re.Match[str]) -> tuple[int, int] | None:
+    """The name after a phrase that says one follows: its first word (after a relative's word, only a word
+    written as a name), then the next words while they go on being a name."""
+    found = match.groupdict()
+    group = "first" if found.get("first") is not None else "kin"
+    if group == "kin" and not _kin_named(found["kin"]):
+        return None
+    end = match.end(group)
+    capitalised = found[group][0].isupper()
+    for word in (found.get("rest") or "").split():
+        if not _name_goes_on(word, capitalised):
+            break
+        end = match.string.index(word, end) + len(word)
+    return match.start(group), end
+
+
 DETECTORS: tuple[Detector, ...] = (
+    Detector(
+        "handles",
+        "[id]",
+        # Numbers that find one account, so one person: a Switch friend code ("SW-1234-5678-9012"), any
+        # friend or trainer code after its name, a QQ or ICQ number after its name ("QQ号 12345678", "icq:
+        # 123456789"). First, before "code is 1234" takes the head of a friend code for a PIN and leaves
+        # the rest, and before the phone rule takes the digits for a phone number.
+        _compile(
+            r"(?i)(?<![\w-])(sw-\d{4}[ -]?\d{4}[ -]?\d{4})(?![\w-])",
+            r"(?i)(?<![^\W_])(?:(?:friend|trainer|switch|3ds|ds)[ -]?(?:code|id)|fc)(?![^\W_])"
+            # (Steam's friend codes have 8 to 10 digits)
+            r"(?:\s+(?:is|was)\s+|\s*[:=#]\s*|\s+)((?:sw-)?\d{4}[ -]?\d{4}[ -]?\d{4}|\d{6,12})(?![\w-])",
+            r"(?i)(?<![a-z0-9])(?:qq|icq)(?:\s*(?:号码?|號碼?|number|no\.?|nr\.?|#|id|uin))?"
+            r"(?:\s+(?:is|was)\s+|\s*[:=#]\s*|\s*)(\d{5,11})(?!\d)",
+            group=1,
+        ),
+        needles=(
+            "sw-",
+            "friend",
+            "trainer",
+            "switch",
+            "ds id",
+            "ds-id",
+            "dsid",
+            "code",
+            "fc",
+            "qq",
+            "icq",
+        ),
+        literal_needles=True,
+    ),
     Detector(
         "private_keys",
         "[private-key]",
@@ -692,6 +945,68 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         needles=("mysql", "mariadb"),
         validate=_secret_value_ok,
+    ),
+    Detector(
+        "passwords",
+        "[password]",
+        _compile(
+            # A wallet's recovery words: "seed: abandon ability …", "mnemonic is …", "my 24 words: 1. x 2. y …".
+            rf"(?<![\w-])(?:{_SEED_NAMES})(?>\s*[:=]\s*|\s+(?:is|was|are)\s*:?\s*){_SEED_WORDS}",
+            # without "is" or ":" only a name no sentence starts with: "seed the field then water every …" stays
+            r"(?<![\w-])(?:mnemonic|wallet\s+seed|(?:seed|recovery|backup)\s+(?:phrase|words|sentence)"
+            rf"|(?:12|24)[ -]words?)\s+{_SEED_WORDS}",
+            flags=re.IGNORECASE,
+            group=1,
+        ),
+        # "2 word", not "12 word": a first character no needle began with ("1") sends every number to the search
+        needles=("seed", "mnemonic", "recovery", "backup", "2 word", "2-word", "24 word", "24-word"),
+        literal_needles=True,
+    ),
+    Detector(
+        "passwords",
+        "[password]",
+        # Before the PIN rule, which would take "123" of "code 123-456-789" and leave the rest.
+        _compile(
+            # A lock's combination: "combo is 12-34-56", "safe combination 24 36 12", "my locker is 4821".
+            # ("la combinaison du cadenas est 12 34 56": the lock's name may follow, and "is" in its language)
+            rf"(?<![\w-])(?:{_COMBINATIONS})(?:s|'s)?(?>\s*[:=#]\s*|\s+(?:(?:{_IS})\s+)?)({_COMBO_GROUPS})(?![\d.-])",
+            # with the lock named, before or after, one number is its code too: "locker code 4821", "the code to
+            # my safe is 4821"
+            rf"(?<![\w-])(?:(?:{_LOCKS})\s+(?:{_COMBINATIONS})(?:s|'s)?|(?:{_COMBINATIONS})\s+"
+            rf"(?:of|for|to|du|de|del|della|des)\s+(?:(?:the|my|a|la|le|el|il)\s+)?(?:{_LOCKS}))"
+            rf"(?>\s*[:=#]\s*|\s+(?:(?:{_IS})\s+)?)({_COMBO_GROUPS}|\d{{3,8}})(?![\d.-])",
+            rf"(?<![\w-])(?:{_LOCKS})(?:'s)?(?>\s*[:=#]\s*|\s+(?:is|was)\s+)({_COMBO_GROUPS})(?![\d.-])",
+            # one number only after a padlock's name: "the vault is 250 meters north" is a distance
+            r"(?<![\w-])(?:(?:bike\s+|pad)?lock|locker|cadenas|candado|lucchetto)(?:'s)?(?>\s*[:=#]\s*|\s+(?:is|was)\s+)"
+            r"(\d{3,8})(?![\d.-])",
+            flags=re.IGNORECASE,
+            group=1,
+        ),
+        needles=(
+            "combo",
+            "combi",
+            "kombi",
+            "zahlenschloss",
+            "code",
+            "lock",
+            "safe",
+            "vault",
+            "gate",
+            "door",
+            "cadenas",
+            "candado",
+            "lucchetto",
+            "schloss",
+            "tresor",
+            "spind",
+            "casier",
+            "taquilla",
+            "armadietto",
+            "cassaforte",
+            "caja fuerte",
+            "coffre",
+        ),
+        literal_needles=True,
     ),
     Detector(
         "passwords",
@@ -845,9 +1160,19 @@ DETECTORS: tuple[Detector, ...] = (
         + _compile(
             rf"(?i)(?<![\w-])(?:{_LOGIN_NAMES})(?>\s*[:=]\s*|\s+(?:is|was)\s+){_LOGIN_VALUE}",
             rf"(?i)(?<![\w-])(?:me|us|hmu)\s+on\s+(?:{_PLATFORMS})\s+(?!(?:{_NOT_A_HANDLE})\b){_LOGIN_VALUE}",
-            rf"(?i)(?<![\w-])(?:my\s+(?:{_PLATFORMS})|ign)\s+(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
+            rf"(?i)(?<![\w-])(?:my\s+(?:{_PLATFORMS})|(?:{_PLATFORMS})[ _-]?{_ACCOUNT_WORD}|ign|battle\s?tag)\s+"
+            rf"(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
+            # "paypal me gwenk", "venmo me at gwen-kowal": the app's name as a verb, then where to send
+            rf"(?i)(?<![\w-])(?:{_PAYMENT_APPS})\s+(?:me|us)\s+(?:(?:at|to)\s+)?(?![$\d@])(?!(?:at|{_NOT_A_HANDLE})\b)"
+            + _LOGIN_VALUE,
+            # an Xbox gamertag may hold spaces: "gamertag Gwen Kowal", "my gamertag is xX Gwen Xx"
+            r"(?i)(?<![\w-])gamer\s?tag(?>\s*[:=]\s*|\s+(?:is|was)\s+|\s+)(?!(?:a|an|the|my|is|was)\b)"
+            r"([A-Za-z0-9]{1,15}(?:[ \t](?-i:[A-Z0-9])[A-Za-z0-9]{0,14}){0,2}(?:#\d{3,6})?)",
             # "login tgreen80", "username gwen_k": a handle with a letter ("login 3 failed" is no login).
             rf"(?i)(?<![\w-])(?:login|user(?:[ _-]?name)?)\s+(?=[^\s,;]*[^\W\d_])(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
+            # A WeChat id written in Chinese, with no space to tell its name from the words before:
+            # "加我微信 gwenk88", "微信号：gwen_k"
+            r"(?:微信号?|weixin\s+id)\s*[:=]?\s*([A-Za-z][A-Za-z0-9_-]{5,19})(?![\w-])",
             # A Wi-Fi network's name: "ssid gwenhome5g", "wifi name: gwen house", "the wifi is gwenhome5g".
             rf"(?i)(?<![\w-])(?:ssid|(?:wifi|wi-fi|wlan|network|router|hotspot)[ _-]?name)"
             rf"(?>\s*[:=]\s*|\s+(?:is|was)\s+|\s+){_NETWORK_NAME}",
@@ -876,6 +1201,7 @@ DETECTORS: tuple[Detector, ...] = (
             "handle",
             *_PLATFORM_NEEDLES,
             *_DEVICE_NEEDLES,
+            "微信",
             "ssid",
             "wifi",
             "wi-fi",
@@ -890,12 +1216,14 @@ DETECTORS: tuple[Detector, ...] = (
         "[handle]",
         _compile(
             r"<@[!&]?\d{5,20}>|<#\d{5,20}>",  # Discord mentions
-            r"(?<![\w#])[\w.]{2,32}#\d{4}(?!\d)",  # Discord tags name#1234
-            r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,31}(?<!\.)",  # @handle
+            # Discord's name#1234, Battle.net's, Xbox's and Epic's name#12345 (a game's "Mission #12" is spaced)
+            r"(?<![\w#])[\w.]{2,32}#\d{4,6}(?!\d)",
+            r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.-]{1,31}(?<![.-])",  # @handle, Venmo's with dashes: @gwen-k
+            r"(?<![\w$])\$[A-Za-z][A-Za-z0-9_]{1,19}(?![\w$])",  # a Cash App $cashtag ("$20" is money)
             r"(?<![\w/.-])/?u/[A-Za-z0-9_-]{3,20}(?![\w/-])",  # a Reddit user, u/gwen
             r"\bSTEAM_[0-5]:[01]:\d{1,12}\b|\[U:1:\d{1,12}\]",  # Steam ids
         ),
-        needles=("@", "#", "steam_", "[u:1:", "u/"),
+        needles=("@", "#", "$", "steam_", "[u:1:", "u/"),
     ),
     Detector(
         "unc_paths",
@@ -1020,8 +1348,73 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?<![\w.-]){_LATITUDE}\s*[,;/ ]\s*{_LONGITUDE}(?![\w.])",
             r"(?i)\b(?:lat(?:itude)?|lon|lng|long(?:itude)?)\s*[:=]?\s*-?\d{1,3}\.\d{2,}(?![\w.])",
         ),
-        trigger=re.compile(r"\d\.\d{4}"),
+        trigger=_EARTH_POSITION,
         needles=("lat", "lon", "lng"),
+    ),
+    Detector(
+        "national_ids",
+        "[id-number]",
+        # A student's, employee's, insurance or policy number after its name: "student id: s1234567", "my
+        # employee number is 99887", "policy no. POL-9988776", "Matrikelnummer 1234567".
+        _compile(
+            rf"(?i:(?<![^\W_])(?:{_MEMBER_WORDS})(?![^\W_]))[\s_]*(?:is[\s_]+|[:#=]\s*)?"
+            rf"({_id_value(5)})(?![^\W_])(?!-)",
+            group=1,
+        ),
+        needles=(
+            "student",
+            "employee",
+            "staff",
+            "payroll",
+            "personnel",
+            "badge",
+            "insurance",
+            "policy",
+            "member",
+            "nhs",
+            "medicare",
+            "medicaid",
+            "claim",
+            "customer",
+            "client",
+            "patient",
+            "matricul",
+            "matricol",
+            "matrikel",
+            "personalnummer",
+            "versich",
+            "kundennummer",
+            "mitgliedsnummer",
+            "policennummer",
+            "numéro",
+            "numero",
+            "número",
+            "polizza",
+        ),
+        literal_needles=True,
+        validate=_member_number_ok,
+    ),
+    Detector(
+        "street_addresses",
+        "[location]",
+        _compile(
+            # Two patterns, each led by a character class rather than a look-behind, so the search skips
+            # to the digits or the letters at once. Numbers first: degrees, minutes and seconds, then the
+            # hemisphere ("51°30'26"N"; "90°" alone is an angle); a GPS's decimal minutes ("51 30.5N"); or
+            # decimal degrees with both hemispheres ("51.5074 N, 0.1278 W").
+            r"\d(?<![\w.]\d)(?:"
+            rf"\d{{0,2}}(?:[.,]\d+)?\s?(?:°|o(?=\s?{_ARC_MINUTES}))\s?"
+            rf"(?:{_ARC_MINUTES}\s?(?:{_ARC_SECONDS}\s?)?(?:{_HEMISPHERE})?|{_HEMISPHERE})"
+            r"|\d{0,2}\s\d{1,2}\.\d+\s?[NSEW](?![^\W_])"
+            r"|\d?\.\d{2,}\s?[NS],?\s\d{1,3}\.\d{2,}\s?[EW](?![^\W_]))",
+            # The hemisphere first, a capital as maps write it: "N 51° 30.445", "N51 30.500", "W000 07.649"
+            # (two decimals at least after "E" or "W": "E11 12.5" may be a blaster's name and a number)
+            rf"[NSEW](?<![^\W_][NSEW])(?:\s?{_DEGREES}(?:\s?\d{{1,2}}(?:[.,]\d+)?'?)?"
+            r"|(?<=[NS])\s?\d{1,2}\s\d{1,2}\.\d+(?![\w.])|(?<=[EW])\s?\d{1,3}\s\d{1,2}\.\d{2,}(?![\w.]))",
+        ),
+        needles=("°",),
+        trigger=_EARTH_POSITION,
+        literal_needles=True,  # every match holds "°" or one of the trigger's shapes
     ),
     Detector(
         "phones",
@@ -1168,6 +1561,54 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "street_addresses",
         "[address]",
+        # A workplace or school, to the end of the clause: "I work at Tesco in Leeds", "I'm a student at
+        # Oxford", "i go to leeds uni", "je travaille chez …". Not "I work at night", "i study at home".
+        _compile(
+            rf"(?i)(?:\b(?:i|we|and|also|still|now|currently|i'?m|i\s+am|we're|we\s+are)\s+|,\s+)(?:{_WORKPLACE})\s+"
+            rf"(?!(?:{_NOT_A_WORKPLACE})\b)(?!\[)([^.!?\n]{{2,60}})",
+            # "I work as a nurse at St James": the work named, then where
+            rf"(?i)\b(?:i|we|i'?m|i\s+am|we're|we\s+are)\s+work(?:ing)?\s+as\s+(?:an?\s+)?(?:\w+\s+){{0,2}}?(?:at|in|for)\s+"
+            rf"(?!(?:{_NOT_A_WORKPLACE})\b)(?!\[)([^.!?\n]{{2,60}})",
+            rf"(?i)\b(?:{_WORKPLACE_ABROAD})\s+(?!\[)([^.!?\n]{{2,60}})",
+            rf"(?i)\b(?:i'?m|i\s+am|we're|we\s+are)\s+(?:an?\s+)?(?:\w+\s+)?(?:{trie_pattern(_OCCUPATIONS)})s?"
+            rf"\s+(?:at|in|for)\s+(?!(?:{_NOT_A_WORKPLACE})\b)(?!\[)([^.!?\n]{{2,60}})",
+            # a school named by its kind: "i go to leeds uni", "I attend Leeds Beckett University", "I'm at
+            # Leeds uni" (one word of its name at least: "i'm at school" says nothing)
+            r"(?i)\b(?:(?:i|we)\s+(?:go|went|attend|attended)\s+(?:to\s+)?|(?:i'?m|i\s+am|we're|we\s+are)\s+"
+            r"(?:at|attending)\s+)(?!the\s)((?:[^\s.!?,]+\s+){1,4}?(?:uni|university|college|school|academy"
+            r"|polytechnic|high)\b)",
+            r"(?i)\b(?:i'?m|i\s+am|we're|we\s+are)\s+at\s+(?:uni|university|college|school)\s+in\s+(?!\[)([^.!?\n]{2,60})",
+            group=1,
+        ),
+        needles=(
+            "work",
+            "study",
+            "studying",
+            "teach",
+            "intern",
+            "volunteer",
+            "arbeite",
+            "studiere",
+            "travaille",
+            "tudie",
+            "trabajo",
+            "estudio",
+            "lavoro",
+            "studio",
+            "trabalho",
+            "estudo",
+            " go to ",
+            "went to ",
+            "attend",
+            "m at ",
+            "re at ",
+            *_OCCUPATIONS,
+        ),
+        literal_needles=True,
+    ),
+    Detector(
+        "street_addresses",
+        "[address]",
         # Addresses as most of Europe and Latin America write them: the street's word first, the house number
         # after its name ("Calle Mayor 23", "Via Roma 10", "ul. Kwiatowa 5"), or the number before the word
         # ("12 rue des Lilas"); then a postcode and a town after the number's comma (", 10115 Berlin").
@@ -1206,16 +1647,52 @@ DETECTORS: tuple[Detector, ...] = (
         "real_names",
         "[name]",
         _compile(
-            # "irl I'm Sam Carter", "my real name is sam", "call me Sam irl"
-            rf"(?i:\b(?:irl|in\s+real\s+life|real\s+name|rl\s+name|my\s+name)\b[^\n.!?]{{0,24}}?"
-            r"(?:\bi\s*['’]?\s*m|\bi\s+am|\bis|['’]s|:|=|\bcalled))\s+((?i:[a-z][\w'-]{1,30})"
-            rf"(?:\s+{_NAME_WORD}){{0,2}})",
+            # "irl I'm Sam Carter", "my real name is sam", "my name is john smith", "call me Sam irl"
+            r"(?i:\b(?:irl|in\s+real\s+life|real\s+name|rl\s+name|my\s+(?:(?:first|last|full|given)\s+|sur)?name)\b"
+            r"[^\n.!?]{0,24}?(?:\bi\s*['’]?\s*m|\bi\s+am|\bis|['’]s|:|=|\bcalled))"
+            rf"\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
+            # "I'm called Tom", "i go by gwen" ("named after my grandpa" names no one here)
+            rf"(?i:\b(?:i\s*['’]?\s*m|i\s+am)\s+(?:called|named)|\bi\s+go\s+by)\s+(?!(?i:{_NOT_A_NAME})\b)"
+            rf"(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "call me on 555…", "call me back": a phone call asked for, no name
-            rf"(?i:\bcall\s+me)\s+(?!(?i:on|at|back|later|tonight|tomorrow)\b)((?i:[a-z][\w'-]{{1,30}})"
-            rf"(?:\s+{_NAME_WORD}){{0,2}})",
-            group=1,
+            rf"(?i:\bcall\s+me)\s+(?!(?i:{_NOT_A_NAME})\b)(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
+            # "je m'appelle jean dupont", "ich heiße hans", "me llamo juan", "mi chiamo giovanni", "меня зовут …"
+            rf"(?i:(?<![^\W_])(?:{trie_pattern(_NAME_IS)}))(?:\s*[:,]\s*|\s+)(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
+            rf"(?:{_NAME_IS_UNSPACED})\s*(?P<first>[^\W\d_]{{1,4}})",
+            # "my brother's name is tom", "my wife is called mark": the next word, whatever it is
+            rf"(?i:(?<![^\W_])(?:{_MY})\s+{_KIN_KIND}(?:{_KIN})(?:{_KIN_CALLED}))\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
+            # "my wife sarah", "my son, Jake,", "meine Frau Anna", "mum, Jane, is here": a word written as a name
+            rf"(?i:(?<![^\W_])(?:{_MY})\s+{_KIN_KIND}(?:{_KIN}))(?:\s*[,(]\s*|\s+)(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
+            rf"(?i:(?<![^\W_])(?:{_KIN})),\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}(?=\s*[,)])",
         ),
-        needles=("irl", "real life", "real name", "rl name", "my name", "call me"),
+        needles=(
+            "irl",
+            "real life",
+            "real name",
+            "rl name",
+            "my name",
+            "my first name",
+            "my last name",
+            "my full name",
+            "my given name",
+            "my surname",
+            "m called",
+            "am called",
+            "m named",
+            "am named",
+            "go by",
+            "call me",
+            *_NAME_IS,
+            "我叫",
+            "名字",
+            "名前",
+            "이름",
+            # a relative's word after a possessive, or before a comma
+            *(f"{my} " for my in _MY_WORDS),
+            *(f"{kin}," for kin in _KIN_NAMES),
+        ),
+        literal_needles=True,
+        extent=_name_extent,
     ),
     Detector(
         "high_entropy",

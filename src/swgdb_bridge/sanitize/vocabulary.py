@@ -39,7 +39,8 @@ _COORDINATES = re.compile(rf"(?<![\w.-]){_NUMBER}(?:(?:\s*,\s*|\s+){_NUMBER}){{1
 _COORDINATE_SEPARATOR = re.compile(r"\s*,\s*|\s+")
 PLANET_HALF_WIDTH = 8192
 # A Roman numeral ("xxv" is in the word list) has no plural: "XXVS" is a tag, not "XXVs". Only numerals in
-# their standard form: "mill" and "dim" are words of Roman letters with plurals.
+# their standard form: "mill" and "dim" are words of Roman letters with plurals. Nor has a word of two
+# letters, all function words ("so", "it", "on"): "SOS" is a tag, not "so"s.
 _ROMAN = re.compile(r"(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 _SHORT_CODE = re.compile(r"(?=[a-z]*\d)[a-z0-9]{1,5}")  # "x12", "e11", "mk2", "3rd": item and level codes
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -137,7 +138,12 @@ class Vocabulary:
             or lowered.isdigit()
             or lowered in words
             or lowered.replace("'", "") in words  # the gazetteer joins inner apostrophes: "Dee'ja" is "deeja"
-            or (lowered.endswith("s") and lowered[:-1] in words and not _ROMAN.fullmatch(lowered[:-1]))
+            or (
+                len(lowered) > 3
+                and lowered.endswith("s")
+                and lowered[:-1] in words
+                and not _ROMAN.fullmatch(lowered[:-1])
+            )
             or self._is_code(lowered)
         )
 
