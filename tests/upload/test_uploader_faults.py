@@ -16,6 +16,18 @@ SESSIONS = 24
 MAX_RUNS = 40
 
 
+def through(proxy, live_server: LiveServer, folder: Path, **settings: int) -> UploadConfig:  # type: ignore[no-untyped-def]
+    """The uploader's settings for ``live_server``'s user, sending through ``proxy``, retrying at once."""
+    return UploadConfig(
+        swgdb_api_url=f"{proxy.url}/v1",
+        api_key=live_server.api_key,
+        user_hash=live_server.user_hash,
+        session_dirs=[folder],
+        retry_delay_seconds=0.001,
+        **settings,
+    )
+
+
 @pytest.mark.parametrize("batch", [False, True], ids=["single", "batch"])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_every_session_is_stored_exactly_once_despite_faults(
@@ -24,14 +36,7 @@ def test_every_session_is_stored_exactly_once_despite_faults(
     folder = tmp_path / "sessions"
     write_sample_sessions(folder, SESSIONS - 1, seed=seed)
     proxy = fault_proxy(seeded_chooser(seed, fault_rate=0.35), slow_seconds=0.6)
-    config = UploadConfig(
-        swgdb_api_url=f"{proxy.url}/v1",
-        api_key=live_server.api_key,
-        user_hash=live_server.user_hash,
-        session_dirs=[folder],
-        max_retries=2,
-        retry_delay_seconds=0.001,
-    )
+    config = through(proxy, live_server, folder, max_retries=2)
     # small batches so that a batch run still makes several requests, and faults hit them
     uploader = SessionUploader(config, batch=batch, max_batch_sessions=5, timeout=0.4)
     for _ in range(MAX_RUNS):  # each run retries what is due; persisted backoff is tiny here
@@ -61,13 +66,7 @@ def test_a_proxys_own_refusal_keeps_the_session_queued(
     write_sample_sessions(folder, 1, seed=3)
     posts = iter([fault])
     proxy = fault_proxy(lambda _n, method, _path: next(posts, "pass") if method == "POST" else "pass")
-    config = UploadConfig(
-        swgdb_api_url=f"{proxy.url}/v1",
-        api_key=live_server.api_key,
-        user_hash=live_server.user_hash,
-        session_dirs=[folder],
-        retry_delay_seconds=0.001,
-    )
+    config = through(proxy, live_server, folder)
     uploader = SessionUploader(config, batch=False)
     first = uploader.run()
     assert not first.ok and first.failed == 0 and "stays queued" in " ".join(first.errors)
