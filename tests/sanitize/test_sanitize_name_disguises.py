@@ -173,6 +173,40 @@ def test_an_unspaced_name_goes_inside_any_text_and_the_rest_stays(name: str, bef
     assert scan_for_leaks({"note": cleaned}, known_names=[name]) == []
 
 
+@pytest.mark.parametrize(
+    "before", ["微信", "加我微信 ", "微信号：", "ign ", "my login is ", "add me on discord "]
+)
+@pytest.mark.parametrize("name", ["一丁", "Kessa"])
+def test_a_player_name_after_a_logins_words_leaves_text_the_rescan_accepts(before: str, name: str) -> None:
+    """Its pseudonym ("Player-" and hex digits) looked like a handle: "微信一丁" cleaned to text the re-scan
+    refused as a login, and the whole upload with it. A pseudonym is this tool's output, never a value."""
+    sanitizer = Sanitizer(SanitizeOptions(), KEY, known_names=[name])
+    cleaned = sanitizer.clean_text(f"{before}{name}")
+    assert name not in cleaned  # a pseudonym, or "[login]" where the words say it is one
+    assert scan_for_leaks({"note": cleaned}, known_names=[name]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("我和Kessa一起打", "Kessa"),
+        ("Kessa님 고마워요", "Kessa"),
+        ("Kessaと一緒に行く", "Kessa"),
+        ("是Kessa Drevin的", "Kessa Drevin"),
+    ],
+)
+def test_a_latin_name_written_against_chinese_japanese_or_korean_is_still_a_name(
+    text: str, name: str
+) -> None:
+    """Those scripts put no space before a name, and Korean and Japanese particles attach to it: the name
+    was left in the text, and the re-scan, using the same boundaries, did not see it."""
+    sanitizer = Sanitizer(SanitizeOptions(), KEY, known_names=[name])
+    assert scan_for_leaks({"note": text}, known_names=[name]) == ["player_names at $.note"]
+    cleaned = sanitizer.clean_text(text)
+    assert cleaned == text.replace(name, sanitizer.pseudonym(name))
+    assert scan_for_leaks({"note": cleaned}, known_names=[name]) == []
+
+
 @pytest.mark.parametrize("name", ["דן", "민수", "Ли"])
 def test_a_two_letter_name_in_a_script_without_case_is_no_ordinary_word(name: str) -> None:
     """Capitals tell where a short Latin name is used as one ("ty Al"); a script without case has none, so

@@ -552,7 +552,10 @@ _LOGIN_NAMES = (
     rf"login|log-in|user(?:[ _-]?(?:name|id))?|uid|account(?:[ _-]?(?:name|id))?|acct|ign|handle"
     rf"|(?:{_PLATFORMS})(?:[ _-]?(?:handle|name|account|channel|username|user|tag|id))?"
 )
-_LOGIN_VALUE = r"(?!\[)((?!(?:a|an|the|my|is)\b)[^\s,;]{2,40})"
+# A pseudonym ("Player-…") is this tool's own output where a player's name stood: never a login's value,
+# or cleaning "微信<name>" would make text its own re-scan refuses.
+_NOT_A_PSEUDONYM = r"(?!Player-[0-9a-f]{12}(?![0-9a-f]))"
+_LOGIN_VALUE = rf"(?!\[){_NOT_A_PSEUDONYM}((?!(?:a|an|the|my|is)\b)[^\s,;]{{2,40}})"
 # Words after a platform's name that say an account follows: "psn id x", "epic games name x", "xbox tag x".
 _ACCOUNT_WORD = r"(?:id|tag|name|handle|username|user|account)"
 # After "add me on discord" a handle is expected; these words end the sentence instead.
@@ -1044,6 +1047,7 @@ DETECTORS: tuple[Detector, ...] = (
             "key",
             "code",
             "combo",
+            "combination",
             "cvv",
             "cvc",
             "csc",
@@ -1172,7 +1176,7 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i)(?<![\w-])(?:login|user(?:[ _-]?name)?)\s+(?=[^\s,;]*[^\W\d_])(?={_HANDLE_SHAPE}){_LOGIN_VALUE}",
             # A WeChat id written in Chinese, with no space to tell its name from the words before:
             # "加我微信 gwenk88", "微信号：gwen_k"
-            r"(?:微信号?|weixin\s+id)\s*[:=]?\s*([A-Za-z][A-Za-z0-9_-]{5,19})(?![\w-])",
+            rf"(?:微信号?|weixin\s+id)\s*[:=]?\s*{_NOT_A_PSEUDONYM}([A-Za-z][A-Za-z0-9_-]{{5,19}})(?![\w-])",
             # A Wi-Fi network's name: "ssid gwenhome5g", "wifi name: gwen house", "the wifi is gwenhome5g".
             rf"(?i)(?<![\w-])(?:ssid|(?:wifi|wi-fi|wlan|network|router|hotspot)[ _-]?name)"
             rf"(?>\s*[:=]\s*|\s+(?:is|was)\s+|\s+){_NETWORK_NAME}",

@@ -329,12 +329,16 @@ def _shared_matcher(
 
 
 # A name ends where a letter or digit does not follow: "_" and "-" end it as a space does ("hunt_zorvath_99"),
-# and the words of a name may be joined by them ("kessa_drevin", "Kessa-Drevin").
-_BEFORE, _AFTER = r"(?<![^\W_])", r"(?![^\W_])"
+# and the words of a name may be joined by them ("kessa_drevin", "Kessa-Drevin"). Chinese and Japanese are
+# written without spaces, and Korean and Japanese particles attach to the word before them: a letter of those
+# scripts ends a name too ("我和Kessa一起打", "Kessa님", "Kessaと").
+_UNSPACED_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_WORD_LETTER = rf"[^\W_{_UNSPACED_LETTERS}]"
+_BEFORE, _AFTER = rf"(?<!{_WORD_LETTER})", rf"(?!{_WORD_LETTER})"
 # In text that is not all ASCII a letter may carry marks (``fold`` makes each one ``MARK``): any run of them
 # may follow each letter of a name, and a letter with its marks before a name still joins it to a word.
 _MARKS = MARK + "*"
-_BEFORE_MARKED = rf"(?<![^\W_]|{MARK})"
+_BEFORE_MARKED = rf"(?<!{_WORD_LETTER}|{MARK})"
 _NAME_SPACE = r"[\s_-]+"
 
 
