@@ -192,6 +192,7 @@ def test_a_player_name_after_a_logins_words_leaves_text_the_rescan_accepts(befor
         ("我和Kessa一起打", "Kessa"),
         ("Kessa님 고마워요", "Kessa"),
         ("Kessaと一緒に行く", "Kessa"),
+        ("ขอบคุณKessaมาก", "Kessa"),
         ("是Kessa Drevin的", "Kessa Drevin"),
     ],
 )

@@ -330,9 +330,12 @@ def _shared_matcher(
 
 # A name ends where a letter or digit does not follow: "_" and "-" end it as a space does ("hunt_zorvath_99"),
 # and the words of a name may be joined by them ("kessa_drevin", "Kessa-Drevin"). Chinese and Japanese are
-# written without spaces, and Korean and Japanese particles attach to the word before them: a letter of those
-# scripts ends a name too ("我和Kessa一起打", "Kessa님", "Kessaと").
-_UNSPACED_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+# written without spaces (as are Thai, Lao, Khmer and Burmese), and Korean and Japanese particles attach to the
+# word before them: a letter of those scripts ends a name too ("我和Kessa一起打", "Kessa님", "Kessaと").
+_UNSPACED_LETTERS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao, Burmese, Khmer
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"  # kana, Han, Hangul
+)
 _WORD_LETTER = rf"[^\W_{_UNSPACED_LETTERS}]"
 _BEFORE, _AFTER = rf"(?<!{_WORD_LETTER})", rf"(?!{_WORD_LETTER})"
 # In text that is not all ASCII a letter may carry marks (``fold`` makes each one ``MARK``): any run of them
