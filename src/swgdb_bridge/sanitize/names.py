@@ -329,25 +329,33 @@ def _shared_matcher(
 
 
 # A name ends where a letter or digit does not follow: "_" and "-" end it as a space does ("hunt_zorvath_99"),
-# and the words of a name may be joined by them ("kessa_drevin", "Kessa-Drevin"). Chinese and Japanese are
-# written without spaces (as are Thai, Lao, Khmer and Burmese), and Korean and Japanese particles attach to the
-# word before them: a letter of those scripts ends a name too ("我和Kessa一起打", "Kessa님", "Kessaと").
+# and the words of a name may be joined by them ("kessa_drevin", "Kessa-Drevin").
+_BEFORE, _AFTER = r"(?<![^\W_])", r"(?![^\W_])"
+# Chinese and Japanese are written without spaces (as are Thai, Lao, Khmer and Burmese), and Korean and
+# Japanese particles attach to the word before them: a letter of those scripts ends a name too ("我和Kessa一起打",
+# "Kessa님", "Kessaと"). Such classes cost ~5 ms to compile, so only the pattern for text that is not ASCII,
+# compiled on first use, has them.
 _UNSPACED_LETTERS = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao, Burmese, Khmer
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"  # kana, Han, Hangul
 )
+_UNSPACED_LETTER = re.compile(f"[{_UNSPACED_LETTERS}]")
 _WORD_LETTER = rf"[^\W_{_UNSPACED_LETTERS}]"
-_BEFORE, _AFTER = rf"(?<!{_WORD_LETTER})", rf"(?!{_WORD_LETTER})"
-# In text that is not all ASCII a letter may carry marks (``fold`` makes each one ``MARK``): any run of them
-# may follow each letter of a name, and a letter with its marks before a name still joins it to a word.
+# In text that is not all ASCII a letter may also carry marks (``fold`` makes each one ``MARK``): any run of
+# them may follow each letter of a name, and a letter with its marks before a name still joins it to a word.
 _MARKS = MARK + "*"
-_BEFORE_MARKED = rf"(?<!{_WORD_LETTER}|{MARK})"
+_BEFORE_MARKED, _AFTER_MARKED = rf"(?<!{_WORD_LETTER}|{MARK})", rf"(?!{_WORD_LETTER})"
 _NAME_SPACE = r"[\s_-]+"
 
 
-def _bounds(marked: bool) -> tuple[str, str]:
-    """What may follow each letter of a name, and what may not come before it, for text with marks or not."""
-    return (_MARKS, _BEFORE_MARKED) if marked else ("", _BEFORE)
+def _bounds(marked: bool) -> tuple[str, str, str]:
+    """What may follow each letter of a name, and what may not come before and after it: for ASCII text, or
+    for text with marks or letters of an unspaced script (:func:`_needs_marked_pattern`)."""
+    return (_MARKS, _BEFORE_MARKED, _AFTER_MARKED) if marked else ("", _BEFORE, _AFTER)
+
+
+def _needs_marked_pattern(folded: str) -> bool:
+    return MARK in folded or _UNSPACED_LETTER.search(folded) is not None
 
 
 _NAME_SEPARATORS = re.compile(_NAME_SPACE)
@@ -393,11 +401,11 @@ class NameMatcher:
         kept_folded, logged_folded = self._naming(kept), self._naming(logged)
         if not kept_folded and not logged_folded:
             return frozenset()
-        marked = any(MARK in folded for _, folded in (*kept_folded, *logged_folded))  # plain is faster
-        after, before = _bounds(marked)
+        marked = any(_needs_marked_pattern(folded) for _, folded in (*kept_folded, *logged_folded))
+        after, before, end = _bounds(marked)  # the plain pattern is faster
         names = trie_pattern(self._pseudonyms, _NAME_SPACE, after)
         unspaced = self._unspaced_pattern(after)
-        names_regex = re.compile(rf"{before}(?:{names}){_AFTER}{unspaced}", re.IGNORECASE)
+        names_regex = re.compile(rf"{before}(?:{names}){end}{unspaced}", re.IGNORECASE)
         relevant = {_matching_form(k) for k, folded in kept_folded if names_regex.search(folded)}
         relevant.update(
             _matching_form(k) for k, folded in logged_folded if self._only_ordinary_names(names_regex, folded)
@@ -435,12 +443,12 @@ class NameMatcher:
     def _compile(self, marked: bool) -> re.Pattern[str]:
         """The scan: kept phrases and pseudonyms first (left alone), then names; ``marked``: let combining
         marks follow every letter (ASCII text has none, so its pattern stays plain and fast)."""
-        after, before = _bounds(marked)
+        after, before, end = _bounds(marked)
         names = trie_pattern(self._pseudonyms, _NAME_SPACE, after)
         kept = trie_pattern(self._keep, _NAME_SPACE, after)
         keep = PSEUDONYM.pattern + (f"|(?i:{kept})" if self._keep else "")
         unspaced = self._unspaced_pattern(after) if marked else ""
-        return re.compile(rf"{before}(?:(?P<keep>{keep})|(?P<name>(?i:{names}))){_AFTER}{unspaced}")
+        return re.compile(rf"{before}(?:(?P<keep>{keep})|(?P<name>(?i:{names}))){end}{unspaced}")
 
     def _unspaced_pattern(self, after: str) -> str:
         """An alternative for the names in unspaced scripts, without word boundaries ("我和王伟一起打");
@@ -484,9 +492,10 @@ class NameMatcher:
         return hits
 
     def _needs_marked(self, text: str, folded: str) -> bool:
-        """Whether ``text`` needs the marked pattern: it has marks, or may hold a name in an unspaced script.
-        Other text (all ASCII text, most accented text) keeps the plain one, not compiled again per session."""
-        return not text.isascii() and (MARK in folded or bool(self._unspaced))
+        """Whether ``text`` needs the marked pattern: it has marks or letters of an unspaced script, or may hold
+        a name in one. Other text (all ASCII text, most accented text) keeps the plain one, not compiled again
+        per session."""
+        return not text.isascii() and (bool(self._unspaced) or _needs_marked_pattern(folded))
 
     def _is_hit(self, match: re.Match[str]) -> bool:
         if match.lastgroup == "keep":
