@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from swgdb_bridge.server.dashboard.present import sanitization_summary
+from swgdb_bridge.server.dashboard.present import place, sanitization_summary
 
 
 def test_the_sanitization_report_lists_only_what_was_found_largest_first() -> None:
@@ -21,3 +21,14 @@ def test_a_report_that_found_nothing_has_no_rows_and_says_sanitizing_ran() -> No
     document = {"metadata": {"sanitization_applied": True, "sanitization_report": {"counts": {"emails": 0}}}}
     rows, note = sanitization_summary(document)
     assert rows == [] and "applied: 0 item(s)" in note
+
+
+def test_a_zone_logged_in_lower_case_reads_as_the_planets_do() -> None:
+    assert [place(z) for z in ("rori", "yavin4", "space_tatooine", "Mos Eisley", "", None)] == [
+        "Rori",
+        "Yavin4",
+        "Space Tatooine",
+        "Mos Eisley",
+        "",
+        "",
+    ]

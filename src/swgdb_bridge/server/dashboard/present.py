@@ -30,6 +30,13 @@ def minutes(value: float | None) -> str:
     return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
 
 
+def place(value: Any) -> str:
+    """A zone as a reader writes it: the bot logs quest zones in lower case ("rori", "yavin4"), while the
+    planets elsewhere on the page are capitalised; a name written with capitals is left as it is."""
+    text = str(value or "")
+    return text.replace("_", " ").title() if text == text.lower() else text
+
+
 def parse_time(value: Any) -> datetime | None:
     """Payload timestamps are ISO strings in the stored document."""
     if isinstance(value, datetime):

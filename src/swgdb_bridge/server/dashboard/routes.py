@@ -59,6 +59,7 @@ def _environment() -> Environment:
         when=present.when,
         clock=present.clock,
         ranked=present.ranked,
+        place=present.place,
     )
     return env
 
