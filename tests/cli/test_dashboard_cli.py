@@ -37,7 +37,8 @@ def test_unknown_users_and_bad_base_urls_are_named(tmp_path: Path) -> None:
     assert unknown.returncode == 2 and unknown.stdout == ""
     assert "no active user with hash 'no-such-user'" in unknown.stderr
     bad = cli("dashboard-link", "whoever", "--database-url", url, "--base-url", "localhost:8765")
-    assert bad.returncode == 2 and "--base-url 'localhost:8765' cannot be used (it must be http" in bad.stderr
+    assert bad.returncode == 2 and "'localhost:8765' cannot be used (it must be http" in bad.stderr
+    assert "--base-url (or SWGDB_DASHBOARD_BASE_URL / SWGDB_PUBLIC_URL)" in bad.stderr
 
 
 def test_links_start_with_the_servers_public_url_by_default(tmp_path: Path) -> None:

@@ -90,6 +90,13 @@ def test_a_database_in_memory_is_refused_before_a_key_is_printed(
     assert "api_key" not in result.stdout and "swgdb_" not in result.stdout
 
 
+@pytest.mark.parametrize("command", [("invite", "alice"), ("dashboard-link", "a" * 32)])
+def test_an_unusable_base_url_from_the_environment_is_named_there(url: str, command: tuple[str, ...]) -> None:
+    """The value came from SWGDB_PUBLIC_URL: an error naming only --base-url sent the operator elsewhere."""
+    result = cli(*command, "--database-url", url, env={"SWGDB_PUBLIC_URL": "swgdb.example.org:443"})
+    assert result.returncode == 2 and "SWGDB_PUBLIC_URL" in result.stderr
+
+
 def test_unknown_user_is_one_clear_error(url: str) -> None:
     result = cli("rotate-key", "0" * 32, "--database-url", url)
     assert result.returncode == 2 and result.stdout == ""

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import typer
 
-from swgdb_bridge.commands._output import USAGE, fail
-from swgdb_bridge.commands.server import BASE_URL_ENV, database_url_option, opened_storage, server_app
-
-DEFAULT_BASE_URL = "http://127.0.0.1:8765"
+from swgdb_bridge.commands.server import (
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    check_base_url,
+    database_url_option,
+    opened_storage,
+    server_app,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -30,11 +34,8 @@ def dashboard_link(
 ) -> None:
     """Print a login link for a user's dashboard: it works once, within 15 minutes."""
     from swgdb_bridge.server.dashboard.auth import dashboard_link as make_link
-    from swgdb_bridge.upload.config import http_url_problem
 
-    problem = http_url_problem(base_url)
-    if problem:
-        fail(f"--base-url {base_url!r} cannot be used ({problem}), e.g. {DEFAULT_BASE_URL}", USAGE)
+    check_base_url(base_url)
     with opened_storage(database_url) as storage:
         link = make_link(storage, user_hash, base_url)
     typer.echo(link)

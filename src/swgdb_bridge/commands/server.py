@@ -33,9 +33,21 @@ def register(app: typer.Typer) -> None:
     app.add_typer(server_app, name="server")
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 BASE_URL_ENV = ["SWGDB_DASHBOARD_BASE_URL", "SWGDB_PUBLIC_URL"]
 """Where the operator commands' links start by default: the server's own public address
 (``SWGDB_PUBLIC_URL``, docs/deploy.md) unless ``SWGDB_DASHBOARD_BASE_URL`` says otherwise."""
+
+
+def check_base_url(base_url: str) -> None:
+    """Stop with a usage error if ``base_url`` (``--base-url``, or one of :data:`BASE_URL_ENV`) is no http(s)
+    address; the message names both places, since the value may have come from either."""
+    from swgdb_bridge.upload.config import http_url_problem
+
+    problem = http_url_problem(base_url)
+    if problem:
+        where = f"--base-url (or {' / '.join(BASE_URL_ENV)})"
+        fail(f"{where} {base_url!r} cannot be used ({problem}), e.g. {DEFAULT_BASE_URL}", USAGE)
 
 
 def database_url_option() -> Any:
@@ -104,7 +116,7 @@ def invite(
     name: str = typer.Argument(..., help="A label for the new user (for you; never sent anywhere)."),
     expires: str = typer.Option("24h", "--expires", help="How long the code works: 30m, 24h, 7d (≤ 30d)."),
     base_url: str = typer.Option(
-        "http://127.0.0.1:8765",
+        DEFAULT_BASE_URL,
         "--base-url",
         envvar=BASE_URL_ENV,
         help="The server's address as the user's computer reaches it (scheme, host and port).",
@@ -117,12 +129,9 @@ def invite(
     """Add a user and print a one-time pairing code for `swgdb-bridge login` (no API key to hand over)."""
     from swgdb_bridge.server.db.pairings import Pairings
     from swgdb_bridge.server.settings import at
-    from swgdb_bridge.upload.config import http_url_problem
 
     lifetime = _parse_duration(expires)
-    problem = http_url_problem(base_url)
-    if problem:
-        fail(f"--base-url {base_url!r} cannot be used ({problem})", USAGE)
+    check_base_url(base_url)
     with opened_storage(database_url) as storage:
         try:
             made = Pairings(storage).invite(name, at(time.time()), lifetime)
