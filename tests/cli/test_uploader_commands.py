@@ -95,6 +95,9 @@ def test_unknown_ids_and_unwritable_exports_are_named(tmp_path: Path, monkeypatc
     for odd in ("\udcff", "a\x00b", "../x", "x" * 5_000):
         refused = CliRunner().invoke(app, ["queue", "retry", odd], catch_exceptions=False)
         assert refused.exit_code == 2 and "no dead letter with id" in refused.output
+        assert len(refused.output) < 1_000  # an id of 5,000 characters is not repeated whole
+    many = CliRunner().invoke(app, ["queue", "retry", *(f"id-{n}" for n in range(40))])
+    assert many.exit_code == 2 and "and 35 more" in many.output
     exported = CliRunner().invoke(app, ["queue", "export", "--output", "missing/q.jsonl"])
     assert exported.exit_code == 2 and "cannot write missing/q.jsonl" in exported.output
     assert "Traceback" not in exported.output

@@ -75,9 +75,10 @@ def queue_retry(
         moved = box.revive(session_ids or None)
     out().print(f"{moved} session(s) queued again; run `swgdb-bridge upload` to send them")
     if unknown:
-        fail(
-            f"no dead letter with id {', '.join(map(repr, unknown))}; `swgdb-bridge queue` lists them", USAGE
+        shown = ", ".join(repr(i[:80]) for i in unknown[:5]) + (
+            f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         )
+        fail(f"no dead letter with id {shown}; `swgdb-bridge queue` lists them", USAGE)
 
 
 @queue_app.command("export")
