@@ -37,6 +37,15 @@ HEADER_PATTERNS = {
 }
 """Each header's exact shape, matched against the whole value; the OpenAPI document publishes these."""
 _SHAPES = {name: re.compile(pattern) for name, pattern in HEADER_PATTERNS.items()}
+USER_HASH_SHAPE = _SHAPES[USER_HASH_HEADER]
+
+
+def is_user_hash(value: str) -> bool:
+    """Whether ``value`` has the shape of a user hash (the header's rule: ASCII letters, digits, ``_`` and
+    ``-``). Anything else can go into no request and names no user: the client refuses such a setting, and
+    the server never sends it to its database (a lone surrogate from an argument that was not UTF-8 cannot
+    be encoded for it, and PostgreSQL refuses a NUL)."""
+    return USER_HASH_SHAPE.fullmatch(value) is not None
 
 
 class SignatureRejected(Exception):

@@ -15,7 +15,6 @@ import functools
 import gzip
 import logging
 import math
-import re
 import ssl
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -31,7 +30,7 @@ from swgdb_bridge import __version__
 from swgdb_bridge.errors import APIError, AuthError, UploadError
 from swgdb_bridge.payload import is_session_id
 from swgdb_bridge.payload_fast import AnyPayload
-from swgdb_bridge.protocol import HEADER_PATTERNS, MAX_CLOCK_SKEW_SECONDS, USER_HASH_HEADER
+from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS, USER_HASH_SHAPE
 from swgdb_bridge.upload import _answers as answers
 from swgdb_bridge.upload import results as design_results
 from swgdb_bridge.upload._auth import SignedAuth
@@ -49,7 +48,6 @@ log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 STORED_STATUSES = frozenset({"created", "updated", "unchanged"})
-_USER_HASH = re.compile(HEADER_PATTERNS[USER_HASH_HEADER])
 _MAX_NAME_CHARS = 200
 _STATUS_FIELDS = ("status", "digest", "updated_at")
 MAX_VERSION_CHARS = 64
@@ -507,7 +505,7 @@ class SWGDBAPIClient:
         what = "POST /pairing/redeem"
         name = answer.get("name")
         return {
-            "user_hash": answers.token(answer, "user_hash", what, _USER_HASH),
+            "user_hash": answers.token(answer, "user_hash", what, USER_HASH_SHAPE),
             "api_key": answers.token(answer, "api_key", what),
             "name": name[:_MAX_NAME_CHARS] if isinstance(name, str) else None,
         }

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import ConfigError
-from swgdb_bridge.protocol import HEADER_PATTERNS, USER_HASH_HEADER
+from swgdb_bridge.protocol import is_user_hash
 from swgdb_bridge.sanitize.options import SanitizeOptions, parse_bool
 from swgdb_bridge.sources import BOT_SESSION_DIRS, DEFAULT_SESSION_DIRS, SESSION_DIRS_ENV, parse_session_dirs
 from swgdb_bridge.upload._answers import TOKEN
@@ -146,7 +146,7 @@ def _check_credentials(config: UploadConfig, sources: Mapping[str, str]) -> None
     key signs as UTF-8, so a non-ASCII hash (``ü``), a line break or bytes that were not UTF-8 would stop
     every command with an encoding traceback, or a misleading "cannot reach the server". The key itself is
     never quoted."""
-    if config.user_hash and not _USER_HASH.fullmatch(config.user_hash):
+    if config.user_hash and not is_user_hash(config.user_hash):
         raise ConfigError(
             f"SWGDB_USER_HASH (from {sources['user_hash']}) is not a user hash: it has ASCII letters, digits, "
             "'_' and '-' only, as the server printed it; set it again, or run `swgdb-bridge login`"
@@ -156,9 +156,6 @@ def _check_credentials(config: UploadConfig, sources: Mapping[str, str]) -> None
             f"SWGDB_API_KEY (from {sources['api_key']}) is not an API key: a key is printable ASCII without "
             "spaces; set it again as the server printed it, or run `swgdb-bridge login`"
         )
-
-
-_USER_HASH = re.compile(HEADER_PATTERNS[USER_HASH_HEADER])
 
 
 def _check_api_url(url: str, origin: str) -> None:

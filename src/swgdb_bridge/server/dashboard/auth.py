@@ -25,9 +25,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 
 from swgdb_bridge.errors import UsageError
+from swgdb_bridge.protocol import is_user_hash
 from swgdb_bridge.server.dashboard.tables import dashboard_logins
 from swgdb_bridge.server.db.engine import writer
-from swgdb_bridge.server.db.storage import is_user_hash
 from swgdb_bridge.server.db.tables import users
 
 if TYPE_CHECKING:

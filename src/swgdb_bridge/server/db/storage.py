@@ -43,7 +43,7 @@ from sqlalchemy.exc import OperationalError
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import BridgeError, UsageError
-from swgdb_bridge.protocol import HEADER_PATTERNS, MAX_CLOCK_SKEW_SECONDS, USER_HASH_HEADER
+from swgdb_bridge.protocol import MAX_CLOCK_SKEW_SECONDS, is_user_hash
 from swgdb_bridge.server.db import keys, statements
 from swgdb_bridge.server.db import migrate as migrations
 from swgdb_bridge.server.db.engine import make_engine, parse_database_url, safe_url, writer
@@ -71,16 +71,6 @@ class UnknownUserError(StorageError, UsageError):
             f"no user with hash {user_hash[:80]!r}: check the hash printed by `swgdb-bridge server add-user` "
             "and the --database-url"
         )
-
-
-_USER_HASH = re.compile(HEADER_PATTERNS[USER_HASH_HEADER])
-
-
-def is_user_hash(value: str) -> bool:
-    """Whether ``value`` has the shape of a user hash (the protocol's header rule: ASCII letters, digits,
-    ``_`` and ``-``). Anything else names no user and is never sent to the database: a lone surrogate
-    (an argument that was not UTF-8) cannot be encoded for it, and PostgreSQL refuses a NUL."""
-    return _USER_HASH.fullmatch(value) is not None
 
 
 class RevokedUserError(StorageError, UsageError):
