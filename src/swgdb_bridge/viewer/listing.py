@@ -122,17 +122,20 @@ def records_table(title: str, records: list[dict[str, Any]], caption: str | None
     return FittedTable(title, columns, rows, caption=caption)
 
 
+def is_number(value: object) -> bool:
+    """A figure to print with :func:`number` (JSON's true and false are not numbers here)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _shown(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return number(value)
-    return visible(str(value))
+    return number(value) if is_number(value) else visible(value)
 
 
 def _numeric(records: list[dict[str, Any]], key: str) -> bool:
     values = [r.get(key) for r in records if r.get(key) is not None]
-    return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+    return bool(values) and all(map(is_number, values))
 
 
 # -- the session listing ------------------------------------------------------------------------------

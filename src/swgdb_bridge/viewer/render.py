@@ -19,7 +19,7 @@ from rich.text import Text
 from swgdb_bridge.textsafe import for_markup as _m
 from swgdb_bridge.textsafe import visible
 from swgdb_bridge.viewer.analyze import DESIGN_ALIASES
-from swgdb_bridge.viewer.listing import FittedTable, records_table, sessions_listing
+from swgdb_bridge.viewer.listing import FittedTable, is_number, records_table, sessions_listing
 from swgdb_bridge.viewer.listing import minutes as _minutes
 from swgdb_bridge.viewer.listing import number as _num
 from swgdb_bridge.viewer.listing import when as _when
@@ -81,7 +81,7 @@ def _pairs(title: str, values: dict[str, Any]) -> Table:
     for key, value in values.items():
         table.add_row(
             _m(key.replace("_", " ")),
-            _num(value) if isinstance(value, int | float) and not isinstance(value, bool) else _m(value),
+            _num(value) if is_number(value) else _m(value),
         )
     return table
 
