@@ -174,7 +174,7 @@ def _declared_totals(f: Fields, part: Part) -> None:
     if declared is not None:
         part.xp_total = declared
         if part.xp_events and declared != summed:
-            part.warnings.append(f"{f.path.name}: total_xp {declared:,} but its steps sum to {summed:,}")
+            part.warnings.append(_total_mismatch(f, declared, summed))
     counted = f.integer("quests_completed", minimum=0, maximum=100_000)
     part.quest_count = max(counted or 0, len(part.quests))
 
@@ -184,4 +184,8 @@ def _check_total(f: Fields, parts: list[Part]) -> None:
     declared = f.integer("total_xp", minimum=0, maximum=MAX_XP * len(parts))
     summed = sum(p.xp_total or 0 for p in parts)
     if declared is not None and declared != summed:
-        parts[0].warnings.append(f"{f.path.name}: total_xp {declared:,} but its steps sum to {summed:,}")
+        parts[0].warnings.append(_total_mismatch(f, declared, summed))
+
+
+def _total_mismatch(f: Fields, declared: int, summed: int) -> str:
+    return f"{f.path.name}: total_xp {declared:,} but its steps sum to {summed:,}"
