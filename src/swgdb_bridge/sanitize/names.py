@@ -339,7 +339,6 @@ _UNSPACED_LETTERS = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"  # Thai, Lao, Burmese, Khmer
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"  # kana, Han, Hangul
 )
-_UNSPACED_LETTER = re.compile(f"[{_UNSPACED_LETTERS}]")
 _WORD_LETTER = rf"[^\W_{_UNSPACED_LETTERS}]"
 # In text that is not all ASCII a letter may also carry marks (``fold`` makes each one ``MARK``): any run of
 # them may follow each letter of a name, and a letter with its marks before a name still joins it to a word.
@@ -355,7 +354,13 @@ def _bounds(marked: bool) -> tuple[str, str, str]:
 
 
 def _needs_marked_pattern(folded: str) -> bool:
-    return MARK in folded or _UNSPACED_LETTER.search(folded) is not None
+    return MARK in folded or _unspaced_letter().search(folded) is not None
+
+
+@cache
+def _unspaced_letter() -> re.Pattern[str]:
+    """Compiled on first use (~4 ms): only text that is not ASCII asks, and most processes see none."""
+    return re.compile(f"[{_UNSPACED_LETTERS}]")
 
 
 _NAME_SEPARATORS = re.compile(_NAME_SPACE)
