@@ -54,6 +54,8 @@ def test_usage_errors_are_2_in_every_group(tmp_path: Path) -> None:
         ["server", "run", "--host", "", "--port", "0", "--database-url", database],  # was: every interface
         ["server", "run", "--host", " ", "--port", "0", "--database-url", database],
         ["preview"],
+        ["watch", "--dir", str(tmp_path), "--settle", "inf"],  # was: files sent only on the interval
+        ["watch", "--dir", str(tmp_path), "--poll", "1e300"],
     ):
         done = run(*args)
         assert done.returncode == 2, (args, done.stdout, done.stderr)

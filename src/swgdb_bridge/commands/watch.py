@@ -17,6 +17,9 @@ from swgdb_bridge.commands._output import err, reported
 from swgdb_bridge.commands.upload import report_counts
 from swgdb_bridge.textsafe import for_markup
 
+MAX_WAIT_SECONDS = 3600.0
+"""The longest ``--settle`` or ``--poll``: a file that changes less often than hourly is sent on the interval."""
+
 WATCH_DIRS = typer.Option(
     None,
     "--dir",
@@ -27,12 +30,17 @@ WATCH_DIRS = typer.Option(
 def watch(
     dirs: list[Path] = WATCH_DIRS,
     settle: float = typer.Option(
-        3.0, "--settle", min=0, help="Seconds a file must stop growing before it is sent."
+        3.0,
+        "--settle",
+        min=0,
+        max=MAX_WAIT_SECONDS,  # "inf" would never send a file between two upload intervals
+        help="Seconds a file must stop growing before it is sent.",
     ),
     poll: float = typer.Option(
         5.0,
         "--poll",
         min=0.05,  # lower would spin a CPU core on scans
+        max=MAX_WAIT_SECONDS,
         help="Seconds between scans (file events wake it sooner).",
     ),
     api_url: str = API_URL,
