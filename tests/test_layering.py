@@ -2,7 +2,7 @@
 
 Order (a module may import its own stage and any stage to its left):
 contract (``model``, ``payload``, ``payload_fast``, ``protocol``, ``pairing``, ``errors``, ``paths``,
-``textsafe``) → ``sources`` → ``assemble`` → ``sanitize`` → ``serialize`` → ``upload`` → ``viewer`` →
+``textsafe``, ``_lazy``) → ``sources`` → ``assemble`` → ``sanitize`` → ``serialize`` → ``upload`` → ``viewer`` →
 ``commands`` / ``cli`` / ``demo`` / ``__main__``. ``server`` stands beside the client: it may import only the
 contract and itself, and no client module imports it except ``commands`` and ``demo``, which drive both.
 
@@ -25,7 +25,7 @@ from pathlib import Path
 PACKAGE = "swgdb_bridge"
 ROOT = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 CONTRACT = frozenset(
-    {"model", "payload", "payload_fast", "protocol", "pairing", "errors", "paths", "textsafe"}
+    {"model", "payload", "payload_fast", "protocol", "pairing", "errors", "paths", "textsafe", "_lazy"}
 )
 CLIENT_ORDER = ("contract", "sources", "assemble", "sanitize", "serialize", "upload", "viewer", "top")
 TOP = frozenset({"commands", "cli", "demo", "__main__"})

@@ -6,8 +6,7 @@ layer (say ``swgdb_bridge.payload`` in the server) never drags in another (the H
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from swgdb_bridge._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -23,10 +22,4 @@ _EXPORTS = {
 }
 
 __all__ = list(_EXPORTS) + ["__version__"]  # noqa: RUF005 (a starred dict hides the names from linters)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'swgdb_bridge' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -194,3 +196,17 @@ def test_credentials_that_cannot_go_into_a_request_are_refused_by_name(variable:
     done = run("check", env=env)  # in-process: an exception would propagate here
     assert done.returncode == 3 and "secret-part" not in done.stdout + done.stderr
     assert [line for line in done.stderr.splitlines() if line.startswith("error: ")], done.stderr
+
+
+def test_the_configuration_loads_without_the_detectors() -> None:
+    """Most commands read only the configuration; the detectors' few hundred patterns (0.1–0.2 s) wait for a
+    command that sanitizes. A fresh interpreter, since this one has long imported everything."""
+    code = (
+        "import sys, swgdb_bridge.upload.config, swgdb_bridge.sanitize as s; "
+        "print(sorted(m for m in sys.modules if m.startswith('swgdb_bridge.sanitize.'))); "
+        "print(s.Sanitizer.__module__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded, home = done.stdout.splitlines()
+    assert "swgdb_bridge.sanitize.detectors" not in loaded, loaded
+    assert home == "swgdb_bridge.sanitize.sanitizer"  # the public names still work, imported on first use
