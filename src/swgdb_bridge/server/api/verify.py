@@ -26,9 +26,11 @@ Nothing here parses JSON: that happens after, on bytes already proven to be the 
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv6Address, IPv6Network, ip_address
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
@@ -52,6 +54,12 @@ if TYPE_CHECKING:
     from swgdb_bridge.server.db.storage import Admission, RateLimitDecision, Storage
 
 log = logging.getLogger("swgdb_bridge.server")
+
+IPV6_CLIENT_PREFIX = 64
+"""The IPv6 network one client holds: providers route a /64 (or more) to each customer."""
+MAX_BUCKET_ADDRESS = len("ffff:ffff:ffff:ffff::/64")
+"""The longest client key :func:`client_network` returns (a budget's key is at most 200 characters)."""
+_WITH_PORT = re.compile(r"\[([0-9A-Fa-f:.]+)\](?::[0-9]{1,5})?|([0-9.]+):[0-9]{1,5}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +217,7 @@ class ClientAddressLimit:
 
     async def spend(self, request: Request) -> ApiProblem | None:
         """Charge one request to its client address: None within the budget, else the ``429`` to answer."""
-        address = request.client.host if request.client else "unknown"
+        address = client_network(request.client.host if request.client else None)
         window = self.settings.rate_limit_window_seconds
         decision = await run_in_threadpool(
             self.storage.hit_rate_limit,
@@ -224,6 +232,33 @@ class ClientAddressLimit:
         refused = await self.spend(request)
         if refused is not None:
             raise refused
+
+
+def client_network(host: str | None) -> str:
+    """The key of the client a per-address budget charges: what one client cannot vary at will.
+
+    An IPv4 address is one client; an IPv6 address counts as its /64 network (:data:`IPV6_CLIENT_PREFIX`),
+    since a client can send from any address of it; an IPv4-mapped IPv6 address is its IPv4 address. A
+    port (``203.0.113.9:51234``, ``[2001:db8::1]:443``, as some proxies report the client) is dropped.
+    A name that is no IP address (a proxy's ``unknown``, or text a client slipped through a proxy) gets the
+    one key ``unknown``: made-up names are no fresh budgets, and no key outgrows its column.
+    """
+    address = _ip(host or "")
+    if isinstance(address, IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        prefix = int(address) >> (128 - IPV6_CLIENT_PREFIX) << (128 - IPV6_CLIENT_PREFIX)
+        return str(IPv6Network((prefix, IPV6_CLIENT_PREFIX)))
+    return str(address) if address is not None else "unknown"
+
+
+def _ip(host: str) -> IPv4Address | IPv6Address | None:
+    """``host`` as an IP address, with or without a port (and the brackets around an IPv6 address)."""
+    written = _WITH_PORT.fullmatch(host.strip())
+    try:
+        return ip_address((written[1] or written[2]) if written else host.strip())
+    except ValueError:
+        return None
 
 
 def _log_refusal(request: Request, reason: str) -> None:
