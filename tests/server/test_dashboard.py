@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -248,6 +249,19 @@ def test_an_empty_dashboard_renders_and_the_bare_path_redirects(dash: Dash) -> N
         chart = client.get(f"/dashboard/charts/{name}.svg")
         assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
     assert client.get("/dashboard/charts/other.svg").status_code == 404
+
+
+def test_names_xml_cannot_carry_leave_every_chart_readable(dash: Dash) -> None:
+    """A planet named with a control character (``\\x01``, ``\\x1b``) or U+FFFE made the planets chart an
+    SVG no browser draws (XML 1.0 forbids those characters): the chart was gone. They show as escapes."""
+    planets = {"tat\x01ooine": 30.0, "\x1b[31mnaboo": 20.0, "rori\ufffe": 10.0}
+    store(dash.storage, dash.alice, dashboard_document("s-xml", planets=planets))
+    client = dash.logged_in(dash.alice)
+    for name in ("xp-rate", "credit-rate", "planets"):
+        chart = client.get(f"/dashboard/charts/{name}.svg")
+        texts = "".join(ElementTree.fromstring(chart.content).itertext())  # a parse error fails here
+        if name == "planets":
+            assert "tat\\x01ooine" in texts and "\\x1b[31mnaboo" in texts and "rori\\ufffe" in texts
 
 
 @pytest.mark.parametrize(
