@@ -506,10 +506,13 @@ class Storage:
     def _purge_if_due(self, claim: RequestClaim) -> None:
         """Expired nonces and windows, as the single-purpose calls purge them.
 
-        A nonce expires at most server time + 2 x skew, so older rows have expired on any sane clock.
+        A nonce goes once it expired :data:`NONCE_HORIZON` ago by this worker's clock, never by the
+        request's own timestamp: a client may stamp a request up to 300 s ahead, and a cut-off at its
+        expiry less the horizon removed every nonce this worker saw expire, which a worker whose clock
+        lags still accepts (docs/protocol.md, step 5). Rows outlive their use by the horizon, no more.
         """
         if self._purge_due():
-            self._delete(delete(nonces).where(nonces.c.expires_at < claim.nonce_expires_at - NONCE_HORIZON))
+            self._delete(delete(nonces).where(nonces.c.expires_at < claim.now - NONCE_HORIZON))
             self._delete(
                 delete(rate_limits).where(rate_limits.c.window_ends_at <= math.floor(claim.now.timestamp()))
             )
