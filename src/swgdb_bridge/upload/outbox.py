@@ -115,7 +115,18 @@ def default_state_path() -> Path:
     return paths.data_dir() / STATE_FILE
 
 
+_DISK_TROUBLE = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR})
+"""SQLite's primary codes for a write the disk refused (full, over a quota or size limit, failing)."""
+
+
 def _state_error(path: Path, exc: sqlite3.Error) -> StateError:
+    """The failure and what to do. A full or failing disk leaves the file intact (the write was rolled back),
+    so it must not be moved aside: that would drop every queued session whose log file is gone since."""
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DISK_TROUBLE:
+        return StateError(
+            f"the upload state file {path} cannot be written ({exc}): free space on its disk (or check the "
+            "disk) and run again; the file is intact and nothing queued in it is lost"
+        )
     return StateError(
         f"the upload state file {path} cannot be used ({exc}). If it is corrupt, move it aside and run "
         "`swgdb-bridge upload --force` to rebuild it (sessions queued in it will be read again from your logs)."
