@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from swgdb_bridge import paths
-from swgdb_bridge.errors import StateError
+from swgdb_bridge.errors import StateError, StateWriteError
 from swgdb_bridge.payload import is_session_id
 
 STATE_FILE = "uploads.sqlite3"
@@ -123,9 +123,9 @@ def _state_error(path: Path, exc: sqlite3.Error) -> StateError:
     """The failure and what to do. A full or failing disk leaves the file intact (the write was rolled back),
     so it must not be moved aside: that would drop every queued session whose log file is gone since."""
     if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DISK_TROUBLE:
-        return StateError(
+        return StateWriteError(
             f"the upload state file {path} cannot be written ({exc}): free space on its disk (or check the "
-            "disk) and run again; the file is intact and nothing queued in it is lost"
+            "disk) and try again; the file is intact and nothing queued in it is lost"
         )
     return StateError(
         f"the upload state file {path} cannot be used ({exc}). If it is corrupt, move it aside and run "
