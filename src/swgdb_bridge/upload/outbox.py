@@ -115,14 +115,24 @@ def default_state_path() -> Path:
     return paths.data_dir() / STATE_FILE
 
 
-_DISK_TROUBLE = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR})
-"""SQLite's primary codes for a write the disk refused (full, over a quota or size limit, failing)."""
+_REFUSED_WRITES = frozenset(
+    {
+        sqlite3.SQLITE_IOERR_WRITE,
+        sqlite3.SQLITE_IOERR_FSYNC,
+        sqlite3.SQLITE_IOERR_DIR_FSYNC,
+        sqlite3.SQLITE_IOERR_TRUNCATE,
+        sqlite3.SQLITE_IOERR_SHMSIZE,
+    }
+)
+"""SQLite's codes (besides SQLITE_FULL) for a write the disk refused: over a quota or size limit, failing.
+A read error (a short read of a truncated file, say) is not among them: that file may well be corrupt."""
 
 
 def _state_error(path: Path, exc: sqlite3.Error) -> StateError:
     """The failure and what to do. A full or failing disk leaves the file intact (the write was rolled back),
     so it must not be moved aside: that would drop every queued session whose log file is gone since."""
-    if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DISK_TROUBLE:
+    code = getattr(exc, "sqlite_errorcode", 0)
+    if code & 0xFF == sqlite3.SQLITE_FULL or code in _REFUSED_WRITES:
         return StateWriteError(
             f"the upload state file {path} cannot be written ({exc}): free space on its disk (or check the "
             "disk) and try again; the file is intact and nothing queued in it is lost"
