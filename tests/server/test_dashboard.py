@@ -516,6 +516,37 @@ def test_session_cookie_flags(dash: Dash) -> None:
     assert "secure" in {part.strip().lower() for part in secure.headers["set-cookie"].split(";")}
 
 
+HTTPS = {"X-Forwarded-Proto": "https"}  # as the module's trusted proxy says of a TLS connection
+
+
+def _cookie_of(response: httpx.Response) -> tuple[str, str, set[str]]:
+    """Name, value and lower-cased attributes of the one cookie a response sets."""
+    first, *attributes = response.headers["set-cookie"].split(";")
+    name, _, value = first.partition("=")
+    return name, value, {attribute.strip().lower() for attribute in attributes}
+
+
+def test_over_https_a_login_cookie_planted_by_another_host_counts_for_nothing(dash: Dash) -> None:
+    """Cookie tossing: a page on a sibling subdomain (or any plain-HTTP page of the domain) may set a
+    cookie for the whole domain, and the dashboard took one by its name: a visitor then worked in the
+    planter's account, where approving a pairing hands the visitor's computer the planter's key (their
+    sessions go to the planter). Over HTTPS the cookie is ``__Host-`` prefixed, a name browsers accept
+    only from this very host (Secure, Path=/, no Domain); the bare name no longer signs anyone in."""
+    name, planted, flags = _cookie_of(sign_in(dash.client(headers=HTTPS), dash.link(dash.bob)))
+    assert name == f"__Host-{COOKIE_NAME}"
+    assert {"secure", "path=/", "httponly", "samesite=lax"} <= flags
+    assert not any(flag.startswith("domain") for flag in flags)
+    tossed = dash.client(headers=HTTPS, cookies={COOKIE_NAME: planted})
+    assert tossed.get("/dashboard/").status_code == 303  # the login help, not bob's dashboard
+    assert tossed.get("/dashboard/events").status_code == 401
+    own = dash.client(headers=HTTPS, cookies={name: planted})
+    assert own.get("/dashboard/").status_code == 200
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', own.get("/dashboard/").text)
+    assert csrf is not None
+    ended = own.post("/dashboard/logout", data={"csrf_token": csrf[1]})
+    assert _cookie_of(ended)[0] == name and "path=/" in _cookie_of(ended)[2]  # the same cookie is deleted
+
+
 def test_forged_or_tampered_cookies_are_refused(dash: Dash) -> None:
     client = dash.logged_in(dash.alice)
     good = client.cookies[COOKIE_NAME]
