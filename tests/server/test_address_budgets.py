@@ -18,9 +18,11 @@ from ipaddress import IPv6Address, IPv6Network
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from fixtures.live_server import ROOMY, Api, FrozenClock
 from swgdb_bridge.server.api.verify import MAX_BUCKET_ADDRESS, client_network
+from swgdb_bridge.server.db.tables import rate_limits
 
 PROXY = "127.0.0.31"
 
@@ -80,6 +82,29 @@ def _validate_statuses(api: Api, clients: list[str]) -> list[int]:
     return [
         proxy.get("/v1/auth/validate", headers={"X-Forwarded-For": client}).status_code for client in clients
     ]
+
+
+def test_an_address_past_its_budget_costs_no_more_database_writes_until_its_window_ends(
+    server_factory: Callable[..., Api],
+) -> None:
+    """Was: every refused request still counted its hit, one write transaction each, so a stranger's flood
+    of ``/v1/auth/validate`` queued for the database's write lock with every upload (SQLite has one).
+    A worker now remembers a refusal until the window ends: at most ``budget + 1`` writes per window."""
+    clock = FrozenClock(time.time())
+    api = server_factory(replace(ROOMY, trusted_proxies=(PROXY,), clock=clock, validate_per_ip_requests=3))
+    statuses = _validate_statuses(api, ["203.0.113.50"] * 20)
+    assert statuses == [401] * 3 + [429] * 17
+    with api.storage.engine.connect() as connection:
+        hits = connection.scalar(
+            select(rate_limits.c.hits).where(rate_limits.c.bucket == "validate-ip:203.0.113.50")
+        )
+    assert hits == 4
+    refused = api.from_address(PROXY).http.get(
+        "/v1/auth/validate", headers={"X-Forwarded-For": "203.0.113.50"}
+    )
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    clock.now += 60  # the next window: a fresh budget, counted in the database again
+    assert _validate_statuses(api, ["203.0.113.50"] * 4) == [401] * 3 + [429]
 
 
 @given(st.integers(0, 2**128 - 1), st.integers(0, 2**64 - 1))
