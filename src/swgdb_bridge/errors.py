@@ -41,6 +41,11 @@ class StateError(BridgeError):
     """Local state (outbox, history, index, keys) is missing, locked or corrupt."""
 
 
+class StateWriteError(StateError):
+    """The disk refused a write to local state (full, over a quota or size limit, failing). The write was
+    rolled back and the state is intact, so trying again once there is room loses nothing."""
+
+
 class APIError(BridgeError):
     """The SWGDB server answered with an error, or could not be reached."""
 

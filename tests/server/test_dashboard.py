@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -248,6 +249,19 @@ def test_an_empty_dashboard_renders_and_the_bare_path_redirects(dash: Dash) -> N
         chart = client.get(f"/dashboard/charts/{name}.svg")
         assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
     assert client.get("/dashboard/charts/other.svg").status_code == 404
+
+
+def test_names_xml_cannot_carry_leave_every_chart_readable(dash: Dash) -> None:
+    """A planet named with a control character (``\\x01``, ``\\x1b``) or U+FFFE made the planets chart an
+    SVG no browser draws (XML 1.0 forbids those characters): the chart was gone. They show as escapes."""
+    planets = {"tat\x01ooine": 30.0, "\x1b[31mnaboo": 20.0, "rori\ufffe": 10.0}
+    store(dash.storage, dash.alice, dashboard_document("s-xml", planets=planets))
+    client = dash.logged_in(dash.alice)
+    for name in ("xp-rate", "credit-rate", "planets"):
+        chart = client.get(f"/dashboard/charts/{name}.svg")
+        texts = "".join(ElementTree.fromstring(chart.content).itertext())  # a parse error fails here
+        if name == "planets":
+            assert "tat\\x01ooine" in texts and "\\x1b[31mnaboo" in texts and "rori\\ufffe" in texts
 
 
 @pytest.mark.parametrize(
@@ -500,6 +514,37 @@ def test_session_cookie_flags(dash: Dash) -> None:
     # Behind a TLS-terminating proxy configured as trusted (its X-Forwarded-Proto counts), the cookie is Secure.
     secure = sign_in(dash.client(headers={"X-Forwarded-Proto": "https"}), dash.link(dash.alice))
     assert "secure" in {part.strip().lower() for part in secure.headers["set-cookie"].split(";")}
+
+
+HTTPS = {"X-Forwarded-Proto": "https"}  # as the module's trusted proxy says of a TLS connection
+
+
+def _cookie_of(response: httpx.Response) -> tuple[str, str, set[str]]:
+    """Name, value and lower-cased attributes of the one cookie a response sets."""
+    first, *attributes = response.headers["set-cookie"].split(";")
+    name, _, value = first.partition("=")
+    return name, value, {attribute.strip().lower() for attribute in attributes}
+
+
+def test_over_https_a_login_cookie_planted_by_another_host_counts_for_nothing(dash: Dash) -> None:
+    """Cookie tossing: a page on a sibling subdomain (or any plain-HTTP page of the domain) may set a
+    cookie for the whole domain, and the dashboard took one by its name: a visitor then worked in the
+    planter's account, where approving a pairing hands the visitor's computer the planter's key (their
+    sessions go to the planter). Over HTTPS the cookie is ``__Host-`` prefixed, a name browsers accept
+    only from this very host (Secure, Path=/, no Domain); the bare name no longer signs anyone in."""
+    name, planted, flags = _cookie_of(sign_in(dash.client(headers=HTTPS), dash.link(dash.bob)))
+    assert name == f"__Host-{COOKIE_NAME}"
+    assert {"secure", "path=/", "httponly", "samesite=lax"} <= flags
+    assert not any(flag.startswith("domain") for flag in flags)
+    tossed = dash.client(headers=HTTPS, cookies={COOKIE_NAME: planted})
+    assert tossed.get("/dashboard/").status_code == 303  # the login help, not bob's dashboard
+    assert tossed.get("/dashboard/events").status_code == 401
+    own = dash.client(headers=HTTPS, cookies={name: planted})
+    assert own.get("/dashboard/").status_code == 200
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', own.get("/dashboard/").text)
+    assert csrf is not None
+    ended = own.post("/dashboard/logout", data={"csrf_token": csrf[1]})
+    assert _cookie_of(ended)[0] == name and "path=/" in _cookie_of(ended)[2]  # the same cookie is deleted
 
 
 def test_forged_or_tampered_cookies_are_refused(dash: Dash) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from fixtures.postgres import TEST_SERVER_SECRET
 from helpers.race import race
-from swgdb_bridge.server.db.storage import NONCE_HORIZON, PURGE_EVERY, Storage
+from swgdb_bridge.server.db.storage import NONCE_HORIZON, PURGE_EVERY, RequestClaim, Storage
 from swgdb_bridge.server.db.tables import nonces, rate_limits
 
 T0 = datetime(2026, 11, 24, 12, 0, 30, tzinfo=UTC)  # 30 s into a minute window
@@ -52,6 +52,31 @@ def test_expired_nonces_are_purged_and_live_ones_kept(storage: Storage) -> None:
     assert "old".ljust(32, "0") not in left
     assert "live".ljust(32, "0") in left
     assert storage.remember_nonce(USER, "live".ljust(32, "0"), later) is False
+
+
+def _claim(user_hash: str, nonce: str, signed_at: datetime, now: datetime) -> RequestClaim:
+    """What a request signed at ``signed_at`` spends on a worker whose clock reads ``now``."""
+    expires = signed_at + NONCE_HORIZON / 2
+    return RequestClaim(user_hash, nonce, expires, limit=10**6, window_seconds=60, now=now)
+
+
+def test_a_purge_keeps_the_nonces_a_worker_whose_clock_lags_still_accepts(migrated_database_url: str) -> None:
+    """Was: a purge cut off at the purging request's own timestamp less 300 s. A request stamped 300 s
+    ahead (a client's fast clock) made that every nonce expired by its worker's clock, and a worker whose
+    clock lagged by 100 s took a request it had already accepted a second time (a replay)."""
+    lagging, ahead = two_workers(migrated_database_url)
+    try:
+        user_hash, _ = lagging.add_user("replayed")
+        lag = timedelta(seconds=100)
+        accepted = _claim(user_hash, "f" * 32, T0 - timedelta(seconds=250), now=T0)  # in the lagging window
+        assert lagging.admit(accepted)[0].admitted
+        for index in range(PURGE_EVERY):
+            signed_ahead = T0 + lag + NONCE_HORIZON / 2  # the fastest clock the window admits
+            ahead.admit(_claim(user_hash, f"{index:032x}", signed_ahead, now=T0 + lag))
+        assert lagging.admit(accepted)[0].replay
+    finally:
+        lagging.close()
+        ahead.close()
 
 
 def test_fixed_window_counts_then_refuses_then_resets(storage: Storage) -> None:

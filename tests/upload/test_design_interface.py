@@ -12,6 +12,7 @@ import os
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from fixtures.fault_proxy import LiveServer
@@ -104,6 +105,57 @@ def test_the_in_memory_queue_sends_through_the_client_and_keeps_what_failed(live
     assert (fixed["retried"], fixed["successful"], fixed["failed"]) == (1, 1, 0)
     assert manager.upload_queue == []
     assert sorted(s.session_id for s in live_server.stored_sessions()) == ["q-1", "q-2", "q-3"]
+
+
+UNENCODABLE = {
+    "lone surrogate": {"character_name": "Pilot\ud800"},  # a str no UTF-8 can carry
+    "set": {"metadata": {"tags": {"afk", "stuck"}}},
+    "number key": {"xp_data": {1: 2}},
+    "object": {"notes": object()},
+}
+"""Values a caller's dict may hold that JSON cannot: ``orjson.dumps`` raised a TypeError for each."""
+
+
+@pytest.mark.parametrize("oddity", UNENCODABLE.values(), ids=UNENCODABLE.keys())
+def test_a_session_json_cannot_carry_fails_alone_and_the_queue_loses_nothing(
+    live_server: LiveServer, oddity: dict
+) -> None:
+    """Was: ``process_queue`` swapped its queue out, the client raised on the odd session, and every
+    session queued (sent or not) was gone; ``push_session_data``, which "never raises", raised."""
+    with client_for(live_server) as client:
+        manager = SWGDBUploadManager(client, max_batch_sessions=2)
+        odd = {**make_document("odd-1"), **oddity}
+        for document in (make_document("fine-1"), odd, make_document("fine-2")):
+            manager.add_to_queue(document)
+        outcome = manager.process_queue()
+        pushed = client.push_session_data(odd)
+    assert (outcome["processed"], outcome["successful"], outcome["failed"]) == (3, 2, 1)
+    assert [entry["data"]["session_id"] for entry in manager.upload_queue] == ["odd-1"]
+    assert "cannot be encoded as JSON" in outcome["errors"][0]
+    assert pushed["success"] is False and pushed["error_code"] == "unencodable"
+    assert sorted(s.session_id for s in live_server.stored_sessions()) == ["fine-1", "fine-2"]
+
+
+def test_an_interrupted_queue_keeps_every_session_not_known_stored(live_server: LiveServer) -> None:
+    """A Ctrl-C (or any exception) while a batch travels: that batch and the later ones stay queued."""
+
+    class InterruptedOnI3(httpx.HTTPTransport):
+        """The person presses Ctrl-C while the batch holding ``i-3`` is on its way."""
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if b'"i-3"' in request.read():
+                raise KeyboardInterrupt
+            return super().handle_request(request)
+
+    client = client_for(live_server, transport=InterruptedOnI3(), compress_threshold=None)
+    with client:
+        manager = SWGDBUploadManager(client, max_batch_sessions=2)
+        for n in range(1, 6):
+            manager.add_to_queue(make_document(f"i-{n}"))
+        with pytest.raises(KeyboardInterrupt):
+            manager.process_queue()
+    assert [entry["data"]["session_id"] for entry in manager.upload_queue] == ["i-3", "i-4", "i-5"]
+    assert sorted(s.session_id for s in live_server.stored_sessions()) == ["i-1", "i-2"]
 
 
 def test_a_manager_without_an_outbox_says_how_to_flush(live_server: LiveServer) -> None:

@@ -13,6 +13,21 @@ import pytest
 from swgdb_bridge.errors import StateError
 from swgdb_bridge.upload.outbox import NewItem, Outbox, UploaderLock
 
+FILL_THE_DISK = """
+import resource, signal, sys
+from pathlib import Path
+from swgdb_bridge.errors import StateError
+from swgdb_bridge.upload.outbox import NewItem, Outbox
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing us
+box = Outbox(Path(sys.argv[1]))
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+try:
+    box.enqueue([NewItem(f"s-{i}", "a" * 64, bytes(range(256)) * 80) for i in range(20)])
+except StateError as exc:
+    print(exc)
+"""
+
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
@@ -48,6 +63,22 @@ def test_unreadable_state_file_is_a_clear_state_error(tmp_path: Path) -> None:
     state.mkdir()  # unreadable as a database even for root, unlike a chmod 0 file
     with pytest.raises(StateError, match=str(state)):
         Outbox(state)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file size limits are POSIX")
+def test_a_full_disk_says_free_space_and_loses_nothing(tmp_path: Path) -> None:
+    """Was: "If it is corrupt, move it aside" for a disk that was only full; moving the state aside drops
+    every queued session whose log file is gone since. The file is fine: make room and run again."""
+    state = tmp_path / "uploads.sqlite3"
+    with Outbox(state) as box:
+        box.enqueue([NewItem("kept", "b" * 64, b"{}")])
+    shown = subprocess.run(
+        [sys.executable, "-c", FILL_THE_DISK, str(state)], capture_output=True, text=True, check=True
+    ).stdout
+    assert str(state) in shown and "free space" in shown and "move it aside" not in shown
+    with Outbox(state) as box:  # room again: the queue is as it was, and takes the sessions now
+        assert [item.session_id for item in box.pending()] == ["kept"]
+        assert box.enqueue([NewItem(f"s-{i}", "a" * 64, bytes(range(256)) * 80) for i in range(20)]) == 20
 
 
 def test_state_from_a_newer_version_is_refused(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ command stops cleanly on SIGTERM/SIGINT, releasing the uploader lock."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -22,6 +23,41 @@ from swgdb_bridge.upload.outbox import UploaderLock
 from swgdb_bridge.upload.watch import SessionWatcher
 
 REPO = Path(__file__).resolve().parents[2]
+
+WATCH_A_FULL_DISK = """
+import json, os, resource, signal, sys, threading, time
+from pathlib import Path
+from swgdb_bridge import SessionUploader, UploadConfig
+from swgdb_bridge.upload.outbox import Outbox
+from swgdb_bridge.upload.watch import SessionWatcher
+
+api_url, api_key, user_hash, folder, state, sessions = sys.argv[1:]
+Outbox(Path(state)).close()
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing us
+_, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+resource.setrlimit(resource.RLIMIT_FSIZE, (os.path.getsize(state) + 4096, hard))  # the disk is full
+reports = []
+config = UploadConfig(swgdb_api_url=api_url, api_key=api_key, user_hash=user_hash, session_dirs=[Path(folder)])
+watcher = SessionWatcher(
+    SessionUploader(config, outbox_path=Path(state)), [Path(folder)], interval_seconds=3600,
+    settle_seconds=0.05, poll_seconds=0.05, file_events=False, on_report=reports.append,
+    disk_retry_seconds=0.2,
+)
+thread = threading.Thread(target=watcher.run)
+thread.start()
+def wait(condition):
+    deadline = time.monotonic() + 20
+    while not condition() and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+wait(lambda: any(report.errors for report in reports))
+resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))  # room again
+wait(lambda: sum(report.uploaded for report in reports) >= int(sessions))
+alive = thread.is_alive()
+watcher.stop()
+thread.join(timeout=20)
+errors = [line for report in reports for line in report.errors]
+print(json.dumps({"alive": alive, "errors": errors, "uploaded": sum(r.uploaded for r in reports)}))
+"""
 
 
 def eventually(condition: Callable[[], bool], what: str, seconds: float = 30.0) -> None:
@@ -78,6 +114,28 @@ def test_watcher_uploads_new_and_grown_files(
         thread.join(timeout=30)
     assert not thread.is_alive()
     UploaderLock().acquire().release()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file size limits are POSIX")
+def test_a_full_disk_pauses_the_watch_instead_of_ending_it(live_server: LiveServer, tmp_path: Path) -> None:
+    """Was: the first write the disk refused ended ``watch`` for good (a traceback-free exit 1), so a bot
+    writing on for hours uploaded nothing more until someone restarted it. Now the pass fails, the watch
+    says why and tries again later; once there is room, every session goes."""
+    folder = tmp_path / "sessions"
+    sessions = len(write_sample_sessions(folder, 19))
+    args = [live_server.api_url, live_server.api_key, live_server.user_hash, str(folder)]
+    done = subprocess.run(
+        [sys.executable, "-c", WATCH_A_FULL_DISK, *args, str(tmp_path / "uploads.sqlite3"), str(sessions)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout)
+    assert outcome["alive"] and outcome["uploaded"] == sessions == len(statuses(live_server))
+    assert outcome["errors"] and "cannot be written" in outcome["errors"][0]
+    assert "tries again" in outcome["errors"][0]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

@@ -120,6 +120,17 @@ def check_answered_for(session_ids: Sequence[str | None], results: Sequence[Uplo
             )
 
 
+def _encoded(payload: PayloadLike) -> bytes | UploadResult:
+    """The payload's bytes, or the refusal of a session JSON cannot carry (a lone surrogate, a set, a
+    number as a key: a caller's dict may hold any of them). That session alone fails, with the reason, and
+    nothing is sent for it: the others of its batch still go, and a queue keeps it to be fixed."""
+    try:
+        return encode_payload(payload)
+    except orjson.JSONEncodeError as exc:
+        message = f"the session cannot be encoded as JSON ({answers.text(exc, 200)}); fix its data"
+        return UploadResult(_session_id_of(payload), "rejected", error="unencodable", message=message)
+
+
 def _session_id_of(payload: PayloadLike) -> str | None:
     if isinstance(payload, dict):
         value = payload.get("session_id")
@@ -436,8 +447,11 @@ class SWGDBAPIClient:
 
     def push_session_data(self, session_data: PayloadLike) -> dict[str, Any]:
         """Upload one session; the design's ``{"success", "swgdb_session_id", "message" | "error"}``, never raises."""
+        body = _encoded(session_data)
+        if isinstance(body, UploadResult):
+            return design_results.upload_result(body)
         try:
-            result = self.send_session(encode_payload(session_data))
+            result = self.send_session(body)
             check_answered_for([_session_id_of(session_data)], [result])
             return design_results.upload_result(result)
         except APIError as exc:
@@ -445,12 +459,17 @@ class SWGDBAPIClient:
 
     def batch_upload_sessions(self, sessions: Sequence[PayloadLike]) -> dict[str, Any]:
         """Upload many sessions; the design's ``{"success", "uploaded_count", "failed_count", "session_ids"}``."""
+        bodies = [_encoded(s) for s in sessions]
+        sendable = [(index, body) for index, body in enumerate(bodies) if isinstance(body, bytes)]
         try:
-            results = self.send_batch([encode_payload(s) for s in sessions])
-            check_answered_for([_session_id_of(s) for s in sessions], results)
-            return design_results.batch_result(results)
+            answered = self.send_batch([body for _, body in sendable]) if sendable else []
+            check_answered_for([_session_id_of(sessions[index]) for index, _ in sendable], answered)
         except APIError as exc:
             return design_results.batch_failure(exc, len(sessions))
+        results = dict(zip((index for index, _ in sendable), answered, strict=True))
+        return design_results.batch_result(
+            [results[index] if isinstance(body, bytes) else body for index, body in enumerate(bodies)]
+        )
 
     def get_upload_status(self, session_id: str) -> dict[str, Any]:
         """``GET /v1/sessions/{id}/status``: status, digest, received_at, updated_at (404 → UploadError; a

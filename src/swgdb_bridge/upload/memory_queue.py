@@ -39,7 +39,11 @@ class InMemoryQueue:
         size = max(1, self.max_batch_sessions)
         for start in range(0, len(entries), size):
             batch = entries[start : start + size]
-            outcome = self.client.batch_upload_sessions([entry["data"] for entry in batch])
+            try:
+                outcome = self.client.batch_upload_sessions([entry["data"] for entry in batch])
+            except BaseException:  # Ctrl-C, or a caller's client that raises: none of these is known stored
+                self.upload_queue.extend(entries[start:])
+                raise
             verdicts = zip(batch, _stored(outcome, len(batch)), _errors(outcome, len(batch)), strict=True)
             for entry, stored, error in verdicts:
                 if stored:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from swgdb_bridge import paths
-from swgdb_bridge.errors import StateError
+from swgdb_bridge.errors import StateError, StateWriteError
 from swgdb_bridge.payload import is_session_id
 
 STATE_FILE = "uploads.sqlite3"
@@ -115,7 +115,28 @@ def default_state_path() -> Path:
     return paths.data_dir() / STATE_FILE
 
 
+_REFUSED_WRITES = frozenset(
+    {
+        sqlite3.SQLITE_IOERR_WRITE,
+        sqlite3.SQLITE_IOERR_FSYNC,
+        sqlite3.SQLITE_IOERR_DIR_FSYNC,
+        sqlite3.SQLITE_IOERR_TRUNCATE,
+        sqlite3.SQLITE_IOERR_SHMSIZE,
+    }
+)
+"""SQLite's codes (besides SQLITE_FULL) for a write the disk refused: over a quota or size limit, failing.
+A read error (a short read of a truncated file, say) is not among them: that file may well be corrupt."""
+
+
 def _state_error(path: Path, exc: sqlite3.Error) -> StateError:
+    """The failure and what to do. A full or failing disk leaves the file intact (the write was rolled back),
+    so it must not be moved aside: that would drop every queued session whose log file is gone since."""
+    code = getattr(exc, "sqlite_errorcode", 0)
+    if code & 0xFF == sqlite3.SQLITE_FULL or code in _REFUSED_WRITES:
+        return StateWriteError(
+            f"the upload state file {path} cannot be written ({exc}): free space on its disk (or check the "
+            "disk) and try again; the file is intact and nothing queued in it is lost"
+        )
     return StateError(
         f"the upload state file {path} cannot be used ({exc}). If it is corrupt, move it aside and run "
         "`swgdb-bridge upload --force` to rebuild it (sessions queued in it will be read again from your logs)."

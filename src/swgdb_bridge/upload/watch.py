@@ -16,13 +16,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from swgdb_bridge.errors import ConfigError
+from swgdb_bridge.errors import ConfigError, StateWriteError
 from swgdb_bridge.upload.outbox import Outbox, UploaderLock
 from swgdb_bridge.upload.uploader import SessionUploader, UploadReport
 
 log = logging.getLogger(__name__)
 
 Signature = tuple[int, int]  # (size, mtime_ns)
+DISK_RETRY_SECONDS = 60.0
+"""How long passes pause after the disk refused a write to the upload state (see ``SessionWatcher._pass``)."""
 
 
 class SessionWatcher:
@@ -38,6 +40,7 @@ class SessionWatcher:
         poll_seconds: float = 5.0,
         file_events: bool = True,
         on_report: Callable[[UploadReport], None] | None = None,
+        disk_retry_seconds: float = DISK_RETRY_SECONDS,
     ) -> None:
         if interval_seconds <= 0:  # a zero interval would run a full pass on every poll tick
             raise ConfigError("UPLOAD_INTERVAL_MINUTES must be greater than 0 (minutes between full passes)")
@@ -48,6 +51,8 @@ class SessionWatcher:
         self.poll_seconds = poll_seconds
         self.file_events = file_events
         self.on_report = on_report
+        self.disk_retry_seconds = disk_retry_seconds
+        self._resume_at = 0.0  # monotonic time before which no pass runs (after a refused write)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._sent: dict[Path, Signature] = {}  # signature of each file when last handed to the uploader
@@ -106,8 +111,8 @@ class SessionWatcher:
             else:
                 files = self._scan(now, settled_only=True)
             due = outbox.next_due_at()
-            if files or (due is not None and due <= time.time()):
-                self._upload(outbox, files)
+            if (files or (due is not None and due <= time.time())) and now >= self._resume_at:
+                self._pass(outbox, files)
             self._wake.wait(self._sleep_for(next_full))
             self._wake.clear()
 
@@ -139,6 +144,19 @@ class SessionWatcher:
             if self._sent.get(path) != sig and (not settled_only or now - changed_at >= self.settle_seconds):
                 ready.append(path)
         return ready
+
+    def _pass(self, outbox: Outbox, files: list[Path]) -> None:
+        """One upload pass. A disk that refuses a write to the upload state (full, say) ends the pass, not
+        the watch: the bot writes on for hours, and nobody may be there to restart it. Its files stay unsent
+        (read again next time), and passes pause for ``disk_retry_seconds``, so a full disk does not cost a
+        re-read of every file at each poll."""
+        try:
+            self._upload(outbox, files)
+        except StateWriteError as exc:
+            self._resume_at = time.monotonic() + self.disk_retry_seconds
+            if self.on_report is not None:
+                retry = f"{exc} (the watch tries again in {self.disk_retry_seconds:g} s)"
+                self.on_report(UploadReport(errors=[retry], queued=outbox.count()))
 
     def _upload(self, outbox: Outbox, files: list[Path]) -> None:
         """A pass over every file found (the uploader re-reads only when one changed): the bot's files of one

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
 from swgdb_bridge.payload import (
@@ -50,7 +49,7 @@ from swgdb_bridge.server.api.verify import (
     admitted,
     rate_limit_headers,
 )
-from swgdb_bridge.server.db.storage import NewSession, new_session
+from swgdb_bridge.server.db.storage import NewSession, UnstorableSessionError, new_session
 from swgdb_bridge.server.settings import ServerSettings
 
 if TYPE_CHECKING:
@@ -171,9 +170,7 @@ class Ingest:
             raise
         try:
             admission, statuses = self.storage.admit(request.claim, [session])
-        except (
-            DataError
-        ) as exc:  # SQL "data exception": a value the column cannot hold, i.e. the client's data
+        except UnstorableSessionError as exc:  # the client's data, not the server's health
             self._spend(request)
             raise _unstorable(session.session_id, exc) from None
         decision = admitted(admission, self.settings, request.request_id)
@@ -200,7 +197,7 @@ class Ingest:
             admission, statuses = self.storage.admit(request.claim, sessions)
             decision = admitted(admission, self.settings, request.request_id)
             outcomes: list[BatchItem | str] = list(statuses)
-        except DataError:  # some session cannot be stored: find which, one transaction each
+        except UnstorableSessionError:  # some session cannot be stored: find which, one transaction each
             decision = self._spend(request)
             outcomes = [self._store_alone(request, index, session) for index, session in valid]
         for (index, session), outcome in zip(valid, outcomes, strict=True):
@@ -221,7 +218,7 @@ class Ingest:
     def _store_alone(self, request: VerifiedRequest, index: int, session: NewSession) -> BatchItem | str:
         try:
             [status] = self.storage.store_sessions(request.user_hash, [session], request.claim.now)
-        except DataError as exc:
+        except UnstorableSessionError as exc:
             return _rejected(index, session.session_id, _unstorable(session.session_id, exc))
         return status
 
@@ -272,14 +269,12 @@ def _rejected(index: int, session_id: str | None, problem: ApiProblem) -> BatchI
     return BatchItem(index=index, session_id=session_id, status="rejected", error=error)
 
 
-def _unstorable(session_id: str, exc: DataError) -> ApiProblem:
-    """Name the database's reason (e.g. "integer out of range") but never the statement or its values."""
-    diagnostic = getattr(exc.orig, "diag", None)
-    reason = getattr(diagnostic, "message_primary", None) or "a value is out of the database's range"
+def _unstorable(session_id: str, exc: UnstorableSessionError) -> ApiProblem:
+    """The database's reason (e.g. "integer out of range"), never the statement or its values."""
     return ApiProblem(
         422,
         "unstorable_session",
-        f"Session {session_id!r} cannot be stored: {reason}. Check the numbers and dates in it.",
+        f"Session {session_id!r} cannot be stored: {exc}. Check the numbers, dates and names in it.",
     )
 
 

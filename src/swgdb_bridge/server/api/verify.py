@@ -26,9 +26,12 @@ Nothing here parses JSON: that happens after, on bytes already proven to be the 
 from __future__ import annotations
 
 import logging
+import math
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv6Address, IPv6Network, ip_address
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
@@ -45,13 +48,21 @@ from swgdb_bridge.protocol import (
 )
 from swgdb_bridge.server.api.body import content_encoding, read_capped
 from swgdb_bridge.server.api.errors import ApiProblem, unauthorized
-from swgdb_bridge.server.db.storage import RequestClaim
+from swgdb_bridge.server.db.storage import RateLimitDecision, RequestClaim
 from swgdb_bridge.server.settings import ServerSettings, at
 
 if TYPE_CHECKING:
-    from swgdb_bridge.server.db.storage import Admission, RateLimitDecision, Storage
+    from swgdb_bridge.server.db.storage import Admission, Storage
 
 log = logging.getLogger("swgdb_bridge.server")
+
+IPV6_CLIENT_PREFIX = 64
+"""The IPv6 network one client holds: providers route a /64 (or more) to each customer."""
+MAX_BUCKET_ADDRESS = len("ffff:ffff:ffff:ffff::/64")
+"""The longest client key :func:`client_network` returns (a budget's key is at most 200 characters)."""
+REMEMBERED_REFUSALS = 4096
+"""Refused client addresses one :class:`ClientAddressLimit` remembers (memory stays bounded)."""
+_WITH_PORT = re.compile(r"\[([0-9A-Fa-f:.]+)\](?::[0-9]{1,5})?|([0-9.]+):[0-9]{1,5}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,31 +210,77 @@ class Verifier:
 class ClientAddressLimit:
     """A per-client-address budget, charged before any other work on input a stranger can send and
     guess at (``/v1/auth/validate``, pairing codes, the dashboard's sign-in): as a dependency it answers
-    ``429`` past the budget; :meth:`spend` lets a non-API caller answer in its own way."""
+    ``429`` past the budget; :meth:`spend` lets a non-API caller answer in its own way.
+
+    The count lives in the database, shared by every worker. A refusal is also remembered here until its
+    window ends (a window's count only grows, so it stays refused): a stranger's flood then costs one
+    write transaction per request up to ``requests + 1``, not one per request, and does not queue for
+    the database's write lock with every upload. At most :data:`REMEMBERED_REFUSALS` are kept.
+    """
 
     def __init__(self, storage: Storage, settings: ServerSettings, name: str, requests: int) -> None:
         self.storage = storage
         self.settings = settings
         self.name = name
         self.requests = requests
+        self._refused_until: dict[str, float] = {}  # bucket → server time its window ends
 
     async def spend(self, request: Request) -> ApiProblem | None:
         """Charge one request to its client address: None within the budget, else the ``429`` to answer."""
-        address = request.client.host if request.client else "unknown"
-        window = self.settings.rate_limit_window_seconds
-        decision = await run_in_threadpool(
-            self.storage.hit_rate_limit,
-            f"{self.name}:{address}",
-            self.requests,
-            window,
-            self.settings.utcnow(),
-        )
+        bucket = f"{self.name}:{client_network(request.client.host if request.client else None)}"
+        window, now = self.settings.rate_limit_window_seconds, self.settings.now()
+        decision = self._remembered_refusal(bucket, now)
+        if decision is None:
+            decision = await run_in_threadpool(
+                self.storage.hit_rate_limit, bucket, self.requests, window, self.settings.utcnow()
+            )
+            if not decision.allowed:
+                self._remember_refusal(bucket, now + decision.reset_seconds)
         return None if decision.allowed else rate_limited(decision, window, "client address")
+
+    def _remembered_refusal(self, bucket: str, now: float) -> RateLimitDecision | None:
+        until = self._refused_until.get(bucket)
+        if until is None or not now < until:
+            return None
+        return RateLimitDecision(False, self.requests, 0, max(1, math.ceil(until - now)))
+
+    def _remember_refusal(self, bucket: str, until: float) -> None:
+        self._refused_until.pop(bucket, None)
+        if len(self._refused_until) >= REMEMBERED_REFUSALS:
+            del self._refused_until[next(iter(self._refused_until))]  # the oldest refusal
+        self._refused_until[bucket] = until
 
     async def __call__(self, request: Request) -> None:
         refused = await self.spend(request)
         if refused is not None:
             raise refused
+
+
+def client_network(host: str | None) -> str:
+    """The key of the client a per-address budget charges: what one client cannot vary at will.
+
+    An IPv4 address is one client; an IPv6 address counts as its /64 network (:data:`IPV6_CLIENT_PREFIX`),
+    since a client can send from any address of it; an IPv4-mapped IPv6 address is its IPv4 address. A
+    port (``203.0.113.9:51234``, ``[2001:db8::1]:443``, as some proxies report the client) is dropped.
+    A name that is no IP address (a proxy's ``unknown``, or text a client slipped through a proxy) gets the
+    one key ``unknown``: made-up names are no fresh budgets, and no key outgrows its column.
+    """
+    address = _ip(host or "")
+    if isinstance(address, IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        prefix = int(address) >> (128 - IPV6_CLIENT_PREFIX) << (128 - IPV6_CLIENT_PREFIX)
+        return str(IPv6Network((prefix, IPV6_CLIENT_PREFIX)))
+    return str(address) if address is not None else "unknown"
+
+
+def _ip(host: str) -> IPv4Address | IPv6Address | None:
+    """``host`` as an IP address, with or without a port (and the brackets around an IPv6 address)."""
+    written = _WITH_PORT.fullmatch(host.strip())
+    try:
+        return ip_address((written[1] or written[2]) if written else host.strip())
+    except ValueError:
+        return None
 
 
 def _log_refusal(request: Request, reason: str) -> None:

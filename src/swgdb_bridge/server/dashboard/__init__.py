@@ -23,7 +23,7 @@ __all__ = ["dashboard_link", "mount_dashboard"]
 def mount_dashboard(app: Starlette, storage: Storage, settings: ServerSettings, **options: Any) -> None:
     """Serve the dashboard from ``app`` at ``/dashboard`` (``options``: live-update timing, for tests);
     its live-update streams are capped by :class:`~swgdb_bridge.server.dashboard.live.StreamLimit`."""
-    from swgdb_bridge.server.dashboard.auth import COOKIE_NAME, Authenticator
+    from swgdb_bridge.server.dashboard.auth import Authenticator, login_cookie
     from swgdb_bridge.server.dashboard.live import StreamLimit, StreamSlots
     from swgdb_bridge.server.dashboard.routes import create_dashboard
 
@@ -34,7 +34,7 @@ def mount_dashboard(app: Starlette, storage: Storage, settings: ServerSettings, 
     dashboard = StreamLimit(
         pages,
         route=pages.url_path_for("events"),
-        cookie=COOKIE_NAME,
+        cookie=login_cookie,
         identify=lambda cookie: user.user_id if (user := auth.user_for(cookie)) else None,
         slots=slots,
     )

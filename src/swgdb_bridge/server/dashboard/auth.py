@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sqlalchemy import Connection
+    from starlette.requests import HTTPConnection
 
     from swgdb_bridge.server.db.storage import Storage
 
@@ -43,6 +44,20 @@ COOKIE_NAME = "swgdb_dashboard"
 LOGIN_PATH = "/dashboard/login"
 _COOKIE_PURPOSE = b"dashboard cookie v1"
 _CSRF_CONTEXT = b"csrf\x00"
+
+
+def cookie_name(scheme: str) -> str:
+    """The login cookie's name. Over HTTPS it carries the ``__Host-`` prefix: browsers take a cookie of that
+    name only from this very host (Secure, Path=/, no Domain), so a page on a sibling subdomain, or any
+    plain-HTTP page of the domain, cannot plant one ("cookie tossing": a visitor signed in to the planter's
+    account, where approving a pairing hands the visitor's computer the planter's key). Plain HTTP (a
+    server on this machine) cannot carry the prefix."""
+    return f"__Host-{COOKIE_NAME}" if scheme == "https" else COOKIE_NAME
+
+
+def login_cookie(connection: HTTPConnection) -> str | None:
+    """The login cookie a request carries, under the one name its scheme allows (see :func:`cookie_name`)."""
+    return connection.cookies.get(cookie_name(connection.url.scheme))
 
 
 def _plausible(token: str) -> bool:

@@ -18,6 +18,8 @@ import pygal
 from markupsafe import Markup, escape
 from pygal.style import Style
 
+from swgdb_bridge.textsafe import xml_safe
+
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 
 # Colours chosen for contrast on white (WCAG AA for text) and to stay apart for colour-blind readers.
@@ -62,6 +64,12 @@ def _config(title: str, **options: object) -> dict[str, object]:
     }
 
 
+def _labels(labels: Sequence[str]) -> list[str]:
+    """Labels as an SVG document can hold them: names come from uploads, and one character XML 1.0 forbids
+    (a control character, U+FFFE) would make the whole chart unreadable; pygal escapes the rest."""
+    return [xml_safe(label) for label in labels]
+
+
 def _render(chart: pygal.graph.graph.Graph) -> str:
     chart.add_xml_filter(_strip_script_and_comments)
     return chart.render(is_unicode=True)
@@ -74,7 +82,7 @@ def rate_chart(title: str, labels: Sequence[str], values: Sequence[float | None]
     chart = pygal.Line(
         **_config(title, show_minor_x_labels=False, x_labels_major_count=8, include_x_axis=True)
     )
-    chart.x_labels = list(labels)
+    chart.x_labels = _labels(labels)
     chart.add(title, [None if v is None else round(v, 1) for v in values])
     return _render(chart)
 
@@ -82,7 +90,7 @@ def rate_chart(title: str, labels: Sequence[str], values: Sequence[float | None]
 def bar_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> str:
     """Horizontal bars: categories (planets) read better as rows than as rotated column labels."""
     chart = pygal.HorizontalBar(**_config(title, x_label_rotation=0, truncate_label=20))
-    chart.x_labels = list(reversed(labels))  # pygal draws the first bar at the bottom: biggest goes on top
+    chart.x_labels = _labels(labels[::-1])  # pygal draws the first bar at the bottom: biggest goes on top
     chart.add(title, [round(v, 1) for v in reversed(values)])
     return _render(chart)
 

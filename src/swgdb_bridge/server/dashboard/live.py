@@ -63,8 +63,8 @@ class StreamSlots:
 class StreamLimit:
     """ASGI middleware in front of the dashboard: the event stream at ``route`` needs a free slot.
 
-    ``identify`` maps the login cookie to a user id (None: not logged in, and the handler's own 401
-    follows). The slot is held until the stream's response ends, however it ends.
+    ``cookie`` reads the login cookie of a request, ``identify`` maps it to a user id (None: not logged in,
+    and the handler's own 401 follows). The slot is held until the stream's response ends, however it ends.
     """
 
     def __init__(
@@ -72,7 +72,7 @@ class StreamLimit:
         app: ASGIApp,
         *,
         route: str,
-        cookie: str,
+        cookie: Callable[[HTTPConnection], str | None],
         identify: Callable[[str | None], int | None],
         slots: StreamSlots,
     ) -> None:
@@ -86,7 +86,7 @@ class StreamLimit:
         if scope["type"] != "http" or _route_path(scope) != self.route:
             await self.app(scope, receive, send)
             return
-        user_id = await run_in_threadpool(self.identify, HTTPConnection(scope).cookies.get(self.cookie))
+        user_id = await run_in_threadpool(self.identify, self.cookie(HTTPConnection(scope)))
         if user_id is None:
             await self.app(scope, receive, send)
             return

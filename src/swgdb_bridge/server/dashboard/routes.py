@@ -29,7 +29,13 @@ from starlette.staticfiles import StaticFiles
 from swgdb_bridge.server.api.errors import ApiProblem
 from swgdb_bridge.server.api.verify import ClientAddressLimit
 from swgdb_bridge.server.dashboard import pages, present
-from swgdb_bridge.server.dashboard.auth import COOKIE_NAME, SESSION_LIFETIME, Authenticator, DashboardUser
+from swgdb_bridge.server.dashboard.auth import (
+    SESSION_LIFETIME,
+    Authenticator,
+    DashboardUser,
+    cookie_name,
+    login_cookie,
+)
 from swgdb_bridge.server.dashboard.live import version_events
 from swgdb_bridge.server.dashboard.pages import Page, UrlFor
 from swgdb_bridge.server.dashboard.queries import DashboardQueries
@@ -97,12 +103,15 @@ def _same_origin(request: Request) -> bool:
 
 
 def _cookie_scope(request: Request) -> dict[str, Any]:
-    """The login cookie's attributes: set and delete must agree, or the browser keeps a second cookie."""
+    """The login cookie's name and attributes: set and delete must agree, or the browser keeps a second
+    cookie. Over HTTPS the name is ``__Host-`` prefixed (:func:`cookie_name`), which needs ``Path=/``."""
+    secure = request.url.scheme == "https"
     return {
-        "path": request.scope.get("root_path") or "/",
+        "key": cookie_name(request.url.scheme),
+        "path": "/" if secure else request.scope.get("root_path") or "/",
         "httponly": True,
         "samesite": "lax",
-        "secure": request.url.scheme == "https",
+        "secure": secure,
     }
 
 
@@ -243,7 +252,7 @@ class Dashboard:
     # -- authentication --------------------------------------------------------------------------------
 
     async def current_user(self, request: Request) -> DashboardUser | None:
-        return await run_in_threadpool(self.auth.user_for, request.cookies.get(COOKIE_NAME))
+        return await run_in_threadpool(self.auth.user_for, login_cookie(request))
 
     async def login(self, request: Request) -> Response:
         """GET: the login help, or a one-time link's "Sign in" page; POST (that page's button): sign in.
@@ -289,7 +298,7 @@ class Dashboard:
             return self.link_spent(request)
         response = RedirectResponse(self.url_for(request)("overview"), status_code=303)
         response.set_cookie(
-            COOKIE_NAME, cookie, max_age=int(SESSION_LIFETIME.total_seconds()), **_cookie_scope(request)
+            value=cookie, max_age=int(SESSION_LIFETIME.total_seconds()), **_cookie_scope(request)
         )
         return response
 
@@ -333,7 +342,7 @@ class Dashboard:
             return form
         await run_in_threadpool(self.auth.logout, user)
         response = RedirectResponse(self.url_for(request)("login"), status_code=303)
-        response.delete_cookie(COOKIE_NAME, **_cookie_scope(request))
+        response.delete_cookie(**_cookie_scope(request))
         return response
 
     @requires_user(redirect="login")
@@ -404,7 +413,7 @@ class Dashboard:
 
     @requires_user()
     async def events(self, request: Request, user: DashboardUser) -> Response:
-        cookie = request.cookies.get(COOKIE_NAME)
+        cookie = login_cookie(request)
         stream = version_events(
             lambda: self.queries.version(user.user_id),
             lambda: self.auth.user_for(cookie) is not None,

@@ -19,7 +19,8 @@ import logging
 import math
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -39,7 +40,7 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 
 from swgdb_bridge import paths
 from swgdb_bridge.errors import BridgeError, UsageError
@@ -81,6 +82,43 @@ class RevokedUserError(StorageError, UsageError):
 
 class InvalidCursorError(StorageError, ValueError):
     """A pagination cursor this server did not hand out."""
+
+
+class UnstorableSessionError(StorageError):
+    """A valid session holds a value this database cannot keep; the message is the database's reason.
+
+    The payload model bounds what it can, but engines differ: PostgreSQL refuses an index entry over
+    2,704 bytes (the dashboard's covering index holds the planet names, which the model does not cap),
+    an integer beyond its column, or a JSONB document over its size limit, where SQLite keeps them all.
+    """
+
+
+_PROGRAM_LIMIT = "54"
+"""SQLSTATE class "program limit exceeded" (an index entry, a string or a document too large)."""
+
+
+@contextmanager
+def _keepable() -> Iterator[None]:
+    """Turn the database's "cannot keep this value" errors into :class:`UnstorableSessionError`.
+
+    Both kinds are about the data sent, not the database's health, so they must not be a 500 that a
+    client retries for ever; a lost connection or a full disk stays an error of its own."""
+    try:
+        yield
+    except (DataError, OperationalError) as exc:
+        reason = _unkeepable_reason(exc)
+        if reason is None:
+            raise
+        raise UnstorableSessionError(reason) from None
+
+
+def _unkeepable_reason(exc: DBAPIError) -> str | None:
+    """The database's own words (e.g. "integer out of range"), never the statement or its values."""
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    if not isinstance(exc, DataError) and not sqlstate.startswith(_PROGRAM_LIMIT):
+        return None
+    diagnostic = getattr(exc.orig, "diag", None)
+    return getattr(diagnostic, "message_primary", None) or "a value is out of the database's range"
 
 
 UpsertStatus = Literal["created", "updated", "unchanged"]
@@ -408,13 +446,16 @@ class Storage:
     ) -> tuple[Admission, list[UpsertStatus]]:
         """Spend the claim and, if it is admitted, store ``new_sessions``: all in one transaction.
 
+        :class:`UnstorableSessionError` when a session holds a value the database cannot keep: nothing of the
+        transaction stays, not even the spent claim.
+
         A replayed nonce counts no hit; a hit over the limit is counted; either way nothing is stored and
         the statuses are ``[]``. Otherwise each session's status, in order. On PostgreSQL this is one
         statement (one round trip), unless the batch repeats a session id (each repeat: one more).
         """
         rounds = _distinct_rounds(new_sessions)
         first = _pick(new_sessions, rounds[0])
-        with self._writer.begin() as connection:
+        with _keepable(), self._writer.begin() as connection:
             if self._dialect == "postgresql":
                 admission, changed = self._admit_in_one_statement(connection, claim, first)
             else:
@@ -465,10 +506,13 @@ class Storage:
     def _purge_if_due(self, claim: RequestClaim) -> None:
         """Expired nonces and windows, as the single-purpose calls purge them.
 
-        A nonce expires at most server time + 2 x skew, so older rows have expired on any sane clock.
+        A nonce goes once it expired :data:`NONCE_HORIZON` ago by this worker's clock, never by the
+        request's own timestamp: a client may stamp a request up to 300 s ahead, and a cut-off at its
+        expiry less the horizon removed every nonce this worker saw expire, which a worker whose clock
+        lags still accepts (docs/protocol.md, step 5). Rows outlive their use by the horizon, no more.
         """
         if self._purge_due():
-            self._delete(delete(nonces).where(nonces.c.expires_at < claim.nonce_expires_at - NONCE_HORIZON))
+            self._delete(delete(nonces).where(nonces.c.expires_at < claim.now - NONCE_HORIZON))
             self._delete(
                 delete(rate_limits).where(rate_limits.c.window_ends_at <= math.floor(claim.now.timestamp()))
             )
@@ -501,9 +545,11 @@ class Storage:
     def store_sessions(
         self, user_hash: str, new_sessions: Sequence[NewSession], now: datetime
     ) -> list[UpsertStatus]:
-        """Store sessions without spending a claim (one transaction); each session's status, in order."""
+        """Store sessions without spending a claim (one transaction); each session's status, in order.
+
+        :class:`UnstorableSessionError` when one of them holds a value the database cannot keep."""
         rounds = _distinct_rounds(new_sessions)
-        with self._writer.begin() as connection:
+        with _keepable(), self._writer.begin() as connection:
             changed = self._upsert(connection, user_hash, _pick(new_sessions, rounds[0]), now)
             return self._statuses(connection, user_hash, new_sessions, rounds, changed, now)
 
