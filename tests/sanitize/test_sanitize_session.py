@@ -401,3 +401,44 @@ def test_a_player_gets_the_same_pseudonym_in_every_session_and_role() -> None:
     pseudonym = one.messages[0].sender
     assert two.encounters[0].player_name == pseudonym
     assert two.actions[0].text == f"Traded with {pseudonym}"
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    words=st.lists(st.sampled_from(["Zorvath", "Kelindra", "12", "Naboo", "at", "Zorvath's"]), min_size=1),
+    cap_share=st.integers(min_value=50, max_value=100),
+)
+def test_a_text_that_cleaning_makes_longer_than_the_cap_is_cut_and_the_session_still_goes(
+    words: list[str], cap_share: int
+) -> None:
+    """A pseudonym is longer than the name it replaces, so a quest name, a reason or a note the log held
+    within the payload's 2,000 characters could outgrow them once cleaned (before: the whole session was
+    refused with "fix that value in the log"). Each field keeps its class's shape: the re-scan passes."""
+    from swgdb_bridge.payload import MAX_TEXT_CHARS
+    from swgdb_bridge.serialize import SessionLogSerializer
+
+    line = " ".join(words * (MAX_TEXT_CHARS // len(" ".join(words)) + 1))[: MAX_TEXT_CHARS * cap_share // 100]
+    session = make_session(
+        quests=[QuestCompletion(T0, line)],
+        stuck_events=[StuckEvent(T0, line, "path_blocked", 30.0)],
+        notes=[line],
+        actions=[Action(T0, line)],
+    )
+    sanitizer = Sanitizer(SanitizeOptions(), KEY)
+    document = SessionLogSerializer(SanitizeOptions(), sanitizer).serialize(session).to_document()
+    texts = list(strings_in(document))
+    assert max(map(len, texts)) <= MAX_TEXT_CHARS
+    assert not any(mentions(text, name) for text in texts for name in ("Zorvath", "Kelindra"))
+    quest = document["quest_data"]["quest_events"][0]["quest_name"]
+    assert quest.strip()  # cut where it outgrew the cap, not emptied
+
+
+@pytest.mark.parametrize("chosen", [SanitizeOptions(), SanitizeOptions(include_communications=True)])
+def test_the_users_own_character_as_a_sender_is_kept_and_the_re_scan_agrees(chosen: SanitizeOptions) -> None:
+    """The sanitizer keeps the user's own character in a player field; the re-scan refused it there (a
+    session where the user spoke in guild chat was never emitted)."""
+    from swgdb_bridge.serialize import SessionLogSerializer
+
+    session = make_session(messages=[ChatMessage(T0, "guild_chat", OWN.lower(), "brb")])
+    document = SessionLogSerializer(chosen, Sanitizer(chosen, KEY)).serialize(session).to_document()
+    assert [e["sender"] for e in document["event_data"]["communication_events"]] == [OWN.lower()]

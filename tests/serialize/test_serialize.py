@@ -18,6 +18,7 @@ from swgdb_bridge.model import (
     AfkPeriod,
     ChatMessage,
     CreditChange,
+    GuildAlert,
     LocationVisit,
     PlayerEncounter,
     QuestCompletion,
@@ -430,15 +431,20 @@ def test_a_chatty_generated_session_uploads_none_of_its_planted_secrets(tmp_path
     assert leaked == []
 
 
-def test_a_chat_line_longer_than_the_payload_allows_is_cut_not_the_session_refused() -> None:
-    """A pasted wall of text in group chat: the message is cut to the limit, marked, and the session sent."""
+@pytest.mark.parametrize("cleaned", [True, False])
+def test_a_chat_line_longer_than_the_payload_allows_is_cut_not_the_session_refused(cleaned: bool) -> None:
+    """A pasted wall of text in group chat or a guild alert: cut after the last word that fits the limit
+    once cleaned (the sanitizer's one rule for every text), and the session sent."""
     wall = "wts krayt dragon pearl, pst " * 200
-    everything = SanitizeOptions(include_communications=True)
-    session = make_session(messages=[ChatMessage(at(30), "group", None, wall)])
+    everything = SanitizeOptions(include_communications=True, sanitize_data=cleaned)
+    alert = GuildAlert(at(31), None, wall, "guild_chat", "normal", True, wall)
+    session = make_session(messages=[ChatMessage(at(30), "group", None, wall)], guild_alerts=[alert])
     payload = SessionLogSerializer(everything, Sanitizer(everything, KEY)).serialize(session)
     (message,) = payload.event_data.communication_events
-    assert message.message is not None and len(message.message) == 2000
-    assert message.message.endswith("…") and message.message.startswith("wts krayt dragon pearl")
+    (posted,) = payload.event_data.guild_alerts
+    for text in (message.message, posted.message, posted.reply_message):
+        assert text is not None and 1900 < len(text) <= 2000
+        assert text.startswith("wts krayt dragon pearl") and wall.startswith(text)
 
 
 @pytest.mark.parametrize(

@@ -104,12 +104,17 @@ def _payload_findings(
     _walk_fields(document, "", root, strings, classes)
     matcher = _names(strings, known_names, ())
     vocabulary = _vocabulary()
+    own = {key(text) for _path, text, field in strings if field in _OWN_KEYS}
     findings: list[str] = []
     for (path, text, _field), (privacy, words) in zip(strings, classes, strict=True):
         if len(text) <= detectors.MEMO_LENGTH:
             problem = _remembered_class_problem(privacy, words, text, pseudonymized, communications)
         else:
             problem = _class_problem(privacy, words, text, vocabulary, pseudonymized, communications)
+        if problem and privacy is Privacy.PLAYER and key(text) in own:
+            problem = (
+                None  # the user's own character, where it speaks or is met: kept, as the sanitizer keeps it
+            )
         if problem:
             findings.append(f"{problem} at {path}")
         if privacy not in (Privacy.IDENTIFIER, Privacy.FILE_NAME) and privacy not in TYPED:  # judged whole

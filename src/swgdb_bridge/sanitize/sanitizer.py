@@ -43,6 +43,7 @@ from swgdb_bridge.model import (
     StuckEvent,
     XPGain,
 )
+from swgdb_bridge.payload import MAX_TEXT_CHARS
 from swgdb_bridge.sanitize import detectors
 from swgdb_bridge.sanitize.channels import is_shared, quotes_private_text
 from swgdb_bridge.sanitize.chat import ChatRule, chat_rule
@@ -113,11 +114,33 @@ class CachedCleaner:
     def _miss(self, text: str) -> tuple[str, Found]:
         found: dict[str, int] = {}
         result = self._step(text, found)
+        if len(result) > MAX_TEXT_CHARS:
+            result = self._within_cap(text, result, found)
         hit = (text if result == text else result, tuple(found.items()))
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[text] = hit
         return hit
+
+    def _within_cap(self, text: str, result: str, found: dict[str, int]) -> str:
+        """The cleaning of as many of ``text``'s first words as fit the payload's cap once cleaned.
+
+        A pseudonym or a marker can be longer than what it replaced, so a line the log held within the cap
+        may outgrow it, and one text over the cap would refuse the whole session. The text is cut before
+        cleaning, at a space, so the result keeps the shape its field's class allows (the re-scan checks).
+        """
+        while len(result) > MAX_TEXT_CHARS:
+            text = _first_words(text, len(text) * MAX_TEXT_CHARS // len(result))  # shorter each time
+            found.clear()
+            result = self._step(text, found)
+        return result
+
+
+def _first_words(text: str, most: int) -> str:
+    """``text`` cut to at most ``most`` characters, at its last space there if it has one."""
+    head = text[: max(most, 0)]
+    space = head.rfind(" ")
+    return head[:space].rstrip() if space > 0 else head
 
 
 class Replaying(Generic[K, V]):

@@ -19,7 +19,7 @@ from swgdb_bridge.model import (
     Session,
     StuckEvent,
 )
-from swgdb_bridge.payload import MAX_HEROIC_LOOT, MAX_TEXT_CHARS
+from swgdb_bridge.payload import MAX_HEROIC_LOOT
 from swgdb_bridge.serialize.classify import ALERT_TYPES, CHAT_TYPES, INTERACTIONS, priority
 from swgdb_bridge.serialize.units import Lazy, minutes_between, utc
 
@@ -105,20 +105,12 @@ def afk_minutes(period: AfkPeriod) -> float | None:
     return minutes_between(period.start_time, period.end_time)
 
 
-def _bounded(text: str | None) -> str | None:
-    """A chat text cut to the payload's limit, marked with "…": one pasted wall of text must not refuse
-    the whole session."""
-    if not text:
-        return None
-    return text if len(text) <= MAX_TEXT_CHARS else text[: MAX_TEXT_CHARS - 1] + "…"
-
-
 def _message(message: ChatMessage, sanitized: bool) -> dict[str, Any]:
     return {
         "timestamp": utc(message.timestamp),
         "event_type": CHAT_TYPES(message.channel),
         "sender": message.sender or None,
-        "message": _bounded(message.message),
+        "message": message.message or None,
         "response_sent": message.response_sent,
         "_sanitized": sanitized,
     }
@@ -139,11 +131,11 @@ def _alert(alert: GuildAlert, sanitized: bool) -> dict[str, Any]:
     return {
         "timestamp": utc(alert.timestamp),
         "sender": alert.sender or None,
-        "message": _bounded(alert.message),
+        "message": alert.message or None,
         "alert_type": ALERT_TYPES(alert.alert_type),
         "priority": priority(alert.priority),
         "auto_reply_sent": alert.auto_reply_sent,
-        "reply_message": _bounded(alert.reply_message),
+        "reply_message": alert.reply_message or None,
         "_sanitized": sanitized,
     }
 
