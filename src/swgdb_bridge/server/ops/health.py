@@ -3,12 +3,14 @@
 Liveness says only that this process answers HTTP: restarting it would not help a database outage, so the
 database is not consulted. Readiness says whether this worker can do useful work right now — the database
 answers and its schema is at this release's migration head — so a proxy stops sending uploads to it while
-PostgreSQL is down or an upgrade is half done. The reasons in a 503 name what to check, never the URL's
-password (storage's messages mask it).
+PostgreSQL is down or an upgrade is half done. The reasons in a 503 name what to check, never where the
+database is: the endpoint is often public (a load balancer's), so the user, host, port and name the storage's
+message gives (its password masked) go to the server's log only.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 
     from swgdb_bridge.server.db.storage import Storage
 
+log = logging.getLogger("swgdb_bridge.server")
+
+DATABASE_UNREACHABLE = "database unreachable: the server's log says which database and why"
 SCHEMA_NOT_CURRENT = (
     "database schema is not at this release's migration head: an upgrade is half done, or a newer release "
     "migrated it. Restart this worker with the release that matches the database (docs/deploy.md)"
@@ -32,7 +37,8 @@ def readiness(storage: Storage) -> list[str]:
     try:
         storage.ping()
     except BridgeError as error:
-        return [f"database unreachable: {error}"]
+        log.warning("not ready: %s", error)
+        return [DATABASE_UNREACHABLE]
     try:
         current = storage.migrations_current()
     except Exception as error:
