@@ -716,6 +716,19 @@ HOSTILE_PARAMS = [
 ]
 
 
+def test_a_breakdown_shows_its_largest_rows_and_counts_the_rest(dash: Dash) -> None:
+    """A session may name 10,000 planets (the payload's limit): the overview listed every one (715 KB for
+    that one session). Each breakdown table now shows its first rows and says how many more there are."""
+    from swgdb_bridge.server.dashboard.present import BREAKDOWN_ROWS
+
+    planets = {f"planet{index:03d}": float(index + 1) for index in range(BREAKDOWN_ROWS + 70)}
+    store(dash.storage, dash.alice, dashboard_document("s-wide", planets=planets))
+    page = dash.logged_in(dash.alice).get("/dashboard/").text
+    shown = _planets(page)
+    assert len(shown) == BREAKDOWN_ROWS and f"planet{BREAKDOWN_ROWS + 69:03d}" in shown  # the largest
+    assert "planet000" not in shown and "and 70 more" in page.split('id="planets-heading"', 1)[1]
+
+
 def test_odd_query_strings_never_break_a_page(dash: Dash) -> None:
     store(dash.storage, dash.alice, dashboard_document("s-1"))
     client = dash.logged_in(dash.alice)

@@ -62,6 +62,10 @@ def clock(value: Any) -> str:
     return moment.strftime("%H:%M") if moment else "—"
 
 
+BREAKDOWN_ROWS = 50
+"""Rows a breakdown table shows (the largest first), then "and N more": a session may name 10,000 planets."""
+
+
 def ranked(breakdown: dict[str, float] | None) -> list[tuple[str, float]]:
     return sorted((breakdown or {}).items(), key=lambda item: (-item[1], item[0]))
 

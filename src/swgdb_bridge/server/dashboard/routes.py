@@ -67,6 +67,7 @@ def _environment() -> Environment:
         ranked=present.ranked,
         place=present.place,
     )
+    env.globals["breakdown_rows"] = present.BREAKDOWN_ROWS
     return env
 
 
