@@ -40,7 +40,7 @@ RULES: dict[Privacy, str] = {
     Privacy.IDENTIFIER: "kept whole when every piece is harmless, else replaced whole by a keyed digest",
     Privacy.FILE_NAME: "a session file's name: its stem judged like an identifier, its .json/.jsonl kept",
     Privacy.OWN_CHARACTER: "your character's name; kept when it has a name's shape, else `unknown`",
-    Privacy.PLAYER: "a keyed pseudonym (names kept only with `SANITIZE_DATA=false`)",
+    Privacy.PLAYER: "a keyed pseudonym (names kept only with `SANITIZE_DATA=false`); your own character stays",
     Privacy.GAME: "known game entity or template; unknown words become pseudonyms",
     Privacy.FREE_TEXT: "never verbatim: a category and the known game entities, coordinates, pseudonyms",
     Privacy.CHAT: "only shared channels, only with `INCLUDE_COMMUNICATIONS=true`, after the full sanitizer",
