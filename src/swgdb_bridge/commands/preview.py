@@ -191,25 +191,23 @@ def _summary(console: Any, doc: dict[str, Any], options: Any) -> None:
     totals.add_row("actions", f"{perf['total_actions']:,}", f"{perf['actions_per_hour']:,.1f}")
     totals.add_row("efficiency score", f"{perf['efficiency_score']:.1f} / 100", "")
     console.print(totals)
-    console.print(_planets(doc["location_data"]))
+    _print_places(console, doc["location_data"])
     _print_counts(console, "Events", "type", doc["event_data"]["event_types"])
     report = meta.get("sanitization_report", {})
     _print_counts(console, "Sanitization report", "removed or replaced", report.get("counts", {}))
     console.print(_included(options), highlight=False)
 
 
-def _planets(location: dict[str, Any]) -> Any:
+def _print_places(console: Any, location: dict[str, Any]) -> None:
+    """Minutes per planet, then the visits and travel time in one dim line under them."""
     from rich.table import Table
 
     table = Table("planet", "minutes", title="Places", title_justify="left")
     for planet, minutes in location.get("time_per_planet_minutes", {}).items():
         table.add_row(for_markup(planet), f"{minutes:,.1f}")  # names from the log are text, never markup
-    table.add_row(
-        f"{location['total_locations_visited']} visit(s), travel",
-        f"{location['travel_time_minutes']:,.1f}",
-        style="dim",
-    )
-    return table
+    console.print(table)
+    visits, travel = location["total_locations_visited"], location["travel_time_minutes"]
+    console.print(f"{visits:,} visit{'' if visits == 1 else 's'}, {travel:,.1f} min travelling", style="dim")
 
 
 def _print_counts(console: Any, title: str, label: str, counts: dict[str, int]) -> None:
@@ -226,7 +224,7 @@ def _print_counts(console: Any, title: str, label: str, counts: dict[str, int]) 
     console.print(table)
     zeros = sorted(key for key, value in counts.items() if not value)
     if zeros:
-        console.print("none: " + for_markup(", ".join(zeros)), style="dim", highlight=False)
+        console.print("checked, none found: " + for_markup(", ".join(zeros)), style="dim", highlight=False)
 
 
 def _included(options: Any) -> str:
