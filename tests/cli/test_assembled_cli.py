@@ -83,6 +83,13 @@ def test_preview_dir_shows_each_payload_with_the_bots_facts(ms11_real: Path, tre
         assert doc["metadata"]["warnings"]  # free text: reduced to its category before it leaves
 
 
+def test_the_summary_names_the_bots_kills_and_heroic_loot(ms11_real: Path) -> None:
+    """A heroic run's summary said "Events: none": its kills and loot are the bot's own lists."""
+    result = CliRunner().invoke(app, ["preview", "--dir", str(ms11_real / "current-1236842")])
+    assert result.exit_code == 0, result.output
+    assert "Kills (15)" in result.stdout and "IG-88 Binary Brain" in result.stdout
+
+
 @pytest.mark.parametrize("tree", TREES)
 @pytest.mark.parametrize("communications", ["--no-include-communications", "--include-communications"])
 def test_no_private_string_in_any_preview(ms11_real: Path, tree: str, communications: str) -> None:

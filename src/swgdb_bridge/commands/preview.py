@@ -23,6 +23,9 @@ import typer
 from swgdb_bridge.commands._output import emit_json, err, exit_code, fail
 from swgdb_bridge.textsafe import for_markup, visible
 
+LOOT_SHOWN = 10
+"""Heroic loot items named in the summary; the rest are counted (``--json`` has them all)."""
+
 
 def preview(
     file: Path = typer.Argument(None, help="The session log file (any supported format)."),
@@ -193,6 +196,7 @@ def _summary(console: Any, doc: dict[str, Any], options: Any) -> None:
     console.print(totals)
     _print_places(console, doc["location_data"])
     _print_counts(console, "Events", "type", doc["event_data"]["event_types"])
+    _print_bot_facts(console, doc["event_data"])
     report = meta.get("sanitization_report", {})
     _print_counts(console, "Sanitization report", "removed or replaced", report.get("counts", {}))
     console.print(_included(options), highlight=False)
@@ -208,6 +212,19 @@ def _print_places(console: Any, location: dict[str, Any]) -> None:
     console.print(table)
     visits, travel = location["total_locations_visited"], location["travel_time_minutes"]
     console.print(f"{visits:,} visit{'' if visits == 1 else 's'}, {travel:,.1f} min travelling", style="dim")
+
+
+def _print_bot_facts(console: Any, events: dict[str, Any]) -> None:
+    """What a session assembled from the MS11 bot's files adds: its kills per creature and heroic loot."""
+    kills = events.get("kills_by_creature") or {}
+    if kills:
+        _print_counts(console, f"Kills ({sum(kills.values()):,})", "creature", kills)
+    loot = [item["item"] for item in events.get("heroic_loot") or []]
+    if loot:
+        shown = ", ".join(loot[:LOOT_SHOWN]) + (
+            f" and {len(loot) - LOOT_SHOWN:,} more" if len(loot) > LOOT_SHOWN else ""
+        )
+        console.print(f"[bold]Heroic loot[/bold]: {for_markup(shown)}", highlight=False)
 
 
 def _print_counts(console: Any, title: str, label: str, counts: dict[str, int]) -> None:
