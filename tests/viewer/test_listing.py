@@ -112,6 +112,26 @@ def test_a_sections_events_show_every_value_whole_in_a_narrow_pane() -> None:
             assert value in text, (width, text)
 
 
+def test_a_block_leaves_out_the_names_its_record_has_no_value_for() -> None:
+    """Where one event named a quest, every other event's block showed a bare "quest_name" beside "zone"."""
+    from swgdb_bridge.viewer.listing import records_table
+
+    events = [
+        {"timestamp": "2025-08-09T19:03:00+00:00", "amount": 145, "quest_name": None, "zone": "tatooine"},
+        {
+            "timestamp": "2025-08-09T19:45:00+00:00",
+            "amount": 1_200,
+            "quest_name": "Clear the Camp",
+            "zone": "x",
+        },
+    ]
+    console = Console(width=40, record=True, file=io.StringIO())
+    console.print(records_table("events (2)", events))
+    first, second = console.export_text().split("2025-08-09T19:45:00+00:00")
+    assert "quest_name" not in first and "zone tatooine" in first
+    assert "quest_name Clear the Camp" in " ".join(second.split())
+
+
 def test_a_long_value_in_a_summary_wraps_whole_so_the_file_name_shows() -> None:
     from swgdb_bridge.viewer.render import summary_panel
 

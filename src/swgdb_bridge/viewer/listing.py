@@ -87,7 +87,7 @@ class FittedTable:
 
     def blocks(self) -> Iterator[RenderableType]:
         """Each row as its first cell on a line, then the others as "name value" pairs, each kept whole and laid
-        out in as many columns as the width holds."""
+        out in as many columns as the width holds (a name whose value this row lacks is left out)."""
         yield Text(self.title, style="italic")
         for row in self.rows:
             head = row[0].copy()
@@ -95,6 +95,7 @@ class FittedTable:
             pairs = [
                 Text.assemble((f"{c.header} ", "dim"), cell)
                 for c, cell in zip(self.columns[1:], row[1:], strict=True)
+                if cell.plain
             ]
             yield Group(head, Padding(Columns(pairs, padding=(0, 2)), (0, 0, 0, 2)))
         if self.caption:
