@@ -477,6 +477,15 @@ def test_each_file_gets_one_entry_and_the_session_sits_on_its_head_file(ms11_rea
     assert not any(e.problem or e.not_session for e in entries.values())
 
 
+def test_a_bot_sessions_view_shows_its_kills_and_heroic_loot(ms11_real: Path) -> None:
+    """The events section listed the generic event types only: all zero for a bot's evening of 15 kills."""
+    with SessionLogViewer(ms11_real / "current-1236842") as viewer:
+        (row,) = viewer.list_sessions()
+        events = viewer.view_session(row["session_id"])["sections"]["events"]
+    assert events["kills_by_creature"] == {"womp rat": 10, "kaadu": 5}
+    assert {item["item"] for item in events["heroic_loot"]} >= {"IG-88 Binary Brain", "Nightsister Spear"}
+
+
 def test_jsonl_session_with_a_torn_last_line(tmp_path: Path) -> None:
     """Our streamed format: listed with its figures; a half-written last line is a warning, not a failure."""
     import random

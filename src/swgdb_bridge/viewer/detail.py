@@ -73,6 +73,8 @@ def sections(session: Session, payload: AnyPayload) -> dict[str, Any]:
                 "stuck_events": session.stuck_events,
                 "actions": session.actions,
                 "loot": session.loot,
+                "kills_by_creature": session.kills,  # a bot's own counts (MS11 sessions)
+                "heroic_loot": session.heroic_loot,
             },
             "metrics": {
                 **payload.performance_metrics.model_dump(mode="json", exclude_none=True),
