@@ -234,6 +234,47 @@ def test_a_relatives_name_never_leaves(template: str, name: str) -> None:
     assert not leaves(template.format(name), name)
 
 
+# Where a name stands after a relative's (or a friend's, a pet's) word, a lower-case word is the name whether
+# it is also an English word ("rose", "grace"), a common name no list of words has ("max", "jake") or a word
+# nobody knows ("zorvath").
+KIN_NAME_POSITIONS = [
+    "my wife {}",
+    "my son {} said hi",
+    "my brother {}",
+    "my wife {} says hi",
+    "my wife, {}, says hi",
+    "my wife {}'s birthday is today",
+    "my lil bro {} is here",
+    "my best friend {}",
+    "my 8yo son {} loves rancors",
+    "my 8 year old son {}",
+    "my roommate {} is here",
+    "our dog {}",
+]
+word_names = st.sampled_from(["rose", "grace", "hope", "dawn", "ruby", "jade", "max", "jake", "lily"])
+unknown_words = st.from_regex(r"[bdgkrvxz][aeiouy][a-z]{3,6}", fullmatch=True).filter(
+    lambda word: word not in detectors._person_lists()[1]
+)
+
+
+@pytest.mark.parametrize("template", KIN_NAME_POSITIONS)
+@settings(max_examples=8, deadline=None)
+@given(name=st.one_of(word_names, unknown_words))
+@example(name="rose")
+@example(name="zorvath")
+def test_a_lower_case_name_after_a_relatives_word_never_leaves(template: str, name: str) -> None:
+    assert not leaves(template.format(name), name)
+
+
+@pytest.mark.parametrize(
+    "template", ["my sons {} and {}", "my daughters {} and {} play", "my kids {} and {}"]
+)
+@settings(max_examples=6, deadline=None)
+@given(first=st.one_of(word_names, unknown_words), second=st.one_of(word_names, unknown_words))
+def test_relatives_named_in_a_list_never_leave(template: str, first: str, second: str) -> None:
+    assert not leaves(template.format(first, second), f"{first} {second}")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -248,6 +289,12 @@ def test_a_relatives_name_never_leaves(template: str, name: str) -> None:
         "mum, dad, and me",
         "dad, can you log in",
         "my dad rose early",
+        "my son said hi",
+        "my mom made dinner again",
+        "my friend is afk",
+        "my friend and i",
+        "my dog died",
+        "my sons and i",
         "my baby is sick",
         "my partner in crime",
         "my little brother is annoying",

@@ -685,6 +685,12 @@ _KIN_NAMES = (
     "sobrina", "moglie", "marito", "ragazza", "ragazzo", "figlio", "figlia", "fratello", "sorella", "mamma",
     "papà", "nonna", "nonno", "zio", "zia", "cugino", "cugina", "mulher", "namorada", "namorado", "filho",
     "filha", "irmão", "irmao", "irmã", "irma", "mãe", "mae", "pai", "avó", "avô",
+    # several of them, named in a list: "my sons jake and max"
+    "sons", "daughters", "kids", "children", "brothers", "sisters", "twins", "cousins", "nephews", "nieces",
+    "grandkids", "grandsons", "granddaughters", "friends",
+    # the people and pets around a person, named as a relative is: "my best friend zorvath", "my dog rex"
+    "friend", "bestie", "bff", "buddy", "roommate", "flatmate", "housemate", "boss", "coworker", "co-worker",
+    "colleague", "neighbour", "neighbor", "teacher", "dog", "cat", "puppy", "kitten",
 )  # fmt: skip
 _KIN = trie_pattern(_KIN_NAMES)
 _MY_WORDS = (
@@ -707,9 +713,11 @@ _MY_WORDS = (
 )
 _MY = trie_pattern(_MY_WORDS)
 # A word between the possessive and the relative: "my little brother tom", "my ex-wife Sarah".
+# "my lil bro jake", "my best friend zorvath", "my 8yo son jake" (an age may be a birth date's marker by now)
 _KIN_KIND = (
-    r"(?:(?:little|big|older|younger|elder|eldest|oldest|youngest|baby|twin|step|late|ex|kleine[rnm]?|große[rnm]?"
-    r"|grand|grande|petit|petite|pequeñ[oa]|piccol[oa])[ -])?"
+    r"(?:(?:little|lil|big|older|younger|elder|eldest|oldest|youngest|baby|twin|step|late|ex|best|kleine[rnm]?"
+    r"|große[rnm]?|grand|grande|petit|petite|pequeñ[oa]|piccol[oa]|(?:\d{1,2}|\[birth-date\])\s?(?:yo|y/o|yrs?[ -]old|years?[ -]old))"
+    r"[ -])?"
 )
 # "my brother's name is tom", "my wife is called mark", "mein Sohn heißt Tim", "mi hija se llama Ana"
 _KIN_CALLED = r"['’]s\s+name\s+is|\s+(?:is\s+)?(?:called|named)|\s+hei(?:ß|ss)t|\s+s['’]appelle|\s+se\s+llama|\s+si\s+chiama|\s+se\s+chama"
@@ -745,31 +753,69 @@ def _name_goes_on(word: str, capitalised: bool) -> bool:
     return key in names or key not in words
 
 
-def _kin_named(word: str) -> bool:
-    """After "my wife" a word is a name when it is written as one: a common name that is no plain word in
-    any case ("sarah"), or capitalised and no plain word, or a common name ("Rose"). "my wife is away"
-    and "my son plays" name nobody."""
+# What a name said after a relative's word is followed by when a verb of its own comes next: "my wife rose
+# says hi", "my son jake said hi". A common name that is also a word ("rose", "made") is the verb it can be
+# when anything else follows ("my dad rose early", "my mom made dinner") and the name when these or nothing do.
+_NAME_THEN = frozenset((
+    "is", "was", "has", "had", "and", "or", "will", "would", "can", "could", "just", "also", "too", "who",
+    "said", "says", "did", "does", "doesn't", "didn't", "isn't", "wasn't", "can't", "won't", "told", "tells",
+    "plays", "played", "wants", "wanted", "loves", "likes", "thinks", "lives", "works", "got", "gets", "went",
+    "goes", "sends", "sent", "lol",
+))  # fmt: skip
+_ENGLISH_MY = frozenset(("my", "our"))
+_POSSESSIVE_S = re.compile(r"['’]s$", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
+
+
+def _kin_named(word: str, after: str | None, english: bool) -> bool:
+    """After "my wife" a word is a name when it is written as one: a common name ("sarah", "Rose", "max"),
+    or capitalised and no plain word ("Zorvath"), or, after an English "my", any word no list knows
+    ("zorvath": "meine Frau kocht" is German). A common name that is also a word is the name only where a
+    name would stand (``after``: :data:`_NAME_THEN`, the clause's end, or its own "'s"). "my wife is away",
+    "my son plays" and "my dad rose early" name nobody."""
+    if _PSEUDONYM_LIKE.fullmatch(word):
+        return False  # this tool's own output where a player's name stood
     names, words = _person_lists()
-    key = match_key(word)
-    if word[0].isupper():
-        return key in names or key not in words
-    return key in names and key not in words
+    possessive = _POSSESSIVE_S.search(word) is not None
+    key = match_key(_POSSESSIVE_S.sub("", word))
+    if key not in words:
+        return key in names or word[0].isupper() or english
+    if key not in names:
+        return False
+    return word[0].isupper() or possessive or after is None or after.lower() in _NAME_THEN
 
 
 def _name_extent(match: re.Match[str]) -> tuple[int, int] | None:
     """The name after a phrase that says one follows: its first word (after a relative's word, only a word
-    written as a name), then the next words while they go on being a name."""
+    written as a name), then the next words while they go on being a name, or a list of names ("my sons
+    jake and max")."""
     found = match.groupdict()
     group = "first" if found.get("first") is not None else "kin"
-    if group == "kin" and not _kin_named(found["kin"]):
-        return None
+    rest = (found.get("rest") or "").split()
+    if group == "kin":
+        english = (found.get("my") or "").lower() in _ENGLISH_MY
+        if not _kin_named(found["kin"], _after(match, rest), english):
+            return None
     end = match.end(group)
     capitalised = found[group][0].isupper()
-    for word in (found.get("rest") or "").split():
+    for index, word in enumerate(rest):
+        if group == "kin" and word.lower() == "and" and index + 1 < len(rest):
+            if not _kin_named(rest[index + 1], None, english):  # a name's place, whatever follows
+                break
+            end = match.string.index(rest[index + 1], match.string.index(word, end)) + len(rest[index + 1])
+            break
         if not _name_goes_on(word, capitalised):
             break
         end = match.string.index(word, end) + len(word)
     return match.start(group), end
+
+
+def _after(match: re.Match[str], rest: list[str]) -> str | None:
+    """The word after a name's first word (None at the clause's end): the match holds up to two more."""
+    if rest:
+        return rest[0]
+    following = _NEXT_WORD.match(match.string, match.end())
+    return following.group(1) if following else None
 
 
 DETECTORS: tuple[Detector, ...] = (
@@ -1666,7 +1712,7 @@ DETECTORS: tuple[Detector, ...] = (
             # "my brother's name is tom", "my wife is called mark": the next word, whatever it is
             rf"(?i:(?<![^\W_])(?:{_MY})\s+{_KIN_KIND}(?:{_KIN})(?:{_KIN_CALLED}))\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "my wife sarah", "my son, Jake,", "meine Frau Anna", "mum, Jane, is here": a word written as a name
-            rf"(?i:(?<![^\W_])(?:{_MY})\s+{_KIN_KIND}(?:{_KIN}))(?:\s*[,(]\s*|\s+)(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
+            rf"(?i:(?<![^\W_])(?P<my>{_MY})\s+{_KIN_KIND}(?:{_KIN}))(?:\s*[,(]\s*|\s+)(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
             rf"(?i:(?<![^\W_])(?:{_KIN})),\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}(?=\s*[,)])",
         ),
         needles=(
