@@ -18,9 +18,13 @@ from swgdb_bridge.sanitize import detectors
 
 
 def leaves(text: str, value: str) -> bool:
-    """Whether ``value`` (a word or words) leaves with ``text`` planted, names kept, in any field."""
+    """Whether ``value`` (a word or words) leaves with ``text`` planted, names kept, in any field. A word the
+    session holds without the plant (its XP amount "100") says nothing."""
     payload = payload_with(text, sanitize_data=False)
-    return any(holds_word(payload, word) for word in value.lower().split())
+    return any(holds_word(payload, w) and not holds_word(_UNPLANTED, w) for w in value.lower().split())
+
+
+_UNPLANTED = payload_with("Recover the Stolen Datapad", sanitize_data=False)
 
 
 handles = st.from_regex(r"[a-z]{3,7}[a-z0-9]{0,4}", fullmatch=True)
@@ -570,6 +574,30 @@ def test_a_lock_said_with_is_keeps_no_number(text: str) -> None:
     assert not any(c.isdigit() for c in detectors.scrub(text, {}))
 
 
+# Said with no "is" or ":": a padlock's name and a number, or any lock's and a number the clause ends on (or
+# one no count starts with)
+BARE_LOCKS = [
+    "locker {}",
+    "my locker {} pls",
+    "bike lock {} on the blue one",
+    "padlock {}",
+    "my spind {}",
+    "safe {}",
+    "the door {}.",
+    "vault {}, thanks",
+    "safe {} (the big one)",
+]
+codes = st.integers(0, 99_999_999).map(str).map(lambda n: n.zfill(4))
+
+
+@pytest.mark.parametrize("template", BARE_LOCKS)
+@settings(max_examples=6, deadline=None)
+@given(code=codes)
+@example(code="0417")
+def test_a_lock_named_with_its_number_keeps_no_number(template: str, code: str) -> None:
+    assert not leaves(template.format(code), code)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -583,6 +611,9 @@ def test_a_lock_said_with_is_keeps_no_number(text: str) -> None:
         "Vault of the Ancients 2",
         "the vault is 250 meters north",
         "the door is 120m away",
+        "vault 250 meters north",
+        "Gate 100 to the north",
+        "safe 1200 credits to go",
     ],
 )
 def test_lock_words_in_game_text_stay(text: str) -> None:

@@ -1025,9 +1025,12 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?:of|for|to|du|de|del|della|des)\s+(?:(?:the|my|a|la|le|el|il)\s+)?(?:{_LOCKS}))"
             rf"(?>\s*[:=#]\s*|\s+(?:(?:{_IS})\s+)?)({_COMBO_GROUPS}|\d{{3,8}})(?![\d.-])",
             rf"(?<![\w-])(?:{_LOCKS})(?:'s)?(?>\s*[:=#]\s*|\s+(?:is|was)\s+)({_COMBO_GROUPS})(?![\d.-])",
-            # one number only after a padlock's name: "the vault is 250 meters north" is a distance
-            r"(?<![\w-])(?:(?:bike\s+|pad)?lock|locker|cadenas|candado|lucchetto)(?:'s)?(?>\s*[:=#]\s*|\s+(?:is|was)\s+)"
-            r"(\d{3,8})(?![\d.-])",
+            # one number only after a padlock's name, said or not: "my locker is 4821", "locker 4821"
+            r"(?<![\w-])(?:(?:bike\s+|pad)?lock|locker|cadenas|candado|lucchetto|spind|casier|taquilla|armadietto)"
+            r"(?:'s)?(?>\s*[:=#]\s*|\s+(?:(?:is|was)\s+)?)(\d{3,8})(?![\d.-])",
+            # after any other lock's a number no count starts with, or one the clause ends on: "safe 0417",
+            # "door 4821." ("the vault is 250 meters north" is a distance)
+            rf"(?<![\w-])(?:{_LOCKS})(?:'s)?\s+(0\d{{2,7}}(?![\d.-])|\d{{3,8}}(?=\s*(?:[,;!?()]|\.(?!\d)|$)))",
             flags=re.IGNORECASE,
             group=1,
         ),
