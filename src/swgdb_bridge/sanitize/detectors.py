@@ -527,7 +527,7 @@ _PHONE_WORDS = "|".join((*_PHONE_NAMES, "call", "text", "ring", "reach", "number
 # Where players hand out an account: a login there names a person as well as a player name does.
 _PLATFORM_NAMES = (
     "steam", "steam id", "steam name", "discord", "discord id", "discord tag", "discord name", "battletag",
-    "battle tag", "battle.net", "psn", "xbox", "gamertag", "epic", "epic id", "twitch", "insta", "instagram",
+    "battle tag", "battle.net", "psn", "xbox", "gamertag", "gamer tag", "epic", "epic id", "twitch", "insta", "instagram",
     "snap", "snapchat", "telegram", "whatsapp", "skype", "kik", "twitter", "reddit", "tiktok", "signal",
     "youtube", "yt", "facebook", "fb", "ig", "bluesky", "bsky", "mastodon", "linkedin", "wechat", "weixin",
     "playstation", "xbox live", "xbl", "battlenet", "blizzard", "epic games", "riot", "nintendo", "ubisoft",
@@ -558,6 +558,12 @@ _NOT_A_PSEUDONYM = r"(?!Player-[0-9a-f]{12}(?![0-9a-f]))"
 _LOGIN_VALUE = rf"(?!\[){_NOT_A_PSEUDONYM}((?!(?:a|an|the|my|is)\b)[^\s,;]{{2,40}})"
 # Words after a platform's name that say an account follows: "psn id x", "epic games name x", "xbox tag x".
 _ACCOUNT_WORD = r"(?:id|tag|name|handle|username|user|account)"
+# A two-letter platform name (see _PLATFORM_NEEDLES) said with "=", "was" or a word for an account, as the patterns allow them: "ig = x",
+# "yt_name: x", "fbid x"
+_SHORT_PLATFORM_SAID = re.compile(
+    rf"(?i)(?<![\w-])(?:{'|'.join(n for n in _PLATFORM_NAMES if len(n) <= 2)})"
+    rf"(?:[ _-]?[a-z]*\s*(?:[:=]|(?:is|was)\s)|[ _-]?{_ACCOUNT_WORD}\s)"
+)
 # After "add me on discord" a handle is expected; these words end the sentence instead.
 _NOT_A_HANDLE = (
     r"is|was|later|tonight|tomorrow|now|too|then|pls|please|if|when|and|or|to|for|sometime|instead"
@@ -929,13 +935,13 @@ DETECTORS: tuple[Detector, ...] = (
             ".info/",
             ".xyz/",
         ),
-        trigger=re.compile(rf"\.[a-z]{{2,24}}[./]|\.(?i:{_COMMON_TLDS})\b"),
+        trigger=re.compile(rf"\.[a-z]{{2,24}}[./]|\.(?i:{_COMMON_TLDS})\b|[a-z0-9]\.[a-z0-9-]+\.[a-z]{{2}}"),
     ),
     Detector(
         "tokens",
         "[token]",
         _compile(*_TOKEN_FORMATS),
-        needles=("xox", "oauth:"),
+        needles=("xox", "oauth:", "k_live_", "k_test_"),
         trigger=_LONG_RUN,
         widen=True,
     ),
@@ -1187,7 +1193,8 @@ DETECTORS: tuple[Detector, ...] = (
             # a free mail service named without its domain: "gwen at protonmail", "gwen @ gmail"
             rf"(?i)(?<![\w.+%-])[\w.+%-]{{1,64}}(?:{_AT}|@)(?:{_MAIL_SERVICES})(?![\w-])",
         ),
-        needles=(" at ", "@", "(at)", "[at]", "{at}", "<at>", "(@)", "[@]", "{@}", "<@>"),
+        needles=(" at ", "@"),
+        trigger=re.compile(r"(?i)[(\[{<]at[)\]}>]"),  # "(at]" as well as "(at)": the pattern takes any pair
     ),
     Detector(
         "emails",
@@ -1263,6 +1270,7 @@ DETECTORS: tuple[Detector, ...] = (
             "network",
             "router",
         ),
+        trigger=_SHORT_PLATFORM_SAID,
     ),
     Detector(
         "handles",
@@ -1323,7 +1331,7 @@ DETECTORS: tuple[Detector, ...] = (
         "ibans",
         "[iban]",
         _compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"),
-        trigger=_DIGIT_RUN,  # every IBAN holds a run of 8+ digits and spaces
+        trigger=re.compile(r"\b[A-Z]{2}\d{2} ?[A-Z0-9]{4}"),  # the pattern's own head
         validate=_iban_ok,
     ),
     Detector(
@@ -1518,15 +1526,18 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         needles=(
             *(name for name in _ID_NAMES if len(name) > 4),
-            "id n",
-            "id #",
-            "ni n",
-            "tax n",
-            "identity n",
-            "personal n",
+            # the name and its "number" spaced or run together, "id no", "idnumber", "tax#"
+            *(
+                f"{name}{gap}{word}"
+                for name in ("id", "ni", "tax", "identity", "personal")
+                for gap in ("", " ")
+                for word in ("n", "#")
+            ),
             "licen",
         ),
-        trigger=re.compile(rf"(?i)(?<![^\W_])(?:{'|'.join(n for n in _ID_NAMES if len(n) <= 4)})(?![^\W_])"),
+        trigger=re.compile(
+            rf"(?i)(?<![^\W_])(?:{'|'.join(n for n in _ID_NAMES if len(n) <= 4)})(?:number|no|nr|#|(?![^\W_]))"
+        ),
         validate=_named_id_ok,
     ),
     Detector(
@@ -1572,8 +1583,8 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i)(?<![\w-])(?:i'?m|i\s+am)\s+(\d{{1,2}})(?=\s*(?:,\s*|and\s+|&\s+)?(?:i\s+)?{_RESIDENCE}\s)",
             group=1,
         ),
-        needles=(*_BIRTH_NAMES, "turn", "be ", "old", "y/o", "yo", "y.o.", "age", "asl", "a/s/l", "/m", "/f"),
-        trigger=re.compile(r"(?i)\bi(?:'?m|\s+am)\s+\d"),
+        needles=(*_BIRTH_NAMES, "turn", "be ", "old", "y/o", "yo", "y.o.", "age", "asl", "a/s/l"),
+        trigger=re.compile(r"(?i)\bi(?:'?m|\s+am)\s+\d|\d\s*/\s*[mf]\s*/"),
     ),
     Detector(
         "street_addresses",
@@ -1597,7 +1608,7 @@ DETECTORS: tuple[Detector, ...] = (
         needles=(
             "live",
             "living",
-            "reside",
+            "resid",
             "based",
             "raised",
             "grew up",
@@ -1650,8 +1661,8 @@ DETECTORS: tuple[Detector, ...] = (
             "studio",
             "trabalho",
             "estudo",
-            " go to ",
-            "went to ",
+            " go ",
+            "went ",
             "attend",
             "m at ",
             "re at ",
@@ -1678,7 +1689,7 @@ DETECTORS: tuple[Detector, ...] = (
             r"(,\s*(?:[A-Z]{1,2}-)?(?:\d{5}|\d{4}(?: ?[A-Z]{2}|-\d{3})?|\d{2}-\d{3})\s+[A-Z][^\W\d_]{2,30})",
             group=1,
         ),
-        trigger=re.compile(rf"(?i:\b(?:{_STREET_FIRST})\b)|[\d\]], ?(?:[A-Z]{{1,2}}-)?\d{{2}}"),
+        trigger=re.compile(rf"(?i:\b(?:{_STREET_FIRST})\b)|[\d\]][a-z]?,\s*(?:[A-Z]{{1,2}}-)?\d{{2}}"),
     ),
     Detector(
         "street_addresses",
