@@ -650,3 +650,113 @@ def test_a_detector_the_rescan_may_skip_without_its_hints_finds_nothing_there(
     for detector in detectors.DETECTORS:
         if detector.spans(text):
             assert detector.worth_scanning(text, lowered) and detector.may_match(text, lowered), detector
+
+
+BIRTH_DATES_ABROAD = [
+    "born on {day}. {month} {year}",
+    "geboren am {day}. {month} {year}",
+    "nacido el {day} de {month} de {year}",
+    "né le {day} {month} {year}",
+    "nato il {day} {month} {year}",
+    "my birthday is {day} {month} {year}",
+]
+months_abroad = st.sampled_from(
+    [
+        "März",
+        "Mai",
+        "Dezember",
+        "marzo",
+        "mayo",
+        "diciembre",
+        "juillet",
+        "février",
+        "août",
+        "settembre",
+        "maja",
+    ]
+)
+
+
+@pytest.mark.parametrize("template", BIRTH_DATES_ABROAD)
+@settings(max_examples=6, deadline=None)
+@given(day=st.integers(1, 28), month=months_abroad, year=st.integers(1950, 2012))
+def test_a_birth_date_with_a_month_of_another_language_never_leaves(
+    template: str, day: int, month: str, year: int
+) -> None:
+    assert not leaves(template.format(day=day, month=month, year=year), str(year))
+
+
+ID_DOCUMENTS = [
+    "personalausweis {}",
+    "mein Reisepass {}",
+    "Führerschein-Nr. {}",
+    "my drivers licence is {}",
+    "DL: {}",
+    "DL# {}",
+    "passeport {}",
+    "pasaporte: {}",
+]
+document_numbers = st.one_of(
+    st.from_regex(r"[A-Z][0-9A-Z]{7,9}[0-9]", fullmatch=True).filter(
+        lambda v: sum(c.isdigit() for c in v) >= 6
+    ),
+    st.from_regex(r"[0-9]{3}-[0-9]{3}-[0-9]{3}", fullmatch=True),
+    st.from_regex(r"[A-Z]{5}[0-9]{6}[A-Z]{2}[0-9][A-Z]{2}", fullmatch=True),
+)
+
+
+@pytest.mark.parametrize("template", ID_DOCUMENTS)
+@settings(max_examples=6, deadline=None)
+@given(number=document_numbers)
+def test_an_identity_document_named_in_another_language_or_short_never_leaves(
+    template: str, number: str
+) -> None:
+    assert not leaves(template.format(number), number)
+
+
+@pytest.mark.parametrize("template", ["account {}", "acct {} pls", "routing 021000021 account {}"])
+@settings(max_examples=6, deadline=None)
+@given(number=st.from_regex(r"[0-9]{6,12}", fullmatch=True))
+def test_a_bank_account_named_by_account_alone_never_leaves(template: str, number: str) -> None:
+    assert not leaves(template.format(number), number)
+
+
+@pytest.mark.parametrize("template", ["new york {} {}", "Austin {} {}", "5th ave, new york {} {} USA"])
+@settings(max_examples=6, deadline=None)
+@given(state=st.sampled_from(["NY", "TX", "CA", "IL", "WA"]), code=st.integers(10_000, 99_999).map(str))
+def test_a_us_state_and_zip_without_a_comma_never_leave(template: str, state: str, code: str) -> None:
+    assert not leaves(template.format(state, code), code)
+
+
+TITLED = [
+    "uncle {} visited",
+    "grandma {} passed away",
+    "mrs. {} is my teacher",
+    "dr. {} said rest",
+    "aunt {}",
+]
+
+
+@pytest.mark.parametrize("template", TITLED)
+@settings(max_examples=6, deadline=None)
+@given(name=st.one_of(word_names, unknown_words, st.sampled_from(["betty", "kowalczyk"])))
+def test_a_name_after_a_lower_case_title_never_leaves(template: str, name: str) -> None:
+    assert not leaves(template.format(name), name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talk to Uncle Owen",
+        "Aunt Beru",
+        "uncle is here",
+        "dr said rest",
+        "dl link pls",
+        "account 2 of 5",
+        "Account 1234 leveled",
+        "born 14 times over",
+        "and DE 10000 damage",
+    ],
+)
+def test_titles_accounts_and_counts_in_game_text_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

@@ -464,8 +464,12 @@ _MAIL_SERVICES = (
 _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
 # "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990", "1990年3月12日", "1990년 3월 12일";
 # in prose, "born on the 4th of July 1990", "birthday March the 3rd"; or the year alone, "born in 1987".
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
+# A month in the languages players write, by its head: "March", "märz", "marzo", "mai", "juillet", "dez."
+_DAY = r"\d{1,2}(?:st|nd|rd|th|er|\.)?"
+_MONTH = (
+    r"(?:j[aä]n|feb|f[eé]v|m[aä]r|apr|avr|abr|may|mai|mei|mag|jun|jui|giu|jul|lug|aug|ao[uû]|ago|sep|set|oct|okt"
+    r"|ott|nov|dec|d[eé]c|dez|dic|ene|gen|maj|sty|lut|kwi|cze|lip|sie|wrz|pa[zź]|lis|gru)[^\W\d_]{0,7}\.?"
+)
 _MONTH_NAME = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b"
@@ -498,7 +502,7 @@ _NOT_A_WORKPLACE = (
 _BIRTH_DATE = (
     r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
     r"|(?:19|20)\d{2}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
-    rf"|(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:19|20)\d{{2}})?"
+    rf"|(?:the\s+)?{_DAY}\s+(?:(?:of|de|di)\s+)?{_MONTH}(?:,?\s+(?:de\s+)?(?:19|20)\d{{2}})?"
     rf"|{_MONTH}(?:\s+(?:the\s+)?{_DAY})?,?\s+(?:19|20)\d{{2}}|{_MONTH}\s+(?:the\s+)?{_DAY}"
     r"|(?:19|20)\d{2}"
 )
@@ -605,10 +609,15 @@ _ID_NAMES = (
     "social security", "national insurance", "national id", "tax id", "tax code", "taxpayer id", "passport",
     "id card", "identity card", "personal id", "personal code", "personnummer", "steuer-id", "steuerid",
     "steuernummer", "steuer-nr", "codice fiscale", "fiscal code", "aadhaar", "driver's license",
-    "drivers license", "driver license", "driving licence", "driving license",
+    "drivers license", "driver license", "driving licence", "driving license", "driver's licence",
+    "drivers licence", "driver licence", "dl", "licence number", "license number",
+    # in the languages players write: an identity card, a passport, a driving licence
+    "personalausweis", "ausweisnummer", "ausweis", "reisepass", "führerschein", "fuhrerschein",
+    "carte d'identité", "carte d'identite", "passeport", "permis de conduire", "pasaporte", "passaporto",
+    "carta d'identità", "carta d'identita", "patente di guida", "dowód osobisty", "dowod osobisty", "paszport",
 )  # fmt: skip
 # Words that name such a number only with "number" after them: "tax number", "id no.", "licence #".
-_ID_NUMBER = r"\s*(?:number|no\.?|nr\.?|#)"
+_ID_NUMBER = r"[\s-]*(?:number|no\.?|nr\.?|#)"
 _ID_WORDS = (
     rf"(?:{trie_pattern(_ID_NAMES)})(?:{_ID_NUMBER})?|(?:id|ni|tax|identity|personal|licen[cs]e){_ID_NUMBER}"
 )
@@ -651,7 +660,7 @@ _PLATE_VALUE = r"[A-Za-z0-9]{1,8}(?:[ -][A-Za-z0-9]{1,4}){0,3}"
 # What names a bank account, in the languages players write; the number after it is the account's in any
 # case, with or without a valid checksum.
 _BANK_WORDS = (
-    r"iban|(?:bank\s+)?account\s*(?:number|no\.?|nr\.?|#)|acct\s*(?:number|no\.?|nr\.?|#)|sort\s*code|routing"
+    r"iban|(?:bank\s+)?account(?:\s*(?:number|no\.?|nr\.?|#))?|acct(?:\s*(?:number|no\.?|nr\.?|#))?|sort\s*code|routing"
     r"(?:\s*(?:number|no\.?))?|aba|bsb|konto(?:nummer|nr\.?)?|clabe|rekeningnummer|numéro\s+de\s+compte|rib"
 )
 # A run of letters and digits, then groups that hold a digit or a group of four letters before digits
@@ -760,15 +769,20 @@ def _name_goes_on(word: str, capitalised: bool) -> bool:
 
 
 # What a name said after a relative's word is followed by when a verb of its own comes next: "my wife rose
-# says hi", "my son jake said hi". A common name that is also a word ("rose", "made") is the verb it can be
-# when anything else follows ("my dad rose early", "my mom made dinner") and the name when these or nothing do.
+# says hi", "my son jake said hi", or any verb in the past, "uncle rose visited". A common name that is also a
+# word ("rose", "made") is the verb it can be when anything else follows ("my dad rose early", "my mom made
+# dinner") and the name when these or nothing do.
 _NAME_THEN = frozenset((
     "is", "was", "has", "had", "and", "or", "will", "would", "can", "could", "just", "also", "too", "who",
     "said", "says", "did", "does", "doesn't", "didn't", "isn't", "wasn't", "can't", "won't", "told", "tells",
     "plays", "played", "wants", "wanted", "loves", "likes", "thinks", "lives", "works", "got", "gets", "went",
     "goes", "sends", "sent", "lol",
 ))  # fmt: skip
-_ENGLISH_MY = frozenset(("my", "our"))
+# Words before a relative's or a person's name that say it in English ("my wife zorvath"), a title or a
+# relative's word written in lower case as chat writes it ("uncle zorvath", "mrs. kowalczyk": a game's title
+# is capitalised, "Uncle Owen")
+_TITLES = ("uncle", "aunt", "auntie", "grandma", "grandpa", "granny", "nana", "mr", "mrs", "ms", "dr", "prof")
+_ENGLISH_MY = frozenset(("my", "our", *_TITLES))
 _POSSESSIVE_S = re.compile(r"['’]s$", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
 
@@ -788,7 +802,13 @@ def _kin_named(word: str, after: str | None, english: bool) -> bool:
         return key in names or word[0].isupper() or english
     if key not in names:
         return False
-    return word[0].isupper() or possessive or after is None or after.lower() in _NAME_THEN
+    return (
+        word[0].isupper()
+        or possessive
+        or after is None
+        or after.lower() in _NAME_THEN
+        or after.endswith("ed")
+    )
 
 
 def _name_extent(match: re.Match[str]) -> tuple[int, int] | None:
@@ -1697,8 +1717,10 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(
             # UK and Canadian postcodes, upper case as written on mail: SW1A 2AA, M1 1AE, K1A 0B1
             r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b",
-            # a US state and its ZIP code after the town: Springfield, IL 62704
+            # a US state and its ZIP code after the town: Springfield, IL 62704; with no comma, where no lower-case
+            # word follows, new york NY 10118 ("and DE 10000 damage" is a count)
             rf"(?:(?<=, )|(?<=,))(?:{_US_STATES}) \d{{5}}(?:-\d{{4}})?\b",
+            rf"(?<=[^\W\d_] )(?:{_US_STATES}) \d{{5}}(?:-\d{{4}})?\b(?!\s*[a-z])",
             # named: "postcode 1017 GC", "zip: 90210", "PLZ 80331", "PO Box 1234"
             r"(?i:\b(?:post\s*code|postal\s*code|zip(?:\s*code)?|plz)\s*(?:is\s+|[:#]\s*)?"
             r"(?:\d{4,5}(?:-\d{4})?(?: ?[a-z]{2})?|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}|[a-z]\d[a-z] ?\d[a-z]\d)\b"
@@ -1728,6 +1750,8 @@ DETECTORS: tuple[Detector, ...] = (
             # "my wife sarah", "my son, Jake,", "meine Frau Anna", "mum, Jane, is here": a word written as a name
             rf"(?i:(?<![^\W_])(?P<my>{_MY})\s+{_KIN_KIND}(?:{_KIN}))(?:\s*[,(]\s*|\s+)(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
             rf"(?i:(?<![^\W_])(?:{_KIN})),\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}(?=\s*[,)])",
+            # "uncle zorvath visited", "mrs. kowalczyk said": a title in lower case, no possessive needed
+            rf"(?<![^\W_])(?P<my>{trie_pattern(_TITLES)})\.?\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
         ),
         needles=(
             "irl",
@@ -1754,6 +1778,7 @@ DETECTORS: tuple[Detector, ...] = (
             # a relative's word after a possessive, or before a comma
             *(f"{my} " for my in _MY_WORDS),
             *(f"{kin}," for kin in _KIN_NAMES),
+            *_TITLES,
         ),
         literal_needles=True,
         extent=_name_extent,
