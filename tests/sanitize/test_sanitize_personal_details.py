@@ -760,3 +760,44 @@ def test_a_name_after_a_lower_case_title_never_leaves(template: str, name: str) 
 )
 def test_titles_accounts_and_counts_in_game_text_stay(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("template", "values"),
+    [
+        ("swift {}", st.from_regex(r"[A-Z]{6}[A-Z0-9]{2}", fullmatch=True)),
+        ("my bic {}", st.from_regex(r"[A-Z]{6}[A-Z0-9]{5}", fullmatch=True)),
+        ("das Passwort lautet {}", st.from_regex(r"[a-z]{4,8}[0-9]{2,4}", fullmatch=True)),
+        ("şifrem {}", st.from_regex(r"[a-z]{4,8}[0-9]{2,4}", fullmatch=True)),
+        ("VIN {}", st.from_regex(r"[1-5J-NS-Z][A-HJ-NPR-Z0-9]{10}[0-9]{6}", fullmatch=True)),
+        ("medicare {}", st.from_regex(r"[2-6][0-9]{3} [0-9]{5} [0-9]", fullmatch=True)),
+        ("my ex {}", word_names),
+        ("i was born in {}", places),
+        ("we were born in {} too", places),
+        ("i go to {} primary", places),
+    ],
+)
+@settings(max_examples=6, deadline=None)
+@given(data=st.data())
+def test_round_eleven_shapes_never_leave(
+    template: str, values: st.SearchStrategy[str], data: st.DataObject
+) -> None:
+    """A bank's code said bare, a password's name with its own verb, a vehicle's or a health insurer's number,
+    an ex's name, a birthplace, a primary school."""
+    value = data.draw(values)
+    assert not leaves(template.format(value), value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Swift Strike",
+        "swift kick to the head",
+        "born in the 80s",
+        "my ex is mad",
+        "pw on Tatooine",
+        "vin rouge 2019",
+    ],
+)
+def test_round_eleven_look_alikes_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

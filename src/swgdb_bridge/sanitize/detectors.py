@@ -405,7 +405,7 @@ _PASSWORD_NAMES = (
     "password", "passwd", "passphrase", "pass phrase", "pwd", "pw", "passwort", "kennwort", "mot de passe",
     "contraseña", "contrasena", "clave", "senha", "palavra-passe", "wachtwoord", "wagwoord", "hasło", "haslo",
     "lösenord", "losenord", "passord", "adgangskode", "salasana", "salasõna", "heslo", "parola", "parola d'ordine",
-    "parolă", "jelszó", "jelszo", "şifre", "sifre", "lozinka", "geslo", "slaptažodis", "slaptazodis",
+    "parolă", "jelszó", "jelszo", "şifre", "sifre", "şifrem", "sifrem", "lozinka", "geslo", "slaptažodis", "slaptazodis",
     "parole", "mật khẩu", "mat khau", "kata sandi", "пароль", "лозинка", "κωδικός", "κωδικος", "סיסמה",
     "كلمة المرور", "كلمة السر", "पासवर्ड", "รหัสผ่าน", "密码", "密碼", "口令", "パスワード", "暗証番号",
     "비밀번호", "암호",
@@ -414,7 +414,7 @@ _PASSWORD_NAMES = (
     "wpa key", "wpa2 key", "wep key", "wifi code", "wlan code",
 )  # fmt: skip
 _PASSWORD_WORDS = trie_pattern(_PASSWORD_NAMES)  # longer first: "parola d'ordine" before "parola"
-_IS = r"(?:is|was|ist|war|est|es|é|è|jest|je|är|er|это)\b"  # "is" in the languages of _PASSWORD_WORDS
+_IS = r"(?:is|was|ist|lautet|war|est|es|é|è|jest|je|är|er|это)\b"  # "is" in the languages of _PASSWORD_WORDS
 # Words that follow a password's name without being it: "the pw for the bank", "password reset".
 _NOT_A_VALUE = (
     r"for|to|of|on|in|at|the|my|your|his|her|their|our|a|an|and|or|is|was|reset|change|changed|protected"
@@ -476,7 +476,9 @@ _MONTH_NAME = (
 )
 # Words that say where one lives, after "I" or "I'm": "I live in leeds", "i'm from leeds", "and live at …".
 _RESIDENCE = (
-    r"(?:(?:live|living|reside|residing|based|raised|grew\s+up)\s+(?:at|on|in|near|outside|around)|from)"
+    r"(?:(?:live|living|reside|residing|based|raised|grew\s+up)\s+(?:at|on|in|near|outside|around)|from"
+    # a birthplace, a security question's answer too: "i was born in leeds" ("born in 1987" is a birth date's)
+    r"|(?:was\s+|were\s+)?born\s+in(?!\s*(?:\[|\d|the\s)))"
 )
 # Where one works or studies, which places a person as surely as where they live: "I work at Tesco in Leeds",
 # "I study at Leeds uni", "ich arbeite bei …", "je travaille chez …", "trabajo en …", "lavoro presso …".
@@ -610,7 +612,9 @@ _ID_NAMES = (
     "id card", "identity card", "personal id", "personal code", "personnummer", "steuer-id", "steuerid",
     "steuernummer", "steuer-nr", "codice fiscale", "fiscal code", "aadhaar", "driver's license",
     "drivers license", "driver license", "driving licence", "driving license", "driver's licence",
-    "drivers licence", "driver licence", "dl", "licence number", "license number",
+    "drivers licence", "driver licence", "dl", "licence number", "license number", "vin", "medicare", "medicaid",
+    "nhs", "versichertennummer", "krankenversicherungsnummer", "carte vitale", "sécurité sociale",
+    "securite sociale", "tarjeta sanitaria",
     # in the languages players write: an identity card, a passport, a driving licence
     "personalausweis", "ausweisnummer", "ausweis", "reisepass", "führerschein", "fuhrerschein",
     "carte d'identité", "carte d'identite", "passeport", "permis de conduire", "pasaporte", "passaporto",
@@ -702,7 +706,7 @@ _KIN_NAMES = (
     "filha", "irmão", "irmao", "irmã", "irma", "mãe", "mae", "pai", "avó", "avô",
     # several of them, named in a list: "my sons jake and max"
     "sons", "daughters", "kids", "children", "brothers", "sisters", "twins", "cousins", "nephews", "nieces",
-    "grandkids", "grandsons", "granddaughters", "friends",
+    "grandkids", "grandsons", "granddaughters", "friends", "ex",
     # the people and pets around a person, named as a relative is: "my best friend zorvath", "my dog rex"
     "friend", "bestie", "bff", "buddy", "roommate", "flatmate", "housemate", "boss", "coworker", "co-worker",
     "colleague", "neighbour", "neighbor", "teacher", "dog", "cat", "puppy", "kitten",
@@ -1364,6 +1368,8 @@ DETECTORS: tuple[Detector, ...] = (
             r"(?![^\W_])",
             r"(?i:(?<![^\W_])(?:bic|swift)(?:[ -]?code)?(?:\s+(?:is|was)\s+|\s*[:=]\s*))"
             r"(?P<bic>[A-Za-z]{6}[A-Za-z0-9]{2}(?:[A-Za-z0-9]{3})?)(?![^\W_])",
+            # said with neither, in capitals as banks print it: "swift DEUTDEFF", "my bic DEUTDEFF500"
+            r"(?i:(?<![^\W_])(?:bic|swift)(?:[ -]?code)?)\s+(?P<bic>[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)(?![^\W_])",
             group=("account", "bic"),
         ),
         needles=(
@@ -1632,6 +1638,7 @@ DETECTORS: tuple[Detector, ...] = (
             "based",
             "raised",
             "grew up",
+            "born",
             "hometown",
             "home town",
             "m from",
@@ -1660,7 +1667,7 @@ DETECTORS: tuple[Detector, ...] = (
             # Leeds uni" (one word of its name at least: "i'm at school" says nothing)
             r"(?i)\b(?:(?:i|we)\s+(?:go|went|attend|attended)\s+(?:to\s+)?|(?:i'?m|i\s+am|we're|we\s+are)\s+"
             r"(?:at|attending)\s+)(?!the\s)((?:[^\s.!?,]+\s+){1,4}?(?:uni|university|college|school|academy"
-            r"|polytechnic|high)\b)",
+            r"|polytechnic|high|primary|elementary|secondary|gymnasium)\b)",
             r"(?i)\b(?:i'?m|i\s+am|we're|we\s+are)\s+at\s+(?:uni|university|college|school)\s+in\s+(?!\[)([^.!?\n]{2,60})",
             group=1,
         ),
