@@ -770,7 +770,7 @@ def test_titles_accounts_and_counts_in_game_text_stay(text: str) -> None:
         ("das Passwort lautet {}", st.from_regex(r"[a-z]{4,8}[0-9]{2,4}", fullmatch=True)),
         ("şifrem {}", st.from_regex(r"[a-z]{4,8}[0-9]{2,4}", fullmatch=True)),
         ("VIN {}", st.from_regex(r"[1-5J-NS-Z][A-HJ-NPR-Z0-9]{10}[0-9]{6}", fullmatch=True)),
-        ("medicare {}", st.from_regex(r"[2-6][0-9]{3} [0-9]{5} [0-9]", fullmatch=True)),
+        ("medicare {} 1", st.from_regex(r"[2-6][0-9]{3} [0-9]{5}", fullmatch=True)),
         ("my ex {}", word_names),
         ("i was born in {}", places),
         ("we were born in {} too", places),
@@ -800,4 +800,67 @@ def test_round_eleven_shapes_never_leave(
     ],
 )
 def test_round_eleven_look_alikes_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+HEALTH = [
+    "i have {}",
+    "my wife has {}",
+    "my dad was diagnosed with {}",
+    "she's in hospital with {}",
+    "he is battling {}",
+    "our son suffers from {}",
+    "ich habe {}",
+]
+conditions = st.sampled_from(
+    [
+        "breast cancer",
+        "type 2 diabetes",
+        "covid",
+        "adhd",
+        "epilepsy",
+        "bipolar",
+        "leukemia",
+        "crohn's",
+        "krebs",
+    ]
+)
+
+
+@pytest.mark.parametrize("template", HEALTH)
+@settings(max_examples=6, deadline=None)
+@given(condition=conditions)
+def test_a_persons_health_condition_never_leaves(template: str, condition: str) -> None:
+    """Health is a special category of personal data: a condition said of oneself or a relative goes."""
+    assert not leaves(template.format(condition), condition.replace("type 2 ", "").replace("breast ", ""))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm on antidepressants",
+        "she's doing chemo",
+        "sertraline 50mg every morning",
+        "diagnosed with something rare",
+    ],
+)
+def test_a_treatment_or_a_diagnosis_never_leaves(text: str) -> None:
+    counts: dict[str, int] = {}
+    detectors.scrub(text, counts)
+    assert counts.get("health") == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Diseased Bantha",
+        "a depression in the dunes",
+        "I have add-ons",
+        "i had a breakdown of the loot",
+        "Cancer cell sample x3",
+        "i have 3 adds on me",
+        "the ms11 bot",
+    ],
+)
+def test_health_words_in_game_text_stay(text: str) -> None:
     assert detectors.scrub(text, {}) == text

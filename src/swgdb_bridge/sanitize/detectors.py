@@ -634,7 +634,7 @@ def _id_value(least: int) -> str:
     """An id's value of ``least`` characters or more (digits, a few letters, separators)."""
     return (
         rf"(?:[A-Z]{{1,3}}[ -]?|[a-z]{{1,3}})?\d[\d ./-]{{{least - 2},16}}\d(?:[ -]?[A-Za-z])?"
-        rf"|(?=[A-Za-z]{{0,8}}\d)[A-Za-z0-9]{{{least},20}}"
+        rf"|(?=[A-Za-z]{{0,11}}\d)[A-Za-z0-9]{{{least},20}}"
     )
 
 
@@ -671,6 +671,42 @@ _BANK_WORDS = (
 # ("GB82 WEST 1234 5698 7654 32", "12-34-56"): "12345678 sort code" ends at the number.
 _BANK_VALUE = r"[A-Za-z0-9]{2,34}(?:[ ./-](?:[A-Za-z]{0,4}\d[A-Za-z0-9]{0,30}|[A-Za-z]{4}(?=[ ./-]\d))){0,10}"
 _MIXED_GROUP = re.compile(r"(?=\w*\d)(?=\w*[A-Z])\w+")  # a key's group: letters and digits
+
+# ---- a person's health ----------------------------------------------------------------------------------
+
+# Conditions and treatments a player tells of, theirs or a relative's: health data is a special category of
+# personal data. Only named ones, after a person who has them ("i have", "my wife has", "ich habe"): a
+# game's "Diseased Bantha" or "a depression in the dunes" has no one.
+_CONDITIONS = (
+    "cancer", "diabetes", "covid", "long covid", "adhd", "autism", "depression", "anxiety", "epilepsy",
+    "asthma", "hiv", "aids", "dementia", "alzheimer's", "alzheimers", "parkinson's", "parkinsons", "ms",
+    "multiple sclerosis", "bipolar", "schizophrenia", "ptsd", "ocd", "leukemia", "leukaemia", "lymphoma",
+    "a tumor", "a tumour", "a brain tumor", "a brain tumour", "hepatitis", "crohn's", "crohns", "lupus",
+    "arthritis", "heart disease", "a heart condition", "an eating disorder", "anorexia", "bulimia",
+    "fibromyalgia", "chronic fatigue", "celiac", "coeliac", "endometriosis", "krebs", "diabète", "cáncer",
+    "dépression", "depresión", "tuberculosis", "chlamydia", "herpes", "syphilis", "cirrhosis",
+)  # fmt: skip
+_CONDITION = (
+    r"(?:(?:stage\s+\d\s+|type\s+[12]\s+|terminal\s+|severe\s+|chronic\s+|clinical\s+|bad\s+|"
+    r"(?:breast|lung|bone|skin|colon|prostate|brain|blood)\s+)*"
+    rf"(?:{trie_pattern(_CONDITIONS)})|a\s+(?:stroke|heart\s+attack|miscarriage|seizure|nervous\s+breakdown))"
+)
+# Who has it: oneself, a relative, or anyone said with "he"/"she".
+_PATIENT = (
+    r"(?:\bi|\bhe|\bshe|\bthey|\bwe|\bmy\s+[\w-]+|\bour\s+[\w-]+)(?:\s+|(?=['’]))"
+    r"(?:(?:has|have|had|got|['’]ve\s+got|['’]s\s+got|suffers?\s+from|suffered\s+from"
+    r"|(?:is|am|was|['’]m|['’]s)\s+(?:suffering\s+from|battling|fighting|sick\s+with|in\s+(?:the\s+)?hospital"
+    r"\s+(?:with|for))|(?:was|were|got|been)\s+diagnosed\s+with)\s+)"
+    r"|\b(?:ich\s+habe|er\s+hat|sie\s+hat|j'ai|il\s+a|elle\s+a|tengo|tiene)\s+"
+)
+# Treatments that tell the condition: "i'm on antidepressants", "she's doing chemo", "sertraline 50mg".
+_TREATMENTS = (
+    "antidepressants", "antipsychotics", "chemo", "chemotherapy", "radiotherapy", "dialysis", "insulin",
+    "methadone", "sertraline", "fluoxetine", "citalopram", "escitalopram", "venlafaxine",
+    "adderall", "ritalin", "methylphenidate", "prozac", "zoloft", "xanax", "lexapro", "wellbutrin",
+    "olanzapine", "quetiapine", "metformin", "truvada",
+)  # fmt: skip
+
 
 # ---- a person's name, said as one --------------------------------------------------------------------
 
@@ -1735,6 +1771,29 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         needles=("postcode", "post code", "postal", "zip", "plz", " box"),
         trigger=re.compile(r"\d[A-Z]|[A-Z],? \d{5}"),  # in every postcode shape above
+    ),
+    Detector(
+        "health",
+        "[health]",
+        _compile(
+            # "i have type 2 diabetes", "my wife has breast cancer", "he's in hospital with covid", "ich habe Krebs"
+            rf"(?i)(?:{_PATIENT})(?:the\s+|le\s+|la\s+)?({_CONDITION})(?![\w-])",
+            # "diagnosed with …": the condition, whatever it is, to the end of the clause
+            r"(?i)\bdiagnosed\s+with\s+(?!\[)([^.!?\n,;]{3,60})",
+            # a treatment said of a person: "i'm on antidepressants", "she's doing chemo", "sertraline 50mg"
+            rf"(?i)(?<![\w-])((?:{trie_pattern(_TREATMENTS)})(?:\s+\d+\s?mg)?)(?![^\W_])",
+            group=1,
+        ),
+        needles=(
+            *_CONDITIONS,
+            "stroke",
+            "heart attack",
+            "miscarriage",
+            "seizure",
+            "breakdown",
+            "diagnosed",
+            *_TREATMENTS,
+        ),
     ),
     Detector(
         "real_names",
