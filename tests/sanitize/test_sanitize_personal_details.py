@@ -864,3 +864,30 @@ def test_a_treatment_or_a_diagnosis_never_leaves(text: str) -> None:
 )
 def test_health_words_in_game_text_stay(text: str) -> None:
     assert detectors.scrub(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["my employer is {} Corp", "my school is {} Grammar", "my boss at {} said hi", "my workplace is {}"],
+)
+@settings(max_examples=6, deadline=None)
+@given(name=places)
+def test_a_workplace_named_as_ones_own_never_leaves(template: str, name: str) -> None:
+    assert not leaves(template.format(name), name)
+
+
+@pytest.mark.parametrize(
+    "template", ["the pin for my card is {}", "the code to the gate was {}", "the passcode of my phone is {}"]
+)
+@settings(max_examples=6, deadline=None)
+@given(code=codes)
+def test_a_pin_with_what_it_opens_said_between_never_leaves(template: str, code: str) -> None:
+    assert not leaves(template.format(code), code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my school is closed", "my job at the cantina", "my job is boring", "the code for the quest is 3 parts"],
+)
+def test_ones_own_school_job_and_codes_without_a_name_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

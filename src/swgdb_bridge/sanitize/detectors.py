@@ -1150,6 +1150,9 @@ DETECTORS: tuple[Detector, ...] = (
             # and every code of a list: "backup codes 84729163 19283746".
             r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number|no))?|passcode|code|combo|combination|cvv2?|cvc2?|csc)"
             r"(?:s|'s)?(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+|are\s+)?)(\d{3,8}(?:(?:,\s*|\s+)\d{3,8})*)(?!\d)",
+            # what it opens said between: "the pin for my card is 4821", "the code to the gate was 0417"
+            r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number))?|passcode|code|combo|combination)\s+(?:for|to|of|on)\s"
+            r"[^.!?\n:=]{0,40}?\s(?:is|was)\s+(\d{3,8})(?!\d)",
             flags=re.IGNORECASE,
             group=1,
         ),
@@ -1705,6 +1708,12 @@ DETECTORS: tuple[Detector, ...] = (
             r"(?:at|attending)\s+)(?!the\s)((?:[^\s.!?,]+\s+){1,4}?(?:uni|university|college|school|academy"
             r"|polytechnic|high|primary|elementary|secondary|gymnasium)\b)",
             r"(?i)\b(?:i'?m|i\s+am|we're|we\s+are)\s+at\s+(?:uni|university|college|school)\s+in\s+(?!\[)([^.!?\n]{2,60})",
+            # named as one's own, written as a name: "my employer is Acme Corp", "my school is Leeds Grammar",
+            # "my boss at Amazon said" ("my school is closed", "my job at the cantina" stay)
+            r"(?i:\bmy\s+(?:employer|company|workplace|office|school|college|uni|university)\s+is\s+(?:at\s+|in\s+)?)"
+            r"(?=[A-Z])([^.!?\n]{2,60})",
+            r"(?i:\bmy\s+(?:boss|manager|coworkers?|co-workers?|colleagues?|job|shift|work|teacher|class)\s+at\s+)"
+            r"(?=[A-Z])([^.!?\n]{2,60})",
             group=1,
         ),
         needles=(
@@ -1730,6 +1739,11 @@ DETECTORS: tuple[Detector, ...] = (
             "m at ",
             "re at ",
             *_OCCUPATIONS,
+            *(
+                f"my {what}"
+                for what in ("employer", "company", "office", "school", "college", "uni", "boss", "manager")
+            ),
+            *(f"my {what}" for what in ("cowork", "co-work", "colleague", "job", "shift", "class")),
         ),
         literal_needles=True,
     ),
