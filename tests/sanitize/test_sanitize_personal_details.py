@@ -299,6 +299,7 @@ def test_relatives_named_in_a_list_never_leave(template: str, first: str, second
         "my friend and i",
         "my dog died",
         "my sons and i",
+        "domestic tusk cat, AT-RT Walker, Bax",
         "my baby is sick",
         "my partner in crime",
         "my little brother is annoying",

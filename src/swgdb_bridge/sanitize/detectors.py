@@ -740,6 +740,9 @@ _KIN_NAMES = (
     "sobrina", "moglie", "marito", "ragazza", "ragazzo", "figlio", "figlia", "fratello", "sorella", "mamma",
     "papà", "nonna", "nonno", "zio", "zia", "cugino", "cugina", "mulher", "namorada", "namorado", "filho",
     "filha", "irmão", "irmao", "irmã", "irma", "mãe", "mae", "pai", "avó", "avô",
+)  # fmt: skip
+# Named only after "my" or "our": a game's lists hold "tusk cat, AT-RT Walker," as chat holds "mum, Jane,".
+_KIN_AFTER_MY = (
     # several of them, named in a list: "my sons jake and max"
     "sons", "daughters", "kids", "children", "brothers", "sisters", "twins", "cousins", "nephews", "nieces",
     "grandkids", "grandsons", "granddaughters", "friends", "ex",
@@ -747,7 +750,8 @@ _KIN_NAMES = (
     "friend", "bestie", "bff", "buddy", "roommate", "flatmate", "housemate", "boss", "coworker", "co-worker",
     "colleague", "neighbour", "neighbor", "teacher", "dog", "cat", "puppy", "kitten",
 )  # fmt: skip
-_KIN = trie_pattern(_KIN_NAMES)
+_KIN = trie_pattern(_KIN_NAMES + _KIN_AFTER_MY)
+_FAMILY = trie_pattern(_KIN_NAMES)
 _MY_WORDS = (
     "my",
     "our",
@@ -1829,7 +1833,7 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i:(?<![^\W_])(?:{_MY})\s+{_KIN_KIND}(?:{_KIN})(?:{_KIN_CALLED}))\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "my wife sarah", "my son, Jake,", "meine Frau Anna", "mum, Jane, is here": a word written as a name
             rf"(?i:(?<![^\W_])(?P<my>{_MY})\s+{_KIN_KIND}(?:{_KIN}))(?:\s*[,(]\s*|\s+)(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
-            rf"(?i:(?<![^\W_])(?:{_KIN})),\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}(?=\s*[,)])",
+            rf"(?i:(?<![^\W_])(?:{_FAMILY})),\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}(?=\s*[,)])",
             # "uncle zorvath visited", "mrs. kowalczyk said": a title in lower case, no possessive needed
             rf"(?<![^\W_])(?P<my>{trie_pattern(_TITLES)})\.?\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
         ),
