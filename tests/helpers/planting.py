@@ -20,8 +20,8 @@ def payload_with(text: str, *, sanitize_data: bool = True) -> str:
     and a group line, shared chat let through. With ``sanitize_data=False`` names stay, so only the secret
     and PII detectors stand between a planted value and the upload.
 
-    Without its content digest and with pseudonyms as one word: their hex digits are ours and hold a planted
-    number ("1987") by chance now and then."""
+    Without its content digest and serialization time, and with pseudonyms as one word: their hex digits and
+    microseconds are ours and hold a planted number ("1987") by chance now and then."""
     options = SanitizeOptions(include_communications=True, sanitize_data=sanitize_data)
     t = lambda minutes: T0 + timedelta(minutes=minutes)  # noqa: E731
     session = Session("ms11-20261107-1915", "Dex Orrin", T0, t(120), "jsonl")
@@ -32,5 +32,5 @@ def payload_with(text: str, *, sanitize_data: bool = True) -> str:
     session.messages = [ChatMessage(t(5), "group_chat", "Kessa Drevin", text)]
     payload = SessionLogSerializer(options, Sanitizer(options, KEY)).serialize(session)
     document = json.loads(payload.to_json_bytes())
-    del document["metadata"]["content_digest"]
+    del document["metadata"]["content_digest"], document["metadata"]["serialization_timestamp"]
     return PSEUDONYM.sub("player", json.dumps(document, ensure_ascii=False)).lower()

@@ -33,7 +33,7 @@ from swgdb_bridge.model import (
     XPGain,
 )
 from swgdb_bridge.payload import SessionPayload
-from swgdb_bridge.sanitize import Sanitizer, detectors, player_names, scan_payload
+from swgdb_bridge.sanitize import CATEGORIES, Sanitizer, detectors, player_names, scan_payload
 from swgdb_bridge.sanitize.channels import is_shared
 from swgdb_bridge.sanitize.fields import (
     FIELDS,
@@ -649,6 +649,22 @@ def test_a_player_named_like_a_schema_word_does_not_refuse_the_session(name: str
     document = serialize(session, include_communications=True)
     (message,) = document["event_data"]["communication_events"]
     assert name.lower() not in message["message"].lower() and message["sender"].startswith("Player-")
+
+
+def test_every_detectors_category_is_a_report_category() -> None:
+    """A category the report lacks appears in it only when counted, and then as a key the re-scan takes for a
+    word that could name a player: a player called "Health" made a session with a health finding refused."""
+    assert {detector.category for detector in detectors.DETECTORS} <= set(CATEGORIES)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("Health", "i have diabetes"), ("National", "ssn 123-45-6789"), ("Birth", "born 12/03/1990")],
+)
+def test_a_player_named_like_a_counted_category_does_not_refuse_the_session(name: str, text: str) -> None:
+    session = make_session(messages=[ChatMessage(T0, "guild_chat", name, text)])
+    document = serialize(session, include_communications=True)
+    assert sum(document["metadata"]["sanitization_report"]["counts"].values()) >= 1
 
 
 @pytest.mark.parametrize("name", SCHEMA_WORD_NAMES)

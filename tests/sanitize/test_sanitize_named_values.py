@@ -317,7 +317,7 @@ mailboxes = st.from_regex(r"[a-z]{3,8}[._]?[a-z]{0,5}[0-9]{0,3}", fullmatch=True
 def test_an_email_spaced_or_without_its_domain_never_leaves(template: str, mailbox: str) -> None:
     """Spaces around "@" and "." on both sides, or a free mail service named without its top-level domain:
     the local part is a mailbox as well as in "gwen@gmail.com"."""
-    assert mailbox not in payload_with(template.format(mailbox))
+    assert not holds_word(payload_with(template.format(mailbox)), mailbox)
 
 
 @pytest.mark.parametrize(
@@ -378,7 +378,7 @@ def test_a_bank_account_after_its_name_never_leaves(template: str, account: str)
     """An IBAN in lower case fails no checksum a capital one would pass; after its name the number is the
     account whatever its shape."""
     payload = payload_with(template.format(account))
-    assert not [group for group in account.split() if len(group) > 3 and group in payload]
+    assert not [group for group in account.split() if len(group) > 3 and holds_word(payload, group)]
 
 
 @pytest.mark.parametrize("text", ["account number 3 is locked", "Swift Strike 1234567", "a rib roast 2"])

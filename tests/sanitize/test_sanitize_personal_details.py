@@ -18,9 +18,13 @@ from swgdb_bridge.sanitize import detectors
 
 
 def leaves(text: str, value: str) -> bool:
-    """Whether ``value`` (a word or words) leaves with ``text`` planted, names kept, in any field."""
+    """Whether ``value`` (a word or words) leaves with ``text`` planted, names kept, in any field. A word the
+    session holds without the plant (its XP amount "100") says nothing."""
     payload = payload_with(text, sanitize_data=False)
-    return any(holds_word(payload, word) for word in value.lower().split())
+    return any(holds_word(payload, w) and not holds_word(_UNPLANTED, w) for w in value.lower().split())
+
+
+_UNPLANTED = payload_with("Recover the Stolen Datapad", sanitize_data=False)
 
 
 handles = st.from_regex(r"[a-z]{3,7}[a-z0-9]{0,4}", fullmatch=True)
@@ -234,6 +238,47 @@ def test_a_relatives_name_never_leaves(template: str, name: str) -> None:
     assert not leaves(template.format(name), name)
 
 
+# Where a name stands after a relative's (or a friend's, a pet's) word, a lower-case word is the name whether
+# it is also an English word ("rose", "grace"), a common name no list of words has ("max", "jake") or a word
+# nobody knows ("zorvath").
+KIN_NAME_POSITIONS = [
+    "my wife {}",
+    "my son {} said hi",
+    "my brother {}",
+    "my wife {} says hi",
+    "my wife, {}, says hi",
+    "my wife {}'s birthday is today",
+    "my lil bro {} is here",
+    "my best friend {}",
+    "my 8yo son {} loves rancors",
+    "my 8 year old son {}",
+    "my roommate {} is here",
+    "our dog {}",
+]
+word_names = st.sampled_from(["rose", "grace", "hope", "dawn", "ruby", "jade", "max", "jake", "lily"])
+unknown_words = st.from_regex(r"[bdgkrvxz][aeiouy][a-z]{3,6}", fullmatch=True).filter(
+    lambda word: word not in detectors._person_lists()[1]
+)
+
+
+@pytest.mark.parametrize("template", KIN_NAME_POSITIONS)
+@settings(max_examples=8, deadline=None)
+@given(name=st.one_of(word_names, unknown_words))
+@example(name="rose")
+@example(name="zorvath")
+def test_a_lower_case_name_after_a_relatives_word_never_leaves(template: str, name: str) -> None:
+    assert not leaves(template.format(name), name)
+
+
+@pytest.mark.parametrize(
+    "template", ["my sons {} and {}", "my daughters {} and {} play", "my kids {} and {}"]
+)
+@settings(max_examples=6, deadline=None)
+@given(first=st.one_of(word_names, unknown_words), second=st.one_of(word_names, unknown_words))
+def test_relatives_named_in_a_list_never_leave(template: str, first: str, second: str) -> None:
+    assert not leaves(template.format(first, second), f"{first} {second}")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -248,6 +293,13 @@ def test_a_relatives_name_never_leaves(template: str, name: str) -> None:
         "mum, dad, and me",
         "dad, can you log in",
         "my dad rose early",
+        "my son said hi",
+        "my mom made dinner again",
+        "my friend is afk",
+        "my friend and i",
+        "my dog died",
+        "my sons and i",
+        "domestic tusk cat, AT-RT Walker, Bax",
         "my baby is sick",
         "my partner in crime",
         "my little brother is annoying",
@@ -523,6 +575,30 @@ def test_a_lock_said_with_is_keeps_no_number(text: str) -> None:
     assert not any(c.isdigit() for c in detectors.scrub(text, {}))
 
 
+# Said with no "is" or ":": a padlock's name and a number, or any lock's and a number the clause ends on (or
+# one no count starts with)
+BARE_LOCKS = [
+    "locker {}",
+    "my locker {} pls",
+    "bike lock {} on the blue one",
+    "padlock {}",
+    "my spind {}",
+    "safe {}",
+    "the door {}.",
+    "vault {}, thanks",
+    "safe {} (the big one)",
+]
+codes = st.integers(0, 99_999_999).map(str).map(lambda n: n.zfill(4))
+
+
+@pytest.mark.parametrize("template", BARE_LOCKS)
+@settings(max_examples=6, deadline=None)
+@given(code=codes)
+@example(code="0417")
+def test_a_lock_named_with_its_number_keeps_no_number(template: str, code: str) -> None:
+    assert not leaves(template.format(code), code)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -536,6 +612,9 @@ def test_a_lock_said_with_is_keeps_no_number(text: str) -> None:
         "Vault of the Ancients 2",
         "the vault is 250 meters north",
         "the door is 120m away",
+        "vault 250 meters north",
+        "Gate 100 to the north",
+        "safe 1200 credits to go",
     ],
 )
 def test_lock_words_in_game_text_stay(text: str) -> None:
@@ -572,3 +651,244 @@ def test_a_detector_the_rescan_may_skip_without_its_hints_finds_nothing_there(
     for detector in detectors.DETECTORS:
         if detector.spans(text):
             assert detector.worth_scanning(text, lowered) and detector.may_match(text, lowered), detector
+
+
+BIRTH_DATES_ABROAD = [
+    "born on {day}. {month} {year}",
+    "geboren am {day}. {month} {year}",
+    "nacido el {day} de {month} de {year}",
+    "né le {day} {month} {year}",
+    "nato il {day} {month} {year}",
+    "my birthday is {day} {month} {year}",
+]
+months_abroad = st.sampled_from(
+    [
+        "März",
+        "Mai",
+        "Dezember",
+        "marzo",
+        "mayo",
+        "diciembre",
+        "juillet",
+        "février",
+        "août",
+        "settembre",
+        "maja",
+    ]
+)
+
+
+@pytest.mark.parametrize("template", BIRTH_DATES_ABROAD)
+@settings(max_examples=6, deadline=None)
+@given(day=st.integers(1, 28), month=months_abroad, year=st.integers(1950, 2012))
+def test_a_birth_date_with_a_month_of_another_language_never_leaves(
+    template: str, day: int, month: str, year: int
+) -> None:
+    assert not leaves(template.format(day=day, month=month, year=year), str(year))
+
+
+ID_DOCUMENTS = [
+    "personalausweis {}",
+    "mein Reisepass {}",
+    "Führerschein-Nr. {}",
+    "my drivers licence is {}",
+    "DL: {}",
+    "DL# {}",
+    "passeport {}",
+    "pasaporte: {}",
+]
+document_numbers = st.one_of(
+    st.from_regex(r"[A-Z][0-9A-Z]{7,9}[0-9]", fullmatch=True).filter(
+        lambda v: sum(c.isdigit() for c in v) >= 6
+    ),
+    st.from_regex(r"[0-9]{3}-[0-9]{3}-[0-9]{3}", fullmatch=True),
+    st.from_regex(r"[A-Z]{5}[0-9]{6}[A-Z]{2}[0-9][A-Z]{2}", fullmatch=True),
+)
+
+
+@pytest.mark.parametrize("template", ID_DOCUMENTS)
+@settings(max_examples=6, deadline=None)
+@given(number=document_numbers)
+def test_an_identity_document_named_in_another_language_or_short_never_leaves(
+    template: str, number: str
+) -> None:
+    assert not leaves(template.format(number), number)
+
+
+@pytest.mark.parametrize("template", ["account {}", "acct {} pls", "routing 021000021 account {}"])
+@settings(max_examples=6, deadline=None)
+@given(number=st.from_regex(r"[0-9]{6,12}", fullmatch=True))
+def test_a_bank_account_named_by_account_alone_never_leaves(template: str, number: str) -> None:
+    assert not leaves(template.format(number), number)
+
+
+@pytest.mark.parametrize("template", ["new york {} {}", "Austin {} {}", "5th ave, new york {} {} USA"])
+@settings(max_examples=6, deadline=None)
+@given(state=st.sampled_from(["NY", "TX", "CA", "IL", "WA"]), code=st.integers(10_000, 99_999).map(str))
+def test_a_us_state_and_zip_without_a_comma_never_leave(template: str, state: str, code: str) -> None:
+    assert not leaves(template.format(state, code), code)
+
+
+TITLED = [
+    "uncle {} visited",
+    "grandma {} passed away",
+    "mrs. {} is my teacher",
+    "dr. {} said rest",
+    "aunt {}",
+]
+
+
+@pytest.mark.parametrize("template", TITLED)
+@settings(max_examples=6, deadline=None)
+@given(name=st.one_of(word_names, unknown_words, st.sampled_from(["betty", "kowalczyk"])))
+def test_a_name_after_a_lower_case_title_never_leaves(template: str, name: str) -> None:
+    assert not leaves(template.format(name), name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talk to Uncle Owen",
+        "Aunt Beru",
+        "uncle is here",
+        "dr said rest",
+        "dl link pls",
+        "account 2 of 5",
+        "Account 1234 leveled",
+        "born 14 times over",
+        "and DE 10000 damage",
+    ],
+)
+def test_titles_accounts_and_counts_in_game_text_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    ("template", "values"),
+    [
+        ("swift {}", st.from_regex(r"[A-Z]{6}[A-Z0-9]{2}", fullmatch=True)),
+        ("my bic {}", st.from_regex(r"[A-Z]{6}[A-Z0-9]{5}", fullmatch=True)),
+        ("das Passwort lautet {}", st.from_regex(r"[a-z]{4,8}[0-9]{2,4}", fullmatch=True)),
+        ("şifrem {}", st.from_regex(r"[a-z]{4,8}[0-9]{2,4}", fullmatch=True)),
+        ("VIN {}", st.from_regex(r"[1-5J-NS-Z][A-HJ-NPR-Z0-9]{10}[0-9]{6}", fullmatch=True)),
+        ("medicare {} 1", st.from_regex(r"[2-6][0-9]{3} [0-9]{5}", fullmatch=True)),
+        ("my ex {}", word_names),
+        ("i was born in {}", places),
+        ("we were born in {} too", places),
+        ("i go to {} primary", places),
+    ],
+)
+@settings(max_examples=6, deadline=None)
+@given(data=st.data())
+def test_round_eleven_shapes_never_leave(
+    template: str, values: st.SearchStrategy[str], data: st.DataObject
+) -> None:
+    """A bank's code said bare, a password's name with its own verb, a vehicle's or a health insurer's number,
+    an ex's name, a birthplace, a primary school."""
+    value = data.draw(values)
+    assert not leaves(template.format(value), value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Swift Strike",
+        "swift kick to the head",
+        "born in the 80s",
+        "my ex is mad",
+        "pw on Tatooine",
+        "vin rouge 2019",
+    ],
+)
+def test_round_eleven_look_alikes_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+HEALTH = [
+    "i have {}",
+    "my wife has {}",
+    "my dad was diagnosed with {}",
+    "she's in hospital with {}",
+    "he is battling {}",
+    "our son suffers from {}",
+    "ich habe {}",
+]
+conditions = st.sampled_from(
+    [
+        "breast cancer",
+        "type 2 diabetes",
+        "covid",
+        "adhd",
+        "epilepsy",
+        "bipolar",
+        "leukemia",
+        "crohn's",
+        "krebs",
+    ]
+)
+
+
+@pytest.mark.parametrize("template", HEALTH)
+@settings(max_examples=6, deadline=None)
+@given(condition=conditions)
+def test_a_persons_health_condition_never_leaves(template: str, condition: str) -> None:
+    """Health is a special category of personal data: a condition said of oneself or a relative goes."""
+    assert not leaves(template.format(condition), condition.replace("type 2 ", "").replace("breast ", ""))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm on antidepressants",
+        "she's doing chemo",
+        "sertraline 50mg every morning",
+        "diagnosed with something rare",
+    ],
+)
+def test_a_treatment_or_a_diagnosis_never_leaves(text: str) -> None:
+    counts: dict[str, int] = {}
+    detectors.scrub(text, counts)
+    assert counts.get("health") == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Diseased Bantha",
+        "a depression in the dunes",
+        "I have add-ons",
+        "i had a breakdown of the loot",
+        "Cancer cell sample x3",
+        "i have 3 adds on me",
+        "the ms11 bot",
+    ],
+)
+def test_health_words_in_game_text_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["my employer is {} Corp", "my school is {} Grammar", "my boss at {} said hi", "my workplace is {}"],
+)
+@settings(max_examples=6, deadline=None)
+@given(name=places)
+def test_a_workplace_named_as_ones_own_never_leaves(template: str, name: str) -> None:
+    assert not leaves(template.format(name), name)
+
+
+@pytest.mark.parametrize(
+    "template", ["the pin for my card is {}", "the code to the gate was {}", "the passcode of my phone is {}"]
+)
+@settings(max_examples=6, deadline=None)
+@given(code=codes)
+def test_a_pin_with_what_it_opens_said_between_never_leaves(template: str, code: str) -> None:
+    assert not leaves(template.format(code), code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my school is closed", "my job at the cantina", "my job is boring", "the code for the quest is 3 parts"],
+)
+def test_ones_own_school_job_and_codes_without_a_name_stay(text: str) -> None:
+    assert detectors.scrub(text, {}) == text

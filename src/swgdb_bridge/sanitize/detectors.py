@@ -405,7 +405,7 @@ _PASSWORD_NAMES = (
     "password", "passwd", "passphrase", "pass phrase", "pwd", "pw", "passwort", "kennwort", "mot de passe",
     "contraseña", "contrasena", "clave", "senha", "palavra-passe", "wachtwoord", "wagwoord", "hasło", "haslo",
     "lösenord", "losenord", "passord", "adgangskode", "salasana", "salasõna", "heslo", "parola", "parola d'ordine",
-    "parolă", "jelszó", "jelszo", "şifre", "sifre", "lozinka", "geslo", "slaptažodis", "slaptazodis",
+    "parolă", "jelszó", "jelszo", "şifre", "sifre", "şifrem", "sifrem", "lozinka", "geslo", "slaptažodis", "slaptazodis",
     "parole", "mật khẩu", "mat khau", "kata sandi", "пароль", "лозинка", "κωδικός", "κωδικος", "סיסמה",
     "كلمة المرور", "كلمة السر", "पासवर्ड", "รหัสผ่าน", "密码", "密碼", "口令", "パスワード", "暗証番号",
     "비밀번호", "암호",
@@ -414,7 +414,7 @@ _PASSWORD_NAMES = (
     "wpa key", "wpa2 key", "wep key", "wifi code", "wlan code",
 )  # fmt: skip
 _PASSWORD_WORDS = trie_pattern(_PASSWORD_NAMES)  # longer first: "parola d'ordine" before "parola"
-_IS = r"(?:is|was|ist|war|est|es|é|è|jest|je|är|er|это)\b"  # "is" in the languages of _PASSWORD_WORDS
+_IS = r"(?:is|was|ist|lautet|war|est|es|é|è|jest|je|är|er|это)\b"  # "is" in the languages of _PASSWORD_WORDS
 # Words that follow a password's name without being it: "the pw for the bank", "password reset".
 _NOT_A_VALUE = (
     r"for|to|of|on|in|at|the|my|your|his|her|their|our|a|an|and|or|is|was|reset|change|changed|protected"
@@ -464,15 +464,21 @@ _MAIL_SERVICES = (
 _TLDS = r"com|net|org|edu|gov|info|biz|io|co|me|us|uk|de|fr|nl|be|ca|au|ru|it|es|se|no|dk|fi|pl|br|jp|ch|at"
 # "born 12/03/1990", "dob: 1990-03-12", "birthday is March 12, 1990", "1990年3月12日", "1990년 3월 12일";
 # in prose, "born on the 4th of July 1990", "birthday March the 3rd"; or the year alone, "born in 1987".
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
+# A month in the languages players write, by its head: "March", "märz", "marzo", "mai", "juillet", "dez."
+_DAY = r"\d{1,2}(?:st|nd|rd|th|er|\.)?"
+_MONTH = (
+    r"(?:j[aä]n|feb|f[eé]v|m[aä]r|apr|avr|abr|may|mai|mei|mag|jun|jui|giu|jul|lug|aug|ao[uû]|ago|sep|set|oct|okt"
+    r"|ott|nov|dec|d[eé]c|dez|dic|ene|gen|maj|sty|lut|kwi|cze|lip|sie|wrz|pa[zź]|lis|gru)[^\W\d_]{0,7}\.?"
+)
 _MONTH_NAME = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b"
 )
 # Words that say where one lives, after "I" or "I'm": "I live in leeds", "i'm from leeds", "and live at …".
 _RESIDENCE = (
-    r"(?:(?:live|living|reside|residing|based|raised|grew\s+up)\s+(?:at|on|in|near|outside|around)|from)"
+    r"(?:(?:live|living|reside|residing|based|raised|grew\s+up)\s+(?:at|on|in|near|outside|around)|from"
+    # a birthplace, a security question's answer too: "i was born in leeds" ("born in 1987" is a birth date's)
+    r"|(?:was\s+|were\s+)?born\s+in(?!\s*(?:\[|\d|the\s)))"
 )
 # Where one works or studies, which places a person as surely as where they live: "I work at Tesco in Leeds",
 # "I study at Leeds uni", "ich arbeite bei …", "je travaille chez …", "trabajo en …", "lavoro presso …".
@@ -498,7 +504,7 @@ _NOT_A_WORKPLACE = (
 _BIRTH_DATE = (
     r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
     r"|(?:19|20)\d{2}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]?"
-    rf"|(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:19|20)\d{{2}})?"
+    rf"|(?:the\s+)?{_DAY}\s+(?:(?:of|de|di)\s+)?{_MONTH}(?:,?\s+(?:de\s+)?(?:19|20)\d{{2}})?"
     rf"|{_MONTH}(?:\s+(?:the\s+)?{_DAY})?,?\s+(?:19|20)\d{{2}}|{_MONTH}\s+(?:the\s+)?{_DAY}"
     r"|(?:19|20)\d{2}"
 )
@@ -527,7 +533,7 @@ _PHONE_WORDS = "|".join((*_PHONE_NAMES, "call", "text", "ring", "reach", "number
 # Where players hand out an account: a login there names a person as well as a player name does.
 _PLATFORM_NAMES = (
     "steam", "steam id", "steam name", "discord", "discord id", "discord tag", "discord name", "battletag",
-    "battle tag", "battle.net", "psn", "xbox", "gamertag", "epic", "epic id", "twitch", "insta", "instagram",
+    "battle tag", "battle.net", "psn", "xbox", "gamertag", "gamer tag", "epic", "epic id", "twitch", "insta", "instagram",
     "snap", "snapchat", "telegram", "whatsapp", "skype", "kik", "twitter", "reddit", "tiktok", "signal",
     "youtube", "yt", "facebook", "fb", "ig", "bluesky", "bsky", "mastodon", "linkedin", "wechat", "weixin",
     "playstation", "xbox live", "xbl", "battlenet", "blizzard", "epic games", "riot", "nintendo", "ubisoft",
@@ -558,6 +564,12 @@ _NOT_A_PSEUDONYM = r"(?!Player-[0-9a-f]{12}(?![0-9a-f]))"
 _LOGIN_VALUE = rf"(?!\[){_NOT_A_PSEUDONYM}((?!(?:a|an|the|my|is)\b)[^\s,;]{{2,40}})"
 # Words after a platform's name that say an account follows: "psn id x", "epic games name x", "xbox tag x".
 _ACCOUNT_WORD = r"(?:id|tag|name|handle|username|user|account)"
+# A two-letter platform name (see _PLATFORM_NEEDLES) said with "=", "was" or a word for an account, as the patterns allow them: "ig = x",
+# "yt_name: x", "fbid x"
+_SHORT_PLATFORM_SAID = re.compile(
+    rf"(?i)(?<![\w-])(?:{'|'.join(n for n in _PLATFORM_NAMES if len(n) <= 2)})"
+    rf"(?:[ _-]?[a-z]*\s*(?:[:=]|(?:is|was)\s)|[ _-]?{_ACCOUNT_WORD}\s)"
+)
 # After "add me on discord" a handle is expected; these words end the sentence instead.
 _NOT_A_HANDLE = (
     r"is|was|later|tonight|tomorrow|now|too|then|pls|please|if|when|and|or|to|for|sometime|instead"
@@ -599,10 +611,17 @@ _ID_NAMES = (
     "social security", "national insurance", "national id", "tax id", "tax code", "taxpayer id", "passport",
     "id card", "identity card", "personal id", "personal code", "personnummer", "steuer-id", "steuerid",
     "steuernummer", "steuer-nr", "codice fiscale", "fiscal code", "aadhaar", "driver's license",
-    "drivers license", "driver license", "driving licence", "driving license",
+    "drivers license", "driver license", "driving licence", "driving license", "driver's licence",
+    "drivers licence", "driver licence", "dl", "licence number", "license number", "vin", "medicare", "medicaid",
+    "nhs", "versichertennummer", "krankenversicherungsnummer", "carte vitale", "sécurité sociale",
+    "securite sociale", "tarjeta sanitaria",
+    # in the languages players write: an identity card, a passport, a driving licence
+    "personalausweis", "ausweisnummer", "ausweis", "reisepass", "führerschein", "fuhrerschein",
+    "carte d'identité", "carte d'identite", "passeport", "permis de conduire", "pasaporte", "passaporto",
+    "carta d'identità", "carta d'identita", "patente di guida", "dowód osobisty", "dowod osobisty", "paszport",
 )  # fmt: skip
 # Words that name such a number only with "number" after them: "tax number", "id no.", "licence #".
-_ID_NUMBER = r"\s*(?:number|no\.?|nr\.?|#)"
+_ID_NUMBER = r"[\s-]*(?:number|no\.?|nr\.?|#)"
 _ID_WORDS = (
     rf"(?:{trie_pattern(_ID_NAMES)})(?:{_ID_NUMBER})?|(?:id|ni|tax|identity|personal|licen[cs]e){_ID_NUMBER}"
 )
@@ -615,7 +634,7 @@ def _id_value(least: int) -> str:
     """An id's value of ``least`` characters or more (digits, a few letters, separators)."""
     return (
         rf"(?:[A-Z]{{1,3}}[ -]?|[a-z]{{1,3}})?\d[\d ./-]{{{least - 2},16}}\d(?:[ -]?[A-Za-z])?"
-        rf"|(?=[A-Za-z]{{0,8}}\d)[A-Za-z0-9]{{{least},20}}"
+        rf"|(?=[A-Za-z]{{0,11}}\d)[A-Za-z0-9]{{{least},20}}"
     )
 
 
@@ -645,13 +664,49 @@ _PLATE_VALUE = r"[A-Za-z0-9]{1,8}(?:[ -][A-Za-z0-9]{1,4}){0,3}"
 # What names a bank account, in the languages players write; the number after it is the account's in any
 # case, with or without a valid checksum.
 _BANK_WORDS = (
-    r"iban|(?:bank\s+)?account\s*(?:number|no\.?|nr\.?|#)|acct\s*(?:number|no\.?|nr\.?|#)|sort\s*code|routing"
+    r"iban|(?:bank\s+)?account(?:\s*(?:number|no\.?|nr\.?|#))?|acct(?:\s*(?:number|no\.?|nr\.?|#))?|sort\s*code|routing"
     r"(?:\s*(?:number|no\.?))?|aba|bsb|konto(?:nummer|nr\.?)?|clabe|rekeningnummer|numéro\s+de\s+compte|rib"
 )
 # A run of letters and digits, then groups that hold a digit or a group of four letters before digits
 # ("GB82 WEST 1234 5698 7654 32", "12-34-56"): "12345678 sort code" ends at the number.
 _BANK_VALUE = r"[A-Za-z0-9]{2,34}(?:[ ./-](?:[A-Za-z]{0,4}\d[A-Za-z0-9]{0,30}|[A-Za-z]{4}(?=[ ./-]\d))){0,10}"
 _MIXED_GROUP = re.compile(r"(?=\w*\d)(?=\w*[A-Z])\w+")  # a key's group: letters and digits
+
+# ---- a person's health ----------------------------------------------------------------------------------
+
+# Conditions and treatments a player tells of, theirs or a relative's: health data is a special category of
+# personal data. Only named ones, after a person who has them ("i have", "my wife has", "ich habe"): a
+# game's "Diseased Bantha" or "a depression in the dunes" has no one.
+_CONDITIONS = (
+    "cancer", "diabetes", "covid", "long covid", "adhd", "autism", "depression", "anxiety", "epilepsy",
+    "asthma", "hiv", "aids", "dementia", "alzheimer's", "alzheimers", "parkinson's", "parkinsons", "ms",
+    "multiple sclerosis", "bipolar", "schizophrenia", "ptsd", "ocd", "leukemia", "leukaemia", "lymphoma",
+    "a tumor", "a tumour", "a brain tumor", "a brain tumour", "hepatitis", "crohn's", "crohns", "lupus",
+    "arthritis", "heart disease", "a heart condition", "an eating disorder", "anorexia", "bulimia",
+    "fibromyalgia", "chronic fatigue", "celiac", "coeliac", "endometriosis", "krebs", "diabète", "cáncer",
+    "dépression", "depresión", "tuberculosis", "chlamydia", "herpes", "syphilis", "cirrhosis",
+)  # fmt: skip
+_CONDITION = (
+    r"(?:(?:stage\s+\d\s+|type\s+[12]\s+|terminal\s+|severe\s+|chronic\s+|clinical\s+|bad\s+|"
+    r"(?:breast|lung|bone|skin|colon|prostate|brain|blood)\s+)*"
+    rf"(?:{trie_pattern(_CONDITIONS)})|a\s+(?:stroke|heart\s+attack|miscarriage|seizure|nervous\s+breakdown))"
+)
+# Who has it: oneself, a relative, or anyone said with "he"/"she".
+_PATIENT = (
+    r"(?:\bi|\bhe|\bshe|\bthey|\bwe|\bmy\s+[\w-]+|\bour\s+[\w-]+)(?:\s+|(?=['’]))"
+    r"(?:(?:has|have|had|got|['’]ve\s+got|['’]s\s+got|suffers?\s+from|suffered\s+from"
+    r"|(?:is|am|was|['’]m|['’]s)\s+(?:suffering\s+from|battling|fighting|sick\s+with|in\s+(?:the\s+)?hospital"
+    r"\s+(?:with|for))|(?:was|were|got|been)\s+diagnosed\s+with)\s+)"
+    r"|\b(?:ich\s+habe|er\s+hat|sie\s+hat|j'ai|il\s+a|elle\s+a|tengo|tiene)\s+"
+)
+# Treatments that tell the condition: "i'm on antidepressants", "she's doing chemo", "sertraline 50mg".
+_TREATMENTS = (
+    "antidepressants", "antipsychotics", "chemo", "chemotherapy", "radiotherapy", "dialysis", "insulin",
+    "methadone", "sertraline", "fluoxetine", "citalopram", "escitalopram", "venlafaxine",
+    "adderall", "ritalin", "methylphenidate", "prozac", "zoloft", "xanax", "lexapro", "wellbutrin",
+    "olanzapine", "quetiapine", "metformin", "truvada",
+)  # fmt: skip
+
 
 # ---- a person's name, said as one --------------------------------------------------------------------
 
@@ -686,7 +741,17 @@ _KIN_NAMES = (
     "papà", "nonna", "nonno", "zio", "zia", "cugino", "cugina", "mulher", "namorada", "namorado", "filho",
     "filha", "irmão", "irmao", "irmã", "irma", "mãe", "mae", "pai", "avó", "avô",
 )  # fmt: skip
-_KIN = trie_pattern(_KIN_NAMES)
+# Named only after "my" or "our": a game's lists hold "tusk cat, AT-RT Walker," as chat holds "mum, Jane,".
+_KIN_AFTER_MY = (
+    # several of them, named in a list: "my sons jake and max"
+    "sons", "daughters", "kids", "children", "brothers", "sisters", "twins", "cousins", "nephews", "nieces",
+    "grandkids", "grandsons", "granddaughters", "friends", "ex",
+    # the people and pets around a person, named as a relative is: "my best friend zorvath", "my dog rex"
+    "friend", "bestie", "bff", "buddy", "roommate", "flatmate", "housemate", "boss", "coworker", "co-worker",
+    "colleague", "neighbour", "neighbor", "teacher", "dog", "cat", "puppy", "kitten",
+)  # fmt: skip
+_KIN = trie_pattern(_KIN_NAMES + _KIN_AFTER_MY)
+_FAMILY = trie_pattern(_KIN_NAMES)
 _MY_WORDS = (
     "my",
     "our",
@@ -707,9 +772,11 @@ _MY_WORDS = (
 )
 _MY = trie_pattern(_MY_WORDS)
 # A word between the possessive and the relative: "my little brother tom", "my ex-wife Sarah".
+# "my lil bro jake", "my best friend zorvath", "my 8yo son jake" (an age may be a birth date's marker by now)
 _KIN_KIND = (
-    r"(?:(?:little|big|older|younger|elder|eldest|oldest|youngest|baby|twin|step|late|ex|kleine[rnm]?|große[rnm]?"
-    r"|grand|grande|petit|petite|pequeñ[oa]|piccol[oa])[ -])?"
+    r"(?:(?:little|lil|big|older|younger|elder|eldest|oldest|youngest|baby|twin|step|late|ex|best|kleine[rnm]?"
+    r"|große[rnm]?|grand|grande|petit|petite|pequeñ[oa]|piccol[oa]|(?:\d{1,2}|\[birth-date\])\s?(?:yo|y/o|yrs?[ -]old|years?[ -]old))"
+    r"[ -])?"
 )
 # "my brother's name is tom", "my wife is called mark", "mein Sohn heißt Tim", "mi hija se llama Ana"
 _KIN_CALLED = r"['’]s\s+name\s+is|\s+(?:is\s+)?(?:called|named)|\s+hei(?:ß|ss)t|\s+s['’]appelle|\s+se\s+llama|\s+si\s+chiama|\s+se\s+chama"
@@ -745,31 +812,80 @@ def _name_goes_on(word: str, capitalised: bool) -> bool:
     return key in names or key not in words
 
 
-def _kin_named(word: str) -> bool:
-    """After "my wife" a word is a name when it is written as one: a common name that is no plain word in
-    any case ("sarah"), or capitalised and no plain word, or a common name ("Rose"). "my wife is away"
-    and "my son plays" name nobody."""
+# What a name said after a relative's word is followed by when a verb of its own comes next: "my wife rose
+# says hi", "my son jake said hi", or any verb in the past, "uncle rose visited". A common name that is also a
+# word ("rose", "made") is the verb it can be when anything else follows ("my dad rose early", "my mom made
+# dinner") and the name when these or nothing do.
+_NAME_THEN = frozenset((
+    "is", "was", "has", "had", "and", "or", "will", "would", "can", "could", "just", "also", "too", "who",
+    "said", "says", "did", "does", "doesn't", "didn't", "isn't", "wasn't", "can't", "won't", "told", "tells",
+    "plays", "played", "wants", "wanted", "loves", "likes", "thinks", "lives", "works", "got", "gets", "went",
+    "goes", "sends", "sent", "lol",
+))  # fmt: skip
+# Words before a relative's or a person's name that say it in English ("my wife zorvath"), a title or a
+# relative's word written in lower case as chat writes it ("uncle zorvath", "mrs. kowalczyk": a game's title
+# is capitalised, "Uncle Owen")
+_TITLES = ("uncle", "aunt", "auntie", "grandma", "grandpa", "granny", "nana", "mr", "mrs", "ms", "dr", "prof")
+_ENGLISH_MY = frozenset(("my", "our", *_TITLES))
+_POSSESSIVE_S = re.compile(r"['’]s$", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
+
+
+def _kin_named(word: str, after: str | None, english: bool) -> bool:
+    """After "my wife" a word is a name when it is written as one: a common name ("sarah", "Rose", "max"),
+    or capitalised and no plain word ("Zorvath"), or, after an English "my", any word no list knows
+    ("zorvath": "meine Frau kocht" is German). A common name that is also a word is the name only where a
+    name would stand (``after``: :data:`_NAME_THEN`, the clause's end, or its own "'s"). "my wife is away",
+    "my son plays" and "my dad rose early" name nobody."""
+    if _PSEUDONYM_LIKE.fullmatch(word):
+        return False  # this tool's own output where a player's name stood
     names, words = _person_lists()
-    key = match_key(word)
-    if word[0].isupper():
-        return key in names or key not in words
-    return key in names and key not in words
+    possessive = _POSSESSIVE_S.search(word) is not None
+    key = match_key(_POSSESSIVE_S.sub("", word))
+    if key not in words:
+        return key in names or word[0].isupper() or english
+    if key not in names:
+        return False
+    return (
+        word[0].isupper()
+        or possessive
+        or after is None
+        or after.lower() in _NAME_THEN
+        or after.endswith("ed")
+    )
 
 
 def _name_extent(match: re.Match[str]) -> tuple[int, int] | None:
     """The name after a phrase that says one follows: its first word (after a relative's word, only a word
-    written as a name), then the next words while they go on being a name."""
+    written as a name), then the next words while they go on being a name, or a list of names ("my sons
+    jake and max")."""
     found = match.groupdict()
     group = "first" if found.get("first") is not None else "kin"
-    if group == "kin" and not _kin_named(found["kin"]):
-        return None
+    rest = (found.get("rest") or "").split()
+    if group == "kin":
+        english = (found.get("my") or "").lower() in _ENGLISH_MY
+        if not _kin_named(found["kin"], _after(match, rest), english):
+            return None
     end = match.end(group)
     capitalised = found[group][0].isupper()
-    for word in (found.get("rest") or "").split():
+    for index, word in enumerate(rest):
+        if group == "kin" and word.lower() == "and" and index + 1 < len(rest):
+            if not _kin_named(rest[index + 1], None, english):  # a name's place, whatever follows
+                break
+            end = match.string.index(rest[index + 1], match.string.index(word, end)) + len(rest[index + 1])
+            break
         if not _name_goes_on(word, capitalised):
             break
         end = match.string.index(word, end) + len(word)
     return match.start(group), end
+
+
+def _after(match: re.Match[str], rest: list[str]) -> str | None:
+    """The word after a name's first word (None at the clause's end): the match holds up to two more."""
+    if rest:
+        return rest[0]
+    following = _NEXT_WORD.match(match.string, match.end())
+    return following.group(1) if following else None
 
 
 DETECTORS: tuple[Detector, ...] = (
@@ -883,13 +999,13 @@ DETECTORS: tuple[Detector, ...] = (
             ".info/",
             ".xyz/",
         ),
-        trigger=re.compile(rf"\.[a-z]{{2,24}}[./]|\.(?i:{_COMMON_TLDS})\b"),
+        trigger=re.compile(rf"\.[a-z]{{2,24}}[./]|\.(?i:{_COMMON_TLDS})\b|[a-z0-9]\.[a-z0-9-]+\.[a-z]{{2}}"),
     ),
     Detector(
         "tokens",
         "[token]",
         _compile(*_TOKEN_FORMATS),
-        needles=("xox", "oauth:"),
+        needles=("xox", "oauth:", "k_live_", "k_test_"),
         trigger=_LONG_RUN,
         widen=True,
     ),
@@ -979,9 +1095,12 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?:of|for|to|du|de|del|della|des)\s+(?:(?:the|my|a|la|le|el|il)\s+)?(?:{_LOCKS}))"
             rf"(?>\s*[:=#]\s*|\s+(?:(?:{_IS})\s+)?)({_COMBO_GROUPS}|\d{{3,8}})(?![\d.-])",
             rf"(?<![\w-])(?:{_LOCKS})(?:'s)?(?>\s*[:=#]\s*|\s+(?:is|was)\s+)({_COMBO_GROUPS})(?![\d.-])",
-            # one number only after a padlock's name: "the vault is 250 meters north" is a distance
-            r"(?<![\w-])(?:(?:bike\s+|pad)?lock|locker|cadenas|candado|lucchetto)(?:'s)?(?>\s*[:=#]\s*|\s+(?:is|was)\s+)"
-            r"(\d{3,8})(?![\d.-])",
+            # one number only after a padlock's name, said or not: "my locker is 4821", "locker 4821"
+            r"(?<![\w-])(?:(?:bike\s+|pad)?lock|locker|cadenas|candado|lucchetto|spind|casier|taquilla|armadietto)"
+            r"(?:'s)?(?>\s*[:=#]\s*|\s+(?:(?:is|was)\s+)?)(\d{3,8})(?![\d.-])",
+            # after any other lock's a number no count starts with, or one the clause ends on: "safe 0417",
+            # "door 4821." ("the vault is 250 meters north" is a distance)
+            rf"(?<![\w-])(?:{_LOCKS})(?:'s)?\s+(0\d{{2,7}}(?![\d.-])|\d{{3,8}}(?=\s*(?:[,;!?()]|\.(?!\d)|$)))",
             flags=re.IGNORECASE,
             group=1,
         ),
@@ -1035,6 +1154,9 @@ DETECTORS: tuple[Detector, ...] = (
             # and every code of a list: "backup codes 84729163 19283746".
             r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number|no))?|passcode|code|combo|combination|cvv2?|cvc2?|csc)"
             r"(?:s|'s)?(?>\s*[:=#]\s*|\s+(?:is\s+|was\s+|are\s+)?)(\d{3,8}(?:(?:,\s*|\s+)\d{3,8})*)(?!\d)",
+            # what it opens said between: "the pin for my card is 4821", "the code to the gate was 0417"
+            r"(?<![\w-])(?:pin(?:[ _-]?(?:code|number))?|passcode|code|combo|combination)\s+(?:for|to|of|on)\s"
+            r"[^.!?\n:=]{0,40}?\s(?:is|was)\s+(\d{3,8})(?!\d)",
             flags=re.IGNORECASE,
             group=1,
         ),
@@ -1138,7 +1260,8 @@ DETECTORS: tuple[Detector, ...] = (
             # a free mail service named without its domain: "gwen at protonmail", "gwen @ gmail"
             rf"(?i)(?<![\w.+%-])[\w.+%-]{{1,64}}(?:{_AT}|@)(?:{_MAIL_SERVICES})(?![\w-])",
         ),
-        needles=(" at ", "@", "(at)", "[at]", "{at}", "<at>", "(@)", "[@]", "{@}", "<@>"),
+        needles=(" at ", "@"),
+        trigger=re.compile(r"(?i)[(\[{<]at[)\]}>]"),  # "(at]" as well as "(at)": the pattern takes any pair
     ),
     Detector(
         "emails",
@@ -1214,6 +1337,7 @@ DETECTORS: tuple[Detector, ...] = (
             "network",
             "router",
         ),
+        trigger=_SHORT_PLATFORM_SAID,
     ),
     Detector(
         "handles",
@@ -1274,7 +1398,7 @@ DETECTORS: tuple[Detector, ...] = (
         "ibans",
         "[iban]",
         _compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"),
-        trigger=_DIGIT_RUN,  # every IBAN holds a run of 8+ digits and spaces
+        trigger=re.compile(r"\b[A-Z]{2}\d{2} ?[A-Z0-9]{4}"),  # the pattern's own head
         validate=_iban_ok,
     ),
     Detector(
@@ -1287,6 +1411,8 @@ DETECTORS: tuple[Detector, ...] = (
             r"(?![^\W_])",
             r"(?i:(?<![^\W_])(?:bic|swift)(?:[ -]?code)?(?:\s+(?:is|was)\s+|\s*[:=]\s*))"
             r"(?P<bic>[A-Za-z]{6}[A-Za-z0-9]{2}(?:[A-Za-z0-9]{3})?)(?![^\W_])",
+            # said with neither, in capitals as banks print it: "swift DEUTDEFF", "my bic DEUTDEFF500"
+            r"(?i:(?<![^\W_])(?:bic|swift)(?:[ -]?code)?)\s+(?P<bic>[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)(?![^\W_])",
             group=("account", "bic"),
         ),
         needles=(
@@ -1469,15 +1595,18 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         needles=(
             *(name for name in _ID_NAMES if len(name) > 4),
-            "id n",
-            "id #",
-            "ni n",
-            "tax n",
-            "identity n",
-            "personal n",
+            # the name and its "number" spaced or run together, "id no", "idnumber", "tax#"
+            *(
+                f"{name}{gap}{word}"
+                for name in ("id", "ni", "tax", "identity", "personal")
+                for gap in ("", " ")
+                for word in ("n", "#")
+            ),
             "licen",
         ),
-        trigger=re.compile(rf"(?i)(?<![^\W_])(?:{'|'.join(n for n in _ID_NAMES if len(n) <= 4)})(?![^\W_])"),
+        trigger=re.compile(
+            rf"(?i)(?<![^\W_])(?:{'|'.join(n for n in _ID_NAMES if len(n) <= 4)})(?:number|no|nr|#|(?![^\W_]))"
+        ),
         validate=_named_id_ok,
     ),
     Detector(
@@ -1523,8 +1652,8 @@ DETECTORS: tuple[Detector, ...] = (
             rf"(?i)(?<![\w-])(?:i'?m|i\s+am)\s+(\d{{1,2}})(?=\s*(?:,\s*|and\s+|&\s+)?(?:i\s+)?{_RESIDENCE}\s)",
             group=1,
         ),
-        needles=(*_BIRTH_NAMES, "turn", "be ", "old", "y/o", "yo", "y.o.", "age", "asl", "a/s/l", "/m", "/f"),
-        trigger=re.compile(r"(?i)\bi(?:'?m|\s+am)\s+\d"),
+        needles=(*_BIRTH_NAMES, "turn", "be ", "old", "y/o", "yo", "y.o.", "age", "asl", "a/s/l"),
+        trigger=re.compile(r"(?i)\bi(?:'?m|\s+am)\s+\d|\d\s*/\s*[mf]\s*/"),
     ),
     Detector(
         "street_addresses",
@@ -1548,10 +1677,11 @@ DETECTORS: tuple[Detector, ...] = (
         needles=(
             "live",
             "living",
-            "reside",
+            "resid",
             "based",
             "raised",
             "grew up",
+            "born",
             "hometown",
             "home town",
             "m from",
@@ -1580,8 +1710,14 @@ DETECTORS: tuple[Detector, ...] = (
             # Leeds uni" (one word of its name at least: "i'm at school" says nothing)
             r"(?i)\b(?:(?:i|we)\s+(?:go|went|attend|attended)\s+(?:to\s+)?|(?:i'?m|i\s+am|we're|we\s+are)\s+"
             r"(?:at|attending)\s+)(?!the\s)((?:[^\s.!?,]+\s+){1,4}?(?:uni|university|college|school|academy"
-            r"|polytechnic|high)\b)",
+            r"|polytechnic|high|primary|elementary|secondary|gymnasium)\b)",
             r"(?i)\b(?:i'?m|i\s+am|we're|we\s+are)\s+at\s+(?:uni|university|college|school)\s+in\s+(?!\[)([^.!?\n]{2,60})",
+            # named as one's own, written as a name: "my employer is Acme Corp", "my school is Leeds Grammar",
+            # "my boss at Amazon said" ("my school is closed", "my job at the cantina" stay)
+            r"(?i:\bmy\s+(?:employer|company|workplace|office|school|college|uni|university)\s+is\s+(?:at\s+|in\s+)?)"
+            r"(?=[A-Z])([^.!?\n]{2,60})",
+            r"(?i:\bmy\s+(?:boss|manager|coworkers?|co-workers?|colleagues?|job|shift|work|teacher|class)\s+at\s+)"
+            r"(?=[A-Z])([^.!?\n]{2,60})",
             group=1,
         ),
         needles=(
@@ -1601,12 +1737,17 @@ DETECTORS: tuple[Detector, ...] = (
             "studio",
             "trabalho",
             "estudo",
-            " go to ",
-            "went to ",
+            " go ",
+            "went ",
             "attend",
             "m at ",
             "re at ",
             *_OCCUPATIONS,
+            *(
+                f"my {what}"
+                for what in ("employer", "company", "office", "school", "college", "uni", "boss", "manager")
+            ),
+            *(f"my {what}" for what in ("cowork", "co-work", "colleague", "job", "shift", "class")),
         ),
         literal_needles=True,
     ),
@@ -1629,7 +1770,7 @@ DETECTORS: tuple[Detector, ...] = (
             r"(,\s*(?:[A-Z]{1,2}-)?(?:\d{5}|\d{4}(?: ?[A-Z]{2}|-\d{3})?|\d{2}-\d{3})\s+[A-Z][^\W\d_]{2,30})",
             group=1,
         ),
-        trigger=re.compile(rf"(?i:\b(?:{_STREET_FIRST})\b)|[\d\]], ?(?:[A-Z]{{1,2}}-)?\d{{2}}"),
+        trigger=re.compile(rf"(?i:\b(?:{_STREET_FIRST})\b)|[\d\]][a-z]?,\s*(?:[A-Z]{{1,2}}-)?\d{{2}}"),
     ),
     Detector(
         "street_addresses",
@@ -1637,8 +1778,10 @@ DETECTORS: tuple[Detector, ...] = (
         _compile(
             # UK and Canadian postcodes, upper case as written on mail: SW1A 2AA, M1 1AE, K1A 0B1
             r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b",
-            # a US state and its ZIP code after the town: Springfield, IL 62704
+            # a US state and its ZIP code after the town: Springfield, IL 62704; with no comma, where no lower-case
+            # word follows, new york NY 10118 ("and DE 10000 damage" is a count)
             rf"(?:(?<=, )|(?<=,))(?:{_US_STATES}) \d{{5}}(?:-\d{{4}})?\b",
+            rf"(?<=[^\W\d_] )(?:{_US_STATES}) \d{{5}}(?:-\d{{4}})?\b(?!\s*[a-z])",
             # named: "postcode 1017 GC", "zip: 90210", "PLZ 80331", "PO Box 1234"
             r"(?i:\b(?:post\s*code|postal\s*code|zip(?:\s*code)?|plz)\s*(?:is\s+|[:#]\s*)?"
             r"(?:\d{4,5}(?:-\d{4})?(?: ?[a-z]{2})?|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}|[a-z]\d[a-z] ?\d[a-z]\d)\b"
@@ -1646,6 +1789,29 @@ DETECTORS: tuple[Detector, ...] = (
         ),
         needles=("postcode", "post code", "postal", "zip", "plz", " box"),
         trigger=re.compile(r"\d[A-Z]|[A-Z],? \d{5}"),  # in every postcode shape above
+    ),
+    Detector(
+        "health",
+        "[health]",
+        _compile(
+            # "i have type 2 diabetes", "my wife has breast cancer", "he's in hospital with covid", "ich habe Krebs"
+            rf"(?i)(?:{_PATIENT})(?:the\s+|le\s+|la\s+)?({_CONDITION})(?![\w-])",
+            # "diagnosed with …": the condition, whatever it is, to the end of the clause
+            r"(?i)\bdiagnosed\s+with\s+(?!\[)([^.!?\n,;]{3,60})",
+            # a treatment said of a person: "i'm on antidepressants", "she's doing chemo", "sertraline 50mg"
+            rf"(?i)(?<![\w-])((?:{trie_pattern(_TREATMENTS)})(?:\s+\d+\s?mg)?)(?![^\W_])",
+            group=1,
+        ),
+        needles=(
+            *_CONDITIONS,
+            "stroke",
+            "heart attack",
+            "miscarriage",
+            "seizure",
+            "breakdown",
+            "diagnosed",
+            *_TREATMENTS,
+        ),
     ),
     Detector(
         "real_names",
@@ -1666,8 +1832,10 @@ DETECTORS: tuple[Detector, ...] = (
             # "my brother's name is tom", "my wife is called mark": the next word, whatever it is
             rf"(?i:(?<![^\W_])(?:{_MY})\s+{_KIN_KIND}(?:{_KIN})(?:{_KIN_CALLED}))\s+(?P<first>{_PERSON_WORD}){_MORE_WORDS}",
             # "my wife sarah", "my son, Jake,", "meine Frau Anna", "mum, Jane, is here": a word written as a name
-            rf"(?i:(?<![^\W_])(?:{_MY})\s+{_KIN_KIND}(?:{_KIN}))(?:\s*[,(]\s*|\s+)(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
-            rf"(?i:(?<![^\W_])(?:{_KIN})),\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}(?=\s*[,)])",
+            rf"(?i:(?<![^\W_])(?P<my>{_MY})\s+{_KIN_KIND}(?:{_KIN}))(?:\s*[,(]\s*|\s+)(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
+            rf"(?i:(?<![^\W_])(?:{_FAMILY})),\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}(?=\s*[,)])",
+            # "uncle zorvath visited", "mrs. kowalczyk said": a title in lower case, no possessive needed
+            rf"(?<![^\W_])(?P<my>{trie_pattern(_TITLES)})\.?\s+(?P<kin>{_PERSON_WORD}){_MORE_WORDS}",
         ),
         needles=(
             "irl",
@@ -1694,6 +1862,7 @@ DETECTORS: tuple[Detector, ...] = (
             # a relative's word after a possessive, or before a comma
             *(f"{my} " for my in _MY_WORDS),
             *(f"{kin}," for kin in _KIN_NAMES),
+            *_TITLES,
         ),
         literal_needles=True,
         extent=_name_extent,
