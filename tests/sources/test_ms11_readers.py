@@ -148,6 +148,27 @@ def test_heroic_loot_listed_under_two_boss_lines_counts_once_and_real_repeats_st
     ]
 
 
+def _read_loot(tmp_path: Path, entries: list[dict]) -> list[tuple[str, str]]:
+    path = tmp_path / "heroic_loot_logs_20260301_193000.json"
+    path.write_text(json.dumps({"metadata": {"total_entries": len(entries)}, "loot_entries": entries}))
+    _, part = read_one(path)
+    return [(i.item, str(i.timestamp)) for i in part.heroic_loot]
+
+
+def test_the_same_drop_from_two_kills_of_one_boss_far_apart_counts_twice(tmp_path: Path) -> None:
+    kills = ("[2026-03-01 12:15:00] Axkva Min defeated", "[2026-03-01 14:40:00] Axkva Min defeated")
+    # each kill's window holds only its own spear: two drops, not one line listed twice
+    found = _read_loot(tmp_path, [_loot_entry(line, "Nightsister Spear") for line in kills])
+    assert [item for item, _ in found] == ["Nightsister Spear"] * 2
+    assert len({when for _, when in found}) == 2
+
+
+def test_two_kills_of_one_boss_close_together_list_both_drops_under_each_once(tmp_path: Path) -> None:
+    kills = ("[2026-03-01 12:15:00] Axkva Min defeated", "[2026-03-01 12:55:00] Axkva Min defeated")
+    entries = [_loot_entry(line, "Nightsister Spear") for line in kills for _ in range(2)]
+    assert [item for item, _ in _read_loot(tmp_path, entries)] == ["Nightsister Spear"] * 2
+
+
 @pytest.mark.parametrize(
     ("name", "character"),
     [
