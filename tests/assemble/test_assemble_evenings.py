@@ -17,6 +17,7 @@ York)."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,7 +26,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from helpers.scenarios import scenario_of
-from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_paths, assemble_tree
+from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_paths, assemble_tree, session_files
 from swgdb_bridge.sources._part import planet_of_city
 from swgdb_bridge.sources._sanity import MAX_SESSION
 
@@ -222,6 +223,41 @@ def test_a_run_of_26_hours_is_refused_whole_and_each_file_says_why(evening_b: Pa
     for problem in result.problems:
         assert problem.format != "unknown" and "26.0 h" in problem.reason, problem
     assert result.unplaced == []
+
+
+def test_an_ingest_entry_over_24_hours_refuses_its_run_and_keeps_the_stores_others(
+    evening_b: Path, tmp_path: Path
+) -> None:
+    """evening-o with the marathon in the ingest store too (1,560 minutes: the bot's server refuses that, a
+    store edited or written by another server may not): the entry is read, its run refused whole as every
+    run over 24 h and reported, and the store's other run still goes up (the store was refused whole)."""
+    root = tmp_path / "current"
+    shutil.copytree(evening_b.parent / "evening-o" / "current", root)
+    store = root / "data/character_sessions/sessions.json"
+    data = json.loads(store.read_text())
+    user = next(iter(data.values()))
+    marathon = dict(user["sessions"][0], session_id="ms11_20260418_060000", duration_minutes=1560)
+    user["sessions"].insert(0, dict(marathon, timestamp="2026-04-18T06:00:00"))
+    store.write_text(json.dumps(data))
+    result = assemble_tree(root, now=LONG_AGO)
+    assert [(s.start_time.hour, s.total_xp, s.total_credits) for s in result.sessions] == [(8, 1800, 520)]
+    assert store in session_files(result.sessions[0])
+    assert all("26.0 h" in p.reason for p in result.problems) and result.problems
+
+
+def test_a_run_over_24_hours_only_in_the_ingest_store_is_still_reported(tmp_path: Path) -> None:
+    """A refused run none of whose files is its own (one entry of a store that holds other runs) is reported
+    on that file, never refused silently."""
+    entry = {"session_id": "ms11_20260102_060000", "timestamp": "2026-01-02T06:00:00", "xp_gained": 100,
+             "location": "Naboo - Theed", "ingested_at": "2026-01-05T10:00:00"}  # fmt: skip
+    runs = [dict(entry, session_id="ms11_20260101_100000", timestamp="2026-01-01T10:00:00", duration_minutes=60),
+            dict(entry, duration_minutes=1500)]  # fmt: skip
+    store = tmp_path / "data/character_sessions/sessions.json"
+    store.parent.mkdir(parents=True)
+    store.write_text(json.dumps({"user_1": {"discord_id": "1", "sessions": runs}}))
+    result = assemble_tree(tmp_path, now=LONG_AGO)
+    assert [(s.start_time.day, s.duration_minutes) for s in result.sessions] == [(1, 60)]
+    assert [(p.path, "25.0 h" in p.reason) for p in result.problems] == [(store, True)]
 
 
 def test_loot_between_three_bosses_is_each_drop_once(evening_b: Path) -> None:

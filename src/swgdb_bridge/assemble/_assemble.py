@@ -87,13 +87,20 @@ def assemble_paths(paths: Iterable[Path | str], now: float | None = None) -> Ass
 
 def _refused_files(sessions: list[Session], unplaced: list[Unplaced]) -> list[Problem]:
     """One problem per file of a refused session that no other session uses (a file shared with sessions
-    that go up, such as the ingest store, is not a bad file)."""
+    that go up, such as the ingest store, is not a bad file). A refused session all of whose files are
+    shared (one entry of the ingest store) is reported on its first file: never refused silently. The
+    reason names the session's times, so it tells the refused sessions apart."""
     used = {path for session in sessions for path in session_files(session)}
-    problems: dict[Path, Problem] = {}
+    refused: dict[str, list[Unplaced]] = {}
     for item in unplaced:
-        path = item.part.path
-        if item.refused and path not in used and path not in problems:
-            problems[path] = Problem(path, item.part.format, item.reason, "end_time")
+        if item.refused:
+            refused.setdefault(item.reason, []).append(item)
+    problems: dict[Path, Problem] = {}
+    for items in refused.values():
+        own = [item for item in items if item.part.path not in used]
+        for item in own or items[:1]:
+            path = item.part.path
+            problems.setdefault(path, Problem(path, item.part.format, item.reason, "end_time"))
     return list(problems.values())
 
 
