@@ -11,8 +11,8 @@ two folders started in the same second), ``evening-m`` (a wallet starting at 0, 
 bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on a machine in Kolkata),
 ``evening-o`` (a 26-hour run, refused whole; a run with an hour of no steps), ``evening-p`` (one step log
 of three runs, three bosses whose loot lines the bot listed under each), ``evening-q`` (a crafting run, a
-40-second run, French and German game text) and ``evening-r`` (runs around the spring clock change in New
-York)."""
+40-second run, French and German game text), ``evening-r`` (runs around the spring clock change in New
+York) and ``evening-s`` (runs about an hour apart in Berlin, whose Unix names fall inside the run before)."""
 
 from __future__ import annotations
 
@@ -258,6 +258,28 @@ def test_a_run_over_24_hours_only_in_the_ingest_store_is_still_reported(tmp_path
     result = assemble_tree(tmp_path, now=LONG_AGO)
     assert [(s.start_time.day, s.duration_minutes) for s in result.sessions] == [(1, 60)]
     assert [(p.path, "25.0 h" in p.reason) for p in result.problems] == [(store, True)]
+
+
+def test_a_run_an_hour_later_with_only_its_unix_named_files_stays_apart(evening_b: Path) -> None:
+    """evening-s (Berlin, +1 h): the first run's own files without those that hold both clocks, and of the
+    run 67 minutes later only its Unix-named files (the shared dual log and the space quest, 10:07 as
+    written, inside the first run's 10:00-10:50). One run proves no offset, so they stay as written, and
+    they used to join the first run; a Unix start no zone offset puts on 10:00 names another run."""
+    root = evening_b.parent / "evening-s"
+    files: dict[str, set[str]] = defaultdict(set)
+    for line in (root / "produced.jsonl").read_text().splitlines():
+        record = json.loads(line)
+        files[record["play_session"]] |= {f for f in record["files"] if f.startswith("current/")}
+    both_clocks = ("/xp_tracking/", "/combat/", "/dual_mode_sessions/", "/dashboard/")
+    first = {f for f in files["S1"] - files["S2"] - files["S3"] if not any(d in f for d in both_clocks)}
+    later = {f for f in files["S2"] if "/dual_sessions/" in f or "/space_quests/" in f}
+    assert first and len(later) == 2
+    result = assemble_paths([root / f for f in first | later], now=LONG_AGO)
+    (session,) = [s for s in result.sessions if s.start_time.hour == 10 and s.start_time.minute == 0]
+    used = {str(ref.path.relative_to(root)) for ref in session.sources}
+    assert used <= first and not used & later  # its own Unix-named files stay at 09:00 too
+    assert "current/logs/credits_20270116_100000.json" in used
+    assert (session.total_xp, [v.planet for v in session.locations]) == (1500, ["Naboo", "Naboo"])
 
 
 def test_loot_between_three_bosses_is_each_drop_once(evening_b: Path) -> None:
