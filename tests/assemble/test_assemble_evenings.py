@@ -12,7 +12,8 @@ bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on 
 ``evening-o`` (a 26-hour run, refused whole; a run with an hour of no steps), ``evening-p`` (one step log
 of three runs, three bosses whose loot lines the bot listed under each), ``evening-q`` (a crafting run, a
 40-second run, French and German game text), ``evening-r`` (runs around the spring clock change in New
-York) and ``evening-s`` (runs about an hour apart in Berlin, whose Unix names fall inside the run before)."""
+York), ``evening-s`` (runs about an hour apart in Berlin, whose Unix names fall inside the run before) and
+``evening-t`` (a run that loses credits: a docking fee and a repair)."""
 
 from __future__ import annotations
 
@@ -280,6 +281,17 @@ def test_a_run_an_hour_later_with_only_its_unix_named_files_stays_apart(evening_
     assert used <= first and not used & later  # its own Unix-named files stay at 09:00 too
     assert "current/logs/credits_20270116_100000.json" in used
     assert (session.total_xp, [v.planet for v in session.locations]) == (1500, ["Naboo", "Naboo"])
+
+
+@pytest.mark.parametrize("tree", ["current", "legacy"])
+def test_a_run_that_loses_credits_keeps_the_loss_and_its_balances(evening_b: Path, tree: str) -> None:
+    """evening-t: a docking fee and an armor repair (-3,000 and -1,250 credits) after six womp rats (+90):
+    the run's credits are -4,160, from 9,000 down to 4,840, never read as a gain or as nothing."""
+    result = assemble_tree(evening_b.parent / "evening-t" / tree, now=LONG_AGO)
+    lost, after = result.sessions
+    assert (lost.total_credits, lost.credits_start, lost.credits_end) == (-4160, 9000, 4840)
+    assert (after.total_credits, after.credits_start) == (240, 4840)
+    assert lost.credit_curve[-1].balance == 4840 and min(c.balance for c in lost.credit_curve) == 4840
 
 
 def test_loot_between_three_bosses_is_each_drop_once(evening_b: Path) -> None:
