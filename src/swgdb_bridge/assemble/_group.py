@@ -423,12 +423,16 @@ ONE_START_PER_RUN = frozenset({"step_log", "xp_tracking"})
 # whatever their writers, however their times overlap (a run an hour after another, whose Unix-named files
 # no zone offset moved, lies inside the first run's span).
 NAMED_START = "named start"
+# Writers that start their file when the bot starts and name it by that moment (a chat log's session id, as
+# in the heroic loot log or the ingest store, names whatever start the log or the poster states)
+NAMED_AT_START = frozenset({"credit_log", "dual_session", "space_quest", "combat_log"})
 
 
 def _run_ids(part: Part) -> dict[str, frozenset[str]]:
     """``{writer: ids}`` for a part whose writer names one play session per id (or per start), and the start
     its id names (:data:`NAMED_START`); empty for the others."""
-    runs = {NAMED_START: frozenset({_named_start(part)})} if part.id_time is not None else {}
+    named = part.id_time is not None and part.format in NAMED_AT_START
+    runs = {NAMED_START: frozenset({_named_start(part)})} if named else {}
     if part.format in ONE_START_PER_RUN and part.start is not None:
         # the pieces of one step log share its start: the runs in it are told apart by the other files
         start = part.extra.get("run_start", part.start)
