@@ -3,7 +3,8 @@
 :func:`assemble_tree` walks folders; :func:`assemble_paths` takes files; :func:`assemble_parts` is the
 pure step on parts already read (what the property tests drive). Every file ends up in exactly one place
 of the :class:`AssemblyResult`: a source of a session, an unplaced part, a problem, a file to retry, a
-skipped non-session, or the bot's lifetime totals.
+skipped non-session, or the bot's lifetime totals; except a file of several sessions (the ingest store) that
+is a source of some and holds a refused one, which is a problem too (:func:`_refused_files`).
 """
 
 from __future__ import annotations
