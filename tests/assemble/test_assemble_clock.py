@@ -216,6 +216,27 @@ def test_runs_on_either_side_of_a_clock_change_each_take_their_offset(
     assert all(len(s.sources) == 3 for s in sessions)
 
 
+@given(
+    OFFSETS,
+    st.integers(min_value=40, max_value=80).filter(lambda m: 2 < m % 15 < 13),
+    st.sampled_from([(1, 2), (2,), (1,)]),
+)
+def test_a_run_an_hour_later_without_its_local_files_never_joins_the_first(
+    offset: timedelta, minutes: int, kept: tuple[int, ...]
+) -> None:
+    """Two runs about an hour apart, the second without its credit log: no zone offset is agreed, so its
+    Unix-named files stay where they were written, often inside the first run's span, and were taken into
+    the first run (its places and figures with them). A Unix-named start that no zone offset puts on the
+    first run's local start names another run."""
+    first = run_files(LOCAL_START, offset, minutes=90)
+    second = run_files(LOCAL_START + timedelta(minutes=minutes), offset)
+    later = [second[n] for n in kept]
+    sessions, _ = assemble_parts([*first, *later])
+    for session in sessions:
+        paths = {ref.path for ref in session.sources}
+        assert not (paths & {p.path for p in first} and paths & {p.path for p in later}), session.sources
+
+
 def test_a_single_run_after_a_clock_change_is_no_evidence_of_it() -> None:
     """Two runs at -5 h, one at -4 h: a run whose local file is missing may fit the next run's start an hour
     off just as well, so the runs' Unix times stay as written."""

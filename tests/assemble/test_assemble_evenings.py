@@ -11,12 +11,14 @@ two folders started in the same second), ``evening-m`` (a wallet starting at 0, 
 bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on a machine in Kolkata),
 ``evening-o`` (a 26-hour run, refused whole; a run with an hour of no steps), ``evening-p`` (one step log
 of three runs, three bosses whose loot lines the bot listed under each), ``evening-q`` (a crafting run, a
-40-second run, French and German game text) and ``evening-r`` (runs around the spring clock change in New
-York)."""
+40-second run, French and German game text), ``evening-r`` (runs around the spring clock change in New
+York), ``evening-s`` (runs about an hour apart in Berlin, whose Unix names fall inside the run before) and
+``evening-t`` (a run that loses credits: a docking fee and a repair)."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,7 +27,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from helpers.scenarios import scenario_of
-from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_paths, assemble_tree
+from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_paths, assemble_tree, session_files
 from swgdb_bridge.sources._part import planet_of_city
 from swgdb_bridge.sources._sanity import MAX_SESSION
 
@@ -222,6 +224,74 @@ def test_a_run_of_26_hours_is_refused_whole_and_each_file_says_why(evening_b: Pa
     for problem in result.problems:
         assert problem.format != "unknown" and "26.0 h" in problem.reason, problem
     assert result.unplaced == []
+
+
+def test_an_ingest_entry_over_24_hours_refuses_its_run_and_keeps_the_stores_others(
+    evening_b: Path, tmp_path: Path
+) -> None:
+    """evening-o with the marathon in the ingest store too (1,560 minutes: the bot's server refuses that, a
+    store edited or written by another server may not): the entry is read, its run refused whole as every
+    run over 24 h and reported, and the store's other run still goes up (the store was refused whole)."""
+    root = tmp_path / "current"
+    shutil.copytree(evening_b.parent / "evening-o" / "current", root)
+    store = root / "data/character_sessions/sessions.json"
+    data = json.loads(store.read_text())
+    user = next(iter(data.values()))
+    marathon = dict(user["sessions"][0], session_id="ms11_20260418_060000", duration_minutes=1560)
+    user["sessions"].insert(0, dict(marathon, timestamp="2026-04-18T06:00:00"))
+    store.write_text(json.dumps(data))
+    result = assemble_tree(root, now=LONG_AGO)
+    assert [(s.start_time.hour, s.total_xp, s.total_credits) for s in result.sessions] == [(8, 1800, 520)]
+    assert store in session_files(result.sessions[0])
+    assert all("26.0 h" in p.reason for p in result.problems) and result.problems
+
+
+def test_a_run_over_24_hours_only_in_the_ingest_store_is_still_reported(tmp_path: Path) -> None:
+    """A refused run none of whose files is its own (one entry of a store that holds other runs) is reported
+    on that file, never refused silently."""
+    entry = {"session_id": "ms11_20260102_060000", "timestamp": "2026-01-02T06:00:00", "xp_gained": 100,
+             "location": "Naboo - Theed", "ingested_at": "2026-01-05T10:00:00"}  # fmt: skip
+    runs = [dict(entry, session_id="ms11_20260101_100000", timestamp="2026-01-01T10:00:00", duration_minutes=60),
+            dict(entry, duration_minutes=1500)]  # fmt: skip
+    store = tmp_path / "data/character_sessions/sessions.json"
+    store.parent.mkdir(parents=True)
+    store.write_text(json.dumps({"user_1": {"discord_id": "1", "sessions": runs}}))
+    result = assemble_tree(tmp_path, now=LONG_AGO)
+    assert [(s.start_time.day, s.duration_minutes) for s in result.sessions] == [(1, 60)]
+    assert [(p.path, "25.0 h" in p.reason) for p in result.problems] == [(store, True)]
+
+
+def test_a_run_an_hour_later_with_only_its_unix_named_files_stays_apart(evening_b: Path) -> None:
+    """evening-s (Berlin, +1 h): the first run's own files without those that hold both clocks, and of the
+    run 67 minutes later only its Unix-named files (the shared dual log and the space quest, 10:07 as
+    written, inside the first run's 10:00-10:50). One run proves no offset, so they stay as written, and
+    they used to join the first run; a Unix start no zone offset puts on 10:00 names another run."""
+    root = evening_b.parent / "evening-s"
+    files: dict[str, set[str]] = defaultdict(set)
+    for line in (root / "produced.jsonl").read_text().splitlines():
+        record = json.loads(line)
+        files[record["play_session"]] |= {f for f in record["files"] if f.startswith("current/")}
+    both_clocks = ("/xp_tracking/", "/combat/", "/dual_mode_sessions/", "/dashboard/")
+    first = {f for f in files["S1"] - files["S2"] - files["S3"] if not any(d in f for d in both_clocks)}
+    later = {f for f in files["S2"] if "/dual_sessions/" in f or "/space_quests/" in f}
+    assert first and len(later) == 2
+    result = assemble_paths([root / f for f in first | later], now=LONG_AGO)
+    (session,) = [s for s in result.sessions if s.start_time.hour == 10 and s.start_time.minute == 0]
+    used = {str(ref.path.relative_to(root)) for ref in session.sources}
+    assert used <= first and not used & later  # its own Unix-named files stay at 09:00 too
+    assert "current/logs/credits_20270116_100000.json" in used
+    assert (session.total_xp, [v.planet for v in session.locations]) == (1500, ["Naboo", "Naboo"])
+
+
+@pytest.mark.parametrize("tree", ["current", "legacy"])
+def test_a_run_that_loses_credits_keeps_the_loss_and_its_balances(evening_b: Path, tree: str) -> None:
+    """evening-t: a docking fee and an armor repair (-3,000 and -1,250 credits) after six womp rats (+90):
+    the run's credits are -4,160, from 9,000 down to 4,840, never read as a gain or as nothing."""
+    result = assemble_tree(evening_b.parent / "evening-t" / tree, now=LONG_AGO)
+    lost, after = result.sessions
+    assert (lost.total_credits, lost.credits_start, lost.credits_end) == (-4160, 9000, 4840)
+    assert (after.total_credits, after.credits_start) == (240, 4840)
+    assert lost.credit_curve[-1].balance == 4840 and min(c.balance for c in lost.credit_curve) == 4840
 
 
 def test_loot_between_three_bosses_is_each_drop_once(evening_b: Path) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from swgdb_bridge.sources import read_parts
 
@@ -146,6 +149,37 @@ def test_heroic_loot_listed_under_two_boss_lines_counts_once_and_real_repeats_st
         ("Queen's Carapace", 1),
         ("Nightsister Crystal", 5),
     ]
+
+
+def _read_loot(tmp_path: Path, entries: list[dict]) -> list[tuple[str, str]]:
+    path = tmp_path / "heroic_loot_logs_20260301_193000.json"
+    path.write_text(json.dumps({"metadata": {"total_entries": len(entries)}, "loot_entries": entries}))
+    _, part = read_one(path)
+    return [(i.item, str(i.timestamp)) for i in part.heroic_loot]
+
+
+def test_the_same_drop_from_two_kills_of_one_boss_far_apart_counts_twice(tmp_path: Path) -> None:
+    kills = ("[2026-03-01 12:15:00] Axkva Min defeated", "[2026-03-01 14:40:00] Axkva Min defeated")
+    # each kill's window holds only its own spear: two drops, not one line listed twice
+    found = _read_loot(tmp_path, [_loot_entry(line, "Nightsister Spear") for line in kills])
+    assert [item for item, _ in found] == ["Nightsister Spear"] * 2
+    assert len({when for _, when in found}) == 2
+
+
+def test_two_kills_of_one_boss_close_together_list_both_drops_under_each_once(tmp_path: Path) -> None:
+    kills = ("[2026-03-01 12:15:00] Axkva Min defeated", "[2026-03-01 12:55:00] Axkva Min defeated")
+    entries = [_loot_entry(line, "Nightsister Spear") for line in kills for _ in range(2)]
+    assert [item for item, _ in _read_loot(tmp_path, entries)] == ["Nightsister Spear"] * 2
+
+
+@given(st.integers(min_value=1, max_value=6), st.booleans())
+def test_each_kill_of_one_boss_drops_once_however_far_apart(kills: int, close: bool) -> None:
+    """Each kill drops one spear: listed under its own line only (kills far apart in the log), or under every
+    kill's line (all within the bot's 30-line window): as many spears as kills either way."""
+    lines = [f"[2026-03-01 {12 + n:02d}:15:00] Axkva Min defeated" for n in range(kills)]
+    entries = [_loot_entry(line, "Nightsister Spear") for line in lines for _ in range(kills if close else 1)]
+    with tempfile.TemporaryDirectory() as folder:
+        assert len(_read_loot(Path(folder), entries)) == kills
 
 
 @pytest.mark.parametrize(

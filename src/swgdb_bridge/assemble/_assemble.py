@@ -3,7 +3,8 @@
 :func:`assemble_tree` walks folders; :func:`assemble_paths` takes files; :func:`assemble_parts` is the
 pure step on parts already read (what the property tests drive). Every file ends up in exactly one place
 of the :class:`AssemblyResult`: a source of a session, an unplaced part, a problem, a file to retry, a
-skipped non-session, or the bot's lifetime totals.
+skipped non-session, or the bot's lifetime totals; except a file of several sessions (the ingest store) that
+is a source of some and holds a refused one, which is a problem too (:func:`_refused_files`).
 """
 
 from __future__ import annotations
@@ -87,13 +88,20 @@ def assemble_paths(paths: Iterable[Path | str], now: float | None = None) -> Ass
 
 def _refused_files(sessions: list[Session], unplaced: list[Unplaced]) -> list[Problem]:
     """One problem per file of a refused session that no other session uses (a file shared with sessions
-    that go up, such as the ingest store, is not a bad file)."""
+    that go up, such as the ingest store, is not a bad file). A refused session all of whose files are
+    shared (one entry of the ingest store) is reported on its first file: never refused silently. The
+    reason names the session's times, so it tells the refused sessions apart."""
     used = {path for session in sessions for path in session_files(session)}
-    problems: dict[Path, Problem] = {}
+    refused: dict[str, list[Unplaced]] = {}
     for item in unplaced:
-        path = item.part.path
-        if item.refused and path not in used and path not in problems:
-            problems[path] = Problem(path, item.part.format, item.reason, "end_time")
+        if item.refused:
+            refused.setdefault(item.reason, []).append(item)
+    problems: dict[Path, Problem] = {}
+    for items in refused.values():
+        own = [item for item in items if item.part.path not in used]
+        for item in own or items[:1]:
+            path = item.part.path
+            problems.setdefault(path, Problem(path, item.part.format, item.reason, "end_time"))
     return list(problems.values())
 
 

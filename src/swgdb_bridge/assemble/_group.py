@@ -11,7 +11,8 @@ Rules (docs/session-format.md, "Assembly"):
    ids, or share an id (ids link only inside one bot folder, :func:`~swgdb_bridge.sources.bot_tree`: they
    name a run's start time, which two bots started together share) — but two whole-session records
    (tracker, JSON Lines, ...) whose writer gave them different ids are never joined, nor two ids (or, for
-   the step log and XP tracker, two starts) of a writer that starts one file per bot run. Parts that name a
+   the step log and XP tracker, two starts) of a writer that starts one file per bot run, nor two parts
+   whose ids name starts that cannot be one run's (:data:`NAMED_START`). Parts that name a
    character are joined first; parts that name none are joined to each other only by an id or a named
    start, then attached to the named group they fit best (an id, the nearest same start, then overlap,
    then its own bot folder; a tie between two characters leaves them on their own, with a warning); what
@@ -41,6 +42,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from swgdb_bridge.sources import STEP_LOG, Part, bot_tree, fuse_step_log, names_unix_time, step_log_runs
+
+from ._zone import zone_offset
 
 SLACK = timedelta(minutes=1)
 SAME_START = timedelta(seconds=90)
@@ -414,22 +417,55 @@ ONE_PER_RUN = frozenset({"legacy_session", "credit_log", "dual_session", "ingest
 ONE_START_PER_RUN = frozenset({"step_log", "xp_tracking"})
 
 
+# The start a file's id names (``credits_<start>``, ``dual_<Unix start>``, ``ms11_<start>``): one bot run's
+# files are started together, so two names of one clock more than 90 s apart are two runs, and so are a
+# local and a Unix name that no zone offset puts together (not a whole number of quarter hours apart),
+# whatever their writers, however their times overlap (a run an hour after another, whose Unix-named files
+# no zone offset moved, lies inside the first run's span).
+NAMED_START = "named start"
+# Writers that start their file when the bot starts and name it by that moment (a chat log's session id, as
+# in the heroic loot log or the ingest store, names whatever start the log or the poster states)
+NAMED_AT_START = frozenset({"credit_log", "dual_session", "space_quest", "combat_log"})
+
+
 def _run_ids(part: Part) -> dict[str, frozenset[str]]:
-    """``{writer: ids}`` for a part whose writer names one play session per id (or per start); empty for the
-    others."""
+    """``{writer: ids}`` for a part whose writer names one play session per id (or per start), and the start
+    its id names (:data:`NAMED_START`); empty for the others."""
+    named = part.id_time is not None and part.format in NAMED_AT_START
+    runs = {NAMED_START: frozenset({_named_start(part)})} if named else {}
     if part.format in ONE_START_PER_RUN and part.start is not None:
         # the pieces of one step log share its start: the runs in it are told apart by the other files
         start = part.extra.get("run_start", part.start)
-        return {part.format: frozenset({start.isoformat() if isinstance(start, datetime) else str(start)})}
-    if not part.ids:
-        return {}
-    if "session" in part.extra:
-        return {"session": frozenset(part.ids)}
-    return {part.format: frozenset(part.ids)} if part.format in ONE_PER_RUN else {}
+        runs[part.format] = frozenset({start.isoformat() if isinstance(start, datetime) else str(start)})
+    elif "session" in part.extra and part.ids:
+        runs["session"] = frozenset(part.ids)
+    elif part.format in ONE_PER_RUN and part.ids:
+        runs[part.format] = frozenset(part.ids)
+    return runs
 
 
 def _other_runs(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> bool:
-    return any(not a[writer] & b[writer] for writer in a.keys() & b.keys())
+    return any(_apart(writer, a[writer], b[writer]) for writer in a.keys() & b.keys())
+
+
+def _named_start(part: Part) -> str:
+    """The start the part's id names, marked with the clock that names it (``unix`` or ``local``)."""
+    clock = "unix" if any(names_unix_time(ident) for ident in part.ids) else "local"
+    return f"{clock} {part.id_time.isoformat() if part.id_time else ''}"
+
+
+def _apart(writer: str, mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """No id (or start) in common; for named starts, no two that may name one run's start."""
+    if writer != NAMED_START:
+        return not mine & theirs
+    return not any(_one_start(x, y) for x in mine for y in theirs)
+
+
+def _one_start(first: str, second: str) -> bool:
+    """Two named starts of one run: of one clock within 90 s, of two clocks a zone offset apart."""
+    (clock_a, text_a), (clock_b, text_b) = sorted((first.split(" "), second.split(" ")))
+    gap = datetime.fromisoformat(text_a) - datetime.fromisoformat(text_b)  # local minus Unix, of two clocks
+    return abs(gap) <= SAME_START if clock_a == clock_b else zone_offset(gap) is not None
 
 
 def _same_run(a: Part, b: Part) -> bool:

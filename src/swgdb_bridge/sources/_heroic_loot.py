@@ -13,6 +13,9 @@ The bot lists every loot line within 10 lines before and 20 after each line nami
 twice. Two consecutive boss lines' windows overlap at the end of the first and the start of the second: the
 longest run of entries that ends one list and starts the next is the same loot lines, kept once (under the
 first boss: the log does not say which line was nearer). Repeats inside one list are real drops and stay.
+Two lines of the same boss are two kills, and a kill drops something: lines shared by its two lists must
+leave at least two drops in all, so one drop listed under each kill of a boss (kills more than 30 log lines
+apart, whose windows never meet) is two drops, not one line listed twice.
 """
 
 from __future__ import annotations
@@ -45,14 +48,30 @@ def _listed_once(entries: Iterable[Fields]) -> list[Fields]:
     """The entries without the loot lines the bot listed again under the next boss line (module docstring)."""
     kept: list[Fields] = []
     previous: list[tuple[Any, ...]] = []
+    previous_boss: tuple[Any, ...] | None = None
     for run in _by_boss_line(entries):
         drops = [_drop(entry) for entry in run]
+        boss = _boss(run[0])
+        least = 2 if boss is not None and boss == previous_boss else 1  # two kills: at least two drops
         shared = next(
-            (n for n in range(min(len(previous), len(drops)), 0, -1) if previous[-n:] == drops[:n]), 0
+            (
+                n
+                for n in range(min(len(previous), len(drops)), 0, -1)
+                if previous[-n:] == drops[:n] and len(previous) + len(drops) - n >= least
+            ),
+            0,
         )
         kept += run[shared:]
-        previous = drops
+        previous, previous_boss = drops, boss
     return kept
+
+
+def _boss(entry: Fields) -> tuple[Any, ...] | None:
+    """The boss a boss line names, in its session's log; None when the bot read no boss name."""
+    data = entry.data
+    if not entry.text("boss_name"):
+        return None
+    return tuple(repr(data.get(k)) for k in ("source_log", "session_id", "heroic_instance", "boss_name"))
 
 
 def _by_boss_line(entries: Iterable[Fields]) -> list[list[Fields]]:

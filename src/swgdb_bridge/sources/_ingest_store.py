@@ -6,6 +6,10 @@ Each session: ``session_id``, ``timestamp`` (the start; the server's clock when 
 ``duration_minutes``, ``xp_gained``, ``credits_earned``, ``location`` (``"Planet - City"``),
 ``activity_type``, ``notes`` and ``ingested_at``. One part per session. Never taken: the Discord id (in the
 keys too) and ``notes`` (free text the user typed or the bot copied from chat).
+
+The bot's server refuses a ``duration_minutes`` over 1440; an entry that states one anyway is read whole, so
+the assembly refuses its play session over 24 h with every file of it and says why (``declared_duration``
+up to ``MAX_PART``, as the other parts read spans), and the store's other sessions stay.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import timedelta
 from swgdb_bridge.model import LocationVisit
 from swgdb_bridge.sources._fields import Fields
 from swgdb_bridge.sources._part import Part, planet_name, time_named_by
-from swgdb_bridge.sources._sanity import MAX_SESSION_MINUTES, MAX_TOTAL, MAX_XP
+from swgdb_bridge.sources._sanity import MAX_PART, MAX_TOTAL, MAX_XP, declared_duration
 
 FORMAT = "ingest_store"
 
@@ -39,7 +43,7 @@ def _part(f: Fields, entry: Fields) -> Part:
     sid = entry.need_text("session_id")
     part = Part(f.path, FORMAT, ids=(sid,), id_time=time_named_by(sid))
     start, ingested = entry.time("timestamp"), entry.time("ingested_at")
-    minutes = entry.number("duration_minutes", minimum=0, maximum=MAX_SESSION_MINUTES)
+    minutes = declared_duration(entry, longest=MAX_PART)
     if start is not None and (ingested is None or abs((ingested - start).total_seconds()) > 5):
         part.start = start
         part.carry("start")
