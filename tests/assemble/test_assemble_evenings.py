@@ -17,6 +17,7 @@ York)."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -222,6 +223,30 @@ def test_a_run_of_26_hours_is_refused_whole_and_each_file_says_why(evening_b: Pa
     for problem in result.problems:
         assert problem.format != "unknown" and "26.0 h" in problem.reason, problem
     assert result.unplaced == []
+
+
+def test_an_ingest_entry_of_over_24_hours_joins_its_run_and_the_store_s_other_sessions_stay(
+    evening_b: Path, tmp_path: Path
+) -> None:
+    """evening-o with the marathon also in the ingest store (the bot's own server refuses it, another may
+    not): the entry joins the refused run (its reason, 26.0 h), and the next run keeps the store's entry. It
+    used to refuse the whole store ("1560 is above 1,440.0 ... the file is probably corrupt")."""
+    root = tmp_path / "current"
+    shutil.copytree(evening_b.parent / "evening-o" / "current", root)
+    store = root / "data" / "character_sessions" / "sessions.json"
+    doc = json.loads(store.read_text())
+    (user,) = doc.values()
+    marathon = dict(user["sessions"][0], session_id="ms11_20260418_060000", timestamp="2026-04-18T06:00:00")
+    user["sessions"].insert(0, dict(marathon, duration_minutes=26 * 60, ingested_at="2026-04-19T08:01:00"))
+    store.write_text(json.dumps(doc))
+    result = assemble_tree(root, now=LONG_AGO)
+    (session,) = result.sessions
+    assert store in {ref.path for ref in session.sources}
+    assert all("26.0 h" in p.reason for p in result.problems)
+    store.write_text(json.dumps({"user_1": dict(user, sessions=user["sessions"][:1])}))  # the marathon alone
+    alone = assemble_tree(store.parent, now=LONG_AGO)
+    assert alone.sessions == [] and [(p.path, p.format) for p in alone.problems] == [(store, "ingest_store")]
+    assert "26.0 h" in alone.problems[0].reason
 
 
 def test_loot_between_three_bosses_is_each_drop_once(evening_b: Path) -> None:
