@@ -148,6 +148,35 @@ def test_heroic_loot_listed_under_two_boss_lines_counts_once_and_real_repeats_st
     ]
 
 
+def _loot_items(tmp_path: Path, entries: list[dict]) -> list[tuple[str, str]]:
+    """Every drop the file's parts (one per session) keep, with its boss line's time."""
+    path = tmp_path / "heroic_loot_logs_20260301_193000.json"
+    path.write_text(json.dumps({"metadata": {"total_entries": len(entries)}, "loot_entries": entries}))
+    parts = read_parts(path, now=LONG_AGO).parts
+    return [(i.item, str(i.timestamp)[11:16]) for part in parts for i in part.heroic_loot]
+
+
+def test_the_same_drop_from_two_kills_far_apart_is_two_drops(tmp_path: Path) -> None:
+    """Each kill's list holds only its own pearl (the kills 50 minutes and many log lines apart): the lists
+    are the same entries, as for one loot line near two boss lines, but every kill drops something, so the
+    second list is a drop of its own (it counted once)."""
+    first, second = "[2026-03-01 12:15:00] Axkva Min defeated", "[2026-03-01 13:05:00] Axkva Min defeated"
+    entries = [_loot_entry(first, "Nightsister Spear"), _loot_entry(second, "Nightsister Spear")]
+    assert _loot_items(tmp_path, entries) == [("Nightsister Spear", "12:15"), ("Nightsister Spear", "13:05")]
+    # another session's kill in the same file does not lend the second its drop
+    other = dict(_loot_entry(first, "Ritual Crystal"), session_id="ms11_20260301_010000")
+    assert len(_loot_items(tmp_path, [other, other, *entries])) == 4
+
+
+def test_a_loot_line_naming_its_boss_is_no_kill_of_its_own(tmp_path: Path) -> None:
+    """ "You have received ... from Axkva Min" is a boss line to the bot too, so its drop is listed under the
+    kill line and under itself: one drop."""
+    kill = "[2026-03-01 12:15:00] Axkva Min defeated"
+    received = "[2026-03-01 12:15:03] You have received Nightsister Spear from Axkva Min"
+    entries = [_loot_entry(kill, "Nightsister Spear"), _loot_entry(received, "Nightsister Spear")]
+    assert _loot_items(tmp_path, entries) == [("Nightsister Spear", "12:15")]
+
+
 @pytest.mark.parametrize(
     ("name", "character"),
     [

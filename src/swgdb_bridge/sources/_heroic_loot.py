@@ -13,6 +13,9 @@ The bot lists every loot line within 10 lines before and 20 after each line nami
 twice. Two consecutive boss lines' windows overlap at the end of the first and the start of the second: the
 longest run of entries that ends one list and starts the next is the same loot lines, kept once (under the
 first boss: the log does not say which line was nearer). Repeats inside one list are real drops and stay.
+Every boss kill drops loot, so a session's log keeps at least one loot line per kill line (a boss line that
+is itself a loot line is none): two kills far apart that each dropped the same item are two lists of the
+same entries too, and stay two drops.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from swgdb_bridge.sources._part import Part, time_named_by
 
 FORMAT = "heroic_loot"
 _UNKNOWN = {"", "unknown", "none"}
+_LOOT_LINE = "You have received"  # what the bot looks for in a loot line (``_extract_loot_from_context``)
 
 
 def matches(doc: object) -> bool:
@@ -45,14 +49,33 @@ def _listed_once(entries: Iterable[Fields]) -> list[Fields]:
     """The entries without the loot lines the bot listed again under the next boss line (module docstring)."""
     kept: list[Fields] = []
     previous: list[tuple[Any, ...]] = []
+    kills: Counter[tuple[Any, ...]] = Counter()
+    drops_kept: Counter[tuple[Any, ...]] = Counter()
     for run in _by_boss_line(entries):
+        log = _log(run[0])
+        kills[log] += not _is_loot_line(run[0])
         drops = [_drop(entry) for entry in run]
         shared = next(
-            (n for n in range(min(len(previous), len(drops)), 0, -1) if previous[-n:] == drops[:n]), 0
+            (
+                n
+                for n in range(min(len(previous), len(drops)), 0, -1)
+                if previous[-n:] == drops[:n] and drops_kept[log] + len(drops) - n >= kills[log]
+            ),
+            0,
         )
         kept += run[shared:]
+        drops_kept[log] += len(run) - shared
         previous = drops
     return kept
+
+
+def _log(entry: Fields) -> tuple[Any, ...]:
+    return tuple(repr(entry.data.get(k)) for k in ("source_log", "session_id"))
+
+
+def _is_loot_line(entry: Fields) -> bool:
+    """A boss line that is itself a loot line ("You have received ... from Axkva Min") is no kill of its own."""
+    return _LOOT_LINE in str(entry.data.get("raw_log_line") or "")
 
 
 def _by_boss_line(entries: Iterable[Fields]) -> list[list[Fields]]:
