@@ -12,8 +12,9 @@ bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on 
 ``evening-o`` (a 26-hour run, refused whole; a run with an hour of no steps), ``evening-p`` (one step log
 of three runs, three bosses whose loot lines the bot listed under each), ``evening-q`` (a crafting run, a
 40-second run, French and German game text), ``evening-r`` (runs around the spring clock change in New
-York) and ``evening-s`` (one boss killed twice far apart, the same drop each time; credits lost; the next run
-an hour later from the same town)."""
+York), ``evening-s`` (one boss killed twice far apart, the same drop each time; credits lost; the next run
+an hour later from the same town) and ``evening-t`` (two characters alternating hourly runs on a machine in
+Kolkata, cities of two words)."""
 
 from __future__ import annotations
 
@@ -143,6 +144,25 @@ def test_unix_named_files_east_of_utc_join_their_runs_with_no_file_holding_both_
     ]
     placed = {Path(ref.path).name for s in result.sessions for ref in s.sources}
     assert {p.name for p in files if p.parent.name in ("dual_sessions", "space_quests")} <= placed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="runs an hour apart: the offset an hour off is found by all runs but one, which the rule reads as "
+    "runs at a fixed step (test_runs_at_a_fixed_step_are_left_as_written: the same starts with one run's "
+    "files of each clock missing), so no offset is taken; with the files holding both clocks it is right",
+)
+def test_hourly_runs_east_of_utc_join_their_unix_named_files_with_no_file_holding_both_clocks(
+    evening_b: Path,
+) -> None:
+    """evening-t (Kolkata, +5:30): four runs starting on the hour, 09:00 to 12:00, without the XP tracker,
+    combat log and dual-mode log: the dual-session and space quest files form four zero-length sessions
+    5:30 before their runs."""
+    tree = evening_b.parent / "evening-t" / "current"
+    both_clocks = ("xp_tracking", "combat", "dual_mode_sessions")
+    files = [p for p in tree.rglob("*.json") if p.parent.name not in both_clocks]
+    result = assemble_paths(files, now=LONG_AGO)
+    assert [s.start_time.hour for s in result.sessions] == [9, 10, 11, 12]
 
 
 def test_two_bots_started_together_in_two_folders_keep_their_own_files(evening_b: Path) -> None:
