@@ -13,8 +13,8 @@ bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on 
 of three runs, three bosses whose loot lines the bot listed under each), ``evening-q`` (a crafting run, a
 40-second run, French and German game text), ``evening-r`` (runs around the spring clock change in New
 York), ``evening-s`` (one boss killed twice far apart, the same drop each time; credits lost; the next run
-an hour later from the same town) and ``evening-t`` (two characters alternating hourly runs on a machine in
-Kolkata, cities of two words)."""
+an hour later from the same town), ``evening-t`` (two characters alternating hourly runs on a machine in
+Kolkata, cities of two words) and ``evening-u`` (eleven 4-minute runs a minute apart)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ import pytest
 
 from helpers.scenarios import scenario_of
 from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_paths, assemble_tree
-from swgdb_bridge.sources._part import planet_of_city
+from swgdb_bridge.sources._part import planet_of_city, time_named_by
 from swgdb_bridge.sources._sanity import MAX_SESSION
 
 LONG_AGO = 4e9
@@ -163,6 +163,22 @@ def test_hourly_runs_east_of_utc_join_their_unix_named_files_with_no_file_holdin
     files = [p for p in tree.rglob("*.json") if p.parent.name not in both_clocks]
     result = assemble_paths(files, now=LONG_AGO)
     assert [s.start_time.hour for s in result.sessions] == [9, 10, 11, 12]
+
+
+def test_eleven_runs_a_minute_apart_each_keep_the_files_named_by_their_start(evening_b: Path) -> None:
+    """evening-u: eleven 4-minute runs, each a minute after the last (one of them gains nothing): every file
+    named by a run's start (local or Unix) goes to that run and no other, and no file is left over."""
+    tree = evening_b.parent / "evening-u" / "current"
+    result = assemble_tree(tree, now=LONG_AGO)
+    assert len(result.sessions) == 11 and not result.problems and not result.unplaced
+    for session in result.sessions:
+        starts = [
+            ref for ref in session.sources if not ref.path.stem.startswith("xp_data_")
+        ]  # named at export
+        named = [time_named_by(ref.path.stem) for ref in starts]
+        assert {time for time in named if time is not None} == {session.start_time}, session.start_time
+    used = {ref.path for s in result.sessions for ref in s.sources}
+    assert used == set(tree.rglob("*.json"))
 
 
 def test_two_bots_started_together_in_two_folders_keep_their_own_files(evening_b: Path) -> None:
