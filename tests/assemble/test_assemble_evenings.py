@@ -181,6 +181,26 @@ def test_eleven_runs_a_minute_apart_each_keep_the_files_named_by_their_start(eve
     assert used == set(tree.rglob("*.json"))
 
 
+@pytest.mark.parametrize("kept", [0.3, 0.7])
+def test_a_file_cut_off_mid_write_does_not_speak_for_a_whole_one(
+    evening_b: Path, tmp_path: Path, kept: float
+) -> None:
+    """evening-t with every run's combat log cut off (the bot stopped while writing it): its kills are the
+    ones before the cut, and they used to stand for the run (1 dune lizard of 5) though the XP tracker's
+    whole file lists every kill."""
+    root = tmp_path / "current"
+    shutil.copytree(evening_b.parent / "evening-t" / "current", root)
+    cut = sorted((root / "logs" / "combat").glob("*.json"))
+    for path in cut:
+        data = path.read_bytes()
+        path.write_bytes(data[: int(len(data) * kept)])
+    result = assemble_tree(root, now=LONG_AGO)
+    fed = truth(evening_b.parent / "evening-t")
+    assert {s.start_time: s.kills for s in result.sessions} == {f["start"]: f["kills"] for f in fed.values()}
+    assert all(ref.truncated for s in result.sessions for ref in s.sources if ref.path in cut)
+    assert all(s.truncated for s in result.sessions)
+
+
 def test_two_bots_started_together_in_two_folders_keep_their_own_files(evening_b: Path) -> None:
     """evening-l: both bots name their files by the same start time (``credits_20260704_140000``,
     ``dual_1783173600``); the ids say "same run" only inside one bot folder."""
