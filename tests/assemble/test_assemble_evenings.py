@@ -14,7 +14,8 @@ of three runs, three bosses whose loot lines the bot listed under each), ``eveni
 40-second run, French and German game text), ``evening-r`` (runs around the spring clock change in New
 York), ``evening-s`` (one boss killed twice far apart, the same drop each time; credits lost; the next run
 an hour later from the same town), ``evening-t`` (two characters alternating hourly runs on a machine in
-Kolkata, cities of two words) and ``evening-u`` (eleven 4-minute runs a minute apart)."""
+Kolkata, cities of two words), ``evening-u`` (eleven 4-minute runs a minute apart) and ``evening-v`` (XP of six
+skills from five sources, a space-heavy run over two planets, a quest that costs credits)."""
 
 from __future__ import annotations
 
@@ -44,9 +45,13 @@ def truth(evening: Path) -> dict[str, dict]:
         blocks = [e for e in events if e["kind"] == "xp_block"]
         quests = sorted((e for e in events if e["kind"] == "quest"), key=lambda e: e["minute"])
         kills: dict[str, int] = defaultdict(int)
+        by_skill: dict[str, int] = defaultdict(int)
         for block in blocks:
+            by_skill[block["skill"]] += block["amount"] * block["count"]
             if block["source"] == "combat" and block["target"]:
                 kills[block["target"]] += block["count"]
+        for quest in quests:
+            by_skill[quest["skill"]] += quest["amount"]
         fed[spec["key"]] = {
             "character": spec["character"],
             "start": datetime.fromisoformat(spec["start"]).replace(tzinfo=UTC),
@@ -57,6 +62,7 @@ def truth(evening: Path) -> dict[str, dict]:
             "planets": list(dict.fromkeys(loc[0] for loc in spec["locations"])),
             "cities": [loc[1] for loc in spec["locations"]],
             "kills": dict(kills),
+            "xp_by_skill": dict(by_skill),
         }
     return fed
 
@@ -85,6 +91,7 @@ def test_each_play_session_has_the_facts_fed(evening: Path, tree: str) -> None:
         assert session.kills == want["kills"], key
         if tree == "current":
             assert session.character_name == want["character"], key
+            assert session.xp_by_skill == want["xp_by_skill"], key  # evening-v: six skills, five sources
             assert [q.quest_name for q in session.quests] == want["quests"], key
             assert list(dict.fromkeys(v.planet for v in session.locations)) == want["planets"], key
         else:
