@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from swgdb_bridge.sources import read_parts
 
@@ -166,6 +168,46 @@ def test_the_same_drop_from_two_kills_far_apart_is_two_drops(tmp_path: Path) -> 
     # another session's kill in the same file does not lend the second its drop
     other = dict(_loot_entry(first, "Ritual Crystal"), session_id="ms11_20260301_010000")
     assert len(_loot_items(tmp_path, [other, other, *entries])) == 4
+
+
+def _listed_by_the_bot(kills: list[tuple[int, str, bool]]) -> list[dict]:
+    """What ``HeroicsLootTracker._parse_session_block`` stores for a log of boss kills, each ``gap`` other lines
+    after the last and its drop right after it (``named``: "You have received <item> from Axkva Min", a boss
+    line too): every loot line from 10 lines before to 19 after each boss line, under that boss line."""
+    lines: list[tuple[str, str]] = []  # (item or "", the line)
+    for minute, (gap, item, named) in enumerate(kills):
+        lines += [("", "")] * gap
+        stamp = f"[2026-03-01 12:{minute:02d}:00]"
+        lines += [("", f"{stamp} Axkva Min defeated"), (item, f"{stamp} You have received {item}")]
+        if named:
+            lines[-1] = (item, f"{lines[-1][1]} from Axkva Min")
+    return [
+        _loot_entry(text, item)
+        for at, (_, text) in enumerate(lines)
+        if "Axkva Min" in text
+        for item, _ in lines[max(0, at - 10) : at + 20]
+        if item
+    ]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 40), st.sampled_from(["Nightsister Spear", "Ritual Crystal"]), st.booleans()
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_each_kill_s_drop_counts_once_however_far_apart_the_kills(
+    tmp_path: Path, kills: list[tuple[int, str, bool]]
+) -> None:
+    """Kills close enough that the bot lists a drop under several of them, or far enough that it does not,
+    the same item or not, the loot line naming its boss or not: each drop once (the same drop from two kills
+    far apart counted once, a neighbour's drop listed under the next kill twice)."""
+    got = sorted(item for item, _ in _loot_items(tmp_path, _listed_by_the_bot(kills)))
+    assert got == sorted(item for _, item, _ in kills)
 
 
 def test_a_loot_line_naming_its_boss_is_no_kill_of_its_own(tmp_path: Path) -> None:
