@@ -12,9 +12,9 @@ bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on 
 ``evening-o`` (a 26-hour run, refused whole; a run with an hour of no steps), ``evening-p`` (one step log
 of three runs, three bosses whose loot lines the bot listed under each), ``evening-q`` (a crafting run, a
 40-second run, French and German game text), ``evening-r`` (runs around the spring clock change in New
-York), ``evening-s`` (one boss killed twice far apart, the same drop each time; credits lost; the next run
-an hour later from the same town), ``evening-t`` (two characters alternating hourly runs on a machine in
-Kolkata, cities of two words), ``evening-u`` (eleven 4-minute runs a minute apart) and ``evening-v`` (XP of six
+York), ``evening-w`` (one boss killed twice far apart, the same drop each time; credits lost; the next run
+an hour later from the same town), ``evening-x`` (two characters alternating hourly runs on a machine in
+Kolkata, cities of two words), ``evening-y`` (eleven 4-minute runs a minute apart) and ``evening-z`` (XP of six
 skills from five sources, a space-heavy run over two planets, a quest that costs credits)."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def test_each_play_session_has_the_facts_fed(evening: Path, tree: str) -> None:
         assert session.kills == want["kills"], key
         if tree == "current":
             assert session.character_name == want["character"], key
-            assert session.xp_by_skill == want["xp_by_skill"], key  # evening-v: six skills, five sources
+            assert session.xp_by_skill == want["xp_by_skill"], key  # evening-z: six skills, five sources
             assert [q.quest_name for q in session.quests] == want["quests"], key
             assert list(dict.fromkeys(v.planet for v in session.locations)) == want["planets"], key
         else:
@@ -162,10 +162,10 @@ def test_unix_named_files_east_of_utc_join_their_runs_with_no_file_holding_both_
 def test_hourly_runs_east_of_utc_join_their_unix_named_files_with_no_file_holding_both_clocks(
     evening_b: Path,
 ) -> None:
-    """evening-t (Kolkata, +5:30): four runs starting on the hour, 09:00 to 12:00, without the XP tracker,
+    """evening-x (Kolkata, +5:30): four runs starting on the hour, 09:00 to 12:00, without the XP tracker,
     combat log and dual-mode log: the dual-session and space quest files form four zero-length sessions
     5:30 before their runs."""
-    tree = evening_b.parent / "evening-t" / "current"
+    tree = evening_b.parent / "evening-x" / "current"
     both_clocks = ("xp_tracking", "combat", "dual_mode_sessions")
     files = [p for p in tree.rglob("*.json") if p.parent.name not in both_clocks]
     result = assemble_paths(files, now=LONG_AGO)
@@ -173,9 +173,9 @@ def test_hourly_runs_east_of_utc_join_their_unix_named_files_with_no_file_holdin
 
 
 def test_eleven_runs_a_minute_apart_each_keep_the_files_named_by_their_start(evening_b: Path) -> None:
-    """evening-u: eleven 4-minute runs, each a minute after the last (one of them gains nothing): every file
+    """evening-y: eleven 4-minute runs, each a minute after the last (one of them gains nothing): every file
     named by a run's start (local or Unix) goes to that run and no other, and no file is left over."""
-    tree = evening_b.parent / "evening-u" / "current"
+    tree = evening_b.parent / "evening-y" / "current"
     result = assemble_tree(tree, now=LONG_AGO)
     assert len(result.sessions) == 11 and not result.problems and not result.unplaced
     for session in result.sessions:
@@ -192,17 +192,17 @@ def test_eleven_runs_a_minute_apart_each_keep_the_files_named_by_their_start(eve
 def test_a_file_cut_off_mid_write_does_not_speak_for_a_whole_one(
     evening_b: Path, tmp_path: Path, kept: float
 ) -> None:
-    """evening-t with every run's combat log cut off (the bot stopped while writing it): its kills are the
+    """evening-x with every run's combat log cut off (the bot stopped while writing it): its kills are the
     ones before the cut, and they used to stand for the run (1 dune lizard of 5) though the XP tracker's
     whole file lists every kill."""
     root = tmp_path / "current"
-    shutil.copytree(evening_b.parent / "evening-t" / "current", root)
+    shutil.copytree(evening_b.parent / "evening-x" / "current", root)
     cut = sorted((root / "logs" / "combat").glob("*.json"))
     for path in cut:
         data = path.read_bytes()
         path.write_bytes(data[: int(len(data) * kept)])
     result = assemble_tree(root, now=LONG_AGO)
-    fed = truth(evening_b.parent / "evening-t")
+    fed = truth(evening_b.parent / "evening-x")
     assert {s.start_time: s.kills for s in result.sessions} == {f["start"]: f["kills"] for f in fed.values()}
     assert all(ref.truncated for s in result.sessions for ref in s.sources if ref.path in cut)
     assert all(s.truncated for s in result.sessions)
@@ -316,7 +316,7 @@ def test_an_ingest_entry_of_over_24_hours_joins_its_run_and_the_store_s_other_se
 def test_each_drop_fed_is_one_drop_under_its_boss(evening: Path) -> None:
     """The evenings whose scenario says which boss dropped what (``drops``). evening-p: three bosses within a
     few log lines, so the bot listed every loot line under each of the three (and the next run's loot log
-    repeats them all): each drop once, the two separate drops of 2 shards two. evening-s: the same boss
+    repeats them all): each drop once, the two separate drops of 2 shards two. evening-w: the same boss
     killed twice 50 minutes and 36 log lines apart, a pearl each time: two pearls (one, before)."""
     fed = {
         spec["key"]: spec["extras"]["heroics"].get("drops")
