@@ -12,8 +12,12 @@ bracketed chat in the old bot's action lines), ``evening-n`` (New Year's Eve on 
 ``evening-o`` (a 26-hour run, refused whole; a run with an hour of no steps), ``evening-p`` (one step log
 of three runs, three bosses whose loot lines the bot listed under each), ``evening-q`` (a crafting run, a
 40-second run, French and German game text), ``evening-r`` (runs around the spring clock change in New
-York), ``evening-s`` (runs about an hour apart in Berlin, whose Unix names fall inside the run before) and
-``evening-t`` (a run that loses credits: a docking fee and a repair)."""
+York), ``evening-s`` (runs about an hour apart in Berlin, whose Unix names fall inside the run before),
+``evening-t`` (a run that loses credits: a docking fee and a repair), ``evening-w`` (one boss killed twice
+far apart, the same drop each time; credits lost; the next run an hour later from the same town),
+``evening-x`` (two characters alternating hourly runs on a machine in Kolkata, cities of two words),
+``evening-y`` (eleven 4-minute runs a minute apart) and ``evening-z`` (XP of six skills from five sources, a
+space-heavy run over two planets, a quest that costs credits)."""
 
 from __future__ import annotations
 
@@ -27,8 +31,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from helpers.scenarios import scenario_of
-from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_paths, assemble_tree, session_files
-from swgdb_bridge.sources._part import planet_of_city
+from swgdb_bridge.assemble import IDENTICAL_COPY, assemble_paths, assemble_tree
+from swgdb_bridge.sources._part import planet_of_city, time_named_by
 from swgdb_bridge.sources._sanity import MAX_SESSION
 
 LONG_AGO = 4e9
@@ -43,9 +47,13 @@ def truth(evening: Path) -> dict[str, dict]:
         blocks = [e for e in events if e["kind"] == "xp_block"]
         quests = sorted((e for e in events if e["kind"] == "quest"), key=lambda e: e["minute"])
         kills: dict[str, int] = defaultdict(int)
+        by_skill: dict[str, int] = defaultdict(int)
         for block in blocks:
+            by_skill[block["skill"]] += block["amount"] * block["count"]
             if block["source"] == "combat" and block["target"]:
                 kills[block["target"]] += block["count"]
+        for quest in quests:
+            by_skill[quest["skill"]] += quest["amount"]
         fed[spec["key"]] = {
             "character": spec["character"],
             "start": datetime.fromisoformat(spec["start"]).replace(tzinfo=UTC),
@@ -56,6 +64,7 @@ def truth(evening: Path) -> dict[str, dict]:
             "planets": list(dict.fromkeys(loc[0] for loc in spec["locations"])),
             "cities": [loc[1] for loc in spec["locations"]],
             "kills": dict(kills),
+            "xp_by_skill": dict(by_skill),
         }
     return fed
 
@@ -84,6 +93,7 @@ def test_each_play_session_has_the_facts_fed(evening: Path, tree: str) -> None:
         assert session.kills == want["kills"], key
         if tree == "current":
             assert session.character_name == want["character"], key
+            assert session.xp_by_skill == want["xp_by_skill"], key  # evening-z: six skills, five sources
             assert [q.quest_name for q in session.quests] == want["quests"], key
             assert list(dict.fromkeys(v.planet for v in session.locations)) == want["planets"], key
         else:
@@ -143,6 +153,61 @@ def test_unix_named_files_east_of_utc_join_their_runs_with_no_file_holding_both_
     ]
     placed = {Path(ref.path).name for s in result.sessions for ref in s.sources}
     assert {p.name for p in files if p.parent.name in ("dual_sessions", "space_quests")} <= placed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="runs an hour apart: the offset an hour off is found by all runs but one, which the rule reads as "
+    "runs at a fixed step (test_runs_at_a_fixed_step_are_left_as_written: the same starts with one run's "
+    "files of each clock missing), so no offset is taken; with the files holding both clocks it is right",
+)
+def test_hourly_runs_east_of_utc_join_their_unix_named_files_with_no_file_holding_both_clocks(
+    evening_b: Path,
+) -> None:
+    """evening-x (Kolkata, +5:30): four runs starting on the hour, 09:00 to 12:00, without the XP tracker,
+    combat log and dual-mode log: the dual-session and space quest files form four zero-length sessions
+    5:30 before their runs."""
+    tree = evening_b.parent / "evening-x" / "current"
+    both_clocks = ("xp_tracking", "combat", "dual_mode_sessions")
+    files = [p for p in tree.rglob("*.json") if p.parent.name not in both_clocks]
+    result = assemble_paths(files, now=LONG_AGO)
+    assert [s.start_time.hour for s in result.sessions] == [9, 10, 11, 12]
+
+
+def test_eleven_runs_a_minute_apart_each_keep_the_files_named_by_their_start(evening_b: Path) -> None:
+    """evening-y: eleven 4-minute runs, each a minute after the last (one of them gains nothing): every file
+    named by a run's start (local or Unix) goes to that run and no other, and no file is left over."""
+    tree = evening_b.parent / "evening-y" / "current"
+    result = assemble_tree(tree, now=LONG_AGO)
+    assert len(result.sessions) == 11 and not result.problems and not result.unplaced
+    for session in result.sessions:
+        starts = [
+            ref for ref in session.sources if not ref.path.stem.startswith("xp_data_")
+        ]  # named at export
+        named = [time_named_by(ref.path.stem) for ref in starts]
+        assert {time for time in named if time is not None} == {session.start_time}, session.start_time
+    used = {ref.path for s in result.sessions for ref in s.sources}
+    assert used == set(tree.rglob("*.json"))
+
+
+@pytest.mark.parametrize("kept", [0.3, 0.7])
+def test_a_file_cut_off_mid_write_does_not_speak_for_a_whole_one(
+    evening_b: Path, tmp_path: Path, kept: float
+) -> None:
+    """evening-x with every run's combat log cut off (the bot stopped while writing it): its kills are the
+    ones before the cut, and they used to stand for the run (1 dune lizard of 5) though the XP tracker's
+    whole file lists every kill."""
+    root = tmp_path / "current"
+    shutil.copytree(evening_b.parent / "evening-x" / "current", root)
+    cut = sorted((root / "logs" / "combat").glob("*.json"))
+    for path in cut:
+        data = path.read_bytes()
+        path.write_bytes(data[: int(len(data) * kept)])
+    result = assemble_tree(root, now=LONG_AGO)
+    fed = truth(evening_b.parent / "evening-x")
+    assert {s.start_time: s.kills for s in result.sessions} == {f["start"]: f["kills"] for f in fed.values()}
+    assert all(ref.truncated for s in result.sessions for ref in s.sources if ref.path in cut)
+    assert all(s.truncated for s in result.sessions)
 
 
 def test_two_bots_started_together_in_two_folders_keep_their_own_files(evening_b: Path) -> None:
@@ -226,26 +291,6 @@ def test_a_run_of_26_hours_is_refused_whole_and_each_file_says_why(evening_b: Pa
     assert result.unplaced == []
 
 
-def test_an_ingest_entry_over_24_hours_refuses_its_run_and_keeps_the_stores_others(
-    evening_b: Path, tmp_path: Path
-) -> None:
-    """evening-o with the marathon in the ingest store too (1,560 minutes: the bot's server refuses that, a
-    store edited or written by another server may not): the entry is read, its run refused whole as every
-    run over 24 h and reported, and the store's other run still goes up (the store was refused whole)."""
-    root = tmp_path / "current"
-    shutil.copytree(evening_b.parent / "evening-o" / "current", root)
-    store = root / "data/character_sessions/sessions.json"
-    data = json.loads(store.read_text())
-    user = next(iter(data.values()))
-    marathon = dict(user["sessions"][0], session_id="ms11_20260418_060000", duration_minutes=1560)
-    user["sessions"].insert(0, dict(marathon, timestamp="2026-04-18T06:00:00"))
-    store.write_text(json.dumps(data))
-    result = assemble_tree(root, now=LONG_AGO)
-    assert [(s.start_time.hour, s.total_xp, s.total_credits) for s in result.sessions] == [(8, 1800, 520)]
-    assert store in session_files(result.sessions[0])
-    assert all("26.0 h" in p.reason for p in result.problems) and result.problems
-
-
 def test_a_run_over_24_hours_only_in_the_ingest_store_is_still_reported(tmp_path: Path) -> None:
     """A refused run none of whose files is its own (one entry of a store that holds other runs) is reported
     on that file, never refused silently."""
@@ -294,18 +339,51 @@ def test_a_run_that_loses_credits_keeps_the_loss_and_its_balances(evening_b: Pat
     assert lost.credit_curve[-1].balance == 4840 and min(c.balance for c in lost.credit_curve) == 4840
 
 
-def test_loot_between_three_bosses_is_each_drop_once(evening_b: Path) -> None:
-    """evening-p: three bosses of the Nightsister stronghold within a few log lines, so the bot listed every
-    loot line under each of the three (and the next run's loot log repeats them all): each drop counts
-    once, under one boss; the two separate drops of 2 shards stay two."""
-    scenario = scenario_of(evening_b.parent / "evening-p")
-    drops = scenario["sessions"][1]["extras"]["heroics"]["drops"]
-    result = assemble_tree(evening_b.parent / "evening-p" / "current", now=LONG_AGO)
-    loot = {s.session_id: s.heroic_loot for s in result.sessions}
-    assert loot["ms11_20260821_170000"] == [] and loot["ms11_20260821_205500"] == []
-    got = loot["ms11_20260821_193000"]
-    assert sorted((i.item, i.quantity) for i in got) == sorted((item, n) for _, item, n in drops)
-    assert {i.boss for i in got} <= {boss for boss, _, _ in drops}
+def test_an_ingest_entry_of_over_24_hours_joins_its_run_and_the_store_s_other_sessions_stay(
+    evening_b: Path, tmp_path: Path
+) -> None:
+    """evening-o with the marathon also in the ingest store (the bot's own server refuses it, another may
+    not): the entry joins the refused run (its reason, 26.0 h), and the next run keeps the store's entry. It
+    used to refuse the whole store ("1560 is above 1,440.0 ... the file is probably corrupt")."""
+    root = tmp_path / "current"
+    shutil.copytree(evening_b.parent / "evening-o" / "current", root)
+    store = root / "data" / "character_sessions" / "sessions.json"
+    doc = json.loads(store.read_text())
+    (user,) = doc.values()
+    marathon = dict(user["sessions"][0], session_id="ms11_20260418_060000", timestamp="2026-04-18T06:00:00")
+    user["sessions"].insert(0, dict(marathon, duration_minutes=26 * 60, ingested_at="2026-04-19T08:01:00"))
+    store.write_text(json.dumps(doc))
+    result = assemble_tree(root, now=LONG_AGO)
+    (session,) = result.sessions
+    assert store in {ref.path for ref in session.sources}
+    assert all("26.0 h" in p.reason for p in result.problems)
+    store.write_text(json.dumps({"user_1": dict(user, sessions=user["sessions"][:1])}))  # the marathon alone
+    alone = assemble_tree(store.parent, now=LONG_AGO)
+    assert alone.sessions == [] and [(p.path, p.format) for p in alone.problems] == [(store, "ingest_store")]
+    assert "26.0 h" in alone.problems[0].reason
+
+
+def test_each_drop_fed_is_one_drop_under_its_boss(evening: Path) -> None:
+    """The evenings whose scenario says which boss dropped what (``drops``). evening-p: three bosses within a
+    few log lines, so the bot listed every loot line under each of the three (and the next run's loot log
+    repeats them all): each drop once, the two separate drops of 2 shards two. evening-w: the same boss
+    killed twice 50 minutes and 36 log lines apart, a pearl each time: two pearls (one, before)."""
+    fed = {
+        spec["key"]: spec["extras"]["heroics"].get("drops")
+        for spec in scenario_of(evening)["sessions"]
+        if "heroics" in spec["extras"]
+    }
+    if not any(fed.values()):
+        pytest.skip("the scenario does not say which boss dropped what")
+    truths = truth(evening)
+    result = assemble_tree(evening / "current", now=LONG_AGO)
+    by_start = {s.start_time: s.heroic_loot for s in result.sessions}
+    for key, drops in fed.items():
+        got = by_start[truths[key]["start"]]
+        assert sorted((i.item, i.quantity) for i in got) == sorted((item, n) for _, item, n in drops or []), (
+            key
+        )
+        assert {i.boss for i in got} <= {boss for boss, _, _ in drops or []}, key
 
 
 def test_a_timeless_file_is_matched_with_a_run_s_whole_step_log_not_a_piece(evening_b: Path) -> None:

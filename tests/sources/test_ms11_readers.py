@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from swgdb_bridge.sources import read_parts
@@ -180,6 +180,75 @@ def test_each_kill_of_one_boss_drops_once_however_far_apart(kills: int, close: b
     entries = [_loot_entry(line, "Nightsister Spear") for line in lines for _ in range(kills if close else 1)]
     with tempfile.TemporaryDirectory() as folder:
         assert len(_read_loot(Path(folder), entries)) == kills
+
+
+def _loot_items(tmp_path: Path, entries: list[dict]) -> list[tuple[str, str]]:
+    """Every drop the file's parts (one per session) keep, with its boss line's time."""
+    path = tmp_path / "heroic_loot_logs_20260301_193000.json"
+    path.write_text(json.dumps({"metadata": {"total_entries": len(entries)}, "loot_entries": entries}))
+    parts = read_parts(path, now=LONG_AGO).parts
+    return [(i.item, str(i.timestamp)[11:16]) for part in parts for i in part.heroic_loot]
+
+
+def test_the_same_drop_from_two_kills_far_apart_is_two_drops(tmp_path: Path) -> None:
+    """Each kill's list holds only its own pearl (the kills 50 minutes and many log lines apart): the lists
+    are the same entries, as for one loot line near two boss lines, but every kill drops something, so the
+    second list is a drop of its own (it counted once)."""
+    first, second = "[2026-03-01 12:15:00] Axkva Min defeated", "[2026-03-01 13:05:00] Axkva Min defeated"
+    entries = [_loot_entry(first, "Nightsister Spear"), _loot_entry(second, "Nightsister Spear")]
+    assert _loot_items(tmp_path, entries) == [("Nightsister Spear", "12:15"), ("Nightsister Spear", "13:05")]
+    # another session's kill in the same file does not lend the second its drop
+    other = dict(_loot_entry(first, "Ritual Crystal"), session_id="ms11_20260301_010000")
+    assert len(_loot_items(tmp_path, [other, other, *entries])) == 4
+
+
+def _listed_by_the_bot(kills: list[tuple[int, str, bool]]) -> list[dict]:
+    """What ``HeroicsLootTracker._parse_session_block`` stores for a log of boss kills, each ``gap`` other lines
+    after the last and its drop right after it (``named``: "You have received <item> from Axkva Min", a boss
+    line too): every loot line from 10 lines before to 19 after each boss line, under that boss line."""
+    lines: list[tuple[str, str]] = []  # (item or "", the line)
+    for minute, (gap, item, named) in enumerate(kills):
+        lines += [("", "")] * gap
+        stamp = f"[2026-03-01 12:{minute:02d}:00]"
+        lines += [("", f"{stamp} Axkva Min defeated"), (item, f"{stamp} You have received {item}")]
+        if named:
+            lines[-1] = (item, f"{lines[-1][1]} from Axkva Min")
+    return [
+        _loot_entry(text, item)
+        for at, (_, text) in enumerate(lines)
+        if "Axkva Min" in text
+        for item, _ in lines[max(0, at - 10) : at + 20]
+        if item
+    ]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 40), st.sampled_from(["Nightsister Spear", "Ritual Crystal"]), st.booleans()
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_each_kill_s_drop_counts_once_however_far_apart_the_kills(
+    tmp_path: Path, kills: list[tuple[int, str, bool]]
+) -> None:
+    """Kills close enough that the bot lists a drop under several of them, or far enough that it does not,
+    the same item or not, the loot line naming its boss or not: each drop once (the same drop from two kills
+    far apart counted once, a neighbour's drop listed under the next kill twice)."""
+    got = sorted(item for item, _ in _loot_items(tmp_path, _listed_by_the_bot(kills)))
+    assert got == sorted(item for _, item, _ in kills)
+
+
+def test_a_loot_line_naming_its_boss_is_no_kill_of_its_own(tmp_path: Path) -> None:
+    """ "You have received ... from Axkva Min" is a boss line to the bot too, so its drop is listed under the
+    kill line and under itself: one drop."""
+    kill = "[2026-03-01 12:15:00] Axkva Min defeated"
+    received = "[2026-03-01 12:15:03] You have received Nightsister Spear from Axkva Min"
+    entries = [_loot_entry(kill, "Nightsister Spear"), _loot_entry(received, "Nightsister Spear")]
+    assert _loot_items(tmp_path, entries) == [("Nightsister Spear", "12:15")]
 
 
 @pytest.mark.parametrize(

@@ -113,11 +113,20 @@ def rank(fact: str, part: Part) -> int:
 
 def carriers(fact: str, parts: list[Part]) -> list[Part]:
     """The parts holding ``fact``, most trusted first: a figure a file states before one its reader had to
-    guess (``Part.guessed``), whatever the formats; of one format, the bot's file before a copy of it (an
-    older snapshot must not speak for the session), then by path, so the order of discovery never matters."""
+    guess (``Part.guessed``), whatever the formats; then a whole file before one cut off mid-write (the bot
+    stopped while writing it: it holds only what came before the cut); of one format, the bot's file before a
+    copy of it (an older snapshot must not speak for the session), then by path, so the order of discovery
+    never matters."""
     return sorted(
         (p for p in parts if p.has(fact)),
-        key=lambda p: (fact in p.guessed, rank(fact, p), is_copy(p.path), str(p.path), p.index_in_file),
+        key=lambda p: (
+            fact in p.guessed,
+            p.truncated,
+            rank(fact, p),
+            is_copy(p.path),
+            str(p.path),
+            p.index_in_file,
+        ),
     )
 
 

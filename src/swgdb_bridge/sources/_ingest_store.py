@@ -4,12 +4,10 @@ Written by the origin's own API server (``swgdb_api/private/routes/session_inges
 session: ``{"user_<discord id>": {"discord_id", "created_at", "last_updated", "sessions": [...], "stats"}}``.
 Each session: ``session_id``, ``timestamp`` (the start; the server's clock when the bot sent none),
 ``duration_minutes``, ``xp_gained``, ``credits_earned``, ``location`` (``"Planet - City"``),
-``activity_type``, ``notes`` and ``ingested_at``. One part per session. Never taken: the Discord id (in the
+``activity_type``, ``notes`` and ``ingested_at``. One part per session. An entry of over 1,440 minutes (the bot's
+own server refuses those, an older or other server may not) is a part like any other: it joins its run, which
+the assembly refuses whole with its reason, and the store's other sessions stay. Never taken: the Discord id (in the
 keys too) and ``notes`` (free text the user typed or the bot copied from chat).
-
-The bot's server refuses a ``duration_minutes`` over 1440; an entry that states one anyway is read whole, so
-the assembly refuses its play session over 24 h with every file of it and says why (``declared_duration``
-up to ``MAX_PART``, as the other parts read spans), and the store's other sessions stay.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from datetime import timedelta
 from swgdb_bridge.model import LocationVisit
 from swgdb_bridge.sources._fields import Fields
 from swgdb_bridge.sources._part import Part, planet_name, time_named_by
-from swgdb_bridge.sources._sanity import MAX_PART, MAX_TOTAL, MAX_XP, declared_duration
+from swgdb_bridge.sources._sanity import MAX_PART_SPAN, MAX_TOTAL, MAX_XP, declared_duration
 
 FORMAT = "ingest_store"
 
@@ -43,7 +41,7 @@ def _part(f: Fields, entry: Fields) -> Part:
     sid = entry.need_text("session_id")
     part = Part(f.path, FORMAT, ids=(sid,), id_time=time_named_by(sid))
     start, ingested = entry.time("timestamp"), entry.time("ingested_at")
-    minutes = declared_duration(entry, longest=MAX_PART)
+    minutes = declared_duration(entry, longest=MAX_PART_SPAN)  # over 24 h: the assembly refuses the run
     if start is not None and (ingested is None or abs((ingested - start).total_seconds()) > 5):
         part.start = start
         part.carry("start")

@@ -10,9 +10,9 @@ MAX_XP = 10**9  # more XP than this in one session (or one event) is a corrupt f
 MAX_TOTAL = 10**12  # a lifetime XP counter or wallet this big is corrupt (the game caps far lower)
 MAX_SESSION = timedelta(hours=24)  # longer is sessions glued together or a clock jump
 MAX_SESSION_MINUTES = MAX_SESSION.total_seconds() / 60
-# A part stating a longer span is a corrupt figure (a count of seconds read as minutes), not a run; shorter
-# spans over MAX_SESSION are read, and the assembly refuses their play session whole, with its files.
-MAX_PART = timedelta(days=31)
+# One file's view of a run may state more than 24 h (the assembly refuses that run whole, with its reason),
+# never more than a year: a bot process can run for weeks, and a larger figure is a corrupt file.
+MAX_PART_SPAN = timedelta(days=366)
 # A bot that writes nothing for this long has stopped: its next entry in a file kept across runs (the XP
 # history, a step log of a bot process left running) starts another run.
 RUN_GAP = timedelta(minutes=30)

@@ -29,12 +29,10 @@ from pathlib import Path
 from swgdb_bridge.model import LocationVisit, QuestCompletion, XPGain
 from swgdb_bridge.sources._fields import Fields
 from swgdb_bridge.sources._part import Part
-from swgdb_bridge.sources._sanity import MAX_XP, RUN_GAP
+from swgdb_bridge.sources._sanity import MAX_PART_SPAN, MAX_XP, RUN_GAP
 
 FORMAT = "step_log"
 _XP_SOURCES = {"combat": "combat", "quest": "quest", "craft": "crafting", "crafting": "crafting"}
-# ``time_spent`` counts from the process's start: a process can run for weeks, never for years
-_LONGEST_PROCESS_SECONDS = 366 * 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +54,7 @@ def matches(doc: object) -> bool:
 def parse(f: Fields) -> list[Part]:
     start = f.need_time("start_time")
     steps = [Step(step.time("time"), step) for step in f.items("steps")]
-    spent = f.number("time_spent", minimum=0, maximum=_LONGEST_PROCESS_SECONDS)
+    spent = f.number("time_spent", minimum=0, maximum=MAX_PART_SPAN.total_seconds())  # from the process start
     end = _last_time(steps, start)
     if spent is not None:
         end = max(end, start + timedelta(seconds=spent))
