@@ -45,6 +45,12 @@ def exit_code(error: BaseException) -> int:
     return FAILED
 
 
+def first_of(items: list[str], most: int) -> str:
+    """The first ``most`` of ``items`` joined by commas, then how many more there are ("a, b and 3 more")."""
+    more = f" and {len(items) - most:,} more" if len(items) > most else ""
+    return ", ".join(items[:most]) + more
+
+
 def out() -> Any:
     """The console for answers (stdout)."""
     from rich.console import Console

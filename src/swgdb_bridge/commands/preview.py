@@ -20,7 +20,7 @@ from typing import Any
 
 import typer
 
-from swgdb_bridge.commands._output import emit_json, err, exit_code, fail
+from swgdb_bridge.commands._output import emit_json, err, exit_code, fail, first_of
 from swgdb_bridge.textsafe import for_markup, visible
 
 LOOT_SHOWN = 10
@@ -221,9 +221,7 @@ def _print_bot_facts(console: Any, events: dict[str, Any]) -> None:
         _print_counts(console, f"Kills ({sum(kills.values()):,})", "creature", kills)
     loot = [item["item"] for item in events.get("heroic_loot") or []]
     if loot:
-        shown = ", ".join(loot[:LOOT_SHOWN]) + (
-            f" and {len(loot) - LOOT_SHOWN:,} more" if len(loot) > LOOT_SHOWN else ""
-        )
+        shown = first_of(loot, LOOT_SHOWN)
         console.print(f"[bold]Heroic loot[/bold]: {for_markup(shown)}", highlight=False)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import typer
 
 from swgdb_bridge.commands._options import AS_JSON
-from swgdb_bridge.commands._output import USAGE, emit_json, err, fail, out, reported
+from swgdb_bridge.commands._output import USAGE, emit_json, err, fail, first_of, out, reported
 from swgdb_bridge.textsafe import for_markup
 
 queue_app = typer.Typer(
@@ -75,9 +75,7 @@ def queue_retry(
         moved = box.revive(session_ids or None)
     out().print(f"{moved} session(s) queued again; run `swgdb-bridge upload` to send them")
     if unknown:
-        shown = ", ".join(repr(i[:80]) for i in unknown[:5]) + (
-            f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-        )
+        shown = first_of([repr(i[:80]) for i in unknown], 5)
         fail(f"no dead letter with id {shown}; `swgdb-bridge queue` lists them", USAGE)
 
 

@@ -111,11 +111,8 @@ def _payload_findings(
             problem = _remembered_class_problem(privacy, words, text, pseudonymized, communications)
         else:
             problem = _class_problem(privacy, words, text, vocabulary, pseudonymized, communications)
-        if problem and privacy is Privacy.PLAYER and key(text) in own:
-            problem = (
-                None  # the user's own character, where it speaks or is met: kept, as the sanitizer keeps it
-            )
-        if problem:
+        # the user's own character in a player field (where it speaks or is met) is kept, as the sanitizer keeps it
+        if problem and not (privacy is Privacy.PLAYER and key(text) in own):
             findings.append(f"{problem} at {path}")
         if privacy not in (Privacy.IDENTIFIER, Privacy.FILE_NAME) and privacy not in TYPED:  # judged whole
             names = None if privacy in _WORD_CLASSES and text in _schema_words() else matcher
